@@ -1,0 +1,95 @@
+package dev.hcsim.core;
+
+/** Byte-order helpers shared by every architecture's codec and memory structures. */
+public final class Bytes {
+    private Bytes() {
+    }
+
+    /** Reads {@code size} bytes at {@code off} as an unsigned value in the given byte order. */
+    public static long get(byte[] b, int off, int size, boolean bigEndian) {
+        long v = 0;
+        if (bigEndian) {
+            for (int i = 0; i < size; i++) {
+                v = (v << 8) | (b[off + i] & 0xFF);
+            }
+        } else {
+            for (int i = size - 1; i >= 0; i--) {
+                v = (v << 8) | (b[off + i] & 0xFF);
+            }
+        }
+        return v;
+    }
+
+    /** Writes the low {@code size} bytes of {@code v} at {@code off} in the given byte order. */
+    public static void put(byte[] b, int off, int size, long v, boolean bigEndian) {
+        if (bigEndian) {
+            for (int i = size - 1; i >= 0; i--) {
+                b[off + i] = (byte) v;
+                v >>>= 8;
+            }
+        } else {
+            for (int i = 0; i < size; i++) {
+                b[off + i] = (byte) v;
+                v >>>= 8;
+            }
+        }
+    }
+
+    /** Lower-case hex of {@code b[off..off+len)} without separators. */
+    public static String hex(byte[] b, int off, int len) {
+        StringBuilder sb = new StringBuilder(len * 2);
+        for (int i = 0; i < len; i++) {
+            sb.append(Character.forDigit((b[off + i] >> 4) & 0xF, 16)).append(Character.forDigit(b[off + i] & 0xF, 16));
+        }
+        return sb.toString();
+    }
+
+    public static String hex(byte[] b) {
+        return hex(b, 0, b.length);
+    }
+
+    /** Parses hex digits, ignoring spaces, commas and {@code 0x} prefixes; throws on anything else. */
+    public static byte[] parseHex(String s) {
+        String t = s.replace("0x", "").replace("0X", "").replaceAll("[\\s,:]", "");
+        if (t.length() % 2 != 0) {
+            throw new IllegalArgumentException("hex byte string '" + s + "' has an odd number of digits");
+        }
+        byte[] out = new byte[t.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = Character.digit(t.charAt(2 * i), 16);
+            int lo = Character.digit(t.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("'" + s + "' is not a hex byte string");
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
+    }
+
+    /** Parses a number as the CLI and scenarios accept it: decimal, negative decimal, 0x-hex (unsigned 64-bit), 0b-binary. */
+    public static long parseNumber(String s) {
+        String t = s.trim().replace("_", "");
+        boolean neg = t.startsWith("-");
+        if (neg) {
+            t = t.substring(1);
+        }
+        long v;
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                v = Long.parseUnsignedLong(t.substring(2), 16);
+            } else if (t.startsWith("0b") || t.startsWith("0B")) {
+                v = Long.parseUnsignedLong(t.substring(2), 2);
+            } else {
+                v = neg ? Long.parseLong("-" + t) : Long.parseUnsignedLong(t);
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a number (decimal, -decimal, 0x-hex or 0b-binary, at most 64 bits)");
+        }
+        return neg ? -v : v;
+    }
+
+    public static String hex64(long v) {
+        return String.format("0x%016x", v);
+    }
+}

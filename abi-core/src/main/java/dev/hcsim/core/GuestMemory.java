@@ -1,0 +1,16 @@
+package dev.hcsim.core;
+
+/**
+ * Guest physical memory as the library reaches it: byte ranges at guest physical addresses.
+ *
+ * <p>An embedding emulator implements this over its own RAM. A miss (an address the VM does not
+ * own, or a range that runs off its end) is answered with {@code false}: the library turns it into
+ * the architecture's fault status. Implementations must not throw for any address.
+ */
+public interface GuestMemory {
+    /** Reads {@code len} bytes at {@code gpa} into {@code dst[off..]}; {@code false} if any byte is not guest memory. */
+    boolean read(long gpa, byte[] dst, int off, int len);
+
+    /** Writes {@code len} bytes from {@code src[off..]} at {@code gpa}; {@code false} (and nothing written) on a miss. */
+    boolean write(long gpa, byte[] src, int off, int len);
+}

@@ -1,0 +1,94 @@
+package dev.hcsim.core;
+
+import java.util.Arrays;
+
+/**
+ * A flat {@code long[]} register file for one vCPU, laid out by a {@link RegisterLayout}.
+ * Reads and writes by index on the hot path, by name at the edges; the zero register stays zero.
+ */
+public final class RegisterFile implements RegisterAccess {
+    private final RegisterLayout layout;
+    private final long[] values;
+    private final int zero;
+    private long pc;
+
+    public RegisterFile(RegisterLayout layout) {
+        this.layout = layout;
+        this.values = new long[layout.size()];
+        this.zero = layout.zeroRegister();
+    }
+
+    public RegisterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public long get(int reg) {
+        return values[reg];
+    }
+
+    @Override
+    public void set(int reg, long value) {
+        if (reg != zero) {
+            values[reg] = value;
+        }
+    }
+
+    /** The low 32 bits of {@code reg}, zero-extended. */
+    public long get32(int reg) {
+        return values[reg] & 0xFFFF_FFFFL;
+    }
+
+    /** Writes the low 32 bits of {@code reg}, keeping the upper half (as a 32-bit subregister write would not: see each ISA). */
+    public void set32KeepUpper(int reg, long value) {
+        set(reg, (values[reg] & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL));
+    }
+
+    public long get(String name) {
+        return values[layout.require(name)];
+    }
+
+    public void set(String name, long value) {
+        set(layout.require(name), value);
+    }
+
+    @Override
+    public long pc() {
+        return pc;
+    }
+
+    @Override
+    public void pc(long value) {
+        pc = value;
+    }
+
+    /** Copies every register and the PC from {@code other}, which must share the layout. */
+    public void copyFrom(RegisterFile other) {
+        System.arraycopy(other.values, 0, values, 0, values.length);
+        pc = other.pc;
+    }
+
+    /** A snapshot of the register values (without the PC). */
+    public long[] snapshot() {
+        return values.clone();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("RegisterFile{pc=0x").append(Long.toHexString(pc));
+        for (int i = 0; i < values.length; i++) {
+            sb.append(", ").append(layout.name(i)).append("=0x").append(Long.toHexString(values[i]));
+        }
+        return sb.append('}').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RegisterFile r && r.layout == layout && r.pc == pc && Arrays.equals(r.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values) * 31 + Long.hashCode(pc);
+    }
+}

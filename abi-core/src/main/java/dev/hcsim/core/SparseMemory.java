@@ -1,0 +1,154 @@
+package dev.hcsim.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The default {@link GuestMemory}: a set of owned regions backed by 4 KiB pages allocated on first
+ * write. Reads of owned but never-written bytes return zero. A VM that touches a few pages at high
+ * addresses costs a few pages. Not thread-safe: confine it to the thread that runs its VM.
+ */
+public final class SparseMemory implements GuestMemory {
+    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    private static final long PAGE_MASK = PAGE_SIZE - 1;
+
+    private final MemoryRegion[] regions;
+    private final Map<Long, byte[]> pages = new HashMap<>();
+    private long lastPageNumber = -1;
+    private byte[] lastPage;
+    private long writeGeneration;
+
+    public SparseMemory(List<MemoryRegion> regions) {
+        List<MemoryRegion> sorted = new ArrayList<>(regions);
+        sorted.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i - 1).overlaps(sorted.get(i))) {
+                throw new IllegalArgumentException("memory regions overlap: " + describe(sorted.get(i - 1)) + " and " + describe(sorted.get(i)));
+            }
+        }
+        this.regions = sorted.toArray(new MemoryRegion[0]);
+    }
+
+    private static String describe(MemoryRegion r) {
+        return String.format("0x%x+0x%x", r.base(), r.size());
+    }
+
+    /** The owned regions, sorted by base. */
+    public List<MemoryRegion> regions() {
+        return List.of(regions);
+    }
+
+    /** True when every byte of {@code [gpa, gpa+len)} is owned (a range may span adjacent regions). */
+    public boolean owns(long gpa, long len) {
+        if (len <= 0) {
+            return len == 0;
+        }
+        long at = gpa;
+        long left = len;
+        while (left > 0) {
+            MemoryRegion r = regionOf(at);
+            if (r == null) {
+                return false;
+            }
+            long inRegion = r.end() - at;
+            if (inRegion >= left) {
+                return true;
+            }
+            at += inRegion;
+            left -= inRegion;
+        }
+        return true;
+    }
+
+    private MemoryRegion regionOf(long gpa) {
+        if (gpa < 0) {
+            return null;
+        }
+        for (MemoryRegion r : regions) {
+            if (gpa >= r.base() && gpa < r.end()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Number of 4 KiB pages that hold data. */
+    public int residentPages() {
+        return pages.size();
+    }
+
+    /**
+     * A counter that changes on every successful write; decoded-instruction caches compare it to
+     * notice self-modifying code (hypercall patching).
+     */
+    public long writeGeneration() {
+        return writeGeneration;
+    }
+
+    @Override
+    public boolean read(long gpa, byte[] dst, int off, int len) {
+        if (len < 0 || off < 0 || off + len > dst.length || !owns(gpa, len)) {
+            return false;
+        }
+        long at = gpa;
+        int done = 0;
+        while (done < len) {
+            int inPage = (int) Math.min(len - done, PAGE_SIZE - (at & PAGE_MASK));
+            byte[] page = page(at >>> PAGE_SHIFT, false);
+            if (page == null) {
+                java.util.Arrays.fill(dst, off + done, off + done + inPage, (byte) 0);
+            } else {
+                System.arraycopy(page, (int) (at & PAGE_MASK), dst, off + done, inPage);
+            }
+            done += inPage;
+            at += inPage;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean write(long gpa, byte[] src, int off, int len) {
+        if (len < 0 || off < 0 || off + len > src.length || !owns(gpa, len)) {
+            return false;
+        }
+        long at = gpa;
+        int done = 0;
+        while (done < len) {
+            int inPage = (int) Math.min(len - done, PAGE_SIZE - (at & PAGE_MASK));
+            byte[] page = page(at >>> PAGE_SHIFT, true);
+            System.arraycopy(src, off + done, page, (int) (at & PAGE_MASK), inPage);
+            done += inPage;
+            at += inPage;
+        }
+        writeGeneration++;
+        return true;
+    }
+
+    private byte[] page(long number, boolean create) {
+        if (number == lastPageNumber) {
+            return lastPage;
+        }
+        byte[] p = pages.get(number);
+        if (p == null) {
+            if (!create) {
+                return null;
+            }
+            p = new byte[PAGE_SIZE];
+            pages.put(number, p);
+        }
+        lastPageNumber = number;
+        lastPage = p;
+        return p;
+    }
+
+    /** The written pages in address order (page number to contents); for snapshots and isolation checks. */
+    public TreeMap<Long, byte[]> snapshotPages() {
+        TreeMap<Long, byte[]> copy = new TreeMap<>();
+        pages.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.hcsim.core;
+
+/**
+ * Effects of a hypercall on other vCPUs. The built-in scheduler implements it; an embedding
+ * emulator may implement it over its own vCPU threads. Indices are vCPU indices of the VM (use
+ * {@link Vm#vcpuIndex(long)} to map an architecture id such as an APIC ID or MPIDR).
+ */
+public interface VcpuControl {
+    /** The scheduling state of {@code vcpu}. */
+    VcpuState state(int vcpu);
+
+    /**
+     * Wake {@code vcpu} from a halt (PV unhalt, kick). If it is not halted, its next halt returns at
+     * once, as KVM's {@code pv_unhalted} flag makes it.
+     */
+    void kick(int vcpu);
+
+    /** Raise interrupt {@code vector} on {@code vcpu} (an IPI, a software interrupt); wakes it if halted. */
+    void interrupt(int vcpu, int vector);
+
+    /**
+     * Power on an off vCPU at {@code entry} with {@code context} in register {@code contextRegister}
+     * (PSCI CPU_ON). Returns false when the vCPU is not off.
+     */
+    boolean start(int vcpu, long entry, int contextRegister, long context);
+
+    /** Power off {@code vcpu}. */
+    void stop(int vcpu);
+
+    /** A VM-wide event (shutdown, reset, crash): every vCPU stops. */
+    void systemEvent(String kind);
+
+    /** Virtual time in nanoseconds since the VM started. */
+    long nowNanos();
+}

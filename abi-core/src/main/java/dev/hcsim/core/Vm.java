@@ -1,0 +1,305 @@
+package dev.hcsim.core;
+
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.FeatureSpec;
+import dev.hcsim.core.spi.HypercallTable;
+import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.Trap;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One virtual machine of one architecture: its features, options, vCPU ids, hypercall table and
+ * the architecture's per-VM state. This is the embedding entry point: an emulator calls
+ * {@link #trap(int, RegisterAccess, GuestMemory, VcpuControl)} when its guest executes a trap
+ * instruction and follows the returned {@link TrapResult}.
+ *
+ * <pre>{@code
+ * Vm vm = Vm.create(VmConfig.builder("x86").vcpus(2).build());
+ * TrapResult r = vm.trap(0, myRegisters, myMemory, myVcpuControl);
+ * switch (r.outcome()) { case RESUME -> ...; case HALT -> ...; case EXIT_TO_HOST -> ...; }
+ * }</pre>
+ *
+ * <p>Thread safety: a Vm may be shared by threads that each run different vCPUs; the trap state
+ * is per vCPU. Traps on the same vCPU must not run concurrently.
+ */
+public final class Vm {
+    private final Architecture arch;
+    private final VmConfig config;
+    private final Map<String, String> options;
+    private final Set<String> features;
+    private final ByteOrder order;
+    private final Codec codec;
+    private final HypercallTable table;
+    private final ArchitectureVm archVm;
+    private final long[] ids;
+    private final long[] sortedIds;
+    private final int[] sortedIndex;
+    private final boolean identityIds;
+    private final Trap[] frames;
+    private volatile TrapObserver observer;
+
+    /** Observes traps (for traces); called before and after each trap on the trapping thread. */
+    public interface TrapObserver {
+        void before(int vcpu, RegisterAccess regs);
+
+        void after(int vcpu, TrapResult result, RegisterAccess regs);
+    }
+
+    private Vm(Architecture arch, VmConfig config) {
+        this.arch = arch;
+        this.config = config;
+        this.options = resolveOptions(arch, config);
+        this.features = resolveFeatures(arch, config);
+        this.order = arch.byteOrder(options);
+        this.codec = arch.codec(order);
+        int n = config.vcpus();
+        this.ids = new long[n];
+        long[] explicit = config.vcpuIds();
+        boolean identity = true;
+        for (int i = 0; i < n; i++) {
+            ids[i] = explicit != null ? explicit[i] : arch.vcpuId(i);
+            identity &= ids[i] == i;
+        }
+        this.identityIds = identity;
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Long.compareUnsigned(ids[a], ids[b]));
+        this.sortedIds = new long[n];
+        this.sortedIndex = new int[n];
+        for (int i = 0; i < n; i++) {
+            sortedIds[i] = ids[idx[i]];
+            sortedIndex[i] = idx[i];
+            if (i > 0 && sortedIds[i] == sortedIds[i - 1]) {
+                throw new IllegalArgumentException(arch.vcpuIdName() + " 0x" + Long.toHexString(sortedIds[i]) + " is given to two vCPUs");
+            }
+        }
+        this.archVm = arch.attach(this);
+        this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
+        this.frames = new Trap[n];
+        for (int i = 0; i < n; i++) {
+            frames[i] = new Trap(this, i, new MemoryAccess(null, order));
+        }
+    }
+
+    /** Creates a VM; the architecture is found by name or alias through {@link Hcsim}. */
+    public static Vm create(VmConfig config) {
+        return new Vm(Hcsim.architecture(config.architecture()), config);
+    }
+
+    /** Creates a VM of an architecture instance the caller already holds. */
+    public static Vm create(Architecture arch, VmConfig config) {
+        return new Vm(arch, config);
+    }
+
+    private static Map<String, String> resolveOptions(Architecture arch, VmConfig config) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (OptionSpec o : arch.options()) {
+            out.put(o.name(), o.defaultValue());
+        }
+        for (Map.Entry<String, String> e : config.options().entrySet()) {
+            OptionSpec spec = arch.options().stream().filter(o -> o.name().equals(e.getKey())).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("unknown option '" + e.getKey() + "' for " + arch.name() + "; known: "
+                            + arch.options().stream().map(OptionSpec::name).collect(Collectors.joining(", "))));
+            if (!spec.accepts(e.getValue())) {
+                throw new IllegalArgumentException("option " + e.getKey() + "=" + e.getValue() + " is not accepted; expected "
+                        + (spec.allowed().isEmpty() ? "a number" : String.join(" | ", spec.allowed())));
+            }
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    private static Set<String> resolveFeatures(Architecture arch, VmConfig config) {
+        Set<String> known = arch.features().stream().map(FeatureSpec::name).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String f : config.featuresOn()) {
+            requireKnown(arch, known, f);
+        }
+        for (String f : config.featuresOff()) {
+            requireKnown(arch, known, f);
+        }
+        Set<String> on = new LinkedHashSet<>();
+        for (FeatureSpec f : arch.features()) {
+            if ((f.defaultOn() || config.featuresOn().contains(f.name())) && !config.featuresOff().contains(f.name())) {
+                on.add(f.name());
+            }
+        }
+        return Set.copyOf(on);
+    }
+
+    private static void requireKnown(Architecture arch, Set<String> known, String f) {
+        if (!known.contains(f)) {
+            throw new IllegalArgumentException("unknown feature '" + f + "' for " + arch.name() + "; known: " + String.join(", ", known));
+        }
+    }
+
+    // ---------------------------------------------------------------- the embedding path
+
+    /**
+     * Handles a trap on vCPU {@code vcpu}: fetches the instruction at {@code regs.pc()} from
+     * {@code memory}, decodes it, applies the contract, runs the handler, writes results and PC, and
+     * says what the caller does next. Effects on other vCPUs go through {@code control}. Never throws
+     * for guest input; the result is valid until the next trap on this vCPU.
+     */
+    public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control) {
+        Trap t = frames[vcpu];
+        TrapObserver obs = observer;
+        if (obs != null) {
+            obs.before(vcpu, regs);
+        }
+        t.begin(regs, memory, control);
+        if (t.fetch(codec.minLength(), codec.maxLength())) {
+            archVm.trap(t);
+        }
+        if (obs != null) {
+            obs.after(vcpu, t, regs);
+        }
+        return t;
+    }
+
+    /**
+     * Like {@link #trap(int, RegisterAccess, GuestMemory, VcpuControl)} with the instruction bytes
+     * given by the caller (an emulator that already fetched them).
+     */
+    public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control, byte[] instruction) {
+        Trap t = frames[vcpu];
+        TrapObserver obs = observer;
+        if (obs != null) {
+            obs.before(vcpu, regs);
+        }
+        t.begin(regs, memory, control);
+        t.instructionBytes(instruction, 0, instruction.length);
+        archVm.trap(t);
+        if (obs != null) {
+            obs.after(vcpu, t, regs);
+        }
+        return t;
+    }
+
+    /**
+     * Completes a trap whose outcome was {@link Outcome#EXIT_TO_HOST}: the host's return value is
+     * written as the kernel writes it on re-entry, and the PC advances.
+     */
+    public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, long hostReturn) {
+        Trap t = frames[vcpu];
+        if (t.outcome() != Outcome.EXIT_TO_HOST) {
+            throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
+        }
+        t.completeExit(regs, memory, hostReturn);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- what the VM is
+
+    public Architecture architecture() {
+        return arch;
+    }
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public TrapContract contract() {
+        return arch.contract();
+    }
+
+    public HypercallTable hypercalls() {
+        return table;
+    }
+
+    public ByteOrder byteOrder() {
+        return order;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    /** True when the VM offers feature {@code name}. */
+    public boolean feature(String name) {
+        return features.contains(name);
+    }
+
+    /** The features this VM offers. */
+    public Set<String> features() {
+        return features;
+    }
+
+    /** The resolved value of option {@code name}. */
+    public String option(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown option '" + name + "'");
+        }
+        return v;
+    }
+
+    /** Option {@code name} as a number. */
+    public long optionNumber(String name) {
+        return Bytes.parseNumber(option(name));
+    }
+
+    /** Every resolved option. */
+    public Map<String, String> options() {
+        return java.util.Collections.unmodifiableMap(options);
+    }
+
+    public int vcpuCount() {
+        return ids.length;
+    }
+
+    /** The architecture id (APIC ID, MPIDR, ...) of vCPU {@code index}. */
+    public long vcpuId(int index) {
+        return ids[index];
+    }
+
+    /** The index of the vCPU with architecture id {@code id}, or -1. Allocation-free. */
+    public int vcpuIndex(long id) {
+        if (identityIds) {
+            return id >= 0 && id < ids.length ? (int) id : -1;
+        }
+        int lo = 0;
+        int hi = sortedIds.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Long.compareUnsigned(sortedIds[mid], id);
+            if (c == 0) {
+                return sortedIndex[mid];
+            } else if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The architecture's per-VM state, as its own type. */
+    public <T extends ArchitectureVm> T archState(Class<T> type) {
+        return type.cast(archVm);
+    }
+
+    /** The architecture's per-VM part. */
+    public ArchitectureVm archVm() {
+        return archVm;
+    }
+
+    /** The engine's trap frame of {@code vcpu} (engine use). */
+    public Trap frame(int vcpu) {
+        return frames[vcpu];
+    }
+
+    /** Installs (or with null removes) the trap observer. */
+    public void observe(TrapObserver o) {
+        observer = o;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.hcsim.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How to build one VM: architecture, vCPUs and physical CPUs, memory, features, options, seed,
+ * quantum and clocks. Immutable; build with {@link #builder(String)}. Limits are checked here, before
+ * anything is allocated.
+ */
+public final class VmConfig {
+    /** Most vCPUs one VM may have. */
+    public static final int MAX_VCPUS = 16384;
+    /** Most physical CPUs one VM may be simulated on. */
+    public static final int MAX_PCPUS = 4096;
+
+    private final String architecture;
+    private final int vcpus;
+    private final int pcpus;
+    private final long quantum;
+    private final long seed;
+    private final List<MemoryRegion> memory;
+    private final Set<String> featuresOn;
+    private final Set<String> featuresOff;
+    private final Map<String, String> options;
+    private final long[] vcpuIds;
+    private final long tscHz;
+    private final long realtimeEpochNanos;
+    private final long nanosPerInstruction;
+
+    private VmConfig(Builder b) {
+        this.architecture = b.architecture;
+        this.vcpus = b.vcpus;
+        this.pcpus = b.pcpus;
+        this.quantum = b.quantum;
+        this.seed = b.seed;
+        this.memory = List.copyOf(b.memory);
+        this.featuresOn = Set.copyOf(b.featuresOn);
+        this.featuresOff = Set.copyOf(b.featuresOff);
+        this.options = Map.copyOf(b.options);
+        this.vcpuIds = b.vcpuIds == null ? null : b.vcpuIds.clone();
+        this.tscHz = b.tscHz;
+        this.realtimeEpochNanos = b.realtimeEpochNanos;
+        this.nanosPerInstruction = b.nanosPerInstruction;
+    }
+
+    /** Starts a config for the named architecture (a name or alias). */
+    public static Builder builder(String architecture) {
+        return new Builder(architecture);
+    }
+
+    /** A builder holding this config's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(architecture).vcpus(vcpus).pcpus(pcpus).quantum(quantum).seed(seed).tscHz(tscHz)
+                .realtimeEpochNanos(realtimeEpochNanos).nanosPerInstruction(nanosPerInstruction);
+        b.memory.clear();
+        b.memory.addAll(memory);
+        b.featuresOn.addAll(featuresOn);
+        b.featuresOff.addAll(featuresOff);
+        b.options.putAll(options);
+        b.vcpuIds = vcpuIds;
+        return b;
+    }
+
+    public String architecture() {
+        return architecture;
+    }
+
+    public int vcpus() {
+        return vcpus;
+    }
+
+    public int pcpus() {
+        return pcpus;
+    }
+
+    /** Guest instructions a vCPU runs before the scheduler may preempt it. */
+    public long quantum() {
+        return quantum;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public List<MemoryRegion> memory() {
+        return memory;
+    }
+
+    /** Features switched on explicitly. */
+    public Set<String> featuresOn() {
+        return featuresOn;
+    }
+
+    /** Features switched off explicitly. */
+    public Set<String> featuresOff() {
+        return featuresOff;
+    }
+
+    /** Architecture options by name (unresolved: defaults are the architecture's). */
+    public Map<String, String> options() {
+        return options;
+    }
+
+    /** Explicit architecture ids of the vCPUs (APIC IDs, MPIDRs), or null for the architecture's default. */
+    public long[] vcpuIds() {
+        return vcpuIds == null ? null : vcpuIds.clone();
+    }
+
+    /** Frequency of the virtual TSC / counter in Hz. */
+    public long tscHz() {
+        return tscHz;
+    }
+
+    /** The host's realtime clock at virtual time 0, in nanoseconds since the Unix epoch. */
+    public long realtimeEpochNanos() {
+        return realtimeEpochNanos;
+    }
+
+    /** Virtual nanoseconds one guest instruction takes. */
+    public long nanosPerInstruction() {
+        return nanosPerInstruction;
+    }
+
+    /** Builder with the defaults: 1 vCPU, 1 physical CPU, 64 KiB at 0, quantum 1000, seed 0, 1 GHz TSC. */
+    public static final class Builder {
+        private final String architecture;
+        private int vcpus = 1;
+        private int pcpus = 1;
+        private long quantum = 1000;
+        private long seed;
+        private final List<MemoryRegion> memory = new ArrayList<>(List.of(new MemoryRegion(0, 0x10000)));
+        private boolean memorySet;
+        private final Set<String> featuresOn = new LinkedHashSet<>();
+        private final Set<String> featuresOff = new LinkedHashSet<>();
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private long[] vcpuIds;
+        private long tscHz = 1_000_000_000L;
+        // 2026-01-01T00:00:00Z: a fixed epoch keeps traces identical across runs.
+        private long realtimeEpochNanos = 1_767_225_600_000_000_000L;
+        private long nanosPerInstruction = 1;
+
+        private Builder(String architecture) {
+            this.architecture = architecture;
+        }
+
+        public Builder vcpus(int n) {
+            if (n < 1 || n > MAX_VCPUS) {
+                throw new IllegalArgumentException("vcpus must be 1.." + MAX_VCPUS + ", got " + n);
+            }
+            vcpus = n;
+            return this;
+        }
+
+        public Builder pcpus(int n) {
+            if (n < 1 || n > MAX_PCPUS) {
+                throw new IllegalArgumentException("physical CPUs must be 1.." + MAX_PCPUS + ", got " + n);
+            }
+            pcpus = n;
+            return this;
+        }
+
+        public Builder quantum(long q) {
+            if (q < 1) {
+                throw new IllegalArgumentException("quantum must be at least 1 instruction, got " + q);
+            }
+            quantum = q;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** Adds a memory region; the first call replaces the default 64 KiB at 0. */
+        public Builder memory(long base, long size) {
+            if (!memorySet) {
+                memory.clear();
+                memorySet = true;
+            }
+            memory.add(new MemoryRegion(base, size));
+            return this;
+        }
+
+        public Builder feature(String name, boolean on) {
+            (on ? featuresOn : featuresOff).add(name);
+            (on ? featuresOff : featuresOn).remove(name);
+            return this;
+        }
+
+        public Builder option(String name, String value) {
+            options.put(name, value);
+            return this;
+        }
+
+        public Builder vcpuIds(long... ids) {
+            vcpuIds = ids.clone();
+            return this;
+        }
+
+        public Builder tscHz(long hz) {
+            if (hz < 1) {
+                throw new IllegalArgumentException("TSC frequency must be positive");
+            }
+            tscHz = hz;
+            return this;
+        }
+
+        public Builder realtimeEpochNanos(long ns) {
+            realtimeEpochNanos = ns;
+            return this;
+        }
+
+        public Builder nanosPerInstruction(long ns) {
+            if (ns < 1) {
+                throw new IllegalArgumentException("nanoseconds per instruction must be at least 1");
+            }
+            nanosPerInstruction = ns;
+            return this;
+        }
+
+        public VmConfig build() {
+            if (vcpuIds != null && vcpuIds.length != vcpus) {
+                throw new IllegalArgumentException("vcpuIds lists " + vcpuIds.length + " ids for " + vcpus + " vCPUs");
+            }
+            return new VmConfig(this);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.hcsim.core.asm;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.spi.Codec;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The shared two-pass (relaxing) assembler: parses lines, labels and data directives, and asks the
+ * architecture's {@link Codec} to encode each statement. Passes repeat until every label keeps its
+ * address, as GNU {@code as} relaxes branches. Directives: {@code .byte .short .long .quad .zero
+ * .balign}.
+ */
+public final class Assembler {
+    private static final Pattern LABEL = Pattern.compile("^([A-Za-z_.$][A-Za-z0-9_.$]*):");
+    private static final int MAX_PASSES = 32;
+
+    private Assembler() {
+    }
+
+    private record Item(String label, Statement statement) {
+    }
+
+    /** Assembles {@code source} (lines separated by newlines or {@code ;}) at {@code origin}. */
+    public static Program assemble(Codec codec, String source, long origin) {
+        List<Item> items = parse(codec, source);
+        Map<String, Long> labels = new HashMap<>();
+        for (Item it : items) {
+            if (it.label() != null && labels.put(it.label(), 0L) != null) {
+                throw new AsmException(it.statement() == null ? 0 : it.statement().line(), "label '" + it.label() + "' defined twice");
+            }
+        }
+        Map<String, Long> previous = null;
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            boolean last = previous != null && previous.equals(labels);
+            Map<String, Long> current = new HashMap<>();
+            long pc = origin;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            List<Program.Line> listing = new ArrayList<>();
+            for (Item it : items) {
+                if (it.label() != null) {
+                    current.put(it.label(), pc);
+                    continue;
+                }
+                Statement st = it.statement();
+                Ctx ctx = new Ctx(pc, last, labels, pass == 0);
+                byte[] bytes = st.mnemonic().startsWith(".") ? directive(codec, st, ctx) : codec.encode(st, ctx);
+                out.write(bytes, 0, bytes.length);
+                listing.add(new Program.Line(pc, bytes, st.source().trim()));
+                pc += bytes.length;
+            }
+            if (last) {
+                return new Program(origin, out.toByteArray(), new LinkedHashMap<>(labels), listing);
+            }
+            previous = labels;
+            labels = current;
+        }
+        throw new AsmException(0, "label addresses did not settle after " + MAX_PASSES + " passes");
+    }
+
+    private static List<Item> parse(Codec codec, String source) {
+        List<Item> items = new ArrayList<>();
+        String[] lines = source.split("\\r?\\n", -1);
+        for (int n = 0; n < lines.length; n++) {
+            String line = stripComment(lines[n], codec.commentPrefixes());
+            for (String part : line.split(";")) {
+                String text = part.trim();
+                while (true) {
+                    var m = LABEL.matcher(text);
+                    if (!m.find()) {
+                        break;
+                    }
+                    items.add(new Item(m.group(1), null));
+                    text = text.substring(m.end()).trim();
+                }
+                if (!text.isEmpty()) {
+                    items.add(new Item(null, statement(text, n + 1)));
+                }
+            }
+        }
+        return items;
+    }
+
+    private static String stripComment(String line, List<String> prefixes) {
+        int cut = line.length();
+        for (String p : prefixes) {
+            int i = line.indexOf(p);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return line.substring(0, cut);
+    }
+
+    /** Splits one statement's text into mnemonic and top-level comma-separated operands. */
+    public static Statement statement(String text, int line) {
+        String t = text.trim();
+        int sp = 0;
+        while (sp < t.length() && !Character.isWhitespace(t.charAt(sp))) {
+            sp++;
+        }
+        String mnemonic = t.substring(0, sp).toLowerCase(Locale.ROOT);
+        String rest = t.substring(sp).trim();
+        List<String> ops = new ArrayList<>();
+        if (!rest.isEmpty()) {
+            int depth = 0;
+            int start = 0;
+            for (int i = 0; i < rest.length(); i++) {
+                char c = rest.charAt(i);
+                if (c == '(' || c == '[' || c == '{') {
+                    depth++;
+                } else if (c == ')' || c == ']' || c == '}') {
+                    depth--;
+                } else if (c == ',' && depth == 0) {
+                    ops.add(rest.substring(start, i).trim());
+                    start = i + 1;
+                }
+            }
+            ops.add(rest.substring(start).trim());
+        }
+        return new Statement(mnemonic, ops, line, text);
+    }
+
+    private static byte[] directive(Codec codec, Statement st, AsmContext ctx) {
+        boolean be = codec.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        int size;
+        switch (st.mnemonic()) {
+            case ".byte" -> size = 1;
+            case ".short", ".hword", ".2byte" -> size = 2;
+            case ".long", ".int", ".4byte" -> size = 4;
+            case ".quad", ".8byte", ".dword" -> size = 8;
+            case ".zero", ".skip", ".space" -> {
+                long n = ctx.evaluate(st.operand(0), st);
+                if (n < 0 || n > (1 << 20)) {
+                    throw st.error("size must be 0..1048576");
+                }
+                return new byte[(int) n];
+            }
+            case ".balign", ".p2align" -> {
+                long a = ctx.evaluate(st.operand(0), st);
+                if (st.mnemonic().equals(".p2align")) {
+                    a = 1L << a;
+                }
+                if (a <= 0 || Long.bitCount(a) != 1 || a > 4096) {
+                    throw st.error("alignment must be a power of two up to 4096");
+                }
+                int pad = (int) ((a - (ctx.pc() & (a - 1))) & (a - 1));
+                return new byte[pad];
+            }
+            default -> throw st.error("unknown directive " + st.mnemonic());
+        }
+        if (st.operands().isEmpty()) {
+            throw st.error("needs at least one value");
+        }
+        byte[] out = new byte[size * st.operands().size()];
+        for (int i = 0; i < st.operands().size(); i++) {
+            Bytes.put(out, i * size, size, ctx.evaluate(st.operands().get(i), st), be);
+        }
+        return out;
+    }
+
+    private static final class Ctx implements AsmContext {
+        private final long pc;
+        private final boolean last;
+        private final Map<String, Long> labels;
+        private final boolean first;
+
+        Ctx(long pc, boolean last, Map<String, Long> labels, boolean first) {
+            this.pc = pc;
+            this.last = last;
+            this.labels = labels;
+            this.first = first;
+        }
+
+        @Override
+        public long pc() {
+            return pc;
+        }
+
+        @Override
+        public boolean finalPass() {
+            return last;
+        }
+
+        @Override
+        public boolean isLabel(String text) {
+            return labels.containsKey(text.trim());
+        }
+
+        @Override
+        public long evaluate(String expression, Statement at) {
+            String e = expression.trim();
+            if (e.isEmpty()) {
+                throw at.error("empty expression");
+            }
+            // label +/- number, or number
+            int split = -1;
+            for (int i = 1; i < e.length(); i++) {
+                char c = e.charAt(i);
+                if ((c == '+' || c == '-') && Character.toLowerCase(e.charAt(i - 1)) != 'e') {
+                    split = i;
+                }
+            }
+            if (split > 0 && !Character.isDigit(e.charAt(0)) && e.charAt(0) != '-') {
+                return term(e.substring(0, split).trim(), at) + (e.charAt(split) == '-' ? -1 : 1) * term(e.substring(split + 1).trim(), at);
+            }
+            return term(e, at);
+        }
+
+        private long term(String t, Statement at) {
+            if (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-')) {
+                try {
+                    return Bytes.parseNumber(t);
+                } catch (IllegalArgumentException ex) {
+                    throw at.error(ex.getMessage());
+                }
+            }
+            Long v = labels.get(t);
+            if (v == null) {
+                throw at.error("undefined symbol '" + t + "'");
+            }
+            // On the first pass every label still reads 0; use the statement's own address so that
+            // branches start in their short form, as GNU as does before relaxation.
+            return first ? pc : v;
+        }
+    }
+}

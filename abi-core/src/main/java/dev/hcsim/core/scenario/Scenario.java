@@ -1,0 +1,66 @@
+package dev.hcsim.core.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scenario: one or more VMs, each vCPU's program in its architecture's assembly, and the
+ * expectations that must hold at the end. Read from JSON with {@link ScenarioReader}; run with
+ * {@link ScenarioRunner}. The CLI and the tests run the same files.
+ */
+public record Scenario(String file, String name, String title, String description, List<VmSpec> vms, List<Expectation> expectations) {
+
+    /** One VM of a scenario. */
+    public record VmSpec(String name, String arch, int vcpus, int pcpus, long quantum, long seed, List<long[]> memory,
+            Map<String, Boolean> features, Map<String, String> options, long[] vcpuIds, long maxSteps, long maxTimeNanos,
+            List<ProgramSpec> programs, List<DataSpec> data, List<CpuSpec> cpus, Map<String, Long> hostReturns) {
+    }
+
+    /** A program: assembly source placed at {@code at}. */
+    public record ProgramSpec(String name, long at, String source, String path) {
+    }
+
+    /** Raw bytes placed in guest memory before the run. */
+    public record DataSpec(long at, byte[] bytes, String path) {
+    }
+
+    /**
+     * A vCPU's initial state: entry (a program name, a label, or an address), scheduling state, and
+     * register values.
+     */
+    public record CpuSpec(int vcpu, String entry, String state, Map<String, Long> registers, String path) {
+    }
+
+    /** One expectation, checked after the run. */
+    public sealed interface Expectation permits RegisterEquals, MemoryEquals, StateIs, InterruptsDelivered, TraceContains, StopReasonContains {
+        /** Where the expectation stands in the file (its JSON path). */
+        String path();
+
+        /** The VM it is about (null when it is about the whole trace). */
+        String vm();
+    }
+
+    /** A register of a vCPU equals a value at the end. */
+    public record RegisterEquals(String vm, int vcpu, String register, long value, String path) implements Expectation {
+    }
+
+    /** Guest memory at {@code gpa} holds {@code bytes}. */
+    public record MemoryEquals(String vm, long gpa, byte[] bytes, String path) implements Expectation {
+    }
+
+    /** A vCPU ends in a state. */
+    public record StateIs(String vm, int vcpu, String state, String path) implements Expectation {
+    }
+
+    /** A vCPU received {@code count} interrupts of {@code vector}. */
+    public record InterruptsDelivered(String vm, int vcpu, int vector, int count, String path) implements Expectation {
+    }
+
+    /** Some trace line contains the text. */
+    public record TraceContains(String vm, String text, String path) implements Expectation {
+    }
+
+    /** The vCPU's stop reason contains the text. */
+    public record StopReasonContains(String vm, int vcpu, String text, String path) implements Expectation {
+    }
+}

@@ -1,0 +1,615 @@
+package dev.hcsim.core.sched;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.core.trace.TrapEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A standalone VM: guest memory, one register file per vCPU, the interpreter, and the shared
+ * deterministic scheduler that implements {@link VcpuControl}.
+ *
+ * <p>The scheduler is a discrete-event simulation in virtual time. Each tick every physical CPU
+ * runs one guest instruction of its current vCPU (in an order rotated by the seeded random
+ * generator, so that races between physical CPUs depend on the seed and only on it). A vCPU keeps
+ * its physical CPU for a quantum of instructions while others wait, then is preempted. Halted vCPUs
+ * leave their physical CPU until an interrupt or kick. The same seed gives the same trace, byte for
+ * byte. Not thread-safe: one thread runs one machine.
+ */
+public final class Machine implements VcpuControl {
+    private static final int CACHE_SIZE = 1 << 12;
+
+    private final Vm vm;
+    private final String name;
+    private final SparseMemory memory;
+    private final MemoryAccess hookMemory;
+    private final ArchitectureVm archVm;
+    private final Codec codec;
+    private final RegisterLayout layout;
+    private final Slot[] slots;
+    private final int[] pcpuCurrent;
+    private final long[] pcpuSlice;
+    private final int[] pcpuYieldHint;
+    private final IntQueue runqueue = new IntQueue();
+    private final SplittableRandom rng;
+    private final long quantum;
+    private final long nsPerTick;
+    private final byte[] fetchBuf = new byte[16];
+    private final long[] cacheTag = new long[CACHE_SIZE];
+    private final Instruction[] cacheInsn = new Instruction[CACHE_SIZE];
+    private long cacheGeneration = -1;
+    private TraceSink sink = TraceSink.NONE;
+    private HostHandler host = HostHandler.DEFAULT;
+    private long time;
+    private long steps;
+    private long instructions;
+    private String systemEvent;
+    private int currentVcpu = -1;
+    private long[] trapBefore;
+
+    /** Per-vCPU state the scheduler keeps. */
+    private static final class Slot {
+        RegisterFile regs;
+        Cpu cpu;
+        VcpuState state = VcpuState.RUNNABLE;
+        boolean wakePending;
+        int pendingInterrupts;
+        final TreeMap<Integer, Integer> interrupts = new TreeMap<>();
+        long enqueuedAt;
+        long stealNanos;
+        long instructions;
+        int pcpu = -1;
+        String stopReason;
+    }
+
+    /** Builds a machine for {@code config}; every vCPU starts runnable at PC 0 unless set otherwise before {@link #run}. */
+    public Machine(VmConfig config, String name) {
+        this(Vm.create(config), name);
+    }
+
+    public Machine(Vm vm, String name) {
+        this.vm = vm;
+        this.name = name;
+        this.memory = new SparseMemory(vm.config().memory());
+        this.hookMemory = new MemoryAccess(memory, vm.byteOrder());
+        this.archVm = vm.archVm();
+        this.codec = vm.codec();
+        this.layout = vm.architecture().registers();
+        VmConfig c = vm.config();
+        this.quantum = c.quantum();
+        this.nsPerTick = c.nanosPerInstruction();
+        this.rng = new SplittableRandom(c.seed());
+        this.slots = new Slot[vm.vcpuCount()];
+        for (int i = 0; i < slots.length; i++) {
+            Slot s = new Slot();
+            s.regs = new RegisterFile(layout);
+            s.cpu = new Cpu(vm, i, s.regs, new MemoryAccess(memory, vm.byteOrder()));
+            archVm.resetVcpu(i, s.regs);
+            slots[i] = s;
+        }
+        this.pcpuCurrent = new int[c.pcpus()];
+        this.pcpuSlice = new long[c.pcpus()];
+        this.pcpuYieldHint = new int[c.pcpus()];
+        java.util.Arrays.fill(pcpuCurrent, -1);
+        java.util.Arrays.fill(pcpuYieldHint, -1);
+        vm.observe(new TraceObserver());
+    }
+
+    // ---------------------------------------------------------------- set-up
+
+    public Vm vm() {
+        return vm;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SparseMemory memory() {
+        return memory;
+    }
+
+    /** The register file of {@code vcpu} (set initial registers and PC here before running). */
+    public RegisterFile registers(int vcpu) {
+        return slots[vcpu].regs;
+    }
+
+    /** Sets the initial state of {@code vcpu} (RUNNABLE, HALTED or OFF) before the run. */
+    public void initialState(int vcpu, VcpuState state) {
+        slots[vcpu].state = state;
+    }
+
+    public void traceTo(TraceSink s) {
+        sink = s == null ? TraceSink.NONE : s;
+    }
+
+    public void host(HostHandler h) {
+        host = h == null ? HostHandler.DEFAULT : h;
+    }
+
+    /** Writes {@code bytes} at {@code gpa}; throws {@link IllegalArgumentException} when outside the VM's memory. */
+    public void load(long gpa, byte[] bytes) {
+        if (!memory.write(gpa, bytes, 0, bytes.length)) {
+            throw new IllegalArgumentException(String.format("%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public long now() {
+        return time;
+    }
+
+    public VcpuState stateOf(int vcpu) {
+        return slots[vcpu].state;
+    }
+
+    /** Why the vCPU was stopped, or null. */
+    public String stopReason(int vcpu) {
+        return slots[vcpu].stopReason;
+    }
+
+    /** Interrupts delivered to {@code vcpu}, by vector. */
+    public Map<Integer, Integer> interrupts(int vcpu) {
+        return java.util.Collections.unmodifiableMap(slots[vcpu].interrupts);
+    }
+
+    /** Total time {@code vcpu} waited runnable (steal time). */
+    public long stealNanos(int vcpu) {
+        return slots[vcpu].stealNanos;
+    }
+
+    public long instructions(int vcpu) {
+        return slots[vcpu].instructions;
+    }
+
+    /** The system event that ended the run, or null. */
+    public String systemEventKind() {
+        return systemEvent;
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /** Runs until no vCPU can run, a system event, or a budget runs out. */
+    public RunResult run(long maxSteps, long maxTimeNanos) {
+        if (steps == 0 && time == 0) {
+            int[] order = new int[slots.length];
+            int n = 0;
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i].state == VcpuState.RUNNABLE) {
+                    order[n++] = i;
+                }
+            }
+            // Seeded shuffle of the initial run queue: which vCPU starts first depends on the seed only.
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int i = 0; i < n; i++) {
+                runqueue.addLast(order[i]);
+            }
+        }
+        int m = pcpuCurrent.length;
+        long stepLimit = steps + maxSteps;
+        while (true) {
+            if (systemEvent != null) {
+                return end(RunResult.Reason.SYSTEM_EVENT);
+            }
+            if (steps >= stepLimit) {
+                return end(RunResult.Reason.STEP_BUDGET);
+            }
+            if (time >= maxTimeNanos) {
+                return end(RunResult.Reason.TIME_BUDGET);
+            }
+            boolean any = false;
+            int start = m == 1 ? 0 : rng.nextInt(m);
+            for (int k = 0; k < m && systemEvent == null; k++) {
+                int p = start + k < m ? start + k : start + k - m;
+                int v = pcpuCurrent[p];
+                if (v < 0) {
+                    v = pickNext(p);
+                    if (v < 0) {
+                        continue;
+                    }
+                }
+                any = true;
+                step(v, p);
+            }
+            if (!any) {
+                return end(RunResult.Reason.IDLE);
+            }
+            steps++;
+            time += nsPerTick;
+        }
+    }
+
+    private RunResult end(RunResult.Reason reason) {
+        sink.accept(new SchedEvent(time, name, -1, "end", null, null, reason.name().toLowerCase(java.util.Locale.ROOT)));
+        return new RunResult(reason, steps, time, instructions);
+    }
+
+    private int pickNext(int p) {
+        if (runqueue.isEmpty()) {
+            return -1;
+        }
+        int v;
+        int hint = pcpuYieldHint[p];
+        pcpuYieldHint[p] = -1;
+        if (hint >= 0 && runqueue.remove(hint)) {
+            v = hint;
+        } else {
+            v = runqueue.pollFirst();
+        }
+        Slot s = slots[v];
+        s.state = VcpuState.RUNNING;
+        s.pcpu = p;
+        pcpuCurrent[p] = v;
+        pcpuSlice[p] = 0;
+        long steal = time - s.enqueuedAt;
+        s.stealNanos += steal;
+        sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
+        try {
+            archVm.scheduleIn(v, time, steal, hookMemory);
+        } catch (GuestFault ignored) {
+            // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).
+        }
+        return v;
+    }
+
+    private void deschedule(int v, boolean preempted) {
+        Slot s = slots[v];
+        int p = s.pcpu;
+        if (p >= 0) {
+            pcpuCurrent[p] = -1;
+            s.pcpu = -1;
+            try {
+                archVm.scheduleOut(v, time, preempted, hookMemory);
+            } catch (GuestFault ignored) {
+                // see scheduleIn
+            }
+        }
+    }
+
+    private void enqueue(int v) {
+        Slot s = slots[v];
+        s.state = VcpuState.RUNNABLE;
+        s.enqueuedAt = time;
+        runqueue.addLast(v);
+    }
+
+    private Instruction fetch(long pc) {
+        long gen = memory.writeGeneration();
+        if (gen != cacheGeneration) {
+            java.util.Arrays.fill(cacheInsn, null);
+            cacheGeneration = gen;
+        }
+        int i = (int) (pc ^ (pc >>> 12)) & (CACHE_SIZE - 1);
+        Instruction ins = cacheInsn[i];
+        if (ins != null && cacheTag[i] == pc) {
+            return ins;
+        }
+        int n = codec.maxLength();
+        while (n >= codec.minLength() && !memory.read(pc, fetchBuf, 0, n)) {
+            n--;
+        }
+        if (n < codec.minLength()) {
+            return null;
+        }
+        ins = codec.decode(fetchBuf, 0, n, pc);
+        cacheTag[i] = pc;
+        cacheInsn[i] = ins;
+        return ins;
+    }
+
+    private void step(int v, int p) {
+        Slot s = slots[v];
+        RegisterFile regs = s.regs;
+        long pc = regs.pc();
+        Instruction ins = fetch(pc);
+        if (ins == null) {
+            stopVcpu(v, String.format("instruction fetch at 0x%x is outside guest memory", pc));
+            return;
+        }
+        int signal;
+        try {
+            signal = ins.execute(s.cpu);
+        } catch (GuestFault f) {
+            signal = s.cpu.fault(String.format("%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+        } catch (RuntimeException e) {
+            signal = s.cpu.fault(String.format("instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+        }
+        s.instructions++;
+        instructions++;
+        switch (signal) {
+            case Cpu.NEXT -> regs.pc(pc + ins.length());
+            case Cpu.JUMP -> {
+            }
+            case Cpu.TRAP -> {
+                currentVcpu = v;
+                TrapResult r = vm.trap(v, regs, memory, this);
+                currentVcpu = -1;
+                afterTrap(v, r);
+            }
+            case Cpu.HALT -> {
+                regs.pc(pc + ins.length());
+                haltOrContinue(v, "wait for interrupt");
+            }
+            default -> {
+                String why = s.cpu.faultReason();
+                s.cpu.clearFault();
+                stopVcpu(v, why);
+            }
+        }
+        if (s.state == VcpuState.RUNNING && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
+            sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
+            deschedule(v, true);
+            enqueue(v);
+        }
+    }
+
+    private void afterTrap(int v, TrapResult r) {
+        Slot s = slots[v];
+        switch (r.outcome()) {
+            case RESUME -> {
+            }
+            case HALT -> haltOrContinue(v, r.callName());
+            case YIELD -> {
+                int p = s.pcpu;
+                int target = r.yieldTarget();
+                sink.accept(new SchedEvent(time, name, v, "yield", p, target >= 0 ? target : null, null));
+                if (s.state == VcpuState.RUNNING && (!runqueue.isEmpty())) {
+                    deschedule(v, true);
+                    enqueue(v);
+                    if (p >= 0 && target >= 0) {
+                        pcpuYieldHint[p] = target;
+                    }
+                }
+            }
+            case EXIT_TO_HOST -> hostExit(v, r);
+            case STOP -> {
+                sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, r.callName()));
+                deschedule(v, false);
+                s.state = VcpuState.OFF;
+            }
+            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, String.format("%s at 0x%x (the guest subset has no handler for it)", r.fault(),
+                    s.regs.pc()));
+        }
+    }
+
+    private void hostExit(int v, TrapResult r) {
+        Slot s = slots[v];
+        if (s.state == VcpuState.OFF) {
+            return; // a system event already stopped the VM
+        }
+        sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr())
+                + " args=[0x" + Long.toHexString(r.exitArg(0)) + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x"
+                + Long.toHexString(r.exitArg(2)) + "] flags=0x" + Long.toHexString(r.exitFlags())));
+        long ret = host.answer(v, r);
+        if (ret == HostHandler.STAY_EXITED) {
+            deschedule(v, false);
+            s.state = VcpuState.EXITED;
+            s.stopReason = "exited to host: " + r.exitReason();
+            return;
+        }
+        currentVcpu = v;
+        TrapResult done = vm.completeExit(v, s.regs, memory, ret);
+        currentVcpu = -1;
+        sink.accept(new SchedEvent(time, name, v, "reenter", s.pcpu, null, "host returned 0x" + Long.toHexString(ret)));
+        if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
+            afterTrap(v, done);
+        }
+    }
+
+    private void haltOrContinue(int v, String why) {
+        Slot s = slots[v];
+        if (s.wakePending || s.pendingInterrupts > 0) {
+            s.wakePending = false;
+            s.pendingInterrupts = 0;
+            sink.accept(new SchedEvent(time, name, v, "wake", s.pcpu, null, "halt returns at once: a kick or interrupt was pending"));
+            return;
+        }
+        sink.accept(new SchedEvent(time, name, v, "halt", s.pcpu, null, why));
+        deschedule(v, false);
+        s.state = VcpuState.HALTED;
+    }
+
+    private void stopVcpu(int v, String reason) {
+        Slot s = slots[v];
+        sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpu, null, reason));
+        deschedule(v, false);
+        s.state = VcpuState.STOPPED;
+        s.stopReason = reason;
+    }
+
+    private void wake(int v, String event, String detail) {
+        Slot s = slots[v];
+        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : v, event, null, v, detail));
+        if (s.state == VcpuState.HALTED) {
+            enqueue(v);
+        }
+    }
+
+    // ---------------------------------------------------------------- VcpuControl
+
+    private boolean valid(int v) {
+        return v >= 0 && v < slots.length;
+    }
+
+    @Override
+    public VcpuState state(int vcpu) {
+        return slots[vcpu].state;
+    }
+
+    @Override
+    public void kick(int vcpu) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        Slot s = slots[vcpu];
+        if (s.state == VcpuState.HALTED) {
+            wake(vcpu, "kick", "wakes from halt");
+        } else if (s.state != VcpuState.OFF && s.state != VcpuState.STOPPED) {
+            s.wakePending = true;
+            wake(vcpu, "kick", "not halted: its next halt returns at once");
+        }
+    }
+
+    @Override
+    public void interrupt(int vcpu, int vector) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        Slot s = slots[vcpu];
+        if (s.state == VcpuState.OFF || s.state == VcpuState.STOPPED) {
+            return;
+        }
+        s.interrupts.merge(vector, 1, Integer::sum);
+        if (s.state != VcpuState.HALTED) {
+            s.pendingInterrupts++;
+        }
+        wake(vcpu, "interrupt", "vector 0x" + Integer.toHexString(vector));
+    }
+
+    @Override
+    public boolean start(int vcpu, long entry, int contextRegister, long context) {
+        if (!valid(vcpu) || slots[vcpu].state != VcpuState.OFF) {
+            return false;
+        }
+        Slot s = slots[vcpu];
+        archVm.resetVcpu(vcpu, s.regs);
+        s.regs.pc(entry);
+        if (contextRegister >= 0) {
+            s.regs.set(contextRegister, context);
+        }
+        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "start", null, vcpu,
+                "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
+        enqueue(vcpu);
+        return true;
+    }
+
+    @Override
+    public void stop(int vcpu) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        Slot s = slots[vcpu];
+        if (s.state == VcpuState.RUNNABLE) {
+            runqueue.remove(vcpu);
+        }
+        deschedule(vcpu, false);
+        s.state = VcpuState.OFF;
+        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "off", null, vcpu, null));
+    }
+
+    @Override
+    public void systemEvent(String kind) {
+        systemEvent = kind;
+        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : 0, "system", null, null, kind));
+        for (int i = 0; i < slots.length; i++) {
+            Slot s = slots[i];
+            if (s.state == VcpuState.RUNNABLE) {
+                runqueue.remove(i);
+            }
+            deschedule(i, false);
+            if (s.state != VcpuState.STOPPED) {
+                s.state = VcpuState.OFF;
+            }
+        }
+    }
+
+    @Override
+    public long nowNanos() {
+        return time;
+    }
+
+    // ---------------------------------------------------------------- tracing traps
+
+    private final class TraceObserver implements Vm.TrapObserver {
+        @Override
+        public void before(int vcpu, RegisterAccess regs) {
+            if (sink == TraceSink.NONE) {
+                return;
+            }
+            long[] snap = new long[layout.size() + 1];
+            for (int i = 0; i < layout.size(); i++) {
+                snap[i] = regs.get(i);
+            }
+            snap[layout.size()] = regs.pc();
+            trapBefore = snap;
+        }
+
+        @Override
+        public void after(int vcpu, TrapResult r, RegisterAccess regs) {
+            if (sink == TraceSink.NONE || trapBefore == null) {
+                return;
+            }
+            sink.accept(trapEvent(time, name, vm, vcpu, trapBefore, r, regs));
+            trapBefore = null;
+        }
+    }
+
+    /**
+     * Builds the trace event of one trap from the registers before ({@code before}: every register,
+     * then the PC) and after it. Shared by the standalone machine and one-shot calls.
+     */
+    public static TrapEvent trapEvent(long time, String vmName, Vm vm, int vcpu, long[] before, TrapResult r, RegisterAccess after) {
+        RegisterLayout layout = vm.architecture().registers();
+        TrapContract c = vm.contract();
+        long pc = before[layout.size()];
+        Map<String, String> read = null;
+        if (r.status() != null) {
+            read = new LinkedHashMap<>();
+            read.put(layout.name(c.numberRegister()), Bytes.hex64(before[c.numberRegister()]));
+            for (int i = 0; i < c.argumentCount(); i++) {
+                int reg = c.argumentRegister(i);
+                read.put(layout.name(reg), Bytes.hex64(before[reg]));
+            }
+        }
+        Map<String, String> written = new LinkedHashMap<>();
+        for (int i = 0; i < layout.size(); i++) {
+            long now = after.get(i);
+            if (now != before[i]) {
+                written.put(layout.name(i), Bytes.hex64(now));
+            }
+        }
+        if (after.pc() != pc) {
+            written.put("pc", Bytes.hex64(after.pc()));
+        }
+        Instruction ins = null;
+        byte[] bytes = ((dev.hcsim.core.spi.Trap) r).instructionBytes();
+        if (bytes.length > 0) {
+            ins = vm.codec().decode(bytes, 0, bytes.length, pc);
+        }
+        String detail = switch (r.outcome()) {
+            case EXIT_TO_HOST -> r.exitReason();
+            case FAULT, NOT_A_HYPERCALL -> r.fault();
+            case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
+            default -> null;
+        };
+        return new TrapEvent(time, vmName, vcpu, Bytes.hex64(pc), Bytes.hex(bytes), ins == null ? "?" : ins.text(), r.callName(),
+                r.status() == null ? null : "0x" + Long.toHexString(r.number()), r.narrow() ? Boolean.TRUE : null, read, written,
+                r.status() == null ? null : r.status().name(), r.statusName(), r.outcome().name(), detail);
+    }
+}

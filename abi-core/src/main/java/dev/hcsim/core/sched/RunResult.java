@@ -1,0 +1,23 @@
+package dev.hcsim.core.sched;
+
+/**
+ * How a standalone run ended.
+ *
+ * @param reason       why it ended
+ * @param steps        scheduler ticks executed
+ * @param timeNanos    virtual time at the end
+ * @param instructions guest instructions executed on all vCPUs
+ */
+public record RunResult(Reason reason, long steps, long timeNanos, long instructions) {
+    /** Why a run ended. */
+    public enum Reason {
+        /** No vCPU can run: every one is halted, off, exited or stopped. */
+        IDLE,
+        /** A VM-wide system event (shutdown, reset) ended it. */
+        SYSTEM_EVENT,
+        /** The step budget ran out. */
+        STEP_BUDGET,
+        /** The virtual-time budget ran out. */
+        TIME_BUDGET
+    }
+}

@@ -1,0 +1,32 @@
+package dev.hcsim.core.spi;
+
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+
+/**
+ * The per-VM part of an architecture: it decides what a trap instruction means (decode, privilege
+ * and mode checks, wrong-code answers) and then hands the call to {@link Trap#dispatch()}; it keeps
+ * per-VM state (registered shared structures) and implements the scheduler hooks.
+ */
+public interface ArchitectureVm {
+    /**
+     * Handles one trap. The instruction bytes are in {@code t}; the architecture recognises its trap
+     * forms and either dispatches ({@link Trap#dispatch()}) or sets another outcome (fault, exit).
+     */
+    void trap(Trap t);
+
+    /** True when this VM offers {@code call} (its gating feature is on, or it has none). */
+    boolean offers(HypercallSpec call);
+
+    /** Puts a vCPU's control registers in their reset state for this VM's options (privilege, mode). */
+    default void resetVcpu(int vcpu, RegisterAccess regs) {
+    }
+
+    /** Called when {@code vcpu} is put on a physical CPU; {@code stealNanos} is the time it waited runnable. */
+    default void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+    }
+
+    /** Called when {@code vcpu} leaves its physical CPU; {@code preempted} is true when it still wanted to run. */
+    default void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+    }
+}

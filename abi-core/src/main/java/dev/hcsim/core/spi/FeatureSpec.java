@@ -1,0 +1,12 @@
+package dev.hcsim.core.spi;
+
+/**
+ * A VM feature an architecture knows (a CPUID bit, a capability, a feature-mask bit), with the
+ * kernel's default.
+ *
+ * @param name        the CLI and scenario name, lower-case with dashes ({@code pv-send-ipi})
+ * @param defaultOn   whether a VM offers it unless told otherwise
+ * @param description what it gates, with its kernel source
+ */
+public record FeatureSpec(String name, boolean defaultOn, String description) {
+}

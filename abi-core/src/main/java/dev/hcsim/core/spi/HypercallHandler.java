@@ -1,0 +1,11 @@
+package dev.hcsim.core.spi;
+
+/**
+ * One hypercall's behaviour: reads its arguments from the {@link Trap}, touches guest memory and
+ * other vCPUs through it, and sets the status and results. Handlers are small named methods of an
+ * architecture's {@code hypercalls} part ({@code kickCpu}, {@code sendIpi}, ...).
+ */
+@FunctionalInterface
+public interface HypercallHandler {
+    void handle(Trap call);
+}

@@ -1,0 +1,100 @@
+package dev.hcsim.core.spi;
+
+import dev.hcsim.core.Status;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One documented hypercall as data: number, kernel name, the VM feature that gates it, the
+ * statuses it can return, where the kernel implements it, and its handler. The same record feeds
+ * dispatch, {@code hcsim explain}, the docs table and the conformance kit.
+ */
+public final class HypercallSpec {
+    private final long number;
+    private final String name;
+    private final HypercallHandler handler;
+    private String summary = "";
+    private String source = "";
+    private String feature;
+    private String availability = "implemented";
+    private final EnumSet<Status> statuses = EnumSet.noneOf(Status.class);
+
+    private HypercallSpec(long number, String name, HypercallHandler handler) {
+        this.number = number;
+        this.name = Objects.requireNonNull(name);
+        this.handler = Objects.requireNonNull(handler);
+    }
+
+    /** A hypercall with its number, kernel name and handler. Chain the other properties. */
+    public static HypercallSpec of(long number, String name, HypercallHandler handler) {
+        return new HypercallSpec(number, name, handler);
+    }
+
+    public HypercallSpec summary(String s) {
+        summary = s;
+        return this;
+    }
+
+    /** The kernel file and function that implement it ({@code arch/x86/kvm/x86.c kvm_pv_kick_cpu_op}). */
+    public HypercallSpec source(String s) {
+        source = s;
+        return this;
+    }
+
+    /** The VM feature that offers the call; when it is off the architecture answers as the kernel does. */
+    public HypercallSpec feature(String f) {
+        feature = f;
+        return this;
+    }
+
+    /** How today's kernel treats the number, in words ("implemented", "removed: -KVM_ENOSYS", ...). */
+    public HypercallSpec availability(String a) {
+        availability = a;
+        return this;
+    }
+
+    /** The statuses this call can return. */
+    public HypercallSpec statuses(Status... s) {
+        statuses.addAll(Set.of(s));
+        return this;
+    }
+
+    public long number() {
+        return number;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public HypercallHandler handler() {
+        return handler;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The gating feature, or null when the call is always offered. */
+    public String feature() {
+        return feature;
+    }
+
+    public String availability() {
+        return availability;
+    }
+
+    public Set<Status> statuses() {
+        return EnumSet.copyOf(statuses.isEmpty() ? EnumSet.of(Status.SUCCESS) : statuses);
+    }
+
+    @Override
+    public String toString() {
+        return name + "(0x" + Long.toHexString(number) + ")";
+    }
+}

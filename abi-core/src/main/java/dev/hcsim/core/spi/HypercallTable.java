@@ -1,0 +1,81 @@
+package dev.hcsim.core.spi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Number to handler, built per VM from an architecture's hypercalls and the VM's features. A call
+ * whose feature the VM does not offer maps to the architecture's "feature off" handler, as the
+ * kernel answers it. Lookup allocates nothing (open addressing over {@code long} keys).
+ */
+public final class HypercallTable {
+    private final long[] keys;
+    private final HypercallSpec[] specs;
+    private final boolean[] offered;
+    private final int mask;
+    private final List<HypercallSpec> all;
+
+    private HypercallTable(List<HypercallSpec> all, Predicate<HypercallSpec> isOffered) {
+        int cap = Integer.highestOneBit(Math.max(4, all.size() * 4 - 1)) << 1;
+        this.keys = new long[cap];
+        this.specs = new HypercallSpec[cap];
+        this.offered = new boolean[cap];
+        this.mask = cap - 1;
+        this.all = Collections.unmodifiableList(new ArrayList<>(all));
+        for (HypercallSpec s : all) {
+            int i = slot(s.number());
+            while (specs[i] != null) {
+                if (keys[i] == s.number()) {
+                    throw new IllegalArgumentException("hypercall number 0x" + Long.toHexString(s.number()) + " is listed twice: "
+                            + specs[i].name() + " and " + s.name());
+                }
+                i = (i + 1) & mask;
+            }
+            keys[i] = s.number();
+            specs[i] = s;
+            offered[i] = isOffered.test(s);
+        }
+    }
+
+    /** Builds a table; {@code isOffered} says which gated calls this VM offers. */
+    public static HypercallTable build(List<HypercallSpec> all, Predicate<HypercallSpec> isOffered) {
+        return new HypercallTable(all, isOffered);
+    }
+
+    private int slot(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 40) & mask;
+    }
+
+    /** The spec for {@code number}, or null when the architecture documents no such call. */
+    public HypercallSpec lookup(long number) {
+        int i = slot(number);
+        HypercallSpec s;
+        while ((s = specs[i]) != null) {
+            if (keys[i] == number) {
+                return s;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /** True when {@code number} is documented and this VM offers it. */
+    public boolean isOffered(long number) {
+        int i = slot(number);
+        while (specs[i] != null) {
+            if (keys[i] == number) {
+                return offered[i];
+            }
+            i = (i + 1) & mask;
+        }
+        return false;
+    }
+
+    /** Every documented call, in declaration order. */
+    public List<HypercallSpec> all() {
+        return all;
+    }
+}

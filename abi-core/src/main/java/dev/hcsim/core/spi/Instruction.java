@@ -1,0 +1,49 @@
+package dev.hcsim.core.spi;
+
+/**
+ * One pre-decoded guest instruction of an architecture's subset. Decoding happens once per address;
+ * the interpreter then calls {@link #execute} each time the instruction runs.
+ */
+public interface Instruction {
+    /** Length in bytes. */
+    int length();
+
+    /** The GNU binutils disassembly text. */
+    String text();
+
+    /** False for a word that is not in the subset (its {@link #execute} reports a fault). */
+    default boolean isValid() {
+        return true;
+    }
+
+    /**
+     * Executes on {@code cpu}. Returns one of {@link Cpu#NEXT}, {@link Cpu#JUMP}, {@link Cpu#TRAP},
+     * {@link Cpu#HALT} or {@link Cpu#FAULT}.
+     */
+    int execute(Cpu cpu);
+
+    /** An instruction outside the subset at {@code pc}: executing it stops the vCPU with that reason. */
+    static Instruction undecodable(long pc, String bytesHex, int length) {
+        return new Instruction() {
+            @Override
+            public int length() {
+                return length;
+            }
+
+            @Override
+            public String text() {
+                return "(bad)";
+            }
+
+            @Override
+            public boolean isValid() {
+                return false;
+            }
+
+            @Override
+            public int execute(Cpu cpu) {
+                return cpu.fault(String.format("instruction at 0x%x (%s) is not in the guest subset", pc, bytesHex));
+            }
+        };
+    }
+}

@@ -1,0 +1,465 @@
+package dev.hcsim.core.spi;
+
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.GuestMemory;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.Vm;
+
+/**
+ * One trap being handled on one vCPU: the engine's working state and, once done, the
+ * {@link TrapResult}. One instance per vCPU is reused for every trap, so the trap path allocates
+ * nothing.
+ *
+ * <p>Architecture code uses it in two roles. Its {@link ArchitectureVm#trap} looks at the
+ * instruction bytes and either calls {@link #dispatch()} (read number and arguments by the
+ * contract, run the handler, write results and PC by the contract) or sets another outcome.
+ * Hypercall handlers read {@link #arg(int)} and answer with {@link #ok(long)}, {@link #fail(Status)}
+ * or {@link #result(int, long)}, and reach other vCPUs through {@link #control()}.
+ */
+public final class Trap implements TrapResult {
+    /** Completes a call handed to the host once the host re-enters the vCPU. */
+    @FunctionalInterface
+    public interface ExitCompletion {
+        void complete(Trap t, long hostReturn);
+    }
+
+    private static final int MAX_ARGS = 8;
+    private static final int MAX_RESULTS = 9;
+
+    private final Vm vm;
+    private final int vcpu;
+    private final TrapContract contract;
+    private final StatusCodec defaultCodec;
+    private final MemoryAccess memory;
+    private final byte[] insn = new byte[16];
+    private final long[] args = new long[MAX_ARGS];
+    private final long[] results = new long[MAX_RESULTS];
+    private final long[] exitArgs = new long[6];
+
+    private RegisterAccess regs;
+    private VcpuControl control;
+    private StatusCodec codec;
+    private int insnLength;
+    private long pc;
+    private boolean narrow;
+    private long number;
+    private int resultMask;
+    private Status status;
+    private HypercallSpec spec;
+    private String callName;
+    private Outcome outcome;
+    private long nextPc;
+    private boolean nextPcSet;
+    private int yieldTarget;
+    private String exitReason;
+    private long exitNr;
+    private long exitFlags;
+    private ExitCompletion completion;
+    private String fault;
+    private boolean dispatched;
+
+    public Trap(Vm vm, int vcpu, MemoryAccess memory) {
+        this.vm = vm;
+        this.vcpu = vcpu;
+        this.contract = vm.contract();
+        this.defaultCodec = vm.architecture().status();
+        this.memory = memory;
+    }
+
+    // ---------------------------------------------------------------- engine side
+
+    /** Resets this trap for a new one at {@code regs.pc()}. Engine use. */
+    public void begin(RegisterAccess regs, GuestMemory mem, VcpuControl control) {
+        this.regs = regs;
+        this.control = control;
+        this.memory.bind(mem);
+        this.codec = defaultCodec;
+        this.pc = regs.pc();
+        this.insnLength = 0;
+        this.narrow = false;
+        this.number = 0;
+        this.resultMask = 0;
+        this.status = null;
+        this.spec = null;
+        this.callName = null;
+        this.outcome = Outcome.RESUME;
+        this.nextPc = pc;
+        this.nextPcSet = false;
+        this.yieldTarget = -1;
+        this.exitReason = null;
+        this.exitNr = 0;
+        this.exitFlags = 0;
+        this.completion = null;
+        this.fault = null;
+        this.dispatched = false;
+    }
+
+    /**
+     * Fetches up to {@code max} instruction bytes at the PC (fewer when memory ends sooner, but at
+     * least {@code min}). Returns false, with a FAULT outcome, when not even {@code min} bytes are readable.
+     */
+    public boolean fetch(int min, int max) {
+        GuestMemory m = memory.memory();
+        for (int n = max; n >= min; n--) {
+            if (m.read(pc, insn, 0, n)) {
+                insnLength = n;
+                return true;
+            }
+        }
+        fault("instruction fetch fault");
+        nextPc = pc;
+        return false;
+    }
+
+    /** Sets the instruction bytes directly (the embedder passed them). */
+    public void instructionBytes(byte[] b, int off, int len) {
+        int n = Math.min(len, insn.length);
+        System.arraycopy(b, off, insn, 0, n);
+        insnLength = n;
+    }
+
+    /** Byte {@code i} of the fetched instruction (0 past the end). */
+    public int insnByte(int i) {
+        return i < insnLength ? insn[i] & 0xFF : 0;
+    }
+
+    /** The fetched bytes available (an architecture decodes from here). */
+    public int fetchedLength() {
+        return insnLength;
+    }
+
+    /** The first {@code n} instruction bytes as a word in the VM's byte order. */
+    public long insnWord(int n) {
+        return dev.hcsim.core.Bytes.get(insn, 0, n, memory.order() == java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Fixes the trap instruction's length once decoded (the PC advances by it). */
+    public void instructionLength(int n) {
+        insnLength = n;
+    }
+
+    /** Copy of the trap instruction bytes (for traces). */
+    public byte[] instructionBytes() {
+        return java.util.Arrays.copyOf(insn, insnLength);
+    }
+
+    /** Sets narrow (32-bit) mode for this call, as the architecture determined it. */
+    public void narrow(boolean n) {
+        narrow = n;
+    }
+
+    /** Reads the number and the arguments by the contract, cut to 32 bits in narrow mode when the contract says so. */
+    public void readCall() {
+        long nr = regs.get(contract.numberRegister());
+        if (contract.numberBits() == 32 || (narrow && contract.narrowTruncatesArguments())) {
+            nr &= 0xFFFF_FFFFL;
+        }
+        number = nr;
+        int n = contract.argumentCount();
+        boolean cut = narrow && contract.narrowTruncatesArguments();
+        for (int i = 0; i < n; i++) {
+            long v = regs.get(contract.argumentRegister(i));
+            args[i] = cut ? v & 0xFFFF_FFFFL : v;
+        }
+        dispatched = true;
+    }
+
+    /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
+    public void invoke() {
+        spec = vm.hypercalls().lookup(number);
+        if (spec == null) {
+            fail(Status.NOT_IMPLEMENTED);
+            return;
+        }
+        callName = spec.name();
+        if (!vm.hypercalls().isOffered(number)) {
+            fail(Status.NOT_IMPLEMENTED);
+            return;
+        }
+        try {
+            spec.handler().handle(this);
+        } catch (GuestFault f) {
+            fail(Status.FAULT);
+        }
+        if (status == null) {
+            status = Status.SUCCESS;
+        }
+    }
+
+    /** Writes results and the PC by the contract (nothing for exits and faults). */
+    public void complete() {
+        if (outcome == Outcome.EXIT_TO_HOST || outcome == Outcome.FAULT || outcome == Outcome.NOT_A_HYPERCALL) {
+            if (!nextPcSet) {
+                nextPc = pc;
+            }
+            return;
+        }
+        writeResults();
+        if (!nextPcSet) {
+            nextPc = pc + insnLength;
+        }
+        regs.pc(nextPc);
+    }
+
+    /** The whole dispatch: {@link #readCall()}, {@link #invoke()}, {@link #complete()}. */
+    public void dispatch() {
+        readCall();
+        invoke();
+        complete();
+    }
+
+    /** Answers without running a handler (a privilege check failed first, say), then completes. */
+    public void reject(Status s) {
+        fail(s);
+        complete();
+    }
+
+    private void writeResults() {
+        int n = contract.resultCount();
+        boolean cut = narrow && contract.narrowTruncatesResults();
+        boolean zero = contract.unsetResults() == TrapContract.UnsetResults.ZEROED;
+        for (int i = 0; i < n; i++) {
+            long v;
+            if ((resultMask & (1 << i)) != 0) {
+                v = results[i];
+            } else if (i == 0 && status != null) {
+                v = codec.encode(status);
+            } else if (zero) {
+                v = 0;
+            } else {
+                continue;
+            }
+            regs.set(contract.resultRegister(i), cut ? v & 0xFFFF_FFFFL : v);
+        }
+    }
+
+    /** Finishes an {@link Outcome#EXIT_TO_HOST} with the host's return value. Engine use. */
+    public void completeExit(RegisterAccess r, GuestMemory mem, long hostReturn) {
+        this.regs = r;
+        this.memory.bind(mem);
+        ExitCompletion c = completion;
+        outcome = Outcome.RESUME;
+        nextPcSet = false;
+        if (c != null) {
+            c.complete(this, hostReturn);
+        } else {
+            ok(hostReturn);
+        }
+        complete();
+    }
+
+    // ---------------------------------------------------------------- handler side
+
+    public Vm vm() {
+        return vm;
+    }
+
+    /** Index of the calling vCPU. */
+    public int vcpu() {
+        return vcpu;
+    }
+
+    public RegisterAccess registers() {
+        return regs;
+    }
+
+    /** Guest memory in the VM's byte order; a miss throws {@link GuestFault}, which becomes {@link Status#FAULT}. */
+    public MemoryAccess memory() {
+        return memory;
+    }
+
+    /** Effects on other vCPUs. */
+    public VcpuControl control() {
+        return control;
+    }
+
+    /** Address of the trap instruction. */
+    public long pc() {
+        return pc;
+    }
+
+    /** Argument {@code i} as the contract read it. */
+    public long arg(int i) {
+        return args[i];
+    }
+
+    /** Switches the status encoding for this call (a call family with its own codes, such as PSCI). */
+    public void codec(StatusCodec c) {
+        codec = c;
+    }
+
+    public StatusCodec codec() {
+        return codec;
+    }
+
+    /** Success with {@code value} in result register 0. */
+    public void ok(long value) {
+        status = Status.SUCCESS;
+        result(0, value);
+    }
+
+    /** Success, encoded in result register 0. */
+    public void ok() {
+        status = Status.SUCCESS;
+        resultMask &= ~1;
+    }
+
+    /** Failure with {@code s}, encoded in result register 0. */
+    public void fail(Status s) {
+        status = s;
+        resultMask &= ~1;
+    }
+
+    /** Sets the status without touching result registers (the handler set them itself). */
+    public void status(Status s) {
+        status = s;
+    }
+
+    /** Sets result register {@code i} to {@code value}. */
+    public void result(int i, long value) {
+        results[i] = value;
+        resultMask |= 1 << i;
+    }
+
+    /** Names the call in traces when it is not in the table (a code the architecture handles itself). */
+    public void callName(String name) {
+        callName = name;
+    }
+
+    /** The vCPU waits for an interrupt after the results are written. */
+    public void halt() {
+        outcome = Outcome.HALT;
+    }
+
+    /** The vCPU yields its physical CPU, preferably to vCPU index {@code target} (-1: any). */
+    public void yieldTo(int target) {
+        outcome = Outcome.YIELD;
+        yieldTarget = target;
+    }
+
+    /** The calling vCPU powers off. */
+    public void stop() {
+        outcome = Outcome.STOP;
+    }
+
+    /** Continue at {@code pc} instead of after the trap instruction. */
+    public void resumeAt(long address) {
+        nextPc = address;
+        nextPcSet = true;
+    }
+
+    /**
+     * Hands the call to the host. Up to six exit arguments; {@code completion} writes results when
+     * the host re-enters (null: result 0 = the host's return value).
+     */
+    public void exitToHost(String reason, long nr, long flags, ExitCompletion completion, long... exitArguments) {
+        outcome = Outcome.EXIT_TO_HOST;
+        exitReason = reason;
+        exitNr = nr;
+        exitFlags = flags;
+        this.completion = completion;
+        java.util.Arrays.fill(exitArgs, 0);
+        System.arraycopy(exitArguments, 0, exitArgs, 0, Math.min(6, exitArguments.length));
+    }
+
+    /** Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise. */
+    public void fault(String what) {
+        outcome = Outcome.FAULT;
+        fault = what;
+    }
+
+    /** The instruction is not a hypercall but the guest's own (a system call). */
+    public void notAHypercall(String what) {
+        outcome = Outcome.NOT_A_HYPERCALL;
+        fault = what;
+    }
+
+    /** True once {@link #readCall()} ran. */
+    public boolean dispatched() {
+        return dispatched;
+    }
+
+    /** The spec of the dispatched call, or null. */
+    public HypercallSpec spec() {
+        return spec;
+    }
+
+    // ---------------------------------------------------------------- TrapResult
+
+    @Override
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    @Override
+    public long nextPc() {
+        return nextPc;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public String statusName() {
+        return status == null ? null : codec.name(status);
+    }
+
+    @Override
+    public String callName() {
+        return callName;
+    }
+
+    @Override
+    public long number() {
+        return number;
+    }
+
+    @Override
+    public boolean narrow() {
+        return narrow;
+    }
+
+    @Override
+    public int yieldTarget() {
+        return yieldTarget;
+    }
+
+    @Override
+    public String exitReason() {
+        return exitReason;
+    }
+
+    @Override
+    public long exitNr() {
+        return exitNr;
+    }
+
+    @Override
+    public long exitArg(int i) {
+        return exitArgs[i];
+    }
+
+    @Override
+    public long exitFlags() {
+        return exitFlags;
+    }
+
+    @Override
+    public String fault() {
+        return fault;
+    }
+
+    @Override
+    public int instructionLength() {
+        return insnLength;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hcsim.core.trace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+
+/** Writes trace events as JSON lines with Jackson: one object per line, fields in a fixed order. */
+public final class JsonLines {
+    private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false);
+
+    private JsonLines() {
+    }
+
+    /** One event as one JSON line (no newline). */
+    public static String line(TraceEvent e) {
+        try {
+            return MAPPER.writeValueAsString(e);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("trace event cannot be written: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Writes every event, one per line. */
+    public static void write(List<TraceEvent> events, Writer out) {
+        try {
+            for (TraceEvent e : events) {
+                out.write(line(e));
+                out.write('\n');
+            }
+            out.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
