@@ -1,0 +1,163 @@
+package dev.hcsim.core.sched;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.Trace;
+import dev.hcsim.core.trace.TraceEvent;
+import dev.hcsim.core.trace.TrapEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs exactly one hypercall on a fresh VM through the architecture's trap instruction: the other
+ * vCPUs are halted, the caller's registers are set, the instruction is placed at the architecture's
+ * default entry, and one trap is taken. What {@code hcsim call} and many tests use.
+ */
+public final class SingleCall {
+    private SingleCall() {
+    }
+
+    /** An effect on another vCPU or the VM (kick, interrupt, start, off, system). */
+    public record Effect(String kind, Integer target, String detail) {
+    }
+
+    /** A guest memory write the call made. */
+    public record MemoryWrite(long gpa, byte[] bytes) {
+    }
+
+    /**
+     * What one call did.
+     *
+     * @param vm       the VM it ran on
+     * @param bytes    the trap instruction's bytes
+     * @param text     its disassembly
+     * @param outcome  the outcome
+     * @param status   the neutral status, or null
+     * @param statusName the architecture's name of the status, or null
+     * @param call     the call's kernel name, or null
+     * @param before   registers before
+     * @param after    registers after
+     * @param effects  effects on other vCPUs
+     * @param writes   guest memory writes
+     * @param trap     the trace event of the trap
+     * @param detail   exit reason or fault, or null
+     * @param machine  the machine (state of every vCPU afterwards)
+     */
+    public record Result(Vm vm, byte[] bytes, String text, Outcome outcome, Status status, String statusName, String call,
+            RegisterFile before, RegisterFile after, List<Effect> effects, List<MemoryWrite> writes, TrapEvent trap, String detail,
+            Machine machine) {
+        /** Registers (by ABI name) whose value changed, plus {@code pc} when it moved. */
+        public Map<String, Long> changed() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (int i = 0; i < before.layout().size(); i++) {
+                if (before.get(i) != after.get(i)) {
+                    out.put(before.layout().name(i), after.get(i));
+                }
+            }
+            if (before.pc() != after.pc()) {
+                out.put("pc", after.pc());
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Runs one call.
+     *
+     * @param config    the VM
+     * @param vcpu      the calling vCPU's index
+     * @param insn      the trap instruction as assembly text or hex bytes (null: the architecture's native one)
+     * @param registers initial register values by ABI or raw name
+     * @param memory    guest memory to preload (address to bytes)
+     * @throws IllegalArgumentException for a bad register name, instruction or memory address
+     */
+    public static Result run(VmConfig config, int vcpu, String insn, Map<String, Long> registers, Map<Long, byte[]> memory) {
+        Vm vm = Vm.create(config);
+        if (vcpu < 0 || vcpu >= vm.vcpuCount()) {
+            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist; the VM has " + vm.vcpuCount());
+        }
+        Machine m = new Machine(vm, "call");
+        for (int i = 0; i < vm.vcpuCount(); i++) {
+            if (i != vcpu) {
+                m.initialState(i, VcpuState.HALTED);
+            }
+        }
+        byte[] bytes = instructionBytes(vm, insn);
+        long at = vm.architecture().defaultEntry();
+        m.load(at, bytes);
+        for (Map.Entry<Long, byte[]> e : memory.entrySet()) {
+            m.load(e.getKey(), e.getValue());
+        }
+        RegisterFile regs = m.registers(vcpu);
+        regs.pc(at);
+        for (Map.Entry<String, Long> e : registers.entrySet()) {
+            int idx = regs.layout().indexOf(e.getKey());
+            if (idx < 0) {
+                throw new IllegalArgumentException("unknown " + vm.architecture().name() + " register '" + e.getKey() + "'");
+            }
+            regs.set(idx, e.getValue());
+        }
+        RegisterFile before = new RegisterFile(regs.layout());
+        before.copyFrom(regs);
+        Trace trace = new Trace();
+        m.traceTo(trace);
+        List<MemoryWrite> writes = new ArrayList<>();
+        vm.frame(vcpu).memory().listener((gpa, src, off, len) -> writes.add(new MemoryWrite(gpa, java.util.Arrays.copyOfRange(src, off, off + len))));
+        TrapResult r = vm.trap(vcpu, regs, m.memory(), m);
+        vm.frame(vcpu).memory().listener(null);
+        List<Effect> effects = new ArrayList<>();
+        TrapEvent trapEvent = null;
+        for (TraceEvent e : trace.events()) {
+            if (e instanceof SchedEvent s && s.target() != null) {
+                effects.add(new Effect(s.event(), s.target(), s.detail()));
+            } else if (e instanceof SchedEvent s && s.event().equals("system")) {
+                effects.add(new Effect("system", null, s.detail()));
+            } else if (e instanceof TrapEvent t) {
+                trapEvent = t;
+            }
+        }
+        Instruction decoded = vm.codec().decode(bytes, 0, bytes.length, at);
+        String detail = switch (r.outcome()) {
+            case EXIT_TO_HOST -> r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()) + " args=[0x" + Long.toHexString(r.exitArg(0))
+                    + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x" + Long.toHexString(r.exitArg(2)) + "] flags=0x"
+                    + Long.toHexString(r.exitFlags());
+            case FAULT, NOT_A_HYPERCALL -> r.fault();
+            case YIELD -> r.yieldTarget() >= 0 ? "yield to vcpu" + r.yieldTarget() : "yield";
+            default -> null;
+        };
+        RegisterFile after = new RegisterFile(regs.layout());
+        after.copyFrom(regs);
+        return new Result(vm, bytes, decoded.text(), r.outcome(), r.status(), r.statusName(), r.callName(), before, after, effects, writes,
+                trapEvent, detail, m);
+    }
+
+    /** The bytes of {@code insn}: hex if it parses as hex of a plausible length, else assembly text. */
+    public static byte[] instructionBytes(Vm vm, String insn) {
+        String text = insn == null ? vm.architecture().defaultTrapInstruction(vm.options()) : insn.trim();
+        String compact = text.replace(" ", "");
+        if (compact.matches("(0x)?[0-9a-fA-F]+") && compact.replace("0x", "").length() % 2 == 0 && !looksLikeMnemonic(vm, text)) {
+            return Bytes.parseHex(compact);
+        }
+        return Assembler.assemble(vm.codec(), text, vm.architecture().defaultEntry()).bytes();
+    }
+
+    private static boolean looksLikeMnemonic(Vm vm, String text) {
+        try {
+            Assembler.assemble(vm.codec(), text, vm.architecture().defaultEntry());
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
