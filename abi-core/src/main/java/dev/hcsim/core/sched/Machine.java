@@ -104,6 +104,7 @@ public final class Machine implements VcpuControl {
             Slot s = new Slot();
             s.regs = new RegisterFile(layout);
             s.cpu = new Cpu(vm, i, s.regs, new MemoryAccess(memory, vm.byteOrder()));
+            s.cpu.control(this);
             archVm.resetVcpu(i, s.regs);
             slots[i] = s;
         }

@@ -25,6 +25,7 @@ public final class Cpu {
     private final Vm vm;
     private final int vcpu;
     private String faultReason;
+    private dev.hcsim.core.VcpuControl control;
     /** Scratch for architectures whose branches have delay slots and the like. */
     public long scratch;
 
@@ -33,6 +34,16 @@ public final class Cpu {
         this.vcpu = vcpu;
         this.regs = regs;
         this.memory = memory;
+    }
+
+    /** The scheduler (virtual time, other vCPUs), or null outside a machine. */
+    public dev.hcsim.core.VcpuControl control() {
+        return control;
+    }
+
+    /** Binds the scheduler this vCPU runs under. */
+    public void control(dev.hcsim.core.VcpuControl c) {
+        control = c;
     }
 
     public RegisterFile regs() {
