@@ -1,0 +1,181 @@
+package dev.hcsim.arch.x86;
+
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.FeatureSpec;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.OptionSpec;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * x86-64 under KVM (Intel VMX and AMD SVM): {@code vmcall} / {@code vmmcall}, RAX = number,
+ * RBX/RCX/RDX/RSI = arguments, RAX = result, the CPUID 0x40000000 leaves, and every
+ * {@code KVM_HC_*} number as arch/x86/kvm/x86.c answers it. Registered through
+ * {@link java.util.ServiceLoader} as the architecture {@code x86} (aliases {@code x86_64},
+ * {@code amd64}, {@code x86-64}).
+ */
+public final class X86Architecture implements Architecture {
+    /** The feature that stands for KVM_CAP_EXIT_HYPERCALL with bit KVM_HC_MAP_GPA_RANGE (cap 201). */
+    public static final String EXIT_HYPERCALL = "exit-hypercall";
+
+    /** A feature with its bit in CPUID 0x40000001.EAX, or -1 for a VM capability that is not a CPUID bit. */
+    record Feature(FeatureSpec spec, int bit) {
+    }
+
+    private static Feature cpuid(String name, int bit, boolean on, String what) {
+        return new Feature(new FeatureSpec(name, on, "KVM_FEATURE_" + name.toUpperCase().replace('-', '_') + " (CPUID 0x40000001.EAX bit "
+                + bit + "): " + what), bit);
+    }
+
+    /** arch/x86/include/uapi/asm/kvm_para.h, with the defaults KVM_GET_SUPPORTED_CPUID reports (arch/x86/kvm/cpuid.c). */
+    static final List<Feature> FEATURES = List.of(
+            cpuid("clocksource", 0, true, "kvmclock at MSRs 0x11/0x12"),
+            cpuid("nop-io-delay", 1, true, "no PIO delays needed"),
+            cpuid("mmu-op", 2, false, "deprecated; the hypercall was removed"),
+            cpuid("clocksource2", 3, true, "kvmclock at MSRs 0x4b564d00/01"),
+            cpuid("async-pf", 4, true, "MSR 0x4b564d02"),
+            cpuid("steal-time", 5, true, "MSR 0x4b564d03, holds the preempted byte"),
+            cpuid("pv-eoi", 6, true, "MSR 0x4b564d04"),
+            cpuid("pv-unhalt", 7, true, "gates KVM_HC_KICK_CPU"),
+            cpuid("pv-tlb-flush", 9, true, "uses preempted bit 1"),
+            cpuid("async-pf-vmexit", 10, true, "async PF VM exits"),
+            cpuid("pv-send-ipi", 11, true, "gates KVM_HC_SEND_IPI"),
+            cpuid("poll-control", 12, true, "MSR 0x4b564d05"),
+            cpuid("pv-sched-yield", 13, true, "gates KVM_HC_SCHED_YIELD"),
+            cpuid("async-pf-int", 14, true, "MSRs 0x4b564d06/07"),
+            cpuid("msi-ext-dest-id", 15, false, "set by the VMM"),
+            cpuid("hc-map-gpa-range", 16, false, "advertises KVM_HC_MAP_GPA_RANGE (set by the VMM)"),
+            cpuid("migration-control", 17, false, "MSR 0x4b564d08 (set by the VMM)"),
+            cpuid("clocksource-stable-bit", 24, true, "kvmclock flags bit 0 is valid"),
+            new Feature(new FeatureSpec(EXIT_HYPERCALL, false, "KVM_CAP_EXIT_HYPERCALL (cap 201) with bit 12: KVM_HC_MAP_GPA_RANGE exits "
+                    + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1));
+
+    private static final List<FeatureSpec> FEATURE_SPECS = FEATURES.stream().map(Feature::spec).toList();
+
+    private static final List<OptionSpec> OPTIONS = List.of(
+            new OptionSpec("vendor", List.of("intel", "amd"), "intel", "host CPU vendor: its native instruction is vmcall (Intel) or vmmcall (AMD)"),
+            new OptionSpec("cpl", List.of("0", "1", "2", "3"), "0", "current privilege level of the vCPUs; != 0 gives -KVM_EPERM for every number"),
+            new OptionSpec("mode", List.of("64", "32"), "64", "64 = long mode (EFER.LMA = CS.L = 1); 32 = protected/compatibility mode: "
+                    + "inputs and result cut to 32 bits"),
+            new OptionSpec("quirk-fix-hypercall", List.of("on", "off"), "on", "KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20): patch the wrong "
+                    + "vendor's instruction (on) or inject #UD (off, via KVM_CAP_DISABLE_QUIRKS2)"),
+            new OptionSpec("enforce-pv-cpuid", List.of("off", "on"), "off", "KVM_CAP_ENFORCE_PV_FEATURE_CPUID (cap 190): gate "
+                    + "KICK_CPU, SEND_IPI and SCHED_YIELD by the guest's CPUID bits"),
+            new OptionSpec("halt-exits", List.of("on", "off"), "on", "off = the VMM disabled HLT exits: PV_UNHALT leaves CPUID 0x40000001"),
+            new OptionSpec("host-bits", List.of("64", "32"), "64", "a 32-bit host kernel has no KVM_HC_CLOCK_PAIRING (-KVM_ENOSYS)"),
+            new OptionSpec("host-clocksource", List.of("tsc", "other"), "tsc", "CLOCK_PAIRING needs a TSC-based host clocksource "
+                    + "(else -KVM_EOPNOTSUPP)"),
+            new OptionSpec("tsc-catchup", List.of("off", "on"), "off", "vCPU TSC in permanent catch-up mode: CLOCK_PAIRING gives -KVM_EOPNOTSUPP"),
+            new OptionSpec("apic-map", List.of("present", "absent"), "present", "absent = no APIC map yet: SEND_IPI gives -KVM_EOPNOTSUPP"),
+            new OptionSpec("apic-disabled", List.of(), "0", "bit mask of vCPU indices whose local APIC is disabled (they accept no "
+                    + "fixed IPI)"),
+            new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "KICK_CPU to APIC ID 0xFF wakes every vCPU [derived: "
+                    + "lapic.c kvm_apic_is_broadcast_dest]"),
+            new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
+
+    @Override
+    public String name() {
+        return "x86";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("x86_64", "x86-64", "amd64", "i386", "ia32");
+    }
+
+    @Override
+    public String title() {
+        return "x86-64, Intel VMX (vmcall) / AMD SVM (vmmcall)";
+    }
+
+    @Override
+    public RegisterLayout registers() {
+        return X86Registers.LAYOUT;
+    }
+
+    @Override
+    public TrapContract contract() {
+        return X86Contract.CONTRACT;
+    }
+
+    @Override
+    public StatusCodec status() {
+        return X86Status.CODEC;
+    }
+
+    @Override
+    public List<HypercallSpec> hypercalls() {
+        return X86Hypercalls.ALL;
+    }
+
+    @Override
+    public List<FeatureSpec> features() {
+        return FEATURE_SPECS;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ByteOrder byteOrder(Map<String, String> options) {
+        return ByteOrder.LITTLE_ENDIAN;
+    }
+
+    @Override
+    public Codec codec(ByteOrder order) {
+        return X86Codec.INSTANCE;
+    }
+
+    @Override
+    public ArchitectureVm attach(Vm vm) {
+        return new X86Vm(vm);
+    }
+
+    @Override
+    public String vcpuIdName() {
+        return "APIC ID";
+    }
+
+    @Override
+    public String discovery() {
+        return "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "
+                + "(0x4b4d564b, 0x564b4d56, 0x4d); CPUID 0x40000001 returns the PV feature bits in EAX and the hints in EDX. Guests probe "
+                + "0x40000000, 0x40000100, ... (the KVM leaves move when Hyper-V leaves come first). (arch/x86/kvm/cpuid.c __do_cpuid_func; "
+                + "arch/x86/kernel/kvm.c kvm_cpuid_base)";
+    }
+
+    @Override
+    public List<String> docDifferences() {
+        return List.of(
+                "hypercalls.rst numbers its sections by list position, not by hypercall number: CLOCK_PAIRING is headed 6 but is 9, "
+                        + "SEND_IPI 6 is 10, SCHED_YIELD 7 is 11, MAP_GPA_RANGE 8 is 12.",
+                "The doc names the clock-pairing structure struct kvm_clock_offset; the code's is struct kvm_clock_pairing.",
+                "The doc says CLOCK_PAIRING \"returns KVM_EOPNOTSUPP\"; the value is negated (-95), as every error.",
+                "KVM_HC_MMU_OP is documented as deprecated; the code answers -KVM_ENOSYS (the handler was removed).",
+                "The 2012 hypercalls.txt has no CPL check, no 32-bit truncation, no CPUID gating and no MAP_GPA_RANGE exit; the code has all.");
+    }
+
+    @Override
+    public String defaultTrapInstruction(Map<String, String> options) {
+        return "amd".equals(options.get("vendor")) ? "vmmcall" : "vmcall";
+    }
+
+    /** The CPUID bit of a feature name. */
+    static int bitOf(String feature) {
+        for (Feature f : FEATURES) {
+            if (f.spec().name().equals(feature)) {
+                return f.bit();
+            }
+        }
+        throw new IllegalArgumentException("unknown feature " + feature);
+    }
+}

@@ -1,0 +1,268 @@
+package dev.hcsim.arch.x86;
+
+import dev.hcsim.core.Status;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+import java.util.List;
+
+/**
+ * Every KVM hypercall number x86 answers, one small method each, as today's kernel implements them
+ * in arch/x86/kvm/x86.c {@code ____kvm_emulate_hypercall} and arch/x86/kvm/lapic.c.
+ */
+public final class X86Hypercalls {
+    private X86Hypercalls() {
+    }
+
+    public static final long KVM_HC_VAPIC_POLL_IRQ = 1;
+    public static final long KVM_HC_MMU_OP = 2;
+    public static final long KVM_HC_FEATURES = 3;
+    public static final long KVM_HC_PPC_MAP_MAGIC_PAGE = 4;
+    public static final long KVM_HC_KICK_CPU = 5;
+    public static final long KVM_HC_MIPS_GET_CLOCK_FREQ = 6;
+    public static final long KVM_HC_MIPS_EXIT_VM = 7;
+    public static final long KVM_HC_MIPS_CONSOLE_OUTPUT = 8;
+    public static final long KVM_HC_CLOCK_PAIRING = 9;
+    public static final long KVM_HC_SEND_IPI = 10;
+    public static final long KVM_HC_SCHED_YIELD = 11;
+    public static final long KVM_HC_MAP_GPA_RANGE = 12;
+
+    /** ICR fields (arch/x86/include/asm/apicdef.h). */
+    static final long APIC_DEST_LOGICAL = 0x800;
+    static final long APIC_SHORT_MASK = 0xC0000;
+    static final long APIC_VECTOR_MASK = 0xFF;
+    static final long APIC_MODE_MASK = 0x700;
+    static final long APIC_INT_ASSERT = 0x4000;
+    static final long APIC_INT_LEVELTRIG = 0x8000;
+    static final int APIC_DM_FIXED = 0x000;
+    static final int APIC_DM_LOWEST = 0x100;
+    static final int APIC_DM_SMI = 0x200;
+    static final int APIC_DM_REMRD = 0x300;
+    static final int APIC_DM_NMI = 0x400;
+    static final int APIC_DM_INIT = 0x500;
+    static final int APIC_DM_STARTUP = 0x600;
+    static final int APIC_DM_EXTINT = 0x700;
+
+    /** Interrupt vector recorded for an NMI (the architectural NMI vector). */
+    public static final int NMI_VECTOR = 2;
+
+    /** The hypercall list, in number order. */
+    public static final List<HypercallSpec> ALL = List.of(
+            HypercallSpec.of(KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", X86Hypercalls::vapicPollIrq)
+                    .summary("no-op; the exit itself lets the host re-check pending interrupts").statuses(Status.SUCCESS, Status.PERMISSION)
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall"),
+            notOnX86(KVM_HC_MMU_OP, "KVM_HC_MMU_OP", "removed (documented as deprecated): -KVM_ENOSYS"),
+            notOnX86(KVM_HC_FEATURES, "KVM_HC_FEATURES", "PowerPC only: -KVM_ENOSYS on x86"),
+            notOnX86(KVM_HC_PPC_MAP_MAGIC_PAGE, "KVM_HC_PPC_MAP_MAGIC_PAGE", "PowerPC only: -KVM_ENOSYS on x86"),
+            HypercallSpec.of(KVM_HC_KICK_CPU, "KVM_HC_KICK_CPU", X86Hypercalls::kickCpu).feature("pv-unhalt")
+                    .summary("a0 = flags (ignored), a1 = APIC ID: wake that vCPU from HLT (PV spinlock unlock), then try a directed yield to it")
+                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                    .source("arch/x86/kvm/x86.c kvm_pv_kick_cpu_op, kvm_sched_yield"),
+            notOnX86(KVM_HC_MIPS_GET_CLOCK_FREQ, "KVM_HC_MIPS_GET_CLOCK_FREQ", "MIPS numbering only: -KVM_ENOSYS on x86"),
+            notOnX86(KVM_HC_MIPS_EXIT_VM, "KVM_HC_MIPS_EXIT_VM", "MIPS numbering only: -KVM_ENOSYS on x86"),
+            notOnX86(KVM_HC_MIPS_CONSOLE_OUTPUT, "KVM_HC_MIPS_CONSOLE_OUTPUT", "MIPS numbering only: -KVM_ENOSYS on x86"),
+            HypercallSpec.of(KVM_HC_CLOCK_PAIRING, "KVM_HC_CLOCK_PAIRING", X86Hypercalls::clockPairing)
+                    .summary("a0 = GPA of a 64-byte struct kvm_clock_pairing, a1 = clock type (0 = wall clock): host realtime and guest TSC at one instant")
+                    .statuses(Status.SUCCESS, Status.NOT_SUPPORTED, Status.FAULT, Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                    .source("arch/x86/kvm/x86.c kvm_pv_clock_pairing"),
+            HypercallSpec.of(KVM_HC_SEND_IPI, "KVM_HC_SEND_IPI", X86Hypercalls::sendIpi).feature("pv-send-ipi")
+                    .summary("a0/a1 = 128-bit APIC ID bitmap from a2 = min (u32), a3 = ICR: send one IPI to many vCPUs; returns how many accepted it")
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED, Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                    .source("arch/x86/kvm/lapic.c kvm_pv_send_ipi, __pv_send_ipi"),
+            HypercallSpec.of(KVM_HC_SCHED_YIELD, "KVM_HC_SCHED_YIELD", X86Hypercalls::schedYield).feature("pv-sched-yield")
+                    .summary("a0 = APIC ID: directed yield to that vCPU if it is runnable and not running")
+                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                    .source("arch/x86/kvm/x86.c kvm_sched_yield"),
+            HypercallSpec.of(KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", X86Hypercalls::mapGpaRange).feature(X86Architecture.EXIT_HYPERCALL)
+                    .summary("a0 = GPA, a1 = 4 KiB pages, a2 = attributes: exit to the VMM (KVM_EXIT_HYPERCALL) to convert shared/private memory")
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit"));
+
+    private static HypercallSpec notOnX86(long nr, String name, String why) {
+        return HypercallSpec.of(nr, name, X86Hypercalls::notImplemented).availability(why)
+                .summary(why).statuses(Status.NOT_IMPLEMENTED, Status.PERMISSION)
+                .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall (default case)");
+    }
+
+    static void notImplemented(Trap t) {
+        t.fail(Status.NOT_IMPLEMENTED);
+    }
+
+    /** KVM_HC_VAPIC_POLL_IRQ: nothing to do; returns 0. */
+    static void vapicPollIrq(Trap t) {
+        t.ok(0);
+    }
+
+    /**
+     * KVM_HC_KICK_CPU: a REMRD message to APIC ID a1 (as a C int: low 32 bits) sets the target's
+     * {@code pv_unhalted} and kicks it out of HLT; then a directed yield towards a1 (full value).
+     * Returns 0 whether or not the target exists.
+     */
+    static void kickCpu(Trap t) {
+        Vm vm = t.vm();
+        X86Vm x = vm.archState(X86Vm.class);
+        long apicId = t.arg(1) & 0xFFFF_FFFFL;
+        VcpuControl c = t.control();
+        if (apicId == 0xFF && x.broadcastQuirk() && vm.vcpuIndex(0xFF) < 0) {
+            // [derived] lapic.c kvm_apic_is_broadcast_dest: 0xFF is the xAPIC physical broadcast with the default quirk.
+            for (int i = 0; i < vm.vcpuCount(); i++) {
+                c.kick(i);
+            }
+        } else {
+            int target = vm.vcpuIndex(apicId);
+            if (target >= 0) {
+                c.kick(target);
+            }
+        }
+        directedYield(t, t.arg(1));
+        t.ok(0);
+    }
+
+    /** KVM_HC_SCHED_YIELD: directed yield to APIC ID a0; always returns 0. */
+    static void schedYield(Trap t) {
+        directedYield(t, t.arg(0));
+        t.ok(0);
+    }
+
+    /**
+     * kvm_sched_yield: yields only to an existing vCPU other than the caller that is ready
+     * (runnable, not running).
+     */
+    private static void directedYield(Trap t, long apicId) {
+        int target = t.vm().vcpuIndex(apicId);
+        if (target >= 0 && target != t.vcpu() && t.control().state(target) == VcpuState.RUNNABLE) {
+            t.yieldTo(target);
+        }
+    }
+
+    /**
+     * KVM_HC_CLOCK_PAIRING: checks in the kernel's order (clock type, TSC catch-up, host
+     * clocksource), then writes sec, nsec, tsc, flags = 0 and padding = 0 at GPA a0 (64 bytes).
+     */
+    static void clockPairing(Trap t) {
+        X86Vm x = t.vm().archState(X86Vm.class);
+        if (!x.host64()) {
+            t.fail(Status.NOT_IMPLEMENTED); // #ifdef CONFIG_X86_64
+            return;
+        }
+        if (t.arg(1) != 0 || x.tscCatchup() || !x.hostClocksourceTsc()) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        long now = t.control().nowNanos();
+        long realtime = t.vm().config().realtimeEpochNanos() + now;
+        byte[] buf = x.clockPairingBuffer(t.vcpu());
+        java.util.Arrays.fill(buf, (byte) 0);
+        dev.hcsim.core.Bytes.put(buf, 0, 8, Math.floorDiv(realtime, 1_000_000_000L), false);
+        dev.hcsim.core.Bytes.put(buf, 8, 8, Math.floorMod(realtime, 1_000_000_000L), false);
+        dev.hcsim.core.Bytes.put(buf, 16, 8, x.tsc(now), false);
+        // An unbacked GPA throws GuestFault, which the engine answers with -KVM_EFAULT; nothing is written then.
+        t.memory().writeBytes(t.arg(0), buf, 0, 64);
+        t.ok(0);
+    }
+
+    /**
+     * KVM_HC_SEND_IPI: ICR checks, then bit i of a0 targets APIC ID min+i and bit i of a1 targets
+     * min+cluster+i (u32 arithmetic); the result is how many vCPUs accepted the interrupt.
+     */
+    static void sendIpi(Trap t) {
+        X86Vm x = t.vm().archState(X86Vm.class);
+        long icr = t.arg(3);
+        if ((icr & (APIC_DEST_LOGICAL | APIC_SHORT_MASK)) != 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        if (!x.apicMap()) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        long min = t.arg(2) & 0xFFFF_FFFFL;
+        long cluster = t.narrow() ? 32 : 64;
+        long count = sendHalf(t, x, t.arg(0), min, icr) + sendHalf(t, x, t.arg(1), (min + cluster) & 0xFFFF_FFFFL, icr);
+        t.ok(count);
+    }
+
+    /** lapic.c __pv_send_ipi: bits past max_apic_id are ignored; unmapped ids are skipped. */
+    private static long sendHalf(Trap t, X86Vm x, long bitmap, long min, long icr) {
+        long max = x.maxApicId();
+        if (min > max || bitmap == 0) {
+            return 0;
+        }
+        long span = Math.min(64, max - min + 1);
+        long count = 0;
+        Vm vm = t.vm();
+        long bits = span == 64 ? bitmap : bitmap & ((1L << span) - 1);
+        while (bits != 0) {
+            int i = Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            int target = vm.vcpuIndex(min + i);
+            if (target >= 0) {
+                count += accept(t, x, target, icr);
+            }
+        }
+        return count;
+    }
+
+    /** lapic.c __apic_accept_irq: how many (0 or 1) this target accepts, and the effect on it. */
+    private static int accept(Trap t, X86Vm x, int target, long icr) {
+        int mode = (int) (icr & APIC_MODE_MASK);
+        boolean level = (icr & APIC_INT_LEVELTRIG) != 0;
+        boolean assertBit = (icr & APIC_INT_ASSERT) != 0;
+        int vector = (int) (icr & APIC_VECTOR_MASK);
+        VcpuControl c = t.control();
+        switch (mode) {
+            case APIC_DM_FIXED, APIC_DM_LOWEST -> {
+                if (!x.apicEnabled(target) || (level && !assertBit)) {
+                    return 0;
+                }
+                c.interrupt(target, vector);
+                return 1;
+            }
+            case APIC_DM_REMRD -> {
+                c.kick(target);
+                return 1;
+            }
+            case APIC_DM_NMI -> {
+                c.interrupt(target, NMI_VECTOR);
+                return 1;
+            }
+            case APIC_DM_SMI, APIC_DM_STARTUP -> {
+                c.kick(target);
+                return 1;
+            }
+            case APIC_DM_INIT -> {
+                if (level && !assertBit) {
+                    return 0;
+                }
+                c.kick(target);
+                return 1;
+            }
+            default -> {
+                return 0; // APIC_DM_EXTINT is not accepted
+            }
+        }
+    }
+
+    /**
+     * KVM_HC_MAP_GPA_RANGE: with the exit enabled, checks alignment, a non-zero page count and
+     * wrap-around, then exits to the VMM with nr 12, args a0..a2, flags bit 0 = long mode and ret
+     * preset to 0; RAX gets the VMM's answer on re-entry.
+     */
+    static void mapGpaRange(Trap t) {
+        long gpa = t.arg(0);
+        long npages = t.arg(1);
+        long gfn = gpa >>> 12;
+        if ((gpa & 0xFFF) != 0 || npages == 0 || Long.compareUnsigned(gfn + npages, gfn) <= 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        t.exitToHost("KVM_EXIT_HYPERCALL", KVM_HC_MAP_GPA_RANGE, t.narrow() ? 0 : 1, X86Hypercalls::completeHypercallExit, gpa, npages, t.arg(2));
+    }
+
+    /** x86.c complete_hypercall_exit: RAX = the VMM's ret (cut to u32 in 32-bit mode by the contract), RIP advances. */
+    static void completeHypercallExit(Trap t, long ret) {
+        t.ok(ret);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.hcsim.arch.x86;
+
+import dev.hcsim.core.RegisterLayout;
+
+/**
+ * The x86-64 registers a KVM hypercall and the guest subset touch. General registers are in the
+ * hardware encoding order (ModRM/REX numbering), so the codec uses a register field as an index;
+ * then the control state the hypercall ABI reads: RFLAGS, the current privilege level, EFER.LMA
+ * and CS.L (arch/x86/kvm/x86.h {@code is_64_bit_hypercall}).
+ */
+public final class X86Registers {
+    private X86Registers() {
+    }
+
+    public static final int RAX = 0;
+    public static final int RCX = 1;
+    public static final int RDX = 2;
+    public static final int RBX = 3;
+    public static final int RSP = 4;
+    public static final int RBP = 5;
+    public static final int RSI = 6;
+    public static final int RDI = 7;
+    public static final int RFLAGS = 16;
+    public static final int CPL = 17;
+    public static final int EFER_LMA = 18;
+    public static final int CS_L = 19;
+
+    /** RFLAGS bits the subset computes. */
+    public static final long CF = 1L;
+    public static final long ZF = 1L << 6;
+    public static final long SF = 1L << 7;
+    public static final long TF = 1L << 8;
+    public static final long OF = 1L << 11;
+
+    static final String[] NAMES64 = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+        "r14", "r15"};
+    static final String[] NAMES32 = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d",
+        "r14d", "r15d"};
+    static final String[] NAMES16 = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w",
+        "r15w"};
+    static final String[] NAMES8 = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b", "r13b",
+        "r14b", "r15b"};
+
+    /** The layout: rax..r15 (raw aliases r0..r7 are not x86 names and are not accepted), rflags, cpl, efer.lma, cs.l. */
+    public static final RegisterLayout LAYOUT = build();
+
+    private static RegisterLayout build() {
+        RegisterLayout.Builder b = RegisterLayout.builder();
+        for (String n : NAMES64) {
+            b.general(n);
+        }
+        return b.control("rflags", 64, "eflags").control("cpl", 2).control("efer.lma", 1, "lma").control("cs.l", 1, "csl").build();
+    }
+}

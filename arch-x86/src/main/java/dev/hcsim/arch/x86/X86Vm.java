@@ -1,0 +1,257 @@
+package dev.hcsim.arch.x86;
+
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+
+/**
+ * The per-VM part of x86: the trap gate of {@code kvm_emulate_hypercall} (instruction check,
+ * wrong-vendor patching, mode and CPL), the PV-feature gate, the steal-time area each vCPU
+ * registered, and the schedule-in/out hooks that maintain it.
+ */
+public final class X86Vm implements ArchitectureVm {
+    /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
+    public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
+    /** KVM_VCPU_PREEMPTED, bit 0 of kvm_steal_time.preempted. */
+    public static final int KVM_VCPU_PREEMPTED = 1;
+
+    private static final byte[] VMCALL = {0x0F, 0x01, (byte) 0xC1};
+    private static final byte[] VMMCALL = {0x0F, 0x01, (byte) 0xD9};
+
+    private final Vm vm;
+    private final boolean intel;
+    private final boolean quirkFixHypercall;
+    private final boolean enforcePvCpuid;
+    private final long resetCpl;
+    private final boolean resetLongMode;
+    private final boolean host64;
+    private final boolean hostClocksourceTsc;
+    private final boolean tscCatchup;
+    private final boolean apicMap;
+    private final long apicDisabledMask;
+    private final boolean broadcastQuirk;
+    private final long maxApicId;
+    private final X86Discovery discovery;
+    private final long[] stealTimeMsr;
+    private final byte[][] clockPairingBuffers;
+
+    X86Vm(Vm vm) {
+        this.vm = vm;
+        this.intel = vm.option("vendor").equals("intel");
+        this.quirkFixHypercall = vm.option("quirk-fix-hypercall").equals("on");
+        this.enforcePvCpuid = vm.option("enforce-pv-cpuid").equals("on");
+        this.resetCpl = vm.optionNumber("cpl");
+        if (resetCpl < 0 || resetCpl > 3) {
+            throw new IllegalArgumentException("cpl must be 0..3, got " + resetCpl);
+        }
+        this.resetLongMode = vm.option("mode").equals("64");
+        this.host64 = vm.option("host-bits").equals("64");
+        this.hostClocksourceTsc = vm.option("host-clocksource").equals("tsc");
+        this.tscCatchup = vm.option("tsc-catchup").equals("on");
+        this.apicMap = vm.option("apic-map").equals("present");
+        this.apicDisabledMask = vm.optionNumber("apic-disabled");
+        this.broadcastQuirk = vm.option("x2apic-broadcast-quirk").equals("on");
+        long max = 0;
+        for (int i = 0; i < vm.vcpuCount(); i++) {
+            max = Math.max(max, vm.vcpuId(i));
+        }
+        this.maxApicId = max;
+        long bits = 0;
+        for (X86Architecture.Feature f : X86Architecture.FEATURES) {
+            if (f.bit() >= 0 && vm.feature(f.spec().name())) {
+                bits |= 1L << f.bit();
+            }
+        }
+        if (vm.option("halt-exits").equals("off")) {
+            bits &= ~(1L << 7); // KVM_FEATURE_PV_UNHALT is withdrawn when HLT exits are disabled (selftest kvm_pv_test.c)
+        }
+        this.discovery = new X86Discovery(vm, bits);
+        this.stealTimeMsr = new long[vm.vcpuCount()];
+        this.clockPairingBuffers = new byte[vm.vcpuCount()][];
+    }
+
+    // ---------------------------------------------------------------- the trap gate
+
+    @Override
+    public void trap(Trap t) {
+        if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
+                || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
+            t.instructionLength(Math.min(t.fetchedLength(), 3));
+            t.fault("#UD (not vmcall or vmmcall)");
+            return;
+        }
+        t.instructionLength(3);
+        RegisterAccess r = t.registers();
+        long cpl = r.get(X86Registers.CPL) & 3;
+        boolean isVmcall = t.insnByte(2) == 0xC1;
+        if (isVmcall != intel) {
+            wrongVendor(t, isVmcall, cpl);
+            return;
+        }
+        t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
+        t.readCall();
+        if (cpl != 0) {
+            t.reject(Status.PERMISSION);
+        } else {
+            t.invoke();
+            t.complete();
+        }
+        if ((r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0 && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
+            t.fault("#DB (single step after the hypercall)"); // kvm_skip_emulated_instruction
+        }
+    }
+
+    /**
+     * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
+     * patches the native bytes over it, leaving RIP on it so that it runs again, or injects #UD.
+     * VMCALL's table entry carries Priv, so at CPL > 0 it gets #GP(0) first [derived].
+     */
+    private void wrongVendor(Trap t, boolean isVmcall, long cpl) {
+        if (isVmcall && cpl != 0) {
+            t.fault("#GP(0)");
+            return;
+        }
+        if (!quirkFixHypercall) {
+            t.fault("#UD");
+            return;
+        }
+        try {
+            byte[] nativeBytes = intel ? VMCALL : VMMCALL;
+            t.memory().writeBytes(t.pc(), nativeBytes, 0, 3);
+        } catch (GuestFault f) {
+            t.fault("#PF (writing the patched hypercall instruction)");
+            return;
+        }
+        t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
+        t.resumeAt(t.pc());
+        t.complete();
+    }
+
+    @Override
+    public boolean offers(HypercallSpec call) {
+        String f = call.feature();
+        if (f == null) {
+            return true;
+        }
+        if (f.equals(X86Architecture.EXIT_HYPERCALL)) {
+            return vm.feature(f); // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
+        }
+        // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on.
+        return !enforcePvCpuid || (discovery.featureBits() & (1L << X86Architecture.bitOf(f))) != 0;
+    }
+
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        regs.set(X86Registers.CPL, resetCpl);
+        regs.set(X86Registers.EFER_LMA, resetLongMode ? 1 : 0);
+        regs.set(X86Registers.CS_L, resetLongMode ? 1 : 0);
+        regs.set(X86Registers.RFLAGS, 0x2); // bit 1 is always set
+    }
+
+    // ---------------------------------------------------------------- steal time
+
+    /**
+     * wrmsr of the KVM MSRs the subset knows. Returns null, or the fault to deliver. MSR_KVM_STEAL_TIME:
+     * bit 0 enables, bits 5:1 are reserved, the rest is a 64-byte-aligned GPA (x86.c kvm_set_msr_common).
+     */
+    String wrmsr(int vcpu, long msr, long value) {
+        if (msr == MSR_KVM_STEAL_TIME) {
+            if (enforcePvCpuid && !vm.feature("steal-time")) {
+                return "#GP(0) (wrmsr MSR_KVM_STEAL_TIME without KVM_FEATURE_STEAL_TIME)";
+            }
+            if ((value & 0x3E) != 0) {
+                return "#GP(0) (reserved bits of MSR_KVM_STEAL_TIME)";
+            }
+            stealTimeMsr[vcpu] = value;
+            return null;
+        }
+        return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+    }
+
+    /** The value the vCPU wrote to MSR_KVM_STEAL_TIME (0 when never). */
+    public long stealTimeMsr(int vcpu) {
+        return stealTimeMsr[vcpu];
+    }
+
+    /**
+     * record_steal_time (x86.c): on entry, the version goes odd, {@code preempted} is cleared,
+     * {@code steal} grows by the time the vCPU waited, the version goes even again.
+     */
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        long msr = stealTimeMsr[vcpu];
+        if ((msr & 1) == 0 || !vm.feature("steal-time")) {
+            return;
+        }
+        long gpa = msr & ~0x3FL;
+        long version = memory.read32(gpa + 8);
+        memory.write(gpa + 8, 4, version + 1);
+        memory.write(gpa + 16, 1, 0);
+        memory.write(gpa, 8, memory.read64(gpa) + stealNanos);
+        memory.write(gpa + 8, 4, version + 2);
+    }
+
+    /** kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED. */
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        long msr = stealTimeMsr[vcpu];
+        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time")) {
+            return;
+        }
+        memory.write((msr & ~0x3FL) + 16, 1, KVM_VCPU_PREEMPTED);
+    }
+
+    // ---------------------------------------------------------------- what the handlers read
+
+    public X86Discovery discovery() {
+        return discovery;
+    }
+
+    /** The guest TSC at virtual time {@code nowNanos}. */
+    public long tsc(long nowNanos) {
+        long hz = vm.config().tscHz();
+        return (nowNanos / 1_000_000_000L) * hz + (nowNanos % 1_000_000_000L) * hz / 1_000_000_000L;
+    }
+
+    boolean host64() {
+        return host64;
+    }
+
+    boolean hostClocksourceTsc() {
+        return hostClocksourceTsc;
+    }
+
+    boolean tscCatchup() {
+        return tscCatchup;
+    }
+
+    boolean apicMap() {
+        return apicMap;
+    }
+
+    boolean apicEnabled(int vcpu) {
+        return vcpu >= 64 || (apicDisabledMask & (1L << vcpu)) == 0;
+    }
+
+    boolean broadcastQuirk() {
+        return broadcastQuirk;
+    }
+
+    long maxApicId() {
+        return maxApicId;
+    }
+
+    byte[] clockPairingBuffer(int vcpu) {
+        byte[] b = clockPairingBuffers[vcpu];
+        if (b == null) {
+            b = new byte[64];
+            clockPairingBuffers[vcpu] = b;
+        }
+        return b;
+    }
+}
