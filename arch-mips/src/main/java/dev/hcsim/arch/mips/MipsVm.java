@@ -1,0 +1,281 @@
+package dev.hcsim.arch.mips;
+
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The per-VM part of MIPS: the HYPCALL gate as arch/mips/kvm/vz.c handles a guest exit with
+ * GExcCode = HC ({@code kvm_trap_vz_handle_guest_exit}, {@code kvm_trap_vz_handle_hc}), the
+ * per-vCPU {@code vz_hc_exits} counter, the guest EBase at reset, and the console sink of the
+ * {@code paravirt-guest} option. MIPS has no shared-memory structure (no steal time, no preempted
+ * flag), so the scheduler hooks do nothing.
+ */
+public final class MipsVm implements ArchitectureVm {
+    /** The exit reason KVM sets on an emulation failure (include/uapi/linux/kvm.h). */
+    public static final String KVM_EXIT_INTERNAL_ERROR = "KVM_EXIT_INTERNAL_ERROR";
+    /** Its number. */
+    public static final long KVM_EXIT_INTERNAL_ERROR_NR = 17;
+
+    private static final long[] NO_EXIT_ARGS = {};
+    /** Re-entering after an internal error runs the same instruction again: KVM leaves PC and v0 alone. */
+    private static final Trap.ExitCompletion REENTER_AT_PC = (t, hostReturn) -> t.resumeAt(t.pc());
+
+    /** Receives what a paravirtual guest writes with KVM_HC_MIPS_CONSOLE_OUTPUT. */
+    @FunctionalInterface
+    public interface ConsoleSink {
+        void write(int vcpu, long port, byte[] bytes);
+    }
+
+    private final Vm vm;
+    private final boolean paravirt;
+    private final boolean badInstr;
+    private final boolean badInstrP;
+    private final boolean narrow;
+    private final long[] hcExits;
+    private final byte[][] scratch;
+    private final long[][] nextPc;
+    private final Map<Long, ByteArrayOutputStream> console = new TreeMap<>();
+    private volatile ConsoleSink sink;
+
+    MipsVm(Vm vm) {
+        this.vm = vm;
+        this.paravirt = MipsArchitecture.on(vm.option(MipsArchitecture.OPTION_PARAVIRT));
+        this.badInstr = vm.feature(MipsArchitecture.FEATURE_BADINSTR);
+        this.badInstrP = vm.feature(MipsArchitecture.FEATURE_BADINSTRP);
+        this.narrow = "32".equals(vm.option(MipsArchitecture.OPTION_HOST_WIDTH));
+        this.hcExits = new long[vm.vcpuCount()];
+        this.scratch = new byte[vm.vcpuCount()][4];
+        this.nextPc = new long[vm.vcpuCount()][1];
+    }
+
+    /** True for the paravirtual-guest numbers 6..8, which only the {@code paravirt-guest} option implements. */
+    @Override
+    public boolean offers(HypercallSpec call) {
+        return !MipsHypercalls.isParavirt(call.number()) || paravirt;
+    }
+
+    /** EBase = {@code (s32)0x80000000 | vcpu_id} (arch/mips/kvm/vz.c kvm_vz_vcpu_setup); Cause.BD clear. */
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        regs.set(MipsRegisters.EBASE, (long) (int) (0x8000_0000L | vm.vcpuId(vcpu)));
+        regs.set(MipsRegisters.BD, 0);
+    }
+
+    /** True when {@code w} is a HYPCALL as the hardware raises the HC guest exit: COP0, CO = 1, func 0x28. */
+    static boolean isHypcall(int w) {
+        return (w & 0xFE00_003F) == MipsCodec.HYPCALL;
+    }
+
+    private static boolean isSyscall(int w) {
+        return (w & 0xFC00_003F) == 0x0000_000C;
+    }
+
+    @Override
+    public void trap(Trap t) {
+        int vcpu = t.vcpu();
+        if (t.fetchedLength() < 4) {
+            t.notAHypercall("a truncated instruction (fewer than 4 bytes) is not HYPCALL");
+            return;
+        }
+        RegisterAccess regs = t.registers();
+        long pc = t.pc();
+        boolean bd = regs.get(MipsRegisters.BD) != 0;
+        int branch = 0;
+        int word;
+        if (bd) {
+            // EPC is the branch; the HYPCALL is the delay slot after it.
+            branch = (int) t.insnWord(4);
+            if (t.fetchedLength() >= 8) {
+                word = (t.insnByte(4) << 24 | t.insnByte(5) << 16 | t.insnByte(6) << 8 | t.insnByte(7));
+                if (vm.byteOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+                    word = Integer.reverseBytes(word);
+                }
+            } else {
+                MemoryAccess mem = t.memory();
+                if (!mem.readable(pc + 4, 4)) {
+                    t.notAHypercall("the delay slot after the branch is outside guest memory");
+                    return;
+                }
+                word = (int) mem.read32(pc + 4);
+            }
+        } else {
+            word = (int) t.insnWord(4);
+        }
+        if (!isHypcall(word)) {
+            t.notAHypercall(isSyscall(word) ? "syscall (the guest kernel's own system call)" : "not HYPCALL: the hardware raises no HC guest exit");
+            return;
+        }
+        if (bd) {
+            byte[] b = scratch[vcpu];
+            dev.hcsim.core.Bytes.put(b, 0, 4, word, vm.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN);
+            t.instructionBytes(b, 0, 4); // what KVM sees in BadInstr
+        }
+        t.narrow(narrow);
+        hcExits[vcpu]++; // ++vcpu->stat.vz_hc_exits, failing exits included
+        if (!badInstr) {
+            internalError(t); // kvm_get_badinstr: "CPU doesn't have BadInstr register"
+            return;
+        }
+        long next = pc + 4;
+        if (bd) {
+            if (!badInstrP) {
+                internalError(t);
+                return;
+            }
+            long[] out = nextPc[vcpu];
+            if (!computeReturnEpc(regs, pc, branch, out)) {
+                internalError(t);
+                return;
+            }
+            next = out[0];
+        }
+        // kvm_mips_emul_hypcall: (co_format.code >> 5) & 0x3ff is bits 20..11.
+        if (((word >>> 11) & 0x3FF) != 0) {
+            internalError(t); // PC restored to the saved value; a link register written above stays written
+            return;
+        }
+        if (bd) {
+            t.resumeAt(narrow ? next & 0xFFFF_FFFFL : next);
+        }
+        t.dispatch();
+    }
+
+    private static void internalError(Trap t) {
+        t.exitToHost(KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTERNAL_ERROR_NR, 0, REENTER_AT_PC, NO_EXIT_ARGS);
+    }
+
+    /**
+     * The PC after the branch at {@code pc} whose delay slot trapped, as arch/mips/kvm/emulate.c
+     * {@code kvm_compute_return_epc} computes it on a pre-R6 CPU, including the link register of
+     * linking branches. Returns false where the kernel returns -EINVAL: an unaligned PC, COP1
+     * branches, DSP branches without the DSP ASE, compact branches (not before R6) and non-branches.
+     * The next PC goes to {@code out[0]}.
+     */
+    static boolean computeReturnEpc(RegisterAccess regs, long pc, int insn, long[] out) {
+        if ((pc & 3) != 0) {
+            return false;
+        }
+        int op = insn >>> 26;
+        int rs = (insn >>> 21) & 31;
+        int rt = (insn >>> 16) & 31;
+        long target = pc + 4 + ((long) (short) insn << 2);
+        switch (op) {
+            case 0x00 -> { // SPECIAL: jr, jalr
+                int func = insn & 0x3F;
+                if (func == 0x09) { // jalr: rd = pc + 8 first, then the target from rs (falls through to jr)
+                    int rd = (insn >>> 11) & 31;
+                    if (rd != 0) {
+                        regs.set(rd, pc + 8);
+                    }
+                    out[0] = regs.get(rs);
+                    return true;
+                }
+                if (func == 0x08) { // jr
+                    out[0] = regs.get(rs);
+                    return true;
+                }
+                return false;
+            }
+            case 0x01 -> { // REGIMM
+                long v = regs.get(rs);
+                switch (rt) {
+                    case 0x00, 0x02 -> { // bltz, bltzl
+                        out[0] = v < 0 ? target : pc + 8;
+                        return true;
+                    }
+                    case 0x01, 0x03 -> { // bgez, bgezl
+                        out[0] = v >= 0 ? target : pc + 8;
+                        return true;
+                    }
+                    case 0x10, 0x12 -> { // bltzal, bltzall
+                        regs.set(MipsRegisters.RA, pc + 8);
+                        out[0] = v < 0 ? target : pc + 8;
+                        return true;
+                    }
+                    case 0x11, 0x13 -> { // bgezal, bgezall
+                        regs.set(MipsRegisters.RA, pc + 8);
+                        out[0] = v >= 0 ? target : pc + 8;
+                        return true;
+                    }
+                    default -> {
+                        return false; // bposge32 without the DSP ASE, and everything else
+                    }
+                }
+            }
+            case 0x02, 0x03 -> { // j, jal
+                if (op == 0x03) {
+                    regs.set(MipsRegisters.RA, pc + 8);
+                }
+                out[0] = ((pc + 4) & ~0x0FFF_FFFFL) | ((long) (insn & 0x03FF_FFFF) << 2);
+                return true;
+            }
+            case 0x04, 0x14 -> { // beq, beql
+                out[0] = regs.get(rs) == regs.get(rt) ? target : pc + 8;
+                return true;
+            }
+            case 0x05, 0x15 -> { // bne, bnel
+                out[0] = regs.get(rs) != regs.get(rt) ? target : pc + 8;
+                return true;
+            }
+            case 0x06, 0x16 -> { // blez, blezl (rt != 0 is a compact branch: not before R6)
+                if (rt != 0) {
+                    return false;
+                }
+                out[0] = regs.get(rs) <= 0 ? target : pc + 8;
+                return true;
+            }
+            case 0x07, 0x17 -> { // bgtz, bgtzl
+                if (rt != 0) {
+                    return false;
+                }
+                out[0] = regs.get(rs) > 0 ? target : pc + 8;
+                return true;
+            }
+            default -> {
+                return false; // cop1 branches ("unsupported cop1_op") and non-branches
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- state an embedder reads
+
+    /** How many HC guest exits vCPU {@code vcpu} took ({@code vz_hc_exits}, failing ones included). */
+    public long hcExits(int vcpu) {
+        return hcExits[vcpu];
+    }
+
+    /** True when the VM runs with the {@code paravirt-guest} option. */
+    public boolean paravirtGuest() {
+        return paravirt;
+    }
+
+    /** Installs (or with null removes) a sink for console output of the paravirtual guest. */
+    public void consoleSink(ConsoleSink s) {
+        sink = s;
+    }
+
+    /** Everything written to console {@code port} so far, as ISO-8859-1 text. */
+    public synchronized String consoleOutput(long port) {
+        ByteArrayOutputStream b = console.get(port);
+        return b == null ? "" : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Records console output (KVM_HC_MIPS_CONSOLE_OUTPUT with paravirt-guest). */
+    void console(int vcpu, long port, byte[] bytes) {
+        synchronized (this) {
+            console.computeIfAbsent(port, p -> new ByteArrayOutputStream()).write(bytes, 0, bytes.length);
+        }
+        ConsoleSink s = sink;
+        if (s != null) {
+            s.write(vcpu, port, bytes);
+        }
+    }
+}
