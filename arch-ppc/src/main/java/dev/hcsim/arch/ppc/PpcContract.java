@@ -1,0 +1,41 @@
+package dev.hcsim.arch.ppc;
+
+import dev.hcsim.core.TrapContract;
+
+/**
+ * The KVM paravirtual hypercall contract as data. Sources: {@code arch/powerpc/kvm/powerpc.c
+ * kvmppc_kvm_pv} (token in r11 as a C {@code int}, params r3..r6 cut to 32 bits without MSR[SF],
+ * r3 = status, r4 always written), {@code book3s_pr.c kvmppc_handle_exit_pr} and {@code booke.c
+ * kvmppc_handle_exit} (how the trap is recognised), {@code Documentation/virt/kvm/ppc-pv.rst} and
+ * {@code arch/powerpc/include/asm/epapr_hcalls.h} (r3..r10 in, r3..r11 out, r0 and r3..r12 clobbered).
+ */
+public final class PpcContract {
+    /** The contract. */
+    public static final TrapContract CONTRACT = TrapContract.builder(PpcRegisters.LAYOUT)
+            .trapInstructions("sc (44 00 00 02) with r0 = KVM_SC_MAGIC_R0 0x4b564d21 [Book3S PR, BookE PR];"
+                    + " sc 1 (44 00 00 22) [BookE HV]")
+            .number("r11", 32)
+            .arguments("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10")
+            .results("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
+            .unsetResults(TrapContract.UnsetResults.UNCHANGED)
+            .narrow(true, false, "without MSR[SF] (every 32-bit guest, and literally every BookE guest, whose 64-bit bit is"
+                    + " MSR[CM]) params r3..r6 are cut to 32 bits; the token is always the low 32 bits of r11"
+                    + " (arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv)")
+            .pcRule("the system call interrupt leaves SRR0 past the sc; KVM resumes the guest there (PC + 4)")
+            .privilegeRule("supervisor only: with MSR[PR] = 1 Book3S/BookE PR treat sc as the guest's own system call"
+                    + " (vector 0xc00) and BookE HV injects a program interrupt with ESR = ESR_PPR 0x04000000"
+                    + " (book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit)")
+            .note("Book3S PR / BookE PR: a KVM hypercall only when (u32)r0 == KVM_SC_MAGIC_R0 0x4b564d21 ('KVM!');"
+                    + " otherwise a guest system call reflected to vector 0xc00 (book3s_pr.c kvmppc_handle_exit_pr)")
+            .note("Book3S PR in PAPR mode: sc 1 (exactly 0x44000022) in supervisor state is a PAPR hcall (r3 = H_* opcode),"
+                    + " handed to the host as KVM_EXIT_PAPR_HCALL (book3s_pr.c)")
+            .note("KVM writes only r3 (EV_* status) and r4 (second result, always; 0 when unused); r5..r11 come back"
+                    + " unchanged although ePAPR reserves them as outputs (powerpc.c kvmppc_kvm_pv)")
+            .note("token = vendor << 16 | number: KVM vendor 42 (KVM_HCALL_TOKEN), ePAPR vendor 1 (EV_HCALL_TOKEN)"
+                    + " (arch/powerpc/include/uapi/asm/epapr_hcalls.h)")
+            .note("unknown tokens answer EV_UNIMPLEMENTED (12) in r3 and 0 in r4; the generic KVM_ENOSYS is not used here")
+            .build();
+
+    private PpcContract() {
+    }
+}

@@ -1,0 +1,482 @@
+package dev.hcsim.arch.ppc;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+import java.nio.ByteOrder;
+
+/**
+ * The per-VM part of PowerPC: the trap gate (what an {@code sc}, {@code sc 1} or {@code msgsnd}
+ * means on this VM's host flavour), the magic page of every vCPU ({@code struct
+ * kvm_vcpu_arch_shared}, 240 bytes at the start of a 4 KiB page, in the VM's byte order), the
+ * device-tree blob, and the scheduler hooks that keep the magic page in sync.
+ *
+ * <p>Trap classification follows {@code arch/powerpc/kvm/book3s_pr.c kvmppc_handle_exit_pr}
+ * (Book3S PR: PAPR {@code sc 1}, then OSI, then MSR[PR] = 0 with (u32)r0 == KVM_SC_MAGIC_R0, else a
+ * guest system call) and {@code arch/powerpc/kvm/booke.c kvmppc_handle_exit} (BookE HV: every
+ * {@code sc 1}, problem state gets a program interrupt with ESR_PPR; BookE PR: like Book3S PR).
+ */
+public final class PpcVm implements ArchitectureVm {
+    // struct kvm_vcpu_arch_shared (arch/powerpc/include/uapi/asm/kvm_para.h), natural alignment.
+    public static final int OFF_SCRATCH1 = 0x00;
+    public static final int OFF_SCRATCH2 = 0x08;
+    public static final int OFF_SCRATCH3 = 0x10;
+    public static final int OFF_CRITICAL = 0x18;
+    public static final int OFF_SPRG0 = 0x20;
+    public static final int OFF_SPRG1 = 0x28;
+    public static final int OFF_SPRG2 = 0x30;
+    public static final int OFF_SPRG3 = 0x38;
+    public static final int OFF_SRR0 = 0x40;
+    public static final int OFF_SRR1 = 0x48;
+    public static final int OFF_DAR = 0x50;
+    public static final int OFF_MSR = 0x58;
+    public static final int OFF_DSISR = 0x60;
+    public static final int OFF_INT_PENDING = 0x64;
+    public static final int OFF_SR = 0x68;
+    public static final int OFF_MAS0 = 0xA8;
+    public static final int OFF_MAS1 = 0xAC;
+    public static final int OFF_MAS7_3 = 0xB0;
+    public static final int OFF_MAS2 = 0xB8;
+    public static final int OFF_MAS4 = 0xC0;
+    public static final int OFF_MAS6 = 0xC4;
+    public static final int OFF_ESR = 0xC8;
+    public static final int OFF_PIR = 0xCC;
+    public static final int OFF_SPRG4 = 0xD0;
+    public static final int OFF_SPRG5 = 0xD8;
+    public static final int OFF_SPRG6 = 0xE0;
+    public static final int OFF_SPRG7 = 0xE8;
+    /** {@code sizeof(struct kvm_vcpu_arch_shared)}. */
+    public static final int SHARED_SIZE = 0xF0;
+    /** The magic page is one 4 KiB page. */
+    public static final int PAGE_SIZE = 4096;
+
+    /** {@code ESR_PPR}, privileged-instruction program interrupt ({@code arch/powerpc/include/asm/reg_booke.h}). */
+    public static final long ESR_PPR = 0x0400_0000L;
+    /** Mac-on-Linux OSI magic in r3 ({@code arch/powerpc/include/asm/kvm_book3s.h OSI_SC_MAGIC_R3}). */
+    public static final int OSI_SC_MAGIC_R3 = 0x1137_24FA;
+    /** Mac-on-Linux OSI magic in r4 ({@code OSI_SC_MAGIC_R4}). */
+    public static final int OSI_SC_MAGIC_R4 = 0x7781_0F9B;
+    /** The Book3S system call interrupt vector. */
+    public static final long VECTOR_SYSCALL = 0xC00;
+    /** The Book3S program interrupt vector. */
+    public static final long VECTOR_PROGRAM = 0x700;
+    /** The BookE doorbell interrupt, reported to the scheduler by its IVOR number (IVOR36). */
+    public static final int DOORBELL_IVOR = 36;
+    /** {@code PPC_DBELL_MSG_BRDCAST} ({@code arch/powerpc/include/asm/dbell.h}). */
+    public static final long PPC_DBELL_MSG_BRDCAST = 0x0400_0000L;
+    /** {@code PPC_DBELL_PIR_MASK}. */
+    public static final long PPC_DBELL_PIR_MASK = 0x3FFF;
+    /** SRR1 bits an interrupt does not copy from the MSR ({@code book3s.c kvmppc_inject_interrupt}: ~0x783f0000). */
+    private static final long SRR1_MSR_MASK = ~0x783F_0000L;
+    /** Book3S program interrupt SRR1 flags: illegal instruction ({@code SRR1_PROGILL}) and privileged ({@code SRR1_PROGPRIV}). */
+    static final long SRR1_PROGILL = 0x0008_0000L;
+    static final long SRR1_PROGPRIV = 0x0004_0000L;
+
+    private static final Trap.ExitCompletion KEEP_REGISTERS = (t, ret) -> {
+    };
+
+    private final Vm vm;
+    private final PpcHost host;
+    private final boolean bigEndian;
+    private final boolean mode64;
+    private final boolean problemState;
+    private final boolean papr;
+    private final boolean osi;
+    private final long dtbAddress;
+    private final byte[] dtb;
+    private final byte[][] shared;
+    private final long[] magicPa;
+    private final long[] magicEa;
+    private final boolean[] kernelNxDisabled;
+    private final boolean[] intPending;
+    private final RegisterAccess[] lastRegs;
+    private volatile boolean dtbWritten;
+
+    PpcVm(Vm vm) {
+        this.vm = vm;
+        this.host = PpcHost.of(vm.option(PpcArchitecture.OPTION_HOST));
+        this.bigEndian = vm.byteOrder() == ByteOrder.BIG_ENDIAN;
+        this.mode64 = vm.option(PpcArchitecture.OPTION_MODE).equals("64");
+        this.problemState = vm.option(PpcArchitecture.OPTION_PRIVILEGE).equals("problem");
+        this.papr = vm.feature(PpcArchitecture.FEATURE_PAPR);
+        this.osi = vm.feature(PpcArchitecture.FEATURE_OSI);
+        this.dtbAddress = vm.optionNumber(PpcArchitecture.OPTION_DTB);
+        this.dtb = PpcDiscovery.flattenedDeviceTree(host, vm.option(PpcArchitecture.OPTION_DT_PROPERTY));
+        int n = vm.vcpuCount();
+        this.shared = new byte[n][];
+        this.magicPa = new long[n];
+        this.magicEa = new long[n];
+        this.kernelNxDisabled = new boolean[n];
+        this.intPending = new boolean[n];
+        this.lastRegs = new RegisterAccess[n];
+    }
+
+    /** The PowerPC part of the VM a trap runs on. */
+    public static PpcVm of(Trap t) {
+        return (PpcVm) t.vm().archVm();
+    }
+
+    /** The host flavour. */
+    public PpcHost host() {
+        return host;
+    }
+
+    /** True when {@code msr} selects 64-bit mode: MSR[SF] on Book3S, MSR[CM] on BookE. */
+    public boolean is64(long msr) {
+        return (msr & (host.bookE() ? PpcRegisters.MSR_CM : PpcRegisters.MSR_SF)) != 0;
+    }
+
+    /** The device-tree blob this VM places in guest memory. */
+    public byte[] deviceTree() {
+        return dtb.clone();
+    }
+
+    /** Guest physical address of the device-tree blob (0: none). */
+    public long deviceTreeAddress() {
+        return dtbAddress;
+    }
+
+    @Override
+    public boolean offers(HypercallSpec call) {
+        return true; // no PowerPC KVM PV hypercall is gated by a VM feature
+    }
+
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        long msr = 0;
+        if (mode64) {
+            msr |= host.bookE() ? PpcRegisters.MSR_CM : PpcRegisters.MSR_SF;
+        }
+        if (!bigEndian) {
+            msr |= PpcRegisters.MSR_LE;
+        }
+        if (problemState) {
+            msr |= PpcRegisters.MSR_PR;
+        }
+        regs.set(PpcRegisters.MSR, msr);
+        if (vcpu == 0 && dtbAddress != 0) {
+            regs.set(3, dtbAddress); // ePAPR boot convention: r3 = address of the device tree
+        }
+        lastRegs[vcpu] = regs;
+        intPending[vcpu] = false;
+        sync(vcpu);
+    }
+
+    // ---------------------------------------------------------------- the trap gate
+
+    @Override
+    public void trap(Trap t) {
+        int v = t.vcpu();
+        RegisterAccess regs = t.registers();
+        lastRegs[v] = regs;
+        if (t.fetchedLength() < 4) {
+            t.fault("program interrupt: fewer than 4 instruction bytes");
+            return;
+        }
+        t.instructionLength(4);
+        int w = (int) t.insnWord(4);
+        long msr = regs.get(PpcRegisters.MSR);
+        boolean problem = (msr & PpcRegisters.MSR_PR) != 0;
+        if ((w & 0xFFFF_07FF) == 0x7C00_019C) {
+            msgsnd(t, regs, (w >>> 11) & 31, problem);
+            return;
+        }
+        if ((w & ~(0x7F << 5)) != PpcDiscovery.INST_SC) {
+            programInterrupt(t, regs, SRR1_PROGILL, 0, "program interrupt: the word at the PC is not a trap instruction");
+            return;
+        }
+        int lev = (w >>> 5) & 0x7F;
+        switch (host) {
+            case BOOKE_HV -> {
+                if (lev != 1) {
+                    // Only sc 1 reaches the hypervisor on e500mc; sc goes straight to the guest's handler.
+                    guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; KVM never sees it)");
+                } else if (problem) {
+                    programInterrupt(t, regs, 0, ESR_PPR, "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
+                } else {
+                    hypercall(t, regs, msr);
+                }
+            }
+            case BOOK3S_PR, BOOKE_PR -> {
+                if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
+                    // kvmppc_h_pr handles a few H_* in the kernel; the simulator hands every PAPR hcall to the host.
+                    t.exitToHost("KVM_EXIT_PAPR_HCALL", regs.get(3), 0, null, regs.get(4), regs.get(5), regs.get(6), regs.get(7),
+                            regs.get(8), regs.get(9));
+                } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
+                    t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, KEEP_REGISTERS, regs.get(4), regs.get(5), regs.get(6));
+                } else if (!problem && (int) regs.get(0) == PpcDiscovery.KVM_SC_MAGIC_R0) {
+                    hypercall(t, regs, msr);
+                } else {
+                    guestSystemCall(t, regs, problem ? "system call from problem state (not a hypercall: MSR[PR] = 1)"
+                            : "system call (r0 is not KVM_SC_MAGIC_R0, so not a hypercall)");
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void hypercall(Trap t, RegisterAccess regs, long msr) {
+        // kvmppc_kvm_pv: params cut to 32 bits unless MSR_SF (BookE's CM does not count); token is an int.
+        t.narrow((msr & PpcRegisters.MSR_SF) == 0);
+        t.readCall();
+        t.result(1, 0); // r4 is written on every path, 0 unless the call sets it
+        t.invoke();
+        t.complete();
+    }
+
+    /** A guest system call: SRR0 = PC + 4, SRR1 = MSR; Book3S continues at 0xc00, BookE at IVPR|IVOR8 (not modelled: PC stays). */
+    private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
+        long msr = regs.get(PpcRegisters.MSR);
+        regs.set(PpcRegisters.SRR0, t.pc() + 4);
+        regs.set(PpcRegisters.SRR1, host.bookE() ? msr : msr & SRR1_MSR_MASK);
+        regs.set(PpcRegisters.MSR, interruptMsr(msr));
+        t.notAHypercall(what);
+        if (!host.bookE()) {
+            regs.pc(VECTOR_SYSCALL);
+            t.resumeAt(VECTOR_SYSCALL);
+        }
+        sync(t.vcpu());
+    }
+
+    /** A program interrupt: SRR0 = the instruction, SRR1 = MSR (with flags on Book3S), ESR on BookE; Book3S continues at 0x700. */
+    private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
+        long msr = regs.get(PpcRegisters.MSR);
+        regs.set(PpcRegisters.SRR0, t.pc());
+        if (host.bookE()) {
+            regs.set(PpcRegisters.SRR1, msr);
+            regs.set(PpcRegisters.ESR, esr);
+        } else {
+            regs.set(PpcRegisters.SRR1, (msr & SRR1_MSR_MASK) | srr1Flags);
+        }
+        regs.set(PpcRegisters.MSR, interruptMsr(msr));
+        t.fault(what);
+        if (!host.bookE()) {
+            regs.pc(VECTOR_PROGRAM);
+            t.resumeAt(VECTOR_PROGRAM);
+        }
+        sync(t.vcpu());
+    }
+
+    /** The MSR an interrupt enters the guest with: supervisor, EE and RI off, width and endianness kept (intr_msr). */
+    private static long interruptMsr(long msr) {
+        return msr & (PpcRegisters.MSR_SF | PpcRegisters.MSR_CM | PpcRegisters.MSR_LE);
+    }
+
+    /**
+     * {@code msgsnd rB}: emulated on BookE HV ({@code arch/powerpc/kvm/e500_emulate.c kvmppc_e500_emul_msgsnd}):
+     * a doorbell to every vCPU whose PIR equals rB &amp; 0x3fff, or to all with PPC_DBELL_MSG_BRDCAST.
+     * The kernel derives the doorbell type from the register number ({@code dbell2prio(rb)}), not its
+     * value, so it is always an ordinary doorbell. Elsewhere a program interrupt.
+     */
+    private void msgsnd(Trap t, RegisterAccess regs, int rb, boolean problem) {
+        if (host != PpcHost.BOOKE_HV) {
+            programInterrupt(t, regs, SRR1_PROGILL, 0, "program interrupt: msgsnd is not emulated on " + host.optionValue());
+            return;
+        }
+        if (problem) {
+            programInterrupt(t, regs, 0, ESR_PPR, "program interrupt, ESR_PPR: msgsnd from problem state");
+            return;
+        }
+        long param = regs.get(rb);
+        long pir = param & PPC_DBELL_PIR_MASK;
+        boolean broadcast = (param & PPC_DBELL_MSG_BRDCAST) != 0;
+        VcpuControl c = t.control();
+        for (int i = 0; i < vm.vcpuCount(); i++) {
+            if (broadcast || vm.vcpuId(i) == pir) {
+                if (c.state(i) != VcpuState.HALTED) {
+                    intPending[i] = true; // not blocked: the doorbell waits until the vCPU next idles
+                    sync(i);
+                }
+                c.interrupt(i, DOORBELL_IVOR);
+            }
+        }
+        t.callName("msgsnd (emulated doorbell)");
+        t.complete();
+    }
+
+    // ---------------------------------------------------------------- hypercall state
+
+    /** {@code KVM_HC_PPC_MAP_MAGIC_PAGE}: records pa/ea; a guest without the NX flag disables kernel no-execute. */
+    void mapMagicPage(int vcpu, long pa, long ea, boolean notMappedNx) {
+        magicPa[vcpu] = pa;
+        magicEa[vcpu] = ea;
+        if (!notMappedNx) {
+            kernelNxDisabled[vcpu] = true; // vcpu->arch.disable_kernel_nx, sticky; KVM_REQ_TLB_FLUSH
+        }
+        // Book3S-64 PR re-chooses the page's byte order here from the interrupt endianness (LPCR[ILE]);
+        // in the simulator ILE follows the VM's endian option, so it never changes and nothing is swapped.
+        sync(vcpu);
+    }
+
+    /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
+    void idle(int vcpu) {
+        if (intPending[vcpu]) {
+            intPending[vcpu] = false;
+            sync(vcpu);
+        }
+    }
+
+    /** Guest physical page of vCPU {@code vcpu}'s magic page (0: not mapped). */
+    public long magicPagePa(int vcpu) {
+        return magicPa[vcpu];
+    }
+
+    /** Effective page the guest mapped it at. */
+    public long magicPageEa(int vcpu) {
+        return magicEa[vcpu];
+    }
+
+    /** True once a guest mapped the page without MAGIC_PAGE_FLAG_NOT_MAPPED_NX ({@code vcpu->arch.disable_kernel_nx}). */
+    public boolean kernelNxDisabled(int vcpu) {
+        return kernelNxDisabled[vcpu];
+    }
+
+    /** True while a doorbell waits for the vCPU (the magic page's {@code int_pending}). */
+    public boolean interruptPending(int vcpu) {
+        return intPending[vcpu];
+    }
+
+    /**
+     * {@code kvmppc_critical_section} ({@code arch/powerpc/kvm/book3s.c}, same rule in {@code booke.c
+     * kvmppc_booke_irqprio_deliver}): the host holds interrupts back while the magic page's
+     * {@code critical} equals r1 (low 32 bits without MSR[SF]) and MSR[PR] = 0.
+     */
+    public boolean criticalSection(int vcpu, RegisterAccess regs) {
+        byte[] s = shared[vcpu];
+        long crit = s == null ? 0 : Bytes.get(s, OFF_CRITICAL, 8, bigEndian);
+        long r1 = regs.get(1);
+        long msr = regs.get(PpcRegisters.MSR);
+        if ((msr & PpcRegisters.MSR_SF) == 0) {
+            crit &= 0xFFFF_FFFFL;
+            r1 &= 0xFFFF_FFFFL;
+        }
+        return crit == r1 && (msr & PpcRegisters.MSR_PR) == 0;
+    }
+
+    /** Reads a field of vCPU {@code vcpu}'s shared structure, in the VM's byte order. */
+    public long sharedField(int vcpu, int offset, int size) {
+        sync(vcpu);
+        return Bytes.get(page(vcpu), offset, size, bigEndian);
+    }
+
+    /** Writes a field of the shared structure as the guest's store would (EE/RI of msr, srr0/1 and esr reach the registers). */
+    public void writeSharedField(int vcpu, RegisterAccess regs, int offset, int size, long value) {
+        magicWrite(vcpu, regs, offset, size, value);
+    }
+
+    // ---------------------------------------------------------------- the magic page as the guest reaches it
+
+    /**
+     * Where an access of {@code size} bytes at {@code ea} lands in the magic page, or -1 for ordinary
+     * memory. Served only when the host supports it, the page is mapped (pa != 0) and MSR[PR] = 0;
+     * then the mapped effective page and the physical page itself (the simulator has no guest MMU,
+     * so every other address is its own real address) reach the shared structure
+     * ({@code book3s_64_mmu.c} xlate override, {@code book3s.c kvmppc_gpa_to_pfn}, {@code powerpc.c kvmppc_ld/st}).
+     */
+    public int magicOffset(int vcpu, long ea, int size, long msr) {
+        long pa = magicPa[vcpu];
+        if (pa == 0 || !host.supportsMagicPage() || (msr & PpcRegisters.MSR_PR) != 0) {
+            return -1;
+        }
+        long page = ea & ~0xFFFL;
+        if (page != magicEa[vcpu] && page != pa) {
+            return -1;
+        }
+        int off = (int) (ea & 0xFFF);
+        return off + size <= PAGE_SIZE ? off : -1;
+    }
+
+    /** A guest load from the magic page: the live register copies first, then the bytes in the VM's order. */
+    public long magicRead(int vcpu, RegisterAccess regs, int off, int size) {
+        lastRegs[vcpu] = regs;
+        sync(vcpu);
+        return Bytes.get(page(vcpu), off, size, bigEndian);
+    }
+
+    /**
+     * A guest store to the magic page. In MSR only EE and RI take effect (ppc-pv.rst: other MSR bits
+     * need a trapping mtmsr); stores to srr0, srr1 and esr update those registers.
+     */
+    public void magicWrite(int vcpu, RegisterAccess regs, int off, int size, long value) {
+        byte[] p = page(vcpu);
+        Bytes.put(p, off, size, value, bigEndian);
+        if (regs != null) {
+            lastRegs[vcpu] = regs;
+            if (overlaps(off, size, OFF_MSR, 8)) {
+                long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
+                long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
+                regs.set(PpcRegisters.MSR, (regs.get(PpcRegisters.MSR) & ~safe) | (wanted & safe));
+            }
+            if (overlaps(off, size, OFF_SRR0, 8)) {
+                regs.set(PpcRegisters.SRR0, Bytes.get(p, OFF_SRR0, 8, bigEndian));
+            }
+            if (overlaps(off, size, OFF_SRR1, 8)) {
+                regs.set(PpcRegisters.SRR1, Bytes.get(p, OFF_SRR1, 8, bigEndian));
+            }
+            if (overlaps(off, size, OFF_ESR, 4)) {
+                regs.set(PpcRegisters.ESR, Bytes.get(p, OFF_ESR, 4, bigEndian));
+            }
+        }
+        sync(vcpu);
+    }
+
+    private static boolean overlaps(int off, int size, int field, int fieldSize) {
+        return off < field + fieldSize && field < off + size;
+    }
+
+    private byte[] page(int vcpu) {
+        byte[] p = shared[vcpu];
+        if (p == null) {
+            p = new byte[PAGE_SIZE];
+            shared[vcpu] = p;
+            Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
+        }
+        return p;
+    }
+
+    /** Copies the live state (msr, srr0, srr1, esr, pir, int_pending) into the shared structure. */
+    private void sync(int vcpu) {
+        byte[] p = shared[vcpu];
+        if (p == null) {
+            return;
+        }
+        RegisterAccess r = lastRegs[vcpu];
+        if (r != null) {
+            Bytes.put(p, OFF_MSR, 8, r.get(PpcRegisters.MSR), bigEndian);
+            Bytes.put(p, OFF_SRR0, 8, r.get(PpcRegisters.SRR0), bigEndian);
+            Bytes.put(p, OFF_SRR1, 8, r.get(PpcRegisters.SRR1), bigEndian);
+            Bytes.put(p, OFF_ESR, 4, r.get(PpcRegisters.ESR), bigEndian);
+        }
+        Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
+        Bytes.put(p, OFF_INT_PENDING, 4, intPending[vcpu] ? 1 : 0, bigEndian);
+    }
+
+    // ---------------------------------------------------------------- scheduler hooks
+
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        if (!dtbWritten) {
+            dtbWritten = true;
+            if (dtbAddress != 0) {
+                try {
+                    memory.writeBytes(dtbAddress, dtb, 0, dtb.length);
+                } catch (GuestFault ignored) {
+                    // the VM's memory does not cover the blob's address: the guest simply has no device tree
+                }
+            }
+        }
+        sync(vcpu);
+    }
+
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        sync(vcpu);
+    }
+}
