@@ -182,7 +182,7 @@ public final class MipsCodec implements Codec {
     }
 
     private Instruction cop0(int w, long pc) {
-        if ((w & 0xFFE0_07C0) == HYPCALL) {
+        if ((w & 0xFFE0_07FF) == HYPCALL) {
             // bits 24..21 and 10..6 zero: what objdump calls hypcall (others are "c0 0x...")
             int code = (w >>> 11) & 0x3FF;
             return new Trapping(w, code == 0 ? "hypcall" : "hypcall 0x" + Integer.toHexString(code), code);
