@@ -1,0 +1,95 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.Status;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.FeatureSpec;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.OptionSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ABI of one architecture as plain data (maps and lists), read from the same objects that
+ * dispatch: the contract, the status codec, the hypercall specs, features and options. {@code explain}
+ * and {@code table} print it; nothing here is written twice.
+ */
+final class AbiData {
+    private AbiData() {
+    }
+
+    static Map<String, Object> of(Architecture a, Vm vm) {
+        TrapContract c = a.contract();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("arch", a.name());
+        o.put("title", a.title());
+        o.put("aliases", a.aliases());
+        o.put("byteOrder", vm.byteOrder().toString());
+        Map<String, Object> contract = new LinkedHashMap<>();
+        contract.put("trapInstructions", c.trapInstructions());
+        contract.put("trapBytes", dev.hcsim.core.Bytes.hex(dev.hcsim.core.sched.SingleCall.instructionBytes(vm, null)));
+        contract.put("numberRegister", a.registers().name(c.numberRegister()));
+        contract.put("numberBits", c.numberBits());
+        contract.put("argumentRegisters", c.names(c.argumentRegisters()));
+        contract.put("resultRegisters", c.names(c.resultRegisters()));
+        contract.put("preservedRegisters", c.names(c.preservedRegisters()));
+        contract.put("unsetResults", c.unsetResults().name().toLowerCase());
+        contract.put("narrowMode", c.narrowRule());
+        contract.put("pc", c.pcRule());
+        contract.put("privilege", c.privilegeRule());
+        contract.put("notes", c.notes());
+        o.put("contract", contract);
+        StatusCodec sc = a.status();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("family", sc.family());
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (Map.Entry<Status, StatusCodec.Code> e : sc.codes().entrySet()) {
+            codes.put(e.getKey().name(), e.getValue().name() + " = " + e.getValue().value());
+        }
+        status.put("codes", codes);
+        o.put("status", status);
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (HypercallSpec h : a.hypercalls()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("number", "0x" + Long.toHexString(h.number()));
+            m.put("name", h.name());
+            m.put("feature", h.feature());
+            m.put("offeredByThisVm", vm.hypercalls().isOffered(h.number()));
+            m.put("availability", h.availability());
+            m.put("statuses", h.statuses().stream().map(s -> sc.documents(s) ? sc.name(s) : s.name()).toList());
+            m.put("summary", h.summary());
+            m.put("source", h.source());
+            calls.add(m);
+        }
+        o.put("hypercalls", calls);
+        List<Map<String, Object>> feats = new ArrayList<>();
+        for (FeatureSpec f : a.features()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("default", f.defaultOn() ? "on" : "off");
+            m.put("thisVm", vm.feature(f.name()) ? "on" : "off");
+            m.put("description", f.description());
+            feats.add(m);
+        }
+        o.put("features", feats);
+        List<Map<String, Object>> opts = new ArrayList<>();
+        for (OptionSpec op : a.options()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", op.name());
+            m.put("values", op.allowed().isEmpty() ? List.of("<number>") : op.allowed());
+            m.put("default", op.defaultValue());
+            m.put("thisVm", vm.option(op.name()));
+            m.put("description", op.description());
+            opts.add(m);
+        }
+        o.put("options", opts);
+        o.put("vcpuId", a.vcpuIdName());
+        o.put("discovery", a.discovery());
+        o.put("docDifferences", a.docDifferences());
+        return o;
+    }
+}

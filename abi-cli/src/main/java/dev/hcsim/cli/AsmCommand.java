@@ -1,0 +1,75 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.spi.Architecture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hcsim asm}: assembly text to hex bytes, as GNU as would emit them. */
+@Command(name = "asm", description = {"Assemble guest-subset text (lines separated by newlines or ';') and print the bytes in hex.",
+    "Architecture options such as --endian are flags."})
+final class AsmCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", required = true)
+    String arch;
+
+    @Option(names = "--address", defaultValue = "0", description = "address of the first byte (for branches)")
+    String address;
+
+    @Option(names = "--listing", description = "print address, bytes and source per statement")
+    boolean listing;
+
+    @Parameters(arity = "1..*", description = "assembly text, and architecture options as --NAME VALUE")
+    List<String> words = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Architecture a = ArchOptions.arch(arch);
+        List<String> text = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        split(words, text, options);
+        VmConfig.Builder b = VmConfig.builder(a.name());
+        ArchOptions.apply(a, options, b);
+        Vm vm = Vm.create(a, b.build());
+        Program p = Assembler.assemble(vm.codec(), String.join(" ", text), dev.hcsim.core.Bytes.parseNumber(address));
+        var out = spec.commandLine().getOut();
+        if (listing) {
+            for (Program.Line l : p.listing()) {
+                out.printf("%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+            }
+        } else {
+            out.println(spaced(p.bytes()));
+        }
+        return 0;
+    }
+
+    static String spaced(byte[] b) {
+        return Bytes.hex(b).replaceAll("(..)(?!$)", "$1 ");
+    }
+
+    /** Splits words into text and --NAME VALUE options. */
+    static void split(List<String> words, List<String> text, List<String> options) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.startsWith("--") && w.length() > 2) {
+                options.add(w);
+                if (!w.contains("=") && i + 1 < words.size()) {
+                    options.add(words.get(++i));
+                }
+            } else {
+                text.add(w);
+            }
+        }
+    }
+}

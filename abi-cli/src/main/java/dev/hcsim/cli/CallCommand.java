@@ -1,0 +1,132 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.core.spi.Architecture;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hcsim call}: one hypercall on a fresh VM, printed as one JSON object. */
+@Command(name = "call", description = {"Run exactly one hypercall on a fresh VM through the architecture's trap instruction.",
+    "Architecture options are flags: --NAME VALUE (see 'hcsim explain --arch ARCH'), e.g. --vendor amd --cpl 3 --mode 32.",
+    "REG=VALUE sets a register by ABI or raw name; VALUE is decimal, -decimal or 0x-hex."})
+final class CallCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", required = true, description = "x86, s390, ppc, mips, loongarch, arm64 (or an alias)")
+    String arch;
+
+    @Option(names = "--insn", description = "the trap instruction: assembly text or hex bytes (default: the native one)")
+    String insn;
+
+    @Option(names = "--vcpus", defaultValue = "1", description = "vCPUs in the VM (the others are halted)")
+    int vcpus;
+
+    @Option(names = "--vcpu", defaultValue = "0", description = "the calling vCPU")
+    int vcpu;
+
+    @Option(names = "--feature", description = "switch a VM feature on")
+    List<String> featuresOn = new ArrayList<>();
+
+    @Option(names = "--no-feature", description = "switch a VM feature off")
+    List<String> featuresOff = new ArrayList<>();
+
+    @Option(names = "--mem", description = "preload guest memory: GPA=HEXBYTES")
+    List<String> mem = new ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "0", description = "the VM's seed")
+    long seed;
+
+    @Parameters(description = "REG=VALUE register settings, and architecture options as --NAME VALUE")
+    List<String> rest = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Architecture a = ArchOptions.arch(arch);
+        VmConfig.Builder b = VmConfig.builder(a.name()).vcpus(vcpus).seed(seed);
+        featuresOn.forEach(f -> b.feature(f, true));
+        featuresOff.forEach(f -> b.feature(f, false));
+        Map<String, Long> regs = new LinkedHashMap<>();
+        List<String> options = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            String t = rest.get(i);
+            if (t.startsWith("--")) {
+                options.add(t);
+                if (!t.contains("=") && i + 1 < rest.size()) {
+                    options.add(rest.get(++i));
+                }
+            } else if (t.contains("=")) {
+                String reg = t.substring(0, t.indexOf('='));
+                if (a.registers().indexOf(reg) < 0) {
+                    throw new IllegalArgumentException("unknown " + a.name() + " register '" + reg + "'");
+                }
+                regs.put(reg, Bytes.parseNumber(t.substring(t.indexOf('=') + 1)));
+            } else {
+                throw new IllegalArgumentException("expected REG=VALUE or --OPTION VALUE, got '" + t + "'");
+            }
+        }
+        ArchOptions.apply(a, options, b);
+        Map<Long, byte[]> memory = new LinkedHashMap<>();
+        for (String m : mem) {
+            int eq = m.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("--mem expects GPA=HEXBYTES, got '" + m + "'");
+            }
+            memory.put(Bytes.parseNumber(m.substring(0, eq)), Bytes.parseHex(m.substring(eq + 1)));
+        }
+        SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory);
+        spec.commandLine().getOut().println(Json.pretty(json(r)));
+        return 0;
+    }
+
+    /** The call's JSON object; its keys are a stable contract. */
+    static Map<String, Object> json(SingleCall.Result r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("arch", r.vm().architecture().name());
+        o.put("instruction", r.text());
+        o.put("bytes", Bytes.hex(r.bytes()));
+        o.put("call", r.call());
+        o.put("status", r.status() == null ? null : r.status().name());
+        o.put("statusCode", r.statusName());
+        o.put("outcome", r.outcome().name());
+        o.put("detail", r.detail());
+        RegisterLayout layout = r.after().layout();
+        Map<String, String> regs = new LinkedHashMap<>();
+        for (int i : layout.generalIndices()) {
+            regs.put(layout.name(i), Bytes.hex64(r.after().get(i)));
+        }
+        regs.put("pc", Bytes.hex64(r.after().pc()));
+        o.put("registers", regs);
+        Map<String, String> changed = new LinkedHashMap<>();
+        r.changed().forEach((k, v) -> changed.put(k, Bytes.hex64(v)));
+        o.put("changed", changed);
+        List<Map<String, Object>> effects = new ArrayList<>();
+        for (SingleCall.Effect e : r.effects()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", e.kind());
+            m.put("target", e.target());
+            m.put("detail", e.detail());
+            effects.add(m);
+        }
+        o.put("effects", effects);
+        List<Map<String, Object>> writes = new ArrayList<>();
+        for (SingleCall.MemoryWrite w : r.writes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("gpa", "0x" + Long.toHexString(w.gpa()));
+            m.put("bytes", Bytes.hex(w.bytes()));
+            writes.add(m);
+        }
+        o.put("memoryWrites", writes);
+        return o;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.scenario.Scenario;
+import dev.hcsim.core.scenario.ScenarioReader;
+import dev.hcsim.core.scenario.ScenarioRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hcsim demo}: runs the bundled scenarios of every architecture and prints their timelines. */
+@Command(name = "demo", description = "Run the bundled scenarios (examples/*.json) and print their timelines.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", description = "scenario directory (default: $HCSIM_HOME/examples, else the ones bundled in the jar)")
+    Path dir;
+
+    @Option(names = "--quiet", description = "print only the expectations")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Scenario> scenarios = load();
+        if (scenarios.isEmpty()) {
+            throw new IllegalArgumentException("no scenarios found (looked in " + (dir != null ? dir : "$HCSIM_HOME/examples and the jar") + ")");
+        }
+        var out = spec.commandLine().getOut();
+        int failed = 0;
+        for (Scenario s : scenarios) {
+            ScenarioRunner.Result r = ScenarioRunner.run(s);
+            ScenarioPrinter.print(r, out, "text", !quiet);
+            if (!r.passed()) {
+                failed++;
+            }
+        }
+        if (failed == 0) {
+            out.println("demo: every one of the " + scenarios.size() + " scenarios met its expectations");
+            return 0;
+        }
+        spec.commandLine().getErr().println("hcsim: demo: " + failed + " of " + scenarios.size() + " scenarios did not meet their expectations");
+        return 1;
+    }
+
+    private List<Scenario> load() throws IOException {
+        Path d = dir;
+        if (d == null) {
+            String home = System.getenv("HCSIM_HOME");
+            if (home != null && Files.isDirectory(Path.of(home, "examples"))) {
+                d = Path.of(home, "examples");
+            }
+        }
+        List<Scenario> out = new ArrayList<>();
+        if (d != null) {
+            if (!Files.isDirectory(d)) {
+                throw new IllegalArgumentException(d + ": not a directory");
+            }
+            try (Stream<Path> s = Files.list(d)) {
+                for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                    out.add(ScenarioReader.read(p));
+                }
+            }
+            return out;
+        }
+        for (String name : bundled()) {
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/" + name)) {
+                if (in != null) {
+                    out.add(ScenarioReader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The scenario resources bundled in this jar (or class directory), sorted. */
+    private static List<String> bundled() throws IOException {
+        List<String> names = new ArrayList<>();
+        try {
+            Path src = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(src)) {
+                Path ex = src.resolve("examples");
+                if (Files.isDirectory(ex)) {
+                    try (Stream<Path> s = Files.list(ex)) {
+                        s.filter(p -> p.toString().endsWith(".json")).forEach(p -> names.add("examples/" + p.getFileName()));
+                    }
+                }
+            } else {
+                try (JarFile jar = new JarFile(src.toFile())) {
+                    jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("examples/") && n.endsWith(".json")).forEach(names::add);
+                }
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+        names.sort(null);
+        return names;
+    }
+}

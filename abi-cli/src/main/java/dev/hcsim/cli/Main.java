@@ -1,0 +1,53 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.asm.AsmException;
+import dev.hcsim.core.scenario.ScenarioException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hcsim} command. Exit codes: 0 success, 1 an expectation failed, 2 bad input (one line
+ * on stderr, never a stack trace).
+ */
+@Command(name = "hcsim", mixinStandardHelpOptions = true, version = "hcsim 0.1.0",
+        description = "Simulates the KVM hypercall ABI of x86, s390, ppc, mips, loongarch and arm64.",
+        subcommands = {CallCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, ExplainCommand.class, DemoCommand.class,
+            TableCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = 2;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code (used by tests). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("hcsim: " + ex.getMessage().split("\n")[0]);
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof ScenarioException || ex instanceof AsmException
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof IllegalStateException) {
+                err.println("hcsim: " + ex.getMessage());
+                return BAD_INPUT;
+            }
+            err.println("hcsim: internal error: " + ex);
+            return 3;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}
