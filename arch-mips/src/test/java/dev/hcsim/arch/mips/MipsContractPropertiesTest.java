@@ -1,0 +1,219 @@
+package dev.hcsim.arch.mips;
+
+import static dev.hcsim.arch.mips.MipsCalls.ENOSYS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.hcsim.core.GuestMemory;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.spi.HypercallSpec;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/** The contract as properties over all register values (arch/mips/kvm/hypcall.c kvm_mips_handle_hypcall). */
+class MipsContractPropertiesTest {
+    /** Numbers worth hitting often: 0..12 (the generic and MIPS ones), and everything else. */
+    private static final Gen<Long> NUMBERS = integers().between(0, 12).map(Integer::longValue).mix(longs().all(), 40);
+    private static final Gen<long[]> GPRS = longs().all().zip(longs().all(), (a, b) -> {
+        long[] r = new long[32];
+        java.util.SplittableRandom s = new java.util.SplittableRandom(a ^ (b << 1));
+        for (int i = 0; i < 32; i++) {
+            r[i] = (i & 1) == 0 ? s.nextLong() : (s.nextInt(3) == 0 ? b + i : a - i);
+        }
+        return r;
+    }).describedAs(Arrays::toString);
+
+    /** Guest memory over one array (so that the allocation check measures the library only). */
+    static final class ArrayMemory implements GuestMemory {
+        final byte[] ram = new byte[0x4000];
+
+        @Override
+        public boolean read(long gpa, byte[] dst, int off, int len) {
+            if (gpa < 0 || len < 0 || gpa + len > ram.length) {
+                return false;
+            }
+            System.arraycopy(ram, (int) gpa, dst, off, len);
+            return true;
+        }
+
+        @Override
+        public boolean write(long gpa, byte[] src, int off, int len) {
+            if (gpa < 0 || len < 0 || gpa + len > ram.length) {
+                return false;
+            }
+            System.arraycopy(src, off, ram, (int) gpa, len);
+            return true;
+        }
+    }
+
+    /** An embedder's vCPU control that records nothing. */
+    static final class NoControl implements VcpuControl {
+        String event;
+
+        @Override
+        public VcpuState state(int vcpu) {
+            return VcpuState.RUNNING;
+        }
+
+        @Override
+        public void kick(int vcpu) {
+        }
+
+        @Override
+        public void interrupt(int vcpu, int vector) {
+        }
+
+        @Override
+        public boolean start(int vcpu, long entry, int contextRegister, long context) {
+            return false;
+        }
+
+        @Override
+        public void stop(int vcpu) {
+        }
+
+        @Override
+        public void systemEvent(String kind) {
+            event = kind;
+        }
+
+        @Override
+        public long nowNanos() {
+            return 0;
+        }
+    }
+
+    private static Vm vm(boolean little, boolean paravirt) {
+        return Vm.create(VmConfig.builder("mips").option("endian", little ? "little" : "big").option("paravirt-guest", paravirt ? "on" : "off")
+                .build());
+    }
+
+    private static ArrayMemory memoryWithHypcall(boolean little) {
+        ArrayMemory m = new ArrayMemory();
+        dev.hcsim.core.Bytes.put(m.ram, 0x1000, 4, MipsCodec.HYPCALL, !little);
+        return m;
+    }
+
+    private static RegisterFile regs(long[] gprs, long nr) {
+        RegisterFile r = new RegisterFile(MipsRegisters.layout());
+        for (int i = 0; i < 32; i++) {
+            r.set(i, gprs[i]);
+        }
+        r.set(MipsRegisters.V0, nr);
+        r.pc(0x1000);
+        return r;
+    }
+
+    @Test
+    @DisplayName("for all register values and numbers, both byte orders: only v0 and the PC change, v0 = -KVM_ENOSYS, PC = P+4 "
+            + "(hypcall.c kvm_mips_handle_hypcall writes gprs[2] only; vz.c update_pc)")
+    void onlyV0AndPcChange() {
+        qt().withExamples(300).forAll(NUMBERS, GPRS, booleans().all()).checkAssert((nr, gprs, little) -> {
+            Vm vm = vm(little, false);
+            RegisterFile r = regs(gprs, nr);
+            RegisterFile before = new RegisterFile(MipsRegisters.layout());
+            before.copyFrom(r);
+            TrapResult t = vm.trap(0, r, memoryWithHypcall(little), new NoControl());
+            assertEquals(Outcome.RESUME, t.outcome());
+            assertEquals(ENOSYS, r.get(MipsRegisters.V0));
+            assertEquals(0x1004, r.pc());
+            for (int i : vm.contract().preservedRegisters()) {
+                assertEquals(before.get(i), r.get(i), MipsRegisters.name(i));
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("with paravirt-guest=on too, for all register values: only the contract's result register and the PC change")
+    void onlyResultRegistersChangeWithParavirt() {
+        qt().withExamples(300).forAll(NUMBERS, GPRS).checkAssert((nr, gprs) -> {
+            Vm vm = vm(false, true);
+            RegisterFile r = regs(gprs, nr);
+            RegisterFile before = new RegisterFile(MipsRegisters.layout());
+            before.copyFrom(r);
+            vm.trap(0, r, memoryWithHypcall(false), new NoControl());
+            TrapContract c = vm.contract();
+            for (int i = 0; i < 32; i++) {
+                if (!c.isResult(i)) {
+                    assertEquals(before.get(i), r.get(i), MipsRegisters.name(i));
+                }
+            }
+            assertEquals(0x1004, r.pc());
+        });
+    }
+
+    @Test
+    @DisplayName("every status any call returns is documented by the KVM_E* codec and by the call's spec")
+    void everyStatusIsDocumented() {
+        qt().withExamples(300).forAll(NUMBERS, GPRS, booleans().all()).checkAssert((nr, gprs, paravirt) -> {
+            Vm vm = vm(false, paravirt);
+            TrapResult t = vm.trap(0, regs(gprs, nr), memoryWithHypcall(false), new NoControl());
+            Status s = t.status();
+            assertTrue(vm.architecture().status().documents(s), String.valueOf(s));
+            HypercallSpec spec = vm.hypercalls().lookup(nr);
+            if (spec != null) {
+                assertTrue(spec.statuses().contains(s), spec + " " + s);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("unknown numbers (all but 6..8) answer -KVM_ENOSYS with or without paravirt-guest; 6..8 do without it")
+    void unknownNumbersAreEnosys() {
+        qt().withExamples(300).forAll(longs().all(), booleans().all()).checkAssert((nr, paravirt) -> {
+            boolean known = nr >= 6 && nr <= 8;
+            if (known && paravirt) {
+                return;
+            }
+            Vm vm = vm(false, paravirt);
+            RegisterFile r = regs(new long[32], nr);
+            TrapResult t = vm.trap(0, r, memoryWithHypcall(false), new NoControl());
+            assertEquals(Status.NOT_IMPLEMENTED, t.status());
+            assertEquals(ENOSYS, r.get(MipsRegisters.V0));
+        });
+    }
+
+    @Test
+    @DisplayName("the trap path allocates nothing: decode, contract read, dispatch and write, in and out of a delay slot")
+    void trapPathAllocatesNothing() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Vm vm = vm(false, false);
+        ArrayMemory mem = memoryWithHypcall(false);
+        dev.hcsim.core.Bytes.put(mem.ram, 0x2000, 4, 0x1043_0003, true); // beq v0,v1,+3
+        dev.hcsim.core.Bytes.put(mem.ram, 0x2004, 4, MipsCodec.HYPCALL, true);
+        RegisterFile r = new RegisterFile(MipsRegisters.layout());
+        NoControl control = new NoControl();
+        long tid = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) {
+            long start = bean.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 20_000; i++) {
+                r.pc(0x1000);
+                r.set(MipsRegisters.BD, 0);
+                r.set(MipsRegisters.V0, i);
+                vm.trap(0, r, mem, control);
+                r.pc(0x2000);
+                r.set(MipsRegisters.BD, 1);
+                vm.trap(0, r, mem, control);
+            }
+            allocated = bean.getThreadAllocatedBytes(tid) - start;
+        }
+        assertEquals(0x1010, r.pc());
+        assertTrue(allocated < 1024, "40000 traps allocated " + allocated + " bytes");
+    }
+}
