@@ -1,0 +1,45 @@
+package dev.hcsim.arch.loongarch;
+
+import dev.hcsim.core.TrapContract;
+
+/**
+ * The HVCL register contract as data (Documentation/virt/kvm/loongarch/hypercalls.rst and
+ * arch/loongarch/kvm/exit.c): a0 = function number compared as a full unsigned long, a1..a5 =
+ * arguments, a0 = the only result. Dispatch, {@code hcsim explain}, the docs table and the
+ * conformance properties all read this one object.
+ */
+public final class LoongArchContract {
+    private LoongArchContract() {
+    }
+
+    /** The contract. */
+    public static final TrapContract CONTRACT = TrapContract.builder(LoongArchRegisters.LAYOUT)
+            .trapInstructions("hvcl 0x100 (0x002b8100, KVM_HCALL_SERVICE); hvcl 0x101 (KVM_HCALL_SWDBG); "
+                    + "hvcl 0x102 (KVM_HCALL_USER_SERVICE); any other hvcl code: a0 = -1")
+            .number("a0", 64)
+            .arguments("a1", "a2", "a3", "a4", "a5")
+            .results("a0")
+            .unsetResults(TrapContract.UnsetResults.UNCHANGED)
+            .narrow(false, false, "none: KVM runs LoongArch64 guests only; a0 is compared as unsigned long, so 0x1_0000_0001 "
+                    + "is not function 1 (exit.c kvm_handle_service). Narrow reads happen per call: KVM_HCALL_FUNC_IPI takes a3 "
+                    + "as unsigned int, CPUCFG takes its index as unsigned int")
+            .pcRule("PC + 4 after every HVCL (exit.c kvm_handle_hypercall update_pc), except hvcl 0x101 with software-breakpoint "
+                    + "debugging on (KVM_EXIT_DEBUG, PC stays on the hvcl) and hvcl 0x102 with USER_HCALL on (PC + 4 and a0 "
+                    + "written only when the VMM re-enters, exit.c kvm_complete_user_service)")
+            .privilegeRule("none: HVCL and the CPUCFG 0x40000000 leaves give the same answer at PLV0 and PLV3; exit.c "
+                    + "kvm_handle_hypercall and kvm_emu_cpucfg never read CSR.CRMD.PLV. The v6 review (WANG Xuerui, Mar 2024) asked "
+                    + "for the unprivileged behaviour to be spelled out; the v6 series had a PLV check, the merged code has none. "
+                    + "Why none is needed [derived]: both services act only on the caller's own VM (PV IPI raises SWI0 on its own "
+                    + "vCPUs, NOTIFY registers its own vCPU's record), so a PLV3 caller gains nothing a guest kernel could not "
+                    + "already deny it; the guest kernel is the one to keep user space away from them")
+            .note("Only a0 is written: the guest's inline wrappers (asm/kvm_para.h kvm_hypercall0..5) declare a0 as the sole "
+                    + "output; a1..a5 are inputs (\"Keep Unmodified\" in the v7 doc, \"-\" in the merged doc)")
+            .note("FP, LSX and LASX registers are never used or changed by a hypercall (hypercalls.rst)")
+            .note("Return codes are 64-bit: KVM_HCALL_SUCCESS 0, KVM_HCALL_INVALID_CODE -1, KVM_HCALL_INVALID_PARAMETER -2 "
+                    + "(asm/kvm_para.h)")
+            .note("An unknown HVCL code (0, 0x103, 0x7fff, ...) is a no-op that sets a0 = -1 and advances the PC; no guest "
+                    + "exception (exit.c kvm_handle_hypercall default)")
+            .note("hvcl 0x102 hands a0..a5 to the VMM as KVM_EXIT_HYPERCALL nr 0x102 with ret preset to -1 (an untouched ret "
+                    + "gives a0 = -1)")
+            .build();
+}

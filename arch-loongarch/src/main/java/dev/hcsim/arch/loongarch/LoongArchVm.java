@@ -1,0 +1,333 @@
+package dev.hcsim.arch.loongarch;
+
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.GuestMemory;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+
+/**
+ * The per-VM part of LoongArch: the trap gate of arch/loongarch/kvm/exit.c (EXCCODE_HVC:
+ * kvm_handle_hypercall; EXCCODE_GSPR: kvm_emu_cpucfg and IDLE), the VM's PV feature mask
+ * (kvm->arch.pv_features), and each vCPU's steal-time registration with the schedule-in/out hooks
+ * that keep its record (arch/loongarch/kvm/vcpu.c kvm_update_stolen_time, kvm_arch_vcpu_put).
+ *
+ * <p>The record, struct kvm_steal_time (asm/kvm_para.h), little-endian, 64 bytes: steal u64 at 0,
+ * version u32 at 8 (odd while KVM writes), flags u32 at 12 (never written by KVM), preempted u8 at
+ * 16 (KVM_FEATURE_PREEMPT kernels), pad to 64.
+ */
+public final class LoongArchVm implements ArchitectureVm {
+    /** Offset of kvm_steal_time.steal. */
+    public static final int ST_STEAL = 0;
+    /** Offset of kvm_steal_time.version. */
+    public static final int ST_VERSION = 8;
+    /** Offset of kvm_steal_time.flags. */
+    public static final int ST_FLAGS = 12;
+    /** Offset of kvm_steal_time.preempted. */
+    public static final int ST_PREEMPTED = 16;
+    /** sizeof(struct kvm_steal_time). */
+    public static final int ST_SIZE = 64;
+    /** KVM_VCPU_PREEMPTED, bit 0 of the preempted byte. */
+    public static final int KVM_VCPU_PREEMPTED = 1;
+    /** -EINVAL, as the VMM's ioctls answer. */
+    public static final int EINVAL = -22;
+    /** -ENXIO. */
+    public static final int ENXIO = -6;
+
+    private static final long[] NO_ARGS = new long[0];
+
+    private final Vm vm;
+    private final boolean v7;
+    private final boolean swBreakpoints;
+    private long pvFeatures;
+    private final long[] guestAddr;
+    private final long[] lastSteal;
+    private final long[] runDelay;
+    private final boolean[] preempted;
+    private final long[][] exitArgs;
+    private final byte[][] recordProbe;
+
+    LoongArchVm(Vm vm) {
+        this.vm = vm;
+        this.v7 = LoongArchArchitecture.VARIANT_V7.equals(vm.option(LoongArchArchitecture.VARIANT));
+        this.swBreakpoints = LoongArchArchitecture.DEBUG_SW_BP.equals(vm.option(LoongArchArchitecture.GUEST_DEBUG));
+        long bits = 0;
+        for (LoongArchArchitecture.Feature f : LoongArchArchitecture.FEATURES) {
+            if (vm.feature(f.spec().name())) {
+                bits |= f.mask();
+            }
+        }
+        // v7 (Mar 2024): CPUCFG_KVM_FEATURE read KVM_FEATURE_PV_IPI only, and there was no per-VM mask.
+        this.pvFeatures = v7 ? LoongArchDiscovery.FEATURE_IPI : bits;
+        int n = vm.vcpuCount();
+        this.guestAddr = new long[n];
+        this.lastSteal = new long[n];
+        this.runDelay = new long[n];
+        this.preempted = new boolean[n];
+        this.exitArgs = new long[n][6];
+        this.recordProbe = new byte[n][ST_SIZE];
+    }
+
+    // ---------------------------------------------------------------- the trap gate
+
+    @Override
+    public void trap(Trap t) {
+        if (t.fetchedLength() < 4) {
+            t.instructionLength(Math.max(t.fetchedLength(), 0));
+            t.fault("INE (fewer than 4 instruction bytes)");
+            return;
+        }
+        t.instructionLength(4);
+        int w = (int) t.insnWord(4);
+        if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.HVCL) {
+            hvcl(t, w & 0x7FFF);
+        } else if ((w & LoongArchCodec.REG2_MASK) == LoongArchCodec.CPUCFG) {
+            cpucfg(t, w & 31, (w >>> 5) & 31);
+        } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.IDLE) {
+            // kvm_trap_handle_gspr: update_pc first, then kvm_emu_idle blocks the vCPU until an interrupt.
+            t.callName("IDLE");
+            t.halt();
+            t.complete();
+        } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.SYSCALL) {
+            t.notAHypercall("SYSCALL (EXCCODE_SYS goes to the guest kernel, not to KVM)");
+        } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.BREAK) {
+            t.notAHypercall("BREAK (EXCCODE_BRK goes to the guest kernel, not to KVM)");
+        } else {
+            // kvm_trap_handle_gspr / kvm_fault_ni: EMULATE_FAIL rolls the PC back and injects EXCCODE_INE.
+            t.fault("INE (instruction not exist: KVM emulates no such instruction)");
+        }
+    }
+
+    /** EXCCODE_HVC: kvm_handle_hypercall switches on the 15-bit code taken from the trapping word (BADI). */
+    private void hvcl(Trap t, int code) {
+        if (code == LoongArchHypercalls.KVM_HCALL_SERVICE) {
+            t.dispatch(); // kvm_handle_service: a0 = function, a0 := result, PC + 4
+            return;
+        }
+        if (code == LoongArchHypercalls.KVM_HCALL_SWDBG && !v7) {
+            t.callName("KVM_HCALL_SWDBG");
+            if (swBreakpoints) {
+                // vcpu->guest_debug & KVM_GUESTDBG_SW_BP_MASK: KVM_EXIT_DEBUG, RESUME_HOST, PC not advanced.
+                t.exitToHost("KVM_EXIT_DEBUG", code, 0, LoongArchVm::reenterAtBreakpoint, NO_ARGS);
+                t.complete();
+                return;
+            }
+            // fallthrough in exit.c: handled like an unknown code
+        } else if (code == LoongArchHypercalls.KVM_HCALL_USER_SERVICE && !v7) {
+            t.callName("KVM_HCALL_USER_SERVICE");
+            if (hasFeature(LoongArchDiscovery.FEATURE_USER_HCALL)) {
+                RegisterAccess r = t.registers();
+                long[] args = exitArgs[t.vcpu()];
+                for (int i = 0; i < 6; i++) {
+                    args[i] = r.get(LoongArchRegisters.A0 + i);
+                }
+                // run->hypercall: nr = 0x102, args[0..5] = a0..a5, flags = 0, ret preset to KVM_HCALL_INVALID_CODE.
+                t.exitToHost("KVM_EXIT_HYPERCALL", code, 0, LoongArchVm::completeUserService, args);
+                t.complete();
+                return;
+            }
+        }
+        // default: "Treat it as noop instruction, only set return value"
+        t.reject(Status.NOT_IMPLEMENTED);
+    }
+
+    /** kvm_complete_user_service: PC + 4, a0 := run->hypercall.ret (which the VMM left at -1 or changed). */
+    static void completeUserService(Trap t, long ret) {
+        Status s = LoongArchStatus.CODEC.decode(ret);
+        if (s != null) {
+            t.fail(s);
+        } else {
+            t.status(Status.SUCCESS);
+            t.result(0, ret);
+        }
+    }
+
+    /** After KVM_EXIT_DEBUG the vCPU re-enters at the hvcl itself: nothing is written, the PC stays. */
+    static void reenterAtBreakpoint(Trap t, long ret) {
+        t.resumeAt(t.pc());
+    }
+
+    /** EXCCODE_GSPR, CPUCFG: rd := leaf(rj as unsigned int), PC + 4; no privilege filter. */
+    private void cpucfg(Trap t, int rd, int rj) {
+        RegisterAccess r = t.registers();
+        long index = rj == 0 ? 0 : r.get(rj);
+        long value = LoongArchDiscovery.cpucfg(index, pvFeatures);
+        if (rd != 0) {
+            r.set(rd, value);
+        }
+        t.callName("CPUCFG");
+        t.complete();
+    }
+
+    @Override
+    public boolean offers(HypercallSpec call) {
+        if (call.number() == LoongArchHypercalls.KVM_HCALL_FUNC_IPI) {
+            return v7 || hasFeature(LoongArchDiscovery.FEATURE_IPI);
+        }
+        if (call.number() == LoongArchHypercalls.KVM_HCALL_FUNC_NOTIFY) {
+            return !v7 && hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- VM state
+
+    /** True when the VM runs the v7 patch's interface (option variant=v7). */
+    public boolean isV7() {
+        return v7;
+    }
+
+    /** True when the VM's PV feature mask has {@code mask} (one of the LoongArchDiscovery.FEATURE_* bits). */
+    public boolean hasFeature(long mask) {
+        return (pvFeatures & mask) != 0;
+    }
+
+    /** The CPUCFG_KVM_FEATURE leaf as the guest reads it. */
+    public long featureLeaf() {
+        return pvFeatures & LoongArchDiscovery.PV_FEAT_MASK;
+    }
+
+    /**
+     * The VMM's KVM_SET_DEVICE_ATTR on group KVM_LOONGARCH_VCPU_CPUCFG, attr CPUCFG_KVM_FEATURE
+     * (vcpu.c kvm_loongarch_cpucfg_set_attr): bits outside LOONGARCH_PV_FEAT_MASK give -EINVAL;
+     * once set, a different value gives -EINVAL (every vCPU must agree). Returns 0 or -EINVAL.
+     * The hypercall table keeps the services the VM was created with; the services check this mask
+     * again, so narrowing takes effect at once.
+     */
+    public synchronized int setPvFeatures(long value) {
+        if ((value & ~LoongArchDiscovery.PV_FEAT_MASK) != 0) {
+            return EINVAL;
+        }
+        if ((pvFeatures & LoongArchDiscovery.PV_FEAT_UPDATED) != 0 && (pvFeatures & LoongArchDiscovery.PV_FEAT_MASK) != value) {
+            return EINVAL;
+        }
+        pvFeatures = value | LoongArchDiscovery.PV_FEAT_UPDATED;
+        return 0;
+    }
+
+    /** The steal-time GPA vCPU {@code vcpu} registered (valid bit included), or 0. */
+    public long stealTimeGpa(int vcpu) {
+        return guestAddr[vcpu];
+    }
+
+    /**
+     * The VMM's KVM_SET_DEVICE_ATTR on group KVM_LOONGARCH_VCPU_PVTIME_CTRL, attr
+     * KVM_LOONGARCH_VCPU_PVTIME_GPA (vcpu.c kvm_loongarch_pvtime_set_attr), used for migration:
+     * -ENXIO when steal time is off, -EINVAL for stray low bits or a valid GPA outside guest
+     * memory, else 0. The record is written at the vCPU's next schedule-in.
+     */
+    public int setStealTimeGpa(int vcpu, long gpa, GuestMemory memory) {
+        if (!hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME)) {
+            return ENXIO;
+        }
+        if ((gpa & ~(LoongArchHypercalls.KVM_STEAL_PHYS_MASK | LoongArchHypercalls.KVM_STEAL_PHYS_VALID)) != 0) {
+            return EINVAL;
+        }
+        if ((gpa & LoongArchHypercalls.KVM_STEAL_PHYS_VALID) == 0) {
+            guestAddr[vcpu] = gpa;
+            return 0;
+        }
+        if (!memory.read(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK, recordProbe[vcpu], 0, 1)) {
+            return EINVAL; // kvm_is_error_hva(gfn_to_hva(...))
+        }
+        guestAddr[vcpu] = gpa;
+        lastSteal[vcpu] = runDelay[vcpu];
+        return 0;
+    }
+
+    /** Total time {@code vcpu} waited runnable, the simulator's sched_info.run_delay. */
+    public long runDelay(int vcpu) {
+        return runDelay[vcpu];
+    }
+
+    /**
+     * kvm_save_notify with a valid id and data: guest_addr := data; with the valid bit, the
+     * baseline is reset to the current run_delay and KVM_REQ_STEAL_UPDATE is made, which KVM serves
+     * before the next guest entry, that is before the guest's next instruction: so the record is
+     * updated here. The GPA is not checked: a record outside guest memory is simply never written.
+     */
+    void registerStealTime(int vcpu, long data, MemoryAccess memory) {
+        guestAddr[vcpu] = data;
+        if ((data & LoongArchHypercalls.KVM_STEAL_PHYS_VALID) == 0) {
+            return;
+        }
+        lastSteal[vcpu] = runDelay[vcpu];
+        updateStolenTime(vcpu, memory);
+    }
+
+    // ---------------------------------------------------------------- scheduler hooks
+
+    /** vcpu_load raises KVM_REQ_STEAL_UPDATE; kvm_check_requests serves it before entry. */
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        runDelay[vcpu] += stealNanos;
+        updateStolenTime(vcpu, memory);
+    }
+
+    /** kvm_arch_vcpu_put: a vCPU put while still runnable (vcpu->preempted) gets preempted = 1. */
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean wasPreempted, MemoryAccess memory) {
+        if (wasPreempted && !v7 && hasFeature(LoongArchDiscovery.FEATURE_PREEMPT)) {
+            setPvPreempted(vcpu, memory);
+        }
+    }
+
+    /**
+     * vcpu.c kvm_update_stolen_time: with PREEMPT, clear the preempted byte; read version, make an
+     * odd (junk) version even, make it odd and store, add the run_delay since the last update to
+     * steal and store, make version even and store. A record not wholly in guest memory is skipped
+     * (kvm_gfn_to_hva_cache_init fails).
+     */
+    private void updateStolenTime(int vcpu, MemoryAccess memory) {
+        long gpa = guestAddr[vcpu];
+        if ((gpa & LoongArchHypercalls.KVM_STEAL_PHYS_VALID) == 0) {
+            return;
+        }
+        gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
+        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+            return;
+        }
+        try {
+            if (!v7 && hasFeature(LoongArchDiscovery.FEATURE_PREEMPT)) {
+                memory.write(gpa + ST_PREEMPTED, 1, 0);
+                preempted[vcpu] = false;
+            }
+            long version = memory.read32(gpa + ST_VERSION);
+            if ((version & 1) != 0) {
+                version += 1; // first time write, random junk
+            }
+            version += 1;
+            memory.write(gpa + ST_VERSION, 4, version);
+            long steal = memory.read64(gpa + ST_STEAL);
+            steal += runDelay[vcpu] - lastSteal[vcpu];
+            lastSteal[vcpu] = runDelay[vcpu];
+            memory.write(gpa + ST_STEAL, 8, steal);
+            version += 1;
+            memory.write(gpa + ST_VERSION, 4, version);
+        } catch (GuestFault f) {
+            // unsafe_put_user failed: KVM gives up silently (the "out" label)
+        }
+    }
+
+    /** vcpu.c kvm_vcpu_set_pv_preempted: once per preemption, store KVM_VCPU_PREEMPTED. */
+    private void setPvPreempted(int vcpu, MemoryAccess memory) {
+        long gpa = guestAddr[vcpu];
+        if ((gpa & LoongArchHypercalls.KVM_STEAL_PHYS_VALID) == 0 || preempted[vcpu]) {
+            return;
+        }
+        gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
+        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+            return;
+        }
+        try {
+            memory.write(gpa + ST_PREEMPTED, 1, KVM_VCPU_PREEMPTED);
+            preempted[vcpu] = true;
+        } catch (GuestFault f) {
+            // as above
+        }
+    }
+}
