@@ -1,0 +1,194 @@
+package dev.hcsim.arch.arm64;
+
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.FeatureSpec;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.OptionSpec;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * arm64 under KVM: the SMC Calling Convention over {@code hvc #0} (and {@code smc #0}), w0 = function
+ * ID, x1..x3 = arguments, x0..x3 = results; PSCI 0.1 to 1.3, TRNG, PV time, the KVM vendor
+ * hypervisor service (CALL_UID, KVM_FEATURES, PTP), the firmware bitmaps and the SMCCC filter, and the
+ * PV-lock interface of the 2022 RFC behind the {@code pvlock} option, as arch/arm64/kvm answers them.
+ * Registered through {@link java.util.ServiceLoader} as the architecture {@code arm64} (alias
+ * {@code aarch64}).
+ *
+ * <p>vCPU ids are MPIDR affinities: Aff0 = index bits 3:0, Aff1 = bits 11:4, Aff2 = bits 19:12
+ * (sys_regs.c reset_mpidr), so vCPU 16 is 0x100.
+ */
+public final class Arm64Architecture implements Architecture {
+    /** STD_BMAP bit 0: TRNG 1.0. */
+    public static final String TRNG = "trng";
+    /** STD_HYP_BMAP bit 0: PV time. */
+    public static final String PV_TIME = "pv-time";
+    /** VENDOR_HYP_BMAP bit 0: KVM_FEATURES and CALL_UID. */
+    public static final String VENDOR_HYP_FEATURES = "vendor-hyp-features";
+    /** VENDOR_HYP_BMAP bit 1: PTP. */
+    public static final String PTP = "ptp";
+    /** VENDOR_HYP_BMAP_2 bit 0 (6.16+). */
+    public static final String DISCOVER_IMPL_VER = "discover-impl-ver";
+    /** VENDOR_HYP_BMAP_2 bit 1 (6.16+). */
+    public static final String DISCOVER_IMPL_CPUS = "discover-impl-cpus";
+    /** KVM_CAP_ARM_SYSTEM_SUSPEND. */
+    public static final String SYSTEM_SUSPEND = "system-suspend";
+
+    /** A host's state for one Spectre variant (arch/arm64/include/asm/spectre.h enum mitigation_state). */
+    public enum Spectre {
+        MITIGATED, UNAFFECTED, VULNERABLE;
+
+        static Spectre of(String s) {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private static final List<FeatureSpec> FEATURES = List.of(
+            new FeatureSpec(TRNG, true, "KVM_REG_ARM_STD_BMAP bit 0 (KVM_REG_ARM_STD_BIT_TRNG_V1_0): the five TRNG calls; off: -1"),
+            new FeatureSpec(PV_TIME, true, "KVM_REG_ARM_STD_HYP_BMAP bit 0 (KVM_REG_ARM_STD_HYP_BIT_PV_TIME): PV_TIME_FEATURES, "
+                    + "PV_TIME_ST and ARCH_FEATURES(PV_TIME_FEATURES); off: -1"),
+            new FeatureSpec(VENDOR_HYP_FEATURES, true, "KVM_REG_ARM_VENDOR_HYP_BMAP bit 0 (KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT): "
+                    + "KVM_FEATURES and CALL_UID; off: -1"),
+            new FeatureSpec(PTP, true, "KVM_REG_ARM_VENDOR_HYP_BMAP bit 1 (KVM_REG_ARM_VENDOR_HYP_BIT_PTP): the PTP call; off: -1"),
+            new FeatureSpec(DISCOVER_IMPL_VER, false, "KVM_REG_ARM_VENDOR_HYP_BMAP_2 bit 0 (6.16+): DISCOVER_IMPL_VER may be "
+                    + "forwarded to the VMM"),
+            new FeatureSpec(DISCOVER_IMPL_CPUS, false, "KVM_REG_ARM_VENDOR_HYP_BMAP_2 bit 1 (6.16+): DISCOVER_IMPL_CPUS may be "
+                    + "forwarded to the VMM"),
+            new FeatureSpec(SYSTEM_SUSPEND, false, "KVM_CAP_ARM_SYSTEM_SUSPEND: PSCI SYSTEM_SUSPEND exits to the VMM; without it "
+                    + "the call and its PSCI_FEATURES answer -1 (psci.c)"));
+
+    private static final List<String> SPECTRE = List.of("mitigated", "unaffected", "vulnerable");
+
+    private static final List<OptionSpec> OPTIONS = List.of(
+            new OptionSpec("psci", List.of("0.1", "0.2", "1.0", "1.1", "1.2", "1.3"), "1.3", "KVM_REG_ARM_PSCI_VERSION; 0.1 = a vCPU "
+                    + "without KVM_ARM_VCPU_PSCI_0_2 (KVM's own IDs 0x95c1ba5e..61); default KVM_ARM_PSCI_LATEST = 1.3 (6.13+; "
+                    + "1.1 in 5.18-6.12, 1.0 before)"),
+            new OptionSpec("conduit", List.of("hvc", "smc"), "hvc", "the PSCI conduit the firmware tables name: the instruction "
+                    + "hcsim call uses and the /psci method"),
+            new OptionSpec("el", List.of("1", "0"), "1", "exception level of the vCPUs after reset; at EL0 HVC and SMC are UNDEFINED"),
+            new OptionSpec("mode", List.of("aarch64", "aarch32", "thumb"), "aarch64", "execution state after reset (AArch32 needs "
+                    + "KVM_ARM_VCPU_EL1_32BIT): A32/T32 HVC and SMC forms, 32-bit registers, no 64-bit PSCI functions"),
+            new OptionSpec("pvlock", List.of("off", "on"), "off", "the PV-lock interface of seed 002 (RFC, never merged): "
+                    + "PV_LOCK_FEATURES 0xc6000020, PV_LOCK_PREEMPTED 0xc6000021, KVM_ARM_VCPU_PVLOCK_IPA, VENDOR_HYP_BMAP bit 2; off "
+                    + "= mainline: those IDs answer -1"),
+            new OptionSpec("pvtime-ipa", List.of(), "-1", "KVM_ARM_VCPU_PVTIME_IPA set by the VMM: vCPU i's 64-byte stolen-time "
+                    + "record at this IPA + 64 * i (-1: not set, PV_TIME_ST answers -1)"),
+            new OptionSpec("pvlock-ipa", List.of(), "-1", "KVM_ARM_VCPU_PVLOCK_IPA (pvlock=on): vCPU i's 64-byte PV-lock structure "
+                    + "at this IPA + 64 * i (-1: not set)"),
+            new OptionSpec("filter-deny", List.of(), "-1", "KVM_ARM_VM_SMCCC_FILTER: deny this one function ID (x0 = -1)"),
+            new OptionSpec("filter-fwd", List.of(), "-1", "KVM_ARM_VM_SMCCC_FILTER: forward this one function ID to the VMM "
+                    + "(KVM_EXIT_HYPERCALL)"),
+            new OptionSpec("spectre-v2", SPECTRE, "mitigated", "host Spectre-v2 state: ARCH_FEATURES(WORKAROUND_1) 0 / 1 / -1"),
+            new OptionSpec("spectre-v4", SPECTRE, "mitigated", "host Spectre-v4 (SSB) state: ARCH_FEATURES(WORKAROUND_2) -2 unless "
+                    + "vulnerable or mitigated with SSBS (-1)"),
+            new OptionSpec("ssbs", List.of("no", "yes"), "no", "the host has SSBS everywhere (cpus_have_final_cap(ARM64_SSBS))"),
+            new OptionSpec("spectre-bhb", SPECTRE, "mitigated", "host Spectre-BHB state: ARCH_FEATURES(WORKAROUND_3) 0 / 1 / -1"),
+            new OptionSpec("clocksource", List.of("arch-counter", "other"), "arch-counter", "the host clocksource; PTP answers -1 "
+                    + "unless it is the architected counter"));
+
+    @Override
+    public String name() {
+        return "arm64";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("aarch64", "arm64-kvm", "armv8");
+    }
+
+    @Override
+    public String title() {
+        return "arm64 (AArch64), SMCCC over hvc / smc: PSCI, TRNG, PV time, KVM vendor services";
+    }
+
+    @Override
+    public RegisterLayout registers() {
+        return Arm64Registers.LAYOUT;
+    }
+
+    @Override
+    public TrapContract contract() {
+        return Arm64Contract.CONTRACT;
+    }
+
+    @Override
+    public StatusCodec status() {
+        return Arm64Status.SMCCC;
+    }
+
+    @Override
+    public List<HypercallSpec> hypercalls() {
+        return Arm64Hypercalls.ALL;
+    }
+
+    @Override
+    public List<FeatureSpec> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ByteOrder byteOrder(Map<String, String> options) {
+        return ByteOrder.LITTLE_ENDIAN;
+    }
+
+    @Override
+    public Codec codec(ByteOrder order) {
+        return Arm64Codec.INSTANCE;
+    }
+
+    @Override
+    public ArchitectureVm attach(Vm vm) {
+        return new Arm64Vm(vm);
+    }
+
+    /** The MPIDR affinity of vCPU {@code index} (reset_mpidr), without the RES1 bit 31. */
+    @Override
+    public long vcpuId(int index) {
+        return (index & 0xFL) | ((long) (index >> 4) & 0xFF) << 8 | ((long) (index >> 12) & 0xFF) << 16;
+    }
+
+    @Override
+    public String vcpuIdName() {
+        return "MPIDR";
+    }
+
+    @Override
+    public String discovery() {
+        return Arm64Discovery.describe();
+    }
+
+    @Override
+    public List<String> docDifferences() {
+        return List.of(
+                "Seed 002 (pvlock.rst) says preempted \"will be updated to 1 by the hypervisor prior to scheduling a VCPU\" and to 0 when "
+                        + "scheduled out, the reverse of its own field description (non-zero = preempted) and of the RFC code "
+                        + "(0 on vcpu_load, 1 on vcpu_put); hcsim follows the code.",
+                "Seed 002's vcpu.rst hunk is headed \"5. GROUP: KVM_ARM_VCPU_PVLOCK_CTRL\" while pvlock.rst points to section 4; "
+                        + "and the RFC's IDs 0xc6000020/21 lie in the range mainline later reserved for pKVM (hypercalls 2..63).",
+                "Documentation/virt/kvm/arm/hypercalls.rst lists only the firmware registers; the EL2 fast path that answers "
+                        + "ARCH_WORKAROUND_1/2/3 over HVC (hyp-entry.S) before the SMCCC filter is documented nowhere but the code.",
+                "pvtime.rst says stolen time counts time \"the vCPU thread was not running\"; the code adds the thread's run_delay "
+                        + "(runnable but waiting), updated only when the vCPU is loaded.",
+                "psci.c treats every CPU_SUSPEND power state as standby (WFI), although PSCI allows power-down states that lose context.",
+                "The reference fact sheet says SYSTEM_OFF2 writes only x0; the merged psci.c sets val = INTERNAL_FAILURE and falls "
+                        + "through to smccc_set_retval, so x1..x3 are zeroed too (SYSTEM_RESET2 alone writes only x0).");
+    }
+
+    @Override
+    public String defaultTrapInstruction(Map<String, String> options) {
+        return "smc".equals(options.get("conduit")) ? "smc #0" : "hvc #0";
+    }
+}

@@ -1,0 +1,232 @@
+package dev.hcsim.arch.arm64;
+
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+
+/**
+ * The pre-decoded A64 instructions of the guest subset. {@link Arm64Codec#decode} builds them once
+ * per address; {@link Instruction#execute} runs them on a vCPU. Register operands are layout indices
+ * (field value 31 already mapped to {@code sp} or {@code xzr}); a 32-bit (W) write zeroes bits 63:32
+ * as A64 requires.
+ */
+public final class Arm64Interpreter {
+    private static final long M32 = 0xFFFF_FFFFL;
+
+    private Arm64Interpreter() {
+    }
+
+    static long read(RegisterFile r, int reg, boolean sf) {
+        long v = r.get(reg);
+        return sf ? v : v & M32;
+    }
+
+    static void write(RegisterFile r, int reg, long v, boolean sf) {
+        r.set(reg, sf ? v : v & M32);
+    }
+
+    /** True when condition {@code cond} (A64 encoding, 0..15) holds for the flags in {@code nzcv}. */
+    public static boolean conditionHolds(int cond, long nzcv) {
+        boolean n = (nzcv & (1L << 31)) != 0;
+        boolean z = (nzcv & (1L << 30)) != 0;
+        boolean c = (nzcv & (1L << 29)) != 0;
+        boolean v = (nzcv & (1L << 28)) != 0;
+        boolean r = switch (cond >> 1) {
+            case 0 -> z;
+            case 1 -> c;
+            case 2 -> n;
+            case 3 -> v;
+            case 4 -> c && !z;
+            case 5 -> n == v;
+            case 6 -> n == v && !z;
+            default -> true;
+        };
+        // Odd conditions negate, except 0b1111 (nv), which like al always holds.
+        return (cond & 1) != 0 && cond != 15 ? !r : r;
+    }
+
+    /** MOVZ / MOVN / MOVK (and their MOV aliases). */
+    record MoveWide(String text, int rd, boolean sf, int opc, long imm16, int shift) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long imm = imm16 << shift;
+            long v = switch (opc) {
+                case 0 -> ~imm;
+                case 2 -> imm;
+                default -> (r.get(rd) & ~(0xFFFFL << shift)) | imm;
+            };
+            write(r, rd, v, sf);
+            return Cpu.NEXT;
+        }
+    }
+
+    /** ADD / ADDS / SUB / SUBS (immediate), with the CMP, CMN and MOV (to or from SP) aliases. */
+    record AddSubImmediate(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, long imm) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long a = read(r, rn, sf);
+            long result;
+            if (sf) {
+                result = sub ? a - imm : a + imm;
+                if (setFlags) {
+                    boolean c = sub ? Long.compareUnsigned(a, imm) >= 0 : Long.compareUnsigned(result, a) < 0;
+                    boolean v = sub ? ((a ^ imm) & (a ^ result)) < 0 : ((a ^ result) & (imm ^ result)) < 0;
+                    flags(r, result < 0, result == 0, c, v);
+                }
+            } else {
+                int x = (int) a;
+                int y = (int) imm;
+                int res = sub ? x - y : x + y;
+                if (setFlags) {
+                    boolean c = sub ? Integer.compareUnsigned(x, y) >= 0 : Integer.compareUnsigned(res, x) < 0;
+                    boolean v = sub ? ((x ^ y) & (x ^ res)) < 0 : ((x ^ res) & (y ^ res)) < 0;
+                    flags(r, res < 0, res == 0, c, v);
+                }
+                result = res & M32;
+            }
+            write(r, rd, result, sf);
+            return Cpu.NEXT;
+        }
+
+        private static void flags(RegisterFile r, boolean n, boolean z, boolean c, boolean v) {
+            r.set(Arm64Registers.NZCV, (n ? 1L << 31 : 0) | (z ? 1L << 30 : 0) | (c ? 1L << 29 : 0) | (v ? 1L << 28 : 0));
+        }
+    }
+
+    /** MOV (register): ORR rd, zr, rm. */
+    record MoveRegister(String text, boolean sf, int rd, int rm) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            write(r, rd, read(r, rm, sf), sf);
+            return Cpu.NEXT;
+        }
+    }
+
+    /** B and B.cond; {@code cond} is -1 for the unconditional branch. */
+    record Branch(String text, int cond, long target) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            if (cond < 0 || conditionHolds(cond, r.get(Arm64Registers.NZCV))) {
+                r.pc(target);
+                return Cpu.JUMP;
+            }
+            return Cpu.NEXT;
+        }
+    }
+
+    /** CBZ / CBNZ. */
+    record CompareBranch(String text, boolean sf, boolean nonZero, int rt, long target) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            if ((read(r, rt, sf) != 0) == nonZero) {
+                r.pc(target);
+                return Cpu.JUMP;
+            }
+            return Cpu.NEXT;
+        }
+    }
+
+    /** LDR/STR (and the B and H forms), unsigned scaled immediate offset; {@code size} is log2 of the access. */
+    record LoadStore(String text, boolean load, int size, int rt, int rn, long offset) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long address = r.get(rn) + offset;
+            if (load) {
+                r.set(rt, cpu.memory().read(address, 1 << size));
+            } else {
+                cpu.memory().write(address, 1 << size, r.get(rt));
+            }
+            return Cpu.NEXT;
+        }
+    }
+
+    /** HVC and SMC: the engine takes the trap ({@link Arm64Vm#trap}). */
+    record Trap(String text) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            return Cpu.TRAP;
+        }
+    }
+
+    /** WFI: wait for interrupt. */
+    record WaitForInterrupt(String text) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            return Cpu.HALT;
+        }
+    }
+
+    /** NOP. */
+    record Nop(String text) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            return Cpu.NEXT;
+        }
+    }
+
+    /** MRS xt, MPIDR_EL1: how a guest finds its own affinity. */
+    record ReadMpidr(String text, int rt) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            r.set(rt, r.get(Arm64Registers.MPIDR));
+            return Cpu.NEXT;
+        }
+    }
+}

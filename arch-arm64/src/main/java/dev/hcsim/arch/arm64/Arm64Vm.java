@@ -1,0 +1,787 @@
+package dev.hcsim.arch.arm64;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.MemoryRegion;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Trap;
+import java.util.SplittableRandom;
+
+/**
+ * The per-VM part of arm64: the trap gate of {@code handle_hvc} / {@code handle_smc} (and the AArch32
+ * forms), the EL2 ARCH_WORKAROUND fast path, the SMCCC filter and the firmware bitmaps of
+ * {@code kvm_smccc_call_handler}, the PSCI version, the per-vCPU PV-time and PV-lock structures
+ * userspace registered, and the scheduler hooks that keep them.
+ *
+ * <p>The userspace side of KVM (the ioctls a VMM makes before it runs the VM) is reachable as methods
+ * that return what the ioctl returns (0 or a negative errno): {@link #setPvtimeIpa},
+ * {@link #setPvlockIpa}, {@link #setFirmwareRegister}, {@link #setSmcccFilter}. Scenarios reach the
+ * common settings through VM options ({@code pvtime-ipa}, {@code pvlock-ipa}, {@code filter-deny},
+ * {@code filter-fwd}, {@code psci}).
+ */
+public final class Arm64Vm implements ArchitectureVm {
+    /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
+    public static final int ENOENT = 2;
+    public static final int ENXIO = 6;
+    public static final int EFAULT = 14;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int EINVAL = 22;
+
+    /** The SMCCC filter actions (arch/arm64/include/uapi/asm/kvm.h enum kvm_smccc_filter_action). */
+    public static final int FILTER_HANDLE = 0;
+    public static final int FILTER_DENY = 1;
+    public static final int FILTER_FWD_TO_USER = 2;
+
+    /** Firmware pseudo-register ids (arch/arm64/include/uapi/asm/kvm.h, KVM_REG_ARM_FW / KVM_REG_ARM_FW_FEAT_BMAP). */
+    public static final long REG_PSCI_VERSION = 0x6030_0000_0014_0000L;
+    public static final long REG_WORKAROUND_1 = 0x6030_0000_0014_0001L;
+    public static final long REG_WORKAROUND_2 = 0x6030_0000_0014_0002L;
+    public static final long REG_WORKAROUND_3 = 0x6030_0000_0014_0003L;
+    public static final long REG_STD_BMAP = 0x6030_0000_0016_0000L;
+    public static final long REG_STD_HYP_BMAP = 0x6030_0000_0016_0001L;
+    public static final long REG_VENDOR_HYP_BMAP = 0x6030_0000_0016_0002L;
+    public static final long REG_VENDOR_HYP_BMAP_2 = 0x6030_0000_0016_0003L;
+
+    /** KVM_HYPERCALL_EXIT_SMC and KVM_HYPERCALL_EXIT_16BIT (uapi/asm/kvm.h), the flags of a forwarded call. */
+    public static final long EXIT_SMC = 1;
+    public static final long EXIT_16BIT = 2;
+
+    /** Conduits. */
+    static final int HVC = 0;
+    static final int SMC = 1;
+
+    private static final long M32 = 0xFFFF_FFFFL;
+    private static final long UNSET = -1L; // INVALID_GPA
+    private static final long[] NO_ARGS = new long[0];
+    private static final byte[] ZERO_64 = new byte[64];
+    private static final int MAX_FILTER_RANGES = 64;
+
+    private final Vm vm;
+    private final int vcpus;
+    private final boolean pvlock;
+    private final boolean systemSuspend;
+    private final boolean wantsPsci02;
+    private final Arm64Architecture.Spectre spectreV2;
+    private final Arm64Architecture.Spectre spectreV4;
+    private final Arm64Architecture.Spectre spectreBhb;
+    private final boolean hostSsbs;
+    private final boolean archCounter;
+    private final long resetEl;
+    private final long resetNrw;
+    private final long resetThumb;
+
+    private volatile int psciVersion;
+    private volatile long stdBmap;
+    private volatile long stdHypBmap;
+    private volatile long vendorHypBmap;
+    private volatile long vendorHypBmap2;
+    private volatile boolean ranOnce;
+
+    private final long[] filterStart = new long[MAX_FILTER_RANGES];
+    private final long[] filterEnd = new long[MAX_FILTER_RANGES];
+    private final int[] filterAction = new int[MAX_FILTER_RANGES];
+    private volatile int filterCount;
+
+    private final int[] conduit;
+    private final long[] pvtimeBase;
+    private final long[] runDelay;
+    private final long[] lastSteal;
+    private final long[] pvlockBase;
+    private final long[][] exitArgs;
+    private final long[][] trngBits;
+    private final byte[][] hookScratch;
+    private final SplittableRandom trng;
+
+    Arm64Vm(Vm vm) {
+        this.vm = vm;
+        this.vcpus = vm.vcpuCount();
+        this.pvlock = vm.option("pvlock").equals("on");
+        this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
+        String psci = vm.option("psci");
+        this.wantsPsci02 = !psci.equals("0.1");
+        this.psciVersion = Arm64Hypercalls.psciVersionOf(psci);
+        this.spectreV2 = Arm64Architecture.Spectre.of(vm.option("spectre-v2"));
+        this.spectreV4 = Arm64Architecture.Spectre.of(vm.option("spectre-v4"));
+        this.spectreBhb = Arm64Architecture.Spectre.of(vm.option("spectre-bhb"));
+        this.hostSsbs = vm.option("ssbs").equals("yes");
+        this.archCounter = vm.option("clocksource").equals("arch-counter");
+        this.resetEl = Long.parseLong(vm.option("el"));
+        String mode = vm.option("mode");
+        this.resetNrw = mode.equals("aarch64") ? 0 : 1;
+        this.resetThumb = mode.equals("thumb") ? 1 : 0;
+        // kvm_arm_init_hypercalls: every bitmap starts with all the bits this kernel supports.
+        this.stdBmap = vm.feature(Arm64Architecture.TRNG) ? 1 : 0;
+        this.stdHypBmap = vm.feature(Arm64Architecture.PV_TIME) ? 1 : 0;
+        this.vendorHypBmap = (vm.feature(Arm64Architecture.VENDOR_HYP_FEATURES) ? 1 : 0) | (vm.feature(Arm64Architecture.PTP) ? 2 : 0)
+                | (pvlock ? 4 : 0);
+        this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
+                | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
+        this.conduit = new int[vcpus];
+        this.pvtimeBase = new long[vcpus];
+        this.runDelay = new long[vcpus];
+        this.lastSteal = new long[vcpus];
+        this.pvlockBase = new long[vcpus];
+        java.util.Arrays.fill(pvtimeBase, UNSET);
+        java.util.Arrays.fill(pvlockBase, UNSET);
+        this.exitArgs = new long[vcpus][1];
+        this.trngBits = new long[vcpus][3];
+        this.hookScratch = new byte[vcpus][8];
+        this.trng = new SplittableRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL); // "TRNGkvm": entropy from the VM seed only
+        applyOptions();
+    }
+
+    /** The VMM's set-up from VM options, with the ioctls' own checks. */
+    private void applyOptions() {
+        long pvtime = vm.optionNumber("pvtime-ipa");
+        long lock = vm.optionNumber("pvlock-ipa");
+        for (int v = 0; v < vcpus; v++) {
+            if (pvtime != UNSET) {
+                require(setPvtimeIpa(v, pvtime + 64L * v), "pvtime-ipa: KVM_ARM_VCPU_PVTIME_IPA for vCPU " + v);
+            }
+            if (lock != UNSET) {
+                require(setPvlockIpa(v, lock + 64L * v), "pvlock-ipa: KVM_ARM_VCPU_PVLOCK_IPA for vCPU " + v);
+            }
+        }
+        long deny = vm.optionNumber("filter-deny");
+        if (deny != UNSET) {
+            require(setSmcccFilter(deny, 1, FILTER_DENY, 0), "filter-deny: KVM_ARM_VM_SMCCC_FILTER");
+        }
+        long fwd = vm.optionNumber("filter-fwd");
+        if (fwd != UNSET) {
+            require(setSmcccFilter(fwd, 1, FILTER_FWD_TO_USER, 0), "filter-fwd: KVM_ARM_VM_SMCCC_FILTER");
+        }
+    }
+
+    private static void require(int errno, String what) {
+        if (errno != 0) {
+            throw new IllegalArgumentException(what + " fails with " + errnoName(errno));
+        }
+    }
+
+    /** "-EINVAL" for -22 and so on. */
+    public static String errnoName(int errno) {
+        return switch (-errno) {
+            case 0 -> "0";
+            case ENOENT -> "-ENOENT";
+            case ENXIO -> "-ENXIO";
+            case EFAULT -> "-EFAULT";
+            case EBUSY -> "-EBUSY";
+            case EEXIST -> "-EEXIST";
+            case EINVAL -> "-EINVAL";
+            default -> String.valueOf(errno);
+        };
+    }
+
+    // ---------------------------------------------------------------- the trap gate
+
+    @Override
+    public void trap(Trap t) {
+        RegisterAccess r = t.registers();
+        ranOnce = true;
+        if (r.get(Arm64Registers.NRW) != 0) {
+            trapAArch32(t, r);
+            return;
+        }
+        if (t.fetchedLength() < 4) {
+            t.fault(Arm64Hypercalls.UNDEF_SHORT);
+            return;
+        }
+        t.instructionLength(4);
+        int w = (int) t.insnWord(4);
+        boolean hvc = (w & 0xFFE0001F) == 0xD4000002;
+        boolean smc = (w & 0xFFE0001F) == 0xD4000003;
+        if (!hvc && !smc) {
+            if ((w & 0xFFE0001F) == 0xD4000001) {
+                t.notAHypercall(Arm64Hypercalls.SVC); // a system call: the guest's own EL1 vector handles it
+            } else {
+                t.fault(Arm64Hypercalls.UNDEF_NOT_A_CALL);
+            }
+            return;
+        }
+        if ((r.get(Arm64Registers.EL) & 3) == 0) {
+            t.fault(Arm64Hypercalls.UNDEF_EL0); // HVC/SMC are UNDEFINED at EL0: the guest's EL1 takes it, KVM never sees it
+            return;
+        }
+        if (smc && ((w >>> 5) & 0xFFFF) != 0) {
+            smcWithImmediate(t, r);
+            return;
+        }
+        smccc(t, r, smc ? SMC : HVC, false);
+    }
+
+    /**
+     * handle_smc: "We don't support SMC calls with a non-zero immediate": PC past the SMC, x0 = -1
+     * (SMCCC_RET_NOT_SUPPORTED), nothing else written, nothing dispatched.
+     */
+    private static void smcWithImmediate(Trap t, RegisterAccess r) {
+        r.set(0, t.narrow() ? M32 : -1L);
+        long next = t.pc() + 4;
+        r.pc(next);
+        t.resumeAt(next);
+        t.callName(Arm64Hypercalls.SMC_IMMEDIATE);
+    }
+
+    /**
+     * AArch32 and T32 forms. HVC is unconditional; an SMC whose condition fails is skipped with
+     * nothing else done (handle_exit.c handle_trap_exceptions, kvm_condition_valid). SMC32 reports no
+     * immediate in ESR_EL2 (its ISS has only CV/COND), so the non-zero-immediate rule never applies.
+     */
+    private void trapAArch32(Trap t, RegisterAccess r) {
+        t.narrow(true);
+        boolean thumb = r.get(Arm64Registers.THUMB) != 0;
+        if (t.fetchedLength() < 4) {
+            t.fault(Arm64Hypercalls.UNDEF_SHORT);
+            return;
+        }
+        t.instructionLength(4);
+        boolean hvc;
+        boolean smc;
+        int cond = 14;
+        if (thumb) {
+            int hw1 = t.insnByte(0) | t.insnByte(1) << 8;
+            int hw2 = t.insnByte(2) | t.insnByte(3) << 8;
+            hvc = (hw1 & 0xFFF0) == 0xF7E0 && (hw2 & 0xF000) == 0x8000;
+            smc = (hw1 & 0xFFF0) == 0xF7F0 && hw2 == 0x8000;
+        } else {
+            int w = (int) t.insnWord(4);
+            cond = w >>> 28;
+            hvc = (w & 0xFFF000F0) == 0xE1400070;
+            smc = (w & 0x0FFFFFF0) == 0x01600070 && cond != 15;
+        }
+        if (!hvc && !smc) {
+            t.fault(Arm64Hypercalls.UNDEF_NOT_A_CALL);
+            return;
+        }
+        if ((r.get(Arm64Registers.EL) & 3) == 0) {
+            t.fault(Arm64Hypercalls.UNDEF_EL0);
+            return;
+        }
+        if (smc && !Arm64Interpreter.conditionHolds(cond, r.get(Arm64Registers.NZCV))) {
+            long next = t.pc() + 4;
+            r.pc(next);
+            t.resumeAt(next);
+            t.callName(Arm64Hypercalls.SMC_CONDITION_FAILED);
+            return;
+        }
+        smccc(t, r, smc ? SMC : HVC, false);
+    }
+
+    /** kvm_smccc_call_handler, preceded by the EL2 fast path of hyp-entry.S for HVC. */
+    private void smccc(Trap t, RegisterAccess r, int via, boolean insn16) {
+        int v = t.vcpu();
+        conduit[v] = via;
+        long id = r.get(0) & M32;
+        if (via == HVC && Arm64Hypercalls.isWorkaround(id)) {
+            t.dispatch(); // answered in the EL2 vectors: no filter, no bitmap
+            return;
+        }
+        int action = filterAction(id);
+        if (action == FILTER_DENY) {
+            deny(t, id);
+            return;
+        }
+        if (action == FILTER_FWD_TO_USER) {
+            // kvm_prepare_hypercall_exit: nr = function ID, flags say SMC and 16-bit; no register changes.
+            t.readCall();
+            HypercallSpec s = vm.hypercalls().lookup(id);
+            if (s != null) {
+                t.callName(s.name());
+            }
+            t.status(Status.SUCCESS);
+            t.exitToHost(Arm64Hypercalls.EXIT_HYPERCALL, id, (via == SMC ? EXIT_SMC : 0) | (insn16 ? EXIT_16BIT : 0),
+                    Arm64Hypercalls.HOST_WRITES_X0, NO_ARGS);
+            t.resumeAt(t.pc() + 4);
+            t.complete();
+            return;
+        }
+        if (!allowed(id)) {
+            deny(t, id);
+            return;
+        }
+        t.readCall();
+        if (vm.hypercalls().isOffered(id)) {
+            t.invoke();
+        } else {
+            invokeDirect(t, id); // a bitmap switched on after the table was built
+        }
+        t.complete();
+    }
+
+    /** KVM_SMCCC_FILTER_DENY, explicit or from the bitmaps: x0 = -1, x1..x3 = 0. */
+    private void deny(Trap t, long id) {
+        t.readCall();
+        HypercallSpec s = vm.hypercalls().lookup(id);
+        if (s != null) {
+            t.callName(s.name());
+        }
+        t.fail(Status.NOT_IMPLEMENTED);
+        t.complete();
+    }
+
+    private static void invokeDirect(Trap t, long id) {
+        HypercallSpec s = t.vm().hypercalls().lookup(id);
+        if (s == null) {
+            t.fail(Status.NOT_IMPLEMENTED);
+            return;
+        }
+        t.callName(s.name());
+        try {
+            s.handler().handle(t);
+        } catch (GuestFault f) {
+            t.fail(Status.FAULT);
+        }
+        if (t.status() == null) {
+            t.status(Status.SUCCESS);
+        }
+    }
+
+    /** kvm_smccc_test_fw_bmap || kvm_smccc_default_allowed (hypercalls.c). */
+    boolean allowed(long id) {
+        switch ((int) id) {
+            case (int) Arm64Hypercalls.TRNG_VERSION, (int) Arm64Hypercalls.TRNG_FEATURES, (int) Arm64Hypercalls.TRNG_GET_UUID,
+                    (int) Arm64Hypercalls.TRNG_RND32, (int) Arm64Hypercalls.TRNG_RND64 -> {
+                return (stdBmap & 1) != 0;
+            }
+            case (int) Arm64Hypercalls.PV_TIME_FEATURES, (int) Arm64Hypercalls.PV_TIME_ST -> {
+                return (stdHypBmap & 1) != 0;
+            }
+            case (int) Arm64Hypercalls.KVM_FEATURES, (int) Arm64Hypercalls.CALL_UID -> {
+                return (vendorHypBmap & 1) != 0;
+            }
+            case (int) Arm64Hypercalls.PTP -> {
+                return (vendorHypBmap & 2) != 0;
+            }
+            case (int) Arm64Hypercalls.PV_LOCK_FEATURES, (int) Arm64Hypercalls.PV_LOCK_PREEMPTED -> {
+                return pvlock && (vendorHypBmap & 4) != 0;
+            }
+            case (int) Arm64Hypercalls.DISCOVER_IMPL_VER -> {
+                return (vendorHypBmap2 & 1) != 0;
+            }
+            case (int) Arm64Hypercalls.DISCOVER_IMPL_CPUS -> {
+                return (vendorHypBmap2 & 2) != 0;
+            }
+            case (int) Arm64Hypercalls.SMCCC_VERSION, (int) Arm64Hypercalls.ARCH_FEATURES -> {
+                return true;
+            }
+            default -> {
+                // PSCI 0.2+ lives in owner 4, numbers 0..0x1f; KVM's PSCI 0.1 has its own range.
+                if (((id >>> 24) & 0x3F) == 4 && (id & 0xFFFF) <= 0x1F) {
+                    return true;
+                }
+                return id >= Arm64Hypercalls.KVM_PSCI_FN_BASE && id <= Arm64Hypercalls.KVM_PSCI_FN_BASE + 3;
+            }
+        }
+    }
+
+    @Override
+    public boolean offers(HypercallSpec call) {
+        if (!allowed(call.number())) {
+            return false;
+        }
+        String f = call.feature();
+        return f == null || !f.equals(Arm64Architecture.SYSTEM_SUSPEND) || systemSuspend;
+    }
+
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        // kvm_reset_vcpu: the general registers are zeroed; PSTATE is EL1h (or the AArch32 SVC mode).
+        for (int i = 0; i <= Arm64Registers.SP; i++) {
+            regs.set(i, 0);
+        }
+        regs.set(Arm64Registers.EL, resetEl);
+        regs.set(Arm64Registers.NZCV, 0);
+        regs.set(Arm64Registers.MPIDR, vm.vcpuId(vcpu) | 1L << 31); // MPIDR_EL1 RES1 bit 31 (sys_regs.c reset_mpidr)
+        regs.set(Arm64Registers.NRW, resetNrw);
+        regs.set(Arm64Registers.THUMB, resetThumb);
+    }
+
+    // ---------------------------------------------------------------- scheduler hooks
+
+    /**
+     * kvm_arch_vcpu_load raises KVM_REQ_RECORD_STEAL; before the next entry kvm_update_stolen_time
+     * reads the little-endian stolen_time at +8, adds the run delay since the last update and writes
+     * it back (pvtime.c). With the PV-lock option, the RFC's kvm_update_pvlock_preempted writes 0.
+     */
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        ranOnce = true;
+        runDelay[vcpu] += stealNanos;
+        long base = pvtimeBase[vcpu];
+        if (base != UNSET) {
+            long steal = readLe64(vcpu, memory, base + 8);
+            long delay = runDelay[vcpu];
+            writeLe64(vcpu, memory, base + 8, steal + (delay - lastSteal[vcpu]));
+            lastSteal[vcpu] = delay;
+        }
+        if (pvlock && pvlockBase[vcpu] != UNSET) {
+            writeLe64(vcpu, memory, pvlockBase[vcpu], 0);
+        }
+    }
+
+    /** The PV-lock RFC's kvm_arch_vcpu_put: preempted = 1 whenever the vCPU leaves its physical CPU. */
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        if (pvlock && pvlockBase[vcpu] != UNSET) {
+            writeLe64(vcpu, memory, pvlockBase[vcpu], 1);
+        }
+    }
+
+    private long readLe64(int vcpu, MemoryAccess memory, long gpa) {
+        byte[] b = hookScratch[vcpu];
+        memory.readBytes(gpa, b, 0, 8);
+        return Bytes.get(b, 0, 8, false);
+    }
+
+    private void writeLe64(int vcpu, MemoryAccess memory, long gpa, long value) {
+        byte[] b = hookScratch[vcpu];
+        Bytes.put(b, 0, 8, value, false);
+        memory.writeBytes(gpa, b, 0, 8);
+    }
+
+    /** kvm_init_stolen_time: zero the 64-byte record and count stolen time from now. Returns the IPA or -1. */
+    long initStolenTime(int vcpu, MemoryAccess memory) {
+        long base = pvtimeBase[vcpu];
+        if (base == UNSET) {
+            return UNSET;
+        }
+        lastSteal[vcpu] = runDelay[vcpu];
+        try {
+            memory.writeBytes(base, ZERO_64, 0, 64);
+        } catch (GuestFault ignored) {
+            // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
+        }
+        return base;
+    }
+
+    // ---------------------------------------------------------------- userspace (VMM) interface
+
+    /**
+     * KVM_SET_DEVICE_ATTR group KVM_ARM_VCPU_PVTIME_CTRL, attr KVM_ARM_VCPU_PVTIME_IPA
+     * (pvtime.c kvm_arm_pvtime_set_attr): -EINVAL unless 64-byte aligned, -EEXIST when already set,
+     * -EINVAL when not inside guest memory.
+     */
+    public int setPvtimeIpa(int vcpu, long ipa) {
+        if (vcpu < 0 || vcpu >= vcpus) {
+            return -ENXIO;
+        }
+        if ((ipa & 63) != 0) {
+            return -EINVAL;
+        }
+        if (pvtimeBase[vcpu] != UNSET) {
+            return -EEXIST;
+        }
+        if (!inMemory(ipa, 64)) {
+            return -EINVAL;
+        }
+        pvtimeBase[vcpu] = ipa;
+        return 0;
+    }
+
+    /** KVM_GET_DEVICE_ATTR KVM_ARM_VCPU_PVTIME_IPA: the IPA, or all ones (INVALID_GPA) when unset. */
+    public long pvtimeIpa(int vcpu) {
+        return pvtimeBase[vcpu];
+    }
+
+    /**
+     * The seed's KVM_ARM_VCPU_PVLOCK_CTRL / KVM_ARM_VCPU_PVLOCK_IPA: -ENXIO when PV lock is not
+     * implemented (the {@code pvlock} option off: mainline has no group 3), -EINVAL unless 64-byte
+     * aligned, -EEXIST when already set, -EINVAL outside guest memory.
+     */
+    public int setPvlockIpa(int vcpu, long ipa) {
+        if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
+            return -ENXIO;
+        }
+        if ((ipa & 63) != 0) {
+            return -EINVAL;
+        }
+        if (pvlockBase[vcpu] != UNSET) {
+            return -EEXIST;
+        }
+        if (!inMemory(ipa, 64)) {
+            return -EINVAL;
+        }
+        pvlockBase[vcpu] = ipa;
+        return 0;
+    }
+
+    /** The PV-lock structure's IPA of {@code vcpu}, or -1. */
+    public long pvlockIpa(int vcpu) {
+        return pvlockBase[vcpu];
+    }
+
+    private boolean inMemory(long gpa, long len) {
+        for (MemoryRegion m : vm.config().memory()) {
+            if (m.contains(gpa, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** KVM_GET_ONE_REG of a firmware pseudo-register, or null for -ENOENT (hypercalls.c kvm_arm_get_fw_reg). */
+    public Long firmwareRegister(long id) {
+        if (id == REG_PSCI_VERSION) {
+            return (long) psciVersion;
+        } else if (id == REG_WORKAROUND_1) {
+            return (long) workaroundLevel(1);
+        } else if (id == REG_WORKAROUND_2) {
+            return (long) workaroundLevel(2);
+        } else if (id == REG_WORKAROUND_3) {
+            return (long) workaroundLevel(3);
+        } else if (id == REG_STD_BMAP) {
+            return stdBmap;
+        } else if (id == REG_STD_HYP_BMAP) {
+            return stdHypBmap;
+        } else if (id == REG_VENDOR_HYP_BMAP) {
+            return vendorHypBmap;
+        } else if (id == REG_VENDOR_HYP_BMAP_2) {
+            return vendorHypBmap2;
+        }
+        return null;
+    }
+
+    /** get_kernel_wa_level: NOT_AVAIL 0 / AVAIL 1 / NOT_REQUIRED 2 (WA1, WA3); WA2: NOT_AVAIL 0, AVAIL 2, NOT_REQUIRED 3. */
+    private int workaroundLevel(int n) {
+        if (n == 2) {
+            return switch (spectreV4) {
+                case VULNERABLE -> 0;
+                case MITIGATED -> hostSsbs ? 0 : 3;
+                case UNAFFECTED -> 3;
+            };
+        }
+        return switch (n == 1 ? spectreV2 : spectreBhb) {
+            case VULNERABLE -> 0;
+            case MITIGATED -> 1;
+            case UNAFFECTED -> 2;
+        };
+    }
+
+    /**
+     * KVM_SET_ONE_REG of a firmware pseudo-register (hypercalls.c kvm_arm_set_fw_reg and
+     * kvm_arm_set_fw_reg_bmap): -ENOENT for an unknown id; bitmaps: -EINVAL for a bit this kernel does
+     * not support, -EBUSY for a change once a vCPU has run (the same value is accepted); PSCI_VERSION:
+     * 0.1 only for a vCPU without KVM_ARM_VCPU_PSCI_0_2, 0.2 and 1.0-1.3 only with it, else -EINVAL;
+     * workaround levels above the host's -EINVAL.
+     */
+    public int setFirmwareRegister(long id, long value) {
+        if (id == REG_PSCI_VERSION) {
+            int v = (int) value;
+            if (value != v) {
+                return -EINVAL;
+            }
+            boolean known02 = v == 2 || (v >= 0x10000 && v <= 0x10003);
+            if (v == 1 ? wantsPsci02 : !known02 || !wantsPsci02) {
+                return -EINVAL;
+            }
+            psciVersion = v;
+            return 0;
+        }
+        if (id == REG_WORKAROUND_1 || id == REG_WORKAROUND_3) {
+            if ((value & ~0xFL) != 0 || workaroundLevel(id == REG_WORKAROUND_1 ? 1 : 3) < value) {
+                return -EINVAL;
+            }
+            return 0;
+        }
+        if (id == REG_WORKAROUND_2) {
+            if ((value & ~0x1FL) != 0) {
+                return -EINVAL;
+            }
+            if ((value & 0x10) != 0 && (value & 0xF) != 2) {
+                return -EINVAL; // the ENABLED bit only with level AVAIL
+            }
+            return workaroundLevel(2) < (value & 0xF) ? -EINVAL : 0;
+        }
+        long supported;
+        long current;
+        if (id == REG_STD_BMAP) {
+            supported = 1;
+            current = stdBmap;
+        } else if (id == REG_STD_HYP_BMAP) {
+            supported = 1;
+            current = stdHypBmap;
+        } else if (id == REG_VENDOR_HYP_BMAP) {
+            supported = pvlock ? 7 : 3;
+            current = vendorHypBmap;
+        } else if (id == REG_VENDOR_HYP_BMAP_2) {
+            supported = 3;
+            current = vendorHypBmap2;
+        } else {
+            return -ENOENT;
+        }
+        if ((value & ~supported) != 0) {
+            return -EINVAL;
+        }
+        synchronized (this) {
+            if (ranOnce && value != current) {
+                return -EBUSY;
+            }
+            if (id == REG_STD_BMAP) {
+                stdBmap = value;
+            } else if (id == REG_STD_HYP_BMAP) {
+                stdHypBmap = value;
+            } else if (id == REG_VENDOR_HYP_BMAP) {
+                vendorHypBmap = value;
+            } else {
+                vendorHypBmap2 = value;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * KVM_SET_DEVICE_ATTR group KVM_ARM_VM_SMCCC_CTRL, attr KVM_ARM_VM_SMCCC_FILTER
+     * (hypercalls.c kvm_smccc_set_filter): {@code struct kvm_smccc_filter {u32 base; u32 nr_functions;
+     * u8 action; u8 pad[15];}}. -EINVAL for non-zero padding, an empty or wrapping range, or an action
+     * >= 3; -EBUSY once a vCPU has run; -EEXIST for a range that overlaps one already set, including
+     * the Arm architecture ranges 0x80000000-0x8000ffff and 0xc0000000-0xc000ffff that the first
+     * filter reserves. {@code padNonZero} stands for the padding bytes (0 = all zero).
+     */
+    public synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
+        if (padNonZero != 0) {
+            return -EINVAL;
+        }
+        long start = base & M32;
+        long end = (start + (nrFunctions & M32) - 1) & M32;
+        if (end < start || action < 0 || action >= 3) {
+            return -EINVAL;
+        }
+        if (ranOnce) {
+            return -EBUSY;
+        }
+        if (filterCount == 0) {
+            insertRange(0x8000_0000L, 0x8000_FFFFL, FILTER_HANDLE);
+            insertRange(0xC000_0000L, 0xC000_FFFFL, FILTER_HANDLE);
+        }
+        for (int i = 0; i < filterCount; i++) {
+            if (start <= filterEnd[i] && filterStart[i] <= end) {
+                return -EEXIST;
+            }
+        }
+        if (filterCount == MAX_FILTER_RANGES) {
+            return -EINVAL;
+        }
+        insertRange(start, end, action);
+        return 0;
+    }
+
+    private void insertRange(long start, long end, int action) {
+        int n = filterCount;
+        filterStart[n] = start;
+        filterEnd[n] = end;
+        filterAction[n] = action;
+        filterCount = n + 1;
+    }
+
+    /** kvm_smccc_filter_get_action: HANDLE when no filter is set or no range holds {@code id}. */
+    int filterAction(long id) {
+        int n = filterCount;
+        for (int i = 0; i < n; i++) {
+            if (id >= filterStart[i] && id <= filterEnd[i]) {
+                return filterAction[i];
+            }
+        }
+        return FILTER_HANDLE;
+    }
+
+    // ---------------------------------------------------------------- what handlers read
+
+    Vm vm() {
+        return vm;
+    }
+
+    int conduit(int vcpu) {
+        return conduit[vcpu];
+    }
+
+    boolean aarch32(Trap t) {
+        return t.narrow();
+    }
+
+    /** KVM_REG_ARM_PSCI_VERSION: 1 (0.1), 2 (0.2), 0x10000 | minor (1.x). */
+    public int psciVersion() {
+        return psciVersion;
+    }
+
+    boolean systemSuspendEnabled() {
+        return systemSuspend;
+    }
+
+    boolean pvlockEnabled() {
+        return pvlock && (vendorHypBmap & 4) != 0;
+    }
+
+    long stdHypBmap() {
+        return stdHypBmap;
+    }
+
+    long vendorHypBmap() {
+        return vendorHypBmap;
+    }
+
+    long vendorHypBmap2() {
+        return vendorHypBmap2;
+    }
+
+    Arm64Architecture.Spectre spectreV2() {
+        return spectreV2;
+    }
+
+    Arm64Architecture.Spectre spectreV4() {
+        return spectreV4;
+    }
+
+    Arm64Architecture.Spectre spectreBhb() {
+        return spectreBhb;
+    }
+
+    boolean hostSsbs() {
+        return hostSsbs;
+    }
+
+    boolean archCounter() {
+        return archCounter;
+    }
+
+    long pvtimeBase(int vcpu) {
+        return pvtimeBase[vcpu];
+    }
+
+    long pvlockBase(int vcpu) {
+        return pvlockBase[vcpu];
+    }
+
+    long[] exitArgs(int vcpu) {
+        return exitArgs[vcpu];
+    }
+
+    /** kvm_trng_do_rnd: ceil(n/64) random longs into bits[0..], the rest zero, bits at and above n cleared. */
+    long[] trngBits(int vcpu, int n) {
+        long[] bits = trngBits[vcpu];
+        synchronized (trng) {
+            for (int i = 0; i < 3; i++) {
+                bits[i] = i * 64 < n ? trng.nextLong() : 0;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            int keep = n - i * 64;
+            if (keep <= 0) {
+                bits[i] = 0;
+            } else if (keep < 64) {
+                bits[i] &= (1L << keep) - 1;
+            }
+        }
+        return bits;
+    }
+
+    /** The virtual counter at {@code nowNanos} (CNTVCT with a zero VM offset). */
+    long counter(long nowNanos) {
+        long hz = vm.config().tscHz();
+        return (nowNanos / 1_000_000_000L) * hz + (nowNanos % 1_000_000_000L) * hz / 1_000_000_000L;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hcsim.arch.arm64;
+
+/**
+ * An SMCCC function ID decoded into its fields (DEN0028 section 2.5, {@code include/linux/arm-smccc.h}):
+ * bit 31 fast (1) or yielding (0), bit 30 SMC64/HVC64 (1) or SMC32/HVC32 (0), bits 29:24 the owning
+ * service, bit 16 the SMCCC v1.3 SVE hint, bits 15:0 the function number.
+ *
+ * @param id      the 32-bit function ID
+ * @param fast    true for a fast call
+ * @param smc64   true for the 64-bit calling convention
+ * @param owner   the owning entity number (0..63)
+ * @param sveHint the v1.3 "SVE live state not needed" hint bit
+ * @param number  the function number
+ */
+public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolean sveHint, int number) {
+    private static final String[] OWNERS = new String[64];
+    private static final String[] DESCRIPTIONS = new String[256];
+
+    static {
+        for (int i = 0; i < 64; i++) {
+            OWNERS[i] = switch (i) {
+                case 0 -> "Arm Architecture";
+                case 1 -> "CPU Service";
+                case 2 -> "SiP Service";
+                case 3 -> "OEM Service";
+                case 4 -> "Standard Secure Service";
+                case 5 -> "Standard Hypervisor Service";
+                case 6 -> "Vendor Specific Hypervisor Service";
+                case 7 -> "Vendor Specific EL3 Monitor Service";
+                default -> i >= 48 && i <= 49 ? "Trusted Application" : i >= 50 ? "Trusted OS" : "reserved";
+            };
+        }
+        for (int i = 0; i < 256; i++) {
+            DESCRIPTIONS[i] = ((i & 128) != 0 ? "fast " : "yielding ") + ((i & 64) != 0 ? "SMC64" : "SMC32") + ", owner " + (i & 63) + " ("
+                    + OWNERS[i & 63] + ")";
+        }
+    }
+
+    /** Decodes the low 32 bits of {@code raw}. */
+    public static FunctionId decode(long raw) {
+        long id = raw & 0xFFFF_FFFFL;
+        return new FunctionId(id, (id & 0x8000_0000L) != 0, (id & 0x4000_0000L) != 0, (int) (id >>> 24) & 0x3F, (id & 0x1_0000L) != 0,
+                (int) id & 0xFFFF);
+    }
+
+    /** The owner's name in DEN0028 words. */
+    public static String ownerName(int owner) {
+        return OWNERS[owner & 63];
+    }
+
+    /** "fast SMC64, owner 4 (Standard Secure Service)" for the low 32 bits of {@code raw}, without allocating. */
+    public static String describe(long raw) {
+        return DESCRIPTIONS[(int) (raw >>> 24) & 0xFF];
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s, fn 0x%x%s", DESCRIPTIONS[(int) (id >>> 24) & 0xFF], number, sveHint ? ", SVE hint" : "");
+    }
+}
