@@ -1,0 +1,162 @@
+package dev.hcsim.arch.s390;
+
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.FeatureSpec;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.OptionSpec;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The s390x (z/Architecture) provider: KVM's DIAGNOSE interface. The hypercall instruction is
+ * {@code diag R1,R3,D2(B2)} whose function code is the low 16 bits of {@code (B2 ? GPR[B2] : 0) + D2};
+ * function code 0x500 is KVM's hypercall with the subcode in {@code r1}, arguments in
+ * {@code r2..r7} and the result in {@code r2}. The other codes (0x10, 0x44, 0x9c, 0x258, 0x288,
+ * 0x308, 0x318, 0x501) are handled as KVM and QEMU handle them. Big-endian throughout; vCPU ids
+ * are CPU addresses. SIGP, STSI and the wait state are intercepted too, so that guests can signal,
+ * start and stop each other, discover KVM and idle.
+ *
+ * <p>Registered with {@link java.util.ServiceLoader} under the name {@code s390} (aliases
+ * {@code s390x}, {@code z}).
+ */
+public final class S390Architecture implements Architecture {
+    /** Feature: the diag288 watchdog device exists (QEMU {@code -device diag288}). */
+    public static final String FEATURE_DIAG288 = "diag288";
+    /** Feature: the CPU model has the diag318 facility. */
+    public static final String FEATURE_DIAG318 = "diag318";
+    /** Feature: a debugger has set software breakpoints (DIAG 0x501 stops for it). */
+    public static final String FEATURE_SW_BREAKPOINTS = "sw-breakpoints";
+    /** Feature: the unpack facility (protected virtualization, DIAG 0x308 subcodes 8-10). */
+    public static final String FEATURE_UNPACK = "unpack";
+
+    /** Option: deliver program interruptions into the lowcore or only report them. */
+    public static final String OPT_PROGRAM_INTERRUPTIONS = "program-interruptions";
+    /** Option: what DIAG 0x500 subcodes 1 and 2 do. */
+    public static final String OPT_LEGACY_VIRTIO = "legacy-virtio";
+
+    private static final S390Codec CODEC = new S390Codec();
+
+    private static final List<FeatureSpec> FEATURES = List.of(
+            new FeatureSpec(FEATURE_DIAG288, false, "the diag288 watchdog device (QEMU -device diag288); without it DIAG 0x288 is a "
+                    + "specification exception (QEMU target/s390x/diag.c handle_diag_288)"),
+            new FeatureSpec(FEATURE_DIAG318, true, "the diag318 CPU facility (QEMU CPU model feature diag318, on with the host model); "
+                    + "without it DIAG 0x318 is a specification exception (target/s390x/kvm/kvm.c handle_diag_318)"),
+            new FeatureSpec(FEATURE_SW_BREAKPOINTS, false, "a debugger has inserted software breakpoints: DIAG 0x501 exits with "
+                    + "KVM_EXIT_DEBUG instead of an operation exception (target/s390x/kvm/kvm.c handle_sw_breakpoint)"),
+            new FeatureSpec(FEATURE_UNPACK, false, "the unpack facility (protected virtualization): DIAG 0x308 subcodes 8-10 "
+                    + "(QEMU target/s390x/diag.c handle_diag_308)"));
+
+    private static final List<OptionSpec> OPTIONS = List.of(
+            new OptionSpec(OPT_PROGRAM_INTERRUPTIONS, List.of("deliver", "report"), "deliver",
+                    "deliver: store the program interruption in the lowcore (ILC 0x8C, code 0x8E, old PSW 0x150) and load the "
+                            + "program new PSW from 0x1D0, as arch/s390/kvm/interrupt.c __deliver_prog; report: only report it "
+                            + "(outcome FAULT) for an embedding emulator that delivers interruptions itself"),
+            new OptionSpec(OPT_LEGACY_VIRTIO, List.of("removed", "userspace"), "removed",
+                    "DIAG 0x500 subcodes 1 and 2: removed = specification exception, as today's QEMU (hw/s390x/s390-hypercall.c); "
+                            + "userspace = exit to the host, as Documentation/virt/kvm/s390/s390-diag.rst still says"));
+
+    @Override
+    public String name() {
+        return "s390";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("s390x", "z");
+    }
+
+    @Override
+    public String title() {
+        return "s390x (z/Architecture), DIAGNOSE 0x500 and the KVM diagnose codes";
+    }
+
+    @Override
+    public RegisterLayout registers() {
+        return S390Registers.layout();
+    }
+
+    @Override
+    public TrapContract contract() {
+        return S390Contract.contract();
+    }
+
+    @Override
+    public StatusCodec status() {
+        return S390Status.DIAG500;
+    }
+
+    @Override
+    public List<HypercallSpec> hypercalls() {
+        return S390Hypercalls.all();
+    }
+
+    @Override
+    public List<FeatureSpec> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ByteOrder byteOrder(Map<String, String> options) {
+        return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public Codec codec(ByteOrder order) {
+        return CODEC;
+    }
+
+    @Override
+    public ArchitectureVm attach(Vm vm) {
+        return new S390Vm(vm);
+    }
+
+    @Override
+    public String vcpuIdName() {
+        return "CPU address";
+    }
+
+    @Override
+    public String discovery() {
+        return S390Discovery.describe();
+    }
+
+    @Override
+    public List<String> docDifferences() {
+        return List.of(
+                "DIAG 0x500 subcodes 1 and 2: Documentation/virt/kvm/s390/s390-diag.rst says \"handled by userspace\"; today's "
+                        + "QEMU (hw/s390x/s390-hypercall.c handle_diag_500) answers them with a specification exception "
+                        + "(default here; option legacy-virtio=userspace keeps the doc's variant)",
+                "DIAG 0x500 subcode 4 (storage limit) is implemented by QEMU (hw/s390x/s390-hypercall.c) and used by "
+                        + "arch/s390/boot/physmem_info.c, but s390-diag.rst does not list it",
+                "Documentation/virt/kvm/hypercalls.rst: \"R2-R7 are used for parameters 1-6\"; arch/s390/include/asm/kvm_para.h "
+                        + "indeed uses r2..r7, while the KVM fast path (diag.c __diag_virtio_hypercall) reads only r1..r4",
+                "DIAG 0x9C: s390-diag.rst describes forwarding to the host as a feature; the code forwards only when the module "
+                        + "parameter diag9c_forwarding_hz is non-zero (default 0), otherwise a yield to a running vCPU is ignored "
+                        + "(diag.c __diag_time_slice_end_directed)",
+                "SIGP CONDITIONAL EMERGENCY SIGNAL: the architecture makes it conditional on the target's state; "
+                        + "arch/s390/kvm/sigp.c __sigp_conditional_emergency tests is_vcpu_stopped() on the sending vCPU, which "
+                        + "is never stopped while it runs SIGP, so the signal is always sent",
+                "DIAG 0x308 subcodes 3 and 4: KVM masks the subcode to 16 bits (diag.c __diag_ipl_functions: 0x10003 resets); "
+                        + "QEMU alone rejects any subcode with bits above 16 (target/s390x/diag.c handle_diag_308)",
+                "SIGP SET PREFIX: KVM checks the address before the target's state (sigp.c __sigp_set_prefix), QEMU (which "
+                        + "handles the order with KVM_CAP_S390_USER_SIGP) checks the state first (target/s390x/sigp.c); QEMU's "
+                        + "order is simulated");
+    }
+
+    @Override
+    public String defaultTrapInstruction(Map<String, String> options) {
+        return "diag %r2,%r4,0x500";
+    }
+}

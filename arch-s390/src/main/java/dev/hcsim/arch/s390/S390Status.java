@@ -1,0 +1,75 @@
+package dev.hcsim.arch.s390;
+
+import dev.hcsim.core.Status;
+import dev.hcsim.core.StatusCodec;
+
+/**
+ * How s390 answers. Two families:
+ * <ul>
+ * <li>{@link #DIAG500}: values QEMU and KVM write to {@code r2} for DIAGNOSE 0x500 (0, a cookie,
+ * {@code -EINVAL}); the architecture's main codec.</li>
+ * <li>{@link #PROGRAM}: program interruptions. An unknown function code or subcode, a bad operand, a
+ * privileged DIAGNOSE in problem state or a bad address is not a register value on s390 but a
+ * program interruption: the interruption code is stored at lowcore 0x8E, the old PSW (pointing
+ * past the DIAGNOSE) at 0x150, and no general register changes (arch/s390/kvm/interrupt.c
+ * __deliver_prog).</li>
+ * </ul>
+ * The main codec also names the program-interruption statuses so that every status a trap can
+ * report is documented; their values are interruption codes, never written to {@code r2}.
+ */
+public final class S390Status {
+    /** Program interruption code 0x0001, operation exception (DIAG 0x501 without a debugger). */
+    public static final int PGM_OPERATION = 0x0001;
+    /** Program interruption code 0x0002, privileged-operation exception. */
+    public static final int PGM_PRIVILEGED_OP = 0x0002;
+    /** Program interruption code 0x0005, addressing exception. */
+    public static final int PGM_ADDRESSING = 0x0005;
+    /** Program interruption code 0x0006, specification exception. */
+    public static final int PGM_SPECIFICATION = 0x0006;
+
+    /** {@code -EINVAL} as QEMU stores it in {@code r2} (hw/s390x/s390-hypercall.c, an int sign-extended). */
+    public static final long EINVAL = -22;
+
+    /** DIAGNOSE 0x500 results in {@code r2}, plus the program interruptions by their codes. */
+    public static final StatusCodec DIAG500 = StatusCodec.builder("DIAG 0x500 r2")
+            .code(Status.SUCCESS, 0, "0")
+            .code(Status.INVALID_PARAMETER, EINVAL, "-EINVAL")
+            .code(Status.NOT_SUPPORTED, PGM_OPERATION, "PGM_OPERATION")
+            .code(Status.PERMISSION, PGM_PRIVILEGED_OP, "PGM_PRIVILEGED_OP")
+            .code(Status.FAULT, PGM_ADDRESSING, "PGM_ADDRESSING")
+            .code(Status.NOT_IMPLEMENTED, PGM_SPECIFICATION, "PGM_SPECIFICATION")
+            .build();
+
+    /** Program interruptions: the neutral status of a trap answered with one, and its interruption code. */
+    public static final StatusCodec PROGRAM = StatusCodec.builder("program interruption")
+            .code(Status.SUCCESS, 0, "0")
+            .code(Status.NOT_SUPPORTED, PGM_OPERATION, "PGM_OPERATION")
+            .code(Status.PERMISSION, PGM_PRIVILEGED_OP, "PGM_PRIVILEGED_OP")
+            .code(Status.FAULT, PGM_ADDRESSING, "PGM_ADDRESSING")
+            .code(Status.INVALID_PARAMETER, PGM_SPECIFICATION, "PGM_SPECIFICATION")
+            .code(Status.NOT_IMPLEMENTED, PGM_SPECIFICATION, "PGM_SPECIFICATION")
+            .build();
+
+    private S390Status() {
+    }
+
+    /** The neutral status of program interruption {@code code} ({@code invalidOperand}: a spec exception for a bad operand rather than an unknown code). */
+    static Status of(int code, boolean invalidOperand) {
+        return switch (code) {
+            case PGM_OPERATION -> Status.NOT_SUPPORTED;
+            case PGM_PRIVILEGED_OP -> Status.PERMISSION;
+            case PGM_ADDRESSING -> Status.FAULT;
+            default -> invalidOperand ? Status.INVALID_PARAMETER : Status.NOT_IMPLEMENTED;
+        };
+    }
+
+    /** What the trap result names as the fault for program interruption {@code code} (constant strings: no allocation). */
+    static String faultText(int code) {
+        return switch (code) {
+            case PGM_OPERATION -> "operation exception (program interruption 0x0001)";
+            case PGM_PRIVILEGED_OP -> "privileged-operation exception (program interruption 0x0002)";
+            case PGM_ADDRESSING -> "addressing exception (program interruption 0x0005)";
+            default -> "specification exception (program interruption 0x0006)";
+        };
+    }
+}

@@ -1,0 +1,684 @@
+package dev.hcsim.arch.s390;
+
+import static dev.hcsim.arch.s390.S390Registers.PREFIX;
+import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
+import static dev.hcsim.arch.s390.S390Registers.PSWM;
+
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.MemoryRegion;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.HypercallTable;
+import dev.hcsim.core.spi.Trap;
+
+/**
+ * The per-VM part of s390: the trap gate for the intercepted instructions (DIAGNOSE, SIGP, STSI,
+ * LPSWE of a wait PSW, privileged instructions in problem state), program-interruption delivery
+ * into the lowcore, and per-vCPU state (pfault handshake, CPUSTAT_RUNNING, watchdog, IPL block).
+ *
+ * <p>Program interruptions are delivered as the guest sees them (arch/s390/kvm/interrupt.c
+ * __deliver_prog): ILC 4 at lowcore 0x8C, the code at 0x8E, the old PSW (mask, address after the
+ * instruction) at 0x150; then the program new PSW at 0x1D0 is loaded and the vCPU resumes there.
+ * A guest that installed no program new PSW (all zero) gets {@link Outcome#FAULT} instead, which
+ * stops it in the standalone engine. With option {@code program-interruptions=report} nothing is
+ * stored and every program interruption is reported as a FAULT for the embedder to deliver.
+ */
+public final class S390Vm implements ArchitectureVm {
+    /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
+    public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
+
+    // lowcore offsets (arch/s390/include/asm/lowcore.h)
+    static final int LC_PGM_ILC = 0x8C;
+    static final int LC_PGM_CODE = 0x8E;
+    static final int LC_RESTART_OLD_PSW = 0x120;
+    static final int LC_PGM_OLD_PSW = 0x150;
+    static final int LC_RESTART_PSW = 0x1A0;
+    static final int LC_PGM_NEW_PSW = 0x1D0;
+    static final int LC_GPREGS_SAVE_AREA = 0x1280;
+    static final int LC_PSW_SAVE_AREA = 0x1300;
+    static final int LC_PREFIX_SAVE_AREA = 0x1318;
+
+    private static final long[] NO_EXIT_ARGS = new long[0];
+    /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
+    private static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
+
+    private final Vm vm;
+    private final int vcpus;
+    private final long ramSize;
+    private final boolean reportOnly;
+    private final boolean legacyUserspace;
+    private final byte[] sysib;
+
+    // per vCPU
+    final long[] pfaultToken;
+    final long[] pfaultSelect;
+    final long[] pfaultCompare;
+    private final boolean[] running;
+    private final RegisterAccess[] known;
+    private final boolean[] keepStateOnStart;
+    private final int[] pendingPgm;
+    private final boolean[] pendingInvalidOperand;
+    final int[] fieldR1;
+    final int[] fieldR3;
+
+    // per VM, changed only by traps (QEMU keeps them per machine)
+    boolean watchdogArmed;
+    long watchdogDeadline;
+    long diag318Info;
+    byte[] iplb;
+    private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+
+    S390Vm(Vm vm) {
+        this.vm = vm;
+        this.vcpus = vm.vcpuCount();
+        long end = 0;
+        for (MemoryRegion r : vm.config().memory()) {
+            end = Math.max(end, r.end());
+        }
+        this.ramSize = end;
+        this.reportOnly = "report".equals(vm.option(S390Architecture.OPT_PROGRAM_INTERRUPTIONS));
+        this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
+        this.sysib = S390Discovery.sysib322(vcpus);
+        this.pfaultToken = new long[vcpus];
+        java.util.Arrays.fill(pfaultToken, PFAULT_TOKEN_INVALID);
+        this.pfaultSelect = new long[vcpus];
+        this.pfaultCompare = new long[vcpus];
+        this.running = new boolean[vcpus];
+        this.known = new RegisterAccess[vcpus];
+        this.keepStateOnStart = new boolean[vcpus];
+        this.pendingPgm = new int[vcpus];
+        this.pendingInvalidOperand = new boolean[vcpus];
+        this.fieldR1 = new int[vcpus];
+        this.fieldR3 = new int[vcpus];
+    }
+
+    // ---------------------------------------------------------------- public state
+
+    /** Installs the virtio notification sink (null: a fresh recording one). */
+    public void virtioSink(VirtioNotifySink s) {
+        sink = s == null ? new RecordingVirtioSink() : s;
+    }
+
+    /** The virtio notification sink. */
+    public VirtioNotifySink virtioSink() {
+        return sink;
+    }
+
+    /** The pfault token address of {@code vcpu}, or {@link #PFAULT_TOKEN_INVALID} when no handshake is active. */
+    public long pfaultToken(int vcpu) {
+        return pfaultToken[vcpu];
+    }
+
+    /** True while {@code vcpu} sits on a physical CPU (KVM's CPUSTAT_RUNNING, what SIGP SENSE RUNNING STATUS reads). */
+    public boolean isRunning(int vcpu) {
+        return running[vcpu];
+    }
+
+    /** The control-program code the guest last set with DIAG 0x318 (0 if none). */
+    public long diag318Info() {
+        return diag318Info;
+    }
+
+    /** True while the DIAG 0x288 watchdog is armed. */
+    public boolean watchdogArmed() {
+        return watchdogArmed;
+    }
+
+    /** Highest usable absolute address + 1 (QEMU's ram_size). */
+    long ramSize() {
+        return ramSize;
+    }
+
+    VirtioNotifySink sink() {
+        return sink;
+    }
+
+    boolean legacyUserspace() {
+        return legacyUserspace;
+    }
+
+    // ---------------------------------------------------------------- ArchitectureVm
+
+    @Override
+    public boolean offers(HypercallSpec call) {
+        return call.feature() == null || vm.feature(call.feature());
+    }
+
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        known[vcpu] = regs;
+        if (keepStateOnStart[vcpu]) {
+            // SIGP START / RESTART continue a stopped CPU: no reset (QEMU target/s390x/sigp.c sigp_start, sigp_restart).
+            keepStateOnStart[vcpu] = false;
+            return;
+        }
+        regs.set(PSWM, S390Registers.PSW_MASK_RESET);
+        regs.set(PREFIX, 0);
+        pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
+    }
+
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        // kvm_arch_vcpu_load sets CPUSTAT_RUNNING (arch/s390/kvm/kvm-s390.c); SIGP SENSE RUNNING STATUS reads it.
+        running[vcpu] = true;
+    }
+
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        // kvm_arch_vcpu_put clears CPUSTAT_RUNNING: a preempted vCPU senses as "not running" (SIGP status 0x400).
+        running[vcpu] = false;
+    }
+
+    // ---------------------------------------------------------------- the trap gate
+
+    @Override
+    public void trap(Trap t) {
+        if (t.fetchedLength() < 4) {
+            t.fault("not an intercepted instruction: fewer than 4 bytes");
+            return;
+        }
+        t.instructionLength(4);
+        if (watchdogArmed && t.control() != null && t.control().nowNanos() >= watchdogDeadline) {
+            // wdt_diag288 expired: QEMU's default watchdog action is a system reset (hw/watchdog/wdt_diag288.c).
+            watchdogArmed = false;
+            t.callName("DIAG_TIMEREVENT expired");
+            t.control().systemEvent("reset (diag 288 watchdog expired)");
+            t.stop();
+            t.complete();
+            return;
+        }
+        int op = t.insnByte(0);
+        int sub = t.insnByte(1);
+        switch (op) {
+            case 0x83 -> diagnose(t);
+            case 0xAE -> sigp(t);
+            case 0xB2 -> {
+                switch (sub) {
+                    case 0x7D -> stsi(t);
+                    case 0xB2 -> lpswe(t);
+                    case 0x12 -> stap(t);
+                    default -> t.fault("not an intercepted instruction (operation exception)");
+                }
+            }
+            default -> t.fault("not an intercepted instruction (operation exception)");
+        }
+    }
+
+    private static long base(RegisterAccess r, int b2) {
+        return b2 == 0 ? 0 : r.get(b2);
+    }
+
+    /** The second-operand address of an RS/S instruction: (B2 ? GPR[B2] : 0) + D2 (kvm-s390.h kvm_s390_get_base_disp_rs). */
+    private static long operand2(Trap t) {
+        int b2 = t.insnByte(2) >>> 4;
+        long d2 = ((t.insnByte(2) & 0xF) << 8) | t.insnByte(3);
+        return base(t.registers(), b2) + d2;
+    }
+
+    private static boolean problemState(RegisterAccess r) {
+        return (r.get(PSWM) & S390Registers.PSW_MASK_PSTATE) != 0;
+    }
+
+    /** DIAGNOSE: privilege first, then the function code (arch/s390/kvm/diag.c kvm_s390_handle_diag; QEMU kvm.c handle_diag). */
+    private void diagnose(Trap t) {
+        RegisterAccess r = t.registers();
+        int v = t.vcpu();
+        if (problemState(r)) {
+            program(t, S390Status.PGM_PRIVILEGED_OP, false);
+            return;
+        }
+        int code = (int) (operand2(t) & 0xFFFF);
+        fieldR1[v] = t.insnByte(1) >>> 4;
+        fieldR3[v] = t.insnByte(1) & 0xF;
+        pendingPgm[v] = 0;
+        HypercallTable table = vm.hypercalls();
+        if (code == S390Hypercalls.DIAG_KVM_HYPERCALL) {
+            t.callName("DIAG_KVM_HYPERCALL");
+            t.readCall();
+            long subcode = t.number();
+            if (!S390Hypercalls.isDiag500Subcode(subcode) || !table.isOffered(subcode)) {
+                program(t, S390Status.PGM_SPECIFICATION, false);
+                return;
+            }
+            t.invoke();
+            if (pendingPgm[v] != 0) {
+                program(t, pendingPgm[v], pendingInvalidOperand[v]);
+                return;
+            }
+            t.complete();
+            return;
+        }
+        HypercallSpec spec = S390Hypercalls.isDiag500Subcode(code) ? null : table.lookup(code);
+        if (spec == null || !table.isOffered(code)) {
+            if (spec != null) {
+                t.callName(spec.name());
+            }
+            program(t, S390Status.PGM_SPECIFICATION, false);
+            return;
+        }
+        t.callName(spec.name());
+        try {
+            spec.handler().handle(t);
+        } catch (GuestFault f) {
+            pendingPgm[v] = S390Status.PGM_ADDRESSING;
+        }
+        if (pendingPgm[v] != 0) {
+            program(t, pendingPgm[v], pendingInvalidOperand[v]);
+            return;
+        }
+        finish(t);
+    }
+
+    /** Completes a trap that wrote its registers itself: PC by the contract, no result register, status SUCCESS. */
+    private static void finish(Trap t) {
+        t.complete();
+        if (t.status() == null) {
+            t.status(Status.SUCCESS);
+        }
+    }
+
+    /** Called by a handler: answer with program interruption {@code code} instead of completing. */
+    void raise(Trap t, int code, boolean invalidOperand) {
+        pendingPgm[t.vcpu()] = code;
+        pendingInvalidOperand[t.vcpu()] = invalidOperand;
+    }
+
+    /** Hands the call to the host with r2 kept on re-entry (no allocation). */
+    static void exit(Trap t, String reason, long nr, long flags) {
+        t.exitToHost(reason, nr, flags, KEEP_R2, NO_EXIT_ARGS);
+    }
+
+    /**
+     * Delivers program interruption {@code code} as the guest sees it (arch/s390/kvm/interrupt.c
+     * __deliver_prog): no register but the PSW changes; the old PSW points after the instruction.
+     */
+    void program(Trap t, int code, boolean invalidOperand) {
+        t.codec(S390Status.PROGRAM);
+        t.status(S390Status.of(code, invalidOperand));
+        String what = S390Status.faultText(code);
+        long next = t.pc() + 4;
+        if (reportOnly) {
+            t.fault(what);
+            t.resumeAt(next);
+            return;
+        }
+        RegisterAccess r = t.registers();
+        long lc = r.get(PREFIX) & PREFIX_MASK;
+        MemoryAccess m = t.memory();
+        try {
+            m.write(lc + LC_PGM_ILC, 2, 4);
+            m.write(lc + LC_PGM_CODE, 2, code);
+            m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
+            m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
+            long mask = m.read64(lc + LC_PGM_NEW_PSW);
+            long addr = m.read64(lc + LC_PGM_NEW_PSW + 8);
+            if (mask == 0 && addr == 0) {
+                t.fault(what);
+                t.resumeAt(next);
+                return;
+            }
+            r.set(PSWM, mask);
+            r.pc(addr);
+            t.resumeAt(addr);
+        } catch (GuestFault f) {
+            // No lowcore in guest memory: nothing can be delivered; report it.
+            t.fault(what);
+            t.resumeAt(next);
+        }
+    }
+
+    // ---------------------------------------------------------------- STSI (discovery), STAP, LPSWE
+
+    /** STORE SYSTEM INFORMATION (arch/s390/kvm/priv.c handle_stsi): fc 0 and 3.2.2; other levels answer cc 3. */
+    private void stsi(Trap t) {
+        RegisterAccess r = t.registers();
+        t.callName("STSI");
+        if (problemState(r)) {
+            program(t, S390Status.PGM_PRIVILEGED_OP, false);
+            return;
+        }
+        long r0 = r.get(0);
+        long r1 = r.get(1);
+        int fc = (int) ((r0 & 0xF000_0000L) >>> 28);
+        int sel1 = (int) (r0 & 0xFF);
+        int sel2 = (int) (r1 & 0xFFFF);
+        if (fc > 3) {
+            // fc 15 needs the CPU-topology facility, which this model does not offer: "no data", cc 3.
+            setCc(r, 3);
+            finish(t);
+            return;
+        }
+        if ((r0 & 0x0FFF_FF00L) != 0 || (r1 & 0xFFFF_0000L) != 0) {
+            program(t, S390Status.PGM_SPECIFICATION, true);
+            return;
+        }
+        if (fc == 0) {
+            r.set(0, 3L << 28);
+            setCc(r, 0);
+            finish(t);
+            return;
+        }
+        long operand = operand2(t);
+        if ((operand & 0xFFF) != 0) {
+            program(t, S390Status.PGM_SPECIFICATION, true);
+            return;
+        }
+        if (fc != 3 || sel1 != 2 || sel2 != 2) {
+            // fc 1 and 2 describe the host machine and LPAR (stsi on the host): not modelled, "no data" cc 3.
+            setCc(r, 3);
+            finish(t);
+            return;
+        }
+        try {
+            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+        } catch (GuestFault f) {
+            program(t, S390Status.PGM_ADDRESSING, false);
+            return;
+        }
+        setCc(r, 0);
+        r.set(0, 0);
+        finish(t);
+    }
+
+    /** STAP reaches the gate only in problem state: privileged operation. */
+    private void stap(Trap t) {
+        t.callName("STAP");
+        program(t, S390Status.PGM_PRIVILEGED_OP, false);
+    }
+
+    /**
+     * LPSWE reaches the gate in problem state (privileged operation) or with a wait PSW: an enabled
+     * wait halts the vCPU until an interruption (kvm_s390_handle_wait), resuming at the PSW address;
+     * a disabled wait ends the CPU (QEMU s390_handle_wait: shutdown for the quiesce PSW address
+     * ...fff, else a guest crash once no other CPU runs).
+     */
+    private void lpswe(Trap t) {
+        RegisterAccess r = t.registers();
+        if (problemState(r)) {
+            t.callName("LPSWE");
+            program(t, S390Status.PGM_PRIVILEGED_OP, false);
+            return;
+        }
+        long real = operand2(t);
+        long mask;
+        long addr;
+        try {
+            long abs = S390Registers.realToAbsolute(real, r.get(PREFIX));
+            mask = t.memory().read64(abs);
+            addr = t.memory().read64(abs + 8);
+        } catch (GuestFault f) {
+            t.callName("LPSWE");
+            program(t, S390Status.PGM_ADDRESSING, false);
+            return;
+        }
+        r.set(PSWM, mask & ~S390Registers.PSW_MASK_WAIT);
+        t.resumeAt(addr);
+        if ((mask & S390Registers.PSW_MASK_WAIT) == 0) {
+            t.callName("LPSWE");
+        } else if ((mask & (S390Registers.PSW_MASK_IO | S390Registers.PSW_MASK_EXT)) != 0) {
+            t.callName("enabled wait");
+            t.halt();
+        } else {
+            t.callName("disabled wait");
+            t.stop();
+            VcpuControl c = t.control();
+            if (c != null && othersDown(c, t.vcpu())) {
+                c.systemEvent((addr & 0xFFF) == 0xFFF ? "shutdown (disabled wait, quiesce PSW)" : "crash (disabled wait)");
+            }
+        }
+        finish(t);
+    }
+
+    private boolean othersDown(VcpuControl c, int self) {
+        for (int i = 0; i < vcpus; i++) {
+            if (i != self) {
+                VcpuState s = c.state(i);
+                if (s != VcpuState.OFF && s != VcpuState.STOPPED && s != VcpuState.EXITED) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static void setCc(RegisterAccess r, int cc) {
+        r.set(PSWM, S390Registers.withCc(r.get(PSWM), cc));
+    }
+
+    // ---------------------------------------------------------------- SIGP
+
+    /** SIGP order codes (arch/s390/include/asm/sigp.h). */
+    static final int SIGP_SENSE = 1;
+    static final int SIGP_EXTERNAL_CALL = 2;
+    static final int SIGP_EMERGENCY_SIGNAL = 3;
+    static final int SIGP_START = 4;
+    static final int SIGP_STOP = 5;
+    static final int SIGP_RESTART = 6;
+    static final int SIGP_STOP_AND_STORE_STATUS = 9;
+    static final int SIGP_INITIAL_CPU_RESET = 11;
+    static final int SIGP_CPU_RESET = 12;
+    static final int SIGP_SET_PREFIX = 13;
+    static final int SIGP_STORE_STATUS_AT_ADDRESS = 14;
+    static final int SIGP_SET_ARCHITECTURE = 18;
+    static final int SIGP_COND_EMERGENCY_SIGNAL = 19;
+    static final int SIGP_SENSE_RUNNING = 21;
+
+    /** SIGP status bits stored in the low word of R1 with cc 1 (arch/s390/include/asm/sigp.h). */
+    static final long SIGP_STATUS_INVALID_ORDER = 0x2;
+    static final long SIGP_STATUS_STOPPED = 0x40;
+    static final long SIGP_STATUS_INVALID_PARAMETER = 0x100;
+    static final long SIGP_STATUS_INCORRECT_STATE = 0x200;
+    static final long SIGP_STATUS_NOT_RUNNING = 0x400;
+
+    /** External interruption codes of the two IPIs; the vectors passed to {@link VcpuControl#interrupt}. */
+    public static final int EXT_EMERGENCY_SIGNAL = 0x1201;
+    /** External interruption code of SIGP EXTERNAL CALL. */
+    public static final int EXT_EXTERNAL_CALL = 0x1202;
+
+    private static final String[] SIGP_NAMES = new String[256];
+
+    static {
+        java.util.Arrays.fill(SIGP_NAMES, "SIGP (unknown order)");
+        SIGP_NAMES[SIGP_SENSE] = "SIGP_SENSE";
+        SIGP_NAMES[SIGP_EXTERNAL_CALL] = "SIGP_EXTERNAL_CALL";
+        SIGP_NAMES[SIGP_EMERGENCY_SIGNAL] = "SIGP_EMERGENCY_SIGNAL";
+        SIGP_NAMES[SIGP_START] = "SIGP_START";
+        SIGP_NAMES[SIGP_STOP] = "SIGP_STOP";
+        SIGP_NAMES[SIGP_RESTART] = "SIGP_RESTART";
+        SIGP_NAMES[SIGP_STOP_AND_STORE_STATUS] = "SIGP_STOP_AND_STORE_STATUS";
+        SIGP_NAMES[SIGP_INITIAL_CPU_RESET] = "SIGP_INITIAL_CPU_RESET";
+        SIGP_NAMES[SIGP_CPU_RESET] = "SIGP_CPU_RESET";
+        SIGP_NAMES[SIGP_SET_PREFIX] = "SIGP_SET_PREFIX";
+        SIGP_NAMES[SIGP_STORE_STATUS_AT_ADDRESS] = "SIGP_STORE_STATUS_AT_ADDRESS";
+        SIGP_NAMES[SIGP_SET_ARCHITECTURE] = "SIGP_SET_ARCHITECTURE";
+        SIGP_NAMES[SIGP_COND_EMERGENCY_SIGNAL] = "SIGP_COND_EMERGENCY_SIGNAL";
+        SIGP_NAMES[SIGP_SENSE_RUNNING] = "SIGP_SENSE_RUNNING";
+    }
+
+    /**
+     * SIGNAL PROCESSOR: order = low 8 bits of the second-operand address, CPU address = low 16 bits
+     * of GPR[R3], parameter = GPR[R1+1] (GPR[R1] when R1 is odd); the condition code is set and a
+     * status goes to the low word of GPR[R1] (arch/s390/kvm/sigp.c kvm_s390_handle_sigp; the orders
+     * QEMU takes with KVM_CAP_S390_USER_SIGP follow target/s390x/sigp.c).
+     */
+    private void sigp(Trap t) {
+        RegisterAccess r = t.registers();
+        int order = (int) (operand2(t) & 0xFF);
+        t.callName(SIGP_NAMES[order]);
+        if (problemState(r)) {
+            program(t, S390Status.PGM_PRIVILEGED_OP, false);
+            return;
+        }
+        int r1 = t.insnByte(1) >>> 4;
+        int r3 = t.insnByte(1) & 0xF;
+        long parameter = ((r1 & 1) != 0 ? r.get(r1) : r.get(r1 + 1)) & 0xFFFF_FFFFL;
+        int cpuAddr = (int) (r.get(r3) & 0xFFFF);
+        int cc;
+        if (order == SIGP_SET_ARCHITECTURE) {
+            cc = status(r, r1, othersDown(t.control(), t.vcpu()) ? SIGP_STATUS_INVALID_PARAMETER : SIGP_STATUS_INCORRECT_STATE);
+        } else {
+            int target = vm.vcpuIndex(cpuAddr);
+            cc = target < 0 ? 3 : sigpTo(t, r, r1, order, target, parameter);
+        }
+        setCc(r, cc);
+        finish(t);
+    }
+
+    /** Stores a SIGP status in the low word of GPR[R1] and returns cc 1 ("status stored"). */
+    private static int status(RegisterAccess r, int r1, long status) {
+        r.set(r1, (r.get(r1) & 0xFFFF_FFFF_0000_0000L) | status);
+        return 1;
+    }
+
+    private static boolean stopped(VcpuState s) {
+        return s == VcpuState.OFF || s == VcpuState.STOPPED || s == VcpuState.EXITED;
+    }
+
+    private int sigpTo(Trap t, RegisterAccess r, int r1, int order, int target, long parameter) {
+        VcpuControl c = t.control();
+        boolean self = target == t.vcpu();
+        VcpuState state = self ? VcpuState.RUNNING : c.state(target);
+        RegisterAccess tr = self ? r : known[target];
+        switch (order) {
+            case SIGP_SENSE -> {
+                // __sigp_sense: cc 0 when operating; else status "stopped" (external-call-pending is not tracked).
+                return stopped(state) ? status(r, r1, SIGP_STATUS_STOPPED) : 0;
+            }
+            case SIGP_EXTERNAL_CALL -> {
+                c.interrupt(target, EXT_EXTERNAL_CALL);
+                return 0;
+            }
+            case SIGP_EMERGENCY_SIGNAL, SIGP_COND_EMERGENCY_SIGNAL -> {
+                // __sigp_conditional_emergency tests is_vcpu_stopped(vcpu) on the *sending* vCPU, which is
+                // never stopped while it executes SIGP: the signal is always injected (sigp.c, as of today).
+                c.interrupt(target, EXT_EMERGENCY_SIGNAL);
+                return 0;
+            }
+            case SIGP_START -> {
+                if (state == VcpuState.OFF) {
+                    keepStateOnStart[target] = true;
+                    c.start(target, tr != null ? tr.pc() : vm.architecture().defaultEntry(), -1, 0);
+                    keepStateOnStart[target] = false;
+                }
+                return 0;
+            }
+            case SIGP_STOP, SIGP_STOP_AND_STORE_STATUS -> {
+                if (order == SIGP_STOP_AND_STORE_STATUS && tr != null) {
+                    storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200);
+                }
+                if (self) {
+                    t.stop();
+                } else if (!stopped(state)) {
+                    c.stop(target);
+                }
+                return 0;
+            }
+            case SIGP_RESTART -> {
+                restart(t, c, target, tr, state);
+                return 0;
+            }
+            case SIGP_INITIAL_CPU_RESET, SIGP_CPU_RESET -> {
+                // The reset orders put the target in the stopped state and cancel its pfault handshake
+                // (kvm-s390.c kvm_arch_vcpu_ioctl_normal_reset / initial_reset; QEMU sigp_(initial_)cpu_reset).
+                pfaultToken[target] = PFAULT_TOKEN_INVALID;
+                if (order == SIGP_INITIAL_CPU_RESET && tr != null && !self) {
+                    tr.set(PSWM, 0);
+                    tr.set(PREFIX, 0);
+                }
+                if (!self && !stopped(state)) {
+                    c.stop(target);
+                }
+                return 0;
+            }
+            case SIGP_SET_PREFIX -> {
+                // QEMU sigp_set_prefix (user SIGP): the target must be stopped, then the new lowcore must be memory.
+                if (!stopped(state)) {
+                    return status(r, r1, SIGP_STATUS_INCORRECT_STATE);
+                }
+                long address = parameter & PREFIX_MASK;
+                if (!t.memory().readable(address, 1) || !t.memory().readable(address + 0x1FFF, 1)) {
+                    return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
+                }
+                if (tr != null) {
+                    tr.set(PREFIX, address);
+                }
+                return 0;
+            }
+            case SIGP_STORE_STATUS_AT_ADDRESS -> {
+                if (!stopped(state)) {
+                    return status(r, r1, SIGP_STATUS_INCORRECT_STATE);
+                }
+                long address = parameter & 0x7FFF_FE00L;
+                if (!t.memory().readable(address, 512)) {
+                    return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
+                }
+                if (tr != null) {
+                    storeStatus(t.memory(), tr, address, tr.pc(), 0);
+                }
+                return 0;
+            }
+            case SIGP_SENSE_RUNNING -> {
+                return running[target] || self ? 0 : status(r, r1, SIGP_STATUS_NOT_RUNNING);
+            }
+            default -> {
+                // QEMU handle_sigp_single_dst: unknown order, status "invalid order", cc 1.
+                return status(r, r1, SIGP_STATUS_INVALID_ORDER);
+            }
+        }
+    }
+
+    /**
+     * SIGP RESTART: the restart old PSW (0x120) gets the target's PSW, the restart new PSW (0x1A0) of
+     * the target's lowcore is loaded, and a stopped target starts (QEMU target/s390x/sigp.c
+     * sigp_restart, do_restart_interrupt).
+     */
+    private void restart(Trap t, VcpuControl c, int target, RegisterAccess tr, VcpuState state) {
+        long lc = tr == null ? 0 : tr.get(PREFIX) & PREFIX_MASK;
+        MemoryAccess m = t.memory();
+        long mask;
+        long addr;
+        try {
+            if (tr != null) {
+                m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
+                m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
+            }
+            mask = m.read64(lc + LC_RESTART_PSW);
+            addr = m.read64(lc + LC_RESTART_PSW + 8);
+        } catch (GuestFault f) {
+            return;
+        }
+        if (tr != null) {
+            tr.set(PSWM, mask);
+        }
+        if (state == VcpuState.OFF) {
+            keepStateOnStart[target] = true;
+            c.start(target, addr, -1, 0);
+            keepStateOnStart[target] = false;
+        } else if (!stopped(state) && tr != null) {
+            tr.pc(addr);
+            c.kick(target);
+        }
+    }
+
+    /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */
+    private static void storeStatus(MemoryAccess m, RegisterAccess tr, long base, long pc, long lowcoreBias) {
+        try {
+            long gprs = base + LC_GPREGS_SAVE_AREA - 0x1200 + lowcoreBias;
+            for (int i = 0; i < 16; i++) {
+                m.write(gprs + 8L * i, 8, tr.get(i));
+            }
+            m.write(base + LC_PSW_SAVE_AREA - 0x1200 + lowcoreBias, 8, tr.get(PSWM));
+            m.write(base + LC_PSW_SAVE_AREA - 0x1200 + lowcoreBias + 8, 8, pc);
+            m.write(base + LC_PREFIX_SAVE_AREA - 0x1200 + lowcoreBias, 4, tr.get(PREFIX));
+        } catch (GuestFault ignored) {
+            // the kernel ignores a failed store for STOP AND STORE STATUS of an unreadable lowcore
+        }
+    }
+}
