@@ -13,7 +13,7 @@ import java.util.Locale;
  * Assembler and decoder of the A64 guest subset, byte for byte as GNU {@code as} and {@code objdump}
  * (binutils 2.40) encode and print it: MOVZ/MOVN/MOVK and MOV (wide immediate, register, to/from SP),
  * ADD/ADDS/SUB/SUBS immediate with CMP/CMN, B, B.cond, CBZ/CBNZ, LDR/STR/LDRB/STRB/LDRH/STRH with an
- * unsigned immediate offset, HVC, SMC, WFI, NOP and {@code mrs xN, mpidr_el1}. A64 instructions are
+ * unsigned immediate offset, HVC, SMC, SVC (which the trap gate reports as not a hypercall), WFI, NOP and {@code mrs xN, mpidr_el1}. A64 instructions are
  * always little-endian. Disassembly text is objdump's with one space after the mnemonic, without
  * objdump's trailing {@code //} comment, and with branch targets written {@code 0x<address>} so that the
  * text assembles back to the same word.
@@ -71,6 +71,10 @@ public final class Arm64Codec implements Codec {
         }
         if ((w & 0xFFE0001F) == 0xD4000003) {
             return new Arm64Interpreter.Trap("smc #0x" + Integer.toHexString((w >>> 5) & 0xFFFF));
+        }
+        if ((w & 0xFFE0001F) == 0xD4000001) {
+            // SVC is a system call, not a hypercall: it reaches the trap gate, which says so (Outcome.NOT_A_HYPERCALL).
+            return new Arm64Interpreter.Trap("svc #0x" + Integer.toHexString((w >>> 5) & 0xFFFF));
         }
         if (w == 0xD503207F) {
             return new Arm64Interpreter.WaitForInterrupt("wfi");
@@ -222,13 +226,13 @@ public final class Arm64Codec implements Codec {
                 s.expectOperands(0);
                 return 0xD503207F;
             }
-            case "hvc", "smc" -> {
+            case "hvc", "smc", "svc" -> {
                 s.expectOperands(1);
                 long imm = immediate(s, ctx, s.operand(0));
                 if (imm < 0 || imm > 0xFFFF) {
                     throw s.error("immediate must be 0..0xffff");
                 }
-                return (m.equals("hvc") ? 0xD4000002 : 0xD4000003) | (int) imm << 5;
+                return (m.equals("hvc") ? 0xD4000002 : m.equals("smc") ? 0xD4000003 : 0xD4000001) | (int) imm << 5;
             }
             case "mrs" -> {
                 s.expectOperands(2);
@@ -277,7 +281,7 @@ public final class Arm64Codec implements Codec {
                 return loadStore(s, ctx, m);
             }
             default -> throw s.error("'" + m + "' is not in the arm64 guest subset (movz movn movk mov add adds sub subs cmp cmn b b.cond "
-                    + "cbz cbnz ldr str ldrb strb ldrh strh hvc smc wfi nop mrs)");
+                    + "cbz cbnz ldr str ldrb strb ldrh strh hvc smc svc wfi nop mrs)");
         }
     }
 
