@@ -1,0 +1,97 @@
+package dev.hcsim.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.hcsim.core.asm.AsmException;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.HypercallTable;
+import dev.hcsim.core.sched.SingleCall;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class VmTest {
+    @Test
+    @DisplayName("architectures are found by name or alias through ServiceLoader; an unknown one names the known")
+    void lookup() {
+        assertEquals("toy", Hcsim.architecture("TOY64").name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Hcsim.architecture("vax"));
+        assertTrue(e.getMessage().contains("toy"));
+    }
+
+    @Test
+    @DisplayName("a gated call answers not-implemented until its feature is on")
+    void gating() {
+        SingleCall.Result off = SingleCall.run(VmConfig.builder("toy").build(), 0, null, Map.of("r0", 9L), Map.of());
+        assertEquals(Status.NOT_IMPLEMENTED, off.status());
+        assertEquals("TOY_GATED", off.call());
+        SingleCall.Result on = SingleCall.run(VmConfig.builder("toy").feature("gated", true).build(), 0, null, Map.of("r0", 9L), Map.of());
+        assertEquals(1, on.after().get(0));
+    }
+
+    @Test
+    @DisplayName("explicit vCPU ids map both ways; duplicates are refused")
+    void ids() {
+        Vm vm = Vm.create(VmConfig.builder("toy").vcpus(3).vcpuIds(0x100, 7, 0x80000000_00000000L).build());
+        assertEquals(2, vm.vcpuIndex(0x80000000_00000000L));
+        assertEquals(0, vm.vcpuIndex(0x100));
+        assertEquals(-1, vm.vcpuIndex(8));
+        assertThrows(IllegalArgumentException.class, () -> Vm.create(VmConfig.builder("toy").vcpus(2).vcpuIds(1, 1).build()));
+        assertThrows(IllegalArgumentException.class, () -> VmConfig.builder("toy").vcpus(0));
+        assertThrows(IllegalArgumentException.class, () -> VmConfig.builder("toy").vcpus(10_000_000));
+    }
+
+    @Test
+    @DisplayName("for all numbers: the hypercall table finds exactly the listed ones, without allocation-prone boxing")
+    void table() {
+        List<HypercallSpec> specs = List.of(HypercallSpec.of(0x84000000L, "A", t -> { }), HypercallSpec.of(-1, "B", t -> { }),
+                HypercallSpec.of(5, "C", t -> { }));
+        HypercallTable table = HypercallTable.build(specs, s -> !s.name().equals("B"));
+        assertEquals("A", table.lookup(0x84000000L).name());
+        assertEquals("B", table.lookup(-1).name());
+        assertTrue(!table.isOffered(-1));
+        qt().withExamples(3000).forAll(longs().all()).checkAssert(n -> {
+            if (n != 0x84000000L && n != -1 && n != 5) {
+                assertNull(table.lookup(n));
+            }
+        });
+        assertThrows(IllegalArgumentException.class, () -> HypercallTable.build(List.of(specs.get(2), HypercallSpec.of(5, "D", t -> { })), s -> true));
+    }
+
+    @Test
+    @DisplayName("the zero register stays zero")
+    void zeroRegister() {
+        RegisterFile r = new RegisterFile(ToyArchitecture.LAYOUT);
+        r.set("zero", 5);
+        assertEquals(0, r.get("zero"));
+    }
+
+    @Test
+    @DisplayName("the assembler resolves labels both ways, lays out data directives, and reports errors with the line")
+    void assembler() {
+        var p = Assembler.assemble(ToyArchitecture.CODEC, "start: nop\njmp end # forward\n.byte 1, 2\n.balign 8\nend: jmp start", 0x10);
+        assertEquals(0x18L, p.labels().get("end"));
+        assertEquals("000004060102000004f8", Bytes.hex(p.bytes()));
+        AsmException e = assertThrows(AsmException.class, () -> Assembler.assemble(ToyArchitecture.CODEC, "nop\nnop\njmp nowhere", 0));
+        assertEquals(3, e.line());
+        assertThrows(AsmException.class, () -> Assembler.assemble(ToyArchitecture.CODEC, "a: nop\na: nop", 0));
+    }
+
+    @Test
+    @DisplayName("numbers parse as decimal, negative decimal, 0x-hex and 0b-binary; garbage is a clear error")
+    void numbers() {
+        assertEquals(-1L, Bytes.parseNumber("0xffffffffffffffff"));
+        assertEquals(-5L, Bytes.parseNumber("-5"));
+        assertEquals(5L, Bytes.parseNumber("0b101"));
+        assertEquals(-1L, Bytes.parseNumber("18446744073709551615"));
+        assertThrows(IllegalArgumentException.class, () -> Bytes.parseNumber("12abc"));
+        assertThrows(IllegalArgumentException.class, () -> Bytes.parseNumber("0x1ffffffffffffffff"));
+    }
+}
