@@ -2,7 +2,7 @@ package dev.hcsim.core;
 
 /**
  * The architecture-neutral outcome of a hypercall. Each architecture encodes it into its return
- * register with its {@link StatusCodec} ({@code -KVM_ENOSYS}, SMCCC {@code -1}, ePAPR {@code EV_*}, ...).
+ * register with its {@link StatusCodec} ({@code -KVM_ENOSYS}, a firmware interface's codes, ...).
  */
 public enum Status {
     /** The call did what it documents; its value, if any, is in the result registers. */

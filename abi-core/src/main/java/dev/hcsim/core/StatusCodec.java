@@ -28,7 +28,7 @@ public final class StatusCodec {
         }
     }
 
-    /** Starts a codec for the named family ({@code "KVM_E*"}, {@code "SMCCC"}, {@code "PSCI"}, ...). */
+    /** Starts a codec for the named family ({@code "KVM_E*"}, or a firmware interface's own family). */
     public static Builder builder(String family) {
         return new Builder(family);
     }

@@ -16,7 +16,7 @@ public final class TrapContract {
     public enum UnsetResults {
         /** Left as they were (only the registers a call sets change). */
         UNCHANGED,
-        /** Written with zero (SMCCC: unused result registers are zeroed). */
+        /** Written with zero (unused result registers are zeroed). */
         ZEROED
     }
 
@@ -70,7 +70,7 @@ public final class TrapContract {
         return layout;
     }
 
-    /** The trap instruction forms, as text ({@code "vmcall (0f 01 c1) / vmmcall (0f 01 d9)"}). */
+    /** The trap instruction forms, as text: mnemonics with their bytes. */
     public String trapInstructions() {
         return trapInstructions;
     }

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * instruction and follows the returned {@link TrapResult}.
  *
  * <pre>{@code
- * Vm vm = Vm.create(VmConfig.builder("x86").vcpus(2).build());
+ * Vm vm = Vm.create(VmConfig.builder(architectureName).vcpus(2).build());
  * TrapResult r = vm.trap(0, myRegisters, myMemory, myVcpuControl);
  * switch (r.outcome()) { case RESUME -> ...; case HALT -> ...; case EXIT_TO_HOST -> ...; }
  * }</pre>

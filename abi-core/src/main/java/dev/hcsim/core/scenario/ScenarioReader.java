@@ -115,7 +115,7 @@ public final class ScenarioReader {
         String name = text(n, path, "name", "vm" + index);
         String arch = text(n, path, "arch", null);
         if (arch == null) {
-            throw json.error(path, "missing \"arch\" (x86, s390, ppc, mips, loongarch or arm64)");
+            throw json.error(path, "missing \"arch\" (one of " + dev.hcsim.core.Hcsim.architectures().stream().map(a -> a.name()).toList() + ")");
         }
         int vcpus = (int) number(n, path, "vcpus", 1, 1, VmConfig.MAX_VCPUS);
         int pcpus = (int) number(n, path, "pcpus", 1, 1, VmConfig.MAX_PCPUS);

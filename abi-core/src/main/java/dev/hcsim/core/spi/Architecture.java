@@ -16,13 +16,13 @@ import java.util.Map;
  * talks to this interface.
  */
 public interface Architecture {
-    /** The canonical name ({@code x86}, {@code arm64}, ...). */
+    /** The canonical name, lower case (the name scenarios and the CLI use). */
     String name();
 
-    /** Other accepted names ({@code x86_64}, {@code aarch64}, ...). */
+    /** Other accepted names (the GNU triplet's spelling, for instance). */
     List<String> aliases();
 
-    /** A one-line title ({@code "x86-64, Intel VMX / AMD SVM"}). */
+    /** A one-line title naming the ISA and the host flavours. */
     String title();
 
     /** The register layout. */

@@ -36,7 +36,7 @@ public final class HypercallSpec {
         return this;
     }
 
-    /** The kernel file and function that implement it ({@code arch/x86/kvm/x86.c kvm_pv_kick_cpu_op}). */
+    /** The kernel file and function that implement it (a path under {@code arch/} and a function name). */
     public HypercallSpec source(String s) {
         source = s;
         return this;
