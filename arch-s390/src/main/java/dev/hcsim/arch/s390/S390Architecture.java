@@ -155,6 +155,12 @@ public final class S390Architecture implements Architecture {
                         + "order is simulated");
     }
 
+    /** Guest programs start after the two lowcore pages of CPU 0 (real 0..8K). */
+    @Override
+    public long defaultEntry() {
+        return 0x2000;
+    }
+
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
         return "diag %r2,%r4,0x500";
