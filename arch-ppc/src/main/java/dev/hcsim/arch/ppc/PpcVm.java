@@ -312,6 +312,7 @@ public final class PpcVm implements ArchitectureVm {
         }
         // Book3S-64 PR re-chooses the page's byte order here from the interrupt endianness (LPCR[ILE]);
         // in the simulator ILE follows the VM's endian option, so it never changes and nothing is swapped.
+        page(vcpu);
         sync(vcpu);
     }
 
@@ -362,8 +363,9 @@ public final class PpcVm implements ArchitectureVm {
 
     /** Reads a field of vCPU {@code vcpu}'s shared structure, in the VM's byte order. */
     public long sharedField(int vcpu, int offset, int size) {
+        byte[] p = page(vcpu);
         sync(vcpu);
-        return Bytes.get(page(vcpu), offset, size, bigEndian);
+        return Bytes.get(p, offset, size, bigEndian);
     }
 
     /** Writes a field of the shared structure as the guest's store would (EE/RI of msr, srr0/1 and esr reach the registers). */
@@ -396,8 +398,9 @@ public final class PpcVm implements ArchitectureVm {
     /** A guest load from the magic page: the live register copies first, then the bytes in the VM's order. */
     public long magicRead(int vcpu, RegisterAccess regs, int off, int size) {
         lastRegs[vcpu] = regs;
+        byte[] p = page(vcpu);
         sync(vcpu);
-        return Bytes.get(page(vcpu), off, size, bigEndian);
+        return Bytes.get(p, off, size, bigEndian);
     }
 
     /**
@@ -406,9 +409,12 @@ public final class PpcVm implements ArchitectureVm {
      */
     public void magicWrite(int vcpu, RegisterAccess regs, int off, int size, long value) {
         byte[] p = page(vcpu);
-        Bytes.put(p, off, size, value, bigEndian);
         if (regs != null) {
             lastRegs[vcpu] = regs;
+        }
+        sync(vcpu); // bring the live copies in first, so that a partial store keeps the rest of a field
+        Bytes.put(p, off, size, value, bigEndian);
+        if (regs != null) {
             if (overlaps(off, size, OFF_MSR, 8)) {
                 long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
                 long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
