@@ -30,7 +30,10 @@ class MemoryTest {
 
     private static boolean inside(long gpa, int len) {
         long end = gpa + len;
-        return (gpa >= 0x1000 && end <= 0x5000 && end > gpa) || (gpa >= (1L << 40) && end <= (1L << 40) + 0x1000);
+        if (end < gpa) {
+            return false; // runs past the top of the address space
+        }
+        return (gpa >= 0x1000 && end <= 0x5000) || (gpa >= (1L << 40) && end <= (1L << 40) + 0x1000);
     }
 
     @Test
