@@ -1,0 +1,54 @@
+package dev.hcsim.arch.loongarch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.MemoryRegion;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import java.lang.reflect.Method;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The embedding path (decode, contract read, dispatch, contract write) allocates nothing for calls that touch no memory. */
+class LoongArchHotPathTest {
+    @Test
+    @DisplayName("Vm.trap of PV IPI, an unknown function, an unknown hvcl code and CPUCFG allocates ~0 bytes per call (ThreadMXBean)")
+    void noAllocation() throws Exception {
+        Vm vm = Vm.create(LoongArchInterpreterTest.ARCH, VmConfig.builder("loongarch").vcpus(4).build());
+        SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        int[] words = {0x002b8100, 0x002b8100, 0x002b8000, 0x00006ca4};
+        byte[] code = new byte[16];
+        for (int i = 0; i < 4; i++) {
+            Bytes.put(code, 4 * i, 4, words[i], false);
+        }
+        mem.write(0x1000, code, 0, 16);
+        RegisterFile regs = new RegisterFile(LoongArchRegisters.LAYOUT);
+        LoongArchContractPropertiesTest.CountingControl control = new LoongArchContractPropertiesTest.CountingControl();
+        // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively (this module does not read java.management).
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        long tid = Thread.currentThread().getId();
+        int calls = 200_000;
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) {
+            long before = (Long) allocatedBytes.invoke(mx, tid);
+            for (int i = 0; i < calls; i++) {
+                int k = i & 3;
+                regs.pc(0x1000 + 4 * k);
+                regs.set(LoongArchRegisters.A0, k == 0 ? 1 : 0x4242);
+                regs.set(LoongArchRegisters.A1, k == 3 ? 0x4000_0000L : 0b1010);
+                regs.set(LoongArchRegisters.A3, 0);
+                vm.trap(0, regs, mem, control);
+            }
+            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
+        }
+        assertTrue(allocated < 4096, allocated + " bytes allocated over " + calls + " calls");
+        assertEquals(0x004D_564BL, regs.get(LoongArchRegisters.A0)); // the last call was CPUCFG into a0
+        assertEquals(3 * calls / 4 * 2, control.interrupts); // two targets per IPI call
+    }
+}
