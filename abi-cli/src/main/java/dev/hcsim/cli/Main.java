@@ -30,6 +30,9 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams; returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        // Architecture options (--vendor, --conduit, ...) are not known to picocli: they reach each
+        // command as positional words and ArchOptions checks them against the architecture's OptionSpecs.
+        cl.setUnmatchedOptionsArePositionalParams(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -22,9 +22,18 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "markdown", description = "markdown or json")
     String format;
 
+    @Option(names = "--arch", description = "only this architecture's contract and hypercall tables (markdown)")
+    String arch;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (arch != null) {
+            Architecture a = ArchOptions.arch(arch);
+            Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
+            out.print(format.equals("json") ? Json.pretty(d) + "\n" : archMarkdown(d));
+            return 0;
+        }
         List<Map<String, Object>> all = new ArrayList<>();
         for (Architecture a : Hcsim.architectures()) {
             all.add(AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build())));
@@ -66,5 +75,42 @@ final class TableCommand implements Callable<Integer> {
             }
         }
         return sb.toString();
+    }
+
+    /** One architecture's contract and hypercall tables, for docs/arch/NAME.md. */
+    @SuppressWarnings("unchecked")
+    static String archMarkdown(Map<String, Object> d) {
+        Map<String, Object> c = (Map<String, Object>) d.get("contract");
+        Map<String, Object> s = (Map<String, Object>) d.get("status");
+        StringBuilder sb = new StringBuilder();
+        sb.append("| contract | ").append(d.get("arch")).append(" |\n|---|---|\n");
+        row(sb, "trap instructions", c.get("trapInstructions") + " (default bytes `" + c.get("trapBytes") + "`)");
+        row(sb, "number", c.get("numberRegister") + " (" + c.get("numberBits") + " bits compared)");
+        row(sb, "arguments", String.join(", ", (List<String>) c.get("argumentRegisters")));
+        row(sb, "results", String.join(", ", (List<String>) c.get("resultRegisters")) + " (results a call does not set: " + c.get("unsetResults")
+                + ")");
+        row(sb, "preserved", String.join(", ", (List<String>) c.get("preservedRegisters")));
+        row(sb, "32-bit mode", String.valueOf(c.get("narrowMode")));
+        row(sb, "PC", String.valueOf(c.get("pc")));
+        row(sb, "privilege", String.valueOf(c.get("privilege")));
+        row(sb, "status codes", s.get("family") + ": " + String.join(", ", ((Map<String, String>) s.get("codes")).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList()));
+        row(sb, "vCPU ids", String.valueOf(d.get("vcpuId")));
+        sb.append("\n| number | name | feature | statuses | summary | kernel source |\n|---|---|---|---|---|---|\n");
+        for (Map<String, Object> h : (List<Map<String, Object>>) d.get("hypercalls")) {
+            sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ")
+                    .append(h.get("feature") == null ? "" : h.get("feature")).append(" | ")
+                    .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
+                    .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String k, String v) {
+        sb.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n");
+    }
+
+    private static String cell(String v) {
+        return v.replace("|", "\\|").replace("\n", " ");
     }
 }
