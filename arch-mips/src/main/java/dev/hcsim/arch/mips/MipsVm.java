@@ -17,6 +17,17 @@ import java.util.TreeMap;
  * per-vCPU {@code vz_hc_exits} counter, the guest EBase at reset, and the console sink of the
  * {@code paravirt-guest} option. MIPS has no shared-memory structure (no steal time, no preempted
  * flag), so the scheduler hooks do nothing.
+ *
+ * <p>An emulator embedding the library calls {@link Vm#trap} at a HYPCALL with the PC at the
+ * exception PC and the control register {@code bd} set to Cause.BD: 0 with the PC on the HYPCALL,
+ * or 1 with the PC on the branch whose delay slot holds it. It may pass both words (branch, then
+ * HYPCALL: BadInstrP, BadInstr); otherwise the delay slot is read from guest memory at PC + 4.
+ * <pre>{@code
+ * regs.set(MipsRegisters.BD, inDelaySlot ? 1 : 0);
+ * TrapResult r = vm.trap(vcpu, regs, memory, control);
+ * // RESUME: v0 and the PC are written; EXIT_TO_HOST (KVM_EXIT_INTERNAL_ERROR): nothing was
+ * // written and the PC still points at the trapping instruction.
+ * }</pre>
  */
 public final class MipsVm implements ArchitectureVm {
     /** The exit reason KVM sets on an emulation failure (include/uapi/linux/kvm.h). */

@@ -255,4 +255,22 @@ class MipsHypcallTest {
         assertEquals(Outcome.NOT_A_HYPERCALL, vm.trap(0, r, mem, control, new byte[] {0x42, 0}).outcome());
         assertEquals(0x1000, r.pc());
     }
+
+    @Test
+    @DisplayName("embedding path: an emulator that passes the branch and the delay-slot word (EPC, BadInstr) gets the same answer")
+    void embedderPassesBothWords() {
+        Vm vm = Vm.create(vm().option("endian", "little").build());
+        SparseMemory mem = new SparseMemory(vm.config().memory()); // memory holds zeros: the words come from the caller
+        RegisterFile r = new RegisterFile(MipsRegisters.layout());
+        r.pc(0x1000);
+        r.set(MipsRegisters.BD, 1);
+        r.set(MipsRegisters.V0, 3);
+        r.set(MipsRegisters.A0, 3);
+        // bne v0,a0,+3 ; hypcall   (little-endian bytes)
+        byte[] words = {0x03, 0x00, 0x44, 0x14, 0x28, 0x00, 0x00, 0x42};
+        TrapResult t = vm.trap(0, r, mem, new Machine(vm, "x"), words);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(ENOSYS, r.get(MipsRegisters.V0));
+        assertEquals(0x1008, r.pc(), "bne not taken (v0 == a0 before the call): branch + 8");
+    }
 }
