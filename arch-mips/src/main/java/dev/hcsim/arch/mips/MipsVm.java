@@ -1,5 +1,6 @@
 package dev.hcsim.arch.mips;
 
+import dev.hcsim.core.Bytes;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Vm;
@@ -7,6 +8,7 @@ import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,6 +52,7 @@ public final class MipsVm implements ArchitectureVm {
     private final boolean badInstr;
     private final boolean badInstrP;
     private final boolean narrow;
+    private final boolean bigEndian;
     private final long[] hcExits;
     private final byte[][] scratch;
     private final long[][] nextPc;
@@ -62,6 +65,7 @@ public final class MipsVm implements ArchitectureVm {
         this.badInstr = vm.feature(MipsArchitecture.FEATURE_BADINSTR);
         this.badInstrP = vm.feature(MipsArchitecture.FEATURE_BADINSTRP);
         this.narrow = "32".equals(vm.option(MipsArchitecture.OPTION_HOST_WIDTH));
+        this.bigEndian = vm.byteOrder() == ByteOrder.BIG_ENDIAN;
         this.hcExits = new long[vm.vcpuCount()];
         this.scratch = new byte[vm.vcpuCount()][4];
         this.nextPc = new long[vm.vcpuCount()][1];
@@ -106,7 +110,7 @@ public final class MipsVm implements ArchitectureVm {
             branch = (int) t.insnWord(4);
             if (t.fetchedLength() >= 8) {
                 word = (t.insnByte(4) << 24 | t.insnByte(5) << 16 | t.insnByte(6) << 8 | t.insnByte(7));
-                if (vm.byteOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+                if (!bigEndian) {
                     word = Integer.reverseBytes(word);
                 }
             } else {
@@ -126,7 +130,7 @@ public final class MipsVm implements ArchitectureVm {
         }
         if (bd) {
             byte[] b = scratch[vcpu];
-            dev.hcsim.core.Bytes.put(b, 0, 4, word, vm.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN);
+            Bytes.put(b, 0, 4, word, bigEndian);
             t.instructionBytes(b, 0, 4); // what KVM sees in BadInstr
         }
         t.narrow(narrow);
