@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * Assembler and decoder of the A64 guest subset, byte for byte as GNU {@code as} and {@code objdump}
  * (binutils 2.40) encode and print it: MOVZ/MOVN/MOVK and MOV (wide immediate, register, to/from SP),
- * ADD/ADDS/SUB/SUBS immediate with CMP/CMN, B, B.cond, CBZ/CBNZ, LDR/STR/LDRB/STRB/LDRH/STRH with an
+ * ADD/ADDS/SUB/SUBS immediate and register (unshifted) with CMP/CMN, B, B.cond, CBZ/CBNZ, LDR/STR/LDRB/STRB/LDRH/STRH with an
  * unsigned immediate offset, HVC, SMC, SVC (which the trap gate reports as not a hypercall), WFI, NOP and {@code mrs xN, mpidr_el1}. A64 instructions are
  * always little-endian. Disassembly text is objdump's with one space after the mnemonic, without
  * objdump's trailing {@code //} comment, and with branch targets written {@code 0x<address>} so that the
@@ -92,6 +92,9 @@ public final class Arm64Codec implements Codec {
         if ((w & 0x1F800000) == 0x11000000) {
             return addSub(w);
         }
+        if ((w & 0x1FE0FC00) == 0x0B000000 && ((w >>> 5) & 31) != 31) {
+            return addSubRegister(w);
+        }
         if ((w & 0x7FE0FFE0) == 0x2A0003E0) {
             boolean sf = w < 0;
             int rd = w & 31;
@@ -166,6 +169,19 @@ public final class Arm64Codec implements Codec {
             text = (sub ? "sub" : "add") + (s ? "s " : " ") + name(rd, sf, !s) + ", " + name(rn, sf, true) + ", " + immText;
         }
         return new Arm64Interpreter.AddSubImmediate(text, sf, sub, s, index(rd, !s), index(rn, true), imm);
+    }
+
+    private static Instruction addSubRegister(int w) {
+        boolean sf = w < 0;
+        boolean sub = (w & (1 << 30)) != 0;
+        boolean s = (w & (1 << 29)) != 0;
+        int rm = (w >>> 16) & 31;
+        int rn = (w >>> 5) & 31;
+        int rd = w & 31;
+        String ops = name(rn, sf, false) + ", " + name(rm, sf, false);
+        String text = s && rd == 31 ? (sub ? "cmp " : "cmn ") + ops
+                : (sub ? "sub" : "add") + (s ? "s " : " ") + name(rd, sf, false) + ", " + ops;
+        return new Arm64Interpreter.AddSubRegister(text, sf, sub, s, index(rd, false), index(rn, false), index(rm, false));
     }
 
     private static Instruction loadStore(int w) {
@@ -360,6 +376,17 @@ public final class Arm64Codec implements Codec {
         boolean sf = (rd & REG_64) != 0;
         if (((rn & REG_64) != 0) != sf) {
             throw s.error("registers must both be X or both be W");
+        }
+        int rm = register(immText);
+        if (rm >= 0) {
+            if (shiftText != null) {
+                throw s.error("shifted register operands are outside the subset");
+            }
+            if (((rm & REG_64) != 0) != sf || ((rn | rm | rd) & REG_SP) != 0 || (rn & REG_ZR) != 0) {
+                throw s.error("register form: X or W registers, no sp, first source not the zero register (neg is outside the subset)");
+            }
+            return (sf ? 0x80000000 : 0) | (sub ? 1 << 30 : 0) | (setFlags ? 1 << 29 : 0) | 0x0B000000 | (rm & 31) << 16 | (rn & 31) << 5
+                    | (rd & 31);
         }
         if ((rn & REG_ZR) != 0 || (setFlags ? (rd & REG_SP) != 0 : (rd & REG_ZR) != 0)) {
             throw s.error("operand 1 must be " + (setFlags ? "an integer register" : "an integer or stack pointer register"));

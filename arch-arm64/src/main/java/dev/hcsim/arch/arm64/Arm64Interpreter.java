@@ -76,33 +76,52 @@ public final class Arm64Interpreter {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
-            long a = read(r, rn, sf);
-            long result;
-            if (sf) {
-                result = sub ? a - imm : a + imm;
-                if (setFlags) {
-                    boolean c = sub ? Long.compareUnsigned(a, imm) >= 0 : Long.compareUnsigned(result, a) < 0;
-                    boolean v = sub ? ((a ^ imm) & (a ^ result)) < 0 : ((a ^ result) & (imm ^ result)) < 0;
-                    flags(r, result < 0, result == 0, c, v);
-                }
-            } else {
-                int x = (int) a;
-                int y = (int) imm;
-                int res = sub ? x - y : x + y;
-                if (setFlags) {
-                    boolean c = sub ? Integer.compareUnsigned(x, y) >= 0 : Integer.compareUnsigned(res, x) < 0;
-                    boolean v = sub ? ((x ^ y) & (x ^ res)) < 0 : ((x ^ res) & (y ^ res)) < 0;
-                    flags(r, res < 0, res == 0, c, v);
-                }
-                result = res & M32;
-            }
-            write(r, rd, result, sf);
+            addSub(r, sf, sub, setFlags, rd, read(r, rn, sf), imm);
             return Cpu.NEXT;
         }
+    }
 
-        private static void flags(RegisterFile r, boolean n, boolean z, boolean c, boolean v) {
-            r.set(Arm64Registers.NZCV, (n ? 1L << 31 : 0) | (z ? 1L << 30 : 0) | (c ? 1L << 29 : 0) | (v ? 1L << 28 : 0));
+    /** ADD / ADDS / SUB / SUBS (shifted register, no shift), with the CMP and CMN aliases. */
+    record AddSubRegister(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
         }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            addSub(r, sf, sub, setFlags, rd, read(r, rn, sf), read(r, rm, sf));
+            return Cpu.NEXT;
+        }
+    }
+
+    /** rd = a + b or a - b in 64 or 32 bits, setting NZCV as ADDS/SUBS do when asked. */
+    static void addSub(RegisterFile r, boolean sf, boolean sub, boolean setFlags, int rd, long a, long imm) {
+        long result;
+        if (sf) {
+            result = sub ? a - imm : a + imm;
+            if (setFlags) {
+                boolean c = sub ? Long.compareUnsigned(a, imm) >= 0 : Long.compareUnsigned(result, a) < 0;
+                boolean v = sub ? ((a ^ imm) & (a ^ result)) < 0 : ((a ^ result) & (imm ^ result)) < 0;
+                flags(r, result < 0, result == 0, c, v);
+            }
+        } else {
+            int x = (int) a;
+            int y = (int) imm;
+            int res = sub ? x - y : x + y;
+            if (setFlags) {
+                boolean c = sub ? Integer.compareUnsigned(x, y) >= 0 : Integer.compareUnsigned(res, x) < 0;
+                boolean v = sub ? ((x ^ y) & (x ^ res)) < 0 : ((x ^ res) & (y ^ res)) < 0;
+                flags(r, res < 0, res == 0, c, v);
+            }
+            result = res & M32;
+        }
+        write(r, rd, result, sf);
+    }
+
+    private static void flags(RegisterFile r, boolean n, boolean z, boolean c, boolean v) {
+        r.set(Arm64Registers.NZCV, (n ? 1L << 31 : 0) | (z ? 1L << 30 : 0) | (c ? 1L << 29 : 0) | (v ? 1L << 28 : 0));
     }
 
     /** MOV (register): ORR rd, zr, rm. */
