@@ -290,7 +290,8 @@ public final class PpcVm implements ArchitectureVm {
         VcpuControl c = t.control();
         for (int i = 0; i < vm.vcpuCount(); i++) {
             if (broadcast || vm.vcpuId(i) == pir) {
-                if (c.state(i) != VcpuState.HALTED) {
+                VcpuState st = c.state(i);
+                if (st == VcpuState.RUNNING || st == VcpuState.RUNNABLE) {
                     intPending[i] = true; // not blocked: the doorbell waits until the vCPU next idles
                     sync(i);
                 }

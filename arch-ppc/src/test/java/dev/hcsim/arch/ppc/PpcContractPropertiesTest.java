@@ -123,6 +123,30 @@ class PpcContractPropertiesTest {
     }
 
     @Test
+    @DisplayName("property: Vm.trap never throws, whatever the instruction word, the registers (MSR included) and the host flavour")
+    void trapIsTotal() {
+        qt().withExamples(200).forAll(integers().between(0, 2), integers().all(), registerValues(), longs().all()).checkAssert((h, word, vals, msr) -> {
+            Vm vm = Vm.create(PpcTestSupport.config("host", HOSTS[h]).feature("papr", (word & 1) != 0).feature("osi", (word & 2) != 0).vcpus(2)
+                    .build());
+            Machine m = new Machine(vm, "p");
+            byte[] b = new byte[4];
+            dev.hcsim.core.Bytes.put(b, 0, 4, (word & 4) != 0 ? 0x44000002L | ((word >>> 8) & 0x7F) << 5 : word & 0xFFFFFFFFL, true);
+            m.load(PC, b);
+            RegisterFile regs = m.registers(0);
+            regs.pc(PC);
+            for (int i = 0; i < 32; i++) {
+                regs.set(i, vals.get(i));
+            }
+            regs.set(PpcRegisters.MSR, msr);
+            TrapResult t = vm.trap(0, regs, m.memory(), m);
+            assertNotNull(t.outcome());
+            if (t.status() != null) {
+                assertTrue(PpcStatus.EV.documents(t.status()));
+            }
+        });
+    }
+
+    @Test
     @DisplayName("the hypercall table lists exactly the kernel's three calls plus the ePAPR hcalls KVM leaves unimplemented, in token order")
     void tableInTokenOrder() {
         List<HypercallSpec> all = new PpcArchitecture().hypercalls();
