@@ -29,9 +29,9 @@ public final class LoongArchContract {
             .privilegeRule("none: HVCL and the CPUCFG 0x40000000 leaves give the same answer at PLV0 and PLV3; exit.c "
                     + "kvm_handle_hypercall and kvm_emu_cpucfg never read CSR.CRMD.PLV. The v6 review (WANG Xuerui, Mar 2024) asked "
                     + "for the unprivileged behaviour to be spelled out; the v6 series had a PLV check, the merged code has none. "
-                    + "Why none is needed [derived]: both services act only on the caller's own VM (PV IPI raises SWI0 on its own "
-                    + "vCPUs, NOTIFY registers its own vCPU's record), so a PLV3 caller gains nothing a guest kernel could not "
-                    + "already deny it; the guest kernel is the one to keep user space away from them")
+                    + "Why none is needed [derived]: both services act only inside the caller's own VM (PV IPI raises SWI0 on "
+                    + "its own vCPUs, NOTIFY registers the calling vCPU's own record), so a PLV3 caller reaches nothing beyond "
+                    + "what its own guest kernel already shares with it")
             .note("Only a0 is written: the guest's inline wrappers (asm/kvm_para.h kvm_hypercall0..5) declare a0 as the sole "
                     + "output; a1..a5 are inputs (\"Keep Unmodified\" in the v7 doc, \"-\" in the merged doc)")
             .note("FP, LSX and LASX registers are never used or changed by a hypercall (hypercalls.rst)")
