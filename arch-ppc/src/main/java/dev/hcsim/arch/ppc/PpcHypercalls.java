@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The hypercalls of {@code arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv}, one small method each, and the
- * ePAPR standard hcalls KVM does not implement (they answer {@code EV_UNIMPLEMENTED}, as every
- * unknown token does). {@link PpcVm} pre-sets r4 = 0 before a handler runs, because KVM writes r4
+ * ePAPR standard hcalls and the generic {@code KVM_HC_*} numbers of other architectures, which KVM
+ * does not implement on PowerPC (they answer {@code EV_UNIMPLEMENTED}, as every unknown token does;
+ * listing them names them in traces and in {@code explain}). {@link PpcVm} pre-sets r4 = 0 before a handler runs, because KVM writes r4
  * on every path ({@code kvmppc_set_gpr(vcpu, 4, r2)}).
  */
 public final class PpcHypercalls {
@@ -42,6 +43,11 @@ public final class PpcHypercalls {
     private static final String[] EPAPR_NAMES = {null, "EV_BYTE_CHANNEL_SEND", "EV_BYTE_CHANNEL_RECEIVE", "EV_BYTE_CHANNEL_POLL",
         "EV_INT_SET_CONFIG", "EV_INT_GET_CONFIG", "EV_INT_SET_MASK", "EV_INT_GET_MASK", null, "EV_INT_IACK", "EV_INT_EOI",
         "EV_INT_SEND_IPI", "EV_INT_SET_TASK_PRIORITY", "EV_INT_GET_TASK_PRIORITY", "EV_DOORBELL_SEND", "EV_MSGSND"};
+
+    /** Generic KVM_HC_* numbers of other architectures ({@code include/uapi/linux/kvm_para.h}); under vendor 42 they reach the default case. */
+    private static final String[] GENERIC_NAMES = {null, "KVM_HC_VAPIC_POLL_IRQ", "KVM_HC_MMU_OP", null, null, "KVM_HC_KICK_CPU",
+        "KVM_HC_MIPS_GET_CLOCK_FREQ", "KVM_HC_MIPS_EXIT_VM", "KVM_HC_MIPS_CONSOLE_OUTPUT", "KVM_HC_CLOCK_PAIRING", "KVM_HC_SEND_IPI",
+        "KVM_HC_SCHED_YIELD", "KVM_HC_MAP_GPA_RANGE"};
 
     private PpcHypercalls() {
     }
@@ -77,6 +83,17 @@ public final class PpcHypercalls {
                         + " maps the kvm_vcpu_arch_shared page; r4 = KVM_MAGIC_FEAT_SR | KVM_MAGIC_FEAT_MAS0_TO_SPRG7 (0x3)")
                 .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE))")
                 .statuses(Status.SUCCESS));
+        for (int n = 1; n < GENERIC_NAMES.length; n++) {
+            if (GENERIC_NAMES[n] != null) {
+                out.add(HypercallSpec.of(token(EV_KVM_VENDOR_ID, n), GENERIC_NAMES[n], PpcHypercalls::unimplemented)
+                        .summary("generic KVM hypercall " + n + " of another architecture; PowerPC has no case for it")
+                        .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (default: EV_UNIMPLEMENTED); number from"
+                                + " include/uapi/linux/kvm_para.h")
+                        .availability("not on PowerPC: EV_UNIMPLEMENTED, r4 = 0")
+                        .statuses(Status.NOT_IMPLEMENTED));
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.number(), b.number()));
         return List.copyOf(out);
     }
 
