@@ -149,15 +149,23 @@ public final class ScenarioRunner {
         return m;
     }
 
-    /** Runs every VM of the scenario in order and checks the expectations. */
+    /** Runs every VM of the scenario in order, with the budgets the scenario gives, and checks the expectations. */
     public static Result run(Scenario s) {
+        return run(s, 0, 0);
+    }
+
+    /**
+     * Runs with budgets that override the scenario's where positive: at most {@code maxSteps} scheduler
+     * ticks and {@code maxTimeNanos} of virtual time per VM, so that no guest can make a run hang.
+     */
+    public static Result run(Scenario s, long maxSteps, long maxTimeNanos) {
         Map<String, Machine> machines = build(s);
         Trace trace = new Trace();
         Map<String, RunResult> runs = new LinkedHashMap<>();
         for (Scenario.VmSpec spec : s.vms()) {
             Machine m = machines.get(spec.name());
             m.traceTo(trace);
-            runs.put(spec.name(), m.run(spec.maxSteps(), spec.maxTimeNanos()));
+            runs.put(spec.name(), m.run(maxSteps > 0 ? maxSteps : spec.maxSteps(), maxTimeNanos > 0 ? maxTimeNanos : spec.maxTimeNanos()));
         }
         List<Check> checks = new ArrayList<>();
         for (Scenario.Expectation e : s.expectations()) {
