@@ -339,6 +339,23 @@ class PpcTrapTest {
     }
 
     @Test
+    @DisplayName("MAP_MAGIC_PAGE with pa = 0 answers r4 = 3 but nothing is served: kvmppc_ld/st need mp_pa != 0 (powerpc.c)")
+    void mapAtZeroServesNothing() {
+        Rig r = rig("sc").set("r11", 0x2A0004).set("r3", 0).set("r4", 1);
+        r.trap();
+        assertEquals(3, r.regs.get(4));
+        assertEquals(-1, r.ppc().magicOffset(0, 0x58, 8, SF));
+    }
+
+    @Test
+    @DisplayName("Book3S PR outside PAPR mode does not look at LEV: sc 2 with the magic r0 is a hypercall (book3s_pr.c)")
+    void anyLevIsAHypercallOnBook3sPr() {
+        Rig r = rig("sc 2").set("r11", 0x2A0003);
+        assertEquals(Outcome.RESUME, r.trap().outcome());
+        assertEquals(2, r.regs.get(4));
+    }
+
+    @Test
     @DisplayName("fetch: an instruction outside guest memory is a fault, not an exception")
     void fetchOutsideMemory() {
         Rig r = rig("sc");
