@@ -218,4 +218,34 @@ class MipsContractPropertiesTest {
         assertEquals(0x2008, r.pc()); // v0 = 19999 != v1 = 0: not taken, branch + 8
         assertTrue(allocated < 1024, "40000 traps allocated " + allocated + " bytes");
     }
+
+    @Test
+    @DisplayName("for all register values, HYPCALL in the delay slot of beq / bne rs,rt: PC = target exactly when the branch "
+            + "is taken with the registers before the call, else branch + 8; only v0 and the PC change (emulate.c update_pc)")
+    void delaySlotBranchForAllRegisters() {
+        qt().withExamples(300).forAll(GPRS, integers().between(0, 1023), integers().between(-0x8000, 0x7FFF), booleans().all())
+                .checkAssert((gprs, pair, off, ne) -> {
+                    int rs = pair & 31;
+                    int rt = pair >>> 5;
+                    Vm vm = vm(false, false);
+                    ArrayMemory mem = new ArrayMemory();
+                    int branch = (ne ? 0x1400_0000 : 0x1000_0000) | rs << 21 | rt << 16 | (off & 0xFFFF);
+                    dev.hcsim.core.Bytes.put(mem.ram, 0x2000, 4, branch, true);
+                    dev.hcsim.core.Bytes.put(mem.ram, 0x2004, 4, MipsCodec.HYPCALL, true);
+                    RegisterFile r = regs(gprs, gprs[2]);
+                    r.set(MipsRegisters.ZERO, 0);
+                    r.pc(0x2000);
+                    r.set(MipsRegisters.BD, 1);
+                    RegisterFile before = new RegisterFile(MipsRegisters.layout());
+                    before.copyFrom(r);
+                    boolean taken = (before.get(rs) == before.get(rt)) != ne;
+                    TrapResult t = vm.trap(0, r, mem, new NoControl());
+                    assertEquals(Outcome.RESUME, t.outcome());
+                    assertEquals(taken ? 0x2004L + ((long) off << 2) : 0x2008L, r.pc());
+                    assertEquals(ENOSYS, r.get(MipsRegisters.V0));
+                    for (int i : vm.contract().preservedRegisters()) {
+                        assertEquals(before.get(i), r.get(i), MipsRegisters.name(i));
+                    }
+                });
+    }
 }
