@@ -310,6 +310,9 @@ public final class Arm64Vm implements ArchitectureVm {
         } else {
             invokeDirect(t, id); // a bitmap switched on after the table was built
         }
+        if (t.callName() == null) {
+            t.callName(FunctionId.unknownName(id)); // the decoded fields, for traces
+        }
         t.complete();
     }
 
@@ -317,9 +320,7 @@ public final class Arm64Vm implements ArchitectureVm {
     private void deny(Trap t, long id) {
         t.readCall();
         HypercallSpec s = vm.hypercalls().lookup(id);
-        if (s != null) {
-            t.callName(s.name());
-        }
+        t.callName(s != null ? s.name() : FunctionId.unknownName(id));
         t.fail(Status.NOT_IMPLEMENTED);
         t.complete();
     }
@@ -327,6 +328,7 @@ public final class Arm64Vm implements ArchitectureVm {
     private static void invokeDirect(Trap t, long id) {
         HypercallSpec s = t.vm().hypercalls().lookup(id);
         if (s == null) {
+            t.callName(FunctionId.unknownName(id));
             t.fail(Status.NOT_IMPLEMENTED);
             return;
         }

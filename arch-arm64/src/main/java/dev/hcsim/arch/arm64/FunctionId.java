@@ -15,6 +15,7 @@ package dev.hcsim.arch.arm64;
 public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolean sveHint, int number) {
     private static final String[] OWNERS = new String[64];
     private static final String[] DESCRIPTIONS = new String[256];
+    private static final String[] UNKNOWN = new String[256];
 
     static {
         for (int i = 0; i < 64; i++) {
@@ -33,6 +34,7 @@ public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolea
         for (int i = 0; i < 256; i++) {
             DESCRIPTIONS[i] = ((i & 128) != 0 ? "fast " : "yielding ") + ((i & 64) != 0 ? "SMC64" : "SMC32") + ", owner " + (i & 63) + " ("
                     + OWNERS[i & 63] + ")";
+            UNKNOWN[i] = "unknown SMCCC function: " + DESCRIPTIONS[i];
         }
     }
 
@@ -51,6 +53,11 @@ public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolea
     /** "fast SMC64, owner 4 (Standard Secure Service)" for the low 32 bits of {@code raw}, without allocating. */
     public static String describe(long raw) {
         return DESCRIPTIONS[(int) (raw >>> 24) & 0xFF];
+    }
+
+    /** The trace name of an ID no service knows, with its decoded fields, without allocating. */
+    public static String unknownName(long raw) {
+        return UNKNOWN[(int) (raw >>> 24) & 0xFF];
     }
 
     @Override

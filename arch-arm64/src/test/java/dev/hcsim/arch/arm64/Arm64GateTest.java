@@ -213,8 +213,12 @@ class Arm64GateTest {
     void unknownIds() {
         Harness h = Harness.of(1);
         for (long id : new long[] {0x00000000L, 0x04000000L, 0x84010000L, 0x80010000L, 0xC2000001L, 0xBF00FF01L, 0x8600FF00L, 0x84000016L}) {
-            h.hvc(id, 1, 2, 3);
+            TrapResult r = h.hvc(id, 1, 2, 3);
             assertResults(h, 0, NS, 0, 0, 0);
+            assertTrue(r.callName().startsWith("unknown SMCCC function: "), r.callName());
         }
+        assertEquals("unknown SMCCC function: fast SMC64, owner 4 (Standard Secure Service)", h.hvc(0xC4000016L).callName());
+        assertEquals("unknown SMCCC function: yielding SMC32, owner 50 (Trusted OS)", h.hvc(0x32000001L).callName());
+        assertEquals("fast SMC64, owner 5 (Standard Hypervisor Service), fn 0x21", FunctionId.decode(0xC5000021L).toString());
     }
 }
