@@ -248,4 +248,34 @@ class MipsContractPropertiesTest {
                     }
                 });
     }
+
+    @Test
+    @DisplayName("Vm.trap never throws: any instruction bytes (0..8 of them), any registers, Cause.BD set or not, any PC, "
+            + "both byte orders, paravirt-guest on or off; the outcome is always defined")
+    void trapIsTotal() {
+        qt().withExamples(500).forAll(GPRS, longs().all(), integers().between(0, 8), integers().between(0, 7)).checkAssert((gprs, bytes, n, mode) -> {
+            boolean little = (mode & 1) != 0;
+            boolean paravirt = (mode & 2) != 0;
+            boolean bd = (mode & 4) != 0;
+            Vm vm = vm(little, paravirt);
+            RegisterFile r = regs(gprs, gprs[2] & 0xF); // small numbers reach the paravirtual handlers
+            r.set(MipsRegisters.BD, bd ? 1 : 0);
+            r.pc(gprs[31] & 0x3FFC); // inside or just outside the 16 KiB of memory
+            byte[] insn = new byte[n];
+            for (int i = 0; i < n; i++) {
+                insn[i] = (byte) (bytes >>> (8 * i));
+            }
+            if ((bytes & 1) == 0 && n >= 4) {
+                // often a real HYPCALL (random code) where the hardware would find it: the word, or the delay slot
+                int at = bd && n == 8 ? 4 : 0;
+                dev.hcsim.core.Bytes.put(insn, at, 4, MipsCodec.HYPCALL | (int) ((bytes >>> 40) & 1) << 11, !little);
+            }
+            ArrayMemory mem = new ArrayMemory();
+            TrapResult t = n == 0 ? vm.trap(0, r, mem, new NoControl()) : vm.trap(0, r, mem, new NoControl(), insn);
+            assertTrue(t.outcome() != null);
+            if (t.status() != null) {
+                assertTrue(vm.architecture().status().documents(t.status()));
+            }
+        });
+    }
 }
