@@ -30,13 +30,15 @@ import java.util.Locale;
  * little-endian VMs). Every instruction is one 32-bit word in the VM's byte order.
  *
  * <p>Forms: {@code lis addis li addi ori oris nop mr or sldi rldicr clrrdi cmpdi cmpwi beq bne b bl
- * blr bctr mtctr ld std lwz stw sc "sc LEV" "mfspr rT,286" (PIR) msgsnd "tdi 0,rA,SI"}. The decoder
+ * blr bctr mtctr ld std lwz stw sc "sc LEV" "mfspr rT,286" / mfpir (PIR) msgsnd "tdi 0,rA,SI"}. The decoder
  * accepts exactly the words these forms produce (reserved bits zero, Rc = 0, no AA, no branch hints)
  * and reports anything else as outside the subset; it never throws.
  */
 public final class PpcCodec implements Codec {
-    /** SPR number of PIR (Processor Identification Register). */
-    public static final int SPR_PIR = 286;
+    /** SPR number of PIR on BookE ({@code arch/powerpc/include/asm/reg_booke.h SPRN_PIR}). */
+    public static final int SPR_PIR_BOOKE = 286;
+    /** SPR number of PIR on Book3S ({@code arch/powerpc/include/asm/reg.h SPRN_PIR}); objdump calls the read {@code mfpir}. */
+    public static final int SPR_PIR_BOOK3S = 1023;
     /** SPR number of CTR. */
     public static final int SPR_CTR = 9;
 
@@ -198,7 +200,10 @@ public final class PpcCodec implements Codec {
                 return new OrRegister(ra, rt, rb, rt == rb ? "mr " + r(ra) + "," + r(rt) : "or " + r(ra) + "," + r(rt) + "," + r(rb));
             case 339: { // mfspr: the SPR field is split, low half first
                 int spr = ra | (rb << 5);
-                return spr == SPR_PIR ? new MoveFromPir(rt, "mfspr " + r(rt) + "," + SPR_PIR) : null;
+                if (spr == SPR_PIR_BOOKE) {
+                    return new MoveFromPir(rt, spr, "mfspr " + r(rt) + "," + SPR_PIR_BOOKE);
+                }
+                return spr == SPR_PIR_BOOK3S ? new MoveFromPir(rt, spr, "mfpir " + r(rt)) : null;
             }
             case 467: {
                 int spr = ra | (rb << 5);
@@ -325,11 +330,14 @@ public final class PpcCodec implements Codec {
             case "mfspr": {
                 s.expectOperands(2);
                 int spr = (int) number(s, ctx, o.get(1), 0, 1023);
-                if (spr != SPR_PIR) {
-                    throw s.error("the guest subset reads only SPR 286 (PIR)");
+                if (spr != SPR_PIR_BOOKE && spr != SPR_PIR_BOOK3S) {
+                    throw s.error("the guest subset reads only PIR: SPR 286 (BookE) or 1023 (Book3S)");
                 }
                 return (31 << 26) | (reg(s, o.get(0)) << 21) | sprField(spr) | (339 << 1);
             }
+            case "mfpir": // objdump's name for mfspr rT,1023 (GNU as itself does not take it)
+                s.expectOperands(1);
+                return (31 << 26) | (reg(s, o.get(0)) << 21) | sprField(SPR_PIR_BOOK3S) | (339 << 1);
             case "msgsnd":
                 s.expectOperands(1);
                 return (31 << 26) | (reg(s, o.get(0)) << 11) | (206 << 1);
@@ -359,7 +367,7 @@ public final class PpcCodec implements Codec {
             }
             default:
                 throw s.error("'" + s.mnemonic() + "' is not in the PowerPC guest subset (lis addis li addi ori oris nop mr or sldi rldicr"
-                        + " clrrdi cmpdi cmpwi beq bne b bl blr bctr mtctr ld std lwz stw sc mfspr msgsnd tdi)");
+                        + " clrrdi cmpdi cmpwi beq bne b bl blr bctr mtctr ld std lwz stw sc mfspr mfpir msgsnd tdi)");
         }
     }
 

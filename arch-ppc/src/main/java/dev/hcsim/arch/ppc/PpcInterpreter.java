@@ -242,8 +242,13 @@ public final class PpcInterpreter {
         }
     }
 
-    /** mfspr RT,PIR: the vCPU's processor id (privileged: problem state gets a program interrupt). */
-    public record MoveFromPir(int rt, String text) implements Instruction {
+    /**
+     * mfspr RT,PIR: the vCPU's id ({@code arch/powerpc/kvm/emulate.c kvmppc_emulate_mfspr}: {@code case SPRN_PIR:
+     * vcpu->vcpu_id}). PIR is SPR 1023 on Book3S and SPR 286 on BookE; the other number is an unknown SPR there,
+     * which Book3S PR answers with 0 in supervisor state ({@code book3s_emulate.c}, "invalid SPR read") and BookE
+     * refuses with a program interrupt. Privileged: problem state gets a program interrupt.
+     */
+    public record MoveFromPir(int rt, int spr, String text) implements Instruction {
         @Override
         public int length() {
             return 4;
@@ -253,9 +258,16 @@ public final class PpcInterpreter {
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             if ((r.get(PpcRegisters.MSR) & PpcRegisters.MSR_PR) != 0) {
-                return cpu.fault("program interrupt: mfspr PIR is privileged (MSR[PR] = 1)");
+                return cpu.fault("program interrupt: mfspr " + spr + " is privileged (MSR[PR] = 1)");
             }
-            r.set(rt, cpu.vm().vcpuId(cpu.vcpu()));
+            PpcHost host = vm(cpu).host();
+            if (spr == (host.bookE() ? PpcCodec.SPR_PIR_BOOKE : PpcCodec.SPR_PIR_BOOK3S)) {
+                r.set(rt, cpu.vm().vcpuId(cpu.vcpu()));
+            } else if (!host.bookE()) {
+                r.set(rt, 0);
+            } else {
+                return cpu.fault("program interrupt: SPR " + spr + " is not PIR on BookE");
+            }
             return Cpu.NEXT;
         }
     }

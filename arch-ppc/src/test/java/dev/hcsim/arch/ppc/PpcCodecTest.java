@@ -92,6 +92,8 @@ class PpcCodecTest {
 "sc 127|44000fe2|e20f0044|sc 127",
 "mfspr 3,286|7c7e42a6|a6427e7c|mfspr r3,286",
 "mfspr 31,286|7ffe42a6|a642fe7f|mfspr r31,286",
+"mfspr 3,1023|7c7ffaa6|a6fa7f7c|mfpir r3",
+"mfspr 31,1023|7ffffaa6|a6faff7f|mfpir r31",
 "msgsnd 5|7c00299c|9c29007c|msgsnd r5",
 "msgsnd 0|7c00019c|9c01007c|msgsnd r0",
 "tdi 0,0,72|08000048|48000008|tdi 0,r0,72",
@@ -176,7 +178,7 @@ class PpcCodecTest {
     @DisplayName("neighbours are not mistaken: svcla, sc with reserved bit, blrl, tdi TO!=0, mr., msgsnd., hinted beq, mfpvr")
     void neighboursAreOutsideTheSubset() {
         int[] words = {0x44000003, 0x44000012, 0x4E800021, 0x08200048, 0x7C832379, 0x7C00299D, 0x41A20008, 0x7C7F42A6,
-            0x48000002, 0x40830008, 0xE8600001, 0xF8600002, 0x7C6903A7, 0x7C2029 << 8 | 0x9C};
+            0x48000002, 0x40830008, 0xE8600001, 0xF8600002, 0x7C6903A7, 0x7C2029 << 8 | 0x9C, 0x7C7EFAA6};
         for (int w : words) {
             byte[] b = new byte[4];
             Bytes.put(b, 0, 4, w & 0xFFFFFFFFL, true);
@@ -208,6 +210,7 @@ class PpcCodecTest {
         assertThrows(AsmException.class, () -> Assembler.assemble(BE, "li 32,1", 0));
         assertThrows(AsmException.class, () -> Assembler.assemble(BE, "beq .+0x8000", 0));
         assertThrows(AsmException.class, () -> Assembler.assemble(BE, "mfspr 3,287", 0));
+        assertThrows(AsmException.class, () -> Assembler.assemble(BE, "mfspr 3,1022", 0));
     }
 
     @Test

@@ -169,19 +169,35 @@ class PpcMachineTest {
     }
 
     @Test
-    @DisplayName("PIR in the magic page and from mfspr is the vCPU id; mfspr PIR in problem state is a program interrupt")
+    @DisplayName("PIR: mfspr 1023 (Book3S) / 286 (BookE) and the magic page's pir give the vCPU id (emulate.c kvmppc_emulate_mfspr SPRN_PIR)")
     void pir() {
         Vm vm = Vm.create(VmConfig.builder("ppc").vcpus(3).vcpuIds(0, 4, 8).build());
         Machine m = new Machine(vm, "t");
-        RegisterFile r = m.registers(0);
         Cpu c = new Cpu(vm, 2, m.registers(2), new MemoryAccess(m.memory(), vm.byteOrder()));
-        byte[] b = Assembler.assemble(vm.codec(), "mfspr 5,286", 0).bytes();
-        assertEquals(Cpu.NEXT, vm.codec().decode(b, 0, 4, 0).execute(c));
+        assertEquals(Cpu.NEXT, decode(vm, "mfspr 5,1023").execute(c));
         assertEquals(8, m.registers(2).get(5));
         assertEquals(8, vm.archState(PpcVm.class).sharedField(2, PpcVm.OFF_PIR, 4));
+        // SPR 286 is not PIR on Book3S: PR KVM's "invalid SPR read" answers 0 in supervisor state (book3s_emulate.c)
+        m.registers(2).set(6, 77);
+        assertEquals(Cpu.NEXT, decode(vm, "mfspr 6,286").execute(c));
+        assertEquals(0, m.registers(2).get(6));
+        // problem state: privileged
+        RegisterFile r = m.registers(0);
         r.set(PpcRegisters.MSR, PpcRegisters.MSR_PR);
-        assertEquals(Cpu.FAULT, vm.codec().decode(b, 0, 4, 0).execute(new Cpu(vm, 0, r, new MemoryAccess(m.memory(), vm.byteOrder()))));
+        assertEquals(Cpu.FAULT, decode(vm, "mfpir 5").execute(new Cpu(vm, 0, r, new MemoryAccess(m.memory(), vm.byteOrder()))));
+        // BookE: PIR is SPR 286; 1023 is refused
+        Vm booke = Vm.create(VmConfig.builder("ppc").option("host", "booke-hv").vcpus(2).build());
+        Machine mb = new Machine(booke, "b");
+        Cpu cb = new Cpu(booke, 1, mb.registers(1), new MemoryAccess(mb.memory(), booke.byteOrder()));
+        assertEquals(Cpu.NEXT, decode(booke, "mfspr 5,286").execute(cb));
+        assertEquals(1, mb.registers(1).get(5));
+        assertEquals(Cpu.FAULT, decode(booke, "mfspr 5,1023").execute(cb));
         assertEquals("PIR", new PpcArchitecture().vcpuIdName());
+    }
+
+    static Instruction decode(Vm vm, String text) {
+        byte[] b = Assembler.assemble(vm.codec(), text, 0).bytes();
+        return vm.codec().decode(b, 0, 4, 0);
     }
 
     @Test
