@@ -38,10 +38,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the expectations")
     boolean quiet;
 
+    @Option(names = "--max-steps", defaultValue = "0", description = "scheduler ticks per VM at most (default: the scenario's maxSteps, "
+            + "else 1000000)")
+    long maxSteps;
+
+    @Option(names = "--max-time-ns", defaultValue = "0", description = "virtual nanoseconds per VM at most (default: the scenario's "
+            + "maxTimeNs, else 1000000000)")
+    long maxTime;
+
     @Override
     public Integer call() {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
+        }
+        if (maxSteps < 0 || maxTime < 0) {
+            throw new IllegalArgumentException("--max-steps and --max-time-ns must be positive");
         }
         List<Scenario> scenarios = new ArrayList<>();
         for (Path f : files) {
@@ -51,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
         boolean ok = true;
         var out = spec.commandLine().getOut();
         for (Scenario s : scenarios) {
-            ScenarioRunner.Result r = ScenarioRunner.run(s);
+            ScenarioRunner.Result r = ScenarioRunner.run(s, maxSteps, maxTime);
             all.addAll(r.trace().events());
             ScenarioPrinter.print(r, out, format, !quiet);
             if (!r.passed()) {
