@@ -89,7 +89,7 @@ public final class S390Architecture implements Architecture {
 
     @Override
     public StatusCodec status() {
-        return S390Status.DIAG500;
+        return S390Status.CODEC;
     }
 
     @Override

@@ -4,18 +4,22 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
 
 /**
- * How s390 answers. Two families:
+ * How s390 answers, as one codec. DIAGNOSE 0x500 writes a value to {@code r2} (0, a cookie, or
+ * {@code -EINVAL} as QEMU stores it); everything else that goes wrong is not a register value on
+ * s390 but a program interruption: the interruption code is stored at lowcore 0x8E, the old PSW
+ * (pointing past the instruction) at 0x150, and no general register changes (arch/s390/kvm/interrupt.c
+ * __deliver_prog). The codec names both, so that every status a trap reports is documented; the
+ * values of the program-interruption statuses are interruption codes and are never written to
+ * {@code r2}.
+ *
  * <ul>
- * <li>{@link #DIAG500}: values QEMU and KVM write to {@code r2} for DIAGNOSE 0x500 (0, a cookie,
- * {@code -EINVAL}); the architecture's main codec.</li>
- * <li>{@link #PROGRAM}: program interruptions. An unknown function code or subcode, a bad operand, a
- * privileged DIAGNOSE in problem state or a bad address is not a register value on s390 but a
- * program interruption: the interruption code is stored at lowcore 0x8E, the old PSW (pointing
- * past the DIAGNOSE) at 0x150, and no general register changes (arch/s390/kvm/interrupt.c
- * __deliver_prog).</li>
+ * <li>{@code -EINVAL} in r2: {@link Status#INVALID_ADDRESS} (0x500 subcode 0, address outside RAM) and
+ * {@link Status#NOT_PRESENT} (0x500 subcode 3, no such subchannel or queue).</li>
+ * <li>specification exception 0x0006: {@link Status#NOT_IMPLEMENTED} (unknown function code or
+ * subcode) and {@link Status#INVALID_PARAMETER} (a bad operand of a known code).</li>
+ * <li>addressing 0x0005: {@link Status#FAULT}; privileged operation 0x0002: {@link Status#PERMISSION};
+ * operation 0x0001: {@link Status#NOT_SUPPORTED}.</li>
  * </ul>
- * The main codec also names the program-interruption statuses so that every status a trap can
- * report is documented; their values are interruption codes, never written to {@code r2}.
  */
 public final class S390Status {
     /** Program interruption code 0x0001, operation exception (DIAG 0x501 without a debugger). */
@@ -30,19 +34,11 @@ public final class S390Status {
     /** {@code -EINVAL} as QEMU stores it in {@code r2} (hw/s390x/s390-hypercall.c, an int sign-extended). */
     public static final long EINVAL = -22;
 
-    /** DIAGNOSE 0x500 results in {@code r2}, plus the program interruptions by their codes. */
-    public static final StatusCodec DIAG500 = StatusCodec.builder("DIAG 0x500 r2")
+    /** The s390 codec: DIAGNOSE 0x500 results in {@code r2} and program-interruption codes. */
+    public static final StatusCodec CODEC = StatusCodec.builder("DIAG 0x500 r2 / program interruption")
             .code(Status.SUCCESS, 0, "0")
-            .code(Status.INVALID_PARAMETER, EINVAL, "-EINVAL")
-            .code(Status.NOT_SUPPORTED, PGM_OPERATION, "PGM_OPERATION")
-            .code(Status.PERMISSION, PGM_PRIVILEGED_OP, "PGM_PRIVILEGED_OP")
-            .code(Status.FAULT, PGM_ADDRESSING, "PGM_ADDRESSING")
-            .code(Status.NOT_IMPLEMENTED, PGM_SPECIFICATION, "PGM_SPECIFICATION")
-            .build();
-
-    /** Program interruptions: the neutral status of a trap answered with one, and its interruption code. */
-    public static final StatusCodec PROGRAM = StatusCodec.builder("program interruption")
-            .code(Status.SUCCESS, 0, "0")
+            .code(Status.INVALID_ADDRESS, EINVAL, "-EINVAL")
+            .code(Status.NOT_PRESENT, EINVAL, "-EINVAL")
             .code(Status.NOT_SUPPORTED, PGM_OPERATION, "PGM_OPERATION")
             .code(Status.PERMISSION, PGM_PRIVILEGED_OP, "PGM_PRIVILEGED_OP")
             .code(Status.FAULT, PGM_ADDRESSING, "PGM_ADDRESSING")

@@ -300,7 +300,6 @@ public final class S390Vm implements ArchitectureVm {
      * __deliver_prog): no register but the PSW changes; the old PSW points after the instruction.
      */
     void program(Trap t, int code, boolean invalidOperand) {
-        t.codec(S390Status.PROGRAM);
         t.status(S390Status.of(code, invalidOperand));
         String what = S390Status.faultText(code);
         long next = t.pc() + 4;

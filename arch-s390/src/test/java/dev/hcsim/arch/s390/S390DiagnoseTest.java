@@ -114,7 +114,7 @@ class S390DiagnoseTest {
         rig.regs().set(2, 0x10000);
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
         assertEquals(0xFFFF_FFFF_FFFF_FFEAL, rig.regs().get(2));
-        assertEquals(Status.INVALID_PARAMETER, t.status());
+        assertEquals(Status.INVALID_ADDRESS, t.status());
         assertEquals("-EINVAL", t.statusName());
     }
 
