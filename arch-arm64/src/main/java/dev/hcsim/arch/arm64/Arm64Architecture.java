@@ -173,18 +173,21 @@ public final class Arm64Architecture implements Architecture {
     @Override
     public List<String> docDifferences() {
         return List.of(
-                "Seed 002 (pvlock.rst) says preempted \"will be updated to 1 by the hypervisor prior to scheduling a VCPU\" and to 0 when "
-                        + "scheduled out, the reverse of its own field description (non-zero = preempted) and of the RFC code "
-                        + "(0 on vcpu_load, 1 on vcpu_put); hcsim follows the code.",
-                "Seed 002's vcpu.rst hunk is headed \"5. GROUP: KVM_ARM_VCPU_PVLOCK_CTRL\" while pvlock.rst points to section 4; "
-                        + "and the RFC's IDs 0xc6000020/21 lie in the range mainline later reserved for pKVM (hypercalls 2..63).",
-                "Documentation/virt/kvm/arm/hypercalls.rst lists only the firmware registers; the EL2 fast path that answers "
-                        + "ARCH_WORKAROUND_1/2/3 over HVC (hyp-entry.S) before the SMCCC filter is documented nowhere but the code.",
-                "pvtime.rst says stolen time counts time \"the vCPU thread was not running\"; the code adds the thread's run_delay "
-                        + "(runnable but waiting), updated only when the vCPU is loaded.",
-                "psci.c treats every CPU_SUSPEND power state as standby (WFI), although PSCI allows power-down states that lose context.",
-                "The reference fact sheet says SYSTEM_OFF2 writes only x0; the merged psci.c sets val = INTERNAL_FAILURE and falls "
-                        + "through to smccc_set_retval, so x1..x3 are zeroed too (SYSTEM_RESET2 alone writes only x0).");
+                "Seed 002 (pvlock.rst) says preempted \"will be updated to 1 by the hypervisor prior to scheduling a VCPU\" and to 0 "
+                        + "when it is scheduled out: the reverse of its own field description (non-zero = preempted) and of the RFC "
+                        + "code (0 on vcpu_load, 1 on vcpu_put); hcsim follows the code.",
+                "Seed 002's vcpu.rst hunk is headed \"5. GROUP: KVM_ARM_VCPU_PVLOCK_CTRL\" while pvlock.rst points to section 4; its "
+                        + "IDs 0xc6000020/21 lie in the vendor range mainline later reserved for pKVM (functions 2..63), so mainline "
+                        + "answers them -1 (hypercalls.c kvm_smccc_default_allowed).",
+                "pvtime.rst: PV_TIME_FEATURES \"Currently only PV_TIME_ST is supported\"; pvtime.c kvm_hypercall_pv_features also "
+                        + "answers 0 for PV_TIME_FEATURES itself.",
+                "pvtime.rst: the calls are \"only available in the SMC64/HVC64 calling convention as paravirtualized time is not "
+                        + "available to 32 bit Arm guests\"; hypercalls.c has no AArch32 check for them (only PSCI has "
+                        + "kvm_psci_check_allowed_function), so an AArch32 vCPU gets the IPA in r0.",
+                "pvtime.rst: stolen time is how long the vCPU thread \"was involuntarily not running\"; the code adds the thread's "
+                        + "sched_info.run_delay (time runnable on a run queue) and only when the vCPU is loaded (kvm_update_stolen_time).",
+                "PSCI allows CPU_SUSPEND power-down states that lose context; psci.c kvm_psci_vcpu_suspend treats every state as "
+                        + "standby (WFI) and says so in a comment.");
     }
 
     @Override
