@@ -41,6 +41,9 @@ public interface TrapResult {
     /** For {@link Outcome#EXIT_TO_HOST}: the exit flags. */
     long exitFlags();
 
+    /** For {@link Outcome#EXIT_TO_HOST}: the return value preset before the exit (what a host that does not answer returns). */
+    long exitPresetReturn();
+
     /** For {@link Outcome#FAULT}: what to inject ({@code #UD}, {@code specification exception}). */
     String fault();
 

@@ -14,8 +14,9 @@ public interface HostHandler {
     long answer(int vcpu, TrapResult exit);
 
     /**
-     * The default host: answers {@code KVM_EXIT_HYPERCALL} with 0 (as QEMU does for MAP_GPA_RANGE)
-     * and does not re-enter after any other exit.
+     * The default host: re-enters after {@code KVM_EXIT_HYPERCALL} leaving the preset return value
+     * as it is (0 where the kernel presets 0, as QEMU relies on for MAP_GPA_RANGE), and does not
+     * re-enter after any other exit.
      */
-    HostHandler DEFAULT = (vcpu, exit) -> "KVM_EXIT_HYPERCALL".equals(exit.exitReason()) ? 0 : STAY_EXITED;
+    HostHandler DEFAULT = (vcpu, exit) -> "KVM_EXIT_HYPERCALL".equals(exit.exitReason()) ? exit.exitPresetReturn() : STAY_EXITED;
 }

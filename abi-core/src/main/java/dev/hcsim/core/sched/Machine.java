@@ -490,7 +490,7 @@ public final class Machine implements VcpuControl {
         if (s.state != VcpuState.HALTED) {
             s.pendingInterrupts++;
         }
-        wake(vcpu, "interrupt", "vector 0x" + Integer.toHexString(vector));
+        wake(vcpu, "interrupt", vm.architecture().interruptName(vector));
     }
 
     @Override

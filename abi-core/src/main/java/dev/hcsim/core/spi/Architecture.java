@@ -57,6 +57,11 @@ public interface Architecture {
         return index;
     }
 
+    /** The architecture's name of interrupt {@code vector} in traces ({@code SWI0}, an exception vector); by default its number. */
+    default String interruptName(int vector) {
+        return "vector 0x" + Integer.toHexString(vector);
+    }
+
     /** What the architecture calls a vCPU id ({@code "APIC ID"}, {@code "MPIDR"}). */
     default String vcpuIdName() {
         return "vCPU id";

@@ -8,12 +8,13 @@ import java.util.function.Predicate;
 /**
  * Number to handler, built per VM from an architecture's hypercalls and the VM's features. A call
  * whose feature the VM does not offer maps to the architecture's "feature off" handler, as the
- * kernel answers it. Lookup allocates nothing (open addressing over {@code long} keys).
+ * kernel answers it. Lookup allocates nothing (open addressing over {@code long} keys); whether a
+ * call is offered is asked of the architecture at call time.
  */
 public final class HypercallTable {
     private final long[] keys;
     private final HypercallSpec[] specs;
-    private final boolean[] offered;
+    private final Predicate<HypercallSpec> isOffered;
     private final int mask;
     private final List<HypercallSpec> all;
 
@@ -21,7 +22,7 @@ public final class HypercallTable {
         int cap = Integer.highestOneBit(Math.max(4, all.size() * 4 - 1)) << 1;
         this.keys = new long[cap];
         this.specs = new HypercallSpec[cap];
-        this.offered = new boolean[cap];
+        this.isOffered = isOffered;
         this.mask = cap - 1;
         this.all = Collections.unmodifiableList(new ArrayList<>(all));
         for (HypercallSpec s : all) {
@@ -35,7 +36,6 @@ public final class HypercallTable {
             }
             keys[i] = s.number();
             specs[i] = s;
-            offered[i] = isOffered.test(s);
         }
     }
 
@@ -62,16 +62,18 @@ public final class HypercallTable {
         return null;
     }
 
-    /** True when {@code number} is documented and this VM offers it. */
+    /**
+     * True when {@code number} is documented and this VM offers it now. Asked at call time, because
+     * a VMM may change a VM's features after creating it (the architecture's predicate decides).
+     */
     public boolean isOffered(long number) {
-        int i = slot(number);
-        while (specs[i] != null) {
-            if (keys[i] == number) {
-                return offered[i];
-            }
-            i = (i + 1) & mask;
-        }
-        return false;
+        HypercallSpec s = lookup(number);
+        return s != null && isOffered.test(s);
+    }
+
+    /** True when this VM offers {@code spec} now. */
+    public boolean isOffered(HypercallSpec spec) {
+        return isOffered.test(spec);
     }
 
     /** Every documented call, in declaration order. */

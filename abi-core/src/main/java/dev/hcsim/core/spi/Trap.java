@@ -61,6 +61,7 @@ public final class Trap implements TrapResult {
     private String exitReason;
     private long exitNr;
     private long exitFlags;
+    private long exitPreset;
     private ExitCompletion completion;
     private String fault;
     private boolean dispatched;
@@ -96,6 +97,7 @@ public final class Trap implements TrapResult {
         this.exitReason = null;
         this.exitNr = 0;
         this.exitFlags = 0;
+        this.exitPreset = 0;
         this.completion = null;
         this.fault = null;
         this.dispatched = false;
@@ -179,7 +181,7 @@ public final class Trap implements TrapResult {
             return;
         }
         callName = spec.name();
-        if (!vm.hypercalls().isOffered(number)) {
+        if (!vm.hypercalls().isOffered(spec)) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
@@ -369,6 +371,19 @@ public final class Trap implements TrapResult {
         System.arraycopy(exitArguments, 0, exitArgs, 0, Math.min(6, exitArguments.length));
     }
 
+    /** Sets exit argument {@code i} (0..5) after {@link #exitToHost}, without the varargs array. */
+    public void exitArgument(int i, long value) {
+        exitArgs[i] = value;
+    }
+
+    /**
+     * The return value the kernel presets in the exit before the VMM sees it ({@code run->hypercall.ret});
+     * a host that does not answer leaves it. Default 0.
+     */
+    public void exitPreset(long value) {
+        exitPreset = value;
+    }
+
     /** Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise. */
     public void fault(String what) {
         outcome = Outcome.FAULT;
@@ -451,6 +466,11 @@ public final class Trap implements TrapResult {
     @Override
     public long exitFlags() {
         return exitFlags;
+    }
+
+    @Override
+    public long exitPresetReturn() {
+        return exitPreset;
     }
 
     @Override
