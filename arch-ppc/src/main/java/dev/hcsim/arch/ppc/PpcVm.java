@@ -218,7 +218,6 @@ public final class PpcVm implements ArchitectureVm {
                             : "system call (r0 is not KVM_SC_MAGIC_R0, so not a hypercall)");
                 }
             }
-            default -> throw new IllegalStateException();
         }
     }
 
