@@ -356,6 +356,32 @@ class PpcTrapTest {
     }
 
     @Test
+    @DisplayName("byte order: a little-endian VM traps on 02 00 00 44 (sc); the big-endian bytes 44 00 00 02 are no trap there")
+    void littleEndianTrapBytes() {
+        Rig r = rig("sc", "endian", "little").set("r11", 0x2A0003);
+        assertEquals(PpcRegisters.MSR_LE, r.regs.get("msr") & PpcRegisters.MSR_LE);
+        byte[] b = new byte[4];
+        r.m.memory().read(PC, b, 0, 4);
+        assertArrayEquals(new byte[] {2, 0, 0, 0x44}, b);
+        assertEquals(Outcome.RESUME, r.trap().outcome());
+        assertEquals(2, r.regs.get(4));
+        Rig w = rig("sc", "endian", "little").set("r11", 0x2A0003);
+        w.m.load(PC, new byte[] {0x44, 0, 0, 2});
+        TrapResult t = w.trap();
+        assertEquals(Outcome.FAULT, t.outcome());
+        assertEquals(w.before.get(4), w.regs.get(4));
+    }
+
+    @Test
+    @DisplayName("msgsnd from problem state on BookE HV: program interrupt with ESR_PPR, no doorbell (hypervisor-privileged instruction)")
+    void msgsndFromProblemState() {
+        Rig r = rig("msgsnd 5", "host", "booke-hv", "privilege", "problem").set("r5", 1);
+        assertEquals(Outcome.FAULT, r.trap().outcome());
+        assertEquals(PpcVm.ESR_PPR, r.regs.get("esr"));
+        assertEquals(0, r.m.interrupts(1).getOrDefault(PpcVm.DOORBELL_IVOR, 0));
+    }
+
+    @Test
     @DisplayName("fetch: an instruction outside guest memory is a fault, not an exception")
     void fetchOutsideMemory() {
         Rig r = rig("sc");
