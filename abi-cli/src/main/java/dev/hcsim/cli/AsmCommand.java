@@ -49,7 +49,7 @@ final class AsmCommand implements Callable<Integer> {
                 out.printf("%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
             }
         } else {
-            out.println(spaced(p.bytes()));
+            out.println(Bytes.hex(p.bytes()));
         }
         return 0;
     }

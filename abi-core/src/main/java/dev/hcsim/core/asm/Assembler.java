@@ -153,7 +153,13 @@ public final class Assembler {
                 int pad = (int) ((a - (ctx.pc() & (a - 1))) & (a - 1));
                 return new byte[pad];
             }
-            default -> throw st.error("unknown directive " + st.mnemonic());
+            default -> {
+                byte[] own = codec.directive(st, ctx);
+                if (own == null) {
+                    throw st.error("unknown directive " + st.mnemonic());
+                }
+                return own;
+            }
         }
         if (st.operands().isEmpty()) {
             throw st.error("needs at least one value");

@@ -390,6 +390,9 @@ public final class Machine implements VcpuControl {
             }
             case EXIT_TO_HOST -> hostExit(v, r);
             case STOP -> {
+                if (s.state == VcpuState.OFF) {
+                    return; // a system event in the same call already stopped every vCPU
+                }
                 sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, r.callName()));
                 deschedule(v, false);
                 s.state = VcpuState.OFF;

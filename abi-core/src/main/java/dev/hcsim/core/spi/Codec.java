@@ -28,6 +28,14 @@ public interface Codec {
     /** Encodes one statement at {@code ctx.pc()}; throws {@link dev.hcsim.core.asm.AsmException} for bad input. */
     byte[] encode(Statement s, AsmContext ctx);
 
+    /**
+     * Assembles a directive the shared assembler does not know ({@code .set noreorder}); returns its
+     * bytes (often none), or null when the architecture does not know it either.
+     */
+    default byte[] directive(Statement s, AsmContext ctx) {
+        return null;
+    }
+
     /** Prefixes that start a comment running to the end of the line ({@code #}, {@code //}). */
     List<String> commentPrefixes();
 }

@@ -140,6 +140,18 @@ public final class LoongArchArchitecture implements Architecture {
         return "physical CPU id (CSR.CPUID)";
     }
 
+    /** LoongArch interrupt numbers as asm/loongarch.h names them: INT_SWI0 = 0, INT_SWI1 = 1, then the hardware lines. */
+    @Override
+    public String interruptName(int vector) {
+        return switch (vector) {
+            case 0 -> "SWI0";
+            case 1 -> "SWI1";
+            case 11 -> "TI";
+            case 12 -> "IPI";
+            default -> vector >= 2 && vector <= 9 ? "HWI" + (vector - 2) : "INT " + vector;
+        };
+    }
+
     @Override
     public String discovery() {
         return LoongArchDiscovery.TEXT;
