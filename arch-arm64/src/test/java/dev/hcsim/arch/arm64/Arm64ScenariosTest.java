@@ -2,6 +2,8 @@ package dev.hcsim.arch.arm64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /** The bundled arm64 scenarios meet their expectations, and each run is byte-for-byte repeatable. */
@@ -23,7 +27,7 @@ class Arm64ScenariosTest {
         try (Stream<Path> s = Files.list(Path.of("../examples"))) {
             files = s.filter(p -> p.getFileName().toString().startsWith("arm64-") && p.toString().endsWith(".json")).sorted().toList();
         }
-        assertTrue(files.size() >= 1, "arm64 scenarios are bundled");
+        assertTrue(files.size() >= 3, "at least three arm64 scenarios are bundled");
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
             ScenarioRunner.Result r = ScenarioRunner.run(ScenarioReader.read(f));
             assertTrue(r.passed(), () -> r.checks().stream().filter(c -> !c.passed()).map(c -> c.description() + " (actual " + c.actual() + ")")
@@ -37,5 +41,18 @@ class Arm64ScenariosTest {
         StringWriter w = new StringWriter();
         JsonLines.write(r.trace().events(), w);
         return w.toString();
+    }
+
+    @Test
+    @DisplayName("arm64-cpu-on-race.json under every seed tried: exactly one CPU_ON SUCCESS, the rest ALREADY_ON (psci.c kvm_psci_vcpu_on)")
+    void cpuOnRaceOverSeeds() throws IOException {
+        String text = Files.readString(Path.of("../examples/arm64-cpu-on-race.json"));
+        assertTrue(text.contains("\"seed\": 1,"));
+        qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
+            ScenarioRunner.Result r = ScenarioRunner.run(ScenarioReader.parse(text.replace("\"seed\": 1,", "\"seed\": " + seed + ","),
+                    "arm64-cpu-on-race.json with seed " + seed));
+            assertTrue(r.passed(), () -> "seed " + seed + ": " + r.checks().stream().filter(c -> !c.passed())
+                    .map(c -> c.description() + " (actual " + c.actual() + ")").toList());
+        });
     }
 }
