@@ -1,0 +1,99 @@
+package dev.hcsim.bench;
+
+import dev.hcsim.core.MemoryRegion;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.sched.Machine;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guest side of every benchmark, per architecture: the cheapest hypercall of the embedded trap
+ * path (issue 9's list) and a tight loop without traps for the interpreter. One table, so that the
+ * JMH benchmarks and the QEMU side-by-side run the same instructions.
+ */
+final class Guests {
+    /** Where code is placed (inside every architecture's memory and clear of its low reserved areas). */
+    static final long CODE = 0x1000;
+    /** Loop counters start here: far more iterations than any benchmark runs, so the loop never exits. */
+    static final long FOREVER = 1L << 40;
+
+    /**
+     * The cheapest call of one architecture: its trap instruction, the registers that select the
+     * call, the register the answer lands in and the answer KVM gives.
+     */
+    record CheapestCall(String arch, String instruction, Map<String, Long> registers, String resultRegister, long expected) {
+    }
+
+    /** Issue 9's list. Answers from the kernel sources named in each comment. */
+    static final List<CheapestCall> CHEAPEST = List.of(
+            // arch/x86/kvm/x86.c kvm_emulate_hypercall: KVM_HC_VAPIC_POLL_IRQ returns 0.
+            new CheapestCall("x86", "vmcall", Map.of("rax", 1L), "rax", 0),
+            // arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler: SMCCC_VERSION answers ARM_SMCCC_VERSION_1_1.
+            new CheapestCall("arm64", "hvc #0", Map.of("x0", 0x8000_0000L), "x0", 0x10001),
+            // arch/loongarch/kvm/exit.c kvm_handle_pv_service: an unknown function answers KVM_HCALL_INVALID_CODE (-1).
+            new CheapestCall("loongarch", "hvcl 0x100", Map.of("a0", 0x4242L), "a0", -1),
+            // QEMU hw/s390x/s390-hypercall.c handle_storage_limit (DIAG 0x500 subcode 4): the end of RAM, minus one.
+            new CheapestCall("s390", "diag %r2,%r4,0x500", Map.of("r1", 4L), "r2", 0xFFFF),
+            // arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv: KVM_HC_FEATURES answers EV_SUCCESS in r3.
+            new CheapestCall("ppc", "sc", Map.of("r0", 0x4b56_4d21L, "r11", (42L << 16) | 3), "r3", 0),
+            // arch/mips/kvm/vz.c / emulate.c kvm_mips_emul_hypcall: every number answers -KVM_ENOSYS.
+            new CheapestCall("mips", "hypcall", Map.of("v0", 0x4242L), "v0", -1000));
+
+    /**
+     * A tight loop per architecture (counter down, one add, branch back), in each architecture's
+     * own assembly; the counter register starts at {@link #FOREVER}.
+     */
+    record Loop(String arch, String source, String counter, int instructionsPerIteration) {
+    }
+
+    static final List<Loop> LOOPS = List.of(
+            new Loop("x86", "loop: add $1, %rax\n sub $1, %rcx\n jne loop", "rcx", 3),
+            new Loop("arm64", "loop: add x0, x0, #1\n sub x1, x1, #1\n cbnz x1, loop", "x1", 3),
+            new Loop("loongarch", "loop: addi.d $a0, $a0, 1\n addi.d $a1, $a1, -1\n bnez $a1, loop", "a1", 3),
+            new Loop("s390", "loop: aghi %r2,1\n aghi %r3,-1\n jnz loop", "r3", 3),
+            new Loop("ppc", "loop: addi r4,r4,1\n addi r5,r5,-1\n cmpdi r5,0\n bne loop", "r5", 4),
+            new Loop("mips", "loop: daddiu $4,$4,1\n daddiu $5,$5,-1\n bnez $5,loop\n nop", "$5", 4));
+
+    private Guests() {
+    }
+
+    static CheapestCall cheapest(String arch) {
+        return CHEAPEST.stream().filter(c -> c.arch().equals(arch)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("no cheapest call for " + arch));
+    }
+
+    static Loop loop(String arch) {
+        return LOOPS.stream().filter(c -> c.arch().equals(arch)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("no loop for " + arch));
+    }
+
+    /** The memory every embedded benchmark passes: 64 KiB at 0, the code at {@link #CODE}. */
+    static SparseMemory memoryWith(Vm vm, String source) {
+        SparseMemory m = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        byte[] code = Assembler.assemble(vm.codec(), source, CODE).bytes();
+        m.write(CODE, code, 0, code.length);
+        return m;
+    }
+
+    /** Sets {@code values} by register name. */
+    static void set(RegisterFile regs, Map<String, Long> values) {
+        values.forEach(regs::set);
+    }
+
+    /** A one-vCPU machine running {@code source} from {@link #CODE} with the quantum as long as the run. */
+    static Machine machine(String arch, String source, Map<String, Long> registers) {
+        Vm vm = Vm.create(VmConfig.builder(arch).vcpus(1).pcpus(1).quantum(Long.MAX_VALUE).build());
+        Machine m = new Machine(vm, "bench");
+        m.load(CODE, Assembler.assemble(vm.codec(), source, CODE).bytes());
+        RegisterFile r = m.registers(0);
+        r.pc(CODE);
+        set(r, registers);
+        m.initialState(0, VcpuState.RUNNABLE);
+        return m;
+    }
+}
