@@ -52,6 +52,25 @@ public final class MipsCodec implements Codec {
         return 4;
     }
 
+    /**
+     * {@code .set noreorder}, {@code .set noat}, {@code .set mips64r2}, {@code .set virt} and the like are
+     * accepted and emit nothing: this assembler always works as GNU as does under {@code .set noreorder}
+     * (the delay slot is what the programmer writes).
+     */
+    @Override
+    public byte[] directive(dev.hcsim.core.asm.Statement s, dev.hcsim.core.asm.AsmContext ctx) {
+        if (s.mnemonic().equals(".set") && s.operands().size() == 1) {
+            String what = s.operand(0);
+            if (what.equals("reorder")) {
+                throw s.error(".set reorder is not supported: delay slots are filled by hand here (as under .set noreorder)");
+            }
+            if (java.util.Set.of("noreorder", "noat", "at", "mips64r2", "mips64", "virt", "push", "pop").contains(what)) {
+                return new byte[0];
+            }
+        }
+        return null;
+    }
+
     @Override
     public List<String> commentPrefixes() {
         return List.of("#");
