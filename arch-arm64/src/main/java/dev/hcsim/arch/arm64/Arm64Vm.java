@@ -212,7 +212,7 @@ public final class Arm64Vm implements ArchitectureVm {
             smcWithImmediate(t, r);
             return;
         }
-        smccc(t, r, smc ? SMC : HVC, false);
+        smccc(t, r, smc ? SMC : HVC);
     }
 
     /**
@@ -269,11 +269,14 @@ public final class Arm64Vm implements ArchitectureVm {
             t.callName(Arm64Hypercalls.SMC_CONDITION_FAILED);
             return;
         }
-        smccc(t, r, smc ? SMC : HVC, false);
+        smccc(t, r, smc ? SMC : HVC);
     }
 
-    /** kvm_smccc_call_handler, preceded by the EL2 fast path of hyp-entry.S for HVC. */
-    private void smccc(Trap t, RegisterAccess r, int via, boolean insn16) {
+    /**
+     * kvm_smccc_call_handler, preceded by the EL2 fast path of hyp-entry.S for HVC. Every HVC and SMC
+     * encoding is 32 bits long (T32 included), so a forwarded call never carries KVM_HYPERCALL_EXIT_16BIT.
+     */
+    private void smccc(Trap t, RegisterAccess r, int via) {
         int v = t.vcpu();
         conduit[v] = via;
         long id = r.get(0) & M32;
@@ -294,7 +297,7 @@ public final class Arm64Vm implements ArchitectureVm {
                 t.callName(s.name());
             }
             t.status(Status.SUCCESS);
-            t.exitToHost(Arm64Hypercalls.EXIT_HYPERCALL, id, (via == SMC ? EXIT_SMC : 0) | (insn16 ? EXIT_16BIT : 0),
+            t.exitToHost(Arm64Hypercalls.EXIT_HYPERCALL, id, via == SMC ? EXIT_SMC : 0,
                     Arm64Hypercalls.HOST_WRITES_X0, NO_ARGS);
             t.resumeAt(t.pc() + 4);
             t.complete();
