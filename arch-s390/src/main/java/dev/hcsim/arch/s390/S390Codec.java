@@ -18,12 +18,13 @@ import java.util.Locale;
  * RI-a   lghi aghi cghi        A7 R1|op I2(16)
  * RI-c   brc j jne je ...      A7 M1|4  RI2(16, halfwords from the instruction)
  * RIL-a  lgfi llihf iihf iilf  C0 R1|op I2(32);  agfi  C2 R1|8 I2(32)
- * RRE    lgr cgr               B904 / B920 00 R1|R2
+ * RRE    lgr cgr sgr           B904 / B920 / B909 00 R1|R2
  * RXY-a  lg stg                E3 R1|X2 B2|DL2 DH2 04 / 24   (20-bit signed displacement)
  * RX-a   l st nop              58 / 50 / 47 R1|X2 B2|D2
  * RR     nopr                  07 0|R2
  * RS-a   diag sigp             83 / AE R1|R3 B2|D2
  * S      stap stsi lpswe       B212 / B27D / B2B2 B2|D2
+ * S      stck stpt             B205 / B209 B2|D2              (TOD clock, CPU timer: steal time)
  * </pre>
  */
 public final class S390Codec implements Codec {
@@ -124,6 +125,8 @@ public final class S390Codec implements Codec {
                 String addr = S390Interpreter.addressRs(d2, b2);
                 return switch (sub) {
                     case 0x12 -> new S390Interpreter.StoreCpuAddress(b2, d2, "stap\t" + addr);
+                    case 0x05 -> new S390Interpreter.StoreClock(false, b2, d2, "stck\t" + addr);
+                    case 0x09 -> new S390Interpreter.StoreClock(true, b2, d2, "stpt\t" + addr);
                     case 0x7D -> new S390Interpreter.Intercepted("stsi\t" + addr);
                     case 0xB2 -> new S390Interpreter.LoadPsw(b2, d2, "lpswe\t" + addr);
                     default -> null;
@@ -131,13 +134,15 @@ public final class S390Codec implements Codec {
             }
             case 0xB9 -> {
                 int sub = u8(b, o + 1);
-                if (u8(b, o + 2) != 0 || (sub != 0x04 && sub != 0x20)) {
+                if (u8(b, o + 2) != 0 || (sub != 0x04 && sub != 0x20 && sub != 0x09)) {
                     return null;
                 }
                 int r1 = u8(b, o + 3) >>> 4;
                 int r2 = u8(b, o + 3) & 0xF;
-                boolean cmp = sub == 0x20;
-                return new S390Interpreter.RegReg(cmp, r1, r2, (cmp ? "cgr\t" : "lgr\t") + S390Interpreter.reg(r1) + "," + S390Interpreter.reg(r2));
+                S390Interpreter.RegReg.Op rr = sub == 0x20 ? S390Interpreter.RegReg.Op.CGR : sub == 0x09 ? S390Interpreter.RegReg.Op.SGR
+                        : S390Interpreter.RegReg.Op.LGR;
+                return new S390Interpreter.RegReg(rr, r1, r2, rr.name().toLowerCase(Locale.ROOT) + "\t" + S390Interpreter.reg(r1) + ","
+                        + S390Interpreter.reg(r2));
             }
             case 0xC0, 0xC2 -> {
                 long u32 = ((long) u8(b, o + 2) << 24) | (u8(b, o + 3) << 16) | (u8(b, o + 4) << 8) | u8(b, o + 5);
@@ -202,11 +207,12 @@ public final class S390Codec implements Codec {
             case "iilf" -> {
                 return ril(s, 0xC0, 0x9, unsigned32(s, ctx, s.operand(1)));
             }
-            case "lgr", "cgr" -> {
+            case "lgr", "cgr", "sgr" -> {
                 s.expectOperands(2);
                 int r1 = register(s, s.operand(0));
                 int r2 = register(s, s.operand(1));
-                return new byte[] {(byte) 0xB9, (byte) (m.equals("lgr") ? 0x04 : 0x20), 0, (byte) ((r1 << 4) | r2)};
+                int sub = m.equals("lgr") ? 0x04 : m.equals("cgr") ? 0x20 : 0x09;
+                return new byte[] {(byte) 0xB9, (byte) sub, 0, (byte) ((r1 << 4) | r2)};
             }
             case "lg", "stg" -> {
                 s.expectOperands(2);
@@ -242,10 +248,16 @@ public final class S390Codec implements Codec {
                 return new byte[] {(byte) (m.equals("diag") ? 0x83 : 0xAE), (byte) ((r1 << 4) | r3), (byte) ((a.b << 4) | ((int) a.d >> 8)),
                     (byte) a.d};
             }
-            case "stap", "stsi", "lpswe" -> {
+            case "stap", "stsi", "lpswe", "stck", "stpt" -> {
                 s.expectOperands(1);
                 Address a = address(s, ctx, s.operand(0), false, 12);
-                int sub = m.equals("stap") ? 0x12 : m.equals("stsi") ? 0x7D : 0xB2;
+                int sub = switch (m) {
+                    case "stap" -> 0x12;
+                    case "stsi" -> 0x7D;
+                    case "stck" -> 0x05;
+                    case "stpt" -> 0x09;
+                    default -> 0xB2;
+                };
                 return new byte[] {(byte) 0xB2, (byte) sub, (byte) ((a.b << 4) | ((int) a.d >> 8)), (byte) a.d};
             }
             case "brc" -> {

@@ -143,15 +143,17 @@ public final class S390Interpreter {
         }
     }
 
-    /** Register-register forms: LGR, CGR. */
+    /** Register-register forms: LGR, CGR, SGR. */
     static final class RegReg extends Base {
-        private final boolean compare;
+        enum Op { LGR, CGR, SGR }
+
+        private final Op op;
         private final int r1;
         private final int r2;
 
-        RegReg(boolean compare, int r1, int r2, String text) {
+        RegReg(Op op, int r1, int r2, String text) {
             super(4, text);
-            this.compare = compare;
+            this.op = op;
             this.r1 = r1;
             this.r2 = r2;
         }
@@ -159,10 +161,17 @@ public final class S390Interpreter {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
-            if (compare) {
-                setCc(r, compareCc(r.get(r1), r.get(r2)));
-            } else {
-                r.set(r1, r.get(r2));
+            long a = r.get(r1);
+            long b = r.get(r2);
+            switch (op) {
+                case CGR -> setCc(r, compareCc(a, b));
+                case SGR -> {
+                    long d = a - b;
+                    r.set(r1, d);
+                    // SUBTRACT: cc 3 on signed overflow, else by the sign of the result
+                    setCc(r, ((a ^ b) & (a ^ d)) < 0 ? 3 : d == 0 ? 0 : d < 0 ? 1 : 2);
+                }
+                default -> r.set(r1, b);
             }
             return Cpu.NEXT;
         }
@@ -257,6 +266,41 @@ public final class S390Interpreter {
                 return Cpu.TRAP;
             }
             cpu.memory().write(absolute(r, effective(r, d2, 0, b2)), 2, cpu.vm().vcpuId(cpu.vcpu()));
+            return Cpu.NEXT;
+        }
+    }
+
+    /**
+     * STORE CLOCK (the TOD clock, bit 51 = 1 microsecond, cc 0) and STORE CPU TIMER (privileged). The
+     * guest's CPU timer runs only while the vCPU is on a physical CPU (KVM's cputm accounting,
+     * arch/s390/kvm/kvm-s390.c kvm_s390_get_cpu_timer), so elapsed TOD minus elapsed CPU time is the
+     * steal time Linux accounts (arch/s390/kernel/vtime.c do_account_vtime).
+     */
+    static final class StoreClock extends Base {
+        private final boolean cpuTimer;
+        private final int b2;
+        private final long d2;
+
+        StoreClock(boolean cpuTimer, int b2, long d2, String text) {
+            super(4, text);
+            this.cpuTimer = cpuTimer;
+            this.b2 = b2;
+            this.d2 = d2;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            if (cpuTimer && problemState(r)) {
+                return Cpu.TRAP;
+            }
+            long now = cpu.control() == null ? 0 : cpu.control().nowNanos();
+            S390Vm vm = cpu.vm().archState(S390Vm.class);
+            long value = cpuTimer ? vm.cpuTimer(cpu.vcpu(), now) : vm.todClock(now);
+            cpu.memory().write(absolute(r, effective(r, d2, 0, b2)), 8, value);
+            if (!cpuTimer) {
+                setCc(r, 0);
+            }
             return Cpu.NEXT;
         }
     }

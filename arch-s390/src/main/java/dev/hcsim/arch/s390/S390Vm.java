@@ -61,6 +61,9 @@ public final class S390Vm implements ArchitectureVm {
     final long[] pfaultSelect;
     final long[] pfaultCompare;
     private final boolean[] running;
+    private final long[] ranNanos;
+    private final long[] lastIn;
+    private final long todBase;
     private final RegisterAccess[] known;
     private final boolean[] keepStateOnStart;
     private final int[] pendingPgm;
@@ -91,6 +94,9 @@ public final class S390Vm implements ArchitectureVm {
         this.pfaultSelect = new long[vcpus];
         this.pfaultCompare = new long[vcpus];
         this.running = new boolean[vcpus];
+        this.ranNanos = new long[vcpus];
+        this.lastIn = new long[vcpus];
+        this.todBase = TOD_UNIX_EPOCH + tod(vm.config().realtimeEpochNanos());
         this.known = new RegisterAccess[vcpus];
         this.keepStateOnStart = new boolean[vcpus];
         this.pendingPgm = new int[vcpus];
@@ -167,13 +173,41 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
         // kvm_arch_vcpu_load sets CPUSTAT_RUNNING (arch/s390/kvm/kvm-s390.c); SIGP SENSE RUNNING STATUS reads it.
+        // The guest CPU timer starts running again (kvm_s390_vcpu_start_accounting).
         running[vcpu] = true;
+        lastIn[vcpu] = nowNanos;
     }
 
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        // kvm_arch_vcpu_put clears CPUSTAT_RUNNING: a preempted vCPU senses as "not running" (SIGP status 0x400).
+        // kvm_arch_vcpu_put clears CPUSTAT_RUNNING: a preempted vCPU senses as "not running" (SIGP status 0x400),
+        // and its CPU timer stops (kvm_s390_vcpu_stop_accounting): the time it waits is steal time.
+        if (running[vcpu]) {
+            ranNanos[vcpu] += nowNanos - lastIn[vcpu];
+        }
         running[vcpu] = false;
+    }
+
+    /** The TOD clock value of 1970-01-01 00:00 UTC (the TOD epoch is 1900). */
+    static final long TOD_UNIX_EPOCH = 0x7D91_048B_CA00_0000L;
+
+    /** Nanoseconds in TOD clock units (bit 51 = 1 microsecond: 4.096 units per nanosecond). */
+    static long tod(long nanos) {
+        return nanos / 1000 * 4096 + nanos % 1000 * 4096 / 1000;
+    }
+
+    /** The TOD clock at virtual time {@code nowNanos}: the VM's realtime epoch plus virtual time. */
+    public long todClock(long nowNanos) {
+        return todBase + tod(nowNanos);
+    }
+
+    /**
+     * The CPU timer of {@code vcpu} at virtual time {@code nowNanos}: it starts at 0 and counts down
+     * only while the vCPU is on a physical CPU.
+     */
+    public long cpuTimer(int vcpu, long nowNanos) {
+        long ran = ranNanos[vcpu] + (running[vcpu] ? nowNanos - lastIn[vcpu] : 0);
+        return -tod(ran);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -203,7 +237,7 @@ public final class S390Vm implements ArchitectureVm {
                 switch (sub) {
                     case 0x7D -> stsi(t);
                     case 0xB2 -> lpswe(t);
-                    case 0x12 -> stap(t);
+                    case 0x12, 0x09 -> privileged(t, sub == 0x12 ? "STAP" : "STPT");
                     default -> t.fault("not an intercepted instruction (operation exception)");
                 }
             }
@@ -386,9 +420,9 @@ public final class S390Vm implements ArchitectureVm {
         finish(t);
     }
 
-    /** STAP reaches the gate only in problem state: privileged operation. */
-    private void stap(Trap t) {
-        t.callName("STAP");
+    /** STAP and STPT reach the gate only in problem state: privileged operation. */
+    private void privileged(Trap t, String name) {
+        t.callName(name);
         program(t, S390Status.PGM_PRIVILEGED_OP, false);
     }
 

@@ -105,6 +105,12 @@ class S390CodecTest {
             {"0x138", "brc 10,.", "a7a40000", "jhe\t0x138"},
             {"0x13c", "brc 12,.", "a7c40000", "jle\t0x13c"},
             {"0x140", "j .+65534", "a7f47fff", "j\t0x1013e"},
+            // a second as/objdump run (t2.s): the steal-time additions
+            {"0x0", "sgr %r1,%r2", "b9090012", "sgr\t%r1,%r2"},
+            {"0x4", "stck 0(%r9)", "b2059000", "stck\t0(%r9)"},
+            {"0x8", "stpt 8(%r9)", "b2099008", "stpt\t8(%r9)"},
+            {"0xc", "stck 0xf00", "b2050f00", "stck\t3840"},
+            {"0x10", "sgr %r15,%r0", "b90900f0", "sgr\t%r15,%r0"},
     };
 
     /** Words only disassembled (objdump-oracle.sh s390), with their objdump text at offset 0. */
@@ -233,7 +239,7 @@ class S390CodecTest {
         {"c00900000000", "ff0f00000000"}, {"c20800000000", "ff0f00000000"}, {"b9040000", "ffffff00"}, {"b9200000", "ffffff00"},
         {"e30000000004", "ff00000000ff"}, {"e30000000024", "ff00000000ff"}, {"58000000", "ff000000"}, {"50000000", "ff000000"},
         {"47000000", "fff00000"}, {"0700", "fff0"}, {"83000000", "ff000000"}, {"ae000000", "ff000000"}, {"b2120000", "ffff0000"},
-        {"b27d0000", "ffff0000"}, {"b2b20000", "ffff0000"},
+        {"b27d0000", "ffff0000"}, {"b2b20000", "ffff0000"}, {"b9090000", "ffffff00"}, {"b2050000", "ffff0000"}, {"b2090000", "ffff0000"},
     };
 
     @Test
