@@ -243,6 +243,54 @@ class RobustnessTest {
         }
     }
 
+    @TestFactory
+    @DisplayName("one Vm shared by two threads, each trapping on its own vCPU, gives exactly the one-thread results")
+    Stream<DynamicTest> vmSharedAcrossThreads() {
+        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
+            int n = 20_000;
+            long[][] alone = {trapSeries(a, null, 0, n), trapSeries(a, null, 1, n)};
+            Vm shared = Vm.create(a, VmConfig.builder(a.name()).vcpus(2).build());
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<long[]> f0 = pool.submit(() -> trapSeries(a, shared, 0, n));
+                Future<long[]> f1 = pool.submit(() -> trapSeries(a, shared, 1, n));
+                assertTrue(Arrays.equals(alone[0], f0.get()), "vCPU 0");
+                assertTrue(Arrays.equals(alone[1], f1.get()), "vCPU 1");
+            } finally {
+                pool.shutdownNow();
+            }
+        }));
+    }
+
+    /** n traps of documented numbers with seeded registers on one vCPU; returns a digest of every result register. */
+    private static long[] trapSeries(Architecture a, Vm given, int vcpu, int n) {
+        Vm vm = given != null ? given : Vm.create(a, VmConfig.builder(a.name()).vcpus(2).build());
+        SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x4000)));
+        byte[] trap = SingleCall.instructionBytes(vm, null);
+        mem.write(0x1000, trap, 0, trap.length);
+        SplittableRandom rnd = new SplittableRandom(vcpu * 31L + 7);
+        List<HypercallSpec> calls = a.hypercalls();
+        long[] out = new long[n];
+        EffectLog control = new EffectLog(2);
+        for (int i = 0; i < n; i++) {
+            RegisterFile r = new RegisterFile(a.registers());
+            vm.archVm().resetVcpu(vcpu, r);
+            for (int g : a.registers().generalIndices()) {
+                r.set(g, rnd.nextInt(3) == 0 ? rnd.nextLong() : 0x2000 + rnd.nextInt(0x100));
+            }
+            r.set(a.contract().numberRegister(), calls.get(rnd.nextInt(calls.size())).number());
+            r.pc(0x1000);
+            TrapResult t = vm.trap(vcpu, r, mem, control);
+            long h = t.outcome().ordinal();
+            for (int g : a.registers().generalIndices()) {
+                h = h * 31 + r.get(g);
+            }
+            out[i] = h;
+            control.drain();
+        }
+        return out;
+    }
+
     private static String trace(Path f) {
         StringWriter w = new StringWriter();
         JsonLines.write(ScenarioRunner.run(ScenarioReader.read(f)).trace().events(), w);
