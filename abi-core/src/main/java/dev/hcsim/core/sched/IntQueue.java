@@ -2,11 +2,26 @@ package dev.hcsim.core.sched;
 
 import java.util.Arrays;
 
-/** A FIFO of vCPU indices without boxing, with removal of a given element (directed yield). */
+/**
+ * The run queue: a FIFO of vCPU indices {@code 0..capacity-1}, each in it at most once, linked
+ * through two index arrays. Every operation, including removal of a given vCPU (directed yield,
+ * power-off, a system event), is O(1) and allocates nothing, so the scheduler's cost per event does
+ * not grow with the number of vCPUs.
+ */
 final class IntQueue {
-    private int[] items = new int[16];
-    private int head;
+    private static final int NONE = -1;
+    private final int[] next;
+    private final int[] prev;
+    private final boolean[] queued;
+    private int head = NONE;
+    private int tail = NONE;
     private int size;
+
+    IntQueue(int capacity) {
+        next = new int[capacity];
+        prev = new int[capacity];
+        queued = new boolean[capacity];
+    }
 
     int size() {
         return size;
@@ -16,54 +31,61 @@ final class IntQueue {
         return size == 0;
     }
 
+    /** Appends {@code v}; a vCPU already queued is a scheduler bug. */
     void addLast(int v) {
-        grow();
-        items[(head + size) % items.length] = v;
+        if (queued[v]) {
+            throw new IllegalStateException("vCPU " + v + " is already in the run queue");
+        }
+        queued[v] = true;
+        next[v] = NONE;
+        prev[v] = tail;
+        if (tail == NONE) {
+            head = v;
+        } else {
+            next[tail] = v;
+        }
+        tail = v;
         size++;
     }
 
-    void addFirst(int v) {
-        grow();
-        head = (head - 1 + items.length) % items.length;
-        items[head] = v;
-        size++;
-    }
-
+    /** Removes and returns the first vCPU; the queue must not be empty. */
     int pollFirst() {
-        int v = items[head];
-        head = (head + 1) % items.length;
-        size--;
+        int v = head;
+        unlink(v);
         return v;
     }
 
+    /** Removes {@code v} if it is queued; says whether it was. */
     boolean remove(int v) {
-        for (int i = 0; i < size; i++) {
-            if (items[(head + i) % items.length] == v) {
-                for (int j = i; j < size - 1; j++) {
-                    items[(head + j) % items.length] = items[(head + j + 1) % items.length];
-                }
-                size--;
-                return true;
-            }
+        if (v < 0 || v >= queued.length || !queued[v]) {
+            return false;
         }
-        return false;
+        unlink(v);
+        return true;
     }
 
-    private void grow() {
-        if (size == items.length) {
-            int[] n = new int[items.length * 2];
-            for (int i = 0; i < size; i++) {
-                n[i] = items[(head + i) % items.length];
-            }
-            items = n;
-            head = 0;
+    private void unlink(int v) {
+        int p = prev[v];
+        int n = next[v];
+        if (p == NONE) {
+            head = n;
+        } else {
+            next[p] = n;
         }
+        if (n == NONE) {
+            tail = p;
+        } else {
+            prev[n] = p;
+        }
+        queued[v] = false;
+        size--;
     }
 
     int[] toArray() {
         int[] out = new int[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = items[(head + i) % items.length];
+        int i = 0;
+        for (int v = head; v != NONE; v = next[v]) {
+            out[i++] = v;
         }
         return out;
     }

@@ -23,7 +23,6 @@ import dev.hcsim.core.trace.TrapEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * A standalone VM: guest memory, one register file per vCPU, the interpreter, and the shared
@@ -50,7 +49,7 @@ public final class Machine implements VcpuControl {
     private final int[] pcpuCurrent;
     private final long[] pcpuSlice;
     private final int[] pcpuYieldHint;
-    private final IntQueue runqueue = new IntQueue();
+    private final IntQueue runqueue;
     private final SplittableRandom rng;
     private final long quantum;
     private final long nsPerTick;
@@ -66,6 +65,7 @@ public final class Machine implements VcpuControl {
     private String systemEvent;
     private int currentVcpu = -1;
     private long[] trapBefore;
+    private long events;
 
     /** Per-vCPU state the scheduler keeps. */
     private static final class Slot {
@@ -74,7 +74,7 @@ public final class Machine implements VcpuControl {
         VcpuState state = VcpuState.RUNNABLE;
         boolean wakePending;
         int pendingInterrupts;
-        final TreeMap<Integer, Integer> interrupts = new TreeMap<>();
+        final VectorCounts interrupts = new VectorCounts();
         long enqueuedAt;
         long stealNanos;
         long instructions;
@@ -100,6 +100,7 @@ public final class Machine implements VcpuControl {
         this.nsPerTick = c.nanosPerInstruction();
         this.rng = new SplittableRandom(c.seed());
         this.slots = new Slot[vm.vcpuCount()];
+        this.runqueue = new IntQueue(slots.length);
         for (int i = 0; i < slots.length; i++) {
             Slot s = new Slot();
             s.regs = new RegisterFile(layout);
@@ -170,9 +171,9 @@ public final class Machine implements VcpuControl {
         return slots[vcpu].stopReason;
     }
 
-    /** Interrupts delivered to {@code vcpu}, by vector. */
+    /** Interrupts delivered to {@code vcpu}, by vector: a snapshot in vector order. */
     public Map<Integer, Integer> interrupts(int vcpu) {
-        return java.util.Collections.unmodifiableMap(slots[vcpu].interrupts);
+        return slots[vcpu].interrupts.toMap();
     }
 
     /** Total time {@code vcpu} waited runnable (steal time). */
@@ -182,6 +183,14 @@ public final class Machine implements VcpuControl {
 
     public long instructions(int vcpu) {
         return slots[vcpu].instructions;
+    }
+
+    /**
+     * Scheduler events so far: one per line the trace has or would have (run, preempt, halt, wake,
+     * kick, interrupt, yield, exit, ...), counted whether or not a trace sink listens.
+     */
+    public long events() {
+        return events;
     }
 
     /** The system event that ended the run, or null. */
@@ -246,8 +255,19 @@ public final class Machine implements VcpuControl {
         }
     }
 
+    /**
+     * Counts one scheduler event and says whether to build its trace record: only when a sink
+     * listens, because building one (its detail text) allocates and the untraced run must not.
+     */
+    private boolean event() {
+        events++;
+        return sink != TraceSink.NONE;
+    }
+
     private RunResult end(RunResult.Reason reason) {
-        sink.accept(new SchedEvent(time, name, -1, "end", null, null, reason.name().toLowerCase(java.util.Locale.ROOT)));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, -1, "end", null, null, reason.name().toLowerCase(java.util.Locale.ROOT)));
+        }
         return new RunResult(reason, steps, time, instructions);
     }
 
@@ -270,7 +290,9 @@ public final class Machine implements VcpuControl {
         pcpuSlice[p] = 0;
         long steal = time - s.enqueuedAt;
         s.stealNanos += steal;
-        sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
+        }
         try {
             archVm.scheduleIn(v, time, steal, hookMemory);
         } catch (GuestFault ignored) {
@@ -364,7 +386,9 @@ public final class Machine implements VcpuControl {
             }
         }
         if (s.state == VcpuState.RUNNING && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
-            sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
+            if (event()) {
+                sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
+            }
             deschedule(v, true);
             enqueue(v);
         }
@@ -379,7 +403,9 @@ public final class Machine implements VcpuControl {
             case YIELD -> {
                 int p = s.pcpu;
                 int target = r.yieldTarget();
-                sink.accept(new SchedEvent(time, name, v, "yield", p, target >= 0 ? target : null, null));
+                if (event()) {
+                    sink.accept(new SchedEvent(time, name, v, "yield", p, target >= 0 ? target : null, null));
+                }
                 if (s.state == VcpuState.RUNNING && (!runqueue.isEmpty())) {
                     deschedule(v, true);
                     enqueue(v);
@@ -393,7 +419,9 @@ public final class Machine implements VcpuControl {
                 if (s.state == VcpuState.OFF) {
                     return; // a system event in the same call already stopped every vCPU
                 }
-                sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, r.callName()));
+                if (event()) {
+                    sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, r.callName()));
+                }
                 deschedule(v, false);
                 s.state = VcpuState.OFF;
             }
@@ -407,9 +435,11 @@ public final class Machine implements VcpuControl {
         if (s.state == VcpuState.OFF) {
             return; // a system event already stopped the VM
         }
-        sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr())
-                + " args=[0x" + Long.toHexString(r.exitArg(0)) + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x"
-                + Long.toHexString(r.exitArg(2)) + "] flags=0x" + Long.toHexString(r.exitFlags())));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr())
+                    + " args=[0x" + Long.toHexString(r.exitArg(0)) + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x"
+                    + Long.toHexString(r.exitArg(2)) + "] flags=0x" + Long.toHexString(r.exitFlags())));
+        }
         long ret = host.answer(v, r);
         if (ret == HostHandler.STAY_EXITED) {
             deschedule(v, false);
@@ -420,7 +450,9 @@ public final class Machine implements VcpuControl {
         currentVcpu = v;
         TrapResult done = vm.completeExit(v, s.regs, memory, ret);
         currentVcpu = -1;
-        sink.accept(new SchedEvent(time, name, v, "reenter", s.pcpu, null, "host returned 0x" + Long.toHexString(ret)));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "reenter", s.pcpu, null, "host returned 0x" + Long.toHexString(ret)));
+        }
         if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
             afterTrap(v, done);
         }
@@ -431,17 +463,23 @@ public final class Machine implements VcpuControl {
         if (s.wakePending || s.pendingInterrupts > 0) {
             s.wakePending = false;
             s.pendingInterrupts = 0;
-            sink.accept(new SchedEvent(time, name, v, "wake", s.pcpu, null, "halt returns at once: a kick or interrupt was pending"));
+            if (event()) {
+                sink.accept(new SchedEvent(time, name, v, "wake", s.pcpu, null, "halt returns at once: a kick or interrupt was pending"));
+            }
             return;
         }
-        sink.accept(new SchedEvent(time, name, v, "halt", s.pcpu, null, why));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "halt", s.pcpu, null, why));
+        }
         deschedule(v, false);
         s.state = VcpuState.HALTED;
     }
 
     private void stopVcpu(int v, String reason) {
         Slot s = slots[v];
-        sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpu, null, reason));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpu, null, reason));
+        }
         deschedule(v, false);
         s.state = VcpuState.STOPPED;
         s.stopReason = reason;
@@ -449,7 +487,9 @@ public final class Machine implements VcpuControl {
 
     private void wake(int v, String event, String detail) {
         Slot s = slots[v];
-        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : v, event, null, v, detail));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : v, event, null, v, detail));
+        }
         if (s.state == VcpuState.HALTED) {
             enqueue(v);
         }
@@ -489,11 +529,11 @@ public final class Machine implements VcpuControl {
         if (s.state == VcpuState.OFF || s.state == VcpuState.STOPPED) {
             return;
         }
-        s.interrupts.merge(vector, 1, Integer::sum);
+        s.interrupts.add(vector);
         if (s.state != VcpuState.HALTED) {
             s.pendingInterrupts++;
         }
-        wake(vcpu, "interrupt", vm.architecture().interruptName(vector));
+        wake(vcpu, "interrupt", sink == TraceSink.NONE ? null : vm.architecture().interruptName(vector));
     }
 
     @Override
@@ -507,8 +547,10 @@ public final class Machine implements VcpuControl {
         if (contextRegister >= 0) {
             s.regs.set(contextRegister, context);
         }
-        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "start", null, vcpu,
-                "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "start", null, vcpu,
+                    "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
+        }
         enqueue(vcpu);
         return true;
     }
@@ -524,13 +566,17 @@ public final class Machine implements VcpuControl {
         }
         deschedule(vcpu, false);
         s.state = VcpuState.OFF;
-        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "off", null, vcpu, null));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "off", null, vcpu, null));
+        }
     }
 
     @Override
     public void systemEvent(String kind) {
         systemEvent = kind;
-        sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : 0, "system", null, null, kind));
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : 0, "system", null, null, kind));
+        }
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
             if (s.state == VcpuState.RUNNABLE) {

@@ -1,14 +1,10 @@
 package dev.hcsim.arch.x86;
 
-import dev.hcsim.core.RegisterLayout;
-import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
-import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.OptionSpec;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -21,7 +17,7 @@ import java.util.Map;
  * {@link java.util.ServiceLoader} as the architecture {@code x86} (aliases {@code x86_64},
  * {@code amd64}, {@code x86-64}).
  */
-public final class X86Architecture implements Architecture {
+public final class X86Architecture extends DescribedArchitecture {
     /** The feature that stands for KVM_CAP_EXIT_HYPERCALL with bit KVM_HC_MAP_GPA_RANGE (cap 201). */
     public static final String EXIT_HYPERCALL = "exit-hypercall";
 
@@ -80,49 +76,24 @@ public final class X86Architecture implements Architecture {
                     + "lapic.c kvm_apic_is_broadcast_dest]"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
 
-    @Override
-    public String name() {
-        return "x86";
-    }
+    private static final String DISCOVERY = "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "
+                + "(0x4b4d564b, 0x564b4d56, 0x4d); CPUID 0x40000001 returns the PV feature bits in EAX and the hints in EDX. Guests probe "
+                + "0x40000000, 0x40000100, ... (the KVM leaves move when Hyper-V leaves come first). (arch/x86/kvm/cpuid.c __do_cpuid_func; "
+                + "arch/x86/kernel/kvm.c kvm_cpuid_base)";
 
-    @Override
-    public List<String> aliases() {
-        return List.of("x86_64", "x86-64", "amd64", "i386", "ia32");
-    }
+    private static final List<String> DOC_DIFFERENCES = List.of(
+            "hypercalls.rst numbers its sections by list position, not by hypercall number: CLOCK_PAIRING is headed 6 but is 9, "
+                    + "SEND_IPI 6 is 10, SCHED_YIELD 7 is 11, MAP_GPA_RANGE 8 is 12.",
+            "The doc names the clock-pairing structure struct kvm_clock_offset; the code's is struct kvm_clock_pairing.",
+            "The doc says CLOCK_PAIRING \"returns KVM_EOPNOTSUPP\"; the value is negated (-95), as every error.",
+            "KVM_HC_MMU_OP is documented as deprecated; the code answers -KVM_ENOSYS (the handler was removed).",
+            "The 2012 hypercalls.txt has no CPL check, no 32-bit truncation, no CPUID gating and no MAP_GPA_RANGE exit; the code has all.");
 
-    @Override
-    public String title() {
-        return "x86-64, Intel VMX (vmcall) / AMD SVM (vmmcall)";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return X86Registers.LAYOUT;
-    }
-
-    @Override
-    public TrapContract contract() {
-        return X86Contract.CONTRACT;
-    }
-
-    @Override
-    public StatusCodec status() {
-        return X86Status.CODEC;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return X86Hypercalls.ALL;
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return FEATURE_SPECS;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** The provider; {@link java.util.ServiceLoader} calls this. */
+    public X86Architecture() {
+        super(new Description("x86", List.of("x86_64", "x86-64", "amd64", "i386", "ia32"), "x86-64, Intel VMX (vmcall) / AMD SVM (vmmcall)",
+                X86Registers.LAYOUT, X86Contract.CONTRACT, X86Status.CODEC, X86Hypercalls.ALL, FEATURE_SPECS, OPTIONS, "APIC ID",
+                DISCOVERY, DOC_DIFFERENCES));
     }
 
     @Override
@@ -138,30 +109,6 @@ public final class X86Architecture implements Architecture {
     @Override
     public ArchitectureVm attach(Vm vm) {
         return new X86Vm(vm);
-    }
-
-    @Override
-    public String vcpuIdName() {
-        return "APIC ID";
-    }
-
-    @Override
-    public String discovery() {
-        return "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "
-                + "(0x4b4d564b, 0x564b4d56, 0x4d); CPUID 0x40000001 returns the PV feature bits in EAX and the hints in EDX. Guests probe "
-                + "0x40000000, 0x40000100, ... (the KVM leaves move when Hyper-V leaves come first). (arch/x86/kvm/cpuid.c __do_cpuid_func; "
-                + "arch/x86/kernel/kvm.c kvm_cpuid_base)";
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return List.of(
-                "hypercalls.rst numbers its sections by list position, not by hypercall number: CLOCK_PAIRING is headed 6 but is 9, "
-                        + "SEND_IPI 6 is 10, SCHED_YIELD 7 is 11, MAP_GPA_RANGE 8 is 12.",
-                "The doc names the clock-pairing structure struct kvm_clock_offset; the code's is struct kvm_clock_pairing.",
-                "The doc says CLOCK_PAIRING \"returns KVM_EOPNOTSUPP\"; the value is negated (-95), as every error.",
-                "KVM_HC_MMU_OP is documented as deprecated; the code answers -KVM_ENOSYS (the handler was removed).",
-                "The 2012 hypercalls.txt has no CPL check, no 32-bit truncation, no CPUID gating and no MAP_GPA_RANGE exit; the code has all.");
     }
 
     @Override

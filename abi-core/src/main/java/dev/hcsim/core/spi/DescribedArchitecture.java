@@ -1,0 +1,121 @@
+package dev.hcsim.core.spi;
+
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.StatusCodec;
+import dev.hcsim.core.TrapContract;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The shared shape of an architecture provider: the constant facts (name, registers, contract,
+ * status codec, hypercalls, features, options, discovery text) are given once as a
+ * {@link Description}; a subclass supplies only what varies per VM: byte order, codec, the per-VM
+ * part and the default trap instruction.
+ */
+public abstract class DescribedArchitecture implements Architecture {
+
+    /**
+     * The constant facts of one architecture.
+     *
+     * @param name           canonical name
+     * @param aliases        other accepted names
+     * @param title          one-line title
+     * @param registers      register layout
+     * @param contract       trap contract
+     * @param status         status codec of the main return register
+     * @param hypercalls     every documented hypercall
+     * @param features       VM features with their defaults
+     * @param options        VM options with their defaults
+     * @param vcpuIdName     what a vCPU id is called
+     * @param discovery      how a guest finds KVM, in words
+     * @param docDifferences where the kernel's docs and code disagree
+     */
+    public record Description(String name, List<String> aliases, String title, RegisterLayout registers, TrapContract contract,
+            StatusCodec status, List<HypercallSpec> hypercalls, List<FeatureSpec> features, List<OptionSpec> options, String vcpuIdName,
+            String discovery, List<String> docDifferences) {
+        public Description {
+            Objects.requireNonNull(name);
+            aliases = List.copyOf(aliases);
+            hypercalls = List.copyOf(hypercalls);
+            features = List.copyOf(features);
+            options = List.copyOf(options);
+            docDifferences = List.copyOf(docDifferences);
+        }
+    }
+
+    private final Description d;
+
+    protected DescribedArchitecture(Description d) {
+        this.d = d;
+    }
+
+    /** The facts this provider was built from. */
+    public final Description description() {
+        return d;
+    }
+
+    @Override
+    public final String name() {
+        return d.name();
+    }
+
+    @Override
+    public final List<String> aliases() {
+        return d.aliases();
+    }
+
+    @Override
+    public final String title() {
+        return d.title();
+    }
+
+    @Override
+    public final RegisterLayout registers() {
+        return d.registers();
+    }
+
+    @Override
+    public final TrapContract contract() {
+        return d.contract();
+    }
+
+    @Override
+    public final StatusCodec status() {
+        return d.status();
+    }
+
+    @Override
+    public final List<HypercallSpec> hypercalls() {
+        return d.hypercalls();
+    }
+
+    @Override
+    public final List<FeatureSpec> features() {
+        return d.features();
+    }
+
+    @Override
+    public final List<OptionSpec> options() {
+        return d.options();
+    }
+
+    @Override
+    public final String vcpuIdName() {
+        return d.vcpuIdName();
+    }
+
+    @Override
+    public final String discovery() {
+        return d.discovery();
+    }
+
+    @Override
+    public final List<String> docDifferences() {
+        return d.docDifferences();
+    }
+
+    @Override
+    public String toString() {
+        return d.name();
+    }
+}
