@@ -132,13 +132,35 @@ public final class Arm64Hypercalls {
         return id == ARCH_WORKAROUND_1 || id == ARCH_WORKAROUND_2 || id == ARCH_WORKAROUND_3;
     }
 
-    /** Re-entry after a system event: x0 holds the preloaded INTERNAL_FAILURE; nothing else changes. */
-    static final Trap.ExitCompletion KEEP_REGISTERS = (t, hostReturn) -> {
-        RegisterAccess r = t.registers();
-        for (int i = 0; i < 4; i++) {
-            t.result(i, r.get(i));
-        }
+    /**
+     * Re-entry after SYSTEM_OFF, SYSTEM_RESET or SYSTEM_OFF2: KVM preloaded x0 = INTERNAL_FAILURE through
+     * smccc_set_retval, so x1..x3 read 0. (The engine writes results on re-entry, not at the exit.)
+     */
+    static final Trap.ExitCompletion INTERNAL_FAILURE_ZEROED = (t, hostReturn) -> {
+        t.result(0, -6);
+        t.result(1, 0);
+        t.result(2, 0);
+        t.result(3, 0);
     };
+
+    /** Re-entry after SYSTEM_RESET2: only x0 was preloaded (vcpu_set_reg); x1..x3 as narrowed for the SMC32 form. */
+    static final Trap.ExitCompletion INTERNAL_FAILURE_X0 = (t, hostReturn) -> {
+        t.result(0, -6);
+        keepArguments(t, t.number() == PSCI_SYSTEM_RESET2);
+    };
+
+    /** Re-entry after SYSTEM_SUSPEND: the VMM's answer lands in x0; x1..x3 as KVM narrowed them for the SMC32 form. */
+    static final Trap.ExitCompletion SUSPEND_RESUMED = (t, hostReturn) -> {
+        t.result(0, hostReturn);
+        keepArguments(t, t.number() == PSCI_SYSTEM_SUSPEND);
+    };
+
+    private static void keepArguments(Trap t, boolean narrowed) {
+        RegisterAccess r = t.registers();
+        for (int i = 1; i < 4; i++) {
+            t.result(i, narrowed ? r.get(i) & M32 : r.get(i));
+        }
+    }
 
     /** Re-entry after a forwarded call (or SYSTEM_SUSPEND): the VMM's answer lands in x0, x1..x3 as the VMM left them. */
     static final Trap.ExitCompletion HOST_WRITES_X0 = (t, hostReturn) -> {
@@ -378,31 +400,28 @@ public final class Arm64Hypercalls {
         }
     }
 
-    /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; x0 preloaded with INTERNAL_FAILURE, x1..x3 = 0. */
+    /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemOff(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, true, "shutdown (PSCI SYSTEM_OFF)");
+            systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF)");
         }
     }
 
-    /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; x0 = INTERNAL_FAILURE, x1..x3 = 0. */
+    /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemReset(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_RESET, 0, true, "reset (PSCI SYSTEM_RESET)");
+            systemEvent(t, SYSTEM_EVENT_RESET, 0, INTERNAL_FAILURE_ZEROED, "reset (PSCI SYSTEM_RESET)");
         }
     }
 
-    /** SYSTEM_RESET2 (1.1+): type 0 (warm reset) or a vendor type (bit 31) resets with the RESET2 flag; x0 only. */
+    /** SYSTEM_RESET2 (1.1+): type 0 (warm reset) or a vendor type (bit 31) resets with the RESET2 flag; on re-entry x0 only. */
     static void systemReset2(Trap t) {
-        if (t.number() == PSCI_SYSTEM_RESET2) {
-            narrowInPlace(t);
-        }
         if (psciStandard(t, state(t), PSCI_1_1) < 0) {
             return;
         }
         long type = t.arg(0) & M32;
         if (type == 0 || type >= 0x8000_0000L) {
-            systemEvent(t, SYSTEM_EVENT_RESET, FLAG_PSCI_RESET2, false, "reset (PSCI SYSTEM_RESET2)");
+            systemEvent(t, SYSTEM_EVENT_RESET, FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0, "reset (PSCI SYSTEM_RESET2)");
         } else {
             t.fail(Status.INVALID_PARAMETER);
         }
@@ -412,8 +431,7 @@ public final class Arm64Hypercalls {
     static void systemOff2(Trap t) {
         long cookie = t.arg(1);
         if (t.number() == PSCI_SYSTEM_OFF2) {
-            narrowInPlace(t);
-            cookie &= M32;
+            cookie &= M32; // kvm_psci_narrow_to_32bit (x1..x3 are zeroed on every path that returns)
         }
         if (psciStandard(t, state(t), PSCI_1_3) < 0) {
             return;
@@ -423,18 +441,16 @@ public final class Arm64Hypercalls {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }
-        systemEvent(t, SYSTEM_EVENT_SHUTDOWN, FLAG_PSCI_OFF2, true, "shutdown (PSCI SYSTEM_OFF2)");
+        systemEvent(t, SYSTEM_EVENT_SHUTDOWN, FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF2)");
     }
 
     /**
      * SYSTEM_SUSPEND (1.0+, only with KVM_CAP_ARM_SYSTEM_SUSPEND): exit SYSTEM_EVENT SUSPEND with the
-     * registers untouched, so that the VMM reads entry and context itself; the other vCPUs go on.
+     * registers untouched (KVM narrows x1..x3 of the SMC32 form in place; hcsim applies that on re-entry),
+     * so that the VMM reads entry and context itself; the other vCPUs go on.
      */
     static void systemSuspend(Trap t) {
         Arm64Vm s = state(t);
-        if (t.number() == PSCI_SYSTEM_SUSPEND) {
-            narrowInPlace(t);
-        }
         if (psciStandard(t, s, PSCI_1_0) < 0) {
             return;
         }
@@ -445,24 +461,21 @@ public final class Arm64Hypercalls {
         t.status(Status.SUCCESS);
         long[] a = s.exitArgs(t.vcpu());
         a[0] = 0;
-        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, HOST_WRITES_X0, a);
+        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, a);
         t.resumeAt(t.pc() + 4);
     }
 
-    /** kvm_prepare_system_event: every vCPU powered off, then the exit; x0 preloaded with INTERNAL_FAILURE. */
-    private static void systemEvent(Trap t, int type, long flags, boolean zeroOthers, String kind) {
-        RegisterAccess r = t.registers();
-        r.set(0, t.narrow() ? 0xFFFF_FFFAL : -6L);
-        if (zeroOthers) {
-            r.set(1, 0);
-            r.set(2, 0);
-            r.set(3, 0);
-        }
+    /**
+     * kvm_prepare_system_event: every vCPU powered off, then the exit. KVM preloads x0 with
+     * INTERNAL_FAILURE before exiting; in hcsim, as for every exit, the registers are written when the
+     * host re-enters the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
+     */
+    private static void systemEvent(Trap t, int type, long flags, Trap.ExitCompletion completion, String kind) {
         t.status(Status.INTERNAL_FAILURE);
         t.control().systemEvent(kind);
         long[] a = state(t).exitArgs(t.vcpu());
         a[0] = flags;
-        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, KEEP_REGISTERS, a);
+        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, a);
         t.resumeAt(t.pc() + 4);
     }
 

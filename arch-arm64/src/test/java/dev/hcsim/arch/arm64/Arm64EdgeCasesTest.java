@@ -273,8 +273,11 @@ class Arm64EdgeCasesTest {
             assertEquals("KVM_EXIT_SYSTEM_EVENT", e.exitReason());
             assertEquals(1, e.exitNr()); // KVM_SYSTEM_EVENT_SHUTDOWN
             assertEquals(1, e.exitArg(0)); // data[0] = KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2
-            assertResults(g, -6, 0, 0, 0); // val = INTERNAL_FAILURE through smccc_set_retval
+            assertResults(g, 0xC4000015L, type, 0, 9); // an exit writes nothing until the host re-enters
             assertEquals(VcpuState.OFF, g.m.stateOf(1), "every vCPU is powered off");
+            g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
+            assertResults(g, -6, 0, 0, 0); // val = INTERNAL_FAILURE through smccc_set_retval
+            assertEquals(Harness.AT + 4, g.regs(0).pc());
         }
         Harness old = Harness.of(1, "psci", "1.2");
         old.hvc(0xC4000015L, 0, 0);
@@ -310,14 +313,18 @@ class Arm64EdgeCasesTest {
         assertEquals(5, r.exitNr()); // KVM_SYSTEM_EVENT_SUSPEND
         assertResults(on, 0xC400000EL, 0x8000, 0x77, 0x99); // registers untouched
         assertNotEquals(VcpuState.OFF, on.m.stateOf(1), "suspend stops nobody");
+        on.vm.completeExit(0, on.regs(0), on.m.memory(), 0);
+        assertResults(on, 0, 0x8000, 0x77, 0x99); // the VMM's answer in x0
     }
 
     @Test
-    @DisplayName("psci.c kvm_psci_narrow_to_32bit: SMC32 SYSTEM_SUSPEND zero-extends x1..x3 in place before the exit")
+    @DisplayName("psci.c kvm_psci_narrow_to_32bit: SMC32 SYSTEM_SUSPEND's x1..x3 are zero-extended (applied when the host re-enters)")
     void systemSuspendNarrows() {
         Harness on = new Harness(VmConfig.builder("arm64").feature("system-suspend", true).build());
         on.hvc(0x8400000EL, 0xFFFF0000_00008000L, 0x1_00000077L, 0xAAAA0000_00000099L);
-        assertResults(on, 0x8400000EL, 0x8000, 0x77, 0x99);
+        assertResults(on, 0x8400000EL, 0xFFFF0000_00008000L, 0x1_00000077L, 0xAAAA0000_00000099L);
+        on.vm.completeExit(0, on.regs(0), on.m.memory(), 0);
+        assertResults(on, 0, 0x8000, 0x77, 0x99);
     }
 
     @Test
@@ -331,15 +338,20 @@ class Arm64EdgeCasesTest {
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
         assertEquals(2, r.exitNr()); // KVM_SYSTEM_EVENT_RESET
         assertEquals(1, r.exitFlags()); // KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2
-        assertResults(g, -6, 0, 5, 6);
+        assertResults(g, 0xC4000012L, 0, 5, 6);
         assertEquals(VcpuState.OFF, g.m.stateOf(1));
+        g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
+        assertResults(g, -6, 0, 5, 6); // vcpu_set_reg(vcpu, 0, PSCI_RET_INTERNAL_FAILURE) only
         Harness vendor = Harness.of(1);
-        vendor.hvc(0xC4000012L, 0x80000001L, 5, 6);
-        assertEquals(-6, vendor.x(0));
+        assertEquals(Outcome.EXIT_TO_HOST, vendor.hvc(0xC4000012L, 0x80000001L, 5, 6).outcome());
+        Harness narrow = Harness.of(1);
+        narrow.hvc(0x84000012L, 0xFFFFFFFF_00000000L, 0x7_00000005L, 6);
+        narrow.vm.completeExit(0, narrow.regs(0), narrow.m.memory(), 0);
+        assertResults(narrow, -6, 0, 5, 6); // SMC32: type 0 after kvm_psci_narrow_to_32bit, x1..x3 narrowed in place
     }
 
     @Test
-    @DisplayName("psci.c kvm_psci_0_2_call: SYSTEM_OFF and SYSTEM_RESET power every vCPU off and preload x0 = -6, x1..x3 = 0")
+    @DisplayName("psci.c kvm_psci_0_2_call: SYSTEM_OFF and SYSTEM_RESET power every vCPU off, exit, and on re-entry x0 = -6, x1..x3 = 0")
     void systemOffAndReset() {
         for (long fn : new long[] {0x84000008L, 0x84000009L}) {
             Harness h = Harness.of(3);
@@ -347,11 +359,15 @@ class Arm64EdgeCasesTest {
             assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
             assertEquals(fn == 0x84000008L ? 1 : 2, r.exitNr());
             assertEquals(0, r.exitArg(0));
-            assertResults(h, -6, 0, 0, 0);
+            assertResults(h, fn, 1, 2, 3);
+            assertEquals(Harness.AT, h.regs(0).pc());
             for (int v = 0; v < 3; v++) {
                 assertEquals(VcpuState.OFF, h.m.stateOf(v));
             }
             assertEquals(Harness.AT + 4, r.nextPc());
+            h.vm.completeExit(0, h.regs(0), h.m.memory(), 0);
+            assertResults(h, -6, 0, 0, 0);
+            assertEquals(Harness.AT + 4, h.regs(0).pc());
         }
     }
 
