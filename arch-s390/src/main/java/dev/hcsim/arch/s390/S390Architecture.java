@@ -138,13 +138,21 @@ public final class S390Architecture implements Architecture {
                 "DIAG 0x500 subcodes 1 and 2: Documentation/virt/kvm/s390/s390-diag.rst says \"handled by userspace\"; today's "
                         + "QEMU (hw/s390x/s390-hypercall.c handle_diag_500) answers them with a specification exception "
                         + "(default here; option legacy-virtio=userspace keeps the doc's variant)",
-                "DIAG 0x500 subcode 4 (storage limit) is implemented by QEMU (hw/s390x/s390-hypercall.c) and used by "
-                        + "arch/s390/boot/physmem_info.c, but s390-diag.rst does not list it",
+                "DIAG 0x500 subcode 0: s390-diag.rst calls it \"s390-virtio notification and early console printk\"; today's QEMU "
+                        + "notifies no device, it answers 0 when r2 lies inside RAM and -EINVAL otherwise (handle_virtio_notify)",
+                "DIAG 0x500 subcode 3: s390-diag.rst says r2 holds a negative error value \"if an internal error occurred\"; QEMU "
+                        + "answers -EINVAL for every ordinary failure too (malformed subchannel id, no such subchannel, queue index "
+                        + "of 1024 or more: handle_virtio_ccw_notify)",
                 "Documentation/virt/kvm/hypercalls.rst: \"R2-R7 are used for parameters 1-6\"; arch/s390/include/asm/kvm_para.h "
-                        + "indeed uses r2..r7, while the KVM fast path (diag.c __diag_virtio_hypercall) reads only r1..r4",
-                "DIAG 0x9C: s390-diag.rst describes forwarding to the host as a feature; the code forwards only when the module "
-                        + "parameter diag9c_forwarding_hz is non-zero (default 0), otherwise a yield to a running vCPU is ignored "
-                        + "(diag.c __diag_time_slice_end_directed)",
+                        + "indeed uses r2..r7, while no subcode reads more than r2..r4",
+                "DIAG 0x9C: s390-diag.rst says \"General register 1 contains the target CPU address\"; the code reads the register "
+                        + "named by the instruction's R1 field (diag.c __diag_time_slice_end_directed: gprs[(ipa & 0xf0) >> 4]), "
+                        + "which Linux's diag9c() chooses freely",
+                "DIAG 0x9C forwarding: s390-diag.rst describes forwarding the yield to the host; it happens only when the module "
+                        + "parameter diag9c_forwarding_hz is non-zero, and its default is 0 (arch/s390/kvm/kvm-s390.c), so a yield "
+                        + "to a running vCPU is ignored",
+                "s390-diag.rst documents only 0x500, 0x501 and 0x9C; KVM itself also handles 0x10, 0x44, 0x258 and 0x308 "
+                        + "(diag.c kvm_s390_handle_diag) and QEMU 0x288 and 0x318",
                 "SIGP CONDITIONAL EMERGENCY SIGNAL: the architecture makes it conditional on the target's state; "
                         + "arch/s390/kvm/sigp.c __sigp_conditional_emergency tests is_vcpu_stopped() on the sending vCPU, which "
                         + "is never stopped while it runs SIGP, so the signal is always sent",

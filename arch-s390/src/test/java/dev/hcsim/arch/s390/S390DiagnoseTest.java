@@ -265,6 +265,45 @@ class S390DiagnoseTest {
     }
 
     @Test
+    @DisplayName("DIAG 0x9C reads the register named by R1, not r1 (diag.c: gprs[(ipa & 0xf0) >> 4]; s390-diag.rst says GR1)")
+    void directedYieldUsesTheR1Field() {
+        Rig rig = Rig.of(2);
+        rig.regs().set(1, 0);
+        rig.regs().set(5, 1);
+        TrapResult t = rig.trap("diag %r5,%r0,0x9c");
+        assertEquals(Outcome.YIELD, t.outcome());
+        assertEquals(1, t.yieldTarget());
+    }
+
+    @Test
+    @DisplayName("DIAG 0x288: an armed watchdog that expires resets the machine at the next intercept (wdt_diag288.c, action reset)")
+    void watchdogExpires() {
+        Rig rig = Rig.of(VmConfig.builder("s390").vcpus(1).feature("diag288", true).nanosPerInstruction(1_000_000_000L));
+        rig.regs().set(2, 0);
+        rig.regs().set(3, 15);
+        rig.regs().set(4, 0);
+        rig.trap("diag %r2,%r4,0x288");
+        assertTrue(rig.state().watchdogArmed());
+        // 16 virtual seconds later (one instruction is one second here), the next DIAGNOSE finds it expired
+        byte[] loop = dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lghi %r6,16\nl: aghi %r6,-1\njne l\ndiag %r0,%r0,0x44\n",
+                0x3000).bytes();
+        rig.m.load(0x3000, loop);
+        rig.regs().pc(0x3000);
+        rig.m.run(1000, Long.MAX_VALUE);
+        assertFalse(rig.state().watchdogArmed());
+        assertEquals("reset (diag 288 watchdog expired)", rig.m.systemEventKind());
+    }
+
+    @Test
+    @DisplayName("hcsim call's path: SingleCall with the default instruction diag %r2,%r4,0x500 and r1 = 4")
+    void singleCall() {
+        var r = dev.hcsim.core.sched.SingleCall.run(VmConfig.builder("s390").build(), 0, null, java.util.Map.of("r1", 4L), java.util.Map.of());
+        assertEquals("diag\t%r2,%r4,1280", r.text());
+        assertEquals("DIAG500_STORAGE_LIMIT", r.call());
+        assertEquals(java.util.Map.of("r2", 0xFFFFL, "pc", 0x2004L), r.changed());
+    }
+
+    @Test
     @DisplayName("DIAG 0x44: no register or CC change, the vCPU yields (diag.c __diag_time_slice_end)")
     void timeSliceEnd() {
         Rig rig = Rig.of(1);
