@@ -125,6 +125,7 @@ public final class Arm64Hypercalls {
     static final String SVC = "SVC (a system call, taken by the guest's own EL1 vector)";
 
     private static final long M32 = 0xFFFF_FFFFL;
+    private static final long[] NO_ARGS = new long[0];
     private static final long PSCI_64BIT = 0x4000_0000L;
 
     /** The EL2 fast path writes x0 = x1 = 0 and keeps x2, x3 (hyp/hyp-entry.S, el1_sync wa_epilogue). */
@@ -459,9 +460,7 @@ public final class Arm64Hypercalls {
             return;
         }
         t.status(Status.SUCCESS);
-        long[] a = s.exitArgs(t.vcpu());
-        a[0] = 0;
-        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, a);
+        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, NO_ARGS);
         t.resumeAt(t.pc() + 4);
     }
 
@@ -473,9 +472,8 @@ public final class Arm64Hypercalls {
     private static void systemEvent(Trap t, int type, long flags, Trap.ExitCompletion completion, String kind) {
         t.status(Status.INTERNAL_FAILURE);
         t.control().systemEvent(kind);
-        long[] a = state(t).exitArgs(t.vcpu());
-        a[0] = flags;
-        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, a);
+        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, NO_ARGS);
+        t.exitArgument(0, flags); // run->system_event.data[0]
         t.resumeAt(t.pc() + 4);
     }
 

@@ -93,7 +93,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private final long[] runDelay;
     private final long[] lastSteal;
     private final long[] pvlockBase;
-    private final long[][] exitArgs;
     private final long[][] trngBits;
     private final byte[][] hookScratch;
     private final SplittableRandom trng;
@@ -129,7 +128,6 @@ public final class Arm64Vm implements ArchitectureVm {
         this.pvlockBase = new long[vcpus];
         java.util.Arrays.fill(pvtimeBase, UNSET);
         java.util.Arrays.fill(pvlockBase, UNSET);
-        this.exitArgs = new long[vcpus][1];
         this.trngBits = new long[vcpus][3];
         this.hookScratch = new byte[vcpus][8];
         this.trng = new SplittableRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL); // "TRNGkvm": entropy from the VM seed only
@@ -308,11 +306,7 @@ public final class Arm64Vm implements ArchitectureVm {
             return;
         }
         t.readCall();
-        if (vm.hypercalls().isOffered(id)) {
-            t.invoke();
-        } else {
-            invokeDirect(t, id); // a bitmap switched on after the table was built
-        }
+        t.invoke(); // the table asks offers() now, so a bitmap the VMM changed counts at once
         if (t.callName() == null) {
             t.callName(FunctionId.unknownName(id)); // the decoded fields, for traces
         }
@@ -326,24 +320,6 @@ public final class Arm64Vm implements ArchitectureVm {
         t.callName(s != null ? s.name() : FunctionId.unknownName(id));
         t.fail(Status.NOT_IMPLEMENTED);
         t.complete();
-    }
-
-    private static void invokeDirect(Trap t, long id) {
-        HypercallSpec s = t.vm().hypercalls().lookup(id);
-        if (s == null) {
-            t.callName(FunctionId.unknownName(id));
-            t.fail(Status.NOT_IMPLEMENTED);
-            return;
-        }
-        t.callName(s.name());
-        try {
-            s.handler().handle(t);
-        } catch (GuestFault f) {
-            t.fail(Status.FAULT);
-        }
-        if (t.status() == null) {
-            t.status(Status.SUCCESS);
-        }
     }
 
     /** kvm_smccc_test_fw_bmap || kvm_smccc_default_allowed (hypercalls.c). */
@@ -384,6 +360,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
     }
 
+    /** Asked by the hypercall table at call time: the firmware bitmaps as they are now, and the SYSTEM_SUSPEND capability. */
     @Override
     public boolean offers(HypercallSpec call) {
         if (Arm64Hypercalls.isWorkaround(call.number())) {
@@ -762,10 +739,6 @@ public final class Arm64Vm implements ArchitectureVm {
 
     long pvlockBase(int vcpu) {
         return pvlockBase[vcpu];
-    }
-
-    long[] exitArgs(int vcpu) {
-        return exitArgs[vcpu];
     }
 
     /** kvm_trng_do_rnd: ceil(n/64) random longs into bits[0..], the rest zero, bits at and above n cleared. */
