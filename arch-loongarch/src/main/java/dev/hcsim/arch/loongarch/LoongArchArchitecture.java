@@ -4,7 +4,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
@@ -24,7 +24,7 @@ import java.util.Map;
  * {@link java.util.ServiceLoader} as the architecture {@code loongarch} (aliases
  * {@code loongarch64}, {@code la64}, {@code loong64}).
  */
-public final class LoongArchArchitecture implements Architecture {
+public final class LoongArchArchitecture extends DescribedArchitecture {
     /** Feature KVM_FEATURE_IPI. */
     public static final String IPI = "ipi";
     /** Feature KVM_FEATURE_STEAL_TIME. */
@@ -75,49 +75,34 @@ public final class LoongArchArchitecture implements Architecture {
                     + "hvcl 0x101 exits with KVM_EXIT_DEBUG and the PC stays on it; none = hvcl 0x101 answers -1 like an unknown "
                     + "code (exit.c kvm_handle_hypercall)"));
 
-    @Override
-    public String name() {
-        return "loongarch";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("loongarch64", "la64", "loong64");
-    }
-
-    @Override
-    public String title() {
-        return "LoongArch64, LVZ (hvcl 0x100, CPUCFG 0x40000000)";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return LoongArchRegisters.LAYOUT;
-    }
-
-    @Override
-    public TrapContract contract() {
-        return LoongArchContract.CONTRACT;
-    }
-
-    @Override
-    public StatusCodec status() {
-        return LoongArchStatus.CODEC;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return LoongArchHypercalls.ALL;
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return FEATURE_SPECS;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** The provider; {@link java.util.ServiceLoader} calls this. */
+    public LoongArchArchitecture() {
+        super(new Description("loongarch",
+                List.of("loongarch64", "la64", "loong64"),
+                "LoongArch64, LVZ (hvcl 0x100, CPUCFG 0x40000000)",
+                LoongArchRegisters.LAYOUT,
+                LoongArchContract.CONTRACT,
+                LoongArchStatus.CODEC,
+                LoongArchHypercalls.ALL,
+                FEATURE_SPECS,
+                OPTIONS,
+                "physical CPU id (CSR.CPUID)",
+                LoongArchDiscovery.TEXT,
+                List.of(
+                "hypercalls.rst documents only KVM_HCALL_FUNC_IPI; the code also has KVM_HCALL_FUNC_NOTIFY (2, steal time), "
+                        + "hvcl 0x101 (KVM_HCALL_SWDBG) and hvcl 0x102 (KVM_HCALL_USER_SERVICE) (exit.c kvm_handle_service, "
+                        + "kvm_handle_hypercall).",
+                "The v7 doc says PV IPI \"returns success always\"; the code returns -1 (KVM_HCALL_INVALID_CODE) when the VMM "
+                        + "cleared KVM_FEATURE_IPI (exit.c kvm_handle_service).",
+                "The v7 doc table says a1..a5 \"Keep Unmodified\"; the merged doc shows \"-\"; the code writes a0 only, so "
+                        + "a1..a5 are in fact preserved.",
+                "The doc says \"-1 Hypercall not implemented\"; the code also answers -1 for an unknown HVCL code (not just an "
+                        + "unknown function), for NOTIFY with an unknown id, and for a service whose feature is off.",
+                "uapi/asm/kvm_para.h defines KVM_FEATURE_* as bit numbers, but NOTIFY's a1 must be the mask BIT(2) = 4: "
+                        + "passing the bit number 2 answers -1 (exit.c kvm_save_notify).",
+                "The comment in asm/kvm_para.h speaks of arguments in a1..a6; the doc says a1..a5, and USER_SERVICE forwards "
+                        + "a0..a5 (exit.c kvm_handle_hypercall).",
+                "hypercalls.rst says nothing on privilege; the v6 review asked for it and the code has no PLV check.")));
     }
 
     @Override
@@ -135,11 +120,6 @@ public final class LoongArchArchitecture implements Architecture {
         return new LoongArchVm(vm);
     }
 
-    @Override
-    public String vcpuIdName() {
-        return "physical CPU id (CSR.CPUID)";
-    }
-
     /** LoongArch interrupt numbers as asm/loongarch.h names them: INT_SWI0 = 0, INT_SWI1 = 1, then the hardware lines. */
     @Override
     public String interruptName(int vector) {
@@ -150,30 +130,6 @@ public final class LoongArchArchitecture implements Architecture {
             case 12 -> "IPI";
             default -> vector >= 2 && vector <= 9 ? "HWI" + (vector - 2) : "INT " + vector;
         };
-    }
-
-    @Override
-    public String discovery() {
-        return LoongArchDiscovery.TEXT;
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return List.of(
-                "hypercalls.rst documents only KVM_HCALL_FUNC_IPI; the code also has KVM_HCALL_FUNC_NOTIFY (2, steal time), "
-                        + "hvcl 0x101 (KVM_HCALL_SWDBG) and hvcl 0x102 (KVM_HCALL_USER_SERVICE) (exit.c kvm_handle_service, "
-                        + "kvm_handle_hypercall).",
-                "The v7 doc says PV IPI \"returns success always\"; the code returns -1 (KVM_HCALL_INVALID_CODE) when the VMM "
-                        + "cleared KVM_FEATURE_IPI (exit.c kvm_handle_service).",
-                "The v7 doc table says a1..a5 \"Keep Unmodified\"; the merged doc shows \"-\"; the code writes a0 only, so "
-                        + "a1..a5 are in fact preserved.",
-                "The doc says \"-1 Hypercall not implemented\"; the code also answers -1 for an unknown HVCL code (not just an "
-                        + "unknown function), for NOTIFY with an unknown id, and for a service whose feature is off.",
-                "uapi/asm/kvm_para.h defines KVM_FEATURE_* as bit numbers, but NOTIFY's a1 must be the mask BIT(2) = 4: "
-                        + "passing the bit number 2 answers -1 (exit.c kvm_save_notify).",
-                "The comment in asm/kvm_para.h speaks of arguments in a1..a6; the doc says a1..a5, and USER_SERVICE forwards "
-                        + "a0..a5 (exit.c kvm_handle_hypercall).",
-                "hypercalls.rst says nothing on privilege; the v6 review asked for it and the code has no PLV check.");
     }
 
     @Override

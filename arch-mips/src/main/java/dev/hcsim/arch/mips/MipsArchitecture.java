@@ -4,7 +4,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code badinstr}, {@code badinstrp} (the host CPU has CP0 BadInstr / BadInstrP; without them every
  * HYPCALL, or every HYPCALL in a delay slot, is an internal-error exit).
  */
-public final class MipsArchitecture implements Architecture {
+public final class MipsArchitecture extends DescribedArchitecture {
     static final String OPTION_ENDIAN = "endian";
     static final String OPTION_PARAVIRT = "paravirt-guest";
     static final String OPTION_HOST_WIDTH = "host-width";
@@ -69,55 +69,22 @@ public final class MipsArchitecture implements Architecture {
 
     /** The provider; {@link java.util.ServiceLoader} calls this. */
     public MipsArchitecture() {
+        super(new Description("mips",
+                List.of("mips64", "mips-vz"),
+                "MIPS64, Virtualization ASE (HYPCALL)",
+                MipsRegisters.LAYOUT,
+                MipsContract.CONTRACT,
+                MipsStatus.CODEC,
+                MipsHypercalls.SPECS,
+                FEATURES,
+                OPTIONS,
+                "EBase.CPUNum",
+                MipsDiscovery.TEXT,
+                DOC_DIFFERENCES));
     }
 
     static boolean on(String value) {
         return "on".equals(value) || "true".equals(value);
-    }
-
-    @Override
-    public String name() {
-        return "mips";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("mips64", "mips-vz");
-    }
-
-    @Override
-    public String title() {
-        return "MIPS64, Virtualization ASE (HYPCALL)";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return MipsRegisters.LAYOUT;
-    }
-
-    @Override
-    public TrapContract contract() {
-        return MipsContract.CONTRACT;
-    }
-
-    @Override
-    public StatusCodec status() {
-        return MipsStatus.CODEC;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return MipsHypercalls.SPECS;
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return FEATURES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
     }
 
     @Override
@@ -133,21 +100,6 @@ public final class MipsArchitecture implements Architecture {
     @Override
     public ArchitectureVm attach(Vm vm) {
         return new MipsVm(vm);
-    }
-
-    @Override
-    public String vcpuIdName() {
-        return "EBase.CPUNum";
-    }
-
-    @Override
-    public String discovery() {
-        return MipsDiscovery.TEXT;
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return DOC_DIFFERENCES;
     }
 
     @Override

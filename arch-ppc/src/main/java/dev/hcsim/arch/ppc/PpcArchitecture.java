@@ -4,7 +4,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
@@ -31,7 +31,7 @@ import java.util.Map;
  * property name of the device tree node), {@code dtb} (where the blob goes in guest memory).
  * Features: {@code papr} (KVM_CAP_PPC_PAPR) and {@code osi} (KVM_CAP_PPC_OSI), both off by default.
  */
-public final class PpcArchitecture implements Architecture {
+public final class PpcArchitecture extends DescribedArchitecture {
     /** Option: the host flavour. */
     public static final String OPTION_HOST = "host";
     /** Option: the guest's byte order. */
@@ -53,57 +53,21 @@ public final class PpcArchitecture implements Architecture {
     private static final PpcCodec LITTLE = new PpcCodec(ByteOrder.LITTLE_ENDIAN);
     private static final List<HypercallSpec> HYPERCALLS = PpcHypercalls.specs();
 
-    /** Creates the provider (ServiceLoader uses this). */
+    /** The provider; {@link java.util.ServiceLoader} calls this. */
     public PpcArchitecture() {
-    }
-
-    @Override
-    public String name() {
-        return "ppc";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("ppc64", "powerpc", "powerpc64");
-    }
-
-    @Override
-    public String title() {
-        return "PowerPC, KVM paravirtual ePAPR hypercalls (Book3S PR sc + r0 magic / BookE HV sc 1), magic page";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return PpcRegisters.LAYOUT;
-    }
-
-    @Override
-    public TrapContract contract() {
-        return PpcContract.CONTRACT;
-    }
-
-    @Override
-    public StatusCodec status() {
-        return PpcStatus.EV;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return HYPERCALLS;
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return List.of(
+        super(new Description("ppc",
+                List.of("ppc64", "powerpc", "powerpc64"),
+                "PowerPC, KVM paravirtual ePAPR hypercalls (Book3S PR sc + r0 magic / BookE HV sc 1), magic page",
+                PpcRegisters.LAYOUT,
+                PpcContract.CONTRACT,
+                PpcStatus.EV,
+                HYPERCALLS,
+                List.of(
                 new FeatureSpec(FEATURE_PAPR, false, "Book3S PR in PAPR mode (KVM_CAP_PPC_PAPR, enabled by QEMU pseries): sc 1 = 0x44000022"
                         + " in supervisor state is a PAPR hcall handed to the host as KVM_EXIT_PAPR_HCALL (book3s_pr.c kvmppc_handle_exit_pr)"),
                 new FeatureSpec(FEATURE_OSI, false, "Mac-on-Linux OSI calls (KVM_CAP_PPC_OSI): sc with (u32)r3 = 0x113724fa and (u32)r4 ="
-                        + " 0x77810f9b exits to the host as KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr)"));
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of(
+                        + " 0x77810f9b exits to the host as KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr)")),
+                List.of(
                 new OptionSpec(OPTION_HOST, List.of("book3s-pr", "booke-hv", "booke-pr"), "book3s-pr",
                         "KVM host flavour: book3s-pr (sc + r0 = KVM_SC_MAGIC_R0, book3s_pr.c), booke-hv (e500mc: every sc 1,"
                                 + " booke.c CONFIG_KVM_BOOKE_HV), booke-pr (e500v2, being removed upstream)"),
@@ -119,7 +83,23 @@ public final class PpcArchitecture implements Architecture {
                                 + " (epapr_paravirt.c, QEMU) uses hcall-instructions; the seed and ppc-pv.rst say hypercall-instructions"),
                 new OptionSpec(OPTION_DTB, List.of(), "0xf000",
                         "guest physical address where the flattened device tree is placed before the first vCPU runs, and r3 of"
-                                + " vCPU 0 at reset (ePAPR boot convention); 0: no device tree"));
+                                + " vCPU 0 at reset (ePAPR boot convention); 0: no device tree")),
+                "PIR",
+                discoveryText(),
+                List.of(
+                "Documentation/virt/kvm/ppc-pv.rst (and the seed's hypercalls.txt) call the property 'hypercall-instructions';"
+                        + " the guest (arch/powerpc/kernel/epapr_paravirt.c) and QEMU (hw/ppc/e500.c) use 'hcall-instructions'."
+                        + " Option dt-property=hypercall-instructions builds the documented name, which a Linux guest ignores.",
+                "ppc-pv.rst: KVM_HC_PPC_MAP_MAGIC_PAGE takes 'the effective address' first and 'the real address' second;"
+                        + " the code (powerpc.c kvmppc_kvm_pv) takes r3 as the physical and r4 as the effective address, with"
+                        + " MAGIC_PAGE_FLAG_NOT_MAPPED_NX in bit 0 of r4. The Linux guest passes -4096 in both (kernel/kvm.c).",
+                "ppc-pv.rst says hypercalls return 'negative' on error; KVM only ever returns EV_SUCCESS (0) or"
+                        + " EV_UNIMPLEMENTED (12), and writes r4 on every call (0 when unused).",
+                "The seed's hypercalls.txt says r4..r11 are output registers; kvmppc_kvm_pv writes only r3 and r4.",
+                "ppc-pv.rst lists the magic-page MSR bits a guest may change by a plain store (EE, RI); the simulator honours"
+                        + " exactly those and keeps the other bits as the last trap left them.",
+                "e500_emulate.c kvmppc_e500_emul_msgsnd computes the doorbell type with dbell2prio(rb), the register number,"
+                        + " not its value: every emulated msgsnd is an ordinary doorbell (IVOR36), whatever type rB names.")));
     }
 
     @Override
@@ -137,13 +117,7 @@ public final class PpcArchitecture implements Architecture {
         return new PpcVm(vm);
     }
 
-    @Override
-    public String vcpuIdName() {
-        return "PIR";
-    }
-
-    @Override
-    public String discovery() {
+    private static String discoveryText() {
         StringBuilder sb = new StringBuilder();
         sb.append("Device tree /hypervisor node (arch/powerpc/kernel/epapr_paravirt.c scans every node for hcall-instructions;")
                 .append(" kvm_para_available() checks compatible \"linux,kvm\"). The host's words come from KVM_PPC_GET_PVINFO")
@@ -156,24 +130,6 @@ public final class PpcArchitecture implements Architecture {
                 .append(" Without the property the stub answers r3 = -1 without trapping; QEMU's fallback words 08000048 3860ffff")
                 .append(" 48000008 ffff6038 give r3 = -1 in either byte order (target/ppc/kvm.c kvmppc_get_hypercall).");
         return sb.toString();
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return List.of(
-                "Documentation/virt/kvm/ppc-pv.rst (and the seed's hypercalls.txt) call the property 'hypercall-instructions';"
-                        + " the guest (arch/powerpc/kernel/epapr_paravirt.c) and QEMU (hw/ppc/e500.c) use 'hcall-instructions'."
-                        + " Option dt-property=hypercall-instructions builds the documented name, which a Linux guest ignores.",
-                "ppc-pv.rst: KVM_HC_PPC_MAP_MAGIC_PAGE takes 'the effective address' first and 'the real address' second;"
-                        + " the code (powerpc.c kvmppc_kvm_pv) takes r3 as the physical and r4 as the effective address, with"
-                        + " MAGIC_PAGE_FLAG_NOT_MAPPED_NX in bit 0 of r4. The Linux guest passes -4096 in both (kernel/kvm.c).",
-                "ppc-pv.rst says hypercalls return 'negative' on error; KVM only ever returns EV_SUCCESS (0) or"
-                        + " EV_UNIMPLEMENTED (12), and writes r4 on every call (0 when unused).",
-                "The seed's hypercalls.txt says r4..r11 are output registers; kvmppc_kvm_pv writes only r3 and r4.",
-                "ppc-pv.rst lists the magic-page MSR bits a guest may change by a plain store (EE, RI); the simulator honours"
-                        + " exactly those and keeps the other bits as the last trap left them.",
-                "e500_emulate.c kvmppc_e500_emul_msgsnd computes the doorbell type with dbell2prio(rb), the register number,"
-                        + " not its value: every emulated msgsnd is an ordinary doorbell (IVOR36), whatever type rB names.");
     }
 
     @Override
