@@ -555,13 +555,55 @@ public final class S390Vm implements ArchitectureVm {
         int cpuAddr = (int) (r.get(r3) & 0xFFFF);
         int cc;
         if (order == SIGP_SET_ARCHITECTURE) {
-            cc = status(r, r1, othersDown(t.control(), t.vcpu()) ? SIGP_STATUS_INVALID_PARAMETER : SIGP_STATUS_INCORRECT_STATE);
+            cc = status(r, r1, othersDown(control(t), t.vcpu()) ? SIGP_STATUS_INVALID_PARAMETER : SIGP_STATUS_INCORRECT_STATE);
         } else {
             int target = vm.vcpuIndex(cpuAddr);
             cc = target < 0 ? 3 : sigpTo(t, r, r1, order, target, parameter);
         }
         setCc(r, cc);
         finish(t);
+    }
+
+    /**
+     * Stands in when an embedder passes no {@link VcpuControl}: every other vCPU looks operating and
+     * effects on them are dropped, so SIGP still answers with a defined condition code.
+     */
+    private static final VcpuControl DETACHED = new VcpuControl() {
+        @Override
+        public VcpuState state(int vcpu) {
+            return VcpuState.RUNNABLE;
+        }
+
+        @Override
+        public void kick(int vcpu) {
+        }
+
+        @Override
+        public void interrupt(int vcpu, int vector) {
+        }
+
+        @Override
+        public boolean start(int vcpu, long entry, int contextRegister, long context) {
+            return false;
+        }
+
+        @Override
+        public void stop(int vcpu) {
+        }
+
+        @Override
+        public void systemEvent(String kind) {
+        }
+
+        @Override
+        public long nowNanos() {
+            return 0;
+        }
+    };
+
+    private static VcpuControl control(Trap t) {
+        VcpuControl c = t.control();
+        return c == null ? DETACHED : c;
     }
 
     /** Stores a SIGP status in the low word of GPR[R1] and returns cc 1 ("status stored"). */
@@ -575,7 +617,7 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     private int sigpTo(Trap t, RegisterAccess r, int r1, int order, int target, long parameter) {
-        VcpuControl c = t.control();
+        VcpuControl c = control(t);
         boolean self = target == t.vcpu();
         VcpuState state = self ? VcpuState.RUNNING : c.state(target);
         RegisterAccess tr = self ? r : known[target];

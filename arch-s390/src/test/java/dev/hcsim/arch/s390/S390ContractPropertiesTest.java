@@ -142,8 +142,32 @@ class S390ContractPropertiesTest {
             rig.m.load(Rig.PC, b);
             rig.regs().pc(Rig.PC);
             TrapResult t = rig.vm.trap(0, rig.regs(), rig.m.memory(), rig.m);
-            return t.outcome() != null;
+            rig.regs().pc(Rig.PC);
+            // the embedding path without a scheduler, and with the bytes handed over (possibly too few)
+            TrapResult u = rig.vm.trap(0, rig.regs(), rig.m.memory(), null, java.util.Arrays.copyOf(b, (int) (w & 7)));
+            return t.outcome() != null && u.outcome() != null;
         });
+    }
+
+    @Test
+    @DisplayName("every function code 0..0xFFFF and every SIGP order 0..255 has a defined answer, with or without a scheduler")
+    void everyCodeAnswers() {
+        Rig rig = Rig.of(VmConfig.builder("s390").vcpus(2).feature("diag288", true).feature("unpack", true));
+        RegisterFile r = rig.regs();
+        for (int code = 0; code <= 0xFFFF; code++) {
+            for (int withControl = 0; withControl < 2; withControl++) {
+                r.set(5, code);
+                r.set(3, 1);
+                r.set(S390Registers.PSWM, S390Registers.PSW_MASK_RESET);
+                r.pc(Rig.PC);
+                rig.m.load(Rig.PC, dev.hcsim.core.Bytes.parseHex(code < 256 ? "ae435000" : "83235000"));
+                TrapResult t = rig.vm.trap(0, r, rig.m.memory(), withControl == 0 ? null : rig.m);
+                assertTrue(t.outcome() != null && (t.status() != null || t.outcome() == Outcome.EXIT_TO_HOST), "code 0x" + Integer.toHexString(code));
+                if (code >= 256 && t.outcome() == Outcome.RESUME) {
+                    assertTrue(rig.vm.hypercalls().lookup(code) != null || code == 0x500, "code 0x" + Integer.toHexString(code));
+                }
+            }
+        }
     }
 
     /** A scheduler stand-in that allocates nothing. */
