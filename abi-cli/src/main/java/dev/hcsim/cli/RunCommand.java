@@ -5,17 +5,12 @@ import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.trace.JsonLines;
 import dev.hcsim.core.trace.TraceEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,6 +32,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "print only the expectations")
     boolean quiet;
+
+    @Mixin
+    TimelineFiles pictures;
 
     @Option(names = "--max-steps", defaultValue = "0", description = "scheduler ticks per VM at most (default: the scenario's maxSteps, "
             + "else 1000000)")
@@ -61,37 +59,32 @@ final class RunCommand implements Callable<Integer> {
         List<TraceEvent> all = new ArrayList<>();
         boolean ok = true;
         var out = spec.commandLine().getOut();
-        for (Scenario s : scenarios) {
-            ScenarioRunner.Result r = ScenarioRunner.run(s, maxSteps, maxTime);
-            all.addAll(r.trace().events());
-            ScenarioPrinter.print(r, out, format, !quiet);
-            if (!r.passed()) {
-                ok = false;
-                spec.commandLine().getErr().println("hcsim: " + s.file() + ": " + r.checks().stream().filter(c -> !c.passed()).count()
-                        + " expectation(s) failed");
+        List<ScenarioRunner.Result> results = new ArrayList<>();
+        try (Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
+            for (Scenario s : scenarios) {
+                progress.begin(s.name());
+                ScenarioRunner.Result r = ScenarioRunner.run(s, maxSteps, maxTime);
+                results.add(r);
+                all.addAll(r.trace().events());
+                progress.finish(() -> {
+                    ScenarioPrinter.print(r, out, format, !quiet);
+                    if (!r.passed()) {
+                        spec.commandLine().getErr().println("hcsim: " + s.file() + ": " + r.checks().stream().filter(c -> !c.passed()).count()
+                                + " expectation(s) failed");
+                    }
+                });
+                ok &= r.passed();
             }
         }
         if (trace != null) {
             writeAtomically(trace, all);
         }
+        pictures.write(results);
         return ok ? 0 : 1;
     }
 
-    /** Writes to a temporary file beside the target and moves it into place, so no partial file is ever left. */
+    /** Writes the trace as JSON lines, all or nothing. */
     static void writeAtomically(Path target, List<TraceEvent> events) {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        try {
-            Path tmp = Files.createTempFile(dir, ".hcsim-", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                JsonLines.write(events, w);
-            } catch (IOException | UncheckedIOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(target, w -> JsonLines.write(events, w));
     }
 }

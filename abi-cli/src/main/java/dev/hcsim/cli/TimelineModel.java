@@ -1,0 +1,234 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.scenario.Scenario;
+import dev.hcsim.core.scenario.ScenarioRunner;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.Timeline;
+import dev.hcsim.core.trace.TraceEvent;
+import dev.hcsim.core.trace.TrapEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run as a picture's data, read back from its trace alone: per VM one lane per vCPU, the state it
+ * was in over virtual time (running, runnable, halted, off, exited to the host, stopped), every trap
+ * as a marker, and arrows for what one vCPU did to another (kicks, IPIs, starts, power-off, directed
+ * yields). {@link TimelineSvg} draws it.
+ *
+ * <p>The scheduler's events say when a vCPU starts running, is preempted, halts, exits or stops; a
+ * vCPU that yields leaves its physical CPU only when another vCPU was waiting, and the trace shows
+ * that as the next {@code run} on the same physical CPU, so that is where a yielded vCPU becomes
+ * runnable again (from the time of its yield).
+ *
+ * @param panels one panel per VM, in the order the VMs ran
+ */
+record TimelineModel(List<Panel> panels) {
+
+    /** A stretch of virtual time {@code [from, to)} a vCPU spent in one state; {@code preempted} marks a runnable wait after a preemption. */
+    record Span(long from, long to, VcpuState state, boolean preempted) {
+    }
+
+    /**
+     * Something that happened on a lane at one instant.
+     *
+     * @param trap  true for a trap (drawn labelled), false for a scheduler note such as an immediate wake
+     * @param label the short label (call name and status code for a trap)
+     * @param title the full line of the text timeline (a tooltip)
+     * @param error true when the status is not SUCCESS or the trap faulted
+     */
+    record Marker(long time, boolean trap, String label, String title, boolean error) {
+    }
+
+    /**
+     * What vCPU {@code from} did to vCPU {@code to} at {@code time}: {@code label} is kick, IPI, start, off or yield;
+     * {@code via} is the hypercall that did it, or null.
+     */
+    record Arrow(long time, int from, int to, String label, String title, String via) {
+    }
+
+    /** One vCPU's lane. */
+    record Lane(int vcpu, List<Span> spans, List<Marker> markers) {
+    }
+
+    /** One VM of one scenario: its lanes over {@code [0, end]} and the arrows between them. */
+    record Panel(String heading, long end, List<Lane> lanes, List<Arrow> arrows) {
+    }
+
+    /** The panels of every VM of every result, in order. */
+    static TimelineModel of(List<ScenarioRunner.Result> results) {
+        List<Panel> panels = new ArrayList<>();
+        for (ScenarioRunner.Result r : results) {
+            for (Scenario.VmSpec vm : r.scenario().vms()) {
+                panels.add(panel(r.scenario(), vm, r.trace().events()));
+            }
+        }
+        return new TimelineModel(panels);
+    }
+
+    /** The panel of {@code vm}: its lanes start in the scenario's initial states and follow the VM's events. */
+    static Panel panel(Scenario s, Scenario.VmSpec vm, List<TraceEvent> events) {
+        LaneBuilder[] lanes = new LaneBuilder[vm.vcpus()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new LaneBuilder(i, VcpuState.RUNNABLE);
+        }
+        for (Scenario.CpuSpec c : vm.cpus()) {
+            lanes[c.vcpu()].state = VcpuState.valueOf(c.state().toUpperCase(Locale.ROOT));
+        }
+        List<Arrow> arrows = new ArrayList<>();
+        Map<Integer, Integer> onPcpu = new HashMap<>();
+        long end = 0;
+        for (TraceEvent e : events) {
+            if (!e.vm().equals(vm.name())) {
+                continue;
+            }
+            long t = e.time();
+            end = Math.max(end, t);
+            if (e instanceof TrapEvent trap) {
+                if (valid(lanes, trap.vcpu())) {
+                    lanes[trap.vcpu()].markers.add(trapMarker(trap));
+                    nameEffects(arrows, trap);
+                }
+                continue;
+            }
+            SchedEvent ev = (SchedEvent) e;
+            int v = ev.vcpu();
+            Integer target = ev.target();
+            if (ev.event().equals("end") || ev.event().equals("system")) {
+                if (ev.event().equals("system")) {
+                    for (LaneBuilder l : lanes) {
+                        if (l.state != VcpuState.STOPPED) {
+                            l.to(VcpuState.OFF, false, t);
+                        }
+                    }
+                    if (valid(lanes, v)) {
+                        lanes[v].markers.add(new Marker(t, false, "system " + ev.detail(), Timeline.line(ev), false));
+                    }
+                }
+                continue;
+            }
+            if (!valid(lanes, v) || (target != null && !valid(lanes, target))) {
+                continue; // a trace from another run of a VM with the same name: nothing to draw
+            }
+            LaneBuilder l = lanes[v];
+            switch (ev.event()) {
+                case "run" -> {
+                    int p = ev.pcpu() == null ? -1 : ev.pcpu();
+                    Integer before = onPcpu.put(p, v);
+                    if (before != null && before != v && lanes[before].state == VcpuState.RUNNING) {
+                        LaneBuilder y = lanes[before];
+                        y.to(VcpuState.RUNNABLE, false, y.yieldAt >= 0 ? y.yieldAt : t);
+                    }
+                    l.yieldAt = -1;
+                    l.to(VcpuState.RUNNING, false, t);
+                }
+                case "preempt" -> l.to(VcpuState.RUNNABLE, true, t);
+                case "halt" -> l.to(VcpuState.HALTED, false, t);
+                case "exit" -> l.to(VcpuState.EXITED, false, t);
+                case "reenter" -> l.to(VcpuState.RUNNING, false, t);
+                case "stopped" -> {
+                    l.to(VcpuState.STOPPED, false, t);
+                    l.markers.add(new Marker(t, false, "stopped", Timeline.line(ev), true));
+                }
+                case "wake" -> l.markers.add(new Marker(t, false, "wake", Timeline.line(ev), false));
+                case "yield" -> {
+                    l.yieldAt = t;
+                    if (target != null && target != v) {
+                        arrows.add(new Arrow(t, v, target, "yield", Timeline.line(ev), null));
+                    }
+                }
+                case "kick", "interrupt", "start" -> {
+                    int to = target == null ? v : target;
+                    if (ev.event().equals("start")) {
+                        lanes[to].to(VcpuState.RUNNABLE, false, t);
+                    } else if (lanes[to].state == VcpuState.HALTED) {
+                        lanes[to].to(VcpuState.RUNNABLE, false, t); // the scheduler enqueues a halted target at once
+                    }
+                    String label = ev.event().equals("interrupt") ? "IPI" + vector(ev.detail()) : ev.event();
+                    arrows.add(new Arrow(t, v, to, label, Timeline.line(ev), null));
+                }
+                case "off" -> {
+                    int to = target == null ? v : target;
+                    lanes[to].to(VcpuState.OFF, false, t);
+                    if (to != v) {
+                        arrows.add(new Arrow(t, v, to, "off", Timeline.line(ev), null));
+                    }
+                }
+                default -> l.markers.add(new Marker(t, false, ev.event(), Timeline.line(ev), false));
+            }
+        }
+        List<Lane> out = new ArrayList<>();
+        for (LaneBuilder l : lanes) {
+            l.to(null, false, end);
+            out.add(new Lane(l.vcpu, List.copyOf(l.spans), List.copyOf(l.markers)));
+        }
+        String heading = s.name() + (s.vms().size() > 1 ? " / " + vm.name() : "") + "  (" + vm.arch() + ", " + vm.vcpus() + " vCPU"
+                + (vm.vcpus() == 1 ? "" : "s") + " on " + vm.pcpus() + " physical CPU" + (vm.pcpus() == 1 ? "" : "s") + ")";
+        return new Panel(heading, end, List.copyOf(out), List.copyOf(arrows));
+    }
+
+    private static boolean valid(LaneBuilder[] lanes, int v) {
+        return v >= 0 && v < lanes.length;
+    }
+
+    private static Marker trapMarker(TrapEvent t) {
+        String name = t.call() != null ? t.call() : t.nr() != null ? "nr=" + t.nr() : t.insn();
+        String status = t.statusCode() != null ? t.statusCode() : t.status();
+        String label = status == null ? name + " " + t.outcome() : name + " \u2192 " + status;
+        boolean error = (t.status() != null && !t.status().equals("SUCCESS")) || t.outcome().equals("FAULT");
+        return new Marker(t.time(), true, label, Timeline.line(t), error);
+    }
+
+    /**
+     * The scheduler records a call's effects before the trap itself (same time, same caller): name
+     * the call on those arrows' tooltips.
+     */
+    private static void nameEffects(List<Arrow> arrows, TrapEvent t) {
+        if (t.call() == null) {
+            return;
+        }
+        for (int i = arrows.size() - 1; i >= 0 && arrows.get(i).time() == t.time(); i--) {
+            Arrow a = arrows.get(i);
+            if (a.from() == t.vcpu() && a.via() == null) {
+                arrows.set(i, new Arrow(a.time(), a.from(), a.to(), a.label(), a.title(), t.call()));
+            }
+        }
+    }
+
+    /** " 0xec" from "vector 0xec", else "". */
+    private static String vector(String detail) {
+        return detail != null && detail.startsWith("vector ") ? " " + detail.substring("vector ".length()) : "";
+    }
+
+    /** A lane under construction: the current state since {@code since}, and what was already closed. */
+    private static final class LaneBuilder {
+        final int vcpu;
+        final List<Span> spans = new ArrayList<>();
+        final List<Marker> markers = new ArrayList<>();
+        VcpuState state;
+        boolean preempted;
+        long since;
+        long yieldAt = -1;
+
+        LaneBuilder(int vcpu, VcpuState initial) {
+            this.vcpu = vcpu;
+            this.state = initial;
+        }
+
+        /** Closes the current span at {@code t} and enters {@code next} (null: just close). */
+        void to(VcpuState next, boolean nextPreempted, long t) {
+            if (next == state && nextPreempted == preempted) {
+                return;
+            }
+            if (t > since) {
+                spans.add(new Span(since, t, state, preempted));
+            }
+            state = next;
+            preempted = nextPreempted;
+            since = Math.max(since, t);
+        }
+    }
+}
