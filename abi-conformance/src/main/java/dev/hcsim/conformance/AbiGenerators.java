@@ -1,0 +1,210 @@
+package dev.hcsim.conformance;
+
+import dev.hcsim.conformance.spi.Encoding;
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.OptionSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
+
+/**
+ * QuickTheories generators built only from an architecture's data (registers, contract, hypercall
+ * list, options, trap instruction), so they work for every architecture {@code Hcsim} finds, plus
+ * what its {@link dev.hcsim.conformance.spi.ArchitectureCases} providers add. Every generator is
+ * composed from QuickTheories' own, so a failing case shrinks: numbers toward the first documented
+ * one, register values toward 0, options toward their defaults, the trap toward the native form.
+ */
+public final class AbiGenerators {
+    /** Where generated pointers and preloaded blocks go: inside the default 64 KiB, clear of the trap at the entry. */
+    static final long DATA_BASE = 0x4000;
+    static final long DATA_END = 0xF000;
+
+    private AbiGenerators() {
+    }
+
+    /** Option values, each shrinking toward the architecture's default; numeric options keep their default. */
+    public static Gen<Map<String, String>> options(Architecture arch) {
+        List<Gen<String>> each = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (OptionSpec o : arch.options()) {
+            List<String> values = new ArrayList<>();
+            values.add(o.defaultValue());
+            o.allowed().stream().filter(v -> !v.equals(o.defaultValue())).forEach(values::add);
+            names.add(o.name());
+            each.add(Generate.pick(values));
+        }
+        return in -> {
+            Map<String, String> out = new TreeMap<>();
+            for (int i = 0; i < each.size(); i++) {
+                String v = each.get(i).generate(in);
+                if (!v.equals(arch.options().get(i).defaultValue())) {
+                    out.put(names.get(i), v);
+                }
+            }
+            return out;
+        };
+    }
+
+    /**
+     * Hypercall numbers: mostly documented ones (shrinking toward the first), then numbers no call
+     * has, documented numbers with garbage in the bits a 32-bit number register ignores, and small values.
+     */
+    public static Gen<Long> numbers(Architecture arch) {
+        List<Long> documented = arch.hypercalls().stream().map(HypercallSpec::number).distinct().toList();
+        Gen<Long> known = documented.isEmpty() ? SourceDSL.longs().between(0, 16) : Generate.pick(documented);
+        Gen<Long> upper = known.zip(SourceDSL.longs().all(), (n, g) -> n | (g << 32));
+        Gen<Long> unknown = SourceDSL.longs().all().assuming(n -> documented.stream().noneMatch(d -> d.longValue() == n));
+        return Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(6, known),
+                org.quicktheories.api.Pair.of(2, unknown),
+                org.quicktheories.api.Pair.of(1, upper),
+                org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0x1000))));
+    }
+
+    /** Register values: small numbers, pointers into guest memory, pointers outside it, all ones, anything. */
+    public static Gen<Long> values() {
+        return Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(3, SourceDSL.longs().between(0, 16)),
+                org.quicktheories.api.Pair.of(3, SourceDSL.longs().between(DATA_BASE / 8, DATA_END / 8).map(v -> v * 8)),
+                org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0x10000, 0x100000)),
+                org.quicktheories.api.Pair.of(1, Generate.constant(-1L)),
+                org.quicktheories.api.Pair.of(2, SourceDSL.longs().all())));
+    }
+
+    /** The trap instructions for a VM: the native one first (where shrinking goes), then each neighbouring encoding that fits its options. */
+    static List<byte[]> traps(Vm vm) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(SingleCall.instructionBytes(vm, null));
+        for (Encoding e : Providers.encodings(vm.architecture().name())) {
+            if (e.options().entrySet().stream().allMatch(o -> o.getValue().equals(vm.options().get(o.getKey())))) {
+                out.add(Bytes.parseHex(e.hex()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Preloaded guest memory: up to two blocks of 8 to 64 random bytes at 8-aligned addresses inside
+     * the VM (the data the pointer values above land on).
+     */
+    public static Gen<Map<Long, byte[]>> memory() {
+        Gen<byte[]> block = Generate.byteArrays(SourceDSL.integers().between(8, 64), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+        Gen<Long> where = SourceDSL.longs().between(DATA_BASE / 8, (DATA_END - 64) / 8).map(v -> v * 8);
+        Gen<Integer> count = SourceDSL.integers().between(0, 2);
+        return in -> {
+            Map<Long, byte[]> out = new TreeMap<>();
+            int n = count.generate(in);
+            for (int i = 0; i < n; i++) {
+                out.put(where.generate(in), block.generate(in));
+            }
+            return out;
+        };
+    }
+
+    /**
+     * Single hypercalls of {@code arch}: options, 1 to 4 vCPUs, the calling vCPU, the native trap
+     * or a neighbouring encoding, a number from {@link #numbers}, arguments and the other general
+     * registers from {@link #values}, control registers at their reset value or a small change of it,
+     * and preloaded memory.
+     */
+    public static Gen<Invocation> calls(Architecture arch) {
+        return calls(arch, true, true);
+    }
+
+    /**
+     * Like {@link #calls(Architecture)}: with only the native trap instruction when {@code neighbours}
+     * is false, and with control registers at their reset values when {@code controls} is false.
+     */
+    public static Gen<Invocation> calls(Architecture arch, boolean neighbours, boolean controls) {
+        Gen<Map<String, String>> options = options(arch);
+        Gen<Integer> vcpus = SourceDSL.integers().between(1, 4);
+        Gen<Long> numbers = numbers(arch);
+        Gen<Long> values = values();
+        Gen<Map<Long, byte[]>> memory = memory();
+        Gen<Boolean> changeControl = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(false)),
+                org.quicktheories.api.Pair.of(1, Generate.constant(true))));
+        Gen<Integer> bit = SourceDSL.integers().between(0, 63);
+        TrapContract contract = arch.contract();
+        RegisterLayout layout = arch.registers();
+        Gen<Invocation> gen = in -> {
+            Map<String, String> opts = options.generate(in);
+            int n = vcpus.generate(in);
+            int vcpu = SourceDSL.integers().between(0, n - 1).generate(in);
+            Vm vm = Vm.create(config(arch, opts, n));
+            List<byte[]> traps = traps(vm);
+            byte[] trap = neighbours ? Generate.pick(traps).generate(in) : traps.get(0);
+            RegisterFile reset = new RegisterFile(layout);
+            vm.archVm().resetVcpu(vcpu, reset);
+            Map<String, Long> regs = new LinkedHashMap<>();
+            for (RegisterLayout.Register r : layout.all()) {
+                if (r.index() == layout.zeroRegister()) {
+                    continue;
+                }
+                long v;
+                if (r.kind() == RegisterLayout.Kind.CONTROL) {
+                    // Control state comes from the options' reset; a case names a control register only to change it.
+                    if (!controls || !changeControl.generate(in)) {
+                        continue;
+                    }
+                    v = reset.get(r.index()) ^ (1L << (bit.generate(in) % Math.max(1, r.width())));
+                } else if (r.index() == contract.numberRegister()) {
+                    v = numbers.generate(in);
+                } else {
+                    v = values.generate(in);
+                }
+                regs.put(r.name(), v);
+            }
+            return new Invocation(arch.name(), opts, n, vcpu, 0, trap, regs, memory.generate(in));
+        };
+        return gen.describedAs(Invocation::commandLine);
+    }
+
+    static VmConfig config(Architecture arch, Map<String, String> options, int vcpus) {
+        VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(vcpus);
+        options.forEach(b::option);
+        return b.build();
+    }
+
+    /** Any bytes, {@code length} of them: for decoder totality and the round trip. */
+    public static Gen<byte[]> words(int length) {
+        return Generate.byteArrays(Generate.constant(length), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+    }
+
+    /**
+     * Multi-vCPU machines: 1 to 4 vCPUs on 1 to 3 physical CPUs, a quantum of 1 to 20 instructions,
+     * any seed, 1 to 4 native traps per vCPU, each vCPU's registers from {@link #calls}.
+     */
+    public static Gen<MachineCase> machines(Architecture arch) {
+        Gen<Invocation> call = calls(arch, false, false);
+        Gen<Integer> vcpus = SourceDSL.integers().between(1, 4);
+        Gen<Integer> pcpus = SourceDSL.integers().between(1, 3);
+        Gen<Long> quantum = SourceDSL.longs().between(1, 20);
+        Gen<Integer> traps = SourceDSL.integers().between(1, 4);
+        Gen<Long> seeds = SourceDSL.longs().all();
+        Gen<MachineCase> gen = in -> {
+            Invocation first = call.generate(in);
+            int n = vcpus.generate(in);
+            List<Map<String, Long>> regs = new ArrayList<>();
+            regs.add(first.registers());
+            for (int i = 1; i < n; i++) {
+                regs.add(call.generate(in).registers());
+            }
+            return new MachineCase(arch.name(), first.options(), pcpus.generate(in), quantum.generate(in), seeds.generate(in), first.trap(),
+                    traps.generate(in), regs);
+        };
+        return gen.describedAs(MachineCase::toString);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.hcsim.conformance;
+
+import static org.quicktheories.QuickTheory.qt;
+
+import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.spi.Architecture;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the kit against a {@link TrapHandler}, with hcsim's model as the oracle. Each check throws an
+ * {@link AssertionError} whose message is the smallest failing case QuickTheories shrank to, as the
+ * {@code hcsim call} command line that reproduces it, followed by how the handler differed.
+ */
+public final class ConformanceKit {
+    private final TrapHandler handler;
+    private final int examples;
+
+    private ConformanceKit(TrapHandler handler, int examples) {
+        this.handler = handler;
+        this.examples = examples;
+    }
+
+    /** A kit for {@code handler} that tries {@code examples} generated calls per architecture. */
+    public static ConformanceKit of(TrapHandler handler, int examples) {
+        if (examples < 1) {
+            throw new IllegalArgumentException("examples must be at least 1, got " + examples);
+        }
+        return new ConformanceKit(handler, examples);
+    }
+
+    /** The architectures hcsim knows, by name. */
+    public static List<String> architectures() {
+        return Hcsim.architectures().stream().map(Architecture::name).toList();
+    }
+
+    /**
+     * Generated calls of {@code architecture} (native trap, neighbouring encodings, documented and
+     * unknown numbers, random registers and memory, every option): the handler must answer each as
+     * hcsim does.
+     */
+    public void differential(String architecture) {
+        Architecture arch = Hcsim.architecture(architecture);
+        qt().withExamples(examples).withShrinkCycles(2000)
+                .forAll(AbiGenerators.calls(arch))
+                .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
+                .check(inv -> Differential.disagreements(inv, handler).isEmpty());
+    }
+
+    /** Every golden case of {@code architecture}: the handler must give the kernel's documented answer. */
+    public void golden(String architecture) {
+        List<String> failures = GoldenCases.of(Hcsim.architecture(architecture).name()).stream()
+                .map(g -> g.check(handler))
+                .filter(s -> !s.isEmpty())
+                .toList();
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " golden case(s) of " + architecture + " failed:\n" + String.join("\n", failures));
+        }
+    }
+
+    /** The report of one disagreement: the reproducing command line, then one line per difference. */
+    static String report(Invocation inv, List<String> disagreements) {
+        return "\n  " + inv.commandLine() + "\n" + disagreements.stream().map(d -> "    " + d).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.hcsim.conformance;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.RegisterLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Compares what a handler did with what hcsim's model did for the same {@link Invocation}: the
+ * outcome, every register and the PC, the guest memory either side wrote, and the effects on other
+ * vCPUs. hcsim is the oracle; each difference is one line naming what differs.
+ */
+public final class Differential {
+    private Differential() {
+    }
+
+    /**
+     * Runs {@code inv} on hcsim and on {@code handler} and lists how they disagree (empty when they
+     * agree).
+     */
+    public static List<String> disagreements(Invocation inv, TrapHandler handler) {
+        return compare(Calls.oracle(inv).observed(), Calls.run(inv, handler));
+    }
+
+    /** How {@code actual} differs from {@code expected}, one line per difference. */
+    static List<String> compare(Observation expected, Observation actual) {
+        List<String> out = new ArrayList<>();
+        if (actual.error() != null) {
+            out.add("the handler threw " + actual.error());
+            return out;
+        }
+        if (!Objects.equals(expected.outcome(), actual.outcome())) {
+            out.add("outcome: expected " + expected.outcome() + ", got " + actual.outcome());
+        }
+        RegisterLayout layout = expected.after().layout();
+        for (int i = 0; i < layout.size(); i++) {
+            if (expected.after().get(i) != actual.after().get(i)) {
+                out.add(layout.name(i) + ": expected " + Bytes.hex64(expected.after().get(i)) + ", got " + Bytes.hex64(actual.after().get(i)));
+            }
+        }
+        if (expected.after().pc() != actual.after().pc()) {
+            out.add("pc: expected " + Bytes.hex64(expected.after().pc()) + ", got " + Bytes.hex64(actual.after().pc()));
+        }
+        TreeSet<Long> written = new TreeSet<>();
+        for (Observation o : List.of(expected, actual)) {
+            for (RecordingMemory.Access a : o.writes()) {
+                for (long g = a.gpa(); g < a.gpa() + a.length(); g++) {
+                    written.add(g);
+                }
+            }
+        }
+        byte[] e = new byte[1];
+        byte[] g = new byte[1];
+        for (long gpa : written) {
+            expected.memory().read(gpa, e, 0, 1);
+            actual.memory().read(gpa, g, 0, 1);
+            if (e[0] != g[0]) {
+                out.add(String.format("memory 0x%x: expected %02x, got %02x", gpa, e[0] & 0xFF, g[0] & 0xFF));
+                if (out.size() > 24) {
+                    out.add("...");
+                    return out;
+                }
+            }
+        }
+        if (!expected.effects().equals(actual.effects())) {
+            out.add("effects: expected " + expected.effects() + ", got " + actual.effects());
+        }
+        return out;
+    }
+}

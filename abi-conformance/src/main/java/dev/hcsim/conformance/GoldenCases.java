@@ -1,0 +1,101 @@
+package dev.hcsim.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The golden cases shipped in the artifact: {@code META-INF/hcsim-conformance/golden/ARCH.json},
+ * one JSON array per architecture, one object per kernel-derived case. Each object has
+ * {@code name}, {@code source} (kernel file and function), optional {@code options}, {@code vcpus},
+ * {@code insn}, {@code registers} and {@code memory}, and {@code expect} with {@code outcome} and
+ * optional {@code status}, {@code registers}, {@code pc} (how far it moves) and {@code memory}.
+ * Numbers are strings in the CLI's syntax ({@code "0x10"}, {@code "-1"}); memory is hex bytes by address.
+ */
+public final class GoldenCases {
+    /** Where the data files live, on the class path. */
+    public static final String LOCATION = "META-INF/hcsim-conformance/golden/";
+
+    private GoldenCases() {
+    }
+
+    /** The golden cases of {@code architecture} (canonical name); empty when the kit ships none. */
+    public static List<GoldenCase> of(String architecture) {
+        String path = LOCATION + architecture + ".json";
+        try (InputStream in = GoldenCases.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                return List.of();
+            }
+            return parse(architecture, new ObjectMapper().readTree(in), path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<GoldenCase> parse(String architecture, JsonNode root, String path) {
+        if (!root.isArray()) {
+            throw new IllegalArgumentException(path + ": expected a JSON array of cases");
+        }
+        List<GoldenCase> out = new ArrayList<>();
+        for (JsonNode c : root) {
+            String name = text(c, "name", path);
+            String where = path + " case '" + name + "'";
+            JsonNode expect = c.path("expect");
+            if (!expect.isObject()) {
+                throw new IllegalArgumentException(where + ": missing 'expect'");
+            }
+            out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), c.path("vcpus").asInt(1),
+                    c.hasNonNull("insn") ? c.get("insn").asText() : null, numbers(c.path("registers"), where),
+                    memory(c.path("memory"), where), Outcome.valueOf(text(expect, "outcome", where)),
+                    expect.hasNonNull("status") ? Status.valueOf(expect.get("status").asText()) : null,
+                    numbers(expect.path("registers"), where),
+                    expect.hasNonNull("pc") ? Bytes.parseNumber(expect.get("pc").asText()) : null, memory(expect.path("memory"), where)));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException(where + ": missing '" + field + "'");
+        }
+        return v.asText();
+    }
+
+    private static Map<String, String> strings(JsonNode n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static Map<String, Long> numbers(JsonNode n, String where) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        strings(n).forEach((k, v) -> {
+            try {
+                out.put(k, Bytes.parseNumber(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + k + ": " + e.getMessage(), e);
+            }
+        });
+        return out;
+    }
+
+    private static Map<Long, byte[]> memory(JsonNode n, String where) {
+        Map<Long, byte[]> out = new LinkedHashMap<>();
+        strings(n).forEach((k, v) -> out.put(Bytes.parseNumber(k), Bytes.parseHex(v)));
+        return out;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.hcsim.conformance;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.MemoryRegion;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One generated trap: the VM (architecture, options, vCPUs, seed), the calling vCPU, the trap
+ * instruction's bytes, the caller's registers and preloaded guest memory. The trap instruction sits
+ * at the architecture's default entry, in the VM's default memory (64 KiB at 0), exactly as
+ * {@code hcsim call} places it, so that {@link #commandLine()} reproduces the case.
+ *
+ * @param architecture canonical architecture name
+ * @param options      VM options by name (only those that differ from the defaults need be given)
+ * @param vcpus        vCPUs in the VM; every vCPU but the caller is halted
+ * @param vcpu         the calling vCPU
+ * @param seed         the VM's seed
+ * @param trap         the trap instruction's bytes in memory order
+ * @param registers    register values by ABI name, applied over the vCPU's reset state
+ * @param memory       guest memory to preload, address to bytes
+ */
+public record Invocation(String architecture, Map<String, String> options, int vcpus, int vcpu, long seed, byte[] trap,
+        Map<String, Long> registers, Map<Long, byte[]> memory) {
+
+    public Invocation {
+        Objects.requireNonNull(architecture);
+        options = Map.copyOf(options);
+        trap = trap.clone();
+        registers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+        memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
+    }
+
+    /** The VM this call runs on. */
+    public VmConfig config() {
+        VmConfig.Builder b = VmConfig.builder(architecture).vcpus(vcpus).seed(seed);
+        options.forEach(b::option);
+        return b.build();
+    }
+
+    /** The guest memory the VM owns (the default layout {@code hcsim call} uses). */
+    public List<MemoryRegion> regions() {
+        return config().memory();
+    }
+
+    /** A copy with other register values. */
+    public Invocation withRegisters(Map<String, Long> regs) {
+        return new Invocation(architecture, options, vcpus, vcpu, seed, trap, regs, memory);
+    }
+
+    /** A copy with other options. */
+    public Invocation withOptions(Map<String, String> opts) {
+        return new Invocation(architecture, opts, vcpus, vcpu, seed, trap, registers, memory);
+    }
+
+    /** A copy with another trap instruction. */
+    public Invocation withTrap(byte[] bytes) {
+        return new Invocation(architecture, options, vcpus, vcpu, seed, bytes, registers, memory);
+    }
+
+    /**
+     * The {@code hcsim call} command line that runs this case. Registers equal to their reset value
+     * are left out, so that a shrunk case stays short.
+     */
+    public String commandLine() {
+        StringBuilder sb = new StringBuilder("hcsim call --arch ").append(architecture);
+        if (vcpus != 1) {
+            sb.append(" --vcpus ").append(vcpus);
+        }
+        if (vcpu != 0) {
+            sb.append(" --vcpu ").append(vcpu);
+        }
+        if (seed != 0) {
+            sb.append(" --seed ").append(seed);
+        }
+        new java.util.TreeMap<>(options).forEach((k, v) -> sb.append(" --").append(k).append(' ').append(v));
+        sb.append(" --insn ").append(Bytes.hex(trap));
+        memory.forEach((gpa, bytes) -> sb.append(" --mem 0x").append(Long.toHexString(gpa)).append('=').append(Bytes.hex(bytes)));
+        RegisterFile reset = resetRegisters();
+        for (Map.Entry<String, Long> e : registers.entrySet()) {
+            int i = reset.layout().indexOf(e.getKey());
+            if (i >= 0 && reset.get(i) == e.getValue()) {
+                continue;
+            }
+            sb.append(' ').append(e.getKey()).append('=').append(e.getValue() == 0 ? "0" : "0x" + Long.toHexString(e.getValue()));
+        }
+        return sb.toString();
+    }
+
+    /** The calling vCPU's registers after reset, before this case's values are applied. */
+    RegisterFile resetRegisters() {
+        Vm vm = Vm.create(config());
+        RegisterLayout layout = vm.architecture().registers();
+        RegisterFile regs = new RegisterFile(layout);
+        vm.archVm().resetVcpu(vcpu, regs);
+        return regs;
+    }
+
+    @Override
+    public String toString() {
+        return commandLine();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Invocation i && i.architecture.equals(architecture) && i.options.equals(options) && i.vcpus == vcpus
+                && i.vcpu == vcpu && i.seed == seed && Arrays.equals(i.trap, trap) && i.registers.equals(registers)
+                && sameMemory(i.memory, memory);
+    }
+
+    private static boolean sameMemory(Map<Long, byte[]> a, Map<Long, byte[]> b) {
+        return a.size() == b.size() && a.entrySet().stream().allMatch(e -> b.containsKey(e.getKey()) && Arrays.equals(e.getValue(), b.get(e.getKey())));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(architecture, options, vcpus, vcpu, seed, Arrays.hashCode(trap), registers, memory.keySet());
+    }
+}

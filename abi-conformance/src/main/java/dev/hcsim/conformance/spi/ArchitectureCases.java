@@ -1,0 +1,40 @@
+package dev.hcsim.conformance.spi;
+
+import java.util.List;
+
+/**
+ * What one architecture adds to the kit's generic generators, found with
+ * {@link java.util.ServiceLoader}. Everything here is data: the generic generators already cover
+ * every architecture from its contract, hypercall list, status codec, registers and options; these
+ * cases add the encodings and rules the contract states only in words.
+ *
+ * <p>An architecture module (or a third party) registers an implementation with
+ * {@code provides dev.hcsim.conformance.spi.ArchitectureCases with ...} and a
+ * {@code META-INF/services} entry. Several providers for one architecture are merged.
+ */
+public interface ArchitectureCases {
+    /** The architecture's canonical name, as {@link dev.hcsim.core.spi.Architecture#name()}. */
+    String architecture();
+
+    /**
+     * Trap encodings next to the native one, as hex in memory order: other immediates and codes,
+     * other register fields, the other vendor's or mode's form. They must not crash a handler and
+     * their answer is compared with hcsim's.
+     */
+    default List<Encoding> neighbouringEncodings() {
+        return List.of();
+    }
+
+    /**
+     * General registers the kernel reads on a trap besides the contract's number and arguments
+     * (ppc's {@code r0} magic). The clobber-poisoning property leaves them alone.
+     */
+    default List<String> extraInputs() {
+        return List.of();
+    }
+
+    /** What happens to a caller without the privilege the contract asks for. */
+    default List<PrivilegeRule> privilegeRules() {
+        return List.of();
+    }
+}
