@@ -40,6 +40,8 @@ public final class S390Architecture implements Architecture {
     public static final String OPT_PROGRAM_INTERRUPTIONS = "program-interruptions";
     /** Option: what DIAG 0x500 subcodes 1 and 2 do. */
     public static final String OPT_LEGACY_VIRTIO = "legacy-virtio";
+    /** Option: who answers the diagnose codes KVM hands to userspace. */
+    public static final String OPT_USERSPACE = "userspace";
 
     private static final S390Codec CODEC = new S390Codec();
 
@@ -60,7 +62,12 @@ public final class S390Architecture implements Architecture {
                             + "(outcome FAULT) for an embedding emulator that delivers interruptions itself"),
             new OptionSpec(OPT_LEGACY_VIRTIO, List.of("removed", "userspace"), "removed",
                     "DIAG 0x500 subcodes 1 and 2: removed = specification exception, as today's QEMU (hw/s390x/s390-hypercall.c); "
-                            + "userspace = exit to the host, as Documentation/virt/kvm/s390/s390-diag.rst still says"));
+                            + "userspace = exit to the host, as Documentation/virt/kvm/s390/s390-diag.rst still says"),
+            new OptionSpec(OPT_USERSPACE, List.of("qemu", "exit"), "qemu",
+                    "the DIAGNOSE functions KVM does not handle itself (it returns -EOPNOTSUPP: 0x288, 0x318, 0x500 but the "
+                            + "ioeventfd fast path, 0x501, 0x258 subcodes above 1, 0x308 but subcodes 3 and 4, unknown codes): qemu = "
+                            + "answered as today's QEMU answers them; exit = KVM_EXIT_S390_SIEIC to the embedding VMM with "
+                            + "icptcode 4, ipa and ipb (arch/s390/kvm/kvm-s390.c vcpu_post_run, intercept.c handle_instruction)"));
 
     @Override
     public String name() {

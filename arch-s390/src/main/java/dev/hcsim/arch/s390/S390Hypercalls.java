@@ -263,6 +263,8 @@ public final class S390Hypercalls {
             }
             r.set(ry, s.pfaultToken[v] == S390Vm.PFAULT_TOKEN_INVALID ? 4 : 0);
             s.pfaultToken[v] = S390Vm.PFAULT_TOKEN_INVALID;
+        } else if (s.userspaceExit()) {
+            s.toUserspace(t, DIAG_PAGE_REF_SERVICE);
         } else {
             // -EOPNOTSUPP: QEMU's handle_diag has no 0x258, so a specification exception.
             spec(t);
@@ -324,6 +326,10 @@ public final class S390Hypercalls {
         if (low == 3 || low == 4) {
             long flags = (low == 3 ? KVM_S390_RESET_CLEAR : 0) | KVM_S390_RESET_SUBSYSTEM | KVM_S390_RESET_IPL | KVM_S390_RESET_CPU_INIT;
             S390Vm.exit(t, "KVM_EXIT_S390_RESET", DIAG_IPL, flags);
+            return;
+        }
+        if (s.userspaceExit()) {
+            s.toUserspace(t, DIAG_IPL);
             return;
         }
         if ((subcode & ~0xFFFFL) != 0) {

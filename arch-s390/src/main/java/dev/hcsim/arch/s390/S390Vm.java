@@ -54,6 +54,8 @@ public final class S390Vm implements ArchitectureVm {
     private final long ramSize;
     private final boolean reportOnly;
     private final boolean legacyUserspace;
+    private final boolean userspaceExit;
+    private final long[][] sieicArgs;
     private final byte[] sysib;
 
     // per vCPU
@@ -88,6 +90,8 @@ public final class S390Vm implements ArchitectureVm {
         this.ramSize = end;
         this.reportOnly = "report".equals(vm.option(S390Architecture.OPT_PROGRAM_INTERRUPTIONS));
         this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
+        this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
+        this.sieicArgs = new long[vm.vcpuCount()][2];
         this.sysib = S390Discovery.sysib322(vcpus);
         this.pfaultToken = new long[vcpus];
         java.util.Arrays.fill(pfaultToken, PFAULT_TOKEN_INVALID);
@@ -148,6 +152,30 @@ public final class S390Vm implements ArchitectureVm {
 
     boolean legacyUserspace() {
         return legacyUserspace;
+    }
+
+    /** True when the codes KVM leaves to userspace exit to the embedding VMM instead of being answered as QEMU does. */
+    boolean userspaceExit() {
+        return userspaceExit;
+    }
+
+    /**
+     * KVM returns -EOPNOTSUPP and the vCPU exits with KVM_EXIT_S390_SIEIC: exit number = the function
+     * code, flags = the interception code 4 (instruction), arguments ipa and ipb as the SIE block
+     * holds them (ipa = opcode and R1R3 byte, ipb = B2D2 in the top half of a 32-bit word).
+     */
+    void toUserspace(Trap t, long functionCode) {
+        long[] args = sieicArgs[t.vcpu()];
+        args[0] = (t.insnByte(0) << 8) | t.insnByte(1);
+        args[1] = ((long) t.insnByte(2) << 24) | (t.insnByte(3) << 16);
+        t.exitToHost("KVM_EXIT_S390_SIEIC", functionCode, 4, KEEP_R2, args);
+    }
+
+    /** The function codes KVM's kvm_s390_handle_diag handles itself (at least for some subcodes). */
+    private static boolean kvmOwned(int code) {
+        return code == S390Hypercalls.DIAG_RELEASE_PAGES || code == S390Hypercalls.DIAG_TIME_SLICE_END
+                || code == S390Hypercalls.DIAG_TIME_SLICE_END_DIRECTED || code == S390Hypercalls.DIAG_PAGE_REF_SERVICE
+                || code == S390Hypercalls.DIAG_IPL || code == S390Hypercalls.DIAG_KVM_HYPERCALL;
     }
 
     // ---------------------------------------------------------------- ArchitectureVm
@@ -273,6 +301,32 @@ public final class S390Vm implements ArchitectureVm {
         fieldR3[v] = t.insnByte(1) & 0xF;
         pendingPgm[v] = 0;
         HypercallTable table = vm.hypercalls();
+        if (userspaceExit && !kvmOwned(code)) {
+            HypercallSpec owned = S390Hypercalls.isDiag500Subcode(code) ? null : table.lookup(code);
+            if (owned != null) {
+                t.callName(owned.name());
+            }
+            toUserspace(t, code);
+            finish(t);
+            return;
+        }
+        if (code == S390Hypercalls.DIAG_KVM_HYPERCALL && userspaceExit) {
+            // __diag_virtio_hypercall: only subcode 3 with a matching ioeventfd stays in the kernel.
+            t.callName("DIAG_KVM_HYPERCALL");
+            RegisterAccess r0 = t.registers();
+            if (r0.get(1) == S390Hypercalls.KVM_S390_VIRTIO_CCW_NOTIFY) {
+                int cookie = sink.ioeventfd(v, r0.get(2) & 0xFFFF_FFFFL, r0.get(3), r0.get(4));
+                if (cookie >= 0) {
+                    t.callName("KVM_S390_VIRTIO_CCW_NOTIFY");
+                    r0.set(2, cookie);
+                    finish(t);
+                    return;
+                }
+            }
+            toUserspace(t, code);
+            finish(t);
+            return;
+        }
         if (code == S390Hypercalls.DIAG_KVM_HYPERCALL) {
             t.callName("DIAG_KVM_HYPERCALL");
             t.readCall();

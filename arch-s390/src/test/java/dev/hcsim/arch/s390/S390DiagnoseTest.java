@@ -572,6 +572,66 @@ class S390DiagnoseTest {
     }
 
     @Test
+    @DisplayName("userspace=exit: codes KVM leaves to userspace exit with KVM_EXIT_S390_SIEIC, icptcode 4, ipa, ipb (kvm-s390.c, diag.c -EOPNOTSUPP)")
+    void userspaceExit() {
+        VmConfig.Builder cfg = VmConfig.builder("s390").vcpus(2).option("userspace", "exit");
+        String[] toUser = {"diag %r1,%r2,0x288", "diag %r1,%r0,0x318", "diag %r0,%r0,0x501", "diag %r0,%r0,0x204"};
+        for (String insn : toUser) {
+            Rig rig = Rig.of(cfg);
+            rig.regs().set(2, R2_MARK);
+            TrapResult t = rig.trap(insn);
+            assertEquals(Outcome.EXIT_TO_HOST, t.outcome(), insn);
+            assertEquals("KVM_EXIT_S390_SIEIC", t.exitReason());
+            assertEquals(4, t.exitFlags(), "interception code 4: instruction");
+            assertEquals(R2_MARK, rig.regs().get(2));
+        }
+        Rig rig = Rig.of(cfg);
+        TrapResult t = rig.trap("diag %r1,%r2,0x288");
+        assertEquals(0x288, t.exitNr());
+        assertEquals(0x8312, t.exitArg(0), "ipa");
+        assertEquals(0x0288_0000L, t.exitArg(1), "ipb");
+        // the kernel's own codes stay in the kernel
+        rig = Rig.of(cfg);
+        assertEquals(Outcome.YIELD, rig.trap("diag %r0,%r0,0x44").outcome());
+        rig.regs().set(3, 0x10003);
+        assertEquals("KVM_EXIT_S390_RESET", rig.trap("diag %r2,%r3,0x308").exitReason());
+        rig = Rig.of(cfg);
+        rig.regs().set(3, 5);
+        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r3,0x308").exitReason(), "0x308 subcode 5 is QEMU's");
+        rig = Rig.of(cfg);
+        rig.regs().set(1, 4);
+        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r4,0x500").exitReason(), "0x500 subcode 4 is QEMU's");
+        rig = Rig.of(cfg);
+        block(rig, 0x3000, 0x258, 2, 5, 2, 0, 0, 0, 0);
+        rig.regs().set(2, 0x3000);
+        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r3,0x258").exitReason(), "0x258 subcode 2 goes to userspace");
+    }
+
+    @Test
+    @DisplayName("userspace=exit: subcode 3 with a matching ioeventfd stays in KVM and returns the cookie (diag.c __diag_virtio_hypercall)")
+    void userspaceExitFastPath() {
+        Rig rig = Rig.of(VmConfig.builder("s390").option("userspace", "exit"));
+        rig.state().virtioSink(new VirtioNotifySink() {
+            @Override
+            public int ioeventfd(int vcpu, long schid, long data, long cookie) {
+                return schid == 0x0001_0007L ? 5 : -1;
+            }
+
+            @Override
+            public boolean queueNotify(int vcpu, int m, int cssid, int ssid, int schno, int queue, long data) {
+                return true;
+            }
+        });
+        rig.regs().set(1, 3);
+        rig.regs().set(2, 0x0001_0007L);
+        TrapResult t = rig.trap("diag %r2,%r4,0x500");
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(5, rig.regs().get(2));
+        rig.regs().set(2, 0x0001_0008L);
+        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r4,0x500").exitReason(), "no ioeventfd: QEMU must handle it");
+    }
+
+    @Test
     @DisplayName("program-interruptions=report leaves the lowcore alone and reports the FAULT")
     void reportOnly() {
         Rig rig = Rig.of(VmConfig.builder("s390").option("program-interruptions", "report"));
