@@ -47,6 +47,12 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the VM's seed")
     long seed;
 
+    @Option(names = "--explain", description = "after the JSON, explain the call step by step (bytes, registers, kernel rule, effects)")
+    boolean explain;
+
+    @Option(names = "--format", defaultValue = "json", description = "json, or text: only the step-by-step explanation")
+    String format;
+
     @Parameters(description = "REG=VALUE register settings, and architecture options as --NAME VALUE")
     List<String> rest = new ArrayList<>();
 
@@ -84,8 +90,16 @@ final class CallCommand implements Callable<Integer> {
             }
             memory.put(Bytes.parseNumber(m.substring(0, eq)), Bytes.parseHex(m.substring(eq + 1)));
         }
+        if (!format.equals("json") && !format.equals("text")) {
+            throw new IllegalArgumentException("--format must be json or text, got '" + format + "'");
+        }
         SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory);
-        spec.commandLine().getOut().println(Json.pretty(json(r)));
+        if (format.equals("json")) {
+            spec.commandLine().getOut().println(Json.pretty(json(r)));
+        }
+        if (explain || format.equals("text")) {
+            spec.commandLine().getOut().print((format.equals("json") ? "\n" : "") + CallExplanation.text(r));
+        }
         return 0;
     }
 

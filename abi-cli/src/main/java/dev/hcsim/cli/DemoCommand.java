@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,6 +31,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the expectations")
     boolean quiet;
 
+    @Mixin
+    TimelineFiles pictures;
+
     @Override
     public Integer call() throws IOException {
         List<Scenario> scenarios = load();
@@ -38,13 +42,19 @@ final class DemoCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         int failed = 0;
-        for (Scenario s : scenarios) {
-            ScenarioRunner.Result r = ScenarioRunner.run(s);
-            ScenarioPrinter.print(r, out, "text", !quiet);
-            if (!r.passed()) {
-                failed++;
+        List<ScenarioRunner.Result> results = new ArrayList<>();
+        try (Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
+            for (Scenario s : scenarios) {
+                progress.begin(s.name());
+                ScenarioRunner.Result r = ScenarioRunner.run(s);
+                results.add(r);
+                progress.finish(() -> ScenarioPrinter.print(r, out, "text", !quiet));
+                if (!r.passed()) {
+                    failed++;
+                }
             }
         }
+        pictures.write(results);
         if (failed == 0) {
             out.println("demo: every one of the " + scenarios.size() + " scenarios met its expectations");
             return 0;

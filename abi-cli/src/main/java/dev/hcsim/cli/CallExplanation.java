@@ -1,0 +1,210 @@
+package dev.hcsim.cli;
+
+import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.HypercallSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code hcsim call --explain}: one call told step by step for people learning the ABI, from the
+ * same data that ran it: the bytes decoded, which register held the number and each argument, the
+ * kernel rule that applied (with its source file and function), the status and how this architecture
+ * encodes it, every register and byte of memory written, what happened to the other vCPUs, and what
+ * the caller's CPU loop does next.
+ */
+final class CallExplanation {
+    private static final int MAX_SHOWN_BYTES = 32;
+
+    private CallExplanation() {
+    }
+
+    /** The explanation as numbered lines, ending with a newline. */
+    static String text(SingleCall.Result r) {
+        Vm vm = r.vm();
+        Architecture a = vm.architecture();
+        TrapContract c = vm.contract();
+        RegisterLayout layout = a.registers();
+        List<String[]> steps = new ArrayList<>();
+        long pc = r.before().pc();
+
+        steps.add(new String[] {"decode", "the " + r.bytes().length + " bytes at " + hex(pc) + " (" + spaced(Bytes.hex(r.bytes())) + ") are `"
+                + r.text().replace('\t', ' ') + "`; " + a.name() + " traps with " + c.trapInstructions()});
+        boolean narrow = r.trap() != null && Boolean.TRUE.equals(r.trap().narrow());
+        if (r.status() == null) {
+            steps.add(new String[] {"gate", "nothing was dispatched: " + (r.detail() == null ? r.outcome().name() : r.detail())});
+            steps.add(new String[] {"rule", "privilege: " + c.privilegeRule()});
+        } else {
+            steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
+            long raw = r.before().get(c.numberRegister());
+            String number = r.trap() != null && r.trap().nr() != null ? r.trap().nr() : hex(raw);
+            steps.add(new String[] {"number", layout.name(c.numberRegister()) + " held " + hex(raw) + (c.numberBits() == 32 ? "; its low 32 bits" : "")
+                    + " selects " + (r.call() != null ? number + " = " + r.call() : number + ", which no " + a.name() + " hypercall has")});
+            List<String> args = new ArrayList<>();
+            for (int i = 0; i < c.argumentCount(); i++) {
+                int reg = c.argumentRegister(i);
+                args.add(layout.name(reg) + " = " + hex(r.before().get(reg)));
+            }
+            steps.add(new String[] {"arguments", args.isEmpty() ? "none in registers" : String.join(", ", args) + "   (the contract's order)"});
+            steps.add(new String[] {"rule", rule(vm, r)});
+            steps.add(new String[] {"status", r.status().name() + (r.statusName() != null ? " = " + r.statusName() : "") + ", in "
+                    + a.status().family() + " (written to " + layout.name(c.resultRegister(0)) + ")"});
+        }
+        steps.add(new String[] {"registers", written(r, c, layout)});
+        steps.add(new String[] {"memory", memory(r)});
+        steps.add(new String[] {"other vCPUs", others(r)});
+        steps.add(new String[] {"outcome", r.outcome().name() + ": " + outcome(r.outcome()) + (r.detail() != null && r.status() != null ? " ("
+                + r.detail() + ")" : "")});
+
+        StringBuilder sb = new StringBuilder();
+        sb.append(a.name()).append(' ').append(r.call() != null ? r.call() : r.trap() != null && r.trap().nr() != null ? "hypercall " + r.trap().nr()
+                : "trap").append(", step by step:\n");
+        for (int i = 0; i < steps.size(); i++) {
+            sb.append(String.format(Locale.ROOT, "%2d. %-12s %s%n", i + 1, steps.get(i)[0], steps.get(i)[1]));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The hypercall's spec: by the name the architecture reported; by number only when it reported none
+     * (some tables mix numbering spaces, such as s390's diagnose codes and DIAGNOSE 0x500 subcodes).
+     */
+    static HypercallSpec spec(Vm vm, SingleCall.Result r) {
+        if (r.call() != null) {
+            for (HypercallSpec h : vm.hypercalls().all()) {
+                if (h.name().equals(r.call())) {
+                    return h;
+                }
+            }
+            return null;
+        }
+        return r.trap() == null || r.trap().nr() == null ? null : vm.hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
+    }
+
+    private static String rule(Vm vm, SingleCall.Result r) {
+        String answer = r.statusName() != null ? r.statusName() : r.status().name();
+        if (r.status() == Status.PERMISSION) {
+            return "privilege, checked before the number: " + vm.contract().privilegeRule() + " -> " + answer;
+        }
+        HypercallSpec h = spec(vm, r);
+        if (h == null) {
+            return r.call() != null ? "the trap gate handles " + r.call() + " itself and answers " + answer + " (see 'hcsim explain --arch "
+                    + vm.architecture().name() + "')" : "no documented hypercall has this number: the architecture answers " + answer
+                    + " as the kernel does for an unknown number";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(h.summary().isEmpty() ? h.name() : h.summary());
+        if (h.feature() != null) {
+            sb.append("; offered when feature '").append(h.feature()).append("' is on (here: ").append(vm.feature(h.feature()) ? "on" : "off").append(')');
+        }
+        if (!h.availability().equals("implemented")) {
+            sb.append("; today's kernel: ").append(h.availability());
+        }
+        if (!h.source().isEmpty()) {
+            sb.append("   [kernel: ").append(h.source()).append(']');
+        }
+        return sb.toString();
+    }
+
+    private static String written(SingleCall.Result r, TrapContract c, RegisterLayout layout) {
+        List<String> out = new ArrayList<>();
+        RegisterFile before = r.before();
+        RegisterFile after = r.after();
+        for (int i = 0; i < layout.size(); i++) {
+            if (before.get(i) != after.get(i)) {
+                String role = "";
+                for (int k = 0; k < c.resultCount(); k++) {
+                    if (c.resultRegister(k) == i) {
+                        role = k == 0 ? " (result 0: status)" : " (result " + k + ")";
+                    }
+                }
+                if (role.isEmpty() && layout.get(i).kind() == RegisterLayout.Kind.CONTROL) {
+                    role = " (control state)";
+                }
+                out.add(layout.name(i) + " " + hex(before.get(i)) + " -> " + hex(after.get(i)) + role);
+            }
+        }
+        if (before.pc() != after.pc()) {
+            out.add("pc " + hex(before.pc()) + " -> " + hex(after.pc()) + " (" + c.pcRule() + ")");
+        } else {
+            out.add("pc stays " + hex(after.pc()));
+        }
+        int kept = 0;
+        int[] preserved = c.preservedRegisters();
+        for (int reg : preserved) {
+            if (before.get(reg) == after.get(reg)) {
+                kept++;
+            }
+        }
+        out.add(kept + " of " + preserved.length + " preserved registers kept their values");
+        return String.join("; ", out);
+    }
+
+    private static String memory(SingleCall.Result r) {
+        if (r.writes().isEmpty()) {
+            return "nothing written";
+        }
+        List<String> out = new ArrayList<>();
+        for (SingleCall.MemoryWrite w : r.writes()) {
+            byte[] b = w.bytes();
+            String shown = Bytes.hex(b.length <= MAX_SHOWN_BYTES ? b : java.util.Arrays.copyOf(b, MAX_SHOWN_BYTES));
+            out.add(b.length + " byte" + (b.length == 1 ? "" : "s") + " at " + hex(w.gpa()) + ": " + shown + (b.length > MAX_SHOWN_BYTES ? "..." : ""));
+        }
+        return String.join("; ", out);
+    }
+
+    private static String others(SingleCall.Result r) {
+        List<String> out = new ArrayList<>();
+        for (SingleCall.Effect e : r.effects()) {
+            out.add(e.kind() + (e.target() != null ? " -> vcpu" + e.target() : "") + (e.detail() != null ? " (" + e.detail() + ")" : ""));
+        }
+        int vcpus = r.vm().vcpuCount();
+        int caller = callerIndex(r);
+        List<String> states = new ArrayList<>();
+        for (int i = 0; i < vcpus; i++) {
+            if (i != caller) {
+                states.add("vcpu" + i + " " + r.machine().stateOf(i).name().toLowerCase(Locale.ROOT));
+            }
+        }
+        String effects = out.isEmpty() ? "no effect on another vCPU" : String.join("; ", out);
+        return vcpus == 1 ? effects + " (the VM has one vCPU)" : effects + "; afterwards (they started halted): " + String.join(", ", states);
+    }
+
+    /** The calling vCPU: the one whose trap was traced. */
+    private static int callerIndex(SingleCall.Result r) {
+        return r.trap() != null ? r.trap().vcpu() : 0;
+    }
+
+    /** What the caller's CPU loop does next, in the words of {@link Outcome}. */
+    static String outcome(Outcome o) {
+        return switch (o) {
+            case RESUME -> "the results are written; the vCPU continues at the next PC";
+            case HALT -> "the vCPU waits for an interrupt or a kick, then continues at the next PC";
+            case YIELD -> "the vCPU gives up its physical CPU (preferably to the target), then continues";
+            case EXIT_TO_HOST -> "the call goes to the host (VMM); results are written when the host re-enters the vCPU";
+            case FAULT -> "a fault is injected into the guest instead of a result";
+            case STOP -> "the vCPU is powered off";
+            case NOT_A_HYPERCALL -> "not a hypercall: the guest's own handler runs";
+        };
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private static String spaced(String hex) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 2) {
+            sb.append(i == 0 ? "" : " ").append(hex, i, Math.min(i + 2, hex.length()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.hcsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.spi.Architecture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CallExplanationTest {
+    static void contains(String text, String... parts) {
+        for (String p : parts) {
+            assertTrue(text.contains(p), "missing '" + p + "' in:\n" + text);
+        }
+    }
+
+    @Test
+    @DisplayName("--explain follows the JSON: KVM_HC_KICK_CPU names rax, the APIC ID in rcx, x86.c kvm_pv_kick_cpu_op, the kick and the yield")
+    void kickCpu() throws Exception {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--vcpus", "2", "rax=5", "rcx=1", "--explain");
+        assertEquals(0, r.code(), r.err());
+        int split = r.out().indexOf("\n\n");
+        assertEquals("KVM_HC_KICK_CPU", new ObjectMapper().readTree(r.out().substring(0, split)).get("call").asText(), "the JSON comes first, whole");
+        String text = r.out().substring(split + 2);
+        assertTrue(text.startsWith("x86 KVM_HC_KICK_CPU, step by step:\n"), text);
+        contains(text, "(0f 01 c1) are `vmcall`", "rax held 0x5", "rcx = 0x1", "[kernel: arch/x86/kvm/x86.c kvm_pv_kick_cpu_op",
+                "SUCCESS = 0", "rax 0x5 -> 0x0 (result 0: status)", "pc 0x1000 -> 0x1003", "15 of 15 preserved registers kept their values",
+                "kick -> vcpu1 (wakes from halt)", "vcpu1 runnable", "YIELD");
+        assertEquals(10, text.lines().filter(l -> l.matches(" ?\\d+\\. .*")).count(), "ten numbered steps");
+    }
+
+    @Test
+    @DisplayName("--format text prints the explanation instead of the JSON")
+    void textOnly() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=9", "rbx=0x2000", "rcx=0", "--format", "text");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.out().contains("{"), r.out());
+        contains(r.out(), "x86 KVM_HC_CLOCK_PAIRING, step by step:", "kvm_pv_clock_pairing", "64 bytes at 0x2000: ", "...");
+    }
+
+    @Test
+    @DisplayName("at CPL 3 the privilege rule is what applied (x86.c kvm_emulate_hypercall: -KVM_EPERM before the number is read)")
+    void privilege() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--cpl", "3", "rax=5", "--format", "text");
+        contains(r.out(), "privilege, checked before the number", "-KVM_EPERM");
+    }
+
+    @Test
+    @DisplayName("an unknown number is explained as the kernel's answer to an unknown number (-KVM_ENOSYS)")
+    void unknownNumber() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=999", "--format", "text");
+        contains(r.out(), "x86 hypercall 0x3e7, step by step:", "which no x86 hypercall has", "no documented hypercall has this number",
+                "-KVM_ENOSYS");
+    }
+
+    @Test
+    @DisplayName("a faulting trap says nothing was returned and a fault is injected (s390 diag.c: unknown DIAGNOSE 0x500 subcode)")
+    void fault() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "s390", "r1=0x77", "--format", "text");
+        assertEquals(0, r.code(), r.err());
+        contains(r.out(), "(83 ", "FAULT: a fault is injected into the guest");
+    }
+
+    static Stream<String> architectures() {
+        return Hcsim.architectures().stream().map(Architecture::name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("architectures")
+    @DisplayName("every architecture's native trap with zeroed registers explains in ten steps, starting with its bytes")
+    void everyArchitecture(String arch) {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", arch, "--vcpus", "2", "--format", "text");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith(arch + " "), r.out());
+        for (String step : new String[] {" 1. decode ", "registers ", "memory ", "other vCPUs ", "outcome "}) {
+            assertTrue(r.out().contains(step), step + " in " + r.out());
+        }
+    }
+
+    @Test
+    @DisplayName("a bad --format is bad input: exit 2 with one line")
+    void badFormat() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=1", "--format", "yaml");
+        assertEquals(2, r.code());
+        assertEquals("hcsim: --format must be json or text, got 'yaml'", r.err().strip());
+    }
+}
