@@ -160,6 +160,12 @@ public final class Arm64Architecture implements Architecture {
         return (index & 0xFL) | ((long) (index >> 4) & 0xFF) << 8 | ((long) (index >> 12) & 0xFF) << 16;
     }
 
+    /** GICv3 interrupt ids: 0..15 are SGIs (software-generated, the IPIs of msr icc_sgi1r_el1). */
+    @Override
+    public String interruptName(int vector) {
+        return vector >= 0 && vector < 16 ? "SGI " + vector : "INTID " + vector;
+    }
+
     @Override
     public String vcpuIdName() {
         return "MPIDR";

@@ -86,6 +86,10 @@ public final class Arm64Codec implements Codec {
             int rt = w & 31;
             return new Arm64Interpreter.ReadMpidr("mrs " + name(rt, true, false) + ", mpidr_el1", index(rt, false));
         }
+        if ((w & 0xFFFFFFE0) == 0xD518CBA0) {
+            int rt = w & 31;
+            return new Arm64Interpreter.SendSgi("msr icc_sgi1r_el1, " + name(rt, true, false), index(rt, false));
+        }
         if ((w & 0x1F800000) == 0x12800000) {
             return moveWide(w);
         }
@@ -261,6 +265,17 @@ public final class Arm64Codec implements Codec {
                 }
                 return 0xD53800A0 | (rt & 31);
             }
+            case "msr" -> {
+                s.expectOperands(2);
+                if (!s.operand(0).trim().equalsIgnoreCase("icc_sgi1r_el1")) {
+                    throw s.error("only msr icc_sgi1r_el1 (GICv3 SGI) is in the guest subset");
+                }
+                int rt = register(s, s.operand(1));
+                if ((rt & REG_64) == 0 || (rt & REG_SP) != 0) {
+                    throw s.error("msr needs an X register");
+                }
+                return 0xD518CBA0 | (rt & 31);
+            }
             case "movz", "movn", "movk" -> {
                 return moveWide(s, ctx, m.equals("movn") ? 0 : m.equals("movz") ? 2 : 3);
             }
@@ -297,7 +312,7 @@ public final class Arm64Codec implements Codec {
                 return loadStore(s, ctx, m);
             }
             default -> throw s.error("'" + m + "' is not in the arm64 guest subset (movz movn movk mov add adds sub subs cmp cmn b b.cond "
-                    + "cbz cbnz ldr str ldrb strb ldrh strh hvc smc svc wfi nop mrs)");
+                    + "cbz cbnz ldr str ldrb strb ldrh strh hvc smc svc wfi nop mrs msr)");
         }
     }
 

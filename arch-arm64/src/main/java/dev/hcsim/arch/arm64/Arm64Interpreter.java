@@ -234,6 +234,50 @@ public final class Arm64Interpreter {
         }
     }
 
+    /**
+     * MSR ICC_SGI1R_EL1, xt: the GICv3 way one vCPU interrupts others (arm64 KVM has no PV IPI call).
+     * KVM traps the write and vgic_v3_dispatch_sgi (arch/arm64/kvm/vgic/vgic-mmio-v3.c) sends SGI
+     * INTID bits 27:24 to the vCPUs whose affinity is Aff3.Aff2.Aff1 (bits 55:48, 39:32, 23:16) with
+     * Aff0 = RS * 16 + each set bit of TargetList (bits 15:0, RS bits 47:44), or with IRM (bit 40) to
+     * every vCPU but the sender; a halted (WFI, CPU_SUSPEND) target wakes up.
+     */
+    record SendSgi(String text, int rt) implements Instruction {
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            dev.hcsim.core.VcpuControl control = cpu.control();
+            if (control == null) {
+                return Cpu.NEXT; // no scheduler behind this vCPU: nobody to interrupt
+            }
+            long v = cpu.regs().get(rt);
+            int intid = (int) (v >>> 24) & 0xF;
+            dev.hcsim.core.Vm vm = cpu.vm();
+            if ((v & (1L << 40)) != 0) {
+                for (int i = 0; i < vm.vcpuCount(); i++) {
+                    if (i != cpu.vcpu()) {
+                        control.interrupt(i, intid);
+                    }
+                }
+                return Cpu.NEXT;
+            }
+            long upper = ((v >>> 48) & 0xFF) << 32 | ((v >>> 32) & 0xFF) << 16 | ((v >>> 16) & 0xFF) << 8;
+            long rs = (v >>> 44) & 0xF;
+            for (int b = 0; b < 16; b++) {
+                if ((v & (1L << b)) != 0) {
+                    int target = vm.vcpuIndex(upper | (rs * 16 + b));
+                    if (target >= 0) {
+                        control.interrupt(target, intid);
+                    }
+                }
+            }
+            return Cpu.NEXT;
+        }
+    }
+
     /** MRS xt, MPIDR_EL1: how a guest finds its own affinity. */
     record ReadMpidr(String text, int rt) implements Instruction {
         @Override

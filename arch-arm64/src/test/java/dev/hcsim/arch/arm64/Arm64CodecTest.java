@@ -131,6 +131,9 @@ class Arm64CodecTest {
             {"cmp w1, w2", "6b02003f", "cmp w1, w2"}, // objdump: cmp w1, w2
             {"cmn x3, x30", "ab1e007f", "cmn x3, x30"}, // objdump: cmn x3, x30
             {"add xzr, x1, x2", "8b02003f", "add xzr, x1, x2"}, // objdump: add xzr, x1, x2
+            {"msr icc_sgi1r_el1, x0", "d518cba0", "msr icc_sgi1r_el1, x0"}, // objdump: msr icc_sgi1r_el1, x0
+            {"msr icc_sgi1r_el1, x5", "d518cba5", "msr icc_sgi1r_el1, x5"}, // objdump: msr icc_sgi1r_el1, x5
+            {"msr icc_sgi1r_el1, xzr", "d518cbbf", "msr icc_sgi1r_el1, xzr"}, // objdump: msr icc_sgi1r_el1, xzr
     };
 
     @Test
@@ -165,7 +168,7 @@ class Arm64CodecTest {
     @Test
     @DisplayName("neighbours of hvc/smc are not in the subset: svc d4000001, brk d4200000, hlt d4400000, dcps2 d4a00002, hvc with LL=11")
     void neighboursAreNotTraps() {
-        for (int w : new int[] {0xD4200000, 0xD4400000, 0xD4A00002, 0xD4000000, 0xD4000004, 0xD5032000, 0xD53800C0, 0x54000010,
+        for (int w : new int[] {0xD4200000, 0xD4400000, 0xD4A00002, 0xD4000000, 0xD4000004, 0xD5032000, 0xD53800C0, 0xD538CBA1, 0xD518CBC0, 0x54000010,
             0x91800000, 0x39800000, 0x2A010040, 0x8B020820, 0xCB0103E0}) {
             assertFalse(Arm64Codec.decodeWord(w, 0) != null, String.format("%08x", w));
         }
@@ -190,7 +193,7 @@ class Arm64CodecTest {
     void badInputIsAnError() {
         for (String s : new String[] {"mov x0, #0x12345678", "ldr x0, [x1, #3]", "ldr x0, [x1, #-8]", "movz x0, #0x10000", "hvc #0x10000",
             "add x0, x1, #0x1001", "adds sp, x1, #1", "mov x0, w1", "mrs x0, midr_el1", "b.xx 0", "b 0x2", "frob x0", "cbz sp, 0",
-            "ldrb x0, [x1]", "movk w0, #1, lsl #32", "str w0, [w1]", "sub x0, xzr, x1", "add x0, x1, x2, lsl #2", "add x0, sp, x1"}) {
+            "ldrb x0, [x1]", "movk w0, #1, lsl #32", "str w0, [w1]", "sub x0, xzr, x1", "add x0, x1, x2, lsl #2", "add x0, sp, x1", "msr icc_sgi1r_el1, w0", "msr daif, x0"}) {
             AsmException e = assertThrows(AsmException.class, () -> Assembler.assemble(CODEC, "nop\n" + s, 0), s);
             assertEquals(2, e.line(), s);
         }
@@ -212,7 +215,7 @@ class Arm64CodecTest {
     private static final int[][] CLASSES = {
         {0xFFE0001F, 0xD4000002}, {0xFFE0001F, 0xD4000003}, {0xFFE0001F, 0xD4000001}, {0xFFFFFFE0, 0xD53800A0}, {0x1F800000, 0x12800000},
         {0x1F800000, 0x11000000}, {0x7FE0FFE0, 0x2A0003E0}, {0xFF000010, 0x54000000}, {0xFC000000, 0x14000000},
-        {0x7E000000, 0x34000000}, {0x3F800000, 0x39000000}, {0x1FE0FC00, 0x0B000000}, {0xFFFFFFFF, 0xD503201F}, {0xFFFFFFFF, 0xD503207F}};
+        {0x7E000000, 0x34000000}, {0x3F800000, 0x39000000}, {0x1FE0FC00, 0x0B000000}, {0xFFFFFFFF, 0xD503201F}, {0xFFFFFFFF, 0xD503207F}, {0xFFFFFFE0, 0xD518CBA0}};
 
     @Test
     @DisplayName("round trip: assemble(disassemble(word)) at the same address gives the word back, for every word of the subset")

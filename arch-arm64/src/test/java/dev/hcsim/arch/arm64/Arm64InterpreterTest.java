@@ -113,4 +113,27 @@ class Arm64InterpreterTest {
         assertEquals(0x8000_0000L, m.registers(0).get(3));
         assertEquals(0x8000_0103L, m.registers(19).get(3));
     }
+
+    private static java.util.List<String> sgi(int vcpus, int sender, long value) {
+        dev.hcsim.core.Vm vm = dev.hcsim.core.Vm.create(VmConfig.builder("arm64").vcpus(vcpus).build());
+        RegisterFile regs = new RegisterFile(Arm64Registers.LAYOUT);
+        regs.set(3, value);
+        dev.hcsim.core.spi.Cpu cpu = new dev.hcsim.core.spi.Cpu(vm, sender, regs, null);
+        dev.hcsim.core.EffectLog log = new dev.hcsim.core.EffectLog(vcpus);
+        cpu.control(log);
+        assertEquals(dev.hcsim.core.spi.Cpu.NEXT, Arm64Codec.decodeWord(0xD518CBA3, 0).execute(cpu));
+        return log.drain().stream().map(Object::toString).toList();
+    }
+
+    @Test
+    @DisplayName("vgic-mmio-v3.c vgic_v3_dispatch_sgi: TargetList with Aff1 and RS picks vCPUs by affinity, IRM = all but self, absent targets skipped")
+    void sgiTargets() {
+        assertEquals(java.util.List.of("interrupt vcpu1 vector 0x3", "interrupt vcpu2 vector 0x3"), sgi(4, 0, 0x0300_0006L));
+        assertEquals(java.util.List.of("interrupt vcpu17 vector 0x0"), sgi(20, 0, 0x0001_0002L)); // Aff1 = 1, Aff0 = 1
+        // RS = 1 names Aff0 = 16, which reset_mpidr never gives (Aff0 is 0..15): nobody is interrupted.
+        assertEquals(java.util.List.of(), sgi(20, 0, 0x1000_0000_0001L));
+        assertEquals(java.util.List.of("interrupt vcpu0 vector 0x5", "interrupt vcpu2 vector 0x5"), sgi(3, 1, 0x100_0500_0000L)); // IRM
+        assertEquals(java.util.List.of("interrupt vcpu1 vector 0xf"), sgi(2, 1, 0x0F00_0002L)); // a vCPU may interrupt itself
+        assertEquals(java.util.List.of(), sgi(2, 0, 0x0F00_0000L)); // empty TargetList
+    }
 }
