@@ -33,6 +33,8 @@ public final class S390Architecture implements Architecture {
     public static final String FEATURE_DIAG318 = "diag318";
     /** Feature: a debugger has set software breakpoints (DIAG 0x501 stops for it). */
     public static final String FEATURE_SW_BREAKPOINTS = "sw-breakpoints";
+    /** Feature: facility 9, the sense-running-status facility (SIGP order 21). */
+    public static final String FEATURE_SENSE_RUNNING = "sense-running";
     /** Feature: the unpack facility (protected virtualization, DIAG 0x308 subcodes 8-10). */
     public static final String FEATURE_UNPACK = "unpack";
 
@@ -52,6 +54,9 @@ public final class S390Architecture implements Architecture {
                     + "without it DIAG 0x318 is a specification exception (target/s390x/kvm/kvm.c handle_diag_318)"),
             new FeatureSpec(FEATURE_SW_BREAKPOINTS, false, "a debugger has inserted software breakpoints: DIAG 0x501 exits with "
                     + "KVM_EXIT_DEBUG instead of an operation exception (target/s390x/kvm/kvm.c handle_sw_breakpoint)"),
+            new FeatureSpec(FEATURE_SENSE_RUNNING, true, "facility 9, sense-running status: without it SIGP SENSE RUNNING STATUS "
+                    + "answers cc 1 with status 0x2, invalid order (arch/s390/kvm/sigp.c __sigp_sense_running); in every current "
+                    + "CPU model"),
             new FeatureSpec(FEATURE_UNPACK, false, "the unpack facility (protected virtualization): DIAG 0x308 subcodes 8-10 "
                     + "(QEMU target/s390x/diag.c handle_diag_308)"));
 

@@ -55,6 +55,7 @@ public final class S390Vm implements ArchitectureVm {
     private final boolean reportOnly;
     private final boolean legacyUserspace;
     private final boolean userspaceExit;
+    private final boolean senseRunning;
     private final long[][] sieicArgs;
     private final byte[] sysib;
 
@@ -92,6 +93,7 @@ public final class S390Vm implements ArchitectureVm {
         this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
         this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
         this.sieicArgs = new long[vm.vcpuCount()][2];
+        this.senseRunning = vm.feature(S390Architecture.FEATURE_SENSE_RUNNING);
         this.sysib = S390Discovery.sysib322(vcpus);
         this.pfaultToken = new long[vcpus];
         java.util.Arrays.fill(pfaultToken, PFAULT_TOKEN_INVALID);
@@ -754,6 +756,9 @@ public final class S390Vm implements ArchitectureVm {
                 return 0;
             }
             case SIGP_SENSE_RUNNING -> {
+                if (!senseRunning) {
+                    return status(r, r1, SIGP_STATUS_INVALID_ORDER);
+                }
                 return running[target] || self ? 0 : status(r, r1, SIGP_STATUS_NOT_RUNNING);
             }
             default -> {

@@ -131,6 +131,10 @@ class S390SigpStsiTest {
         assertEquals(0, cc(rig));
         rig.state().scheduleOut(1, 0, true, null);
         assertTrue(!rig.state().isRunning(1));
+        Rig old = Rig.of(VmConfig.builder("s390").vcpus(2).feature("sense-running", false));
+        sigp(old, 21, 1);
+        assertEquals(1, cc(old));
+        assertEquals(2, old.regs().get(4) & 0xFFFF_FFFFL, "without facility 9: invalid order");
     }
 
     @Test
