@@ -31,6 +31,8 @@ final class TimelineSvg {
     private static final int LABEL_ROW = 14;
     private static final int MAX_LABEL_ROWS = 6;
     private static final int GAP = 14;
+    /** A white outline under text, so lines behind a label do not cross its letters. */
+    private static final String HALO = " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\"";
     private static final double CHAR_WIDTH = 6.4; // 11px DejaVu Sans, on average: enough to keep labels apart
 
     private final StringBuilder sb = new StringBuilder();
@@ -132,6 +134,7 @@ final class TimelineSvg {
                             .append("\" stroke-width=\"1\" stroke-dasharray=\"2,2\"><title>").append(esc(m.title())).append("</title></line>\n");
                 }
             }
+            // Leader lines and markers first, then every label over them with a white halo, so no line crosses a word.
             for (Placed pl : labels) {
                 TimelineModel.Marker m = pl.marker();
                 double mx = scale.x(m.time());
@@ -141,8 +144,15 @@ final class TimelineSvg {
                 sb.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(rowY + 2).append("\" x2=\"").append(f(mx)).append("\" y2=\"")
                         .append(barTop).append("\" stroke=\"").append(colour).append("\" stroke-width=\"0.7\"/>");
                 sb.append("<path d=\"M").append(f(mx - 5)).append(',').append(barTop - 1).append(" l5,8 l5,-8 z\" fill=\"").append(colour)
-                        .append("\" stroke=\"#ffffff\" stroke-width=\"0.7\"/>");
-                text(pl.anchorEnd() ? mx - 3 : mx + 3, rowY, m.label(), "fill=\"" + colour + "\"" + (pl.anchorEnd() ? " text-anchor=\"end\"" : ""));
+                        .append("\" stroke=\"#ffffff\" stroke-width=\"0.7\"/></g>\n");
+            }
+            for (Placed pl : labels) {
+                TimelineModel.Marker m = pl.marker();
+                double mx = scale.x(m.time());
+                int rowY = y + pl.row() * LABEL_ROW + 10;
+                String colour = m.error() ? "#b71c1c" : "#1b5e20";
+                sb.append("<g class=\"trap-label\"><title>").append(esc(m.title())).append("</title>");
+                text(pl.anchorEnd() ? mx - 3 : mx + 3, rowY, m.label(), "fill=\"" + colour + "\"" + HALO + (pl.anchorEnd() ? " text-anchor=\"end\"" : ""));
                 sb.append("</g>\n");
             }
             y = barTop + LANE + GAP;
@@ -172,7 +182,7 @@ final class TimelineSvg {
                     .append("\" x2=\"").append(f(ax + 4)).append("\" y2=\"").append(f(y2))
                     .append("\" stroke=\"#1565c0\" stroke-width=\"1.5\" marker-end=\"url(#").append(id).append("arrow)\"/>");
             if (lastOfGroup) {
-                text(ax + 6, (laneTop[a.from()] + LANE + laneTop[a.to()]) / 2.0 + 4, groupLabel(all, i - k, i), "fill=\"#1565c0\" font-size=\"10\"");
+                text(ax + 6, (laneTop[a.from()] + LANE + laneTop[a.to()]) / 2.0 + 4, groupLabel(all, i - k, i), "fill=\"#1565c0\" font-size=\"10\"" + HALO);
             }
             sb.append("</g>\n");
         }
