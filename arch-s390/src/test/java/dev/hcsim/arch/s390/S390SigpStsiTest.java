@@ -120,6 +120,52 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("SIGP STORE STATUS AT ADDRESS: operating target cc 1 / 0x200; stopped target's GPRs, PSW and prefix stored (sigp.c __sigp_store_status_at_addr)")
+    void storeStatus() {
+        Rig rig = Rig.of(VmConfig.builder("s390").vcpus(2).memory(0, 0x40000));
+        rig.regs().set(5, 0x10000);
+        sigp(rig, 14, 1);
+        assertEquals(1, cc(rig));
+        assertEquals(0x200, rig.regs().get(4) & 0xFFFF_FFFFL);
+        rig.state(1, VcpuState.OFF);
+        rig.regs(1).set(7, 0x7777);
+        rig.regs(1).pc(0x3456);
+        rig.regs(1).set(S390Registers.PREFIX, 0x20000);
+        sigp(rig, 14, 1);
+        assertEquals(0, cc(rig));
+        assertEquals(0x7777, rig.read(0x10000 + 0x80 + 7 * 8, 8), "GPR 7 in the save area");
+        assertEquals(0x3456, rig.read(0x10000 + 0x108, 8), "PSW address");
+        assertEquals(0x20000, rig.read(0x10000 + 0x118, 4), "prefix");
+    }
+
+    @Test
+    @DisplayName("SIGP STOP AND STORE STATUS stores into the target's prefix area at 0x1200 and stops it; INITIAL CPU RESET cancels pfault")
+    void stopAndStoreAndReset() {
+        Rig rig = Rig.of(VmConfig.builder("s390").vcpus(2).memory(0, 0x40000));
+        rig.regs(1).set(S390Registers.PREFIX, 0x20000);
+        rig.regs(1).set(3, 0x3333);
+        sigp(rig, 9, 1);
+        assertEquals(VcpuState.OFF, rig.m.stateOf(1));
+        assertEquals(0x3333, rig.read(0x20000 + 0x1280 + 3 * 8, 8));
+        rig.state().pfaultToken[1] = 0x4000;
+        sigp(rig, 11, 1);
+        assertEquals(S390Vm.PFAULT_TOKEN_INVALID, rig.state().pfaultToken(1));
+        assertEquals(0, rig.regs(1).get(S390Registers.PREFIX), "initial CPU reset clears the prefix");
+    }
+
+    @Test
+    @DisplayName("an instruction the gate does not intercept is reported, not thrown (BRXH 0x84, LPSW 0x82)")
+    void notIntercepted() {
+        for (String hex : new String[] {"84240500", "82000000", "b2000000"}) {
+            Rig rig = Rig.of(1);
+            TrapResult t = rig.trapHex(0, hex);
+            assertEquals(Outcome.FAULT, t.outcome(), hex);
+            assertTrue(t.fault().contains("not an intercepted instruction"), hex);
+            assertEquals(Rig.PC, t.nextPc());
+        }
+    }
+
+    @Test
     @DisplayName("SIGP SENSE RUNNING STATUS reads CPUSTAT_RUNNING, set in schedule-in and cleared in schedule-out (sigp.c __sigp_sense_running)")
     void senseRunning() {
         Rig rig = Rig.of(2);
