@@ -822,10 +822,10 @@ public final class Arm64Hypercalls {
                 "seed 002 Documentation/virt/kvm/arm/pvlock.rst (never merged)", Status.SUCCESS, Status.NOT_SUPPORTED)
                 .availability("mainline: SMCCC_RET_NOT_SUPPORTED; option pvlock=on: the RFC"));
         l.add(call(DISCOVER_IMPL_VER, "ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_VER", Arm64Hypercalls::notSupported, "implemented by "
-                + "the VMM through an SMCCC filter FWD_TO_USER (VENDOR_HYP_BMAP_2 bit 0); in-kernel -1", HYP, Status.NOT_IMPLEMENTED)
+                + "the VMM through an SMCCC filter FWD_TO_USER (VENDOR_HYP_BMAP_2 bit 0); in-kernel -1", HYP, Status.NOT_IMPLEMENTED, Status.SUCCESS)
                 .feature(Arm64Architecture.DISCOVER_IMPL_VER).availability("VMM-implemented (6.16+): -1 unless forwarded"));
         l.add(call(DISCOVER_IMPL_CPUS, "ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_CPUS", Arm64Hypercalls::notSupported, "implemented by "
-                + "the VMM through an SMCCC filter FWD_TO_USER (VENDOR_HYP_BMAP_2 bit 1); in-kernel -1", HYP, Status.NOT_IMPLEMENTED)
+                + "the VMM through an SMCCC filter FWD_TO_USER (VENDOR_HYP_BMAP_2 bit 1); in-kernel -1", HYP, Status.NOT_IMPLEMENTED, Status.SUCCESS)
                 .feature(Arm64Architecture.DISCOVER_IMPL_CPUS).availability("VMM-implemented (6.16+): -1 unless forwarded"));
         l.add(call(CALL_UID, "ARM_SMCCC_VENDOR_HYP_CALL_UID", Arm64Hypercalls::callUid, "x0..x3 = 0xb66fb428 0xe911c52e 0x564bcaa9 "
                 + "0x743a004d (KVM UUID 28b46fb6-2ec5-11e9-a9ca-4b564d003a74)", HYP, Status.SUCCESS)
