@@ -467,7 +467,7 @@ public final class S390Hypercalls {
                     .summary("diag R1,R3,0x288: watchdog; GPR[R1] = 0 init / 1 change / 2 cancel, GPR[R1+1] = timeout (>= 15 s), "
                             + "GPR[R3] = action (0)")
                     .source("QEMU target/s390x/diag.c handle_diag_288; hw/watchdog/wdt_diag288.c")
-                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_IMPLEMENTED, Status.PERMISSION),
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.PERMISSION),
             HypercallSpec.of(DIAG_IPL, "DIAG_IPL", S390Hypercalls::ipl)
                     .summary("diag R1,R3,0x308: IPL functions; subcode GPR[R3]: 3/4 (KVM, low 16 bits) reset with KVM_EXIT_S390_RESET; "
                             + "0/1 system reset; 5/6 set/store IPL block at GPR[R1], GPR[R1+1] := result; 8-10 protected virtualization")
