@@ -381,7 +381,15 @@ public final class S390Hypercalls {
                     r.set(r1 + 1, DIAG_308_RC_OK);
                 }
             }
-            case 10 -> r.set(r1 + 1, DIAG_308_RC_NO_PV_CONF);
+            case 10 -> {
+                // QEMU writes regs[r1 + 1] without a parity check; for R1 = 15 that is past the register file
+                // (undefined there), answered here with a specification exception.
+                if (r1 == 15) {
+                    spec(t);
+                } else {
+                    r.set(r1 + 1, DIAG_308_RC_NO_PV_CONF);
+                }
+            }
             default -> spec(t);
         }
     }

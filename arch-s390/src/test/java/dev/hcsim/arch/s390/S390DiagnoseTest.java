@@ -473,6 +473,20 @@ class S390DiagnoseTest {
     }
 
     @Test
+    @DisplayName("DIAG 0x308 subcode 10 with unpack: no PV configuration 0x0902 in GPR[R1+1]; R1 = 15 never reaches the PSW (QEMU handle_diag_308)")
+    void iplPvStart() {
+        Rig rig = Rig.of(VmConfig.builder("s390").feature("unpack", true));
+        rig.regs().set(3, 10);
+        rig.trap("diag %r4,%r3,0x308");
+        assertEquals(0x0902, rig.regs().get(5));
+        rig = Rig.of(VmConfig.builder("s390").feature("unpack", true));
+        rig.regs().set(3, 10);
+        long pswm = rig.regs().get(S390Registers.PSWM);
+        assertSpec(rig, rig.trap("diag %r15,%r3,0x308"));
+        assertEquals(pswm, rig.regs().get(S390Registers.PSWM));
+    }
+
+    @Test
     @DisplayName("DIAG 0x308 subcode 0 resets the machine (QEMU s390_ipl_reset_request)")
     void iplReset() {
         Rig rig = Rig.of(2);
