@@ -37,6 +37,8 @@ public final class Vm {
     private final Set<String> features;
     private final ByteOrder order;
     private final Codec codec;
+    private final int fetchMin;
+    private final int fetchMax;
     private final HypercallTable table;
     private final ArchitectureVm archVm;
     private final long[] ids;
@@ -60,6 +62,8 @@ public final class Vm {
         this.features = resolveFeatures(arch, config);
         this.order = arch.byteOrder(options);
         this.codec = arch.codec(order);
+        this.fetchMin = codec.minLength();
+        this.fetchMax = codec.maxLength();
         int n = config.vcpus();
         this.ids = new long[n];
         long[] explicit = config.vcpuIds();
@@ -157,7 +161,7 @@ public final class Vm {
             obs.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        if (t.fetch(codec.minLength(), codec.maxLength())) {
+        if (t.fetch(fetchMin, fetchMax)) {
             archVm.trap(t);
         }
         if (obs != null) {

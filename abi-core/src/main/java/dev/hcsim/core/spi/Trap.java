@@ -35,7 +35,14 @@ public final class Trap implements TrapResult {
 
     private final Vm vm;
     private final int vcpu;
-    private final TrapContract contract;
+    // The contract as flat fields, read once here: the trap path then touches no collection or getter.
+    private final int numberRegister;
+    private final boolean number32;
+    private final int[] argumentRegisters;
+    private final int[] resultRegisters;
+    private final boolean narrowCutsArguments;
+    private final boolean narrowCutsResults;
+    private final boolean zeroUnsetResults;
     private final StatusCodec defaultCodec;
     private final MemoryAccess memory;
     private final byte[] insn = new byte[16];
@@ -69,7 +76,20 @@ public final class Trap implements TrapResult {
     public Trap(Vm vm, int vcpu, MemoryAccess memory) {
         this.vm = vm;
         this.vcpu = vcpu;
-        this.contract = vm.contract();
+        TrapContract contract = vm.contract();
+        this.numberRegister = contract.numberRegister();
+        this.number32 = contract.numberBits() == 32;
+        this.argumentRegisters = new int[contract.argumentCount()];
+        for (int i = 0; i < argumentRegisters.length; i++) {
+            argumentRegisters[i] = contract.argumentRegister(i);
+        }
+        this.resultRegisters = new int[contract.resultCount()];
+        for (int i = 0; i < resultRegisters.length; i++) {
+            resultRegisters[i] = contract.resultRegister(i);
+        }
+        this.narrowCutsArguments = contract.narrowTruncatesArguments();
+        this.narrowCutsResults = contract.narrowTruncatesResults();
+        this.zeroUnsetResults = contract.unsetResults() == TrapContract.UnsetResults.ZEROED;
         this.defaultCodec = vm.architecture().status();
         this.memory = memory;
     }
@@ -159,15 +179,12 @@ public final class Trap implements TrapResult {
 
     /** Reads the number and the arguments by the contract, cut to 32 bits in narrow mode when the contract says so. */
     public void readCall() {
-        long nr = regs.get(contract.numberRegister());
-        if (contract.numberBits() == 32 || (narrow && contract.narrowTruncatesArguments())) {
-            nr &= 0xFFFF_FFFFL;
-        }
-        number = nr;
-        int n = contract.argumentCount();
-        boolean cut = narrow && contract.narrowTruncatesArguments();
-        for (int i = 0; i < n; i++) {
-            long v = regs.get(contract.argumentRegister(i));
+        boolean cut = narrow && narrowCutsArguments;
+        long nr = regs.get(numberRegister);
+        number = number32 || cut ? nr & 0xFFFF_FFFFL : nr;
+        int[] from = argumentRegisters;
+        for (int i = 0; i < from.length; i++) {
+            long v = regs.get(from[i]);
             args[i] = cut ? v & 0xFFFF_FFFFL : v;
         }
         dispatched = true;
@@ -224,21 +241,20 @@ public final class Trap implements TrapResult {
     }
 
     private void writeResults() {
-        int n = contract.resultCount();
-        boolean cut = narrow && contract.narrowTruncatesResults();
-        boolean zero = contract.unsetResults() == TrapContract.UnsetResults.ZEROED;
-        for (int i = 0; i < n; i++) {
+        int[] to = resultRegisters;
+        boolean cut = narrow && narrowCutsResults;
+        for (int i = 0; i < to.length; i++) {
             long v;
             if ((resultMask & (1 << i)) != 0) {
                 v = results[i];
             } else if (i == 0 && status != null) {
                 v = codec.encode(status);
-            } else if (zero) {
+            } else if (zeroUnsetResults) {
                 v = 0;
             } else {
                 continue;
             }
-            regs.set(contract.resultRegister(i), cut ? v & 0xFFFF_FFFFL : v);
+            regs.set(to[i], cut ? v & 0xFFFF_FFFFL : v);
         }
     }
 
