@@ -40,11 +40,12 @@ public final class AbiGenerators {
         List<Gen<String>> each = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (OptionSpec o : arch.options()) {
-            List<String> values = new ArrayList<>();
-            values.add(o.defaultValue());
-            o.allowed().stream().filter(v -> !v.equals(o.defaultValue())).forEach(values::add);
+            List<String> others = o.allowed().stream().filter(v -> !v.equals(o.defaultValue())).toList();
             names.add(o.name());
-            each.add(Generate.pick(values));
+            // Mostly the default, so that a VM with many options still often runs in the kernel's default configuration.
+            each.add(others.isEmpty() ? Generate.constant(o.defaultValue())
+                    : Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(o.defaultValue())),
+                            org.quicktheories.api.Pair.of(1, Generate.pick(others)))));
         }
         return in -> {
             Map<String, String> out = new TreeMap<>();
@@ -56,6 +57,17 @@ public final class AbiGenerators {
             }
             return out;
         };
+    }
+
+    /** Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default. */
+    public static Gen<Map<String, Boolean>> features(Architecture arch) {
+        List<dev.hcsim.core.spi.FeatureSpec> all = arch.features();
+        if (all.isEmpty()) {
+            return Generate.constant(Map.of());
+        }
+        Gen<Map<String, Boolean>> one = Generate.pick(all).map(f -> Map.of(f.name(), !f.defaultOn()));
+        return Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(Map.<String, Boolean>of())),
+                org.quicktheories.api.Pair.of(1, one)));
     }
 
     /**
@@ -130,6 +142,7 @@ public final class AbiGenerators {
      */
     public static Gen<Invocation> calls(Architecture arch, boolean neighbours, boolean controls) {
         Gen<Map<String, String>> options = options(arch);
+        Gen<Map<String, Boolean>> features = features(arch);
         Gen<Integer> vcpus = SourceDSL.integers().between(1, 4);
         Gen<Long> numbers = numbers(arch);
         Gen<Long> values = values();
@@ -137,15 +150,24 @@ public final class AbiGenerators {
         Gen<Boolean> changeControl = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(false)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(true))));
         Gen<Integer> bit = SourceDSL.integers().between(0, 63);
+        Gen<Boolean> nativeTrap = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(true)),
+                org.quicktheories.api.Pair.of(1, Generate.constant(false))));
         TrapContract contract = arch.contract();
         RegisterLayout layout = arch.registers();
+        Map<String, Long> magic = Providers.magic(arch.name());
+        Gen<Boolean> useMagic = Generate.frequency(List.of(org.quicktheories.api.Pair.of(4, Generate.constant(true)),
+                org.quicktheories.api.Pair.of(1, Generate.constant(false))));
         Gen<Invocation> gen = in -> {
             Map<String, String> opts = options.generate(in);
+            Map<String, Boolean> feats = features.generate(in);
             int n = vcpus.generate(in);
             int vcpu = SourceDSL.integers().between(0, n - 1).generate(in);
-            Vm vm = Vm.create(config(arch, opts, n));
+            Vm vm = Vm.create(config(arch, opts, feats, n));
             List<byte[]> traps = traps(vm);
-            byte[] trap = neighbours ? Generate.pick(traps).generate(in) : traps.get(0);
+            byte[] trap = traps.get(0);
+            if (neighbours && traps.size() > 1 && nativeTrap.generate(in) == Boolean.FALSE) {
+                trap = Generate.pick(traps.subList(1, traps.size())).generate(in);
+            }
             RegisterFile reset = new RegisterFile(layout);
             vm.archVm().resetVcpu(vcpu, reset);
             Map<String, Long> regs = new LinkedHashMap<>();
@@ -160,6 +182,8 @@ public final class AbiGenerators {
                         continue;
                     }
                     v = reset.get(r.index()) ^ (1L << (bit.generate(in) % Math.max(1, r.width())));
+                } else if (magic.containsKey(r.name()) && useMagic.generate(in)) {
+                    v = magic.get(r.name());
                 } else if (r.index() == contract.numberRegister()) {
                     v = numbers.generate(in);
                 } else {
@@ -167,14 +191,15 @@ public final class AbiGenerators {
                 }
                 regs.put(r.name(), v);
             }
-            return new Invocation(arch.name(), opts, n, vcpu, 0, trap, regs, memory.generate(in));
+            return new Invocation(arch.name(), opts, feats, n, vcpu, 0, trap, regs, memory.generate(in));
         };
         return gen.describedAs(Invocation::commandLine);
     }
 
-    static VmConfig config(Architecture arch, Map<String, String> options, int vcpus) {
+    static VmConfig config(Architecture arch, Map<String, String> options, Map<String, Boolean> features, int vcpus) {
         VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(vcpus);
         options.forEach(b::option);
+        features.forEach(b::feature);
         return b.build();
     }
 
@@ -202,7 +227,7 @@ public final class AbiGenerators {
             for (int i = 1; i < n; i++) {
                 regs.add(call.generate(in).registers());
             }
-            return new MachineCase(arch.name(), first.options(), pcpus.generate(in), quantum.generate(in), seeds.generate(in), first.trap(),
+            return new MachineCase(arch.name(), first.options(), first.features(), pcpus.generate(in), quantum.generate(in), seeds.generate(in), first.trap(),
                     traps.generate(in), regs);
         };
         return gen.describedAs(MachineCase::toString);

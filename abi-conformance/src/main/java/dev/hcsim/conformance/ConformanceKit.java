@@ -41,7 +41,7 @@ public final class ConformanceKit {
      */
     public void differential(String architecture) {
         Architecture arch = Hcsim.architecture(architecture);
-        qt().withExamples(examples).withShrinkCycles(2000)
+        qt().withExamples(examples)
                 .forAll(AbiGenerators.calls(arch))
                 .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());

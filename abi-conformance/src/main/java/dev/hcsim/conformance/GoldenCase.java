@@ -17,6 +17,7 @@ import java.util.Map;
  * @param name           what the case shows
  * @param source         the kernel source (file and function) the answer comes from
  * @param options        VM options
+ * @param features       VM features switched on (true) or off (false)
  * @param vcpus          vCPUs in the VM
  * @param insn           the trap instruction as assembly or hex, or null for the native one
  * @param registers      the caller's registers by ABI name
@@ -26,22 +27,25 @@ import java.util.Map;
  * @param expectRegisters registers whose value after the call is stated
  * @param pcAdvance      how far the PC moves, or null when not stated
  * @param expectMemory   guest memory whose content after the call is stated
+ * @param expectEffects  the effects on other vCPUs in order ({@code "kick vcpu1"}), or null when not stated
  */
-public record GoldenCase(String architecture, String name, String source, Map<String, String> options, int vcpus, String insn,
+public record GoldenCase(String architecture, String name, String source, Map<String, String> options, Map<String, Boolean> features, int vcpus, String insn,
         Map<String, Long> registers, Map<Long, byte[]> memory, Outcome outcome, Status status, Map<String, Long> expectRegisters,
-        Long pcAdvance, Map<Long, byte[]> expectMemory) {
+        Long pcAdvance, Map<Long, byte[]> expectMemory, List<String> expectEffects) {
 
     public GoldenCase {
         options = Map.copyOf(options);
+        features = Map.copyOf(features);
         registers = Map.copyOf(registers);
         memory = Map.copyOf(memory);
         expectRegisters = Map.copyOf(expectRegisters);
         expectMemory = Map.copyOf(expectMemory);
+        expectEffects = expectEffects == null ? null : List.copyOf(expectEffects);
     }
 
     /** The call as an {@link Invocation} (on vCPU 0). */
     public Invocation invocation() {
-        Invocation base = new Invocation(architecture, options, vcpus, 0, 0, new byte[0], registers, memory);
+        Invocation base = new Invocation(architecture, options, features, vcpus, 0, 0, new byte[0], registers, memory);
         return base.withTrap(SingleCall.instructionBytes(Vm.create(base.config()), insn));
     }
 
@@ -90,6 +94,12 @@ public record GoldenCase(String architecture, String name, String source, Map<St
             byte[] got = new byte[e.getValue().length];
             if (!o.memory().read(e.getKey(), got, 0, got.length) || !java.util.Arrays.equals(got, e.getValue())) {
                 out.add(String.format("memory 0x%x: expected %s, got %s", e.getKey(), Bytes.hex(e.getValue()), Bytes.hex(got)));
+            }
+        }
+        if (expectEffects != null) {
+            List<String> got = o.effects().stream().map(Object::toString).toList();
+            if (!got.equals(expectEffects)) {
+                out.add("effects: expected " + expectEffects + ", got " + got);
             }
         }
         return out;

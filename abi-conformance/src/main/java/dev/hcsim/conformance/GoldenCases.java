@@ -17,9 +17,11 @@ import java.util.Map;
 /**
  * The golden cases shipped in the artifact: {@code META-INF/hcsim-conformance/golden/ARCH.json},
  * one JSON array per architecture, one object per kernel-derived case. Each object has
- * {@code name}, {@code source} (kernel file and function), optional {@code options}, {@code vcpus},
+ * {@code name}, {@code source} (kernel file and function), optional {@code options}, {@code features}
+ * (name to true or false), {@code vcpus},
  * {@code insn}, {@code registers} and {@code memory}, and {@code expect} with {@code outcome} and
- * optional {@code status}, {@code registers}, {@code pc} (how far it moves) and {@code memory}.
+ * optional {@code status}, {@code registers}, {@code pc} (how far it moves), {@code memory} and
+ * {@code effects} (the effects on other vCPUs, in order, as {@code "kick vcpu1"}).
  * Numbers are strings in the CLI's syntax ({@code "0x10"}, {@code "-1"}); memory is hex bytes by address.
  */
 public final class GoldenCases {
@@ -54,12 +56,13 @@ public final class GoldenCases {
             if (!expect.isObject()) {
                 throw new IllegalArgumentException(where + ": missing 'expect'");
             }
-            out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), c.path("vcpus").asInt(1),
+            out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), switches(c.path("features")), c.path("vcpus").asInt(1),
                     c.hasNonNull("insn") ? c.get("insn").asText() : null, numbers(c.path("registers"), where),
                     memory(c.path("memory"), where), Outcome.valueOf(text(expect, "outcome", where)),
                     expect.hasNonNull("status") ? Status.valueOf(expect.get("status").asText()) : null,
                     numbers(expect.path("registers"), where),
-                    expect.hasNonNull("pc") ? Bytes.parseNumber(expect.get("pc").asText()) : null, memory(expect.path("memory"), where)));
+                    expect.hasNonNull("pc") ? Bytes.parseNumber(expect.get("pc").asText()) : null, memory(expect.path("memory"), where),
+                    expect.has("effects") ? list(expect.get("effects")) : null));
         }
         return out;
     }
@@ -78,6 +81,18 @@ public final class GoldenCases {
             Map.Entry<String, JsonNode> e = it.next();
             out.put(e.getKey(), e.getValue().asText());
         }
+        return out;
+    }
+
+    private static Map<String, Boolean> switches(JsonNode n) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asBoolean()));
+        return out;
+    }
+
+    private static List<String> list(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
         return out;
     }
 

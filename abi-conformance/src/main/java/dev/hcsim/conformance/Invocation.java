@@ -20,6 +20,7 @@ import java.util.Objects;
  *
  * @param architecture canonical architecture name
  * @param options      VM options by name (only those that differ from the defaults need be given)
+ * @param features     VM features switched on (true) or off (false) against the architecture's defaults
  * @param vcpus        vCPUs in the VM; every vCPU but the caller is halted
  * @param vcpu         the calling vCPU
  * @param seed         the VM's seed
@@ -27,12 +28,13 @@ import java.util.Objects;
  * @param registers    register values by ABI name, applied over the vCPU's reset state
  * @param memory       guest memory to preload, address to bytes
  */
-public record Invocation(String architecture, Map<String, String> options, int vcpus, int vcpu, long seed, byte[] trap,
+public record Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu, long seed, byte[] trap,
         Map<String, Long> registers, Map<Long, byte[]> memory) {
 
     public Invocation {
         Objects.requireNonNull(architecture);
         options = Map.copyOf(options);
+        features = Map.copyOf(features);
         trap = trap.clone();
         registers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(registers));
         memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
@@ -42,6 +44,7 @@ public record Invocation(String architecture, Map<String, String> options, int v
     public VmConfig config() {
         VmConfig.Builder b = VmConfig.builder(architecture).vcpus(vcpus).seed(seed);
         options.forEach(b::option);
+        features.forEach(b::feature);
         return b.build();
     }
 
@@ -52,17 +55,17 @@ public record Invocation(String architecture, Map<String, String> options, int v
 
     /** A copy with other register values. */
     public Invocation withRegisters(Map<String, Long> regs) {
-        return new Invocation(architecture, options, vcpus, vcpu, seed, trap, regs, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, seed, trap, regs, memory);
     }
 
     /** A copy with other options. */
     public Invocation withOptions(Map<String, String> opts) {
-        return new Invocation(architecture, opts, vcpus, vcpu, seed, trap, registers, memory);
+        return new Invocation(architecture, opts, features, vcpus, vcpu, seed, trap, registers, memory);
     }
 
     /** A copy with another trap instruction. */
     public Invocation withTrap(byte[] bytes) {
-        return new Invocation(architecture, options, vcpus, vcpu, seed, bytes, registers, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, seed, bytes, registers, memory);
     }
 
     /**
@@ -80,6 +83,7 @@ public record Invocation(String architecture, Map<String, String> options, int v
         if (seed != 0) {
             sb.append(" --seed ").append(seed);
         }
+        new java.util.TreeMap<>(features).forEach((k, on) -> sb.append(on ? " --feature " : " --no-feature ").append(k));
         new java.util.TreeMap<>(options).forEach((k, v) -> sb.append(" --").append(k).append(' ').append(v));
         sb.append(" --insn ").append(Bytes.hex(trap));
         memory.forEach((gpa, bytes) -> sb.append(" --mem 0x").append(Long.toHexString(gpa)).append('=').append(Bytes.hex(bytes)));
@@ -110,7 +114,7 @@ public record Invocation(String architecture, Map<String, String> options, int v
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Invocation i && i.architecture.equals(architecture) && i.options.equals(options) && i.vcpus == vcpus
+        return o instanceof Invocation i && i.architecture.equals(architecture) && i.options.equals(options) && i.features.equals(features) && i.vcpus == vcpus
                 && i.vcpu == vcpu && i.seed == seed && Arrays.equals(i.trap, trap) && i.registers.equals(registers)
                 && sameMemory(i.memory, memory);
     }
@@ -121,6 +125,6 @@ public record Invocation(String architecture, Map<String, String> options, int v
 
     @Override
     public int hashCode() {
-        return Objects.hash(architecture, options, vcpus, vcpu, seed, Arrays.hashCode(trap), registers, memory.keySet());
+        return Objects.hash(architecture, options, features, vcpus, vcpu, seed, Arrays.hashCode(trap), registers, memory.keySet());
     }
 }

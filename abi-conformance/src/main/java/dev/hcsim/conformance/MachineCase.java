@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param architecture canonical architecture name
  * @param options      VM options
+ * @param features     VM features switched on or off
  * @param pcpus        physical CPUs
  * @param quantum      instructions per time slice
  * @param seed         the scheduler's seed
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param traps        how many traps each vCPU runs before its program ends
  * @param registers    each vCPU's registers, by ABI name (one map per vCPU)
  */
-public record MachineCase(String architecture, Map<String, String> options, int pcpus, long quantum, long seed, byte[] trap, int traps,
+public record MachineCase(String architecture, Map<String, String> options, Map<String, Boolean> features, int pcpus, long quantum, long seed, byte[] trap, int traps,
         List<Map<String, Long>> registers) {
     /** Most scheduler steps one run takes: enough for every trap, bounded for any input. */
     static final long MAX_STEPS = 2_000;
@@ -30,6 +31,7 @@ public record MachineCase(String architecture, Map<String, String> options, int 
 
     public MachineCase {
         options = Map.copyOf(options);
+        features = Map.copyOf(features);
         trap = trap.clone();
         registers = registers.stream().map(Map::copyOf).toList();
     }
@@ -38,6 +40,7 @@ public record MachineCase(String architecture, Map<String, String> options, int 
     public String trace() {
         VmConfig.Builder b = VmConfig.builder(architecture).vcpus(registers.size()).pcpus(pcpus).quantum(quantum).seed(seed);
         options.forEach(b::option);
+        features.forEach(b::feature);
         Machine m = new Machine(b.build(), "conformance");
         Trace t = new Trace();
         m.traceTo(t);
@@ -61,7 +64,7 @@ public record MachineCase(String architecture, Map<String, String> options, int 
 
     @Override
     public String toString() {
-        return architecture + " " + options + " vcpus=" + registers.size() + " pcpus=" + pcpus + " quantum=" + quantum + " seed=" + seed
+        return architecture + " " + options + " " + features + " vcpus=" + registers.size() + " pcpus=" + pcpus + " quantum=" + quantum + " seed=" + seed
                 + " traps=" + traps + " registers=" + registers;
     }
 }

@@ -37,6 +37,12 @@ final class Providers {
         return out;
     }
 
+    static java.util.Map<String, Long> magic(String arch) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.putAll(p.magic()));
+        return out;
+    }
+
     static List<PrivilegeRule> privilegeRules(String arch) {
         List<PrivilegeRule> out = new ArrayList<>();
         all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.addAll(p.privilegeRules()));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /** The single-call ABI properties, stated once over the contract data, for every architecture found. */
 class AbiPropertiesTest {
-    private static final int EXAMPLES = 300;
+    private static final int EXAMPLES = 1000;
 
     private record Property(String name, Function<OracleRun, List<String>> check) {
     }

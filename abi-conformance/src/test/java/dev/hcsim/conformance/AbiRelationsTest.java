@@ -16,7 +16,7 @@ import org.quicktheories.core.Gen;
 
 /** The two-run ABI properties (privilege, truncation, poisoning, isolation, determinism, codec) for every architecture. */
 class AbiRelationsTest {
-    private static final int EXAMPLES = 200;
+    private static final int EXAMPLES = 500;
 
     @TestFactory
     Stream<DynamicTest> everyRelationForEveryArchitecture() {

@@ -41,6 +41,11 @@ public final class PpcCases implements ArchitectureCases {
     }
 
     @Override
+    public Map<String, Long> magic() {
+        return Map.of("r0", 0x4B56_4D21L); // KVM_SC_MAGIC_R0 'KVM!' (arch/powerpc/include/uapi/asm/kvm_para.h)
+    }
+
+    @Override
     public List<PrivilegeRule> privilegeRules() {
         return List.of(
                 new PrivilegeRule(Map.of("privilege", "problem", "host", "book3s-pr"), Map.of(), Outcome.NOT_A_HYPERCALL, null,

@@ -33,6 +33,14 @@ public interface ArchitectureCases {
         return List.of();
     }
 
+    /**
+     * Register values that make a trap a hypercall at all (ppc's {@code r0 = KVM_SC_MAGIC_R0}); the
+     * generators use them in most cases and anything else in the rest.
+     */
+    default java.util.Map<String, Long> magic() {
+        return java.util.Map.of();
+    }
+
     /** What happens to a caller without the privilege the contract asks for. */
     default List<PrivilegeRule> privilegeRules() {
         return List.of();

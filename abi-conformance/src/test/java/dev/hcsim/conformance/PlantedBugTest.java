@@ -1,0 +1,82 @@
+package dev.hcsim.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hcsim.core.GuestMemory;
+import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VmConfig;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Deliberately wrong handlers: the kit must catch each and shrink to a short reproducing command line. */
+class PlantedBugTest {
+    /**
+     * Answers an unknown x86 number with the Linux errno -ENOSYS (-38) instead of -KVM_ENOSYS
+     * (-1000), a classic mix-up (include/uapi/linux/kvm_para.h).
+     */
+    static final class WrongErrno implements TrapHandler {
+        @Override
+        public Outcome trap(VmConfig vm, int vcpu, byte[] insn, RegisterAccess regs, GuestMemory mem, VcpuControl control) {
+            Outcome o = TrapHandler.hcsim().trap(vm, vcpu, insn, regs, mem, control);
+            int rax = Hcsim.architecture("x86").registers().require("rax");
+            if (regs.get(rax) == -1000) {
+                regs.set(rax, -38);
+            }
+            return o;
+        }
+    }
+
+    /** Clobbers arm64 x4 (a register SMCCC preserves) on every call that completes. */
+    static final class ClobbersX4 implements TrapHandler {
+        @Override
+        public Outcome trap(VmConfig vm, int vcpu, byte[] insn, RegisterAccess regs, GuestMemory mem, VcpuControl control) {
+            Outcome o = TrapHandler.hcsim().trap(vm, vcpu, insn, regs, mem, control);
+            if (o == Outcome.RESUME) {
+                regs.set(Hcsim.architecture("arm64").registers().require("x4"), 0);
+            }
+            return o;
+        }
+    }
+
+    @Test
+    void aWrongErrnoIsCaughtAndShrunkToTheNumberAlone() {
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new WrongErrno(), 200).differential("x86"));
+        String smallest = smallest(e);
+        assertTrue(smallest.startsWith("hcsim call --arch x86"), smallest);
+        // Shrunk: only the number register is left, every other register at its reset value is omitted.
+        List<String> registers = Arrays.stream(smallest.split(" ")).filter(t -> t.contains("=") && !t.startsWith("0x")).toList();
+        assertEquals(1, registers.size(), smallest);
+        assertTrue(registers.get(0).startsWith("rax="), smallest);
+        assertTrue(e.getMessage().contains("rax: expected 0xfffffffffffffc18, got 0xffffffffffffffda"), e.getMessage());
+    }
+
+    @Test
+    void aWrongErrnoFailsTheGoldenCases() {
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new WrongErrno(), 1).golden("x86"));
+        assertTrue(e.getMessage().contains("x86.c"), e.getMessage());
+    }
+
+    @Test
+    void aClobberedPreservedRegisterIsCaughtWithNothingElseLeft() {
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new ClobbersX4(), 200).differential("arm64"));
+        String smallest = smallest(e);
+        assertTrue(smallest.contains(" x4=0x"), smallest);
+        assertTrue(e.getMessage().contains("x4: expected 0x"), e.getMessage());
+        long others = Arrays.stream(smallest.split(" ")).filter(t -> t.contains("=") && !t.startsWith("x4=") && !t.startsWith("x0=")).count();
+        assertEquals(0, others, smallest);
+    }
+
+    /** The first command line after QuickTheories' "Smallest found falsifying value(s)". */
+    private static String smallest(AssertionError e) {
+        String m = e.getMessage();
+        int at = m.indexOf("Smallest found falsifying value(s)");
+        assertTrue(at >= 0, m);
+        return m.substring(at).lines().map(String::trim).filter(l -> l.startsWith("hcsim call")).findFirst().orElseThrow();
+    }
+}
