@@ -69,6 +69,7 @@ public final class S390Vm implements ArchitectureVm {
     private final long todBase;
     private final RegisterAccess[] known;
     private final boolean[] keepStateOnStart;
+    private final boolean[] selfRestart;
     private final int[] pendingPgm;
     private final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
@@ -105,6 +106,7 @@ public final class S390Vm implements ArchitectureVm {
         this.todBase = TOD_UNIX_EPOCH + tod(vm.config().realtimeEpochNanos());
         this.known = new RegisterAccess[vcpus];
         this.keepStateOnStart = new boolean[vcpus];
+        this.selfRestart = new boolean[vcpus];
         this.pendingPgm = new int[vcpus];
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
@@ -617,6 +619,22 @@ public final class S390Vm implements ArchitectureVm {
             cc = target < 0 ? 3 : sigpTo(t, r, r1, order, target, parameter);
         }
         setCc(r, cc);
+        if (selfRestart[t.vcpu()]) {
+            selfRestart[t.vcpu()] = false;
+            // SIGP RESTART to itself: the old PSW (with this cc, after the SIGP) goes to 0x120 and the restart new PSW
+            // is loaded (QEMU target/s390x/sigp.c sigp_restart on an operating CPU: cpu_inject_restart).
+            long lc = r.get(PREFIX) & PREFIX_MASK;
+            try {
+                t.memory().write(lc + LC_RESTART_OLD_PSW, 8, r.get(PSWM));
+                t.memory().write(lc + LC_RESTART_OLD_PSW + 8, 8, t.pc() + 4);
+                long mask = t.memory().read64(lc + LC_RESTART_PSW);
+                long addr = t.memory().read64(lc + LC_RESTART_PSW + 8);
+                r.set(PSWM, mask);
+                t.resumeAt(addr);
+            } catch (GuestFault f) {
+                // no lowcore: the restart cannot be delivered; the SIGP itself completed
+            }
+        }
         finish(t);
     }
 
@@ -712,7 +730,12 @@ public final class S390Vm implements ArchitectureVm {
                 return 0;
             }
             case SIGP_RESTART -> {
-                restart(t, c, target, tr, state);
+                if (self) {
+                    // The restart interruption is taken after SIGP completes: see sigp().
+                    selfRestart[t.vcpu()] = true;
+                } else {
+                    restart(t, c, target, tr, state);
+                }
                 return 0;
             }
             case SIGP_INITIAL_CPU_RESET, SIGP_CPU_RESET -> {

@@ -98,6 +98,32 @@ class S390ContractPropertiesTest {
     }
 
     @Test
+    @DisplayName("DIAGNOSE never changes the PSW mask or the prefix, SIGP only the condition code, for all fields and registers")
+    void controlRegistersKept() {
+        int[] codes = {0x10, 0x44, 0x9c, 0x258, 0x288, 0x308, 0x318, 0x500, 0x501};
+        VmConfig.Builder cfg = VmConfig.builder("s390").vcpus(2).feature("diag288", true).feature("unpack", true);
+        qt().withExamples(300).forAll(lists().of(longs().all()).ofSize(16), integers().between(0, 255), integers().all()).check((values, fields, pick) -> {
+            Rig rig = Rig.of(cfg);
+            for (int i = 0; i < 16; i++) {
+                rig.regs().set(i, (values.get(i) & 0xFF) == 0 ? values.get(i) & 0xFFFF : values.get(i));
+            }
+            boolean sigp = (pick & 1) != 0;
+            int code = sigp ? (pick >>> 1) & 0xFF : codes[Math.floorMod(pick >>> 1, codes.length)];
+            long pswm = rig.regs().get(S390Registers.PSWM);
+            long prefix = rig.regs().get(S390Registers.PREFIX);
+            byte[] b = {(byte) (sigp ? 0xAE : 0x83), (byte) (int) fields, (byte) (code >>> 8), (byte) code};
+            rig.m.load(Rig.PC, b);
+            rig.regs().pc(Rig.PC);
+            rig.vm.trap(0, rig.regs(), rig.m.memory(), rig.m);
+            if (sigp && code == 6 && (rig.regs().get(((int) fields) & 0xF) & 0xFFFF) == 0) {
+                return true; // SIGP RESTART to itself loads the restart new PSW (tested on its own)
+            }
+            long mask = sigp ? ~(3L << S390Registers.CC_SHIFT) : -1L;
+            return (rig.regs().get(S390Registers.PSWM) & mask) == (pswm & mask) && rig.regs().get(S390Registers.PREFIX) == prefix;
+        });
+    }
+
+    @Test
     @DisplayName("unknown DIAG 0x500 numbers (r1 >= 5, any upper bits) give the specification exception with r2 unchanged")
     void unknownNumbers() {
         qt().withExamples(200).forAll(longs().all(), longs().all()).check((nr, r2) -> {

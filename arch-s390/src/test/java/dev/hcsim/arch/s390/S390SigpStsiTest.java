@@ -102,6 +102,21 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("SIGP RESTART to itself: the old PSW after the SIGP (cc 0) goes to 0x120 and the restart new PSW is loaded (sigp_restart)")
+    void restartSelf() {
+        Rig rig = Rig.of(1);
+        rig.write(0x1A0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1A8, 8, 0x3000);
+        rig.regs().set(S390Registers.PSWM, S390Registers.withCc(S390Registers.PSW_MASK_RESET, 2));
+        TrapResult t = sigp(rig, 6, 0);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(0x3000, rig.regs().pc());
+        assertEquals(S390Registers.PSW_MASK_RESET, rig.regs().get(S390Registers.PSWM));
+        assertEquals(S390Registers.PSW_MASK_RESET, rig.read(0x120, 8), "old PSW with cc 0");
+        assertEquals(Rig.PC + 4, rig.read(0x128, 8));
+    }
+
+    @Test
     @DisplayName("SIGP SET PREFIX: operating target cc 1 / 0x200; bad address cc 1 / 0x100; stopped target takes it (target/s390x/sigp.c)")
     void setPrefix() {
         Rig rig = Rig.of(VmConfig.builder("s390").vcpus(2).memory(0, 0x40000));
