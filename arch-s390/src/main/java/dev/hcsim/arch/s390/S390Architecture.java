@@ -1,14 +1,10 @@
 package dev.hcsim.arch.s390;
 
-import dev.hcsim.core.RegisterLayout;
-import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
-import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.OptionSpec;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -26,7 +22,7 @@ import java.util.Map;
  * <p>Registered with {@link java.util.ServiceLoader} under the name {@code s390} (aliases
  * {@code s390x}, {@code z}).
  */
-public final class S390Architecture implements Architecture {
+public final class S390Architecture extends DescribedArchitecture {
     /** Feature: the diag288 watchdog device exists (QEMU {@code -device diag288}). */
     public static final String FEATURE_DIAG288 = "diag288";
     /** Feature: the CPU model has the diag318 facility. */
@@ -46,6 +42,35 @@ public final class S390Architecture implements Architecture {
     public static final String OPT_USERSPACE = "userspace";
 
     private static final S390Codec CODEC = new S390Codec();
+
+    /** Where the kernel's documentation and its code disagree (also in docs/arch/s390.md). */
+    private static final List<String> DOC_DIFFERENCES = List.of(
+                "DIAG 0x500 subcodes 1 and 2: Documentation/virt/kvm/s390/s390-diag.rst says \"handled by userspace\"; today's "
+                        + "QEMU (hw/s390x/s390-hypercall.c handle_diag_500) answers them with a specification exception "
+                        + "(default here; option legacy-virtio=userspace keeps the doc's variant)",
+                "DIAG 0x500 subcode 0: s390-diag.rst calls it \"s390-virtio notification and early console printk\"; today's QEMU "
+                        + "notifies no device, it answers 0 when r2 lies inside RAM and -EINVAL otherwise (handle_virtio_notify)",
+                "DIAG 0x500 subcode 3: s390-diag.rst says r2 holds a negative error value \"if an internal error occurred\"; QEMU "
+                        + "answers -EINVAL for every ordinary failure too (malformed subchannel id, no such subchannel, queue index "
+                        + "of 1024 or more: handle_virtio_ccw_notify)",
+                "Documentation/virt/kvm/hypercalls.rst: \"R2-R7 are used for parameters 1-6\"; arch/s390/include/asm/kvm_para.h "
+                        + "indeed uses r2..r7, while no subcode reads more than r2..r4",
+                "DIAG 0x9C: s390-diag.rst says \"General register 1 contains the target CPU address\"; the code reads the register "
+                        + "named by the instruction's R1 field (diag.c __diag_time_slice_end_directed: gprs[(ipa & 0xf0) >> 4]), "
+                        + "which Linux's diag9c() chooses freely",
+                "DIAG 0x9C forwarding: s390-diag.rst describes forwarding the yield to the host; it happens only when the module "
+                        + "parameter diag9c_forwarding_hz is non-zero, and its default is 0 (arch/s390/kvm/kvm-s390.c), so a yield "
+                        + "to a running vCPU is ignored",
+                "s390-diag.rst documents only 0x500, 0x501 and 0x9C; KVM itself also handles 0x10, 0x44, 0x258 and 0x308 "
+                        + "(diag.c kvm_s390_handle_diag) and QEMU 0x288 and 0x318",
+                "SIGP CONDITIONAL EMERGENCY SIGNAL: the architecture makes it conditional on the target's state; "
+                        + "arch/s390/kvm/sigp.c __sigp_conditional_emergency tests is_vcpu_stopped() on the sending vCPU, which "
+                        + "is never stopped while it runs SIGP, so the signal is always sent",
+                "DIAG 0x308 subcodes 3 and 4: KVM masks the subcode to 16 bits (diag.c __diag_ipl_functions: 0x10003 resets); "
+                        + "QEMU alone rejects any subcode with bits above 16 (target/s390x/diag.c handle_diag_308)",
+                "SIGP SET PREFIX: KVM checks the address before the target's state (sigp.c __sigp_set_prefix), QEMU (which "
+                        + "handles the order with KVM_CAP_S390_USER_SIGP) checks the state first (target/s390x/sigp.c); QEMU's "
+                        + "order is simulated");
 
     private static final List<FeatureSpec> FEATURES = List.of(
             new FeatureSpec(FEATURE_DIAG288, false, "the diag288 watchdog device (QEMU -device diag288); without it DIAG 0x288 is a "
@@ -74,49 +99,11 @@ public final class S390Architecture implements Architecture {
                             + "answered as today's QEMU answers them; exit = KVM_EXIT_S390_SIEIC to the embedding VMM with "
                             + "icptcode 4, ipa and ipb (arch/s390/kvm/kvm-s390.c vcpu_post_run, intercept.c handle_instruction)"));
 
-    @Override
-    public String name() {
-        return "s390";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("s390x", "z");
-    }
-
-    @Override
-    public String title() {
-        return "s390x (z/Architecture), DIAGNOSE 0x500 and the KVM diagnose codes";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return S390Registers.layout();
-    }
-
-    @Override
-    public TrapContract contract() {
-        return S390Contract.contract();
-    }
-
-    @Override
-    public StatusCodec status() {
-        return S390Status.CODEC;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return S390Hypercalls.all();
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return FEATURES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** The provider; {@link java.util.ServiceLoader} calls this. */
+    public S390Architecture() {
+        super(new Description("s390", List.of("s390x", "z"), "s390x (z/Architecture), DIAGNOSE 0x500 and the KVM diagnose codes",
+                S390Registers.layout(), S390Contract.contract(), S390Status.CODEC, S390Hypercalls.all(), FEATURES, OPTIONS, "CPU address",
+                S390Discovery.describe(), DOC_DIFFERENCES));
     }
 
     @Override
@@ -132,47 +119,6 @@ public final class S390Architecture implements Architecture {
     @Override
     public ArchitectureVm attach(Vm vm) {
         return new S390Vm(vm);
-    }
-
-    @Override
-    public String vcpuIdName() {
-        return "CPU address";
-    }
-
-    @Override
-    public String discovery() {
-        return S390Discovery.describe();
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return List.of(
-                "DIAG 0x500 subcodes 1 and 2: Documentation/virt/kvm/s390/s390-diag.rst says \"handled by userspace\"; today's "
-                        + "QEMU (hw/s390x/s390-hypercall.c handle_diag_500) answers them with a specification exception "
-                        + "(default here; option legacy-virtio=userspace keeps the doc's variant)",
-                "DIAG 0x500 subcode 0: s390-diag.rst calls it \"s390-virtio notification and early console printk\"; today's QEMU "
-                        + "notifies no device, it answers 0 when r2 lies inside RAM and -EINVAL otherwise (handle_virtio_notify)",
-                "DIAG 0x500 subcode 3: s390-diag.rst says r2 holds a negative error value \"if an internal error occurred\"; QEMU "
-                        + "answers -EINVAL for every ordinary failure too (malformed subchannel id, no such subchannel, queue index "
-                        + "of 1024 or more: handle_virtio_ccw_notify)",
-                "Documentation/virt/kvm/hypercalls.rst: \"R2-R7 are used for parameters 1-6\"; arch/s390/include/asm/kvm_para.h "
-                        + "indeed uses r2..r7, while no subcode reads more than r2..r4",
-                "DIAG 0x9C: s390-diag.rst says \"General register 1 contains the target CPU address\"; the code reads the register "
-                        + "named by the instruction's R1 field (diag.c __diag_time_slice_end_directed: gprs[(ipa & 0xf0) >> 4]), "
-                        + "which Linux's diag9c() chooses freely",
-                "DIAG 0x9C forwarding: s390-diag.rst describes forwarding the yield to the host; it happens only when the module "
-                        + "parameter diag9c_forwarding_hz is non-zero, and its default is 0 (arch/s390/kvm/kvm-s390.c), so a yield "
-                        + "to a running vCPU is ignored",
-                "s390-diag.rst documents only 0x500, 0x501 and 0x9C; KVM itself also handles 0x10, 0x44, 0x258 and 0x308 "
-                        + "(diag.c kvm_s390_handle_diag) and QEMU 0x288 and 0x318",
-                "SIGP CONDITIONAL EMERGENCY SIGNAL: the architecture makes it conditional on the target's state; "
-                        + "arch/s390/kvm/sigp.c __sigp_conditional_emergency tests is_vcpu_stopped() on the sending vCPU, which "
-                        + "is never stopped while it runs SIGP, so the signal is always sent",
-                "DIAG 0x308 subcodes 3 and 4: KVM masks the subcode to 16 bits (diag.c __diag_ipl_functions: 0x10003 resets); "
-                        + "QEMU alone rejects any subcode with bits above 16 (target/s390x/diag.c handle_diag_308)",
-                "SIGP SET PREFIX: KVM checks the address before the target's state (sigp.c __sigp_set_prefix), QEMU (which "
-                        + "handles the order with KVM_CAP_S390_USER_SIGP) checks the state first (target/s390x/sigp.c); QEMU's "
-                        + "order is simulated");
     }
 
     /** Guest programs start after the two lowcore pages of CPU 0 (real 0..8K). */
