@@ -14,12 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hcsim table}: the cross-architecture ABI comparison, generated from the contract data. */
-@Command(name = "table", description = "Print the cross-architecture ABI table (markdown or json) from the contract data.")
+@Command(name = "table", description = "Print the cross-architecture ABI table (markdown, json or html) from the contract data.")
 final class TableCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--format", defaultValue = "markdown", description = "markdown or json")
+    @Option(names = "--format", defaultValue = "markdown", description = "markdown, json or html (one self-contained page)")
     String format;
 
     @Option(names = "--arch", description = "only this architecture's contract and hypercall tables (markdown)")
@@ -41,7 +41,8 @@ final class TableCommand implements Callable<Integer> {
         switch (format) {
             case "json" -> out.println(Json.pretty(all));
             case "markdown" -> out.print(markdown(all));
-            default -> throw new IllegalArgumentException("--format must be markdown or json, got '" + format + "'");
+            case "html" -> out.print(TableHtml.render(all));
+            default -> throw new IllegalArgumentException("--format must be markdown, json or html, got '" + format + "'");
         }
         return 0;
     }
