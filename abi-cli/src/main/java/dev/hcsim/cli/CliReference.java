@@ -1,0 +1,47 @@
+package dev.hcsim.cli;
+
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * The CLI reference ({@code docs/cli.md}), generated from the picocli model of {@code hcsim} and every
+ * subcommand, so the page cannot disagree with the options the command accepts. Regenerate with
+ * {@code java -cp abi-cli/target/hcsim.jar dev.hcsim.cli.CliReference > docs/cli.md}; a test fails when it is stale.
+ */
+public final class CliReference {
+    /** Usage text width: fixed, so the page does not depend on the terminal that made it. */
+    static final int WIDTH = 110;
+
+    private CliReference() {
+    }
+
+    /** Prints the page. */
+    public static void main(String[] args) {
+        System.out.print(markdown());
+    }
+
+    /** The page: an introduction, then each command's usage as picocli prints it. */
+    static String markdown() {
+        CommandLine root = new CommandLine(new Main());
+        root.setUsageHelpWidth(WIDTH);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# hcsim command reference\n\n")
+                .append("Generated from the command's own definitions (`dev.hcsim.cli.CliReference`); do not edit by hand.\n\n")
+                .append("Exit codes: 0 success, 1 an expectation of a scenario failed, 2 bad input (one line on stderr, never a stack trace).\n")
+                .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are accepted as flags by `call` and `explain`;\n")
+                .append("`hcsim explain --arch NAME` lists them.\n\n");
+        section(sb, "hcsim", root);
+        for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
+            if (!e.getKey().equals("help")) {
+                section(sb, "hcsim " + e.getKey(), e.getValue());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, CommandLine cl) {
+        cl.setUsageHelpWidth(WIDTH);
+        sb.append("## ").append(title).append("\n\n```text\n").append(cl.getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing())
+                .append("\n```\n\n");
+    }
+}
