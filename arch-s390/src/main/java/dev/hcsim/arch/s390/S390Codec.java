@@ -274,8 +274,8 @@ public final class S390Codec implements Codec {
                     s.expectOperands(1);
                     return branch(s, ctx, mask, s.operand(0));
                 }
-                throw s.error("unknown s390 instruction '" + s.mnemonic() + "'; the guest subset has lghi lgfi llihf iihf iilf lgr aghi agfi "
-                        + "cgr cghi brc j je jne (and the other jCC) lg stg l st diag sigp stap stsi lpswe nop nopr");
+                throw s.error("unknown s390 instruction '" + s.mnemonic() + "'; the guest subset has lghi lgfi llihf iihf iilf lgr sgr aghi agfi "
+                        + "cgr cghi brc j je jne (and the other jCC) lg stg l st diag sigp stap stsi stck stpt lpswe nop nopr");
             }
         }
     }
