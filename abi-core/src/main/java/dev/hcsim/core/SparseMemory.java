@@ -2,8 +2,10 @@ package dev.hcsim.core;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +22,19 @@ public final class SparseMemory implements GuestMemory {
     private final Map<Long, byte[]> pages = new HashMap<>();
     private long lastPageNumber = -1;
     private byte[] lastPage;
+    private long lastRegionBase = 1;
+    private long lastRegionEnd = 0;
     private long writeGeneration;
+    private final Set<Long> codePages = new HashSet<>();
+    private boolean lastPageIsCode;
+    // A direct-mapped cache of page lookups in front of the map, absent pages included: a handler or
+    // an interpreter that moves between a few pages (code, lowcore, a data structure) neither hashes
+    // nor boxes a page number.
+    private static final int PAGE_CACHE = 64;
+    private final long[] cachedNumber = new long[PAGE_CACHE];
+    private final byte[][] cachedPage = new byte[PAGE_CACHE][];
+    private final boolean[] cachedCode = new boolean[PAGE_CACHE];
+    private long codeGeneration;
 
     public SparseMemory(List<MemoryRegion> regions) {
         List<MemoryRegion> sorted = new ArrayList<>(regions);
@@ -31,6 +45,7 @@ public final class SparseMemory implements GuestMemory {
             }
         }
         this.regions = sorted.toArray(new MemoryRegion[0]);
+        java.util.Arrays.fill(cachedNumber, -1);
     }
 
     private static String describe(MemoryRegion r) {
@@ -70,6 +85,8 @@ public final class SparseMemory implements GuestMemory {
         }
         for (MemoryRegion r : regions) {
             if (gpa >= r.base() && gpa < r.end()) {
+                lastRegionBase = r.base();
+                lastRegionEnd = r.end();
                 return r;
             }
         }
@@ -89,8 +106,49 @@ public final class SparseMemory implements GuestMemory {
         return writeGeneration;
     }
 
+    /**
+     * True when {@code [gpa, gpa+len)} lies in the page and the region touched last, so that the
+     * access needs no region search and no page lookup (instruction fetches and the typed accesses of
+     * a handler mostly hit the same page). Written so that no sum can overflow.
+     */
+    private boolean inLastPage(long gpa, int len) {
+        int at = (int) (gpa & PAGE_MASK);
+        return gpa >>> PAGE_SHIFT == lastPageNumber && len >= 0 && len <= PAGE_SIZE - at && gpa >= lastRegionBase
+                && len <= lastRegionEnd - gpa;
+    }
+
+    /**
+     * Marks the page of {@code gpa} as holding code that a decoded-instruction cache keeps: from now
+     * on a write to it changes {@link #codeGeneration()}. Writes to other pages (the guest's data)
+     * leave that cache alone.
+     */
+    public void watchCode(long gpa) {
+        long number = gpa >>> PAGE_SHIFT;
+        if (codePages.add(number)) {
+            int i = (int) number & (PAGE_CACHE - 1);
+            if (cachedNumber[i] == number) {
+                cachedCode[i] = true;
+            }
+            if (number == lastPageNumber) {
+                lastPageIsCode = true;
+            }
+        }
+    }
+
+    /**
+     * A counter that changes on every successful write to a page marked with {@link #watchCode}:
+     * self-modifying code (hypercall patching) invalidates decoded instructions, stores to data do not.
+     */
+    public long codeGeneration() {
+        return codeGeneration;
+    }
+
     @Override
     public boolean read(long gpa, byte[] dst, int off, int len) {
+        if (inLastPage(gpa, len) && off >= 0 && len <= dst.length - off) {
+            System.arraycopy(lastPage, (int) (gpa & PAGE_MASK), dst, off, len);
+            return true;
+        }
         if (len < 0 || off < 0 || off + len > dst.length || !owns(gpa, len)) {
             return false;
         }
@@ -112,6 +170,14 @@ public final class SparseMemory implements GuestMemory {
 
     @Override
     public boolean write(long gpa, byte[] src, int off, int len) {
+        if (inLastPage(gpa, len) && off >= 0 && len <= src.length - off) {
+            System.arraycopy(src, off, lastPage, (int) (gpa & PAGE_MASK), len);
+            writeGeneration++;
+            if (lastPageIsCode) {
+                codeGeneration++;
+            }
+            return true;
+        }
         if (len < 0 || off < 0 || off + len > src.length || !owns(gpa, len)) {
             return false;
         }
@@ -121,6 +187,9 @@ public final class SparseMemory implements GuestMemory {
             int inPage = (int) Math.min(len - done, PAGE_SIZE - (at & PAGE_MASK));
             byte[] page = page(at >>> PAGE_SHIFT, true);
             System.arraycopy(src, off + done, page, (int) (at & PAGE_MASK), inPage);
+            if (lastPageIsCode) {
+                codeGeneration++;
+            }
             done += inPage;
             at += inPage;
         }
@@ -132,16 +201,24 @@ public final class SparseMemory implements GuestMemory {
         if (number == lastPageNumber) {
             return lastPage;
         }
-        byte[] p = pages.get(number);
+        int i = (int) number & (PAGE_CACHE - 1);
+        if (cachedNumber[i] != number) {
+            cachedNumber[i] = number;
+            cachedPage[i] = pages.get(number);
+            cachedCode[i] = codePages.contains(number);
+        }
+        byte[] p = cachedPage[i];
         if (p == null) {
             if (!create) {
                 return null;
             }
             p = new byte[PAGE_SIZE];
             pages.put(number, p);
+            cachedPage[i] = p;
         }
         lastPageNumber = number;
         lastPage = p;
+        lastPageIsCode = cachedCode[i];
         return p;
     }
 

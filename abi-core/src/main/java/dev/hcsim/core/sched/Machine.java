@@ -56,6 +56,7 @@ public final class Machine implements VcpuControl {
     private final byte[] fetchBuf = new byte[16];
     private final long[] cacheTag = new long[CACHE_SIZE];
     private final Instruction[] cacheInsn = new Instruction[CACHE_SIZE];
+    private final int[] cacheLength = new int[CACHE_SIZE];
     private long cacheGeneration = -1;
     private TraceSink sink = TraceSink.NONE;
     private HostHandler host = HostHandler.DEFAULT;
@@ -322,39 +323,49 @@ public final class Machine implements VcpuControl {
         runqueue.addLast(v);
     }
 
-    private Instruction fetch(long pc) {
-        long gen = memory.writeGeneration();
+    /**
+     * The decoded-instruction cache slot of the instruction at {@code pc}, decoding it on a miss, or
+     * -1 when not even the shortest instruction can be read there. Decoding happens once per address:
+     * the cache is dropped only when the guest writes a page it holds code from, and the length is
+     * kept beside the instruction so that advancing the PC needs no call.
+     */
+    private int fetch(long pc) {
+        long gen = memory.codeGeneration();
         if (gen != cacheGeneration) {
             java.util.Arrays.fill(cacheInsn, null);
             cacheGeneration = gen;
         }
         int i = (int) (pc ^ (pc >>> 12)) & (CACHE_SIZE - 1);
-        Instruction ins = cacheInsn[i];
-        if (ins != null && cacheTag[i] == pc) {
-            return ins;
+        if (cacheInsn[i] != null && cacheTag[i] == pc) {
+            return i;
         }
         int n = codec.maxLength();
         while (n >= codec.minLength() && !memory.read(pc, fetchBuf, 0, n)) {
             n--;
         }
         if (n < codec.minLength()) {
-            return null;
+            return -1;
         }
-        ins = codec.decode(fetchBuf, 0, n, pc);
+        memory.watchCode(pc);
+        memory.watchCode(pc + n - 1);
+        Instruction ins = codec.decode(fetchBuf, 0, n, pc);
         cacheTag[i] = pc;
         cacheInsn[i] = ins;
-        return ins;
+        cacheLength[i] = ins.length();
+        return i;
     }
 
     private void step(int v, int p) {
         Slot s = slots[v];
         RegisterFile regs = s.regs;
         long pc = regs.pc();
-        Instruction ins = fetch(pc);
-        if (ins == null) {
+        int slot = fetch(pc);
+        if (slot < 0) {
             stopVcpu(v, String.format("instruction fetch at 0x%x is outside guest memory", pc));
             return;
         }
+        Instruction ins = cacheInsn[slot];
+        int length = cacheLength[slot];
         int signal;
         try {
             signal = ins.execute(s.cpu);
@@ -366,7 +377,7 @@ public final class Machine implements VcpuControl {
         s.instructions++;
         instructions++;
         switch (signal) {
-            case Cpu.NEXT -> regs.pc(pc + ins.length());
+            case Cpu.NEXT -> regs.pc(pc + length);
             case Cpu.JUMP -> {
             }
             case Cpu.TRAP -> {
@@ -376,7 +387,7 @@ public final class Machine implements VcpuControl {
                 afterTrap(v, r);
             }
             case Cpu.HALT -> {
-                regs.pc(pc + ins.length());
+                regs.pc(pc + length);
                 haltOrContinue(v, "wait for interrupt");
             }
             default -> {
