@@ -79,6 +79,22 @@ public final class S390Discovery {
         return b;
     }
 
+    /** Offset of ext_names[0] in SYSIB 3.2.2: after vm[8] (32 + 8 * 64) and 1504 reserved bytes. */
+    public static final int EXT_NAMES = 2048;
+
+    /**
+     * SYSIB 3.2.2 as the guest sees it under QEMU, which enables KVM_CAP_S390_USER_STSI and completes
+     * KVM's block (QEMU target/s390x/kvm/kvm.c insert_stsi_3_2_2): vm[0] gets the extended-name
+     * encoding 2 (UTF-8) and ext_names[0] the name "KVMguest" (no -name given), the UUID stays zero.
+     */
+    public static byte[] sysib322Qemu(int cpus) {
+        byte[] b = sysib322(cpus);
+        b[VM0 + 43] = 2;
+        byte[] name = "KVMguest".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, b, EXT_NAMES, name.length);
+        return b;
+    }
+
     /** True when the first three bytes of vm[0].cpi are EBCDIC "KVM", the test of detect_machine_type (early.c). */
     public static boolean isKvm(byte[] sysib) {
         return sysib.length >= VM0 + 27 && (sysib[VM0 + 24] & 0xFF) == 0xD2 && (sysib[VM0 + 25] & 0xFF) == 0xE5
@@ -103,7 +119,8 @@ public final class S390Discovery {
                 + "(arch/s390/include/asm/kvm_para.h). A guest identifies KVM with STSI 3.2.2 (r0 = 0x30000002, r1 = 2, "
                 + "operand a 4 KiB aligned page): vm[0].name = EBCDIC \"KVMguest\" (D2 E5 D4 87 A4 85 A2 A3) and vm[0].cpi = "
                 + "EBCDIC \"KVM/Linux\" padded with blanks (D2 E5 D4 61 D3 89 95 A4 A7 40...), cc 0, r0 := 0 "
-                + "(arch/s390/kvm/priv.c handle_stsi, handle_stsi_3_2_2; arch/s390/kernel/early.c detect_machine_type). "
+                + "(arch/s390/kvm/priv.c handle_stsi, handle_stsi_3_2_2; arch/s390/kernel/early.c detect_machine_type); QEMU then adds "
+                + "the extended name \"KVMguest\" (UTF-8, encoding 2 in vm[0]) at offset 2048 (target/s390x/kvm/kvm.c insert_stsi_3_2_2). "
                 + "Probing by trial also works: DIAG 0x500 subcode 4 (storage limit) with r2 = 0 under an exception fixup.";
     }
 }

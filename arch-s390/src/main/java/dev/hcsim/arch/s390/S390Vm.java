@@ -95,7 +95,8 @@ public final class S390Vm implements ArchitectureVm {
         this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
         this.sieicArgs = new long[vm.vcpuCount()][2];
         this.senseRunning = vm.feature(S390Architecture.FEATURE_SENSE_RUNNING);
-        this.sysib = S390Discovery.sysib322(vcpus);
+        // KVM's SYSIB; QEMU completes it unless the embedder plays QEMU's part (userspace=exit)
+        this.sysib = userspaceExit ? S390Discovery.sysib322(vcpus) : S390Discovery.sysib322Qemu(vcpus);
         this.pfaultToken = new long[vcpus];
         java.util.Arrays.fill(pfaultToken, PFAULT_TOKEN_INVALID);
         this.pfaultSelect = new long[vcpus];
@@ -475,6 +476,14 @@ public final class S390Vm implements ArchitectureVm {
         }
         setCc(r, 0);
         r.set(0, 0);
+        if (userspaceExit) {
+            // KVM_CAP_S390_USER_STSI: after storing the block KVM exits so that userspace can complete it
+            // (priv.c insert_stsi_usr_data: addr, ar, fc, sel1, sel2); the PSW already points past the STSI.
+            long[] args = sieicArgs[t.vcpu()];
+            args[0] = operand;
+            args[1] = ((long) fc << 16) | (sel1 << 8) | sel2;
+            t.exitToHost("KVM_EXIT_S390_STSI", fc, 0, KEEP_R2, args);
+        }
         finish(t);
     }
 

@@ -249,6 +249,31 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("STSI 3.2.2 under QEMU: extended-name encoding 2 and ext_names[0] = KVMguest (QEMU kvm.c insert_stsi_3_2_2); "
+            + "with userspace=exit KVM's block and KVM_EXIT_S390_STSI (priv.c insert_stsi_usr_data)")
+    void stsiUserspace() {
+        Rig rig = Rig.of(1);
+        rig.regs().set(0, 0x3000_0002L);
+        rig.regs().set(1, 2);
+        rig.regs().set(5, 0x4000);
+        rig.trap("stsi 0(%r5)");
+        assertEquals(2, rig.read(0x4000 + 32 + 43, 1), "vm[0].evmne: UTF-8");
+        assertEquals(0x4B564D6775657374L, rig.read(0x4000 + 2048, 8), "ext_names[0] = \"KVMguest\" in UTF-8");
+        Rig kvm = Rig.of(VmConfig.builder("s390").option("userspace", "exit"));
+        kvm.regs().set(0, 0x3000_0002L);
+        kvm.regs().set(1, 2);
+        kvm.regs().set(5, 0x4000);
+        TrapResult t = kvm.trap("stsi 0(%r5)");
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals("KVM_EXIT_S390_STSI", t.exitReason());
+        assertEquals(0x4000, t.exitArg(0));
+        assertEquals(0x30202, t.exitArg(1), "fc 3, sel1 2, sel2 2");
+        assertEquals(0, kvm.read(0x4000 + 32 + 43, 1), "KVM leaves the extended name to userspace");
+        assertEquals(0, kvm.regs().get(0));
+        assertEquals(0xD2E5D461D38995A4L, kvm.read(0x4000 + 56, 8));
+    }
+
+    @Test
     @DisplayName("STSI fc 0 answers the current level 3 in r0; other levels and fc > 3 give cc 3 (priv.c handle_stsi)")
     void stsiLevels() {
         Rig rig = Rig.of(1);
