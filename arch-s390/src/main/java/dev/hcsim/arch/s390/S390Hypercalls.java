@@ -223,7 +223,7 @@ public final class S390Hypercalls {
         }
         MemoryAccess m = t.memory();
         long abs = S390Registers.realToAbsolute(block, r.get(PREFIX));
-        if (!m.readable(abs, 8) || !m.readable(abs + 32, 8)) {
+        if (!m.readable(abs, 40)) {
             s.raise(t, S390Status.PGM_ADDRESSING, false);
             return;
         }
