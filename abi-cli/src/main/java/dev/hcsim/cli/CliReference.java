@@ -15,7 +15,11 @@ public final class CliReference {
     private CliReference() {
     }
 
-    /** Prints the page. */
+    /**
+     * Prints the page on stdout.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         System.out.print(markdown());
     }

@@ -23,11 +23,23 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given streams; returns the exit code (used by tests). */
+    /**
+     * Runs the command line with the given streams (used by tests).
+     *
+     * @param args the command line
+     * @param out  standard output
+     * @param err  standard error
+     * @return the exit code
+     */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         // Architecture options (--vendor, --conduit, ...) are not known to picocli: they reach each
