@@ -41,6 +41,10 @@ public final class S390Vm implements ArchitectureVm {
     static final int LC_PGM_OLD_PSW = 0x150;
     static final int LC_RESTART_PSW = 0x1A0;
     static final int LC_PGM_NEW_PSW = 0x1D0;
+    static final int LC_EXT_CPU_ADDR = 0x84;
+    static final int LC_EXT_INT_CODE = 0x86;
+    static final int LC_EXT_OLD_PSW = 0x130;
+    static final int LC_EXT_NEW_PSW = 0x1B0;
     static final int LC_GPREGS_SAVE_AREA = 0x1280;
     static final int LC_PSW_SAVE_AREA = 0x1300;
     static final int LC_PREFIX_SAVE_AREA = 0x1318;
@@ -70,6 +74,8 @@ public final class S390Vm implements ArchitectureVm {
     private final RegisterAccess[] known;
     private final boolean[] keepStateOnStart;
     private final boolean[] selfRestart;
+    private final boolean[] waiting;
+    private final long[] waitPswMask;
     private final int[] pendingPgm;
     private final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
@@ -108,6 +114,8 @@ public final class S390Vm implements ArchitectureVm {
         this.known = new RegisterAccess[vcpus];
         this.keepStateOnStart = new boolean[vcpus];
         this.selfRestart = new boolean[vcpus];
+        this.waiting = new boolean[vcpus];
+        this.waitPswMask = new long[vcpus];
         this.pendingPgm = new int[vcpus];
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
@@ -209,6 +217,7 @@ public final class S390Vm implements ArchitectureVm {
         // The guest CPU timer starts running again (kvm_s390_vcpu_start_accounting).
         running[vcpu] = true;
         lastIn[vcpu] = nowNanos;
+        waiting[vcpu] = false;
     }
 
     @Override
@@ -524,6 +533,8 @@ public final class S390Vm implements ArchitectureVm {
             t.callName("LPSWE");
         } else if ((mask & (S390Registers.PSW_MASK_IO | S390Registers.PSW_MASK_EXT)) != 0) {
             t.callName("enabled wait");
+            waiting[t.vcpu()] = true;
+            waitPswMask[t.vcpu()] = mask;
             t.halt();
         } else {
             t.callName("disabled wait");
@@ -710,12 +721,14 @@ public final class S390Vm implements ArchitectureVm {
                 return stopped(state) ? status(r, r1, SIGP_STATUS_STOPPED) : 0;
             }
             case SIGP_EXTERNAL_CALL -> {
+                deliverExternal(t, c, target, tr, EXT_EXTERNAL_CALL);
                 c.interrupt(target, EXT_EXTERNAL_CALL);
                 return 0;
             }
             case SIGP_EMERGENCY_SIGNAL, SIGP_COND_EMERGENCY_SIGNAL -> {
                 // __sigp_conditional_emergency tests is_vcpu_stopped(vcpu) on the *sending* vCPU, which is
                 // never stopped while it executes SIGP: the signal is always injected (sigp.c, as of today).
+                deliverExternal(t, c, target, tr, EXT_EMERGENCY_SIGNAL);
                 c.interrupt(target, EXT_EMERGENCY_SIGNAL);
                 return 0;
             }
@@ -797,6 +810,38 @@ public final class S390Vm implements ArchitectureVm {
                 // QEMU handle_sigp_single_dst: unknown order, status "invalid order", cc 1.
                 return status(r, r1, SIGP_STATUS_INVALID_ORDER);
             }
+        }
+    }
+
+    /**
+     * A target waiting in an enabled wait takes the external interruption at once, as
+     * arch/s390/kvm/interrupt.c __deliver_external_call / __deliver_emergency_signal store it: the
+     * interruption code at lowcore 0x86, the sending CPU's address at 0x84, the wait PSW as the
+     * external old PSW at 0x130, and the external new PSW from 0x1B0 is loaded. A guest that installed
+     * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
+     * keeps the interruption pending (the scheduler counts it; it ends the next wait at once).
+     */
+    private void deliverExternal(Trap t, VcpuControl c, int target, RegisterAccess tr, int code) {
+        if (tr == null || !waiting[target] || c.state(target) != VcpuState.HALTED) {
+            return;
+        }
+        long lc = tr.get(PREFIX) & PREFIX_MASK;
+        MemoryAccess m = t.memory();
+        try {
+            long mask = m.read64(lc + LC_EXT_NEW_PSW);
+            long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
+            if (mask == 0 && addr == 0) {
+                return;
+            }
+            m.write(lc + LC_EXT_INT_CODE, 2, code);
+            m.write(lc + LC_EXT_CPU_ADDR, 2, vm.vcpuId(t.vcpu()));
+            m.write(lc + LC_EXT_OLD_PSW, 8, waitPswMask[target]);
+            m.write(lc + LC_EXT_OLD_PSW + 8, 8, tr.pc());
+            tr.set(PSWM, mask);
+            tr.pc(addr);
+            waiting[target] = false;
+        } catch (GuestFault f) {
+            // no lowcore in guest memory: the interruption stays pending only
         }
     }
 

@@ -69,6 +69,42 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("a CPU in the enabled wait takes the external call at once: code 0x86, sender 0x84, old PSW 0x130, new PSW 0x1B0 "
+            + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
+    void externalCallDelivery() {
+        Rig rig = Rig.of(2);
+        rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1B8, 8, 0x3000);
+        rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
+        rig.write(0xE08, 8, 0x2004);
+        rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
+        rig.regs(1).pc(0x2000);
+        rig.m.initialState(0, VcpuState.HALTED);
+        rig.m.run(5, Long.MAX_VALUE);
+        assertEquals(VcpuState.HALTED, rig.m.stateOf(1));
+        rig.regs().set(3, 1);
+        rig.regs().pc(0x2100);
+        rig.m.load(0x2100, dev.hcsim.core.Bytes.parseHex("ae430002"));
+        rig.vm.trap(0, rig.regs(), rig.m.memory(), rig.m);
+        assertEquals(0x3000, rig.regs(1).pc(), "the external new PSW is loaded");
+        assertEquals(S390Registers.PSW_MASK_RESET, rig.regs(1).get(S390Registers.PSWM));
+        assertEquals(0x1202, rig.read(0x86, 2));
+        assertEquals(0, rig.read(0x84, 2), "sender: CPU address 0");
+        assertEquals(0x0302_0001_8000_0000L, rig.read(0x130, 8), "the wait PSW is the old PSW");
+        assertEquals(0x2004, rig.read(0x138, 8));
+        assertEquals(VcpuState.RUNNABLE, rig.m.stateOf(1));
+
+        Rig busy = Rig.of(2);
+        busy.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
+        busy.write(0x1B8, 8, 0x3000);
+        busy.regs(1).pc(0x2222);
+        sigp(busy, 2, 1);
+        assertEquals(0x2222, busy.regs(1).pc(), "not waiting: the interruption stays pending");
+        assertEquals(0, busy.read(0x86, 2));
+        assertEquals(1, busy.m.interrupts(1).get(S390Vm.EXT_EXTERNAL_CALL));
+    }
+
+    @Test
     @DisplayName("SIGP STOP stops another CPU, or the caller itself; SIGP START resumes a stopped CPU where it was (target/s390x/sigp.c)")
     void stopAndStart() {
         Rig rig = Rig.of(2);
