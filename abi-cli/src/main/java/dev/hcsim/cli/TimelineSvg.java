@@ -135,17 +135,7 @@ final class TimelineSvg {
                 }
             }
             // Leader lines and markers first, then every label over them with a white halo, so no line crosses a word.
-            for (Placed pl : labels) {
-                TimelineModel.Marker m = pl.marker();
-                double mx = scale.x(m.time());
-                int rowY = y + pl.row() * LABEL_ROW + 10;
-                String colour = m.error() ? "#b71c1c" : "#1b5e20";
-                sb.append("<g class=\"trap\"><title>").append(esc(m.title())).append("</title>");
-                sb.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(rowY + 2).append("\" x2=\"").append(f(mx)).append("\" y2=\"")
-                        .append(barTop).append("\" stroke=\"").append(colour).append("\" stroke-width=\"0.7\"/>");
-                sb.append("<path d=\"M").append(f(mx - 5)).append(',').append(barTop - 1).append(" l5,8 l5,-8 z\" fill=\"").append(colour)
-                        .append("\" stroke=\"#ffffff\" stroke-width=\"0.7\"/></g>\n");
-            }
+            int mark = sb.length();
             for (Placed pl : labels) {
                 TimelineModel.Marker m = pl.marker();
                 double mx = scale.x(m.time());
@@ -154,6 +144,14 @@ final class TimelineSvg {
                 sb.append("<g class=\"trap-label\"><title>").append(esc(m.title())).append("</title>");
                 text(pl.anchorEnd() ? mx - 3 : mx + 3, rowY, m.label(), "fill=\"" + colour + "\"" + HALO + (pl.anchorEnd() ? " text-anchor=\"end\"" : ""));
                 sb.append("</g>\n");
+                StringBuilder leader = new StringBuilder();
+                leader.append("<g class=\"trap\"><title>").append(esc(m.title())).append("</title>");
+                leader.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(rowY + 2).append("\" x2=\"").append(f(mx)).append("\" y2=\"")
+                        .append(barTop).append("\" stroke=\"").append(colour).append("\" stroke-width=\"0.7\"/>");
+                leader.append("<path d=\"M").append(f(mx - 5)).append(',').append(barTop - 1).append(" l5,8 l5,-8 z\" fill=\"").append(colour)
+                        .append("\" stroke=\"#ffffff\" stroke-width=\"0.7\"/></g>\n");
+                sb.insert(mark, leader);
+                mark += leader.length();
             }
             y = barTop + LANE + GAP;
         }
