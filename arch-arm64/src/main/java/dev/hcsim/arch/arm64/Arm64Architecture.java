@@ -1,14 +1,10 @@
 package dev.hcsim.arch.arm64;
 
-import dev.hcsim.core.RegisterLayout;
-import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
-import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.OptionSpec;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -26,7 +22,7 @@ import java.util.Map;
  * <p>vCPU ids are MPIDR affinities: Aff0 = index bits 3:0, Aff1 = bits 11:4, Aff2 = bits 19:12
  * (sys_regs.c reset_mpidr), so vCPU 16 is 0x100.
  */
-public final class Arm64Architecture implements Architecture {
+public final class Arm64Architecture extends DescribedArchitecture {
     /** STD_BMAP bit 0: TRNG 1.0. */
     public static final String TRNG = "trng";
     /** STD_HYP_BMAP bit 0: PV time. */
@@ -94,49 +90,29 @@ public final class Arm64Architecture implements Architecture {
             new OptionSpec("clocksource", List.of("arch-counter", "other"), "arch-counter", "the host clocksource; PTP answers -1 "
                     + "unless it is the architected counter"));
 
-    @Override
-    public String name() {
-        return "arm64";
-    }
+    private static final List<String> DOC_DIFFERENCES = List.of(
+            "Seed 002 (pvlock.rst) says preempted \"will be updated to 1 by the hypervisor prior to scheduling a VCPU\" and to 0 "
+                    + "when it is scheduled out: the reverse of its own field description (non-zero = preempted) and of the RFC "
+                    + "code (0 on vcpu_load, 1 on vcpu_put); hcsim follows the code.",
+            "Seed 002's vcpu.rst hunk is headed \"5. GROUP: KVM_ARM_VCPU_PVLOCK_CTRL\" while pvlock.rst points to section 4; its "
+                    + "IDs 0xc6000020/21 lie in the vendor range mainline later reserved for pKVM (functions 2..63), so mainline "
+                    + "answers them -1 (hypercalls.c kvm_smccc_default_allowed).",
+            "pvtime.rst: PV_TIME_FEATURES \"Currently only PV_TIME_ST is supported\"; pvtime.c kvm_hypercall_pv_features also "
+                    + "answers 0 for PV_TIME_FEATURES itself.",
+            "pvtime.rst: the calls are \"only available in the SMC64/HVC64 calling convention as paravirtualized time is not "
+                    + "available to 32 bit Arm guests\"; hypercalls.c has no AArch32 check for them (only PSCI has "
+                    + "kvm_psci_check_allowed_function), so an AArch32 vCPU gets the IPA in r0.",
+            "pvtime.rst: stolen time is how long the vCPU thread \"was involuntarily not running\"; the code adds the thread's "
+                    + "sched_info.run_delay (time runnable on a run queue) and only when the vCPU is loaded (kvm_update_stolen_time).",
+            "PSCI allows CPU_SUSPEND power-down states that lose context; psci.c kvm_psci_vcpu_suspend treats every state as "
+                    + "standby (WFI) and says so in a comment.");
 
-    @Override
-    public List<String> aliases() {
-        return List.of("aarch64", "arm64-kvm", "armv8");
-    }
-
-    @Override
-    public String title() {
-        return "arm64 (AArch64), SMCCC over hvc / smc: PSCI, TRNG, PV time, KVM vendor services";
-    }
-
-    @Override
-    public RegisterLayout registers() {
-        return Arm64Registers.LAYOUT;
-    }
-
-    @Override
-    public TrapContract contract() {
-        return Arm64Contract.CONTRACT;
-    }
-
-    @Override
-    public StatusCodec status() {
-        return Arm64Status.SMCCC;
-    }
-
-    @Override
-    public List<HypercallSpec> hypercalls() {
-        return Arm64Hypercalls.ALL;
-    }
-
-    @Override
-    public List<FeatureSpec> features() {
-        return FEATURES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** The provider; {@link java.util.ServiceLoader} calls this. */
+    public Arm64Architecture() {
+        super(new Description("arm64", List.of("aarch64", "arm64-kvm", "armv8"),
+                "arm64 (AArch64), SMCCC over hvc / smc: PSCI, TRNG, PV time, KVM vendor services", Arm64Registers.LAYOUT,
+                Arm64Contract.CONTRACT, Arm64Status.SMCCC, Arm64Hypercalls.ALL, FEATURES, OPTIONS, "MPIDR", Arm64Discovery.describe(),
+                DOC_DIFFERENCES));
     }
 
     @Override
@@ -164,36 +140,6 @@ public final class Arm64Architecture implements Architecture {
     @Override
     public String interruptName(int vector) {
         return vector >= 0 && vector < 16 ? "SGI " + vector : "INTID " + vector;
-    }
-
-    @Override
-    public String vcpuIdName() {
-        return "MPIDR";
-    }
-
-    @Override
-    public String discovery() {
-        return Arm64Discovery.describe();
-    }
-
-    @Override
-    public List<String> docDifferences() {
-        return List.of(
-                "Seed 002 (pvlock.rst) says preempted \"will be updated to 1 by the hypervisor prior to scheduling a VCPU\" and to 0 "
-                        + "when it is scheduled out: the reverse of its own field description (non-zero = preempted) and of the RFC "
-                        + "code (0 on vcpu_load, 1 on vcpu_put); hcsim follows the code.",
-                "Seed 002's vcpu.rst hunk is headed \"5. GROUP: KVM_ARM_VCPU_PVLOCK_CTRL\" while pvlock.rst points to section 4; its "
-                        + "IDs 0xc6000020/21 lie in the vendor range mainline later reserved for pKVM (functions 2..63), so mainline "
-                        + "answers them -1 (hypercalls.c kvm_smccc_default_allowed).",
-                "pvtime.rst: PV_TIME_FEATURES \"Currently only PV_TIME_ST is supported\"; pvtime.c kvm_hypercall_pv_features also "
-                        + "answers 0 for PV_TIME_FEATURES itself.",
-                "pvtime.rst: the calls are \"only available in the SMC64/HVC64 calling convention as paravirtualized time is not "
-                        + "available to 32 bit Arm guests\"; hypercalls.c has no AArch32 check for them (only PSCI has "
-                        + "kvm_psci_check_allowed_function), so an AArch32 vCPU gets the IPA in r0.",
-                "pvtime.rst: stolen time is how long the vCPU thread \"was involuntarily not running\"; the code adds the thread's "
-                        + "sched_info.run_delay (time runnable on a run queue) and only when the vCPU is loaded (kvm_update_stolen_time).",
-                "PSCI allows CPU_SUSPEND power-down states that lose context; psci.c kvm_psci_vcpu_suspend treats every state as "
-                        + "standby (WFI) and says so in a comment.");
     }
 
     @Override
