@@ -27,6 +27,18 @@ class S390DocsTest {
     }
 
     @Test
+    @DisplayName("the walkthrough's timeline is what the scenario prints today")
+    void walkthroughTimeline() throws IOException {
+        var r = dev.hcsim.core.scenario.ScenarioRunner.run(dev.hcsim.core.scenario.ScenarioReader.read(
+                Path.of("..", "examples", "s390-sigp-restart-stop.json")));
+        String timeline = dev.hcsim.core.trace.Timeline.render(r.trace().events());
+        String doc = page();
+        for (String line : timeline.split("\n")) {
+            assertTrue(doc.contains(line), "docs/arch/s390.md misses the timeline line:\n" + line);
+        }
+    }
+
+    @Test
     @DisplayName("every option and every doc/code difference the architecture reports is on the page")
     void optionsAndDifferences() throws IOException {
         String doc = page();
