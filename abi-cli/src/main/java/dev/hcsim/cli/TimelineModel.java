@@ -148,7 +148,12 @@ record TimelineModel(List<Panel> panels) {
                         lanes[to].to(VcpuState.RUNNABLE, false, t); // the scheduler enqueues a halted target at once
                     }
                     String label = ev.event().equals("interrupt") ? "IPI" + vector(ev.detail()) : ev.event();
-                    arrows.add(new Arrow(t, v, to, label, Timeline.line(ev), null));
+                    if (to == v) {
+                        // raised outside a trap (a doorbell instruction, a timer): the sender is not known, so no arrow
+                        lanes[to].markers.add(new Marker(t, false, label, Timeline.line(ev), false));
+                    } else {
+                        arrows.add(new Arrow(t, v, to, label, Timeline.line(ev), null));
+                    }
                 }
                 case "off" -> {
                     int to = target == null ? v : target;
@@ -177,7 +182,7 @@ record TimelineModel(List<Panel> panels) {
     private static Marker trapMarker(TrapEvent t) {
         String name = t.call() != null ? t.call() : t.nr() != null ? "nr=" + t.nr() : t.insn();
         String status = t.statusCode() != null ? t.statusCode() : t.status();
-        String label = status == null ? name + " " + t.outcome() : name + " \u2192 " + status;
+        String label = status != null ? name + " \u2192 " + status : t.outcome().equals("RESUME") ? name : name + " " + t.outcome();
         boolean error = (t.status() != null && !t.status().equals("SUCCESS")) || t.outcome().equals("FAULT");
         return new Marker(t.time(), true, label, Timeline.line(t), error);
     }
