@@ -156,4 +156,27 @@ class Arm64ContractPropertiesTest {
         }
         assertEquals(0, rig.regs.get(0)); // the last call, ARCH_WORKAROUND_1 over HVC
     }
+
+    @Test
+    @DisplayName("Vm.trap never throws for any instruction word, mode, EL and register values; a non-trap word changes no register")
+    void trapIsTotal() {
+        String[] modes = {"aarch64", "aarch32", "thumb"};
+        qt().withExamples(600).forAll(integers().all(), integers().between(0, 2), longs().all()).checkAssert((word, mode, seed) -> {
+            Rig rig = new Rig(modes[mode], "1.3");
+            SplittableRandom r = new SplittableRandom(seed);
+            rig.mem.write(0x1000, new byte[] {(byte) (int) word, (byte) (word >> 8), (byte) (word >> 16), (byte) (word >> 24)}, 0, 4);
+            for (int i = 0; i <= Arm64Registers.SP; i++) {
+                rig.regs.set(i, r.nextLong());
+            }
+            rig.regs.set(Arm64Registers.EL, r.nextInt(4));
+            rig.regs.set(Arm64Registers.NZCV, (long) r.nextInt(16) << 28);
+            rig.regs.pc(0x1000);
+            long[] before = rig.regs.snapshot();
+            TrapResult t = rig.vm.trap(0, rig.regs, rig.mem, rig.control);
+            if (t.outcome() == Outcome.FAULT || t.outcome() == Outcome.NOT_A_HYPERCALL) {
+                assertTrue(java.util.Arrays.equals(before, rig.regs.snapshot()), "a fault changed registers");
+                assertEquals(0x1000, rig.regs.pc());
+            }
+        });
+    }
 }
