@@ -100,7 +100,7 @@ class TimelinePictureTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bundled")
-    @DisplayName("every bundled scenario: each lane's spans tile [0, end] and no instant has more running vCPUs than physical CPUs")
+    @DisplayName("every bundled scenario: each lane's spans tile [0, end], arrows join two lanes, and no instant has more running vCPUs than physical CPUs")
     void lanesAreConsistent(String file) {
         ScenarioRunner.Result r = run(file);
         List<TimelineModel.Panel> panels = TimelineModel.of(List.of(r)).panels();
@@ -117,6 +117,9 @@ class TimelinePictureTest {
                     at = s.to();
                 }
                 assertEquals(p.end(), at, file + " vcpu" + l.vcpu() + ": the lane reaches the end of the run");
+            }
+            for (TimelineModel.Arrow a : p.arrows()) {
+                assertTrue(a.from() != a.to(), file + ": an arrow joins two lanes: " + a);
             }
             for (long t = 0; t < p.end(); t++) {
                 long running = 0;
