@@ -169,6 +169,24 @@ class S390CodecTest {
     }
 
     @Test
+    @DisplayName("600 random subset instructions decode to GNU objdump's text and assemble back to their bytes")
+    void randomObjdumpCorpus() throws java.io.IOException {
+        java.util.List<String> lines;
+        try (var in = S390CodecTest.class.getResourceAsStream("/objdump-random-s390.txt")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        }
+        assertEquals(600, lines.size());
+        for (String l : lines) {
+            String[] f = l.split("\t");
+            long pc = Long.parseLong(f[0], 16);
+            byte[] b = Bytes.parseHex(f[1]);
+            Instruction ins = CODEC.decode(b, 0, b.length, pc);
+            assertEquals(f[2], ins.text().replace('\t', ' '), l);
+            assertArrayEquals(b, Assembler.assemble(CODEC, ins.text(), pc).bytes(), l);
+        }
+    }
+
+    @Test
     @DisplayName("issue 5: 83240500 disassembles as GNU's diag\\t%r2,%r4,1280")
     void issueExample() {
         byte[] b = Bytes.parseHex("83240500");
