@@ -60,7 +60,8 @@ final class AbiData {
             m.put("feature", h.feature());
             m.put("offeredByThisVm", vm.hypercalls().isOffered(h.number()));
             m.put("availability", h.availability());
-            m.put("statuses", h.statuses().stream().map(s -> sc.documents(s) ? sc.name(s) : s.name()).toList());
+            StatusCodec hc = h.codec() != null ? h.codec() : sc;
+            m.put("statuses", h.statuses().stream().map(s -> hc.documents(s) ? hc.name(s) : s.name()).toList());
             m.put("summary", h.summary());
             m.put("source", h.source());
             calls.add(m);

@@ -47,6 +47,9 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the VM's seed")
     long seed;
 
+    @Option(names = "--off", split = ",", description = "vCPUs that start powered off (the others are halted)")
+    List<Integer> off = new ArrayList<>();
+
     @Option(names = "--explain", description = "after the JSON, explain the call step by step (bytes, registers, kernel rule, effects)")
     boolean explain;
 
@@ -93,7 +96,9 @@ final class CallCommand implements Callable<Integer> {
         if (!format.equals("json") && !format.equals("text")) {
             throw new IllegalArgumentException("--format must be json or text, got '" + format + "'");
         }
-        SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory);
+        Map<Integer, dev.hcsim.core.VcpuState> states = new LinkedHashMap<>();
+        off.forEach(i -> states.put(i, dev.hcsim.core.VcpuState.OFF));
+        SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
         if (format.equals("json")) {
             spec.commandLine().getOut().println(Json.pretty(json(r)));
         }

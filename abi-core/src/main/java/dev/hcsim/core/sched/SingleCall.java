@@ -83,6 +83,15 @@ public final class SingleCall {
      * @throws IllegalArgumentException for a bad register name, instruction or memory address
      */
     public static Result run(VmConfig config, int vcpu, String insn, Map<String, Long> registers, Map<Long, byte[]> memory) {
+        return run(config, vcpu, insn, registers, memory, Map.of());
+    }
+
+    /**
+     * Like {@link #run(VmConfig, int, String, Map, Map)}, with the initial state of other vCPUs
+     * (halted unless {@code states} says otherwise: off, runnable).
+     */
+    public static Result run(VmConfig config, int vcpu, String insn, Map<String, Long> registers, Map<Long, byte[]> memory,
+            Map<Integer, VcpuState> states) {
         Vm vm = Vm.create(config);
         if (vcpu < 0 || vcpu >= vm.vcpuCount()) {
             throw new IllegalArgumentException("vCPU " + vcpu + " does not exist; the VM has " + vm.vcpuCount());
@@ -92,6 +101,14 @@ public final class SingleCall {
             if (i != vcpu) {
                 m.initialState(i, VcpuState.HALTED);
             }
+        }
+        for (Map.Entry<Integer, VcpuState> e : states.entrySet()) {
+            int i = e.getKey();
+            if (i < 0 || i >= vm.vcpuCount() || i == vcpu) {
+                throw new IllegalArgumentException("vCPU " + i + " cannot be set " + e.getValue().name().toLowerCase()
+                        + ": the VM has vCPUs 0.." + (vm.vcpuCount() - 1) + " and " + vcpu + " makes the call");
+            }
+            m.initialState(i, e.getValue());
         }
         byte[] bytes = instructionBytes(vm, insn);
         long at = vm.architecture().defaultEntry();

@@ -17,6 +17,7 @@ public final class HypercallSpec {
     private String summary = "";
     private String source = "";
     private String feature;
+    private dev.hcsim.core.StatusCodec codec;
     private String availability = "implemented";
     private final EnumSet<Status> statuses = EnumSet.noneOf(Status.class);
 
@@ -46,6 +47,20 @@ public final class HypercallSpec {
     public HypercallSpec feature(String f) {
         feature = f;
         return this;
+    }
+
+    /**
+     * The status family this call answers in when it is not the architecture's default (PSCI or TRNG
+     * codes beside SMCCC's); the engine switches to it before the handler runs.
+     */
+    public HypercallSpec codec(dev.hcsim.core.StatusCodec c) {
+        codec = c;
+        return this;
+    }
+
+    /** The call's own status family, or null for the architecture's. */
+    public dev.hcsim.core.StatusCodec codec() {
+        return codec;
     }
 
     /** How today's kernel treats the number, in words ("implemented", "removed: -KVM_ENOSYS", ...). */

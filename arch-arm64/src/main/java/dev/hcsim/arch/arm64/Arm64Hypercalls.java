@@ -663,7 +663,14 @@ public final class Arm64Hypercalls {
     // ---------------------------------------------------------------- the table
 
     private static HypercallSpec call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
-        return HypercallSpec.of(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source).statuses(statuses);
+        HypercallSpec spec = HypercallSpec.of(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source).statuses(statuses);
+        // PSCI and TRNG answer in their own code families (psci.h PSCI_RET_*, arm-smccc.h TRNG_*), so explain names them right.
+        if (name.contains("PSCI")) {
+            spec.codec(Arm64Status.PSCI);
+        } else if (name.contains("TRNG")) {
+            spec.codec(Arm64Status.TRNG);
+        }
+        return spec;
     }
 
     private static final String HYP = "arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler";
