@@ -196,6 +196,25 @@ public final class AbiGenerators {
         return gen.describedAs(Invocation::commandLine);
     }
 
+    /**
+     * What the differential check feeds a handler: the calls of {@link #calls(Architecture)}, the same
+     * with every non-input register poisoned (as {@link AbiRelations#poisoning} does), and calls by an
+     * unprivileged caller for each of the architecture's privilege rules, so that a handler is compared
+     * with hcsim on the inputs every property looks at.
+     */
+    public static Gen<Invocation> variants(Architecture arch) {
+        List<org.quicktheories.api.Pair<Integer, Gen<Invocation>>> mix = new ArrayList<>();
+        mix.add(org.quicktheories.api.Pair.of(4, calls(arch)));
+        mix.add(org.quicktheories.api.Pair.of(1, calls(arch, false, true).zip(Generate.booleans(),
+                (inv, a) -> AbiRelations.poison(inv, a ? AbiRelations.POISON_A : AbiRelations.POISON_B))));
+        List<dev.hcsim.conformance.spi.PrivilegeRule> rules = Providers.privilegeRules(arch.name());
+        if (!rules.isEmpty()) {
+            mix.add(org.quicktheories.api.Pair.of(1, calls(arch, false, false).zip(Generate.pick(rules), AbiRelations::unprivileged)));
+        }
+        Gen<Invocation> gen = Generate.frequency(mix);
+        return gen.describedAs(Invocation::commandLine);
+    }
+
     static VmConfig config(Architecture arch, Map<String, String> options, Map<String, Boolean> features, int vcpus) {
         VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(vcpus);
         options.forEach(b::option);

@@ -35,14 +35,14 @@ public final class ConformanceKit {
     }
 
     /**
-     * Generated calls of {@code architecture} (native trap, neighbouring encodings, documented and
-     * unknown numbers, random registers and memory, every option): the handler must answer each as
-     * hcsim does.
+     * Generated calls of {@code architecture} ({@link AbiGenerators#variants}: native trap, neighbouring
+     * encodings, documented and unknown numbers, random registers and memory, every option, poisoned
+     * registers, unprivileged callers): the handler must answer each as hcsim does.
      */
     public void differential(String architecture) {
         Architecture arch = Hcsim.architecture(architecture);
         qt().withExamples(examples)
-                .forAll(AbiGenerators.calls(arch))
+                .forAll(AbiGenerators.variants(arch))
                 .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());
     }

@@ -44,7 +44,12 @@ public final class GoldenCases {
         }
     }
 
-    static List<GoldenCase> parse(String architecture, JsonNode root, String path) {
+    /**
+     * Parses one data file's cases; {@code path} names the file in error messages.
+     *
+     * @throws IllegalArgumentException naming the file and case for anything malformed
+     */
+    public static List<GoldenCase> parse(String architecture, JsonNode root, String path) {
         if (!root.isArray()) {
             throw new IllegalArgumentException(path + ": expected a JSON array of cases");
         }
@@ -58,13 +63,22 @@ public final class GoldenCases {
             }
             out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), switches(c.path("features")), c.path("vcpus").asInt(1),
                     c.hasNonNull("insn") ? c.get("insn").asText() : null, numbers(c.path("registers"), where),
-                    memory(c.path("memory"), where), Outcome.valueOf(text(expect, "outcome", where)),
-                    expect.hasNonNull("status") ? Status.valueOf(expect.get("status").asText()) : null,
+                    memory(c.path("memory"), where), named(Outcome.class, text(expect, "outcome", where), where),
+                    expect.hasNonNull("status") ? named(Status.class, expect.get("status").asText(), where) : null,
                     numbers(expect.path("registers"), where),
                     expect.hasNonNull("pc") ? Bytes.parseNumber(expect.get("pc").asText()) : null, memory(expect.path("memory"), where),
                     expect.has("effects") ? list(expect.get("effects")) : null));
         }
         return out;
+    }
+
+    private static <E extends Enum<E>> E named(Class<E> type, String name, String where) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": '" + name + "' is not a " + type.getSimpleName() + "; one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()), e);
+        }
     }
 
     private static String text(JsonNode n, String field, String where) {
@@ -110,7 +124,13 @@ public final class GoldenCases {
 
     private static Map<Long, byte[]> memory(JsonNode n, String where) {
         Map<Long, byte[]> out = new LinkedHashMap<>();
-        strings(n).forEach((k, v) -> out.put(Bytes.parseNumber(k), Bytes.parseHex(v)));
+        strings(n).forEach((k, v) -> {
+            try {
+                out.put(Bytes.parseNumber(k), Bytes.parseHex(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": memory " + k + ": " + e.getMessage(), e);
+            }
+        });
         return out;
     }
 }
