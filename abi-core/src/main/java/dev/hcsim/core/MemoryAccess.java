@@ -30,7 +30,9 @@ public final class MemoryAccess {
 
     /** Rebinds this accessor to another memory (the embedding path passes memory per trap). */
     public void bind(GuestMemory m) {
-        this.memory = m;
+        if (memory != m) { // no write barrier when the trap path binds the same memory again
+            memory = m;
+        }
     }
 
     public void listener(WriteListener l) {

@@ -146,7 +146,15 @@ public final class SparseMemory implements GuestMemory {
     @Override
     public boolean read(long gpa, byte[] dst, int off, int len) {
         if (inLastPage(gpa, len) && off >= 0 && len <= dst.length - off) {
-            System.arraycopy(lastPage, (int) (gpa & PAGE_MASK), dst, off, len);
+            int at = (int) (gpa & PAGE_MASK);
+            if (len <= 16) { // instruction fetches and typed accesses: a loop beats the arraycopy call
+                byte[] page = lastPage;
+                for (int k = 0; k < len; k++) {
+                    dst[off + k] = page[at + k];
+                }
+            } else {
+                System.arraycopy(lastPage, at, dst, off, len);
+            }
             return true;
         }
         if (len < 0 || off < 0 || off + len > dst.length || !owns(gpa, len)) {

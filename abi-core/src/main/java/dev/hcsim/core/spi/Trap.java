@@ -98,10 +98,19 @@ public final class Trap implements TrapResult {
 
     /** Resets this trap for a new one at {@code regs.pc()}. Engine use. */
     public void begin(RegisterAccess regs, GuestMemory mem, VcpuControl control) {
-        this.regs = regs;
-        this.control = control;
+        // A caller passes the same registers, memory and control at every trap of a vCPU. Storing a
+        // reference costs a garbage-collector write barrier (with a fence, under G1) even when the
+        // value is the same, so the references are stored only when they change.
+        if (this.regs != regs) {
+            this.regs = regs;
+        }
+        if (this.control != control) {
+            this.control = control;
+        }
         this.memory.bind(mem);
-        this.codec = defaultCodec;
+        if (this.codec != defaultCodec) {
+            this.codec = defaultCodec;
+        }
         this.pc = regs.pc();
         this.insnLength = 0;
         this.narrow = false;
@@ -110,7 +119,9 @@ public final class Trap implements TrapResult {
         this.status = null;
         this.spec = null;
         this.callName = null;
-        this.outcome = Outcome.RESUME;
+        if (this.outcome != Outcome.RESUME) {
+            this.outcome = Outcome.RESUME;
+        }
         this.nextPc = pc;
         this.nextPcSet = false;
         this.yieldTarget = -1;
