@@ -3,7 +3,7 @@ package dev.hcsim.arch.arm64;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
-import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Locale;
  * objdump's trailing {@code //} comment, and with branch targets written {@code 0x<address>} so that the
  * text assembles back to the same word.
  */
-public final class Arm64Codec implements Codec {
+public final class Arm64Codec extends WordCodec {
     /** The one instance (A64 instruction fetch is little-endian in either data endianness). */
     public static final Arm64Codec INSTANCE = new Arm64Codec();
 
@@ -29,39 +29,14 @@ public final class Arm64Codec implements Codec {
     private static final int REG_ZR = 1 << 10;
 
     private Arm64Codec() {
-    }
-
-    @Override
-    public ByteOrder byteOrder() {
-        return ByteOrder.LITTLE_ENDIAN;
-    }
-
-    @Override
-    public int minLength() {
-        return 4;
-    }
-
-    @Override
-    public int maxLength() {
-        return 4;
-    }
-
-    @Override
-    public List<String> commentPrefixes() {
-        return List.of("//");
+        super(ByteOrder.LITTLE_ENDIAN, "//");
     }
 
     // ---------------------------------------------------------------- decoder
 
     @Override
-    public Instruction decode(byte[] b, int off, int len, long pc) {
-        if (b == null || off < 0 || len < 4 || off + 4 > b.length) {
-            int n = b == null || off < 0 || off > (b == null ? 0 : b.length) ? 0 : Math.min(Math.max(len, 0), b.length - off);
-            return Instruction.undecodable(pc, n == 0 ? "" : Bytes.hex(b, off, n), Math.max(n, 1));
-        }
-        int w = (int) Bytes.get(b, off, 4, false);
-        Instruction i = decodeWord(w, pc);
-        return i != null ? i : Instruction.undecodable(pc, Bytes.hex(b, off, 4), 4);
+    protected Instruction decodeInSubset(int word, long pc) {
+        return decodeWord(word, pc);
     }
 
     /** Decodes one A64 word at {@code pc}; null when it is outside the subset. Never throws. */

@@ -5,7 +5,7 @@ import dev.hcsim.arch.loongarch.LoongArchInterpreter.Op;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
-import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code hvcl} is newer than binutils 2.40; its text follows the reg0i15 format of its neighbours
  * ({@code syscall 0x7fff}).
  */
-public final class LoongArchCodec implements Codec {
+public final class LoongArchCodec extends WordCodec {
     /** The one instance (LoongArch is little-endian only). */
     public static final LoongArchCodec INSTANCE = new LoongArchCodec();
 
@@ -46,42 +46,14 @@ public final class LoongArchCodec implements Codec {
     private static final Pattern OBJDUMP_IMM = Pattern.compile("^(-?\\d+)\\(0x[0-9a-fA-F]+\\)$");
 
     private LoongArchCodec() {
-    }
-
-    @Override
-    public ByteOrder byteOrder() {
-        return ByteOrder.LITTLE_ENDIAN;
-    }
-
-    @Override
-    public int minLength() {
-        return 4;
-    }
-
-    @Override
-    public int maxLength() {
-        return 4;
-    }
-
-    @Override
-    public List<String> commentPrefixes() {
-        return List.of("#", "//");
+        super(ByteOrder.LITTLE_ENDIAN, "#", "//");
     }
 
     // ---------------------------------------------------------------- decoding
 
     @Override
-    public Instruction decode(byte[] b, int off, int len, long pc) {
-        if (b == null || off < 0 || len < 0 || off > b.length) {
-            return Instruction.undecodable(pc, "", 4);
-        }
-        int n = Math.min(len, b.length - off);
-        if (n < 4) {
-            return Instruction.undecodable(pc, Bytes.hex(b, off, n), Math.max(n, 1));
-        }
-        int w = (int) Bytes.get(b, off, 4, false);
-        Insn i = decodeWord(w, pc);
-        return i != null ? i : Instruction.undecodable(pc, Bytes.hex(b, off, 4), 4);
+    protected Instruction decodeInSubset(int word, long pc) {
+        return decodeWord(word, pc);
     }
 
     /** Decodes one instruction word, or returns null when it is outside the subset. Never throws. */

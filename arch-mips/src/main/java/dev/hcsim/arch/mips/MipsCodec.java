@@ -13,7 +13,7 @@ import dev.hcsim.arch.mips.MipsInterpreter.Wait;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
-import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.List;
  * them. Subset: lui, ori, andi, addiu, daddiu, li, dli, dsll, dsll32, dsrl, dsrl32, move, or, beq,
  * bne, beqz, bnez, b, ld, sd, lw, sw, lb, sb, hypcall, wait, syscall, nop and mfc0 of EBase.
  */
-public final class MipsCodec implements Codec {
+public final class MipsCodec extends WordCodec {
     /** The HYPCALL word with code 0 (VZ ASE; arch/mips/include/uapi/asm/inst.h hypcall_op = 0x28). */
     public static final int HYPCALL = 0x4200_0028;
 
@@ -33,23 +33,9 @@ public final class MipsCodec implements Codec {
     private final boolean bigEndian;
 
     MipsCodec(ByteOrder order) {
+        super(order, "#");
         this.order = order;
         this.bigEndian = order == ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
-    public ByteOrder byteOrder() {
-        return order;
-    }
-
-    @Override
-    public int minLength() {
-        return 4;
-    }
-
-    @Override
-    public int maxLength() {
-        return 4;
     }
 
     /**
@@ -71,11 +57,6 @@ public final class MipsCodec implements Codec {
         return null;
     }
 
-    @Override
-    public List<String> commentPrefixes() {
-        return List.of("#");
-    }
-
     static int iType(int op, int rs, int rt, int imm) {
         return op << 26 | rs << 21 | rt << 16 | (imm & 0xFFFF);
     }
@@ -87,12 +68,8 @@ public final class MipsCodec implements Codec {
     // ---------------------------------------------------------------- decoding
 
     @Override
-    public Instruction decode(byte[] b, int off, int len, long pc) {
-        if (b == null || off < 0 || len < 4 || off > b.length - 4) {
-            int n = b == null || off < 0 || off >= b.length ? 0 : Math.min(Math.max(len, 0), b.length - off);
-            return Instruction.undecodable(pc, b == null || n == 0 ? "" : Bytes.hex(b, off, n), Math.max(n, 1));
-        }
-        return decodeWord((int) Bytes.get(b, off, 4, bigEndian), pc);
+    protected Instruction decodeInSubset(int word, long pc) {
+        return decodeWord(word, pc);
     }
 
     private Instruction bad(int w, long pc) {

@@ -18,7 +18,7 @@ import dev.hcsim.arch.ppc.PpcInterpreter.TrapNever;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
-import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -34,7 +34,7 @@ import java.util.Locale;
  * accepts exactly the words these forms produce (reserved bits zero, Rc = 0, no AA, no branch hints)
  * and reports anything else as outside the subset; it never throws.
  */
-public final class PpcCodec implements Codec {
+public final class PpcCodec extends WordCodec {
     /** SPR number of PIR on BookE ({@code arch/powerpc/include/asm/reg_booke.h SPRN_PIR}). */
     public static final int SPR_PIR_BOOKE = 286;
     /** SPR number of PIR on Book3S ({@code arch/powerpc/include/asm/reg.h SPRN_PIR}); objdump calls the read {@code mfpir}. */
@@ -46,41 +46,16 @@ public final class PpcCodec implements Codec {
     private final boolean bigEndian;
 
     public PpcCodec(ByteOrder order) {
+        super(order, "#");
         this.order = order;
         this.bigEndian = order == ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
-    public ByteOrder byteOrder() {
-        return order;
-    }
-
-    @Override
-    public int minLength() {
-        return 4;
-    }
-
-    @Override
-    public int maxLength() {
-        return 4;
-    }
-
-    @Override
-    public List<String> commentPrefixes() {
-        return List.of("#");
     }
 
     // ---------------------------------------------------------------- decoding
 
     @Override
-    public Instruction decode(byte[] b, int off, int len, long pc) {
-        if (b == null || off < 0 || len < 4 || off + 4 > b.length) {
-            int n = b == null || off < 0 || off >= b.length ? 0 : Math.min(Math.max(len, 0), b.length - off);
-            return Instruction.undecodable(pc, n == 0 ? "" : Bytes.hex(b, off, n), Math.max(n, 1));
-        }
-        int w = (int) Bytes.get(b, off, 4, bigEndian);
-        Instruction i = decodeWord(w, pc);
-        return i != null ? i : Instruction.undecodable(pc, Bytes.hex(b, off, 4), 4);
+    protected Instruction decodeInSubset(int word, long pc) {
+        return decodeWord(word, pc);
     }
 
     private static String r(int n) {
