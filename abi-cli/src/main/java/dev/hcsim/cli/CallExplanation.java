@@ -41,13 +41,9 @@ final class CallExplanation {
         boolean narrow = r.trap() != null && Boolean.TRUE.equals(r.trap().narrow());
         if (r.status() == null) {
             steps.add(new String[] {"gate", "nothing was dispatched: " + (r.detail() == null ? r.outcome().name() : r.detail())});
-            steps.add(new String[] {"rule", "privilege: " + c.privilegeRule()});
         } else {
             steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
-            long raw = r.before().get(c.numberRegister());
-            String number = r.trap() != null && r.trap().nr() != null ? r.trap().nr() : hex(raw);
-            steps.add(new String[] {"number", layout.name(c.numberRegister()) + " held " + hex(raw) + (c.numberBits() == 32 ? "; its low 32 bits" : "")
-                    + " selects " + (r.call() != null ? number + " = " + r.call() : number + ", which no " + a.name() + " hypercall has")});
+            steps.add(new String[] {"number", number(vm, r)});
             List<String> args = new ArrayList<>();
             for (int i = 0; i < c.argumentCount(); i++) {
                 int reg = c.argumentRegister(i);
@@ -71,6 +67,25 @@ final class CallExplanation {
             sb.append(String.format(Locale.ROOT, "%2d. %-12s %s%n", i + 1, steps.get(i)[0], steps.get(i)[1]));
         }
         return sb.toString();
+    }
+
+    /** Which register held the number and what it selected; some calls are chosen by the instruction itself (s390's DIAGNOSE code). */
+    private static String number(Vm vm, SingleCall.Result r) {
+        TrapContract c = vm.contract();
+        String reg = vm.architecture().registers().name(c.numberRegister());
+        long raw = r.before().get(c.numberRegister());
+        boolean narrow = r.trap() != null && Boolean.TRUE.equals(r.trap().narrow());
+        boolean cut = c.numberBits() == 32 || (narrow && c.narrowTruncatesArguments());
+        long selector = cut ? raw & 0xFFFF_FFFFL : raw;
+        HypercallSpec h = spec(vm, r);
+        String held = reg + " held " + hex(raw) + (selector != raw ? " (only its low 32 bits count)" : "");
+        if (r.call() == null) {
+            return held + ": no " + vm.architecture().name() + " hypercall has number " + hex(selector);
+        }
+        if (h != null && h.number() != selector) {
+            return "the instruction itself selects " + r.call() + " (" + hex(h.number()) + "); " + held + ", which does not choose the call here";
+        }
+        return held + ", which selects " + r.call();
     }
 
     /**

@@ -55,7 +55,7 @@ class CallExplanationTest {
     @DisplayName("an unknown number is explained as the kernel's answer to an unknown number (-KVM_ENOSYS)")
     void unknownNumber() {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=999", "--format", "text");
-        contains(r.out(), "x86 hypercall 0x3e7, step by step:", "which no x86 hypercall has", "no documented hypercall has this number",
+        contains(r.out(), "x86 hypercall 0x3e7, step by step:", "rax held 0x3e7: no x86 hypercall has number 0x3e7", "no documented hypercall has this number",
                 "-KVM_ENOSYS");
     }
 
@@ -65,6 +65,28 @@ class CallExplanationTest {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "s390", "r1=0x77", "--format", "text");
         assertEquals(0, r.code(), r.err());
         contains(r.out(), "(83 ", "FAULT: a fault is injected into the guest");
+    }
+
+    @Test
+    @DisplayName("s390 DIAGNOSE 0x44 (diag.c __diag_time_slice_end): the instruction, not r1, selects the call")
+    void instructionSelects() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "s390", "--insn", "diag %r0,%r0,0x44", "--format", "text");
+        contains(r.out(), "the instruction itself selects DIAG_TIME_SLICE_END (0x44); r1 held 0x0, which does not choose the call here",
+                "[kernel: arch/s390/kvm/diag.c __diag_time_slice_end]", "YIELD");
+    }
+
+    @Test
+    @DisplayName("in 32-bit mode only the number's low 32 bits count (x86.h is_64_bit_hypercall)")
+    void narrowNumber() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--mode", "32", "rax=0x100000005", "--format", "text");
+        contains(r.out(), " 2. mode         32-bit: ", "rax held 0x100000005 (only its low 32 bits count), which selects KVM_HC_KICK_CPU");
+    }
+
+    @Test
+    @DisplayName("ppc sc without KVM_SC_MAGIC_R0 in r0 is the guest's own system call (book3s_pr.c): nothing is dispatched")
+    void notAHypercall() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "ppc", "--format", "text");
+        contains(r.out(), "ppc trap, step by step:", "nothing was dispatched", "NOT_A_HYPERCALL");
     }
 
     static Stream<String> architectures() {
