@@ -3,6 +3,7 @@ package dev.hcsim.arch.s390;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
 
 /**
@@ -80,34 +81,8 @@ public final class S390Interpreter {
         return sum == 0 ? 0 : sum < 0 ? 1 : 2;
     }
 
-    /** A decoded instruction with its length and disassembly. */
-    abstract static class Base implements Instruction {
-        private final int length;
-        private final String text;
-
-        Base(int length, String text) {
-            this.length = length;
-            this.text = text;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public String text() {
-            return text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
     /** Register-immediate forms: LGHI, AGHI, CGHI, LGFI, AGFI, LLIHF, IIHF, IILF. */
-    static final class Immediate extends Base {
+    static final class Immediate extends BaseInstruction {
         enum Op { LGHI, AGHI, CGHI, LGFI, AGFI, LLIHF, IIHF, IILF }
 
         private final Op op;
@@ -144,7 +119,7 @@ public final class S390Interpreter {
     }
 
     /** Register-register forms: LGR, CGR, SGR. */
-    static final class RegReg extends Base {
+    static final class RegReg extends BaseInstruction {
         enum Op { LGR, CGR, SGR }
 
         private final Op op;
@@ -178,7 +153,7 @@ public final class S390Interpreter {
     }
 
     /** BRANCH RELATIVE ON CONDITION (brc, j, jne, je, ...): taken when mask bit {@code 8 >> cc} is set. */
-    static final class Branch extends Base {
+    static final class Branch extends BaseInstruction {
         private final int mask;
         private final long target;
 
@@ -201,7 +176,7 @@ public final class S390Interpreter {
     }
 
     /** Loads and stores: LG, STG (RXY, 64 bits), L, ST (RX, low 32 bits). */
-    static final class Storage extends Base {
+    static final class Storage extends BaseInstruction {
         private final boolean store;
         private final int size;
         private final int r1;
@@ -237,7 +212,7 @@ public final class S390Interpreter {
     }
 
     /** NOP (BC 0) and NOPR (BCR 0): nothing happens. */
-    static final class Nop extends Base {
+    static final class Nop extends BaseInstruction {
         Nop(int length, String text) {
             super(length, text);
         }
@@ -249,7 +224,7 @@ public final class S390Interpreter {
     }
 
     /** STORE CPU ADDRESS: the 16-bit CPU address at the operand; privileged. */
-    static final class StoreCpuAddress extends Base {
+    static final class StoreCpuAddress extends BaseInstruction {
         private final int b2;
         private final long d2;
 
@@ -276,7 +251,7 @@ public final class S390Interpreter {
      * arch/s390/kvm/kvm-s390.c kvm_s390_get_cpu_timer), so elapsed TOD minus elapsed CPU time is the
      * steal time Linux accounts (arch/s390/kernel/vtime.c do_account_vtime).
      */
-    static final class StoreClock extends Base {
+    static final class StoreClock extends BaseInstruction {
         private final boolean cpuTimer;
         private final int b2;
         private final long d2;
@@ -310,7 +285,7 @@ public final class S390Interpreter {
      * state intercept, arch/s390/kvm/intercept.c handle_wait / interrupt.c kvm_s390_handle_wait), as
      * is the instruction in problem state; otherwise the PSW is loaded here.
      */
-    static final class LoadPsw extends Base {
+    static final class LoadPsw extends BaseInstruction {
         private final int b2;
         private final long d2;
 
@@ -339,7 +314,7 @@ public final class S390Interpreter {
     }
 
     /** DIAGNOSE, SIGNAL PROCESSOR, STORE SYSTEM INFORMATION: always intercepted by KVM. */
-    static final class Intercepted extends Base {
+    static final class Intercepted extends BaseInstruction {
         Intercepted(String text) {
             super(4, text);
         }

@@ -9,6 +9,7 @@ import static dev.hcsim.arch.x86.X86Registers.ZF;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
 
 /**
@@ -20,27 +21,6 @@ final class X86Interpreter {
     }
 
     static final long PF = 1L << 2;
-
-    /** Common shape: length and objdump text. */
-    abstract static class Base implements Instruction {
-        private final int length;
-        private final String text;
-
-        Base(int length, String text) {
-            this.length = length;
-            this.text = text;
-        }
-
-        @Override
-        public final int length() {
-            return length;
-        }
-
-        @Override
-        public final String text() {
-            return text;
-        }
-    }
 
     static String fmt(String mnemonic, String operands) {
         return operands.isEmpty() ? mnemonic : String.format("%-6s %s", mnemonic, operands);
@@ -59,7 +39,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class MovImm extends Base {
+    static final class MovImm extends BaseInstruction {
         private final int dst;
         private final int w;
         private final long value;
@@ -78,7 +58,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class MovReg extends Base {
+    static final class MovReg extends BaseInstruction {
         private final int dst;
         private final int src;
         private final int w;
@@ -98,7 +78,7 @@ final class X86Interpreter {
     }
 
     /** add/or/and/sub/xor/cmp with a register or an immediate source. */
-    static final class Alu extends Base {
+    static final class Alu extends BaseInstruction {
         private final int op;
         private final int dst;
         private final int src;
@@ -183,7 +163,7 @@ final class X86Interpreter {
     }
 
     /** jcc (cc 0..15) or jmp (cc -1). */
-    static final class Branch extends Base {
+    static final class Branch extends BaseInstruction {
         private final int cc;
         private final long target;
 
@@ -203,7 +183,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class Load extends Base {
+    static final class Load extends BaseInstruction {
         private final int dst;
         private final int base;
         private final long disp;
@@ -227,7 +207,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class Store extends Base {
+    static final class Store extends BaseInstruction {
         private final int src;
         private final int base;
         private final long disp;
@@ -252,7 +232,7 @@ final class X86Interpreter {
     }
 
     /** vmcall / vmmcall: the engine takes the trap. */
-    static final class HypercallInsn extends Base {
+    static final class HypercallInsn extends BaseInstruction {
         HypercallInsn(String text) {
             super(3, text);
         }
@@ -263,7 +243,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class Cpuid extends Base {
+    static final class Cpuid extends BaseInstruction {
         Cpuid() {
             super(2, "cpuid");
         }
@@ -275,7 +255,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class Hlt extends Base {
+    static final class Hlt extends BaseInstruction {
         Hlt() {
             super(1, "hlt");
         }
@@ -286,7 +266,7 @@ final class X86Interpreter {
         }
     }
 
-    static final class Nop extends Base {
+    static final class Nop extends BaseInstruction {
         Nop(int length, String text) {
             super(length, text);
         }
@@ -298,7 +278,7 @@ final class X86Interpreter {
     }
 
     /** wrmsr: ECX = MSR, EDX:EAX = value; the KVM MSRs the subset knows are handled by {@link X86Vm#wrmsr}. */
-    static final class Wrmsr extends Base {
+    static final class Wrmsr extends BaseInstruction {
         Wrmsr() {
             super(2, "wrmsr");
         }
@@ -313,7 +293,7 @@ final class X86Interpreter {
     }
 
     /** rdtsc: EDX:EAX = the virtual TSC. */
-    static final class Rdtsc extends Base {
+    static final class Rdtsc extends BaseInstruction {
         Rdtsc() {
             super(2, "rdtsc");
         }

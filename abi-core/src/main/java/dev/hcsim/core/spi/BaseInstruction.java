@@ -1,0 +1,27 @@
+package dev.hcsim.core.spi;
+
+/** The shared shape of a pre-decoded instruction: its length in bytes and its disassembly text. */
+public abstract class BaseInstruction implements Instruction {
+    private final int length;
+    private final String text;
+
+    protected BaseInstruction(int length, String text) {
+        this.length = length;
+        this.text = text;
+    }
+
+    @Override
+    public final int length() {
+        return length;
+    }
+
+    @Override
+    public final String text() {
+        return text;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
