@@ -67,6 +67,7 @@ public final class Machine implements VcpuControl {
     private int currentVcpu = -1;
     private long[] trapBefore;
     private long events;
+    private final TraceObserver traceObserver;
 
     /** Per-vCPU state the scheduler keeps. */
     private static final class Slot {
@@ -115,7 +116,7 @@ public final class Machine implements VcpuControl {
         this.pcpuYieldHint = new int[c.pcpus()];
         java.util.Arrays.fill(pcpuCurrent, -1);
         java.util.Arrays.fill(pcpuYieldHint, -1);
-        vm.observe(new TraceObserver());
+        this.traceObserver = new TraceObserver();
     }
 
     // ---------------------------------------------------------------- set-up
@@ -142,8 +143,10 @@ public final class Machine implements VcpuControl {
         slots[vcpu].state = state;
     }
 
+    /** Sends the trace to {@code s} (null: no trace, and no per-trap register snapshots either). */
     public void traceTo(TraceSink s) {
         sink = s == null ? TraceSink.NONE : s;
+        vm.observe(sink == TraceSink.NONE ? null : traceObserver);
     }
 
     public void host(HostHandler h) {
