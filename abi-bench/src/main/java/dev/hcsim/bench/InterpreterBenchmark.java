@@ -1,6 +1,13 @@
 package dev.hcsim.bench;
 
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
 import dev.hcsim.core.sched.RunResult;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +43,10 @@ public class InterpreterBenchmark {
     public String arch;
 
     private Machine machine;
+    private Cpu cpu;
+    private RegisterFile regs;
+    private Instruction[] decoded;
+    private int[] lengths;
 
     @Setup
     public void setup() {
@@ -45,11 +56,44 @@ public class InterpreterBenchmark {
         if (r.reason() != RunResult.Reason.STEP_BUDGET || r.instructions() != STEPS) {
             throw new IllegalStateException(arch + " loop stopped early: " + r + " " + machine.stopReason(0));
         }
+        // The same loop without the scheduler: instructions pre-decoded by offset, executed back to back.
+        Vm vm = machine.vm();
+        byte[] code = Assembler.assemble(vm.codec(), loop.source(), Guests.CODE).bytes();
+        decoded = new Instruction[code.length];
+        lengths = new int[code.length];
+        for (int at = 0; at < code.length; at += lengths[at]) {
+            decoded[at] = vm.codec().decode(code, at, code.length - at, Guests.CODE + at);
+            lengths[at] = decoded[at].length();
+        }
+        SparseMemory memory = Guests.memoryWith(vm, loop.source());
+        regs = new RegisterFile(vm.architecture().registers());
+        vm.archVm().resetVcpu(0, regs);
+        regs.set(loop.counter(), Guests.FOREVER);
+        regs.pc(Guests.CODE);
+        cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
     }
 
     @Benchmark
     @OperationsPerInvocation(STEPS)
     public long loop() {
         return machine.run(STEPS, Long.MAX_VALUE).instructions();
+    }
+
+    /**
+     * The floor under {@link #loop}: the architecture's pre-decoded instructions executed back to back
+     * with no scheduler, no cache lookup and no budget checks. The difference is the scheduler's share.
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public long bare() {
+        Instruction[] code = decoded;
+        for (int i = 0; i < STEPS; i++) {
+            long pc = regs.pc();
+            int at = (int) (pc - Guests.CODE);
+            if (code[at].execute(cpu) == Cpu.NEXT) {
+                regs.pc(pc + lengths[at]);
+            }
+        }
+        return regs.pc();
     }
 }

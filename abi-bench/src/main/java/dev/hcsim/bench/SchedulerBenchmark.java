@@ -61,11 +61,7 @@ public class SchedulerBenchmark {
 
         @Setup(Level.Trial)
         public void setup() {
-            machine = machine(VmConfig.builder("x86").vcpus(vcpus).pcpus(1).quantum(100).seed(9).build(),
-                    "loop: mov $5, %rax\n vmcall\n hlt\n jmp loop");
-            for (int i = 0; i < vcpus; i++) {
-                machine.registers(i).set("rcx", (i + 1) % vcpus);
-            }
+            machine = kickRing(vcpus);
             requireRunning(machine);
         }
     }
@@ -77,15 +73,31 @@ public class SchedulerBenchmark {
 
         @Setup(Level.Trial)
         public void setup() {
-            machine = machine(VmConfig.builder("x86").vcpus(1024).pcpus(8).quantum(100).seed(5).build(),
-                    "send: mov $10, %rax\n mov $-1, %rbx\n mov $-1, %rcx\n mov %r8, %rdx\n mov $0xec, %rsi\n vmcall\n"
-                            + " add $128, %r8\n and $1023, %r8\n jmp send");
-            machine.load(IDLE, Assembler.assemble(machine.vm().codec(), "idle: hlt\n jmp idle", IDLE).bytes());
-            for (int i = 1; i < 1024; i++) {
-                machine.registers(i).pc(IDLE);
-            }
+            machine = ipiStorm();
             requireRunning(machine);
         }
+    }
+
+    /** vCPU i kicks vCPU i+1 (mod n) with KVM_HC_KICK_CPU (rcx = its APIC ID) and halts; one physical CPU. */
+    static Machine kickRing(int vcpus) {
+        Machine m = machine(VmConfig.builder("x86").vcpus(vcpus).pcpus(1).quantum(100).seed(9).build(),
+                "loop: mov $5, %rax\n vmcall\n hlt\n jmp loop");
+        for (int i = 0; i < vcpus; i++) {
+            m.registers(i).set("rcx", (i + 1) % vcpus);
+        }
+        return m;
+    }
+
+    /** 1024 vCPUs on 8 physical CPUs: vCPU 0 sends KVM_HC_SEND_IPI to 128 APIC IDs at a time, round the VM; the rest halt. */
+    static Machine ipiStorm() {
+        Machine m = machine(VmConfig.builder("x86").vcpus(1024).pcpus(8).quantum(100).seed(5).build(),
+                "send: mov $10, %rax\n mov $-1, %rbx\n mov $-1, %rcx\n mov %r8, %rdx\n mov $0xec, %rsi\n vmcall\n"
+                        + " add $128, %r8\n and $1023, %r8\n jmp send");
+        m.load(IDLE, Assembler.assemble(m.vm().codec(), "idle: hlt\n jmp idle", IDLE).bytes());
+        for (int i = 1; i < 1024; i++) {
+            m.registers(i).pc(IDLE);
+        }
+        return m;
     }
 
     static Machine machine(VmConfig config, String source) {

@@ -1,0 +1,82 @@
+package dev.hcsim.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hcsim.core.sched.Machine;
+import dev.hcsim.core.sched.RunResult;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.Trace;
+import java.lang.reflect.Method;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the benchmarks rely on, checked as behaviour (no timing here: speed is measured by the JMH
+ * benchmarks only): the untraced scheduler allocates nothing per event, its event counter counts
+ * exactly the trace's scheduler lines, and tracing does not change what runs.
+ */
+class SchedulerHotPathTest {
+    /** Bytes allocated by this thread: com.sun.management.ThreadMXBean, reached reflectively (no java.management read). */
+    private static LongSupplier allocatedBytes() throws Exception {
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        Method m = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        long tid = Thread.currentThread().getId();
+        return () -> {
+            try {
+                return (Long) m.invoke(mx, tid);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("an untraced run of the 1024-vCPU IPI storm allocates nothing per scheduler event (ThreadMXBean)")
+    void untracedSchedulerAllocatesNothing() throws Exception {
+        Machine m = SchedulerBenchmark.ipiStorm();
+        LongSupplier allocated = allocatedBytes();
+        long bytes = 0;
+        long events = 0;
+        for (int round = 0; round < 3; round++) { // the last round counts, after the JIT has settled
+            long before = allocated.getAsLong();
+            long eventsBefore = m.events();
+            RunResult r = m.run(200_000, Long.MAX_VALUE);
+            bytes = allocated.getAsLong() - before;
+            events = m.events() - eventsBefore;
+            assertEquals(RunResult.Reason.STEP_BUDGET, r.reason());
+        }
+        assertTrue(events > 100_000, "the storm made only " + events + " scheduler events");
+        assertTrue(bytes < 8192, bytes + " bytes allocated over " + events + " scheduler events");
+    }
+
+    @Test
+    @DisplayName("events() counts the trace's scheduler lines, and a traced run ends as an untraced one (kick ring, 64 vCPUs)")
+    void eventCounterMatchesTraceKickRing() {
+        assertTracingChangesNothing(SchedulerBenchmark.kickRing(64), SchedulerBenchmark.kickRing(64), 5_000);
+    }
+
+    @Test
+    @DisplayName("events() counts the trace's scheduler lines, and a traced run ends as an untraced one (IPI storm, 1024 vCPUs)")
+    void eventCounterMatchesTraceIpiStorm() {
+        assertTracingChangesNothing(SchedulerBenchmark.ipiStorm(), SchedulerBenchmark.ipiStorm(), 2_000);
+    }
+
+    private static void assertTracingChangesNothing(Machine traced, Machine untraced, long ticks) {
+        Trace trace = new Trace();
+        traced.traceTo(trace);
+        RunResult a = traced.run(ticks, Long.MAX_VALUE);
+        RunResult b = untraced.run(ticks, Long.MAX_VALUE);
+        long schedLines = trace.events().stream().filter(e -> e instanceof SchedEvent).count();
+        assertTrue(schedLines > ticks / 10, "only " + schedLines + " scheduler events");
+        assertEquals(schedLines, traced.events());
+        assertEquals(traced.events(), untraced.events());
+        assertEquals(a, b);
+        for (int v = 0; v < traced.vm().vcpuCount(); v++) {
+            assertEquals(traced.registers(v), untraced.registers(v), "vCPU " + v);
+            assertEquals(traced.stateOf(v), untraced.stateOf(v), "vCPU " + v);
+            assertEquals(traced.interrupts(v), untraced.interrupts(v), "vCPU " + v);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Side by side with QEMU (issue 9, docs/performance.md): what a user would run today to execute guest
+# code that makes hypercalls, against hcsim's standalone interpreter running the same instructions.
+#
+# For each of two bare-metal guests (abi-bench/src/main/resources/guests/*.S) and two loop counts:
+#   - GNU as + ld build the guest, QEMU TCG runs it, best wall time of $ROUNDS runs;
+#   - hcsim assembles the same text itself and runs it (dev.hcsim.bench.GuestLoopRate);
+# the rate of each is (N2 - N1) / (t2 - t1), so that start-up cancels out; then the ratio.
+#
+#   1. aarch64: qemu-system-aarch64 -M virt -cpu cortex-a57 -nic none (PSCI conduit HVC at EL1):
+#      N x { movz/movk x0 = 0x84000000 (PSCI_VERSION); hvc #0 }, then PSCI SYSTEM_OFF.
+#   2. s390x: qemu-system-s390x -M s390-ccw-virtio -nodefaults:
+#      N x { lghi %r1,3; lghi %r2,0; diag %r2,%r4,0x500 } (virtio-ccw notify of subchannel 0,
+#      answered -22), then a disabled wait at the quiesce address.
+#
+# Usage: scripts/bench-vs-qemu.sh            (N1/N2 per guest below; ROUNDS=3)
+#        N_ARM="2000000 8000000" N_S390="10000000 40000000" ROUNDS=5 scripts/bench-vs-qemu.sh
+# Installs the Debian packages it needs (apt-get, as root or through sudo) when they are missing.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N_ARM=${N_ARM:-"4000000 16000000"}
+N_S390=${N_S390:-"20000000 80000000"}
+ROUNDS=${ROUNDS:-3}
+GUESTS="$HERE/abi-bench/src/main/resources/guests"
+JAR="$HERE/abi-bench/target/benchmarks.jar"
+
+die() { echo "bench-vs-qemu: $*" >&2; exit 2; }
+
+for n in $N_ARM $N_S390 $ROUNDS; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number (N_ARM, N_S390, ROUNDS)"
+done
+
+need=()
+command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
+command -v qemu-system-s390x >/dev/null || need+=(qemu-system-misc)
+command -v aarch64-linux-gnu-as >/dev/null || need+=(binutils-aarch64-linux-gnu)
+command -v s390x-linux-gnu-as >/dev/null || need+=(binutils-s390x-linux-gnu)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "bench-vs-qemu: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 \
+    || die "could not install ${need[*]}"
+fi
+if [ ! -f "$JAR" ]; then
+  echo "bench-vs-qemu: building abi-bench (mvn -q -B -DskipTests package -pl abi-bench -am)" >&2
+  (cd "$HERE" && mvn -q -B -DskipTests package -pl abi-bench -am) >&2 || die "the abi-bench build failed"
+fi
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# The guest text with the loop count written in, exactly as GuestLoopRate writes it for hcsim.
+with_loops() { # template n
+  sed -e "s/LOOPS_LO/0x$(printf %x $(($2 & 0xffff)))/" -e "s/LOOPS_HI/0x$(printf %x $(($2 >> 16)))/" -e "s/LOOPS/$2/" "$1"
+}
+
+build() { # prefix template n text-address -> elf path
+  local src="$WORK/$1-$3.S" elf="$WORK/$1-$3.elf"
+  { echo ".globl _start"; with_loops "$2" "$3"; } > "$src"
+  "$1-linux-gnu-as" "$src" -o "$WORK/$1-$3.o" || die "$1-linux-gnu-as rejected $src"
+  "$1-linux-gnu-ld" -Ttext="$4" -e _start "$WORK/$1-$3.o" -o "$elf" || die "$1-linux-gnu-ld failed"
+  echo "$elf"
+}
+
+best_seconds() { # command...: best wall time of $ROUNDS runs, each of which must end by itself
+  local best="" t s e
+  for _ in $(seq "$ROUNDS"); do
+    s=$(date +%s.%N)
+    timeout 300 "$@" </dev/null >/dev/null 2>&1 || die "'$*' did not end cleanly (exit $?)"
+    e=$(date +%s.%N)
+    t=$(echo "$e - $s" | bc -l)
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  done
+  echo "$best"
+}
+
+side_by_side() { # title prefix template text-address hcsim-arch "N1 N2" qemu-command...
+  local title=$1 prefix=$2 template=$3 addr=$4 arch=$5 counts=$6; shift 6
+  read -r n1 n2 <<< "$counts"
+  local e1 e2 t1 t2 qrate hline hrate
+  e1=$(build "$prefix" "$template" "$n1" "$addr")
+  e2=$(build "$prefix" "$template" "$n2" "$addr")
+  t1=$(best_seconds "$@" -kernel "$e1")
+  t2=$(best_seconds "$@" -kernel "$e2")
+  qrate=$(echo "($n2 - $n1) / ($t2 - $t1)" | bc -l)
+  hline=$(java -cp "$JAR" dev.hcsim.bench.GuestLoopRate "$arch" "$template" "$n1" "$n2") || die "hcsim could not run the $arch guest"
+  hrate=$(echo "$hline" | sed -n 's/^rate=//p')
+  printf '%s\n' "$title"
+  printf '  QEMU  %s: %d calls in %.3f s, %d calls in %.3f s: %.1f million calls/s\n' "$("$1" --version | head -1 | sed 's/.*version //')" \
+    "$n1" "$t1" "$n2" "$t2" "$(echo "$qrate / 1000000" | bc -l)"
+  printf '  %s\n' "$(echo "$hline" | head -1)"
+  printf '  hcsim / QEMU = %.2f\n' "$(echo "$hrate / $qrate" | bc -l)"
+}
+
+command -v bc >/dev/null || die "bc is needed for the arithmetic (apt-get install bc)"
+
+side_by_side "aarch64: PSCI_VERSION over hvc #0, QEMU virt cortex-a57 at EL1 (goal: hcsim at least 3x QEMU)" \
+  aarch64 "$GUESTS/aarch64-psci-version.S" 0x40080000 arm64 "$N_ARM" \
+  qemu-system-aarch64 -M virt -cpu cortex-a57 -nic none -display none -serial none -monitor none -no-reboot
+side_by_side "s390x: DIAG 0x500 virtio-ccw notify, QEMU s390-ccw-virtio (goal: hcsim ahead of QEMU)" \
+  s390x "$GUESTS/s390x-diag500.S" 0x10000 s390 "$N_S390" \
+  qemu-system-s390x -M s390-ccw-virtio -nodefaults -display none -no-reboot
