@@ -231,6 +231,30 @@ class TimelinePictureTest {
     }
 
     @Test
+    @DisplayName("hcsim demo --html draws every bundled scenario on one page")
+    void demoPage(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("demo.html");
+        CliTest.Run r = CliTest.hcsim("demo", "--dir", "../examples", "--quiet", "--html", html.toString());
+        assertTrue(r.code() <= 1, r.err());
+        String page = Files.readString(html);
+        long files = bundled().count();
+        assertEquals(files, page.split("<section>", -1).length - 1, "one section per scenario");
+        assertEquals(files, page.split("<svg ", -1).length - 1, "one picture per scenario");
+    }
+
+    @Test
+    @DisplayName("a failed expectation is marked on the page with its actual value and JSON path, and the run still exits 1")
+    void failedExpectationOnThePage(@TempDir Path dir) throws Exception {
+        Path failing = dir.resolve("failing.json");
+        Files.writeString(failing, Files.readString(Path.of("../examples/x86-send-ipi.json")).replace("\"equals\": 3", "\"equals\": 4"));
+        Path html = dir.resolve("f.html");
+        CliTest.Run r = CliTest.hcsim("run", failing.toString(), "--quiet", "--html", html.toString());
+        assertEquals(1, r.code());
+        assertTrue(Files.readString(html).contains("<li class=\"fail\">\u2717 ipi/vcpu0 r8 == 0x0000000000000004 (actual: 0x0000000000000003, at $.expect[0])"),
+                Files.readString(html));
+    }
+
+    @Test
     @DisplayName("an SVG path that cannot be written is bad input: exit 2, one line, no stack trace, no temporary file")
     void unwritablePicture(@TempDir Path dir) throws Exception {
         CliTest.Run r = CliTest.hcsim("run", "../examples/x86-send-ipi.json", "--quiet", "--svg", dir.resolve("no/such/dir/t.svg").toString());
