@@ -51,4 +51,24 @@ class BomTest {
         String rootVersion = child(root.getDocumentElement(), "version");
         assertEquals(rootVersion, child(bom.getDocumentElement(), "version"));
     }
+
+    @Test
+    @DisplayName("the consumer example imports the BOM at the reactor's version, and names no hcsim version anywhere else")
+    void consumerImportsTheBom() throws Exception {
+        String rootVersion = child(pom("../pom.xml").getDocumentElement(), "version");
+        Document consumer = pom("../examples/consumer/pom.xml");
+        assertEquals(rootVersion, child(consumer.getDocumentElement(), "hcsim.version"));
+        NodeList deps = consumer.getElementsByTagName("dependency");
+        int imports = 0;
+        for (int i = 0; i < deps.getLength(); i++) {
+            Element d = (Element) deps.item(i);
+            if ("hcsim-bom".equals(child(d, "artifactId"))) {
+                imports++;
+                assertEquals("import", child(d, "scope"));
+            } else {
+                assertEquals(null, child(d, "version"), child(d, "artifactId") + " takes its version from the BOM");
+            }
+        }
+        assertEquals(1, imports);
+    }
 }
