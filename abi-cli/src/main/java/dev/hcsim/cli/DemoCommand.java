@@ -57,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
         pictures.write(results);
         if (failed == 0) {
             out.println("demo: every one of the " + scenarios.size() + " scenarios met its expectations");
+            if (!pictures.any()) {
+                out.println("demo: to see them as pictures, run: hcsim demo --html demo.html");
+            }
             return 0;
         }
         spec.commandLine().getErr().println("hcsim: demo: " + failed + " of " + scenarios.size() + " scenarios did not meet their expectations");

@@ -17,6 +17,11 @@ final class TimelineFiles {
     @Option(names = "--html", paramLabel = "OUT.html", description = "write one self-contained HTML page: the pictures and every event")
     Path html;
 
+    /** True when a picture file was asked for. */
+    boolean any() {
+        return svg != null || html != null;
+    }
+
     /** Writes the files asked for; nothing when neither option was given. */
     void write(List<ScenarioRunner.Result> results) {
         if (svg != null) {

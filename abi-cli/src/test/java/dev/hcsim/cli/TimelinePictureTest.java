@@ -240,6 +240,9 @@ class TimelinePictureTest {
         long files = bundled().count();
         assertEquals(files, page.split("<section>", -1).length - 1, "one section per scenario");
         assertEquals(files, page.split("<svg ", -1).length - 1, "one picture per scenario");
+        assertFalse(r.out().contains("--html demo.html"), "no hint when a picture was asked for");
+        CliTest.Run plain = CliTest.hcsim("demo", "--dir", "../examples", "--quiet");
+        assertTrue(plain.code() != 0 || plain.out().contains("demo: to see them as pictures, run: hcsim demo --html demo.html"), plain.out());
     }
 
     @Test
