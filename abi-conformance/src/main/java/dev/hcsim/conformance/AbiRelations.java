@@ -210,10 +210,12 @@ public final class AbiRelations {
     }
 
     /**
-     * Assembler round trip: the disassembly of a word the decoder accepts assembles, at the same
-     * address, to bytes that disassemble to the same text. (Bytes need not come back identical: a
-     * redundant prefix, such as x86's bare REX 0x40, decodes but GNU as never emits it; canonical
-     * bytes are the binutils cross-check's business.)
+     * Assembler round trip: the disassembly of a word the decoder accepts assembles at the same address,
+     * and assembling the disassembly of that reaches a fixed point: {@code asm(dis(asm(dis(w))))} equals
+     * {@code asm(dis(w))}. Bytes need not come back identical (a redundant prefix such as x86's bare
+     * REX 0x40 decodes, but GNU as never emits it), nor the text: objdump renders MIPS {@code ori $0,$0,0}
+     * as {@code li zero,0x0}, which GNU as assembles as {@code addiu}, read back as {@code li zero,0}.
+     * Canonical bytes are the binutils cross-check's business.
      */
     public static List<String> roundTrip(Codec codec, byte[] bytes, long pc) {
         Instruction insn = codec.decode(bytes, 0, bytes.length, pc);
@@ -222,13 +224,15 @@ public final class AbiRelations {
         }
         String hex = Bytes.hex(Arrays.copyOf(bytes, insn.length()));
         try {
-            byte[] got = Assembler.assemble(codec, insn.text(), pc).bytes();
-            String again = codec.decode(got, 0, got.length, pc).text();
-            if (!again.equals(insn.text())) {
-                return List.of("'" + insn.text() + "' decoded from " + hex + " assembles to " + Bytes.hex(got) + ", which is '" + again + "'");
+            byte[] once = Assembler.assemble(codec, insn.text(), pc).bytes();
+            String again = codec.decode(once, 0, once.length, pc).text();
+            byte[] twice = Assembler.assemble(codec, again, pc).bytes();
+            if (!Arrays.equals(once, twice)) {
+                return List.of("'" + insn.text() + "' decoded from " + hex + " assembles to " + Bytes.hex(once) + ", read as '" + again
+                        + "', which assembles to " + Bytes.hex(twice));
             }
         } catch (RuntimeException e) {
-            return List.of("'" + insn.text() + "' decoded from " + hex + " does not assemble: " + e.getMessage());
+            return List.of("'" + insn.text() + "' decoded from " + hex + " does not assemble back: " + e.getMessage());
         }
         return List.of();
     }

@@ -45,7 +45,7 @@ public final class Differential {
         }
         TreeSet<Long> written = new TreeSet<>();
         for (Observation o : List.of(expected, actual)) {
-            for (RecordingMemory.Access a : o.writes()) {
+            for (GuestAccess a : o.writes()) {
                 for (long g = a.gpa(); g < a.gpa() + a.length(); g++) {
                     written.add(g);
                 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,7 @@ public final class GoldenCases {
 
     private static Map<String, String> strings(JsonNode n) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
@@ -100,7 +98,7 @@ public final class GoldenCases {
 
     private static Map<String, Boolean> switches(JsonNode n) {
         Map<String, Boolean> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asBoolean()));
+        n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asBoolean()));
         return out;
     }
 

@@ -22,7 +22,7 @@ import java.util.List;
  * @param error    the escaped exception's class and message, or null
  */
 public record Observation(Outcome outcome, RegisterFile before, RegisterFile after, SparseMemory memory,
-        List<RecordingMemory.Access> accesses, List<EffectLog.Effect> effects, String error) {
+        List<GuestAccess> accesses, List<EffectLog.Effect> effects, String error) {
 
     /** Registers (by ABI name) whose value changed, and the PC when it moved, as {@code name: old -> new}. */
     public List<String> changes() {
@@ -39,7 +39,7 @@ public record Observation(Outcome outcome, RegisterFile before, RegisterFile aft
     }
 
     /** The successful writes, as {@code gpa+len}. */
-    List<RecordingMemory.Access> writes() {
+    List<GuestAccess> writes() {
         return accesses.stream().filter(a -> a.write() && a.ok()).toList();
     }
 }
