@@ -203,9 +203,15 @@ record TimelineModel(List<Panel> panels) {
         }
     }
 
-    /** " 0xec" from "vector 0xec", else "". */
+    /**
+     * The interrupt as the architecture names it (Architecture.interruptName), shortened for a label:
+     * " 0xec" from "vector 0xec", " SGI 1" from "SGI 1", nothing when the name is "IPI" itself.
+     */
     private static String vector(String detail) {
-        return detail != null && detail.startsWith("vector ") ? " " + detail.substring("vector ".length()) : "";
+        if (detail == null || detail.equals("IPI")) {
+            return "";
+        }
+        return " " + (detail.startsWith("vector ") ? detail.substring("vector ".length()) : detail);
     }
 
     /** A lane under construction: the current state since {@code since}, and what was already closed. */
