@@ -18,6 +18,9 @@ final class AtomicFile {
     /** Writes what {@code content} writes to {@code target}, all or nothing; a failure is one {@link UncheckedIOException} naming the file. */
     static void write(Path target, Consumer<Writer> content) {
         Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new UncheckedIOException("cannot write " + target + ": it is a directory", new java.nio.file.FileSystemException(target.toString()));
+        }
         try {
             Path tmp = Files.createTempFile(abs.getParent(), ".hcsim-", ".tmp");
             if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {

@@ -258,7 +258,7 @@ class TimelinePictureTest {
     }
 
     @Test
-    @DisplayName("an SVG path that cannot be written is bad input: exit 2, one line, no stack trace, no temporary file")
+    @DisplayName("an output path that cannot be written (no such directory, a directory) is bad input: exit 2, one line, nothing left behind")
     void unwritablePicture(@TempDir Path dir) throws Exception {
         CliTest.Run r = CliTest.hcsim("run", "../examples/x86-send-ipi.json", "--quiet", "--svg", dir.resolve("no/such/dir/t.svg").toString());
         assertEquals(2, r.code());
@@ -267,5 +267,10 @@ class TimelinePictureTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(0, s.count());
         }
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        CliTest.Run d = CliTest.hcsim("run", "../examples/x86-send-ipi.json", "--quiet", "--html", empty.toString());
+        assertEquals(2, d.code());
+        assertEquals("hcsim: cannot write " + empty + ": it is a directory", d.err().strip());
+        assertTrue(Files.isDirectory(empty), "a directory is never replaced by an output file");
     }
 }
