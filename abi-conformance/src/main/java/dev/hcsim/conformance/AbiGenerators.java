@@ -197,8 +197,19 @@ public final class AbiGenerators {
     }
 
     /**
+     * Calls whose trap instruction is any bytes at all (as long as the architecture's longest
+     * instruction): what a handler must survive, and answer as hcsim does, when an emulator traps on a
+     * word that is no hypercall.
+     */
+    public static Gen<Invocation> anyTrapBytes(Architecture arch) {
+        int length = Vm.create(VmConfig.builder(arch.name()).build()).codec().maxLength();
+        return calls(arch, false, true).zip(words(length), Invocation::withTrap).describedAs(Invocation::commandLine);
+    }
+
+    /**
      * What the differential check feeds a handler: the calls of {@link #calls(Architecture)}, the same
-     * with every non-input register poisoned (as {@link AbiRelations#poisoning} does), and calls by an
+     * with every non-input register poisoned (as {@link AbiRelations#poisoning} does), calls on any trap
+     * bytes ({@link #anyTrapBytes}), and calls by an
      * unprivileged caller for each of the architecture's privilege rules, so that a handler is compared
      * with hcsim on the inputs every property looks at.
      */
@@ -207,6 +218,7 @@ public final class AbiGenerators {
         mix.add(org.quicktheories.api.Pair.of(4, calls(arch)));
         mix.add(org.quicktheories.api.Pair.of(1, calls(arch, false, true).zip(Generate.booleans(),
                 (inv, a) -> AbiRelations.poison(inv, a ? AbiRelations.POISON_A : AbiRelations.POISON_B))));
+        mix.add(org.quicktheories.api.Pair.of(1, anyTrapBytes(arch)));
         List<dev.hcsim.conformance.spi.PrivilegeRule> rules = Providers.privilegeRules(arch.name());
         if (!rules.isEmpty()) {
             mix.add(org.quicktheories.api.Pair.of(1, calls(arch, false, false).zip(Generate.pick(rules), AbiRelations::unprivileged)));

@@ -27,6 +27,15 @@ class AbiPropertiesTest {
             new Property("no answered access lies outside guest memory", AbiProperties::memoryInside));
 
     @TestFactory
+    Stream<DynamicTest> anyTrapBytesNeitherThrowNorChangeMoreThanResults() {
+        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
+                qt().withExamples(EXAMPLES)
+                        .forAll(AbiGenerators.anyTrapBytes(a))
+                        .check(inv -> AbiProperties.onlyResultsChange(Calls.oracle(inv)).isEmpty()
+                                && AbiProperties.pcRule(Calls.oracle(inv)).isEmpty())));
+    }
+
+    @TestFactory
     Stream<DynamicTest> everyPropertyForEveryArchitecture() {
         return Hcsim.architectures().stream().flatMap(a -> PROPERTIES.stream().map(p ->
                 DynamicTest.dynamicTest(a.name() + ": " + p.name(), () -> check(a, p))));
