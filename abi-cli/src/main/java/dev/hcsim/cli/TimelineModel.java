@@ -28,8 +28,11 @@ import java.util.Map;
  */
 record TimelineModel(List<Panel> panels) {
 
-    /** A stretch of virtual time {@code [from, to)} a vCPU spent in one state; {@code preempted} marks a runnable wait after a preemption. */
-    record Span(long from, long to, VcpuState state, boolean preempted) {
+    /**
+     * A stretch of virtual time {@code [from, to)} a vCPU spent in one state; {@code preempted} marks a runnable
+     * wait after a preemption; {@code pcpu} is the physical CPU of a running span, else -1.
+     */
+    record Span(long from, long to, VcpuState state, boolean preempted, int pcpu) {
     }
 
     /**
@@ -117,13 +120,18 @@ record TimelineModel(List<Panel> panels) {
             switch (ev.event()) {
                 case "run" -> {
                     int p = ev.pcpu() == null ? -1 : ev.pcpu();
+                    if (l.state == VcpuState.RUNNING && l.pcpu != p) {
+                        // picked again on another physical CPU: it left the old one at its yield
+                        l.to(VcpuState.RUNNABLE, false, l.yieldAt >= 0 ? l.yieldAt : t);
+                    }
                     Integer before = onPcpu.put(p, v);
-                    if (before != null && before != v && lanes[before].state == VcpuState.RUNNING) {
+                    if (before != null && before != v && lanes[before].state == VcpuState.RUNNING && lanes[before].pcpu == p) {
                         LaneBuilder y = lanes[before];
                         y.to(VcpuState.RUNNABLE, false, y.yieldAt >= 0 ? y.yieldAt : t);
                     }
                     l.yieldAt = -1;
                     l.to(VcpuState.RUNNING, false, t);
+                    l.pcpu = p;
                 }
                 case "preempt" -> l.to(VcpuState.RUNNABLE, true, t);
                 case "halt" -> l.to(VcpuState.HALTED, false, t);
@@ -223,6 +231,8 @@ record TimelineModel(List<Panel> panels) {
         boolean preempted;
         long since;
         long yieldAt = -1;
+        /** The physical CPU of the last run (a reentry after an exit continues on it). */
+        int pcpu = -1;
 
         LaneBuilder(int vcpu, VcpuState initial) {
             this.vcpu = vcpu;
@@ -235,7 +245,7 @@ record TimelineModel(List<Panel> panels) {
                 return;
             }
             if (t > since) {
-                spans.add(new Span(since, t, state, preempted));
+                spans.add(new Span(since, t, state, preempted, state == VcpuState.RUNNING ? pcpu : -1));
             }
             state = next;
             preempted = nextPreempted;

@@ -121,6 +121,7 @@ final class TimelineSvg {
                 sb.append("<rect x=\"").append(f(x0)).append("\" y=\"").append(barTop).append("\" width=\"").append(f(w)).append("\" height=\"")
                         .append(LANE).append("\" fill=\"").append(fill(s.state(), s.preempted())).append("\"><title>")
                         .append(esc("vcpu" + lane.vcpu() + " " + (s.preempted() ? "runnable (preempted)" : s.state().name().toLowerCase(Locale.ROOT))
+                                + (s.pcpu() >= 0 ? " on pcpu" + s.pcpu() : "")
                                 + " from " + s.from() + " ns to " + s.to() + " ns"))
                         .append("</title></rect>\n");
             }

@@ -9,6 +9,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
+import dev.hcsim.core.trace.SchedEvent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,6 +97,25 @@ class TimelinePictureTest {
             assertTrue(now == VcpuState.RUNNABLE || now == VcpuState.RUNNING, "started: " + now);
             assertTrue(a.via() != null && a.via().contains("CPU_ON"), a.via());
         }
+    }
+
+    @Test
+    @DisplayName("a vCPU that yields and is picked again on another physical CPU was runnable in between, and each running span names its pCPU")
+    void yieldThenRunElsewhere() {
+        Scenario s = ScenarioReader.parse("{\"vm\": {\"name\": \"m\", \"arch\": \"x86\", \"vcpus\": 2, \"pcpus\": 2}}", "synthetic.json");
+        List<dev.hcsim.core.trace.TraceEvent> events = List.of(
+                new SchedEvent(0, "m", 0, "run", 1, null, null),
+                new SchedEvent(0, "m", 1, "run", 0, null, null),
+                new SchedEvent(10, "m", 0, "yield", 1, null, null),
+                new SchedEvent(10, "m", 1, "preempt", 0, null, "quantum of 10 used"),
+                new SchedEvent(11, "m", 0, "run", 0, null, "waited 1 ns"),
+                new SchedEvent(11, "m", 1, "run", 1, null, "waited 1 ns"),
+                new SchedEvent(20, "m", -1, "end", null, null, "idle"));
+        TimelineModel.Panel p = TimelineModel.panel(s, s.vms().get(0), events);
+        assertEquals(List.of(new TimelineModel.Span(0, 10, VcpuState.RUNNING, false, 1), new TimelineModel.Span(10, 11, VcpuState.RUNNABLE, false, -1),
+                new TimelineModel.Span(11, 20, VcpuState.RUNNING, false, 0)), p.lanes().get(0).spans());
+        assertEquals(List.of(new TimelineModel.Span(0, 10, VcpuState.RUNNING, false, 0), new TimelineModel.Span(10, 11, VcpuState.RUNNABLE, true, -1),
+                new TimelineModel.Span(11, 20, VcpuState.RUNNING, false, 1)), p.lanes().get(1).spans());
     }
 
     @ParameterizedTest(name = "{0}")
