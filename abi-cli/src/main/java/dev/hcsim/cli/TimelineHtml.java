@@ -41,8 +41,18 @@ final class TimelineHtml {
                 .append("</title>\n<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<h1>hcsim timeline</h1>\n");
         sb.append("<p class=\"what\">Each vCPU is a lane over virtual time; its colour is its state. Every trap is a marker with its call "
                 + "and the status it returned; arrows show what one vCPU did to another. Hover over any shape for the full event.</p>\n");
+        if (results.size() > 1) {
+            sb.append("<nav>\n<ol>\n");
+            for (int i = 0; i < results.size(); i++) {
+                ScenarioRunner.Result r = results.get(i);
+                sb.append("<li><a href=\"#s").append(i).append("\">").append(esc(r.scenario().name())).append("</a>")
+                        .append(r.scenario().title().isEmpty() ? "" : ": " + esc(r.scenario().title()))
+                        .append(r.passed() ? "" : " <span class=\"fail\">(failed)</span>").append("</li>\n");
+            }
+            sb.append("</ol>\n</nav>\n");
+        }
         for (int i = 0; i < results.size(); i++) {
-            section(sb, results.get(i), "s" + i + "-");
+            section(sb, results.get(i), "s" + i);
         }
         sb.append("</body>\n</html>\n");
         return sb.toString();
@@ -50,11 +60,11 @@ final class TimelineHtml {
 
     private static void section(StringBuilder sb, ScenarioRunner.Result r, String id) {
         Scenario s = r.scenario();
-        sb.append("<section>\n<h2>").append(esc(s.name())).append(s.title().isEmpty() ? "" : ": " + esc(s.title())).append("</h2>\n");
+        sb.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(s.name())).append(s.title().isEmpty() ? "" : ": " + esc(s.title())).append("</h2>\n");
         if (!s.description().isEmpty()) {
             sb.append("<p class=\"what\">").append(esc(s.description())).append("</p>\n");
         }
-        sb.append("<figure>\n").append(TimelineSvg.render(TimelineModel.of(List.of(r)), id)).append("</figure>\n");
+        sb.append("<figure>\n").append(TimelineSvg.render(TimelineModel.of(List.of(r)), id + "-")).append("</figure>\n");
         if (!r.checks().isEmpty()) {
             sb.append("<ul class=\"checks\">\n");
             for (ScenarioRunner.Check c : r.checks()) {

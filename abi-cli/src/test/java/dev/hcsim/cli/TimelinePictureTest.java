@@ -258,7 +258,8 @@ class TimelinePictureTest {
         assertTrue(r.code() <= 1, r.err());
         String page = Files.readString(html);
         long files = bundled().count();
-        assertEquals(files, page.split("<section>", -1).length - 1, "one section per scenario");
+        assertEquals(files, page.split("<section id=", -1).length - 1, "one section per scenario");
+        assertEquals(files, page.split("<li><a href=\"#s", -1).length - 1, "a contents list links every section");
         assertEquals(files, page.split("<svg ", -1).length - 1, "one picture per scenario");
         assertFalse(r.out().contains("--html demo.html"), "no hint when a picture was asked for");
         CliTest.Run plain = CliTest.hcsim("demo", "--dir", "../examples", "--quiet");
