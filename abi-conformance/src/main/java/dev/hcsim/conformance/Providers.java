@@ -4,8 +4,12 @@ import dev.hcsim.conformance.spi.ArchitectureCases;
 import dev.hcsim.conformance.spi.Encoding;
 import dev.hcsim.conformance.spi.PrivilegeRule;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /** The {@link ArchitectureCases} found with {@link ServiceLoader}, merged per architecture. */
 final class Providers {
@@ -25,27 +29,28 @@ final class Providers {
         return a;
     }
 
-    static List<Encoding> encodings(String arch) {
-        List<Encoding> out = new ArrayList<>();
-        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.addAll(p.neighbouringEncodings()));
+    /** What every provider for {@code arch} gives, in provider order. */
+    private static <T> List<T> merged(String arch, Function<ArchitectureCases, Collection<T>> part) {
+        List<T> out = new ArrayList<>();
+        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.addAll(part.apply(p)));
         return out;
+    }
+
+    static List<Encoding> encodings(String arch) {
+        return merged(arch, ArchitectureCases::neighbouringEncodings);
     }
 
     static List<String> extraInputs(String arch) {
-        List<String> out = new ArrayList<>();
-        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.addAll(p.extraInputs()));
-        return out;
+        return merged(arch, ArchitectureCases::extraInputs);
     }
 
-    static java.util.Map<String, Long> magic(String arch) {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.putAll(p.magic()));
+    static Map<String, Long> magic(String arch) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        merged(arch, p -> p.magic().entrySet()).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
     static List<PrivilegeRule> privilegeRules(String arch) {
-        List<PrivilegeRule> out = new ArrayList<>();
-        all().stream().filter(p -> p.architecture().equals(arch)).forEach(p -> out.addAll(p.privilegeRules()));
-        return out;
+        return merged(arch, ArchitectureCases::privilegeRules);
     }
 }

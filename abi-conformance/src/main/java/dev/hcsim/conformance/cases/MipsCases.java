@@ -2,9 +2,7 @@ package dev.hcsim.conformance.cases;
 
 import dev.hcsim.conformance.spi.ArchitectureCases;
 import dev.hcsim.conformance.spi.Encoding;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** MIPS: HYPCALL with non-zero codes and its COP0 neighbours, in both byte orders. No privilege rule in KVM. */
 public final class MipsCases implements ArchitectureCases {
@@ -24,12 +22,6 @@ public final class MipsCases implements ArchitectureCases {
 
     @Override
     public List<Encoding> neighbouringEncodings() {
-        List<Encoding> out = new ArrayList<>();
-        for (String[] w : WORDS) {
-            String le = w[0].substring(6, 8) + w[0].substring(4, 6) + w[0].substring(2, 4) + w[0].substring(0, 2);
-            out.add(new Encoding(w[0], Map.of("endian", "big"), w[1]));
-            out.add(new Encoding(le, Map.of("endian", "little"), w[1] + ", little-endian"));
-        }
-        return out;
+        return Words.bothOrders(WORDS);
     }
 }

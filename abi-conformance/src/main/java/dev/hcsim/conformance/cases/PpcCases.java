@@ -4,7 +4,6 @@ import dev.hcsim.conformance.spi.ArchitectureCases;
 import dev.hcsim.conformance.spi.Encoding;
 import dev.hcsim.conformance.spi.PrivilegeRule;
 import dev.hcsim.core.Outcome;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +24,7 @@ public final class PpcCases implements ArchitectureCases {
 
     @Override
     public List<Encoding> neighbouringEncodings() {
-        List<Encoding> out = new ArrayList<>();
-        for (String[] w : WORDS) {
-            String le = w[0].substring(6, 8) + w[0].substring(4, 6) + w[0].substring(2, 4) + w[0].substring(0, 2);
-            out.add(new Encoding(w[0], Map.of("endian", "big"), w[1]));
-            out.add(new Encoding(le, Map.of("endian", "little"), w[1] + ", little-endian"));
-        }
-        return out;
+        return Words.bothOrders(WORDS);
     }
 
     @Override
