@@ -52,7 +52,7 @@ final class CallExplanation {
             steps.add(new String[] {"arguments", args.isEmpty() ? "none in registers" : String.join(", ", args) + "   (the contract's order)"});
             steps.add(new String[] {"rule", rule(vm, r)});
             steps.add(new String[] {"status", r.status().name() + (r.statusName() != null ? " = " + r.statusName() : "") + ", in "
-                    + a.status().family() + " (written to " + layout.name(c.resultRegister(0)) + ")"});
+                    + a.status().family() + " (" + where(r.outcome(), layout.name(c.resultRegister(0))) + ")"});
         }
         steps.add(new String[] {"registers", written(r, c, layout)});
         steps.add(new String[] {"memory", memory(r)});
@@ -196,6 +196,15 @@ final class CallExplanation {
     /** The calling vCPU: the one whose trap was traced. */
     private static int callerIndex(SingleCall.Result r) {
         return r.trap() != null ? r.trap().vcpu() : 0;
+    }
+
+    /** Where the status goes: the result register now, when the host re-enters, or nowhere when a fault is injected. */
+    private static String where(Outcome o, String register) {
+        return switch (o) {
+            case EXIT_TO_HOST -> "written to " + register + " when the host re-enters the vCPU";
+            case FAULT -> "not written: a fault is injected instead";
+            default -> "written to " + register;
+        };
     }
 
     /** What the caller's CPU loop does next, in the words of {@link Outcome}. */

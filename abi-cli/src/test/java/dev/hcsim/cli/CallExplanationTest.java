@@ -64,7 +64,7 @@ class CallExplanationTest {
     void fault() {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "s390", "r1=0x77", "--format", "text");
         assertEquals(0, r.code(), r.err());
-        contains(r.out(), "(83 ", "FAULT: a fault is injected into the guest");
+        contains(r.out(), "(83 ", "not written: a fault is injected instead", "FAULT: a fault is injected into the guest");
     }
 
     @Test
@@ -87,6 +87,14 @@ class CallExplanationTest {
     void notAHypercall() {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "ppc", "--format", "text");
         contains(r.out(), "ppc trap, step by step:", "nothing was dispatched", "NOT_A_HYPERCALL");
+    }
+
+    @Test
+    @DisplayName("KVM_HC_MAP_GPA_RANGE exits to the VMM (x86.c complete_hypercall_exit): the status is written only on re-entry")
+    void exitToHost() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--feature", "exit-hypercall", "rax=12", "rbx=0x1000", "rcx=1", "rdx=0x10",
+                "--format", "text");
+        contains(r.out(), "(written to rax when the host re-enters the vCPU)", "pc stays 0x1000", "EXIT_TO_HOST", "KVM_EXIT_HYPERCALL nr=0xc");
     }
 
     static Stream<String> architectures() {
