@@ -127,7 +127,8 @@ public final class AbiGenerators {
     }
 
     /**
-     * Single hypercalls of {@code arch}: options, 1 to 4 vCPUs, the calling vCPU, the native trap
+     * Single hypercalls of {@code arch}: options, 1 to 4 vCPUs, the calling vCPU, the others halted or
+     * (one in three) powered off, the native trap
      * or a neighbouring encoding, a number from {@link #numbers}, arguments and the other general
      * registers from {@link #values}, control registers at their reset value or a small change of it,
      * and preloaded memory.
@@ -150,6 +151,8 @@ public final class AbiGenerators {
         Gen<Boolean> changeControl = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(false)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(true))));
         Gen<Integer> bit = SourceDSL.integers().between(0, 63);
+        Gen<Boolean> powerOff = Generate.frequency(List.of(org.quicktheories.api.Pair.of(2, Generate.constant(false)),
+                org.quicktheories.api.Pair.of(1, Generate.constant(true))));
         Gen<Boolean> nativeTrap = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(true)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(false))));
         TrapContract contract = arch.contract();
@@ -162,6 +165,12 @@ public final class AbiGenerators {
             Map<String, Boolean> feats = features.generate(in);
             int n = vcpus.generate(in);
             int vcpu = SourceDSL.integers().between(0, n - 1).generate(in);
+            java.util.Set<Integer> off = new java.util.TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                if (i != vcpu && powerOff.generate(in)) {
+                    off.add(i);
+                }
+            }
             Vm vm = Vm.create(config(arch, opts, feats, n));
             List<byte[]> traps = traps(vm);
             byte[] trap = traps.get(0);
@@ -191,7 +200,7 @@ public final class AbiGenerators {
                 }
                 regs.put(r.name(), v);
             }
-            return new Invocation(arch.name(), opts, feats, n, vcpu, 0, trap, regs, memory.generate(in));
+            return new Invocation(arch.name(), opts, feats, n, vcpu, off, 0, trap, regs, memory.generate(in));
         };
         return gen.describedAs(Invocation::commandLine);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Runs an {@link Invocation} the way {@code hcsim call} does (trap instruction at the default entry,
- * the other vCPUs halted) on hcsim itself or on a {@link TrapHandler}.
+ * the other vCPUs halted or, as {@code --off} says, powered off) on hcsim itself or on a {@link TrapHandler}.
  */
 final class Calls {
     private Calls() {
@@ -42,7 +42,7 @@ final class Calls {
         });
         EffectLog control = new EffectLog(inv.vcpus());
         for (int i = 0; i < inv.vcpus(); i++) {
-            control.state(i, i == inv.vcpu() ? VcpuState.RUNNING : VcpuState.HALTED);
+            control.state(i, i == inv.vcpu() ? VcpuState.RUNNING : inv.off().contains(i) ? VcpuState.OFF : VcpuState.HALTED);
         }
         RegisterFile before = new RegisterFile(regs.layout());
         before.copyFrom(regs);

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param options        VM options
  * @param features       VM features switched on (true) or off (false)
  * @param vcpus          vCPUs in the VM
+ * @param off            vCPUs powered off (the others but vCPU 0, the caller, are halted)
  * @param insn           the trap instruction as assembly or hex, or null for the native one
  * @param registers      the caller's registers by ABI name
  * @param memory         guest memory to preload
@@ -29,13 +30,14 @@ import java.util.Map;
  * @param expectMemory   guest memory whose content after the call is stated
  * @param expectEffects  the effects on other vCPUs in order ({@code "kick vcpu1"}), or null when not stated
  */
-public record GoldenCase(String architecture, String name, String source, Map<String, String> options, Map<String, Boolean> features, int vcpus, String insn,
+public record GoldenCase(String architecture, String name, String source, Map<String, String> options, Map<String, Boolean> features, int vcpus, java.util.Set<Integer> off, String insn,
         Map<String, Long> registers, Map<Long, byte[]> memory, Outcome outcome, Status status, Map<String, Long> expectRegisters,
         Long pcAdvance, Map<Long, byte[]> expectMemory, List<String> expectEffects) {
 
     public GoldenCase {
         options = Map.copyOf(options);
         features = Map.copyOf(features);
+        off = java.util.Set.copyOf(off);
         registers = Map.copyOf(registers);
         memory = Map.copyOf(memory);
         expectRegisters = Map.copyOf(expectRegisters);
@@ -45,7 +47,7 @@ public record GoldenCase(String architecture, String name, String source, Map<St
 
     /** The call as an {@link Invocation} (on vCPU 0). */
     public Invocation invocation() {
-        Invocation base = new Invocation(architecture, options, features, vcpus, 0, 0, new byte[0], registers, memory);
+        Invocation base = new Invocation(architecture, options, features, vcpus, 0, off, 0, new byte[0], registers, memory);
         return base.withTrap(SingleCall.instructionBytes(Vm.create(base.config()), insn));
     }
 

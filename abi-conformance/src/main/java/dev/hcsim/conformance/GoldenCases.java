@@ -17,7 +17,7 @@ import java.util.Map;
  * The golden cases shipped in the artifact: {@code META-INF/hcsim-conformance/golden/ARCH.json},
  * one JSON array per architecture, one object per kernel-derived case. Each object has
  * {@code name}, {@code source} (kernel file and function), optional {@code options}, {@code features}
- * (name to true or false), {@code vcpus},
+ * (name to true or false), {@code vcpus}, {@code off} (vCPUs powered off),
  * {@code insn}, {@code registers} and {@code memory}, and {@code expect} with {@code outcome} and
  * optional {@code status}, {@code registers}, {@code pc} (how far it moves), {@code memory} and
  * {@code effects} (the effects on other vCPUs, in order, as {@code "kick vcpu1"}).
@@ -60,7 +60,7 @@ public final class GoldenCases {
             if (!expect.isObject()) {
                 throw new IllegalArgumentException(where + ": missing 'expect'");
             }
-            out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), switches(c.path("features")), c.path("vcpus").asInt(1),
+            out.add(new GoldenCase(architecture, name, text(c, "source", where), strings(c.path("options")), switches(c.path("features")), c.path("vcpus").asInt(1), vcpuSet(c.path("off")),
                     c.hasNonNull("insn") ? c.get("insn").asText() : null, numbers(c.path("registers"), where),
                     memory(c.path("memory"), where), named(Outcome.class, text(expect, "outcome", where), where),
                     expect.hasNonNull("status") ? named(Status.class, expect.get("status").asText(), where) : null,
@@ -99,6 +99,12 @@ public final class GoldenCases {
     private static Map<String, Boolean> switches(JsonNode n) {
         Map<String, Boolean> out = new LinkedHashMap<>();
         n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asBoolean()));
+        return out;
+    }
+
+    private static java.util.Set<Integer> vcpuSet(JsonNode n) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        n.forEach(e -> out.add(e.asInt()));
         return out;
     }
 

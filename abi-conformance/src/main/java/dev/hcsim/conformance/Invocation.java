@@ -23,18 +23,23 @@ import java.util.Objects;
  * @param features     VM features switched on (true) or off (false) against the architecture's defaults
  * @param vcpus        vCPUs in the VM; every vCPU but the caller is halted
  * @param vcpu         the calling vCPU
+ * @param off          vCPUs that are powered off (never the caller); the others are halted
  * @param seed         the VM's seed
  * @param trap         the trap instruction's bytes in memory order
  * @param registers    register values by ABI name, applied over the vCPU's reset state
  * @param memory       guest memory to preload, address to bytes
  */
-public record Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu, long seed, byte[] trap,
+public record Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu, java.util.Set<Integer> off, long seed, byte[] trap,
         Map<String, Long> registers, Map<Long, byte[]> memory) {
 
     public Invocation {
         Objects.requireNonNull(architecture);
         options = Map.copyOf(options);
         features = Map.copyOf(features);
+        off = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(off));
+        if (off.contains(vcpu)) {
+            throw new IllegalArgumentException("the calling vCPU " + vcpu + " cannot be off");
+        }
         trap = trap.clone();
         registers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(registers));
         memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
@@ -55,17 +60,17 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
 
     /** A copy with other register values. */
     public Invocation withRegisters(Map<String, Long> regs) {
-        return new Invocation(architecture, options, features, vcpus, vcpu, seed, trap, regs, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, trap, regs, memory);
     }
 
     /** A copy with other options. */
     public Invocation withOptions(Map<String, String> opts) {
-        return new Invocation(architecture, opts, features, vcpus, vcpu, seed, trap, registers, memory);
+        return new Invocation(architecture, opts, features, vcpus, vcpu, off, seed, trap, registers, memory);
     }
 
     /** A copy with another trap instruction. */
     public Invocation withTrap(byte[] bytes) {
-        return new Invocation(architecture, options, features, vcpus, vcpu, seed, bytes, registers, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, bytes, registers, memory);
     }
 
     /**
@@ -79,6 +84,9 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         }
         if (vcpu != 0) {
             sb.append(" --vcpu ").append(vcpu);
+        }
+        if (!off.isEmpty()) {
+            sb.append(" --off ").append(off.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         }
         if (seed != 0) {
             sb.append(" --seed ").append(seed);
@@ -115,7 +123,7 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
     @Override
     public boolean equals(Object o) {
         return o instanceof Invocation i && i.architecture.equals(architecture) && i.options.equals(options) && i.features.equals(features) && i.vcpus == vcpus
-                && i.vcpu == vcpu && i.seed == seed && Arrays.equals(i.trap, trap) && i.registers.equals(registers)
+                && i.vcpu == vcpu && i.off.equals(off) && i.seed == seed && Arrays.equals(i.trap, trap) && i.registers.equals(registers)
                 && sameMemory(i.memory, memory);
     }
 
@@ -125,6 +133,6 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
 
     @Override
     public int hashCode() {
-        return Objects.hash(architecture, options, features, vcpus, vcpu, seed, Arrays.hashCode(trap), registers, memory.keySet());
+        return Objects.hash(architecture, options, features, vcpus, vcpu, off, seed, Arrays.hashCode(trap), registers, memory.keySet());
     }
 }

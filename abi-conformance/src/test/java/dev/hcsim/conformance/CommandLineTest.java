@@ -36,7 +36,7 @@ class CommandLineTest {
                 })));
     }
 
-    /** {@code hcsim call} as the CLI reads it: --arch, --vcpus, --vcpu, --seed, --feature, --no-feature, --insn, --mem, --OPTION VALUE, REG=VALUE. */
+    /** {@code hcsim call} as the CLI reads it: --arch, --vcpus, --vcpu, --off, --seed, --feature, --no-feature, --insn, --mem, --OPTION VALUE, REG=VALUE. */
     static SingleCall.Result replay(String commandLine) {
         List<String> t = List.of(commandLine.trim().split("\\s+"));
         if (!t.get(0).equals("hcsim") || !t.get(1).equals("call")) {
@@ -51,6 +51,7 @@ class CommandLineTest {
         Map<String, String> options = new LinkedHashMap<>();
         Map<Long, byte[]> memory = new LinkedHashMap<>();
         Map<String, Long> regs = new LinkedHashMap<>();
+        Map<Integer, dev.hcsim.core.VcpuState> states = new LinkedHashMap<>();
         for (int i = 2; i < t.size(); i++) {
             String s = t.get(i);
             switch (s) {
@@ -61,6 +62,11 @@ class CommandLineTest {
                 case "--insn" -> insn = t.get(++i);
                 case "--feature" -> features.put(t.get(++i), true);
                 case "--no-feature" -> features.put(t.get(++i), false);
+                case "--off" -> {
+                    for (String v : t.get(++i).split(",")) {
+                        states.put(Integer.parseInt(v), dev.hcsim.core.VcpuState.OFF);
+                    }
+                }
                 case "--mem" -> {
                     String m = t.get(++i);
                     memory.put(Bytes.parseNumber(m.substring(0, m.indexOf('='))), Bytes.parseHex(m.substring(m.indexOf('=') + 1)));
@@ -77,6 +83,6 @@ class CommandLineTest {
         VmConfig.Builder b = VmConfig.builder(arch).vcpus(vcpus).seed(seed);
         features.forEach(b::feature);
         options.forEach(b::option);
-        return SingleCall.run(b.build(), vcpu, insn, regs, memory);
+        return SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
     }
 }
