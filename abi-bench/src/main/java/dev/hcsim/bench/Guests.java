@@ -2,6 +2,7 @@ package dev.hcsim.bench;
 
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
@@ -30,6 +31,25 @@ final class Guests {
     }
 
     /** Issue 9's list. Answers from the kernel sources named in each comment. */
+    /**
+     * A call's selecting registers resolved to indices once, so that a benchmark loop sets them
+     * without name lookups or boxing, and the register its answer lands in.
+     */
+    record Preset(int[] registers, long[] values, int result) {
+        static Preset of(CheapestCall call, RegisterLayout layout) {
+            return new Preset(call.registers().keySet().stream().mapToInt(layout::require).toArray(),
+                    call.registers().keySet().stream().mapToLong(call.registers()::get).toArray(), layout.require(call.resultRegister()));
+        }
+
+        /** Sets the PC to {@link #CODE} and the selecting registers. */
+        void apply(RegisterFile r) {
+            r.pc(CODE);
+            for (int i = 0; i < registers.length; i++) {
+                r.set(registers[i], values[i]);
+            }
+        }
+    }
+
     static final List<CheapestCall> CHEAPEST = List.of(
             // arch/x86/kvm/x86.c kvm_emulate_hypercall: KVM_HC_VAPIC_POLL_IRQ returns 0.
             new CheapestCall("x86", "vmcall", Map.of("rax", 1L), "rax", 0),

@@ -43,9 +43,7 @@ public class IpiBenchmark {
 
     private Machine machine;
     private RegisterFile regs;
-    private int[] selectors;
-    private long[] values;
-    private int result;
+    private Guests.Preset preset;
 
     @Setup
     public void setup() {
@@ -53,21 +51,16 @@ public class IpiBenchmark {
         machine = new Machine(VmConfig.builder(arch).vcpus(129).pcpus(2).build(), "ipi");
         machine.load(Guests.CODE, Assembler.assemble(machine.vm().codec(), call.instruction(), Guests.CODE).bytes());
         regs = machine.registers(0);
-        selectors = call.registers().keySet().stream().mapToInt(regs.layout()::require).toArray();
-        values = call.registers().keySet().stream().mapToLong(call.registers()::get).toArray();
-        result = regs.layout().require(call.resultRegister());
+        preset = Guests.Preset.of(call, regs.layout());
         if (send() != call.expected() || machine.interrupts(128).isEmpty()) {
-            throw new IllegalStateException(arch + ": the IPI did not reach 128 targets: " + call.resultRegister() + " = " + regs.get(result));
+            throw new IllegalStateException(arch + ": the IPI did not reach 128 targets: " + call.resultRegister() + " = " + send());
         }
     }
 
     @Benchmark
     public long send() {
-        regs.pc(Guests.CODE);
-        for (int i = 0; i < selectors.length; i++) {
-            regs.set(selectors[i], values[i]);
-        }
+        preset.apply(regs);
         machine.vm().trap(0, regs, machine.memory(), machine);
-        return regs.get(result);
+        return regs.get(preset.result());
     }
 }

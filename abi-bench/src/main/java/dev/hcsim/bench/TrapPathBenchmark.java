@@ -37,9 +37,7 @@ public class TrapPathBenchmark {
     private SparseMemory memory;
     private RegisterFile regs;
     private EffectLog control;
-    private int[] selectors;
-    private long[] selectorValues;
-    private int result;
+    private Guests.Preset preset;
 
     @Setup
     public void setup() {
@@ -49,22 +47,17 @@ public class TrapPathBenchmark {
         regs = new RegisterFile(vm.architecture().registers());
         vm.archVm().resetVcpu(0, regs);
         control = new EffectLog(2);
-        selectors = call.registers().keySet().stream().mapToInt(regs.layout()::require).toArray();
-        selectorValues = call.registers().keySet().stream().mapToLong(call.registers()::get).toArray();
-        result = regs.layout().require(call.resultRegister());
+        preset = Guests.Preset.of(call, regs.layout());
         if (trap() != call.expected()) {
-            throw new IllegalStateException(arch + ": " + call.resultRegister() + " = 0x" + Long.toHexString(regs.get(result))
+            throw new IllegalStateException(arch + ": " + call.resultRegister() + " = 0x" + Long.toHexString(regs.get(preset.result()))
                     + ", KVM answers 0x" + Long.toHexString(call.expected()));
         }
     }
 
     @Benchmark
     public long trap() {
-        regs.pc(Guests.CODE);
-        for (int i = 0; i < selectors.length; i++) {
-            regs.set(selectors[i], selectorValues[i]);
-        }
+        preset.apply(regs);
         vm.trap(0, regs, memory, control);
-        return regs.get(result);
+        return regs.get(preset.result());
     }
 }
