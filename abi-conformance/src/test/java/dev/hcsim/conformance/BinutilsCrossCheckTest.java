@@ -50,7 +50,7 @@ class BinutilsCrossCheckTest {
     private static final Pattern INSN = Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f ]+?)\\s*\\t(.*)$");
 
     /** One GNU target: the hcsim VM options it matches, the tools, and what objdump's comments start with. */
-    private record Target(String name, String arch, Map<String, String> options, String prefix, List<String> asFlags,
+    record Target(String name, String arch, Map<String, String> options, String prefix, List<String> asFlags,
             List<String> objdumpFlags, String comment, String preamble) {
         String tool(String t) {
             String p = prefix + t;
@@ -93,7 +93,7 @@ class BinutilsCrossCheckTest {
     private record Line(String source, boolean raw) {
     }
 
-    private static void check(Target t) throws Exception {
+    static void check(Target t) throws Exception {
         assumeTrue(available(t.tool("as")) && available(t.tool("objdump")) && available(t.tool("objcopy")),
                 "GNU binutils for " + t.name() + " are not installed (scripts/binutils-crosscheck.sh installs them)");
         VmConfig.Builder b = VmConfig.builder(t.arch());
