@@ -86,12 +86,13 @@ public final class AbiGenerators {
                 org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0x1000))));
     }
 
-    /** Register values: small numbers, pointers into guest memory, pointers outside it, all ones, anything. */
+    /** Register values: small numbers, pointers into guest memory (and into the extra regions), pointers outside it, all ones, anything. */
     public static Gen<Long> values() {
         return Generate.frequency(List.of(
                 org.quicktheories.api.Pair.of(3, SourceDSL.longs().between(0, 16)),
                 org.quicktheories.api.Pair.of(3, SourceDSL.longs().between(DATA_BASE / 8, DATA_END / 8).map(v -> v * 8)),
                 org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0x10000, 0x100000)),
+                org.quicktheories.api.Pair.of(1, Generate.pick(EXTRA_BASES).zip(SourceDSL.longs().between(0, 0x1000), (b, o) -> b + o * 8)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(-1L)),
                 org.quicktheories.api.Pair.of(2, SourceDSL.longs().all())));
     }
@@ -106,6 +107,20 @@ public final class AbiGenerators {
             }
         }
         return out;
+    }
+
+    /** Where extra guest memory goes: above the default 64 KiB, below and above 4 GiB. */
+    static final List<Long> EXTRA_BASES = List.of(0x2_0000L, 0x10_0000L, 0x7FFF_0000L, 0x1_0000_0000L);
+
+    /**
+     * Memory layouts: mostly the default 64 KiB at 0 alone, else one more region of 4 KiB to 64 KiB at
+     * one of {@link #EXTRA_BASES} (the values of {@link #values()} point into it).
+     */
+    public static Gen<List<dev.hcsim.core.MemoryRegion>> layouts() {
+        Gen<List<dev.hcsim.core.MemoryRegion>> one = Generate.pick(EXTRA_BASES).zip(Generate.pick(List.of(0x1000L, 0x4000L, 0x10000L)),
+                (base, size) -> List.of(new dev.hcsim.core.MemoryRegion(base, size)));
+        return Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(List.<dev.hcsim.core.MemoryRegion>of())),
+                org.quicktheories.api.Pair.of(1, one)));
     }
 
     /**
@@ -148,6 +163,7 @@ public final class AbiGenerators {
         Gen<Long> numbers = numbers(arch);
         Gen<Long> values = values();
         Gen<Map<Long, byte[]>> memory = memory();
+        Gen<List<dev.hcsim.core.MemoryRegion>> layouts = layouts();
         Gen<Boolean> changeControl = Generate.frequency(List.of(org.quicktheories.api.Pair.of(3, Generate.constant(false)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(true))));
         Gen<Integer> bit = SourceDSL.integers().between(0, 63);
@@ -200,7 +216,7 @@ public final class AbiGenerators {
                 }
                 regs.put(r.name(), v);
             }
-            return new Invocation(arch.name(), opts, feats, n, vcpu, off, 0, trap, regs, memory.generate(in));
+            return new Invocation(arch.name(), opts, feats, n, vcpu, off, 0, trap, regs, memory.generate(in), layouts.generate(in));
         };
         return gen.describedAs(Invocation::commandLine);
     }

@@ -28,9 +28,11 @@ import java.util.Objects;
  * @param trap         the trap instruction's bytes in memory order
  * @param registers    register values by ABI name, applied over the vCPU's reset state
  * @param memory       guest memory to preload, address to bytes
+ * @param extraMemory  guest memory regions the VM owns besides the default 64 KiB at 0 (a layout
+ *                     {@code hcsim call} cannot express yet: the command line names them in a comment)
  */
 public record Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu, java.util.Set<Integer> off, long seed, byte[] trap,
-        Map<String, Long> registers, Map<Long, byte[]> memory) {
+        Map<String, Long> registers, Map<Long, byte[]> memory, List<MemoryRegion> extraMemory) {
 
     public Invocation {
         Objects.requireNonNull(architecture);
@@ -43,6 +45,13 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         trap = trap.clone();
         registers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(registers));
         memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
+        extraMemory = List.copyOf(extraMemory);
+    }
+
+    /** A call in the default memory layout, as {@code hcsim call} runs it. */
+    public Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu,
+            java.util.Set<Integer> off, long seed, byte[] trap, Map<String, Long> registers, Map<Long, byte[]> memory) {
+        this(architecture, options, features, vcpus, vcpu, off, seed, trap, registers, memory, List.of());
     }
 
     /** The VM this call runs on. */
@@ -50,27 +59,34 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         VmConfig.Builder b = VmConfig.builder(architecture).vcpus(vcpus).seed(seed);
         options.forEach(b::option);
         features.forEach(b::feature);
+        if (!extraMemory.isEmpty()) {
+            b.memory(0, DEFAULT_MEMORY);
+            extraMemory.forEach(r -> b.memory(r.base(), r.size()));
+        }
         return b.build();
     }
 
-    /** The guest memory the VM owns (the default layout {@code hcsim call} uses). */
+    /** The default guest memory: 64 KiB at 0, where {@code hcsim call} puts the trap. */
+    static final long DEFAULT_MEMORY = 0x10000;
+
+    /** The guest memory the VM owns. */
     public List<MemoryRegion> regions() {
         return config().memory();
     }
 
     /** A copy with other register values. */
     public Invocation withRegisters(Map<String, Long> regs) {
-        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, trap, regs, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, trap, regs, memory, extraMemory);
     }
 
     /** A copy with other options. */
     public Invocation withOptions(Map<String, String> opts) {
-        return new Invocation(architecture, opts, features, vcpus, vcpu, off, seed, trap, registers, memory);
+        return new Invocation(architecture, opts, features, vcpus, vcpu, off, seed, trap, registers, memory, extraMemory);
     }
 
     /** A copy with another trap instruction. */
     public Invocation withTrap(byte[] bytes) {
-        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, bytes, registers, memory);
+        return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, bytes, registers, memory, extraMemory);
     }
 
     /**
@@ -103,6 +119,11 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
             }
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue() == 0 ? "0" : "0x" + Long.toHexString(e.getValue()));
         }
+        if (!extraMemory.isEmpty()) {
+            sb.append("  # with guest memory also at");
+            extraMemory.forEach(r -> sb.append(" 0x").append(Long.toHexString(r.base())).append("+0x").append(Long.toHexString(r.size())));
+            sb.append(" (hcsim call has no flag for this yet)");
+        }
         return sb.toString();
     }
 
@@ -124,7 +145,7 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
     public boolean equals(Object o) {
         return o instanceof Invocation i && i.architecture.equals(architecture) && i.options.equals(options) && i.features.equals(features) && i.vcpus == vcpus
                 && i.vcpu == vcpu && i.off.equals(off) && i.seed == seed && Arrays.equals(i.trap, trap) && i.registers.equals(registers)
-                && sameMemory(i.memory, memory);
+                && sameMemory(i.memory, memory) && i.extraMemory.equals(extraMemory);
     }
 
     private static boolean sameMemory(Map<Long, byte[]> a, Map<Long, byte[]> b) {
