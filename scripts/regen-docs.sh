@@ -19,3 +19,4 @@ open(path, "w").write(doc[:i] + gen + doc[j:])
 PY
   rm -f /tmp/hcsim-table-$$.md
 done
+java -cp abi-cli/target/hcsim.jar dev.hcsim.cli.CliReference > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md

@@ -12,7 +12,9 @@ public enum Outcome {
     YIELD,
     /**
      * The call is handed to the host (VMM): see the exit fields. Results and PC are written when the
-     * host re-enters the vCPU through {@link Vm#completeExit}.
+     * host re-enters the vCPU through {@link Vm#completeExit} — except result registers the kernel
+     * itself writes before the exit (arm64 PSCI SYSTEM_OFF/RESET put -6 in x0 first); only the
+     * contract's result registers may change before re-entry.
      */
     EXIT_TO_HOST,
     /** Inject {@link TrapResult#fault()} into the guest; the PC is {@code nextPc} (usually the trap itself). */

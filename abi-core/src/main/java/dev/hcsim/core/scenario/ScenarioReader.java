@@ -24,7 +24,7 @@ public final class ScenarioReader {
     /** Largest memory region accepted (sparse memory would hold more, but nobody means it). */
     public static final long MAX_REGION_BYTES = 1L << 48;
 
-    private static final Set<String> TOP = Set.of("name", "title", "description", "vms", "vm", "expect");
+    private static final Set<String> TOP = Set.of("$schema", "name", "title", "description", "vms", "vm", "expect");
     private static final Set<String> VM = Set.of("name", "arch", "vcpus", "pcpus", "quantum", "seed", "memory", "features", "options",
             "vcpuIds", "maxSteps", "maxTimeNs", "programs", "data", "cpus", "host", "comment");
     private static final Set<String> PROGRAM = Set.of("name", "at", "source", "comment");
@@ -32,7 +32,7 @@ public final class ScenarioReader {
     private static final Set<String> CPU = Set.of("vcpu", "entry", "state", "registers", "comment");
     private static final Set<String> REGION = Set.of("base", "size");
     private static final Set<String> EXPECT = Set.of("vm", "vcpu", "register", "equals", "memory", "bytes", "state", "interrupts",
-            "vector", "count", "trace", "stopReason", "comment");
+            "count", "trace", "stopReason", "comment");
 
     private final LocatedJson json;
 
