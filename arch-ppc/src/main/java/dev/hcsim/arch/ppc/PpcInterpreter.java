@@ -6,7 +6,7 @@ import dev.hcsim.core.spi.Instruction;
 
 /**
  * The pre-decoded instructions of the PowerPC guest subset, as {@link PpcCodec} returns them. Each
- * record holds its decoded fields and its GNU objdump text; {@link #execute} runs it on a vCPU.
+ * record holds its decoded fields and its GNU objdump text; {@code execute} runs it on a vCPU.
  * Values are computed in 64 bits; effective addresses are cut to 32 bits outside 64-bit mode
  * (MSR[SF] on Book3S, MSR[CM] on BookE), as the Power ISA computes them.
  *

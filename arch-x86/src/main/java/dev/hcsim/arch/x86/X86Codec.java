@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Assembler and decoder of the x86-64 guest subset in AT&T syntax, byte for byte as GNU {@code as}
+ * Assembler and decoder of the x86-64 guest subset in AT&amp;T syntax, byte for byte as GNU {@code as}
  * and {@code objdump} (binutils 2.40) handle it: {@code mov} (immediate, register, load, store),
  * {@code movabs}, {@code movzbl/movzwl}, {@code add/sub/and/or/xor/cmp} (immediate and register),
  * {@code jcc/jmp} (short, relaxed to near as {@code as} does), {@code vmcall}, {@code vmmcall},
