@@ -63,6 +63,17 @@ class SchedulerHotPathTest {
         assertTracingChangesNothing(SchedulerBenchmark.ipiStorm(), SchedulerBenchmark.ipiStorm(), 2_000);
     }
 
+    @Test
+    @DisplayName("a run that does no tick, then a real run: every vCPU is queued once and runs (the run queue keeps no duplicates)")
+    void emptyRunThenRun() {
+        Machine m = SchedulerBenchmark.kickRing(64);
+        assertEquals(RunResult.Reason.STEP_BUDGET, m.run(0, Long.MAX_VALUE).reason());
+        assertEquals(RunResult.Reason.STEP_BUDGET, m.run(5_000, Long.MAX_VALUE).reason());
+        for (int v = 0; v < 64; v++) {
+            assertTrue(m.instructions(v) > 0, "vCPU " + v + " never ran");
+        }
+    }
+
     private static void assertTracingChangesNothing(Machine traced, Machine untraced, long ticks) {
         Trace trace = new Trace();
         traced.traceTo(trace);

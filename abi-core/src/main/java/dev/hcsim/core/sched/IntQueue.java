@@ -31,10 +31,13 @@ final class IntQueue {
         return size == 0;
     }
 
-    /** Appends {@code v}; a vCPU already queued is a scheduler bug. */
+    /**
+     * Appends {@code v}. A vCPU already queued keeps its place: it is never in the queue twice (a
+     * second {@code run} that starts at tick 0, after one that ran no tick, queues the runnable vCPUs again).
+     */
     void addLast(int v) {
         if (queued[v]) {
-            throw new IllegalStateException("vCPU " + v + " is already in the run queue");
+            return;
         }
         queued[v] = true;
         next[v] = NONE;
