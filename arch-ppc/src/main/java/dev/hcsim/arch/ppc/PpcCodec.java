@@ -172,6 +172,9 @@ public final class PpcCodec extends WordCodec {
         }
         switch (xo) {
             case 444: // or RA,RS,RB (RS in the RT field)
+                if (ra == rt && rt == rb && hintName(ra) != null) {
+                    return new OrRegister(ra, rt, rb, hintName(ra)); // the "or N,N,N" priority and SMT hints objdump names
+                }
                 return new OrRegister(ra, rt, rb, rt == rb ? "mr " + r(ra) + "," + r(rt) : "or " + r(ra) + "," + r(rt) + "," + r(rb));
             case 339: { // mfspr: the SPR field is split, low half first
                 int spr = ra | (rb << 5);
@@ -226,6 +229,16 @@ public final class PpcCodec extends WordCodec {
             case "oris":
                 s.expectOperands(3);
                 return dForm(25, reg(s, o.get(1)), reg(s, o.get(0)), imm16(s, ctx, o.get(2), 0, 0xFFFF));
+            case "yield", "mdoio", "mdoom", "miso": {
+                s.expectOperands(0);
+                int n = switch (s.mnemonic()) {
+                    case "yield" -> 27;
+                    case "mdoio" -> 29;
+                    case "mdoom" -> 30;
+                    default -> 26;
+                };
+                return xForm(n, n, n, 444);
+            }
             case "mr": {
                 s.expectOperands(2);
                 int rs = reg(s, o.get(1));
@@ -461,5 +474,19 @@ public final class PpcCodec extends WordCodec {
             throw s.error("operand " + t + " is out of range " + min + ".." + max);
         }
         return (int) (v & 0xFFFF);
+    }
+
+    /**
+     * {@code or 26,26,26} ... {@code or 30,30,30} are hints that GNU objdump 2.40 prints by name
+     * ({@code miso}, {@code yield}, {@code mdoio}, {@code mdoom}); they execute as the plain {@code or}.
+     */
+    private static String hintName(int r) {
+        return switch (r) {
+            case 26 -> "miso";
+            case 27 -> "yield";
+            case 29 -> "mdoio";
+            case 30 -> "mdoom";
+            default -> null;
+        };
     }
 }

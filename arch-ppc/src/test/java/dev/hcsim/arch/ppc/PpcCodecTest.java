@@ -97,7 +97,11 @@ class PpcCodecTest {
 "msgsnd 5|7c00299c|9c29007c|msgsnd r5",
 "msgsnd 0|7c00019c|9c01007c|msgsnd r0",
 "tdi 0,0,72|08000048|48000008|tdi 0,r0,72",
-"tdi 0,5,-1|0805ffff|ffff0508|tdi 0,r5,-1"
+"tdi 0,5,-1|0805ffff|ffff0508|tdi 0,r5,-1",
+"yield|7f7bdb78|78db7b7f|yield",
+"mdoio|7fbdeb78|78ebbd7f|mdoio",
+"mdoom|7fdef378|78f3de7f|mdoom",
+"miso|7f5ad378|78d35a7f|miso"
     };
 
     static final PpcCodec BE = new PpcCodec(ByteOrder.BIG_ENDIAN);
