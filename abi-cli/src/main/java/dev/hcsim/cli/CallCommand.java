@@ -44,6 +44,9 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--mem", description = "preload guest memory: GPA=HEXBYTES")
     List<String> mem = new ArrayList<>();
 
+    @Option(names = "--memory", description = "a memory region BASE:SIZE the VM owns (repeatable; the first replaces the default 64 KiB at 0)")
+    List<String> regions = new ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "0", description = "the VM's seed")
     long seed;
 
@@ -63,6 +66,13 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
         VmConfig.Builder b = VmConfig.builder(a.name()).vcpus(vcpus).seed(seed);
+        for (String region : regions) {
+            int colon = region.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("--memory expects BASE:SIZE, got '" + region + "'");
+            }
+            b.memory(Bytes.parseNumber(region.substring(0, colon)), Bytes.parseNumber(region.substring(colon + 1)));
+        }
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
         Map<String, Long> regs = new LinkedHashMap<>();

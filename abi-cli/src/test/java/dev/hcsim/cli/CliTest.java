@@ -64,6 +64,18 @@ class CliTest {
         assertEquals(128, j.get("memoryWrites").get(0).get("bytes").asText().length());
     }
 
+    @Test
+    @DisplayName("--memory gives the VM its regions: a CLOCK_PAIRING into a second region succeeds, past it faults")
+    void memoryRegions() throws Exception {
+        Run ok = hcsim("call", "--arch", "x86", "--memory", "0:0x10000", "--memory", "0x100000000:0x1000", "rax=9", "rbx=0x100000000");
+        assertEquals("0x0000000000000000", new ObjectMapper().readTree(ok.out()).get("registers").get("rax").asText(), ok.err());
+        Run fault = hcsim("call", "--arch", "x86", "--memory", "0:0x10000", "rax=9", "rbx=0x100000000");
+        assertEquals("0xfffffffffffffff2", new ObjectMapper().readTree(fault.out()).get("registers").get("rax").asText());
+        Run bad = hcsim("call", "--arch", "x86", "--memory", "0x1000", "rax=1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("BASE:SIZE"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown architecture|call --arch vax rax=1|unknown architecture 'vax'",
