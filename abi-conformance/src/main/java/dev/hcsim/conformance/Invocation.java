@@ -109,6 +109,10 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         }
         new java.util.TreeMap<>(features).forEach((k, on) -> sb.append(on ? " --feature " : " --no-feature ").append(k));
         new java.util.TreeMap<>(options).forEach((k, v) -> sb.append(" --").append(k).append(' ').append(v));
+        if (!extraMemory.isEmpty()) {
+            sb.append(" --memory 0:0x10000");
+            extraMemory.forEach(r -> sb.append(" --memory 0x").append(Long.toHexString(r.base())).append(":0x").append(Long.toHexString(r.size())));
+        }
         sb.append(" --insn ").append(Bytes.hex(trap));
         memory.forEach((gpa, bytes) -> sb.append(" --mem 0x").append(Long.toHexString(gpa)).append('=').append(Bytes.hex(bytes)));
         RegisterFile reset = resetRegisters();
@@ -118,11 +122,6 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
                 continue;
             }
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue() == 0 ? "0" : "0x" + Long.toHexString(e.getValue()));
-        }
-        if (!extraMemory.isEmpty()) {
-            sb.append("  # with guest memory also at");
-            extraMemory.forEach(r -> sb.append(" 0x").append(Long.toHexString(r.base())).append("+0x").append(Long.toHexString(r.size())));
-            sb.append(" (hcsim call has no flag for this yet)");
         }
         return sb.toString();
     }

@@ -23,8 +23,7 @@ class CommandLineTest {
     @TestFactory
     Stream<DynamicTest> thePrintedCommandLineReproducesTheCase() {
         return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
-                // Extra memory regions are named only in a comment: hcsim call cannot express them yet.
-                qt().withExamples(200).forAll(AbiGenerators.calls(a).assuming(inv -> inv.extraMemory().isEmpty())).checkAssert(inv -> {
+                qt().withExamples(200).forAll(AbiGenerators.calls(a)).checkAssert(inv -> {
                     OracleRun expected = Calls.oracle(inv);
                     SingleCall.Result got = replay(inv.commandLine());
                     String where = inv.commandLine();
@@ -37,7 +36,7 @@ class CommandLineTest {
                 })));
     }
 
-    /** {@code hcsim call} as the CLI reads it: --arch, --vcpus, --vcpu, --off, --seed, --feature, --no-feature, --insn, --mem, --OPTION VALUE, REG=VALUE. */
+    /** {@code hcsim call} as the CLI reads it: --arch, --vcpus, --vcpu, --off, --seed, --feature, --no-feature, --memory, --insn, --mem, --OPTION VALUE, REG=VALUE. */
     static SingleCall.Result replay(String commandLine) {
         List<String> t = List.of(commandLine.trim().split("\\s+"));
         if (!t.get(0).equals("hcsim") || !t.get(1).equals("call")) {
@@ -53,6 +52,7 @@ class CommandLineTest {
         Map<Long, byte[]> memory = new LinkedHashMap<>();
         Map<String, Long> regs = new LinkedHashMap<>();
         Map<Integer, dev.hcsim.core.VcpuState> states = new LinkedHashMap<>();
+        List<long[]> regions = new java.util.ArrayList<>();
         for (int i = 2; i < t.size(); i++) {
             String s = t.get(i);
             switch (s) {
@@ -68,6 +68,10 @@ class CommandLineTest {
                         states.put(Integer.parseInt(v), dev.hcsim.core.VcpuState.OFF);
                     }
                 }
+                case "--memory" -> {
+                    String m = t.get(++i);
+                    regions.add(new long[] {Bytes.parseNumber(m.substring(0, m.indexOf(':'))), Bytes.parseNumber(m.substring(m.indexOf(':') + 1))});
+                }
                 case "--mem" -> {
                     String m = t.get(++i);
                     memory.put(Bytes.parseNumber(m.substring(0, m.indexOf('='))), Bytes.parseHex(m.substring(m.indexOf('=') + 1)));
@@ -82,6 +86,7 @@ class CommandLineTest {
             }
         }
         VmConfig.Builder b = VmConfig.builder(arch).vcpus(vcpus).seed(seed);
+        regions.forEach(r -> b.memory(r[0], r[1]));
         features.forEach(b::feature);
         options.forEach(b::option);
         return SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
