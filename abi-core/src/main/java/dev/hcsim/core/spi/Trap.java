@@ -319,6 +319,14 @@ public final class Trap implements TrapResult {
         return args[i];
     }
 
+    /**
+     * Records the call number when the instruction, not the number register, selects the call (an
+     * s390 DIAGNOSE function code), so that results and traces name it.
+     */
+    public void number(long nr) {
+        number = nr;
+    }
+
     /** Switches the status encoding for this call (a call family with its own codes, such as PSCI). */
     public void codec(StatusCodec c) {
         codec = c;

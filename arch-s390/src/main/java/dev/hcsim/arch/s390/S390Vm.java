@@ -311,6 +311,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         int code = (int) (operand2(t) & 0xFFFF);
+        t.number(code); // the function code comes from the instruction; DIAG 0x500 replaces it with r1's subcode below
         fieldR1[v] = t.insnByte(1) >>> 4;
         fieldR3[v] = t.insnByte(1) & 0xF;
         pendingPgm[v] = 0;
