@@ -124,9 +124,9 @@ public final class Arm64Hypercalls {
     static final String UNDEF_SHORT = "Undefined Instruction (fewer than 4 instruction bytes)";
     static final String SVC = "SVC (a system call, taken by the guest's own EL1 vector)";
 
-    private static final long M32 = 0xFFFF_FFFFL;
-    private static final long[] NO_ARGS = new long[0];
-    private static final long PSCI_64BIT = 0x4000_0000L;
+    static final long M32 = 0xFFFF_FFFFL;
+    static final long[] NO_ARGS = new long[0];
+    static final long PSCI_64BIT = 0x4000_0000L;
 
     /** The EL2 fast path writes x0 = x1 = 0 and keeps x2, x3 (hyp/hyp-entry.S, el1_sync wa_epilogue). */
     static boolean isWorkaround(long id) {
@@ -156,7 +156,7 @@ public final class Arm64Hypercalls {
         keepArguments(t, t.number() == PSCI_SYSTEM_SUSPEND);
     };
 
-    private static void keepArguments(Trap t, boolean narrowed) {
+    static void keepArguments(Trap t, boolean narrowed) {
         RegisterAccess r = t.registers();
         for (int i = 1; i < 4; i++) {
             t.result(i, narrowed ? r.get(i) & M32 : r.get(i));
@@ -175,7 +175,7 @@ public final class Arm64Hypercalls {
     private Arm64Hypercalls() {
     }
 
-    private static Arm64Vm state(Trap t) {
+    static Arm64Vm state(Trap t) {
         return t.vm().archState(Arm64Vm.class);
     }
 
@@ -211,7 +211,7 @@ public final class Arm64Hypercalls {
         }
     }
 
-    private static void spectre(Trap t, Arm64Architecture.Spectre state) {
+    static void spectre(Trap t, Arm64Architecture.Spectre state) {
         switch (state) {
             case MITIGATED -> t.ok(0);
             case UNAFFECTED -> t.ok(1); // SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED
@@ -236,292 +236,6 @@ public final class Arm64Hypercalls {
     /** A number KVM lists but does not implement for an ordinary VM: -1. */
     static void notSupported(Trap t) {
         t.fail(Status.NOT_IMPLEMENTED);
-    }
-
-    // ---------------------------------------------------------------- PSCI
-
-    /**
-     * kvm_psci_call's prologue: PSCI codes; an AArch32 vCPU calling a 64-bit function gets
-     * NOT_SUPPORTED (kvm_psci_check_allowed_function). Returns the VM's PSCI version, or -1 when answered.
-     */
-    private static int psci(Trap t, Arm64Vm s) {
-        t.codec(Arm64Status.PSCI);
-        if ((t.number() & PSCI_64BIT) != 0 && s.aarch32(t)) {
-            t.fail(Status.NOT_SUPPORTED);
-            return -1;
-        }
-        return s.psciVersion();
-    }
-
-    /** The standard (0.2+) call prologue; -1 when answered (a 0.1 VM has none of them). */
-    private static int psciStandard(Trap t, Arm64Vm s, int minimum) {
-        int v = psci(t, s);
-        if (v < 0) {
-            return -1;
-        }
-        if (v == PSCI_0_1 || v < minimum) {
-            t.fail(Status.NOT_SUPPORTED);
-            return -1;
-        }
-        return v;
-    }
-
-    /** kvm_psci_narrow_to_32bit: zero the upper halves of x1..x3 in place (visible when the call exits). */
-    private static void narrowInPlace(Trap t) {
-        RegisterAccess r = t.registers();
-        for (int i = 1; i < 4; i++) {
-            r.set(i, r.get(i) & M32);
-        }
-    }
-
-    /** PSCI_VERSION: 0.2 or 1.minor. */
-    static void psciVersion(Trap t) {
-        int v = psciStandard(t, state(t), PSCI_0_2);
-        if (v >= 0) {
-            t.ok(v);
-        }
-    }
-
-    /** CPU_SUSPEND: KVM treats every power state as WFI (kvm_psci_vcpu_suspend); 0 once woken. */
-    static void cpuSuspend(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            t.ok(0);
-            t.halt();
-        }
-    }
-
-    /** CPU_OFF (0.2 and KVM's 0.1 ID): the vCPU powers off; x0 = 0 is never observed. */
-    static void cpuOff(Trap t) {
-        Arm64Vm s = state(t);
-        boolean legacy = t.number() == KVM_PSCI_FN_CPU_OFF;
-        int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
-        if (v < 0) {
-            return;
-        }
-        if (legacy && v != PSCI_0_1) {
-            t.fail(Status.NOT_SUPPORTED);
-            return;
-        }
-        t.ok(0);
-        t.stop();
-    }
-
-    /**
-     * CPU_ON (kvm_psci_vcpu_on): affinity bits outside MPIDR_HWID_BITMASK or no such vCPU give
-     * INVALID_PARAMS; a target that is not off gives ALREADY_ON (INVALID_PARAMS under PSCI 0.1);
-     * otherwise the target is reset and started at x2 with x0 = x3 through the scheduler.
-     */
-    static void cpuOn(Trap t) {
-        Arm64Vm s = state(t);
-        boolean legacy = t.number() == KVM_PSCI_FN_CPU_ON;
-        int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
-        if (v < 0) {
-            return;
-        }
-        if (legacy && v != PSCI_0_1) {
-            t.fail(Status.NOT_SUPPORTED);
-            return;
-        }
-        long target = t.arg(0);
-        long entry = t.arg(1);
-        long context = t.arg(2);
-        if (t.number() == PSCI_CPU_ON) {
-            narrowInPlace(t);
-            target &= M32;
-            entry &= M32;
-            context &= M32;
-        }
-        if ((target & ~MPIDR_HWID_BITMASK) != 0) {
-            t.fail(Status.INVALID_PARAMETER);
-            return;
-        }
-        int index = vcpuOfAffinity(t.vm(), target);
-        if (index < 0) {
-            t.fail(Status.INVALID_PARAMETER);
-            return;
-        }
-        Status busy = v == PSCI_0_1 ? Status.INVALID_PARAMETER : Status.ALREADY_ON;
-        if (t.control().state(index) != VcpuState.OFF || !t.control().start(index, entry, 0, context)) {
-            t.fail(busy);
-            return;
-        }
-        t.ok(0);
-    }
-
-    private static int vcpuOfAffinity(Vm vm, long affinity) {
-        int n = vm.vcpuCount();
-        for (int i = 0; i < n; i++) {
-            if ((vm.vcpuId(i) & MPIDR_HWID_BITMASK) == affinity) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** AFFINITY_INFO (kvm_psci_vcpu_affinity_info): 0 ON if any matching vCPU is on, 1 OFF, INVALID_PARAMS. */
-    static void affinityInfo(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) < 0) {
-            return;
-        }
-        long target = t.arg(0);
-        long level = t.arg(1);
-        if (t.number() == PSCI_AFFINITY_INFO) {
-            narrowInPlace(t);
-            target &= M32;
-            level &= M32;
-        }
-        if ((target & ~MPIDR_HWID_BITMASK) != 0 || Long.compareUnsigned(level, 3) > 0) {
-            t.fail(Status.INVALID_PARAMETER);
-            return;
-        }
-        long mask = MPIDR_HWID_BITMASK & ~((1L << (level * 8)) - 1);
-        target &= mask;
-        Vm vm = t.vm();
-        int matching = 0;
-        for (int i = 0; i < vm.vcpuCount(); i++) {
-            if ((vm.vcpuId(i) & mask) == target) {
-                matching++;
-                if (t.control().state(i) != VcpuState.OFF) {
-                    t.ok(0); // PSCI_0_2_AFFINITY_LEVEL_ON
-                    return;
-                }
-            }
-        }
-        if (matching == 0) {
-            t.fail(Status.INVALID_PARAMETER);
-        } else {
-            t.ok(1); // PSCI_0_2_AFFINITY_LEVEL_OFF
-        }
-    }
-
-    /** MIGRATE_INFO_TYPE: 2, "Trusted OS is MP or not present" (PSCI_0_2_TOS_MP). */
-    static void migrateInfoType(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            t.ok(2);
-        }
-    }
-
-    /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
-    static void systemOff(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF)");
-        }
-    }
-
-    /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
-    static void systemReset(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_RESET, 0, INTERNAL_FAILURE_ZEROED, "reset (PSCI SYSTEM_RESET)");
-        }
-    }
-
-    /** SYSTEM_RESET2 (1.1+): type 0 (warm reset) or a vendor type (bit 31) resets with the RESET2 flag; on re-entry x0 only. */
-    static void systemReset2(Trap t) {
-        if (psciStandard(t, state(t), PSCI_1_1) < 0) {
-            return;
-        }
-        long type = t.arg(0) & M32;
-        if (type == 0 || type >= 0x8000_0000L) {
-            systemEvent(t, SYSTEM_EVENT_RESET, FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0, "reset (PSCI SYSTEM_RESET2)");
-        } else {
-            t.fail(Status.INVALID_PARAMETER);
-        }
-    }
-
-    /** SYSTEM_OFF2 (1.3+): type 0 or HIBERNATE_OFF (1) with cookie 0 shuts down with the OFF2 flag; else INVALID_PARAMS. */
-    static void systemOff2(Trap t) {
-        long cookie = t.arg(1);
-        if (t.number() == PSCI_SYSTEM_OFF2) {
-            cookie &= M32; // kvm_psci_narrow_to_32bit (x1..x3 are zeroed on every path that returns)
-        }
-        if (psciStandard(t, state(t), PSCI_1_3) < 0) {
-            return;
-        }
-        long type = t.arg(0) & M32;
-        if ((type != 0 && type != 1) || cookie != 0) {
-            t.fail(Status.INVALID_PARAMETER);
-            return;
-        }
-        systemEvent(t, SYSTEM_EVENT_SHUTDOWN, FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF2)");
-    }
-
-    /**
-     * SYSTEM_SUSPEND (1.0+, only with KVM_CAP_ARM_SYSTEM_SUSPEND): exit SYSTEM_EVENT SUSPEND with the
-     * registers untouched (KVM narrows x1..x3 of the SMC32 form in place; hcsim applies that on re-entry),
-     * so that the VMM reads entry and context itself; the other vCPUs go on.
-     */
-    static void systemSuspend(Trap t) {
-        Arm64Vm s = state(t);
-        if (psciStandard(t, s, PSCI_1_0) < 0) {
-            return;
-        }
-        if (!s.systemSuspendEnabled()) {
-            t.fail(Status.NOT_SUPPORTED);
-            return;
-        }
-        t.status(Status.SUCCESS);
-        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, NO_ARGS);
-        t.resumeAt(t.pc() + 4);
-    }
-
-    /**
-     * kvm_prepare_system_event: every vCPU powered off, then the exit. KVM preloads x0 with
-     * INTERNAL_FAILURE before exiting; in hcsim, as for every exit, the registers are written when the
-     * host re-enters the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
-     */
-    private static void systemEvent(Trap t, int type, long flags, Trap.ExitCompletion completion, String kind) {
-        t.status(Status.INTERNAL_FAILURE);
-        t.control().systemEvent(kind);
-        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, NO_ARGS);
-        t.exitArgument(0, flags); // run->system_event.data[0]
-        t.resumeAt(t.pc() + 4);
-    }
-
-    /** PSCI_FEATURES (1.0+): 0 for the functions KVM implements, 1 (HIBERNATE_OFF) for SYSTEM_OFF2 in 1.3, else -1. */
-    static void psciFeatures(Trap t) {
-        Arm64Vm s = state(t);
-        int v = psciStandard(t, s, PSCI_1_0);
-        if (v < 0) {
-            return;
-        }
-        long f = t.arg(0) & M32;
-        if ((f & PSCI_64BIT) != 0 && s.aarch32(t)) {
-            t.fail(Status.NOT_SUPPORTED);
-            return;
-        }
-        int minor = v & 0xFFFF;
-        if (f == PSCI_VERSION || f == PSCI_CPU_SUSPEND || f == PSCI_CPU_SUSPEND64 || f == PSCI_CPU_OFF || f == PSCI_CPU_ON
-                || f == PSCI_CPU_ON64 || f == PSCI_AFFINITY_INFO || f == PSCI_AFFINITY_INFO64 || f == PSCI_MIGRATE_INFO_TYPE
-                || f == PSCI_SYSTEM_OFF || f == PSCI_SYSTEM_RESET || f == PSCI_FEATURES || f == SMCCC_VERSION) {
-            t.ok(0);
-        } else if ((f == PSCI_SYSTEM_SUSPEND || f == PSCI_SYSTEM_SUSPEND64) && s.systemSuspendEnabled()) {
-            t.ok(0);
-        } else if ((f == PSCI_SYSTEM_RESET2 || f == PSCI_SYSTEM_RESET2_64) && minor >= 1) {
-            t.ok(0);
-        } else if ((f == PSCI_SYSTEM_OFF2 || f == PSCI_SYSTEM_OFF2_64) && minor >= 3) {
-            t.ok(1); // PSCI_1_3_OFF_TYPE_HIBERNATE_OFF as a bit mask
-        } else {
-            t.fail(Status.NOT_SUPPORTED);
-        }
-    }
-
-    /** PSCI functions KVM does not implement (MIGRATE, CPU_FREEZE, STAT_*, MEM_PROTECT, ... and 0.1's CPU_SUSPEND/MIGRATE): -1. */
-    static void psciNotSupported(Trap t) {
-        if (psci(t, state(t)) >= 0) {
-            t.fail(Status.NOT_SUPPORTED);
-        }
-    }
-
-    /** The PSCI version a {@code psci} option value stands for. */
-    static int psciVersionOf(String option) {
-        return switch (option) {
-            case "0.1" -> PSCI_0_1;
-            case "0.2" -> PSCI_0_2;
-            case "1.0" -> PSCI_1_0;
-            case "1.1" -> PSCI_1_1;
-            case "1.2" -> PSCI_1_2;
-            default -> PSCI_1_3;
-        };
     }
 
     // ---------------------------------------------------------------- TRNG
@@ -662,7 +376,7 @@ public final class Arm64Hypercalls {
 
     // ---------------------------------------------------------------- the table
 
-    private static HypercallSpec call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
+    static HypercallSpec call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
         HypercallSpec spec = HypercallSpec.of(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source).statuses(statuses);
         // PSCI and TRNG answer in their own code families (psci.h PSCI_RET_*, arm-smccc.h TRNG_*), so explain names them right.
         if (name.contains("PSCI")) {
@@ -673,14 +387,14 @@ public final class Arm64Hypercalls {
         return spec;
     }
 
-    private static final String HYP = "arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler";
-    private static final String PSCI_SRC = "arch/arm64/kvm/psci.c ";
-    private static final Status[] PSCI_NS = {Status.NOT_SUPPORTED};
+    static final String HYP = "arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler";
+    static final String PSCI_SRC = "arch/arm64/kvm/psci.c ";
+    static final Status[] PSCI_NS = {Status.NOT_SUPPORTED};
 
     /** Every function, in number order. */
     public static final List<HypercallSpec> ALL = build();
 
-    private static List<HypercallSpec> build() {
+    static List<HypercallSpec> build() {
         List<HypercallSpec> l = new ArrayList<>();
         l.add(call(SMCCC_VERSION, "ARM_SMCCC_VERSION", Arm64Hypercalls::smcccVersion, "SMCCC version: 0x10001 (v1.1)", HYP,
                 Status.SUCCESS));
@@ -699,56 +413,56 @@ public final class Arm64Hypercalls {
                 + "the EL2 vectors (x0 = x1 = 0); SMC: -1", "arch/arm64/kvm/hyp/hyp-entry.S el1_sync", Status.SUCCESS,
                 Status.NOT_IMPLEMENTED));
 
-        l.add(call(PSCI_VERSION, "PSCI_0_2_FN_PSCI_VERSION", Arm64Hypercalls::psciVersion, "0x2 (0.2) or 0x1000m (1.m); the VM's "
+        l.add(call(PSCI_VERSION, "PSCI_0_2_FN_PSCI_VERSION", Arm64Psci::psciVersion, "0x2 (0.2) or 0x1000m (1.m); the VM's "
                 + "PSCI version (option psci)", PSCI_SRC + "kvm_psci_0_2_call", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_CPU_SUSPEND, "PSCI_0_2_FN_CPU_SUSPEND", Arm64Hypercalls::cpuSuspend, "power_state, entry, context ignored: "
+        l.add(call(PSCI_CPU_SUSPEND, "PSCI_0_2_FN_CPU_SUSPEND", Arm64Psci::cpuSuspend, "power_state, entry, context ignored: "
                 + "treated as WFI, 0 after the wake-up", PSCI_SRC + "kvm_psci_vcpu_suspend", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_CPU_OFF, "PSCI_0_2_FN_CPU_OFF", Arm64Hypercalls::cpuOff, "the calling vCPU powers off",
+        l.add(call(PSCI_CPU_OFF, "PSCI_0_2_FN_CPU_OFF", Arm64Psci::cpuOff, "the calling vCPU powers off",
                 PSCI_SRC + "kvm_psci_vcpu_off", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_CPU_ON, "PSCI_0_2_FN_CPU_ON", Arm64Hypercalls::cpuOn, "x1 target MPIDR, x2 entry, x3 context (zero-extended "
+        l.add(call(PSCI_CPU_ON, "PSCI_0_2_FN_CPU_ON", Arm64Psci::cpuOn, "x1 target MPIDR, x2 entry, x3 context (zero-extended "
                 + "in place): the target starts at entry with x0 = context", PSCI_SRC + "kvm_psci_vcpu_on", Status.SUCCESS,
                 Status.INVALID_PARAMETER, Status.ALREADY_ON, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_AFFINITY_INFO, "PSCI_0_2_FN_AFFINITY_INFO", Arm64Hypercalls::affinityInfo, "x1 target affinity, x2 lowest "
+        l.add(call(PSCI_AFFINITY_INFO, "PSCI_0_2_FN_AFFINITY_INFO", Arm64Psci::affinityInfo, "x1 target affinity, x2 lowest "
                 + "level (0..3): 0 ON, 1 OFF, -2", PSCI_SRC + "kvm_psci_vcpu_affinity_info", Status.SUCCESS, Status.INVALID_PARAMETER,
                 Status.NOT_SUPPORTED));
-        l.add(call(PSCI_MIGRATE, "PSCI_0_2_FN_MIGRATE", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_MIGRATE, "PSCI_0_2_FN_MIGRATE", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_0_2_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_MIGRATE_INFO_TYPE, "PSCI_0_2_FN_MIGRATE_INFO_TYPE", Arm64Hypercalls::migrateInfoType, "2: Trusted OS is MP "
+        l.add(call(PSCI_MIGRATE_INFO_TYPE, "PSCI_0_2_FN_MIGRATE_INFO_TYPE", Arm64Psci::migrateInfoType, "2: Trusted OS is MP "
                 + "or not present (PSCI_0_2_TOS_MP)", PSCI_SRC + "kvm_psci_0_2_call", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_MIGRATE_INFO_UP_CPU, "PSCI_0_2_FN_MIGRATE_INFO_UP_CPU", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_MIGRATE_INFO_UP_CPU, "PSCI_0_2_FN_MIGRATE_INFO_UP_CPU", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_0_2_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_OFF, "PSCI_0_2_FN_SYSTEM_OFF", Arm64Hypercalls::systemOff, "every vCPU off; exit SYSTEM_EVENT "
+        l.add(call(PSCI_SYSTEM_OFF, "PSCI_0_2_FN_SYSTEM_OFF", Arm64Psci::systemOff, "every vCPU off; exit SYSTEM_EVENT "
                 + "SHUTDOWN (data[0] = 0); x0 preloaded -6, x1..x3 = 0", PSCI_SRC + "kvm_psci_system_off", Status.INTERNAL_FAILURE,
                 Status.NOT_SUPPORTED));
-        l.add(call(PSCI_SYSTEM_RESET, "PSCI_0_2_FN_SYSTEM_RESET", Arm64Hypercalls::systemReset, "every vCPU off; exit SYSTEM_EVENT "
+        l.add(call(PSCI_SYSTEM_RESET, "PSCI_0_2_FN_SYSTEM_RESET", Arm64Psci::systemReset, "every vCPU off; exit SYSTEM_EVENT "
                 + "RESET (data[0] = 0); x0 preloaded -6, x1..x3 = 0", PSCI_SRC + "kvm_psci_system_reset", Status.INTERNAL_FAILURE,
                 Status.NOT_SUPPORTED));
-        l.add(call(PSCI_FEATURES, "PSCI_1_0_FN_PSCI_FEATURES", Arm64Hypercalls::psciFeatures, "x1 = function ID (u32): 0 when "
+        l.add(call(PSCI_FEATURES, "PSCI_1_0_FN_PSCI_FEATURES", Arm64Psci::psciFeatures, "x1 = function ID (u32): 0 when "
                 + "implemented, 1 for SYSTEM_OFF2 (HIBERNATE_OFF) in 1.3, else -1", PSCI_SRC + "kvm_psci_1_x_call", Status.SUCCESS,
                 Status.NOT_SUPPORTED));
-        l.add(call(PSCI_CPU_FREEZE, "PSCI_1_0_FN_CPU_FREEZE", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_CPU_FREEZE, "PSCI_1_0_FN_CPU_FREEZE", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_CPU_DEFAULT_SUSPEND, "PSCI_1_0_FN_CPU_DEFAULT_SUSPEND", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_CPU_DEFAULT_SUSPEND, "PSCI_1_0_FN_CPU_DEFAULT_SUSPEND", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_NODE_HW_STATE, "PSCI_1_0_FN_NODE_HW_STATE", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_NODE_HW_STATE, "PSCI_1_0_FN_NODE_HW_STATE", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_SUSPEND, "PSCI_1_0_FN_SYSTEM_SUSPEND", Arm64Hypercalls::systemSuspend, "x1 entry, x2 context: exit "
+        l.add(call(PSCI_SYSTEM_SUSPEND, "PSCI_1_0_FN_SYSTEM_SUSPEND", Arm64Psci::systemSuspend, "x1 entry, x2 context: exit "
                 + "SYSTEM_EVENT SUSPEND with the registers untouched; -1 without the capability", PSCI_SRC + "kvm_psci_system_suspend",
                 Status.SUCCESS, Status.NOT_SUPPORTED).feature(Arm64Architecture.SYSTEM_SUSPEND));
-        l.add(call(PSCI_SET_SUSPEND_MODE, "PSCI_1_0_FN_SET_SUSPEND_MODE", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_SET_SUSPEND_MODE, "PSCI_1_0_FN_SET_SUSPEND_MODE", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_STAT_RESIDENCY, "PSCI_1_0_FN_STAT_RESIDENCY", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_STAT_RESIDENCY, "PSCI_1_0_FN_STAT_RESIDENCY", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_STAT_COUNT, "PSCI_1_0_FN_STAT_COUNT", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_STAT_COUNT, "PSCI_1_0_FN_STAT_COUNT", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_RESET2, "PSCI_1_1_FN_SYSTEM_RESET2", Arm64Hypercalls::systemReset2, "x1 reset type (u32), x2 cookie: "
+        l.add(call(PSCI_SYSTEM_RESET2, "PSCI_1_1_FN_SYSTEM_RESET2", Arm64Psci::systemReset2, "x1 reset type (u32), x2 cookie: "
                 + "type 0 or >= 0x80000000 resets (data[0] = PSCI_RESET2), only x0 = -6 written; other types -2",
                 PSCI_SRC + "kvm_psci_system_reset2", Status.INTERNAL_FAILURE, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_MEM_PROTECT, "PSCI_1_1_FN_MEM_PROTECT", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_MEM_PROTECT, "PSCI_1_1_FN_MEM_PROTECT", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_MEM_PROTECT_CHECK_RANGE, "PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE", Arm64Hypercalls::psciNotSupported,
+        l.add(call(PSCI_MEM_PROTECT_CHECK_RANGE, "PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE", Arm64Psci::psciNotSupported,
                 "not implemented", PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_OFF2, "PSCI_1_3_FN_SYSTEM_OFF2", Arm64Hypercalls::systemOff2, "x1 type 0 or 1 (HIBERNATE_OFF), x2 "
+        l.add(call(PSCI_SYSTEM_OFF2, "PSCI_1_3_FN_SYSTEM_OFF2", Arm64Psci::systemOff2, "x1 type 0 or 1 (HIBERNATE_OFF), x2 "
                 + "cookie 0: shutdown (data[0] = PSCI_OFF2), x0 = -6, x1..x3 = 0; else -2", PSCI_SRC + "kvm_psci_system_off2",
                 Status.INTERNAL_FAILURE, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED));
         l.add(call(TRNG_VERSION, "ARM_SMCCC_TRNG_VERSION", Arm64Hypercalls::trngVersion, "0x10000 (TRNG 1.0)", "arch/arm64/kvm/trng.c "
@@ -762,41 +476,41 @@ public final class Arm64Hypercalls {
         l.add(call(TRNG_RND32, "ARM_SMCCC_TRNG_RND32", Arm64Hypercalls::trngRnd32, "x1 = N <= 96 bits: x1..x3 random, right-aligned; "
                 + "N > 96: -2 (deterministic from the VM seed)", "arch/arm64/kvm/trng.c kvm_trng_do_rnd", Status.SUCCESS,
                 Status.INVALID_PARAMETER).feature(Arm64Architecture.TRNG));
-        l.add(call(KVM_PSCI_FN_CPU_SUSPEND, "KVM_PSCI_FN_CPU_SUSPEND", Arm64Hypercalls::psciNotSupported, "PSCI 0.1 (KVM's ID): not "
+        l.add(call(KVM_PSCI_FN_CPU_SUSPEND, "KVM_PSCI_FN_CPU_SUSPEND", Arm64Psci::psciNotSupported, "PSCI 0.1 (KVM's ID): not "
                 + "implemented", PSCI_SRC + "kvm_psci_0_1_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(KVM_PSCI_FN_CPU_OFF, "KVM_PSCI_FN_CPU_OFF", Arm64Hypercalls::cpuOff, "PSCI 0.1 (KVM's ID, psci=0.1 only): the "
+        l.add(call(KVM_PSCI_FN_CPU_OFF, "KVM_PSCI_FN_CPU_OFF", Arm64Psci::cpuOff, "PSCI 0.1 (KVM's ID, psci=0.1 only): the "
                 + "calling vCPU powers off", PSCI_SRC + "kvm_psci_0_1_call", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(KVM_PSCI_FN_CPU_ON, "KVM_PSCI_FN_CPU_ON", Arm64Hypercalls::cpuOn, "PSCI 0.1 (KVM's ID, psci=0.1 only): as CPU_ON "
+        l.add(call(KVM_PSCI_FN_CPU_ON, "KVM_PSCI_FN_CPU_ON", Arm64Psci::cpuOn, "PSCI 0.1 (KVM's ID, psci=0.1 only): as CPU_ON "
                 + "but a running target gives -2", PSCI_SRC + "kvm_psci_0_1_call", Status.SUCCESS, Status.INVALID_PARAMETER,
                 Status.NOT_SUPPORTED));
-        l.add(call(KVM_PSCI_FN_MIGRATE, "KVM_PSCI_FN_MIGRATE", Arm64Hypercalls::psciNotSupported, "PSCI 0.1 (KVM's ID): not "
+        l.add(call(KVM_PSCI_FN_MIGRATE, "KVM_PSCI_FN_MIGRATE", Arm64Psci::psciNotSupported, "PSCI 0.1 (KVM's ID): not "
                 + "implemented", PSCI_SRC + "kvm_psci_0_1_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
 
-        l.add(call(PSCI_CPU_SUSPEND64, "PSCI_0_2_FN64_CPU_SUSPEND", Arm64Hypercalls::cpuSuspend, "as CPU_SUSPEND",
+        l.add(call(PSCI_CPU_SUSPEND64, "PSCI_0_2_FN64_CPU_SUSPEND", Arm64Psci::cpuSuspend, "as CPU_SUSPEND",
                 PSCI_SRC + "kvm_psci_vcpu_suspend", Status.SUCCESS, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_CPU_ON64, "PSCI_0_2_FN64_CPU_ON", Arm64Hypercalls::cpuOn, "x1 target MPIDR, x2 entry, x3 context (64-bit)",
+        l.add(call(PSCI_CPU_ON64, "PSCI_0_2_FN64_CPU_ON", Arm64Psci::cpuOn, "x1 target MPIDR, x2 entry, x3 context (64-bit)",
                 PSCI_SRC + "kvm_psci_vcpu_on", Status.SUCCESS, Status.INVALID_PARAMETER, Status.ALREADY_ON, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_AFFINITY_INFO64, "PSCI_0_2_FN64_AFFINITY_INFO", Arm64Hypercalls::affinityInfo, "as AFFINITY_INFO (64-bit)",
+        l.add(call(PSCI_AFFINITY_INFO64, "PSCI_0_2_FN64_AFFINITY_INFO", Arm64Psci::affinityInfo, "as AFFINITY_INFO (64-bit)",
                 PSCI_SRC + "kvm_psci_vcpu_affinity_info", Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_MIGRATE64, "PSCI_0_2_FN64_MIGRATE", Arm64Hypercalls::psciNotSupported, "not implemented", PSCI_SRC
+        l.add(call(PSCI_MIGRATE64, "PSCI_0_2_FN64_MIGRATE", Arm64Psci::psciNotSupported, "not implemented", PSCI_SRC
                 + "kvm_psci_0_2_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_MIGRATE_INFO_UP_CPU64, "PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU", Arm64Hypercalls::psciNotSupported,
+        l.add(call(PSCI_MIGRATE_INFO_UP_CPU64, "PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU", Arm64Psci::psciNotSupported,
                 "not implemented", PSCI_SRC + "kvm_psci_0_2_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_CPU_DEFAULT_SUSPEND64, "PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND", Arm64Hypercalls::psciNotSupported,
+        l.add(call(PSCI_CPU_DEFAULT_SUSPEND64, "PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND", Arm64Psci::psciNotSupported,
                 "not implemented", PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_NODE_HW_STATE64, "PSCI_1_0_FN64_NODE_HW_STATE", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_NODE_HW_STATE64, "PSCI_1_0_FN64_NODE_HW_STATE", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_SUSPEND64, "PSCI_1_0_FN64_SYSTEM_SUSPEND", Arm64Hypercalls::systemSuspend, "as SYSTEM_SUSPEND (64-bit)",
+        l.add(call(PSCI_SYSTEM_SUSPEND64, "PSCI_1_0_FN64_SYSTEM_SUSPEND", Arm64Psci::systemSuspend, "as SYSTEM_SUSPEND (64-bit)",
                 PSCI_SRC + "kvm_psci_system_suspend", Status.SUCCESS, Status.NOT_SUPPORTED).feature(Arm64Architecture.SYSTEM_SUSPEND));
-        l.add(call(PSCI_STAT_RESIDENCY64, "PSCI_1_0_FN64_STAT_RESIDENCY", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_STAT_RESIDENCY64, "PSCI_1_0_FN64_STAT_RESIDENCY", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_STAT_COUNT64, "PSCI_1_0_FN64_STAT_COUNT", Arm64Hypercalls::psciNotSupported, "not implemented",
+        l.add(call(PSCI_STAT_COUNT64, "PSCI_1_0_FN64_STAT_COUNT", Arm64Psci::psciNotSupported, "not implemented",
                 PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_RESET2_64, "PSCI_1_1_FN64_SYSTEM_RESET2", Arm64Hypercalls::systemReset2, "as SYSTEM_RESET2 (64-bit)",
+        l.add(call(PSCI_SYSTEM_RESET2_64, "PSCI_1_1_FN64_SYSTEM_RESET2", Arm64Psci::systemReset2, "as SYSTEM_RESET2 (64-bit)",
                 PSCI_SRC + "kvm_psci_system_reset2", Status.INTERNAL_FAILURE, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED));
-        l.add(call(PSCI_MEM_PROTECT_CHECK_RANGE64, "PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE", Arm64Hypercalls::psciNotSupported,
+        l.add(call(PSCI_MEM_PROTECT_CHECK_RANGE64, "PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE", Arm64Psci::psciNotSupported,
                 "not implemented", PSCI_SRC + "kvm_psci_1_x_call", PSCI_NS).availability("not implemented: PSCI_RET_NOT_SUPPORTED"));
-        l.add(call(PSCI_SYSTEM_OFF2_64, "PSCI_1_3_FN64_SYSTEM_OFF2", Arm64Hypercalls::systemOff2, "as SYSTEM_OFF2 (64-bit cookie)",
+        l.add(call(PSCI_SYSTEM_OFF2_64, "PSCI_1_3_FN64_SYSTEM_OFF2", Arm64Psci::systemOff2, "as SYSTEM_OFF2 (64-bit cookie)",
                 PSCI_SRC + "kvm_psci_system_off2", Status.INTERNAL_FAILURE, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED));
         l.add(call(TRNG_RND64, "ARM_SMCCC_TRNG_RND64", Arm64Hypercalls::trngRnd64, "x1 = N <= 192 bits: x1..x3 random, right-aligned; "
                 + "N > 192: -2", "arch/arm64/kvm/trng.c kvm_trng_do_rnd", Status.SUCCESS, Status.INVALID_PARAMETER)

@@ -104,7 +104,7 @@ public final class Arm64Vm implements ArchitectureVm {
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
         String psci = vm.option("psci");
         this.wantsPsci02 = !psci.equals("0.1");
-        this.psciVersion = Arm64Hypercalls.psciVersionOf(psci);
+        this.psciVersion = Arm64Psci.psciVersionOf(psci);
         this.spectreV2 = Arm64Architecture.Spectre.of(vm.option("spectre-v2"));
         this.spectreV4 = Arm64Architecture.Spectre.of(vm.option("spectre-v4"));
         this.spectreBhb = Arm64Architecture.Spectre.of(vm.option("spectre-bhb"));

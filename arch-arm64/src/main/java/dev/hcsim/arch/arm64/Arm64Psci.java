@@ -1,0 +1,305 @@
+package dev.hcsim.arch.arm64;
+
+import static dev.hcsim.arch.arm64.Arm64Hypercalls.*;
+
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.Status;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.Trap;
+
+/**
+ * The PSCI functions KVM/arm64 implements, one small method each (arch/arm64/kvm/psci.c): versions 0.1
+ * (KVM's own IDs) to 1.3, CPU_ON/OFF/SUSPEND, AFFINITY_INFO, MIGRATE_INFO_TYPE, the system events and
+ * PSCI_FEATURES. Their specs are listed with the others in {@link Arm64Hypercalls}.
+ */
+final class Arm64Psci {
+    private Arm64Psci() {
+    }
+
+    // ---------------------------------------------------------------- PSCI
+
+    /**
+     * kvm_psci_call's prologue: PSCI codes; an AArch32 vCPU calling a 64-bit function gets
+     * NOT_SUPPORTED (kvm_psci_check_allowed_function). Returns the VM's PSCI version, or -1 when answered.
+     */
+    static int psci(Trap t, Arm64Vm s) {
+        t.codec(Arm64Status.PSCI);
+        if ((t.number() & PSCI_64BIT) != 0 && s.aarch32(t)) {
+            t.fail(Status.NOT_SUPPORTED);
+            return -1;
+        }
+        return s.psciVersion();
+    }
+
+    /** The standard (0.2+) call prologue; -1 when answered (a 0.1 VM has none of them). */
+    static int psciStandard(Trap t, Arm64Vm s, int minimum) {
+        int v = psci(t, s);
+        if (v < 0) {
+            return -1;
+        }
+        if (v == PSCI_0_1 || v < minimum) {
+            t.fail(Status.NOT_SUPPORTED);
+            return -1;
+        }
+        return v;
+    }
+
+    /** kvm_psci_narrow_to_32bit: zero the upper halves of x1..x3 in place (visible when the call exits). */
+    static void narrowInPlace(Trap t) {
+        RegisterAccess r = t.registers();
+        for (int i = 1; i < 4; i++) {
+            r.set(i, r.get(i) & M32);
+        }
+    }
+
+    /** PSCI_VERSION: 0.2 or 1.minor. */
+    static void psciVersion(Trap t) {
+        int v = psciStandard(t, state(t), PSCI_0_2);
+        if (v >= 0) {
+            t.ok(v);
+        }
+    }
+
+    /** CPU_SUSPEND: KVM treats every power state as WFI (kvm_psci_vcpu_suspend); 0 once woken. */
+    static void cpuSuspend(Trap t) {
+        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+            t.ok(0);
+            t.halt();
+        }
+    }
+
+    /** CPU_OFF (0.2 and KVM's 0.1 ID): the vCPU powers off; x0 = 0 is never observed. */
+    static void cpuOff(Trap t) {
+        Arm64Vm s = state(t);
+        boolean legacy = t.number() == KVM_PSCI_FN_CPU_OFF;
+        int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
+        if (v < 0) {
+            return;
+        }
+        if (legacy && v != PSCI_0_1) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        t.ok(0);
+        t.stop();
+    }
+
+    /**
+     * CPU_ON (kvm_psci_vcpu_on): affinity bits outside MPIDR_HWID_BITMASK or no such vCPU give
+     * INVALID_PARAMS; a target that is not off gives ALREADY_ON (INVALID_PARAMS under PSCI 0.1);
+     * otherwise the target is reset and started at x2 with x0 = x3 through the scheduler.
+     */
+    static void cpuOn(Trap t) {
+        Arm64Vm s = state(t);
+        boolean legacy = t.number() == KVM_PSCI_FN_CPU_ON;
+        int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
+        if (v < 0) {
+            return;
+        }
+        if (legacy && v != PSCI_0_1) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        long target = t.arg(0);
+        long entry = t.arg(1);
+        long context = t.arg(2);
+        if (t.number() == PSCI_CPU_ON) {
+            narrowInPlace(t);
+            target &= M32;
+            entry &= M32;
+            context &= M32;
+        }
+        if ((target & ~MPIDR_HWID_BITMASK) != 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        int index = vcpuOfAffinity(t.vm(), target);
+        if (index < 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        Status busy = v == PSCI_0_1 ? Status.INVALID_PARAMETER : Status.ALREADY_ON;
+        if (t.control().state(index) != VcpuState.OFF || !t.control().start(index, entry, 0, context)) {
+            t.fail(busy);
+            return;
+        }
+        t.ok(0);
+    }
+
+    static int vcpuOfAffinity(Vm vm, long affinity) {
+        int n = vm.vcpuCount();
+        for (int i = 0; i < n; i++) {
+            if ((vm.vcpuId(i) & MPIDR_HWID_BITMASK) == affinity) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** AFFINITY_INFO (kvm_psci_vcpu_affinity_info): 0 ON if any matching vCPU is on, 1 OFF, INVALID_PARAMS. */
+    static void affinityInfo(Trap t) {
+        if (psciStandard(t, state(t), PSCI_0_2) < 0) {
+            return;
+        }
+        long target = t.arg(0);
+        long level = t.arg(1);
+        if (t.number() == PSCI_AFFINITY_INFO) {
+            narrowInPlace(t);
+            target &= M32;
+            level &= M32;
+        }
+        if ((target & ~MPIDR_HWID_BITMASK) != 0 || Long.compareUnsigned(level, 3) > 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        long mask = MPIDR_HWID_BITMASK & ~((1L << (level * 8)) - 1);
+        target &= mask;
+        Vm vm = t.vm();
+        int matching = 0;
+        for (int i = 0; i < vm.vcpuCount(); i++) {
+            if ((vm.vcpuId(i) & mask) == target) {
+                matching++;
+                if (t.control().state(i) != VcpuState.OFF) {
+                    t.ok(0); // PSCI_0_2_AFFINITY_LEVEL_ON
+                    return;
+                }
+            }
+        }
+        if (matching == 0) {
+            t.fail(Status.INVALID_PARAMETER);
+        } else {
+            t.ok(1); // PSCI_0_2_AFFINITY_LEVEL_OFF
+        }
+    }
+
+    /** MIGRATE_INFO_TYPE: 2, "Trusted OS is MP or not present" (PSCI_0_2_TOS_MP). */
+    static void migrateInfoType(Trap t) {
+        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+            t.ok(2);
+        }
+    }
+
+    /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
+    static void systemOff(Trap t) {
+        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+            systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF)");
+        }
+    }
+
+    /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
+    static void systemReset(Trap t) {
+        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+            systemEvent(t, SYSTEM_EVENT_RESET, 0, INTERNAL_FAILURE_ZEROED, "reset (PSCI SYSTEM_RESET)");
+        }
+    }
+
+    /** SYSTEM_RESET2 (1.1+): type 0 (warm reset) or a vendor type (bit 31) resets with the RESET2 flag; on re-entry x0 only. */
+    static void systemReset2(Trap t) {
+        if (psciStandard(t, state(t), PSCI_1_1) < 0) {
+            return;
+        }
+        long type = t.arg(0) & M32;
+        if (type == 0 || type >= 0x8000_0000L) {
+            systemEvent(t, SYSTEM_EVENT_RESET, FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0, "reset (PSCI SYSTEM_RESET2)");
+        } else {
+            t.fail(Status.INVALID_PARAMETER);
+        }
+    }
+
+    /** SYSTEM_OFF2 (1.3+): type 0 or HIBERNATE_OFF (1) with cookie 0 shuts down with the OFF2 flag; else INVALID_PARAMS. */
+    static void systemOff2(Trap t) {
+        long cookie = t.arg(1);
+        if (t.number() == PSCI_SYSTEM_OFF2) {
+            cookie &= M32; // kvm_psci_narrow_to_32bit (x1..x3 are zeroed on every path that returns)
+        }
+        if (psciStandard(t, state(t), PSCI_1_3) < 0) {
+            return;
+        }
+        long type = t.arg(0) & M32;
+        if ((type != 0 && type != 1) || cookie != 0) {
+            t.fail(Status.INVALID_PARAMETER);
+            return;
+        }
+        systemEvent(t, SYSTEM_EVENT_SHUTDOWN, FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF2)");
+    }
+
+    /**
+     * SYSTEM_SUSPEND (1.0+, only with KVM_CAP_ARM_SYSTEM_SUSPEND): exit SYSTEM_EVENT SUSPEND with the
+     * registers untouched (KVM narrows x1..x3 of the SMC32 form in place; hcsim applies that on re-entry),
+     * so that the VMM reads entry and context itself; the other vCPUs go on.
+     */
+    static void systemSuspend(Trap t) {
+        Arm64Vm s = state(t);
+        if (psciStandard(t, s, PSCI_1_0) < 0) {
+            return;
+        }
+        if (!s.systemSuspendEnabled()) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        t.status(Status.SUCCESS);
+        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, NO_ARGS);
+        t.resumeAt(t.pc() + 4);
+    }
+
+    /**
+     * kvm_prepare_system_event: every vCPU powered off, then the exit. KVM preloads x0 with
+     * INTERNAL_FAILURE before exiting; in hcsim, as for every exit, the registers are written when the
+     * host re-enters the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
+     */
+    static void systemEvent(Trap t, int type, long flags, Trap.ExitCompletion completion, String kind) {
+        t.status(Status.INTERNAL_FAILURE);
+        t.control().systemEvent(kind);
+        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, NO_ARGS);
+        t.exitArgument(0, flags); // run->system_event.data[0]
+        t.resumeAt(t.pc() + 4);
+    }
+
+    /** PSCI_FEATURES (1.0+): 0 for the functions KVM implements, 1 (HIBERNATE_OFF) for SYSTEM_OFF2 in 1.3, else -1. */
+    static void psciFeatures(Trap t) {
+        Arm64Vm s = state(t);
+        int v = psciStandard(t, s, PSCI_1_0);
+        if (v < 0) {
+            return;
+        }
+        long f = t.arg(0) & M32;
+        if ((f & PSCI_64BIT) != 0 && s.aarch32(t)) {
+            t.fail(Status.NOT_SUPPORTED);
+            return;
+        }
+        int minor = v & 0xFFFF;
+        if (f == PSCI_VERSION || f == PSCI_CPU_SUSPEND || f == PSCI_CPU_SUSPEND64 || f == PSCI_CPU_OFF || f == PSCI_CPU_ON
+                || f == PSCI_CPU_ON64 || f == PSCI_AFFINITY_INFO || f == PSCI_AFFINITY_INFO64 || f == PSCI_MIGRATE_INFO_TYPE
+                || f == PSCI_SYSTEM_OFF || f == PSCI_SYSTEM_RESET || f == PSCI_FEATURES || f == SMCCC_VERSION) {
+            t.ok(0);
+        } else if ((f == PSCI_SYSTEM_SUSPEND || f == PSCI_SYSTEM_SUSPEND64) && s.systemSuspendEnabled()) {
+            t.ok(0);
+        } else if ((f == PSCI_SYSTEM_RESET2 || f == PSCI_SYSTEM_RESET2_64) && minor >= 1) {
+            t.ok(0);
+        } else if ((f == PSCI_SYSTEM_OFF2 || f == PSCI_SYSTEM_OFF2_64) && minor >= 3) {
+            t.ok(1); // PSCI_1_3_OFF_TYPE_HIBERNATE_OFF as a bit mask
+        } else {
+            t.fail(Status.NOT_SUPPORTED);
+        }
+    }
+
+    /** PSCI functions KVM does not implement (MIGRATE, CPU_FREEZE, STAT_*, MEM_PROTECT, ... and 0.1's CPU_SUSPEND/MIGRATE): -1. */
+    static void psciNotSupported(Trap t) {
+        if (psci(t, state(t)) >= 0) {
+            t.fail(Status.NOT_SUPPORTED);
+        }
+    }
+
+    /** The PSCI version a {@code psci} option value stands for. */
+    static int psciVersionOf(String option) {
+        return switch (option) {
+            case "0.1" -> PSCI_0_1;
+            case "0.2" -> PSCI_0_2;
+            case "1.0" -> PSCI_1_0;
+            case "1.1" -> PSCI_1_1;
+            case "1.2" -> PSCI_1_2;
+            default -> PSCI_1_3;
+        };
+    }
+}
