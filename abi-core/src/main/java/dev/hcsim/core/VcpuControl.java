@@ -32,4 +32,41 @@ public interface VcpuControl {
 
     /** Virtual time in nanoseconds since the VM started. */
     long nowNanos();
+
+    /**
+     * For an embedder that passes no control: every other vCPU looks runnable, effects on them are
+     * dropped, no vCPU can be started, virtual time stands at 0. {@link Vm#trap} uses it for null.
+     */
+    VcpuControl NONE = new VcpuControl() {
+        @Override
+        public VcpuState state(int vcpu) {
+            return VcpuState.RUNNABLE;
+        }
+
+        @Override
+        public void kick(int vcpu) {
+        }
+
+        @Override
+        public void interrupt(int vcpu, int vector) {
+        }
+
+        @Override
+        public boolean start(int vcpu, long entry, int contextRegister, long context) {
+            return false;
+        }
+
+        @Override
+        public void stop(int vcpu) {
+        }
+
+        @Override
+        public void systemEvent(String kind) {
+        }
+
+        @Override
+        public long nowNanos() {
+            return 0;
+        }
+    };
 }

@@ -104,8 +104,9 @@ public final class Trap implements TrapResult {
         if (this.regs != regs) {
             this.regs = regs;
         }
-        if (this.control != control) {
-            this.control = control;
+        VcpuControl c = control != null ? control : VcpuControl.NONE;
+        if (this.control != c) {
+            this.control = c;
         }
         this.memory.bind(mem);
         if (this.codec != defaultCodec) {

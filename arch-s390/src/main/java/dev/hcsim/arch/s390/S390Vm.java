@@ -659,46 +659,8 @@ public final class S390Vm implements ArchitectureVm {
         finish(t);
     }
 
-    /**
-     * Stands in when an embedder passes no {@link VcpuControl}: every other vCPU looks operating and
-     * effects on them are dropped, so SIGP still answers with a defined condition code.
-     */
-    private static final VcpuControl DETACHED = new VcpuControl() {
-        @Override
-        public VcpuState state(int vcpu) {
-            return VcpuState.RUNNABLE;
-        }
-
-        @Override
-        public void kick(int vcpu) {
-        }
-
-        @Override
-        public void interrupt(int vcpu, int vector) {
-        }
-
-        @Override
-        public boolean start(int vcpu, long entry, int contextRegister, long context) {
-            return false;
-        }
-
-        @Override
-        public void stop(int vcpu) {
-        }
-
-        @Override
-        public void systemEvent(String kind) {
-        }
-
-        @Override
-        public long nowNanos() {
-            return 0;
-        }
-    };
-
     private static VcpuControl control(Trap t) {
-        VcpuControl c = t.control();
-        return c == null ? DETACHED : c;
+        return t.control(); // never null: the engine stands in VcpuControl.NONE for an embedder that passes none
     }
 
     /** Stores a SIGP status in the low word of GPR[R1] and returns cc 1 ("status stored"). */
