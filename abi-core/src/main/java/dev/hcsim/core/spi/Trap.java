@@ -58,10 +58,20 @@ public final class Trap implements TrapResult {
     private boolean narrow;
     private long number;
     private int resultMask;
-    private Status status;
+    // What a trap sets on every call is kept so that the trap path stores no reference that did not
+    // change: the status and the outcome as ordinals, the spec and the call name behind flags. Once
+    // the frames are in the old generation, each reference store costs a G1 write barrier with a
+    // fence and dirties the frame's card; with thousands of vCPUs that is a card per trap.
+    private static final Status[] STATUSES = Status.values();
+    private static final Outcome[] OUTCOMES = Outcome.values();
+    private static final byte NO_STATUS = -1;
+    private static final byte RESUME = (byte) Outcome.RESUME.ordinal();
+    private byte status = NO_STATUS;
+    private byte outcome = RESUME;
     private HypercallSpec spec;
+    private boolean hasSpec;
     private String callName;
-    private Outcome outcome;
+    private boolean hasCallName;
     private long nextPc;
     private boolean nextPcSet;
     private int yieldTarget;
@@ -117,12 +127,10 @@ public final class Trap implements TrapResult {
         this.narrow = false;
         this.number = 0;
         this.resultMask = 0;
-        this.status = null;
-        this.spec = null;
-        this.callName = null;
-        if (this.outcome != Outcome.RESUME) {
-            this.outcome = Outcome.RESUME;
-        }
+        this.status = NO_STATUS;
+        this.hasSpec = false;
+        this.hasCallName = false;
+        this.outcome = RESUME;
         this.nextPc = pc;
         this.nextPcSet = false;
         this.yieldTarget = -1;
@@ -204,29 +212,31 @@ public final class Trap implements TrapResult {
 
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
-        spec = vm.hypercalls().lookup(number);
-        if (spec == null) {
+        HypercallSpec found = vm.hypercalls().lookup(number);
+        spec(found);
+        if (found == null) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
-        callName = spec.name();
-        if (!vm.hypercalls().isOffered(spec)) {
+        callName(found.name());
+        if (!vm.hypercalls().isOffered(found)) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
         try {
-            spec.handler().handle(this);
+            found.handler().handle(this);
         } catch (GuestFault f) {
             fail(Status.FAULT);
         }
-        if (status == null) {
-            status = Status.SUCCESS;
+        if (status == NO_STATUS) {
+            status(Status.SUCCESS);
         }
     }
 
     /** Writes results and the PC by the contract (nothing for exits and faults). */
     public void complete() {
-        if (outcome == Outcome.EXIT_TO_HOST || outcome == Outcome.FAULT || outcome == Outcome.NOT_A_HYPERCALL) {
+        Outcome o = outcome();
+        if (o == Outcome.EXIT_TO_HOST || o == Outcome.FAULT || o == Outcome.NOT_A_HYPERCALL) {
             if (!nextPcSet) {
                 nextPc = pc;
             }
@@ -259,8 +269,8 @@ public final class Trap implements TrapResult {
             long v;
             if ((resultMask & (1 << i)) != 0) {
                 v = results[i];
-            } else if (i == 0 && status != null) {
-                v = codec.encode(status);
+            } else if (i == 0 && status != NO_STATUS) {
+                v = codec.encode(STATUSES[status]);
             } else if (zeroUnsetResults) {
                 v = 0;
             } else {
@@ -275,7 +285,7 @@ public final class Trap implements TrapResult {
         this.regs = r;
         this.memory.bind(mem);
         ExitCompletion c = completion;
-        outcome = Outcome.RESUME;
+        outcome = RESUME;
         nextPcSet = false;
         if (c != null) {
             c.complete(this, hostReturn);
@@ -339,25 +349,25 @@ public final class Trap implements TrapResult {
 
     /** Success with {@code value} in result register 0. */
     public void ok(long value) {
-        status = Status.SUCCESS;
+        status(Status.SUCCESS);
         result(0, value);
     }
 
     /** Success, encoded in result register 0. */
     public void ok() {
-        status = Status.SUCCESS;
+        status(Status.SUCCESS);
         resultMask &= ~1;
     }
 
     /** Failure with {@code s}, encoded in result register 0. */
     public void fail(Status s) {
-        status = s;
+        status(s);
         resultMask &= ~1;
     }
 
     /** Sets the status without touching result registers (the handler set them itself). */
     public void status(Status s) {
-        status = s;
+        status = s == null ? NO_STATUS : (byte) s.ordinal();
     }
 
     /** Sets result register {@code i} to {@code value}. */
@@ -368,23 +378,37 @@ public final class Trap implements TrapResult {
 
     /** Names the call in traces when it is not in the table (a code the architecture handles itself). */
     public void callName(String name) {
-        callName = name;
+        if (callName != name) {
+            callName = name;
+        }
+        hasCallName = name != null;
+    }
+
+    private void spec(HypercallSpec s) {
+        if (spec != s) {
+            spec = s;
+        }
+        hasSpec = s != null;
+    }
+
+    private void outcome(Outcome o) {
+        outcome = (byte) o.ordinal();
     }
 
     /** The vCPU waits for an interrupt after the results are written. */
     public void halt() {
-        outcome = Outcome.HALT;
+        outcome(Outcome.HALT);
     }
 
     /** The vCPU yields its physical CPU, preferably to vCPU index {@code target} (-1: any). */
     public void yieldTo(int target) {
-        outcome = Outcome.YIELD;
+        outcome(Outcome.YIELD);
         yieldTarget = target;
     }
 
     /** The calling vCPU powers off. */
     public void stop() {
-        outcome = Outcome.STOP;
+        outcome(Outcome.STOP);
     }
 
     /** Continue at {@code pc} instead of after the trap instruction. */
@@ -398,7 +422,7 @@ public final class Trap implements TrapResult {
      * the host re-enters (null: result 0 = the host's return value).
      */
     public void exitToHost(String reason, long nr, long flags, ExitCompletion completion, long... exitArguments) {
-        outcome = Outcome.EXIT_TO_HOST;
+        outcome(Outcome.EXIT_TO_HOST);
         exitReason = reason;
         exitNr = nr;
         exitFlags = flags;
@@ -422,13 +446,13 @@ public final class Trap implements TrapResult {
 
     /** Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise. */
     public void fault(String what) {
-        outcome = Outcome.FAULT;
+        outcome(Outcome.FAULT);
         fault = what;
     }
 
     /** The instruction is not a hypercall but the guest's own (a system call). */
     public void notAHypercall(String what) {
-        outcome = Outcome.NOT_A_HYPERCALL;
+        outcome(Outcome.NOT_A_HYPERCALL);
         fault = what;
     }
 
@@ -439,14 +463,14 @@ public final class Trap implements TrapResult {
 
     /** The spec of the dispatched call, or null. */
     public HypercallSpec spec() {
-        return spec;
+        return hasSpec ? spec : null;
     }
 
     // ---------------------------------------------------------------- TrapResult
 
     @Override
     public Outcome outcome() {
-        return outcome;
+        return OUTCOMES[outcome];
     }
 
     @Override
@@ -456,17 +480,17 @@ public final class Trap implements TrapResult {
 
     @Override
     public Status status() {
-        return status;
+        return status == NO_STATUS ? null : STATUSES[status];
     }
 
     @Override
     public String statusName() {
-        return status == null ? null : codec.name(status);
+        return status == NO_STATUS ? null : codec.name(STATUSES[status]);
     }
 
     @Override
     public String callName() {
-        return callName;
+        return hasCallName ? callName : null;
     }
 
     @Override
