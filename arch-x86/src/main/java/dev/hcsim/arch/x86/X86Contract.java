@@ -7,6 +7,7 @@ public final class X86Contract {
     private X86Contract() {
     }
 
+    /** The x86 contract: vmcall/vmmcall, number in RAX, arguments in RBX, RCX, RDX, RSI, result in RAX. */
     public static final TrapContract CONTRACT = TrapContract.builder(X86Registers.LAYOUT)
             .trapInstructions("vmcall (0f 01 c1, Intel VMX) / vmmcall (0f 01 d9, AMD SVM)")
             .number("rax", 64)

@@ -16,7 +16,9 @@ public final class X86Discovery {
     public static final long KVM_CPUID_FEATURES = 0x40000001L;
     /** "KVMK", "VMKV", "M\0\0\0" (arch/x86/kvm/cpuid.c). */
     public static final long SIGNATURE_EBX = 0x4B4D564BL;
+    /** The ECX of leaf KVM_CPUID_SIGNATURE: "VMKV". */
     public static final long SIGNATURE_ECX = 0x564B4D56L;
+    /** The EDX of leaf KVM_CPUID_SIGNATURE: "M\0\0\0". */
     public static final long SIGNATURE_EDX = 0x0000004DL;
 
     private final Vm vm;
@@ -27,12 +29,18 @@ public final class X86Discovery {
         this.features = features;
     }
 
-    /** The EAX of leaf 0x40000001 for this VM: the bits of its features (PV_UNHALT cleared when HLT exits are disabled). */
+    /**
+     * The EAX of leaf 0x40000001 for this VM: the bits of its features (PV_UNHALT cleared when HLT exits are disabled).
+     * @return the KVM_FEATURE_* bits (arch/x86/include/uapi/asm/kvm_para.h) the guest sees
+     */
     public long featureBits() {
         return features;
     }
 
-    /** Executes CPUID on {@code r}: EAX = leaf, ECX = subleaf in; EAX, EBX, ECX, EDX out (upper halves zeroed). */
+    /**
+     * Executes CPUID on {@code r}: EAX = leaf, ECX = subleaf in; EAX, EBX, ECX, EDX out (upper halves zeroed).
+     * @param r the vCPU's registers, read for the leaf and written with the result
+     */
     public void cpuid(RegisterFile r) {
         long leaf = r.get(X86Registers.RAX) & 0xFFFF_FFFFL;
         long a = 0;

@@ -16,17 +16,29 @@ public final class X86Hypercalls {
     private X86Hypercalls() {
     }
 
+    /** KVM_HC_VAPIC_POLL_IRQ (1): a no-op that returns 0; the exit itself lets KVM inject pending interrupts. */
     public static final long KVM_HC_VAPIC_POLL_IRQ = 1;
+    /** KVM_HC_MMU_OP (2): removed from the kernel; answers -KVM_ENOSYS. */
     public static final long KVM_HC_MMU_OP = 2;
+    /** KVM_HC_FEATURES (3): PowerPC's number; x86 answers -KVM_ENOSYS. */
     public static final long KVM_HC_FEATURES = 3;
+    /** KVM_HC_PPC_MAP_MAGIC_PAGE (4): PowerPC's number; x86 answers -KVM_ENOSYS. */
     public static final long KVM_HC_PPC_MAP_MAGIC_PAGE = 4;
+    /** KVM_HC_KICK_CPU (5): wakes a vCPU halted in a PV spinlock (flags, APIC ID). */
     public static final long KVM_HC_KICK_CPU = 5;
+    /** KVM_HC_MIPS_GET_CLOCK_FREQ (6): MIPS' number; x86 answers -KVM_ENOSYS. */
     public static final long KVM_HC_MIPS_GET_CLOCK_FREQ = 6;
+    /** KVM_HC_MIPS_EXIT_VM (7): MIPS' number; x86 answers -KVM_ENOSYS. */
     public static final long KVM_HC_MIPS_EXIT_VM = 7;
+    /** KVM_HC_MIPS_CONSOLE_OUTPUT (8): MIPS' number; x86 answers -KVM_ENOSYS. */
     public static final long KVM_HC_MIPS_CONSOLE_OUTPUT = 8;
+    /** KVM_HC_CLOCK_PAIRING (9): writes a host-clock / TSC pair to guest memory (GPA, clock type). */
     public static final long KVM_HC_CLOCK_PAIRING = 9;
+    /** KVM_HC_SEND_IPI (10): sends an IPI to a bitmap of APIC IDs (bitmap low, bitmap high, min, ICR). */
     public static final long KVM_HC_SEND_IPI = 10;
+    /** KVM_HC_SCHED_YIELD (11): yields to the vCPU with the given APIC ID when it is preempted. */
     public static final long KVM_HC_SCHED_YIELD = 11;
+    /** KVM_HC_MAP_GPA_RANGE (12): asks the VMM to map a GPA range private or shared (exits to user space). */
     public static final long KVM_HC_MAP_GPA_RANGE = 12;
 
     /** ICR fields (arch/x86/include/asm/apicdef.h). */

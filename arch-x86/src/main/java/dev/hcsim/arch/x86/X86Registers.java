@@ -12,24 +12,40 @@ public final class X86Registers {
     private X86Registers() {
     }
 
+    /** RAX (0): the hypercall number in, the result out. */
     public static final int RAX = 0;
+    /** RCX (1): the second hypercall argument. */
     public static final int RCX = 1;
+    /** RDX (2): the third hypercall argument. */
     public static final int RDX = 2;
+    /** RBX (3): the first hypercall argument. */
     public static final int RBX = 3;
+    /** RSP (4): the stack pointer. */
     public static final int RSP = 4;
+    /** RBP (5): the frame pointer. */
     public static final int RBP = 5;
+    /** RSI (6): the fourth hypercall argument. */
     public static final int RSI = 6;
+    /** RDI (7); R8 to R15 follow as 8 to 15. */
     public static final int RDI = 7;
+    /** RFLAGS, as the subset computes it (CF, ZF, SF, TF, OF). */
     public static final int RFLAGS = 16;
+    /** The current privilege level, 0 to 3; a hypercall from CPL &gt; 0 gets -KVM_EPERM. */
     public static final int CPL = 17;
+    /** EFER.LMA, 1 when long mode is active; with CS.L it selects a 64-bit hypercall. */
     public static final int EFER_LMA = 18;
+    /** CS.L, 1 for a 64-bit code segment; with EFER.LMA it selects a 64-bit hypercall. */
     public static final int CS_L = 19;
 
     /** RFLAGS bits the subset computes. */
     public static final long CF = 1L;
+    /** RFLAGS.ZF, the zero flag (bit 6). */
     public static final long ZF = 1L << 6;
+    /** RFLAGS.SF, the sign flag (bit 7). */
     public static final long SF = 1L << 7;
+    /** RFLAGS.TF, the trap flag (bit 8): a single-step #DB after the next instruction. */
     public static final long TF = 1L << 8;
+    /** RFLAGS.OF, the overflow flag (bit 11). */
     public static final long OF = 1L << 11;
 
     static final String[] NAMES64 = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",

@@ -11,5 +11,6 @@ public final class X86Status {
     private X86Status() {
     }
 
+    /** The status codec: the generic -KVM_E* codes in RAX, cut to 32 bits in 32-bit mode. */
     public static final StatusCodec CODEC = KvmErrno.CODEC;
 }

@@ -173,7 +173,11 @@ public final class X86Vm implements ArchitectureVm {
         return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
     }
 
-    /** The value the vCPU wrote to MSR_KVM_STEAL_TIME (0 when never). */
+    /**
+     * The value the vCPU wrote to MSR_KVM_STEAL_TIME (0 when never).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the MSR value: the record's GPA with KVM_MSR_ENABLED in bit 0
+     */
     public long stealTimeMsr(int vcpu) {
         return stealTimeMsr[vcpu];
     }
@@ -208,11 +212,19 @@ public final class X86Vm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- what the handlers read
 
+    /**
+     * The paravirtual CPUID leaves of this VM.
+     * @return the discovery state the CPUID handler reads
+     */
     public X86Discovery discovery() {
         return discovery;
     }
 
-    /** The guest TSC at virtual time {@code nowNanos}. */
+    /**
+     * The guest TSC at virtual time {@code nowNanos}.
+     * @param nowNanos the virtual time in nanoseconds since the VM started
+     * @return the TSC value at the VM's configured TSC frequency
+     */
     public long tsc(long nowNanos) {
         long hz = vm.config().tscHz();
         return (nowNanos / 1_000_000_000L) * hz + (nowNanos % 1_000_000_000L) * hz / 1_000_000_000L;
