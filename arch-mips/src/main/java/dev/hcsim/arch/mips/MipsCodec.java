@@ -82,7 +82,13 @@ public final class MipsCodec extends WordCodec {
         return MipsRegisters.name(r);
     }
 
-    /** Decodes one instruction word (already in host order) at {@code pc}. Never throws. */
+    /**
+     * Decodes one instruction word (already in host order) at {@code pc}. Never throws.
+     * @param w the 32-bit instruction word
+     * @param pc the guest virtual address of the word, for branch targets
+     * @return the decoded instruction; a word outside the guest subset decodes as a bad instruction that faults when
+     *   run
+     */
     public Instruction decodeWord(int w, long pc) {
         int op = w >>> 26;
         int rs = (w >>> 21) & 31;

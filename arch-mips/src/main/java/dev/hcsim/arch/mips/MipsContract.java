@@ -36,7 +36,10 @@ public final class MipsContract {
     private MipsContract() {
     }
 
-    /** The contract. */
+    /**
+     * The contract.
+     * @return the MIPS hypercall contract (hypcall, number in v0, arguments in a0-a3, result in v0)
+     */
     public static TrapContract contract() {
         return CONTRACT;
     }

@@ -26,17 +26,27 @@ public final class MipsDiscovery {
     private MipsDiscovery() {
     }
 
-    /** The discovery text shown by {@code explain}. */
+    /**
+     * The discovery text shown by {@code explain}.
+     * @return one paragraph saying how a MIPS guest learns it runs on KVM
+     */
     public static String describe() {
         return TEXT;
     }
 
-    /** The guest's {@code kvm_para_available()}: a build-time constant, true only for a paravirtual guest kernel. */
+    /**
+     * The guest's {@code kvm_para_available()}: a build-time constant, true only for a paravirtual guest kernel.
+     * @param paravirtGuestKernel whether the guest kernel was built with CONFIG_KVM_GUEST
+     * @return the value {@code kvm_para_available()} returns in that guest
+     */
     public static boolean kvmParaAvailable(boolean paravirtGuestKernel) {
         return paravirtGuestKernel;
     }
 
-    /** The guest's {@code kvm_arch_para_features()}: always 0 on MIPS. */
+    /**
+     * The guest's {@code kvm_arch_para_features()}: always 0 on MIPS.
+     * @return 0, MIPS KVM advertises no paravirtual features
+     */
     public static int paraFeatures() {
         return 0;
     }

@@ -46,7 +46,10 @@ public final class MipsHypercalls {
     private MipsHypercalls() {
     }
 
-    /** Every MIPS number, in number order. */
+    /**
+     * Every MIPS number, in number order.
+     * @return an unmodifiable list of the hypercalls MIPS KVM answers
+     */
     public static List<HypercallSpec> specs() {
         return SPECS;
     }

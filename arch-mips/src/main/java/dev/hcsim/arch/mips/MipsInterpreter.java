@@ -19,6 +19,8 @@ public final class MipsInterpreter {
      * The guest physical address of guest virtual address {@code va}. There is no TLB in the
      * simulator: kseg0 / kseg1 drop their segment bits, xkphys drops its cache-attribute bits, and
      * every other address (useg, xuseg) is identity-mapped.
+     * @param va the guest virtual address (sign-extended 64-bit)
+     * @return the guest physical address it maps to
      */
     public static long physical(long va) {
         long top = va >>> 29;

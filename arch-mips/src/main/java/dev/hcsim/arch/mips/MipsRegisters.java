@@ -12,12 +12,19 @@ public final class MipsRegisters {
     static final String[] NAMES = {"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
         "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra"};
 
+    /** Register $zero (r0): reads 0, writes are discarded. */
     public static final int ZERO = 0;
+    /** Register $v0 (r2): the hypercall number in, the result out. */
     public static final int V0 = 2;
+    /** Register $a0 (r4): the first hypercall argument. */
     public static final int A0 = 4;
+    /** Register $a1 (r5): the second hypercall argument. */
     public static final int A1 = 5;
+    /** Register $a2 (r6): the third hypercall argument. */
     public static final int A2 = 6;
+    /** Register $a3 (r7): the fourth hypercall argument. */
     public static final int A3 = 7;
+    /** Register $ra (r31): the return address of jal / jalr. */
     public static final int RA = 31;
     /**
      * Cause.BD of the root exception: 1 when the HYPCALL sat in a branch delay slot, so that the PC
@@ -49,17 +56,28 @@ public final class MipsRegisters {
         return b.build();
     }
 
-    /** The layout. */
+    /**
+     * The layout.
+     * @return the MIPS register layout: the 32 general registers, then Cause.BD and CP0 EBase
+     */
     public static RegisterLayout layout() {
         return LAYOUT;
     }
 
-    /** The objdump name of general register {@code r} (0..31). */
+    /**
+     * The objdump name of general register {@code r} (0..31).
+     * @param r the register number, 0 to 31
+     * @return its ABI name as objdump prints it, such as {@code v0}
+     */
     public static String name(int r) {
         return NAMES[r];
     }
 
-    /** The number of a general register written as {@code $2}, {@code $v0}, {@code v0}, {@code r2}; -1 when not one. */
+    /**
+     * The number of a general register written as {@code $2}, {@code $v0}, {@code v0}, {@code r2}; -1 when not one.
+     * @param text the register as written in assembly or on the command line
+     * @return the register number 0 to 31, or -1 when {@code text} names no general register
+     */
     public static int general(String text) {
         int i = LAYOUT.indexOf(text.trim());
         return i >= 0 && i < 32 ? i : -1;

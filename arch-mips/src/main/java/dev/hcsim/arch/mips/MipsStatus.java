@@ -18,7 +18,10 @@ public final class MipsStatus {
     private MipsStatus() {
     }
 
-    /** The codec. */
+    /**
+     * The codec.
+     * @return the MIPS status codec (the generic -KVM_E* codes in v0)
+     */
     public static StatusCodec codec() {
         return CODEC;
     }

@@ -44,6 +44,12 @@ public final class MipsVm implements ArchitectureVm {
     /** Receives what a paravirtual guest writes with KVM_HC_MIPS_CONSOLE_OUTPUT. */
     @FunctionalInterface
     public interface ConsoleSink {
+        /**
+         * Called once per KVM_HC_MIPS_CONSOLE_OUTPUT with the bytes the guest wrote.
+         * @param vcpu the writing vCPU's index
+         * @param port the console port number from a0
+         * @param bytes the bytes read from guest memory, a fresh array the sink may keep
+         */
         void write(int vcpu, long port, byte[] bytes);
     }
 
@@ -262,22 +268,36 @@ public final class MipsVm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- state an embedder reads
 
-    /** How many HC guest exits vCPU {@code vcpu} took ({@code vz_hc_exits}, failing ones included). */
+    /**
+     * How many HC guest exits vCPU {@code vcpu} took ({@code vz_hc_exits}, failing ones included).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the exit count since the VM was created
+     */
     public long hcExits(int vcpu) {
         return hcExits[vcpu];
     }
 
-    /** True when the VM runs with the {@code paravirt-guest} option. */
+    /**
+     * True when the VM runs with the {@code paravirt-guest} option.
+     * @return whether the guest is a paravirtual (CONFIG_KVM_GUEST) kernel
+     */
     public boolean paravirtGuest() {
         return paravirt;
     }
 
-    /** Installs (or with null removes) a sink for console output of the paravirtual guest. */
+    /**
+     * Installs (or with null removes) a sink for console output of the paravirtual guest.
+     * @param s the sink to call on each console write, or null for none
+     */
     public void consoleSink(ConsoleSink s) {
         sink = s;
     }
 
-    /** Everything written to console {@code port} so far, as ISO-8859-1 text. */
+    /**
+     * Everything written to console {@code port} so far, as ISO-8859-1 text.
+     * @param port the console port number the guest passed in a0
+     * @return the text written to that port, empty when nothing was
+     */
     public synchronized String consoleOutput(long port) {
         ByteArrayOutputStream b = console.get(port);
         return b == null ? "" : b.toString(StandardCharsets.ISO_8859_1);
