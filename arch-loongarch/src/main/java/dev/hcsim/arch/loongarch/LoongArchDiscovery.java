@@ -52,6 +52,9 @@ public final class LoongArchDiscovery {
     /**
      * The value CPUCFG writes to rd for {@code index} (only the low 32 bits count) on a VM whose
      * CPUCFG_KVM_FEATURE leaf shows {@code featureLeaf}. Zero-extended, as every leaf is a u32.
+     * @param index the CPUCFG word index read from rj; bits above 31 are ignored
+     * @param featureLeaf the VM's CPUCFG_KVM_FEATURE word (LoongArchDiscovery.FEATURE_* bits)
+     * @return the zero-extended 32-bit word; 0 for an index the model does not define
      */
     public static long cpucfg(long index, long featureLeaf) {
         long i = index & 0xFFFF_FFFFL;

@@ -176,17 +176,27 @@ public final class LoongArchVm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- VM state
 
-    /** True when the VM runs the v7 patch's interface (option variant=v7). */
+    /**
+     * True when the VM runs the v7 patch's interface (option variant=v7).
+     * @return whether the v7 variant was selected when the VM was created
+     */
     public boolean isV7() {
         return v7;
     }
 
-    /** True when the VM's PV feature mask has {@code mask} (one of the LoongArchDiscovery.FEATURE_* bits). */
+    /**
+     * True when the VM's PV feature mask has {@code mask} (one of the LoongArchDiscovery.FEATURE_* bits).
+     * @param mask the feature bit (or bits) to test
+     * @return whether every bit of {@code mask} is set in the current PV feature mask
+     */
     public boolean hasFeature(long mask) {
         return (pvFeatures & mask) != 0;
     }
 
-    /** The CPUCFG_KVM_FEATURE leaf as the guest reads it. */
+    /**
+     * The CPUCFG_KVM_FEATURE leaf as the guest reads it.
+     * @return the feature word, the LoongArchDiscovery.FEATURE_* bits this VM offers
+     */
     public long featureLeaf() {
         return pvFeatures & LoongArchDiscovery.PV_FEAT_MASK;
     }
@@ -197,6 +207,8 @@ public final class LoongArchVm implements ArchitectureVm {
      * once set, a different value gives -EINVAL (every vCPU must agree). Returns 0 or -EINVAL.
      * The hypercall table keeps the services the VM was created with; the services check this mask
      * again, so narrowing takes effect at once.
+     * @param value the feature mask the VMM asks for
+     * @return 0 on success, -EINVAL (-22) when refused, as the ioctl returns it
      */
     public synchronized int setPvFeatures(long value) {
         if ((value & ~LoongArchDiscovery.PV_FEAT_MASK) != 0) {
@@ -209,7 +221,11 @@ public final class LoongArchVm implements ArchitectureVm {
         return 0;
     }
 
-    /** The steal-time GPA vCPU {@code vcpu} registered (valid bit included), or 0. */
+    /**
+     * The steal-time GPA vCPU {@code vcpu} registered (valid bit included), or 0.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the registered GPA with its KVM_STEAL_PHYS_VALID bit, or 0 when never registered
+     */
     public long stealTimeGpa(int vcpu) {
         return guestAddr[vcpu];
     }
@@ -219,6 +235,10 @@ public final class LoongArchVm implements ArchitectureVm {
      * KVM_LOONGARCH_VCPU_PVTIME_GPA (vcpu.c kvm_loongarch_pvtime_set_attr), used for migration:
      * -ENXIO when steal time is off, -EINVAL for stray low bits or a valid GPA outside guest
      * memory, else 0. The record is written at the vCPU's next schedule-in.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param gpa the steal-time record's guest physical address with its valid bit, or 0 to unregister
+     * @param memory the guest memory the GPA must lie in
+     * @return 0 on success, -ENXIO (-6) or -EINVAL (-22) as the ioctl returns them
      */
     public int setStealTimeGpa(int vcpu, long gpa, GuestMemory memory) {
         if (!hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME)) {
@@ -239,7 +259,11 @@ public final class LoongArchVm implements ArchitectureVm {
         return 0;
     }
 
-    /** Total time {@code vcpu} waited runnable, the simulator's sched_info.run_delay. */
+    /**
+     * Total time {@code vcpu} waited runnable, the simulator's sched_info.run_delay.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the run delay in virtual nanoseconds
+     */
     public long runDelay(int vcpu) {
         return runDelay[vcpu];
     }
