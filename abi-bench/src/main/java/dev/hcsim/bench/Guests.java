@@ -82,6 +82,16 @@ final class Guests {
     private Guests() {
     }
 
+    /**
+     * Moves what a set-up built into the old generation, where an emulator's or a long scenario's
+     * VM lives after its first collections: there every reference stored into it pays the
+     * collector's full write barrier, which a benchmark of freshly allocated (young) objects would
+     * never see. Every benchmark calls it at the end of its set-up.
+     */
+    static void settle() {
+        System.gc();
+    }
+
     static CheapestCall cheapest(String arch) {
         return CHEAPEST.stream().filter(c -> c.arch().equals(arch)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("no cheapest call for " + arch));

@@ -71,6 +71,7 @@ public class InterpreterBenchmark {
         regs.set(loop.counter(), Guests.FOREVER);
         regs.pc(Guests.CODE);
         cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        Guests.settle();
     }
 
     @Benchmark

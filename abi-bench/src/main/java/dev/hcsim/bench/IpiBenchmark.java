@@ -55,6 +55,7 @@ public class IpiBenchmark {
         if (send() != call.expected() || machine.interrupts(128).isEmpty()) {
             throw new IllegalStateException(arch + ": the IPI did not reach 128 targets: " + call.resultRegister() + " = " + send());
         }
+        Guests.settle();
     }
 
     @Benchmark

@@ -116,6 +116,7 @@ public class SchedulerBenchmark {
         if (r.reason() != RunResult.Reason.STEP_BUDGET) {
             throw new IllegalStateException("the workload stopped: " + r + ", vCPU 0: " + m.stopReason(0));
         }
+        Guests.settle();
     }
 
     static long run(Machine m, Events counter) {

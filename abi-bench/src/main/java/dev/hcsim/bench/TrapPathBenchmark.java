@@ -52,6 +52,7 @@ public class TrapPathBenchmark {
             throw new IllegalStateException(arch + ": " + call.resultRegister() + " = 0x" + Long.toHexString(regs.get(preset.result()))
                     + ", KVM answers 0x" + Long.toHexString(call.expected()));
         }
+        Guests.settle();
     }
 
     @Benchmark
