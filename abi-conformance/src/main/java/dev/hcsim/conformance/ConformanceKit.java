@@ -15,10 +15,12 @@ import java.util.stream.Collectors;
 public final class ConformanceKit {
     private final TrapHandler handler;
     private final int examples;
+    private final Long seed;
 
-    private ConformanceKit(TrapHandler handler, int examples) {
+    private ConformanceKit(TrapHandler handler, int examples, Long seed) {
         this.handler = handler;
         this.examples = examples;
+        this.seed = seed;
     }
 
     /** A kit for {@code handler} that tries {@code examples} generated calls per architecture. */
@@ -26,7 +28,15 @@ public final class ConformanceKit {
         if (examples < 1) {
             throw new IllegalArgumentException("examples must be at least 1, got " + examples);
         }
-        return new ConformanceKit(handler, examples);
+        return new ConformanceKit(handler, examples, null);
+    }
+
+    /**
+     * The same kit with a fixed QuickTheories seed: the same calls are generated and shrunk on every
+     * run (without one, each run draws a new seed and prints it when a case fails).
+     */
+    public ConformanceKit withSeed(long seed) {
+        return new ConformanceKit(handler, examples, seed);
     }
 
     /** The architectures hcsim knows, by name. */
@@ -41,8 +51,11 @@ public final class ConformanceKit {
      */
     public void differential(String architecture) {
         Architecture arch = Hcsim.architecture(architecture);
-        qt().withExamples(examples)
-                .forAll(AbiGenerators.variants(arch))
+        var theory = qt().withExamples(examples);
+        if (seed != null) {
+            theory = theory.withFixedSeed(seed);
+        }
+        theory.forAll(AbiGenerators.variants(arch))
                 .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());
     }

@@ -44,9 +44,23 @@ class PlantedBugTest {
         }
     }
 
+    /**
+     * Shrinking is a search: from some seeds QuickTheories stops at a case that still carries a stray
+     * register. A fixed seed keeps the shrink assertions below deterministic;
+     * {@link #aWrongErrnoIsCaughtFromAnySeed} checks the catching itself with a fresh seed each run.
+     */
+    private static final long SEED = 42;
+
+    @Test
+    void aWrongErrnoIsCaughtFromAnySeed() {
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new WrongErrno(), 200).differential("x86"));
+        assertTrue(smallest(e).startsWith("hcsim call --arch x86"), e.getMessage());
+        assertTrue(e.getMessage().contains("got 0xffffffffffffffda"), e.getMessage());
+    }
+
     @Test
     void aWrongErrnoIsCaughtAndShrunkToTheNumberAlone() {
-        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new WrongErrno(), 200).differential("x86"));
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new WrongErrno(), 200).withSeed(SEED).differential("x86"));
         String smallest = smallest(e);
         assertTrue(smallest.startsWith("hcsim call --arch x86"), smallest);
         // Shrunk: no preloaded memory, and no register but the number (rax = 0, its reset value, is left out too).
@@ -64,7 +78,7 @@ class PlantedBugTest {
 
     @Test
     void aClobberedPreservedRegisterIsCaughtWithNothingElseLeft() {
-        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new ClobbersX4(), 200).differential("arm64"));
+        AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new ClobbersX4(), 200).withSeed(SEED).differential("arm64"));
         String smallest = smallest(e);
         assertTrue(smallest.contains(" x4=0x"), smallest);
         assertTrue(e.getMessage().contains("x4: expected 0x"), e.getMessage());
