@@ -36,12 +36,18 @@ public final class RecordingVirtioSink implements VirtioNotifySink {
         return true;
     }
 
-    /** Notifications seen so far (also those beyond the capacity). */
+    /**
+     * Notifications seen so far (also those beyond the capacity).
+     * @return the count of every notification passed to this sink, recorded or not
+     */
     public synchronized long total() {
         return total;
     }
 
-    /** The recorded notifications, oldest first. */
+    /**
+     * The recorded notifications, oldest first.
+     * @return a copy of the recorded notifications, at most the capacity
+     */
     public synchronized List<Notification> notifications() {
         List<Notification> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -50,7 +50,12 @@ public final class S390Codec implements Codec {
         return COMMENTS;
     }
 
-    /** The length of an instruction from the two high bits of its first byte (z/Architecture: 00 = 2, 01/10 = 4, 11 = 6 bytes). */
+    /**
+     * The length of an instruction from the two high bits of its first byte (z/Architecture: 00 = 2, 01/10 = 4, 11 = 6
+     * bytes).
+     * @param firstByte the first instruction byte (only bits 7..6 are read)
+     * @return the instruction length in bytes: 2, 4 or 6
+     */
     public static int lengthOf(int firstByte) {
         int top = (firstByte & 0xFF) >>> 6;
         return top == 0 ? 2 : top == 3 ? 6 : 4;

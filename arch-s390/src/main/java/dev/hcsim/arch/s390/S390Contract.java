@@ -40,7 +40,10 @@ public final class S390Contract {
     private S390Contract() {
     }
 
-    /** The contract. */
+    /**
+     * The contract.
+     * @return the s390 hypercall contract (DIAGNOSE 0x500, function in r1, arguments in r2..r7, result in r2)
+     */
     public static TrapContract contract() {
         return CONTRACT;
     }

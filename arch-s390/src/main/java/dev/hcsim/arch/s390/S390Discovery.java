@@ -43,7 +43,11 @@ public final class S390Discovery {
     private S390Discovery() {
     }
 
-    /** EBCDIC bytes of an ASCII string. */
+    /**
+     * EBCDIC bytes of an ASCII string.
+     * @param ascii the text; characters outside those KVM's strings use become EBCDIC {@code ?}
+     * @return one EBCDIC (code page 037) byte per character
+     */
     public static byte[] ebcdic(String ascii) {
         byte[] a = ascii.getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[a.length];
@@ -53,12 +57,18 @@ public final class S390Discovery {
         return out;
     }
 
-    /** The VM name KVM reports, in EBCDIC: {@code KVMguest}. */
+    /**
+     * The VM name KVM reports, in EBCDIC: {@code KVMguest}.
+     * @return the 8 EBCDIC bytes of the name
+     */
     public static byte[] vmName() {
         return ebcdic("KVMguest");
     }
 
-    /** The control-program identifier KVM reports, in EBCDIC: {@code "KVM/Linux       "} (16 bytes). */
+    /**
+     * The control-program identifier KVM reports, in EBCDIC: {@code "KVM/Linux       "} (16 bytes).
+     * @return the 16 EBCDIC bytes of the identifier
+     */
     public static byte[] controlProgramId() {
         return ebcdic("KVM/Linux       ");
     }
@@ -67,6 +77,8 @@ public final class S390Discovery {
      * SYSIB 3.2.2 as KVM builds it for a VM of {@code cpus} vCPUs on a host that is not itself a
      * level-3 guest: count = 1, vm[0] = {cpus total and configured, 0 standby, 0 reserved, name
      * KVMguest, capability 1000, cpi KVM/Linux} (priv.c handle_stsi_3_2_2). Big-endian.
+     * @param cpus the number of vCPUs of the VM
+     * @return the 4096-byte SYSIB block as STSI 3.2.2 stores it
      */
     public static byte[] sysib322(int cpus) {
         byte[] b = new byte[SYSIB_SIZE];
@@ -86,6 +98,8 @@ public final class S390Discovery {
      * SYSIB 3.2.2 as the guest sees it under QEMU, which enables KVM_CAP_S390_USER_STSI and completes
      * KVM's block (QEMU target/s390x/kvm/kvm.c insert_stsi_3_2_2): vm[0] gets the extended-name
      * encoding 2 (UTF-8) and ext_names[0] the name "KVMguest" (no -name given), the UUID stays zero.
+     * @param cpus the number of vCPUs of the VM
+     * @return the 4096-byte SYSIB block with QEMU's additions
      */
     public static byte[] sysib322Qemu(int cpus) {
         byte[] b = sysib322(cpus);
@@ -95,7 +109,11 @@ public final class S390Discovery {
         return b;
     }
 
-    /** True when the first three bytes of vm[0].cpi are EBCDIC "KVM", the test of detect_machine_type (early.c). */
+    /**
+     * True when the first three bytes of vm[0].cpi are EBCDIC "KVM", the test of detect_machine_type (early.c).
+     * @param sysib a SYSIB 3.2.2 block as STSI stored it
+     * @return whether a Linux guest would take the machine for KVM
+     */
     public static boolean isKvm(byte[] sysib) {
         return sysib.length >= VM0 + 27 && (sysib[VM0 + 24] & 0xFF) == 0xD2 && (sysib[VM0 + 25] & 0xFF) == 0xE5
                 && (sysib[VM0 + 26] & 0xFF) == 0xD4;

@@ -27,19 +27,30 @@ public final class S390Hypercalls {
 
     /** DIAG 0x500 subcodes (arch/s390/include/uapi/asm/virtio-ccw.h, the removed kvm_virtio.h; QEMU s390-hypercall.h). */
     public static final long KVM_S390_VIRTIO_NOTIFY = 0;
+    /** DIAG 0x500 subcode 1: legacy s390-virtio device reset (removed; a specification exception today). */
     public static final long KVM_S390_VIRTIO_RESET = 1;
+    /** DIAG 0x500 subcode 2: legacy s390-virtio set device status (removed; a specification exception today). */
     public static final long KVM_S390_VIRTIO_SET_STATUS = 2;
+    /** DIAG 0x500 subcode 3: virtio-ccw notify (r2 = subchannel id, r3 = queue index, r4 = cookie). */
     public static final long KVM_S390_VIRTIO_CCW_NOTIFY = 3;
+    /** DIAG 0x500 subcode 4: the storage limit, the highest usable absolute address (QEMU). */
     public static final long DIAG500_STORAGE_LIMIT = 4;
 
     /** Diagnose function codes. */
     public static final int DIAG_RELEASE_PAGES = 0x10;
+    /** DIAG 0x44: voluntary time-slice end (the vCPU yields). */
     public static final int DIAG_TIME_SLICE_END = 0x44;
+    /** DIAG 0x9C: time-slice end directed to the vCPU whose address is in GPR[R1]. */
     public static final int DIAG_TIME_SLICE_END_DIRECTED = 0x9C;
+    /** DIAG 0x258: page-reference services, the pfault handshake. */
     public static final int DIAG_PAGE_REF_SERVICE = 0x258;
+    /** DIAG 0x288: timer event, the watchdog (arm, cancel, change). */
     public static final int DIAG_TIMEREVENT = 0x288;
+    /** DIAG 0x308: IPL functions (reset and re-IPL). */
     public static final int DIAG_IPL = 0x308;
+    /** DIAG 0x318: set the control-program name and version codes. */
     public static final int DIAG_SET_CONTROL_PROGRAM_CODES = 0x318;
+    /** DIAG 0x501: the KVM software breakpoint (handled by the VMM when guest debugging is on). */
     public static final int DIAG_KVM_BREAKPOINT = 0x501;
 
     /** {@code VIRTIO_QUEUE_MAX} (QEMU include/hw/virtio/virtio.h). */
@@ -47,8 +58,11 @@ public final class S390Hypercalls {
 
     /** KVM_S390_RESET_* flags (include/uapi/linux/kvm.h). */
     public static final long KVM_S390_RESET_CLEAR = 2;
+    /** KVM_S390_RESET_SUBSYSTEM: reset the I/O subsystem. */
     public static final long KVM_S390_RESET_SUBSYSTEM = 4;
+    /** KVM_S390_RESET_CPU_INIT: initial CPU reset. */
     public static final long KVM_S390_RESET_CPU_INIT = 8;
+    /** KVM_S390_RESET_IPL: re-IPL after the reset. */
     public static final long KVM_S390_RESET_IPL = 16;
 
     /** DIAG 0x308 result codes in GPR[R1+1] (QEMU include/hw/s390x/ipl/diag308.h). */

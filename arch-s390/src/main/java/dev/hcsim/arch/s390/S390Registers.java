@@ -45,17 +45,29 @@ public final class S390Registers {
         return b.build();
     }
 
-    /** The layout. */
+    /**
+     * The layout.
+     * @return the s390 register layout: r0..r15, then the PSW mask and the prefix register
+     */
     public static RegisterLayout layout() {
         return LAYOUT;
     }
 
-    /** The condition code of a PSW mask. */
+    /**
+     * The condition code of a PSW mask.
+     * @param pswMask the 64-bit PSW mask
+     * @return the condition code, 0 to 3 (PSW bits 18-19)
+     */
     public static int cc(long pswMask) {
         return (int) (pswMask >>> CC_SHIFT) & 3;
     }
 
-    /** The PSW mask with its condition code replaced by {@code cc}. */
+    /**
+     * The PSW mask with its condition code replaced by {@code cc}.
+     * @param pswMask the 64-bit PSW mask
+     * @param cc the new condition code; only its low two bits are used
+     * @return the new PSW mask, every other bit unchanged
+     */
     public static long withCc(long pswMask, int cc) {
         return (pswMask & ~(3L << CC_SHIFT)) | ((long) (cc & 3) << CC_SHIFT);
     }
@@ -64,6 +76,9 @@ public final class S390Registers {
      * Real to absolute address under prefixing (z/Architecture Principles of Operation, "Prefixing";
      * arch/s390/kvm/gaccess.h kvm_s390_real_to_abs): real 0..8K is the prefix area, the prefix area
      * is absolute 0..8K, everything else maps to itself.
+     * @param real the real address
+     * @param prefixRegister the vCPU's prefix register (bits outside PREFIX_MASK are ignored)
+     * @return the absolute address
      */
     public static long realToAbsolute(long real, long prefixRegister) {
         long prefix = prefixRegister & PREFIX_MASK;

@@ -124,32 +124,52 @@ public final class S390Vm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- public state
 
-    /** Installs the virtio notification sink (null: a fresh recording one). */
+    /**
+     * Installs the virtio notification sink (null: a fresh recording one).
+     * @param s the sink DIAGNOSE 0x500 notifications go to, or null for a new RecordingVirtioSink
+     */
     public void virtioSink(VirtioNotifySink s) {
         sink = s == null ? new RecordingVirtioSink() : s;
     }
 
-    /** The virtio notification sink. */
+    /**
+     * The virtio notification sink.
+     * @return the sink installed now, never null
+     */
     public VirtioNotifySink virtioSink() {
         return sink;
     }
 
-    /** The pfault token address of {@code vcpu}, or {@link #PFAULT_TOKEN_INVALID} when no handshake is active. */
+    /**
+     * The pfault token address of {@code vcpu}, or {@link #PFAULT_TOKEN_INVALID} when no handshake is active.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the token address DIAG 0x258 subcode 0 registered
+     */
     public long pfaultToken(int vcpu) {
         return pfaultToken[vcpu];
     }
 
-    /** True while {@code vcpu} sits on a physical CPU (KVM's CPUSTAT_RUNNING, what SIGP SENSE RUNNING STATUS reads). */
+    /**
+     * True while {@code vcpu} sits on a physical CPU (KVM's CPUSTAT_RUNNING, what SIGP SENSE RUNNING STATUS reads).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return whether the vCPU is scheduled in now
+     */
     public boolean isRunning(int vcpu) {
         return running[vcpu];
     }
 
-    /** The control-program code the guest last set with DIAG 0x318 (0 if none). */
+    /**
+     * The control-program code the guest last set with DIAG 0x318 (0 if none).
+     * @return the 64-bit CPNC and CPVC value, as KVM stores it in diag318
+     */
     public long diag318Info() {
         return diag318Info;
     }
 
-    /** True while the DIAG 0x288 watchdog is armed. */
+    /**
+     * True while the DIAG 0x288 watchdog is armed.
+     * @return whether a timer event is pending
+     */
     public boolean watchdogArmed() {
         return watchdogArmed;
     }
@@ -238,7 +258,11 @@ public final class S390Vm implements ArchitectureVm {
         return nanos / 1000 * 4096 + nanos % 1000 * 4096 / 1000;
     }
 
-    /** The TOD clock at virtual time {@code nowNanos}: the VM's realtime epoch plus virtual time. */
+    /**
+     * The TOD clock at virtual time {@code nowNanos}: the VM's realtime epoch plus virtual time.
+     * @param nowNanos the virtual time in nanoseconds since the VM started
+     * @return the 64-bit TOD clock value (bit 51 counts microseconds)
+     */
     public long todClock(long nowNanos) {
         return todBase + tod(nowNanos);
     }
@@ -246,6 +270,9 @@ public final class S390Vm implements ArchitectureVm {
     /**
      * The CPU timer of {@code vcpu} at virtual time {@code nowNanos}: it starts at 0 and counts down
      * only while the vCPU is on a physical CPU.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param nowNanos the virtual time in nanoseconds since the VM started
+     * @return the CPU timer in TOD units (negative once the vCPU has run)
      */
     public long cpuTimer(int vcpu, long nowNanos) {
         long ran = ranNanos[vcpu] + (running[vcpu] ? nowNanos - lastIn[vcpu] : 0);
