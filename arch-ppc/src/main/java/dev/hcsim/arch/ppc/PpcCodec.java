@@ -45,6 +45,10 @@ public final class PpcCodec extends WordCodec {
     private final ByteOrder order;
     private final boolean bigEndian;
 
+    /**
+     * A codec for instruction words in {@code order}.
+     * @param order the VM's byte order: big-endian, or little-endian for a ppc64le guest
+     */
     public PpcCodec(ByteOrder order) {
         super(order, "#");
         this.order = order;
@@ -70,7 +74,12 @@ public final class PpcCodec extends WordCodec {
         return "0x" + Long.toHexString(a);
     }
 
-    /** Decodes one instruction word at {@code pc}; null when it is not in the subset. */
+    /**
+     * Decodes one instruction word at {@code pc}; null when it is not in the subset.
+     * @param w the 32-bit instruction word, already in host order
+     * @param pc the guest address of the word, for branch targets
+     * @return the decoded instruction, or null for a word outside the subset
+     */
     public static Instruction decodeWord(int w, long pc) {
         int op = w >>> 26;
         int rt = (w >>> 21) & 31;
@@ -204,7 +213,13 @@ public final class PpcCodec extends WordCodec {
         return out;
     }
 
-    /** Encodes one statement into its instruction word. */
+    /**
+     * Encodes one statement into its instruction word.
+     * @param s the parsed assembly statement
+     * @param ctx the assembler context that resolves labels and the statement's address
+     * @return the 32-bit instruction word
+     * @throws dev.hcsim.core.asm.AsmException when the mnemonic or an operand is not in the subset (a one-line message)
+     */
     public static int encodeWord(Statement s, AsmContext ctx) {
         List<String> o = s.operands();
         switch (s.mnemonic()) {

@@ -53,6 +53,8 @@ public final class PpcDiscovery {
      * The four words {@code KVM_PPC_GET_PVINFO} publishes for {@code host}
      * ({@code powerpc.c kvm_vm_ioctl_get_pvinfo}): BookE HV gets {@code sc 1; nop; nop; nop}, the PR
      * flavours get {@code lis r0,0x4b56; ori r0,r0,0x4d21; sc; nop}.
+     * @param host the KVM flavour the VM runs on
+     * @return a new array of the four instruction words (pvinfo.hcall)
      */
     public static int[] hcallInstructions(PpcHost host) {
         return host == PpcHost.BOOKE_HV ? new int[] {INST_SC1, INST_NOP, INST_NOP, INST_NOP}
@@ -63,6 +65,9 @@ public final class PpcDiscovery {
      * The flattened device tree (version 17, always big-endian as the format requires) with a root
      * node and {@code /hypervisor}: {@code compatible = "linux,kvm"}, the property {@code property}
      * with the four words as big-endian cells, and {@code has-idle} (KVM always sets the EV_IDLE pvinfo flag).
+     * @param host the KVM flavour whose instruction words are published
+     * @param property the property name the words go under ({@code hcall-instructions} for Linux and QEMU)
+     * @return the device-tree blob
      */
     public static byte[] flattenedDeviceTree(PpcHost host, String property) {
         ByteArrayOutputStream strings = new ByteArrayOutputStream();
@@ -108,7 +113,13 @@ public final class PpcDiscovery {
         return out;
     }
 
-    /** Offset of the {@code hcall-instructions} value inside {@link #flattenedDeviceTree}: lets a guest program find the words. */
+    /**
+     * Offset of the {@code hcall-instructions} value inside {@link #flattenedDeviceTree}: lets a guest program find the
+     * words.
+     * @param host the KVM flavour whose instruction words are published
+     * @param property the property name the words go under
+     * @return the byte offset of the first of the four words in the blob
+     */
     public static int instructionsOffset(PpcHost host, String property) {
         byte[] fdt = flattenedDeviceTree(host, property);
         int[] words = hcallInstructions(host);
@@ -124,7 +135,12 @@ public final class PpcDiscovery {
         throw new IllegalStateException("hcall-instructions not found in the blob");
     }
 
-    /** The node as DTS text, for {@code hcsim explain} and the docs. */
+    /**
+     * The node as DTS text, for {@code hcsim explain} and the docs.
+     * @param host the KVM flavour whose instruction words are published
+     * @param property the property name the words go under
+     * @return the {@code /hypervisor} node in device-tree source syntax
+     */
     public static String dts(PpcHost host, String property) {
         int[] w = hcallInstructions(host);
         return String.format("/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",

@@ -19,12 +19,20 @@ public enum PpcHost {
         this.optionValue = optionValue;
     }
 
-    /** The option value ({@code book3s-pr}, {@code booke-hv}, {@code booke-pr}). */
+    /**
+     * The option value ({@code book3s-pr}, {@code booke-hv}, {@code booke-pr}).
+     * @return the value of the {@code host} option that selects this flavour
+     */
     public String optionValue() {
         return optionValue;
     }
 
-    /** The flavour for an option value. */
+    /**
+     * The flavour for an option value.
+     * @param value {@code book3s-pr}, {@code booke-hv} or {@code booke-pr}
+     * @return the flavour
+     * @throws IllegalArgumentException for any other value, with a one-line message
+     */
     public static PpcHost of(String value) {
         for (PpcHost h : values()) {
             if (h.optionValue.equals(value)) {
@@ -34,7 +42,10 @@ public enum PpcHost {
         throw new IllegalArgumentException("unknown PowerPC host flavour '" + value + "'");
     }
 
-    /** True for the BookE flavours (64-bit mode is MSR[CM], interrupts go through IVPR/IVORs, ESR exists). */
+    /**
+     * True for the BookE flavours (64-bit mode is MSR[CM], interrupts go through IVPR/IVORs, ESR exists).
+     * @return whether this is a BookE host
+     */
     public boolean bookE() {
         return this != BOOK3S_PR;
     }
@@ -42,6 +53,7 @@ public enum PpcHost {
     /**
      * {@code kvmppc_supports_magic_page}: false on BookE HV ({@code arch/powerpc/include/asm/kvm_booke.h}),
      * true on the PR flavours.
+     * @return whether KVM_HC_PPC_MAP_MAGIC_PAGE can map the shared page
      */
     public boolean supportsMagicPage() {
         return this != BOOKE_HV;
@@ -50,6 +62,7 @@ public enum PpcHost {
     /**
      * The {@code KVM_HC_FEATURES} bitmap in r4: {@code 1 << KVM_FEATURE_MAGIC_PAGE} when the kernel is
      * built with CONFIG_PPC_BOOK3S or CONFIG_KVM_E500V2, else 0 ({@code powerpc.c kvmppc_kvm_pv}).
+     * @return the feature bitmap KVM_HC_FEATURES returns on this host
      */
     public long featureMask() {
         return this == BOOKE_HV ? 0 : 1L << PpcHypercalls.KVM_FEATURE_MAGIC_PAGE;

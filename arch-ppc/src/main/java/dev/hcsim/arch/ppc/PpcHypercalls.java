@@ -52,12 +52,20 @@ public final class PpcHypercalls {
     private PpcHypercalls() {
     }
 
-    /** {@code _EV_HCALL_TOKEN(vendor, number)} = vendor &lt;&lt; 16 | number. */
+    /**
+     * {@code _EV_HCALL_TOKEN(vendor, number)} = vendor &lt;&lt; 16 | number.
+     * @param vendor the ePAPR vendor id (EV_EPAPR_VENDOR_ID 1, EV_KVM_VENDOR_ID 42)
+     * @param number the hypercall number within the vendor's space, 0 to 65535
+     * @return the token the guest puts in r11
+     */
     public static long token(int vendor, int number) {
         return ((long) vendor << 16) | number;
     }
 
-    /** Every hypercall a PowerPC guest can name, in token order. */
+    /**
+     * Every hypercall a PowerPC guest can name, in token order.
+     * @return an unmodifiable list of the PowerPC hypercalls
+     */
     public static List<HypercallSpec> specs() {
         List<HypercallSpec> out = new ArrayList<>();
         for (int n = 1; n < EPAPR_NAMES.length; n++) {

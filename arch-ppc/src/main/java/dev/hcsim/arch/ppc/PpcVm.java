@@ -25,32 +25,59 @@ import java.nio.ByteOrder;
  */
 public final class PpcVm implements ArchitectureVm {
     // struct kvm_vcpu_arch_shared (arch/powerpc/include/uapi/asm/kvm_para.h), natural alignment.
+    /** Offset of {@code scratch1} (u64) in struct kvm_vcpu_arch_shared. */
     public static final int OFF_SCRATCH1 = 0x00;
+    /** Offset of {@code scratch2} (u64). */
     public static final int OFF_SCRATCH2 = 0x08;
+    /** Offset of {@code scratch3} (u64). */
     public static final int OFF_SCRATCH3 = 0x10;
+    /** Offset of {@code critical} (u64): the guest's r1 while it is in a critical section. */
     public static final int OFF_CRITICAL = 0x18;
+    /** Offset of {@code sprg0} (u64). */
     public static final int OFF_SPRG0 = 0x20;
+    /** Offset of {@code sprg1} (u64). */
     public static final int OFF_SPRG1 = 0x28;
+    /** Offset of {@code sprg2} (u64). */
     public static final int OFF_SPRG2 = 0x30;
+    /** Offset of {@code sprg3} (u64). */
     public static final int OFF_SPRG3 = 0x38;
+    /** Offset of {@code srr0} (u64), kept equal to SRR0. */
     public static final int OFF_SRR0 = 0x40;
+    /** Offset of {@code srr1} (u64), kept equal to SRR1. */
     public static final int OFF_SRR1 = 0x48;
+    /** Offset of {@code dar} (u64). */
     public static final int OFF_DAR = 0x50;
+    /** Offset of {@code msr} (u64); a guest store changes only MSR[EE] and MSR[RI]. */
     public static final int OFF_MSR = 0x58;
+    /** Offset of {@code dsisr} (u32). */
     public static final int OFF_DSISR = 0x60;
+    /** Offset of {@code int_pending} (u32): non-zero while an interrupt waits for the vCPU. */
     public static final int OFF_INT_PENDING = 0x64;
+    /** Offset of {@code sr[16]} (u32 each), the Book3S segment registers. */
     public static final int OFF_SR = 0x68;
+    /** Offset of {@code mas0} (u32, BookE). */
     public static final int OFF_MAS0 = 0xA8;
+    /** Offset of {@code mas1} (u32, BookE). */
     public static final int OFF_MAS1 = 0xAC;
+    /** Offset of {@code mas7_3} (u64, BookE). */
     public static final int OFF_MAS7_3 = 0xB0;
+    /** Offset of {@code mas2} (u64, BookE). */
     public static final int OFF_MAS2 = 0xB8;
+    /** Offset of {@code mas4} (u32, BookE). */
     public static final int OFF_MAS4 = 0xC0;
+    /** Offset of {@code mas6} (u32, BookE). */
     public static final int OFF_MAS6 = 0xC4;
+    /** Offset of {@code esr} (u32, BookE), kept equal to ESR. */
     public static final int OFF_ESR = 0xC8;
+    /** Offset of {@code pir} (u32): the vCPU's processor id. */
     public static final int OFF_PIR = 0xCC;
+    /** Offset of {@code sprg4} (u64). */
     public static final int OFF_SPRG4 = 0xD0;
+    /** Offset of {@code sprg5} (u64). */
     public static final int OFF_SPRG5 = 0xD8;
+    /** Offset of {@code sprg6} (u64). */
     public static final int OFF_SPRG6 = 0xE0;
+    /** Offset of {@code sprg7} (u64), the last field: the structure is 240 bytes. */
     public static final int OFF_SPRG7 = 0xE8;
     /** {@code sizeof(struct kvm_vcpu_arch_shared)}. */
     public static final int SHARED_SIZE = 0xF0;
@@ -118,27 +145,44 @@ public final class PpcVm implements ArchitectureVm {
         this.lastRegs = new RegisterAccess[n];
     }
 
-    /** The PowerPC part of the VM a trap runs on. */
+    /**
+     * The PowerPC part of the VM a trap runs on.
+     * @param t a trap on a PowerPC VM
+     * @return that VM's PowerPC state
+     */
     public static PpcVm of(Trap t) {
         return (PpcVm) t.vm().archVm();
     }
 
-    /** The host flavour. */
+    /**
+     * The host flavour.
+     * @return the KVM flavour chosen with the {@code host} option
+     */
     public PpcHost host() {
         return host;
     }
 
-    /** True when {@code msr} selects 64-bit mode: MSR[SF] on Book3S, MSR[CM] on BookE. */
+    /**
+     * True when {@code msr} selects 64-bit mode: MSR[SF] on Book3S, MSR[CM] on BookE.
+     * @param msr the vCPU's MSR
+     * @return whether the vCPU runs in 64-bit mode
+     */
     public boolean is64(long msr) {
         return (msr & (host.bookE() ? PpcRegisters.MSR_CM : PpcRegisters.MSR_SF)) != 0;
     }
 
-    /** The device-tree blob this VM places in guest memory. */
+    /**
+     * The device-tree blob this VM places in guest memory.
+     * @return the flattened device tree with the {@code /hypervisor} node
+     */
     public byte[] deviceTree() {
         return dtb.clone();
     }
 
-    /** Guest physical address of the device-tree blob (0: none). */
+    /**
+     * Guest physical address of the device-tree blob (0: none).
+     * @return the blob's guest physical address, or 0 when it is not placed
+     */
     public long deviceTreeAddress() {
         return dtbAddress;
     }
@@ -324,22 +368,38 @@ public final class PpcVm implements ArchitectureVm {
         }
     }
 
-    /** Guest physical page of vCPU {@code vcpu}'s magic page (0: not mapped). */
+    /**
+     * Guest physical page of vCPU {@code vcpu}'s magic page (0: not mapped).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the page's guest physical address, or 0
+     */
     public long magicPagePa(int vcpu) {
         return magicPa[vcpu];
     }
 
-    /** Effective page the guest mapped it at. */
+    /**
+     * Effective page the guest mapped it at.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the effective address KVM_HC_PPC_MAP_MAGIC_PAGE was given, page aligned
+     */
     public long magicPageEa(int vcpu) {
         return magicEa[vcpu];
     }
 
-    /** True once a guest mapped the page without MAGIC_PAGE_FLAG_NOT_MAPPED_NX ({@code vcpu->arch.disable_kernel_nx}). */
+    /**
+     * True once a guest mapped the page without MAGIC_PAGE_FLAG_NOT_MAPPED_NX ({@code vcpu->arch.disable_kernel_nx}).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return whether kernel no-execute is disabled for that vCPU
+     */
     public boolean kernelNxDisabled(int vcpu) {
         return kernelNxDisabled[vcpu];
     }
 
-    /** True while a doorbell waits for the vCPU (the magic page's {@code int_pending}). */
+    /**
+     * True while a doorbell waits for the vCPU (the magic page's {@code int_pending}).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return whether an interrupt is pending
+     */
     public boolean interruptPending(int vcpu) {
         return intPending[vcpu];
     }
@@ -348,6 +408,9 @@ public final class PpcVm implements ArchitectureVm {
      * {@code kvmppc_critical_section} ({@code arch/powerpc/kvm/book3s.c}, same rule in {@code booke.c
      * kvmppc_booke_irqprio_deliver}): the host holds interrupts back while the magic page's
      * {@code critical} equals r1 (low 32 bits without MSR[SF]) and MSR[PR] = 0.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param regs the vCPU's registers (r1 and MSR are read)
+     * @return whether the vCPU is in a critical section now
      */
     public boolean criticalSection(int vcpu, RegisterAccess regs) {
         byte[] s = shared[vcpu];
@@ -361,14 +424,28 @@ public final class PpcVm implements ArchitectureVm {
         return crit == r1 && (msr & PpcRegisters.MSR_PR) == 0;
     }
 
-    /** Reads a field of vCPU {@code vcpu}'s shared structure, in the VM's byte order. */
+    /**
+     * Reads a field of vCPU {@code vcpu}'s shared structure, in the VM's byte order.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param offset the field's offset, one of the OFF_* constants
+     * @param size the field's size in bytes, 1 to 8
+     * @return the field, zero-extended
+     */
     public long sharedField(int vcpu, int offset, int size) {
         byte[] p = page(vcpu);
         sync(vcpu);
         return Bytes.get(p, offset, size, bigEndian);
     }
 
-    /** Writes a field of the shared structure as the guest's store would (EE/RI of msr, srr0/1 and esr reach the registers). */
+    /**
+     * Writes a field of the shared structure as the guest's store would (EE/RI of msr, srr0/1 and esr reach the
+     * registers).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param regs the vCPU's registers, updated for msr, srr0, srr1 and esr (null: only the page changes)
+     * @param offset the field's offset, one of the OFF_* constants
+     * @param size the field's size in bytes, 1 to 8
+     * @param value the value to store; bits beyond {@code size} are dropped
+     */
     public void writeSharedField(int vcpu, RegisterAccess regs, int offset, int size, long value) {
         magicWrite(vcpu, regs, offset, size, value);
     }
@@ -381,6 +458,11 @@ public final class PpcVm implements ArchitectureVm {
      * then the mapped effective page and the physical page itself (the simulator has no guest MMU,
      * so every other address is its own real address) reach the shared structure
      * ({@code book3s_64_mmu.c} xlate override, {@code book3s.c kvmppc_gpa_to_pfn}, {@code powerpc.c kvmppc_ld/st}).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param ea the effective address of the access
+     * @param size the access size in bytes
+     * @param msr the vCPU's MSR (only MSR[PR] is read)
+     * @return the offset in the magic page, or -1
      */
     public int magicOffset(int vcpu, long ea, int size, long msr) {
         long pa = magicPa[vcpu];
@@ -395,7 +477,14 @@ public final class PpcVm implements ArchitectureVm {
         return off + size <= PAGE_SIZE ? off : -1;
     }
 
-    /** A guest load from the magic page: the live register copies first, then the bytes in the VM's order. */
+    /**
+     * A guest load from the magic page: the live register copies first, then the bytes in the VM's order.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param regs the vCPU's registers, for the fields that mirror them
+     * @param off the offset in the shared structure, from {@link #magicOffset}
+     * @param size the load size in bytes: 1, 2, 4 or 8
+     * @return the loaded value, zero-extended
+     */
     public long magicRead(int vcpu, RegisterAccess regs, int off, int size) {
         lastRegs[vcpu] = regs;
         byte[] p = page(vcpu);
@@ -406,6 +495,11 @@ public final class PpcVm implements ArchitectureVm {
     /**
      * A guest store to the magic page. In MSR only EE and RI take effect (ppc-pv.rst: other MSR bits
      * need a trapping mtmsr); stores to srr0, srr1 and esr update those registers.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param regs the vCPU's registers, for the fields that mirror them (null: only the page changes)
+     * @param off the offset in the shared structure, from {@link #magicOffset}
+     * @param size the store size in bytes: 1, 2, 4 or 8
+     * @param value the stored value; bits beyond {@code size} are dropped
      */
     public void magicWrite(int vcpu, RegisterAccess regs, int off, int size, long value) {
         byte[] p = page(vcpu);
