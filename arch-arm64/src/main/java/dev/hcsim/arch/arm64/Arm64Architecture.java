@@ -40,7 +40,12 @@ public final class Arm64Architecture extends DescribedArchitecture {
 
     /** A host's state for one Spectre variant (arch/arm64/include/asm/spectre.h enum mitigation_state). */
     public enum Spectre {
-        MITIGATED, UNAFFECTED, VULNERABLE;
+        /** The host mitigates the variant, and the guest's workaround call does the work. */
+        MITIGATED,
+        /** The host's CPUs are not affected: the workaround call is not needed. */
+        UNAFFECTED,
+        /** The host is affected and not mitigated: the workaround is not available. */
+        VULNERABLE;
 
         static Spectre of(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));

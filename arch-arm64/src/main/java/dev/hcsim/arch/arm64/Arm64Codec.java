@@ -39,7 +39,12 @@ public final class Arm64Codec extends WordCodec {
         return decodeWord(word, pc);
     }
 
-    /** Decodes one A64 word at {@code pc}; null when it is outside the subset. Never throws. */
+    /**
+     * Decodes one A64 word at {@code pc}; null when it is outside the subset. Never throws.
+     * @param w the 32-bit instruction word, already in host order
+     * @param pc the guest address of the word, for PC-relative targets
+     * @return the decoded instruction, or null for a word outside the subset
+     */
     public static Instruction decodeWord(int w, long pc) {
         if ((w & 0xFFE0001F) == 0xD4000002) {
             return new Arm64Interpreter.Trap("hvc #0x" + Integer.toHexString((w >>> 5) & 0xFFFF));
@@ -201,7 +206,13 @@ public final class Arm64Codec extends WordCodec {
         return out;
     }
 
-    /** Encodes one statement to its 32-bit word. */
+    /**
+     * Encodes one statement to its 32-bit word.
+     * @param s the parsed assembly statement
+     * @param ctx the assembler context that resolves labels and the statement's address
+     * @return the 32-bit instruction word
+     * @throws dev.hcsim.core.asm.AsmException when the mnemonic or an operand is not in the subset (a one-line message)
+     */
     public static int encodeWord(Statement s, AsmContext ctx) {
         String m = s.mnemonic();
         if (m.startsWith("b.")) {

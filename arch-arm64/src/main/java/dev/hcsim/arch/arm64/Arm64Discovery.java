@@ -27,6 +27,9 @@ public final class Arm64Discovery {
     /**
      * The UUID's 16 bytes (in the order the string spells them) packed little-endian four at a time:
      * what both services return (smccc_set_retval of le32_to_cpu over the uuid_t bytes).
+     * @param uuid the UUID as text, 32 hex digits with or without dashes
+     * @return the four 32-bit words for x0..x3
+     * @throws IllegalArgumentException when {@code uuid} does not have 32 hex digits
      */
     public static long[] uuidWords(String uuid) {
         String hex = uuid.replace("-", "");
@@ -41,12 +44,20 @@ public final class Arm64Discovery {
         return w;
     }
 
-    /** The KVM UUID words x0..x3 (a copy). */
+    /**
+     * The KVM UUID words x0..x3 (a copy).
+     * @return what ARM_SMCCC_VENDOR_HYP_CALL_UID answers on KVM (28b46fb6-2ec5-11e9-a9ca-4b564d003a74)
+     */
     public static long[] kvmUuidWords() {
         return KVM_UUID_WORDS.clone();
     }
 
-    /** The device-tree node a VMM (QEMU's virt board) gives a guest with this PSCI version and conduit. */
+    /**
+     * The device-tree node a VMM (QEMU's virt board) gives a guest with this PSCI version and conduit.
+     * @param psciVersion a KVM_ARM_PSCI_* version (PSCI_0_1, PSCI_0_2, PSCI_1_x)
+     * @param conduit {@code hvc} or {@code smc}, the node's {@code method}
+     * @return the {@code psci} node in device-tree source syntax (with the KVM_PSCI_FN_* IDs for PSCI 0.1)
+     */
     public static String deviceTree(int psciVersion, String conduit) {
         String compatible = psciVersion == Arm64Hypercalls.PSCI_0_1 ? "\"arm,psci\""
                 : psciVersion == Arm64Hypercalls.PSCI_0_2 ? "\"arm,psci-0.2\", \"arm,psci\"" : "\"arm,psci-1.0\", \"arm,psci-0.2\", \"arm,psci\"";
@@ -60,7 +71,11 @@ public final class Arm64Discovery {
         return sb.append("};").toString();
     }
 
-    /** The calls a Linux guest makes to find KVM, in order, as (function ID, x1) pairs. */
+    /**
+     * The calls a Linux guest makes to find KVM, in order, as (function ID, x1) pairs.
+     * @return an unmodifiable list of two-element arrays: PSCI_VERSION, PSCI_FEATURES, SMCCC_VERSION, ARCH_FEATURES,
+     *   CALL_UID, KVM_FEATURES
+     */
     public static List<long[]> probeSequence() {
         return List.of(new long[] {Arm64Hypercalls.PSCI_VERSION, 0}, new long[] {Arm64Hypercalls.PSCI_FEATURES, Arm64Hypercalls.SMCCC_VERSION},
                 new long[] {Arm64Hypercalls.SMCCC_VERSION, 0}, new long[] {Arm64Hypercalls.ARCH_FEATURES, Arm64Hypercalls.ARCH_WORKAROUND_1},

@@ -20,99 +20,169 @@ import java.util.List;
  */
 public final class Arm64Hypercalls {
     // Arm Architecture (owner 0)
+    /** SMCCC_VERSION (Arm Architecture service, owner 0). */
     public static final long SMCCC_VERSION = 0x8000_0000L;
+    /** SMCCC_ARCH_FEATURES: whether an Arm Architecture function is implemented. */
     public static final long ARCH_FEATURES = 0x8000_0001L;
+    /** SMCCC_ARCH_SOC_ID: the SoC identification (not implemented by KVM). */
     public static final long SOC_ID = 0x8000_0002L;
+    /** SMCCC_ARCH_WORKAROUND_1: the Spectre-v2 (branch predictor) mitigation. */
     public static final long ARCH_WORKAROUND_1 = 0x8000_8000L;
+    /** SMCCC_ARCH_WORKAROUND_2: the Spectre-v4 (speculative store bypass) mitigation. */
     public static final long ARCH_WORKAROUND_2 = 0x8000_7FFFL;
+    /** SMCCC_ARCH_WORKAROUND_3: the Spectre-BHB mitigation. */
     public static final long ARCH_WORKAROUND_3 = 0x8000_3FFFL;
     /** SMCCC_VERSION's answer: v1.1. */
     public static final long SMCCC_VERSION_1_1 = 0x1_0001L;
 
     // PSCI (owner 4)
+    /** PSCI_VERSION (PSCI 0.2 and later, owner 4). */
     public static final long PSCI_VERSION = 0x8400_0000L;
+    /** PSCI CPU_SUSPEND, SMC32. */
     public static final long PSCI_CPU_SUSPEND = 0x8400_0001L;
+    /** PSCI CPU_SUSPEND, SMC64. */
     public static final long PSCI_CPU_SUSPEND64 = 0xC400_0001L;
+    /** PSCI CPU_OFF. */
     public static final long PSCI_CPU_OFF = 0x8400_0002L;
+    /** PSCI CPU_ON, SMC32. */
     public static final long PSCI_CPU_ON = 0x8400_0003L;
+    /** PSCI CPU_ON, SMC64. */
     public static final long PSCI_CPU_ON64 = 0xC400_0003L;
+    /** PSCI AFFINITY_INFO, SMC32. */
     public static final long PSCI_AFFINITY_INFO = 0x8400_0004L;
+    /** PSCI AFFINITY_INFO, SMC64. */
     public static final long PSCI_AFFINITY_INFO64 = 0xC400_0004L;
+    /** PSCI MIGRATE, SMC32. */
     public static final long PSCI_MIGRATE = 0x8400_0005L;
+    /** PSCI MIGRATE, SMC64. */
     public static final long PSCI_MIGRATE64 = 0xC400_0005L;
+    /** PSCI MIGRATE_INFO_TYPE. */
     public static final long PSCI_MIGRATE_INFO_TYPE = 0x8400_0006L;
+    /** PSCI MIGRATE_INFO_UP_CPU, SMC32. */
     public static final long PSCI_MIGRATE_INFO_UP_CPU = 0x8400_0007L;
+    /** PSCI MIGRATE_INFO_UP_CPU, SMC64. */
     public static final long PSCI_MIGRATE_INFO_UP_CPU64 = 0xC400_0007L;
+    /** PSCI SYSTEM_OFF. */
     public static final long PSCI_SYSTEM_OFF = 0x8400_0008L;
+    /** PSCI SYSTEM_RESET. */
     public static final long PSCI_SYSTEM_RESET = 0x8400_0009L;
+    /** PSCI_FEATURES (PSCI 1.0 and later). */
     public static final long PSCI_FEATURES = 0x8400_000AL;
+    /** PSCI CPU_FREEZE. */
     public static final long PSCI_CPU_FREEZE = 0x8400_000BL;
+    /** PSCI CPU_DEFAULT_SUSPEND, SMC32. */
     public static final long PSCI_CPU_DEFAULT_SUSPEND = 0x8400_000CL;
+    /** PSCI CPU_DEFAULT_SUSPEND, SMC64. */
     public static final long PSCI_CPU_DEFAULT_SUSPEND64 = 0xC400_000CL;
+    /** PSCI NODE_HW_STATE, SMC32. */
     public static final long PSCI_NODE_HW_STATE = 0x8400_000DL;
+    /** PSCI NODE_HW_STATE, SMC64. */
     public static final long PSCI_NODE_HW_STATE64 = 0xC400_000DL;
+    /** PSCI SYSTEM_SUSPEND, SMC32. */
     public static final long PSCI_SYSTEM_SUSPEND = 0x8400_000EL;
+    /** PSCI SYSTEM_SUSPEND, SMC64. */
     public static final long PSCI_SYSTEM_SUSPEND64 = 0xC400_000EL;
+    /** PSCI SET_SUSPEND_MODE. */
     public static final long PSCI_SET_SUSPEND_MODE = 0x8400_000FL;
+    /** PSCI STAT_RESIDENCY, SMC32. */
     public static final long PSCI_STAT_RESIDENCY = 0x8400_0010L;
+    /** PSCI STAT_RESIDENCY, SMC64. */
     public static final long PSCI_STAT_RESIDENCY64 = 0xC400_0010L;
+    /** PSCI STAT_COUNT, SMC32. */
     public static final long PSCI_STAT_COUNT = 0x8400_0011L;
+    /** PSCI STAT_COUNT, SMC64. */
     public static final long PSCI_STAT_COUNT64 = 0xC400_0011L;
+    /** PSCI SYSTEM_RESET2, SMC32 (PSCI 1.1). */
     public static final long PSCI_SYSTEM_RESET2 = 0x8400_0012L;
+    /** PSCI SYSTEM_RESET2, SMC64 (PSCI 1.1). */
     public static final long PSCI_SYSTEM_RESET2_64 = 0xC400_0012L;
+    /** PSCI MEM_PROTECT. */
     public static final long PSCI_MEM_PROTECT = 0x8400_0013L;
+    /** PSCI MEM_PROTECT_CHECK_RANGE, SMC32. */
     public static final long PSCI_MEM_PROTECT_CHECK_RANGE = 0x8400_0014L;
+    /** PSCI MEM_PROTECT_CHECK_RANGE, SMC64. */
     public static final long PSCI_MEM_PROTECT_CHECK_RANGE64 = 0xC400_0014L;
+    /** PSCI SYSTEM_OFF2, SMC32 (PSCI 1.3). */
     public static final long PSCI_SYSTEM_OFF2 = 0x8400_0015L;
+    /** PSCI SYSTEM_OFF2, SMC64 (PSCI 1.3). */
     public static final long PSCI_SYSTEM_OFF2_64 = 0xC400_0015L;
     /** KVM's PSCI 0.1 IDs (uapi/asm/kvm.h KVM_PSCI_FN_BASE + 0..3: CPU_SUSPEND, CPU_OFF, CPU_ON, MIGRATE). */
     public static final long KVM_PSCI_FN_BASE = 0x95C1_BA5EL;
+    /** KVM_PSCI_FN_CPU_SUSPEND, PSCI 0.1's CPU_SUSPEND. */
     public static final long KVM_PSCI_FN_CPU_SUSPEND = KVM_PSCI_FN_BASE;
+    /** KVM_PSCI_FN_CPU_OFF, PSCI 0.1's CPU_OFF. */
     public static final long KVM_PSCI_FN_CPU_OFF = KVM_PSCI_FN_BASE + 1;
+    /** KVM_PSCI_FN_CPU_ON, PSCI 0.1's CPU_ON. */
     public static final long KVM_PSCI_FN_CPU_ON = KVM_PSCI_FN_BASE + 2;
+    /** KVM_PSCI_FN_MIGRATE, PSCI 0.1's MIGRATE. */
     public static final long KVM_PSCI_FN_MIGRATE = KVM_PSCI_FN_BASE + 3;
 
     /** KVM_ARM_PSCI_* versions (include/kvm/arm_psci.h). */
     public static final int PSCI_0_1 = 1;
+    /** KVM_ARM_PSCI_0_2. */
     public static final int PSCI_0_2 = 2;
+    /** KVM_ARM_PSCI_1_0 (major 1 in bits 31:16, minor 0). */
     public static final int PSCI_1_0 = 0x1_0000;
+    /** KVM_ARM_PSCI_1_1. */
     public static final int PSCI_1_1 = 0x1_0001;
+    /** KVM_ARM_PSCI_1_2. */
     public static final int PSCI_1_2 = 0x1_0002;
+    /** KVM_ARM_PSCI_1_3, the latest KVM implements. */
     public static final int PSCI_1_3 = 0x1_0003;
     /** MPIDR_HWID_BITMASK: Aff3 (39:32) and Aff2..Aff0 (23:0). */
     public static final long MPIDR_HWID_BITMASK = 0xFF_00FF_FFFFL;
 
     // TRNG (owner 4, DEN0098)
+    /** ARM_SMCCC_TRNG_VERSION. */
     public static final long TRNG_VERSION = 0x8400_0050L;
+    /** ARM_SMCCC_TRNG_FEATURES. */
     public static final long TRNG_FEATURES = 0x8400_0051L;
+    /** ARM_SMCCC_TRNG_GET_UUID: the UUID of the entropy source. */
     public static final long TRNG_GET_UUID = 0x8400_0052L;
+    /** ARM_SMCCC_TRNG_RND32: up to 96 bits of entropy in w1..w3. */
     public static final long TRNG_RND32 = 0x8400_0053L;
+    /** ARM_SMCCC_TRNG_RND64: up to 192 bits of entropy in x1..x3. */
     public static final long TRNG_RND64 = 0xC400_0053L;
 
     // Standard hypervisor (owner 5): PV time (DEN0057A)
+    /** ARM_SMCCC_HV_PV_TIME_FEATURES. */
     public static final long PV_TIME_FEATURES = 0xC500_0020L;
+    /** ARM_SMCCC_HV_PV_TIME_ST: the IPA of the calling vCPU's stolen-time structure. */
     public static final long PV_TIME_ST = 0xC500_0021L;
 
     // Vendor hypervisor (owner 6): KVM
+    /** ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID: the bitmap of KVM vendor services. */
     public static final long KVM_FEATURES = 0x8600_0000L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID: a host-clock / counter pair for PTP. */
     public static final long PTP = 0x8600_0001L;
+    /** ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID: the vendor UUID (KVM's). */
     public static final long CALL_UID = 0x8600_FF01L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_HYP_MEMINFO_FUNC_ID (protected KVM guests). */
     public static final long HYP_MEMINFO = 0xC600_0002L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_MEM_SHARE_FUNC_ID (protected KVM guests). */
     public static final long MEM_SHARE = 0xC600_0003L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_MEM_UNSHARE_FUNC_ID (protected KVM guests). */
     public static final long MEM_UNSHARE = 0xC600_0004L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_MMIO_GUARD_FUNC_ID (protected KVM guests). */
     public static final long MMIO_GUARD = 0xC600_0007L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_VER_FUNC_ID: the implementation list's version (migration targets). */
     public static final long DISCOVER_IMPL_VER = 0xC600_0040L;
+    /** ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_CPUS_FUNC_ID: one target CPU implementation per call. */
     public static final long DISCOVER_IMPL_CPUS = 0xC600_0041L;
     /** The PV-lock RFC's IDs (seed 002: Documentation/virt/kvm/arm/pvlock.rst), vendor functions 32 and 33. */
     public static final long PV_LOCK_FEATURES = 0xC600_0020L;
+    /** PV_LOCK_PREEMPTED (vendor function 33): whether a vCPU is preempted. */
     public static final long PV_LOCK_PREEMPTED = 0xC600_0021L;
 
     /** KVM_SYSTEM_EVENT_* (include/uapi/linux/kvm.h). */
     public static final int SYSTEM_EVENT_SHUTDOWN = 1;
+    /** KVM_SYSTEM_EVENT_RESET: PSCI SYSTEM_RESET or SYSTEM_RESET2. */
     public static final int SYSTEM_EVENT_RESET = 2;
+    /** KVM_SYSTEM_EVENT_SUSPEND: PSCI SYSTEM_SUSPEND, forwarded when KVM_CAP_ARM_SYSTEM_SUSPEND is on. */
     public static final int SYSTEM_EVENT_SUSPEND = 5;
     /** KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2 and KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2. */
     public static final long FLAG_PSCI_RESET2 = 1;
+    /** KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2: the shutdown came from PSCI SYSTEM_OFF2. */
     public static final long FLAG_PSCI_OFF2 = 1;
 
     static final String EXIT_HYPERCALL = "KVM_EXIT_HYPERCALL";

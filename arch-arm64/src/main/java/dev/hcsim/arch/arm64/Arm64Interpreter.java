@@ -25,7 +25,12 @@ public final class Arm64Interpreter {
         r.set(reg, sf ? v : v & M32);
     }
 
-    /** True when condition {@code cond} (A64 encoding, 0..15) holds for the flags in {@code nzcv}. */
+    /**
+     * True when condition {@code cond} (A64 encoding, 0..15) holds for the flags in {@code nzcv}.
+     * @param cond the condition field (EQ = 0 ... AL = 14, NV = 15)
+     * @param nzcv the PSTATE flags, N Z C V in bits 31..28
+     * @return whether a conditional instruction with {@code cond} executes
+     */
     public static boolean conditionHolds(int cond, long nzcv) {
         boolean n = (nzcv & (1L << 31)) != 0;
         boolean z = (nzcv & (1L << 30)) != 0;

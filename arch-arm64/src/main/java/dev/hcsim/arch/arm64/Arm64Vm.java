@@ -27,29 +27,47 @@ import java.util.SplittableRandom;
 public final class Arm64Vm implements ArchitectureVm {
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
+    /** ENXIO: no such device or address. */
     public static final int ENXIO = 6;
+    /** EFAULT: bad address. */
     public static final int EFAULT = 14;
+    /** EBUSY: device or resource busy (a change after a vCPU has run). */
     public static final int EBUSY = 16;
+    /** EEXIST: already set. */
     public static final int EEXIST = 17;
+    /** EINVAL: invalid argument. */
     public static final int EINVAL = 22;
 
     /** The SMCCC filter actions (arch/arm64/include/uapi/asm/kvm.h enum kvm_smccc_filter_action). */
     public static final int FILTER_HANDLE = 0;
+    /** KVM_SMCCC_FILTER_DENY: the call gets SMCCC_RET_NOT_SUPPORTED without reaching a handler. */
     public static final int FILTER_DENY = 1;
+    /** KVM_SMCCC_FILTER_FWD_TO_USER: the call exits to the VMM as KVM_EXIT_HYPERCALL. */
     public static final int FILTER_FWD_TO_USER = 2;
 
     /** Firmware pseudo-register ids (arch/arm64/include/uapi/asm/kvm.h, KVM_REG_ARM_FW / KVM_REG_ARM_FW_FEAT_BMAP). */
     public static final long REG_PSCI_VERSION = 0x6030_0000_0014_0000L;
+    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1: the Spectre-v2 workaround level. */
     public static final long REG_WORKAROUND_1 = 0x6030_0000_0014_0001L;
+    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2: the Spectre-v4 workaround level. */
     public static final long REG_WORKAROUND_2 = 0x6030_0000_0014_0002L;
+    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3: the Spectre-BHB workaround level. */
     public static final long REG_WORKAROUND_3 = 0x6030_0000_0014_0003L;
+    /** KVM_REG_ARM_STD_BMAP: the standard secure services the guest may call (TRNG). */
     public static final long REG_STD_BMAP = 0x6030_0000_0016_0000L;
+    /** KVM_REG_ARM_STD_HYP_BMAP: the standard hypervisor services the guest may call (PV time). */
     public static final long REG_STD_HYP_BMAP = 0x6030_0000_0016_0001L;
+    /** KVM_REG_ARM_VENDOR_HYP_BMAP: the KVM vendor services the guest may call (functions 0-63). */
     public static final long REG_VENDOR_HYP_BMAP = 0x6030_0000_0016_0002L;
+    /** KVM_REG_ARM_VENDOR_HYP_BMAP_2: the KVM vendor services 64-127. */
     public static final long REG_VENDOR_HYP_BMAP_2 = 0x6030_0000_0016_0003L;
 
     /** KVM_HYPERCALL_EXIT_SMC and KVM_HYPERCALL_EXIT_16BIT (uapi/asm/kvm.h), the flags of a forwarded call. */
     public static final long EXIT_SMC = 1;
+    /**
+     * KVM_HYPERCALL_EXIT_16BIT: the trapping instruction was 16 bits long; never set here, as HVC and SMC are 32-bit
+     * everywhere.
+     */
     public static final long EXIT_16BIT = 2;
 
     /** Conduits. */
@@ -162,7 +180,11 @@ public final class Arm64Vm implements ArchitectureVm {
         }
     }
 
-    /** "-EINVAL" for -22 and so on. */
+    /**
+     * "-EINVAL" for -22 and so on.
+     * @param errno a negated errno, or 0
+     * @return its name with the sign, "0" for 0, or the number itself when it has no name here
+     */
     public static String errnoName(int errno) {
         return switch (-errno) {
             case 0 -> "0";
@@ -450,6 +472,9 @@ public final class Arm64Vm implements ArchitectureVm {
      * KVM_SET_DEVICE_ATTR group KVM_ARM_VCPU_PVTIME_CTRL, attr KVM_ARM_VCPU_PVTIME_IPA
      * (pvtime.c kvm_arm_pvtime_set_attr): -EINVAL unless 64-byte aligned, -EEXIST when already set,
      * -EINVAL when not inside guest memory.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param ipa the IPA of the vCPU's stolen-time structure
+     * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
     public int setPvtimeIpa(int vcpu, long ipa) {
         if (vcpu < 0 || vcpu >= vcpus) {
@@ -468,7 +493,11 @@ public final class Arm64Vm implements ArchitectureVm {
         return 0;
     }
 
-    /** KVM_GET_DEVICE_ATTR KVM_ARM_VCPU_PVTIME_IPA: the IPA, or all ones (INVALID_GPA) when unset. */
+    /**
+     * KVM_GET_DEVICE_ATTR KVM_ARM_VCPU_PVTIME_IPA: the IPA, or all ones (INVALID_GPA) when unset.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the stolen-time structure's IPA, or -1 (INVALID_GPA)
+     */
     public long pvtimeIpa(int vcpu) {
         return pvtimeBase[vcpu];
     }
@@ -477,6 +506,9 @@ public final class Arm64Vm implements ArchitectureVm {
      * The seed's KVM_ARM_VCPU_PVLOCK_CTRL / KVM_ARM_VCPU_PVLOCK_IPA: -ENXIO when PV lock is not
      * implemented (the {@code pvlock} option off: mainline has no group 3), -EINVAL unless 64-byte
      * aligned, -EEXIST when already set, -EINVAL outside guest memory.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param ipa the IPA of the vCPU's PV-lock structure
+     * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
     public int setPvlockIpa(int vcpu, long ipa) {
         if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
@@ -495,7 +527,11 @@ public final class Arm64Vm implements ArchitectureVm {
         return 0;
     }
 
-    /** The PV-lock structure's IPA of {@code vcpu}, or -1. */
+    /**
+     * The PV-lock structure's IPA of {@code vcpu}, or -1.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the IPA set with {@link #setPvlockIpa}, or -1 when unset
+     */
     public long pvlockIpa(int vcpu) {
         return pvlockBase[vcpu];
     }
@@ -509,7 +545,11 @@ public final class Arm64Vm implements ArchitectureVm {
         return false;
     }
 
-    /** KVM_GET_ONE_REG of a firmware pseudo-register, or null for -ENOENT (hypercalls.c kvm_arm_get_fw_reg). */
+    /**
+     * KVM_GET_ONE_REG of a firmware pseudo-register, or null for -ENOENT (hypercalls.c kvm_arm_get_fw_reg).
+     * @param id the register id, one of the REG_* constants
+     * @return the register's value, or null for an id KVM does not know
+     */
     public Long firmwareRegister(long id) {
         if (id == REG_PSCI_VERSION) {
             return (long) psciVersion;
@@ -553,6 +593,9 @@ public final class Arm64Vm implements ArchitectureVm {
      * not support, -EBUSY for a change once a vCPU has run (the same value is accepted); PSCI_VERSION:
      * 0.1 only for a vCPU without KVM_ARM_VCPU_PSCI_0_2, 0.2 and 1.0-1.3 only with it, else -EINVAL;
      * workaround levels above the host's -EINVAL.
+     * @param id the register id, one of the REG_* constants
+     * @param value the new value
+     * @return 0, -ENOENT, -EINVAL or -EBUSY, as the ioctl returns them
      */
     public int setFirmwareRegister(long id, long value) {
         if (id == REG_PSCI_VERSION) {
@@ -626,6 +669,11 @@ public final class Arm64Vm implements ArchitectureVm {
      * >= 3; -EBUSY once a vCPU has run; -EEXIST for a range that overlaps one already set, including
      * the Arm architecture ranges 0x80000000-0x8000ffff and 0xc0000000-0xc000ffff that the first
      * filter reserves. {@code padNonZero} stands for the padding bytes (0 = all zero).
+     * @param base the first function ID of the range
+     * @param nrFunctions how many IDs the range holds
+     * @param action FILTER_HANDLE, FILTER_DENY or FILTER_FWD_TO_USER
+     * @param padNonZero 0 when the padding bytes are all zero, anything else when not
+     * @return 0, -EINVAL, -EBUSY or -EEXIST, as the ioctl returns them
      */
     public synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
         if (padNonZero != 0) {
@@ -688,7 +736,10 @@ public final class Arm64Vm implements ArchitectureVm {
         return t.narrow();
     }
 
-    /** KVM_REG_ARM_PSCI_VERSION: 1 (0.1), 2 (0.2), 0x10000 | minor (1.x). */
+    /**
+     * KVM_REG_ARM_PSCI_VERSION: 1 (0.1), 2 (0.2), 0x10000 | minor (1.x).
+     * @return the PSCI version the vCPUs implement, as KVM encodes it
+     */
     public int psciVersion() {
         return psciVersion;
     }

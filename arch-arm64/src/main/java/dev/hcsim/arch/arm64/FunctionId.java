@@ -38,24 +38,40 @@ public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolea
         }
     }
 
-    /** Decodes the low 32 bits of {@code raw}. */
+    /**
+     * Decodes the low 32 bits of {@code raw}.
+     * @param raw the function ID as the guest put it in x0 (or w0)
+     * @return its fields: fast call, SMC64, owner, SVE hint, function number
+     */
     public static FunctionId decode(long raw) {
         long id = raw & 0xFFFF_FFFFL;
         return new FunctionId(id, (id & 0x8000_0000L) != 0, (id & 0x4000_0000L) != 0, (int) (id >>> 24) & 0x3F, (id & 0x1_0000L) != 0,
                 (int) id & 0xFFFF);
     }
 
-    /** The owner's name in DEN0028 words. */
+    /**
+     * The owner's name in DEN0028 words.
+     * @param owner the owning entity number, 0 to 63 (higher bits are ignored)
+     * @return the name, such as "Standard Secure Service"
+     */
     public static String ownerName(int owner) {
         return OWNERS[owner & 63];
     }
 
-    /** "fast SMC64, owner 4 (Standard Secure Service)" for the low 32 bits of {@code raw}, without allocating. */
+    /**
+     * "fast SMC64, owner 4 (Standard Secure Service)" for the low 32 bits of {@code raw}, without allocating.
+     * @param raw the function ID (only bits 31..24 are read)
+     * @return the call type, calling convention and owner in words
+     */
     public static String describe(long raw) {
         return DESCRIPTIONS[(int) (raw >>> 24) & 0xFF];
     }
 
-    /** The trace name of an ID no service knows, with its decoded fields, without allocating. */
+    /**
+     * The trace name of an ID no service knows, with its decoded fields, without allocating.
+     * @param raw the function ID (only bits 31..24 are read)
+     * @return the name traces and results show for the call
+     */
     public static String unknownName(long raw) {
         return UNKNOWN[(int) (raw >>> 24) & 0xFF];
     }
