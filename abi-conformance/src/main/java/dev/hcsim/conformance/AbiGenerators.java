@@ -35,7 +35,11 @@ public final class AbiGenerators {
     private AbiGenerators() {
     }
 
-    /** Option values, each shrinking toward the architecture's default; numeric options keep their default. */
+    /**
+     * Option values, each shrinking toward the architecture's default; numeric options keep their default.
+     * @param arch the architecture whose declared options are drawn
+     * @return a generator of option maps (name to value)
+     */
     public static Gen<Map<String, String>> options(Architecture arch) {
         List<Gen<String>> each = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -59,7 +63,11 @@ public final class AbiGenerators {
         };
     }
 
-    /** Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default. */
+    /**
+     * Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default.
+     * @param arch the architecture whose features are drawn
+     * @return a generator of feature maps (name to on/off)
+     */
     public static Gen<Map<String, Boolean>> features(Architecture arch) {
         List<dev.hcsim.core.spi.FeatureSpec> all = arch.features();
         if (all.isEmpty()) {
@@ -73,6 +81,8 @@ public final class AbiGenerators {
     /**
      * Hypercall numbers: mostly documented ones (shrinking toward the first), then numbers no call
      * has, documented numbers with garbage in the bits a 32-bit number register ignores, and small values.
+     * @param arch the architecture whose hypercall table is used
+     * @return a generator of values for the number register
      */
     public static Gen<Long> numbers(Architecture arch) {
         List<Long> documented = arch.hypercalls().stream().map(HypercallSpec::number).distinct().toList();
@@ -86,7 +96,11 @@ public final class AbiGenerators {
                 org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0x1000))));
     }
 
-    /** Register values: small numbers, pointers into guest memory (and into the extra regions), pointers outside it, all ones, anything. */
+    /**
+     * Register values: small numbers, pointers into guest memory (and into the extra regions), pointers outside it, all
+     * ones, anything.
+     * @return a generator of 64-bit register values
+     */
     public static Gen<Long> values() {
         return Generate.frequency(List.of(
                 org.quicktheories.api.Pair.of(3, SourceDSL.longs().between(0, 16)),
@@ -115,6 +129,7 @@ public final class AbiGenerators {
     /**
      * Memory layouts: mostly the default 64 KiB at 0 alone, else one more region of 4 KiB to 64 KiB at
      * one of {@link #EXTRA_BASES} (the values of {@link #values()} point into it).
+     * @return a generator of the extra regions (empty for the default layout)
      */
     public static Gen<List<dev.hcsim.core.MemoryRegion>> layouts() {
         Gen<List<dev.hcsim.core.MemoryRegion>> one = Generate.pick(EXTRA_BASES).zip(Generate.pick(List.of(0x1000L, 0x4000L, 0x10000L)),
@@ -126,6 +141,7 @@ public final class AbiGenerators {
     /**
      * Preloaded guest memory: up to two blocks of 8 to 64 random bytes at 8-aligned addresses inside
      * the VM (the data the pointer values above land on).
+     * @return a generator of guest physical address to bytes maps
      */
     public static Gen<Map<Long, byte[]>> memory() {
         Gen<byte[]> block = Generate.byteArrays(SourceDSL.integers().between(8, 64), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
@@ -147,6 +163,8 @@ public final class AbiGenerators {
      * or a neighbouring encoding, a number from {@link #numbers}, arguments and the other general
      * registers from {@link #values}, control registers at their reset value or a small change of it,
      * and preloaded memory.
+     * @param arch the architecture the calls are made on
+     * @return a generator of single calls
      */
     public static Gen<Invocation> calls(Architecture arch) {
         return calls(arch, true, true);
@@ -155,6 +173,10 @@ public final class AbiGenerators {
     /**
      * Like {@link #calls(Architecture)}: with only the native trap instruction when {@code neighbours}
      * is false, and with control registers at their reset values when {@code controls} is false.
+     * @param arch the architecture the calls are made on
+     * @param neighbours whether neighbouring trap encodings are drawn too
+     * @param controls whether control registers are varied
+     * @return a generator of single calls
      */
     public static Gen<Invocation> calls(Architecture arch, boolean neighbours, boolean controls) {
         Gen<Map<String, String>> options = options(arch);
@@ -225,6 +247,8 @@ public final class AbiGenerators {
      * Calls whose trap instruction is any bytes at all (as long as the architecture's longest
      * instruction): what a handler must survive, and answer as hcsim does, when an emulator traps on a
      * word that is no hypercall.
+     * @param arch the architecture the calls are made on
+     * @return a generator of calls with arbitrary trap bytes
      */
     public static Gen<Invocation> anyTrapBytes(Architecture arch) {
         int length = Vm.create(VmConfig.builder(arch.name()).build()).codec().maxLength();
@@ -237,6 +261,8 @@ public final class AbiGenerators {
      * bytes ({@link #anyTrapBytes}), and calls by an
      * unprivileged caller for each of the architecture's privilege rules, so that a handler is compared
      * with hcsim on the inputs every property looks at.
+     * @param arch the architecture the calls are made on
+     * @return a generator of the calls {@link ConformanceKit#differential} compares
      */
     public static Gen<Invocation> variants(Architecture arch) {
         List<org.quicktheories.api.Pair<Integer, Gen<Invocation>>> mix = new ArrayList<>();
@@ -259,7 +285,11 @@ public final class AbiGenerators {
         return b.build();
     }
 
-    /** Any bytes, {@code length} of them: for decoder totality and the round trip. */
+    /**
+     * Any bytes, {@code length} of them: for decoder totality and the round trip.
+     * @param length how many bytes each array has
+     * @return a generator of byte arrays of that length
+     */
     public static Gen<byte[]> words(int length) {
         return Generate.byteArrays(Generate.constant(length), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
     }
@@ -267,6 +297,8 @@ public final class AbiGenerators {
     /**
      * Multi-vCPU machines: 1 to 4 vCPUs on 1 to 3 physical CPUs, a quantum of 1 to 20 instructions,
      * any seed, 1 to 4 native traps per vCPU, each vCPU's registers from {@link #calls}.
+     * @param arch the architecture the machines run
+     * @return a generator of machine cases for the determinism property
      */
     public static Gen<MachineCase> machines(Architecture arch) {
         Gen<Invocation> call = calls(arch, false, false);

@@ -27,7 +27,11 @@ public final class AbiProperties {
     private AbiProperties() {
     }
 
-    /** No exception escapes the trap path, whatever the input. */
+    /**
+     * No exception escapes the trap path, whatever the input.
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
+     */
     public static List<String> neverThrows(OracleRun r) {
         return r.observed().error() == null ? List.of() : List.of("an exception escaped: " + r.observed().error());
     }
@@ -40,6 +44,8 @@ public final class AbiProperties {
      * SYSTEM_RESET put PSCI_RET_INTERNAL_FAILURE in x0 before the exit, arch/arm64/kvm/psci.c
      * kvm_psci_0_2_call), so results may change there too. A trap the contract did not dispatch but
      * the architecture completed by its own rule (s390 SIGP) is outside this property.
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> onlyResultsChange(OracleRun r) {
         List<String> out = new ArrayList<>(neverThrows(r));
@@ -58,7 +64,7 @@ public final class AbiProperties {
         // A fault that resumes past the trap is a trap-class exception after a completed call (x86 single-step
         // #DB with RFLAGS.TF, x86.c kvm_skip_emulated_instruction): the call's results stand.
         boolean completedThenFault = o == Outcome.FAULT && r.trap().nextPc() != r.observed().before().pc();
-        boolean resultsMayChange = (o != Outcome.FAULT && o != Outcome.NOT_A_HYPERCALL) || completedThenFault;
+        boolean resultsMayChange = (o != Outcome.FAULT && o != Outcome.NOT_A_HYPERCALL && o != Outcome.INTERRUPTED) || completedThenFault;
         for (int i : layout.generalIndices()) {
             if (r.before(i) != r.after(i) && !(resultsMayChange && c.isResult(i))) {
                 out.add(layout.name(i) + " changed (" + Bytes.hex64(r.before(i)) + " -> " + Bytes.hex64(r.after(i)) + ") with outcome "
@@ -71,6 +77,8 @@ public final class AbiProperties {
     /**
      * The PC: after a completed call it is the result's {@code nextPc}; after an exit to the host it
      * has not moved (the host's re-entry moves it).
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> pcRule(OracleRun r) {
         if (r.trap() == null) {
@@ -91,6 +99,8 @@ public final class AbiProperties {
      * Every status is one the architecture documents: the codec that encoded it documents it, a
      * documented call returns only the statuses its spec lists (or not-implemented when the VM does
      * not offer it), and a failing status of a completed call is in result register 0 as the codec encodes it.
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> documentedStatus(OracleRun r) {
         Status s = r.status();
@@ -122,6 +132,8 @@ public final class AbiProperties {
     /**
      * A number the hypercall table does not know, once dispatched, is answered not-implemented, unless
      * the privilege rule answers first (an unprivileged caller gets the rule's status for every number).
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> unknownNumbers(OracleRun r) {
         if (!r.dispatched() || r.vm().hypercalls().lookup(r.trap().number()) != null || r.status() == null) {
@@ -138,6 +150,8 @@ public final class AbiProperties {
     /**
      * Narrow (32-bit) results: when the contract cuts results in narrow mode, every result register a
      * completed narrow call wrote holds a zero-extended 32-bit value.
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> narrowResults(OracleRun r) {
         if (r.trap() == null || !r.trap().narrow() || !r.contract().narrowTruncatesResults() || !COMPLETED.contains(r.observed().outcome())) {
@@ -153,7 +167,11 @@ public final class AbiProperties {
         return out;
     }
 
-    /** Every memory access that was answered lies inside the VM's memory. */
+    /**
+     * Every memory access that was answered lies inside the VM's memory.
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
+     */
     public static List<String> memoryInside(OracleRun r) {
         return r.observed().accesses().stream().filter(a -> a.ok())
                 .filter(a -> r.invocation().regions().stream().noneMatch(g -> g.contains(a.gpa(), a.length())))

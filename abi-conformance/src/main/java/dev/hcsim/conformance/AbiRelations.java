@@ -24,12 +24,18 @@ import java.util.Set;
 public final class AbiRelations {
     /** Xen's debug builds poison with 0xdeadbeef; two patterns tell a read register from an ignored one. */
     public static final long POISON_A = 0xDEADBEEF_DEADBEEFL;
+    /** The second poison pattern; a register read as input gives different answers under the two. */
     public static final long POISON_B = 0xBAD0BAD0_BAD0BAD0L;
 
     private AbiRelations() {
     }
 
-    /** {@code inv} with the rule's options and registers applied: the unprivileged caller. */
+    /**
+     * {@code inv} with the rule's options and registers applied: the unprivileged caller.
+     * @param inv the call as a privileged caller makes it
+     * @param rule the privilege rule whose caller is set up
+     * @return a copy of {@code inv} made by an unprivileged caller
+     */
     public static Invocation unprivileged(Invocation inv, PrivilegeRule rule) {
         Map<String, String> opts = new LinkedHashMap<>(inv.options());
         opts.putAll(rule.options());
@@ -42,6 +48,9 @@ public final class AbiRelations {
     /**
      * The privilege rule: an unprivileged caller gets the rule's outcome and status for every number,
      * or, when the rule says so, exactly the privileged caller's answer.
+     * @param inv the call as a privileged caller makes it
+     * @param rule the privilege rule to check
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> privilege(Invocation inv, PrivilegeRule rule) {
         Invocation unprivileged = unprivileged(inv, rule);
@@ -61,6 +70,8 @@ public final class AbiRelations {
     /**
      * 32-bit truncation: where the contract compares only 32 bits of the number, or cuts number and
      * arguments in narrow mode, garbage in the upper halves changes nothing.
+     * @param inv the call without garbage in the upper halves
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> truncation(Invocation inv) {
         OracleRun r = Calls.oracle(inv);
@@ -90,6 +101,8 @@ public final class AbiRelations {
      * the number, an argument, nor an input the architecture names is poisoned, with two patterns;
      * the answer must not depend on the poison, and every poisoned register that is not a result must
      * come back holding its poison.
+     * @param inv the call to poison
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> poisoning(Invocation inv) {
         OracleRun a = Calls.oracle(poison(inv, POISON_A));
@@ -104,7 +117,12 @@ public final class AbiRelations {
         return out;
     }
 
-    /** {@code inv} with every poisoned register set to {@code pattern}. */
+    /**
+     * {@code inv} with every poisoned register set to {@code pattern}.
+     * @param inv the call to poison
+     * @param pattern the 64-bit poison value, {@link #POISON_A} or {@link #POISON_B}
+     * @return a copy of {@code inv} with the poisoned registers
+     */
     public static Invocation poison(Invocation inv, long pattern) {
         Map<String, Long> regs = new LinkedHashMap<>(inv.registers());
         RegisterLayout layout = dev.hcsim.core.Hcsim.architecture(inv.architecture()).registers();
@@ -162,6 +180,9 @@ public final class AbiRelations {
     /**
      * Isolation: running {@code other} on another VM between two runs of {@code inv} changes
      * neither {@code inv}'s answer nor, afterwards, anything in the other VM's memory.
+     * @param inv the call run twice on its own VM
+     * @param other the call run once on a second VM in between
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> isolation(Invocation inv, Invocation other) {
         Observation first = Calls.oracle(inv).observed();
@@ -182,7 +203,11 @@ public final class AbiRelations {
         return all;
     }
 
-    /** Determinism: the same machine with the same seed gives a byte-identical trace. */
+    /**
+     * Determinism: the same machine with the same seed gives a byte-identical trace.
+     * @param m the machine to run twice
+     * @return the violations, one line each; empty when the property holds
+     */
     public static List<String> determinism(MachineCase m) {
         String first = m.trace();
         String second = m.trace();
@@ -192,6 +217,10 @@ public final class AbiRelations {
     /**
      * Decoder totality: any bytes decode without an exception to an instruction of a length within
      * the bytes given, with a text.
+     * @param codec the architecture's codec
+     * @param bytes the bytes to decode, any content
+     * @param pc the address the bytes are decoded at
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> decoderTotal(Codec codec, byte[] bytes, long pc) {
         Instruction insn;
@@ -216,6 +245,10 @@ public final class AbiRelations {
      * REX 0x40 decodes, but GNU as never emits it), nor the text: objdump renders MIPS {@code ori $0,$0,0}
      * as {@code li zero,0x0}, which GNU as assembles as {@code addiu}, read back as {@code li zero,0}.
      * Canonical bytes are the binutils cross-check's business.
+     * @param codec the architecture's codec
+     * @param bytes the bytes to decode; a word the decoder rejects passes trivially
+     * @param pc the address the bytes are decoded and assembled at
+     * @return the violations, one line each; empty when the property holds
      */
     public static List<String> roundTrip(Codec codec, byte[] bytes, long pc) {
         Instruction insn = codec.decode(bytes, 0, bytes.length, pc);

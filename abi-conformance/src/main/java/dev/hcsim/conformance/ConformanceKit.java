@@ -23,7 +23,13 @@ public final class ConformanceKit {
         this.seed = seed;
     }
 
-    /** A kit for {@code handler} that tries {@code examples} generated calls per architecture. */
+    /**
+     * A kit for {@code handler} that tries {@code examples} generated calls per architecture.
+     * @param handler the embedder's trap handler under test
+     * @param examples generated calls per architecture, at least 1
+     * @return the kit, with a fresh QuickTheories seed for each run
+     * @throws IllegalArgumentException when {@code examples} is below 1
+     */
     public static ConformanceKit of(TrapHandler handler, int examples) {
         if (examples < 1) {
             throw new IllegalArgumentException("examples must be at least 1, got " + examples);
@@ -34,12 +40,17 @@ public final class ConformanceKit {
     /**
      * The same kit with a fixed QuickTheories seed: the same calls are generated and shrunk on every
      * run (without one, each run draws a new seed and prints it when a case fails).
+     * @param seed the seed, as a failing run printed it
+     * @return a new kit; this one is unchanged
      */
     public ConformanceKit withSeed(long seed) {
         return new ConformanceKit(handler, examples, seed);
     }
 
-    /** The architectures hcsim knows, by name. */
+    /**
+     * The architectures hcsim knows, by name.
+     * @return the canonical names of every architecture on the module path
+     */
     public static List<String> architectures() {
         return Hcsim.architectures().stream().map(Architecture::name).toList();
     }
@@ -48,6 +59,8 @@ public final class ConformanceKit {
      * Generated calls of {@code architecture} ({@link AbiGenerators#variants}: native trap, neighbouring
      * encodings, documented and unknown numbers, random registers and memory, every option, poisoned
      * registers, unprivileged callers): the handler must answer each as hcsim does.
+     * @param architecture the architecture's name or alias
+     * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
      */
     public void differential(String architecture) {
         Architecture arch = Hcsim.architecture(architecture);
@@ -60,7 +73,11 @@ public final class ConformanceKit {
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());
     }
 
-    /** Every golden case of {@code architecture}: the handler must give the kernel's documented answer. */
+    /**
+     * Every golden case of {@code architecture}: the handler must give the kernel's documented answer.
+     * @param architecture the architecture's name or alias
+     * @throws AssertionError listing every failed case, one report each
+     */
     public void golden(String architecture) {
         List<String> failures = GoldenCases.of(Hcsim.architecture(architecture).name()).stream()
                 .map(g -> g.check(handler))

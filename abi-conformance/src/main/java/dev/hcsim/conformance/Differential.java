@@ -19,6 +19,9 @@ public final class Differential {
     /**
      * Runs {@code inv} on hcsim and on {@code handler} and lists how they disagree (empty when they
      * agree).
+     * @param inv the call to run on both
+     * @param handler the handler compared with hcsim
+     * @return the disagreements, one line each
      */
     public static List<String> disagreements(Invocation inv, TrapHandler handler) {
         return compare(Calls.oracle(inv).observed(), Calls.run(inv, handler));

@@ -34,6 +34,25 @@ public record GoldenCase(String architecture, String name, String source, Map<St
         Map<String, Long> registers, Map<Long, byte[]> memory, Outcome outcome, Status status, Map<String, Long> expectRegisters,
         Long pcAdvance, Map<Long, byte[]> expectMemory, List<String> expectEffects) {
 
+    /**
+     * Copies the collections, so that a case cannot change after it was loaded.
+     * @param architecture canonical architecture name
+     * @param name what the case shows
+     * @param source the kernel source (file and function) the answer comes from
+     * @param options VM options
+     * @param features VM features switched on (true) or off (false)
+     * @param vcpus vCPUs in the VM
+     * @param off vCPUs powered off (the others but vCPU 0, the caller, are halted)
+     * @param insn the trap instruction as assembly or hex, or null for the native one
+     * @param registers the caller's registers by ABI name
+     * @param memory guest memory to preload
+     * @param outcome the expected outcome
+     * @param status the expected neutral status, or null when not stated (checked on hcsim only)
+     * @param expectRegisters registers whose value after the call is stated
+     * @param pcAdvance how far the PC moves, or null when not stated
+     * @param expectMemory guest memory whose content after the call is stated
+     * @param expectEffects the effects on other vCPUs in order ({@code "kick vcpu1"}), or null when not stated
+     */
     public GoldenCase {
         options = Map.copyOf(options);
         features = Map.copyOf(features);
@@ -45,19 +64,29 @@ public record GoldenCase(String architecture, String name, String source, Map<St
         expectEffects = expectEffects == null ? null : List.copyOf(expectEffects);
     }
 
-    /** The call as an {@link Invocation} (on vCPU 0). */
+    /**
+     * The call as an {@link Invocation} (on vCPU 0).
+     * @return the call, with the trap instruction assembled (or decoded from hex)
+     */
     public Invocation invocation() {
         Invocation base = new Invocation(architecture, options, features, vcpus, 0, off, 0, new byte[0], registers, memory);
         return base.withTrap(SingleCall.instructionBytes(Vm.create(base.config()), insn));
     }
 
-    /** Checks {@code handler} against the case: empty when it answers as stated, else one report. */
+    /**
+     * Checks {@code handler} against the case: empty when it answers as stated, else one report.
+     * @param handler the handler under test
+     * @return the report (the case, its source and what differed), or empty
+     */
     public String check(TrapHandler handler) {
         Invocation inv = invocation();
         return report(inv, compare(Calls.run(inv, handler), null));
     }
 
-    /** Checks hcsim's own model, including the neutral status. */
+    /**
+     * Checks hcsim's own model, including the neutral status.
+     * @return the report, or empty when hcsim answers as stated
+     */
     public String checkHcsim() {
         Invocation inv = invocation();
         OracleRun r = Calls.oracle(inv);

@@ -30,7 +30,11 @@ public final class GoldenCases {
     private GoldenCases() {
     }
 
-    /** The golden cases of {@code architecture} (canonical name); empty when the kit ships none. */
+    /**
+     * The golden cases of {@code architecture} (canonical name); empty when the kit ships none.
+     * @param architecture the canonical architecture name
+     * @return the cases, in the order of the data file
+     */
     public static List<GoldenCase> of(String architecture) {
         String path = LOCATION + architecture + ".json";
         try (InputStream in = GoldenCases.class.getClassLoader().getResourceAsStream(path)) {
@@ -45,7 +49,10 @@ public final class GoldenCases {
 
     /**
      * Parses one data file's cases; {@code path} names the file in error messages.
-     *
+     * @param architecture the canonical architecture name the cases belong to
+     * @param root the parsed JSON of the file
+     * @param path the file's name, for error messages
+     * @return the cases, in file order
      * @throws IllegalArgumentException naming the file and case for anything malformed
      */
     public static List<GoldenCase> parse(String architecture, JsonNode root, String path) {

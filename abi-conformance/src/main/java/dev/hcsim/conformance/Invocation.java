@@ -34,6 +34,22 @@ import java.util.Objects;
 public record Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu, java.util.Set<Integer> off, long seed, byte[] trap,
         Map<String, Long> registers, Map<Long, byte[]> memory, List<MemoryRegion> extraMemory) {
 
+    /**
+     * Copies the collections and the trap bytes, so that an invocation never changes.
+     * @param architecture canonical architecture name
+     * @param options VM options by name (only those that differ from the defaults need be given)
+     * @param features VM features switched on (true) or off (false) against the architecture's defaults
+     * @param vcpus vCPUs in the VM; every vCPU but the caller is halted
+     * @param vcpu the calling vCPU
+     * @param off vCPUs that are powered off (never the caller); the others are halted
+     * @param seed the VM's seed
+     * @param trap the trap instruction's bytes in memory order
+     * @param registers register values by ABI name, applied over the vCPU's reset state
+     * @param memory guest memory to preload, address to bytes
+     * @param extraMemory guest memory regions the VM owns besides the default 64 KiB at 0 (a layout {@code hcsim call}
+     *   cannot express yet: the command line names them in a comment)
+     * @throws IllegalArgumentException when the calling vCPU is among those powered off
+     */
     public Invocation {
         Objects.requireNonNull(architecture);
         options = Map.copyOf(options);
@@ -48,13 +64,28 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         extraMemory = List.copyOf(extraMemory);
     }
 
-    /** A call in the default memory layout, as {@code hcsim call} runs it. */
+    /**
+     * A call in the default memory layout, as {@code hcsim call} runs it.
+     * @param architecture canonical architecture name
+     * @param options VM options by name
+     * @param features VM features switched on (true) or off (false)
+     * @param vcpus vCPUs in the VM
+     * @param vcpu the calling vCPU
+     * @param off vCPUs that are powered off (never the caller)
+     * @param seed the VM's seed
+     * @param trap the trap instruction's bytes in memory order
+     * @param registers register values by ABI name, applied over the vCPU's reset state
+     * @param memory guest memory to preload, address to bytes
+     */
     public Invocation(String architecture, Map<String, String> options, Map<String, Boolean> features, int vcpus, int vcpu,
             java.util.Set<Integer> off, long seed, byte[] trap, Map<String, Long> registers, Map<Long, byte[]> memory) {
         this(architecture, options, features, vcpus, vcpu, off, seed, trap, registers, memory, List.of());
     }
 
-    /** The VM this call runs on. */
+    /**
+     * The VM this call runs on.
+     * @return the VM configuration: architecture, vCPUs, seed, options, features and memory regions
+     */
     public VmConfig config() {
         VmConfig.Builder b = VmConfig.builder(architecture).vcpus(vcpus).seed(seed);
         options.forEach(b::option);
@@ -69,22 +100,37 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
     /** The default guest memory: 64 KiB at 0, where {@code hcsim call} puts the trap. */
     static final long DEFAULT_MEMORY = 0x10000;
 
-    /** The guest memory the VM owns. */
+    /**
+     * The guest memory the VM owns.
+     * @return the default 64 KiB at 0, then the extra regions
+     */
     public List<MemoryRegion> regions() {
         return config().memory();
     }
 
-    /** A copy with other register values. */
+    /**
+     * A copy with other register values.
+     * @param regs the new register values by ABI name (replacing all of them)
+     * @return the copy
+     */
     public Invocation withRegisters(Map<String, Long> regs) {
         return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, trap, regs, memory, extraMemory);
     }
 
-    /** A copy with other options. */
+    /**
+     * A copy with other options.
+     * @param opts the new VM options by name (replacing all of them)
+     * @return the copy
+     */
     public Invocation withOptions(Map<String, String> opts) {
         return new Invocation(architecture, opts, features, vcpus, vcpu, off, seed, trap, registers, memory, extraMemory);
     }
 
-    /** A copy with another trap instruction. */
+    /**
+     * A copy with another trap instruction.
+     * @param bytes the trap instruction's bytes in memory order
+     * @return the copy
+     */
     public Invocation withTrap(byte[] bytes) {
         return new Invocation(architecture, options, features, vcpus, vcpu, off, seed, bytes, registers, memory, extraMemory);
     }
@@ -92,6 +138,7 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
     /**
      * The {@code hcsim call} command line that runs this case. Registers equal to their reset value
      * are left out, so that a shrunk case stays short.
+     * @return the command line, one line
      */
     public String commandLine() {
         StringBuilder sb = new StringBuilder("hcsim call --arch ").append(architecture);

@@ -29,6 +29,18 @@ public record MachineCase(String architecture, Map<String, String> options, Map<
     /** Each vCPU's program lives at the default entry plus this stride times its index. */
     static final long STRIDE = 0x200;
 
+    /**
+     * Copies the collections and the trap bytes, so that a case never changes.
+     * @param architecture canonical architecture name
+     * @param options VM options
+     * @param features VM features switched on or off
+     * @param pcpus physical CPUs
+     * @param quantum instructions per time slice
+     * @param seed the scheduler's seed
+     * @param trap the trap instruction every vCPU repeats
+     * @param traps how many traps each vCPU runs before its program ends
+     * @param registers each vCPU's registers, by ABI name (one map per vCPU)
+     */
     public MachineCase {
         options = Map.copyOf(options);
         features = Map.copyOf(features);
@@ -36,7 +48,10 @@ public record MachineCase(String architecture, Map<String, String> options, Map<
         registers = registers.stream().map(Map::copyOf).toList();
     }
 
-    /** Runs the machine once and returns its trace as JSON lines. */
+    /**
+     * Runs the machine once and returns its trace as JSON lines.
+     * @return the trace, one JSON object per line
+     */
     public String trace() {
         VmConfig.Builder b = VmConfig.builder(architecture).vcpus(registers.size()).pcpus(pcpus).quantum(quantum).seed(seed);
         options.forEach(b::option);

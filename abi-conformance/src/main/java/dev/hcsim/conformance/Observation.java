@@ -24,7 +24,10 @@ import java.util.List;
 public record Observation(Outcome outcome, RegisterFile before, RegisterFile after, SparseMemory memory,
         List<GuestAccess> accesses, List<EffectLog.Effect> effects, String error) {
 
-    /** Registers (by ABI name) whose value changed, and the PC when it moved, as {@code name: old -> new}. */
+    /**
+     * Registers (by ABI name) whose value changed, and the PC when it moved, as {@code name: old -> new}.
+     * @return one line per change, in register order
+     */
     public List<String> changes() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < before.layout().size(); i++) {

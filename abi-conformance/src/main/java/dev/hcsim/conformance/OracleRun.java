@@ -18,36 +18,60 @@ import dev.hcsim.core.spi.Trap;
  */
 public record OracleRun(Invocation invocation, Vm vm, Trap trap, Observation observed) {
 
+    /**
+     * The contract of the VM the case ran on.
+     * @return the architecture's trap contract
+     */
     public TrapContract contract() {
         return vm.contract();
     }
 
-    /** The neutral status, or null. */
+    /**
+     * The neutral status, or null.
+     * @return the status the engine recorded, or null when an exception escaped or none was set
+     */
     public Status status() {
         return trap == null ? null : trap.status();
     }
 
-    /** True when the contract read number and arguments (the call reached the hypercall table). */
+    /**
+     * True when the contract read number and arguments (the call reached the hypercall table).
+     * @return whether the call was dispatched
+     */
     public boolean dispatched() {
         return trap != null && trap.dispatched();
     }
 
-    /** The codec that encoded the status (a call family may switch it, as PSCI does). */
+    /**
+     * The codec that encoded the status (a call family may switch it, as PSCI does).
+     * @return the status codec the trap used
+     */
     public StatusCodec codec() {
         return trap.codec();
     }
 
-    /** The documented call the number named, or null. */
+    /**
+     * The documented call the number named, or null.
+     * @return the hypercall spec, or null for an unknown number or an undispatched trap
+     */
     public HypercallSpec spec() {
         return trap == null ? null : trap.spec();
     }
 
-    /** The value of register {@code index} after the trap. */
+    /**
+     * The value of register {@code index} after the trap.
+     * @param index the register's index in the architecture's layout
+     * @return its value after the trap
+     */
     public long after(int index) {
         return observed.after().get(index);
     }
 
-    /** The value of register {@code index} before the trap. */
+    /**
+     * The value of register {@code index} before the trap.
+     * @param index the register's index in the architecture's layout
+     * @return its value before the trap
+     */
     public long before(int index) {
         return observed.before().get(index);
     }

@@ -30,7 +30,10 @@ public interface TrapHandler {
      */
     Outcome trap(VmConfig vm, int vcpu, byte[] instruction, RegisterAccess registers, GuestMemory memory, VcpuControl control);
 
-    /** hcsim's own model, the kit's oracle. */
+    /**
+     * hcsim's own model, the kit's oracle.
+     * @return a handler that runs each call on hcsim
+     */
     static TrapHandler hcsim() {
         return HcsimHandler.INSTANCE;
     }

@@ -17,15 +17,24 @@ import org.junit.jupiter.api.TestFactory;
  * }</pre>
  */
 public abstract class TrapHandlerConformance {
-    /** The handler under test. */
+    /**
+     * The handler under test.
+     * @return the embedder's trap handler
+     */
     protected abstract TrapHandler handler();
 
-    /** The architectures to check; by default every one hcsim knows. */
+    /**
+     * The architectures to check; by default every one hcsim knows.
+     * @return architecture names; override to check fewer
+     */
     protected List<String> architectures() {
         return ConformanceKit.architectures();
     }
 
-    /** Generated calls per architecture. */
+    /**
+     * Generated calls per architecture.
+     * @return how many calls the differential test generates for each architecture
+     */
     protected int examples() {
         return 200;
     }

@@ -13,13 +13,17 @@ import java.util.List;
  * {@code META-INF/services} entry. Several providers for one architecture are merged.
  */
 public interface ArchitectureCases {
-    /** The architecture's canonical name, as {@link dev.hcsim.core.spi.Architecture#name()}. */
+    /**
+     * The architecture's canonical name, as {@link dev.hcsim.core.spi.Architecture#name()}.
+     * @return the name these cases belong to
+     */
     String architecture();
 
     /**
      * Trap encodings next to the native one, as hex in memory order: other immediates and codes,
      * other register fields, the other vendor's or mode's form. They must not crash a handler and
      * their answer is compared with hcsim's.
+     * @return the encodings; empty by default
      */
     default List<Encoding> neighbouringEncodings() {
         return List.of();
@@ -28,6 +32,7 @@ public interface ArchitectureCases {
     /**
      * General registers the kernel reads on a trap besides the contract's number and arguments
      * (ppc's {@code r0} magic). The clobber-poisoning property leaves them alone.
+     * @return ABI register names; empty by default
      */
     default List<String> extraInputs() {
         return List.of();
@@ -36,12 +41,16 @@ public interface ArchitectureCases {
     /**
      * Register values that make a trap a hypercall at all (ppc's {@code r0 = KVM_SC_MAGIC_R0}); the
      * generators use them in most cases and anything else in the rest.
+     * @return values by ABI register name; empty by default
      */
     default java.util.Map<String, Long> magic() {
         return java.util.Map.of();
     }
 
-    /** What happens to a caller without the privilege the contract asks for. */
+    /**
+     * What happens to a caller without the privilege the contract asks for.
+     * @return the rules; empty by default (no privilege check)
+     */
     default List<PrivilegeRule> privilegeRules() {
         return List.of();
     }

@@ -15,12 +15,23 @@ import java.util.Map;
  * @param source    the kernel file and function that make the rule
  */
 public record PrivilegeRule(Map<String, String> options, Map<String, Long> registers, Outcome outcome, Status status, String source) {
+    /**
+     * Copies the maps, so that a rule never changes.
+     * @param options VM options that make the caller unprivileged ({@code cpl=3})
+     * @param registers register values that do (a PSW problem-state bit), by ABI name
+     * @param outcome the outcome every such call has, or null when the call is answered exactly as a privileged one
+     * @param status the status every such call has (null: none, the call is not dispatched)
+     * @param source the kernel file and function that make the rule
+     */
     public PrivilegeRule {
         options = Map.copyOf(options);
         registers = Map.copyOf(registers);
     }
 
-    /** True when an unprivileged caller is answered exactly as a privileged one. */
+    /**
+     * True when an unprivileged caller is answered exactly as a privileged one.
+     * @return whether {@code outcome} is null
+     */
     public boolean sameAsPrivileged() {
         return outcome == null;
     }
