@@ -5,7 +5,14 @@ public final class Bytes {
     private Bytes() {
     }
 
-    /** Reads {@code size} bytes at {@code off} as an unsigned value in the given byte order. */
+    /**
+     * Reads {@code size} bytes at {@code off} as an unsigned value in the given byte order.
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param size how many bytes, 1 to 8
+     * @param bigEndian true for big-endian, false for little-endian
+     * @return the value, zero-extended to 64 bits
+     */
     public static long get(byte[] b, int off, int size, boolean bigEndian) {
         long v = 0;
         if (bigEndian) {
@@ -20,7 +27,14 @@ public final class Bytes {
         return v;
     }
 
-    /** Writes the low {@code size} bytes of {@code v} at {@code off} in the given byte order. */
+    /**
+     * Writes the low {@code size} bytes of {@code v} at {@code off} in the given byte order.
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param size how many bytes, 1 to 8
+     * @param v the value; bits above {@code size} bytes are dropped
+     * @param bigEndian true for big-endian, false for little-endian
+     */
     public static void put(byte[] b, int off, int size, long v, boolean bigEndian) {
         if (bigEndian) {
             for (int i = size - 1; i >= 0; i--) {
@@ -35,7 +49,13 @@ public final class Bytes {
         }
     }
 
-    /** Lower-case hex of {@code b[off..off+len)} without separators. */
+    /**
+     * Lower-case hex of {@code b[off..off+len)} without separators.
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param len how many bytes
+     * @return two hex digits per byte
+     */
     public static String hex(byte[] b, int off, int len) {
         StringBuilder sb = new StringBuilder(len * 2);
         for (int i = 0; i < len; i++) {
@@ -44,11 +64,21 @@ public final class Bytes {
         return sb.toString();
     }
 
+    /**
+     * Lower-case hex of all of {@code b} without separators.
+     * @param b the bytes
+     * @return two hex digits per byte
+     */
     public static String hex(byte[] b) {
         return hex(b, 0, b.length);
     }
 
-    /** Parses hex digits, ignoring spaces, commas and {@code 0x} prefixes; throws on anything else. */
+    /**
+     * Parses hex digits, ignoring spaces, commas and {@code 0x} prefixes; throws on anything else.
+     * @param s the text, such as {@code "0f 01 c1"} or {@code "0x0f01c1"}
+     * @return the bytes, in the order written
+     * @throws IllegalArgumentException with a one-line message for a non-hex character or an odd digit count
+     */
     public static byte[] parseHex(String s) {
         String t = s.replace("0x", "").replace("0X", "").replaceAll("[\\s,:]", "");
         if (t.length() % 2 != 0) {
@@ -66,7 +96,13 @@ public final class Bytes {
         return out;
     }
 
-    /** Parses a number as the CLI and scenarios accept it: decimal, negative decimal, 0x-hex (unsigned 64-bit), 0b-binary. */
+    /**
+     * Parses a number as the CLI and scenarios accept it: decimal, negative decimal, 0x-hex (unsigned 64-bit),
+     * 0b-binary.
+     * @param s the text
+     * @return the 64-bit value (two's complement for negative decimals)
+     * @throws IllegalArgumentException with a one-line message when {@code s} is not such a number
+     */
     public static long parseNumber(String s) {
         String t = s.trim().replace("_", "");
         boolean neg = t.startsWith("-");
@@ -89,6 +125,11 @@ public final class Bytes {
         return neg ? -v : v;
     }
 
+    /**
+     * A 64-bit value as {@code 0x} and 16 hex digits, as traces print registers.
+     * @param v the value
+     * @return the text, such as {@code 0x000000000000000a}
+     */
     public static String hex64(long v) {
         return String.format("0x%016x", v);
     }

@@ -29,23 +29,36 @@ public final class EffectLog implements VcpuControl {
     private final List<Effect> effects = new ArrayList<>();
     private long now;
 
-    /** A log for {@code vcpus} vCPUs, all {@link VcpuState#RUNNING} until told otherwise. */
+    /**
+     * A log for {@code vcpus} vCPUs, all {@link VcpuState#RUNNING} until told otherwise.
+     * @param vcpus the number of vCPUs in the VM
+     */
     public EffectLog(int vcpus) {
         states = new VcpuState[vcpus];
         Arrays.fill(states, VcpuState.RUNNING);
     }
 
-    /** Tells the log the current state of a vCPU (so that, e.g., CPU_ON sees it off). */
+    /**
+     * Tells the log the current state of a vCPU (so that, e.g., CPU_ON sees it off).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param s its state now
+     */
     public void state(int vcpu, VcpuState s) {
         states[vcpu] = s;
     }
 
-    /** Sets the virtual time hypercalls read. */
+    /**
+     * Sets the virtual time hypercalls read.
+     * @param nanos virtual time in nanoseconds since the VM started
+     */
     public void now(long nanos) {
         now = nanos;
     }
 
-    /** The effects recorded since the last drain, oldest first; the log is emptied. */
+    /**
+     * The effects recorded since the last drain, oldest first; the log is emptied.
+     * @return the effects, a new list
+     */
     public List<Effect> drain() {
         List<Effect> out = List.copyOf(effects);
         effects.clear();

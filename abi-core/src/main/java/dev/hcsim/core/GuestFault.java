@@ -6,10 +6,19 @@ package dev.hcsim.core;
  */
 public final class GuestFault extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The guest physical address of the first byte accessed. */
     private final long gpa;
+    /** How many bytes were accessed. */
     private final int length;
+    /** True for a write, false for a read. */
     private final boolean write;
 
+    /**
+     * A miss of the access of {@code length} bytes at {@code gpa}; no stack trace is captured.
+     * @param gpa the guest physical address of the first byte accessed
+     * @param length how many bytes were accessed
+     * @param write true for a write, false for a read
+     */
     public GuestFault(long gpa, int length, boolean write) {
         super(null, null, false, false);
         this.gpa = gpa;
@@ -17,14 +26,26 @@ public final class GuestFault extends RuntimeException {
         this.write = write;
     }
 
+    /**
+     * The guest physical address of the access that missed.
+     * @return the address of its first byte
+     */
     public long gpa() {
         return gpa;
     }
 
+    /**
+     * The length of the access that missed.
+     * @return its size in bytes
+     */
     public int length() {
         return length;
     }
 
+    /**
+     * Whether the access that missed was a write.
+     * @return true for a write, false for a read
+     */
     public boolean isWrite() {
         return write;
     }

@@ -8,9 +8,23 @@ package dev.hcsim.core;
  * the architecture's fault status. Implementations must not throw for any address.
  */
 public interface GuestMemory {
-    /** Reads {@code len} bytes at {@code gpa} into {@code dst[off..]}; {@code false} if any byte is not guest memory. */
+    /**
+     * Reads {@code len} bytes at {@code gpa} into {@code dst[off..]}; {@code false} if any byte is not guest memory.
+     * @param gpa the guest physical address of the first byte
+     * @param dst the buffer to fill
+     * @param off the offset in {@code dst}
+     * @param len how many bytes
+     * @return true when every byte was read
+     */
     boolean read(long gpa, byte[] dst, int off, int len);
 
-    /** Writes {@code len} bytes from {@code src[off..]} at {@code gpa}; {@code false} (and nothing written) on a miss. */
+    /**
+     * Writes {@code len} bytes from {@code src[off..]} at {@code gpa}; {@code false} (and nothing written) on a miss.
+     * @param gpa the guest physical address of the first byte
+     * @param src the bytes to write
+     * @param off the offset in {@code src}
+     * @param len how many bytes
+     * @return true when every byte was written
+     */
     boolean write(long gpa, byte[] src, int off, int len);
 }

@@ -18,7 +18,10 @@ public final class Hcsim {
     private Hcsim() {
     }
 
-    /** Every registered architecture, sorted by name. */
+    /**
+     * Every registered architecture, sorted by name.
+     * @return the architectures found through the ServiceLoader, an unmodifiable list
+     */
     public static List<Architecture> architectures() {
         List<Architecture> c = cached;
         if (c == null) {
@@ -36,7 +39,8 @@ public final class Hcsim {
 
     /**
      * The architecture called {@code name} (or one of its aliases), case-insensitively.
-     *
+     * @param name a canonical name such as {@code x86} or an alias such as {@code aarch64}
+     * @return the architecture
      * @throws IllegalArgumentException naming the known architectures when there is none
      */
     public static Architecture architecture(String name) {

@@ -7,6 +7,13 @@ package dev.hcsim.core;
  * @param size length in bytes, at least 1
  */
 public record MemoryRegion(long base, long size) {
+    /**
+     * Checks the region.
+     * @param base first guest physical address
+     * @param size length in bytes, at least 1
+     * @throws IllegalArgumentException when {@code size} is not positive or the region runs past the 63-bit address
+     *   space
+     */
     public MemoryRegion {
         if (size <= 0) {
             throw new IllegalArgumentException("memory region size must be positive, got " + size);
@@ -16,16 +23,29 @@ public record MemoryRegion(long base, long size) {
         }
     }
 
-    /** First address past the region. */
+    /**
+     * First address past the region.
+     * @return {@code base + size}
+     */
     public long end() {
         return base + size;
     }
 
-    /** True when {@code [gpa, gpa+len)} lies wholly inside this region. */
+    /**
+     * True when {@code [gpa, gpa+len)} lies wholly inside this region.
+     * @param gpa the first guest physical address
+     * @param len the length in bytes
+     * @return whether the whole range is in this region (false for a negative length)
+     */
     public boolean contains(long gpa, long len) {
         return gpa >= base && len >= 0 && gpa - base <= size - len;
     }
 
+    /**
+     * True when this region and {@code o} share at least one address.
+     * @param o the other region
+     * @return whether the two overlap
+     */
     public boolean overlaps(MemoryRegion o) {
         return base < o.end() && o.base < end();
     }

@@ -7,15 +7,29 @@ package dev.hcsim.core;
  * {@link RegisterFile}. Indices are those of the architecture's {@link RegisterLayout}.
  */
 public interface RegisterAccess {
-    /** The value of register {@code reg}. */
+    /**
+     * The value of register {@code reg}.
+     * @param reg the register's index in the architecture's {@link RegisterLayout}
+     * @return its 64-bit value
+     */
     long get(int reg);
 
-    /** Writes register {@code reg}. */
+    /**
+     * Writes register {@code reg}.
+     * @param reg the register's index in the architecture's {@link RegisterLayout}
+     * @param value the new 64-bit value (a write to a hard-wired zero register is dropped)
+     */
     void set(int reg, long value);
 
-    /** The program counter (address of the trapping instruction while a trap is handled). */
+    /**
+     * The program counter (address of the trapping instruction while a trap is handled).
+     * @return the PC, a guest virtual address
+     */
     long pc();
 
-    /** Sets the program counter. */
+    /**
+     * Sets the program counter.
+     * @param value the new PC, a guest virtual address
+     */
     void pc(long value);
 }

@@ -12,12 +12,20 @@ public final class RegisterFile implements RegisterAccess {
     private final int zero;
     private long pc;
 
+    /**
+     * A register file for {@code layout}, every register and the PC 0.
+     * @param layout the architecture's register layout
+     */
     public RegisterFile(RegisterLayout layout) {
         this.layout = layout;
         this.values = new long[layout.size()];
         this.zero = layout.zeroRegister();
     }
 
+    /**
+     * The layout this file holds.
+     * @return the architecture's register layout
+     */
     public RegisterLayout layout() {
         return layout;
     }
@@ -34,20 +42,41 @@ public final class RegisterFile implements RegisterAccess {
         }
     }
 
-    /** The low 32 bits of {@code reg}, zero-extended. */
+    /**
+     * The low 32 bits of {@code reg}, zero-extended.
+     * @param reg the register's index in the layout
+     * @return the low 32 bits
+     */
     public long get32(int reg) {
         return values[reg] & 0xFFFF_FFFFL;
     }
 
-    /** Writes the low 32 bits of {@code reg}, keeping the upper half (as a 32-bit subregister write would not: see each ISA). */
+    /**
+     * Writes the low 32 bits of {@code reg}, keeping the upper half (as a 32-bit subregister write would not: see each
+     * ISA).
+     * @param reg the register's index in the layout
+     * @param value the value; only its low 32 bits are used
+     */
     public void set32KeepUpper(int reg, long value) {
         set(reg, (values[reg] & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL));
     }
 
+    /**
+     * The value of the register called {@code name}.
+     * @param name an ABI name or alias from the layout, such as {@code rax}
+     * @return its 64-bit value
+     * @throws IllegalArgumentException when the layout has no such register
+     */
     public long get(String name) {
         return values[layout.require(name)];
     }
 
+    /**
+     * Writes the register called {@code name}.
+     * @param name an ABI name or alias from the layout, such as {@code rax}
+     * @param value the new 64-bit value
+     * @throws IllegalArgumentException when the layout has no such register
+     */
     public void set(String name, long value) {
         set(layout.require(name), value);
     }
@@ -62,13 +91,19 @@ public final class RegisterFile implements RegisterAccess {
         pc = value;
     }
 
-    /** Copies every register and the PC from {@code other}, which must share the layout. */
+    /**
+     * Copies every register and the PC from {@code other}, which must share the layout.
+     * @param other the register file to copy
+     */
     public void copyFrom(RegisterFile other) {
         System.arraycopy(other.values, 0, values, 0, values.length);
         pc = other.pc;
     }
 
-    /** A snapshot of the register values (without the PC). */
+    /**
+     * A snapshot of the register values (without the PC).
+     * @return a new array, one value per register in layout order
+     */
     public long[] snapshot() {
         return values.clone();
     }

@@ -20,10 +20,23 @@ import java.util.Objects;
 public final class RegisterLayout {
 
     /** Whether a register is a general register of the guest or control state the ABI reads. */
-    public enum Kind { GENERAL, CONTROL }
+    public enum Kind {
+        /** A general-purpose register: number, arguments and results live here. */
+        GENERAL,
+        /** Control state the ABI reads or writes (flags, mode bits, privilege level, PSW). */
+        CONTROL
+    }
 
     /** One register: its index, ABI name, other accepted names, kind and width in bits. */
     public record Register(int index, String name, List<String> aliases, Kind kind, int width) {
+        /**
+         * Copies the aliases.
+         * @param index the register's index in the layout
+         * @param name its ABI name, as objdump prints it
+         * @param aliases other names the CLI, scenarios and the assembler accept
+         * @param kind general register or control state
+         * @param width its width in bits
+         */
         public Register {
             Objects.requireNonNull(name);
             aliases = List.copyOf(aliases);
@@ -65,32 +78,52 @@ public final class RegisterLayout {
         }
     }
 
-    /** Number of registers (general and control). */
+    /**
+     * Number of registers (general and control).
+     * @return the register count; indices run from 0 to size-1
+     */
     public int size() {
         return registers.size();
     }
 
-    /** The register at {@code index}. */
+    /**
+     * The register at {@code index}.
+     * @param index the register's index, 0 to size-1
+     * @return its description
+     */
     public Register get(int index) {
         return registers.get(index);
     }
 
-    /** All registers in index order. */
+    /**
+     * All registers in index order.
+     * @return an unmodifiable list
+     */
     public List<Register> all() {
         return registers;
     }
 
-    /** Indices of the general registers, in index order (a fresh copy). */
+    /**
+     * Indices of the general registers, in index order (a fresh copy).
+     * @return the indices of the registers of kind GENERAL
+     */
     public int[] generalIndices() {
         return general.clone();
     }
 
-    /** The hard-wired zero register, or -1 when the architecture has none. */
+    /**
+     * The hard-wired zero register, or -1 when the architecture has none.
+     * @return its index, or -1
+     */
     public int zeroRegister() {
         return zeroRegister;
     }
 
-    /** The ABI name of register {@code index}. */
+    /**
+     * The ABI name of register {@code index}.
+     * @param index the register's index, 0 to size-1
+     * @return its name, such as {@code rax}
+     */
     public String name(int index) {
         return registers.get(index).name();
     }
@@ -98,7 +131,7 @@ public final class RegisterLayout {
     /**
      * Looks a register up by ABI name or alias, case-insensitively, also accepting a leading
      * {@code %} or {@code $} as assemblers write them.
-     *
+     * @param name the name as written
      * @return the index, or -1 when no register has that name
      */
     public int indexOf(String name) {
@@ -113,7 +146,12 @@ public final class RegisterLayout {
         return i == null ? -1 : i;
     }
 
-    /** Like {@link #indexOf} but throws an {@link IllegalArgumentException} naming the register. */
+    /**
+     * Like {@link #indexOf} but throws an {@link IllegalArgumentException} naming the register.
+     * @param name the name as written
+     * @return the index
+     * @throws IllegalArgumentException when no register has that name
+     */
     public int require(String name) {
         int i = indexOf(name);
         if (i < 0) {
@@ -122,7 +160,10 @@ public final class RegisterLayout {
         return i;
     }
 
-    /** Starts a layout. */
+    /**
+     * Starts a layout.
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -132,24 +173,42 @@ public final class RegisterLayout {
         private final List<Register> regs = new ArrayList<>();
         private int zero = -1;
 
-        /** Adds a 64-bit general register with optional aliases. */
+        /**
+         * Adds a 64-bit general register with optional aliases.
+         * @param name the ABI name
+         * @param aliases other accepted names
+         * @return this builder
+         */
         public Builder general(String name, String... aliases) {
             regs.add(new Register(regs.size(), name, List.of(aliases), Kind.GENERAL, 64));
             return this;
         }
 
-        /** Adds a control register of the given width. */
+        /**
+         * Adds a control register of the given width.
+         * @param name the ABI name
+         * @param width the width in bits
+         * @param aliases other accepted names
+         * @return this builder
+         */
         public Builder control(String name, int width, String... aliases) {
             regs.add(new Register(regs.size(), name, List.of(aliases), Kind.CONTROL, width));
             return this;
         }
 
-        /** Declares the most recently added register the hard-wired zero register. */
+        /**
+         * Declares the most recently added register the hard-wired zero register.
+         * @return this builder
+         */
         public Builder zero() {
             zero = regs.size() - 1;
             return this;
         }
 
+        /**
+         * Builds the layout.
+         * @return the layout, registers in the order they were added
+         */
         public RegisterLayout build() {
             return new RegisterLayout(regs, zero);
         }

@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * addresses costs a few pages. Not thread-safe: confine it to the thread that runs its VM.
  */
 public final class SparseMemory implements GuestMemory {
+    /** log2 of the page size. */
     public static final int PAGE_SHIFT = 12;
+    /** The page size, 4 KiB: memory is allocated a page at a time on first write. */
     public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final long PAGE_MASK = PAGE_SIZE - 1;
 
@@ -36,6 +38,11 @@ public final class SparseMemory implements GuestMemory {
     private final boolean[] cachedCode = new boolean[PAGE_CACHE];
     private long codeGeneration;
 
+    /**
+     * Guest memory owning {@code regions}, all zero.
+     * @param regions the owned regions, in any order
+     * @throws IllegalArgumentException naming the two regions when two overlap
+     */
     public SparseMemory(List<MemoryRegion> regions) {
         List<MemoryRegion> sorted = new ArrayList<>(regions);
         sorted.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
@@ -52,12 +59,20 @@ public final class SparseMemory implements GuestMemory {
         return String.format("0x%x+0x%x", r.base(), r.size());
     }
 
-    /** The owned regions, sorted by base. */
+    /**
+     * The owned regions, sorted by base.
+     * @return an unmodifiable list
+     */
     public List<MemoryRegion> regions() {
         return List.of(regions);
     }
 
-    /** True when every byte of {@code [gpa, gpa+len)} is owned (a range may span adjacent regions). */
+    /**
+     * True when every byte of {@code [gpa, gpa+len)} is owned (a range may span adjacent regions).
+     * @param gpa the first guest physical address
+     * @param len the length in bytes
+     * @return whether the whole range is guest memory
+     */
     public boolean owns(long gpa, long len) {
         if (len <= 0) {
             return len == 0;
@@ -93,7 +108,10 @@ public final class SparseMemory implements GuestMemory {
         return null;
     }
 
-    /** Number of 4 KiB pages that hold data. */
+    /**
+     * Number of 4 KiB pages that hold data.
+     * @return the pages allocated by writes so far
+     */
     public int residentPages() {
         return pages.size();
     }
@@ -101,6 +119,7 @@ public final class SparseMemory implements GuestMemory {
     /**
      * A counter that changes on every successful write; decoded-instruction caches compare it to
      * notice self-modifying code (hypercall patching).
+     * @return the current write generation
      */
     public long writeGeneration() {
         return writeGeneration;
@@ -121,6 +140,7 @@ public final class SparseMemory implements GuestMemory {
      * Marks the page of {@code gpa} as holding code that a decoded-instruction cache keeps: from now
      * on a write to it changes {@link #codeGeneration()}. Writes to other pages (the guest's data)
      * leave that cache alone.
+     * @param gpa any guest physical address in the page
      */
     public void watchCode(long gpa) {
         long number = gpa >>> PAGE_SHIFT;
@@ -138,6 +158,7 @@ public final class SparseMemory implements GuestMemory {
     /**
      * A counter that changes on every successful write to a page marked with {@link #watchCode}:
      * self-modifying code (hypercall patching) invalidates decoded instructions, stores to data do not.
+     * @return the current code generation
      */
     public long codeGeneration() {
         return codeGeneration;
@@ -230,7 +251,10 @@ public final class SparseMemory implements GuestMemory {
         return p;
     }
 
-    /** The written pages in address order (page number to contents); for snapshots and isolation checks. */
+    /**
+     * The written pages in address order (page number to contents); for snapshots and isolation checks.
+     * @return a new map of copies of the pages
+     */
     public TreeMap<Long, byte[]> snapshotPages() {
         TreeMap<Long, byte[]> copy = new TreeMap<>();
         pages.forEach((k, v) -> copy.put(k, v.clone()));

@@ -28,16 +28,29 @@ public final class StatusCodec {
         }
     }
 
-    /** Starts a codec for the named family ({@code "KVM_E*"}, or a firmware interface's own family). */
+    /**
+     * Starts a codec for the named family ({@code "KVM_E*"}, or a firmware interface's own family).
+     * @param family the family's name, as the ABI table shows it
+     * @return an empty builder
+     */
     public static Builder builder(String family) {
         return new Builder(family);
     }
 
+    /**
+     * The family's name.
+     * @return the name, such as {@code KVM_E*}
+     */
     public String family() {
         return family;
     }
 
-    /** The raw value for {@code s}; an undocumented status is a programming error of the architecture module. */
+    /**
+     * The raw value for {@code s}; an undocumented status is a programming error of the architecture module.
+     * @param s a status this family documents
+     * @return the value the guest sees in result register 0
+     * @throws IllegalStateException when the family does not document {@code s}
+     */
     public long encode(Status s) {
         if (!codes.containsKey(s)) {
             throw new IllegalStateException(family + " documents no encoding for " + s);
@@ -45,28 +58,46 @@ public final class StatusCodec {
         return values[s.ordinal()];
     }
 
-    /** True when this family documents {@code s}. */
+    /**
+     * True when this family documents {@code s}.
+     * @param s the neutral status
+     * @return whether the family has a code for it
+     */
     public boolean documents(Status s) {
         return codes.containsKey(s);
     }
 
-    /** The symbolic name the kernel uses for {@code s}, or the neutral name when undocumented. */
+    /**
+     * The symbolic name the kernel uses for {@code s}, or the neutral name when undocumented.
+     * @param s the neutral status
+     * @return the name, such as {@code -KVM_ENOSYS}
+     */
     public String name(Status s) {
         Code c = codes.get(s);
         return c == null ? s.name() : c.name();
     }
 
-    /** Every documented status with its code, in {@link Status} order. */
+    /**
+     * Every documented status with its code, in {@link Status} order.
+     * @return an unmodifiable map
+     */
     public Map<Status, Code> codes() {
         return Collections.unmodifiableMap(codes);
     }
 
-    /** The documented statuses. */
+    /**
+     * The documented statuses.
+     * @return an unmodifiable set
+     */
     public Set<Status> documented() {
         return Collections.unmodifiableSet(codes.keySet());
     }
 
-    /** Reverse lookup: the status whose code is {@code raw}, or null. */
+    /**
+     * Reverse lookup: the status whose code is {@code raw}, or null.
+     * @param raw the value of result register 0
+     * @return the status, or null when no documented code equals {@code raw}
+     */
     public Status decode(long raw) {
         for (Map.Entry<Status, Code> e : codes.entrySet()) {
             if (e.getValue().value() == raw) {
@@ -85,11 +116,22 @@ public final class StatusCodec {
             this.family = family;
         }
 
+        /**
+         * Documents status {@code s} as {@code value}, named {@code name}.
+         * @param s the neutral status
+         * @param value the raw value the guest sees
+         * @param name the kernel's symbolic name, such as {@code -KVM_ENOSYS}
+         * @return this builder
+         */
         public Builder code(Status s, long value, String name) {
             codes.put(s, new Code(value, name));
             return this;
         }
 
+        /**
+         * Builds the codec.
+         * @return the codec with every code added so far
+         */
         public StatusCodec build() {
             return new StatusCodec(family, codes);
         }

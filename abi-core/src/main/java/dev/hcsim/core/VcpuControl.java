@@ -6,31 +6,54 @@ package dev.hcsim.core;
  * {@link Vm#vcpuIndex(long)} to map an architecture id such as an APIC ID or MPIDR).
  */
 public interface VcpuControl {
-    /** The scheduling state of {@code vcpu}. */
+    /**
+     * The scheduling state of {@code vcpu}.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return its state now
+     */
     VcpuState state(int vcpu);
 
     /**
      * Wake {@code vcpu} from a halt (PV unhalt, kick). If it is not halted, its next halt returns at
      * once, as KVM's {@code pv_unhalted} flag makes it.
+     * @param vcpu the vCPU index to wake
      */
     void kick(int vcpu);
 
-    /** Raise interrupt {@code vector} on {@code vcpu} (an IPI, a software interrupt); wakes it if halted. */
+    /**
+     * Raise interrupt {@code vector} on {@code vcpu} (an IPI, a software interrupt); wakes it if halted.
+     * @param vcpu the target vCPU's index
+     * @param vector the interrupt vector, in the architecture's numbering
+     */
     void interrupt(int vcpu, int vector);
 
     /**
      * Power on an off vCPU at {@code entry} with {@code context} in register {@code contextRegister}
      * (PSCI CPU_ON). Returns false when the vCPU is not off.
+     * @param vcpu the vCPU index to start
+     * @param entry the guest address it starts at
+     * @param contextRegister the register index that receives {@code context}
+     * @param context the value the started vCPU finds in that register
+     * @return true when the vCPU was off and is now started
      */
     boolean start(int vcpu, long entry, int contextRegister, long context);
 
-    /** Power off {@code vcpu}. */
+    /**
+     * Power off {@code vcpu}.
+     * @param vcpu the vCPU index to stop
+     */
     void stop(int vcpu);
 
-    /** A VM-wide event (shutdown, reset, crash): every vCPU stops. */
+    /**
+     * A VM-wide event (shutdown, reset, crash): every vCPU stops.
+     * @param kind the event's name, such as {@code shutdown} or {@code reset}
+     */
     void systemEvent(String kind);
 
-    /** Virtual time in nanoseconds since the VM started. */
+    /**
+     * Virtual time in nanoseconds since the VM started.
+     * @return the current virtual time
+     */
     long nowNanos();
 
     /**

@@ -50,8 +50,19 @@ public final class Vm {
 
     /** Observes traps (for traces); called before and after each trap on the trapping thread. */
     public interface TrapObserver {
+        /**
+         * Called before the trap on {@code vcpu} is handled.
+         * @param vcpu the trapping vCPU's index
+         * @param regs its registers as they are on entry
+         */
         void before(int vcpu, RegisterAccess regs);
 
+        /**
+         * Called after the trap on {@code vcpu} was handled.
+         * @param vcpu the trapping vCPU's index
+         * @param result what the trap did
+         * @param regs its registers as the handler left them
+         */
         void after(int vcpu, TrapResult result, RegisterAccess regs);
     }
 
@@ -95,12 +106,25 @@ public final class Vm {
         }
     }
 
-    /** Creates a VM; the architecture is found by name or alias through {@link Hcsim}. */
+    /**
+     * Creates a VM; the architecture is found by name or alias through {@link Hcsim}.
+     * @param config the VM's configuration
+     * @return the new VM
+     * @throws IllegalArgumentException with a one-line message for an unknown architecture, option, option value or
+     *   feature, or two vCPUs with one id
+     */
     public static Vm create(VmConfig config) {
         return new Vm(Hcsim.architecture(config.architecture()), config);
     }
 
-    /** Creates a VM of an architecture instance the caller already holds. */
+    /**
+     * Creates a VM of an architecture instance the caller already holds.
+     * @param arch the architecture
+     * @param config the VM's configuration (its architecture name is not looked up again)
+     * @return the new VM
+     * @throws IllegalArgumentException with a one-line message for an unknown option, option value or feature, or two
+     *   vCPUs with one id
+     */
     public static Vm create(Architecture arch, VmConfig config) {
         return new Vm(arch, config);
     }
@@ -153,6 +177,11 @@ public final class Vm {
      * {@code memory}, decodes it, applies the contract, runs the handler, writes results and PC, and
      * says what the caller does next. Effects on other vCPUs go through {@code control}. Never throws
      * for guest input; the result is valid until the next trap on this vCPU.
+     * @param vcpu the trapping vCPU's index, 0 to vcpus-1
+     * @param regs the vCPU's registers, read and written in place
+     * @param memory the guest memory
+     * @param control what the VM does to other vCPUs (kick, IPI, CPU_ON, yield)
+     * @return what happened and what the caller does next
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control) {
         Trap t = frames[vcpu];
@@ -173,6 +202,12 @@ public final class Vm {
     /**
      * Like {@link #trap(int, RegisterAccess, GuestMemory, VcpuControl)} with the instruction bytes
      * given by the caller (an emulator that already fetched them).
+     * @param vcpu the trapping vCPU's index, 0 to vcpus-1
+     * @param regs the vCPU's registers, read and written in place
+     * @param memory the guest memory
+     * @param control what the VM does to other vCPUs
+     * @param instruction the trapping instruction's bytes in memory order
+     * @return what happened and what the caller does next
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control, byte[] instruction) {
         Trap t = frames[vcpu];
@@ -192,6 +227,12 @@ public final class Vm {
     /**
      * Completes a trap whose outcome was {@link Outcome#EXIT_TO_HOST}: the host's return value is
      * written as the kernel writes it on re-entry, and the PC advances.
+     * @param vcpu the vCPU whose exit is completed
+     * @param regs the vCPU's registers, written in place
+     * @param memory the guest memory
+     * @param hostReturn the value the host answers the exit with
+     * @return the completed trap's result
+     * @throws IllegalStateException when the vCPU's last trap did not exit to the host
      */
     public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, long hostReturn) {
         Trap t = frames[vcpu];
@@ -204,41 +245,77 @@ public final class Vm {
 
     // ---------------------------------------------------------------- what the VM is
 
+    /**
+     * The architecture this VM simulates.
+     * @return the architecture
+     */
     public Architecture architecture() {
         return arch;
     }
 
+    /**
+     * The configuration the VM was created with.
+     * @return the configuration
+     */
     public VmConfig config() {
         return config;
     }
 
+    /**
+     * The architecture's trap contract.
+     * @return the contract
+     */
     public TrapContract contract() {
         return arch.contract();
     }
 
+    /**
+     * The hypercall table of this VM (its options and features applied).
+     * @return the table
+     */
     public HypercallTable hypercalls() {
         return table;
     }
 
+    /**
+     * The guest's byte order, for this VM's options.
+     * @return big- or little-endian
+     */
     public ByteOrder byteOrder() {
         return order;
     }
 
+    /**
+     * The instruction codec of this VM (its byte order and mode applied).
+     * @return the codec
+     */
     public Codec codec() {
         return codec;
     }
 
-    /** True when the VM offers feature {@code name}. */
+    /**
+     * True when the VM offers feature {@code name}.
+     * @param name a feature name the architecture declares
+     * @return whether the feature is on (the default or switched on, and not switched off)
+     */
     public boolean feature(String name) {
         return features.contains(name);
     }
 
-    /** The features this VM offers. */
+    /**
+     * The features this VM offers.
+     * @return an unmodifiable set of feature names
+     */
     public Set<String> features() {
         return features;
     }
 
-    /** The resolved value of option {@code name}. */
+    /**
+     * The resolved value of option {@code name}.
+     * @param name an option the architecture declares
+     * @return its value: the configured one, or the architecture's default
+     * @throws IllegalArgumentException when the architecture has no such option
+     */
     public String option(String name) {
         String v = options.get(name);
         if (v == null) {
@@ -247,26 +324,46 @@ public final class Vm {
         return v;
     }
 
-    /** Option {@code name} as a number. */
+    /**
+     * Option {@code name} as a number.
+     * @param name an option the architecture declares
+     * @return its value, parsed as {@link Bytes#parseNumber} does
+     * @throws IllegalArgumentException when there is no such option or its value is not a number
+     */
     public long optionNumber(String name) {
         return Bytes.parseNumber(option(name));
     }
 
-    /** Every resolved option. */
+    /**
+     * Every resolved option.
+     * @return an unmodifiable map of every declared option to its value
+     */
     public Map<String, String> options() {
         return java.util.Collections.unmodifiableMap(options);
     }
 
+    /**
+     * The number of vCPUs.
+     * @return the vCPU count, 1 to {@link VmConfig#MAX_VCPUS}
+     */
     public int vcpuCount() {
         return ids.length;
     }
 
-    /** The architecture id (APIC ID, MPIDR, ...) of vCPU {@code index}. */
+    /**
+     * The architecture id (APIC ID, MPIDR, ...) of vCPU {@code index}.
+     * @param index the vCPU index, 0 to vcpus-1
+     * @return its id
+     */
     public long vcpuId(int index) {
         return ids[index];
     }
 
-    /** The index of the vCPU with architecture id {@code id}, or -1. Allocation-free. */
+    /**
+     * The index of the vCPU with architecture id {@code id}, or -1. Allocation-free.
+     * @param id an APIC ID, MPIDR or the like
+     * @return the vCPU index, or -1 when no vCPU has that id
+     */
     public int vcpuIndex(long id) {
         if (identityIds) {
             return id >= 0 && id < ids.length ? (int) id : -1;
@@ -287,22 +384,38 @@ public final class Vm {
         return -1;
     }
 
-    /** The architecture's per-VM state, as its own type. */
+    /**
+     * The architecture's per-VM state, as its own type.
+     * @param <T> the architecture's state type
+     * @param type that type's class
+     * @return the state
+     * @throws ClassCastException when the state is of another type
+     */
     public <T extends ArchitectureVm> T archState(Class<T> type) {
         return type.cast(archVm);
     }
 
-    /** The architecture's per-VM part. */
+    /**
+     * The architecture's per-VM part.
+     * @return the state the architecture created for this VM
+     */
     public ArchitectureVm archVm() {
         return archVm;
     }
 
-    /** The engine's trap frame of {@code vcpu} (engine use). */
+    /**
+     * The engine's trap frame of {@code vcpu} (engine use).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the frame that the vCPU's traps reuse
+     */
     public Trap frame(int vcpu) {
         return frames[vcpu];
     }
 
-    /** Installs (or with null removes) the trap observer. */
+    /**
+     * Installs (or with null removes) the trap observer.
+     * @param o the observer, or null
+     */
     public void observe(TrapObserver o) {
         observer = o;
     }

@@ -48,12 +48,19 @@ public final class VmConfig {
         this.nanosPerInstruction = b.nanosPerInstruction;
     }
 
-    /** Starts a config for the named architecture (a name or alias). */
+    /**
+     * Starts a config for the named architecture (a name or alias).
+     * @param architecture the architecture's name or alias, looked up when the VM is created
+     * @return a builder with the defaults: 1 vCPU, 1 physical CPU, a quantum of 1000, 64 KiB of memory at 0
+     */
     public static Builder builder(String architecture) {
         return new Builder(architecture);
     }
 
-    /** A builder holding this config's values, to derive a changed copy. */
+    /**
+     * A builder holding this config's values, to derive a changed copy.
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder(architecture).vcpus(vcpus).pcpus(pcpus).quantum(quantum).seed(seed).tscHz(tscHz)
                 .realtimeEpochNanos(realtimeEpochNanos).nanosPerInstruction(nanosPerInstruction);
@@ -66,62 +73,106 @@ public final class VmConfig {
         return b;
     }
 
+    /**
+     * The architecture's name or alias, as given.
+     * @return the name
+     */
     public String architecture() {
         return architecture;
     }
 
+    /**
+     * The number of vCPUs.
+     * @return 1 to {@link #MAX_VCPUS}
+     */
     public int vcpus() {
         return vcpus;
     }
 
+    /**
+     * The number of physical CPUs the scheduler runs vCPUs on.
+     * @return 1 to {@link #MAX_PCPUS}
+     */
     public int pcpus() {
         return pcpus;
     }
 
-    /** Guest instructions a vCPU runs before the scheduler may preempt it. */
+    /**
+     * Guest instructions a vCPU runs before the scheduler may preempt it.
+     * @return the quantum, at least 1
+     */
     public long quantum() {
         return quantum;
     }
 
+    /**
+     * The seed of every random choice the VM and its scheduler make.
+     * @return the seed
+     */
     public long seed() {
         return seed;
     }
 
+    /**
+     * The guest memory regions.
+     * @return an unmodifiable list, 64 KiB at 0 unless set
+     */
     public List<MemoryRegion> memory() {
         return memory;
     }
 
-    /** Features switched on explicitly. */
+    /**
+     * Features switched on explicitly.
+     * @return an unmodifiable set of feature names
+     */
     public Set<String> featuresOn() {
         return featuresOn;
     }
 
-    /** Features switched off explicitly. */
+    /**
+     * Features switched off explicitly.
+     * @return an unmodifiable set of feature names
+     */
     public Set<String> featuresOff() {
         return featuresOff;
     }
 
-    /** Architecture options by name (unresolved: defaults are the architecture's). */
+    /**
+     * Architecture options by name (unresolved: defaults are the architecture's).
+     * @return an unmodifiable map
+     */
     public Map<String, String> options() {
         return options;
     }
 
-    /** Explicit architecture ids of the vCPUs (APIC IDs, MPIDRs), or null for the architecture's default. */
+    /**
+     * Explicit architecture ids of the vCPUs (APIC IDs, MPIDRs), or null for the architecture's default.
+     * @return a copy of the ids, one per vCPU, or null
+     */
     public long[] vcpuIds() {
         return vcpuIds == null ? null : vcpuIds.clone();
     }
 
-    /** Frequency of the virtual TSC / counter in Hz. */
+    /**
+     * Frequency of the virtual TSC / counter in Hz.
+     * @return the frequency, 1 GHz unless set
+     */
     public long tscHz() {
         return tscHz;
     }
 
-    /** The host's realtime clock at virtual time 0, in nanoseconds since the Unix epoch. */
+    /**
+     * The host's realtime clock at virtual time 0, in nanoseconds since the Unix epoch.
+     * @return the epoch, 2026-01-01T00:00:00Z unless set (so that traces are identical across runs)
+     */
     public long realtimeEpochNanos() {
         return realtimeEpochNanos;
     }
 
-    /** Virtual nanoseconds one guest instruction takes. */
+    /**
+     * Virtual nanoseconds one guest instruction takes.
+     * @return at least 1
+     */
     public long nanosPerInstruction() {
         return nanosPerInstruction;
     }
@@ -148,6 +199,12 @@ public final class VmConfig {
             this.architecture = architecture;
         }
 
+        /**
+         * Sets the number of vCPUs.
+         * @param n 1 to {@link #MAX_VCPUS}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
+         */
         public Builder vcpus(int n) {
             if (n < 1 || n > MAX_VCPUS) {
                 throw new IllegalArgumentException("vcpus must be 1.." + MAX_VCPUS + ", got " + n);
@@ -156,6 +213,12 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Sets the number of physical CPUs.
+         * @param n 1 to {@link #MAX_PCPUS}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
+         */
         public Builder pcpus(int n) {
             if (n < 1 || n > MAX_PCPUS) {
                 throw new IllegalArgumentException("physical CPUs must be 1.." + MAX_PCPUS + ", got " + n);
@@ -164,6 +227,12 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Sets the scheduler quantum.
+         * @param q guest instructions per time slice, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code q} is below 1
+         */
         public Builder quantum(long q) {
             if (q < 1) {
                 throw new IllegalArgumentException("quantum must be at least 1 instruction, got " + q);
@@ -172,12 +241,23 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Sets the seed.
+         * @param s any value
+         * @return this builder
+         */
         public Builder seed(long s) {
             seed = s;
             return this;
         }
 
-        /** Adds a memory region; the first call replaces the default 64 KiB at 0. */
+        /**
+         * Adds a memory region; the first call replaces the default 64 KiB at 0.
+         * @param base the first guest physical address
+         * @param size the length in bytes, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException for an empty region or one past the 63-bit address space
+         */
         public Builder memory(long base, long size) {
             if (!memorySet) {
                 memory.clear();
@@ -187,22 +267,45 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Switches a feature on or off against the architecture's default.
+         * @param name a feature the architecture declares (checked when the VM is created)
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder feature(String name, boolean on) {
             (on ? featuresOn : featuresOff).add(name);
             (on ? featuresOff : featuresOn).remove(name);
             return this;
         }
 
+        /**
+         * Sets an architecture option.
+         * @param name an option the architecture declares (checked when the VM is created)
+         * @param value its value
+         * @return this builder
+         */
         public Builder option(String name, String value) {
             options.put(name, value);
             return this;
         }
 
+        /**
+         * Sets the architecture ids of the vCPUs (APIC IDs, MPIDRs).
+         * @param ids one distinct id per vCPU
+         * @return this builder
+         */
         public Builder vcpuIds(long... ids) {
             vcpuIds = ids.clone();
             return this;
         }
 
+        /**
+         * Sets the frequency of the virtual TSC / counter.
+         * @param hz the frequency in Hz, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code hz} is below 1
+         */
         public Builder tscHz(long hz) {
             if (hz < 1) {
                 throw new IllegalArgumentException("TSC frequency must be positive");
@@ -211,11 +314,22 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Sets the host's realtime clock at virtual time 0.
+         * @param ns nanoseconds since the Unix epoch
+         * @return this builder
+         */
         public Builder realtimeEpochNanos(long ns) {
             realtimeEpochNanos = ns;
             return this;
         }
 
+        /**
+         * Sets the virtual time one guest instruction takes.
+         * @param ns nanoseconds, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code ns} is below 1
+         */
         public Builder nanosPerInstruction(long ns) {
             if (ns < 1) {
                 throw new IllegalArgumentException("nanoseconds per instruction must be at least 1");
@@ -224,6 +338,11 @@ public final class VmConfig {
             return this;
         }
 
+        /**
+         * Builds the config.
+         * @return the config
+         * @throws IllegalArgumentException when the vCPU ids do not number one per vCPU
+         */
         public VmConfig build() {
             if (vcpuIds != null && vcpuIds.length != vcpus) {
                 throw new IllegalArgumentException("vcpuIds lists " + vcpuIds.length + " ids for " + vcpus + " vCPUs");
