@@ -27,7 +27,14 @@ public final class Assembler {
     private record Item(String label, Statement statement) {
     }
 
-    /** Assembles {@code source} (lines separated by newlines or {@code ;}) at {@code origin}. */
+    /**
+     * Assembles {@code source} (lines separated by newlines or {@code ;}) at {@code origin}.
+     * @param codec the architecture's codec that encodes each statement
+     * @param source the assembly text: statements, labels ({@code name:}) and comments
+     * @param origin the guest address of the first byte
+     * @return the program: bytes, labels and a listing
+     * @throws AsmException with the line and a one-line message for any statement that does not assemble
+     */
     public static Program assemble(Codec codec, String source, long origin) {
         List<Item> items = parse(codec, source);
         Map<String, Long> labels = new HashMap<>();
@@ -98,7 +105,12 @@ public final class Assembler {
         return line.substring(0, cut);
     }
 
-    /** Splits one statement's text into mnemonic and top-level comma-separated operands. */
+    /**
+     * Splits one statement's text into mnemonic and top-level comma-separated operands.
+     * @param text the statement, without label or comment
+     * @param line its 1-based source line
+     * @return the statement, its mnemonic in lower case
+     */
     public static Statement statement(String text, int line) {
         String t = text.trim();
         int sp = 0;

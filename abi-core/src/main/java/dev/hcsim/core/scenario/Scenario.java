@@ -33,10 +33,16 @@ public record Scenario(String file, String name, String title, String descriptio
 
     /** One expectation, checked after the run. */
     public sealed interface Expectation permits RegisterEquals, MemoryEquals, StateIs, InterruptsDelivered, TraceContains, StopReasonContains {
-        /** Where the expectation stands in the file (its JSON path). */
+        /**
+         * Where the expectation stands in the file (its JSON path).
+         * @return the JSON path of the expectation in the scenario file
+         */
         String path();
 
-        /** The VM it is about (null when it is about the whole trace). */
+        /**
+         * The VM it is about (null when it is about the whole trace).
+         * @return the VM's name, or null
+         */
         String vm();
     }
 

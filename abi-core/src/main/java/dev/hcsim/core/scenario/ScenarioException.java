@@ -7,6 +7,10 @@ package dev.hcsim.core.scenario;
 public final class ScenarioException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A scenario error.
+     * @param message one line that names the file and the place in it
+     */
     public ScenarioException(String message) {
         super(message);
     }

@@ -40,7 +40,13 @@ public final class ScenarioReader {
         this.json = json;
     }
 
-    /** Reads a scenario file. */
+    /**
+     * Reads a scenario file.
+     * @param file the scenario's path
+     * @return the parsed scenario
+     * @throws ScenarioException naming the file (and the JSON path) when it is missing, too large, unreadable or
+     *   malformed
+     */
     public static Scenario read(Path file) {
         String name = file.toString();
         try {
@@ -58,7 +64,13 @@ public final class ScenarioReader {
         }
     }
 
-    /** Parses scenario text; {@code file} names it in error messages. */
+    /**
+     * Parses scenario text; {@code file} names it in error messages.
+     * @param text the JSON text
+     * @param file the name used in messages
+     * @return the parsed scenario
+     * @throws ScenarioException naming the file and the JSON path for anything malformed
+     */
     public static Scenario parse(String text, String file) {
         if (text.length() > MAX_FILE_BYTES) {
             throw new ScenarioException(file + ": text is longer than " + MAX_FILE_BYTES + " characters");

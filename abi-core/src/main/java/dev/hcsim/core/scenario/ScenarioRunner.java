@@ -33,13 +33,21 @@ public final class ScenarioRunner {
 
     /** The outcome of running a scenario: its machines, the trace, how each VM ended, and the checks. */
     public record Result(Scenario scenario, Map<String, Machine> machines, Map<String, RunResult> runs, Trace trace, List<Check> checks) {
-        /** True when every expectation holds. */
+        /**
+         * True when every expectation holds.
+         * @return whether every check passed
+         */
         public boolean passed() {
             return checks.stream().allMatch(Check::passed);
         }
     }
 
-    /** Builds the machines; a bad program, register or option is a {@link ScenarioException} naming the place. */
+    /**
+     * Builds the machines; a bad program, register or option is a {@link ScenarioException} naming the place.
+     * @param s the scenario
+     * @return one machine per VM, by VM name, in file order
+     * @throws ScenarioException naming the place in the file for a bad program, register or option
+     */
     public static Map<String, Machine> build(Scenario s) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
@@ -149,7 +157,12 @@ public final class ScenarioRunner {
         return m;
     }
 
-    /** Runs every VM of the scenario in order, with the budgets the scenario gives, and checks the expectations. */
+    /**
+     * Runs every VM of the scenario in order, with the budgets the scenario gives, and checks the expectations.
+     * @param s the scenario
+     * @return the machines, the trace, how each VM ended and the checks
+     * @throws ScenarioException naming the place in the file for a bad program, register or option
+     */
     public static Result run(Scenario s) {
         return run(s, 0, 0);
     }
@@ -157,6 +170,11 @@ public final class ScenarioRunner {
     /**
      * Runs with budgets that override the scenario's where positive: at most {@code maxSteps} scheduler
      * ticks and {@code maxTimeNanos} of virtual time per VM, so that no guest can make a run hang.
+     * @param s the scenario
+     * @param maxSteps the most scheduler ticks per VM; 0 or less keeps the scenario's budget
+     * @param maxTimeNanos the most virtual nanoseconds per VM; 0 or less keeps the scenario's budget
+     * @return the machines, the trace, how each VM ended and the checks
+     * @throws ScenarioException naming the place in the file for a bad program, register or option
      */
     public static Result run(Scenario s, long maxSteps, long maxTimeNanos) {
         Map<String, Machine> machines = build(s);

@@ -11,6 +11,12 @@ public interface HostHandler {
     /** Returned by {@link #answer} when the host does not re-enter the vCPU. */
     long STAY_EXITED = Long.MIN_VALUE + 0x5eed;
 
+    /**
+     * The host's answer to an exit of {@code vcpu}.
+     * @param vcpu the vCPU that exited
+     * @param exit the trap result, with the exit reason, number and arguments
+     * @return the value written back on re-entry, or {@link #STAY_EXITED} to leave the vCPU stopped
+     */
     long answer(int vcpu, TrapResult exit);
 
     /**

@@ -16,70 +16,134 @@ import java.util.Map;
  * talks to this interface.
  */
 public interface Architecture {
-    /** The canonical name, lower case (the name scenarios and the CLI use). */
+    /**
+     * The canonical name, lower case (the name scenarios and the CLI use).
+     * @return the name, such as {@code x86} or {@code arm64}
+     */
     String name();
 
-    /** Other accepted names (the GNU triplet's spelling, for instance). */
+    /**
+     * Other accepted names (the GNU triplet's spelling, for instance).
+     * @return the aliases, such as {@code aarch64}; may be empty
+     */
     List<String> aliases();
 
-    /** A one-line title naming the ISA and the host flavours. */
+    /**
+     * A one-line title naming the ISA and the host flavours.
+     * @return the title
+     */
     String title();
 
-    /** The register layout. */
+    /**
+     * The register layout.
+     * @return the general registers and the control state the ABI reads
+     */
     RegisterLayout registers();
 
-    /** The trap contract as data. */
+    /**
+     * The trap contract as data.
+     * @return the contract: trap forms, number, argument and result registers, narrow-mode and PC rules
+     */
     TrapContract contract();
 
-    /** How neutral statuses are encoded in the main return register. */
+    /**
+     * How neutral statuses are encoded in the main return register.
+     * @return the architecture's default status codec
+     */
     StatusCodec status();
 
-    /** Every hypercall of the seeds and of today's kernel, in number order. */
+    /**
+     * Every hypercall of the seeds and of today's kernel, in number order.
+     * @return the hypercall specs
+     */
     List<HypercallSpec> hypercalls();
 
-    /** The VM features this architecture knows, with the kernel's defaults. */
+    /**
+     * The VM features this architecture knows, with the kernel's defaults.
+     * @return the feature specs
+     */
     List<FeatureSpec> features();
 
-    /** The VM options this architecture accepts. */
+    /**
+     * The VM options this architecture accepts.
+     * @return the option specs, with their allowed values and defaults
+     */
     List<OptionSpec> options();
 
-    /** The byte order of a VM with these resolved options. */
+    /**
+     * The byte order of a VM with these resolved options.
+     * @param options every option resolved to a value
+     * @return big- or little-endian
+     */
     ByteOrder byteOrder(Map<String, String> options);
 
-    /** The assembler and decoder for the guest instruction subset in {@code order}. */
+    /**
+     * The assembler and decoder for the guest instruction subset in {@code order}.
+     * @param order the VM's byte order
+     * @return the codec
+     */
     Codec codec(ByteOrder order);
 
-    /** Creates the per-VM part (trap gate, discovery state, scheduler hooks) of {@code vm}. */
+    /**
+     * Creates the per-VM part (trap gate, discovery state, scheduler hooks) of {@code vm}.
+     * @param vm the VM being created (its config and options are resolved)
+     * @return the new per-VM part
+     */
     ArchitectureVm attach(Vm vm);
 
-    /** The architecture id of vCPU {@code index} (APIC ID, MPIDR, core id); by default the index. */
+    /**
+     * The architecture id of vCPU {@code index} (APIC ID, MPIDR, core id); by default the index.
+     * @param index the vCPU index, from 0
+     * @return the id a guest names the vCPU by
+     */
     default long vcpuId(int index) {
         return index;
     }
 
-    /** The architecture's name of interrupt {@code vector} in traces ({@code SWI0}, an exception vector); by default its number. */
+    /**
+     * The architecture's name of interrupt {@code vector} in traces ({@code SWI0}, an exception vector); by default its
+     * number.
+     * @param vector the vector as raised through {@link dev.hcsim.core.VcpuControl#interrupt}
+     * @return the name traces print
+     */
     default String interruptName(int vector) {
         return "vector 0x" + Integer.toHexString(vector);
     }
 
-    /** What the architecture calls a vCPU id ({@code "APIC ID"}, {@code "MPIDR"}). */
+    /**
+     * What the architecture calls a vCPU id ({@code "APIC ID"}, {@code "MPIDR"}).
+     * @return the term, used in messages and tables
+     */
     default String vcpuIdName() {
         return "vCPU id";
     }
 
-    /** How a guest finds out it runs on KVM, in words (for {@code explain}). */
+    /**
+     * How a guest finds out it runs on KVM, in words (for {@code explain}).
+     * @return the discovery text, with its sources
+     */
     String discovery();
 
-    /** Where the kernel's documentation and its code disagree, each with its source. */
+    /**
+     * Where the kernel's documentation and its code disagree, each with its source.
+     * @return one difference per entry; empty by default
+     */
     default List<String> docDifferences() {
         return List.of();
     }
 
-    /** Where guest programs are loaded when a scenario does not say. */
+    /**
+     * Where guest programs are loaded when a scenario does not say.
+     * @return the default entry's guest address
+     */
     default long defaultEntry() {
         return 0x1000;
     }
 
-    /** The trap instruction a one-shot {@code hcsim call} uses when none is named, as assembly text. */
+    /**
+     * The trap instruction a one-shot {@code hcsim call} uses when none is named, as assembly text.
+     * @param options every option resolved to a value (the vendor or mode may change the form)
+     * @return the instruction, such as {@code vmcall}
+     */
     String defaultTrapInstruction(Map<String, String> options);
 }

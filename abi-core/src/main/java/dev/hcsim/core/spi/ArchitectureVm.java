@@ -12,21 +12,42 @@ public interface ArchitectureVm {
     /**
      * Handles one trap. The instruction bytes are in {@code t}; the architecture recognises its trap
      * forms and either dispatches ({@link Trap#dispatch()}) or sets another outcome (fault, exit).
+     * @param t the trap frame of the trapping vCPU
      */
     void trap(Trap t);
 
-    /** True when this VM offers {@code call} (its gating feature is on, or it has none). */
+    /**
+     * True when this VM offers {@code call} (its gating feature is on, or it has none).
+     * @param call a documented hypercall of the architecture
+     * @return whether the VM answers it as implemented
+     */
     boolean offers(HypercallSpec call);
 
-    /** Puts a vCPU's control registers in their reset state for this VM's options (privilege, mode). */
+    /**
+     * Puts a vCPU's control registers in their reset state for this VM's options (privilege, mode).
+     * @param vcpu the vCPU index
+     * @param regs its registers, written in place
+     */
     default void resetVcpu(int vcpu, RegisterAccess regs) {
     }
 
-    /** Called when {@code vcpu} is put on a physical CPU; {@code stealNanos} is the time it waited runnable. */
+    /**
+     * Called when {@code vcpu} is put on a physical CPU; {@code stealNanos} is the time it waited runnable.
+     * @param vcpu the vCPU index
+     * @param nowNanos virtual time in nanoseconds
+     * @param stealNanos virtual nanoseconds it waited runnable since it last ran
+     * @param memory guest memory, for steal-time records and the like
+     */
     default void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
     }
 
-    /** Called when {@code vcpu} leaves its physical CPU; {@code preempted} is true when it still wanted to run. */
+    /**
+     * Called when {@code vcpu} leaves its physical CPU; {@code preempted} is true when it still wanted to run.
+     * @param vcpu the vCPU index
+     * @param nowNanos virtual time in nanoseconds
+     * @param preempted whether the vCPU was still runnable
+     * @param memory guest memory, for preempted flags and the like
+     */
     default void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
     }
 }

@@ -5,6 +5,11 @@ public abstract class BaseInstruction implements Instruction {
     private final int length;
     private final String text;
 
+    /**
+     * An instruction of {@code length} bytes that disassembles as {@code text}.
+     * @param length the length in bytes
+     * @param text the GNU binutils disassembly text
+     */
     protected BaseInstruction(int length, String text) {
         this.length = length;
         this.text = text;

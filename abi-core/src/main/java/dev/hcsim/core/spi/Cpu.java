@@ -29,6 +29,13 @@ public final class Cpu {
     /** Scratch for architectures whose branches have delay slots and the like. */
     public long scratch;
 
+    /**
+     * The state of vCPU {@code vcpu} of {@code vm}.
+     * @param vm the VM
+     * @param vcpu the vCPU index
+     * @param regs its registers and PC
+     * @param memory its accessor of the VM's memory
+     */
     public Cpu(Vm vm, int vcpu, RegisterFile regs, MemoryAccess memory) {
         this.vm = vm;
         this.vcpu = vcpu;
@@ -36,42 +43,73 @@ public final class Cpu {
         this.memory = memory;
     }
 
-    /** The scheduler (virtual time, other vCPUs), or null outside a machine. */
+    /**
+     * The scheduler (virtual time, other vCPUs), or null outside a machine.
+     * @return the control, or null
+     */
     public dev.hcsim.core.VcpuControl control() {
         return control;
     }
 
-    /** Binds the scheduler this vCPU runs under. */
+    /**
+     * Binds the scheduler this vCPU runs under.
+     * @param c the control, or null
+     */
     public void control(dev.hcsim.core.VcpuControl c) {
         control = c;
     }
 
+    /**
+     * The vCPU's registers and PC.
+     * @return the register file
+     */
     public RegisterFile regs() {
         return regs;
     }
 
+    /**
+     * The vCPU's accessor of guest memory.
+     * @return the memory accessor, in the VM's byte order
+     */
     public MemoryAccess memory() {
         return memory;
     }
 
+    /**
+     * The VM the vCPU belongs to.
+     * @return the VM
+     */
     public Vm vm() {
         return vm;
     }
 
+    /**
+     * The vCPU's index in its VM.
+     * @return the index, from 0
+     */
     public int vcpu() {
         return vcpu;
     }
 
-    /** Records why the vCPU stops and returns {@link #FAULT}. */
+    /**
+     * Records why the vCPU stops and returns {@link #FAULT}.
+     * @param reason one line, such as {@code "undefined instruction 0xffffffff"}
+     * @return {@link #FAULT}
+     */
     public int fault(String reason) {
         faultReason = reason;
         return FAULT;
     }
 
+    /**
+     * Why the vCPU stopped, as recorded by {@link #fault}.
+     * @return the reason, or null when none is recorded
+     */
     public String faultReason() {
         return faultReason;
     }
 
+    /** Forgets the recorded fault reason. */
     public void clearFault() {
         faultReason = null;
     }

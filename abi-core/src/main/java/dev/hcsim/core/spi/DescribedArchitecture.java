@@ -33,6 +33,21 @@ public abstract class DescribedArchitecture implements Architecture {
     public record Description(String name, List<String> aliases, String title, RegisterLayout registers, TrapContract contract,
             StatusCodec status, List<HypercallSpec> hypercalls, List<FeatureSpec> features, List<OptionSpec> options, String vcpuIdName,
             String discovery, List<String> docDifferences) {
+        /**
+         * Copies the lists.
+         * @param name canonical name
+         * @param aliases other accepted names
+         * @param title one-line title
+         * @param registers register layout
+         * @param contract trap contract
+         * @param status status codec of the main return register
+         * @param hypercalls every documented hypercall
+         * @param features VM features with their defaults
+         * @param options VM options with their defaults
+         * @param vcpuIdName what a vCPU id is called
+         * @param discovery how a guest finds KVM, in words
+         * @param docDifferences where the kernel's docs and code disagree
+         */
         public Description {
             Objects.requireNonNull(name);
             aliases = List.copyOf(aliases);
@@ -45,11 +60,18 @@ public abstract class DescribedArchitecture implements Architecture {
 
     private final Description d;
 
+    /**
+     * A provider built from {@code d}.
+     * @param d the architecture's constant facts
+     */
     protected DescribedArchitecture(Description d) {
         this.d = d;
     }
 
-    /** The facts this provider was built from. */
+    /**
+     * The facts this provider was built from.
+     * @return the description
+     */
     public final Description description() {
         return d;
     }

@@ -7,5 +7,9 @@ package dev.hcsim.core.spi;
  */
 @FunctionalInterface
 public interface HypercallHandler {
+    /**
+     * Runs the call: reads arguments, acts, sets status and results through {@code call}.
+     * @param call the trap frame, already dispatched to this call
+     */
     void handle(Trap call);
 }

@@ -39,7 +39,12 @@ public final class HypercallTable {
         }
     }
 
-    /** Builds a table; {@code isOffered} says which gated calls this VM offers. */
+    /**
+     * Builds a table; {@code isOffered} says which gated calls this VM offers.
+     * @param all every documented call of the architecture
+     * @param isOffered decides, at call time, whether the VM offers a call
+     * @return the table
+     */
     public static HypercallTable build(List<HypercallSpec> all, Predicate<HypercallSpec> isOffered) {
         return new HypercallTable(all, isOffered);
     }
@@ -49,7 +54,11 @@ public final class HypercallTable {
         return (int) (h >>> 40) & mask;
     }
 
-    /** The spec for {@code number}, or null when the architecture documents no such call. */
+    /**
+     * The spec for {@code number}, or null when the architecture documents no such call.
+     * @param number the hypercall number or function ID
+     * @return the spec, or null
+     */
     public HypercallSpec lookup(long number) {
         int i = slot(number);
         HypercallSpec s;
@@ -65,18 +74,27 @@ public final class HypercallTable {
     /**
      * True when {@code number} is documented and this VM offers it now. Asked at call time, because
      * a VMM may change a VM's features after creating it (the architecture's predicate decides).
+     * @param number the hypercall number or function ID
+     * @return whether the VM answers it as implemented
      */
     public boolean isOffered(long number) {
         HypercallSpec s = lookup(number);
         return s != null && isOffered.test(s);
     }
 
-    /** True when this VM offers {@code spec} now. */
+    /**
+     * True when this VM offers {@code spec} now.
+     * @param spec a documented call
+     * @return whether the VM answers it as implemented
+     */
     public boolean isOffered(HypercallSpec spec) {
         return isOffered.test(spec);
     }
 
-    /** Every documented call, in declaration order. */
+    /**
+     * Every documented call, in declaration order.
+     * @return an unmodifiable list
+     */
     public List<HypercallSpec> all() {
         return all;
     }

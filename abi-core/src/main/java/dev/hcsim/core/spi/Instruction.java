@@ -5,13 +5,22 @@ package dev.hcsim.core.spi;
  * the interpreter then calls {@link #execute} each time the instruction runs.
  */
 public interface Instruction {
-    /** Length in bytes. */
+    /**
+     * Length in bytes.
+     * @return the length
+     */
     int length();
 
-    /** The GNU binutils disassembly text. */
+    /**
+     * The GNU binutils disassembly text.
+     * @return the text, as objdump prints it
+     */
     String text();
 
-    /** False for a word that is not in the subset (its {@link #execute} reports a fault). */
+    /**
+     * False for a word that is not in the subset (its {@link #execute} reports a fault).
+     * @return whether the instruction is in the subset
+     */
     default boolean isValid() {
         return true;
     }
@@ -19,10 +28,18 @@ public interface Instruction {
     /**
      * Executes on {@code cpu}. Returns one of {@link Cpu#NEXT}, {@link Cpu#JUMP}, {@link Cpu#TRAP},
      * {@link Cpu#HALT} or {@link Cpu#FAULT}.
+     * @param cpu the vCPU's state
+     * @return the signal for the engine
      */
     int execute(Cpu cpu);
 
-    /** An instruction outside the subset at {@code pc}: executing it stops the vCPU with that reason. */
+    /**
+     * An instruction outside the subset at {@code pc}: executing it stops the vCPU with that reason.
+     * @param pc the guest address of the bytes
+     * @param bytesHex the bytes as hex, for the fault reason
+     * @param length how many bytes the instruction takes
+     * @return the invalid instruction
+     */
     static Instruction undecodable(long pc, String bytesHex, int length) {
         return new Instruction() {
             @Override

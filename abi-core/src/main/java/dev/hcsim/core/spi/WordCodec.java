@@ -15,13 +15,23 @@ public abstract class WordCodec implements Codec {
     private final boolean bigEndian;
     private final List<String> commentPrefixes;
 
+    /**
+     * A codec for words in {@code order}.
+     * @param order the VM's byte order
+     * @param commentPrefixes the prefixes that start a comment
+     */
     protected WordCodec(ByteOrder order, String... commentPrefixes) {
         this.order = order;
         this.bigEndian = order == ByteOrder.BIG_ENDIAN;
         this.commentPrefixes = List.of(commentPrefixes);
     }
 
-    /** Decodes one instruction word at {@code pc}; null (or an exception) when it is not in the subset. */
+    /**
+     * Decodes one instruction word at {@code pc}; null (or an exception) when it is not in the subset.
+     * @param word the 32-bit instruction word, in host order
+     * @param pc the guest address of the word
+     * @return the instruction, or null
+     */
     protected abstract Instruction decodeInSubset(int word, long pc);
 
     @Override
@@ -59,7 +69,11 @@ public abstract class WordCodec implements Codec {
         return i != null ? i : Instruction.undecodable(pc, Bytes.hex(b, off, 4), 4);
     }
 
-    /** The bytes of {@code words} in this codec's byte order (what an encoder returns). */
+    /**
+     * The bytes of {@code words} in this codec's byte order (what an encoder returns).
+     * @param words the instruction words
+     * @return four bytes per word
+     */
     protected final byte[] bytes(int... words) {
         byte[] out = new byte[4 * words.length];
         for (int i = 0; i < words.length; i++) {

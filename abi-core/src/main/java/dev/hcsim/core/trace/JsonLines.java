@@ -16,7 +16,11 @@ public final class JsonLines {
     private JsonLines() {
     }
 
-    /** One event as one JSON line (no newline). */
+    /**
+     * One event as one JSON line (no newline).
+     * @param e the event
+     * @return the JSON object as text
+     */
     public static String line(TraceEvent e) {
         try {
             return MAPPER.writeValueAsString(e);
@@ -25,7 +29,12 @@ public final class JsonLines {
         }
     }
 
-    /** Writes every event, one per line. */
+    /**
+     * Writes every event, one per line.
+     * @param events the events, in order
+     * @param out where the lines go; flushed at the end
+     * @throws java.io.UncheckedIOException when writing fails
+     */
     public static void write(List<TraceEvent> events, Writer out) {
         try {
             for (TraceEvent e : events) {

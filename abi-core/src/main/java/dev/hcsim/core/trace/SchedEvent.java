@@ -15,7 +15,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"type", "time", "vm", "vcpu", "event", "pcpu", "target", "detail"})
 public record SchedEvent(long time, String vm, int vcpu, String event, Integer pcpu, Integer target, String detail) implements TraceEvent {
-    /** Always {@code "sched"}. */
+    /**
+     * Always {@code "sched"}.
+     * @return the event type as JSON lines name it
+     */
     public String type() {
         return "sched";
     }

@@ -8,7 +8,11 @@ public final class Timeline {
     private Timeline() {
     }
 
-    /** The whole timeline. */
+    /**
+     * The whole timeline.
+     * @param events the trace, in order
+     * @return one line per event, each ending with a newline
+     */
     public static String render(List<TraceEvent> events) {
         StringBuilder sb = new StringBuilder();
         for (TraceEvent e : events) {
@@ -17,7 +21,11 @@ public final class Timeline {
         return sb.toString();
     }
 
-    /** One event as one line: time, VM and vCPU, then what happened. */
+    /**
+     * One event as one line: time, VM and vCPU, then what happened.
+     * @param e the event
+     * @return the line, without a newline
+     */
     public static String line(TraceEvent e) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu())));

@@ -13,11 +13,19 @@ public final class Trace implements TraceSink {
         events.add(e);
     }
 
+    /**
+     * The events recorded so far, in order.
+     * @return an unmodifiable view
+     */
     public List<TraceEvent> events() {
         return Collections.unmodifiableList(events);
     }
 
-    /** True when some event's JSON line contains {@code text}. */
+    /**
+     * True when some event's JSON line contains {@code text}.
+     * @param text the text to look for
+     * @return whether any event's JSON line contains it
+     */
     public boolean contains(String text) {
         for (TraceEvent e : events) {
             if (JsonLines.line(e).contains(text)) {

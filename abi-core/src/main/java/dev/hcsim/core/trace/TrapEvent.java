@@ -14,7 +14,10 @@ import java.util.Map;
 public record TrapEvent(long time, String vm, int vcpu, String pc, String bytes, String insn, String call, String nr, Boolean narrow,
         Map<String, String> read, Map<String, String> written, String status, String statusCode, String outcome, String detail)
         implements TraceEvent {
-    /** Always {@code "trap"}. */
+    /**
+     * Always {@code "trap"}.
+     * @return the event type as JSON lines name it
+     */
     public String type() {
         return "trap";
     }
