@@ -203,6 +203,7 @@ final class CallExplanation {
         return switch (o) {
             case EXIT_TO_HOST -> "written to " + register + " when the host re-enters the vCPU";
             case FAULT -> "not written: a fault is injected instead";
+            case INTERRUPTED -> "not written: the interruption goes to the guest's own handler instead";
             default -> "written to " + register;
         };
     }
@@ -215,6 +216,7 @@ final class CallExplanation {
             case YIELD -> "the vCPU gives up its physical CPU (preferably to the target), then continues";
             case EXIT_TO_HOST -> "the call goes to the host (VMM); results are written when the host re-enters the vCPU";
             case FAULT -> "a fault is injected into the guest instead of a result";
+            case INTERRUPTED -> "an interruption is delivered to the guest's own handler, where the vCPU continues";
             case STOP -> "the vCPU is powered off";
             case NOT_A_HYPERCALL -> "not a hypercall: the guest's own handler runs";
         };

@@ -19,6 +19,12 @@ public enum Outcome {
     EXIT_TO_HOST,
     /** Inject {@link TrapResult#fault()} into the guest; the PC is {@code nextPc} (usually the trap itself). */
     FAULT,
+    /**
+     * The architecture delivered an interruption to the guest itself (an s390 program interruption
+     * through the program new PSW the guest installed): no result register was written; the vCPU
+     * continues at {@code nextPc}, its handler; {@link TrapResult#fault()} names the interruption.
+     */
+    INTERRUPTED,
     /** The vCPU is powered off (PSCI CPU_OFF and the like). */
     STOP,
     /** Not a hypercall: the instruction is the guest's own (a system call); the guest's handler runs. */

@@ -139,6 +139,9 @@ public final class ToyMachine implements VcpuControl {
             case HALT -> c.halted = true;
             case EXIT_TO_HOST -> vm.completeExit(i, c.registers(), memory, 0); // the toy's "VMM" answers every exit with 0
             case FAULT, NOT_A_HYPERCALL -> c.stopped = r.fault();
+            case INTERRUPTED -> {
+                // delivered to the guest's own handler; the next RIP is already in the toy's registers
+            }
             case STOP -> c.stopped = "powered off";
         }
     }

@@ -453,6 +453,9 @@ public final class Machine implements VcpuControl {
                 deschedule(v, false);
                 s.state(VcpuState.OFF);
             }
+            case INTERRUPTED -> {
+                // delivered to the guest's own handler: the PC is already there, the vCPU runs on
+            }
             case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, String.format("%s at 0x%x (the guest subset has no handler for it)", r.fault(),
                     s.regs.pc()));
         }
@@ -682,7 +685,7 @@ public final class Machine implements VcpuControl {
         }
         String detail = switch (r.outcome()) {
             case EXIT_TO_HOST -> r.exitReason();
-            case FAULT, NOT_A_HYPERCALL -> r.fault();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> r.fault();
             case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
             default -> null;
         };

@@ -149,7 +149,7 @@ public final class SingleCall {
             case EXIT_TO_HOST -> r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()) + " args=[0x" + Long.toHexString(r.exitArg(0))
                     + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x" + Long.toHexString(r.exitArg(2)) + "] flags=0x"
                     + Long.toHexString(r.exitFlags());
-            case FAULT, NOT_A_HYPERCALL -> r.fault();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> r.fault();
             case YIELD -> r.yieldTarget() >= 0 ? "yield to vcpu" + r.yieldTarget() : "yield";
             default -> null;
         };

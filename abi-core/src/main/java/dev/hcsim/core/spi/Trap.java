@@ -236,7 +236,7 @@ public final class Trap implements TrapResult {
     /** Writes results and the PC by the contract (nothing for exits and faults). */
     public void complete() {
         Outcome o = outcome();
-        if (o == Outcome.EXIT_TO_HOST || o == Outcome.FAULT || o == Outcome.NOT_A_HYPERCALL) {
+        if (o == Outcome.EXIT_TO_HOST || o == Outcome.FAULT || o == Outcome.NOT_A_HYPERCALL || o == Outcome.INTERRUPTED) {
             if (!nextPcSet) {
                 nextPc = pc;
             }
@@ -447,6 +447,15 @@ public final class Trap implements TrapResult {
     /** Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise. */
     public void fault(String what) {
         outcome(Outcome.FAULT);
+        fault = what;
+    }
+
+    /**
+     * The architecture delivered interruption {@code what} to the guest's own handler; the caller sets
+     * the PC to the handler with {@link #resumeAt}. No result register is written.
+     */
+    public void interrupted(String what) {
+        outcome(Outcome.INTERRUPTED);
         fault = what;
     }
 

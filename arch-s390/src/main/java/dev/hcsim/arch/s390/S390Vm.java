@@ -455,6 +455,7 @@ public final class S390Vm implements ArchitectureVm {
             }
             r.set(PSWM, mask);
             r.pc(addr);
+            t.interrupted(what);
             t.resumeAt(addr);
         } catch (GuestFault f) {
             // No lowcore in guest memory: nothing can be delivered; report it.

@@ -577,8 +577,11 @@ class S390DiagnoseTest {
         rig.write(0x1D0, 8, S390Registers.PSW_MASK_RESET);
         rig.write(0x1D8, 8, 0x3000);
         rig.regs().set(1, 9);
+        long r2 = rig.regs().get(2);
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
-        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(Outcome.INTERRUPTED, t.outcome());
+        assertTrue(t.fault().toLowerCase().contains("specification"), t.fault());
+        assertEquals(r2, rig.regs().get(2), "a program interruption writes no result register");
         assertEquals(0x3000, rig.regs().pc());
         assertEquals(0x3000, t.nextPc());
         assertEquals(6, rig.read(0x8E, 2));
