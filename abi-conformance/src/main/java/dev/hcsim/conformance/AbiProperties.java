@@ -64,7 +64,7 @@ public final class AbiProperties {
         // A fault that resumes past the trap is a trap-class exception after a completed call (x86 single-step
         // #DB with RFLAGS.TF, x86.c kvm_skip_emulated_instruction): the call's results stand.
         boolean completedThenFault = o == Outcome.FAULT && r.trap().nextPc() != r.observed().before().pc();
-        boolean resultsMayChange = (o != Outcome.FAULT && o != Outcome.NOT_A_HYPERCALL) || completedThenFault;
+        boolean resultsMayChange = (o != Outcome.FAULT && o != Outcome.NOT_A_HYPERCALL && o != Outcome.INTERRUPTED) || completedThenFault;
         for (int i : layout.generalIndices()) {
             if (r.before(i) != r.after(i) && !(resultsMayChange && c.isResult(i))) {
                 out.add(layout.name(i) + " changed (" + Bytes.hex64(r.before(i)) + " -> " + Bytes.hex64(r.after(i)) + ") with outcome "
