@@ -98,11 +98,21 @@ public final class Machine implements VcpuControl {
         String stopReason;
     }
 
-    /** Builds a machine for {@code config}; every vCPU starts runnable at PC 0 unless set otherwise before {@link #run}. */
+    /**
+     * Builds a machine for {@code config}; every vCPU starts runnable at PC 0 unless set otherwise before {@link #run}.
+     * @param config the VM's configuration
+     * @param name the VM's name in traces
+     * @throws IllegalArgumentException with a one-line message when the VM cannot be created from {@code config}
+     */
     public Machine(VmConfig config, String name) {
         this(Vm.create(config), name);
     }
 
+    /**
+     * Builds a machine around a VM the caller already created.
+     * @param vm the VM; its memory regions are allocated afresh for this machine
+     * @param name the VM's name in traces
+     */
     public Machine(Vm vm, String name) {
         this.vm = vm;
         this.name = name;
@@ -135,39 +145,71 @@ public final class Machine implements VcpuControl {
 
     // ---------------------------------------------------------------- set-up
 
+    /**
+     * The VM this machine runs.
+     * @return the VM
+     */
     public Vm vm() {
         return vm;
     }
 
+    /**
+     * The VM's name in traces.
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The guest memory of this machine.
+     * @return the memory every vCPU reads and writes
+     */
     public SparseMemory memory() {
         return memory;
     }
 
-    /** The register file of {@code vcpu} (set initial registers and PC here before running). */
+    /**
+     * The register file of {@code vcpu} (set initial registers and PC here before running).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return its live register file
+     */
     public RegisterFile registers(int vcpu) {
         return slots[vcpu].regs;
     }
 
-    /** Sets the initial state of {@code vcpu} (RUNNABLE, HALTED or OFF) before the run. */
+    /**
+     * Sets the initial state of {@code vcpu} (RUNNABLE, HALTED or OFF) before the run.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param state its state when the run starts
+     */
     public void initialState(int vcpu, VcpuState state) {
         slots[vcpu].state(state);
     }
 
-    /** Sends the trace to {@code s} (null: no trace, and no per-trap register snapshots either). */
+    /**
+     * Sends the trace to {@code s} (null: no trace, and no per-trap register snapshots either).
+     * @param s the sink, or null
+     */
     public void traceTo(TraceSink s) {
         sink = s == null ? TraceSink.NONE : s;
         vm.observe(sink == TraceSink.NONE ? null : traceObserver);
     }
 
+    /**
+     * Installs the host side of exits (null: {@link HostHandler#DEFAULT}).
+     * @param h the handler that answers exits to the host, or null
+     */
     public void host(HostHandler h) {
         host = h == null ? HostHandler.DEFAULT : h;
     }
 
-    /** Writes {@code bytes} at {@code gpa}; throws {@link IllegalArgumentException} when outside the VM's memory. */
+    /**
+     * Writes {@code bytes} at {@code gpa}; throws {@link IllegalArgumentException} when outside the VM's memory.
+     * @param gpa the guest physical address of the first byte
+     * @param bytes the bytes to write, such as an assembled program
+     * @throws IllegalArgumentException when the bytes do not fit in the VM's memory
+     */
     public void load(long gpa, byte[] bytes) {
         if (!memory.write(gpa, bytes, 0, bytes.length)) {
             throw new IllegalArgumentException(String.format("%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
@@ -176,29 +218,55 @@ public final class Machine implements VcpuControl {
 
     // ---------------------------------------------------------------- queries
 
+    /**
+     * Virtual time now.
+     * @return nanoseconds since the run started
+     */
     public long now() {
         return time;
     }
 
+    /**
+     * The scheduling state of {@code vcpu} now.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return its state
+     */
     public VcpuState stateOf(int vcpu) {
         return slots[vcpu].state();
     }
 
-    /** Why the vCPU was stopped, or null. */
+    /**
+     * Why the vCPU was stopped, or null.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the reason (a fault, an exit the host did not answer, a system event), or null while it may run
+     */
     public String stopReason(int vcpu) {
         return slots[vcpu].stopReason;
     }
 
-    /** Interrupts delivered to {@code vcpu}, by vector: a snapshot in vector order. */
+    /**
+     * Interrupts delivered to {@code vcpu}, by vector: a snapshot in vector order.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return vector to delivery count
+     */
     public Map<Integer, Integer> interrupts(int vcpu) {
         return slots[vcpu].interrupts.toMap();
     }
 
-    /** Total time {@code vcpu} waited runnable (steal time). */
+    /**
+     * Total time {@code vcpu} waited runnable (steal time).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return virtual nanoseconds
+     */
     public long stealNanos(int vcpu) {
         return slots[vcpu].stealNanos;
     }
 
+    /**
+     * Guest instructions {@code vcpu} has executed.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the count, traps included
+     */
     public long instructions(int vcpu) {
         return slots[vcpu].instructions;
     }
@@ -206,19 +274,28 @@ public final class Machine implements VcpuControl {
     /**
      * Scheduler events so far: one per line the trace has or would have (run, preempt, halt, wake,
      * kick, interrupt, yield, exit, ...), counted whether or not a trace sink listens.
+     * @return the event count
      */
     public long events() {
         return events;
     }
 
-    /** The system event that ended the run, or null. */
+    /**
+     * The system event that ended the run, or null.
+     * @return the event's kind, such as {@code shutdown}, or null
+     */
     public String systemEventKind() {
         return systemEvent;
     }
 
     // ---------------------------------------------------------------- running
 
-    /** Runs until no vCPU can run, a system event, or a budget runs out. */
+    /**
+     * Runs until no vCPU can run, a system event, or a budget runs out.
+     * @param maxSteps the most scheduler ticks to run
+     * @param maxTimeNanos the most virtual nanoseconds to run
+     * @return why the run ended, with the steps, time and instructions it took
+     */
     public RunResult run(long maxSteps, long maxTimeNanos) {
         if (steps == 0 && time == 0) {
             int[] order = new int[slots.length];
@@ -654,6 +731,14 @@ public final class Machine implements VcpuControl {
     /**
      * Builds the trace event of one trap from the registers before ({@code before}: every register,
      * then the PC) and after it. Shared by the standalone machine and one-shot calls.
+     * @param time virtual time of the trap in nanoseconds
+     * @param vmName the VM's name in traces
+     * @param vm the VM
+     * @param vcpu the trapping vCPU's index
+     * @param before the register values before the trap, then the PC
+     * @param r the trap's result
+     * @param after the registers after the trap
+     * @return the event
      */
     public static TrapEvent trapEvent(long time, String vmName, Vm vm, int vcpu, long[] before, TrapResult r, RegisterAccess after) {
         RegisterLayout layout = vm.architecture().registers();

@@ -57,7 +57,10 @@ public final class SingleCall {
     public record Result(Vm vm, byte[] bytes, String text, Outcome outcome, Status status, String statusName, String call,
             RegisterFile before, RegisterFile after, List<Effect> effects, List<MemoryWrite> writes, TrapEvent trap, String detail,
             Machine machine) {
-        /** Registers (by ABI name) whose value changed, plus {@code pc} when it moved. */
+        /**
+         * Registers (by ABI name) whose value changed, plus {@code pc} when it moved.
+         * @return name to new value, in layout order
+         */
         public Map<String, Long> changed() {
             Map<String, Long> out = new LinkedHashMap<>();
             for (int i = 0; i < before.layout().size(); i++) {
@@ -74,12 +77,12 @@ public final class SingleCall {
 
     /**
      * Runs one call.
-     *
      * @param config    the VM
      * @param vcpu      the calling vCPU's index
      * @param insn      the trap instruction as assembly text or hex bytes (null: the architecture's native one)
      * @param registers initial register values by ABI or raw name
      * @param memory    guest memory to preload (address to bytes)
+     * @return what the call did: outcome, status, registers before and after, effects, memory writes
      * @throws IllegalArgumentException for a bad register name, instruction or memory address
      */
     public static Result run(VmConfig config, int vcpu, String insn, Map<String, Long> registers, Map<Long, byte[]> memory) {
@@ -89,6 +92,14 @@ public final class SingleCall {
     /**
      * Like {@link #run(VmConfig, int, String, Map, Map)}, with the initial state of other vCPUs
      * (halted unless {@code states} says otherwise: off, runnable).
+     * @param config the VM
+     * @param vcpu the calling vCPU's index
+     * @param insn the trap instruction as assembly text or hex bytes (null: the architecture's native one)
+     * @param registers initial register values by ABI or raw name
+     * @param memory guest memory to preload (address to bytes)
+     * @param states the initial state of other vCPUs by index
+     * @return what the call did: outcome, status, registers before and after, effects, memory writes
+     * @throws IllegalArgumentException for a bad vCPU index, register name, instruction or memory address
      */
     public static Result run(VmConfig config, int vcpu, String insn, Map<String, Long> registers, Map<Long, byte[]> memory,
             Map<Integer, VcpuState> states) {
@@ -159,7 +170,13 @@ public final class SingleCall {
                 trapEvent, detail, m);
     }
 
-    /** The bytes of {@code insn}: hex if it parses as hex of a plausible length, else assembly text. */
+    /**
+     * The bytes of {@code insn}: hex if it parses as hex of a plausible length, else assembly text.
+     * @param vm the VM whose codec assembles the text
+     * @param insn hex bytes or assembly text; null for the architecture's default trap instruction
+     * @return the instruction's bytes in memory order
+     * @throws dev.hcsim.core.asm.AsmException when the text does not assemble
+     */
     public static byte[] instructionBytes(Vm vm, String insn) {
         String text = insn == null ? vm.architecture().defaultTrapInstruction(vm.options()) : insn.trim();
         String compact = text.replace(" ", "");

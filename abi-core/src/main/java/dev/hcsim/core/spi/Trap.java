@@ -27,6 +27,11 @@ public final class Trap implements TrapResult {
     /** Completes a call handed to the host once the host re-enters the vCPU. */
     @FunctionalInterface
     public interface ExitCompletion {
+        /**
+         * Writes the call's results on re-entry.
+         * @param t the trap being completed
+         * @param hostReturn the value the host answered the exit with
+         */
         void complete(Trap t, long hostReturn);
     }
 
@@ -83,6 +88,12 @@ public final class Trap implements TrapResult {
     private String fault;
     private boolean dispatched;
 
+    /**
+     * The reusable trap frame of vCPU {@code vcpu}. Engine use.
+     * @param vm the VM
+     * @param vcpu the vCPU index
+     * @param memory the vCPU's accessor of guest memory
+     */
     public Trap(Vm vm, int vcpu, MemoryAccess memory) {
         this.vm = vm;
         this.vcpu = vcpu;
@@ -106,7 +117,12 @@ public final class Trap implements TrapResult {
 
     // ---------------------------------------------------------------- engine side
 
-    /** Resets this trap for a new one at {@code regs.pc()}. Engine use. */
+    /**
+     * Resets this trap for a new one at {@code regs.pc()}. Engine use.
+     * @param regs the trapping vCPU's registers
+     * @param mem the guest memory
+     * @param control effects on other vCPUs
+     */
     public void begin(RegisterAccess regs, GuestMemory mem, VcpuControl control) {
         // A caller passes the same registers, memory and control at every trap of a vCPU. Storing a
         // reference costs a garbage-collector write barrier (with a fence, under G1) even when the
@@ -146,6 +162,9 @@ public final class Trap implements TrapResult {
     /**
      * Fetches up to {@code max} instruction bytes at the PC (fewer when memory ends sooner, but at
      * least {@code min}). Returns false, with a FAULT outcome, when not even {@code min} bytes are readable.
+     * @param min the fewest bytes a trap instruction has
+     * @param max the most bytes to fetch
+     * @return true when at least {@code min} bytes were fetched
      */
     public boolean fetch(int min, int max) {
         GuestMemory m = memory.memory();
@@ -160,39 +179,64 @@ public final class Trap implements TrapResult {
         return false;
     }
 
-    /** Sets the instruction bytes directly (the embedder passed them). */
+    /**
+     * Sets the instruction bytes directly (the embedder passed them).
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param len how many bytes
+     */
     public void instructionBytes(byte[] b, int off, int len) {
         int n = Math.min(len, insn.length);
         System.arraycopy(b, off, insn, 0, n);
         insnLength = n;
     }
 
-    /** Byte {@code i} of the fetched instruction (0 past the end). */
+    /**
+     * Byte {@code i} of the fetched instruction (0 past the end).
+     * @param i the byte's position, from 0
+     * @return the byte, 0 to 255
+     */
     public int insnByte(int i) {
         return i < insnLength ? insn[i] & 0xFF : 0;
     }
 
-    /** The fetched bytes available (an architecture decodes from here). */
+    /**
+     * The fetched bytes available (an architecture decodes from here).
+     * @return the count
+     */
     public int fetchedLength() {
         return insnLength;
     }
 
-    /** The first {@code n} instruction bytes as a word in the VM's byte order. */
+    /**
+     * The first {@code n} instruction bytes as a word in the VM's byte order.
+     * @param n how many bytes, 1 to 8
+     * @return the word, zero-extended
+     */
     public long insnWord(int n) {
         return dev.hcsim.core.Bytes.get(insn, 0, n, memory.order() == java.nio.ByteOrder.BIG_ENDIAN);
     }
 
-    /** Fixes the trap instruction's length once decoded (the PC advances by it). */
+    /**
+     * Fixes the trap instruction's length once decoded (the PC advances by it).
+     * @param n the length in bytes
+     */
     public void instructionLength(int n) {
         insnLength = n;
     }
 
-    /** Copy of the trap instruction bytes (for traces). */
+    /**
+     * Copy of the trap instruction bytes (for traces).
+     * @return a new array of the instruction's bytes
+     */
     public byte[] instructionBytes() {
         return java.util.Arrays.copyOf(insn, insnLength);
     }
 
-    /** Sets narrow (32-bit) mode for this call, as the architecture determined it. */
+    /**
+     * Sets narrow (32-bit) mode for this call, as the architecture determined it.
+     * @param n true for a 32-bit call
+     */
     public void narrow(boolean n) {
         narrow = n;
     }
@@ -256,7 +300,10 @@ public final class Trap implements TrapResult {
         complete();
     }
 
-    /** Answers without running a handler (a privilege check failed first, say), then completes. */
+    /**
+     * Answers without running a handler (a privilege check failed first, say), then completes.
+     * @param s the status the caller gets
+     */
     public void reject(Status s) {
         fail(s);
         complete();
@@ -280,7 +327,12 @@ public final class Trap implements TrapResult {
         }
     }
 
-    /** Finishes an {@link Outcome#EXIT_TO_HOST} with the host's return value. Engine use. */
+    /**
+     * Finishes an {@link Outcome#EXIT_TO_HOST} with the host's return value. Engine use.
+     * @param r the vCPU's registers
+     * @param mem the guest memory
+     * @param hostReturn the value the host answered with
+     */
     public void completeExit(RegisterAccess r, GuestMemory mem, long hostReturn) {
         this.regs = r;
         this.memory.bind(mem);
@@ -297,35 +349,59 @@ public final class Trap implements TrapResult {
 
     // ---------------------------------------------------------------- handler side
 
+    /**
+     * The VM the trap happened on.
+     * @return the VM
+     */
     public Vm vm() {
         return vm;
     }
 
-    /** Index of the calling vCPU. */
+    /**
+     * Index of the calling vCPU.
+     * @return the index, from 0
+     */
     public int vcpu() {
         return vcpu;
     }
 
+    /**
+     * The calling vCPU's registers.
+     * @return its live registers
+     */
     public RegisterAccess registers() {
         return regs;
     }
 
-    /** Guest memory in the VM's byte order; a miss throws {@link GuestFault}, which becomes {@link Status#FAULT}. */
+    /**
+     * Guest memory in the VM's byte order; a miss throws {@link GuestFault}, which becomes {@link Status#FAULT}.
+     * @return the memory accessor
+     */
     public MemoryAccess memory() {
         return memory;
     }
 
-    /** Effects on other vCPUs. */
+    /**
+     * Effects on other vCPUs.
+     * @return the control of the machine or embedder
+     */
     public VcpuControl control() {
         return control;
     }
 
-    /** Address of the trap instruction. */
+    /**
+     * Address of the trap instruction.
+     * @return the PC at the trap
+     */
     public long pc() {
         return pc;
     }
 
-    /** Argument {@code i} as the contract read it. */
+    /**
+     * Argument {@code i} as the contract read it.
+     * @param i the argument's position, from 0
+     * @return its value (cut to 32 bits in narrow mode when the contract says so)
+     */
     public long arg(int i) {
         return args[i];
     }
@@ -333,21 +409,32 @@ public final class Trap implements TrapResult {
     /**
      * Records the call number when the instruction, not the number register, selects the call (an
      * s390 DIAGNOSE function code), so that results and traces name it.
+     * @param nr the call's number
      */
     public void number(long nr) {
         number = nr;
     }
 
-    /** Switches the status encoding for this call (a call family with its own codes, such as PSCI). */
+    /**
+     * Switches the status encoding for this call (a call family with its own codes, such as PSCI).
+     * @param c the codec the status is encoded with
+     */
     public void codec(StatusCodec c) {
         codec = c;
     }
 
+    /**
+     * The status encoding of this call.
+     * @return the architecture's codec, or the call family's
+     */
     public StatusCodec codec() {
         return codec;
     }
 
-    /** Success with {@code value} in result register 0. */
+    /**
+     * Success with {@code value} in result register 0.
+     * @param value the result
+     */
     public void ok(long value) {
         status(Status.SUCCESS);
         result(0, value);
@@ -359,24 +446,37 @@ public final class Trap implements TrapResult {
         resultMask &= ~1;
     }
 
-    /** Failure with {@code s}, encoded in result register 0. */
+    /**
+     * Failure with {@code s}, encoded in result register 0.
+     * @param s the failing status
+     */
     public void fail(Status s) {
         status(s);
         resultMask &= ~1;
     }
 
-    /** Sets the status without touching result registers (the handler set them itself). */
+    /**
+     * Sets the status without touching result registers (the handler set them itself).
+     * @param s the status
+     */
     public void status(Status s) {
         status = s == null ? NO_STATUS : (byte) s.ordinal();
     }
 
-    /** Sets result register {@code i} to {@code value}. */
+    /**
+     * Sets result register {@code i} to {@code value}.
+     * @param i the result's position, from 0 (0 carries the status)
+     * @param value the value
+     */
     public void result(int i, long value) {
         results[i] = value;
         resultMask |= 1 << i;
     }
 
-    /** Names the call in traces when it is not in the table (a code the architecture handles itself). */
+    /**
+     * Names the call in traces when it is not in the table (a code the architecture handles itself).
+     * @param name the call's name
+     */
     public void callName(String name) {
         if (callName != name) {
             callName = name;
@@ -400,7 +500,10 @@ public final class Trap implements TrapResult {
         outcome(Outcome.HALT);
     }
 
-    /** The vCPU yields its physical CPU, preferably to vCPU index {@code target} (-1: any). */
+    /**
+     * The vCPU yields its physical CPU, preferably to vCPU index {@code target} (-1: any).
+     * @param target a vCPU index, or -1
+     */
     public void yieldTo(int target) {
         outcome(Outcome.YIELD);
         yieldTarget = target;
@@ -411,7 +514,10 @@ public final class Trap implements TrapResult {
         outcome(Outcome.STOP);
     }
 
-    /** Continue at {@code pc} instead of after the trap instruction. */
+    /**
+     * Continue at {@code address} instead of after the trap instruction.
+     * @param address the guest address execution continues at
+     */
     public void resumeAt(long address) {
         nextPc = address;
         nextPcSet = true;
@@ -420,6 +526,11 @@ public final class Trap implements TrapResult {
     /**
      * Hands the call to the host. Up to six exit arguments; {@code completion} writes results when
      * the host re-enters (null: result 0 = the host's return value).
+     * @param reason the exit reason, such as {@code KVM_EXIT_HYPERCALL}
+     * @param nr the number the host sees
+     * @param flags the exit's flags
+     * @param completion what re-entry writes, or null
+     * @param exitArguments up to six arguments the host sees
      */
     public void exitToHost(String reason, long nr, long flags, ExitCompletion completion, long... exitArguments) {
         outcome(Outcome.EXIT_TO_HOST);
@@ -431,7 +542,11 @@ public final class Trap implements TrapResult {
         System.arraycopy(exitArguments, 0, exitArgs, 0, Math.min(6, exitArguments.length));
     }
 
-    /** Sets exit argument {@code i} (0..5) after {@link #exitToHost}, without the varargs array. */
+    /**
+     * Sets exit argument {@code i} (0..5) after {@link #exitToHost}, without the varargs array.
+     * @param i the argument's position, 0 to 5
+     * @param value its value
+     */
     public void exitArgument(int i, long value) {
         exitArgs[i] = value;
     }
@@ -439,12 +554,16 @@ public final class Trap implements TrapResult {
     /**
      * The return value the kernel presets in the exit before the VMM sees it ({@code run->hypercall.ret});
      * a host that does not answer leaves it. Default 0.
+     * @param value the preset return value
      */
     public void exitPreset(long value) {
         exitPreset = value;
     }
 
-    /** Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise. */
+    /**
+     * Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise.
+     * @param what the fault in the architecture's words, such as {@code #UD}
+     */
     public void fault(String what) {
         outcome(Outcome.FAULT);
         fault = what;
@@ -453,24 +572,34 @@ public final class Trap implements TrapResult {
     /**
      * The architecture delivered interruption {@code what} to the guest's own handler; the caller sets
      * the PC to the handler with {@link #resumeAt}. No result register is written.
+     * @param what the interruption in the architecture's words
      */
     public void interrupted(String what) {
         outcome(Outcome.INTERRUPTED);
         fault = what;
     }
 
-    /** The instruction is not a hypercall but the guest's own (a system call). */
+    /**
+     * The instruction is not a hypercall but the guest's own (a system call).
+     * @param what what the instruction is, for traces
+     */
     public void notAHypercall(String what) {
         outcome(Outcome.NOT_A_HYPERCALL);
         fault = what;
     }
 
-    /** True once {@link #readCall()} ran. */
+    /**
+     * True once {@link #readCall()} ran.
+     * @return whether the contract read number and arguments
+     */
     public boolean dispatched() {
         return dispatched;
     }
 
-    /** The spec of the dispatched call, or null. */
+    /**
+     * The spec of the dispatched call, or null.
+     * @return the spec, or null for an unknown number or an undispatched trap
+     */
     public HypercallSpec spec() {
         return hasSpec ? spec : null;
     }
