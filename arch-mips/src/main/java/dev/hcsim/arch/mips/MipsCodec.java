@@ -20,9 +20,9 @@ import java.util.List;
 
 /**
  * Assembler and decoder of the MIPS64 guest subset in one byte order, byte for byte as GNU as
- * ({@code -march=mips64r2 -mvirt}, under {@code .set noreorder}: delay slots are what the source
- * says) and GNU objdump ({@code -m mips:isa64r2 -M virt}, raw binary, o32 register names) produce
- * them. Subset: lui, ori, andi, addiu, daddiu, li, dli, dsll, dsll32, dsrl, dsrl32, move, or, beq,
+ * ({@code mips64[el]-linux-gnuabi64-as -march=mips64r2 -mvirt}, under {@code .set noreorder}: delay
+ * slots are what the source says) and GNU objdump ({@code -d -M virt} of the n64 ELF object it
+ * writes, so n64 register names, see {@link MipsRegisters}) produce them. Subset: lui, ori, andi, addiu, daddiu, li, dli, dsll, dsll32, dsrl, dsrl32, move, or, beq,
  * bne, beqz, bnez, b, ld, sd, lw, sw, lb, sb, hypcall, wait, syscall, nop and mfc0 of EBase.
  */
 public final class MipsCodec extends WordCodec {
@@ -214,9 +214,20 @@ public final class MipsCodec extends WordCodec {
 
     private static int gpr(Statement s, int i) {
         String text = s.operand(i);
+        return register(s, text);
+    }
+
+    /** A general register operand, or an error that says what n64 calls its registers. */
+    private static int register(Statement s, String text) {
         int r = MipsRegisters.general(text);
+        if (r < 0 && MipsRegisters.isO32Only(text)) {
+            // GNU as for n64 answers "invalid operands": o32's $t4..$t7 are $12..$15, which n64 calls t0..t3.
+            throw s.error("'" + text.trim() + "' is an o32 register name; the n64 ABI has no $t4..$t7 "
+                    + "($8..$11 are a4..a7 or ta0..ta3, $12..$15 are t0..t3)");
+        }
         if (r < 0) {
-            throw s.error("'" + text + "' is not a general register ($0..$31, zero, at, v0, v1, a0..a3, t0..t9, s0..s8, k0, k1, gp, sp, fp, ra)");
+            throw s.error("'" + text.trim() + "' is not a general register ($0..$31, zero, at, v0, v1, a0..a7, ta0..ta3, t0..t3, s0..s8, "
+                    + "t8, t9, k0, k1, gp, sp, fp, ra)");
         }
         return r;
     }
@@ -311,10 +322,7 @@ public final class MipsCodec extends WordCodec {
                 }
                 String offText = addr.substring(0, open).trim();
                 String baseText = addr.substring(open + 1, addr.length() - 1).trim();
-                int base = MipsRegisters.general(baseText);
-                if (base < 0) {
-                    throw s.error("'" + baseText + "' is not a general register");
-                }
+                int base = register(s, baseText);
                 long off = offText.isEmpty() ? 0 : ctx.evaluate(offText, s);
                 if (off < -0x8000 || off > 0x7FFF) {
                     throw s.error("offset " + off + " is out of range -32768..32767");

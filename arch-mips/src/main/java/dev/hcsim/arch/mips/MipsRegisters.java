@@ -1,16 +1,28 @@
 package dev.hcsim.arch.mips;
 
 import dev.hcsim.core.RegisterLayout;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The MIPS register layout: the 32 general registers in ISA order with the o32 names GNU objdump
- * prints for a raw MIPS64 binary ({@code v0}, {@code a0}, {@code t0} = $8, {@code s8} = $30), the
- * raw names {@code $n} / {@code rn} as aliases, then the CP0 state a hypercall trap depends on.
+ * The MIPS register layout: the 32 general registers in ISA order with the n64 ABI names, then the
+ * CP0 state a hypercall trap depends on. n64 is the ABI of the MIPS64 Linux kernel KVM runs and the
+ * default of the binutils hcsim matches byte for byte (Debian's {@code mips64-linux-gnuabi64} and
+ * {@code mips64el-linux-gnuabi64}): $8..$11 are {@code a4..a7} (aliases {@code ta0..ta3}), $12..$15
+ * are {@code t0..t3}, and o32's {@code t4..t7} do not exist (arch/mips/include/asm/regdef.h under
+ * {@code _MIPS_SIM_ABI64}; gas/config/tc-mips.c N32N64_SYMBOLIC_REGISTER_NAMES;
+ * opcodes/mips-dis.c mips_gpr_names_newabi). Also accepted, as GNU as accepts them: {@code $n},
+ * {@code fp} for {@code s8}, {@code kt0} / {@code kt1} for {@code k0} / {@code k1}, and hcsim's
+ * {@code rn}.
  */
 public final class MipsRegisters {
-    /** The o32 ABI names, index = register number (what objdump prints for {@code -b binary -m mips:isa64r2}). */
-    static final String[] NAMES = {"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+    /** The n64 ABI names, index = register number: what objdump prints for an n64 ELF object. */
+    static final String[] NAMES = {"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
         "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra"};
+
+    /** Other names GNU as accepts for a register (tc-mips.c): ta0..ta3 = a4..a7, kt0 / kt1 = k0 / k1, fp = s8. */
+    private static final Map<Integer, String> GNU_ALIASES = Map.of(
+            8, "ta0", 9, "ta1", 10, "ta2", 11, "ta3", 26, "kt0", 27, "kt1", 30, "fp");
 
     /** Register $zero (r0): reads 0, writes are discarded. */
     public static final int ZERO = 0;
@@ -45,8 +57,8 @@ public final class MipsRegisters {
     private static RegisterLayout build() {
         RegisterLayout.Builder b = RegisterLayout.builder();
         for (int i = 0; i < 32; i++) {
-            String[] aliases = i == 30 ? new String[] {String.valueOf(i), "r" + i, "fp"} : new String[] {String.valueOf(i), "r" + i};
-            b.general(NAMES[i], aliases);
+            String alias = GNU_ALIASES.get(i);
+            b.general(NAMES[i], alias == null ? new String[] {String.valueOf(i), "r" + i} : new String[] {String.valueOf(i), "r" + i, alias});
             if (i == 0) {
                 b.zero();
             }
@@ -67,7 +79,7 @@ public final class MipsRegisters {
     /**
      * The objdump name of general register {@code r} (0..31).
      * @param r the register number, 0 to 31
-     * @return its ABI name as objdump prints it, such as {@code v0}
+     * @return its n64 ABI name as objdump prints it for an n64 object, such as {@code v0} or {@code a4}
      */
     public static String name(int r) {
         return NAMES[r];
@@ -81,5 +93,15 @@ public final class MipsRegisters {
     public static int general(String text) {
         int i = LAYOUT.indexOf(text.trim());
         return i >= 0 && i < 32 ? i : -1;
+    }
+
+    /**
+     * Whether {@code text} is one of o32's {@code t4..t7}, names n64 does not have (GNU as for n64 rejects them
+     * as "invalid operands"): an assembler says so instead of only "not a register".
+     * @param text the register as written, with or without {@code $}
+     * @return true for {@code t4}, {@code $t5}, ... {@code $T7}
+     */
+    static boolean isO32Only(String text) {
+        return text.trim().toLowerCase(Locale.ROOT).matches("\\$?t[4-7]");
     }
 }

@@ -71,16 +71,41 @@ class MipsArchitectureTest {
     }
 
     @Test
-    @DisplayName("register names: o32 ABI names, $n and rn aliases, fp = s8, and the control registers bd and ebase")
+    @DisplayName("register names are n64's (arch/mips/include/asm/regdef.h _MIPS_SIM_ABI64, the ABI of Debian's mips64*-linux-gnuabi64 "
+            + "binutils): $8..$11 a4..a7 = ta0..ta3, $12..$15 t0..t3, $n and rn aliases, fp = s8, kt0/kt1 = k0/k1, then bd and ebase")
     void registerNames() {
         var l = new MipsArchitecture().registers();
         assertEquals(2, l.indexOf("$v0"));
         assertEquals(2, l.indexOf("$2"));
         assertEquals(30, l.indexOf("fp"));
-        assertEquals(8, l.indexOf("t0"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(8 + i, l.indexOf("$a" + (4 + i)));
+            assertEquals(8 + i, l.indexOf("ta" + i));
+            assertEquals("a" + (4 + i), l.name(8 + i));
+            assertEquals(12 + i, l.indexOf("t" + i));
+            assertEquals("t" + i, l.name(12 + i));
+            assertEquals(-1, l.indexOf("t" + (4 + i)), "n64 has no t" + (4 + i));
+        }
+        assertEquals(24, l.indexOf("t8"));
+        assertEquals(26, l.indexOf("$kt0"));
+        assertEquals(27, l.indexOf("kt1"));
+        assertEquals("s8", l.name(30));
         assertEquals(MipsRegisters.BD, l.indexOf("bd"));
         assertEquals(MipsRegisters.EBASE, l.indexOf("ebase"));
         assertEquals(0, l.zeroRegister());
         assertEquals(Map.of("v0", MipsCalls.ENOSYS, "pc", 0x1004L), MipsCalls.call("zero", 5, "v0", 1).changed());
+    }
+
+    @Test
+    @DisplayName("o32's $t4..$t7 are rejected as GNU as for n64 rejects them (\"invalid operands\"), with a message naming n64's registers")
+    void o32OnlyNamesAreRejected() {
+        Architecture a = new MipsArchitecture();
+        for (String bad : new String[] {"move $t4,$2", "or $2,$3,$t5", "ld $2,0($t6)", "sd $T7,8($4)", "li t4,1"}) {
+            AsmException e = assertThrows(AsmException.class, () -> Assembler.assemble(a.codec(ByteOrder.LITTLE_ENDIAN), bad, 0x1000), bad);
+            assertTrue(e.getMessage().contains("o32 register name; the n64 ABI has no $t4..$t7 ($8..$11 are a4..a7 or ta0..ta3, "
+                    + "$12..$15 are t0..t3)"), e.getMessage());
+        }
+        AsmException e = assertThrows(AsmException.class, () -> Assembler.assemble(a.codec(ByteOrder.BIG_ENDIAN), "move $t10,$2", 0x1000));
+        assertTrue(e.getMessage().contains("'$t10' is not a general register ("), e.getMessage());
     }
 }

@@ -19,10 +19,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Golden bytes and text from GNU binutils 2.40 (Debian cross binutils): the program below was
- * assembled with {@code mips64-linux-gnuabi64-as -EB|-EL -march=mips64r2 -mvirt} under
- * {@code .set noreorder}, the .text bytes taken with objcopy, and disassembled as raw binary with
- * {@code objdump -D -b binary -m mips:isa64r2 -EB|-EL -M virt} (/work/shared/tools/objdump-oracle.sh).
+ * Golden bytes and text from GNU binutils 2.40 (Debian cross binutils, default ABI n64): the program
+ * below was assembled under {@code .set noreorder} with
+ * {@code mips64-linux-gnuabi64-as -EB -march=mips64r2 -mvirt} and {@code mips64el-linux-gnuabi64-as -EL ...}
+ * into ELF objects, the .text bytes taken with {@code objcopy -O binary -j .text}, and the text with
+ * {@code objdump -d -z -M virt} of each object, which names registers as n64 does (a4..a7 = $8..$11,
+ * t0..t3 = $12..$15). objdump's {@code ADDR <label>} branch targets are written as hcsim prints them,
+ * {@code 0xADDR}. The lines after {@code dli $2,0x0000ffffffffffff} spell the n64 names and their GNU
+ * aliases (ta0..ta3, kt0 / kt1, fp).
  */
 class MipsCodecGoldenTest {
     static final String SOURCE = """
@@ -79,15 +83,33 @@ back:
     dli $2,0x123456789abcdef0
     dli $2,0xffffffff
     dli $2,0x0000ffffffffffff
+    move $a4,$t0
+    move $12,$8
+    move $ta3,$15
+    or $ta1,$a7,$t3
+    or $t1,$t2,$ta2
+    daddiu $t2,$a6,-4
+    addiu $11,$13,1
+    ld $t3,16($ta2)
+    sd $a5,0($t0)
+    lw $14,-4($9)
+    dsll $t0,$a4,3
+    bne $t0,$a4,fwd
+    beqz $ta0,back
+    mfc0 $t0,$15,1
+    li $a7,0x3200
+    dli $t1,0x8899aabbccddeeff
+    move $fp,$kt1
+    move $kt0,$s8
 fwd:
     nop
             """;
 
-    /** objcopy -O binary of the -EB object (first 61 words). */
-    static final String BIG = "3c0212343c1fffff3442567834038000304203ff2483006424838000240200056442ffff67bd7fff240200052402ffff340280003c021234344256783c0280002402ffff000214380003123c0002103c000217fc0002113a0002103e000527fe0080102503c0f82500851025000410251043ffe31443001e1040001d1440ffe01000001b1002001adc820008ffa2fff88c820000ac8200048082ffffa0827fff4200002842000828421ff8284200002042000160000000000000000c03ffffcc40027801401f78013c021234344256780002143834429abc000214383442def03c02ffff0002103e2402ffff0002143a00000000";
+    /** objcopy -O binary -j .text of the -EB object, up to the end of the program (84 words; as pads .text to 16 bytes). */
+    static final String BIG = "3c0212343c1fffff3442567834038000304203ff2483006424838000240200056442ffff67bd7fff240200052402ffff340280003c021234344256783c0280002402ffff000214380003123c0002103c000217fc0002113a0002103e000527fe0080102503c0f82500851025000410251043ffe314430035104000341440ffe01000003210020031dc820008ffa2fff88c820000ac8200048082ffffa0827fff4200002842000828421ff8284200002042000160000000000000000c03ffffcc40027801401f78013c021234344256780002143834429abc000214383442def03c02ffff0002103e2402ffff0002143a018040250100602501e05825016f482501ca6825654efffc25ab0001dd4f0010fd8900008d2efffc000860f81588000b1100ffb7400c7801240b32003c0d889935adaabb000d6c3835adccdd000d6c3835adeeff0360f02503c0d02500000000";
 
-    /** objcopy -O binary of the -EL object. */
-    static final String LITTLE = "3412023cffff1f3c7856423400800334ff034230640083240080832405000224ffff4264ff7fbd6705000224ffff0224008002343412023c785642340080023cffff0224381402003c1203003c100200fc1702003a1102003e100200fe2705002510800025f8c0032510850025100400e3ff43101e0043141d004010e0ff40141b0000101a000210080082dcf8ffa2ff0000828c040082acffff8280ff7f82a0280000422808004228f81f422000004260010042000000000c000000ccffff030178024001781f403412023c7856423438140200bc9a423438140200f0de4234ffff023c3e100200ffff02243a14020000000000";
+    /** The same of the -EL object. */
+    static final String LITTLE = "3412023cffff1f3c7856423400800334ff034230640083240080832405000224ffff4264ff7fbd6705000224ffff0224008002343412023c785642340080023cffff0224381402003c1203003c100200fc1702003a1102003e100200fe2705002510800025f8c0032510850025100400e3ff43103500431434004010e0ff40143200001031000210080082dcf8ffa2ff0000828c040082acffff8280ff7f82a0280000422808004228f81f422000004260010042000000000c000000ccffff030178024001781f403412023c7856423438140200bc9a423438140200f0de4234ffff023c3e100200ffff02243a14020025408001256000012558e00125486f012568ca01fcff4e650100ab2510004fdd000089fdfcff2e8df86008000b008815b7ff001101780c4000320b2499880d3cbbaaad35386c0d00ddccad35386c0d00ffeead3525f0600325d0c00300000000";
 
     /** objdump's text for each word, in order (identical for both byte orders). */
     static final List<String> OBJDUMP = List.of(
@@ -120,11 +142,11 @@ fwd:
             "or v0,a0,a1",
             "or v0,zero,a0",
             "beq v0,v1,0x0",
-            "bne v0,v1,0xf0",
-            "beqz v0,0xf0",
+            "bne v0,v1,0x14c",
+            "beqz v0,0x14c",
             "bnez v0,0x0",
-            "b 0xf0",
-            "beq zero,v0,0xf0",
+            "b 0x14c",
+            "beq zero,v0,0x14c",
             "ld v0,8(a0)",
             "sd v0,-8(sp)",
             "lw v0,0(a0)",
@@ -151,6 +173,29 @@ fwd:
             "dsrl32 v0,v0,0x0",
             "li v0,-1",
             "dsrl v0,v0,0x10",
+            "move a4,t0",
+            "move t0,a4",
+            "move a7,t3",
+            "or a5,a7,t3",
+            "or t1,t2,a6",
+            "daddiu t2,a6,-4",
+            "addiu a7,t1,1",
+            "ld t3,16(a6)",
+            "sd a5,0(t0)",
+            "lw t2,-4(a5)",
+            "dsll t0,a4,0x3",
+            "bne t0,a4,0x14c",
+            "beqz a4,0x0",
+            "mfc0 t0,c0_ebase",
+            "li a7,12800",
+            "lui t1,0x8899",
+            "ori t1,t1,0xaabb",
+            "dsll t1,t1,0x10",
+            "ori t1,t1,0xccdd",
+            "dsll t1,t1,0x10",
+            "ori t1,t1,0xeeff",
+            "move s8,k1",
+            "move k0,s8",
             "nop");
 
     private static MipsCodec codec(ByteOrder o) {
@@ -170,7 +215,7 @@ fwd:
     }
 
     @Test
-    @DisplayName("disassembler: every word's text equals objdump -m mips:isa64r2 -M virt, both byte orders")
+    @DisplayName("disassembler: every word's text equals objdump -d -M virt of the n64 ELF object (n64 register names), both byte orders")
     void disassemblesLikeObjdump() {
         for (ByteOrder o : List.of(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN)) {
             byte[] b = Bytes.parseHex(o == ByteOrder.BIG_ENDIAN ? BIG : LITTLE);
@@ -190,6 +235,24 @@ fwd:
     void hypcallBytes(String endian, String hex) {
         ByteOrder o = endian.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         assertEquals(hex, Bytes.hex(Assembler.assemble(codec(o), "hypcall", 0x1000).bytes()));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} / {2}")
+    @CsvSource(delimiter = '|', value = {
+        "move $t0,$t1|01a06025|move t0,t1",
+        "move $a4,$a5|01204025|move a4,a5",
+        "move $ta0,$ta3|01604025|move a4,a7",
+        "move $s8,$ra|03e0f025|move s8,ra",
+        "mfc0 $12,$15,1|400c7801|mfc0 t0,c0_ebase"
+    })
+    @DisplayName("n64 names (issue 7): mips64-linux-gnuabi64-as assembles the line to the word, objdump -d of the object prints the text; "
+            + "not o32's move $t0,$t1 = 01204025")
+    void n64RegisterNamesLikeGnu(String source, String word, String objdump) {
+        for (ByteOrder o : List.of(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN)) {
+            byte[] b = Assembler.assemble(codec(o), source, 0).bytes();
+            assertEquals(Long.parseLong(word, 16), Bytes.get(b, 0, 4, o == ByteOrder.BIG_ENDIAN), source + " " + o);
+            assertEquals(objdump, codec(o).decode(b, 0, 4, 0).text(), source + " " + o);
+        }
     }
 
     @ParameterizedTest(name = "{0} is not in the subset (objdump: {1})")

@@ -58,10 +58,10 @@ class MipsInterpreterTest {
                 ori $6,$5,0x1234
                 andi $7,$6,0xff
                 dsll32 $8,$7,4
-                dsrl $9,$8,8
-                dsrl32 $10,$5,0
+                dsrl $a5,$a4,8         # n64 names: $8..$11 are a4..a7
+                dsrl32 $ta2,$5,0       # ... also called ta0..ta3
                 move $11,$6
-                or $12,$7,$8
+                or $t0,$7,$8           # $12 is n64's t0
                 wait
                 """);
         assertEquals(0xFFFF_FFFF_8000_0000L, reg(m, "v1"));
@@ -69,11 +69,11 @@ class MipsInterpreterTest {
         assertEquals(0xFFFF_FFFF_8000_0000L, reg(m, "a1"));
         assertEquals(0xFFFF_FFFF_8000_1234L, reg(m, "a2"));
         assertEquals(0x34, reg(m, "a3"));
-        assertEquals(0x34L << 36, reg(m, "t0"));
-        assertEquals(0x34L << 28, reg(m, "t1"));
-        assertEquals(0xFFFF_FFFFL, reg(m, "t2"));
-        assertEquals(0xFFFF_FFFF_8000_1234L, reg(m, "t3"));
-        assertEquals(0x34L | 0x34L << 36, reg(m, "t4"));
+        assertEquals(0x34L << 36, reg(m, "a4"));
+        assertEquals(0x34L << 28, reg(m, "a5"));
+        assertEquals(0xFFFF_FFFFL, reg(m, "a6"));
+        assertEquals(0xFFFF_FFFF_8000_1234L, reg(m, "a7"));
+        assertEquals(0x34L | 0x34L << 36, reg(m, "t0"));
     }
 
     @Test
@@ -145,7 +145,7 @@ class MipsInterpreterTest {
         assertEquals(0xFFFF_FFFF_FFFF_FF88L, reg(be, "v1"));
         assertEquals(0xFFFF_FFFF_CCDD_EEFFL, reg(be, "a1"));
         assertEquals(0x8899_AABB_CCDD_EEFFL, reg(be, "a2"));
-        assertEquals(0x7F, reg(be, "t0"));
+        assertEquals(0x7F, reg(be, "a4"));
         byte[] w = new byte[4];
         be.memory().read(0x2010, w, 0, 4);
         assertEquals("ccddeeff", dev.hcsim.core.Bytes.hex(w));
