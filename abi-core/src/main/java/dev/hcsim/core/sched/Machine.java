@@ -88,6 +88,11 @@ public final class Machine implements VcpuControl {
         void state(VcpuState s) {
             state = (byte) s.ordinal();
         }
+
+        /** {@code state() == s} without the array load (the check after every instruction). */
+        boolean is(VcpuState s) {
+            return state == s.ordinal();
+        }
         boolean wakePending;
         int pendingInterrupts;
         final VectorCounts interrupts = new VectorCounts();
@@ -490,7 +495,7 @@ public final class Machine implements VcpuControl {
                 stopVcpu(v, why);
             }
         }
-        if (s.state() == VcpuState.RUNNING && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
+        if (s.is(VcpuState.RUNNING) && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
             if (event()) {
                 sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
             }
