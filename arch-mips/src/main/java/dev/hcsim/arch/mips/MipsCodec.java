@@ -22,8 +22,9 @@ import java.util.List;
  * Assembler and decoder of the MIPS64 guest subset in one byte order, byte for byte as GNU as
  * ({@code mips64[el]-linux-gnuabi64-as -march=mips64r2 -mvirt}, under {@code .set noreorder}: delay
  * slots are what the source says) and GNU objdump ({@code -d -M virt} of the n64 ELF object it
- * writes, so n64 register names, see {@link MipsRegisters}) produce them. Subset: lui, ori, andi, addiu, daddiu, li, dli, dsll, dsll32, dsrl, dsrl32, move, or, beq,
- * bne, beqz, bnez, b, ld, sd, lw, sw, lb, sb, hypcall, wait, syscall, nop and mfc0 of EBase.
+ * writes, so n64 register names, see {@link MipsRegisters}) produce them. Subset: lui, ori, andi,
+ * addiu, daddiu, li, dli, dsll, dsll32, dsrl, dsrl32, move, or, beq, bne, beqz, bnez, b, ld, sd, lw,
+ * sw, lb, sb, hypcall, wait, syscall, nop and mfc0 of EBase.
  */
 public final class MipsCodec extends WordCodec {
     /** The HYPCALL word with code 0 (VZ ASE; arch/mips/include/uapi/asm/inst.h hypcall_op = 0x28). */
@@ -213,8 +214,7 @@ public final class MipsCodec extends WordCodec {
     }
 
     private static int gpr(Statement s, int i) {
-        String text = s.operand(i);
-        return register(s, text);
+        return register(s, s.operand(i));
     }
 
     /** A general register operand, or an error that says what n64 calls its registers. */

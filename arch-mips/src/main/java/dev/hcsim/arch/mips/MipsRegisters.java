@@ -57,8 +57,9 @@ public final class MipsRegisters {
     private static RegisterLayout build() {
         RegisterLayout.Builder b = RegisterLayout.builder();
         for (int i = 0; i < 32; i++) {
-            String alias = GNU_ALIASES.get(i);
-            b.general(NAMES[i], alias == null ? new String[] {String.valueOf(i), "r" + i} : new String[] {String.valueOf(i), "r" + i, alias});
+            String gnu = GNU_ALIASES.get(i);
+            String[] aliases = gnu == null ? new String[] {String.valueOf(i), "r" + i} : new String[] {String.valueOf(i), "r" + i, gnu};
+            b.general(NAMES[i], aliases);
             if (i == 0) {
                 b.zero();
             }
