@@ -39,7 +39,7 @@ public final class Hcsim {
 
     /**
      * The architecture called {@code name} (or one of its aliases), case-insensitively.
-     * @param name a canonical name such as {@code x86} or an alias such as {@code aarch64}
+     * @param name a canonical name or an alias, in any case
      * @return the architecture
      * @throws IllegalArgumentException naming the known architectures when there is none
      */

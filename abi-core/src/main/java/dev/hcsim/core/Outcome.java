@@ -13,14 +13,14 @@ public enum Outcome {
     /**
      * The call is handed to the host (VMM): see the exit fields. Results and PC are written when the
      * host re-enters the vCPU through {@link Vm#completeExit} — except result registers the kernel
-     * itself writes before the exit (arm64 PSCI SYSTEM_OFF/RESET put -6 in x0 first); only the
+     * itself writes before the exit (a firmware call that presets its error code first); only the
      * contract's result registers may change before re-entry.
      */
     EXIT_TO_HOST,
     /** Inject {@link TrapResult#fault()} into the guest; the PC is {@code nextPc} (usually the trap itself). */
     FAULT,
     /**
-     * The architecture delivered an interruption to the guest itself (an s390 program interruption
+     * The architecture delivered an interruption to the guest itself (a program interruption
      * through the program new PSW the guest installed): no result register was written; the vCPU
      * continues at {@code nextPc}, its handler; {@link TrapResult#fault()} names the interruption.
      */

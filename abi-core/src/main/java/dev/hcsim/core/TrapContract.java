@@ -265,7 +265,7 @@ public final class TrapContract {
 
         /**
          * Sets the trap instruction forms as text.
-         * @param s mnemonics with their bytes, such as {@code "vmcall (0f 01 c1)"}
+         * @param s mnemonics with their bytes, as text
          * @return this builder
          */
         public Builder trapInstructions(String s) {

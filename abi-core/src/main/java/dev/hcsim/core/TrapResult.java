@@ -74,7 +74,7 @@ public interface TrapResult {
 
     /**
      * For {@link Outcome#EXIT_TO_HOST}: the exit flags.
-     * @return the flags, such as KVM_HYPERCALL_EXIT_SMC on arm64
+     * @return the flags, as the kernel fills the exit's flags field
      */
     long exitFlags();
 

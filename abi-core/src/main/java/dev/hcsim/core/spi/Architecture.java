@@ -18,13 +18,13 @@ import java.util.Map;
 public interface Architecture {
     /**
      * The canonical name, lower case (the name scenarios and the CLI use).
-     * @return the name, such as {@code x86} or {@code arm64}
+     * @return the name, lower case, as scenarios and the CLI spell it
      */
     String name();
 
     /**
      * Other accepted names (the GNU triplet's spelling, for instance).
-     * @return the aliases, such as {@code aarch64}; may be empty
+     * @return the aliases (a GNU triplet's spelling, for instance); may be empty
      */
     List<String> aliases();
 
@@ -143,7 +143,7 @@ public interface Architecture {
     /**
      * The trap instruction a one-shot {@code hcsim call} uses when none is named, as assembly text.
      * @param options every option resolved to a value (the vendor or mode may change the form)
-     * @return the instruction, such as {@code vmcall}
+     * @return the instruction as assembly text
      */
     String defaultTrapInstruction(Map<String, String> options);
 }

@@ -70,7 +70,7 @@ public final class HypercallSpec {
 
     /**
      * The status family this call answers in when it is not the architecture's default (PSCI or TRNG
-     * codes beside SMCCC's); the engine switches to it before the handler runs.
+     * codes beside the architecture's own); the engine switches to it before the handler runs.
      * @param c the call's status codec
      * @return this spec
      */

@@ -408,7 +408,7 @@ public final class Trap implements TrapResult {
 
     /**
      * Records the call number when the instruction, not the number register, selects the call (an
-     * s390 DIAGNOSE function code), so that results and traces name it.
+     * function code taken from the instruction's fields), so that results and traces name it.
      * @param nr the call's number
      */
     public void number(long nr) {
