@@ -63,7 +63,7 @@ public final class RegisterFile implements RegisterAccess {
 
     /**
      * The value of the register called {@code name}.
-     * @param name an ABI name or alias from the layout, such as {@code rax}
+     * @param name an ABI name or alias from the layout
      * @return its 64-bit value
      * @throws IllegalArgumentException when the layout has no such register
      */
@@ -73,7 +73,7 @@ public final class RegisterFile implements RegisterAccess {
 
     /**
      * Writes the register called {@code name}.
-     * @param name an ABI name or alias from the layout, such as {@code rax}
+     * @param name an ABI name or alias from the layout
      * @param value the new 64-bit value
      * @throws IllegalArgumentException when the layout has no such register
      */

@@ -23,7 +23,7 @@ public final class RegisterLayout {
     public enum Kind {
         /** A general-purpose register: number, arguments and results live here. */
         GENERAL,
-        /** Control state the ABI reads or writes (flags, mode bits, privilege level, PSW). */
+        /** Control state the ABI reads or writes (flags, mode bits, privilege level). */
         CONTROL
     }
 
@@ -122,7 +122,7 @@ public final class RegisterLayout {
     /**
      * The ABI name of register {@code index}.
      * @param index the register's index, 0 to size-1
-     * @return its name, such as {@code rax}
+     * @return its ABI name, as objdump prints it
      */
     public String name(int index) {
         return registers.get(index).name();

@@ -361,7 +361,7 @@ public final class Vm {
 
     /**
      * The index of the vCPU with architecture id {@code id}, or -1. Allocation-free.
-     * @param id an APIC ID, MPIDR or the like
+     * @param id the architecture's id of a vCPU, as {@link #vcpuId} gives it
      * @return the vCPU index, or -1 when no vCPU has that id
      */
     public int vcpuIndex(long id) {

@@ -291,7 +291,7 @@ public final class VmConfig {
         }
 
         /**
-         * Sets the architecture ids of the vCPUs (APIC IDs, MPIDRs).
+         * Sets the architecture ids of the vCPUs.
          * @param ids one distinct id per vCPU
          * @return this builder
          */

@@ -30,7 +30,7 @@ public final class HypercallSpec {
     /**
      * A hypercall with its number, kernel name and handler. Chain the other properties.
      * @param number the hypercall number or function ID
-     * @param name the kernel's name, such as {@code KVM_HC_KICK_CPU}
+     * @param name the call's name as the kernel spells it
      * @param handler the behaviour
      * @return the spec
      */
@@ -117,7 +117,7 @@ public final class HypercallSpec {
 
     /**
      * The kernel's name of the call.
-     * @return the name, such as {@code KVM_HC_KICK_CPU}
+     * @return the name as the kernel spells it
      */
     public String name() {
         return name;

@@ -562,7 +562,7 @@ public final class Trap implements TrapResult {
 
     /**
      * Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise.
-     * @param what the fault in the architecture's words, such as {@code #UD}
+     * @param what the fault in the architecture's words
      */
     public void fault(String what) {
         outcome(Outcome.FAULT);
