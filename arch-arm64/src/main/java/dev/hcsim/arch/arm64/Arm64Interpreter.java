@@ -3,6 +3,7 @@ package dev.hcsim.arch.arm64;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.WordInstruction;
 
 /**
  * The pre-decoded A64 instructions of the guest subset. {@link Arm64Codec#decode} builds them once
@@ -51,12 +52,7 @@ public final class Arm64Interpreter {
     }
 
     /** MOVZ / MOVN / MOVK (and their MOV aliases). */
-    record MoveWide(String text, int rd, boolean sf, int opc, long imm16, int shift) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record MoveWide(String text, int rd, boolean sf, int opc, long imm16, int shift) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -72,12 +68,7 @@ public final class Arm64Interpreter {
     }
 
     /** ADD / ADDS / SUB / SUBS (immediate), with the CMP, CMN and MOV (to or from SP) aliases. */
-    record AddSubImmediate(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, long imm) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record AddSubImmediate(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, long imm) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -87,12 +78,7 @@ public final class Arm64Interpreter {
     }
 
     /** ADD / ADDS / SUB / SUBS (shifted register, no shift), with the CMP and CMN aliases. */
-    record AddSubRegister(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record AddSubRegister(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -130,12 +116,7 @@ public final class Arm64Interpreter {
     }
 
     /** MOV (register): ORR rd, zr, rm. */
-    record MoveRegister(String text, boolean sf, int rd, int rm) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record MoveRegister(String text, boolean sf, int rd, int rm) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -145,12 +126,7 @@ public final class Arm64Interpreter {
     }
 
     /** B and B.cond; {@code cond} is -1 for the unconditional branch. */
-    record Branch(String text, int cond, long target) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record Branch(String text, int cond, long target) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -163,12 +139,7 @@ public final class Arm64Interpreter {
     }
 
     /** CBZ / CBNZ. */
-    record CompareBranch(String text, boolean sf, boolean nonZero, int rt, long target) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record CompareBranch(String text, boolean sf, boolean nonZero, int rt, long target) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -181,12 +152,7 @@ public final class Arm64Interpreter {
     }
 
     /** LDR/STR (and the B and H forms), unsigned scaled immediate offset; {@code size} is log2 of the access. */
-    record LoadStore(String text, boolean load, int size, int rt, int rn, long offset) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record LoadStore(String text, boolean load, int size, int rt, int rn, long offset) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -201,12 +167,7 @@ public final class Arm64Interpreter {
     }
 
     /** HVC and SMC: the engine takes the trap ({@link Arm64Vm#trap}). */
-    record Trap(String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record Trap(String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.TRAP;
@@ -214,12 +175,7 @@ public final class Arm64Interpreter {
     }
 
     /** WFI: wait for interrupt. */
-    record WaitForInterrupt(String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record WaitForInterrupt(String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.HALT;
@@ -227,12 +183,7 @@ public final class Arm64Interpreter {
     }
 
     /** NOP. */
-    record Nop(String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record Nop(String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.NEXT;
@@ -246,12 +197,7 @@ public final class Arm64Interpreter {
      * Aff0 = RS * 16 + each set bit of TargetList (bits 15:0, RS bits 47:44), or with IRM (bit 40) to
      * every vCPU but the sender; a halted (WFI, CPU_SUSPEND) target wakes up.
      */
-    record SendSgi(String text, int rt) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record SendSgi(String text, int rt) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             dev.hcsim.core.VcpuControl control = cpu.control();
@@ -284,12 +230,7 @@ public final class Arm64Interpreter {
     }
 
     /** MRS xt, MPIDR_EL1: how a guest finds its own affinity. */
-    record ReadMpidr(String text, int rt) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    record ReadMpidr(String text, int rt) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();

@@ -2,7 +2,7 @@ package dev.hcsim.arch.ppc;
 
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
-import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.WordInstruction;
 
 /**
  * The pre-decoded instructions of the PowerPC guest subset, as {@link PpcCodec} returns them. Each
@@ -30,12 +30,7 @@ public final class PpcInterpreter {
     }
 
     /** addi / addis / li / lis: RT = (RA|0) + imm (imm already shifted for addis). */
-    public record AddImmediate(int rt, int ra, long imm, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record AddImmediate(int rt, int ra, long imm, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -45,12 +40,7 @@ public final class PpcInterpreter {
     }
 
     /** ori / oris / nop: RA = RS | imm. */
-    public record OrImmediate(int ra, int rs, long imm, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record OrImmediate(int ra, int rs, long imm, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -60,12 +50,7 @@ public final class PpcInterpreter {
     }
 
     /** or / mr: RA = RS | RB. */
-    public record OrRegister(int ra, int rs, int rb, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record OrRegister(int ra, int rs, int rb, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -75,12 +60,7 @@ public final class PpcInterpreter {
     }
 
     /** rldicr / sldi / clrrdi: RA = ROTL64(RS, SH) &amp; MASK(0, ME). */
-    public record RotateLeftClearRight(int ra, int rs, int sh, int me, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record RotateLeftClearRight(int ra, int rs, int sh, int me, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -91,12 +71,7 @@ public final class PpcInterpreter {
     }
 
     /** cmpdi / cmpwi: CR field BF = LT/GT/EQ of (RA vs SI), signed, 64 or 32 bits. SO is 0 (no XER in the subset). */
-    public record CompareImmediate(int bf, int ra, long imm, boolean doubleword, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record CompareImmediate(int bf, int ra, long imm, boolean doubleword, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -110,12 +85,7 @@ public final class PpcInterpreter {
     }
 
     /** b / bl: PC = target (LR = PC + 4 for bl). */
-    public record Branch(long target, boolean link, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record Branch(long target, boolean link, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -128,12 +98,7 @@ public final class PpcInterpreter {
     }
 
     /** beq / bne: branch when CR bit BI is set (beq, BO = 12) or clear (bne, BO = 4). */
-    public record BranchConditional(long target, int bi, boolean whenSet, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record BranchConditional(long target, int bi, boolean whenSet, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -147,12 +112,7 @@ public final class PpcInterpreter {
     }
 
     /** blr / bctr: PC = LR or CTR with the low two bits cleared. */
-    public record BranchToRegister(boolean toCtr, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record BranchToRegister(boolean toCtr, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -162,12 +122,7 @@ public final class PpcInterpreter {
     }
 
     /** mtctr: CTR = RS. */
-    public record MoveToCtr(int rs, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record MoveToCtr(int rs, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             cpu.regs().set(PpcRegisters.CTR, cpu.regs().get(rs));
@@ -176,12 +131,7 @@ public final class PpcInterpreter {
     }
 
     /** lwz / ld: RT = zero-extended load of {@code size} bytes at (RA|0) + D. */
-    public record Load(int rt, int ra, long d, int size, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record Load(int rt, int ra, long d, int size, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             PpcVm pv = vm(cpu);
@@ -195,12 +145,7 @@ public final class PpcInterpreter {
     }
 
     /** stw / std: store the low {@code size} bytes of RS at (RA|0) + D. */
-    public record Store(int rs, int ra, long d, int size, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record Store(int rs, int ra, long d, int size, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             PpcVm pv = vm(cpu);
@@ -217,12 +162,7 @@ public final class PpcInterpreter {
     }
 
     /** sc / sc LEV: the system call interrupt; {@link PpcVm#trap} decides what it means. */
-    public record SystemCall(int lev, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record SystemCall(int lev, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.TRAP;
@@ -230,12 +170,7 @@ public final class PpcInterpreter {
     }
 
     /** msgsnd RB: hypervisor-privileged on e500mc, so it traps and KVM emulates it ({@code e500_emulate.c}). */
-    public record MessageSend(int rb, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record MessageSend(int rb, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.TRAP;
@@ -248,12 +183,7 @@ public final class PpcInterpreter {
      * which Book3S PR answers with 0 in supervisor state ({@code book3s_emulate.c}, "invalid SPR read") and BookE
      * refuses with a program interrupt. Privileged: problem state gets a program interrupt.
      */
-    public record MoveFromPir(int rt, int spr, String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record MoveFromPir(int rt, int spr, String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -273,12 +203,7 @@ public final class PpcInterpreter {
     }
 
     /** tdi 0,RA,SI: TO = 0 never traps, which is why QEMU's endian-neutral fallback starts with it. */
-    public record TrapNever(String text) implements Instruction {
-        @Override
-        public int length() {
-            return 4;
-        }
-
+    public record TrapNever(String text) implements WordInstruction {
         @Override
         public int execute(Cpu cpu) {
             return Cpu.NEXT;
