@@ -70,14 +70,27 @@ public final class EffectLog implements VcpuControl {
         return vcpu >= 0 && vcpu < states.length ? states[vcpu] : VcpuState.OFF;
     }
 
+    /**
+     * Records a kick. A halted vCPU becomes runnable, as the built-in scheduler makes it, so that a
+     * call that looks at the target's state afterwards (a kick followed by a directed yield) answers the same.
+     */
     @Override
     public void kick(int vcpu) {
+        wake(vcpu);
         effects.add(new Effect("kick", vcpu, 0, 0, null));
     }
 
+    /** Records an interrupt; a halted vCPU becomes runnable, as under the built-in scheduler. */
     @Override
     public void interrupt(int vcpu, int vector) {
+        wake(vcpu);
         effects.add(new Effect("interrupt", vcpu, vector, 0, null));
+    }
+
+    private void wake(int vcpu) {
+        if (vcpu >= 0 && vcpu < states.length && states[vcpu] == VcpuState.HALTED) {
+            states[vcpu] = VcpuState.RUNNABLE;
+        }
     }
 
     @Override
