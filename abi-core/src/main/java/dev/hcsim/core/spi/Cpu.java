@@ -25,7 +25,7 @@ public final class Cpu {
     private final Vm vm;
     private final int vcpu;
     private String faultReason;
-    private dev.hcsim.core.VcpuControl control;
+    private dev.hcsim.core.VcpuControl control = dev.hcsim.core.VcpuControl.NONE;
     /** Scratch for architectures whose branches have delay slots and the like. */
     public long scratch;
 
@@ -44,8 +44,8 @@ public final class Cpu {
     }
 
     /**
-     * The scheduler (virtual time, other vCPUs), or null outside a machine.
-     * @return the control, or null
+     * The scheduler (virtual time, other vCPUs); {@link dev.hcsim.core.VcpuControl#NONE} outside a machine.
+     * @return the control, never null
      */
     public dev.hcsim.core.VcpuControl control() {
         return control;
@@ -53,10 +53,10 @@ public final class Cpu {
 
     /**
      * Binds the scheduler this vCPU runs under.
-     * @param c the control, or null
+     * @param c the control, or null for {@link dev.hcsim.core.VcpuControl#NONE}
      */
     public void control(dev.hcsim.core.VcpuControl c) {
-        control = c;
+        control = c != null ? c : dev.hcsim.core.VcpuControl.NONE;
     }
 
     /**

@@ -5,7 +5,9 @@ import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.SignalInstruction;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
@@ -91,14 +93,14 @@ public final class S390Codec implements Codec {
                 if (hi != 0) {
                     return null;
                 }
-                return new S390Interpreter.Nop(2, lo == 0 ? "nopr" : "nopr\t" + S390Interpreter.reg(lo));
+                return new SignalInstruction(2, lo == 0 ? "nopr" : "nopr\t" + S390Interpreter.reg(lo), Cpu.NEXT);
             }
             case 0x47, 0x58, 0x50 -> {
                 int b2 = u8(b, o + 2) >>> 4;
                 long d2 = ((u8(b, o + 2) & 0xF) << 8) | u8(b, o + 3);
                 String addr = S390Interpreter.addressRx(d2, lo, b2);
                 if (op == 0x47) {
-                    return hi == 0 ? new S390Interpreter.Nop(4, "nop\t" + addr) : null;
+                    return hi == 0 ? new SignalInstruction(4, "nop\t" + addr, Cpu.NEXT) : null;
                 }
                 boolean store = op == 0x50;
                 return new S390Interpreter.Storage(store, 4, hi, lo, b2, d2, 4, (store ? "st\t" : "l\t") + S390Interpreter.reg(hi) + "," + addr);
@@ -106,8 +108,9 @@ public final class S390Codec implements Codec {
             case 0x83, 0xAE -> {
                 int b2 = u8(b, o + 2) >>> 4;
                 long d2 = ((u8(b, o + 2) & 0xF) << 8) | u8(b, o + 3);
-                return new S390Interpreter.Intercepted((op == 0x83 ? "diag\t" : "sigp\t") + S390Interpreter.reg(hi) + ","
-                        + S390Interpreter.reg(lo) + "," + S390Interpreter.addressRs(d2, b2));
+                // DIAGNOSE and SIGNAL PROCESSOR are always intercepted by KVM: the engine takes the trap.
+                return new SignalInstruction(4, (op == 0x83 ? "diag\t" : "sigp\t") + S390Interpreter.reg(hi) + ","
+                        + S390Interpreter.reg(lo) + "," + S390Interpreter.addressRs(d2, b2), Cpu.TRAP);
             }
             case 0xA7 -> {
                 long i2 = (short) ((u8(b, o + 2) << 8) | u8(b, o + 3));
@@ -132,7 +135,7 @@ public final class S390Codec implements Codec {
                     case 0x12 -> new S390Interpreter.StoreCpuAddress(b2, d2, "stap\t" + addr);
                     case 0x05 -> new S390Interpreter.StoreClock(false, b2, d2, "stck\t" + addr);
                     case 0x09 -> new S390Interpreter.StoreClock(true, b2, d2, "stpt\t" + addr);
-                    case 0x7D -> new S390Interpreter.Intercepted("stsi\t" + addr);
+                    case 0x7D -> new SignalInstruction(4, "stsi\t" + addr, Cpu.TRAP); // always intercepted by KVM
                     case 0xB2 -> new S390Interpreter.LoadPsw(b2, d2, "lpswe\t" + addr);
                     default -> null;
                 };

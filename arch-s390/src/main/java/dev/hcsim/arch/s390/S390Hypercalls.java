@@ -211,7 +211,7 @@ public final class S390Hypercalls {
             return;
         }
         int target = vm.vcpuIndex(tid);
-        if (target < 0 || t.control() == null) {
+        if (target < 0) {
             return;
         }
         if (t.control().state(target) == VcpuState.RUNNABLE) {
@@ -303,7 +303,7 @@ public final class S390Hypercalls {
             spec(t);
             return;
         }
-        long now = t.control() == null ? 0 : t.control().nowNanos();
+        long now = t.control().nowNanos();
         if (func == 0 || func == 1) {
             if (func == 0) {
                 s.watchdogArmed = true;

@@ -211,18 +211,6 @@ public final class S390Interpreter {
         }
     }
 
-    /** NOP (BC 0) and NOPR (BCR 0): nothing happens. */
-    static final class Nop extends BaseInstruction {
-        Nop(int length, String text) {
-            super(length, text);
-        }
-
-        @Override
-        public int execute(Cpu cpu) {
-            return Cpu.NEXT;
-        }
-    }
-
     /** STORE CPU ADDRESS: the 16-bit CPU address at the operand; privileged. */
     static final class StoreCpuAddress extends BaseInstruction {
         private final int b2;
@@ -269,7 +257,7 @@ public final class S390Interpreter {
             if (cpuTimer && problemState(r)) {
                 return Cpu.TRAP;
             }
-            long now = cpu.control() == null ? 0 : cpu.control().nowNanos();
+            long now = cpu.control().nowNanos();
             S390Vm vm = cpu.vm().archState(S390Vm.class);
             long value = cpuTimer ? vm.cpuTimer(cpu.vcpu(), now) : vm.todClock(now);
             cpu.memory().write(absolute(r, effective(r, d2, 0, b2)), 8, value);
@@ -313,15 +301,4 @@ public final class S390Interpreter {
         }
     }
 
-    /** DIAGNOSE, SIGNAL PROCESSOR, STORE SYSTEM INFORMATION: always intercepted by KVM. */
-    static final class Intercepted extends BaseInstruction {
-        Intercepted(String text) {
-            super(4, text);
-        }
-
-        @Override
-        public int execute(Cpu cpu) {
-            return Cpu.TRAP;
-        }
-    }
 }

@@ -2,7 +2,9 @@ package dev.hcsim.arch.x86;
 
 import static dev.hcsim.arch.x86.X86Interpreter.fmt;
 
+import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.SignalInstruction;
 
 /**
  * Decodes the x86-64 subset from bytes. Returns null for anything outside the subset (the codec
@@ -122,10 +124,10 @@ final class X86Decoder {
                 if (rex != 0 || opsize) {
                     return null;
                 }
-                return rep ? new X86Interpreter.Nop(in.i - off, "pause") : new X86Interpreter.Nop(in.i - off, "nop");
+                return new SignalInstruction(in.i - off, rep ? "pause" : "nop", Cpu.NEXT);
             }
             case 0xF4 -> {
-                return rex != 0 || opsize ? null : new X86Interpreter.Hlt();
+                return rex != 0 || opsize ? null : new SignalInstruction(1, "hlt", Cpu.HALT);
             }
             case 0xEB, 0xE9 -> {
                 if (rex != 0 || opsize) {
@@ -267,10 +269,10 @@ final class X86Decoder {
                 return null;
             }
             if (modrm == 0xC1) {
-                return new X86Interpreter.HypercallInsn("vmcall");
+                return new SignalInstruction(3, "vmcall", Cpu.TRAP);
             }
             if (modrm == 0xD9) {
-                return new X86Interpreter.HypercallInsn("vmmcall");
+                return new SignalInstruction(3, "vmmcall", Cpu.TRAP);
             }
             return null;
         }

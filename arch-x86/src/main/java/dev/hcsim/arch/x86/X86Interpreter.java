@@ -231,18 +231,6 @@ final class X86Interpreter {
         }
     }
 
-    /** vmcall / vmmcall: the engine takes the trap. */
-    static final class HypercallInsn extends BaseInstruction {
-        HypercallInsn(String text) {
-            super(3, text);
-        }
-
-        @Override
-        public int execute(Cpu cpu) {
-            return Cpu.TRAP;
-        }
-    }
-
     static final class Cpuid extends BaseInstruction {
         Cpuid() {
             super(2, "cpuid");
@@ -251,28 +239,6 @@ final class X86Interpreter {
         @Override
         public int execute(Cpu cpu) {
             cpu.vm().archState(X86Vm.class).discovery().cpuid(cpu.regs());
-            return Cpu.NEXT;
-        }
-    }
-
-    static final class Hlt extends BaseInstruction {
-        Hlt() {
-            super(1, "hlt");
-        }
-
-        @Override
-        public int execute(Cpu cpu) {
-            return Cpu.HALT;
-        }
-    }
-
-    static final class Nop extends BaseInstruction {
-        Nop(int length, String text) {
-            super(length, text);
-        }
-
-        @Override
-        public int execute(Cpu cpu) {
             return Cpu.NEXT;
         }
     }
@@ -300,7 +266,7 @@ final class X86Interpreter {
 
         @Override
         public int execute(Cpu cpu) {
-            long tsc = cpu.vm().archState(X86Vm.class).tsc(cpu.control() == null ? 0 : cpu.control().nowNanos());
+            long tsc = cpu.vm().archState(X86Vm.class).tsc(cpu.control().nowNanos());
             cpu.regs().set(X86Registers.RAX, tsc & 0xFFFF_FFFFL);
             cpu.regs().set(X86Registers.RDX, tsc >>> 32);
             return Cpu.NEXT;

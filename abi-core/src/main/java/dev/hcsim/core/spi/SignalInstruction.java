@@ -1,0 +1,36 @@
+package dev.hcsim.core.spi;
+
+/**
+ * An instruction whose whole effect is a signal to the engine: a no-op ({@link Cpu#NEXT}), a trap
+ * instruction the engine hands to {@code Vm.trap} ({@link Cpu#TRAP}), or wait-for-interrupt
+ * ({@link Cpu#HALT}). Every architecture has these; they need no class of their own.
+ */
+public final class SignalInstruction extends BaseInstruction {
+    private final int signal;
+
+    /**
+     * An instruction that only signals.
+     *
+     * @param length its length in bytes
+     * @param text   its disassembly text
+     * @param signal {@link Cpu#NEXT}, {@link Cpu#TRAP} or {@link Cpu#HALT}
+     */
+    public SignalInstruction(int length, String text, int signal) {
+        super(length, text);
+        if (signal != Cpu.NEXT && signal != Cpu.TRAP && signal != Cpu.HALT) {
+            throw new IllegalArgumentException("a signal instruction answers NEXT, TRAP or HALT, not " + signal);
+        }
+        this.signal = signal;
+    }
+
+    /**
+     * Signals the engine; nothing else changes.
+     *
+     * @param cpu the vCPU (untouched)
+     * @return the signal given at construction
+     */
+    @Override
+    public int execute(Cpu cpu) {
+        return signal;
+    }
+}
