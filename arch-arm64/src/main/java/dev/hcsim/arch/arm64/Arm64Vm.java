@@ -78,7 +78,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long UNSET = -1L; // INVALID_GPA
     private static final long[] NO_ARGS = new long[0];
     private static final byte[] ZERO_64 = new byte[64];
-    private static final int MAX_FILTER_RANGES = 64;
 
     private final Vm vm;
     private final int vcpus;
@@ -101,10 +100,7 @@ public final class Arm64Vm implements ArchitectureVm {
     private volatile long vendorHypBmap2;
     private volatile boolean ranOnce;
 
-    private final long[] filterStart = new long[MAX_FILTER_RANGES];
-    private final long[] filterEnd = new long[MAX_FILTER_RANGES];
-    private final int[] filterAction = new int[MAX_FILTER_RANGES];
-    private volatile int filterCount;
+    private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
 
     private final int[] conduit;
     private final long[] pvtimeBase;
@@ -668,7 +664,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * u8 action; u8 pad[15];}}. -EINVAL for non-zero padding, an empty or wrapping range, or an action
      * >= 3; -EBUSY once a vCPU has run; -EEXIST for a range that overlaps one already set, including
      * the Arm architecture ranges 0x80000000-0x8000ffff and 0xc0000000-0xc000ffff that the first
-     * filter reserves. {@code padNonZero} stands for the padding bytes (0 = all zero).
+     * filter reserves. No limit on the number of ranges (the kernel's maple tree has none). {@code padNonZero} stands for the padding bytes (0 = all zero).
      * @param base the first function ID of the range
      * @param nrFunctions how many IDs the range holds
      * @param action FILTER_HANDLE, FILTER_DENY or FILTER_FWD_TO_USER
@@ -687,39 +683,26 @@ public final class Arm64Vm implements ArchitectureVm {
         if (ranOnce) {
             return -EBUSY;
         }
-        if (filterCount == 0) {
-            insertRange(0x8000_0000L, 0x8000_FFFFL, FILTER_HANDLE);
-            insertRange(0xC000_0000L, 0xC000_FFFFL, FILTER_HANDLE);
+        SmcccFilter next = smcccFilter.with(start, end, action);
+        if (next == null) {
+            smcccFilter = smcccFilter.reservedOnly(); // the reserved ranges stay, as in the kernel's tree
+            return -EEXIST;
         }
-        for (int i = 0; i < filterCount; i++) {
-            if (start <= filterEnd[i] && filterStart[i] <= end) {
-                return -EEXIST;
-            }
-        }
-        if (filterCount == MAX_FILTER_RANGES) {
-            return -EINVAL;
-        }
-        insertRange(start, end, action);
+        smcccFilter = next;
         return 0;
     }
 
-    private void insertRange(long start, long end, int action) {
-        int n = filterCount;
-        filterStart[n] = start;
-        filterEnd[n] = end;
-        filterAction[n] = action;
-        filterCount = n + 1;
+    /**
+     * KVM_ARM_VM_SMCCC_FILTER as it stands: every range set so far, with the reserved ones.
+     * @return the VM's SMCCC filter, an immutable value
+     */
+    public SmcccFilter smcccFilter() {
+        return smcccFilter;
     }
 
     /** kvm_smccc_filter_get_action: HANDLE when no filter is set or no range holds {@code id}. */
     int filterAction(long id) {
-        int n = filterCount;
-        for (int i = 0; i < n; i++) {
-            if (id >= filterStart[i] && id <= filterEnd[i]) {
-                return filterAction[i];
-            }
-        }
-        return FILTER_HANDLE;
+        return smcccFilter.action(id);
     }
 
     // ---------------------------------------------------------------- what handlers read
