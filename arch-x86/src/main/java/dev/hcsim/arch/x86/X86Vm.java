@@ -17,6 +17,8 @@ import dev.hcsim.core.spi.Trap;
 public final class X86Vm implements ArchitectureVm {
     /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
+    /** sizeof(struct kvm_steal_time) (arch/x86/include/uapi/asm/kvm_para.h). */
+    static final int STEAL_TIME_SIZE = 64;
     /** KVM_VCPU_PREEMPTED, bit 0 of kvm_steal_time.preempted. */
     public static final int KVM_VCPU_PREEMPTED = 1;
 
@@ -184,7 +186,9 @@ public final class X86Vm implements ArchitectureVm {
 
     /**
      * record_steal_time (x86.c): on entry, the version goes odd, {@code preempted} is cleared,
-     * {@code steal} grows by the time the vCPU waited, the version goes even again.
+     * {@code steal} grows by the time the vCPU waited, the version goes even again. A record not wholly in
+     * guest memory is not touched at all: kvm_gfn_to_hva_cache_init fails for it and record_steal_time returns
+     * before its first write, so a guest never sees an odd version that stays odd.
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
@@ -193,6 +197,9 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         long gpa = msr & ~0x3FL;
+        if (!memory.readable(gpa, STEAL_TIME_SIZE)) {
+            return;
+        }
         long version = memory.read32(gpa + 8);
         memory.write(gpa + 8, 4, version + 1);
         memory.write(gpa + 16, 1, 0);
@@ -200,11 +207,14 @@ public final class X86Vm implements ArchitectureVm {
         memory.write(gpa + 8, 4, version + 2);
     }
 
-    /** kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED. */
+    /**
+     * kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED;
+     * through the same cache as record_steal_time, so only when the whole record is guest memory.
+     */
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
         long msr = stealTimeMsr[vcpu];
-        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time")) {
+        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time") || !memory.readable(msr & ~0x3FL, STEAL_TIME_SIZE)) {
             return;
         }
         memory.write((msr & ~0x3FL) + 16, 1, KVM_VCPU_PREEMPTED);
