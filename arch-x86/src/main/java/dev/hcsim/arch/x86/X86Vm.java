@@ -8,6 +8,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import java.util.Locale;
 
 /**
  * The per-VM part of x86: the trap gate of {@code kvm_emulate_hypercall} (instruction check,
@@ -172,7 +173,7 @@ public final class X86Vm implements ArchitectureVm {
             stealTimeMsr[vcpu] = value;
             return null;
         }
-        return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+        return String.format(Locale.ROOT, "#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
     }
 
     /**
