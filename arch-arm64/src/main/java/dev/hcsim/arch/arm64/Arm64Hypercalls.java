@@ -266,9 +266,10 @@ public final class Arm64Hypercalls {
         } else if (feature == ARCH_WORKAROUND_3) {
             spectre(t, s.spectreBhb());
         } else if (feature == ARCH_WORKAROUND_2) {
-            // SSBS everywhere: no firmware support is reported; otherwise the permanent mitigation is NOT_REQUIRED.
+            // SSBS shown to the guest (kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP), 6.12+; cpus_have_final_cap(ARM64_SSBS)
+            // before): no firmware support is reported; otherwise the permanent mitigation is NOT_REQUIRED.
             Arm64Architecture.Spectre v4 = s.spectreV4();
-            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.hostSsbs())) {
+            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.guestSsbs())) {
                 t.fail(Status.NOT_SUPPORTED);
             } else {
                 t.fail(Status.DISABLED);

@@ -3,6 +3,7 @@ package dev.hcsim.arch.ppc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * How a PowerPC guest finds KVM: the {@code /hypervisor} device-tree node with
@@ -159,7 +160,7 @@ public final class PpcDiscovery {
      */
     public static String dts(PpcHost host, String property) {
         int[] w = hcallInstructions(host);
-        return String.format("/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",
+        return String.format(Locale.ROOT, "/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",
                 property, w[0], w[1], w[2], w[3]);
     }
 

@@ -4,6 +4,7 @@ import static dev.hcsim.arch.s390.S390Registers.PREFIX;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 
 import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.Bytes;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -109,7 +110,9 @@ public final class S390Hypercalls {
     static void legacyVirtio(Trap t) {
         S390Vm s = state(t);
         if (s.legacyUserspace()) {
-            S390Vm.exit(t, "KVM_EXIT_S390_SIEIC", DIAG_KVM_HYPERCALL, t.number());
+            // __diag_virtio_hypercall answers -EOPNOTSUPP; vcpu_post_run turns it into KVM_EXIT_S390_SIEIC with the
+            // intercept's icptcode (4, instruction), ipa and ipb; the subcode stays in r1 for the VMM to read.
+            s.toUserspace(t, DIAG_KVM_HYPERCALL);
             return;
         }
         // an unknown subcode for today's QEMU, not a bad operand
@@ -236,19 +239,20 @@ public final class S390Hypercalls {
             return;
         }
         MemoryAccess m = t.memory();
-        long abs = S390Registers.realToAbsolute(block, r.get(PREFIX));
-        if (!m.readable(abs, 40)) {
+        // read_guest_real -> access_guest_real (gaccess.c): page by page, each fragment prefixed on its own.
+        byte[] parm = s.parmBuffer(v);
+        if (!s.readReal(m, block, r.get(PREFIX), parm, 40)) {
             s.raise(t, S390Status.PGM_ADDRESSING, false);
             return;
         }
-        long code = m.read16(abs);
-        long subcode = m.read16(abs + 2);
-        long len = m.read16(abs + 4);
-        long version = m.read16(abs + 6);
-        long tokenAddr = m.read64(abs + 8);
-        long select = m.read64(abs + 16);
-        long compare = m.read64(abs + 24);
-        long zarch = m.read64(abs + 32);
+        long code = Bytes.get(parm, 0, 2, true);
+        long subcode = Bytes.get(parm, 2, 2, true);
+        long len = Bytes.get(parm, 4, 2, true);
+        long version = Bytes.get(parm, 6, 2, true);
+        long tokenAddr = Bytes.get(parm, 8, 8, true);
+        long select = Bytes.get(parm, 16, 8, true);
+        long compare = Bytes.get(parm, 24, 8, true);
+        long zarch = Bytes.get(parm, 32, 8, true);
         if (version != 2 || len < 5 || code != 0x258) {
             spec(t);
             return;

@@ -57,6 +57,10 @@ public final class X86Hypercalls {
     static final int APIC_DM_STARTUP = 0x600;
     static final int APIC_DM_EXTINT = 0x700;
 
+    private static final long PAGE_SIZE = 4096;
+    private static final long APIC_BROADCAST = 0xFF;
+    private static final long X2APIC_BROADCAST = 0xFFFF_FFFFL;
+
     /** Interrupt vector recorded for an NMI (the architectural NMI vector). */
     public static final int NMI_VECTOR = 2;
 
@@ -117,8 +121,7 @@ public final class X86Hypercalls {
         X86Vm x = vm.archState(X86Vm.class);
         long apicId = t.arg(1) & 0xFFFF_FFFFL;
         VcpuControl c = t.control();
-        if (apicId == 0xFF && x.broadcastQuirk() && vm.vcpuIndex(0xFF) < 0) {
-            // [derived] lapic.c kvm_apic_is_broadcast_dest: 0xFF is the xAPIC physical broadcast with the default quirk.
+        if (kickBroadcasts(x, apicId)) {
             for (int i = 0; i < vm.vcpuCount(); i++) {
                 c.kick(i);
             }
@@ -130,6 +133,21 @@ public final class X86Hypercalls {
         }
         directedYield(t, t.arg(1));
         t.ok(0);
+    }
+
+    /**
+     * Whether a physical REMRD message from no source APIC (kvm_pv_kick_cpu_op) to {@code dest} reaches every vCPU
+     * (lapic.c): kvm_apic_is_broadcast_dest sends 0xff (quirk on, or quirk off outside x2APIC mode) and 0xffffffff
+     * (quirk off) down the slow path, where kvm_apic_match_dest compares each target's broadcast address with
+     * kvm_apic_mda, which turns 0xff into the x2APIC broadcast for an x2APIC target while the quirk is on. So: xAPIC
+     * mode broadcasts 0xff and nothing else; x2APIC mode broadcasts 0xff with the quirk, 0xffffffff without it,
+     * whether or not a vCPU has APIC ID 0xff.
+     */
+    static boolean kickBroadcasts(X86Vm x, long dest) {
+        if (!x.x2apic()) {
+            return dest == APIC_BROADCAST;
+        }
+        return x.broadcastQuirk() ? dest == APIC_BROADCAST : dest == X2APIC_BROADCAST;
     }
 
     /** KVM_HC_SCHED_YIELD: directed yield to APIC ID a0; always returns 0. */
@@ -170,8 +188,16 @@ public final class X86Hypercalls {
         dev.hcsim.core.Bytes.put(buf, 0, 8, Math.floorDiv(realtime, 1_000_000_000L), false);
         dev.hcsim.core.Bytes.put(buf, 8, 8, Math.floorMod(realtime, 1_000_000_000L), false);
         dev.hcsim.core.Bytes.put(buf, 16, 8, x.tsc(now), false);
-        // An unbacked GPA throws GuestFault, which the engine answers with -KVM_EFAULT; nothing is written then.
-        t.memory().writeBytes(t.arg(0), buf, 0, 64);
+        // kvm_write_guest (virt/kvm/kvm_main.c) copies page by page and stops at the first page it cannot write, so a
+        // structure straddling the end of a memory slot keeps what was written before; the GuestFault of that page
+        // becomes -KVM_EFAULT.
+        long gpa = t.arg(0);
+        int off = 0;
+        while (off < 64) {
+            int seg = (int) Math.min(64 - off, PAGE_SIZE - ((gpa + off) & (PAGE_SIZE - 1)));
+            t.memory().writeBytes(gpa + off, buf, off, seg);
+            off += seg;
+        }
         t.ok(0);
     }
 
@@ -273,8 +299,20 @@ public final class X86Hypercalls {
         t.exitToHost("KVM_EXIT_HYPERCALL", KVM_HC_MAP_GPA_RANGE, t.narrow() ? 0 : 1, X86Hypercalls::completeHypercallExit, gpa, npages, t.arg(2));
     }
 
-    /** x86.c complete_hypercall_exit: RAX = the VMM's ret (cut to u32 in 32-bit mode by the contract), RIP advances. */
+    /**
+     * x86.c complete_hypercall_exit: RAX = the VMM's ret (cut to u32 in 32-bit mode by the contract), RIP advances
+     * (kvm_skip_emulated_instruction, which queues the single-step #DB when RFLAGS.TF is set).
+     */
     static void completeHypercallExit(Trap t, long ret) {
+        if (X86Vm.singleStepping(t)) {
+            long v = t.narrow() ? ret & 0xFFFF_FFFFL : ret;
+            t.registers().set(X86Registers.RAX, v);
+            long next = t.pc() + 3;
+            t.registers().pc(next);
+            t.resumeAt(next);
+            X86Vm.singleStep(t);
+            return;
+        }
         t.ok(ret);
     }
 }
