@@ -15,6 +15,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
 
@@ -93,6 +94,7 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
@@ -248,6 +250,11 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public boolean offers(HypercallSpec call) {
         return call.feature() == null || vm.feature(call.feature());
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     @Override
