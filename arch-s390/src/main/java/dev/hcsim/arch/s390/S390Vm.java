@@ -37,6 +37,7 @@ public final class S390Vm implements ArchitectureVm {
     // lowcore offsets (arch/s390/include/asm/lowcore.h)
     static final int LC_PGM_ILC = 0x8C;
     static final int LC_PGM_CODE = 0x8E;
+    static final int LC_PGM_LAST_BREAK = 0x110;
     static final int LC_RESTART_OLD_PSW = 0x120;
     static final int LC_PGM_OLD_PSW = 0x150;
     static final int LC_RESTART_PSW = 0x1A0;
@@ -84,6 +85,7 @@ public final class S390Vm implements ArchitectureVm {
     private final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
     final int[] fieldR3;
+    private final byte[][] parmBuffers;
 
     // per VM, changed only by traps (QEMU keeps them per machine)
     boolean watchdogArmed;
@@ -124,6 +126,32 @@ public final class S390Vm implements ArchitectureVm {
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
         this.fieldR3 = new int[vcpus];
+        this.parmBuffers = new byte[vcpus][40];
+    }
+
+    /** A vCPU's scratch buffer for a DIAG parameter block (no allocation on the trap path). */
+    byte[] parmBuffer(int vcpu) {
+        return parmBuffers[vcpu];
+    }
+
+    /**
+     * gaccess.c access_guest_real: reads {@code len} bytes at real address {@code real} one page fragment at a time,
+     * each fragment translated by prefixing on its own (kvm_s390_real_to_abs). False when a fragment is not in guest
+     * memory (the caller injects the addressing exception, kvm_s390_inject_prog_cond).
+     */
+    boolean readReal(MemoryAccess m, long real, long prefixRegister, byte[] dst, int len) {
+        int off = 0;
+        while (off < len) {
+            long at = real + off;
+            int fragment = (int) Math.min(len - off, 4096 - (at & 4095));
+            long abs = S390Registers.realToAbsolute(at, prefixRegister);
+            if (!m.readable(abs, fragment)) {
+                return false;
+            }
+            m.readBytes(abs, dst, off, fragment);
+            off += fragment;
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- public state
@@ -232,6 +260,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         regs.set(PSWM, S390Registers.PSW_MASK_RESET);
         regs.set(PREFIX, 0);
+        regs.set(S390Registers.BEAR, 1); // kvm_s390_vcpu_initial_reset: sie_block->gbea = 1
         pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
     }
 
@@ -450,6 +479,7 @@ public final class S390Vm implements ArchitectureVm {
                 throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
             }
             m.write(lc + LC_PGM_ILC, 2, 4);
+            m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
             m.write(lc + LC_PGM_CODE, 2, code);
             m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
             m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);

@@ -2,12 +2,14 @@ package dev.hcsim.arch.x86;
 
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import java.util.Locale;
 
 /**
  * The per-VM part of x86: the trap gate of {@code kvm_emulate_hypercall} (instruction check,
@@ -37,6 +39,7 @@ public final class X86Vm implements ArchitectureVm {
     private final boolean apicMap;
     private final long apicDisabledMask;
     private final boolean broadcastQuirk;
+    private final boolean x2apic;
     private final long maxApicId;
     private final X86Discovery discovery;
     private final long[] stealTimeMsr;
@@ -58,6 +61,7 @@ public final class X86Vm implements ArchitectureVm {
         this.apicMap = vm.option("apic-map").equals("present");
         this.apicDisabledMask = vm.optionNumber("apic-disabled");
         this.broadcastQuirk = vm.option("x2apic-broadcast-quirk").equals("on");
+        this.x2apic = vm.option("apic-mode").equals("x2apic");
         long max = 0;
         for (int i = 0; i < vm.vcpuCount(); i++) {
             max = Math.max(max, vm.vcpuId(i));
@@ -103,10 +107,32 @@ public final class X86Vm implements ArchitectureVm {
             t.invoke();
             t.complete();
         }
-        if ((r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0 && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
-            t.fault("#DB (single step after the hypercall)"); // kvm_skip_emulated_instruction
+        Outcome o = t.outcome();
+        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
+            // runs inside the call) queues #DB once RIP is past the instruction.
+            singleStep(t);
         }
     }
+
+    /**
+     * True when the trapping vCPU has RFLAGS.TF set (the value before the instruction, as kvm_skip_emulated_instruction
+     * and the emulator's ctxt->tf read it).
+     */
+    static boolean singleStepping(Trap t) {
+        return (t.registers().get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
+    }
+
+    /**
+     * kvm_vcpu_do_singlestep: kvm_queue_exception_p(vcpu, DB_VECTOR, DR6_BS), delivered at the PC already set. A
+     * yield the call made in the kernel stays in {@code yieldTarget}.
+     */
+    static void singleStep(Trap t) {
+        t.fault(SINGLE_STEP);
+    }
+
+    /** The single-step trap after an instruction KVM completed (vector 1, DR6.BS). */
+    static final String SINGLE_STEP = "#DB (single step, DR6.BS)";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -132,6 +158,11 @@ public final class X86Vm implements ArchitectureVm {
         t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
         t.resumeAt(t.pc());
         t.complete();
+        if (singleStepping(t)) {
+            // x86_emulate_instruction: after a successful emulation with ctxt->tf, kvm_vcpu_do_singlestep, with RIP on
+            // the patched instruction (em_hypercall leaves _eip = eip).
+            singleStep(t);
+        }
     }
 
     @Override
@@ -172,7 +203,7 @@ public final class X86Vm implements ArchitectureVm {
             stealTimeMsr[vcpu] = value;
             return null;
         }
-        return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+        return String.format(Locale.ROOT, "#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
     }
 
     /**
@@ -262,6 +293,11 @@ public final class X86Vm implements ArchitectureVm {
 
     boolean broadcastQuirk() {
         return broadcastQuirk;
+    }
+
+    /** Every local APIC of the VM in x2APIC mode (apic_x2apic_mode), else xAPIC. */
+    boolean x2apic() {
+        return x2apic;
     }
 
     long maxApicId() {
