@@ -78,7 +78,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long UNSET = -1L; // INVALID_GPA
     private static final long[] NO_ARGS = new long[0];
-    private static final byte[] ZERO_64 = new byte[64];
 
     private final Vm vm;
     private final int vcpus;
@@ -495,7 +494,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         lastSteal[vcpu] = runDelay[vcpu];
         try {
-            memory.writeBytes(base, ZERO_64, 0, 64);
+            memory.writeZeros(base, 64);
         } catch (GuestFault ignored) {
             // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
         }

@@ -551,7 +551,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;

@@ -160,7 +160,7 @@ public final class X86Vm implements ArchitectureVm {
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
-            t.memory().writeBytes(t.pc(), nativeBytes, 0, 3);
+            t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
             t.fault("#PF (writing the patched hypercall instruction)");
             return;
