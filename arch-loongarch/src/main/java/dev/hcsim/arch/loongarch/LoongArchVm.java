@@ -8,6 +8,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 
 /**
@@ -21,6 +22,13 @@ import dev.hcsim.core.spi.Trap;
  * 16 (KVM_FEATURE_PREEMPT kernels), pad to 64.
  */
 public final class LoongArchVm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 256 (arch/loongarch/include/asm/kvm_host.h); the id here is the physical CPU id (CSR.CPUID),
+     * which kvm_set_cpuid refuses at or above KVM_MAX_PHYID = 256.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(256, "KVM_MAX_VCPUS", LoongArchHypercalls.KVM_MAX_PHYID,
+            "kvm_set_cpuid: KVM_MAX_PHYID");
+
     /** Offset of kvm_steal_time.steal. */
     public static final int ST_STEAL = 0;
     /** Offset of kvm_steal_time.version. */
@@ -54,6 +62,7 @@ public final class LoongArchVm implements ArchitectureVm {
 
     LoongArchVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.v7 = LoongArchArchitecture.VARIANT_V7.equals(vm.option(LoongArchArchitecture.VARIANT));
         this.guestDebug = !"none".equals(vm.option(LoongArchArchitecture.GUEST_DEBUG));
         long bits = 0;
