@@ -10,6 +10,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.SplittableRandom;
 
@@ -26,6 +27,13 @@ import java.util.SplittableRandom;
  * {@code filter-fwd}, {@code psci}).
  */
 public final class Arm64Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: max_vcpus = kvm_arm_default_max_vcpus(), VGIC_V3_MAX_CPUS = 512 with a GICv3 (the
+     * configuration modelled; 8 with a GICv2); the vCPU id is the index, from which reset_mpidr derives the MPIDR.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(512, "kvm_arm_default_max_vcpus with GICv3: VGIC_V3_MAX_CPUS", -1,
+            "the MPIDR is derived from the vCPU index");
+
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
     /** ENXIO: no such device or address. */
@@ -118,6 +126,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Arm64Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         this.pvlock = vm.option("pvlock").equals("on");
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
