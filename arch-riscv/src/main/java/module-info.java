@@ -5,6 +5,7 @@
  */
 module dev.hcsim.arch.riscv {
     requires dev.hcsim.core;
+    requires com.google.common;
 
     exports dev.hcsim.arch.riscv;
 

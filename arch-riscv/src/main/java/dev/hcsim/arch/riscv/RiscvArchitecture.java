@@ -49,8 +49,8 @@ public final class RiscvArchitecture extends DescribedArchitecture {
                     + "VU (user: ecall goes to the guest's own handler)"),
             new OptionSpec("sbi-version", List.of("3.0", "2.0", "1.0"), "3.0", "KVM_SBI_VERSION_MAJOR.MINOR of the host kernel, what "
                     + "BASE GET_SPEC_VERSION answers: 3.0 since 6.16, 2.0 in 6.8-6.15, 1.0 before"),
-            new OptionSpec("linux-version", List.of(), "6.18", "the host's LINUX_VERSION_CODE, what GET_IMP_VERSION answers "
-                    + "(KERNEL_VERSION(a, b, c) = a << 16 | b << 8 | c)"),
+            new OptionSpec("linux-version", List.of("6.18", "6.19", "6.17", "6.16", "6.15", "6.14", "6.13", "6.12", "6.8", "6.1"), "6.18",
+                    "the host kernel, whose LINUX_VERSION_CODE (KERNEL_VERSION(a, b, 0) = a << 16 | b << 8) GET_IMP_VERSION answers"),
             new OptionSpec("mvendorid", List.of(), "0", "vcpu->arch.mvendorid (KVM_REG_RISCV_CONFIG), what GET_MVENDORID answers"),
             new OptionSpec("marchid", List.of(), "0", "vcpu->arch.marchid, what GET_MARCHID answers"),
             new OptionSpec("mimpid", List.of(), "0", "vcpu->arch.mimpid, what GET_MIMPID answers"),

@@ -1,5 +1,6 @@
 package dev.hcsim.arch.riscv;
 
+import com.google.common.collect.ImmutableList;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
@@ -343,15 +344,16 @@ public final class RiscvHypercalls {
     private static final String BASE_SRC = "arch/riscv/kvm/vcpu_sbi_base.c kvm_sbi_ext_base_handler";
     private static final String REPLACE = "arch/riscv/kvm/vcpu_sbi_replace.c ";
 
-    static HypercallSpec call(long eid, long fid, String name, HypercallHandler h, String summary, String source, Status... statuses) {
-        return HypercallSpec.of(key(eid, fid), name, h).summary(summary).source(source).statuses(statuses);
+    static HypercallSpec.Builder call(long eid, long fid, String name, HypercallHandler h, String summary, String source,
+            Status... statuses) {
+        return HypercallSpec.builder(key(eid, fid), name, h).summary(summary).source(source).statuses(statuses);
     }
 
     /** Every call, in key order. */
     static final List<HypercallSpec> ALL = build();
 
     private static List<HypercallSpec> build() {
-        List<HypercallSpec> l = new ArrayList<>();
+        List<HypercallSpec.Builder> l = new ArrayList<>();
         RiscvSbiLegacy.specs(l);
         l.add(call(EXT_BASE, 0, "SBI_EXT_BASE_GET_SPEC_VERSION", RiscvHypercalls::getSpecVersion, "a1 = KVM_SBI_VERSION_MAJOR << 24 "
                 + "| MINOR (3.0: 0x3000000; option sbi-version)", BASE_SRC, Status.SUCCESS));
@@ -397,7 +399,7 @@ public final class RiscvHypercalls {
         RiscvSbiForward.specs(l);
         RiscvSbiSta.specs(l);
         RiscvSbiFwft.specs(l);
-        l.sort(Comparator.comparingLong(HypercallSpec::number));
-        return List.copyOf(l);
+        return l.stream().map(HypercallSpec.Builder::build).sorted(Comparator.comparingLong(HypercallSpec::number))
+                .collect(ImmutableList.toImmutableList());
     }
 }

@@ -166,7 +166,7 @@ public final class RiscvInterpreter {
                     return Cpu.HALT;
                 }
                 case EBREAK -> {
-                    return cpu.fault(String.format("ebreak at 0x%x: a breakpoint exception (not simulated)", pc));
+                    return cpu.fault(String.format(java.util.Locale.ROOT, "ebreak at 0x%x: a breakpoint exception (not simulated)", pc));
                 }
                 case FENCE -> {
                 }
@@ -193,14 +193,14 @@ public final class RiscvInterpreter {
                 default -> -1;
             };
             if (reg == -1) {
-                return cpu.fault(String.format("csr 0x%x at 0x%x: only sstatus, sscratch, sip and time are simulated", n, pc));
+                return cpu.fault(String.format(java.util.Locale.ROOT, "csr 0x%x at 0x%x: only sstatus, sscratch, sip and time are simulated", n, pc));
             }
             boolean immediate = op == Op.CSRRWI || op == Op.CSRRSI || op == Op.CSRRCI;
             long src = immediate ? rs1 : r.get(rs1);
             boolean writes = op == Op.CSRRW || op == Op.CSRRWI || rs1 != 0;
             long old = reg == -2 ? time(cpu) : r.get(reg);
             if (writes && (reg == -2 || reg == RiscvRegisters.SIP)) {
-                return cpu.fault(String.format("csr 0x%x at 0x%x: a write to a read-only CSR is an illegal instruction", n, pc));
+                return cpu.fault(String.format(java.util.Locale.ROOT, "csr 0x%x at 0x%x: a write to a read-only CSR is an illegal instruction", n, pc));
             }
             if (writes) {
                 long v = switch (op) {

@@ -68,7 +68,7 @@ final class RiscvSbiForward {
         t.status(RiscvStatus.SBI.decode(hostReturn));
     };
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         l.add(call(EXT_DBCN, 0, "SBI_EXT_DBCN_CONSOLE_WRITE", RiscvSbiForward::forwardCall, "a0 = num_bytes, a1 = base_addr_lo, a2 = "
                 + "base_addr_hi: KVM_EXIT_RISCV_SBI (the VMM writes the bytes and answers ret[0], ret[1] = bytes written)", SRC,
                 Status.SUCCESS).feature(SbiExtension.DBCN.feature()));

@@ -177,7 +177,7 @@ final class RiscvSbiFwft {
         value(t, f.value[i]);
     }
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         String src = "arch/riscv/kvm/vcpu_sbi_fwft.c ";
         l.add(call(EXT_FWFT, 0, "SBI_EXT_FWFT_SET", RiscvSbiFwft::set, "a0 = feature, a1 = value, a2 = flags (LOCK): -4 unknown "
                 + "feature, -2 unsupported, -3 bad flags or value, -14 locked", src + "kvm_sbi_fwft_set", Status.SUCCESS,

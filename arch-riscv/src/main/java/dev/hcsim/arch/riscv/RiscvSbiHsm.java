@@ -92,7 +92,7 @@ final class RiscvSbiHsm {
         }
     }
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         String f = SbiExtension.HSM.feature();
         l.add(call(EXT_HSM, 0, "SBI_EXT_HSM_HART_START", RiscvSbiHsm::hartStart, "a0 = hartid, a1 = start_addr, a2 = opaque: the "
                 + "hart starts at start_addr with a0 = hartid, a1 = opaque; -3 no such hart, -6 not stopped", SRC

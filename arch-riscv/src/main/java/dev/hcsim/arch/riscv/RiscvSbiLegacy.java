@@ -90,7 +90,7 @@ final class RiscvSbiLegacy {
         systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, "shutdown (SBI v0.1 SHUTDOWN)");
     }
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         String f = SbiExtension.V01.feature();
         l.add(call(EXT_0_1_SET_TIMER, 0, "SBI_EXT_0_1_SET_TIMER", RiscvSbiLegacy::setTimer, "a0 = deadline; a0 = 0, a1 untouched",
                 SRC, Status.SUCCESS).feature(f));

@@ -557,7 +557,7 @@ final class RiscvSbiPmu {
         success(t);
     }
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         String f = SbiExtension.PMU.feature();
         String h = "arch/riscv/kvm/vcpu_sbi_pmu.c kvm_sbi_ext_pmu_handler";
         l.add(call(EXT_PMU, 0, "SBI_EXT_PMU_NUM_COUNTERS", RiscvSbiPmu::numCounters, "a1 = hardware counters (host's + 1 for time) "

@@ -110,7 +110,7 @@ final class RiscvSbiSta {
         return -RiscvVm.EINVAL;
     }
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         l.add(call(EXT_STA, 0, "SBI_EXT_STA_STEAL_TIME_SET_SHMEM", RiscvSbiSta::setShmem, "a0 = shmem lo (64-byte aligned, -1 "
                 + "with a1 = -1: off), a1 = hi (0 on RV64), a2 = flags (0): zeroes the 64-byte sbi_sta_struct; -3 flags or "
                 + "alignment, -5 not guest memory", "arch/riscv/kvm/vcpu_sbi_sta.c kvm_sbi_sta_steal_time_set_shmem",

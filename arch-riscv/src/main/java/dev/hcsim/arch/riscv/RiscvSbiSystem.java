@@ -73,7 +73,7 @@ final class RiscvSbiSystem {
         t.resumeAt(pc);
     };
 
-    static void specs(List<HypercallSpec> l) {
+    static void specs(List<HypercallSpec.Builder> l) {
         l.add(call(EXT_SUSP, 0, "SBI_EXT_SUSP_SYSTEM_SUSPEND", RiscvSbiSystem::systemSuspend, "a0 = sleep type (0), a1 = "
                 + "resume_addr, a2 = opaque: every other hart must be stopped; KVM_EXIT_RISCV_SBI, then the hart resumes at "
                 + "resume_addr with a0 = hartid, a1 = opaque; -3 bad type, -5 bad address, -4 harts running",

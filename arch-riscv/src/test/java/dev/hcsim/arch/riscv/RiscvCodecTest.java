@@ -28,7 +28,7 @@ class RiscvCodecTest {
     private static String words(byte[] b) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < b.length; i += 4) {
-            sb.append(i > 0 ? " " : "").append(String.format("%08x", Bytes.get(b, i, 4, false)));
+            sb.append(i > 0 ? " " : "").append(String.format(java.util.Locale.ROOT, "%08x", Bytes.get(b, i, 4, false)));
         }
         return sb.toString();
     }
@@ -121,7 +121,7 @@ class RiscvCodecTest {
             long pc = 0x20_0000;
             Instruction i = CODEC.decode(le(w), 0, 4, pc);
             if (i.isValid()) {
-                assertEquals(String.format("%08x", w), words(Assembler.assemble(CODEC, i.text(), pc).bytes()), i.text());
+                assertEquals(String.format(java.util.Locale.ROOT, "%08x", w), words(Assembler.assemble(CODEC, i.text(), pc).bytes()), i.text());
             } else {
                 assertEquals("(bad)", i.text());
             }
