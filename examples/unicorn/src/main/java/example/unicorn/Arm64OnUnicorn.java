@@ -119,4 +119,9 @@ final class Arm64OnUnicorn extends UcArch {
         out[32] = nzcv;
         return out;
     }
+
+    @Override
+    public long comparedBits(RegisterLayout layout, int reg) {
+        return reg == layout.require("nzcv") ? 0xF000_0000L : -1L; // PSTATE.{N,Z,C,V}; the other bits are RES0
+    }
 }

@@ -138,7 +138,11 @@ public final class Differential {
             memory.read(r.base(), b, 0, b.length);
             mem.add(b);
         }
-        return new Side(name, values, states.clone(), calls, mem);
+        VcpuState[] st = states.clone();
+        for (int v = 0; v < st.length; v++) {
+            st[v] = st[v] == VcpuState.RUNNING ? VcpuState.RUNNABLE : st[v]; // on a CPU or not is the scheduler's business
+        }
+        return new Side(name, values, st, calls, mem);
     }
 
     /**
@@ -211,6 +215,18 @@ public final class Differential {
      * @return hcsim's side, then Unicorn's
      */
     public static List<Side> run(Machine machine, long maxSteps, long quantum) {
+        return run(machine, maxSteps, quantum, u -> u.run(maxSteps));
+    }
+
+    /**
+     * Like {@link #run(Machine, long, long)} with the Unicorn side run as {@code runner} says.
+     * @param machine a machine with its programs loaded and its vCPUs set up, not run yet
+     * @param maxSteps the machine's step budget
+     * @param quantum Unicorn's instructions per vCPU per round
+     * @param runner runs the prepared Unicorn machine
+     * @return hcsim's side, then Unicorn's
+     */
+    public static List<Side> run(Machine machine, long maxSteps, long quantum, java.util.function.Consumer<UnicornVm> runner) {
         Vm hv = machine.vm();
         Vm uv = Vm.create(hv.config());
         int n = hv.vcpuCount();
@@ -232,7 +248,7 @@ public final class Differential {
                 u.registers(v).pc(machine.registers(v).pc());
                 u.initialState(v, machine.stateOf(v));
             }
-            u.run(maxSteps);
+            runner.accept(u);
             VcpuState[] states = new VcpuState[n];
             List<UcRegisters> regs = new ArrayList<>();
             for (int v = 0; v < n; v++) {

@@ -175,6 +175,31 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         return round;
     }
 
+    /**
+     * Runs one vCPU alone from its PC until it reaches {@code until}, traps out of the run (a halt, a stop, a fault),
+     * or runs {@code maxInstructions}: for straight-line programs that end in a hypercall.
+     * @param v the vCPU index
+     * @param until the address after the program
+     * @param maxInstructions a bound for a program that does not get there
+     */
+    public void runUntil(int v, long until, long maxInstructions) {
+        current = v;
+        states[v] = VcpuState.RUNNING;
+        // A run also ends at an instruction answered here or at an x86 trap: start again until the program is done.
+        for (long n = 0; n < maxInstructions && states[v] == VcpuState.RUNNING && regs[v].pc() != until; n++) {
+            try {
+                engines[v].start(regs[v].pc(), until, maxInstructions);
+            } catch (UnicornException e) {
+                stopVcpu(v, e.getMessage());
+            }
+            regs[v].flush();
+        }
+        current = -1;
+        if (states[v] == VcpuState.RUNNING) {
+            states[v] = VcpuState.RUNNABLE;
+        }
+    }
+
     private void slice(int v) {
         current = v;
         states[v] = VcpuState.RUNNING;
