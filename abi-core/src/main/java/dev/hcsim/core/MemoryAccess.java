@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * One instance per vCPU: it keeps a scratch buffer so that typed accesses allocate nothing.
  */
 public final class MemoryAccess {
-    private final byte[] scratch = new byte[8];
+    private final byte[] scratch = new byte[64];
     private GuestMemory memory;
     private final boolean bigEndian;
     private WriteListener listener;
@@ -168,13 +168,22 @@ public final class MemoryAccess {
     }
 
     /**
-     * True when {@code len} bytes at {@code gpa} can be read (probing without a fault).
+     * True when {@code len} bytes at {@code gpa} can be read (probing without a fault). A record that KVM reaches
+     * through one cached mapping (kvm_gfn_to_hva_cache_init) is written only when this holds for the whole record,
+     * so that a guest never sees it half-written. Allocates nothing.
      * @param gpa the guest physical address of the first byte
      * @param len how many bytes
      * @return whether all of them are guest memory
      */
     public boolean readable(long gpa, int len) {
-        byte[] probe = len <= 8 ? scratch : new byte[len];
-        return memory.read(gpa, probe, 0, len);
+        if (gpa + len < gpa && len > 0) {
+            return false; // wraps past 2^64
+        }
+        for (int done = 0; done < len; done += scratch.length) {
+            if (!memory.read(gpa + done, scratch, 0, Math.min(scratch.length, len - done))) {
+                return false;
+            }
+        }
+        return len > 0 || memory.read(gpa, scratch, 0, 0);
     }
 }

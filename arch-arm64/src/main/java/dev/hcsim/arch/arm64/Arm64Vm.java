@@ -78,7 +78,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long UNSET = -1L; // INVALID_GPA
     private static final long[] NO_ARGS = new long[0];
     private static final byte[] ZERO_64 = new byte[64];
-    private static final int MAX_FILTER_RANGES = 64;
 
     private final Vm vm;
     private final int vcpus;
@@ -88,11 +87,16 @@ public final class Arm64Vm implements ArchitectureVm {
     private final Arm64Architecture.Spectre spectreV2;
     private final Arm64Architecture.Spectre spectreV4;
     private final Arm64Architecture.Spectre spectreBhb;
-    private final boolean hostSsbs;
+    /** kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP): the host has SSBS everywhere and the VMM did not hide it. */
+    private final boolean guestSsbs;
     private final boolean archCounter;
     private final long resetEl;
     private final long resetNrw;
     private final long resetThumb;
+    // vcpu->arch.reset_state as kvm_psci_vcpu_on leaves it for kvm_reset_vcpu: pending, Thumb entry, caller's endianness.
+    private final boolean[] psciResetPending;
+    private final boolean[] psciResetThumb;
+    private final boolean[] psciResetBe;
 
     private volatile int psciVersion;
     private volatile long stdBmap;
@@ -101,10 +105,7 @@ public final class Arm64Vm implements ArchitectureVm {
     private volatile long vendorHypBmap2;
     private volatile boolean ranOnce;
 
-    private final long[] filterStart = new long[MAX_FILTER_RANGES];
-    private final long[] filterEnd = new long[MAX_FILTER_RANGES];
-    private final int[] filterAction = new int[MAX_FILTER_RANGES];
-    private volatile int filterCount;
+    private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
 
     private final int[] conduit;
     private final long[] pvtimeBase;
@@ -126,7 +127,8 @@ public final class Arm64Vm implements ArchitectureVm {
         this.spectreV2 = Arm64Architecture.Spectre.of(vm.option("spectre-v2"));
         this.spectreV4 = Arm64Architecture.Spectre.of(vm.option("spectre-v4"));
         this.spectreBhb = Arm64Architecture.Spectre.of(vm.option("spectre-bhb"));
-        this.hostSsbs = vm.option("ssbs").equals("yes");
+        // ID_AA64PFR1_EL1 starts as the host's sanitised value; the VMM may lower SSBS to NI (sys_regs.c, writable field).
+        this.guestSsbs = vm.option("ssbs").equals("yes") && !vm.option("id-ssbs").equals("ni");
         this.archCounter = vm.option("clocksource").equals("arch-counter");
         this.resetEl = Long.parseLong(vm.option("el"));
         String mode = vm.option("mode");
@@ -140,6 +142,9 @@ public final class Arm64Vm implements ArchitectureVm {
         this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
                 | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
         this.conduit = new int[vcpus];
+        this.psciResetPending = new boolean[vcpus];
+        this.psciResetThumb = new boolean[vcpus];
+        this.psciResetBe = new boolean[vcpus];
         this.pvtimeBase = new long[vcpus];
         this.runDelay = new long[vcpus];
         this.lastSteal = new long[vcpus];
@@ -406,6 +411,33 @@ public final class Arm64Vm implements ArchitectureVm {
         regs.set(Arm64Registers.MPIDR, vm.vcpuId(vcpu) | 1L << 31); // MPIDR_EL1 RES1 bit 31 (sys_regs.c reset_mpidr)
         regs.set(Arm64Registers.NRW, resetNrw);
         regs.set(Arm64Registers.THUMB, resetThumb);
+        regs.set(Arm64Registers.BE, 0); // SCTLR_EL1 and the 32-bit CPSR reset little-endian
+        if (psciResetPending[vcpu]) {
+            // kvm_emulate.h kvm_reset_vcpu_psci: Thumb from the entry's bit 0 (PSTATE of a 32-bit reset has T clear),
+            // the caller's endianness (kvm_vcpu_set_be).
+            psciResetPending[vcpu] = false;
+            regs.set(Arm64Registers.THUMB, psciResetThumb[vcpu] ? 1 : 0);
+            regs.set(Arm64Registers.BE, psciResetBe[vcpu] ? 1 : 0);
+        }
+    }
+
+    /** True when vCPUs reset into AArch32 (KVM_ARM_VCPU_EL1_32BIT): vcpu_mode_is_32bit of a freshly reset target. */
+    boolean resetsAArch32() {
+        return resetNrw != 0;
+    }
+
+    /**
+     * psci.c kvm_psci_vcpu_on: the reset state the target's kvm_reset_vcpu consumes (or that is dropped when the
+     * start fails).
+     * @param vcpu the target
+     * @param thumb the entry had bit 0 set and the target is AArch32
+     * @param be the caller was big-endian (kvm_vcpu_is_be)
+     * @param pending true to leave it, false to drop it
+     */
+    void psciResetState(int vcpu, boolean thumb, boolean be, boolean pending) {
+        psciResetThumb[vcpu] = thumb;
+        psciResetBe[vcpu] = be;
+        psciResetPending[vcpu] = pending;
     }
 
     // ---------------------------------------------------------------- scheduler hooks
@@ -576,7 +608,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (n == 2) {
             return switch (spectreV4) {
                 case VULNERABLE -> 0;
-                case MITIGATED -> hostSsbs ? 0 : 3;
+                case MITIGATED -> guestSsbs ? 0 : 3;
                 case UNAFFECTED -> 3;
             };
         }
@@ -623,7 +655,14 @@ public final class Arm64Vm implements ArchitectureVm {
             if ((value & 0x10) != 0 && (value & 0xF) != 2) {
                 return -EINVAL; // the ENABLED bit only with level AVAIL
             }
-            return workaroundLevel(2) < (value & 0xF) ? -EINVAL : 0;
+            // "Map all the possible incoming states to the only two we really want to deal with":
+            // NOT_AVAIL (0) and UNKNOWN (1) count as NOT_AVAIL, AVAIL (2) and NOT_REQUIRED (3) as NOT_REQUIRED.
+            long level = value & 0xF;
+            if (level > 3) {
+                return -EINVAL;
+            }
+            long wanted = level <= 1 ? 0 : 3;
+            return workaroundLevel(2) < wanted ? -EINVAL : 0;
         }
         long supported;
         long current;
@@ -668,7 +707,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * u8 action; u8 pad[15];}}. -EINVAL for non-zero padding, an empty or wrapping range, or an action
      * >= 3; -EBUSY once a vCPU has run; -EEXIST for a range that overlaps one already set, including
      * the Arm architecture ranges 0x80000000-0x8000ffff and 0xc0000000-0xc000ffff that the first
-     * filter reserves. {@code padNonZero} stands for the padding bytes (0 = all zero).
+     * filter reserves. No limit on the number of ranges (the kernel's maple tree has none). {@code padNonZero} stands for the padding bytes (0 = all zero).
      * @param base the first function ID of the range
      * @param nrFunctions how many IDs the range holds
      * @param action FILTER_HANDLE, FILTER_DENY or FILTER_FWD_TO_USER
@@ -687,39 +726,26 @@ public final class Arm64Vm implements ArchitectureVm {
         if (ranOnce) {
             return -EBUSY;
         }
-        if (filterCount == 0) {
-            insertRange(0x8000_0000L, 0x8000_FFFFL, FILTER_HANDLE);
-            insertRange(0xC000_0000L, 0xC000_FFFFL, FILTER_HANDLE);
+        SmcccFilter next = smcccFilter.with(start, end, action);
+        if (next == null) {
+            smcccFilter = smcccFilter.reservedOnly(); // the reserved ranges stay, as in the kernel's tree
+            return -EEXIST;
         }
-        for (int i = 0; i < filterCount; i++) {
-            if (start <= filterEnd[i] && filterStart[i] <= end) {
-                return -EEXIST;
-            }
-        }
-        if (filterCount == MAX_FILTER_RANGES) {
-            return -EINVAL;
-        }
-        insertRange(start, end, action);
+        smcccFilter = next;
         return 0;
     }
 
-    private void insertRange(long start, long end, int action) {
-        int n = filterCount;
-        filterStart[n] = start;
-        filterEnd[n] = end;
-        filterAction[n] = action;
-        filterCount = n + 1;
+    /**
+     * KVM_ARM_VM_SMCCC_FILTER as it stands: every range set so far, with the reserved ones.
+     * @return the VM's SMCCC filter, an immutable value
+     */
+    public SmcccFilter smcccFilter() {
+        return smcccFilter;
     }
 
     /** kvm_smccc_filter_get_action: HANDLE when no filter is set or no range holds {@code id}. */
     int filterAction(long id) {
-        int n = filterCount;
-        for (int i = 0; i < n; i++) {
-            if (id >= filterStart[i] && id <= filterEnd[i]) {
-                return filterAction[i];
-            }
-        }
-        return FILTER_HANDLE;
+        return smcccFilter.action(id);
     }
 
     // ---------------------------------------------------------------- what handlers read
@@ -776,8 +802,8 @@ public final class Arm64Vm implements ArchitectureVm {
         return spectreBhb;
     }
 
-    boolean hostSsbs() {
-        return hostSsbs;
+    boolean guestSsbs() {
+        return guestSsbs;
     }
 
     boolean archCounter() {

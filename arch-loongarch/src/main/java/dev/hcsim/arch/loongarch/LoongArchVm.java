@@ -312,7 +312,7 @@ public final class LoongArchVm implements ArchitectureVm {
             return;
         }
         gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
-        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+        if (!memory.readable(gpa, ST_SIZE)) {
             return;
         }
         try {
@@ -344,7 +344,7 @@ public final class LoongArchVm implements ArchitectureVm {
             return;
         }
         gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
-        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+        if (!memory.readable(gpa, ST_SIZE)) {
             return;
         }
         try {

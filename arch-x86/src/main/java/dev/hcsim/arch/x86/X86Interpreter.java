@@ -11,6 +11,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 
 /**
  * The pre-decoded x86-64 subset instructions and how each executes. Flags follow the SDM for the
@@ -23,7 +24,7 @@ final class X86Interpreter {
     static final long PF = 1L << 2;
 
     static String fmt(String mnemonic, String operands) {
-        return operands.isEmpty() ? mnemonic : String.format("%-6s %s", mnemonic, operands);
+        return operands.isEmpty() ? mnemonic : String.format(Locale.ROOT, "%-6s %s", mnemonic, operands);
     }
 
     static long mask(int w) {

@@ -2,12 +2,14 @@ package dev.hcsim.arch.x86;
 
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import java.util.Locale;
 
 /**
  * The per-VM part of x86: the trap gate of {@code kvm_emulate_hypercall} (instruction check,
@@ -17,6 +19,8 @@ import dev.hcsim.core.spi.Trap;
 public final class X86Vm implements ArchitectureVm {
     /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
+    /** sizeof(struct kvm_steal_time) (arch/x86/include/uapi/asm/kvm_para.h). */
+    static final int STEAL_TIME_SIZE = 64;
     /** KVM_VCPU_PREEMPTED, bit 0 of kvm_steal_time.preempted. */
     public static final int KVM_VCPU_PREEMPTED = 1;
 
@@ -35,6 +39,7 @@ public final class X86Vm implements ArchitectureVm {
     private final boolean apicMap;
     private final long apicDisabledMask;
     private final boolean broadcastQuirk;
+    private final boolean x2apic;
     private final long maxApicId;
     private final X86Discovery discovery;
     private final long[] stealTimeMsr;
@@ -56,6 +61,7 @@ public final class X86Vm implements ArchitectureVm {
         this.apicMap = vm.option("apic-map").equals("present");
         this.apicDisabledMask = vm.optionNumber("apic-disabled");
         this.broadcastQuirk = vm.option("x2apic-broadcast-quirk").equals("on");
+        this.x2apic = vm.option("apic-mode").equals("x2apic");
         long max = 0;
         for (int i = 0; i < vm.vcpuCount(); i++) {
             max = Math.max(max, vm.vcpuId(i));
@@ -101,10 +107,32 @@ public final class X86Vm implements ArchitectureVm {
             t.invoke();
             t.complete();
         }
-        if ((r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0 && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
-            t.fault("#DB (single step after the hypercall)"); // kvm_skip_emulated_instruction
+        Outcome o = t.outcome();
+        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
+            // runs inside the call) queues #DB once RIP is past the instruction.
+            singleStep(t);
         }
     }
+
+    /**
+     * True when the trapping vCPU has RFLAGS.TF set (the value before the instruction, as kvm_skip_emulated_instruction
+     * and the emulator's ctxt->tf read it).
+     */
+    static boolean singleStepping(Trap t) {
+        return (t.registers().get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
+    }
+
+    /**
+     * kvm_vcpu_do_singlestep: kvm_queue_exception_p(vcpu, DB_VECTOR, DR6_BS), delivered at the PC already set. A
+     * yield the call made in the kernel stays in {@code yieldTarget}.
+     */
+    static void singleStep(Trap t) {
+        t.fault(SINGLE_STEP);
+    }
+
+    /** The single-step trap after an instruction KVM completed (vector 1, DR6.BS). */
+    static final String SINGLE_STEP = "#DB (single step, DR6.BS)";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -130,6 +158,11 @@ public final class X86Vm implements ArchitectureVm {
         t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
         t.resumeAt(t.pc());
         t.complete();
+        if (singleStepping(t)) {
+            // x86_emulate_instruction: after a successful emulation with ctxt->tf, kvm_vcpu_do_singlestep, with RIP on
+            // the patched instruction (em_hypercall leaves _eip = eip).
+            singleStep(t);
+        }
     }
 
     @Override
@@ -170,7 +203,7 @@ public final class X86Vm implements ArchitectureVm {
             stealTimeMsr[vcpu] = value;
             return null;
         }
-        return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+        return String.format(Locale.ROOT, "#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
     }
 
     /**
@@ -184,7 +217,9 @@ public final class X86Vm implements ArchitectureVm {
 
     /**
      * record_steal_time (x86.c): on entry, the version goes odd, {@code preempted} is cleared,
-     * {@code steal} grows by the time the vCPU waited, the version goes even again.
+     * {@code steal} grows by the time the vCPU waited, the version goes even again. A record not wholly in
+     * guest memory is not touched at all: kvm_gfn_to_hva_cache_init fails for it and record_steal_time returns
+     * before its first write, so a guest never sees an odd version that stays odd.
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
@@ -193,6 +228,9 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         long gpa = msr & ~0x3FL;
+        if (!memory.readable(gpa, STEAL_TIME_SIZE)) {
+            return;
+        }
         long version = memory.read32(gpa + 8);
         memory.write(gpa + 8, 4, version + 1);
         memory.write(gpa + 16, 1, 0);
@@ -200,11 +238,14 @@ public final class X86Vm implements ArchitectureVm {
         memory.write(gpa + 8, 4, version + 2);
     }
 
-    /** kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED. */
+    /**
+     * kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED;
+     * through the same cache as record_steal_time, so only when the whole record is guest memory.
+     */
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
         long msr = stealTimeMsr[vcpu];
-        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time")) {
+        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time") || !memory.readable(msr & ~0x3FL, STEAL_TIME_SIZE)) {
             return;
         }
         memory.write((msr & ~0x3FL) + 16, 1, KVM_VCPU_PREEMPTED);
@@ -252,6 +293,11 @@ public final class X86Vm implements ArchitectureVm {
 
     boolean broadcastQuirk() {
         return broadcastQuirk;
+    }
+
+    /** Every local APIC of the VM in x2APIC mode (apic_x2apic_mode), else xAPIC. */
+    boolean x2apic() {
+        return x2apic;
     }
 
     long maxApicId() {
