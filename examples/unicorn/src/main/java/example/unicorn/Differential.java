@@ -104,8 +104,9 @@ public final class Differential {
      * @param states per vCPU
      * @param calls per vCPU
      * @param memory the bytes of every memory region, in order
+     * @param log what the run's loop logged (Unicorn's side; empty for hcsim's)
      */
-    public record Side(String name, long[][] registers, VcpuState[] states, List<List<Call>> calls, List<byte[]> memory) {
+    public record Side(String name, long[][] registers, VcpuState[] states, List<List<Call>> calls, List<byte[]> memory, List<String> log) {
     }
 
     /**
@@ -142,7 +143,7 @@ public final class Differential {
         for (int v = 0; v < st.length; v++) {
             st[v] = st[v] == VcpuState.RUNNING ? VcpuState.RUNNABLE : st[v]; // on a CPU or not is the scheduler's business
         }
-        return new Side(name, values, st, calls, mem);
+        return new Side(name, values, st, calls, mem, List.of());
     }
 
     /**
@@ -255,7 +256,8 @@ public final class Differential {
                 states[v] = u.state(v);
                 regs.add(u.registers(v));
             }
-            unicorn = capture("unicorn", uv, regs, states, ur.calls(), u.memory());
+            Side s = capture("unicorn", uv, regs, states, ur.calls(), u.memory());
+            unicorn = new Side(s.name(), s.registers(), s.states(), s.calls(), s.memory(), List.copyOf(u.log()));
         }
         Recorder hr = new Recorder(hv);
         machine.run(maxSteps, Long.MAX_VALUE);

@@ -40,7 +40,8 @@ class ScenarioGuestsTest {
         Machine m = ScenarioRunner.build(ScenarioReader.read(p)).values().iterator().next();
         List<Differential.Side> sides = Differential.run(m, 20_000, 50);
         Differential.Side unicorn = sides.get(1);
-        unicorn.calls().forEach(System.out::println);
+        System.out.println(file + " on Unicorn " + Unicorn.version() + ", hcsim answering:");
+        unicorn.log().forEach(l -> System.out.println("  " + l));
         List<String> diff = Differential.compare(m.vm(), sides.get(0), unicorn);
         assertEquals(List.of(), diff, file + ": hcsim and Unicorn disagree");
         assertFalse(unicorn.calls().stream().flatMap(List::stream).noneMatch(c -> true), "no trap reached hcsim under Unicorn");
