@@ -121,7 +121,7 @@ public final class Differential {
      */
     public static Side capture(String name, Vm vm, List<? extends RegisterAccess> regs, VcpuState[] states, List<List<Call>> calls,
             GuestMemory memory) {
-        UcArch arch = UcArch.of(vm.architecture().name());
+        UcArch arch = UcArch.of(vm);
         RegisterLayout layout = vm.architecture().registers();
         int[] compared = arch.compared(layout);
         long[][] values = new long[regs.size()][];
@@ -156,7 +156,7 @@ public final class Differential {
     public static List<String> compare(Vm vm, Side a, Side b) {
         List<String> out = new ArrayList<>();
         RegisterLayout layout = vm.architecture().registers();
-        int[] compared = UcArch.of(vm.architecture().name()).compared(layout);
+        int[] compared = UcArch.of(vm).compared(layout);
         for (int v = 0; v < a.registers().length; v++) {
             for (int k = 0; k <= compared.length; k++) {
                 long x = a.registers()[v][k];

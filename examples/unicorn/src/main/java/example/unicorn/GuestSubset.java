@@ -50,6 +50,7 @@ public final class GuestSubset {
             case "x86" -> x86();
             case "arm64" -> arm64();
             case "s390" -> s390();
+            case "mips" -> mips32();
             default -> throw new IllegalArgumentException("no guest subset for '" + hcsimArch + "'");
         };
     }
@@ -146,6 +147,26 @@ public final class GuestSubset {
                 "nop {i:0:4095}({B})"), List.of("diag %r2,%r4,0x500"));
     }
 
+    // arch-mips MipsCodec, the MIPS32-compatible forms only (Unicorn 2.0.1 runs a MIPS32 CPU); left out: daddiu, dsll,
+    // dsrl, dsll32, dsrl32, dli, ld, sd (64-bit: reserved instructions there), li above 0x7fffffff (GNU as makes it
+    // lui+ori, a zero-extended 64-bit value), beq/bne/beqz/bnez/b (branches), syscall (the guest's own), wait (a wait),
+    // mfc0 EBase (Unicorn's CPU has its own EBase).
+    private static GuestSubset mips32() {
+        List<String> r = names("$", 1, 31, 16);
+        return new GuestSubset("mips", "$16", r, listWith(listWith(r, "$16"), "$0"), List.of(
+                "lui {R},{i:0:65535}",
+                "{c:ori|andi} {R},{S},{i:0:65535}",
+                "addiu {R},{S},{i:-32768:32767}",
+                "li {R},{i:-2147483648:2147483647}",
+                "move {R},{S}",
+                "or {R},{S},{S}",
+                "lw {R},{i:0:32764:4}({B})",
+                "lb {R},{i:0:32767}({B})",
+                "sw {S},{i:0:32764:4}({B})",
+                "sb {S},{i:0:32767}({B})",
+                "nop"), List.of("hypcall"));
+    }
+
     private static List<String> listWith(List<String> l, String extra) {
         List<String> out = new ArrayList<>(l);
         out.add(extra);
@@ -165,7 +186,7 @@ public final class GuestSubset {
      * @return its assembler name without a prefix
      */
     public String baseRegister() {
-        return base.replace("%", "");
+        return base.replace("%", "").replace("$", "r");
     }
 
     /**

@@ -16,7 +16,9 @@ public abstract class UcArch {
         /** a wait for an interrupt ({@code hlt}, {@code wfi}): the PC is advanced, the vCPU halts */
         WAIT,
         /** emulated here (a system register Unicorn has per engine, not per vCPU): the PC is advanced */
-        EMULATED
+        EMULATED,
+        /** a trap instruction taken here, before it runs, with the PC on it (for a CPU whose exception hook is no use) */
+        TRAP
     }
 
     private final String name;
@@ -34,7 +36,21 @@ public abstract class UcArch {
      * @return x86-64, arm64, s390x
      */
     public static List<UcArch> all() {
-        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn());
+        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false));
+    }
+
+    /**
+     * The adapter that runs {@code vm}: its architecture, and the options the adapter fixes (byte order, mode).
+     * @param vm an hcsim VM
+     * @return its adapter
+     * @throws IllegalArgumentException naming the architectures and options there are
+     */
+    public static UcArch of(dev.hcsim.core.Vm vm) {
+        String name = vm.architecture().name();
+        return all().stream().filter(a -> a.hcsimArch.equals(name) && a.options.entrySet().stream()
+                .allMatch(e -> vm.option(e.getKey()).equals(e.getValue()))).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "Unicorn 2.0.1 cannot run hcsim's '" + name + "' with " + vm.options() + " (see examples/unicorn/README.md); it runs "
+                + all().stream().map(a -> a.hcsimArch + a.options).toList()));
     }
 
     /**
@@ -122,6 +138,16 @@ public abstract class UcArch {
      * @return indices
      */
     public abstract int[] compared(RegisterLayout layout);
+
+    /**
+     * A register or PC value as hcsim sees it from the raw Unicorn value: a 32-bit CPU's values sign-extended, as
+     * MIPS64 keeps every 32-bit result; a value this CPU can hold is one that this leaves unchanged.
+     * @param raw the value Unicorn gives
+     * @return the value
+     */
+    public long widen(long raw) {
+        return raw;
+    }
 
     /**
      * The bits of register {@code reg} that both sides define (the x86 flags hcsim's subset computes).

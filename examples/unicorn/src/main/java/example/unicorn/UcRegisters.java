@@ -53,7 +53,7 @@ public final class UcRegisters implements RegisterAccess {
 
     @Override
     public long pc() {
-        return deferred ? deferredPc : u.reg(arch.pcRegister());
+        return deferred ? deferredPc : arch.widen(u.reg(arch.pcRegister()));
     }
 
     @Override

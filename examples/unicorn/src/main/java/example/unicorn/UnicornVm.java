@@ -60,7 +60,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
      */
     public UnicornVm(Vm vm, long quantum) {
         this.vm = vm;
-        this.arch = UcArch.of(vm.architecture().name());
+        this.arch = UcArch.of(vm);
         this.quantum = quantum;
         int n = vm.vcpuCount();
         this.memory = new UcMemory(vm.config().memory());
@@ -239,6 +239,10 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             case WAIT -> {
                 halt(v, "wait for interrupt");
                 u.stop();
+            }
+            case TRAP -> {
+                regs[v].flush();
+                trap(v);
             }
         }
     }
