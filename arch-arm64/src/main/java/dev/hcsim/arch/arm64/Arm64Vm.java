@@ -10,6 +10,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.SplittableRandom;
 
@@ -26,6 +27,13 @@ import java.util.SplittableRandom;
  * {@code filter-fwd}, {@code psci}).
  */
 public final class Arm64Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: max_vcpus = kvm_arm_default_max_vcpus(), VGIC_V3_MAX_CPUS = 512 with a GICv3 (the
+     * configuration modelled; 8 with a GICv2); the vCPU id is the index, from which reset_mpidr derives the MPIDR.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(512, "kvm_arm_default_max_vcpus with GICv3: VGIC_V3_MAX_CPUS", -1,
+            "the MPIDR is derived from the vCPU index");
+
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
     /** ENXIO: no such device or address. */
@@ -78,7 +86,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long UNSET = -1L; // INVALID_GPA
     private static final long[] NO_ARGS = new long[0];
-    private static final byte[] ZERO_64 = new byte[64];
 
     private final Vm vm;
     private final int vcpus;
@@ -119,6 +126,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Arm64Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         this.pvlock = vm.option("pvlock").equals("on");
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
@@ -495,7 +503,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         lastSteal[vcpu] = runDelay[vcpu];
         try {
-            memory.writeBytes(base, ZERO_64, 0, 64);
+            memory.writeZeros(base, 64);
         } catch (GuestFault ignored) {
             // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
         }
@@ -659,14 +667,13 @@ public final class Arm64Vm implements ArchitectureVm {
             if ((value & 0x10) != 0 && (value & 0xF) != 2) {
                 return -EINVAL; // the ENABLED bit only with level AVAIL
             }
-            // "Map all the possible incoming states to the only two we really want to deal with":
-            // NOT_AVAIL (0) and UNKNOWN (1) count as NOT_AVAIL, AVAIL (2) and NOT_REQUIRED (3) as NOT_REQUIRED.
+            // kvm_arm_set_fw_reg maps NOT_AVAIL (0) and UNKNOWN (1) to NOT_AVAIL, AVAIL (2) and
+            // NOT_REQUIRED (3) to NOT_REQUIRED; any other level is -EINVAL.
             long level = value & 0xF;
             if (level > 3) {
                 return -EINVAL;
             }
-            long wanted = level <= 1 ? 0 : 3;
-            return workaroundLevel(2) < wanted ? -EINVAL : 0;
+            return workaroundLevel(2) < (level <= 1 ? 0 : 3) ? -EINVAL : 0;
         }
         long supported;
         long current;

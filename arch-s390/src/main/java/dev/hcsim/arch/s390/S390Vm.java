@@ -16,6 +16,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
 
@@ -32,6 +33,13 @@ import dev.hcsim.core.spi.Trap;
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
  */
 public final class S390Vm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 255 (arch/s390/include/asm/kvm_host.h); kvm_arch_vcpu_precreate refuses an id (the CPU address)
+     * that sca_can_add_vcpu rejects: below KVM_S390_ESCA_CPU_SLOTS = 248 with the extended SCA every z13 or later has.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(255, "KVM_MAX_VCPUS", 248,
+            "kvm_arch_vcpu_precreate, sca_can_add_vcpu: KVM_S390_ESCA_CPU_SLOTS");
+
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
@@ -98,6 +106,7 @@ public final class S390Vm implements ArchitectureVm {
 
     S390Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         long end = 0;
         for (MemoryRegion r : vm.config().memory()) {
@@ -551,7 +560,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;

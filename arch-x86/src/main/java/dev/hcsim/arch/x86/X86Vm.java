@@ -9,6 +9,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.Locale;
 
@@ -18,6 +19,14 @@ import java.util.Locale;
  * registered, and the schedule-in/out hooks that maintain it.
  */
 public final class X86Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: KVM_MAX_VCPUS = CONFIG_KVM_MAX_NR_VCPUS, 4096 with CONFIG_MAXSMP (the configuration
+     * modelled; 1024 without it), and the vCPU id, which is the APIC ID, below KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS *
+     * KVM_VCPU_ID_RATIO (arch/x86/include/asm/kvm_host.h, arch/x86/kvm/Kconfig).
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(4096, "CONFIG_KVM_MAX_NR_VCPUS with CONFIG_MAXSMP", 16384,
+            "KVM_MAX_VCPU_IDS = 4096 * KVM_VCPU_ID_RATIO");
+
     /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
     /** sizeof(struct kvm_steal_time) (arch/x86/include/uapi/asm/kvm_para.h). */
@@ -54,6 +63,7 @@ public final class X86Vm implements ArchitectureVm {
 
     X86Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.intel = vm.option("vendor").equals("intel");
         this.quirkFixHypercall = vm.option("quirk-fix-hypercall").equals("on");
         this.enforcePvCpuid = vm.option("enforce-pv-cpuid").equals("on");
@@ -160,7 +170,7 @@ public final class X86Vm implements ArchitectureVm {
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
-            t.memory().writeBytes(t.pc(), nativeBytes, 0, 3);
+            t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
             t.fault("#PF (writing the patched hypercall instruction)");
             return;
