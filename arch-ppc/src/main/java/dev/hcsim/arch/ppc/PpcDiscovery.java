@@ -29,10 +29,26 @@ public final class PpcDiscovery {
     public static final int INST_LIS_R0_MAGIC = 0x3C00_4B56;
     /** {@code ori r0,r0,KVM_SC_MAGIC_R0@l}. */
     public static final int INST_ORI_R0_MAGIC = 0x6000_4D21;
-    /** The Linux guest's unpatched stub ({@code arch/powerpc/kernel/epapr_hcalls.S}): li r3,-1 then nops. */
-    public static final int[] LINUX_STUB = {0x3860_FFFF, INST_NOP, INST_NOP, INST_NOP};
-    /** QEMU's endian-neutral fallback when the pvinfo ioctl fails ({@code target/ppc/kvm.c kvmppc_get_hypercall}). */
-    public static final int[] QEMU_FALLBACK = {0x0800_0048, 0x3860_FFFF, 0x4800_0008, 0xFFFF_6038};
+    private static final int[] LINUX_STUB = {0x3860_FFFF, INST_NOP, INST_NOP, INST_NOP};
+    private static final int[] QEMU_FALLBACK = {0x0800_0048, 0x3860_FFFF, 0x4800_0008, 0xFFFF_6038};
+
+    /**
+     * The Linux guest's unpatched stub ({@code arch/powerpc/kernel/epapr_hcalls.S}): li r3,-1 then nops.
+     *
+     * @return the four instruction words, a new array each call (a caller's change cannot reach the next caller)
+     */
+    public static int[] linuxStub() {
+        return LINUX_STUB.clone();
+    }
+
+    /**
+     * QEMU's endian-neutral fallback when the pvinfo ioctl fails ({@code target/ppc/kvm.c kvmppc_get_hypercall}).
+     *
+     * @return the four instruction words, a new array each call
+     */
+    public static int[] qemuFallback() {
+        return QEMU_FALLBACK.clone();
+    }
     /** {@code KVM_PPC_PVINFO_FLAGS_EV_IDLE}: always set by KVM ({@code include/uapi/linux/kvm.h}). */
     public static final int KVM_PPC_PVINFO_FLAGS_EV_IDLE = 1;
 
@@ -155,7 +171,7 @@ public final class PpcDiscovery {
      * big-endian cell replaces the next stub word and paravirt is on.
      *
      * @param value the property value, or null when the node has no such property
-     * @param stub  the guest's current stub words (see {@link #LINUX_STUB})
+     * @param stub  the guest's current stub words (see {@link #linuxStub()})
      * @return the patched stub, or null when the guest leaves it alone
      */
     public static int[] patchStub(byte[] value, int[] stub) {
