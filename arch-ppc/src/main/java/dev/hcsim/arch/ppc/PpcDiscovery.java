@@ -29,22 +29,22 @@ public final class PpcDiscovery {
     public static final int INST_LIS_R0_MAGIC = 0x3C00_4B56;
     /** {@code ori r0,r0,KVM_SC_MAGIC_R0@l}. */
     public static final int INST_ORI_R0_MAGIC = 0x6000_4D21;
+    /** The Linux guest's unpatched stub ({@code arch/powerpc/kernel/epapr_hcalls.S}): li r3,-1 then nops. */
     private static final int[] LINUX_STUB = {0x3860_FFFF, INST_NOP, INST_NOP, INST_NOP};
+    /** QEMU's endian-neutral fallback when the pvinfo ioctl fails ({@code target/ppc/kvm.c kvmppc_get_hypercall}). */
     private static final int[] QEMU_FALLBACK = {0x0800_0048, 0x3860_FFFF, 0x4800_0008, 0xFFFF_6038};
 
     /**
-     * The Linux guest's unpatched stub ({@code arch/powerpc/kernel/epapr_hcalls.S}): li r3,-1 then nops.
-     *
-     * @return the four instruction words, a new array each call (a caller's change cannot reach the next caller)
+     * The Linux guest's unpatched stub words (a fresh copy: ABI data is not changed by its readers).
+     * @return li r3,-1 then three nops
      */
     public static int[] linuxStub() {
         return LINUX_STUB.clone();
     }
 
     /**
-     * QEMU's endian-neutral fallback when the pvinfo ioctl fails ({@code target/ppc/kvm.c kvmppc_get_hypercall}).
-     *
-     * @return the four instruction words, a new array each call
+     * QEMU's endian-neutral fallback words (a fresh copy).
+     * @return the four words QEMU hands over when the pvinfo ioctl fails
      */
     public static int[] qemuFallback() {
         return QEMU_FALLBACK.clone();

@@ -15,6 +15,8 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
 
@@ -31,12 +33,20 @@ import dev.hcsim.core.spi.Trap;
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
  */
 public final class S390Vm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 255 (arch/s390/include/asm/kvm_host.h); kvm_arch_vcpu_precreate refuses an id (the CPU address)
+     * that sca_can_add_vcpu rejects: below KVM_S390_ESCA_CPU_SLOTS = 248 with the extended SCA every z13 or later has.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(255, "KVM_MAX_VCPUS", 248,
+            "kvm_arch_vcpu_precreate, sca_can_add_vcpu: KVM_S390_ESCA_CPU_SLOTS");
+
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
     // lowcore offsets (arch/s390/include/asm/lowcore.h)
     static final int LC_PGM_ILC = 0x8C;
     static final int LC_PGM_CODE = 0x8E;
+    static final int LC_PGM_LAST_BREAK = 0x110;
     static final int LC_RESTART_OLD_PSW = 0x120;
     static final int LC_PGM_OLD_PSW = 0x150;
     static final int LC_RESTART_PSW = 0x1A0;
@@ -48,6 +58,10 @@ public final class S390Vm implements ArchitectureVm {
     static final int LC_GPREGS_SAVE_AREA = 0x1280;
     static final int LC_PSW_SAVE_AREA = 0x1300;
     static final int LC_PREFIX_SAVE_AREA = 0x1318;
+    /** The first lowcore byte an interruption stores (the external CPU address at 0x84, rounded down). */
+    static final int LOWCORE_FIELDS_START = 0x80;
+    /** The end of the last new PSW an interruption reads (the program new PSW at 0x1D0, 16 bytes). */
+    static final int LOWCORE_FIELDS_END = 0x1E0;
 
     private static final long[] NO_EXIT_ARGS = new long[0];
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
@@ -80,6 +94,7 @@ public final class S390Vm implements ArchitectureVm {
     private final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
     final int[] fieldR3;
+    private final byte[][] parmBuffers;
 
     // per VM, changed only by traps (QEMU keeps them per machine)
     boolean watchdogArmed;
@@ -87,9 +102,11 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         long end = 0;
         for (MemoryRegion r : vm.config().memory()) {
@@ -120,6 +137,32 @@ public final class S390Vm implements ArchitectureVm {
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
         this.fieldR3 = new int[vcpus];
+        this.parmBuffers = new byte[vcpus][40];
+    }
+
+    /** A vCPU's scratch buffer for a DIAG parameter block (no allocation on the trap path). */
+    byte[] parmBuffer(int vcpu) {
+        return parmBuffers[vcpu];
+    }
+
+    /**
+     * gaccess.c access_guest_real: reads {@code len} bytes at real address {@code real} one page fragment at a time,
+     * each fragment translated by prefixing on its own (kvm_s390_real_to_abs). False when a fragment is not in guest
+     * memory (the caller injects the addressing exception, kvm_s390_inject_prog_cond).
+     */
+    boolean readReal(MemoryAccess m, long real, long prefixRegister, byte[] dst, int len) {
+        int off = 0;
+        while (off < len) {
+            long at = real + off;
+            int fragment = (int) Math.min(len - off, 4096 - (at & 4095));
+            long abs = S390Registers.realToAbsolute(at, prefixRegister);
+            if (!m.readable(abs, fragment)) {
+                return false;
+            }
+            m.readBytes(abs, dst, off, fragment);
+            off += fragment;
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- public state
@@ -219,6 +262,11 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
         known[vcpu] = regs;
         if (keepStateOnStart[vcpu]) {
@@ -228,6 +276,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         regs.set(PSWM, S390Registers.PSW_MASK_RESET);
         regs.set(PREFIX, 0);
+        regs.set(S390Registers.BEAR, 1); // kvm_s390_vcpu_initial_reset: sie_block->gbea = 1
         pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
     }
 
@@ -442,7 +491,11 @@ public final class S390Vm implements ArchitectureVm {
         long lc = r.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
+            }
             m.write(lc + LC_PGM_ILC, 2, 4);
+            m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
             m.write(lc + LC_PGM_CODE, 2, code);
             m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
             m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
@@ -507,7 +560,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;
@@ -674,6 +727,9 @@ public final class S390Vm implements ArchitectureVm {
             // is loaded (QEMU target/s390x/sigp.c sigp_restart on an operating CPU: cpu_inject_restart).
             long lc = r.get(PREFIX) & PREFIX_MASK;
             try {
+                if (!lowcoreInMemory(t.memory(), lc)) {
+                    throw new GuestFault(lc, LOWCORE_FIELDS_END, true);
+                }
                 t.memory().write(lc + LC_RESTART_OLD_PSW, 8, r.get(PSWM));
                 t.memory().write(lc + LC_RESTART_OLD_PSW + 8, 8, t.pc() + 4);
                 long mask = t.memory().read64(lc + LC_RESTART_PSW);
@@ -819,6 +875,9 @@ public final class S390Vm implements ArchitectureVm {
         long lc = tr.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                return;
+            }
             long mask = m.read64(lc + LC_EXT_NEW_PSW);
             long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
             if (mask == 0 && addr == 0) {
@@ -847,6 +906,9 @@ public final class S390Vm implements ArchitectureVm {
         long mask;
         long addr;
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                return;
+            }
             if (tr != null) {
                 m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
                 m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
@@ -869,10 +931,23 @@ public final class S390Vm implements ArchitectureVm {
         }
     }
 
+    /**
+     * True when every lowcore field an interruption stores or loads (0x80..0x1e0 past the prefix) is guest memory.
+     * KVM's deliveries (interrupt.c __deliver_prog, __deliver_restart, __deliver_external_call) store several
+     * fields one after another; hcsim stores them only when all of them can be, so that a guest never finds an
+     * interruption code without its old PSW.
+     */
+    static boolean lowcoreInMemory(MemoryAccess m, long lc) {
+        return m.readable(lc + LOWCORE_FIELDS_START, LOWCORE_FIELDS_END - LOWCORE_FIELDS_START);
+    }
+
     /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */
     private static void storeStatus(MemoryAccess m, RegisterAccess tr, long base, long pc, long lowcoreBias) {
         try {
             long gprs = base + LC_GPREGS_SAVE_AREA - 0x1200 + lowcoreBias;
+            if (!m.readable(gprs, LC_PREFIX_SAVE_AREA + 4 - LC_GPREGS_SAVE_AREA)) {
+                return; // the save area is stored whole or not at all
+            }
             for (int i = 0; i < 16; i++) {
                 m.write(gprs + 8L * i, 8, tr.get(i));
             }
