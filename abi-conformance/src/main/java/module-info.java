@@ -20,5 +20,6 @@ module dev.hcsim.conformance {
             dev.hcsim.conformance.cases.PpcCases,
             dev.hcsim.conformance.cases.MipsCases,
             dev.hcsim.conformance.cases.LoongArchCases,
-            dev.hcsim.conformance.cases.Arm64Cases;
+            dev.hcsim.conformance.cases.Arm64Cases,
+            dev.hcsim.conformance.cases.RiscvCases;
 }
