@@ -114,7 +114,7 @@ public final class GuestLoopRate {
         long counter = m.registers(0).get(board.counter());
         long result = m.registers(0).get(board.resultRegister());
         if (counter != 0 || result != board.result() || r.reason() == RunResult.Reason.STEP_BUDGET) {
-            throw new IllegalStateException(String.format("the %s guest did not finish its loop: %s, %s = %d, %s = 0x%x, stop reason %s",
+            throw new IllegalStateException(String.format(Locale.ROOT, "the %s guest did not finish its loop: %s, %s = %d, %s = 0x%x, stop reason %s",
                     board.arch(), r, board.counter(), counter, board.resultRegister(), result, m.stopReason(0)));
         }
         return seconds;

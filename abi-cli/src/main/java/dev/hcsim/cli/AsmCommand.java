@@ -8,6 +8,7 @@ import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ final class AsmCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (listing) {
             for (Program.Line l : p.listing()) {
-                out.printf("%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
             }
         } else {
             out.println(Bytes.hex(p.bytes()));

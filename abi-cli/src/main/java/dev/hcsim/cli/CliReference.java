@@ -21,7 +21,9 @@ public final class CliReference {
      * @param args ignored
      */
     public static void main(String[] args) {
-        System.out.print(markdown());
+        var out = Main.utf8(java.io.FileDescriptor.out); // UTF-8 whatever the platform charset
+        out.print(markdown());
+        out.flush();
     }
 
     /** The page: an introduction, then each command's usage as picocli prints it. */

@@ -7,6 +7,7 @@ import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Instruction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class DisasmCommand implements Callable<Integer> {
         while (off < bytes.length) {
             Instruction i = vm.codec().decode(bytes, off, bytes.length - off, pc + off);
             int n = Math.max(1, Math.min(i.length(), bytes.length - off));
-            out.printf("%8x:\t%-21s\t%s%n", pc + off, AsmCommand.spaced(java.util.Arrays.copyOfRange(bytes, off, off + n)), i.text());
+            out.printf(Locale.ROOT, "%8x:\t%-21s\t%s%n", pc + off, AsmCommand.spaced(java.util.Arrays.copyOfRange(bytes, off, off + n)), i.text());
             off += n;
         }
         return 0;

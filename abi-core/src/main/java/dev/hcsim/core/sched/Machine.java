@@ -21,6 +21,7 @@ import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.trace.TrapEvent;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -217,7 +218,7 @@ public final class Machine implements VcpuControl {
      */
     public void load(long gpa, byte[] bytes) {
         if (!memory.write(gpa, bytes, 0, bytes.length)) {
-            throw new IllegalArgumentException(String.format("%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
         }
     }
 
@@ -394,6 +395,7 @@ public final class Machine implements VcpuControl {
             sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
         }
         try {
+            vm.markRun();
             archVm.scheduleIn(v, time, steal, hookMemory);
         } catch (GuestFault ignored) {
             // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).
@@ -460,7 +462,7 @@ public final class Machine implements VcpuControl {
         long pc = regs.pc();
         int slot = fetch(pc);
         if (slot < 0) {
-            stopVcpu(v, String.format("instruction fetch at 0x%x is outside guest memory", pc));
+            stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", pc));
             return;
         }
         Instruction ins = cacheInsn[slot];
@@ -469,9 +471,9 @@ public final class Machine implements VcpuControl {
         try {
             signal = ins.execute(s.cpu);
         } catch (GuestFault f) {
-            signal = s.cpu.fault(String.format("%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = s.cpu.fault(String.format("instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
         }
         s.instructions++;
         instructions++;
@@ -538,7 +540,7 @@ public final class Machine implements VcpuControl {
             case INTERRUPTED -> {
                 // delivered to the guest's own handler: the PC is already there, the vCPU runs on
             }
-            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, String.format("%s at 0x%x (the guest subset has no handler for it)", r.fault(),
+            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", r.fault(),
                     s.regs.pc()));
         }
     }

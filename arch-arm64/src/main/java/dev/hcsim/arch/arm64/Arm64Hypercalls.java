@@ -1,5 +1,6 @@
 package dev.hcsim.arch.arm64;
 
+import com.google.common.collect.ImmutableList;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.VcpuState;
@@ -447,8 +448,9 @@ public final class Arm64Hypercalls {
 
     // ---------------------------------------------------------------- the table
 
-    static HypercallSpec call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
-        HypercallSpec spec = HypercallSpec.of(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source).statuses(statuses);
+    static HypercallSpec.Builder call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
+        HypercallSpec.Builder spec = HypercallSpec.builder(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source)
+                .statuses(statuses);
         // PSCI and TRNG answer in their own code families (psci.h PSCI_RET_*, arm-smccc.h TRNG_*), so explain names them right.
         if (name.contains("PSCI")) {
             spec.codec(Arm64Status.PSCI);
@@ -466,7 +468,7 @@ public final class Arm64Hypercalls {
     public static final List<HypercallSpec> ALL = build();
 
     static List<HypercallSpec> build() {
-        List<HypercallSpec> l = new ArrayList<>();
+        List<HypercallSpec.Builder> l = new ArrayList<>();
         l.add(call(SMCCC_VERSION, "ARM_SMCCC_VERSION", Arm64Hypercalls::smcccVersion, "SMCCC version: 0x10001 (v1.1)", HYP,
                 Status.SUCCESS));
         l.add(call(ARCH_FEATURES, "ARM_SMCCC_ARCH_FEATURES", Arm64Hypercalls::archFeatures, "x1 = function ID (u32): WORKAROUND_1/3 0 "
@@ -622,7 +624,7 @@ public final class Arm64Hypercalls {
         l.add(call(CALL_UID, "ARM_SMCCC_VENDOR_HYP_CALL_UID", Arm64Hypercalls::callUid, "x0..x3 = 0xb66fb428 0xe911c52e 0x564bcaa9 "
                 + "0x743a004d (KVM UUID 28b46fb6-2ec5-11e9-a9ca-4b564d003a74)", HYP, Status.SUCCESS)
                 .feature(Arm64Architecture.VENDOR_HYP_FEATURES));
-        l.sort(Comparator.comparingLong(HypercallSpec::number));
-        return List.copyOf(l);
+        return l.stream().map(HypercallSpec.Builder::build).sorted(Comparator.comparingLong(HypercallSpec::number))
+                .collect(ImmutableList.toImmutableList());
     }
 }

@@ -1,13 +1,13 @@
 package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.GuestFault;
-import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 
@@ -59,6 +59,7 @@ public final class LoongArchVm implements ArchitectureVm {
     private final long[][] exitArgs;
     private final long[] irqPending;
     private final byte[][] recordProbe;
+    private final LoongArchIoctls ioctls = new LoongArchIoctls(this);
 
     LoongArchVm(Vm vm) {
         this.vm = vm;
@@ -226,7 +227,7 @@ public final class LoongArchVm implements ArchitectureVm {
      * @param value the feature mask the VMM asks for
      * @return 0 on success, -EINVAL (-22) when refused, as the ioctl returns it
      */
-    public synchronized int setPvFeatures(long value) {
+    synchronized int setPvFeatures(long value) {
         if ((value & ~LoongArchDiscovery.PV_FEAT_MASK) != 0) {
             return EINVAL;
         }
@@ -253,10 +254,9 @@ public final class LoongArchVm implements ArchitectureVm {
      * memory, else 0. The record is written at the vCPU's next schedule-in.
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param gpa the steal-time record's guest physical address with its valid bit, or 0 to unregister
-     * @param memory the guest memory the GPA must lie in
      * @return 0 on success, -ENXIO (-6) or -EINVAL (-22) as the ioctl returns them
      */
-    public int setStealTimeGpa(int vcpu, long gpa, GuestMemory memory) {
+    int setStealTimeGpa(int vcpu, long gpa) {
         if (!hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME)) {
             return ENXIO;
         }
@@ -267,12 +267,26 @@ public final class LoongArchVm implements ArchitectureVm {
             guestAddr[vcpu] = gpa;
             return 0;
         }
-        if (!memory.read(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK, recordProbe[vcpu], 0, 1)) {
-            return EINVAL; // kvm_is_error_hva(gfn_to_hva(...))
+        if (!inMemslot(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK)) {
+            return EINVAL; // kvm_is_error_hva(gfn_to_hva(...)): the VM's memory regions are its memslots
         }
         guestAddr[vcpu] = gpa;
         lastSteal[vcpu] = runDelay[vcpu];
         return 0;
+    }
+
+    private boolean inMemslot(long gpa) {
+        for (dev.hcsim.core.MemoryRegion m : vm.config().memory()) {
+            if (m.contains(gpa, 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     /**
@@ -356,7 +370,7 @@ public final class LoongArchVm implements ArchitectureVm {
             return;
         }
         gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
-        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+        if (!memory.readable(gpa, ST_SIZE)) {
             return;
         }
         try {
@@ -388,7 +402,7 @@ public final class LoongArchVm implements ArchitectureVm {
             return;
         }
         gpa &= LoongArchHypercalls.KVM_STEAL_PHYS_MASK;
-        if (!memory.memory().read(gpa, recordProbe[vcpu], 0, ST_SIZE)) {
+        if (!memory.readable(gpa, ST_SIZE)) {
             return;
         }
         try {

@@ -1,6 +1,7 @@
 package dev.hcsim.arch.mips;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The {@code li} and {@code dli} macros, expanded instruction for instruction as GNU as expands them
@@ -22,7 +23,7 @@ final class MipsLoadImmediate {
             v = (long) (int) v; // normalize_constant_expr
         }
         if (v != (long) (int) v) {
-            throw new IllegalArgumentException(String.format("number (0x%x) larger than 32 bits", value));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "number (0x%x) larger than 32 bits", value));
         }
         MipsLoadImmediate m = new MipsLoadImmediate();
         m.load(rt, v, false);
@@ -78,7 +79,7 @@ final class MipsLoadImmediate {
             return;
         }
         if (!dbl) {
-            throw new IllegalArgumentException(String.format("number (0x%x) larger than 32 bits", v));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "number (0x%x) larger than 32 bits", v));
         }
         long hi32 = (v >>> 32) & 0xFFFF_FFFFL;
         long lo32 = v & 0xFFFF_FFFFL;

@@ -672,7 +672,7 @@ public final class PpcVm implements ArchitectureVm {
             dtbWritten = true;
             if (dtbAddress != 0) {
                 try {
-                    memory.writeBytes(dtbAddress, dtb, 0, dtb.length);
+                    memory.writeCopy(dtbAddress, dtb, 0, dtb.length);
                 } catch (GuestFault ignored) {
                     // the VM's memory does not cover the blob's address: the guest simply has no device tree
                 }

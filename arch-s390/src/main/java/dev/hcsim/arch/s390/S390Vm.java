@@ -15,6 +15,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
@@ -57,6 +58,10 @@ public final class S390Vm implements ArchitectureVm {
     static final int LC_GPREGS_SAVE_AREA = 0x1280;
     static final int LC_PSW_SAVE_AREA = 0x1300;
     static final int LC_PREFIX_SAVE_AREA = 0x1318;
+    /** The first lowcore byte an interruption stores (the external CPU address at 0x84, rounded down). */
+    static final int LOWCORE_FIELDS_START = 0x80;
+    /** The end of the last new PSW an interruption reads (the program new PSW at 0x1D0, 16 bytes). */
+    static final int LOWCORE_FIELDS_END = 0x1E0;
 
     private static final long[] NO_EXIT_ARGS = new long[0];
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
@@ -97,6 +102,7 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
@@ -253,6 +259,11 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public boolean offers(HypercallSpec call) {
         return call.feature() == null || vm.feature(call.feature());
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     @Override
@@ -480,6 +491,9 @@ public final class S390Vm implements ArchitectureVm {
         long lc = r.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
+            }
             m.write(lc + LC_PGM_ILC, 2, 4);
             m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
             m.write(lc + LC_PGM_CODE, 2, code);
@@ -546,7 +560,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;
@@ -713,6 +727,9 @@ public final class S390Vm implements ArchitectureVm {
             // is loaded (QEMU target/s390x/sigp.c sigp_restart on an operating CPU: cpu_inject_restart).
             long lc = r.get(PREFIX) & PREFIX_MASK;
             try {
+                if (!lowcoreInMemory(t.memory(), lc)) {
+                    throw new GuestFault(lc, LOWCORE_FIELDS_END, true);
+                }
                 t.memory().write(lc + LC_RESTART_OLD_PSW, 8, r.get(PSWM));
                 t.memory().write(lc + LC_RESTART_OLD_PSW + 8, 8, t.pc() + 4);
                 long mask = t.memory().read64(lc + LC_RESTART_PSW);
@@ -858,6 +875,9 @@ public final class S390Vm implements ArchitectureVm {
         long lc = tr.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                return;
+            }
             long mask = m.read64(lc + LC_EXT_NEW_PSW);
             long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
             if (mask == 0 && addr == 0) {
@@ -886,6 +906,9 @@ public final class S390Vm implements ArchitectureVm {
         long mask;
         long addr;
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                return;
+            }
             if (tr != null) {
                 m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
                 m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
@@ -908,10 +931,23 @@ public final class S390Vm implements ArchitectureVm {
         }
     }
 
+    /**
+     * True when every lowcore field an interruption stores or loads (0x80..0x1e0 past the prefix) is guest memory.
+     * KVM's deliveries (interrupt.c __deliver_prog, __deliver_restart, __deliver_external_call) store several
+     * fields one after another; hcsim stores them only when all of them can be, so that a guest never finds an
+     * interruption code without its old PSW.
+     */
+    static boolean lowcoreInMemory(MemoryAccess m, long lc) {
+        return m.readable(lc + LOWCORE_FIELDS_START, LOWCORE_FIELDS_END - LOWCORE_FIELDS_START);
+    }
+
     /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */
     private static void storeStatus(MemoryAccess m, RegisterAccess tr, long base, long pc, long lowcoreBias) {
         try {
             long gprs = base + LC_GPREGS_SAVE_AREA - 0x1200 + lowcoreBias;
+            if (!m.readable(gprs, LC_PREFIX_SAVE_AREA + 4 - LC_GPREGS_SAVE_AREA)) {
+                return; // the save area is stored whole or not at all
+            }
             for (int i = 0; i < 16; i++) {
                 m.write(gprs + 8L * i, 8, tr.get(i));
             }

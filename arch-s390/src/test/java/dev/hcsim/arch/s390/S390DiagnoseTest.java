@@ -12,6 +12,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
+import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -580,7 +581,7 @@ class S390DiagnoseTest {
         long r2 = rig.regs().get(2);
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
         assertEquals(Outcome.INTERRUPTED, t.outcome());
-        assertTrue(t.fault().toLowerCase().contains("specification"), t.fault());
+        assertTrue(t.fault().toLowerCase(Locale.ROOT).contains("specification"), t.fault());
         assertEquals(r2, rig.regs().get(2), "a program interruption writes no result register");
         assertEquals(0x3000, rig.regs().pc());
         assertEquals(0x3000, t.nextPc());

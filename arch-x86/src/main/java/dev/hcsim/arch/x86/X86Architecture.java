@@ -8,6 +8,7 @@ import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.OptionSpec;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ public final class X86Architecture extends DescribedArchitecture {
     }
 
     private static Feature cpuid(String name, int bit, boolean on, String what) {
-        return new Feature(new FeatureSpec(name, on, "KVM_FEATURE_" + name.toUpperCase().replace('-', '_') + " (CPUID 0x40000001.EAX bit "
+        return new Feature(new FeatureSpec(name, on, "KVM_FEATURE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + " (CPUID 0x40000001.EAX bit "
                 + bit + "): " + what), bit);
     }
 

@@ -66,40 +66,40 @@ public final class X86Hypercalls {
 
     /** The hypercall list, in number order. */
     public static final List<HypercallSpec> ALL = List.of(
-            HypercallSpec.of(KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", X86Hypercalls::vapicPollIrq)
+            HypercallSpec.builder(KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", X86Hypercalls::vapicPollIrq)
                     .summary("no-op; the exit itself lets the host re-check pending interrupts").statuses(Status.SUCCESS, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall"),
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall").build(),
             notOnX86(KVM_HC_MMU_OP, "KVM_HC_MMU_OP", "removed (documented as deprecated): -KVM_ENOSYS"),
             notOnX86(KVM_HC_FEATURES, "KVM_HC_FEATURES", "PowerPC only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_PPC_MAP_MAGIC_PAGE, "KVM_HC_PPC_MAP_MAGIC_PAGE", "PowerPC only: -KVM_ENOSYS on x86"),
-            HypercallSpec.of(KVM_HC_KICK_CPU, "KVM_HC_KICK_CPU", X86Hypercalls::kickCpu).feature("pv-unhalt")
+            HypercallSpec.builder(KVM_HC_KICK_CPU, "KVM_HC_KICK_CPU", X86Hypercalls::kickCpu).feature("pv-unhalt")
                     .summary("a0 = flags (ignored), a1 = APIC ID: wake that vCPU from HLT (PV spinlock unlock), then try a directed yield to it")
                     .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_pv_kick_cpu_op, kvm_sched_yield"),
+                    .source("arch/x86/kvm/x86.c kvm_pv_kick_cpu_op, kvm_sched_yield").build(),
             notOnX86(KVM_HC_MIPS_GET_CLOCK_FREQ, "KVM_HC_MIPS_GET_CLOCK_FREQ", "MIPS numbering only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_MIPS_EXIT_VM, "KVM_HC_MIPS_EXIT_VM", "MIPS numbering only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_MIPS_CONSOLE_OUTPUT, "KVM_HC_MIPS_CONSOLE_OUTPUT", "MIPS numbering only: -KVM_ENOSYS on x86"),
-            HypercallSpec.of(KVM_HC_CLOCK_PAIRING, "KVM_HC_CLOCK_PAIRING", X86Hypercalls::clockPairing)
+            HypercallSpec.builder(KVM_HC_CLOCK_PAIRING, "KVM_HC_CLOCK_PAIRING", X86Hypercalls::clockPairing)
                     .summary("a0 = GPA of a 64-byte struct kvm_clock_pairing, a1 = clock type (0 = wall clock): host realtime and guest TSC at one instant")
                     .statuses(Status.SUCCESS, Status.NOT_SUPPORTED, Status.FAULT, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_pv_clock_pairing"),
-            HypercallSpec.of(KVM_HC_SEND_IPI, "KVM_HC_SEND_IPI", X86Hypercalls::sendIpi).feature("pv-send-ipi")
+                    .source("arch/x86/kvm/x86.c kvm_pv_clock_pairing").build(),
+            HypercallSpec.builder(KVM_HC_SEND_IPI, "KVM_HC_SEND_IPI", X86Hypercalls::sendIpi).feature("pv-send-ipi")
                     .summary("a0/a1 = 128-bit APIC ID bitmap from a2 = min (u32), a3 = ICR: send one IPI to many vCPUs; returns how many accepted it")
                     .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/lapic.c kvm_pv_send_ipi, __pv_send_ipi"),
-            HypercallSpec.of(KVM_HC_SCHED_YIELD, "KVM_HC_SCHED_YIELD", X86Hypercalls::schedYield).feature("pv-sched-yield")
+                    .source("arch/x86/kvm/lapic.c kvm_pv_send_ipi, __pv_send_ipi").build(),
+            HypercallSpec.builder(KVM_HC_SCHED_YIELD, "KVM_HC_SCHED_YIELD", X86Hypercalls::schedYield).feature("pv-sched-yield")
                     .summary("a0 = APIC ID: directed yield to that vCPU if it is runnable and not running")
                     .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_sched_yield"),
-            HypercallSpec.of(KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", X86Hypercalls::mapGpaRange).feature(X86Architecture.EXIT_HYPERCALL)
+                    .source("arch/x86/kvm/x86.c kvm_sched_yield").build(),
+            HypercallSpec.builder(KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", X86Hypercalls::mapGpaRange).feature(X86Architecture.EXIT_HYPERCALL)
                     .summary("a0 = GPA, a1 = 4 KiB pages, a2 = attributes: exit to the VMM (KVM_EXIT_HYPERCALL) to convert shared/private memory")
                     .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit"));
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit").build());
 
     private static HypercallSpec notOnX86(long nr, String name, String why) {
-        return HypercallSpec.of(nr, name, X86Hypercalls::notImplemented).availability(why)
+        return HypercallSpec.builder(nr, name, X86Hypercalls::notImplemented).availability(why)
                 .summary(why).statuses(Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall (default case)");
+                .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall (default case)").build();
     }
 
     static void notImplemented(Trap t) {
