@@ -132,6 +132,7 @@ public final class PpcVm implements ArchitectureVm {
     private final long[][] osiGprs;
     private final PpcPapr paprCalls;
     private final PpcPaprHv.State paprHv;
+    private final PpcIoctls ioctls = new PpcIoctls(this);
     private volatile boolean dtbWritten;
 
     PpcVm(Vm vm) {
@@ -153,14 +154,15 @@ public final class PpcVm implements ArchitectureVm {
         this.intPending = new boolean[n];
         this.lastRegs = new RegisterAccess[n];
         this.osiGprs = new long[n][32];
-        boolean paprHost = host == PpcHost.BOOK3S_HV || (host == PpcHost.BOOK3S_PR && papr);
-        this.paprCalls = paprHost ? new PpcPapr(host, n) : null;
+        // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
+        boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
+        this.paprCalls = book3s ? new PpcPapr(host, n) : null;
         this.paprHv = host == PpcHost.BOOK3S_HV ? new PpcPaprHv.State(n, vm.config().seed()) : null;
         if (paprCalls != null) {
             applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_ENABLE), true);
             applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_DISABLE), false);
         } else if (!vm.option(PpcArchitecture.OPTION_PAPR_ENABLE).isEmpty() || !vm.option(PpcArchitecture.OPTION_PAPR_DISABLE).isEmpty()) {
-            throw new IllegalArgumentException("papr-enable/papr-disable need PAPR hcalls: host book3s-hv, or book3s-pr with feature papr");
+            throw new IllegalArgumentException("papr-enable/papr-disable: KVM_CAP_PPC_ENABLE_HCALL needs a Book3S host (book3s-pr, book3s-hv)");
         }
     }
 
@@ -186,11 +188,17 @@ public final class PpcVm implements ArchitectureVm {
     }
 
     /**
-     * The PAPR hcall state of this VM (host book3s-hv, or book3s-pr with feature papr), or null.
-     * @return the enabled-hcall bitmap and exit arguments, or null when the VM has no PAPR hcalls
+     * The PAPR hcall state of this Book3S VM (used by host book3s-hv, and by book3s-pr with feature papr), or null
+     * on BookE.
+     * @return the enabled-hcall bitmap and exit arguments, or null on a BookE host
      */
     public PpcPapr papr() {
         return paprCalls;
+    }
+
+    @Override
+    public dev.hcsim.core.spi.KvmIoctls ioctls() {
+        return ioctls;
     }
 
     PpcPaprHv.State paprState() {

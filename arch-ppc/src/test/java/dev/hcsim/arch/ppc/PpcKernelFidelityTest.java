@@ -126,6 +126,18 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("powerpc.c kvm_vm_ioctl_enable_cap: KVM_CAP_PPC_ENABLE_HCALL through the control surface, -EINVAL for args[1] > 1")
+    void enableHcallIoctl() {
+        Rig r = pr();
+        r.vm.control().enableCap(104, 0x08, 0);
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x08).exitReason());
+        r.vm.control().enableCap(104, 0x08, 1);
+        assertEquals(Outcome.RESUME, r.trap(0, "sc 1", 0x08).outcome());
+        assertThrows(dev.hcsim.core.KvmException.class, () -> r.vm.control().enableCap(104, 0x08, 2));
+        assertThrows(dev.hcsim.core.KvmException.class, () -> r.vm.control().enableCap(104, 0x0A, 1));
+    }
+
+    @Test
     @DisplayName("book3s_pr.c / powerpc.c: KVM_EXIT_PAPR_HCALL carries r4..r12; re-entry writes r3 = ret and r4..r12 = args[0..8]")
     void paprExitRoundTrip() {
         Rig r = pr();
