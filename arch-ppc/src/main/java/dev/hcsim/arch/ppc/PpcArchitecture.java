@@ -146,6 +146,7 @@ public final class PpcArchitecture extends DescribedArchitecture {
 
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
-        return "booke-hv".equals(options.get(OPTION_HOST)) ? "sc 1" : "sc";
+        String host = options.get(OPTION_HOST);
+        return "booke-hv".equals(host) || "book3s-hv".equals(host) ? "sc 1" : "sc";
     }
 }
