@@ -33,16 +33,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--no-feature")
     List<String> featuresOff = new ArrayList<>();
 
-    @Parameters(arity = "0..*", description = "architecture options as --NAME VALUE")
-    List<String> options = new ArrayList<>();
-
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
         VmConfig.Builder b = VmConfig.builder(a.name());
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();

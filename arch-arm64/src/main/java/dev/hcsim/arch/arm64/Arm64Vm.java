@@ -117,7 +117,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
     private final Arm64Ioctls ioctls = new Arm64Ioctls(this);
 
-    private final int[] conduit;
     private final long[] pvtimeBase;
     private final long[] runDelay;
     private final long[] lastSteal;
@@ -155,7 +154,6 @@ public final class Arm64Vm implements ArchitectureVm {
                 | (pvlock ? 4 : 0);
         this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
                 | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
-        this.conduit = new int[vcpus];
         this.psciResetPending = new boolean[vcpus];
         this.psciResetThumb = new boolean[vcpus];
         this.psciResetBe = new boolean[vcpus];
@@ -315,8 +313,6 @@ public final class Arm64Vm implements ArchitectureVm {
      * encoding is 32 bits long (T32 included), so a forwarded call never carries KVM_HYPERCALL_EXIT_16BIT.
      */
     private void smccc(Trap t, RegisterAccess r, int via) {
-        int v = t.vcpu();
-        conduit[v] = via;
         long id = r.get(0) & M32;
         if (via == HVC && Arm64Hypercalls.isWorkaround(id)) {
             t.dispatch(); // answered in the EL2 vectors: no filter, no bitmap
@@ -780,7 +776,7 @@ public final class Arm64Vm implements ArchitectureVm {
             v.put("trngDraws", trngDraws);
         }
         for (int i = 0; i < vcpus; i++) {
-            cpus.get(i).put("conduit", conduit[i]).put("pvtimeIpa", pvtimeBase[i]).put("runDelay", runDelay[i]).put("lastSteal", lastSteal[i])
+            cpus.get(i).put("pvtimeIpa", pvtimeBase[i]).put("runDelay", runDelay[i]).put("lastSteal", lastSteal[i])
                     .put("pvlockIpa", pvlockBase[i]).put("psciResetPending", psciResetPending[i]).put("psciResetThumb", psciResetThumb[i])
                     .put("psciResetBe", psciResetBe[i]);
         }
@@ -805,7 +801,6 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         for (int i = 0; i < vcpus; i++) {
             VmSnapshot.State c = cpus.get(i);
-            conduit[i] = Math.toIntExact(c.num("conduit"));
             pvtimeBase[i] = c.num("pvtimeIpa");
             runDelay[i] = c.num("runDelay");
             lastSteal[i] = c.num("lastSteal");
@@ -820,10 +815,6 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
-    }
-
-    int conduit(int vcpu) {
-        return conduit[vcpu];
     }
 
     boolean aarch32(Trap t) {
