@@ -60,11 +60,10 @@ class X86KvmPvSelftest {
     @DisplayName("kvm_pv_test.c test_msr: GUEST_ASSERT_EQ(rdmsr_safe vector, GP_VECTOR) and GUEST_ASSERT_EQ(wrmsr_safe(msr, 0) vector, GP_VECTOR)")
     void msrFaults(String hex) {
         long msr = Long.parseLong(hex, 16);
-        Vm vm = enforcedVm();
-        String rd = msrAccess(vm, "rdmsr", msr);
+        String rd = msrAccess(enforcedVm(), "rdmsr", msr); // a VM per run: one Machine per Vm
         assertNotNull(rd, "rdmsr did not fault");
         assertTrue(rd.startsWith("#GP"), rd);
-        String wr = msrAccess(vm, "wrmsr", msr);
+        String wr = msrAccess(enforcedVm(), "wrmsr", msr);
         assertNotNull(wr, "wrmsr did not fault");
         assertTrue(wr.startsWith("#GP"), wr);
     }

@@ -92,7 +92,8 @@ public final class Arm64Vm implements ArchitectureVm {
     private final Vm vm;
     private final int vcpus;
     private final boolean pvlock;
-    private final boolean systemSuspend;
+    /** KVM_ARCH_FLAG_SYSTEM_SUSPEND_ENABLED: the feature, or KVM_CAP_ARM_SYSTEM_SUSPEND later. */
+    private volatile boolean systemSuspend;
     private final boolean wantsPsci02;
     private final Arm64Architecture.Spectre spectreV2;
     private final Arm64Architecture.Spectre spectreV4;
@@ -770,7 +771,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     @Override
     public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
-        v.put("psciVersion", psciVersion).put("stdBmap", stdBmap).put("stdHypBmap", stdHypBmap).put("vendorHypBmap", vendorHypBmap)
+        v.put("systemSuspend", systemSuspend).put("psciVersion", psciVersion).put("stdBmap", stdBmap).put("stdHypBmap", stdHypBmap).put("vendorHypBmap", vendorHypBmap)
                 .put("vendorHypBmap2", vendorHypBmap2).put("smcccFilter", Arm64Snapshots.filter(smcccFilter));
         synchronized (trngLock) {
             v.put("trngDraws", trngDraws);
@@ -784,6 +785,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     @Override
     public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        systemSuspend = v.flag("systemSuspend");
         psciVersion = Math.toIntExact(v.num("psciVersion"));
         stdBmap = v.num("stdBmap");
         stdHypBmap = v.num("stdHypBmap");
@@ -831,6 +833,10 @@ public final class Arm64Vm implements ArchitectureVm {
 
     boolean systemSuspendEnabled() {
         return systemSuspend;
+    }
+
+    void enableSystemSuspend() {
+        systemSuspend = true;
     }
 
     boolean pvlockOption() {

@@ -41,7 +41,8 @@ public final class X86Vm implements ArchitectureVm {
 
     private final Vm vm;
     private final boolean intel;
-    private final boolean quirkFixHypercall;
+    /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN still in force (not disabled with KVM_CAP_DISABLE_QUIRKS2). */
+    private volatile boolean quirkFixHypercall;
     /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID (vcpu->arch.pv_cpuid.enforce; one value for the VM here). */
     private volatile boolean enforcePvCpuid;
     /** kvm->arch.hypercall_exit_enabled: KVM_CAP_EXIT_HYPERCALL's bit mask. */
@@ -268,6 +269,10 @@ public final class X86Vm implements ArchitectureVm {
         hypercallExitEnabled = mask;
     }
 
+    void disableQuirkFixHypercall() {
+        quirkFixHypercall = false;
+    }
+
     boolean hltInGuest() {
         return hltInGuest;
     }
@@ -283,7 +288,7 @@ public final class X86Vm implements ArchitectureVm {
 
     @Override
     public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
-        v.put("enforcePvCpuid", enforcePvCpuid).put("hypercallExitEnabled", hypercallExitEnabled).put("hltInGuest", hltInGuest)
+        v.put("quirkFixHypercall", quirkFixHypercall).put("enforcePvCpuid", enforcePvCpuid).put("hypercallExitEnabled", hypercallExitEnabled).put("hltInGuest", hltInGuest)
                 .put("wallClock", msrs.wallClock());
         long[] cpuid = discovery.savedEntries();
         v.put("cpuidSet", cpuid != null).put("cpuid", cpuid == null ? new long[0] : cpuid);
@@ -296,6 +301,7 @@ public final class X86Vm implements ArchitectureVm {
 
     @Override
     public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        quirkFixHypercall = v.flag("quirkFixHypercall");
         enforcePvCpuid = v.flag("enforcePvCpuid");
         hypercallExitEnabled = v.num("hypercallExitEnabled");
         hltInGuest = v.flag("hltInGuest");

@@ -83,18 +83,17 @@ class X86KvmControlTest {
     @Test
     @DisplayName("kvm_pv_test.c: ENFORCE_PV_FEATURE_CPUID + cleared KVM_CPUID_FEATURES: every PV MSR #GPs for rdmsr and wrmsr in the guest")
     void enforcedMsrsFault() {
-        Vm vm = vm();
-        vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
-        List<CpuidEntry> cleared = new ArrayList<>(vm.control().getCpuid(0));
-        cleared.replaceAll(e -> e.function() == 0x40000001L ? new CpuidEntry(e.function(), 0, 0, 0, 0, 0, 0) : e);
-        vm.control().setCpuid(0, cleared);
         for (long msr : PV_MSRS) {
-            String rd = guest(vm, "rdmsr", msr, 0, 0);
-            assertNotNull(rd, "rdmsr 0x" + Long.toHexString(msr));
-            assertTrue(rd.startsWith("#GP(0)"), rd);
-            String wr = guest(vm, "wrmsr", msr, 0, 0);
-            assertNotNull(wr, "wrmsr 0x" + Long.toHexString(msr));
-            assertTrue(wr.startsWith("#GP(0)"), wr);
+            for (String insn : new String[] {"rdmsr", "wrmsr"}) {
+                Vm vm = vm(); // one Machine per Vm
+                vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
+                List<CpuidEntry> cleared = new ArrayList<>(vm.control().getCpuid(0));
+                cleared.replaceAll(e -> e.function() == 0x40000001L ? new CpuidEntry(e.function(), 0, 0, 0, 0, 0, 0) : e);
+                vm.control().setCpuid(0, cleared);
+                String why = guest(vm, insn, msr, 0, 0);
+                assertNotNull(why, insn + " 0x" + Long.toHexString(msr));
+                assertTrue(why.startsWith("#GP(0)"), why);
+            }
         }
     }
 
