@@ -127,7 +127,8 @@ public final class PpcVm implements ArchitectureVm {
     private final long[] magicPa;
     private final long[] magicEa;
     private final boolean[] kernelNxDisabled;
-    private final boolean[] intPending;
+    /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
     private final RegisterAccess[] lastRegs;
     private final long[][] osiGprs;
     private final PpcPapr paprCalls;
@@ -151,7 +152,7 @@ public final class PpcVm implements ArchitectureVm {
         this.magicPa = new long[n];
         this.magicEa = new long[n];
         this.kernelNxDisabled = new boolean[n];
-        this.intPending = new boolean[n];
+        this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.lastRegs = new RegisterAccess[n];
         this.osiGprs = new long[n][32];
         // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
@@ -279,7 +280,7 @@ public final class PpcVm implements ArchitectureVm {
             regs.set(3, dtbAddress); // ePAPR boot convention: r3 = address of the device tree
         }
         lastRegs[vcpu] = regs;
-        intPending[vcpu] = false;
+        intPending.set(vcpu, 0);
         sync(vcpu);
     }
 
@@ -449,8 +450,13 @@ public final class PpcVm implements ArchitectureVm {
             if (broadcast || vm.vcpuId(i) == pir) {
                 VcpuState st = c.state(i);
                 if (st == VcpuState.RUNNING || st == VcpuState.RUNNABLE) {
-                    intPending[i] = true; // not blocked: the doorbell waits until the vCPU next idles
-                    sync(i);
+                    // not blocked: the doorbell waits until the vCPU next idles. Only the flag is set here; the target's
+                    // shared page picks it up at its own next sync (trap, schedule-in, magic-page access), never from
+                    // this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
+                    intPending.set(i, 1);
+                    if (i == t.vcpu()) {
+                        sync(i);
+                    }
                 }
                 c.interrupt(i, DOORBELL_IVOR);
             }
@@ -476,8 +482,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
     void idle(int vcpu) {
-        if (intPending[vcpu]) {
-            intPending[vcpu] = false;
+        if (intPending.compareAndSet(vcpu, 1, 0)) {
             sync(vcpu);
         }
     }
@@ -515,7 +520,7 @@ public final class PpcVm implements ArchitectureVm {
      * @return whether an interrupt is pending
      */
     public boolean interruptPending(int vcpu) {
-        return intPending[vcpu];
+        return intPending.get(vcpu) != 0;
     }
 
     /**
@@ -669,7 +674,7 @@ public final class PpcVm implements ArchitectureVm {
             Bytes.put(p, OFF_ESR, 4, r.get(PpcRegisters.ESR), bigEndian);
         }
         Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
-        Bytes.put(p, OFF_INT_PENDING, 4, intPending[vcpu] ? 1 : 0, bigEndian);
+        Bytes.put(p, OFF_INT_PENDING, 4, intPending.get(vcpu), bigEndian);
     }
 
     // ---------------------------------------------------------------- scheduler hooks
