@@ -1,6 +1,8 @@
 package dev.hcsim.arch.ppc;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
@@ -103,10 +105,32 @@ public final class PpcVm implements ArchitectureVm {
     /** SRR1 bits an interrupt does not copy from the MSR ({@code book3s.c kvmppc_inject_interrupt}: ~0x783f0000). */
     private static final long SRR1_MSR_MASK = ~0x783F_0000L;
     /** Book3S program interrupt SRR1 flags: illegal instruction ({@code SRR1_PROGILL}) and privileged ({@code SRR1_PROGPRIV}). */
-    static final long SRR1_PROGILL = 0x0008_0000L;
-    static final long SRR1_PROGPRIV = 0x0004_0000L;
+    static final long SRR1_PROGILL = Fault.Ppc.SRR1_PROGILL;
+    static final long SRR1_PROGPRIV = Fault.Ppc.SRR1_PROGPRIV;
+    /** The Book3S instruction storage interrupt. */
+    static final int VECTOR_ISI = 0x400;
+    /** Book3S ISI SRR1 bit 33: no translation for the address ({@code SRR1_ISI_NOPT}). */
+    static final long SRR1_ISI_NOPT = 0x4000_0000L;
 
-    private static final Trap.ExitCompletion KEEP_REGISTERS = (t, ret) -> {
+    /**
+     * Re-entry after KVM_EXIT_PAPR_HCALL (powerpc.c kvm_arch_vcpu_ioctl_run, hcall_needed): r3 = ret,
+     * r4..r12 = args[0..8] as the VMM left them; the PC was already past the sc.
+     */
+    private static final Trap.ExitCompletion PAPR_REENTRY = (t, ret) -> {
+        Exit.PaprHcall a = (Exit.PaprHcall) t.answer();
+        t.result(0, ret);
+        for (int i = 0; i < 8; i++) {
+            t.result(1 + i, a.args().get(i)); // r4..r11 are the contract's results 1..8
+        }
+        t.registers().set(12, a.args().get(8));
+    };
+
+    /** Re-entry after KVM_EXIT_OSI (powerpc.c, osi_needed): r0..r31 = gprs[0..31] as the VMM left them. */
+    private static final Trap.ExitCompletion OSI_REENTRY = (t, ret) -> {
+        Exit.Osi a = (Exit.Osi) t.answer();
+        for (int i = 0; i < 32; i++) {
+            t.registers().set(i, a.gprs().get(i));
+        }
     };
 
     private final Vm vm;
@@ -221,7 +245,9 @@ public final class PpcVm implements ArchitectureVm {
         RegisterAccess regs = t.registers();
         lastRegs[v] = regs;
         if (t.fetchedLength() < 4) {
-            t.fault("program interrupt: fewer than 4 instruction bytes");
+            // [derived] nothing readable at the PC: the fetch takes an instruction storage interrupt (no translation)
+            long msr = regs.get(PpcRegisters.MSR);
+            t.fault(new Fault.Ppc(VECTOR_ISI, t.pc(), (msr & SRR1_MSR_MASK) | SRR1_ISI_NOPT, 0), "instruction fetch outside guest memory");
             return;
         }
         t.instructionLength(4);
@@ -251,10 +277,19 @@ public final class PpcVm implements ArchitectureVm {
             case BOOK3S_PR, BOOKE_PR -> {
                 if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
                     // kvmppc_h_pr handles a few H_* in the kernel; the simulator hands every PAPR hcall to the host.
-                    t.exitToHost("KVM_EXIT_PAPR_HCALL", regs.get(3), 0, null, regs.get(4), regs.get(5), regs.get(6), regs.get(7),
-                            regs.get(8), regs.get(9));
+                    // book3s_pr.c kvmppc_handle_exit_pr: papr_hcall.nr = r3, args[i] = r(4 + i); the system call
+                    // interrupt already left the PC past the sc.
+                    long[] args = new long[9];
+                    for (int i = 0; i < 9; i++) {
+                        args[i] = regs.get(4 + i);
+                    }
+                    exitPastSc(t, regs, new Exit.PaprHcall(regs.get(3), args, 0), PAPR_REENTRY);
                 } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
-                    t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, KEEP_REGISTERS, regs.get(4), regs.get(5), regs.get(6));
+                    long[] gprs = new long[32];
+                    for (int i = 0; i < 32; i++) {
+                        gprs[i] = regs.get(i); // run->osi.gprs[i] = kvmppc_get_gpr(vcpu, i)
+                    }
+                    exitPastSc(t, regs, new Exit.Osi(gprs), OSI_REENTRY);
                 } else if (!problem && (int) regs.get(0) == PpcDiscovery.KVM_SC_MAGIC_R0) {
                     hypercall(t, regs, msr);
                 } else {
@@ -274,37 +309,57 @@ public final class PpcVm implements ArchitectureVm {
         t.complete();
     }
 
-    /** A guest system call: SRR0 = PC + 4, SRR1 = MSR; Book3S continues at 0xc00, BookE at IVPR|IVOR8 (not modelled: PC stays). */
-    private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
-        long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc() + 4);
-        regs.set(PpcRegisters.SRR1, host.bookE() ? msr : msr & SRR1_MSR_MASK);
-        regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.notAHypercall(what);
-        if (!host.bookE()) {
-            regs.pc(VECTOR_SYSCALL);
-            t.resumeAt(VECTOR_SYSCALL);
-        }
-        sync(t.vcpu());
+    /** An exit from a system call interrupt: the PC already points past the sc when KVM returns to user space. */
+    private static void exitPastSc(Trap t, RegisterAccess regs, Exit exit, Trap.ExitCompletion reentry) {
+        t.exitToHost(exit, reentry);
+        regs.pc(t.pc() + 4);
+        t.resumeAt(t.pc() + 4);
     }
 
-    /** A program interrupt: SRR0 = the instruction, SRR1 = MSR (with flags on Book3S), ESR on BookE; Book3S continues at 0x700. */
+    /**
+     * A guest system call: the guest's own handler takes it (SRR0 = PC + 4, SRR1 = MSR; Book3S at
+     * 0xc00, BookE at IVPR|IVOR8). Nothing is changed here: the embedder's CPU delivers it as for any
+     * sc, the standalone machine through {@link #deliver}.
+     */
+    private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
+        long msr = regs.get(PpcRegisters.MSR);
+        t.notAHypercall(new Fault.Ppc(Fault.Ppc.SYSTEM_CALL, t.pc() + 4, host.bookE() ? msr : msr & SRR1_MSR_MASK, 0), what);
+    }
+
+    /**
+     * A program interrupt for the embedder to inject (book3s.c kvmppc_core_queue_program, booke.c
+     * kvmppc_booke_queue_irqprio): SRR0 = the instruction, SRR1 = MSR (with the reason on Book3S), ESR
+     * on BookE. Nothing is changed here (issue 21: an embedder that injects it would deliver twice);
+     * the standalone machine delivers it through {@link #deliver}.
+     */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc());
-        if (host.bookE()) {
-            regs.set(PpcRegisters.SRR1, msr);
-            regs.set(PpcRegisters.ESR, esr);
-        } else {
-            regs.set(PpcRegisters.SRR1, (msr & SRR1_MSR_MASK) | srr1Flags);
+        Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, t.pc(), msr, esr)
+                : new Fault.Ppc(Fault.Ppc.PROGRAM, t.pc(), (msr & SRR1_MSR_MASK) | srr1Flags, 0);
+        t.fault(f, what);
+    }
+
+    /**
+     * The standalone machine's CPU takes a program, system call or storage interrupt the trap left to
+     * it: SRR0, SRR1 (and ESR on BookE) as the fault says, the interrupt MSR, and on Book3S the PC at
+     * the vector (BookE's IVPR|IVORn is not modelled: the PC stays).
+     */
+    @Override
+    public void deliver(int vcpu, RegisterAccess regs, Fault fault) {
+        if (!(fault instanceof Fault.Ppc f)) {
+            return;
+        }
+        long msr = regs.get(PpcRegisters.MSR);
+        regs.set(PpcRegisters.SRR0, f.srr0());
+        regs.set(PpcRegisters.SRR1, f.srr1());
+        if (host.bookE() && f.vector() == Fault.Ppc.PROGRAM) {
+            regs.set(PpcRegisters.ESR, f.esr());
         }
         regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.fault(what);
         if (!host.bookE()) {
-            regs.pc(VECTOR_PROGRAM);
-            t.resumeAt(VECTOR_PROGRAM);
+            regs.pc(f.vector());
         }
-        sync(t.vcpu());
+        sync(vcpu);
     }
 
     /** The MSR an interrupt enters the guest with: supervisor, EE and RI off, width and endianness kept (intr_msr). */
@@ -341,7 +396,7 @@ public final class PpcVm implements ArchitectureVm {
                 c.interrupt(i, DOORBELL_IVOR);
             }
         }
-        t.callName("msgsnd (emulated doorbell)");
+        t.callName("msgsnd"); // e500_emulate.c kvmppc_e500_emul_msgsnd: the emulated instruction
         t.complete();
     }
 

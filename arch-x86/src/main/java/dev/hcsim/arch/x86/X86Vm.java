@@ -1,5 +1,6 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
@@ -82,12 +83,18 @@ public final class X86Vm implements ArchitectureVm {
         if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
                 || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
-            t.fault("#UD (not vmcall or vmmcall)");
+            if (t.fetchedLength() == 0) {
+                // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
+                t.fault(Fault.X86.pf(Fault.X86.PFERR_FETCH | (cplOf(t) == 3 ? Fault.X86.PFERR_USER : 0), t.pc(), t.pc()),
+                        "instruction fetch outside guest memory");
+            } else {
+                t.fault(Fault.X86.ud(t.pc()), "not vmcall or vmmcall");
+            }
             return;
         }
         t.instructionLength(3);
         RegisterAccess r = t.registers();
-        long cpl = r.get(X86Registers.CPL) & 3;
+        long cpl = cplOf(t);
         boolean isVmcall = t.insnByte(2) == 0xC1;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
@@ -102,7 +109,8 @@ public final class X86Vm implements ArchitectureVm {
             t.complete();
         }
         if ((r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0 && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
-            t.fault("#DB (single step after the hypercall)"); // kvm_skip_emulated_instruction
+            // kvm_skip_emulated_instruction -> kvm_vcpu_do_singlestep: #DB (DR6.BS) after RIP moved past the call.
+            t.fault(Fault.X86.db(t.nextPc()), "single step after the hypercall");
         }
     }
 
@@ -113,23 +121,28 @@ public final class X86Vm implements ArchitectureVm {
      */
     private void wrongVendor(Trap t, boolean isVmcall, long cpl) {
         if (isVmcall && cpl != 0) {
-            t.fault("#GP(0)");
+            t.fault(Fault.X86.gp(0, t.pc()), "VMCALL at CPL > 0 in the emulator (Priv)");
             return;
         }
         if (!quirkFixHypercall) {
-            t.fault("#UD");
+            t.fault(Fault.X86.ud(t.pc()), "the other vendor's instruction, KVM_X86_QUIRK_FIX_HYPERCALL_INSN off");
             return;
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
             t.memory().writeBytes(t.pc(), nativeBytes, 0, 3);
         } catch (GuestFault f) {
-            t.fault("#PF (writing the patched hypercall instruction)");
+            // emulator_write_emulated fails: the emulator propagates a not-present write #PF at RIP (CPL 0 here).
+            t.fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, t.pc(), t.pc()), "writing the patched hypercall instruction");
             return;
         }
-        t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
+        t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
         t.resumeAt(t.pc());
         t.complete();
+    }
+
+    private static long cplOf(Trap t) {
+        return t.registers().get(X86Registers.CPL) & 3;
     }
 
     @Override
