@@ -6,6 +6,7 @@
  */
 module dev.hcsim.core {
     requires transitive com.fasterxml.jackson.databind;
+    requires com.google.common;
 
     exports dev.hcsim.core;
     exports dev.hcsim.core.spi;

@@ -4,6 +4,7 @@
  */
 module dev.hcsim.arch.arm64 {
     requires dev.hcsim.core;
+    requires com.google.common;
 
     exports dev.hcsim.arch.arm64;
 

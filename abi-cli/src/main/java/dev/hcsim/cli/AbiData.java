@@ -11,6 +11,7 @@ import dev.hcsim.core.spi.OptionSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ final class AbiData {
         contract.put("argumentRegisters", c.names(c.argumentRegisters()));
         contract.put("resultRegisters", c.names(c.resultRegisters()));
         contract.put("preservedRegisters", c.names(c.preservedRegisters()));
-        contract.put("unsetResults", c.unsetResults().name().toLowerCase());
+        contract.put("unsetResults", c.unsetResults().name().toLowerCase(Locale.ROOT));
         contract.put("narrowMode", c.narrowRule());
         contract.put("pc", c.pcRule());
         contract.put("privilege", c.privilegeRule());
@@ -91,6 +92,7 @@ final class AbiData {
         o.put("vcpuId", a.vcpuIdName());
         o.put("discovery", a.discovery());
         o.put("docDifferences", a.docDifferences());
+        o.put("vmmControls", vm.control().describe());
         return o;
     }
 }

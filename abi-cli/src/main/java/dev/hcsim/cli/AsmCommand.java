@@ -8,6 +8,7 @@ import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,23 +31,21 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = "--listing", description = "print address, bytes and source per statement")
     boolean listing;
 
-    @Parameters(arity = "1..*", description = "assembly text, and architecture options as --NAME VALUE")
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "assembly text; '-' or none: read it from standard input")
     List<String> words = new ArrayList<>();
 
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> text = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        split(words, text, options);
+        List<String> text = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         Program p = Assembler.assemble(vm.codec(), String.join(" ", text), dev.hcsim.core.Bytes.parseNumber(address));
         var out = spec.commandLine().getOut();
         if (listing) {
             for (Program.Line l : p.listing()) {
-                out.printf("%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
             }
         } else {
             out.println(Bytes.hex(p.bytes()));
@@ -56,20 +55,5 @@ final class AsmCommand implements Callable<Integer> {
 
     static String spaced(byte[] b) {
         return Bytes.hex(b).replaceAll("(..)(?!$)", "$1 ");
-    }
-
-    /** Splits words into text and --NAME VALUE options. */
-    static void split(List<String> words, List<String> text, List<String> options) {
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i);
-            if (w.startsWith("--") && w.length() > 2) {
-                options.add(w);
-                if (!w.contains("=") && i + 1 < words.size()) {
-                    options.add(words.get(++i));
-                }
-            } else {
-                text.add(w);
-            }
-        }
     }
 }

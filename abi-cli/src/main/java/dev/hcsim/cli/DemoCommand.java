@@ -37,6 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Scenario> scenarios = load();
+        OutputFile.check(scenarios.stream().map(s -> Path.of(s.file())).toList(), pictures.outputs());
         if (scenarios.isEmpty()) {
             throw new IllegalArgumentException("no scenarios found (looked in " + (dir != null ? dir : "$HCSIM_HOME/examples and the jar") + ")");
         }
@@ -54,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        pictures.write(results);
+        pictures.write(results, out);
         if (failed == 0) {
             out.println("demo: every one of the " + scenarios.size() + " scenarios met its expectations");
             if (!pictures.any()) {

@@ -7,6 +7,7 @@ import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Instruction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,17 +26,15 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "0")
     String address;
 
-    @Parameters(arity = "1..*", description = "hex bytes, and architecture options as --NAME VALUE")
+    @Parameters(arity = "0..*", paramLabel = "HEX", description = "hex bytes; '-' or none: read them from standard input")
     List<String> words = new ArrayList<>();
 
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> hex = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        AsmCommand.split(words, hex, options);
+        List<String> hex = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         byte[] bytes = Bytes.parseHex(String.join("", hex));
         long pc = Bytes.parseNumber(address);
@@ -44,7 +43,7 @@ final class DisasmCommand implements Callable<Integer> {
         while (off < bytes.length) {
             Instruction i = vm.codec().decode(bytes, off, bytes.length - off, pc + off);
             int n = Math.max(1, Math.min(i.length(), bytes.length - off));
-            out.printf("%8x:\t%-21s\t%s%n", pc + off, AsmCommand.spaced(java.util.Arrays.copyOfRange(bytes, off, off + n)), i.text());
+            out.printf(Locale.ROOT, "%8x:\t%-21s\t%s%n", pc + off, AsmCommand.spaced(java.util.Arrays.copyOfRange(bytes, off, off + n)), i.text());
             off += n;
         }
         return 0;

@@ -6,6 +6,7 @@ import dev.hcsim.core.spi.Architecture;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,16 +33,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--no-feature")
     List<String> featuresOff = new ArrayList<>();
 
-    @Parameters(arity = "0..*", description = "architecture options as --NAME VALUE")
-    List<String> options = new ArrayList<>();
-
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
         VmConfig.Builder b = VmConfig.builder(a.name());
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();
@@ -76,11 +74,11 @@ final class ExplainCommand implements Callable<Integer> {
         Map<String, Object> s = (Map<String, Object>) d.get("status");
         out.println();
         out.println("Status codes (" + s.get("family") + ")");
-        ((Map<String, String>) s.get("codes")).forEach((k, v) -> out.printf("  %-18s %s%n", k, v));
+        ((Map<String, String>) s.get("codes")).forEach((k, v) -> out.printf(Locale.ROOT, "  %-18s %s%n", k, v));
         out.println();
         out.println("Hypercalls (number, name, offered by this VM, statuses; summary; kernel source)");
         for (Map<String, Object> h : (List<Map<String, Object>>) d.get("hypercalls")) {
-            out.printf("  %-12s %-34s %-4s %s%n", h.get("number"), h.get("name"), Boolean.TRUE.equals(h.get("offeredByThisVm")) ? "yes" : "no",
+            out.printf(Locale.ROOT, "  %-12s %-34s %-4s %s%n", h.get("number"), h.get("name"), Boolean.TRUE.equals(h.get("offeredByThisVm")) ? "yes" : "no",
                     String.join(" ", (List<String>) h.get("statuses")) + (h.get("feature") != null ? "   [feature " + h.get("feature") + "]" : ""));
             out.println("               " + h.get("summary") + (h.get("availability").equals("implemented") ? "" : " (" + h.get("availability") + ")"));
             out.println("               " + h.get("source"));
@@ -88,13 +86,22 @@ final class ExplainCommand implements Callable<Integer> {
         out.println();
         out.println("Features (default / this VM)");
         for (Map<String, Object> f : (List<Map<String, Object>>) d.get("features")) {
-            out.printf("  %-24s %-3s / %-3s  %s%n", f.get("name"), f.get("default"), f.get("thisVm"), f.get("description"));
+            out.printf(Locale.ROOT, "  %-24s %-3s / %-3s  %s%n", f.get("name"), f.get("default"), f.get("thisVm"), f.get("description"));
         }
         out.println();
         out.println("Options (--NAME VALUE; default / this VM)");
         for (Map<String, Object> o : (List<Map<String, Object>>) d.get("options")) {
-            out.printf("  --%-22s %s; %s / %s  %s%n", o.get("name"), String.join("|", (List<String>) o.get("values")), o.get("default"),
+            out.printf(Locale.ROOT, "  --%-22s %s; %s / %s  %s%n", o.get("name"), String.join("|", (List<String>) o.get("values")), o.get("default"),
                     o.get("thisVm"), o.get("description"));
+        }
+        out.println();
+        List<String> controls = (List<String>) d.get("vmmControls");
+        out.println("VMM-side controls (Vm.control(): KVM ioctl, id or group/attr, KVM's answers)");
+        if (controls.isEmpty()) {
+            out.println("  none: ONE_REG -ENOENT, device attributes -ENXIO, capabilities -EINVAL, MSRs and CPUID -ENOTTY");
+        }
+        for (String x : controls) {
+            out.println("  " + x);
         }
         out.println();
         out.println("vCPU ids: " + d.get("vcpuId"));

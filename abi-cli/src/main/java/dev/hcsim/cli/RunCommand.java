@@ -7,7 +7,9 @@ import dev.hcsim.core.trace.JsonLines;
 import dev.hcsim.core.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +54,10 @@ final class RunCommand implements Callable<Integer> {
         if (maxSteps < 0 || maxTime < 0) {
             throw new IllegalArgumentException("--max-steps and --max-time-ns must be positive");
         }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--trace", trace);
+        outputs.putAll(pictures.outputs());
+        OutputFile.check(files, outputs); // before anything runs: no output may replace an input or another output
         List<Scenario> scenarios = new ArrayList<>();
         for (Path f : files) {
             scenarios.add(ScenarioReader.read(f)); // every file is read before anything runs: bad input gives no partial output
@@ -77,14 +83,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (trace != null) {
-            writeAtomically(trace, all);
+            OutputFile.write("--trace", trace, out, w -> JsonLines.write(all, w));
         }
-        pictures.write(results);
+        pictures.write(results, out);
         return ok ? 0 : 1;
-    }
-
-    /** Writes the trace as JSON lines, all or nothing. */
-    static void writeAtomically(Path target, List<TraceEvent> events) {
-        AtomicFile.write(target, w -> JsonLines.write(events, w));
     }
 }

@@ -5,6 +5,7 @@ import dev.hcsim.core.trace.JsonLines;
 import dev.hcsim.core.trace.Timeline;
 import dev.hcsim.core.trace.TraceEvent;
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /** Prints a scenario's run: its timeline (text) or trace (JSON lines), then each expectation. */
 final class ScenarioPrinter {
@@ -28,7 +29,7 @@ final class ScenarioPrinter {
         if (showEvents) {
             out.print(Timeline.render(r.trace().events()));
         }
-        r.runs().forEach((vm, run) -> out.println("   " + vm + ": ended " + run.reason().name().toLowerCase() + " after " + run.instructions()
+        r.runs().forEach((vm, run) -> out.println("   " + vm + ": ended " + run.reason().name().toLowerCase(Locale.ROOT) + " after " + run.instructions()
                 + " guest instructions, " + run.timeNanos() + " ns virtual time"));
         for (ScenarioRunner.Check c : r.checks()) {
             out.println((c.passed() ? "   ok    " : "   FAIL  ") + c.description() + (c.passed() ? "" : "  (actual: " + c.actual() + ", at "

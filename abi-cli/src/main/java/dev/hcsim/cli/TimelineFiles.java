@@ -1,8 +1,11 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.scenario.ScenarioRunner;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,13 +25,21 @@ final class TimelineFiles {
         return svg != null || html != null;
     }
 
-    /** Writes the files asked for; nothing when neither option was given. */
-    void write(List<ScenarioRunner.Result> results) {
+    /** The picture outputs by option name, for {@link OutputFile#check} (null where not asked for). */
+    Map<String, Path> outputs() {
+        Map<String, Path> m = new LinkedHashMap<>();
+        m.put("--svg", svg);
+        m.put("--html", html);
+        return m;
+    }
+
+    /** Writes the files asked for ({@code -}: {@code stdout}); nothing when neither option was given. */
+    void write(List<ScenarioRunner.Result> results, PrintWriter stdout) {
         if (svg != null) {
-            AtomicFile.write(svg, TimelineSvg.render(TimelineModel.of(results), ""));
+            OutputFile.write("--svg", svg, stdout, TimelineSvg.render(TimelineModel.of(results), ""));
         }
         if (html != null) {
-            AtomicFile.write(html, TimelineHtml.render(results));
+            OutputFile.write("--html", html, stdout, TimelineHtml.render(results));
         }
     }
 }

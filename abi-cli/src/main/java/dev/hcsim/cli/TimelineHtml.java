@@ -9,6 +9,7 @@ import dev.hcsim.core.trace.Timeline;
 import dev.hcsim.core.trace.TraceEvent;
 import dev.hcsim.core.trace.TrapEvent;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One self-contained HTML page for a run: per scenario its description, the timeline picture
@@ -90,7 +91,7 @@ final class TimelineHtml {
     /** The text timeline's line for {@code e} without its time and vCPU columns (the table has those). */
     static String what(TraceEvent e) {
         String line = Timeline.line(e);
-        String prefix = String.format("%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu()));
+        String prefix = String.format(Locale.ROOT, "%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu()));
         String rest = line.startsWith(prefix) ? line.substring(prefix.length()) : line;
         return rest.startsWith("trap  ") ? rest.substring("trap  ".length()) : rest.strip();
     }

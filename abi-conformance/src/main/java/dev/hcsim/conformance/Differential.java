@@ -4,6 +4,7 @@ import dev.hcsim.core.Bytes;
 import dev.hcsim.core.RegisterLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -60,7 +61,7 @@ public final class Differential {
             expected.memory().read(gpa, e, 0, 1);
             actual.memory().read(gpa, g, 0, 1);
             if (e[0] != g[0]) {
-                out.add(String.format("memory 0x%x: expected %02x, got %02x", gpa, e[0] & 0xFF, g[0] & 0xFF));
+                out.add(String.format(Locale.ROOT, "memory 0x%x: expected %02x, got %02x", gpa, e[0] & 0xFF, g[0] & 0xFF));
                 if (out.size() > 24) {
                     out.add("...");
                     return out;

@@ -7,6 +7,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -124,7 +125,7 @@ public record GoldenCase(String architecture, String name, String source, Map<St
         for (Map.Entry<Long, byte[]> e : expectMemory.entrySet()) {
             byte[] got = new byte[e.getValue().length];
             if (!o.memory().read(e.getKey(), got, 0, got.length) || !java.util.Arrays.equals(got, e.getValue())) {
-                out.add(String.format("memory 0x%x: expected %s, got %s", e.getKey(), Bytes.hex(e.getValue()), Bytes.hex(got)));
+                out.add(String.format(Locale.ROOT, "memory 0x%x: expected %s, got %s", e.getKey(), Bytes.hex(e.getValue()), Bytes.hex(got)));
             }
         }
         if (expectEffects != null) {

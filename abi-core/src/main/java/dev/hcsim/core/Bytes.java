@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import java.util.Locale;
+
 /** Byte-order helpers shared by every architecture's codec and memory structures. */
 public final class Bytes {
     private Bytes() {
@@ -131,6 +133,6 @@ public final class Bytes {
      * @return the text, such as {@code 0x000000000000000a}
      */
     public static String hex64(long v) {
-        return String.format("0x%016x", v);
+        return String.format(Locale.ROOT, "0x%016x", v);
     }
 }

@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import java.util.Locale;
+
 /**
  * A range of guest physical memory a VM owns: {@code [base, base + size)}.
  *
@@ -19,7 +21,7 @@ public record MemoryRegion(long base, long size) {
             throw new IllegalArgumentException("memory region size must be positive, got " + size);
         }
         if (base < 0 || base + size < 0 || base + size < base) {
-            throw new IllegalArgumentException(String.format("memory region 0x%x+0x%x runs past the 63-bit physical address space", base, size));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "memory region 0x%x+0x%x runs past the 63-bit physical address space", base, size));
         }
     }
 

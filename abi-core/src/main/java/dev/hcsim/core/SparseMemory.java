@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,7 +57,7 @@ public final class SparseMemory implements GuestMemory {
     }
 
     private static String describe(MemoryRegion r) {
-        return String.format("0x%x+0x%x", r.base(), r.size());
+        return String.format(Locale.ROOT, "0x%x+0x%x", r.base(), r.size());
     }
 
     /**

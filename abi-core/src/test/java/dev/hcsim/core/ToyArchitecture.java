@@ -27,32 +27,32 @@ public final class ToyArchitecture implements Architecture {
     static final TrapContract CONTRACT = TrapContract.builder(LAYOUT).trapInstructions("trap").number("r0", 64).arguments("r1", "r2")
             .results("r0").build();
     static final List<HypercallSpec> CALLS = List.of(
-            HypercallSpec.of(1, "TOY_KICK", t -> {
+            HypercallSpec.builder(1, "TOY_KICK", t -> {
                 t.control().kick((int) t.arg(0));
                 t.ok(0);
-            }),
-            HypercallSpec.of(2, "TOY_IPI", t -> {
+            }).build(),
+            HypercallSpec.builder(2, "TOY_IPI", t -> {
                 t.control().interrupt((int) t.arg(0), (int) t.arg(1));
                 t.ok(0);
-            }),
-            HypercallSpec.of(3, "TOY_YIELD", t -> {
+            }).build(),
+            HypercallSpec.builder(3, "TOY_YIELD", t -> {
                 t.yieldTo((int) t.arg(0));
                 t.ok(0);
-            }),
-            HypercallSpec.of(4, "TOY_CPU_ON", t -> t.ok(t.control().start((int) t.arg(0), t.arg(1), 1, 0x77) ? 0 : -4)),
-            HypercallSpec.of(5, "TOY_OFF", t -> {
+            }).build(),
+            HypercallSpec.builder(4, "TOY_CPU_ON", t -> t.ok(t.control().start((int) t.arg(0), t.arg(1), 1, 0x77) ? 0 : -4)).build(),
+            HypercallSpec.builder(5, "TOY_OFF", t -> {
                 t.stop();
                 t.ok(0);
-            }),
-            HypercallSpec.of(6, "TOY_EXIT", t -> t.exitToHost(new Exit.Hypercall(6, new long[] {t.arg(0), 0, 0, 0, 0, 0}, 0, 0), null)),
-            HypercallSpec.of(7, "TOY_SYSTEM_OFF", t -> {
+            }).build(),
+            HypercallSpec.builder(6, "TOY_EXIT", t -> t.exitToHost(new Exit.Hypercall(6, new long[] {t.arg(0), 0, 0, 0, 0, 0}, 0, 0), null)).build(),
+            HypercallSpec.builder(7, "TOY_SYSTEM_OFF", t -> {
                 t.exitToHost(new Exit.SystemEvent(SystemEventType.SHUTDOWN), null);
-            }),
-            HypercallSpec.of(8, "TOY_HALT", t -> {
+            }).build(),
+            HypercallSpec.builder(8, "TOY_HALT", t -> {
                 t.halt();
                 t.ok(0);
-            }),
-            HypercallSpec.of(9, "TOY_GATED", t -> t.ok(1)).feature("gated"));
+            }).build(),
+            HypercallSpec.builder(9, "TOY_GATED", t -> t.ok(1)).feature("gated").build());
 
     @Override
     public String name() {

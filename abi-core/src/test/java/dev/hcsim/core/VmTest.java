@@ -51,8 +51,8 @@ class VmTest {
     @Test
     @DisplayName("for all numbers: the hypercall table finds exactly the listed ones, without allocation-prone boxing")
     void table() {
-        List<HypercallSpec> specs = List.of(HypercallSpec.of(0x84000000L, "A", t -> { }), HypercallSpec.of(-1, "B", t -> { }),
-                HypercallSpec.of(5, "C", t -> { }));
+        List<HypercallSpec> specs = List.of(HypercallSpec.builder(0x84000000L, "A", t -> { }).build(), HypercallSpec.builder(-1, "B", t -> { }).build(),
+                HypercallSpec.builder(5, "C", t -> { }).build());
         HypercallTable table = HypercallTable.build(specs, s -> !s.name().equals("B"));
         assertEquals("A", table.lookup(0x84000000L).name());
         assertEquals("B", table.lookup(-1).name());
@@ -62,7 +62,7 @@ class VmTest {
                 assertNull(table.lookup(n));
             }
         });
-        assertThrows(IllegalArgumentException.class, () -> HypercallTable.build(List.of(specs.get(2), HypercallSpec.of(5, "D", t -> { })), s -> true));
+        assertThrows(IllegalArgumentException.class, () -> HypercallTable.build(List.of(specs.get(2), HypercallSpec.builder(5, "D", t -> { }).build()), s -> true));
     }
 
     @Test

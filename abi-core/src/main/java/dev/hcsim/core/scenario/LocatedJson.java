@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** A JSON tree that remembers where each value stood (line and column), by JSON path, for error messages. */
@@ -37,14 +38,14 @@ final class LocatedJson {
             JsonNode root = read(p, "$", where, file);
             if (p.nextToken() != null) {
                 JsonLocation l = p.currentTokenLocation();
-                throw new ScenarioException(String.format("%s:%d:%d: unexpected content after the top-level JSON value", file, l.getLineNr(),
+                throw new ScenarioException(String.format(Locale.ROOT, "%s:%d:%d: unexpected content after the top-level JSON value", file, l.getLineNr(),
                         l.getColumnNr()));
             }
             return new LocatedJson(root, where, file);
         } catch (JsonParseException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage().split("\n")[0];
-            throw new ScenarioException(String.format("%s:%d:%d: malformed JSON: %s", file, l == null ? 0 : l.getLineNr(),
+            throw new ScenarioException(String.format(Locale.ROOT, "%s:%d:%d: malformed JSON: %s", file, l == null ? 0 : l.getLineNr(),
                     l == null ? 0 : l.getColumnNr(), msg));
         } catch (IOException e) {
             throw new ScenarioException(file + ": cannot read JSON: " + e.getMessage().split("\n")[0]);
@@ -63,7 +64,7 @@ final class LocatedJson {
                     String child = path + "." + name;
                     if (o.has(name)) {
                         JsonLocation dl = p.currentTokenLocation();
-                        throw new ScenarioException(String.format("%s:%d:%d: duplicate key '%s' at %s", file, dl.getLineNr(), dl.getColumnNr(), name,
+                        throw new ScenarioException(String.format(Locale.ROOT, "%s:%d:%d: duplicate key '%s' at %s", file, dl.getLineNr(), dl.getColumnNr(), name,
                                 path));
                     }
                     p.nextToken();

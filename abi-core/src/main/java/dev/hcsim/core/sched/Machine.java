@@ -23,6 +23,7 @@ import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.trace.TrapEvent;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -115,12 +116,24 @@ public final class Machine implements VcpuControl {
         this(Vm.create(config), name);
     }
 
+    /** The VMs a machine was built around: the per-VM architecture state (steal-time MSRs, lowcore prefixes, ...) is one guest's. */
+    private static final java.util.Set<Vm> CLAIMED = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
     /**
-     * Builds a machine around a VM the caller already created.
+     * Builds a machine around a VM the caller already created. One VM has one machine: its per-VM architecture
+     * state (registered steal-time records, shared pages, ...) belongs to one guest memory, so a second machine
+     * around the same VM is refused rather than made to write one guest's records into the other's memory.
      * @param vm the VM; its memory regions are allocated afresh for this machine
      * @param name the VM's name in traces
+     * @throws IllegalStateException when another machine was already built around {@code vm}
      */
     public Machine(Vm vm, String name) {
+        synchronized (CLAIMED) {
+            if (!CLAIMED.add(vm)) {
+                throw new IllegalStateException("this Vm already has a Machine: create one Vm per Machine (Vm.create), since the per-VM "
+                        + "architecture state belongs to one guest memory");
+            }
+        }
         this.vm = vm;
         this.name = name;
         this.memory = new SparseMemory(vm.config().memory());
@@ -219,7 +232,7 @@ public final class Machine implements VcpuControl {
      */
     public void load(long gpa, byte[] bytes) {
         if (!memory.write(gpa, bytes, 0, bytes.length)) {
-            throw new IllegalArgumentException(String.format("%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%d bytes at 0x%x do not fit in the VM's memory", bytes.length, gpa));
         }
     }
 
@@ -396,6 +409,7 @@ public final class Machine implements VcpuControl {
             sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
         }
         try {
+            vm.markRun();
             archVm.scheduleIn(v, time, steal, hookMemory);
         } catch (GuestFault ignored) {
             // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).
@@ -462,7 +476,7 @@ public final class Machine implements VcpuControl {
         long pc = regs.pc();
         int slot = fetch(pc);
         if (slot < 0) {
-            stopVcpu(v, String.format("instruction fetch at 0x%x is outside guest memory", pc));
+            stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", pc));
             return;
         }
         Instruction ins = cacheInsn[slot];
@@ -471,9 +485,9 @@ public final class Machine implements VcpuControl {
         try {
             signal = ins.execute(s.cpu);
         } catch (GuestFault f) {
-            signal = s.cpu.fault(String.format("%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = s.cpu.fault(String.format("instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
         }
         s.instructions++;
         instructions++;
@@ -546,7 +560,7 @@ public final class Machine implements VcpuControl {
                 if (r.fault() != null) {
                     archVm.deliver(v, s.regs, r.fault());
                 }
-                stopVcpu(v, String.format("%s at 0x%x (the guest subset has no handler for it)", what, s.regs.pc()));
+                stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", what, s.regs.pc()));
             }
         }
     }
@@ -683,6 +697,16 @@ public final class Machine implements VcpuControl {
                     "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
         }
         enqueue(vcpu);
+        return true;
+    }
+
+    /** Every vCPU of a machine runs on the caller's thread: the action runs at once on the target's registers. */
+    @Override
+    public boolean onVcpu(int vcpu, java.util.function.Consumer<dev.hcsim.core.RegisterAccess> action) {
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(slots[vcpu].regs);
         return true;
     }
 

@@ -19,6 +19,7 @@ import dev.hcsim.core.trace.TrapEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -120,7 +121,7 @@ public final class SingleCall {
         for (Map.Entry<Integer, VcpuState> e : states.entrySet()) {
             int i = e.getKey();
             if (i < 0 || i >= vm.vcpuCount() || i == vcpu) {
-                throw new IllegalArgumentException("vCPU " + i + " cannot be set " + e.getValue().name().toLowerCase()
+                throw new IllegalArgumentException("vCPU " + i + " cannot be set " + e.getValue().name().toLowerCase(Locale.ROOT)
                         + ": the VM has vCPUs 0.." + (vm.vcpuCount() - 1) + " and " + vcpu + " makes the call");
             }
             m.initialState(i, e.getValue());

@@ -53,6 +53,14 @@ public interface ArchitectureVm {
     }
 
     /**
+     * The VMM-side ioctls this architecture serves ({@link dev.hcsim.core.KvmControl}).
+     * @return the architecture's answers; the default has none
+     */
+    default KvmIoctls ioctls() {
+        return KvmIoctls.NONE;
+    }
+
+    /**
      * The standalone machine's CPU takes {@code fault}, which a trap left to the CPU ({@link
      * dev.hcsim.core.Outcome#FAULT}, {@link dev.hcsim.core.Outcome#NOT_A_HYPERCALL}): an architecture
      * whose trap gate must not change the registers itself (the embedder delivers the fault) delivers

@@ -1,7 +1,6 @@
 package dev.hcsim.core.spi;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -24,7 +23,7 @@ public final class HypercallTable {
         this.specs = new HypercallSpec[cap];
         this.isOffered = isOffered;
         this.mask = cap - 1;
-        this.all = Collections.unmodifiableList(new ArrayList<>(all));
+        this.all = ImmutableList.copyOf(all);
         for (HypercallSpec s : all) {
             int i = slot(s.number());
             while (specs[i] != null) {

@@ -1,5 +1,7 @@
 package dev.hcsim.core.spi;
 
+import java.util.Locale;
+
 /**
  * One pre-decoded guest instruction of an architecture's subset. Decoding happens once per address;
  * the interpreter then calls {@link #execute} each time the instruction runs.
@@ -59,7 +61,7 @@ public interface Instruction {
 
             @Override
             public int execute(Cpu cpu) {
-                return cpu.fault(String.format("instruction at 0x%x (%s) is not in the guest subset", pc, bytesHex));
+                return cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) is not in the guest subset", pc, bytesHex));
             }
         };
     }

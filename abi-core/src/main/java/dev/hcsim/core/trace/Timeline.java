@@ -1,6 +1,7 @@
 package dev.hcsim.core.trace;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Renders a trace as a readable text timeline, one line per event, for people. */
@@ -28,7 +29,7 @@ public final class Timeline {
      */
     public static String line(TraceEvent e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu())));
+        sb.append(String.format(Locale.ROOT, "%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu())));
         if (e instanceof TrapEvent t) {
             sb.append("trap  ").append(t.insn()).append(" @").append(t.pc());
             if (t.call() != null || t.nr() != null) {
@@ -48,7 +49,7 @@ public final class Timeline {
                 sb.append(": ").append(t.detail());
             }
         } else if (e instanceof SchedEvent s) {
-            sb.append(String.format("%-6s", s.event()));
+            sb.append(String.format(Locale.ROOT, "%-6s", s.event()));
             if (s.pcpu() != null) {
                 sb.append(" on pcpu").append(s.pcpu());
             }

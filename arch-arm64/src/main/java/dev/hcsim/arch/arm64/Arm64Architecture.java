@@ -91,6 +91,8 @@ public final class Arm64Architecture extends DescribedArchitecture {
             new OptionSpec("spectre-v4", SPECTRE, "mitigated", "host Spectre-v4 (SSB) state: ARCH_FEATURES(WORKAROUND_2) -2 unless "
                     + "vulnerable or mitigated with SSBS (-1)"),
             new OptionSpec("ssbs", List.of("no", "yes"), "no", "the host has SSBS everywhere (cpus_have_final_cap(ARM64_SSBS))"),
+            new OptionSpec("id-ssbs", List.of("host", "ni"), "host", "the VM's ID_AA64PFR1_EL1.SSBS: host = the host's value, "
+                    + "ni = hidden by the VMM; ARCH_FEATURES(WORKAROUND_2) and the WORKAROUND_2 register follow it (6.12+)"),
             new OptionSpec("spectre-bhb", SPECTRE, "mitigated", "host Spectre-BHB state: ARCH_FEATURES(WORKAROUND_3) 0 / 1 / -1"),
             new OptionSpec("clocksource", List.of("arch-counter", "other"), "arch-counter", "the host clocksource; PTP answers -1 "
                     + "unless it is the architected counter"));

@@ -1,6 +1,7 @@
 package dev.hcsim.arch.arm64;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How an arm64 guest finds KVM. There is no CPUID leaf: the firmware tables name the PSCI conduit
@@ -64,7 +65,7 @@ public final class Arm64Discovery {
         StringBuilder sb = new StringBuilder("psci {\n    compatible = ").append(compatible).append(";\n    method = \"").append(conduit)
                 .append("\";\n");
         if (psciVersion == Arm64Hypercalls.PSCI_0_1) {
-            sb.append(String.format("    cpu_suspend = <0x%x>;\n    cpu_off = <0x%x>;\n    cpu_on = <0x%x>;\n    migrate = <0x%x>;\n",
+            sb.append(String.format(Locale.ROOT, "    cpu_suspend = <0x%x>;\n    cpu_off = <0x%x>;\n    cpu_on = <0x%x>;\n    migrate = <0x%x>;\n",
                     Arm64Hypercalls.KVM_PSCI_FN_CPU_SUSPEND, Arm64Hypercalls.KVM_PSCI_FN_CPU_OFF, Arm64Hypercalls.KVM_PSCI_FN_CPU_ON,
                     Arm64Hypercalls.KVM_PSCI_FN_MIGRATE));
         }

@@ -1,5 +1,6 @@
 package dev.hcsim.arch.arm64;
 
+import com.google.common.collect.ImmutableList;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.VcpuState;
@@ -252,9 +253,10 @@ public final class Arm64Hypercalls {
         } else if (feature == ARCH_WORKAROUND_3) {
             spectre(t, s.spectreBhb());
         } else if (feature == ARCH_WORKAROUND_2) {
-            // SSBS everywhere: no firmware support is reported; otherwise the permanent mitigation is NOT_REQUIRED.
+            // SSBS shown to the guest (kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP), 6.12+; cpus_have_final_cap(ARM64_SSBS)
+            // before): no firmware support is reported; otherwise the permanent mitigation is NOT_REQUIRED.
             Arm64Architecture.Spectre v4 = s.spectreV4();
-            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.hostSsbs())) {
+            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.guestSsbs())) {
                 t.fail(Status.NOT_SUPPORTED);
             } else {
                 t.fail(Status.DISABLED);
@@ -276,18 +278,18 @@ public final class Arm64Hypercalls {
         }
     }
 
-    /** ARCH_WORKAROUND_1/2/3: HVC is answered at EL2 (x0 = x1 = 0, x2 and x3 kept); SMC reaches the C handler: -1. */
+    /**
+     * ARCH_WORKAROUND_1/2/3 over HVC, answered at EL2 (x0 = x1 = 0, x2 and x3 kept). Only HVC gets here: over SMC the
+     * gate denies them first (kvm_smccc_get_action: not in kvm_smccc_default_allowed, so -1 unless a filter forwards
+     * them), so no SMC branch is needed.
+     */
     static void archWorkaround(Trap t) {
-        if (state(t).conduit(t.vcpu()) == Arm64Vm.HVC) {
-            RegisterAccess r = t.registers();
-            t.result(0, 0);
-            t.result(1, 0);
-            t.result(2, r.get(2));
-            t.result(3, r.get(3));
-            t.status(Status.SUCCESS);
-        } else {
-            t.fail(Status.NOT_IMPLEMENTED);
-        }
+        RegisterAccess r = t.registers();
+        t.result(0, 0);
+        t.result(1, 0);
+        t.result(2, r.get(2));
+        t.result(3, r.get(3));
+        t.status(Status.SUCCESS);
     }
 
     /** A number KVM lists but does not implement for an ordinary VM: -1. */
@@ -433,8 +435,9 @@ public final class Arm64Hypercalls {
 
     // ---------------------------------------------------------------- the table
 
-    static HypercallSpec call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
-        HypercallSpec spec = HypercallSpec.of(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source).statuses(statuses);
+    static HypercallSpec.Builder call(long nr, String name, HypercallHandler h, String summary, String source, Status... statuses) {
+        HypercallSpec.Builder spec = HypercallSpec.builder(nr, name, h).summary(summary + " [" + FunctionId.decode(nr) + "]").source(source)
+                .statuses(statuses);
         // PSCI and TRNG answer in their own code families (psci.h PSCI_RET_*, arm-smccc.h TRNG_*), so explain names them right.
         if (name.contains("PSCI")) {
             spec.codec(Arm64Status.PSCI);
@@ -452,7 +455,7 @@ public final class Arm64Hypercalls {
     public static final List<HypercallSpec> ALL = build();
 
     static List<HypercallSpec> build() {
-        List<HypercallSpec> l = new ArrayList<>();
+        List<HypercallSpec.Builder> l = new ArrayList<>();
         l.add(call(SMCCC_VERSION, "ARM_SMCCC_VERSION", Arm64Hypercalls::smcccVersion, "SMCCC version: 0x10001 (v1.1)", HYP,
                 Status.SUCCESS));
         l.add(call(ARCH_FEATURES, "ARM_SMCCC_ARCH_FEATURES", Arm64Hypercalls::archFeatures, "x1 = function ID (u32): WORKAROUND_1/3 0 "
@@ -608,7 +611,7 @@ public final class Arm64Hypercalls {
         l.add(call(CALL_UID, "ARM_SMCCC_VENDOR_HYP_CALL_UID", Arm64Hypercalls::callUid, "x0..x3 = 0xb66fb428 0xe911c52e 0x564bcaa9 "
                 + "0x743a004d (KVM UUID 28b46fb6-2ec5-11e9-a9ca-4b564d003a74)", HYP, Status.SUCCESS)
                 .feature(Arm64Architecture.VENDOR_HYP_FEATURES));
-        l.sort(Comparator.comparingLong(HypercallSpec::number));
-        return List.copyOf(l);
+        return l.stream().map(HypercallSpec.Builder::build).sorted(Comparator.comparingLong(HypercallSpec::number))
+                .collect(ImmutableList.toImmutableList());
     }
 }

@@ -90,7 +90,8 @@ final class Arm64Psci {
     /**
      * CPU_ON (kvm_psci_vcpu_on): affinity bits outside MPIDR_HWID_BITMASK or no such vCPU give
      * INVALID_PARAMS; a target that is not off gives ALREADY_ON (INVALID_PARAMS under PSCI 0.1);
-     * otherwise the target is reset and started at x2 with x0 = x3 through the scheduler.
+     * otherwise the target is reset and started at x2 with x0 = x3 through the scheduler, in Thumb at
+     * x2 & ~1 when it is AArch32 and x2 is odd, with the caller's endianness (kvm_reset_vcpu_psci).
      */
     static void cpuOn(Trap t) {
         Arm64Vm s = state(t);
@@ -122,10 +123,21 @@ final class Arm64Psci {
             return;
         }
         Status busy = v == PSCI_0_1 ? Status.INVALID_PARAMETER : Status.ALREADY_ON;
-        if (t.control().state(index) != VcpuState.OFF || !t.control().start(index, entry, 0, context)) {
+        if (t.control().state(index) != VcpuState.OFF) {
             t.fail(busy);
             return;
         }
+        // kvm_reset_vcpu_psci: an AArch32 target at an odd entry starts in Thumb at entry & ~1; the target takes
+        // the caller's endianness (reset_state->be = kvm_vcpu_is_be(source_vcpu)).
+        boolean thumb = s.resetsAArch32() && (entry & 1) != 0;
+        boolean be = t.registers().get(Arm64Registers.BE) != 0;
+        s.psciResetState(index, thumb, be, true);
+        if (!t.control().start(index, thumb ? entry & ~1L : entry, 0, context)) {
+            s.psciResetState(index, false, false, false);
+            t.fail(busy);
+            return;
+        }
+        s.psciResetState(index, false, false, false);
         t.ok(0);
     }
 

@@ -10,7 +10,8 @@ import dev.hcsim.core.RegisterLayout;
  * <p>Control registers: {@code el} (PSTATE.EL: HVC and SMC are UNDEFINED at EL0), {@code nzcv}
  * (the condition flags in bits 31:28, as in the NZCV system register), {@code mpidr_el1} (the vCPU's
  * MPIDR, RES1 bit 31 included; {@code sys_regs.c reset_mpidr}), {@code nrw} (PSTATE.nRW: 1 when the
- * vCPU runs in AArch32 state) and {@code thumb} (PSTATE.T in AArch32).
+ * vCPU runs in AArch32 state), {@code thumb} (PSTATE.T in AArch32) and {@code be} (data big-endian: CPSR.E in
+ * AArch32, SCTLR_EL1.EE at EL1; {@code kvm_vcpu_is_be}, which PSCI CPU_ON copies to the target).
  */
 public final class Arm64Registers {
     /** Index of {@code sp}. */
@@ -27,6 +28,8 @@ public final class Arm64Registers {
     public static final int NRW = 36;
     /** PSTATE.T: 1 = T32 (Thumb) instruction set in AArch32. */
     public static final int THUMB = 37;
+    /** Data endianness: 1 = big-endian (CPSR.E in AArch32, SCTLR_EL1.EE in AArch64; kvm_emulate.h kvm_vcpu_is_be). */
+    public static final int BE = 38;
 
     /** The layout. */
     public static final RegisterLayout LAYOUT = build();
@@ -52,6 +55,7 @@ public final class Arm64Registers {
         b.control("mpidr_el1", 64, "mpidr");
         b.control("nrw", 1, "pstate.nrw", "aarch32");
         b.control("thumb", 1, "pstate.t");
+        b.control("be", 1, "sctlr_el1.ee", "cpsr.e");
         return b.build();
     }
 }

@@ -11,6 +11,8 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.SplittableRandom;
 
@@ -20,13 +22,20 @@ import java.util.SplittableRandom;
  * {@code kvm_smccc_call_handler}, the PSCI version, the per-vCPU PV-time and PV-lock structures
  * userspace registered, and the scheduler hooks that keep them.
  *
- * <p>The userspace side of KVM (the ioctls a VMM makes before it runs the VM) is reachable as methods
- * that return what the ioctl returns (0 or a negative errno): {@link #setPvtimeIpa},
- * {@link #setPvlockIpa}, {@link #setFirmwareRegister}, {@link #setSmcccFilter}. Scenarios reach the
+ * <p>The userspace side of KVM (the ioctls a VMM makes before it runs the VM) is
+ * {@link dev.hcsim.core.Vm#control()}, served by {@link Arm64Ioctls}; the package-private methods
+ * here return what the ioctl returns (0 or a negative errno). Scenarios reach the
  * common settings through VM options ({@code pvtime-ipa}, {@code pvlock-ipa}, {@code filter-deny},
  * {@code filter-fwd}, {@code psci}).
  */
 public final class Arm64Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: max_vcpus = kvm_arm_default_max_vcpus(), VGIC_V3_MAX_CPUS = 512 with a GICv3 (the
+     * configuration modelled; 8 with a GICv2); the vCPU id is the index, from which reset_mpidr derives the MPIDR.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(512, "kvm_arm_default_max_vcpus with GICv3: VGIC_V3_MAX_CPUS", -1,
+            "the MPIDR is derived from the vCPU index");
+
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
     /** ENXIO: no such device or address. */
@@ -72,8 +81,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long UNSET = -1L; // INVALID_GPA
     // kvm_prepare_hypercall_exit zeroes struct kvm_run: hypercall.args are all 0, the VMM reads the registers.
     private static final long[] NO_EXIT_ARGS = new long[6];
-    private static final byte[] ZERO_64 = new byte[64];
-    private static final int MAX_FILTER_RANGES = 64;
 
     private final Vm vm;
     private final int vcpus;
@@ -83,25 +90,26 @@ public final class Arm64Vm implements ArchitectureVm {
     private final Arm64Architecture.Spectre spectreV2;
     private final Arm64Architecture.Spectre spectreV4;
     private final Arm64Architecture.Spectre spectreBhb;
-    private final boolean hostSsbs;
+    /** kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP): the host has SSBS everywhere and the VMM did not hide it. */
+    private final boolean guestSsbs;
     private final boolean archCounter;
     private final long resetEl;
     private final long resetNrw;
     private final long resetThumb;
+    // vcpu->arch.reset_state as kvm_psci_vcpu_on leaves it for kvm_reset_vcpu: pending, Thumb entry, caller's endianness.
+    private final boolean[] psciResetPending;
+    private final boolean[] psciResetThumb;
+    private final boolean[] psciResetBe;
 
     private volatile int psciVersion;
     private volatile long stdBmap;
     private volatile long stdHypBmap;
     private volatile long vendorHypBmap;
     private volatile long vendorHypBmap2;
-    private volatile boolean ranOnce;
 
-    private final long[] filterStart = new long[MAX_FILTER_RANGES];
-    private final long[] filterEnd = new long[MAX_FILTER_RANGES];
-    private final int[] filterAction = new int[MAX_FILTER_RANGES];
-    private volatile int filterCount;
+    private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
+    private final Arm64Ioctls ioctls = new Arm64Ioctls(this);
 
-    private final int[] conduit;
     private final long[] pvtimeBase;
     private final long[] runDelay;
     private final long[] lastSteal;
@@ -112,6 +120,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Arm64Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         this.pvlock = vm.option("pvlock").equals("on");
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
@@ -121,7 +130,8 @@ public final class Arm64Vm implements ArchitectureVm {
         this.spectreV2 = Arm64Architecture.Spectre.of(vm.option("spectre-v2"));
         this.spectreV4 = Arm64Architecture.Spectre.of(vm.option("spectre-v4"));
         this.spectreBhb = Arm64Architecture.Spectre.of(vm.option("spectre-bhb"));
-        this.hostSsbs = vm.option("ssbs").equals("yes");
+        // ID_AA64PFR1_EL1 starts as the host's sanitised value; the VMM may lower SSBS to NI (sys_regs.c, writable field).
+        this.guestSsbs = vm.option("ssbs").equals("yes") && !vm.option("id-ssbs").equals("ni");
         this.archCounter = vm.option("clocksource").equals("arch-counter");
         this.resetEl = Long.parseLong(vm.option("el"));
         String mode = vm.option("mode");
@@ -134,7 +144,9 @@ public final class Arm64Vm implements ArchitectureVm {
                 | (pvlock ? 4 : 0);
         this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
                 | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
-        this.conduit = new int[vcpus];
+        this.psciResetPending = new boolean[vcpus];
+        this.psciResetThumb = new boolean[vcpus];
+        this.psciResetBe = new boolean[vcpus];
         this.pvtimeBase = new long[vcpus];
         this.runDelay = new long[vcpus];
         this.lastSteal = new long[vcpus];
@@ -198,7 +210,6 @@ public final class Arm64Vm implements ArchitectureVm {
     @Override
     public void trap(Trap t) {
         RegisterAccess r = t.registers();
-        ranOnce = true;
         if (r.get(Arm64Registers.NRW) != 0) {
             trapAArch32(t, r);
             return;
@@ -304,8 +315,6 @@ public final class Arm64Vm implements ArchitectureVm {
      * encoding is 32 bits long (T32 included), so a forwarded call never carries KVM_HYPERCALL_EXIT_16BIT.
      */
     private void smccc(Trap t, RegisterAccess r, int via) {
-        int v = t.vcpu();
-        conduit[v] = via;
         long id = r.get(0) & M32;
         if (via == HVC && Arm64Hypercalls.isWorkaround(id)) {
             t.dispatch(); // answered in the EL2 vectors: no filter, no bitmap
@@ -406,6 +415,11 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
         // kvm_reset_vcpu: the general registers are zeroed; PSTATE is EL1h (or the AArch32 SVC mode).
         for (int i = 0; i <= Arm64Registers.SP; i++) {
@@ -416,6 +430,33 @@ public final class Arm64Vm implements ArchitectureVm {
         regs.set(Arm64Registers.MPIDR, vm.vcpuId(vcpu) | 1L << 31); // MPIDR_EL1 RES1 bit 31 (sys_regs.c reset_mpidr)
         regs.set(Arm64Registers.NRW, resetNrw);
         regs.set(Arm64Registers.THUMB, resetThumb);
+        regs.set(Arm64Registers.BE, 0); // SCTLR_EL1 and the 32-bit CPSR reset little-endian
+        if (psciResetPending[vcpu]) {
+            // kvm_emulate.h kvm_reset_vcpu_psci: Thumb from the entry's bit 0 (PSTATE of a 32-bit reset has T clear),
+            // the caller's endianness (kvm_vcpu_set_be).
+            psciResetPending[vcpu] = false;
+            regs.set(Arm64Registers.THUMB, psciResetThumb[vcpu] ? 1 : 0);
+            regs.set(Arm64Registers.BE, psciResetBe[vcpu] ? 1 : 0);
+        }
+    }
+
+    /** True when vCPUs reset into AArch32 (KVM_ARM_VCPU_EL1_32BIT): vcpu_mode_is_32bit of a freshly reset target. */
+    boolean resetsAArch32() {
+        return resetNrw != 0;
+    }
+
+    /**
+     * psci.c kvm_psci_vcpu_on: the reset state the target's kvm_reset_vcpu consumes (or that is dropped when the
+     * start fails).
+     * @param vcpu the target
+     * @param thumb the entry had bit 0 set and the target is AArch32
+     * @param be the caller was big-endian (kvm_vcpu_is_be)
+     * @param pending true to leave it, false to drop it
+     */
+    void psciResetState(int vcpu, boolean thumb, boolean be, boolean pending) {
+        psciResetThumb[vcpu] = thumb;
+        psciResetBe[vcpu] = be;
+        psciResetPending[vcpu] = pending;
     }
 
     // ---------------------------------------------------------------- scheduler hooks
@@ -427,7 +468,6 @@ public final class Arm64Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
-        ranOnce = true;
         runDelay[vcpu] += stealNanos;
         long base = pvtimeBase[vcpu];
         if (base != UNSET) {
@@ -469,7 +509,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         lastSteal[vcpu] = runDelay[vcpu];
         try {
-            memory.writeBytes(base, ZERO_64, 0, 64);
+            memory.writeZeros(base, 64);
         } catch (GuestFault ignored) {
             // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
         }
@@ -486,7 +526,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param ipa the IPA of the vCPU's stolen-time structure
      * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
-    public int setPvtimeIpa(int vcpu, long ipa) {
+    int setPvtimeIpa(int vcpu, long ipa) {
         if (vcpu < 0 || vcpu >= vcpus) {
             return -ENXIO;
         }
@@ -508,7 +548,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the stolen-time structure's IPA, or -1 (INVALID_GPA)
      */
-    public long pvtimeIpa(int vcpu) {
+    long pvtimeIpa(int vcpu) {
         return pvtimeBase[vcpu];
     }
 
@@ -520,7 +560,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param ipa the IPA of the vCPU's PV-lock structure
      * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
-    public int setPvlockIpa(int vcpu, long ipa) {
+    int setPvlockIpa(int vcpu, long ipa) {
         if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
             return -ENXIO;
         }
@@ -542,7 +582,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the IPA set with {@link #setPvlockIpa}, or -1 when unset
      */
-    public long pvlockIpa(int vcpu) {
+    long pvlockIpa(int vcpu) {
         return pvlockBase[vcpu];
     }
 
@@ -560,7 +600,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param id the register id, one of the REG_* constants
      * @return the register's value, or null for an id KVM does not know
      */
-    public Long firmwareRegister(long id) {
+    Long firmwareRegister(long id) {
         if (id == REG_PSCI_VERSION) {
             return (long) psciVersion;
         } else if (id == REG_WORKAROUND_1) {
@@ -586,7 +626,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (n == 2) {
             return switch (spectreV4) {
                 case VULNERABLE -> 0;
-                case MITIGATED -> hostSsbs ? 0 : 3;
+                case MITIGATED -> guestSsbs ? 0 : 3;
                 case UNAFFECTED -> 3;
             };
         }
@@ -607,7 +647,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param value the new value
      * @return 0, -ENOENT, -EINVAL or -EBUSY, as the ioctl returns them
      */
-    public int setFirmwareRegister(long id, long value) {
+    int setFirmwareRegister(long id, long value) {
         if (id == REG_PSCI_VERSION) {
             int v = (int) value;
             if (value != v) {
@@ -633,7 +673,13 @@ public final class Arm64Vm implements ArchitectureVm {
             if ((value & 0x10) != 0 && (value & 0xF) != 2) {
                 return -EINVAL; // the ENABLED bit only with level AVAIL
             }
-            return workaroundLevel(2) < (value & 0xF) ? -EINVAL : 0;
+            // kvm_arm_set_fw_reg maps NOT_AVAIL (0) and UNKNOWN (1) to NOT_AVAIL, AVAIL (2) and
+            // NOT_REQUIRED (3) to NOT_REQUIRED; any other level is -EINVAL.
+            long level = value & 0xF;
+            if (level > 3) {
+                return -EINVAL;
+            }
+            return workaroundLevel(2) < (level <= 1 ? 0 : 3) ? -EINVAL : 0;
         }
         long supported;
         long current;
@@ -656,7 +702,7 @@ public final class Arm64Vm implements ArchitectureVm {
             return -EINVAL;
         }
         synchronized (this) {
-            if (ranOnce && value != current) {
+            if (vm.hasRun() && value != current) {
                 return -EBUSY;
             }
             if (id == REG_STD_BMAP) {
@@ -678,14 +724,14 @@ public final class Arm64Vm implements ArchitectureVm {
      * u8 action; u8 pad[15];}}. -EINVAL for non-zero padding, an empty or wrapping range, or an action
      * >= 3; -EBUSY once a vCPU has run; -EEXIST for a range that overlaps one already set, including
      * the Arm architecture ranges 0x80000000-0x8000ffff and 0xc0000000-0xc000ffff that the first
-     * filter reserves. {@code padNonZero} stands for the padding bytes (0 = all zero).
+     * filter reserves. No limit on the number of ranges (the kernel's maple tree has none). {@code padNonZero} stands for the padding bytes (0 = all zero).
      * @param base the first function ID of the range
      * @param nrFunctions how many IDs the range holds
      * @param action FILTER_HANDLE, FILTER_DENY or FILTER_FWD_TO_USER
      * @param padNonZero 0 when the padding bytes are all zero, anything else when not
      * @return 0, -EINVAL, -EBUSY or -EEXIST, as the ioctl returns them
      */
-    public synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
+    synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
         if (padNonZero != 0) {
             return -EINVAL;
         }
@@ -694,52 +740,35 @@ public final class Arm64Vm implements ArchitectureVm {
         if (end < start || action < 0 || action >= 3) {
             return -EINVAL;
         }
-        if (ranOnce) {
+        if (vm.hasRun()) {
             return -EBUSY;
         }
-        if (filterCount == 0) {
-            insertRange(0x8000_0000L, 0x8000_FFFFL, FILTER_HANDLE);
-            insertRange(0xC000_0000L, 0xC000_FFFFL, FILTER_HANDLE);
+        SmcccFilter next = smcccFilter.with(start, end, action);
+        if (next == null) {
+            smcccFilter = smcccFilter.reservedOnly(); // the reserved ranges stay, as in the kernel's tree
+            return -EEXIST;
         }
-        for (int i = 0; i < filterCount; i++) {
-            if (start <= filterEnd[i] && filterStart[i] <= end) {
-                return -EEXIST;
-            }
-        }
-        if (filterCount == MAX_FILTER_RANGES) {
-            return -EINVAL;
-        }
-        insertRange(start, end, action);
+        smcccFilter = next;
         return 0;
     }
 
-    private void insertRange(long start, long end, int action) {
-        int n = filterCount;
-        filterStart[n] = start;
-        filterEnd[n] = end;
-        filterAction[n] = action;
-        filterCount = n + 1;
+    /**
+     * KVM_ARM_VM_SMCCC_FILTER as it stands: every range set so far, with the reserved ones.
+     * @return the VM's SMCCC filter, an immutable value
+     */
+    public SmcccFilter smcccFilter() {
+        return smcccFilter;
     }
 
     /** kvm_smccc_filter_get_action: HANDLE when no filter is set or no range holds {@code id}. */
     int filterAction(long id) {
-        int n = filterCount;
-        for (int i = 0; i < n; i++) {
-            if (id >= filterStart[i] && id <= filterEnd[i]) {
-                return filterAction[i];
-            }
-        }
-        return FILTER_HANDLE;
+        return smcccFilter.action(id);
     }
 
     // ---------------------------------------------------------------- what handlers read
 
     Vm vm() {
         return vm;
-    }
-
-    int conduit(int vcpu) {
-        return conduit[vcpu];
     }
 
     boolean aarch32(Trap t) {
@@ -756,6 +785,10 @@ public final class Arm64Vm implements ArchitectureVm {
 
     boolean systemSuspendEnabled() {
         return systemSuspend;
+    }
+
+    boolean pvlockOption() {
+        return pvlock;
     }
 
     boolean pvlockEnabled() {
@@ -786,8 +819,8 @@ public final class Arm64Vm implements ArchitectureVm {
         return spectreBhb;
     }
 
-    boolean hostSsbs() {
-        return hostSsbs;
+    boolean guestSsbs() {
+        return guestSsbs;
     }
 
     boolean archCounter() {

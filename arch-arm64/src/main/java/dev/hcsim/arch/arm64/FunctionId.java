@@ -1,5 +1,7 @@
 package dev.hcsim.arch.arm64;
 
+import java.util.Locale;
+
 /**
  * An SMCCC function ID decoded into its fields (DEN0028 section 2.5, {@code include/linux/arm-smccc.h}):
  * bit 31 fast (1) or yielding (0), bit 30 SMC64/HVC64 (1) or SMC32/HVC32 (0), bits 29:24 the owning
@@ -78,6 +80,6 @@ public record FunctionId(long id, boolean fast, boolean smc64, int owner, boolea
 
     @Override
     public String toString() {
-        return String.format("%s, fn 0x%x%s", DESCRIPTIONS[(int) (id >>> 24) & 0xFF], number, sveHint ? ", SVE hint" : "");
+        return String.format(Locale.ROOT, "%s, fn 0x%x%s", DESCRIPTIONS[(int) (id >>> 24) & 0xFF], number, sveHint ? ", SVE hint" : "");
     }
 }

@@ -13,6 +13,7 @@ import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -147,7 +148,7 @@ class Arm64CodecTest {
         }
         Program p = Assembler.assemble(CODEC, src.toString(), 0);
         for (int i = 0; i < GOLDEN.length; i++) {
-            assertEquals(GOLDEN[i][1], String.format("%08x", Bytes.get(p.bytes(), i * 4, 4, false)), GOLDEN[i][0]);
+            assertEquals(GOLDEN[i][1], String.format(Locale.ROOT, "%08x", Bytes.get(p.bytes(), i * 4, 4, false)), GOLDEN[i][0]);
         }
         assertArrayEquals(expected, p.bytes());
     }
@@ -170,7 +171,7 @@ class Arm64CodecTest {
     void neighboursAreNotTraps() {
         for (int w : new int[] {0xD4200000, 0xD4400000, 0xD4A00002, 0xD4000000, 0xD4000004, 0xD5032000, 0xD53800C0, 0xD538CBA1, 0xD518CBC0, 0x54000010,
             0x91800000, 0x39800000, 0x2A010040, 0x8B020820, 0xCB0103E0}) {
-            assertFalse(Arm64Codec.decodeWord(w, 0) != null, String.format("%08x", w));
+            assertFalse(Arm64Codec.decodeWord(w, 0) != null, String.format(Locale.ROOT, "%08x", w));
         }
     }
 
@@ -229,7 +230,7 @@ class Arm64CodecTest {
                         return; // a reserved combination inside the class (movz w with hw >= 2, opc 01)
                     }
                     Program p = Assembler.assemble(CODEC, i.text(), pc);
-                    assertEquals(String.format("%08x", w), String.format("%08x", Bytes.get(p.bytes(), 0, 4, false)), i.text());
+                    assertEquals(String.format(Locale.ROOT, "%08x", w), String.format(Locale.ROOT, "%08x", Bytes.get(p.bytes(), 0, 4, false)), i.text());
                 });
     }
 
@@ -239,8 +240,8 @@ class Arm64CodecTest {
         qt().withExamples(5000).forAll(integers().all()).checkAssert(w -> {
             Instruction i = Arm64Codec.decodeWord(w, 0x4000);
             if (i != null) {
-                assertEquals(String.format("%08x", w),
-                        String.format("%08x", Bytes.get(Assembler.assemble(CODEC, i.text(), 0x4000).bytes(), 0, 4, false)), i.text());
+                assertEquals(String.format(Locale.ROOT, "%08x", w),
+                        String.format(Locale.ROOT, "%08x", Bytes.get(Assembler.assemble(CODEC, i.text(), 0x4000).bytes(), 0, 4, false)), i.text());
             }
         });
     }

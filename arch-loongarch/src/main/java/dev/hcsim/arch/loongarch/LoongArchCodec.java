@@ -10,6 +10,7 @@ import dev.hcsim.core.spi.Instruction;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -346,7 +347,7 @@ public final class LoongArchCodec extends WordCodec {
         long hi32 = value >>> 32;
         if (word) {
             if (hi32 != 0 && hi32 != 0xFFFF_FFFFL) {
-                throw s.error(String.format("li overflow: hi32:0x%x lo32:0x%x", hi32, lo32));
+                throw s.error(String.format(Locale.ROOT, "li overflow: hi32:0x%x lo32:0x%x", hi32, lo32));
             }
             hi32 = (lo32 & 0x8000_0000L) != 0 ? 0xFFFF_FFFFL : 0;
         }

@@ -42,22 +42,22 @@ public final class LoongArchHypercalls {
 
     /** Every service, in number order. */
     public static final List<HypercallSpec> ALL = List.of(
-            HypercallSpec.of(KVM_HCALL_FUNC_IPI, "KVM_HCALL_FUNC_IPI", LoongArchHypercalls::sendPvIpi)
+            HypercallSpec.builder(KVM_HCALL_FUNC_IPI, "KVM_HCALL_FUNC_IPI", LoongArchHypercalls::sendPvIpi)
                     .feature(LoongArchArchitecture.IPI)
                     .summary("raise SWI0 on every vCPU whose physical CPU id is a3 + i for each set bit i of the 128-bit bitmap "
                             + "a2:a1, and kick it; ids with no vCPU are skipped, the caller may name itself; a0 = 0")
                     .source("arch/loongarch/kvm/exit.c kvm_send_pv_ipi, kvm_handle_service")
                     .availability("implemented; -1 (KVM_HCALL_INVALID_CODE) when the VMM cleared KVM_FEATURE_IPI. Variant v7: "
                             + "named KVM_HCALL_FUNC_PV_IPI and returns success always")
-                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED),
-            HypercallSpec.of(KVM_HCALL_FUNC_NOTIFY, "KVM_HCALL_FUNC_NOTIFY", LoongArchHypercalls::saveNotify)
+                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED).build(),
+            HypercallSpec.builder(KVM_HCALL_FUNC_NOTIFY, "KVM_HCALL_FUNC_NOTIFY", LoongArchHypercalls::saveNotify)
                     .feature(LoongArchArchitecture.STEAL_TIME)
                     .summary("a1 = 4 (BIT(KVM_FEATURE_STEAL_TIME)): register this vCPU's 64-byte steal-time record at a2 "
                             + "(64-byte aligned GPA | 1 = valid; 0 stops updates); -2 for bits 5..1 set; -1 for any other a1")
                     .source("arch/loongarch/kvm/exit.c kvm_save_notify; vcpu.c kvm_update_stolen_time")
                     .availability("implemented; -1 when steal time is off (no host sched_info, or the VMM cleared "
                             + "KVM_FEATURE_STEAL_TIME). Absent from the v7 patch (variant v7: -1)")
-                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.INVALID_PARAMETER));
+                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.INVALID_PARAMETER).build());
 
     /**
      * KVM_HCALL_FUNC_IPI: a1 holds bits 0..63 and a2 bits 64..127 of the destination bitmap, a3
@@ -87,8 +87,9 @@ public final class LoongArchHypercalls {
                 if (dest < 0) {
                     continue; // "skips current cpu ... if current physical cpu core id is invalid"
                 }
-                // kvm_queue_irq(dest, INT_SWI0) + kvm_vcpu_kick(dest): the scheduler's interrupt marks it
-                // pending and wakes a vCPU blocked in IDLE.
+                // kvm_queue_irq(dest, INT_SWI0) + kvm_vcpu_kick(dest): queued whatever the target's state; the
+                // scheduler's interrupt marks it pending and wakes a vCPU blocked in IDLE.
+                x.queueIrq(dest, INT_SWI0);
                 t.control().interrupt(dest, INT_SWI0);
             }
         }

@@ -3,6 +3,7 @@ package dev.hcsim.arch.loongarch;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 
 /**
  * Executes the guest subset: one pre-decoded {@link Op} with its register fields and its
@@ -105,7 +106,7 @@ public final class LoongArchInterpreter {
                 }
                 case CSRRD -> {
                     if (imm != CSR_CPUID) {
-                        return cpu.fault(String.format("csrrd of CSR 0x%x at 0x%x: only CSR.CPUID (0x20) is simulated", imm, pc));
+                        return cpu.fault(String.format(Locale.ROOT, "csrrd of CSR 0x%x at 0x%x: only CSR.CPUID (0x20) is simulated", imm, pc));
                     }
                     // CSR.CPUID is a hardware guest CSR holding the physical core id the VMM gave the vCPU.
                     r.set(rd, cpu.vm().vcpuId(cpu.vcpu()));

@@ -13,6 +13,7 @@ import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class LoongArchCodecTest {
             if (i > 0) {
                 sb.append(' ');
             }
-            sb.append(String.format("%08x", Bytes.get(b, i, 4, false)));
+            sb.append(String.format(Locale.ROOT, "%08x", Bytes.get(b, i, 4, false)));
         }
         return sb.toString();
     }
@@ -343,7 +344,7 @@ class LoongArchCodecTest {
     @ValueSource(ints = {0, 0x100, 0x101, 0x102, 0x103, 0x7fff})
     void hvcl(int code) {
         byte[] b = Assembler.assemble(CODEC, "hvcl " + code, 0).bytes();
-        assertEquals(String.format("%08x", 0x002b8000 | code), words(b));
+        assertEquals(String.format(Locale.ROOT, "%08x", 0x002b8000 | code), words(b));
         assertEquals("hvcl 0x" + Integer.toHexString(code), CODEC.decode(b, 0, 4, 0).text());
     }
 

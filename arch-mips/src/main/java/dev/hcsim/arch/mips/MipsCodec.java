@@ -17,6 +17,7 @@ import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Assembler and decoder of the MIPS64 guest subset in one byte order, byte for byte as GNU as
@@ -372,14 +373,14 @@ public final class MipsCodec extends WordCodec {
         long target = ctx.evaluate(s.operand(i), s);
         long delta = target - (ctx.pc() + 4);
         if ((delta & 3) != 0) {
-            throw s.error(String.format("branch target 0x%x is not 4-byte aligned", target));
+            throw s.error(String.format(Locale.ROOT, "branch target 0x%x is not 4-byte aligned", target));
         }
         long words = delta >> 2;
         if (words < -0x8000 || words > 0x7FFF) {
             if (!ctx.finalPass()) {
                 return 0;
             }
-            throw s.error(String.format("branch to 0x%x is out of range (at most 128 KiB either way)", target));
+            throw s.error(String.format(Locale.ROOT, "branch to 0x%x is out of range (at most 128 KiB either way)", target));
         }
         return (int) words;
     }

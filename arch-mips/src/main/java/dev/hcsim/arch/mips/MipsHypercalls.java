@@ -29,21 +29,21 @@ public final class MipsHypercalls {
     private static final String OFF = "not implemented by KVM: -KVM_ENOSYS; option paravirt-guest=on: ";
 
     static final List<HypercallSpec> SPECS = List.of(
-            HypercallSpec.of(KVM_HC_MIPS_GET_CLOCK_FREQ, "KVM_HC_MIPS_GET_CLOCK_FREQ", MipsHypercalls::getClockFreq)
+            HypercallSpec.builder(KVM_HC_MIPS_GET_CLOCK_FREQ, "KVM_HC_MIPS_GET_CLOCK_FREQ", MipsHypercalls::getClockFreq)
                     .summary("no arguments; v0 = the CP0 Count frequency in Hz (the guest's mips_hpt_frequency)")
                     .source(KVM + "; guest use: arch/mips/paravirt/setup.c plat_time_init")
                     .availability(OFF + "the virtual clock's frequency")
-                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS),
-            HypercallSpec.of(KVM_HC_MIPS_EXIT_VM, "KVM_HC_MIPS_EXIT_VM", MipsHypercalls::exitVm)
+                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS).build(),
+            HypercallSpec.builder(KVM_HC_MIPS_EXIT_VM, "KVM_HC_MIPS_EXIT_VM", MipsHypercalls::exitVm)
                     .summary("no arguments; halts the machine (the guest ignores v0)")
                     .source(KVM + "; guest use: arch/mips/paravirt/setup.c pv_machine_halt")
                     .availability(OFF + "a shutdown system event: every vCPU stops")
-                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS),
-            HypercallSpec.of(KVM_HC_MIPS_CONSOLE_OUTPUT, "KVM_HC_MIPS_CONSOLE_OUTPUT", MipsHypercalls::consoleOutput)
+                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS).build(),
+            HypercallSpec.builder(KVM_HC_MIPS_CONSOLE_OUTPUT, "KVM_HC_MIPS_CONSOLE_OUTPUT", MipsHypercalls::consoleOutput)
                     .summary("a0 = port (0: early console), a1 = guest virtual address, a2 = count; v0 = bytes written")
                     .source(KVM + "; guest use: arch/mips/paravirt/serial.c prom_putchar, paravirt_put_chars")
                     .availability(OFF + "the bytes go to the VM's console sink")
-                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.FAULT, Status.TOO_BIG));
+                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.FAULT, Status.TOO_BIG).build());
 
     private MipsHypercalls() {
     }

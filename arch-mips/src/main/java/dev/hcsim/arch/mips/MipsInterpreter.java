@@ -4,6 +4,7 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 
 /**
  * The pre-decoded instructions of the MIPS64 guest subset, as {@link MipsCodec} returns them, and
@@ -218,7 +219,7 @@ public final class MipsInterpreter {
             }
             String problem = s.delaySlotProblem();
             if (problem != null) {
-                return cpu.fault(String.format("%s in the delay slot at 0x%x: %s", s.text(), pc + 4, problem));
+                return cpu.fault(String.format(Locale.ROOT, "%s in the delay slot at 0x%x: %s", s.text(), pc + 4, problem));
             }
             if (s instanceof Trapping) {
                 // The exception is taken with Cause.BD set and EPC on the branch; KVM emulates the branch.
@@ -256,7 +257,7 @@ public final class MipsInterpreter {
             RegisterFile r = cpu.regs();
             long va = r.get(base) + offset;
             if ((va & (size - 1)) != 0) {
-                return cpu.fault(String.format("address error (%s): 0x%x is not %d-byte aligned", store ? "AdES" : "AdEL", va, size));
+                return cpu.fault(String.format(Locale.ROOT, "address error (%s): 0x%x is not %d-byte aligned", store ? "AdES" : "AdEL", va, size));
             }
             long pa = physical(va);
             MemoryAccess m = cpu.memory();

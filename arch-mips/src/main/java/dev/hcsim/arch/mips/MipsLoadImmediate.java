@@ -1,6 +1,7 @@
 package dev.hcsim.arch.mips;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The {@code li} and {@code dli} macros, expanded instruction for instruction as GNU as expands them
@@ -19,10 +20,10 @@ final class MipsLoadImmediate {
     static int[] li(int rt, long value) {
         long v = value;
         if (v >= 0 && v <= 0xFFFF_FFFFL) {
-            v = (long) (int) v; // normalize_constant_expr
+            v = (v << 32) >> 32; // normalize_constant_expr: the sign extension of the low 32 bits
         }
         if (v != (long) (int) v) {
-            throw new IllegalArgumentException(String.format("number (0x%x) larger than 32 bits", value));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "number (0x%x) larger than 32 bits", value));
         }
         MipsLoadImmediate m = new MipsLoadImmediate();
         m.load(rt, v, false);
@@ -78,7 +79,7 @@ final class MipsLoadImmediate {
             return;
         }
         if (!dbl) {
-            throw new IllegalArgumentException(String.format("number (0x%x) larger than 32 bits", v));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "number (0x%x) larger than 32 bits", v));
         }
         long hi32 = (v >>> 32) & 0xFFFF_FFFFL;
         long lo32 = v & 0xFFFF_FFFFL;

@@ -8,6 +8,7 @@ import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
@@ -34,6 +35,9 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class MipsVm implements ArchitectureVm {
+    /** KVM_MAX_VCPUS = 16 (arch/mips/include/asm/kvm_host.h); KVM_MAX_VCPU_IDS defaults to it. */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(16, "KVM_MAX_VCPUS", 16, "KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS");
+
     /**
      * What KVM exits with on an emulation failure (vz.c kvm_trap_vz_handle_guest_exit: exit_reason =
      * KVM_EXIT_INTERNAL_ERROR, RESUME_HOST). MIPS sets neither internal.suberror nor ndata: both read 0.
@@ -68,6 +72,7 @@ public final class MipsVm implements ArchitectureVm {
 
     MipsVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.paravirt = MipsArchitecture.on(vm.option(MipsArchitecture.OPTION_PARAVIRT));
         this.badInstr = vm.feature(MipsArchitecture.FEATURE_BADINSTR);
         this.badInstrP = vm.feature(MipsArchitecture.FEATURE_BADINSTRP);
@@ -159,7 +164,7 @@ public final class MipsVm implements ArchitectureVm {
                 return;
             }
             long[] out = nextPc[vcpu];
-            if (!computeReturnEpc(regs, pc, branch, out)) {
+            if (!computeReturnEpc(regs, pc, branch, out, narrow)) {
                 internalError(t);
                 return;
             }
@@ -185,12 +190,15 @@ public final class MipsVm implements ArchitectureVm {
      * {@code kvm_compute_return_epc} computes it on a pre-R6 CPU, including the link register of
      * linking branches. Returns false where the kernel returns -EINVAL: an unaligned PC, COP1
      * branches, DSP branches without the DSP ASE, compact branches (not before R6) and non-branches.
-     * The next PC goes to {@code out[0]}.
+     * The next PC goes to {@code out[0]}. The kernel's GPRs are {@code unsigned long} compared as {@code long}: on a
+     * 32-bit host ({@code host32}) the comparisons see the low 32 bits as a signed value and a link register holds a
+     * 32-bit value.
      */
-    static boolean computeReturnEpc(RegisterAccess regs, long pc, int insn, long[] out) {
+    static boolean computeReturnEpc(RegisterAccess regs, long pc, int insn, long[] out, boolean host32) {
         if ((pc & 3) != 0) {
             return false;
         }
+        long link = host32 ? (pc + 8) & 0xFFFF_FFFFL : pc + 8;
         int op = insn >>> 26;
         int rs = (insn >>> 21) & 31;
         int rt = (insn >>> 16) & 31;
@@ -198,22 +206,26 @@ public final class MipsVm implements ArchitectureVm {
         switch (op) {
             case 0x00 -> { // SPECIAL: jr, jalr
                 int func = insn & 0x3F;
-                if (func == 0x09) { // jalr: rd = pc + 8 first, then the target from rs (falls through to jr)
+                if (func == 0x09) { // jalr: gprs[rd] = pc + 8 first, then the target from gprs[rs] (falls through to jr)
                     int rd = (insn >>> 11) & 31;
+                    // The kernel writes gprs[rd] with no rd != 0 check and then reads gprs[rs]: with rd == rs (jalr
+                    // $zero,$zero included) the target is the link address. The guest's $zero stays zero (r0 is
+                    // hardwired; only KVM's saved gprs[0] would hold the value, which no guest reads).
+                    long jump = rd == rs ? link : gpr(regs, rs, host32);
                     if (rd != 0) {
-                        regs.set(rd, pc + 8);
+                        regs.set(rd, link);
                     }
-                    out[0] = regs.get(rs);
+                    out[0] = jump;
                     return true;
                 }
                 if (func == 0x08) { // jr
-                    out[0] = regs.get(rs);
+                    out[0] = gpr(regs, rs, host32);
                     return true;
                 }
                 return false;
             }
             case 0x01 -> { // REGIMM
-                long v = regs.get(rs);
+                long v = gpr(regs, rs, host32);
                 switch (rt) {
                     case 0x00, 0x02 -> { // bltz, bltzl
                         out[0] = v < 0 ? target : pc + 8;
@@ -224,12 +236,12 @@ public final class MipsVm implements ArchitectureVm {
                         return true;
                     }
                     case 0x10, 0x12 -> { // bltzal, bltzall
-                        regs.set(MipsRegisters.RA, pc + 8);
+                        regs.set(MipsRegisters.RA, link);
                         out[0] = v < 0 ? target : pc + 8;
                         return true;
                     }
                     case 0x11, 0x13 -> { // bgezal, bgezall
-                        regs.set(MipsRegisters.RA, pc + 8);
+                        regs.set(MipsRegisters.RA, link);
                         out[0] = v >= 0 ? target : pc + 8;
                         return true;
                     }
@@ -240,37 +252,43 @@ public final class MipsVm implements ArchitectureVm {
             }
             case 0x02, 0x03 -> { // j, jal
                 if (op == 0x03) {
-                    regs.set(MipsRegisters.RA, pc + 8);
+                    regs.set(MipsRegisters.RA, link);
                 }
                 out[0] = ((pc + 4) & ~0x0FFF_FFFFL) | ((long) (insn & 0x03FF_FFFF) << 2);
                 return true;
             }
             case 0x04, 0x14 -> { // beq, beql
-                out[0] = regs.get(rs) == regs.get(rt) ? target : pc + 8;
+                out[0] = gpr(regs, rs, host32) == gpr(regs, rt, host32) ? target : pc + 8;
                 return true;
             }
             case 0x05, 0x15 -> { // bne, bnel
-                out[0] = regs.get(rs) != regs.get(rt) ? target : pc + 8;
+                out[0] = gpr(regs, rs, host32) != gpr(regs, rt, host32) ? target : pc + 8;
                 return true;
             }
             case 0x06, 0x16 -> { // blez, blezl (rt != 0 is a compact branch: not before R6)
                 if (rt != 0) {
                     return false;
                 }
-                out[0] = regs.get(rs) <= 0 ? target : pc + 8;
+                out[0] = gpr(regs, rs, host32) <= 0 ? target : pc + 8;
                 return true;
             }
             case 0x07, 0x17 -> { // bgtz, bgtzl
                 if (rt != 0) {
                     return false;
                 }
-                out[0] = regs.get(rs) > 0 ? target : pc + 8;
+                out[0] = gpr(regs, rs, host32) > 0 ? target : pc + 8;
                 return true;
             }
             default -> {
                 return false; // cop1 branches ("unsupported cop1_op") and non-branches
             }
         }
+    }
+
+    /** GPR {@code i} as the kernel's {@code (long)} of an {@code unsigned long}: the low word sign-extended on a 32-bit host. */
+    private static long gpr(RegisterAccess regs, int i, boolean host32) {
+        long v = regs.get(i);
+        return host32 ? (long) (int) v : v;
     }
 
     // ---------------------------------------------------------------- state an embedder reads

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class MipsDocsTest {
         sb.append("| arguments | ").append(String.join(", ", c.names(c.argumentRegisters()))).append(" |\n");
         sb.append("| results | ").append(String.join(", ", c.names(c.resultRegisters()))).append(" |\n");
         sb.append("| preserved | ").append(String.join(", ", c.names(c.preservedRegisters()))).append(" |\n");
-        sb.append("| results a call leaves unset | ").append(c.unsetResults().name().toLowerCase()).append(" |\n");
+        sb.append("| results a call leaves unset | ").append(c.unsetResults().name().toLowerCase(Locale.ROOT)).append(" |\n");
         sb.append("| 32-bit rule | ").append(cell(c.narrowRule())).append(" |\n");
         sb.append("| PC | ").append(cell(c.pcRule())).append(" |\n");
         sb.append("| privilege | ").append(cell(c.privilegeRule())).append(" |\n");

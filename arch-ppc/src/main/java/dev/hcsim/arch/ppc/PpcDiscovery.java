@@ -3,6 +3,7 @@ package dev.hcsim.arch.ppc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * How a PowerPC guest finds KVM: the {@code /hypervisor} device-tree node with
@@ -29,9 +30,25 @@ public final class PpcDiscovery {
     /** {@code ori r0,r0,KVM_SC_MAGIC_R0@l}. */
     public static final int INST_ORI_R0_MAGIC = 0x6000_4D21;
     /** The Linux guest's unpatched stub ({@code arch/powerpc/kernel/epapr_hcalls.S}): li r3,-1 then nops. */
-    public static final int[] LINUX_STUB = {0x3860_FFFF, INST_NOP, INST_NOP, INST_NOP};
+    private static final int[] LINUX_STUB = {0x3860_FFFF, INST_NOP, INST_NOP, INST_NOP};
     /** QEMU's endian-neutral fallback when the pvinfo ioctl fails ({@code target/ppc/kvm.c kvmppc_get_hypercall}). */
-    public static final int[] QEMU_FALLBACK = {0x0800_0048, 0x3860_FFFF, 0x4800_0008, 0xFFFF_6038};
+    private static final int[] QEMU_FALLBACK = {0x0800_0048, 0x3860_FFFF, 0x4800_0008, 0xFFFF_6038};
+
+    /**
+     * The Linux guest's unpatched stub words (a fresh copy: ABI data is not changed by its readers).
+     * @return li r3,-1 then three nops
+     */
+    public static int[] linuxStub() {
+        return LINUX_STUB.clone();
+    }
+
+    /**
+     * QEMU's endian-neutral fallback words (a fresh copy).
+     * @return the four words QEMU hands over when the pvinfo ioctl fails
+     */
+    public static int[] qemuFallback() {
+        return QEMU_FALLBACK.clone();
+    }
     /** {@code KVM_PPC_PVINFO_FLAGS_EV_IDLE}: always set by KVM ({@code include/uapi/linux/kvm.h}). */
     public static final int KVM_PPC_PVINFO_FLAGS_EV_IDLE = 1;
 
@@ -143,7 +160,7 @@ public final class PpcDiscovery {
      */
     public static String dts(PpcHost host, String property) {
         int[] w = hcallInstructions(host);
-        return String.format("/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",
+        return String.format(Locale.ROOT, "/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",
                 property, w[0], w[1], w[2], w[3]);
     }
 
@@ -154,7 +171,7 @@ public final class PpcDiscovery {
      * big-endian cell replaces the next stub word and paravirt is on.
      *
      * @param value the property value, or null when the node has no such property
-     * @param stub  the guest's current stub words (see {@link #LINUX_STUB})
+     * @param stub  the guest's current stub words (see {@link #linuxStub()})
      * @return the patched stub, or null when the guest leaves it alone
      */
     public static int[] patchStub(byte[] value, int[] stub) {

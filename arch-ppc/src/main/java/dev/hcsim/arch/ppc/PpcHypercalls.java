@@ -70,35 +70,35 @@ public final class PpcHypercalls {
         List<HypercallSpec> out = new ArrayList<>();
         for (int n = 1; n < EPAPR_NAMES.length; n++) {
             if (EPAPR_NAMES[n] != null) {
-                out.add(HypercallSpec.of(token(EV_EPAPR_VENDOR_ID, n), EPAPR_NAMES[n], PpcHypercalls::unimplemented)
+                out.add(HypercallSpec.builder(token(EV_EPAPR_VENDOR_ID, n), EPAPR_NAMES[n], PpcHypercalls::unimplemented)
                         .summary("ePAPR standard hcall " + n + "; KVM does not implement it")
                         .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (default: EV_UNIMPLEMENTED); number from"
                                 + " arch/powerpc/include/uapi/asm/epapr_hcalls.h")
                         .availability("not in KVM: EV_UNIMPLEMENTED, r4 = 0")
-                        .statuses(Status.NOT_IMPLEMENTED));
+                        .statuses(Status.NOT_IMPLEMENTED).build());
             }
         }
-        out.add(HypercallSpec.of(TOKEN_EV_IDLE, "EV_IDLE", PpcHypercalls::idle)
+        out.add(HypercallSpec.builder(TOKEN_EV_IDLE, "EV_IDLE", PpcHypercalls::idle)
                 .summary("wait for the next interrupt on this vCPU (kvm_vcpu_block); then r3 = EV_SUCCESS, r4 = 0")
                 .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (EV_HCALL_TOKEN(EV_IDLE))")
-                .statuses(Status.SUCCESS));
-        out.add(HypercallSpec.of(TOKEN_FEATURES, "KVM_HC_FEATURES", PpcHypercalls::features)
+                .statuses(Status.SUCCESS).build());
+        out.add(HypercallSpec.builder(TOKEN_FEATURES, "KVM_HC_FEATURES", PpcHypercalls::features)
                 .summary("r4 = hypercall feature bitmap: 1 << KVM_FEATURE_MAGIC_PAGE (0x2) on Book3S and e500v2 hosts, 0 on BookE HV")
                 .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (KVM_HCALL_TOKEN(KVM_HC_FEATURES))")
-                .statuses(Status.SUCCESS));
-        out.add(HypercallSpec.of(TOKEN_MAP_MAGIC_PAGE, "KVM_HC_PPC_MAP_MAGIC_PAGE", PpcHypercalls::mapMagicPage)
+                .statuses(Status.SUCCESS).build());
+        out.add(HypercallSpec.builder(TOKEN_MAP_MAGIC_PAGE, "KVM_HC_PPC_MAP_MAGIC_PAGE", PpcHypercalls::mapMagicPage)
                 .summary("r3 = guest physical page, r4 = effective page | flags (bit 0 MAGIC_PAGE_FLAG_NOT_MAPPED_NX);"
                         + " maps the kvm_vcpu_arch_shared page; r4 = KVM_MAGIC_FEAT_SR | KVM_MAGIC_FEAT_MAS0_TO_SPRG7 (0x3)")
                 .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE))")
-                .statuses(Status.SUCCESS));
+                .statuses(Status.SUCCESS).build());
         for (int n = 1; n < GENERIC_NAMES.length; n++) {
             if (GENERIC_NAMES[n] != null) {
-                out.add(HypercallSpec.of(token(EV_KVM_VENDOR_ID, n), GENERIC_NAMES[n], PpcHypercalls::unimplemented)
+                out.add(HypercallSpec.builder(token(EV_KVM_VENDOR_ID, n), GENERIC_NAMES[n], PpcHypercalls::unimplemented)
                         .summary("generic KVM hypercall " + n + " of another architecture; PowerPC has no case for it")
                         .source("arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv (default: EV_UNIMPLEMENTED); number from"
                                 + " include/uapi/linux/kvm_para.h")
                         .availability("not on PowerPC: EV_UNIMPLEMENTED, r4 = 0")
-                        .statuses(Status.NOT_IMPLEMENTED));
+                        .statuses(Status.NOT_IMPLEMENTED).build());
             }
         }
         out.sort((a, b) -> Long.compare(a.number(), b.number()));

@@ -11,6 +11,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.nio.ByteOrder;
 
@@ -26,6 +27,13 @@ import java.nio.ByteOrder;
  * {@code sc 1}, problem state gets a program interrupt with ESR_PPR; BookE PR: like Book3S PR).
  */
 public final class PpcVm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = NR_CPUS (arch/powerpc/include/asm/kvm_host.h), 2048 in ppc64_defconfig (the configuration
+     * modelled); KVM_MAX_VCPU_IDS = MAX_SMT_THREADS (8) * KVM_MAX_VCORES (NR_CPUS) with CONFIG_KVM_BOOK3S_HV_POSSIBLE.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(2048, "NR_CPUS in ppc64_defconfig", 8 * 2048,
+            "KVM_MAX_VCPU_IDS = MAX_SMT_THREADS * KVM_MAX_VCORES");
+
     // struct kvm_vcpu_arch_shared (arch/powerpc/include/uapi/asm/kvm_para.h), natural alignment.
     /** Offset of {@code scratch1} (u64) in struct kvm_vcpu_arch_shared. */
     public static final int OFF_SCRATCH1 = 0x00;
@@ -112,19 +120,6 @@ public final class PpcVm implements ArchitectureVm {
     /** Book3S ISI SRR1 bit 33: no translation for the address ({@code SRR1_ISI_NOPT}). */
     static final long SRR1_ISI_NOPT = 0x4000_0000L;
 
-    /**
-     * Re-entry after KVM_EXIT_PAPR_HCALL (powerpc.c kvm_arch_vcpu_ioctl_run, hcall_needed): r3 = ret,
-     * r4..r12 = args[0..8] as the VMM left them; the PC was already past the sc.
-     */
-    private static final Trap.ExitCompletion PAPR_REENTRY = (t, ret) -> {
-        Exit.PaprHcall a = (Exit.PaprHcall) t.answer();
-        t.result(0, ret);
-        for (int i = 0; i < 8; i++) {
-            t.result(1 + i, a.args().get(i)); // r4..r11 are the contract's results 1..8
-        }
-        t.registers().set(12, a.args().get(8));
-    };
-
     /** Re-entry after KVM_EXIT_OSI (powerpc.c, osi_needed): r0..r31 = gprs[0..31] as the VMM left them. */
     private static final Trap.ExitCompletion OSI_REENTRY = (t, ret) -> {
         Exit.Osi a = (Exit.Osi) t.answer();
@@ -146,12 +141,17 @@ public final class PpcVm implements ArchitectureVm {
     private final long[] magicPa;
     private final long[] magicEa;
     private final boolean[] kernelNxDisabled;
-    private final boolean[] intPending;
+    /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
     private final RegisterAccess[] lastRegs;
+    private final PpcPapr paprCalls;
+    private final PpcPaprHv.State paprHv;
+    private final PpcIoctls ioctls = new PpcIoctls(this);
     private volatile boolean dtbWritten;
 
     PpcVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.host = PpcHost.of(vm.option(PpcArchitecture.OPTION_HOST));
         this.bigEndian = vm.byteOrder() == ByteOrder.BIG_ENDIAN;
         this.mode64 = vm.option(PpcArchitecture.OPTION_MODE).equals("64");
@@ -165,8 +165,57 @@ public final class PpcVm implements ArchitectureVm {
         this.magicPa = new long[n];
         this.magicEa = new long[n];
         this.kernelNxDisabled = new boolean[n];
-        this.intPending = new boolean[n];
+        this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.lastRegs = new RegisterAccess[n];
+        // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
+        boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
+        this.paprCalls = book3s ? new PpcPapr(host, n) : null;
+        this.paprHv = host == PpcHost.BOOK3S_HV ? new PpcPaprHv.State(n, vm.config().seed()) : null;
+        if (paprCalls != null) {
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_ENABLE), true);
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_DISABLE), false);
+        } else if (!vm.option(PpcArchitecture.OPTION_PAPR_ENABLE).isEmpty() || !vm.option(PpcArchitecture.OPTION_PAPR_DISABLE).isEmpty()) {
+            throw new IllegalArgumentException("papr-enable/papr-disable: KVM_CAP_PPC_ENABLE_HCALL needs a Book3S host (book3s-pr, book3s-hv)");
+        }
+    }
+
+    /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
+    private void applyHcallOptions(String list, boolean on) {
+        for (String item : list.split(",")) {
+            String h = item.trim();
+            if (h.isEmpty()) {
+                continue;
+            }
+            long nr;
+            try {
+                nr = h.startsWith("0x") || h.startsWith("0X") ? Long.parseUnsignedLong(h.substring(2), 16) : Long.parseLong(h);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": '" + h + "' is not an hcall number");
+            }
+            if (paprCalls.enableHcall(nr, on) != 0) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": KVM_CAP_PPC_ENABLE_HCALL 0x"
+                        + Long.toHexString(nr) + " fails with -EINVAL (above MAX_HCALL_OPCODE, not a multiple of 4, or not"
+                        + " implemented by " + host.optionValue() + ")");
+            }
+        }
+    }
+
+    /**
+     * The PAPR hcall state of this Book3S VM (used by host book3s-hv, and by book3s-pr with feature papr), or null
+     * on BookE.
+     * @return the enabled-hcall bitmap and exit arguments, or null on a BookE host
+     */
+    public PpcPapr papr() {
+        return paprCalls;
+    }
+
+    @Override
+    public dev.hcsim.core.spi.KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    PpcPaprHv.State paprState() {
+        return paprHv;
     }
 
     /**
@@ -233,7 +282,7 @@ public final class PpcVm implements ArchitectureVm {
             regs.set(3, dtbAddress); // ePAPR boot convention: r3 = address of the device tree
         }
         lastRegs[vcpu] = regs;
-        intPending[vcpu] = false;
+        intPending.set(vcpu, 0);
         sync(vcpu);
     }
 
@@ -269,27 +318,30 @@ public final class PpcVm implements ArchitectureVm {
                     // Only sc 1 reaches the hypervisor on e500mc; sc goes straight to the guest's handler.
                     guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; KVM never sees it)");
                 } else if (problem) {
-                    programInterrupt(t, regs, 0, ESR_PPR, "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
+                    // booke.c kvmppc_handle_exit: the syscall exit has already moved nip past the sc 1, so
+                    // kvmppc_core_queue_program delivers the program interrupt with SRR0 at the next instruction.
+                    programInterrupt(t, regs, 0, ESR_PPR, t.pc() + 4,
+                            "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
                 } else {
                     hypercall(t, regs, msr);
                 }
             }
+            case BOOK3S_HV -> {
+                if (lev != 1) {
+                    guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; HV KVM never sees it)");
+                } else if (problem) {
+                    // book3s_hv.c kvmppc_handle_exit_hv: a radix guest's user-mode sc 1 is a privilege fault.
+                    programInterrupt(t, regs, SRR1_PROGPRIV, 0, t.pc(),
+                            "program interrupt, SRR1_PROGPRIV: sc 1 from problem state (book3s_hv.c kvmppc_handle_exit_hv)");
+                } else {
+                    paprCalls.hcall(t, this);
+                }
+            }
             case BOOK3S_PR, BOOKE_PR -> {
                 if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
-                    // kvmppc_h_pr handles a few H_* in the kernel; the simulator hands every PAPR hcall to the host.
-                    // book3s_pr.c kvmppc_handle_exit_pr: papr_hcall.nr = r3, args[i] = r(4 + i); the system call
-                    // interrupt already left the PC past the sc.
-                    long[] args = new long[9];
-                    for (int i = 0; i < 9; i++) {
-                        args[i] = regs.get(4 + i);
-                    }
-                    exitPastSc(t, regs, new Exit.PaprHcall(regs.get(3), args, 0), PAPR_REENTRY);
+                    paprCalls.hcall(t, this); // kvmppc_h_pr, else KVM_EXIT_PAPR_HCALL
                 } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
-                    long[] gprs = new long[32];
-                    for (int i = 0; i < 32; i++) {
-                        gprs[i] = regs.get(i); // run->osi.gprs[i] = kvmppc_get_gpr(vcpu, i)
-                    }
-                    exitPastSc(t, regs, new Exit.Osi(gprs), OSI_REENTRY);
+                    osiExit(t, regs);
                 } else if (!problem && (int) regs.get(0) == PpcDiscovery.KVM_SC_MAGIC_R0) {
                     hypercall(t, regs, msr);
                 } else {
@@ -298,6 +350,18 @@ public final class PpcVm implements ArchitectureVm {
                 }
             }
         }
+    }
+
+    /**
+     * KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr): all 32 GPRs go out in run->osi.gprs; re-entry copies all 32
+     * back (powerpc.c kvm_arch_vcpu_ioctl_run, osi_needed): the VMM answers with its {@link Exit.Osi}.
+     */
+    private static void osiExit(Trap t, RegisterAccess regs) {
+        long[] gprs = new long[32];
+        for (int i = 0; i < 32; i++) {
+            gprs[i] = regs.get(i); // run->osi.gprs[i] = kvmppc_get_gpr(vcpu, i)
+        }
+        exitPastSc(t, regs, new Exit.Osi(gprs), OSI_REENTRY);
     }
 
     private void hypercall(Trap t, RegisterAccess regs, long msr) {
@@ -310,7 +374,7 @@ public final class PpcVm implements ArchitectureVm {
     }
 
     /** An exit from a system call interrupt: the PC already points past the sc when KVM returns to user space. */
-    private static void exitPastSc(Trap t, RegisterAccess regs, Exit exit, Trap.ExitCompletion reentry) {
+    static void exitPastSc(Trap t, RegisterAccess regs, Exit exit, Trap.ExitCompletion reentry) {
         t.exitToHost(exit, reentry);
         regs.pc(t.pc() + 4);
         t.resumeAt(t.pc() + 4);
@@ -333,9 +397,14 @@ public final class PpcVm implements ArchitectureVm {
      * the standalone machine delivers it through {@link #deliver}.
      */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
+        programInterrupt(t, regs, srr1Flags, esr, t.pc(), what);
+    }
+
+    /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
+    private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, t.pc(), msr, esr)
-                : new Fault.Ppc(Fault.Ppc.PROGRAM, t.pc(), (msr & SRR1_MSR_MASK) | srr1Flags, 0);
+        Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, msr, esr)
+                : new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, (msr & SRR1_MSR_MASK) | srr1Flags, 0);
         t.fault(f, what);
     }
 
@@ -362,8 +431,16 @@ public final class PpcVm implements ArchitectureVm {
         sync(vcpu);
     }
 
-    /** The MSR an interrupt enters the guest with: supervisor, EE and RI off, width and endianness kept (intr_msr). */
-    private static long interruptMsr(long msr) {
+    /**
+     * The MSR an interrupt enters the guest with. Book3S PR: {@code vcpu->arch.intr_msr} (book3s_pr.c
+     * kvmppc_inject_interrupt_pr), which is MSR_SF on a 64-bit host, so a 32-bit guest's interrupt runs in 64-bit mode,
+     * plus MSR_LE when the VMM set LPCR[ILE] (kvmppc_set_lpcr_pr), as it does for a little-endian guest. Elsewhere:
+     * supervisor, EE and RI off, width and endianness kept.
+     */
+    private long interruptMsr(long msr) {
+        if (host == PpcHost.BOOK3S_PR) {
+            return PpcRegisters.MSR_SF | (bigEndian ? 0 : PpcRegisters.MSR_LE);
+        }
         return msr & (PpcRegisters.MSR_SF | PpcRegisters.MSR_CM | PpcRegisters.MSR_LE);
     }
 
@@ -390,8 +467,13 @@ public final class PpcVm implements ArchitectureVm {
             if (broadcast || vm.vcpuId(i) == pir) {
                 VcpuState st = c.state(i);
                 if (st == VcpuState.RUNNING || st == VcpuState.RUNNABLE) {
-                    intPending[i] = true; // not blocked: the doorbell waits until the vCPU next idles
-                    sync(i);
+                    // not blocked: the doorbell waits until the vCPU next idles. Only the flag is set here; the target's
+                    // shared page picks it up at its own next sync (trap, schedule-in, magic-page access), never from
+                    // this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
+                    intPending.set(i, 1);
+                    if (i == t.vcpu()) {
+                        sync(i);
+                    }
                 }
                 c.interrupt(i, DOORBELL_IVOR);
             }
@@ -417,8 +499,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
     void idle(int vcpu) {
-        if (intPending[vcpu]) {
-            intPending[vcpu] = false;
+        if (intPending.compareAndSet(vcpu, 1, 0)) {
             sync(vcpu);
         }
     }
@@ -456,7 +537,7 @@ public final class PpcVm implements ArchitectureVm {
      * @return whether an interrupt is pending
      */
     public boolean interruptPending(int vcpu) {
-        return intPending[vcpu];
+        return intPending.get(vcpu) != 0;
     }
 
     /**
@@ -610,7 +691,7 @@ public final class PpcVm implements ArchitectureVm {
             Bytes.put(p, OFF_ESR, 4, r.get(PpcRegisters.ESR), bigEndian);
         }
         Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
-        Bytes.put(p, OFF_INT_PENDING, 4, intPending[vcpu] ? 1 : 0, bigEndian);
+        Bytes.put(p, OFF_INT_PENDING, 4, intPending.get(vcpu), bigEndian);
     }
 
     // ---------------------------------------------------------------- scheduler hooks
@@ -621,7 +702,7 @@ public final class PpcVm implements ArchitectureVm {
             dtbWritten = true;
             if (dtbAddress != 0) {
                 try {
-                    memory.writeBytes(dtbAddress, dtb, 0, dtb.length);
+                    memory.writeCopy(dtbAddress, dtb, 0, dtb.length);
                 } catch (GuestFault ignored) {
                     // the VM's memory does not cover the blob's address: the guest simply has no device tree
                 }

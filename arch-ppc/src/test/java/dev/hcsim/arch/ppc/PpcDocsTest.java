@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class PpcDocsTest {
         sb.append("| arguments | ").append(String.join(", ", c.names(c.argumentRegisters()))).append(" |\n");
         sb.append("| results | ").append(String.join(", ", c.names(c.resultRegisters()))).append(" |\n");
         sb.append("| preserved | ").append(String.join(", ", c.names(c.preservedRegisters()))).append(" |\n");
-        sb.append("| results a call leaves unset | ").append(c.unsetResults().name().toLowerCase()).append(" |\n");
+        sb.append("| results a call leaves unset | ").append(c.unsetResults().name().toLowerCase(Locale.ROOT)).append(" |\n");
         sb.append("| 32-bit rule | ").append(cell(c.narrowRule())).append(" |\n");
         sb.append("| PC | ").append(cell(c.pcRule())).append(" |\n");
         sb.append("| privilege | ").append(cell(c.privilegeRule())).append(" |\n");
@@ -61,7 +62,7 @@ class PpcDocsTest {
         sb.append("\n### Hypercalls (r11 = token = vendor << 16 | number)\n\n| token | name | today's KVM | arguments and result | statuses | source |\n"
                 + "|---|---|---|---|---|---|\n");
         for (HypercallSpec h : a.hypercalls()) {
-            sb.append("| 0x").append(String.format("%08x", h.number())).append(" | ").append(h.name()).append(" | ").append(cell(h.availability()))
+            sb.append("| 0x").append(String.format(Locale.ROOT, "%08x", h.number())).append(" | ").append(h.name()).append(" | ").append(cell(h.availability()))
                     .append(" | ").append(cell(h.summary())).append(" | ").append(h.statuses()).append(" | ").append(cell(h.source())).append(" |\n");
         }
         sb.append("| any other | - | EV_UNIMPLEMENTED (12), r4 = 0 | - | [NOT_IMPLEMENTED] | arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv |\n");

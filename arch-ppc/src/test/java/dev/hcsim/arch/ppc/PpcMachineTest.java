@@ -83,7 +83,7 @@ class PpcMachineTest {
     void qemuFallback() {
         byte[] words = new byte[16];
         for (int i = 0; i < 4; i++) {
-            Bytes.put(words, 4 * i, 4, PpcDiscovery.QEMU_FALLBACK[i] & 0xFFFFFFFFL, true); // as the host hands them over
+            Bytes.put(words, 4 * i, 4, PpcDiscovery.qemuFallback()[i] & 0xFFFFFFFFL, true); // as the host hands them over
         }
         for (String endian : new String[] {"big", "little"}) {
             Vm vm = Vm.create(VmConfig.builder("ppc").option("endian", endian).build());
@@ -259,7 +259,7 @@ class PpcMachineTest {
     @Test
     @DisplayName("18. hcall-instructions of 6 or 20 bytes is ignored; 8 bytes patch the first two words, the stub's nops stay (kernel/epapr_paravirt.c)")
     void patchRules() {
-        int[] stub = PpcDiscovery.LINUX_STUB;
+        int[] stub = PpcDiscovery.linuxStub();
         assertNull(PpcDiscovery.patchStub(new byte[6], stub));
         assertNull(PpcDiscovery.patchStub(new byte[20], stub));
         assertNull(PpcDiscovery.patchStub(null, stub));

@@ -205,14 +205,14 @@ class PpcTrapTest {
         Rig r = rig("sc 1", "host", "booke-hv", "privilege", "problem").set("r11", 0x2A0003);
         TrapResult t = r.trap();
         assertEquals(Outcome.FAULT, t.outcome());
-        // BookE: SRR0 = the sc, SRR1 = MSR, ESR = ESR_PPR; not delivered, so no register changed
-        assertEquals(new Fault.Ppc(Fault.Ppc.PROGRAM, PC, r.before.get("msr"), Fault.Ppc.ESR_PPR), t.fault());
+        // BookE: SRR0 = the nip past the sc 1, SRR1 = MSR, ESR = ESR_PPR; not delivered, so no register changed
+        assertEquals(new Fault.Ppc(Fault.Ppc.PROGRAM, PC + 4, r.before.get("msr"), Fault.Ppc.ESR_PPR), t.fault());
         assertEquals(r.before.get("esr"), r.regs.get("esr"));
         assertEquals(r.before.get(3), r.regs.get(3));
         assertEquals(PC, r.regs.pc());
         r.ppc().deliver(0, r.regs, t.fault());
         assertEquals(0x0400_0000L, r.regs.get("esr"));
-        assertEquals(PC, r.regs.get("srr0"));
+        assertEquals(PC + 4, r.regs.get("srr0"), "kvmppc_core_queue_program from the nip already past the sc 1 (issue 20)");
     }
 
     @Test
@@ -254,12 +254,12 @@ class PpcTrapTest {
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         regs.set(0, PpcTestSupport.MAGIC);
-        regs.set(3, 0x04); // H_ENTER
+        regs.set(3, 0x300); // H_RANDOM: kvmppc_h_pr does not answer it (H_REMOVE and the like it answers itself)
         regs.set(4, 0x55);
         TrapResult t = vm.trap(0, regs, m.memory(), m);
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
         Exit.PaprHcall e = (Exit.PaprHcall) t.exit();
-        assertEquals(4, e.nr());
+        assertEquals(0x300, e.nr());
         assertEquals(9, e.args().size(), "papr_hcall.args[9]: r4..r12");
         assertEquals(0x55, e.args().get(0));
         assertEquals(PC + 4, regs.pc(), "the system call interrupt already moved the PC past the sc");

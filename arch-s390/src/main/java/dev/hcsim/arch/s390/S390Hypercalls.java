@@ -5,6 +5,7 @@ import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.Bytes;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -74,7 +75,6 @@ public final class S390Hypercalls {
     static final long DIAG_308_RC_NO_PV_CONF = 0x0902;
     static final long DIAG_308_RC_INVAL_FOR_PV = 0x0A02;
 
-    private static final byte[] ZERO_PAGE = new byte[4096];
     private static final int MAX_DISCARD_PAGES = 1 << 16;
 
     private S390Hypercalls() {
@@ -111,6 +111,8 @@ public final class S390Hypercalls {
     static void legacyVirtio(Trap t) {
         S390Vm s = state(t);
         if (s.legacyUserspace()) {
+            // __diag_virtio_hypercall answers -EOPNOTSUPP; vcpu_post_run turns it into KVM_EXIT_S390_SIEIC with the
+            // intercept's icptcode (4, instruction), ipa and ipb; the subcode stays in r1 for the VMM to read.
             s.toUserspace(t, DIAG_KVM_HYPERCALL);
             return;
         }
@@ -188,7 +190,7 @@ public final class S390Hypercalls {
         int n = 0;
         for (long p = from; Long.compareUnsigned(p, to) < 0 && n < MAX_DISCARD_PAGES; p += 4096, n++) {
             try {
-                m.writeBytes(p, ZERO_PAGE, 0, ZERO_PAGE.length);
+                m.writeZeros(p, 4096);
             } catch (GuestFault f) {
                 return;
             }
@@ -238,19 +240,20 @@ public final class S390Hypercalls {
             return;
         }
         MemoryAccess m = t.memory();
-        long abs = S390Registers.realToAbsolute(block, r.get(PREFIX));
-        if (!m.readable(abs, 40)) {
+        // read_guest_real -> access_guest_real (gaccess.c): page by page, each fragment prefixed on its own.
+        byte[] parm = s.parmBuffer(v);
+        if (!s.readReal(m, block, r.get(PREFIX), parm, 40)) {
             s.raise(t, S390Status.PGM_ADDRESSING, false);
             return;
         }
-        long code = m.read16(abs);
-        long subcode = m.read16(abs + 2);
-        long len = m.read16(abs + 4);
-        long version = m.read16(abs + 6);
-        long tokenAddr = m.read64(abs + 8);
-        long select = m.read64(abs + 16);
-        long compare = m.read64(abs + 24);
-        long zarch = m.read64(abs + 32);
+        long code = Bytes.get(parm, 0, 2, true);
+        long subcode = Bytes.get(parm, 2, 2, true);
+        long len = Bytes.get(parm, 4, 2, true);
+        long version = Bytes.get(parm, 6, 2, true);
+        long tokenAddr = Bytes.get(parm, 8, 8, true);
+        long select = Bytes.get(parm, 16, 8, true);
+        long compare = Bytes.get(parm, 24, 8, true);
+        long zarch = Bytes.get(parm, 32, 8, true);
         if (version != 2 || len < 5 || code != 0x258) {
             spec(t);
             return;
@@ -446,67 +449,67 @@ public final class S390Hypercalls {
     // ---------------------------------------------------------------- the list
 
     private static final List<HypercallSpec> ALL = List.of(
-            HypercallSpec.of(KVM_S390_VIRTIO_NOTIFY, "KVM_S390_VIRTIO_NOTIFY", S390Hypercalls::virtioNotify)
+            HypercallSpec.builder(KVM_S390_VIRTIO_NOTIFY, "KVM_S390_VIRTIO_NOTIFY", S390Hypercalls::virtioNotify)
                     .summary("diag 0x500, r1 = 0: legacy s390-virtio notify / early printk; r2 = guest address; r2 := 0 if inside RAM, else -EINVAL")
                     .source("QEMU hw/s390x/s390-hypercall.c handle_virtio_notify; arch/s390/include/uapi/asm/kvm_virtio.h (removed)")
                     .availability("implemented by QEMU (legacy)")
-                    .statuses(Status.SUCCESS, Status.INVALID_ADDRESS, Status.PERMISSION),
-            HypercallSpec.of(KVM_S390_VIRTIO_RESET, "KVM_S390_VIRTIO_RESET", S390Hypercalls::legacyVirtio)
+                    .statuses(Status.SUCCESS, Status.INVALID_ADDRESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(KVM_S390_VIRTIO_RESET, "KVM_S390_VIRTIO_RESET", S390Hypercalls::legacyVirtio)
                     .summary("diag 0x500, r1 = 1: legacy s390-virtio device reset")
                     .source("QEMU hw/s390x/s390-hypercall.c handle_diag_500 default; Documentation/virt/kvm/s390/s390-diag.rst")
                     .availability("removed: specification exception (option legacy-virtio=userspace: exit to the host, as s390-diag.rst says)")
-                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.PERMISSION),
-            HypercallSpec.of(KVM_S390_VIRTIO_SET_STATUS, "KVM_S390_VIRTIO_SET_STATUS", S390Hypercalls::legacyVirtio)
+                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(KVM_S390_VIRTIO_SET_STATUS, "KVM_S390_VIRTIO_SET_STATUS", S390Hypercalls::legacyVirtio)
                     .summary("diag 0x500, r1 = 2: legacy s390-virtio set device status")
                     .source("QEMU hw/s390x/s390-hypercall.c handle_diag_500 default; Documentation/virt/kvm/s390/s390-diag.rst")
                     .availability("removed: specification exception (option legacy-virtio=userspace: exit to the host, as s390-diag.rst says)")
-                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.PERMISSION),
-            HypercallSpec.of(KVM_S390_VIRTIO_CCW_NOTIFY, "KVM_S390_VIRTIO_CCW_NOTIFY", S390Hypercalls::ccwNotify)
+                    .statuses(Status.NOT_IMPLEMENTED, Status.SUCCESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(KVM_S390_VIRTIO_CCW_NOTIFY, "KVM_S390_VIRTIO_CCW_NOTIFY", S390Hypercalls::ccwNotify)
                     .summary("diag 0x500, r1 = 3: virtio-ccw notify; r2 = subchannel id, r3 = queue index / notification data, r4 = cookie; "
                             + "r2 := cookie (KVM ioeventfd path) or 0 / -EINVAL (QEMU)")
                     .source("arch/s390/kvm/diag.c __diag_virtio_hypercall; QEMU hw/s390x/s390-hypercall.c handle_virtio_ccw_notify")
-                    .statuses(Status.SUCCESS, Status.NOT_PRESENT, Status.PERMISSION),
-            HypercallSpec.of(DIAG500_STORAGE_LIMIT, "DIAG500_STORAGE_LIMIT", S390Hypercalls::storageLimit)
+                    .statuses(Status.SUCCESS, Status.NOT_PRESENT, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG500_STORAGE_LIMIT, "DIAG500_STORAGE_LIMIT", S390Hypercalls::storageLimit)
                     .summary("diag 0x500, r1 = 4: storage limit; r2 := highest usable absolute address (RAM size - 1)")
                     .source("QEMU hw/s390x/s390-hypercall.c handle_storage_limit; arch/s390/boot/physmem_info.c DIAG500_SC_STOR_LIMIT")
-                    .statuses(Status.SUCCESS, Status.PERMISSION),
-            HypercallSpec.of(DIAG_RELEASE_PAGES, "DIAG_RELEASE_PAGES", S390Hypercalls::releasePages)
+                    .statuses(Status.SUCCESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_RELEASE_PAGES, "DIAG_RELEASE_PAGES", S390Hypercalls::releasePages)
                     .summary("diag R1,R3,0x10: release pages GPR[R1] .. GPR[R3] + 4K (page aligned, start >= 8K); prefix pages swapped")
                     .source("arch/s390/kvm/diag.c diag_release_pages")
-                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.PERMISSION),
-            HypercallSpec.of(DIAG_TIME_SLICE_END, "DIAG_TIME_SLICE_END", S390Hypercalls::timeSliceEnd)
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_TIME_SLICE_END, "DIAG_TIME_SLICE_END", S390Hypercalls::timeSliceEnd)
                     .summary("diag 0,0,0x44: voluntary time-slice end; yields the physical CPU (kvm_vcpu_on_spin)")
                     .source("arch/s390/kvm/diag.c __diag_time_slice_end")
-                    .statuses(Status.SUCCESS, Status.PERMISSION),
-            HypercallSpec.of(DIAG_TIME_SLICE_END_DIRECTED, "DIAG_TIME_SLICE_END_DIRECTED", S390Hypercalls::directedYield)
+                    .statuses(Status.SUCCESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_TIME_SLICE_END_DIRECTED, "DIAG_TIME_SLICE_END_DIRECTED", S390Hypercalls::directedYield)
                     .summary("diag R1,0,0x9c: directed yield to the CPU address (int) in GPR[R1]; ignored for self, unknown or running targets")
                     .source("arch/s390/kvm/diag.c __diag_time_slice_end_directed")
-                    .statuses(Status.SUCCESS, Status.PERMISSION),
-            HypercallSpec.of(DIAG_PAGE_REF_SERVICE, "DIAG_PAGE_REF_SERVICE", S390Hypercalls::pageRefService)
+                    .statuses(Status.SUCCESS, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_PAGE_REF_SERVICE, "DIAG_PAGE_REF_SERVICE", S390Hypercalls::pageRefService)
                     .summary("diag R1,R3,0x258: pfault TOKEN (subcode 0) / CANCEL (1) with a 40-byte block at real GPR[R1]; "
                             + "GPR[R3] := 0, 4 (cancel, none active) or 8 (token, already active)")
                     .source("arch/s390/kvm/diag.c __diag_page_ref_service; arch/s390/mm/pfault.c")
-                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.FAULT, Status.PERMISSION),
-            HypercallSpec.of(DIAG_TIMEREVENT, "DIAG_TIMEREVENT", S390Hypercalls::watchdog)
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.FAULT, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_TIMEREVENT, "DIAG_TIMEREVENT", S390Hypercalls::watchdog)
                     .feature(S390Architecture.FEATURE_DIAG288)
                     .summary("diag R1,R3,0x288: watchdog; GPR[R1] = 0 init / 1 change / 2 cancel, GPR[R1+1] = timeout (>= 15 s), "
                             + "GPR[R3] = action (0)")
                     .source("QEMU target/s390x/diag.c handle_diag_288; hw/watchdog/wdt_diag288.c")
-                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.PERMISSION),
-            HypercallSpec.of(DIAG_IPL, "DIAG_IPL", S390Hypercalls::ipl)
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_IPL, "DIAG_IPL", S390Hypercalls::ipl)
                     .summary("diag R1,R3,0x308: IPL functions; subcode GPR[R3]: 3/4 (KVM, low 16 bits) reset with KVM_EXIT_S390_RESET; "
                             + "0/1 system reset; 5/6 set/store IPL block at GPR[R1], GPR[R1+1] := result; 8-10 protected virtualization")
                     .source("arch/s390/kvm/diag.c __diag_ipl_functions; QEMU target/s390x/diag.c handle_diag_308")
-                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.FAULT, Status.PERMISSION),
-            HypercallSpec.of(DIAG_SET_CONTROL_PROGRAM_CODES, "DIAG_SET_CONTROL_PROGRAM_CODES", S390Hypercalls::controlProgramCodes)
+                    .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.FAULT, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_SET_CONTROL_PROGRAM_CODES, "DIAG_SET_CONTROL_PROGRAM_CODES", S390Hypercalls::controlProgramCodes)
                     .feature(S390Architecture.FEATURE_DIAG318)
                     .summary("diag R1,0,0x318: set the control-program name/version code GPR[R1] on every CPU")
                     .source("QEMU target/s390x/kvm/kvm.c handle_diag_318")
-                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION),
-            HypercallSpec.of(DIAG_KVM_BREAKPOINT, "DIAG_KVM_BREAKPOINT", S390Hypercalls::breakpoint)
+                    .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION).build(),
+            HypercallSpec.builder(DIAG_KVM_BREAKPOINT, "DIAG_KVM_BREAKPOINT", S390Hypercalls::breakpoint)
                     .summary("diag 0,0,0x501: software breakpoint; stops for the debugger (feature sw-breakpoints), else operation exception")
                     .source("QEMU target/s390x/kvm/kvm.c handle_sw_breakpoint, handle_instruction")
-                    .statuses(Status.SUCCESS, Status.NOT_SUPPORTED, Status.PERMISSION));
+                    .statuses(Status.SUCCESS, Status.NOT_SUPPORTED, Status.PERMISSION).build());
 
     /** Every diagnose function and DIAG 0x500 subcode, in number order. */
     static List<HypercallSpec> all() {

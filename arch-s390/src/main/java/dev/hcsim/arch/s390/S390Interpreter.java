@@ -168,6 +168,7 @@ public final class S390Interpreter {
             RegisterFile r = cpu.regs();
             int cc = S390Registers.cc(r.get(S390Registers.PSWM));
             if ((mask & (8 >> cc)) != 0) {
+                r.set(S390Registers.BEAR, r.pc()); // a successful branch sets the breaking-event address (PoP)
                 r.pc(target);
                 return Cpu.JUMP;
             }
@@ -295,6 +296,7 @@ public final class S390Interpreter {
             if ((mask & S390Registers.PSW_MASK_WAIT) != 0) {
                 return Cpu.TRAP;
             }
+            r.set(S390Registers.BEAR, r.pc()); // LPSWE sets the breaking-event address (LPSWEY would not)
             r.set(S390Registers.PSWM, mask);
             r.pc(addr);
             return Cpu.JUMP;

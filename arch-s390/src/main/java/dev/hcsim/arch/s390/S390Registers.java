@@ -12,6 +12,11 @@ public final class S390Registers {
     public static final int PSWM = 16;
     /** Index of the prefix register (the vCPU's lowcore, 8 KiB aligned). */
     public static final int PREFIX = 17;
+    /**
+     * Index of the breaking-event-address register: the address of the last taken branch or LPSWE (the SIE block's
+     * gbea, 1 after the initial reset; stored at lowcore 0x110 on a program interruption).
+     */
+    public static final int BEAR = 18;
 
     /** PSW bit 15, problem state: DIAGNOSE, SIGP, STSI, STAP and LPSWE are privileged. */
     public static final long PSW_MASK_PSTATE = 0x0001_0000_0000_0000L;
@@ -42,6 +47,7 @@ public final class S390Registers {
         }
         b.control("pswm", 64, "psw_mask", "psw.mask");
         b.control("prefix", 32, "px");
+        b.control("bear", 64, "gbea");
         return b.build();
     }
 

@@ -18,6 +18,8 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
 
@@ -34,12 +36,20 @@ import dev.hcsim.core.spi.Trap;
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
  */
 public final class S390Vm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 255 (arch/s390/include/asm/kvm_host.h); kvm_arch_vcpu_precreate refuses an id (the CPU address)
+     * that sca_can_add_vcpu rejects: below KVM_S390_ESCA_CPU_SLOTS = 248 with the extended SCA every z13 or later has.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(255, "KVM_MAX_VCPUS", 248,
+            "kvm_arch_vcpu_precreate, sca_can_add_vcpu: KVM_S390_ESCA_CPU_SLOTS");
+
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
     // lowcore offsets (arch/s390/include/asm/lowcore.h)
     static final int LC_PGM_ILC = 0x8C;
     static final int LC_PGM_CODE = 0x8E;
+    static final int LC_PGM_LAST_BREAK = 0x110;
     static final int LC_RESTART_OLD_PSW = 0x120;
     static final int LC_PGM_OLD_PSW = 0x150;
     static final int LC_RESTART_PSW = 0x1A0;
@@ -51,6 +61,10 @@ public final class S390Vm implements ArchitectureVm {
     static final int LC_GPREGS_SAVE_AREA = 0x1280;
     static final int LC_PSW_SAVE_AREA = 0x1300;
     static final int LC_PREFIX_SAVE_AREA = 0x1318;
+    /** The first lowcore byte an interruption stores (the external CPU address at 0x84, rounded down). */
+    static final int LOWCORE_FIELDS_START = 0x80;
+    /** The end of the last new PSW an interruption reads (the program new PSW at 0x1D0, 16 bytes). */
+    static final int LOWCORE_FIELDS_END = 0x1E0;
 
     /** Re-entry after an exit that answers nothing in a register (a system event, a debug stop): the PSW as it stands. */
     private static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
@@ -74,7 +88,6 @@ public final class S390Vm implements ArchitectureVm {
     private final long[] ranNanos;
     private final long[] lastIn;
     private final long todBase;
-    private final RegisterAccess[] known;
     private final boolean[] keepStateOnStart;
     private final boolean[] selfRestart;
     private final boolean[] waiting;
@@ -83,6 +96,7 @@ public final class S390Vm implements ArchitectureVm {
     private final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
     final int[] fieldR3;
+    private final byte[][] parmBuffers;
 
     // per VM, changed only by traps (QEMU keeps them per machine)
     boolean watchdogArmed;
@@ -90,9 +104,11 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         long end = 0;
         for (MemoryRegion r : vm.config().memory()) {
@@ -113,7 +129,6 @@ public final class S390Vm implements ArchitectureVm {
         this.ranNanos = new long[vcpus];
         this.lastIn = new long[vcpus];
         this.todBase = TOD_UNIX_EPOCH + tod(vm.config().realtimeEpochNanos());
-        this.known = new RegisterAccess[vcpus];
         this.keepStateOnStart = new boolean[vcpus];
         this.selfRestart = new boolean[vcpus];
         this.waiting = new boolean[vcpus];
@@ -122,6 +137,32 @@ public final class S390Vm implements ArchitectureVm {
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
         this.fieldR3 = new int[vcpus];
+        this.parmBuffers = new byte[vcpus][40];
+    }
+
+    /** A vCPU's scratch buffer for a DIAG parameter block (no allocation on the trap path). */
+    byte[] parmBuffer(int vcpu) {
+        return parmBuffers[vcpu];
+    }
+
+    /**
+     * gaccess.c access_guest_real: reads {@code len} bytes at real address {@code real} one page fragment at a time,
+     * each fragment translated by prefixing on its own (kvm_s390_real_to_abs). False when a fragment is not in guest
+     * memory (the caller injects the addressing exception, kvm_s390_inject_prog_cond).
+     */
+    boolean readReal(MemoryAccess m, long real, long prefixRegister, byte[] dst, int len) {
+        int off = 0;
+        while (off < len) {
+            long at = real + off;
+            int fragment = (int) Math.min(len - off, 4096 - (at & 4095));
+            long abs = S390Registers.realToAbsolute(at, prefixRegister);
+            if (!m.readable(abs, fragment)) {
+                return false;
+            }
+            m.readBytes(abs, dst, off, fragment);
+            off += fragment;
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- public state
@@ -238,8 +279,12 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
-        known[vcpu] = regs;
         if (keepStateOnStart[vcpu]) {
             // SIGP START / RESTART continue a stopped CPU: no reset (QEMU target/s390x/sigp.c sigp_start, sigp_restart).
             keepStateOnStart[vcpu] = false;
@@ -247,6 +292,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         regs.set(PSWM, S390Registers.PSW_MASK_RESET);
         regs.set(PREFIX, 0);
+        regs.set(S390Registers.BEAR, 1); // kvm_s390_vcpu_initial_reset: sie_block->gbea = 1
         pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
     }
 
@@ -484,6 +530,9 @@ public final class S390Vm implements ArchitectureVm {
         long mask;
         long addr;
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
+            }
             mask = m.read64(lc + LC_PGM_NEW_PSW);
             addr = m.read64(lc + LC_PGM_NEW_PSW + 8);
         } catch (GuestFault f) {
@@ -495,6 +544,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         m.write(lc + LC_PGM_ILC, 2, what.instructionLength());
+        m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
         m.write(lc + LC_PGM_CODE, 2, code);
         m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
         m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
@@ -547,7 +597,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;
@@ -641,6 +691,8 @@ public final class S390Vm implements ArchitectureVm {
     // ---------------------------------------------------------------- SIGP
 
     /** SIGP order codes (arch/s390/include/asm/sigp.h). */
+    /** SIGP condition code 2, "busy": the order cannot be taken now (sigp.c SIGP_CC_BUSY), here when the control cannot reach the target. */
+    static final int SIGP_CC_BUSY = 2;
     static final int SIGP_SENSE = 1;
     static final int SIGP_EXTERNAL_CALL = 2;
     static final int SIGP_EMERGENCY_SIGNAL = 3;
@@ -720,6 +772,9 @@ public final class S390Vm implements ArchitectureVm {
             // is loaded (QEMU target/s390x/sigp.c sigp_restart on an operating CPU: cpu_inject_restart).
             long lc = r.get(PREFIX) & PREFIX_MASK;
             try {
+                if (!lowcoreInMemory(t.memory(), lc)) {
+                    throw new GuestFault(lc, LOWCORE_FIELDS_END, true);
+                }
                 t.memory().write(lc + LC_RESTART_OLD_PSW, 8, r.get(PSWM));
                 t.memory().write(lc + LC_RESTART_OLD_PSW + 8, 8, t.pc() + 4);
                 long mask = t.memory().read64(lc + LC_RESTART_PSW);
@@ -751,35 +806,37 @@ public final class S390Vm implements ArchitectureVm {
         VcpuControl c = control(t);
         boolean self = target == t.vcpu();
         VcpuState state = self ? VcpuState.RUNNING : c.state(target);
-        RegisterAccess tr = self ? r : known[target];
         switch (order) {
             case SIGP_SENSE -> {
                 // __sigp_sense: cc 0 when operating; else status "stopped" (external-call-pending is not tracked).
                 return stopped(state) ? status(r, r1, SIGP_STATUS_STOPPED) : 0;
             }
             case SIGP_EXTERNAL_CALL -> {
-                deliverExternal(t, c, target, tr, EXT_EXTERNAL_CALL);
+                deliverExternal(t, c, target, EXT_EXTERNAL_CALL);
                 c.interrupt(target, EXT_EXTERNAL_CALL);
                 return 0;
             }
             case SIGP_EMERGENCY_SIGNAL, SIGP_COND_EMERGENCY_SIGNAL -> {
                 // __sigp_conditional_emergency tests is_vcpu_stopped(vcpu) on the *sending* vCPU, which is
                 // never stopped while it executes SIGP: the signal is always injected (sigp.c, as of today).
-                deliverExternal(t, c, target, tr, EXT_EMERGENCY_SIGNAL);
+                deliverExternal(t, c, target, EXT_EMERGENCY_SIGNAL);
                 c.interrupt(target, EXT_EMERGENCY_SIGNAL);
                 return 0;
             }
             case SIGP_START -> {
                 if (state == VcpuState.OFF) {
+                    // QEMU sigp_start (run_on_cpu): the target continues where it stopped; its PC is read in its own context
+                    long[] pc = {vm.architecture().defaultEntry()};
+                    c.onVcpu(target, tr -> pc[0] = tr.pc());
                     keepStateOnStart[target] = true;
-                    c.start(target, tr != null ? tr.pc() : vm.architecture().defaultEntry(), -1, 0);
+                    c.start(target, pc[0], -1, 0);
                     keepStateOnStart[target] = false;
                 }
                 return 0;
             }
             case SIGP_STOP, SIGP_STOP_AND_STORE_STATUS -> {
-                if (order == SIGP_STOP_AND_STORE_STATUS && tr != null) {
-                    storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200);
+                if (order == SIGP_STOP_AND_STORE_STATUS) {
+                    onTarget(t, target, tr -> storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200));
                 }
                 if (self) {
                     t.stop();
@@ -792,18 +849,22 @@ public final class S390Vm implements ArchitectureVm {
                 if (self) {
                     // The restart interruption is taken after SIGP completes: see sigp().
                     selfRestart[t.vcpu()] = true;
-                } else {
-                    restart(t, c, target, tr, state);
+                    return 0;
                 }
-                return 0;
+                return restart(t, c, target, state) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_INITIAL_CPU_RESET, SIGP_CPU_RESET -> {
                 // The reset orders put the target in the stopped state and cancel its pfault handshake
                 // (kvm-s390.c kvm_arch_vcpu_ioctl_normal_reset / initial_reset; QEMU sigp_(initial_)cpu_reset).
-                pfaultToken[target] = PFAULT_TOKEN_INVALID;
-                if (order == SIGP_INITIAL_CPU_RESET && tr != null && !self) {
-                    tr.set(PSWM, 0);
-                    tr.set(PREFIX, 0);
+                boolean initial = order == SIGP_INITIAL_CPU_RESET && !self;
+                if (!onTarget(t, target, tr -> {
+                    pfaultToken[target] = PFAULT_TOKEN_INVALID;
+                    if (initial) {
+                        tr.set(PSWM, 0);
+                        tr.set(PREFIX, 0);
+                    }
+                })) {
+                    return SIGP_CC_BUSY;
                 }
                 if (!self && !stopped(state)) {
                     c.stop(target);
@@ -819,10 +880,7 @@ public final class S390Vm implements ArchitectureVm {
                 if (!t.memory().readable(address, 1) || !t.memory().readable(address + 0x1FFF, 1)) {
                     return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
                 }
-                if (tr != null) {
-                    tr.set(PREFIX, address);
-                }
-                return 0;
+                return onTarget(t, target, tr -> tr.set(PREFIX, address)) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_STORE_STATUS_AT_ADDRESS -> {
                 if (!stopped(state)) {
@@ -832,10 +890,7 @@ public final class S390Vm implements ArchitectureVm {
                 if (!t.memory().readable(address, 512)) {
                     return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
                 }
-                if (tr != null) {
-                    storeStatus(t.memory(), tr, address, tr.pc(), 0);
-                }
-                return 0;
+                return onTarget(t, target, tr -> storeStatus(t.memory(), tr, address, tr.pc(), 0)) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_SENSE_RUNNING -> {
                 if (!senseRunning) {
@@ -858,13 +913,21 @@ public final class S390Vm implements ArchitectureVm {
      * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
      * keeps the interruption pending (the scheduler counts it; it ends the next wait at once).
      */
-    private void deliverExternal(Trap t, VcpuControl c, int target, RegisterAccess tr, int code) {
-        if (tr == null || !waiting[target] || c.state(target) != VcpuState.HALTED) {
+    private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
+        if (!waiting[target] || c.state(target) != VcpuState.HALTED) {
             return;
         }
+        onTarget(t, target, tr -> deliverExternal(t, target, tr, code));
+    }
+
+    /** The delivery itself, in the target's context (see {@link VcpuControl#onVcpu}). */
+    private void deliverExternal(Trap t, int target, RegisterAccess tr, int code) {
         long lc = tr.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
         try {
+            if (!lowcoreInMemory(m, lc)) {
+                return;
+            }
             long mask = m.read64(lc + LC_EXT_NEW_PSW);
             long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
             if (mask == 0 && addr == 0) {
@@ -887,38 +950,72 @@ public final class S390Vm implements ArchitectureVm {
      * the target's lowcore is loaded, and a stopped target starts (QEMU target/s390x/sigp.c
      * sigp_restart, do_restart_interrupt).
      */
-    private void restart(Trap t, VcpuControl c, int target, RegisterAccess tr, VcpuState state) {
-        long lc = tr == null ? 0 : tr.get(PREFIX) & PREFIX_MASK;
+    private boolean restart(Trap t, VcpuControl c, int target, VcpuState state) {
         MemoryAccess m = t.memory();
-        long mask;
-        long addr;
-        try {
-            if (tr != null) {
+        long[] addr = {-1};
+        boolean reached = c.onVcpu(target, tr -> {
+            long lc = tr.get(PREFIX) & PREFIX_MASK;
+            try {
+                if (!lowcoreInMemory(m, lc)) {
+                    return;
+                }
                 m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
                 m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
+                tr.set(PSWM, m.read64(lc + LC_RESTART_PSW));
+                addr[0] = m.read64(lc + LC_RESTART_PSW + 8);
+                if (state != VcpuState.OFF && !stopped(state)) {
+                    tr.pc(addr[0]);
+                }
+            } catch (GuestFault f) {
+                // no lowcore: the restart cannot be delivered
             }
-            mask = m.read64(lc + LC_RESTART_PSW);
-            addr = m.read64(lc + LC_RESTART_PSW + 8);
-        } catch (GuestFault f) {
-            return;
+        });
+        if (!reached) {
+            return false;
         }
-        if (tr != null) {
-            tr.set(PSWM, mask);
+        if (addr[0] == -1) {
+            return true;
         }
         if (state == VcpuState.OFF) {
             keepStateOnStart[target] = true;
-            c.start(target, addr, -1, 0);
+            c.start(target, addr[0], -1, 0);
             keepStateOnStart[target] = false;
-        } else if (!stopped(state) && tr != null) {
-            tr.pc(addr);
+        } else if (!stopped(state)) {
             c.kick(target);
         }
+        return true;
+    }
+
+    /**
+     * True when every lowcore field an interruption stores or loads (0x80..0x1e0 past the prefix) is guest memory.
+     * KVM's deliveries (interrupt.c __deliver_prog, __deliver_restart, __deliver_external_call) store several
+     * fields one after another; hcsim stores them only when all of them can be, so that a guest never finds an
+     * interruption code without its old PSW.
+     */
+    static boolean lowcoreInMemory(MemoryAccess m, long lc) {
+        return m.readable(lc + LOWCORE_FIELDS_START, LOWCORE_FIELDS_END - LOWCORE_FIELDS_START);
+    }
+
+    /**
+     * Runs {@code action} on vCPU {@code target}'s registers: the caller's own directly, another's through
+     * {@link VcpuControl#onVcpu} in that vCPU's context (QEMU run_on_cpu), never from this thread.
+     * @return false when the control cannot reach the target (the order answers busy)
+     */
+    private static boolean onTarget(Trap t, int target, java.util.function.Consumer<RegisterAccess> action) {
+        if (target == t.vcpu()) {
+            action.accept(t.registers());
+            return true;
+        }
+        return control(t).onVcpu(target, action);
     }
 
     /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */
     private static void storeStatus(MemoryAccess m, RegisterAccess tr, long base, long pc, long lowcoreBias) {
         try {
             long gprs = base + LC_GPREGS_SAVE_AREA - 0x1200 + lowcoreBias;
+            if (!m.readable(gprs, LC_PREFIX_SAVE_AREA + 4 - LC_GPREGS_SAVE_AREA)) {
+                return; // the save area is stored whole or not at all
+            }
             for (int i = 0; i < 16; i++) {
                 m.write(gprs + 8L * i, 8, tr.get(i));
             }

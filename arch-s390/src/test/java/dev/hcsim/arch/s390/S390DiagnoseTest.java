@@ -16,6 +16,7 @@ import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
+import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

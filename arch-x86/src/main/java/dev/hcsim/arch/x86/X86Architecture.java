@@ -8,6 +8,7 @@ import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.OptionSpec;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ public final class X86Architecture extends DescribedArchitecture {
     }
 
     private static Feature cpuid(String name, int bit, boolean on, String what) {
-        return new Feature(new FeatureSpec(name, on, "KVM_FEATURE_" + name.toUpperCase().replace('-', '_') + " (CPUID 0x40000001.EAX bit "
+        return new Feature(new FeatureSpec(name, on, "KVM_FEATURE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + " (CPUID 0x40000001.EAX bit "
                 + bit + "): " + what), bit);
     }
 
@@ -72,8 +73,11 @@ public final class X86Architecture extends DescribedArchitecture {
             new OptionSpec("apic-map", List.of("present", "absent"), "present", "absent = no APIC map yet: SEND_IPI gives -KVM_EOPNOTSUPP"),
             new OptionSpec("apic-disabled", List.of(), "0", "bit mask of vCPU indices whose local APIC is disabled (they accept no "
                     + "fixed IPI)"),
-            new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "KICK_CPU to APIC ID 0xFF wakes every vCPU [derived: "
-                    + "lapic.c kvm_apic_is_broadcast_dest]"),
+            new OptionSpec("apic-mode", List.of("x2apic", "xapic"), "x2apic", "the mode every local APIC is in: decides the "
+                    + "broadcast address of KICK_CPU (xapic: 0xff; x2apic: 0xff with the quirk, 0xffffffff without; lapic.c "
+                    + "kvm_apic_mda, kvm_apic_match_physical_addr)"),
+            new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "off = KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK: in "
+                    + "x2APIC mode KICK_CPU to 0xff is APIC ID 255 and 0xffffffff the broadcast (lapic.c kvm_apic_is_broadcast_dest)"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
 
     private static final String DISCOVERY = "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "

@@ -58,45 +58,49 @@ public final class X86Hypercalls {
     static final int APIC_DM_STARTUP = 0x600;
     static final int APIC_DM_EXTINT = 0x700;
 
+    private static final long PAGE_SIZE = 4096;
+    private static final long APIC_BROADCAST = 0xFF;
+    private static final long X2APIC_BROADCAST = 0xFFFF_FFFFL;
+
     /** Interrupt vector recorded for an NMI (the architectural NMI vector). */
     public static final int NMI_VECTOR = 2;
 
     /** The hypercall list, in number order. */
     public static final List<HypercallSpec> ALL = List.of(
-            HypercallSpec.of(KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", X86Hypercalls::vapicPollIrq)
+            HypercallSpec.builder(KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", X86Hypercalls::vapicPollIrq)
                     .summary("no-op; the exit itself lets the host re-check pending interrupts").statuses(Status.SUCCESS, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall"),
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall").build(),
             notOnX86(KVM_HC_MMU_OP, "KVM_HC_MMU_OP", "removed (documented as deprecated): -KVM_ENOSYS"),
             notOnX86(KVM_HC_FEATURES, "KVM_HC_FEATURES", "PowerPC only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_PPC_MAP_MAGIC_PAGE, "KVM_HC_PPC_MAP_MAGIC_PAGE", "PowerPC only: -KVM_ENOSYS on x86"),
-            HypercallSpec.of(KVM_HC_KICK_CPU, "KVM_HC_KICK_CPU", X86Hypercalls::kickCpu).feature("pv-unhalt")
+            HypercallSpec.builder(KVM_HC_KICK_CPU, "KVM_HC_KICK_CPU", X86Hypercalls::kickCpu).feature("pv-unhalt")
                     .summary("a0 = flags (ignored), a1 = APIC ID: wake that vCPU from HLT (PV spinlock unlock), then try a directed yield to it")
                     .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_pv_kick_cpu_op, kvm_sched_yield"),
+                    .source("arch/x86/kvm/x86.c kvm_pv_kick_cpu_op, kvm_sched_yield").build(),
             notOnX86(KVM_HC_MIPS_GET_CLOCK_FREQ, "KVM_HC_MIPS_GET_CLOCK_FREQ", "MIPS numbering only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_MIPS_EXIT_VM, "KVM_HC_MIPS_EXIT_VM", "MIPS numbering only: -KVM_ENOSYS on x86"),
             notOnX86(KVM_HC_MIPS_CONSOLE_OUTPUT, "KVM_HC_MIPS_CONSOLE_OUTPUT", "MIPS numbering only: -KVM_ENOSYS on x86"),
-            HypercallSpec.of(KVM_HC_CLOCK_PAIRING, "KVM_HC_CLOCK_PAIRING", X86Hypercalls::clockPairing)
+            HypercallSpec.builder(KVM_HC_CLOCK_PAIRING, "KVM_HC_CLOCK_PAIRING", X86Hypercalls::clockPairing)
                     .summary("a0 = GPA of a 64-byte struct kvm_clock_pairing, a1 = clock type (0 = wall clock): host realtime and guest TSC at one instant")
                     .statuses(Status.SUCCESS, Status.NOT_SUPPORTED, Status.FAULT, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_pv_clock_pairing"),
-            HypercallSpec.of(KVM_HC_SEND_IPI, "KVM_HC_SEND_IPI", X86Hypercalls::sendIpi).feature("pv-send-ipi")
+                    .source("arch/x86/kvm/x86.c kvm_pv_clock_pairing").build(),
+            HypercallSpec.builder(KVM_HC_SEND_IPI, "KVM_HC_SEND_IPI", X86Hypercalls::sendIpi).feature("pv-send-ipi")
                     .summary("a0/a1 = 128-bit APIC ID bitmap from a2 = min (u32), a3 = ICR: send one IPI to many vCPUs; returns how many accepted it")
                     .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_SUPPORTED, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/lapic.c kvm_pv_send_ipi, __pv_send_ipi"),
-            HypercallSpec.of(KVM_HC_SCHED_YIELD, "KVM_HC_SCHED_YIELD", X86Hypercalls::schedYield).feature("pv-sched-yield")
+                    .source("arch/x86/kvm/lapic.c kvm_pv_send_ipi, __pv_send_ipi").build(),
+            HypercallSpec.builder(KVM_HC_SCHED_YIELD, "KVM_HC_SCHED_YIELD", X86Hypercalls::schedYield).feature("pv-sched-yield")
                     .summary("a0 = APIC ID: directed yield to that vCPU if it is runnable and not running")
                     .statuses(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c kvm_sched_yield"),
-            HypercallSpec.of(KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", X86Hypercalls::mapGpaRange).feature(X86Architecture.EXIT_HYPERCALL)
+                    .source("arch/x86/kvm/x86.c kvm_sched_yield").build(),
+            HypercallSpec.builder(KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", X86Hypercalls::mapGpaRange).feature(X86Architecture.EXIT_HYPERCALL)
                     .summary("a0 = GPA, a1 = 4 KiB pages, a2 = attributes: exit to the VMM (KVM_EXIT_HYPERCALL) to convert shared/private memory")
                     .statuses(Status.SUCCESS, Status.INVALID_PARAMETER, Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit"));
+                    .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit").build());
 
     private static HypercallSpec notOnX86(long nr, String name, String why) {
-        return HypercallSpec.of(nr, name, X86Hypercalls::notImplemented).availability(why)
+        return HypercallSpec.builder(nr, name, X86Hypercalls::notImplemented).availability(why)
                 .summary(why).statuses(Status.NOT_IMPLEMENTED, Status.PERMISSION)
-                .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall (default case)");
+                .source("arch/x86/kvm/x86.c ____kvm_emulate_hypercall (default case)").build();
     }
 
     static void notImplemented(Trap t) {
@@ -118,8 +122,7 @@ public final class X86Hypercalls {
         X86Vm x = vm.archState(X86Vm.class);
         long apicId = t.arg(1) & 0xFFFF_FFFFL;
         VcpuControl c = t.control();
-        if (apicId == 0xFF && x.broadcastQuirk() && vm.vcpuIndex(0xFF) < 0) {
-            // [derived] lapic.c kvm_apic_is_broadcast_dest: 0xFF is the xAPIC physical broadcast with the default quirk.
+        if (kickBroadcasts(x, apicId)) {
             for (int i = 0; i < vm.vcpuCount(); i++) {
                 c.kick(i);
             }
@@ -131,6 +134,21 @@ public final class X86Hypercalls {
         }
         directedYield(t, t.arg(1));
         t.ok(0);
+    }
+
+    /**
+     * Whether a physical REMRD message from no source APIC (kvm_pv_kick_cpu_op) to {@code dest} reaches every vCPU
+     * (lapic.c): kvm_apic_is_broadcast_dest sends 0xff (quirk on, or quirk off outside x2APIC mode) and 0xffffffff
+     * (quirk off) down the slow path, where kvm_apic_match_dest compares each target's broadcast address with
+     * kvm_apic_mda, which turns 0xff into the x2APIC broadcast for an x2APIC target while the quirk is on. So: xAPIC
+     * mode broadcasts 0xff and nothing else; x2APIC mode broadcasts 0xff with the quirk, 0xffffffff without it,
+     * whether or not a vCPU has APIC ID 0xff.
+     */
+    static boolean kickBroadcasts(X86Vm x, long dest) {
+        if (!x.x2apic()) {
+            return dest == APIC_BROADCAST;
+        }
+        return x.broadcastQuirk() ? dest == APIC_BROADCAST : dest == X2APIC_BROADCAST;
     }
 
     /** KVM_HC_SCHED_YIELD: directed yield to APIC ID a0; always returns 0. */
@@ -171,8 +189,16 @@ public final class X86Hypercalls {
         dev.hcsim.core.Bytes.put(buf, 0, 8, Math.floorDiv(realtime, 1_000_000_000L), false);
         dev.hcsim.core.Bytes.put(buf, 8, 8, Math.floorMod(realtime, 1_000_000_000L), false);
         dev.hcsim.core.Bytes.put(buf, 16, 8, x.tsc(now), false);
-        // An unbacked GPA throws GuestFault, which the engine answers with -KVM_EFAULT; nothing is written then.
-        t.memory().writeBytes(t.arg(0), buf, 0, 64);
+        // kvm_write_guest (virt/kvm/kvm_main.c) copies page by page and stops at the first page it cannot write, so a
+        // structure straddling the end of a memory slot keeps what was written before; the GuestFault of that page
+        // becomes -KVM_EFAULT.
+        long gpa = t.arg(0);
+        int off = 0;
+        while (off < 64) {
+            int seg = (int) Math.min(64 - off, PAGE_SIZE - ((gpa + off) & (PAGE_SIZE - 1)));
+            t.memory().writeBytes(gpa + off, buf, off, seg);
+            off += seg;
+        }
         t.ok(0);
     }
 
@@ -276,8 +302,20 @@ public final class X86Hypercalls {
                 t.narrow() ? 0 : Exit.Hypercall.X86_LONG_MODE), X86Hypercalls::completeHypercallExit);
     }
 
-    /** x86.c complete_hypercall_exit: RAX = the VMM's ret (cut to u32 in 32-bit mode by the contract), RIP advances. */
+    /**
+     * x86.c complete_hypercall_exit: RAX = the VMM's ret (cut to u32 in 32-bit mode by the contract), RIP advances
+     * (kvm_skip_emulated_instruction, which queues the single-step #DB when RFLAGS.TF is set).
+     */
     static void completeHypercallExit(Trap t, long ret) {
+        if (X86Vm.singleStepping(t)) {
+            long v = t.narrow() ? ret & 0xFFFF_FFFFL : ret;
+            t.registers().set(X86Registers.RAX, v);
+            long next = t.pc() + 3;
+            t.registers().pc(next);
+            t.resumeAt(next);
+            X86Vm.singleStep(t);
+            return;
+        }
         t.ok(ret);
     }
 }

@@ -11,6 +11,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 
 /**
  * The pre-decoded x86-64 subset instructions and how each executes. Flags follow the SDM for the
@@ -23,7 +24,7 @@ final class X86Interpreter {
     static final long PF = 1L << 2;
 
     static String fmt(String mnemonic, String operands) {
-        return operands.isEmpty() ? mnemonic : String.format("%-6s %s", mnemonic, operands);
+        return operands.isEmpty() ? mnemonic : String.format(Locale.ROOT, "%-6s %s", mnemonic, operands);
     }
 
     static long mask(int w) {
@@ -255,6 +256,26 @@ final class X86Interpreter {
             long value = (r.get(X86Registers.RDX) << 32) | (r.get(X86Registers.RAX) & 0xFFFF_FFFFL);
             String fault = cpu.vm().archState(X86Vm.class).wrmsr(cpu.vcpu(), r.get(X86Registers.RCX) & 0xFFFF_FFFFL, value);
             return fault == null ? Cpu.NEXT : cpu.fault(fault);
+        }
+    }
+
+    /** rdmsr: ECX = MSR; EDX:EAX = value, or #GP(0) when kvm_get_msr_common refuses it (x86.c kvm_emulate_rdmsr). */
+    static final class Rdmsr extends BaseInstruction {
+        Rdmsr() {
+            super(2, "rdmsr");
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long msr = r.get(X86Registers.RCX) & 0xFFFF_FFFFL;
+            Long v = cpu.vm().archState(X86Vm.class).rdmsr(cpu.vcpu(), msr);
+            if (v == null) {
+                return cpu.fault(String.format(Locale.ROOT, "#GP(0) (rdmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr));
+            }
+            r.set(X86Registers.RAX, v & 0xFFFF_FFFFL);
+            r.set(X86Registers.RDX, v >>> 32);
+            return Cpu.NEXT;
         }
     }
 

@@ -3,12 +3,16 @@ package dev.hcsim.arch.x86;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.Locale;
 
 /**
  * The per-VM part of x86: the trap gate of {@code kvm_emulate_hypercall} (instruction check,
@@ -16,8 +20,18 @@ import dev.hcsim.core.spi.Trap;
  * registered, and the schedule-in/out hooks that maintain it.
  */
 public final class X86Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: KVM_MAX_VCPUS = CONFIG_KVM_MAX_NR_VCPUS, 4096 with CONFIG_MAXSMP (the configuration
+     * modelled; 1024 without it), and the vCPU id, which is the APIC ID, below KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS *
+     * KVM_VCPU_ID_RATIO (arch/x86/include/asm/kvm_host.h, arch/x86/kvm/Kconfig).
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(4096, "CONFIG_KVM_MAX_NR_VCPUS with CONFIG_MAXSMP", 16384,
+            "KVM_MAX_VCPU_IDS = 4096 * KVM_VCPU_ID_RATIO");
+
     /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
+    /** sizeof(struct kvm_steal_time) (arch/x86/include/uapi/asm/kvm_para.h). */
+    static final int STEAL_TIME_SIZE = 64;
     /** KVM_VCPU_PREEMPTED, bit 0 of kvm_steal_time.preempted. */
     public static final int KVM_VCPU_PREEMPTED = 1;
 
@@ -27,7 +41,12 @@ public final class X86Vm implements ArchitectureVm {
     private final Vm vm;
     private final boolean intel;
     private final boolean quirkFixHypercall;
-    private final boolean enforcePvCpuid;
+    /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID (vcpu->arch.pv_cpuid.enforce; one value for the VM here). */
+    private volatile boolean enforcePvCpuid;
+    /** kvm->arch.hypercall_exit_enabled: KVM_CAP_EXIT_HYPERCALL's bit mask. */
+    private volatile long hypercallExitEnabled;
+    /** KVM_X86_DISABLE_EXITS_HLT (kvm_hlt_in_guest). */
+    private volatile boolean hltInGuest;
     private final long resetCpl;
     private final boolean resetLongMode;
     private final boolean host64;
@@ -36,13 +55,16 @@ public final class X86Vm implements ArchitectureVm {
     private final boolean apicMap;
     private final long apicDisabledMask;
     private final boolean broadcastQuirk;
+    private final boolean x2apic;
     private final long maxApicId;
     private final X86Discovery discovery;
-    private final long[] stealTimeMsr;
+    private final X86PvMsrs msrs;
+    private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
 
     X86Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.intel = vm.option("vendor").equals("intel");
         this.quirkFixHypercall = vm.option("quirk-fix-hypercall").equals("on");
         this.enforcePvCpuid = vm.option("enforce-pv-cpuid").equals("on");
@@ -57,6 +79,7 @@ public final class X86Vm implements ArchitectureVm {
         this.apicMap = vm.option("apic-map").equals("present");
         this.apicDisabledMask = vm.optionNumber("apic-disabled");
         this.broadcastQuirk = vm.option("x2apic-broadcast-quirk").equals("on");
+        this.x2apic = vm.option("apic-mode").equals("x2apic");
         long max = 0;
         for (int i = 0; i < vm.vcpuCount(); i++) {
             max = Math.max(max, vm.vcpuId(i));
@@ -72,7 +95,10 @@ public final class X86Vm implements ArchitectureVm {
             bits &= ~(1L << 7); // KVM_FEATURE_PV_UNHALT is withdrawn when HLT exits are disabled (selftest kvm_pv_test.c)
         }
         this.discovery = new X86Discovery(vm, bits);
-        this.stealTimeMsr = new long[vm.vcpuCount()];
+        this.msrs = new X86PvMsrs(vm, this);
+        this.ioctls = new X86Ioctls(this);
+        this.hypercallExitEnabled = vm.feature(X86Architecture.EXIT_HYPERCALL) ? 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE : 0;
+        this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
     }
 
@@ -108,11 +134,32 @@ public final class X86Vm implements ArchitectureVm {
             t.invoke();
             t.complete();
         }
-        if ((r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0 && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
-            // kvm_skip_emulated_instruction -> kvm_vcpu_do_singlestep: #DB (DR6.BS) after RIP moved past the call.
-            t.fault(Fault.X86.db(t.nextPc()), "single step after the hypercall");
+        Outcome o = t.outcome();
+        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
+            // runs inside the call) queues #DB once RIP is past the instruction.
+            singleStep(t);
         }
     }
+
+    /**
+     * True when the trapping vCPU has RFLAGS.TF set (the value before the instruction, as kvm_skip_emulated_instruction
+     * and the emulator's ctxt->tf read it).
+     */
+    static boolean singleStepping(Trap t) {
+        return (t.registers().get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
+    }
+
+    /**
+     * kvm_vcpu_do_singlestep: kvm_queue_exception_p(vcpu, DB_VECTOR, DR6_BS), delivered at the PC already set. A
+     * yield the call made in the kernel stays in {@code yieldTarget}.
+     */
+    static void singleStep(Trap t) {
+        t.fault(Fault.X86.db(t.nextPc()), SINGLE_STEP);
+    }
+
+    /** What the single-step trap after an instruction KVM completed is (vector 1, its payload DR6.BS). */
+    static final String SINGLE_STEP = "single step, DR6.BS";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -130,7 +177,7 @@ public final class X86Vm implements ArchitectureVm {
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
-            t.memory().writeBytes(t.pc(), nativeBytes, 0, 3);
+            t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
             // emulator_write_emulated fails: the emulator propagates a not-present write #PF at RIP (CPL 0 here).
             t.fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, t.pc(), t.pc()), "writing the patched hypercall instruction");
@@ -139,6 +186,11 @@ public final class X86Vm implements ArchitectureVm {
         t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
         t.resumeAt(t.pc());
         t.complete();
+        if (singleStepping(t)) {
+            // x86_emulate_instruction: after a successful emulation with ctxt->tf, kvm_vcpu_do_singlestep, with RIP on
+            // the patched instruction (em_hypercall leaves _eip = eip).
+            singleStep(t);
+        }
     }
 
     private static long cplOf(Trap t) {
@@ -152,10 +204,10 @@ public final class X86Vm implements ArchitectureVm {
             return true;
         }
         if (f.equals(X86Architecture.EXIT_HYPERCALL)) {
-            return vm.feature(f); // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
+            return (hypercallExitEnabled & (1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE)) != 0; // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
         }
         // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on.
-        return !enforcePvCpuid || (discovery.featureBits() & (1L << X86Architecture.bitOf(f))) != 0;
+        return guestPvHas(X86Architecture.bitOf(f));
     }
 
     @Override
@@ -169,21 +221,23 @@ public final class X86Vm implements ArchitectureVm {
     // ---------------------------------------------------------------- steal time
 
     /**
-     * wrmsr of the KVM MSRs the subset knows. Returns null, or the fault to deliver. MSR_KVM_STEAL_TIME:
-     * bit 0 enables, bits 5:1 are reserved, the rest is a 64-byte-aligned GPA (x86.c kvm_set_msr_common).
+     * The guest's wrmsr of a KVM MSR (x86.c kvm_set_msr_common through {@link X86PvMsrs}). Returns
+     * null, or the fault to deliver: every refusal is #GP(0) (kvm_emulate_wrmsr injects it).
      */
     String wrmsr(int vcpu, long msr, long value) {
-        if (msr == MSR_KVM_STEAL_TIME) {
-            if (enforcePvCpuid && !vm.feature("steal-time")) {
-                return "#GP(0) (wrmsr MSR_KVM_STEAL_TIME without KVM_FEATURE_STEAL_TIME)";
-            }
-            if ((value & 0x3E) != 0) {
-                return "#GP(0) (reserved bits of MSR_KVM_STEAL_TIME)";
-            }
-            stealTimeMsr[vcpu] = value;
-            return null;
-        }
-        return String.format("#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+        X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
+        return switch (r) {
+            case OK -> null;
+            case UNSUPPORTED -> String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr);
+            case ERROR -> String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: refused by kvm_set_msr_common)", msr, value);
+        };
+    }
+
+    /**
+     * The guest's rdmsr of a KVM MSR (kvm_get_msr_common). Returns the value, or null for #GP(0).
+     */
+    Long rdmsr(int vcpu, long msr) {
+        return msrs.get(vcpu, msr);
     }
 
     /**
@@ -191,33 +245,86 @@ public final class X86Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the MSR value: the record's GPA with KVM_MSR_ENABLED in bit 0
      */
-    public long stealTimeMsr(int vcpu) {
-        return stealTimeMsr[vcpu];
+    long stealTimeMsr(int vcpu) {
+        return msrs.stealTime[vcpu];
+    }
+
+    /** guest_pv_has (cpuid.h): true unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on and the CPUID bit is off. */
+    boolean guestPvHas(int bit) {
+        return !enforcePvCpuid || (discovery.featureBits() & (1L << bit)) != 0;
+    }
+
+    Vm vm() {
+        return vm;
+    }
+
+    X86PvMsrs msrs() {
+        return msrs;
+    }
+
+    boolean enforcePvCpuid() {
+        return enforcePvCpuid;
+    }
+
+    void enforcePvCpuid(boolean on) {
+        enforcePvCpuid = on;
+    }
+
+    long hypercallExitEnabled() {
+        return hypercallExitEnabled;
+    }
+
+    void hypercallExitEnabled(long mask) {
+        hypercallExitEnabled = mask;
+    }
+
+    boolean hltInGuest() {
+        return hltInGuest;
+    }
+
+    void hltInGuest(boolean on) {
+        hltInGuest = on;
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     /**
      * record_steal_time (x86.c): on entry, the version goes odd, {@code preempted} is cleared,
-     * {@code steal} grows by the time the vCPU waited, the version goes even again.
+     * {@code steal} grows by the time the vCPU waited, the version goes even again. A record not wholly in
+     * guest memory is not touched at all: kvm_gfn_to_hva_cache_init fails for it and record_steal_time returns
+     * before its first write, so a guest never sees an odd version that stays odd.
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
-        long msr = stealTimeMsr[vcpu];
+        long msr = msrs.stealTime[vcpu];
         if ((msr & 1) == 0 || !vm.feature("steal-time")) {
             return;
         }
         long gpa = msr & ~0x3FL;
+        if (!memory.readable(gpa, STEAL_TIME_SIZE)) {
+            return;
+        }
         long version = memory.read32(gpa + 8);
+        if ((version & 1) != 0) {
+            version++; // "first time write, random junk": an odd version the guest left is made even first
+        }
         memory.write(gpa + 8, 4, version + 1);
         memory.write(gpa + 16, 1, 0);
         memory.write(gpa, 8, memory.read64(gpa) + stealNanos);
         memory.write(gpa + 8, 4, version + 2);
     }
 
-    /** kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED. */
+    /**
+     * kvm_steal_time_set_preempted: a vCPU scheduled out while still runnable gets preempted = KVM_VCPU_PREEMPTED;
+     * through the same cache as record_steal_time, so only when the whole record is guest memory.
+     */
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        long msr = stealTimeMsr[vcpu];
-        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time")) {
+        long msr = msrs.stealTime[vcpu];
+        if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time") || !memory.readable(msr & ~0x3FL, STEAL_TIME_SIZE)) {
             return;
         }
         memory.write((msr & ~0x3FL) + 16, 1, KVM_VCPU_PREEMPTED);
@@ -265,6 +372,11 @@ public final class X86Vm implements ArchitectureVm {
 
     boolean broadcastQuirk() {
         return broadcastQuirk;
+    }
+
+    /** Every local APIC of the VM in x2APIC mode (apic_x2apic_mode), else xAPIC. */
+    boolean x2apic() {
+        return x2apic;
     }
 
     long maxApicId() {

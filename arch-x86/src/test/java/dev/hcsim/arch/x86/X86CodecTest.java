@@ -14,6 +14,7 @@ import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.spi.Instruction;
+import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +76,7 @@ class X86CodecTest {
         "pause|f390|pause",
         "nop|90|nop",
         "wrmsr|0f30|wrmsr",
+        "rdmsr|0f32|rdmsr",
         "rdtsc|0f31|rdtsc",
         "movq $5, (%rbx)|48c70305000000|movq $0x5,(%rbx)",
         "movl $5, 4(%rbx)|c7430405000000|movl $0x5,0x4(%rbx)"})
@@ -145,7 +147,7 @@ class X86CodecTest {
             "mov %d(%%rbx), %%%s", "mov %%%2$s, %1$d(%%rsp)", "movq $%d, (%%%2$s)"};
         qt().withExamples(1500).forAll(integers().between(0, forms.length - 1), integers().between(Integer.MIN_VALUE, Integer.MAX_VALUE),
                 integers().between(0, 15)).checkAssert((f, imm, reg) -> {
-                    String line = String.format(forms[f], imm, X86Registers.NAMES64[reg]);
+                    String line = String.format(Locale.ROOT, forms[f], imm, X86Registers.NAMES64[reg]);
                     byte[] bytes = asm(line);
                     Instruction i = CODEC.decode(bytes, 0, bytes.length, 0);
                     assertTrue(i.isValid(), line);

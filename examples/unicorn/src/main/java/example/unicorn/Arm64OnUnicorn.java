@@ -1,0 +1,127 @@
+package example.unicorn;
+
+import dev.hcsim.core.RegisterLayout;
+import java.util.Map;
+
+/**
+ * arm64 on Unicorn ({@code UC_ARCH_ARM64}): the default CPU has no EL2, so {@code hvc} (and {@code smc}) are
+ * UNDEFINED and reach {@code UC_HOOK_INTR} with intno 1 ({@code EXCP_UDEF}) and the PC on the instruction, with no
+ * syndrome written; hcsim decodes the word at the PC itself. {@code wfi} is a no-op in Unicorn, so the loop's code
+ * hook turns it into a halt; {@code mrs xN, mpidr_el1} reads the engine's one CPU (0x80000000), so the hook answers it
+ * with the vCPU's own MPIDR_EL1, as KVM's reset_mpidr gives each vCPU.
+ */
+final class Arm64OnUnicorn extends UcArch {
+    private static final int UC_ARM64_REG_X0 = 199; // x0..x28 are 199..227
+    private static final int UC_ARM64_REG_X29 = 1;
+    private static final int UC_ARM64_REG_X30 = 2;
+    private static final int UC_ARM64_REG_SP = 4;
+    private static final int UC_ARM64_REG_NZCV = 3;
+    private static final int UC_ARM64_REG_PC = 260;
+    private static final int WFI = 0xD503207F;
+    private static final int MRS_MPIDR = 0xD53800A0; // mrs xN, mpidr_el1 with Rt = 0
+
+    private int sp = -1;
+    private int xzr;
+    private int nzcv;
+    private int mpidr;
+
+    Arm64OnUnicorn() {
+        super("arm64", "arm64", Map.of());
+    }
+
+    private void resolve(RegisterLayout layout) {
+        if (sp < 0) {
+            xzr = layout.require("xzr");
+            nzcv = layout.require("nzcv");
+            mpidr = layout.require("mpidr_el1");
+            sp = layout.require("sp");
+        }
+    }
+
+    private static int uc(int reg) {
+        return reg <= 28 ? UC_ARM64_REG_X0 + reg : reg == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+    }
+
+    @Override
+    public Unicorn open() {
+        return new Unicorn(UnicornLibrary.UC_ARCH_ARM64, UnicornLibrary.UC_MODE_LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void hookTraps(Unicorn u, Runnable trap) {
+        u.onInterrupt(intno -> trap.run());
+    }
+
+    @Override
+    long get(UcRegisters r, int reg) {
+        resolve(r.layout);
+        if (reg <= 30) {
+            return r.u.reg(uc(reg));
+        }
+        if (reg == sp) {
+            return r.u.reg(UC_ARM64_REG_SP);
+        }
+        if (reg == xzr) {
+            return 0;
+        }
+        if (reg == nzcv) {
+            return r.u.reg(UC_ARM64_REG_NZCV);
+        }
+        return r.shadow[reg]; // el, mpidr_el1, nrw, thumb: the reset values hcsim put there (EL1h AArch64)
+    }
+
+    @Override
+    void set(UcRegisters r, int reg, long value) {
+        resolve(r.layout);
+        if (reg <= 30) {
+            r.u.reg(uc(reg), value);
+        } else if (reg == sp) {
+            r.u.reg(UC_ARM64_REG_SP, value);
+        } else if (reg == nzcv) {
+            r.u.reg(UC_ARM64_REG_NZCV, value);
+        } else if (reg != xzr) {
+            r.shadow[reg] = value;
+        }
+    }
+
+    @Override
+    int pcRegister() {
+        return UC_ARM64_REG_PC;
+    }
+
+    @Override
+    Guest guestInstruction(UcRegisters r, long pc, byte[] insn) {
+        int w = (insn[0] & 0xFF) | (insn[1] & 0xFF) << 8 | (insn[2] & 0xFF) << 16 | (insn[3] & 0xFF) << 24;
+        if (w == WFI) {
+            r.pc(pc + 4);
+            return Guest.WAIT;
+        }
+        if ((w & ~0x1F) == MRS_MPIDR) {
+            resolve(r.layout);
+            int rt = w & 0x1F;
+            if (rt != 31) {
+                r.u.reg(uc(rt), r.shadow[mpidr]);
+            }
+            r.pc(pc + 4);
+            return Guest.EMULATED;
+        }
+        return Guest.OWN;
+    }
+
+    @Override
+    public int[] compared(RegisterLayout layout) {
+        resolve(layout);
+        int[] out = new int[33];
+        for (int i = 0; i <= 30; i++) {
+            out[i] = i;
+        }
+        out[31] = sp;
+        out[32] = nzcv;
+        return out;
+    }
+
+    @Override
+    public long comparedBits(RegisterLayout layout, int reg) {
+        return reg == layout.require("nzcv") ? 0xF000_0000L : -1L; // PSTATE.{N,Z,C,V}; the other bits are RES0
+    }
+}
