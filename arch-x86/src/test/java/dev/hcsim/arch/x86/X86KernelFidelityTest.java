@@ -84,7 +84,7 @@ class X86KernelFidelityTest {
         assertEquals(Outcome.EXIT_TO_HOST, v.trap(0, regs, m.memory(), m).outcome());
         dev.hcsim.core.TrapResult done = v.completeExit(0, regs, m.memory(), 0);
         assertEquals(Outcome.FAULT, done.outcome());
-        assertTrue(done.fault().startsWith("#DB"), done.fault());
+        assertEquals(dev.hcsim.core.Fault.X86.db(0x1003), done.fault(), "complete_hypercall_exit -> kvm_skip_emulated_instruction: #DB");
         assertEquals(0, regs.get(X86Registers.RAX));
         assertEquals(0x1003, regs.pc());
     }
