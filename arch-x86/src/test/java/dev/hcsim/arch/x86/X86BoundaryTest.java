@@ -113,13 +113,20 @@ class X86BoundaryTest {
 
     // ---------------------------------------------------------------- steal time
 
+    /** A one-vCPU VM with KVM_FEATURE_STEAL_TIME as given, and its memory as the scheduler hands it to scheduleIn/Out. */
+    private record StealRig(X86Vm x, MemoryAccess mem) {
+        static StealRig of(boolean feature) {
+            Vm vm = Vm.create(vm(1).feature("steal-time", feature).build());
+            return new StealRig(vm.archState(X86Vm.class), new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN));
+        }
+    }
+
     @Test
     @DisplayName("x86.c record_steal_time: on entry version goes +2 (odd while writing), steal grows by the wait, preempted is cleared")
     void stealTimeRecord() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        Machine m = new Machine(vm, "t");
-        MemoryAccess mem = new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         long gpa = 0x2000;
         assertEquals(null, x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, gpa | 1));
         mem.write(gpa, 8, 1000);      // steal so far
@@ -136,9 +143,9 @@ class X86BoundaryTest {
     @Test
     @DisplayName("x86.c record_steal_time: an odd version left by the guest (\"first time write, random junk\") is made even first: 3 -> 4 -> 5 -> 6")
     void stealTimeOddVersion() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2000 | 1);
         mem.write(0x2008, 4, 3);
         x.scheduleIn(0, 0, 7, mem);
@@ -148,9 +155,9 @@ class X86BoundaryTest {
     @Test
     @DisplayName("x86.c kvm_steal_time_set_preempted: a vCPU scheduled out while runnable gets preempted = 1; one that halted does not")
     void stealTimePreempted() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2000 | 1);
         x.scheduleOut(0, 0, false, mem);
         assertEquals(0, mem.read8(0x2010));
@@ -162,9 +169,9 @@ class X86BoundaryTest {
     @DisplayName("x86.c record_steal_time / kvm_steal_time_set_preempted: nothing is written while MSR_KVM_STEAL_TIME's enable bit (bit 0) is clear, or without KVM_FEATURE_STEAL_TIME")
     void stealTimeNeedsEnableBitAndFeature() {
         for (boolean feature : new boolean[] {true, false}) {
-            Vm vm = Vm.create(vm(1).feature("steal-time", feature).build());
-            X86Vm x = vm.archState(X86Vm.class);
-            MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+            StealRig rig = StealRig.of(feature);
+            X86Vm x = rig.x();
+            MemoryAccess mem = rig.mem();
             x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, feature ? 0x2000 : 0x2001); // enabled only without the feature
             mem.write(0x2000, 8, 1000);
             x.scheduleIn(0, 50, 300, mem);
@@ -178,9 +185,9 @@ class X86BoundaryTest {
     @Test
     @DisplayName("x86.c record_steal_time: the record is at the MSR's 64-byte-aligned GPA (bits 5:0 are flags); the bytes around it are not touched")
     void stealTimeRecordPlacement() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2040 | 1);
         mem.write(0x2038, 8, 0x1111_1111_1111_1111L);
         mem.write(0x2080, 8, 0x2222_2222_2222_2222L);
