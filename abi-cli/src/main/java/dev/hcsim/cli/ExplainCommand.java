@@ -95,6 +95,15 @@ final class ExplainCommand implements Callable<Integer> {
                     o.get("thisVm"), o.get("description"));
         }
         out.println();
+        List<String> controls = (List<String>) d.get("vmmControls");
+        out.println("VMM-side controls (Vm.control(): KVM ioctl, id or group/attr, KVM's answers)");
+        if (controls.isEmpty()) {
+            out.println("  none: ONE_REG -ENOENT, device attributes -ENXIO, capabilities -EINVAL, MSRs and CPUID -ENOTTY");
+        }
+        for (String x : controls) {
+            out.println("  " + x);
+        }
+        out.println();
         out.println("vCPU ids: " + d.get("vcpuId"));
         out.println("Discovery: " + d.get("discovery"));
         List<String> diffs = (List<String>) d.get("docDifferences");

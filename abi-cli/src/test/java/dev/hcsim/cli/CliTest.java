@@ -122,6 +122,21 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("explain lists the VMM-side controls of Vm.control() with their ioctls (issue 14 item 7, issue 16)")
+    void explainListsControls() {
+        Run x86 = hcsim("explain", "--arch", "x86");
+        assertTrue(x86.out().contains("VMM-side controls"), x86.out());
+        assertTrue(x86.out().contains("KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190") && x86.out().contains("MSR_KVM_STEAL_TIME 0x4b564d03"), x86.out());
+        Run arm = hcsim("explain", "--arch", "arm64");
+        for (String s : new String[] {"KVM_REG_ARM_PSCI_VERSION", "KVM_REG_ARM_STD_BMAP", "KVM_ARM_VM_SMCCC_FILTER", "KVM_ARM_VCPU_PVTIME_IPA"}) {
+            assertTrue(arm.out().contains(s), s);
+        }
+        assertTrue(hcsim("explain", "--arch", "loongarch").out().contains("KVM_LOONGARCH_VCPU_PVTIME_GPA"));
+        assertTrue(hcsim("explain", "--arch", "s390").out().contains("KVM_SYNC_DIAG318"));
+        assertTrue(hcsim("explain", "--arch", "mips").out().contains("none: ONE_REG -ENOENT"));
+    }
+
+    @Test
     @DisplayName("run: 0 when expectations hold (trace written), 1 when one fails, 2 on a malformed file with no trace left behind")
     void run(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.jsonl");
