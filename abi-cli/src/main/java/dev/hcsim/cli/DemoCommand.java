@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hcsim demo}: runs the bundled scenarios of every architecture and prints their timelines. */
-@Command(name = "demo", description = "Run the bundled scenarios (examples/*.json) and print their timelines.")
+@Command(name = "demo", description = "Run the bundled scenarios (examples/*.json) and print one line per scenario (--timelines: every event).")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
