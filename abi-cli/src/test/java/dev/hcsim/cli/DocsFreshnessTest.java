@@ -99,4 +99,20 @@ class DocsFreshnessTest {
         assertEquals(ChromiumScreenshotTest.sha256(svg), Files.readString(Path.of("../docs/demo-timeline.png.source")).strip(),
                 "docs/demo-timeline.png was rendered from another SVG than today's: regenerate it with ChromiumScreenshotTest");
     }
+
+    @Test
+    @DisplayName("no doc, and no source comment, cites a DESIGN.md: it is not in the repository (docs/architecture.md is)")
+    void noDesignMd() throws IOException {
+        java.util.List<String> citing = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.walk(Path.of(".."))) {
+            for (Path p : s.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(md|java)$"))
+                    .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/")).toList()) {
+                if (!p.endsWith("DocsFreshnessTest.java") && Files.readString(p).contains("DESIGN.md")) {
+                    citing.add(p.toString());
+                }
+            }
+        }
+        assertTrue(citing.isEmpty(), "cite docs/architecture.md instead: " + citing);
+        assertTrue(Files.exists(Path.of("../docs/architecture.md")));
+    }
 }
