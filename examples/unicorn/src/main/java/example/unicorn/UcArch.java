@@ -36,7 +36,8 @@ public abstract class UcArch {
      * @return x86-64, arm64, s390x
      */
     public static List<UcArch> all() {
-        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false));
+        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
+                new PpcOnUnicorn());
     }
 
     /**

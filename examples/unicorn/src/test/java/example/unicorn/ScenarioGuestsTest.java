@@ -32,7 +32,8 @@ class ScenarioGuestsTest {
                 Arguments.of("x86-send-ipi.json", "KVM_HC_SEND_IPI"),
                 Arguments.of("arm64-psci-cpu-on.json", "PSCI_0_2_FN_SYSTEM_OFF"),
                 Arguments.of("s390-discovery-and-probing.json", "KVM_S390_VIRTIO_CCW_NOTIFY"),
-                Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"));
+                Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"),
+                Arguments.of("src/test/resources/ppc32-discovery-patch.json", "KVM_HC_FEATURES"));
     }
 
     @ParameterizedTest(name = "{0}")
