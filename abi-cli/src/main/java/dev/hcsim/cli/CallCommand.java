@@ -23,7 +23,7 @@ final class CallCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, description = "x86, s390, ppc, mips, loongarch, arm64 (or an alias)")
+    @Option(names = "--arch", required = true, description = "x86, s390, ppc, mips, loongarch, arm64, riscv (or an alias)")
     String arch;
 
     @Option(names = "--insn", description = "the trap instruction: assembly text or hex bytes (default: the native one)")

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * on stderr, never a stack trace).
  */
 @Command(name = "hcsim", mixinStandardHelpOptions = true, version = "hcsim 0.1.0",
-        description = "Simulates the KVM hypercall ABI of x86, s390, ppc, mips, loongarch and arm64.",
+        description = "Simulates the KVM hypercall ABI of x86, s390, ppc, mips, loongarch, arm64 and riscv.",
         subcommands = {CallCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, ExplainCommand.class, DemoCommand.class,
             TableCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

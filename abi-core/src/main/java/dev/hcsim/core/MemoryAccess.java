@@ -168,6 +168,39 @@ public final class MemoryAccess {
     }
 
     /**
+     * Writes a private copy of {@code src[off..off+len)}: the embedder's {@link GuestMemory#write} never sees a
+     * buffer that another write, another vCPU or another VM also uses, so an embedder that reuses or scribbles on
+     * {@code src} changes nothing else. Allocates only for more than 64 bytes.
+     * @param gpa the guest physical address of the first byte
+     * @param src the bytes to write (a constant or a per-VM table)
+     * @param off the offset in {@code src}
+     * @param len how many bytes
+     * @throws GuestFault when any byte is outside guest memory (nothing is written then)
+     */
+    public void writeCopy(long gpa, byte[] src, int off, int len) {
+        byte[] b = len <= scratch.length ? scratch : new byte[len];
+        System.arraycopy(src, off, b, 0, len);
+        writeBytes(gpa, b, 0, len);
+    }
+
+    /**
+     * Writes {@code len} zero bytes at {@code gpa}, all or nothing, from a buffer refilled before every piece (no
+     * shared zero page an embedder could scribble on). Allocates nothing.
+     * @param gpa the guest physical address of the first byte
+     * @param len how many bytes
+     * @throws GuestFault when any byte is outside guest memory (nothing is written then)
+     */
+    public void writeZeros(long gpa, int len) {
+        if (!readable(gpa, len)) {
+            throw new GuestFault(gpa, len, true);
+        }
+        for (int done = 0; done < len; done += scratch.length) {
+            java.util.Arrays.fill(scratch, (byte) 0);
+            writeBytes(gpa + done, scratch, 0, Math.min(scratch.length, len - done));
+        }
+    }
+
+    /**
      * True when {@code len} bytes at {@code gpa} can be read (probing without a fault). A record that KVM reaches
      * through one cached mapping (kvm_gfn_to_hva_cache_init) is written only when this holds for the whole record,
      * so that a guest never sees it half-written. Allocates nothing.

@@ -41,6 +41,9 @@ public final class Vm {
     private final int fetchMax;
     private final HypercallTable table;
     private final ArchitectureVm archVm;
+    private final KvmControl control;
+    /** KVM's kvm_vm_has_ran_once: set by the first trap or schedule-in of any vCPU, never cleared. */
+    private volatile boolean ran;
     private final long[] ids;
     private final long[] sortedIds;
     private final int[] sortedIndex;
@@ -99,6 +102,7 @@ public final class Vm {
             }
         }
         this.archVm = arch.attach(this);
+        this.control = new KvmControl(this, archVm.ioctls());
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
         for (int i = 0; i < n; i++) {
@@ -185,6 +189,7 @@ public final class Vm {
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control) {
         Trap t = frames[vcpu];
+        markRun();
         TrapObserver obs = observer;
         if (obs != null) {
             obs.before(vcpu, regs);
@@ -211,6 +216,7 @@ public final class Vm {
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control, byte[] instruction) {
         Trap t = frames[vcpu];
+        markRun();
         TrapObserver obs = observer;
         if (obs != null) {
             obs.before(vcpu, regs);
@@ -418,5 +424,33 @@ public final class Vm {
      */
     public void observe(TrapObserver o) {
         observer = o;
+    }
+
+    /**
+     * The VMM-side control surface: ONE_REG, MSRs, device attributes, capabilities, CPUID and synced
+     * registers, with KVM's names and errno answers.
+     * @return this VM's controls
+     */
+    public KvmControl control() {
+        return control;
+    }
+
+    /**
+     * True once any vCPU of this VM has run (kvm_vm_has_ran_once): its first trap or its first
+     * schedule-in. The controls KVM freezes at the first KVM_RUN answer -EBUSY from then on.
+     * @return whether the VM has run
+     */
+    public boolean hasRun() {
+        return ran;
+    }
+
+    /**
+     * Records that a vCPU runs (engine use: the scheduler calls it when it schedules a vCPU in; a
+     * trap records it itself). A plain read before the write keeps the trap path free of stores.
+     */
+    public void markRun() {
+        if (!ran) {
+            ran = true;
+        }
     }
 }

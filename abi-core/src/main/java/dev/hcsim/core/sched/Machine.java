@@ -395,6 +395,7 @@ public final class Machine implements VcpuControl {
             sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
         }
         try {
+            vm.markRun();
             archVm.scheduleIn(v, time, steal, hookMemory);
         } catch (GuestFault ignored) {
             // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).

@@ -50,4 +50,12 @@ public interface ArchitectureVm {
      */
     default void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
     }
+
+    /**
+     * The VMM-side ioctls this architecture serves ({@link dev.hcsim.core.KvmControl}).
+     * @return the architecture's answers; the default has none
+     */
+    default KvmIoctls ioctls() {
+        return KvmIoctls.NONE;
+    }
 }

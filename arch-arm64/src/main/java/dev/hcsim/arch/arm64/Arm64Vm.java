@@ -9,6 +9,8 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.SplittableRandom;
 
@@ -18,13 +20,20 @@ import java.util.SplittableRandom;
  * {@code kvm_smccc_call_handler}, the PSCI version, the per-vCPU PV-time and PV-lock structures
  * userspace registered, and the scheduler hooks that keep them.
  *
- * <p>The userspace side of KVM (the ioctls a VMM makes before it runs the VM) is reachable as methods
- * that return what the ioctl returns (0 or a negative errno): {@link #setPvtimeIpa},
- * {@link #setPvlockIpa}, {@link #setFirmwareRegister}, {@link #setSmcccFilter}. Scenarios reach the
+ * <p>The userspace side of KVM (the ioctls a VMM makes before it runs the VM) is
+ * {@link dev.hcsim.core.Vm#control()}, served by {@link Arm64Ioctls}; the package-private methods
+ * here return what the ioctl returns (0 or a negative errno). Scenarios reach the
  * common settings through VM options ({@code pvtime-ipa}, {@code pvlock-ipa}, {@code filter-deny},
  * {@code filter-fwd}, {@code psci}).
  */
 public final class Arm64Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: max_vcpus = kvm_arm_default_max_vcpus(), VGIC_V3_MAX_CPUS = 512 with a GICv3 (the
+     * configuration modelled; 8 with a GICv2); the vCPU id is the index, from which reset_mpidr derives the MPIDR.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(512, "kvm_arm_default_max_vcpus with GICv3: VGIC_V3_MAX_CPUS", -1,
+            "the MPIDR is derived from the vCPU index");
+
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
     /** ENXIO: no such device or address. */
@@ -77,7 +86,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long UNSET = -1L; // INVALID_GPA
     private static final long[] NO_ARGS = new long[0];
-    private static final byte[] ZERO_64 = new byte[64];
 
     private final Vm vm;
     private final int vcpus;
@@ -103,9 +111,9 @@ public final class Arm64Vm implements ArchitectureVm {
     private volatile long stdHypBmap;
     private volatile long vendorHypBmap;
     private volatile long vendorHypBmap2;
-    private volatile boolean ranOnce;
 
     private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
+    private final Arm64Ioctls ioctls = new Arm64Ioctls(this);
 
     private final int[] conduit;
     private final long[] pvtimeBase;
@@ -118,6 +126,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Arm64Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         this.pvlock = vm.option("pvlock").equals("on");
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
@@ -208,7 +217,6 @@ public final class Arm64Vm implements ArchitectureVm {
     @Override
     public void trap(Trap t) {
         RegisterAccess r = t.registers();
-        ranOnce = true;
         if (r.get(Arm64Registers.NRW) != 0) {
             trapAArch32(t, r);
             return;
@@ -401,6 +409,11 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
         // kvm_reset_vcpu: the general registers are zeroed; PSTATE is EL1h (or the AArch32 SVC mode).
         for (int i = 0; i <= Arm64Registers.SP; i++) {
@@ -449,7 +462,6 @@ public final class Arm64Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
-        ranOnce = true;
         runDelay[vcpu] += stealNanos;
         long base = pvtimeBase[vcpu];
         if (base != UNSET) {
@@ -491,7 +503,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         lastSteal[vcpu] = runDelay[vcpu];
         try {
-            memory.writeBytes(base, ZERO_64, 0, 64);
+            memory.writeZeros(base, 64);
         } catch (GuestFault ignored) {
             // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
         }
@@ -508,7 +520,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param ipa the IPA of the vCPU's stolen-time structure
      * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
-    public int setPvtimeIpa(int vcpu, long ipa) {
+    int setPvtimeIpa(int vcpu, long ipa) {
         if (vcpu < 0 || vcpu >= vcpus) {
             return -ENXIO;
         }
@@ -530,7 +542,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the stolen-time structure's IPA, or -1 (INVALID_GPA)
      */
-    public long pvtimeIpa(int vcpu) {
+    long pvtimeIpa(int vcpu) {
         return pvtimeBase[vcpu];
     }
 
@@ -542,7 +554,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param ipa the IPA of the vCPU's PV-lock structure
      * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
-    public int setPvlockIpa(int vcpu, long ipa) {
+    int setPvlockIpa(int vcpu, long ipa) {
         if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
             return -ENXIO;
         }
@@ -564,7 +576,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the IPA set with {@link #setPvlockIpa}, or -1 when unset
      */
-    public long pvlockIpa(int vcpu) {
+    long pvlockIpa(int vcpu) {
         return pvlockBase[vcpu];
     }
 
@@ -582,7 +594,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param id the register id, one of the REG_* constants
      * @return the register's value, or null for an id KVM does not know
      */
-    public Long firmwareRegister(long id) {
+    Long firmwareRegister(long id) {
         if (id == REG_PSCI_VERSION) {
             return (long) psciVersion;
         } else if (id == REG_WORKAROUND_1) {
@@ -629,7 +641,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param value the new value
      * @return 0, -ENOENT, -EINVAL or -EBUSY, as the ioctl returns them
      */
-    public int setFirmwareRegister(long id, long value) {
+    int setFirmwareRegister(long id, long value) {
         if (id == REG_PSCI_VERSION) {
             int v = (int) value;
             if (value != v) {
@@ -655,14 +667,13 @@ public final class Arm64Vm implements ArchitectureVm {
             if ((value & 0x10) != 0 && (value & 0xF) != 2) {
                 return -EINVAL; // the ENABLED bit only with level AVAIL
             }
-            // "Map all the possible incoming states to the only two we really want to deal with":
-            // NOT_AVAIL (0) and UNKNOWN (1) count as NOT_AVAIL, AVAIL (2) and NOT_REQUIRED (3) as NOT_REQUIRED.
+            // kvm_arm_set_fw_reg maps NOT_AVAIL (0) and UNKNOWN (1) to NOT_AVAIL, AVAIL (2) and
+            // NOT_REQUIRED (3) to NOT_REQUIRED; any other level is -EINVAL.
             long level = value & 0xF;
             if (level > 3) {
                 return -EINVAL;
             }
-            long wanted = level <= 1 ? 0 : 3;
-            return workaroundLevel(2) < wanted ? -EINVAL : 0;
+            return workaroundLevel(2) < (level <= 1 ? 0 : 3) ? -EINVAL : 0;
         }
         long supported;
         long current;
@@ -685,7 +696,7 @@ public final class Arm64Vm implements ArchitectureVm {
             return -EINVAL;
         }
         synchronized (this) {
-            if (ranOnce && value != current) {
+            if (vm.hasRun() && value != current) {
                 return -EBUSY;
             }
             if (id == REG_STD_BMAP) {
@@ -714,7 +725,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * @param padNonZero 0 when the padding bytes are all zero, anything else when not
      * @return 0, -EINVAL, -EBUSY or -EEXIST, as the ioctl returns them
      */
-    public synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
+    synchronized int setSmcccFilter(long base, long nrFunctions, int action, int padNonZero) {
         if (padNonZero != 0) {
             return -EINVAL;
         }
@@ -723,7 +734,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (end < start || action < 0 || action >= 3) {
             return -EINVAL;
         }
-        if (ranOnce) {
+        if (vm.hasRun()) {
             return -EBUSY;
         }
         SmcccFilter next = smcccFilter.with(start, end, action);
@@ -772,6 +783,10 @@ public final class Arm64Vm implements ArchitectureVm {
 
     boolean systemSuspendEnabled() {
         return systemSuspend;
+    }
+
+    boolean pvlockOption() {
+        return pvlock;
     }
 
     boolean pvlockEnabled() {

@@ -6,6 +6,7 @@ import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
@@ -32,6 +33,9 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class MipsVm implements ArchitectureVm {
+    /** KVM_MAX_VCPUS = 16 (arch/mips/include/asm/kvm_host.h); KVM_MAX_VCPU_IDS defaults to it. */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(16, "KVM_MAX_VCPUS", 16, "KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS");
+
     /** The exit reason KVM sets on an emulation failure (include/uapi/linux/kvm.h). */
     public static final String KVM_EXIT_INTERNAL_ERROR = "KVM_EXIT_INTERNAL_ERROR";
     /** Its number. */
@@ -67,6 +71,7 @@ public final class MipsVm implements ArchitectureVm {
 
     MipsVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.paravirt = MipsArchitecture.on(vm.option(MipsArchitecture.OPTION_PARAVIRT));
         this.badInstr = vm.feature(MipsArchitecture.FEATURE_BADINSTR);
         this.badInstrP = vm.feature(MipsArchitecture.FEATURE_BADINSTRP);

@@ -9,6 +9,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.nio.ByteOrder;
 
@@ -24,6 +25,13 @@ import java.nio.ByteOrder;
  * {@code sc 1}, problem state gets a program interrupt with ESR_PPR; BookE PR: like Book3S PR).
  */
 public final class PpcVm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = NR_CPUS (arch/powerpc/include/asm/kvm_host.h), 2048 in ppc64_defconfig (the configuration
+     * modelled); KVM_MAX_VCPU_IDS = MAX_SMT_THREADS (8) * KVM_MAX_VCORES (NR_CPUS) with CONFIG_KVM_BOOK3S_HV_POSSIBLE.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(2048, "NR_CPUS in ppc64_defconfig", 8 * 2048,
+            "KVM_MAX_VCPU_IDS = MAX_SMT_THREADS * KVM_MAX_VCORES");
+
     // struct kvm_vcpu_arch_shared (arch/powerpc/include/uapi/asm/kvm_para.h), natural alignment.
     /** Offset of {@code scratch1} (u64) in struct kvm_vcpu_arch_shared. */
     public static final int OFF_SCRATCH1 = 0x00;
@@ -128,6 +136,7 @@ public final class PpcVm implements ArchitectureVm {
 
     PpcVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.host = PpcHost.of(vm.option(PpcArchitecture.OPTION_HOST));
         this.bigEndian = vm.byteOrder() == ByteOrder.BIG_ENDIAN;
         this.mode64 = vm.option(PpcArchitecture.OPTION_MODE).equals("64");
@@ -566,7 +575,7 @@ public final class PpcVm implements ArchitectureVm {
             dtbWritten = true;
             if (dtbAddress != 0) {
                 try {
-                    memory.writeBytes(dtbAddress, dtb, 0, dtb.length);
+                    memory.writeCopy(dtbAddress, dtb, 0, dtb.length);
                 } catch (GuestFault ignored) {
                     // the VM's memory does not cover the blob's address: the guest simply has no device tree
                 }

@@ -73,7 +73,6 @@ public final class S390Hypercalls {
     static final long DIAG_308_RC_NO_PV_CONF = 0x0902;
     static final long DIAG_308_RC_INVAL_FOR_PV = 0x0A02;
 
-    private static final byte[] ZERO_PAGE = new byte[4096];
     private static final int MAX_DISCARD_PAGES = 1 << 16;
 
     private S390Hypercalls() {
@@ -189,7 +188,7 @@ public final class S390Hypercalls {
         int n = 0;
         for (long p = from; Long.compareUnsigned(p, to) < 0 && n < MAX_DISCARD_PAGES; p += 4096, n++) {
             try {
-                m.writeBytes(p, ZERO_PAGE, 0, ZERO_PAGE.length);
+                m.writeZeros(p, 4096);
             } catch (GuestFault f) {
                 return;
             }

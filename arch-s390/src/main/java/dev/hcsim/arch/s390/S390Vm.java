@@ -15,6 +15,8 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
 
@@ -31,6 +33,13 @@ import dev.hcsim.core.spi.Trap;
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
  */
 public final class S390Vm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 255 (arch/s390/include/asm/kvm_host.h); kvm_arch_vcpu_precreate refuses an id (the CPU address)
+     * that sca_can_add_vcpu rejects: below KVM_S390_ESCA_CPU_SLOTS = 248 with the extended SCA every z13 or later has.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(255, "KVM_MAX_VCPUS", 248,
+            "kvm_arch_vcpu_precreate, sca_can_add_vcpu: KVM_S390_ESCA_CPU_SLOTS");
+
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
@@ -93,9 +102,11 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         long end = 0;
         for (MemoryRegion r : vm.config().memory()) {
@@ -248,6 +259,11 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public boolean offers(HypercallSpec call) {
         return call.feature() == null || vm.feature(call.feature());
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     @Override
@@ -544,7 +560,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         try {
-            t.memory().writeBytes(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
+            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
         } catch (GuestFault f) {
             program(t, S390Status.PGM_ADDRESSING, false);
             return;
