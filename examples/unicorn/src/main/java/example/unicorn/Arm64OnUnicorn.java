@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * arm64 on Unicorn ({@code UC_ARCH_ARM64}): the default CPU has no EL2, so {@code hvc} (and {@code smc}) are
  * UNDEFINED and reach {@code UC_HOOK_INTR} with intno 1 ({@code EXCP_UDEF}) and the PC on the instruction, with no
- * syndrome written; hcsim decodes the word at the PC itself. {@code wfi} is a no-op in Unicorn, so the loop's code
- * hook turns it into a halt; {@code mrs xN, mpidr_el1} reads the engine's one CPU (0x80000000), so the hook answers it
+ * syndrome written; hcsim decodes the word at the PC itself. {@code wfi} ends a Unicorn run without a hook (as x86's
+ * {@code hlt} does), so the loop's code hook turns it into a halt before it runs; {@code mrs xN, mpidr_el1} reads the engine's one CPU (0x80000000), so the hook answers it
  * with the vCPU's own MPIDR_EL1, as KVM's reset_mpidr gives each vCPU.
  */
 final class Arm64OnUnicorn extends UcArch {
