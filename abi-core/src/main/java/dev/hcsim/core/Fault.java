@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import java.util.Locale;
+
 /**
  * An exception for the embedder to inject into the guest ({@link Outcome#FAULT}) or one the
  * architecture already delivered ({@link Outcome#INTERRUPTED}, {@link Outcome#NOT_A_HYPERCALL} where the
@@ -192,7 +194,7 @@ public sealed interface Fault {
         /** {@code Unknown/Uncategorized (EC 0x00, ISS 0x0) to EL1}, with the kernel's {@code esr_class_str} names. */
         @Override
         public String toString() {
-            return String.format("%s (EC 0x%02x, ISS 0x%x) to EL%d", className(exceptionClass), exceptionClass, iss, targetEl);
+            return String.format(Locale.ROOT, "%s (EC 0x%02x, ISS 0x%x) to EL%d", className(exceptionClass), exceptionClass, iss, targetEl);
         }
 
         private static String className(int ec) {
@@ -259,7 +261,7 @@ public sealed interface Fault {
         /** {@code operation exception (code 0x0001, ILC 2)}. */
         @Override
         public String toString() {
-            return String.format("%s (code 0x%04x, ILC %d)", name(interruptionCode), interruptionCode, ilc);
+            return String.format(Locale.ROOT, "%s (code 0x%04x, ILC %d)", name(interruptionCode), interruptionCode, ilc);
         }
 
         private static String name(int code) {
