@@ -105,6 +105,39 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("an external call sent before its target waits stays pending and is taken at the target's enabled wait, "
+            + "the wait PSW as old PSW (interrupt.c kvm_s390_handle_wait finds it deliverable, __deliver_external_call)")
+    void pendingExternalCallIsTakenAtTheNextEnabledWait() {
+        // Found by examples/unicorn: under another schedule of s390-sigp-external-call.json the SIGP came first and
+        // the waiter woke after its wait without taking the interruption.
+        Rig rig = Rig.of(2);
+        rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1B8, 8, 0x3000);
+        rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
+        rig.write(0xE08, 8, 0x2004);
+        rig.regs(1).pc(0x2222);
+        sigp(rig, 2, 1);
+        assertEquals(0, rig.read(0x86, 2), "not waiting yet: nothing stored");
+        rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
+        rig.regs(1).pc(0x2000);
+        rig.m.initialState(0, VcpuState.HALTED);
+        rig.m.run(1, Long.MAX_VALUE);
+        assertEquals(0x3000, rig.regs(1).pc(), "the external new PSW is loaded instead of waiting");
+        assertEquals(S390Registers.PSW_MASK_RESET, rig.regs(1).get(S390Registers.PSWM));
+        assertEquals(0x1202, rig.read(0x86, 2));
+        assertEquals(0, rig.read(0x84, 2), "sender: CPU address 0");
+        assertEquals(0x0302_0001_8000_0000L, rig.read(0x130, 8), "the wait PSW is the old PSW");
+        assertEquals(0x2004, rig.read(0x138, 8));
+        assertTrue(rig.m.stateOf(1) == VcpuState.RUNNING || rig.m.stateOf(1) == VcpuState.RUNNABLE, "the wait did not wait");
+
+        rig.regs(1).pc(0x2000);
+        rig.write(0x86, 2, 0);
+        rig.m.run(2, Long.MAX_VALUE);
+        assertEquals(VcpuState.HALTED, rig.m.stateOf(1), "taken once: the next enabled wait waits");
+        assertEquals(0, rig.read(0x86, 2));
+    }
+
+    @Test
     @DisplayName("SIGP STOP stops another CPU, or the caller itself; SIGP START resumes a stopped CPU where it was (target/s390x/sigp.c)")
     void stopAndStart() {
         Rig rig = Rig.of(2);
