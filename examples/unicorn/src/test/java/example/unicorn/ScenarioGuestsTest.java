@@ -34,6 +34,7 @@ class ScenarioGuestsTest {
                 Arguments.of("arm64-psci-cpu-on.json", "PSCI_0_2_FN_SYSTEM_OFF"),
                 Arguments.of("s390-discovery-and-probing.json", "KVM_S390_VIRTIO_CCW_NOTIFY"),
                 Arguments.of("s390-sigp-external-call.json", "SIGP_EXTERNAL_CALL"),
+                Arguments.of("s390-sigp-restart-stop.json", "SIGP_RESTART"),
                 Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"),
                 Arguments.of("src/test/resources/ppc32-discovery-patch.json", "KVM_HC_FEATURES"),
                 Arguments.of("ppc-doorbell-broadcast.json", "msgsnd"),
