@@ -271,7 +271,7 @@ final class X86Interpreter {
             long msr = r.get(X86Registers.RCX) & 0xFFFF_FFFFL;
             Long v = cpu.vm().archState(X86Vm.class).rdmsr(cpu.vcpu(), msr);
             if (v == null) {
-                return cpu.fault(String.format("#GP(0) (rdmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr));
+                return cpu.fault(String.format(Locale.ROOT, "#GP(0) (rdmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr));
             }
             r.set(X86Registers.RAX, v & 0xFFFF_FFFFL);
             r.set(X86Registers.RDX, v >>> 32);
