@@ -26,7 +26,7 @@ final class Arm64OnUnicorn extends UcArch {
     private int mpidr;
 
     Arm64OnUnicorn() {
-        super("arm64", "arm64", Map.of());
+        super("arm64", "arm64", Map.of(), UnicornLibrary.UC_ARCH_ARM64, UnicornLibrary.UC_MODE_LITTLE_ENDIAN);
     }
 
     private void resolve(RegisterLayout layout) {
@@ -42,15 +42,7 @@ final class Arm64OnUnicorn extends UcArch {
         return reg <= 28 ? UC_ARM64_REG_X0 + reg : reg == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_ARM64, UnicornLibrary.UC_MODE_LITTLE_ENDIAN);
-    }
 
-    @Override
-    public void hookTraps(Unicorn u, Runnable trap) {
-        u.onInterrupt(intno -> trap.run());
-    }
 
     @Override
     long get(UcRegisters r, int reg) {
@@ -111,13 +103,7 @@ final class Arm64OnUnicorn extends UcArch {
     @Override
     public int[] compared(RegisterLayout layout) {
         resolve(layout);
-        int[] out = new int[33];
-        for (int i = 0; i <= 30; i++) {
-            out[i] = i;
-        }
-        out[31] = sp;
-        out[32] = nzcv;
-        return out;
+        return generalThen(31, sp, nzcv);
     }
 
     @Override

@@ -29,7 +29,8 @@ final class PpcOnUnicorn extends UcArch {
     private int ctr;
 
     PpcOnUnicorn() {
-        super("ppc (32-bit CPU, big-endian)", "ppc", Map.of("mode", "32", "endian", "big"));
+        super("ppc (32-bit CPU, big-endian)", "ppc", Map.of("mode", "32", "endian", "big"), UnicornLibrary.UC_ARCH_PPC,
+                UnicornLibrary.UC_MODE_32 | UnicornLibrary.UC_MODE_BIG_ENDIAN);
     }
 
     private void resolve(RegisterLayout layout) {
@@ -40,10 +41,6 @@ final class PpcOnUnicorn extends UcArch {
         }
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_PPC, UnicornLibrary.UC_MODE_32 | UnicornLibrary.UC_MODE_BIG_ENDIAN);
-    }
 
     @Override
     public void hookTraps(Unicorn u, Runnable trap) {
@@ -94,14 +91,7 @@ final class PpcOnUnicorn extends UcArch {
     @Override
     public int[] compared(RegisterLayout layout) {
         resolve(layout);
-        int[] out = new int[35];
-        for (int i = 0; i < 32; i++) {
-            out[i] = i;
-        }
-        out[32] = cr;
-        out[33] = lr;
-        out[34] = ctr;
-        return out;
+        return generalThen(32, cr, lr, ctr);
     }
 
     @Override

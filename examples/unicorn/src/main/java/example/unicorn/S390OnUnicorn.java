@@ -24,7 +24,7 @@ final class S390OnUnicorn extends UcArch {
     private int pswm = -1;
 
     S390OnUnicorn() {
-        super("s390x", "s390", Map.of());
+        super("s390x", "s390", Map.of(), UnicornLibrary.UC_ARCH_S390X, UnicornLibrary.UC_MODE_BIG_ENDIAN);
     }
 
     private void resolve(RegisterLayout layout) {
@@ -33,15 +33,7 @@ final class S390OnUnicorn extends UcArch {
         }
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_S390X, UnicornLibrary.UC_MODE_BIG_ENDIAN);
-    }
 
-    @Override
-    public void hookTraps(Unicorn u, Runnable trap) {
-        u.onInterrupt(intno -> trap.run());
-    }
 
     @Override
     long get(UcRegisters r, int reg) {
@@ -90,12 +82,7 @@ final class S390OnUnicorn extends UcArch {
     @Override
     public int[] compared(RegisterLayout layout) {
         resolve(layout);
-        int[] out = new int[17];
-        for (int i = 0; i < 16; i++) {
-            out[i] = i;
-        }
-        out[16] = pswm;
-        return out;
+        return generalThen(16, pswm);
     }
 
     @Override

@@ -24,11 +24,15 @@ public abstract class UcArch {
     private final String name;
     private final String hcsimArch;
     private final Map<String, String> options;
+    private final int ucArch;
+    private final int ucMode;
 
-    UcArch(String name, String hcsimArch, Map<String, String> options) {
+    UcArch(String name, String hcsimArch, Map<String, String> options, int ucArch, int ucMode) {
         this.name = name;
         this.hcsimArch = hcsimArch;
         this.options = options;
+        this.ucArch = ucArch;
+        this.ucMode = ucMode;
     }
 
     /**
@@ -93,14 +97,35 @@ public abstract class UcArch {
      * A new engine for one vCPU, in the mode the guest runs in.
      * @return the engine
      */
-    public abstract Unicorn open();
+    public Unicorn open() {
+        return new Unicorn(ucArch, ucMode);
+    }
 
     /**
-     * Called once per engine after {@link #open}: the hooks that bring a trap to {@code trap}.
+     * Called once per engine after {@link #open}: the hooks that bring a trap to {@code trap}. By default every
+     * interrupt or exception the engine raises ({@code UC_HOOK_INTR}) is handed to hcsim, which tells a hypercall
+     * from the guest's own instruction.
      * @param u the engine
      * @param trap called when the guest executed an instruction that may be a hypercall (PC on it)
      */
-    public abstract void hookTraps(Unicorn u, Runnable trap);
+    public void hookTraps(Unicorn u, Runnable trap) {
+        u.onInterrupt(intno -> trap.run());
+    }
+
+    /**
+     * Register indices {@code 0..general-1} (hcsim's general registers), then {@code extra}.
+     * @param general how many general registers come first
+     * @param extra the control registers compared after them
+     * @return the indices
+     */
+    static int[] generalThen(int general, int... extra) {
+        int[] out = new int[general + extra.length];
+        for (int i = 0; i < general; i++) {
+            out[i] = i;
+        }
+        System.arraycopy(extra, 0, out, general, extra.length);
+        return out;
+    }
 
     /**
      * Reads register {@code reg} of hcsim's layout.

@@ -68,15 +68,21 @@ class S390SigpStsiTest {
                 "conditional emergency signal is always sent: sigp.c tests the sender's stopped state");
     }
 
-    @Test
-    @DisplayName("a CPU in the enabled wait takes the external call at once: code 0x86, sender 0x84, old PSW 0x130, new PSW 0x1B0 "
-            + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
-    void externalCallDelivery() {
+    /** Two CPUs whose lowcore holds an external new PSW (handler at 0x3000) and an enabled wait PSW at 0xE00. */
+    private static Rig withExternalHandler() {
         Rig rig = Rig.of(2);
         rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
         rig.write(0x1B8, 8, 0x3000);
         rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
         rig.write(0xE08, 8, 0x2004);
+        return rig;
+    }
+
+    @Test
+    @DisplayName("a CPU in the enabled wait takes the external call at once: code 0x86, sender 0x84, old PSW 0x130, new PSW 0x1B0 "
+            + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
+    void externalCallDelivery() {
+        Rig rig = withExternalHandler();
         rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
         rig.regs(1).pc(0x2000);
         rig.m.initialState(0, VcpuState.HALTED);
@@ -110,11 +116,7 @@ class S390SigpStsiTest {
     void pendingExternalCallIsTakenAtTheNextEnabledWait() {
         // Found by examples/unicorn: under another schedule of s390-sigp-external-call.json the SIGP came first and
         // the waiter woke after its wait without taking the interruption.
-        Rig rig = Rig.of(2);
-        rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
-        rig.write(0x1B8, 8, 0x3000);
-        rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
-        rig.write(0xE08, 8, 0x2004);
+        Rig rig = withExternalHandler();
         rig.regs(1).pc(0x2222);
         sigp(rig, 2, 1);
         assertEquals(0, rig.read(0x86, 2), "not waiting yet: nothing stored");
