@@ -8,7 +8,8 @@ import java.util.Map;
  * UNDEFINED and reach {@code UC_HOOK_INTR} with intno 1 ({@code EXCP_UDEF}) and the PC on the instruction, with no
  * syndrome written; hcsim decodes the word at the PC itself. {@code wfi} ends a Unicorn run without a hook (as x86's
  * {@code hlt} does), so the loop's code hook turns it into a halt before it runs; {@code mrs xN, mpidr_el1} reads the engine's one CPU (0x80000000), so the hook answers it
- * with the vCPU's own MPIDR_EL1, as KVM's reset_mpidr gives each vCPU.
+ * with the vCPU's own MPIDR_EL1, as KVM's reset_mpidr gives each vCPU; {@code msr icc_sgi1r_el1} sends the SGI through the loop
+ * (Unicorn's CPU has no GIC).
  */
 final class Arm64OnUnicorn extends UcArch {
     private static final int UC_ARM64_REG_X0 = 199; // x0..x28 are 199..227
@@ -19,6 +20,7 @@ final class Arm64OnUnicorn extends UcArch {
     private static final int UC_ARM64_REG_PC = 260;
     private static final int WFI = 0xD503207F;
     private static final int MRS_MPIDR = 0xD53800A0; // mrs xN, mpidr_el1 with Rt = 0
+    private static final int MSR_ICC_SGI1R = 0xD518CBA0; // msr icc_sgi1r_el1, xN (S3_0_C12_C11_5) with Rt = 0
 
     private int sp = -1;
     private int xzr;
@@ -88,6 +90,11 @@ final class Arm64OnUnicorn extends UcArch {
             r.pc(pc + 4);
             return Guest.WAIT;
         }
+        if ((w & ~0x1F) == MSR_ICC_SGI1R) {
+            sendSgi(r, (w & 0x1F) == 31 ? 0 : r.u.reg(uc(w & 0x1F)));
+            r.pc(pc + 4);
+            return Guest.EMULATED;
+        }
         if ((w & ~0x1F) == MRS_MPIDR) {
             resolve(r.layout);
             int rt = w & 0x1F;
@@ -98,6 +105,34 @@ final class Arm64OnUnicorn extends UcArch {
             return Guest.EMULATED;
         }
         return Guest.OWN;
+    }
+
+    /**
+     * The GICv3 CPU interface this example plays (Unicorn's CPU has none): a write of ICC_SGI1R_EL1 sends SGI INTID
+     * (bits 27:24) to every other vCPU when IRM (bit 40) is set, else to the vCPUs of affinity Aff3.Aff2.Aff1 (bits
+     * 55:48, 39:32, 23:16) whose Aff0 is RS (bits 47:44) * 16 plus a set bit of TargetList (bits 15:0). Arm GIC
+     * architecture specification (IHI 0069), ICC_SGI1R_EL1.
+     */
+    private static void sendSgi(UcRegisters r, long value) {
+        int intid = (int) (value >>> 24) & 0xF;
+        if ((value >>> 40 & 1) != 0) {
+            for (int v = 0; v < r.vm.vcpuCount(); v++) {
+                if (v != r.vcpu) {
+                    r.control.interrupt(v, intid);
+                }
+            }
+            return;
+        }
+        long affinity = (value >>> 48 & 0xFF) << 32 | (value >>> 32 & 0xFF) << 16 | (value >>> 16 & 0xFF) << 8;
+        long aff0Base = (value >>> 44 & 0xF) << 4;
+        for (int bit = 0; bit < 16; bit++) {
+            if ((value >>> bit & 1) != 0) {
+                int target = r.vm.vcpuIndex(affinity | (aff0Base + bit));
+                if (target >= 0) {
+                    r.control.interrupt(target, intid);
+                }
+            }
+        }
     }
 
     @Override

@@ -78,6 +78,9 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             memory.mapInto(u);
             regs[i] = new UcRegisters(u, arch, layout);
             regs[i].vcpuId = vm.vcpuId(i);
+            regs[i].vcpu = i;
+            regs[i].vm = vm;
+            regs[i].control = this;
             int vcpu = i;
             arch.hookTraps(u, () -> trap(vcpu));
             u.onCode(1, 0, pc -> guestInstruction(vcpu, pc)); // begin > end: every address
