@@ -18,6 +18,15 @@ final class Arm64OnUnicorn extends UcArch {
     private static final int UC_ARM64_REG_SP = 4;
     private static final int UC_ARM64_REG_NZCV = 3;
     private static final int UC_ARM64_REG_PC = 260;
+    private static final int UC_ARM64_REG_PSTATE = 265;
+    private static final int UC_ARM64_REG_ELR_EL1 = 267;
+    private static final int UC_ARM64_REG_ESR_EL1 = 277;
+    private static final int UC_ARM64_REG_VBAR_EL1 = 287;
+    private static final int UC_ARM64_REG_CP_REG = 290;
+    /** PSTATE of an exception taken to EL1h: D, A, I, F masked, EL1, SP_EL1 (Arm ARM D1.10, "Exception entry"). */
+    private static final long PSTATE_EL1H_MASKED = 0x3C5;
+    /** The vector of a synchronous exception from the current EL with SP_ELx (Arm ARM D1.10.2). */
+    private static final long VECTOR_CURRENT_SPX_SYNC = 0x200;
     private static final int WFI = 0xD503207F;
     private static final int MRS_MPIDR = 0xD53800A0; // mrs xN, mpidr_el1 with Rt = 0
     private static final int MSR_ICC_SGI1R = 0xD518CBA0; // msr icc_sgi1r_el1, xN (S3_0_C12_C11_5) with Rt = 0
@@ -105,6 +114,41 @@ final class Arm64OnUnicorn extends UcArch {
             return Guest.EMULATED;
         }
         return Guest.OWN;
+    }
+
+    /**
+     * Takes the fault to the guest's EL1 vectors when it installed them (VBAR_EL1 not 0), as KVM's inject_undef64
+     * does: ESR_EL1 = the syndrome, ELR_EL1 = the faulting instruction, SPSR_EL1 = the PSTATE it ran with, PSTATE
+     * EL1h with every exception masked, PC = VBAR_EL1 + 0x200. hcsim's arm64 gate answers FAULT only with an
+     * UNDEFINED instruction (Fault.Arm64.undefined), so that is the fault taken here.
+     */
+    @Override
+    boolean inject(UcRegisters r, long pc) {
+        long vbar = r.u.reg(UC_ARM64_REG_VBAR_EL1);
+        if (vbar == 0) {
+            return false;
+        }
+        dev.hcsim.core.Fault.Arm64 f = dev.hcsim.core.Fault.Arm64.undefined(pc);
+        long pstate = r.u.reg(UC_ARM64_REG_PSTATE);
+        r.u.reg(UC_ARM64_REG_ESR_EL1, f.esr());
+        r.u.reg(UC_ARM64_REG_ELR_EL1, f.pc());
+        writeSpsrEl1(r.u, pstate);
+        r.u.reg(UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
+        r.pc(vbar + VECTOR_CURRENT_SPX_SYNC);
+        return true;
+    }
+
+    /** SPSR_EL1 has no Unicorn number of its own: uc_arm64_cp_reg {crn 4, crm 0, op0 3, op1 0, op2 0, val}. */
+    private static void writeSpsrEl1(Unicorn u, long value) {
+        com.sun.jna.Memory cp = new com.sun.jna.Memory(32);
+        cp.clear();
+        cp.setInt(0, 4);
+        cp.setInt(4, 0);
+        cp.setInt(8, 3);
+        cp.setInt(12, 0);
+        cp.setInt(16, 0);
+        cp.setLong(24, value);
+        u.regWrite(UC_ARM64_REG_CP_REG, cp);
     }
 
     /**

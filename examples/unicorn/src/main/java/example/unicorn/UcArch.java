@@ -159,6 +159,18 @@ public abstract class UcArch {
     abstract Guest guestInstruction(UcRegisters r, long pc, byte[] insn);
 
     /**
+     * Injects the fault a trap answered into the guest, as KVM would on the next entry, when the guest has somewhere
+     * to take it (its exception vectors); by default it has not, and the loop stops the vCPU with the fault's name,
+     * as hcsim's machine does.
+     * @param r the vCPU, its PC on the faulting instruction
+     * @param pc that instruction's address
+     * @return true when the guest now runs its handler
+     */
+    boolean inject(UcRegisters r, long pc) {
+        return false;
+    }
+
+    /**
      * The registers the differential check compares, as hcsim's indices: the general registers and the flags.
      * @param layout hcsim's layout of this architecture
      * @return indices

@@ -166,6 +166,15 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
+     * Writes a register through a caller's buffer (structured registers such as arm64's CP_REG).
+     * @param reg the register number
+     * @param buffer the value, laid out as the C struct
+     */
+    public void regWrite(int reg, Memory buffer) {
+        check(UC.uc_reg_write(uc, reg, buffer), "uc_reg_write(" + reg + ")");
+    }
+
+    /**
      * Hooks every interrupt and exception.
      * @param hook called with the interrupt number
      */

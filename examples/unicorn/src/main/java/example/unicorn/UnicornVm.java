@@ -307,7 +307,14 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                     log.add("vcpu" + v + " off");
                 }
             }
-            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            case FAULT -> {
+                if (arch.inject(regs[v], regs[v].pc())) {
+                    log.add("vcpu" + v + " fault injected: " + r.fault());
+                    return false; // the guest's handler runs on in this run
+                }
+                stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            }
+            case NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
         }
         return true;
     }
