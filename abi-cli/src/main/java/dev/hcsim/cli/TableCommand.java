@@ -22,7 +22,7 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "markdown", description = "markdown, json or html (one self-contained page)")
     String format;
 
-    @Option(names = "--arch", description = "only this architecture's contract and hypercall tables (markdown)")
+    @Option(names = "--arch", description = "only this architecture (its contract and hypercall tables in markdown; one column in html and json)")
     String arch;
 
     @Override
@@ -31,7 +31,12 @@ final class TableCommand implements Callable<Integer> {
         if (arch != null) {
             Architecture a = ArchOptions.arch(arch);
             Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
-            out.print(format.equals("json") ? Json.pretty(d) + "\n" : archMarkdown(d));
+            switch (format) {
+                case "json" -> out.println(Json.pretty(d));
+                case "markdown" -> out.print(archMarkdown(d));
+                case "html" -> out.print(TableHtml.render(List.of(d)));
+                default -> throw new IllegalArgumentException("--format must be markdown, json or html, got '" + format + "'");
+            }
             return 0;
         }
         List<Map<String, Object>> all = new ArrayList<>();

@@ -114,12 +114,24 @@ public final class Machine implements VcpuControl {
         this(Vm.create(config), name);
     }
 
+    /** The VMs a machine was built around: the per-VM architecture state (steal-time MSRs, lowcore prefixes, ...) is one guest's. */
+    private static final java.util.Set<Vm> CLAIMED = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
     /**
-     * Builds a machine around a VM the caller already created.
+     * Builds a machine around a VM the caller already created. One VM has one machine: its per-VM architecture
+     * state (registered steal-time records, shared pages, ...) belongs to one guest memory, so a second machine
+     * around the same VM is refused rather than made to write one guest's records into the other's memory.
      * @param vm the VM; its memory regions are allocated afresh for this machine
      * @param name the VM's name in traces
+     * @throws IllegalStateException when another machine was already built around {@code vm}
      */
     public Machine(Vm vm, String name) {
+        synchronized (CLAIMED) {
+            if (!CLAIMED.add(vm)) {
+                throw new IllegalStateException("this Vm already has a Machine: create one Vm per Machine (Vm.create), since the per-VM "
+                        + "architecture state belongs to one guest memory");
+            }
+        }
         this.vm = vm;
         this.name = name;
         this.memory = new SparseMemory(vm.config().memory());
@@ -667,6 +679,16 @@ public final class Machine implements VcpuControl {
                     "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
         }
         enqueue(vcpu);
+        return true;
+    }
+
+    /** Every vCPU of a machine runs on the caller's thread: the action runs at once on the target's registers. */
+    @Override
+    public boolean onVcpu(int vcpu, java.util.function.Consumer<dev.hcsim.core.RegisterAccess> action) {
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(slots[vcpu].regs);
         return true;
     }
 

@@ -477,6 +477,8 @@ public final class Trap implements TrapResult {
      * Names the call in traces when it is not in the table (a code the architecture handles itself).
      * @param name the call's name
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: the same String object set again skips the store and
+    // its GC write barrier (docs/performance.md); a different but equal String is simply stored
     public void callName(String name) {
         if (callName != name) {
             callName = name;

@@ -115,7 +115,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
     private final Arm64Ioctls ioctls = new Arm64Ioctls(this);
 
-    private final int[] conduit;
     private final long[] pvtimeBase;
     private final long[] runDelay;
     private final long[] lastSteal;
@@ -150,7 +149,6 @@ public final class Arm64Vm implements ArchitectureVm {
                 | (pvlock ? 4 : 0);
         this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
                 | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
-        this.conduit = new int[vcpus];
         this.psciResetPending = new boolean[vcpus];
         this.psciResetThumb = new boolean[vcpus];
         this.psciResetBe = new boolean[vcpus];
@@ -310,8 +308,6 @@ public final class Arm64Vm implements ArchitectureVm {
      * encoding is 32 bits long (T32 included), so a forwarded call never carries KVM_HYPERCALL_EXIT_16BIT.
      */
     private void smccc(Trap t, RegisterAccess r, int via) {
-        int v = t.vcpu();
-        conduit[v] = via;
         long id = r.get(0) & M32;
         if (via == HVC && Arm64Hypercalls.isWorkaround(id)) {
             t.dispatch(); // answered in the EL2 vectors: no filter, no bitmap
@@ -763,10 +759,6 @@ public final class Arm64Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
-    }
-
-    int conduit(int vcpu) {
-        return conduit[vcpu];
     }
 
     boolean aarch32(Trap t) {

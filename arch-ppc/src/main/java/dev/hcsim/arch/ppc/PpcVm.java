@@ -114,9 +114,6 @@ public final class PpcVm implements ArchitectureVm {
     static final long SRR1_PROGILL = 0x0008_0000L;
     static final long SRR1_PROGPRIV = 0x0004_0000L;
 
-    private static final Trap.ExitCompletion KEEP_REGISTERS = (t, ret) -> {
-    };
-
     private final Vm vm;
     private final PpcHost host;
     private final boolean bigEndian;
@@ -130,8 +127,13 @@ public final class PpcVm implements ArchitectureVm {
     private final long[] magicPa;
     private final long[] magicEa;
     private final boolean[] kernelNxDisabled;
-    private final boolean[] intPending;
+    /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
     private final RegisterAccess[] lastRegs;
+    private final long[][] osiGprs;
+    private final PpcPapr paprCalls;
+    private final PpcPaprHv.State paprHv;
+    private final PpcIoctls ioctls = new PpcIoctls(this);
     private volatile boolean dtbWritten;
 
     PpcVm(Vm vm) {
@@ -150,8 +152,68 @@ public final class PpcVm implements ArchitectureVm {
         this.magicPa = new long[n];
         this.magicEa = new long[n];
         this.kernelNxDisabled = new boolean[n];
-        this.intPending = new boolean[n];
+        this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.lastRegs = new RegisterAccess[n];
+        this.osiGprs = new long[n][32];
+        // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
+        boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
+        this.paprCalls = book3s ? new PpcPapr(host, n) : null;
+        this.paprHv = host == PpcHost.BOOK3S_HV ? new PpcPaprHv.State(n, vm.config().seed()) : null;
+        if (paprCalls != null) {
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_ENABLE), true);
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_DISABLE), false);
+        } else if (!vm.option(PpcArchitecture.OPTION_PAPR_ENABLE).isEmpty() || !vm.option(PpcArchitecture.OPTION_PAPR_DISABLE).isEmpty()) {
+            throw new IllegalArgumentException("papr-enable/papr-disable: KVM_CAP_PPC_ENABLE_HCALL needs a Book3S host (book3s-pr, book3s-hv)");
+        }
+    }
+
+    /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
+    private void applyHcallOptions(String list, boolean on) {
+        for (String item : list.split(",")) {
+            String h = item.trim();
+            if (h.isEmpty()) {
+                continue;
+            }
+            long nr;
+            try {
+                nr = h.startsWith("0x") || h.startsWith("0X") ? Long.parseUnsignedLong(h.substring(2), 16) : Long.parseLong(h);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": '" + h + "' is not an hcall number");
+            }
+            if (paprCalls.enableHcall(nr, on) != 0) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": KVM_CAP_PPC_ENABLE_HCALL 0x"
+                        + Long.toHexString(nr) + " fails with -EINVAL (above MAX_HCALL_OPCODE, not a multiple of 4, or not"
+                        + " implemented by " + host.optionValue() + ")");
+            }
+        }
+    }
+
+    /**
+     * The PAPR hcall state of this Book3S VM (used by host book3s-hv, and by book3s-pr with feature papr), or null
+     * on BookE.
+     * @return the enabled-hcall bitmap and exit arguments, or null on a BookE host
+     */
+    public PpcPapr papr() {
+        return paprCalls;
+    }
+
+    @Override
+    public dev.hcsim.core.spi.KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    PpcPaprHv.State paprState() {
+        return paprHv;
+    }
+
+    /**
+     * {@code run->osi.gprs} of {@code vcpu}'s last KVM_EXIT_OSI: all 32 GPRs as they were at the exit; the host may
+     * change them, and re-entry writes all 32 back (powerpc.c kvm_arch_vcpu_ioctl_run, osi_needed).
+     * @param vcpu the vCPU index
+     * @return the live array of 32 values
+     */
+    public long[] osiGprs(int vcpu) {
+        return osiGprs[vcpu];
     }
 
     /**
@@ -218,7 +280,7 @@ public final class PpcVm implements ArchitectureVm {
             regs.set(3, dtbAddress); // ePAPR boot convention: r3 = address of the device tree
         }
         lastRegs[vcpu] = regs;
-        intPending[vcpu] = false;
+        intPending.set(vcpu, 0);
         sync(vcpu);
     }
 
@@ -252,18 +314,30 @@ public final class PpcVm implements ArchitectureVm {
                     // Only sc 1 reaches the hypervisor on e500mc; sc goes straight to the guest's handler.
                     guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; KVM never sees it)");
                 } else if (problem) {
-                    programInterrupt(t, regs, 0, ESR_PPR, "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
+                    // booke.c kvmppc_handle_exit: the syscall exit has already moved nip past the sc 1, so
+                    // kvmppc_core_queue_program delivers the program interrupt with SRR0 at the next instruction.
+                    programInterrupt(t, regs, 0, ESR_PPR, t.pc() + 4,
+                            "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
                 } else {
                     hypercall(t, regs, msr);
                 }
             }
+            case BOOK3S_HV -> {
+                if (lev != 1) {
+                    guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; HV KVM never sees it)");
+                } else if (problem) {
+                    // book3s_hv.c kvmppc_handle_exit_hv: a radix guest's user-mode sc 1 is a privilege fault.
+                    programInterrupt(t, regs, SRR1_PROGPRIV, 0, t.pc(),
+                            "program interrupt, SRR1_PROGPRIV: sc 1 from problem state (book3s_hv.c kvmppc_handle_exit_hv)");
+                } else {
+                    paprCalls.hcall(t, this);
+                }
+            }
             case BOOK3S_PR, BOOKE_PR -> {
                 if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
-                    // kvmppc_h_pr handles a few H_* in the kernel; the simulator hands every PAPR hcall to the host.
-                    t.exitToHost("KVM_EXIT_PAPR_HCALL", regs.get(3), 0, null, regs.get(4), regs.get(5), regs.get(6), regs.get(7),
-                            regs.get(8), regs.get(9));
+                    paprCalls.hcall(t, this); // kvmppc_h_pr, else KVM_EXIT_PAPR_HCALL
                 } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
-                    t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, KEEP_REGISTERS, regs.get(4), regs.get(5), regs.get(6));
+                    osiExit(t, regs);
                 } else if (!problem && (int) regs.get(0) == PpcDiscovery.KVM_SC_MAGIC_R0) {
                     hypercall(t, regs, msr);
                 } else {
@@ -271,6 +345,25 @@ public final class PpcVm implements ArchitectureVm {
                             : "system call (r0 is not KVM_SC_MAGIC_R0, so not a hypercall)");
                 }
             }
+        }
+    }
+
+    /**
+     * KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr): all 32 GPRs go out in run->osi.gprs; re-entry copies all 32
+     * back (powerpc.c kvm_arch_vcpu_ioctl_run). The first six are also the exit's arguments.
+     */
+    private void osiExit(Trap t, RegisterAccess regs) {
+        long[] g = osiGprs[t.vcpu()];
+        for (int i = 0; i < 32; i++) {
+            g[i] = regs.get(i);
+        }
+        t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, this::osiReenter, g[0], g[1], g[2], g[3], g[4], g[5]);
+    }
+
+    private void osiReenter(Trap t, long ret) {
+        long[] g = osiGprs[t.vcpu()];
+        for (int i = 0; i < 32; i++) {
+            t.registers().set(i, g[i]);
         }
     }
 
@@ -299,8 +392,13 @@ public final class PpcVm implements ArchitectureVm {
 
     /** A program interrupt: SRR0 = the instruction, SRR1 = MSR (with flags on Book3S), ESR on BookE; Book3S continues at 0x700. */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
+        programInterrupt(t, regs, srr1Flags, esr, t.pc(), what);
+    }
+
+    /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
+    private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc());
+        regs.set(PpcRegisters.SRR0, srr0);
         if (host.bookE()) {
             regs.set(PpcRegisters.SRR1, msr);
             regs.set(PpcRegisters.ESR, esr);
@@ -316,8 +414,16 @@ public final class PpcVm implements ArchitectureVm {
         sync(t.vcpu());
     }
 
-    /** The MSR an interrupt enters the guest with: supervisor, EE and RI off, width and endianness kept (intr_msr). */
-    private static long interruptMsr(long msr) {
+    /**
+     * The MSR an interrupt enters the guest with. Book3S PR: {@code vcpu->arch.intr_msr} (book3s_pr.c
+     * kvmppc_inject_interrupt_pr), which is MSR_SF on a 64-bit host, so a 32-bit guest's interrupt runs in 64-bit mode,
+     * plus MSR_LE when the VMM set LPCR[ILE] (kvmppc_set_lpcr_pr), as it does for a little-endian guest. Elsewhere:
+     * supervisor, EE and RI off, width and endianness kept.
+     */
+    private long interruptMsr(long msr) {
+        if (host == PpcHost.BOOK3S_PR) {
+            return PpcRegisters.MSR_SF | (bigEndian ? 0 : PpcRegisters.MSR_LE);
+        }
         return msr & (PpcRegisters.MSR_SF | PpcRegisters.MSR_CM | PpcRegisters.MSR_LE);
     }
 
@@ -344,8 +450,13 @@ public final class PpcVm implements ArchitectureVm {
             if (broadcast || vm.vcpuId(i) == pir) {
                 VcpuState st = c.state(i);
                 if (st == VcpuState.RUNNING || st == VcpuState.RUNNABLE) {
-                    intPending[i] = true; // not blocked: the doorbell waits until the vCPU next idles
-                    sync(i);
+                    // not blocked: the doorbell waits until the vCPU next idles. Only the flag is set here; the target's
+                    // shared page picks it up at its own next sync (trap, schedule-in, magic-page access), never from
+                    // this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
+                    intPending.set(i, 1);
+                    if (i == t.vcpu()) {
+                        sync(i);
+                    }
                 }
                 c.interrupt(i, DOORBELL_IVOR);
             }
@@ -371,8 +482,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
     void idle(int vcpu) {
-        if (intPending[vcpu]) {
-            intPending[vcpu] = false;
+        if (intPending.compareAndSet(vcpu, 1, 0)) {
             sync(vcpu);
         }
     }
@@ -410,7 +520,7 @@ public final class PpcVm implements ArchitectureVm {
      * @return whether an interrupt is pending
      */
     public boolean interruptPending(int vcpu) {
-        return intPending[vcpu];
+        return intPending.get(vcpu) != 0;
     }
 
     /**
@@ -564,7 +674,7 @@ public final class PpcVm implements ArchitectureVm {
             Bytes.put(p, OFF_ESR, 4, r.get(PpcRegisters.ESR), bigEndian);
         }
         Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
-        Bytes.put(p, OFF_INT_PENDING, 4, intPending[vcpu] ? 1 : 0, bigEndian);
+        Bytes.put(p, OFF_INT_PENDING, 4, intPending.get(vcpu), bigEndian);
     }
 
     // ---------------------------------------------------------------- scheduler hooks

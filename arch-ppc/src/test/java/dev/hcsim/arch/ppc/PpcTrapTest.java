@@ -198,7 +198,7 @@ class PpcTrapTest {
         assertTrue(t.fault().contains("ESR_PPR"));
         assertEquals(0x0400_0000L, r.regs.get("esr"));
         assertEquals(r.before.get(3), r.regs.get(3));
-        assertEquals(PC, r.regs.get("srr0"));
+        assertEquals(PC + 4, r.regs.get("srr0"), "kvmppc_core_queue_program from the nip already past the sc 1 (issue 20)");
     }
 
     @Test
@@ -240,12 +240,12 @@ class PpcTrapTest {
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         regs.set(0, PpcTestSupport.MAGIC);
-        regs.set(3, 0x04); // H_ENTER
+        regs.set(3, 0x300); // H_RANDOM: kvmppc_h_pr does not answer it (H_REMOVE and the like it answers itself)
         regs.set(4, 0x55);
         TrapResult t = vm.trap(0, regs, m.memory(), m);
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
         assertEquals("KVM_EXIT_PAPR_HCALL", t.exitReason());
-        assertEquals(4, t.exitNr());
+        assertEquals(0x300, t.exitNr());
         assertEquals(0x55, t.exitArg(0));
         TrapResult done = vm.completeExit(0, regs, m.memory(), 0); // H_SUCCESS
         assertEquals(Outcome.RESUME, done.outcome());

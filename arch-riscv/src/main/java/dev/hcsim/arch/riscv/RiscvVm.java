@@ -6,6 +6,8 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.Arrays;
 
@@ -21,6 +23,13 @@ import java.util.Arrays;
  * {@code sbi-*} VM features and the host's properties through VM options.
  */
 public final class RiscvVm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: KVM_MAX_VCPUS = 1024 (arch/riscv/include/asm/kvm_host.h), and KVM_MAX_VCPU_IDS defaults to
+     * the same (include/linux/kvm_host.h); the vCPU id is the hart ID.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(1024, "arch/riscv/include/asm/kvm_host.h KVM_MAX_VCPUS", 1024,
+            "KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS (include/linux/kvm_host.h)");
+
     /** errno values (include/uapi/asm-generic/errno-base.h), returned negated. */
     public static final int ENOENT = 2;
     /** EBUSY: a switch changed after the vCPU ran (kvm_riscv_vcpu_set_reg_sbi_ext). */
@@ -75,9 +84,11 @@ public final class RiscvVm implements ArchitectureVm {
     private final long[] runDelay;
     private final RiscvSbiPmu.Counters[] pmu;
     private final RiscvSbiFwft.Features[] fwft;
+    private final RiscvIoctls ioctls = new RiscvIoctls(this);
 
     RiscvVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         this.resetPriv = vm.option("mode").equals("vu") ? 0 : 1;
         this.specVersion = RiscvHypercalls.specVersion(vm.option("sbi-version"));
@@ -212,6 +223,12 @@ public final class RiscvVm implements ArchitectureVm {
         timerNext[vcpu] = -1;
         pmu[vcpu].reset();
         fwft[vcpu].reset();
+    }
+
+    /** The SBI ONE_REG registers, for dev.hcsim.core.KvmControl. */
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
     }
 
     // ---------------------------------------------------------------- scheduler hooks

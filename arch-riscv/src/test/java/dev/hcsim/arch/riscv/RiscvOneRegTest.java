@@ -29,6 +29,25 @@ class RiscvOneRegTest {
     }
 
     @Test
+    @DisplayName("through KvmControl: KVM_SET_ONE_REG errors are KvmExceptions with KVM's errno (-EINVAL, -ENOENT), reads of STA -EINVAL")
+    void kvmControl() {
+        Harness h = Harness.of(1);
+        dev.hcsim.core.KvmControl c = h.vm.control();
+        long dbcn = RiscvVm.sbiExtRegister(SbiExtension.DBCN);
+        c.setOneReg(0, dbcn, 1);
+        assertEquals(1, c.getOneReg(0, dbcn));
+        dev.hcsim.core.KvmException e = org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.setOneReg(0, dbcn, 2));
+        assertEquals(dev.hcsim.core.Errno.EINVAL, e.errno());
+        long sta = RiscvVm.KVM_REG_RISCV_U64 | RiscvVm.KVM_REG_RISCV_SBI_STATE | RiscvVm.KVM_REG_RISCV_SBI_STA;
+        assertEquals(dev.hcsim.core.Errno.EINVAL, org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.getOneReg(0, sta | 7)).errno());
+        assertEquals(dev.hcsim.core.Errno.ENOENT, org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.getOneReg(0, RiscvVm.KVM_REG_RISCV_U64 | 0x0300_0000L)).errno());
+        assertEquals(4, c.describe().size());
+    }
+
+    @Test
     @DisplayName("riscv_vcpu_set_sbi_ext_multi: MULTI_DIS clears each set bit; reading MULTI_DIS gives the inverted mask")
     void multi() {
         RiscvVm s = Harness.of(1).riscv();

@@ -198,6 +198,15 @@ class RiscvSbiBaseTest {
     }
 
     @Test
+    @DisplayName("kvm_vm_ioctl_create_vcpu: at most KVM_MAX_VCPUS = 1024 harts, ids below KVM_MAX_VCPU_IDS = 1024")
+    void vcpuLimits() {
+        Harness.of(1024);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Harness.of(1025));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.hcsim.core.Vm.create(dev.hcsim.core.VmConfig.builder("riscv").vcpus(2).vcpuIds(0, 1024).build()));
+    }
+
+    @Test
     @DisplayName("ecall from VU-mode is the guest's own system call (hedeleg EXC_SYSCALL); a non-ecall word is an illegal instruction")
     void gate() {
         Harness h = Harness.of(1, "mode=vu");

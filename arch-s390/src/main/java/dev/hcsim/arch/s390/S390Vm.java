@@ -85,7 +85,6 @@ public final class S390Vm implements ArchitectureVm {
     private final long[] ranNanos;
     private final long[] lastIn;
     private final long todBase;
-    private final RegisterAccess[] known;
     private final boolean[] keepStateOnStart;
     private final boolean[] selfRestart;
     private final boolean[] waiting;
@@ -134,7 +133,6 @@ public final class S390Vm implements ArchitectureVm {
         this.ranNanos = new long[vcpus];
         this.lastIn = new long[vcpus];
         this.todBase = TOD_UNIX_EPOCH + tod(vm.config().realtimeEpochNanos());
-        this.known = new RegisterAccess[vcpus];
         this.keepStateOnStart = new boolean[vcpus];
         this.selfRestart = new boolean[vcpus];
         this.waiting = new boolean[vcpus];
@@ -276,7 +274,6 @@ public final class S390Vm implements ArchitectureVm {
 
     @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
-        known[vcpu] = regs;
         if (keepStateOnStart[vcpu]) {
             // SIGP START / RESTART continue a stopped CPU: no reset (QEMU target/s390x/sigp.c sigp_start, sigp_restart).
             keepStateOnStart[vcpu] = false;
@@ -667,6 +664,8 @@ public final class S390Vm implements ArchitectureVm {
     // ---------------------------------------------------------------- SIGP
 
     /** SIGP order codes (arch/s390/include/asm/sigp.h). */
+    /** SIGP condition code 2, "busy": the order cannot be taken now (sigp.c SIGP_CC_BUSY), here when the control cannot reach the target. */
+    static final int SIGP_CC_BUSY = 2;
     static final int SIGP_SENSE = 1;
     static final int SIGP_EXTERNAL_CALL = 2;
     static final int SIGP_EMERGENCY_SIGNAL = 3;
@@ -780,35 +779,37 @@ public final class S390Vm implements ArchitectureVm {
         VcpuControl c = control(t);
         boolean self = target == t.vcpu();
         VcpuState state = self ? VcpuState.RUNNING : c.state(target);
-        RegisterAccess tr = self ? r : known[target];
         switch (order) {
             case SIGP_SENSE -> {
                 // __sigp_sense: cc 0 when operating; else status "stopped" (external-call-pending is not tracked).
                 return stopped(state) ? status(r, r1, SIGP_STATUS_STOPPED) : 0;
             }
             case SIGP_EXTERNAL_CALL -> {
-                deliverExternal(t, c, target, tr, EXT_EXTERNAL_CALL);
+                deliverExternal(t, c, target, EXT_EXTERNAL_CALL);
                 c.interrupt(target, EXT_EXTERNAL_CALL);
                 return 0;
             }
             case SIGP_EMERGENCY_SIGNAL, SIGP_COND_EMERGENCY_SIGNAL -> {
                 // __sigp_conditional_emergency tests is_vcpu_stopped(vcpu) on the *sending* vCPU, which is
                 // never stopped while it executes SIGP: the signal is always injected (sigp.c, as of today).
-                deliverExternal(t, c, target, tr, EXT_EMERGENCY_SIGNAL);
+                deliverExternal(t, c, target, EXT_EMERGENCY_SIGNAL);
                 c.interrupt(target, EXT_EMERGENCY_SIGNAL);
                 return 0;
             }
             case SIGP_START -> {
                 if (state == VcpuState.OFF) {
+                    // QEMU sigp_start (run_on_cpu): the target continues where it stopped; its PC is read in its own context
+                    long[] pc = {vm.architecture().defaultEntry()};
+                    c.onVcpu(target, tr -> pc[0] = tr.pc());
                     keepStateOnStart[target] = true;
-                    c.start(target, tr != null ? tr.pc() : vm.architecture().defaultEntry(), -1, 0);
+                    c.start(target, pc[0], -1, 0);
                     keepStateOnStart[target] = false;
                 }
                 return 0;
             }
             case SIGP_STOP, SIGP_STOP_AND_STORE_STATUS -> {
-                if (order == SIGP_STOP_AND_STORE_STATUS && tr != null) {
-                    storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200);
+                if (order == SIGP_STOP_AND_STORE_STATUS) {
+                    onTarget(t, target, tr -> storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200));
                 }
                 if (self) {
                     t.stop();
@@ -821,18 +822,22 @@ public final class S390Vm implements ArchitectureVm {
                 if (self) {
                     // The restart interruption is taken after SIGP completes: see sigp().
                     selfRestart[t.vcpu()] = true;
-                } else {
-                    restart(t, c, target, tr, state);
+                    return 0;
                 }
-                return 0;
+                return restart(t, c, target, state) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_INITIAL_CPU_RESET, SIGP_CPU_RESET -> {
                 // The reset orders put the target in the stopped state and cancel its pfault handshake
                 // (kvm-s390.c kvm_arch_vcpu_ioctl_normal_reset / initial_reset; QEMU sigp_(initial_)cpu_reset).
-                pfaultToken[target] = PFAULT_TOKEN_INVALID;
-                if (order == SIGP_INITIAL_CPU_RESET && tr != null && !self) {
-                    tr.set(PSWM, 0);
-                    tr.set(PREFIX, 0);
+                boolean initial = order == SIGP_INITIAL_CPU_RESET && !self;
+                if (!onTarget(t, target, tr -> {
+                    pfaultToken[target] = PFAULT_TOKEN_INVALID;
+                    if (initial) {
+                        tr.set(PSWM, 0);
+                        tr.set(PREFIX, 0);
+                    }
+                })) {
+                    return SIGP_CC_BUSY;
                 }
                 if (!self && !stopped(state)) {
                     c.stop(target);
@@ -848,10 +853,7 @@ public final class S390Vm implements ArchitectureVm {
                 if (!t.memory().readable(address, 1) || !t.memory().readable(address + 0x1FFF, 1)) {
                     return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
                 }
-                if (tr != null) {
-                    tr.set(PREFIX, address);
-                }
-                return 0;
+                return onTarget(t, target, tr -> tr.set(PREFIX, address)) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_STORE_STATUS_AT_ADDRESS -> {
                 if (!stopped(state)) {
@@ -861,10 +863,7 @@ public final class S390Vm implements ArchitectureVm {
                 if (!t.memory().readable(address, 512)) {
                     return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
                 }
-                if (tr != null) {
-                    storeStatus(t.memory(), tr, address, tr.pc(), 0);
-                }
-                return 0;
+                return onTarget(t, target, tr -> storeStatus(t.memory(), tr, address, tr.pc(), 0)) ? 0 : SIGP_CC_BUSY;
             }
             case SIGP_SENSE_RUNNING -> {
                 if (!senseRunning) {
@@ -887,19 +886,17 @@ public final class S390Vm implements ArchitectureVm {
      * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
      * keeps the interruption pending (the scheduler counts it) and takes it at its next enabled wait.
      */
-    private void deliverExternal(Trap t, VcpuControl c, int target, RegisterAccess tr, int code) {
-        if (tr == null) {
-            return;
-        }
-        if (!waiting[target] || c.state(target) != VcpuState.HALTED) {
-            if (!stopped(c.state(target))) {
-                pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
-                pendingExternalFrom[target] = vm.vcpuId(t.vcpu());
-            }
-            return;
-        }
-        if (swapExternal(t.memory(), tr, code, vm.vcpuId(t.vcpu()), waitPswMask[target], tr.pc())) {
-            waiting[target] = false;
+    private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
+        long from = vm.vcpuId(t.vcpu());
+        boolean delivered = waiting[target] && c.state(target) == VcpuState.HALTED
+                && onTarget(t, target, tr -> {
+                    if (swapExternal(t.memory(), tr, code, from, waitPswMask[target], tr.pc())) {
+                        waiting[target] = false;
+                    }
+                });
+        if (!delivered && !stopped(c.state(target))) {
+            pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
+            pendingExternalFrom[target] = from;
         }
     }
 
@@ -936,35 +933,40 @@ public final class S390Vm implements ArchitectureVm {
      * the target's lowcore is loaded, and a stopped target starts (QEMU target/s390x/sigp.c
      * sigp_restart, do_restart_interrupt).
      */
-    private void restart(Trap t, VcpuControl c, int target, RegisterAccess tr, VcpuState state) {
-        long lc = tr == null ? 0 : tr.get(PREFIX) & PREFIX_MASK;
+    private boolean restart(Trap t, VcpuControl c, int target, VcpuState state) {
         MemoryAccess m = t.memory();
-        long mask;
-        long addr;
-        try {
-            if (!lowcoreInMemory(m, lc)) {
-                return;
-            }
-            if (tr != null) {
+        long[] addr = {-1};
+        boolean reached = c.onVcpu(target, tr -> {
+            long lc = tr.get(PREFIX) & PREFIX_MASK;
+            try {
+                if (!lowcoreInMemory(m, lc)) {
+                    return;
+                }
                 m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
                 m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
+                tr.set(PSWM, m.read64(lc + LC_RESTART_PSW));
+                addr[0] = m.read64(lc + LC_RESTART_PSW + 8);
+                if (state != VcpuState.OFF && !stopped(state)) {
+                    tr.pc(addr[0]);
+                }
+            } catch (GuestFault f) {
+                // no lowcore: the restart cannot be delivered
             }
-            mask = m.read64(lc + LC_RESTART_PSW);
-            addr = m.read64(lc + LC_RESTART_PSW + 8);
-        } catch (GuestFault f) {
-            return;
+        });
+        if (!reached) {
+            return false;
         }
-        if (tr != null) {
-            tr.set(PSWM, mask);
+        if (addr[0] == -1) {
+            return true;
         }
         if (state == VcpuState.OFF) {
             keepStateOnStart[target] = true;
-            c.start(target, addr, -1, 0);
+            c.start(target, addr[0], -1, 0);
             keepStateOnStart[target] = false;
-        } else if (!stopped(state) && tr != null) {
-            tr.pc(addr);
+        } else if (!stopped(state)) {
             c.kick(target);
         }
+        return true;
     }
 
     /**
@@ -975,6 +977,19 @@ public final class S390Vm implements ArchitectureVm {
      */
     static boolean lowcoreInMemory(MemoryAccess m, long lc) {
         return m.readable(lc + LOWCORE_FIELDS_START, LOWCORE_FIELDS_END - LOWCORE_FIELDS_START);
+    }
+
+    /**
+     * Runs {@code action} on vCPU {@code target}'s registers: the caller's own directly, another's through
+     * {@link VcpuControl#onVcpu} in that vCPU's context (QEMU run_on_cpu), never from this thread.
+     * @return false when the control cannot reach the target (the order answers busy)
+     */
+    private static boolean onTarget(Trap t, int target, java.util.function.Consumer<RegisterAccess> action) {
+        if (target == t.vcpu()) {
+            action.accept(t.registers());
+            return true;
+        }
+        return control(t).onVcpu(target, action);
     }
 
     /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */

@@ -296,6 +296,9 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         long version = memory.read32(gpa + 8);
+        if ((version & 1) != 0) {
+            version++; // "first time write, random junk": an odd version the guest left is made even first
+        }
         memory.write(gpa + 8, 4, version + 1);
         memory.write(gpa + 16, 1, 0);
         memory.write(gpa, 8, memory.read64(gpa) + stealNanos);
