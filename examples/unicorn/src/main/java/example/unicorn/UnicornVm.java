@@ -418,6 +418,16 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         return time;
     }
 
+    /** One thread runs every engine, so another vCPU's engine is not running now: its registers are safe to touch. */
+    @Override
+    public boolean onVcpu(int vcpu, java.util.function.Consumer<dev.hcsim.core.RegisterAccess> action) {
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(regs[vcpu]);
+        return true;
+    }
+
     @Override
     public void close() {
         Arrays.stream(engines).forEach(Unicorn::close);
