@@ -94,6 +94,12 @@ public final class S390Vm implements ArchitectureVm {
     final boolean[] selfRestart;
     final boolean[] waiting;
     final long[] waitPswMask;
+    /**
+     * An external interruption sent while its target did not wait for it (code, 0 for none), and its sender's CPU
+     * address: it stays pending (interrupt.c kvm_s390_inject_vcpu) and is taken when the target next enables it.
+     */
+    final int[] pendingExternal;
+    final long[] pendingExternalFrom;
     final int[] pendingPgm;
     final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
@@ -135,6 +141,8 @@ public final class S390Vm implements ArchitectureVm {
         this.selfRestart = new boolean[vcpus];
         this.waiting = new boolean[vcpus];
         this.waitPswMask = new long[vcpus];
+        this.pendingExternal = new int[vcpus];
+        this.pendingExternalFrom = new long[vcpus];
         this.pendingPgm = new int[vcpus];
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
@@ -306,6 +314,7 @@ public final class S390Vm implements ArchitectureVm {
         regs.set(PREFIX, 0);
         regs.set(S390Registers.BEAR, 1); // kvm_s390_vcpu_initial_reset: sie_block->gbea = 1
         pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
+        pendingExternal[vcpu] = 0; // a CPU reset clears the pending local interruptions (kvm_s390_clear_local_irqs)
     }
 
     @Override
@@ -663,8 +672,18 @@ public final class S390Vm implements ArchitectureVm {
         } else if ((mask & (S390Registers.PSW_MASK_IO | S390Registers.PSW_MASK_EXT)) != 0) {
             t.callName("LPSWE");
             t.note("enabled wait");
-            waiting[t.vcpu()] = true;
-            waitPswMask[t.vcpu()] = mask;
+            int v = t.vcpu();
+            if ((mask & S390Registers.PSW_MASK_EXT) != 0 && pendingExternal[v] != 0
+                    && swapExternal(t.memory(), r, pendingExternal[v], pendingExternalFrom[v], mask, addr)) {
+                // A pending external call is deliverable now: the wait does not wait (kvm_s390_handle_wait finds a
+                // deliverable interrupt), the interruption is taken with the wait PSW as its old PSW. The halt
+                // returns at once on the interruption the scheduler holds pending since it was sent.
+                pendingExternal[v] = 0;
+                t.resumeAt(r.pc());
+            } else {
+                waiting[v] = true;
+                waitPswMask[v] = mask;
+            }
             t.halt();
         } else {
             t.callName("LPSWE");
@@ -923,37 +942,47 @@ public final class S390Vm implements ArchitectureVm {
      * interruption code at lowcore 0x86, the sending CPU's address at 0x84, the wait PSW as the
      * external old PSW at 0x130, and the external new PSW from 0x1B0 is loaded. A guest that installed
      * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
-     * keeps the interruption pending (the scheduler counts it; it ends the next wait at once).
+     * keeps the interruption pending (the scheduler counts it) and takes it at its next enabled wait.
      */
     private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
-        if (!waiting[target] || c.state(target) != VcpuState.HALTED) {
-            return;
+        long from = vm.vcpuId(t.vcpu());
+        boolean delivered = waiting[target] && c.state(target) == VcpuState.HALTED
+                && onTarget(t, target, tr -> {
+                    if (swapExternal(t.memory(), tr, code, from, waitPswMask[target], tr.pc())) {
+                        waiting[target] = false;
+                    }
+                });
+        if (!delivered && !stopped(c.state(target))) {
+            pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
+            pendingExternalFrom[target] = from;
         }
-        onTarget(t, target, tr -> deliverExternal(t, target, tr, code));
     }
 
-    /** The delivery itself, in the target's context (see {@link VcpuControl#onVcpu}). */
-    private void deliverExternal(Trap t, int target, RegisterAccess tr, int code) {
+    /**
+     * Takes external interruption {@code code} on the CPU whose registers are {@code tr}: stores the code, the
+     * sender's address and the old PSW in its lowcore and loads the external new PSW. False, with nothing written,
+     * when the lowcore is not guest memory or holds no external new PSW.
+     */
+    private boolean swapExternal(MemoryAccess m, RegisterAccess tr, int code, long from, long oldMask, long oldAddr) {
         long lc = tr.get(PREFIX) & PREFIX_MASK;
-        MemoryAccess m = t.memory();
         try {
             if (!lowcoreInMemory(m, lc)) {
-                return;
+                return false;
             }
             long mask = m.read64(lc + LC_EXT_NEW_PSW);
             long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
             if (mask == 0 && addr == 0) {
-                return;
+                return false;
             }
             m.write(lc + LC_EXT_INT_CODE, 2, code);
-            m.write(lc + LC_EXT_CPU_ADDR, 2, vm.vcpuId(t.vcpu()));
-            m.write(lc + LC_EXT_OLD_PSW, 8, waitPswMask[target]);
-            m.write(lc + LC_EXT_OLD_PSW + 8, 8, tr.pc());
+            m.write(lc + LC_EXT_CPU_ADDR, 2, from);
+            m.write(lc + LC_EXT_OLD_PSW, 8, oldMask);
+            m.write(lc + LC_EXT_OLD_PSW + 8, 8, oldAddr);
             tr.set(PSWM, mask);
             tr.pc(addr);
-            waiting[target] = false;
+            return true;
         } catch (GuestFault f) {
-            // no lowcore in guest memory: the interruption stays pending only
+            return false; // no lowcore in guest memory: the interruption stays pending only
         }
     }
 

@@ -71,15 +71,21 @@ class S390SigpStsiTest {
                 "conditional emergency signal is always sent: sigp.c tests the sender's stopped state");
     }
 
-    @Test
-    @DisplayName("a CPU in the enabled wait takes the external call at once: code 0x86, sender 0x84, old PSW 0x130, new PSW 0x1B0 "
-            + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
-    void externalCallDelivery() {
+    /** Two CPUs whose lowcore holds an external new PSW (handler at 0x3000) and an enabled wait PSW at 0xE00. */
+    private static Rig withExternalHandler() {
         Rig rig = Rig.of(2);
         rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
         rig.write(0x1B8, 8, 0x3000);
         rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
         rig.write(0xE08, 8, 0x2004);
+        return rig;
+    }
+
+    @Test
+    @DisplayName("a CPU in the enabled wait takes the external call at once: code 0x86, sender 0x84, old PSW 0x130, new PSW 0x1B0 "
+            + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
+    void externalCallDelivery() {
+        Rig rig = withExternalHandler();
         rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
         rig.regs(1).pc(0x2000);
         rig.m.initialState(0, VcpuState.HALTED);
@@ -105,6 +111,35 @@ class S390SigpStsiTest {
         assertEquals(0x2222, busy.regs(1).pc(), "not waiting: the interruption stays pending");
         assertEquals(0, busy.read(0x86, 2));
         assertEquals(1, busy.m.interrupts(1).get(S390Vm.EXT_EXTERNAL_CALL));
+    }
+
+    @Test
+    @DisplayName("an external call sent before its target waits stays pending and is taken at the target's enabled wait, "
+            + "the wait PSW as old PSW (interrupt.c kvm_s390_handle_wait finds it deliverable, __deliver_external_call)")
+    void pendingExternalCallIsTakenAtTheNextEnabledWait() {
+        // Found by examples/unicorn: under another schedule of s390-sigp-external-call.json the SIGP came first and
+        // the waiter woke after its wait without taking the interruption.
+        Rig rig = withExternalHandler();
+        rig.regs(1).pc(0x2222);
+        sigp(rig, 2, 1);
+        assertEquals(0, rig.read(0x86, 2), "not waiting yet: nothing stored");
+        rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
+        rig.regs(1).pc(0x2000);
+        rig.m.initialState(0, VcpuState.HALTED);
+        rig.m.run(1, Long.MAX_VALUE);
+        assertEquals(0x3000, rig.regs(1).pc(), "the external new PSW is loaded instead of waiting");
+        assertEquals(S390Registers.PSW_MASK_RESET, rig.regs(1).get(S390Registers.PSWM));
+        assertEquals(0x1202, rig.read(0x86, 2));
+        assertEquals(0, rig.read(0x84, 2), "sender: CPU address 0");
+        assertEquals(0x0302_0001_8000_0000L, rig.read(0x130, 8), "the wait PSW is the old PSW");
+        assertEquals(0x2004, rig.read(0x138, 8));
+        assertTrue(rig.m.stateOf(1) == VcpuState.RUNNING || rig.m.stateOf(1) == VcpuState.RUNNABLE, "the wait did not wait");
+
+        rig.regs(1).pc(0x2000);
+        rig.write(0x86, 2, 0);
+        rig.m.run(2, Long.MAX_VALUE);
+        assertEquals(VcpuState.HALTED, rig.m.stateOf(1), "taken once: the next enabled wait waits");
+        assertEquals(0, rig.read(0x86, 2));
     }
 
     @Test
