@@ -478,4 +478,46 @@ public final class Vm {
             ran = true;
         }
     }
+
+    /**
+     * The VM's complete hypercall state now, as an immutable value (see {@link VmSnapshot}).
+     * @return the snapshot
+     * @throws IllegalStateException when an exit to the host is pending on a vCPU (complete it first)
+     */
+    public VmSnapshot snapshot() {
+        for (int v = 0; v < frames.length; v++) {
+            if (frames[v].outcome() == Outcome.EXIT_TO_HOST) {
+                throw new IllegalStateException("vCPU " + v + " has an exit to the host pending: complete it (completeExit) before the snapshot");
+            }
+        }
+        VmSnapshot.State.Builder vmState = VmSnapshot.State.builder();
+        java.util.List<VmSnapshot.State.Builder> vcpuStates = new java.util.ArrayList<>();
+        for (int v = 0; v < frames.length; v++) {
+            vcpuStates.add(VmSnapshot.State.builder());
+        }
+        archVm.save(vmState, vcpuStates);
+        return new VmSnapshot(VmSnapshot.FORMAT, arch.name(), ran, vmState.build(),
+                vcpuStates.stream().map(VmSnapshot.State.Builder::build).toList());
+    }
+
+    /**
+     * Puts a snapshot's state into this VM, which must have the snapshot's architecture and vCPU
+     * count and the configuration of the VM it was taken from (the configuration is not part of the
+     * snapshot, as QEMU's destination is started with the source's command line). Meant for a
+     * fresh VM; the guest's registers and memory are restored by the embedder.
+     * @param snapshot a snapshot of a VM of this configuration
+     * @throws IllegalArgumentException for another architecture, another vCPU count, or a field the architecture cannot use
+     */
+    public void restore(VmSnapshot snapshot) {
+        if (!snapshot.architecture().equals(arch.name())) {
+            throw new IllegalArgumentException("snapshot of a " + snapshot.architecture() + " VM cannot be restored into a " + arch.name() + " VM");
+        }
+        if (snapshot.vcpus().size() != frames.length) {
+            throw new IllegalArgumentException("snapshot has " + snapshot.vcpus().size() + " vCPUs, this VM has " + frames.length);
+        }
+        archVm.restore(snapshot.vm(), snapshot.vcpus());
+        if (snapshot.hasRun()) {
+            markRun();
+        }
+    }
 }

@@ -71,4 +71,23 @@ public interface ArchitectureVm {
      */
     default void deliver(int vcpu, RegisterAccess regs, Fault fault) {
     }
+
+    /**
+     * Writes every field of this architecture's VM and vCPU state into the builders (a snapshot).
+     * Whatever {@link #restore} needs to give the same future must be written.
+     * @param vm the VM-wide fields
+     * @param vcpus one builder per vCPU, by index
+     */
+    default void save(dev.hcsim.core.VmSnapshot.State.Builder vm, java.util.List<dev.hcsim.core.VmSnapshot.State.Builder> vcpus) {
+    }
+
+    /**
+     * Sets this architecture's VM and vCPU state from a snapshot taken by {@link #save} on a VM of
+     * the same configuration.
+     * @param vm the VM-wide fields
+     * @param vcpus each vCPU's fields, by index
+     * @throws IllegalArgumentException when a field is missing or of the wrong kind or length
+     */
+    default void restore(dev.hcsim.core.VmSnapshot.State vm, java.util.List<dev.hcsim.core.VmSnapshot.State> vcpus) {
+    }
 }

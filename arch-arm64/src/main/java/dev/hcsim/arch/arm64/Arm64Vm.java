@@ -9,11 +9,13 @@ import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -85,7 +87,8 @@ public final class Arm64Vm implements ArchitectureVm {
     private final Vm vm;
     private final int vcpus;
     private final boolean pvlock;
-    private final boolean systemSuspend;
+    /** KVM_ARCH_FLAG_SYSTEM_SUSPEND_ENABLED: the feature, or KVM_CAP_ARM_SYSTEM_SUSPEND later. */
+    private volatile boolean systemSuspend;
     private final boolean wantsPsci02;
     private final Arm64Architecture.Spectre spectreV2;
     private final Arm64Architecture.Spectre spectreV4;
@@ -116,7 +119,10 @@ public final class Arm64Vm implements ArchitectureVm {
     private final long[] pvlockBase;
     private final long[][] trngBits;
     private final byte[][] hookScratch;
-    private final SplittableRandom trng;
+    private final Object trngLock = new Object();
+    private SplittableRandom trng;
+    /** How many longs the TRNG stream has given: a snapshot restores the stream by drawing as many again. */
+    private long trngDraws;
 
     Arm64Vm(Vm vm) {
         this.vm = vm;
@@ -155,7 +161,7 @@ public final class Arm64Vm implements ArchitectureVm {
         java.util.Arrays.fill(pvlockBase, UNSET);
         this.trngBits = new long[vcpus][3];
         this.hookScratch = new byte[vcpus][8];
-        this.trng = new SplittableRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL); // "TRNGkvm": entropy from the VM seed only
+        this.trng = newTrng(); // "TRNGkvm": entropy from the VM seed only
         applyOptions();
     }
 
@@ -737,7 +743,9 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         long start = base & M32;
         long end = (start + (nrFunctions & M32) - 1) & M32;
-        if (end < start || action < 0 || action >= 3) {
+        // An empty range is -EINVAL at any base: smccc_filter.c test_invalid_nr_functions asserts it for base 0 as
+        // well, where the u32 sum of the stored hypercalls.c wraps to a full range (docs/kvm-selftests.md).
+        if ((nrFunctions & M32) == 0 || end < start || action < 0 || action >= 3) {
             return -EINVAL;
         }
         if (vm.hasRun()) {
@@ -765,6 +773,56 @@ public final class Arm64Vm implements ArchitectureVm {
         return smcccFilter.action(id);
     }
 
+    private SplittableRandom newTrng() {
+        return new SplittableRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL);
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("systemSuspend", systemSuspend).put("psciVersion", psciVersion).put("stdBmap", stdBmap).put("stdHypBmap", stdHypBmap).put("vendorHypBmap", vendorHypBmap)
+                .put("vendorHypBmap2", vendorHypBmap2).put("smcccFilter", Arm64Snapshots.filter(smcccFilter));
+        synchronized (trngLock) {
+            v.put("trngDraws", trngDraws);
+        }
+        for (int i = 0; i < vcpus; i++) {
+            cpus.get(i).put("pvtimeIpa", pvtimeBase[i]).put("runDelay", runDelay[i]).put("lastSteal", lastSteal[i])
+                    .put("pvlockIpa", pvlockBase[i]).put("psciResetPending", psciResetPending[i]).put("psciResetThumb", psciResetThumb[i])
+                    .put("psciResetBe", psciResetBe[i]);
+        }
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        systemSuspend = v.flag("systemSuspend");
+        psciVersion = Math.toIntExact(v.num("psciVersion"));
+        stdBmap = v.num("stdBmap");
+        stdHypBmap = v.num("stdHypBmap");
+        vendorHypBmap = v.num("vendorHypBmap");
+        vendorHypBmap2 = v.num("vendorHypBmap2");
+        smcccFilter = Arm64Snapshots.filter(v.nums("smcccFilter"));
+        SplittableRandom r = newTrng();
+        long draws = v.num("trngDraws");
+        for (long i = 0; i < draws; i++) {
+            r.nextLong();
+        }
+        synchronized (trngLock) {
+            trng = r;
+            trngDraws = draws;
+        }
+        for (int i = 0; i < vcpus; i++) {
+            VmSnapshot.State c = cpus.get(i);
+            pvtimeBase[i] = c.num("pvtimeIpa");
+            runDelay[i] = c.num("runDelay");
+            lastSteal[i] = c.num("lastSteal");
+            pvlockBase[i] = c.num("pvlockIpa");
+            psciResetPending[i] = c.flag("psciResetPending");
+            psciResetThumb[i] = c.flag("psciResetThumb");
+            psciResetBe[i] = c.flag("psciResetBe");
+        }
+    }
+
     // ---------------------------------------------------------------- what handlers read
 
     Vm vm() {
@@ -785,6 +843,10 @@ public final class Arm64Vm implements ArchitectureVm {
 
     boolean systemSuspendEnabled() {
         return systemSuspend;
+    }
+
+    void enableSystemSuspend() {
+        systemSuspend = true;
     }
 
     boolean pvlockOption() {
@@ -838,9 +900,14 @@ public final class Arm64Vm implements ArchitectureVm {
     /** kvm_trng_do_rnd: ceil(n/64) random longs into bits[0..], the rest zero, bits at and above n cleared. */
     long[] trngBits(int vcpu, int n) {
         long[] bits = trngBits[vcpu];
-        synchronized (trng) {
+        synchronized (trngLock) {
             for (int i = 0; i < 3; i++) {
-                bits[i] = i * 64 < n ? trng.nextLong() : 0;
+                if (i * 64 < n) {
+                    bits[i] = trng.nextLong();
+                    trngDraws++;
+                } else {
+                    bits[i] = 0;
+                }
             }
         }
         for (int i = 0; i < 3; i++) {

@@ -7,11 +7,13 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 
 /**
  * The per-VM part of LoongArch: the trap gate of arch/loongarch/kvm/exit.c (EXCCODE_HVC:
@@ -290,6 +292,28 @@ public final class LoongArchVm implements ArchitectureVm {
     @Override
     public KvmIoctls ioctls() {
         return ioctls;
+    }
+
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("pvFeatures", pvFeatures);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("stealTimeGpa", guestAddr[i]).put("lastSteal", lastSteal[i]).put("runDelay", runDelay[i])
+                    .put("preempted", preempted[i]).put("irqPending", irqPending[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        pvFeatures = v.num("pvFeatures");
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            guestAddr[i] = c.num("stealTimeGpa");
+            lastSteal[i] = c.num("lastSteal");
+            runDelay[i] = c.num("runDelay");
+            preempted[i] = c.flag("preempted");
+            irqPending[i] = c.num("irqPending");
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
@@ -13,6 +14,7 @@ import dev.hcsim.core.spi.Trap;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -326,6 +328,36 @@ public final class MipsVm implements ArchitectureVm {
     public synchronized String consoleOutput(long port) {
         ByteArrayOutputStream b = console.get(port);
         return b == null ? "" : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        long[] ports = console.keySet().stream().mapToLong(Long::longValue).toArray();
+        v.put("consolePorts", ports);
+        for (int i = 0; i < ports.length; i++) {
+            v.putBytes("console." + i, console.get(ports[i]).toByteArray());
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("vzHcExits", hcExits[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        console.clear();
+        long[] ports = v.nums("consolePorts");
+        for (int i = 0; i < ports.length; i++) {
+            byte[] b = v.bytes("console." + i);
+            if (b == null) {
+                throw new IllegalArgumentException("snapshot has no field 'console." + i + "' for console port " + ports[i]);
+            }
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            o.write(b, 0, b.length);
+            console.put(ports[i], o);
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            hcExits[i] = cpus.get(i).num("vzHcExits");
+        }
     }
 
     /** Records console output (KVM_HC_MIPS_CONSOLE_OUTPUT with paravirt-guest). */

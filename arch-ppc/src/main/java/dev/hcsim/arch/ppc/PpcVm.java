@@ -9,11 +9,13 @@ import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The per-VM part of PowerPC: the trap gate (what an {@code sc}, {@code sc 1} or {@code msgsnd}
@@ -665,6 +667,33 @@ public final class PpcVm implements ArchitectureVm {
 
     private static boolean overlaps(int off, int size, int field, int fieldSize) {
         return off < field + fieldSize && field < off + size;
+    }
+
+    /** The magic page (its shared structure, PAGE_SIZE bytes once mapped), its addresses and flags of each vCPU. */
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("dtbWritten", dtbWritten);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("magicPa", magicPa[i]).put("magicEa", magicEa[i]).put("kernelNxDisabled", kernelNxDisabled[i])
+                    .put("intPending", intPending.get(i) != 0).putBytes("magicPage", shared[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        dtbWritten = v.flag("dtbWritten");
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            magicPa[i] = c.num("magicPa");
+            magicEa[i] = c.num("magicEa");
+            kernelNxDisabled[i] = c.flag("kernelNxDisabled");
+            intPending.set(i, c.flag("intPending") ? 1 : 0);
+            byte[] page = c.bytes("magicPage");
+            if (page != null && page.length != PAGE_SIZE) {
+                throw new IllegalArgumentException("snapshot field 'magicPage' has " + page.length + " bytes, a page has " + PAGE_SIZE);
+            }
+            shared[i] = page;
+        }
     }
 
     private byte[] page(int vcpu) {

@@ -16,12 +16,14 @@ import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 
 /**
  * The per-VM part of s390: the trap gate for the intercepted instructions (DIAGNOSE, SIGP, STSI,
@@ -84,16 +86,16 @@ public final class S390Vm implements ArchitectureVm {
     final long[] pfaultToken;
     final long[] pfaultSelect;
     final long[] pfaultCompare;
-    private final boolean[] running;
-    private final long[] ranNanos;
-    private final long[] lastIn;
+    final boolean[] running;
+    final long[] ranNanos;
+    final long[] lastIn;
     private final long todBase;
-    private final boolean[] keepStateOnStart;
-    private final boolean[] selfRestart;
-    private final boolean[] waiting;
-    private final long[] waitPswMask;
-    private final int[] pendingPgm;
-    private final boolean[] pendingInvalidOperand;
+    final boolean[] keepStateOnStart;
+    final boolean[] selfRestart;
+    final boolean[] waiting;
+    final long[] waitPswMask;
+    final int[] pendingPgm;
+    final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
     final int[] fieldR3;
     private final byte[][] parmBuffers;
@@ -281,6 +283,16 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public KvmIoctls ioctls() {
         return ioctls;
+    }
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        S390Snapshots.save(this, v, cpus);
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        S390Snapshots.restore(this, v, cpus);
     }
 
     @Override

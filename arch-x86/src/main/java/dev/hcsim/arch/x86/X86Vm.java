@@ -7,11 +7,13 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,7 +42,8 @@ public final class X86Vm implements ArchitectureVm {
 
     private final Vm vm;
     private final boolean intel;
-    private final boolean quirkFixHypercall;
+    /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN still in force (not disabled with KVM_CAP_DISABLE_QUIRKS2). */
+    private volatile boolean quirkFixHypercall;
     /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID (vcpu->arch.pv_cpuid.enforce; one value for the VM here). */
     private volatile boolean enforcePvCpuid;
     /** kvm->arch.hypercall_exit_enabled: KVM_CAP_EXIT_HYPERCALL's bit mask. */
@@ -278,6 +281,10 @@ public final class X86Vm implements ArchitectureVm {
         hypercallExitEnabled = mask;
     }
 
+    void disableQuirkFixHypercall() {
+        quirkFixHypercall = false;
+    }
+
     boolean hltInGuest() {
         return hltInGuest;
     }
@@ -289,6 +296,40 @@ public final class X86Vm implements ArchitectureVm {
     @Override
     public KvmIoctls ioctls() {
         return ioctls;
+    }
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("quirkFixHypercall", quirkFixHypercall).put("enforcePvCpuid", enforcePvCpuid).put("hypercallExitEnabled", hypercallExitEnabled).put("hltInGuest", hltInGuest)
+                .put("wallClock", msrs.wallClock());
+        long[] cpuid = discovery.savedEntries();
+        v.put("cpuidSet", cpuid != null).put("cpuid", cpuid == null ? new long[0] : cpuid);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("msrKvmSystemTime", msrs.systemTime[i]).put("msrKvmAsyncPfEn", msrs.asyncPfEn[i])
+                    .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
+                    .put("msrKvmPollControl", msrs.pollControl[i]);
+        }
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        quirkFixHypercall = v.flag("quirkFixHypercall");
+        enforcePvCpuid = v.flag("enforcePvCpuid");
+        hypercallExitEnabled = v.num("hypercallExitEnabled");
+        hltInGuest = v.flag("hltInGuest");
+        msrs.wallClock(v.num("wallClock"));
+        if (v.flag("cpuidSet")) {
+            discovery.restoreEntries(v.nums("cpuid"));
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            msrs.systemTime[i] = c.num("msrKvmSystemTime");
+            msrs.asyncPfEn[i] = c.num("msrKvmAsyncPfEn");
+            msrs.asyncPfInt[i] = c.num("msrKvmAsyncPfInt");
+            msrs.stealTime[i] = c.num("msrKvmStealTime");
+            msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
+            msrs.pollControl[i] = c.num("msrKvmPollControl");
+        }
     }
 
     /**
