@@ -3,7 +3,7 @@ package dev.hcsim.cli;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.scenario.ScenarioRunner;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Timeline;
 import dev.hcsim.core.trace.TraceEvent;
 import java.io.PrintWriter;
