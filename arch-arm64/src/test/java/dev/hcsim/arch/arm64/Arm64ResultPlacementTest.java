@@ -12,6 +12,7 @@ import dev.hcsim.core.asm.Assembler;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -149,30 +150,16 @@ class Arm64ResultPlacementTest {
         assertResults(h, NS);
     }
 
-    @Test
-    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_RESET2 (both widths) is -1 in PSCI 1.0 and 0 from 1.1 (minor >= 1)")
-    void featuresSystemReset2Boundary() {
-        for (long fn : new long[] {0x84000012L, 0xC4000012L}) {
-            Harness v10 = Harness.of(1, "psci", "1.0");
-            v10.hvc(0x8400000AL, fn);
-            assertResults(v10, NS);
-            Harness v11 = Harness.of(1, "psci", "1.1");
-            v11.hvc(0x8400000AL, fn);
-            assertResults(v11, 0);
-        }
-    }
-
-    @Test
-    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_OFF2 is 1 (HIBERNATE_OFF) from 1.3 only, -1 in 1.2")
-    void featuresSystemOff2Boundary() {
-        for (long fn : new long[] {0x84000015L, 0xC4000015L}) {
-            Harness v12 = Harness.of(1, "psci", "1.2");
-            v12.hvc(0x8400000AL, fn);
-            assertResults(v12, NS);
-            Harness v13 = Harness.of(1, "psci", "1.3");
-            v13.hvc(0x8400000AL, fn);
-            assertResults(v13, 1);
-        }
+    @ParameterizedTest(name = "0x{0}: {2} in PSCI {1}, {4} in {3}")
+    @CsvSource({"84000012, 1.0, -1, 1.1, 0", "c4000012, 1.0, -1, 1.1, 0", "84000015, 1.2, -1, 1.3, 1", "c4000015, 1.2, -1, 1.3, 1"})
+    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_RESET2 is -1 in 1.0 and 0 from 1.1 (minor >= 1); SYSTEM_OFF2 -1 in 1.2 and 1 (HIBERNATE_OFF) from 1.3")
+    void featuresVersionBoundary(String fn, String below, long belowAnswer, String from, long fromAnswer) {
+        Harness old = Harness.of(1, "psci", below);
+        old.hvc(0x8400000AL, Long.parseLong(fn, 16));
+        assertResults(old, belowAnswer);
+        Harness now = Harness.of(1, "psci", from);
+        now.hvc(0x8400000AL, Long.parseLong(fn, 16));
+        assertResults(now, fromAnswer);
     }
 
     // ---------------------------------------------------------------- AFFINITY_INFO
