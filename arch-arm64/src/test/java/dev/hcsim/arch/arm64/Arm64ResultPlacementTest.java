@@ -162,6 +162,27 @@ class Arm64ResultPlacementTest {
         assertResults(now, fromAnswer);
     }
 
+    @Test
+    @DisplayName("psci.c kvm_psci_check_allowed_function: PSCI_FEATURES from an AArch32 vCPU is -1 for a 64-bit function, 0 for its 32-bit twin")
+    void featuresFromAArch32() {
+        Harness h = Harness.of(1, "mode", "aarch32");
+        byte[] hvc = new byte[4];
+        dev.hcsim.core.Bytes.put(hvc, 0, 4, 0xE1400070L, false); // A32 hvc #0 (objdump -m arm)
+        h.trapBytes(0, hvc, 0x8400000AL, 0xC4000003L);
+        assertEquals(M32, h.x(0), "-1 in a 32-bit register: CPU_ON64 is not for an AArch32 caller");
+        h.trapBytes(0, hvc, 0x8400000AL, 0x84000003L);
+        assertEquals(0, h.x(0), "CPU_ON (32-bit) is");
+    }
+
+    @Test
+    @DisplayName("trng.c kvm_trng_call answers in the TRNG family: TRNG_FEATURES of an unknown ID is TRNG_NOT_SUPPORTED, not the SMCCC name")
+    void trngFeaturesStatusFamily() {
+        Harness h = Harness.of(1);
+        TrapResult r = h.hvc(0x84000051L, 0x84000059L);
+        assertResults(h, NS);
+        assertEquals("TRNG_NOT_SUPPORTED", r.statusName());
+    }
+
     // ---------------------------------------------------------------- AFFINITY_INFO
 
     /** 18 vCPUs: vCPU 16 is MPIDR 0x100 (off), vCPU 17 is 0x101 (on), the caller vCPU 0 is 0x0 (on). */
