@@ -28,14 +28,17 @@ public final class CliReference {
 
     /** The page: an introduction, then each command's usage as picocli prints it. */
     static String markdown() {
-        CommandLine root = new CommandLine(new Main());
+        CommandLine root = Main.commandLine(new Main(), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
         root.setUsageHelpWidth(WIDTH);
         StringBuilder sb = new StringBuilder();
         sb.append("# hcsim command reference\n\n")
                 .append("Generated from the command's own definitions (`dev.hcsim.cli.CliReference`); do not edit by hand.\n\n")
                 .append("Exit codes: 0 success, 1 an expectation of a scenario failed, 2 bad input (one line on stderr, never a stack trace).\n")
-                .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are accepted as flags by `call` and `explain`;\n")
-                .append("`hcsim explain --arch NAME` lists them.\n\n");
+                .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are options of `call`, `asm`, `disasm` and\n")
+                .append("`explain`, each marked with the architectures that have it; `hcsim explain --arch NAME` lists one architecture's.\n")
+                .append("Shell completion: `source <(./hcsim generate-completion)` (bash; in zsh after `autoload -U +X bashcompinit && bashcompinit`).\n")
+                .append("Man pages (AsciiDoc, generated from the same model): [man/](man/).\n\n");
         section(sb, "hcsim", root);
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
             if (!e.getKey().equals("help")) {

@@ -286,25 +286,37 @@ final class RiscvSbiPmu {
         return -1;
     }
 
+    /**
+     * The prologue START and STOP share: a PMU (-2 without), kvm_pmu_validate_counter_mask on a0/a1 (-3), and the
+     * snapshot flag {@code snapshotFlag} in a2 only with a snapshot area (-9, SBI_ERR_NO_SHMEM). Null when answered.
+     */
+    private static Counters masked(Trap t, long snapshotFlag) {
+        Counters p = ready(t);
+        if (p == null) {
+            return null;
+        }
+        if (!p.validMask(t.arg(0), t.arg(1))) {
+            error(t, Status.INVALID_PARAMETER);
+            return null;
+        }
+        if ((t.arg(2) & snapshotFlag) != 0 && p.snapshot == RiscvVm.INVALID_GPA) {
+            error(t, Status.NOT_PRESENT);
+            return null;
+        }
+        return p;
+    }
+
     /** COUNTER_START(a0 = base, a1 = mask, a2 = flags, a3 = initial value), kvm_riscv_vcpu_pmu_ctr_start. */
     static void start(Trap t) {
-        Counters p = ready(t);
+        Counters p = masked(t, START_INIT_SNAPSHOT);
         if (p == null) {
             return;
         }
         long base = t.arg(0);
         long mask = t.arg(1);
         long flags = t.arg(2);
-        if (!p.validMask(base, mask)) {
-            error(t, Status.INVALID_PARAMETER);
-            return;
-        }
         boolean snap = (flags & START_INIT_SNAPSHOT) != 0;
         if (snap) {
-            if (p.snapshot == RiscvVm.INVALID_GPA) {
-                error(t, Status.NOT_PRESENT);
-                return;
-            }
             try {
                 t.memory().readBytes(p.snapshot, p.sdata, 0, SNAPSHOT_SIZE);
             } catch (GuestFault f) {
@@ -362,22 +374,14 @@ final class RiscvSbiPmu {
 
     /** COUNTER_STOP(a0 = base, a1 = mask, a2 = flags), kvm_riscv_vcpu_pmu_ctr_stop. */
     static void stop(Trap t) {
-        Counters p = ready(t);
+        Counters p = masked(t, STOP_TAKE_SNAPSHOT);
         if (p == null) {
             return;
         }
         long base = t.arg(0);
         long mask = t.arg(1);
         long flags = t.arg(2);
-        if (!p.validMask(base, mask)) {
-            error(t, Status.INVALID_PARAMETER);
-            return;
-        }
         boolean snap = (flags & STOP_TAKE_SNAPSHOT) != 0;
-        if (snap && p.snapshot == RiscvVm.INVALID_GPA) {
-            error(t, Status.NOT_PRESENT);
-            return;
-        }
         Status result = Status.SUCCESS;
         boolean update = false;
         for (int i = 0; i < 64; i++) {

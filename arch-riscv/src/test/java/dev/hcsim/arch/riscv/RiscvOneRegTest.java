@@ -29,6 +29,25 @@ class RiscvOneRegTest {
     }
 
     @Test
+    @DisplayName("through KvmControl: KVM_SET_ONE_REG errors are KvmExceptions with KVM's errno (-EINVAL, -ENOENT), reads of STA -EINVAL")
+    void kvmControl() {
+        Harness h = Harness.of(1);
+        dev.hcsim.core.KvmControl c = h.vm.control();
+        long dbcn = RiscvVm.sbiExtRegister(SbiExtension.DBCN);
+        c.setOneReg(0, dbcn, 1);
+        assertEquals(1, c.getOneReg(0, dbcn));
+        dev.hcsim.core.KvmException e = org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.setOneReg(0, dbcn, 2));
+        assertEquals(dev.hcsim.core.Errno.EINVAL, e.errno());
+        long sta = RiscvVm.KVM_REG_RISCV_U64 | RiscvVm.KVM_REG_RISCV_SBI_STATE | RiscvVm.KVM_REG_RISCV_SBI_STA;
+        assertEquals(dev.hcsim.core.Errno.EINVAL, org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.getOneReg(0, sta | 7)).errno());
+        assertEquals(dev.hcsim.core.Errno.ENOENT, org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
+                () -> c.getOneReg(0, RiscvVm.KVM_REG_RISCV_U64 | 0x0300_0000L)).errno());
+        assertEquals(4, c.describe().size());
+    }
+
+    @Test
     @DisplayName("riscv_vcpu_set_sbi_ext_multi: MULTI_DIS clears each set bit; reading MULTI_DIS gives the inverted mask")
     void multi() {
         RiscvVm s = Harness.of(1).riscv();
@@ -47,22 +66,21 @@ class RiscvOneRegTest {
     void dbcn() {
         Harness h = Harness.of(1, "sbi-dbcn=on");
         TrapResult r = h.ecall(EXT_DBCN, 0, 5, 0x100, 0);
-        assertEquals("KVM_EXIT_RISCV_SBI", r.exitReason());
-        assertEquals(EXT_DBCN, r.exitNr());
-        assertEquals(0, r.exitFlags());
-        assertEquals(5, r.exitArg(0));
-        assertEquals(0x100, r.exitArg(1));
-        assertEquals(-2, r.exitPresetReturn());
-        h.riscv().exitValue(0, 5);
-        h.vm.completeExit(0, h.regs(0), h.m.memory(), 0);
+        assertEquals("KVM_EXIT_RISCV_SBI", r.exit().reason().kernelName());
+        assertEquals(EXT_DBCN, ExitFields.nr(r));
+        assertEquals(0, ExitFields.functionId(r));
+        assertEquals(5, ExitFields.arg(r, 0));
+        assertEquals(0x100, ExitFields.arg(r, 1));
+        assertEquals(-2, ExitFields.preset(r));
+        h.vm.completeExit(0, h.regs(0), h.m.memory(), ExitFields.answer(r, 0, 5));
         assertEquals(0, h.a(0));
         assertEquals(5, h.a(1));
         assertEquals(Harness.AT + 4, h.regs(0).pc());
         TrapResult any = h.ecall(EXT_DBCN, 42);
         assertEquals(Outcome.EXIT_TO_HOST, any.outcome(), "the whole extension is forwarded, unknown FIDs too");
         TrapResult vendor = Harness.of(1).ecall(0x09AB_CDEFL, 7, 1);
-        assertEquals("KVM_EXIT_RISCV_SBI", vendor.exitReason());
-        assertEquals(0x09AB_CDEFL, vendor.exitNr());
+        assertEquals("KVM_EXIT_RISCV_SBI", vendor.exit().reason().kernelName());
+        assertEquals(0x09AB_CDEFL, ExitFields.nr(vendor));
     }
 
     @Test

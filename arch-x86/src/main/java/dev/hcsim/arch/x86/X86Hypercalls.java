@@ -1,5 +1,6 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
@@ -299,7 +300,9 @@ public final class X86Hypercalls {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }
-        t.exitToHost("KVM_EXIT_HYPERCALL", KVM_HC_MAP_GPA_RANGE, t.narrow() ? 0 : 1, X86Hypercalls::completeHypercallExit, gpa, npages, t.arg(2));
+        // ____kvm_emulate_hypercall: run->hypercall = {nr, args {gpa, npages, attrs}, ret = 0, flags = LONG_MODE if op_64_bit}.
+        t.exitToHost(new Exit.Hypercall(KVM_HC_MAP_GPA_RANGE, new long[] {gpa, npages, t.arg(2), 0, 0, 0}, 0,
+                t.narrow() ? 0 : Exit.Hypercall.X86_LONG_MODE), X86Hypercalls::completeHypercallExit);
     }
 
     /**

@@ -42,6 +42,16 @@ class X86KvmControlTest {
         return Vm.create(VmConfig.builder("x86").vcpus(2).build());
     }
 
+    /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID on vCPU 0 and KVM_CPUID_FEATURES (0x40000001) cleared, as kvm_pv_test.c sets up. */
+    private static Vm enforcedWithoutPvFeatures() {
+        Vm vm = vm();
+        vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
+        List<CpuidEntry> cleared = new ArrayList<>(vm.control().getCpuid(0));
+        cleared.replaceAll(e -> e.function() == 0x40000001L ? new CpuidEntry(e.function(), 0, 0, 0, 0, 0, 0) : e);
+        vm.control().setCpuid(0, cleared);
+        return vm;
+    }
+
     /** Runs {@code insn} then hlt on vCPU 0 with RCX/RAX/RDX set; returns the stop reason (null when it halted cleanly). */
     static String guest(Vm vm, String insn, long rcx, long rax, long rdx) {
         Machine m = new Machine(vm, "t");
@@ -83,16 +93,12 @@ class X86KvmControlTest {
     @Test
     @DisplayName("kvm_pv_test.c: ENFORCE_PV_FEATURE_CPUID + cleared KVM_CPUID_FEATURES: every PV MSR #GPs for rdmsr and wrmsr in the guest")
     void enforcedMsrsFault() {
-        Vm vm = vm();
-        vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
-        List<CpuidEntry> cleared = new ArrayList<>(vm.control().getCpuid(0));
-        cleared.replaceAll(e -> e.function() == 0x40000001L ? new CpuidEntry(e.function(), 0, 0, 0, 0, 0, 0) : e);
-        vm.control().setCpuid(0, cleared);
         for (long msr : PV_MSRS) {
-            String rd = guest(vm, "rdmsr", msr, 0, 0);
+            // one VM per run: a Vm belongs to one Machine (its per-VM state is tied to that machine's memory)
+            String rd = guest(enforcedWithoutPvFeatures(), "rdmsr", msr, 0, 0);
             assertNotNull(rd, "rdmsr 0x" + Long.toHexString(msr));
             assertTrue(rd.startsWith("#GP(0)"), rd);
-            String wr = guest(vm, "wrmsr", msr, 0, 0);
+            String wr = guest(enforcedWithoutPvFeatures(), "wrmsr", msr, 0, 0);
             assertNotNull(wr, "wrmsr 0x" + Long.toHexString(msr));
             assertTrue(wr.startsWith("#GP(0)"), wr);
         }
