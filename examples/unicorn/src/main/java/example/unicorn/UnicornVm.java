@@ -77,6 +77,10 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             engines[i] = u;
             memory.mapInto(u);
             regs[i] = new UcRegisters(u, arch, layout);
+            regs[i].vcpuId = vm.vcpuId(i);
+            regs[i].vcpu = i;
+            regs[i].vm = vm;
+            regs[i].control = this;
             int vcpu = i;
             arch.hookTraps(u, () -> trap(vcpu));
             u.onCode(1, 0, pc -> guestInstruction(vcpu, pc)); // begin > end: every address
@@ -185,6 +189,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     public void runUntil(int v, long until, long maxInstructions) {
         current = v;
         states[v] = VcpuState.RUNNING;
+        scheduleIn(v);
         // A run also ends at an instruction answered here or at an x86 trap: start again until the program is done.
         for (long n = 0; n < maxInstructions && states[v] == VcpuState.RUNNING && regs[v].pc() != until; n++) {
             try {
@@ -198,16 +203,30 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (states[v] == VcpuState.RUNNING) {
             states[v] = VcpuState.RUNNABLE;
         }
+        scheduleOut(v);
     }
 
-    private void slice(int v) {
-        current = v;
-        states[v] = VcpuState.RUNNING;
+    /** The vCPU gets a physical CPU: steal time, PPC's shared page and boot device tree, s390's running flag. */
+    private void scheduleIn(int v) {
         try {
             vm.archVm().scheduleIn(v, time, 0, hookMemory);
         } catch (GuestFault ignored) {
             // the kernel ignores a failed steal-time update (record_steal_time), as hcsim's machine does
         }
+    }
+
+    private void scheduleOut(int v) {
+        try {
+            vm.archVm().scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
+        } catch (GuestFault ignored) {
+            // see scheduleIn
+        }
+    }
+
+    private void slice(int v) {
+        current = v;
+        states[v] = VcpuState.RUNNING;
+        scheduleIn(v);
         try {
             engines[v].start(regs[v].pc(), NOWHERE, quantum);
         } catch (UnicornException e) {
@@ -219,11 +238,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (states[v] == VcpuState.RUNNING) {
             states[v] = VcpuState.RUNNABLE;
         }
-        try {
-            vm.archVm().scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
-        } catch (GuestFault ignored) {
-            // see scheduleIn
-        }
+        scheduleOut(v);
     }
 
     /** The code hook: a wait halts the vCPU, an emulated instruction is answered here. */
@@ -292,7 +307,14 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                     log.add("vcpu" + v + " off");
                 }
             }
-            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            case FAULT -> {
+                if (arch.inject(regs[v], regs[v].pc())) {
+                    log.add("vcpu" + v + " fault injected: " + r.fault());
+                    return false; // the guest's handler runs on in this run
+                }
+                stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            }
+            case NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
         }
         return true;
     }
@@ -394,6 +416,16 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     @Override
     public long nowNanos() {
         return time;
+    }
+
+    /** One thread runs every engine, so another vCPU's engine is not running now: its registers are safe to touch. */
+    @Override
+    public boolean onVcpu(int vcpu, java.util.function.Consumer<dev.hcsim.core.RegisterAccess> action) {
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(regs[vcpu]);
+        return true;
     }
 
     @Override

@@ -34,6 +34,8 @@ final class Arm64Ioctls implements KvmIoctls {
     static final long KVM_ARM_VCPU_PVLOCK_CTRL = 3;
     /** The seed RFC's KVM_ARM_VCPU_PVLOCK_IPA. */
     static final long KVM_ARM_VCPU_PVLOCK_IPA = 0;
+    /** KVM_CAP_ARM_SYSTEM_SUSPEND (include/uapi/linux/kvm.h). */
+    static final long KVM_CAP_ARM_SYSTEM_SUSPEND = 216;
     /** sizeof(struct kvm_smccc_filter): u32 base, u32 nr_functions, u8 action, u8 pad[15]. */
     static final int SMCCC_FILTER_SIZE = 24;
 
@@ -121,7 +123,11 @@ final class Arm64Ioctls implements KvmIoctls {
 
     @Override
     public void enableCap(int vcpu, long cap, long[] args) {
-        throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "capability " + cap + ": arm64 VM features are set when the VM is created");
+        if (vcpu < 0 && cap == KVM_CAP_ARM_SYSTEM_SUSPEND) {
+            vm.enableSystemSuspend(); // arm.c kvm_vm_ioctl_enable_cap: set_bit(KVM_ARCH_FLAG_SYSTEM_SUSPEND_ENABLED), r = 0
+            return;
+        }
+        throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "capability " + cap + " (arm.c kvm_vm_ioctl_enable_cap)");
     }
 
     @Override
@@ -136,7 +142,8 @@ final class Arm64Ioctls implements KvmIoctls {
                         + "padding, zero length, wrap or action >= 3, -EEXIST for overlap, -EBUSY after the first run; no range limit",
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) KVM_ARM_VCPU_PVTIME_CTRL 2 / KVM_ARM_VCPU_PVTIME_IPA 0: u64 IPA; -EINVAL unless "
                         + "64-byte aligned and in guest memory, -EEXIST when set twice (pvtime.c kvm_arm_pvtime_set_attr)",
-                "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) group 3 attr 0: the seed RFC's PV-lock IPA, with option pvlock=on");
+                "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) group 3 attr 0: the seed RFC's PV-lock IPA, with option pvlock=on",
+                "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND)");
     }
 
 }

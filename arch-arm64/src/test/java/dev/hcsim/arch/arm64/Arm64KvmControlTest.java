@@ -142,6 +142,15 @@ class Arm64KvmControlTest {
     }
 
     @Test
+    @DisplayName("arm.c kvm_vm_ioctl_enable_cap KVM_CAP_ARM_SYSTEM_SUSPEND (216): PSCI SYSTEM_SUSPEND becomes offered")
+    void systemSuspendCap() {
+        Harness h = all();
+        assertFalse(h.vm.hypercalls().isOffered(0xC400_000EL));
+        h.vm.control().enableCap(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND);
+        assertTrue(h.vm.hypercalls().isOffered(0xC400_000EL));
+    }
+
+    @Test
     @DisplayName("misuse of the Java API is an IllegalArgumentException, not a KvmException; MSRs and CPUID are -ENOTTY on arm64")
     void misuse() {
         KvmControl c = all().vm.control();
@@ -149,6 +158,7 @@ class Arm64KvmControlTest {
         assertThrows(IllegalArgumentException.class, () -> c.setVcpuAttr(-1, 2, 0, KvmControl.u64(0)));
         assertErrno(Errno.ENOTTY, () -> c.setMsrs(0));
         assertErrno(Errno.ENOTTY, () -> c.getCpuid(0));
-        assertErrno(Errno.EINVAL, () -> c.enableCap(216));
+        assertErrno(Errno.EINVAL, () -> c.enableCap(215));
+        assertErrno(Errno.EINVAL, () -> c.enableVcpuCap(0, 216));
     }
 }

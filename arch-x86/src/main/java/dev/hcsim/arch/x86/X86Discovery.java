@@ -94,6 +94,34 @@ public final class X86Discovery {
         hints = h;
     }
 
+    /** The VMM's entries as 7-number groups (function, index, flags, eax, ebx, ecx, edx), or null while it set none. */
+    long[] savedEntries() {
+        List<CpuidEntry> e = entries;
+        if (e == null) {
+            return null;
+        }
+        long[] out = new long[7 * e.size()];
+        int i = 0;
+        for (CpuidEntry x : e) {
+            long[] f = {x.function(), x.index(), x.flags(), x.eax(), x.ebx(), x.ecx(), x.edx()};
+            System.arraycopy(f, 0, out, i, 7);
+            i += 7;
+        }
+        return out;
+    }
+
+    /** Restores {@link #savedEntries()}; PV_UNHALT was already withdrawn when they were set. */
+    void restoreEntries(long[] groups) {
+        if (groups.length % 7 != 0) {
+            throw new IllegalArgumentException("snapshot field 'cpuid' must hold groups of 7 numbers, got " + groups.length);
+        }
+        List<CpuidEntry> e = new java.util.ArrayList<>();
+        for (int i = 0; i < groups.length; i += 7) {
+            e.add(new CpuidEntry(groups[i], groups[i + 1], groups[i + 2], groups[i + 3], groups[i + 4], groups[i + 5], groups[i + 6]));
+        }
+        setEntries(e, false);
+    }
+
     private static CpuidEntry find(List<CpuidEntry> e, long function) {
         for (CpuidEntry x : e) {
             if (x.function() == function) {

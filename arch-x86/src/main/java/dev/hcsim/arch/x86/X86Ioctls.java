@@ -18,7 +18,7 @@ import java.util.List;
  * <li>KVM_ENABLE_CAP: KVM_CAP_ENFORCE_PV_FEATURE_CPUID (190, vCPU; x86.c kvm_vcpu_ioctl_enable_cap),
  *     KVM_CAP_EXIT_HYPERCALL (201, VM; -EINVAL for a bit outside KVM_EXIT_HYPERCALL_VALID_MASK),
  *     KVM_CAP_X86_DISABLE_EXITS (143, VM; KVM_X86_DISABLE_EXITS_HLT withdraws PV_UNHALT at the next
- *     KVM_SET_CPUID2).</li>
+ *     KVM_SET_CPUID2), KVM_CAP_DISABLE_QUIRKS2 (213, VM; KVM_X86_QUIRK_FIX_HYPERCALL_INSN).</li>
  * </ul>
  * hcsim keeps CPUID and the enforce capability per VM: a KVM_SET_CPUID2 or KVM_ENABLE_CAP on one
  * vCPU applies to every vCPU (VMMs give every vCPU the same KVM leaves).
@@ -27,6 +27,10 @@ final class X86Ioctls implements KvmIoctls {
     static final long KVM_CAP_X86_DISABLE_EXITS = 143;
     static final long KVM_CAP_ENFORCE_PV_FEATURE_CPUID = 190;
     static final long KVM_CAP_EXIT_HYPERCALL = 201;
+    static final long KVM_CAP_DISABLE_QUIRKS2 = 213;
+    /** KVM_X86_VALID_QUIRKS: LINT0_REENABLED (0x1) to IGNORE_GUEST_PAT (0x200). */
+    static final long KVM_X86_VALID_QUIRKS = 0x3FF;
+    static final long KVM_X86_QUIRK_FIX_HYPERCALL_INSN = 0x20;
     /** KVM_X86_DISABLE_EXITS_MWAIT | HLT | PAUSE | CSTATE. */
     static final long KVM_X86_DISABLE_VALID_EXITS = 0xF;
     static final long KVM_X86_DISABLE_EXITS_HLT = 1L << 1;
@@ -90,6 +94,14 @@ final class X86Ioctls implements KvmIoctls {
                         + ": only bit 12 (KVM_HC_MAP_GPA_RANGE) is valid");
             }
             x86.hypercallExitEnabled(args[0]);
+        } else if (cap == KVM_CAP_DISABLE_QUIRKS2) {
+            if ((args[0] & ~KVM_X86_VALID_QUIRKS) != 0) {
+                throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "KVM_CAP_DISABLE_QUIRKS2 0x" + Long.toHexString(args[0])
+                        + ": a quirk KVM does not know (x86.c kvm_vm_ioctl_enable_cap)");
+            }
+            if ((args[0] & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) != 0) {
+                x86.disableQuirkFixHypercall(); // the other quirks do not touch the hypercall ABI
+            }
         } else if (cap == KVM_CAP_X86_DISABLE_EXITS) {
             if ((args[0] & ~KVM_X86_DISABLE_VALID_EXITS) != 0) {
                 throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "KVM_CAP_X86_DISABLE_EXITS 0x" + Long.toHexString(args[0]));
@@ -114,6 +126,8 @@ final class X86Ioctls implements KvmIoctls {
                 "KVM_ENABLE_CAP (vCPU) KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190: args[0] != 0 gates PV MSRs (#GP) and hypercalls (-KVM_ENOSYS) "
                         + "by the CPUID bits",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_EXIT_HYPERCALL 201: args[0] = 1 << 12 sends KVM_HC_MAP_GPA_RANGE to the VMM; other bits -EINVAL",
-                "KVM_ENABLE_CAP (VM) KVM_CAP_X86_DISABLE_EXITS 143: KVM_X86_DISABLE_EXITS_HLT (2) withdraws KVM_FEATURE_PV_UNHALT");
+                "KVM_ENABLE_CAP (VM) KVM_CAP_X86_DISABLE_EXITS 143: KVM_X86_DISABLE_EXITS_HLT (2) withdraws KVM_FEATURE_PV_UNHALT",
+                "KVM_ENABLE_CAP (VM) KVM_CAP_DISABLE_QUIRKS2 213: KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20) makes the other vendor's "
+                        + "instruction #UD instead of patching it; unknown quirk bits -EINVAL");
     }
 }

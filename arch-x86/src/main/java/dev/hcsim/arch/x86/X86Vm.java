@@ -1,16 +1,19 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,7 +42,8 @@ public final class X86Vm implements ArchitectureVm {
 
     private final Vm vm;
     private final boolean intel;
-    private final boolean quirkFixHypercall;
+    /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN still in force (not disabled with KVM_CAP_DISABLE_QUIRKS2). */
+    private volatile boolean quirkFixHypercall;
     /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID (vcpu->arch.pv_cpuid.enforce; one value for the VM here). */
     private volatile boolean enforcePvCpuid;
     /** kvm->arch.hypercall_exit_enabled: KVM_CAP_EXIT_HYPERCALL's bit mask. */
@@ -108,12 +112,18 @@ public final class X86Vm implements ArchitectureVm {
         if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
                 || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
-            t.fault("#UD (not vmcall or vmmcall)");
+            if (t.fetchedLength() == 0) {
+                // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
+                t.fault(Fault.X86.pf(Fault.X86.PFERR_FETCH | (cplOf(t) == 3 ? Fault.X86.PFERR_USER : 0), t.pc(), t.pc()),
+                        "instruction fetch outside guest memory");
+            } else {
+                t.fault(Fault.X86.ud(t.pc()), "not vmcall or vmmcall");
+            }
             return;
         }
         t.instructionLength(3);
         RegisterAccess r = t.registers();
-        long cpl = r.get(X86Registers.CPL) & 3;
+        long cpl = cplOf(t);
         boolean isVmcall = t.insnByte(2) == 0xC1;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
@@ -148,11 +158,11 @@ public final class X86Vm implements ArchitectureVm {
      * yield the call made in the kernel stays in {@code yieldTarget}.
      */
     static void singleStep(Trap t) {
-        t.fault(SINGLE_STEP);
+        t.fault(Fault.X86.db(t.nextPc()), SINGLE_STEP);
     }
 
-    /** The single-step trap after an instruction KVM completed (vector 1, DR6.BS). */
-    static final String SINGLE_STEP = "#DB (single step, DR6.BS)";
+    /** What the single-step trap after an instruction KVM completed is (vector 1, its payload DR6.BS). */
+    static final String SINGLE_STEP = "single step, DR6.BS";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -161,21 +171,22 @@ public final class X86Vm implements ArchitectureVm {
      */
     private void wrongVendor(Trap t, boolean isVmcall, long cpl) {
         if (isVmcall && cpl != 0) {
-            t.fault("#GP(0)");
+            t.fault(Fault.X86.gp(0, t.pc()), "VMCALL at CPL > 0 in the emulator (Priv)");
             return;
         }
         if (!quirkFixHypercall) {
-            t.fault("#UD");
+            t.fault(Fault.X86.ud(t.pc()), "the other vendor's instruction, KVM_X86_QUIRK_FIX_HYPERCALL_INSN off");
             return;
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
             t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
-            t.fault("#PF (writing the patched hypercall instruction)");
+            // emulator_write_emulated fails: the emulator propagates a not-present write #PF at RIP (CPL 0 here).
+            t.fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, t.pc(), t.pc()), "writing the patched hypercall instruction");
             return;
         }
-        t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
+        t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
         t.resumeAt(t.pc());
         t.complete();
         if (singleStepping(t)) {
@@ -183,6 +194,10 @@ public final class X86Vm implements ArchitectureVm {
             // the patched instruction (em_hypercall leaves _eip = eip).
             singleStep(t);
         }
+    }
+
+    private static long cplOf(Trap t) {
+        return t.registers().get(X86Registers.CPL) & 3;
     }
 
     @Override
@@ -267,6 +282,10 @@ public final class X86Vm implements ArchitectureVm {
         hypercallExitEnabled = mask;
     }
 
+    void disableQuirkFixHypercall() {
+        quirkFixHypercall = false;
+    }
+
     boolean hltInGuest() {
         return hltInGuest;
     }
@@ -278,6 +297,40 @@ public final class X86Vm implements ArchitectureVm {
     @Override
     public KvmIoctls ioctls() {
         return ioctls;
+    }
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("quirkFixHypercall", quirkFixHypercall).put("enforcePvCpuid", enforcePvCpuid).put("hypercallExitEnabled", hypercallExitEnabled).put("hltInGuest", hltInGuest)
+                .put("wallClock", msrs.wallClock());
+        long[] cpuid = discovery.savedEntries();
+        v.put("cpuidSet", cpuid != null).put("cpuid", cpuid == null ? new long[0] : cpuid);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("msrKvmSystemTime", msrs.systemTime[i]).put("msrKvmAsyncPfEn", msrs.asyncPfEn[i])
+                    .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
+                    .put("msrKvmPollControl", msrs.pollControl[i]);
+        }
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        quirkFixHypercall = v.flag("quirkFixHypercall");
+        enforcePvCpuid = v.flag("enforcePvCpuid");
+        hypercallExitEnabled = v.num("hypercallExitEnabled");
+        hltInGuest = v.flag("hltInGuest");
+        msrs.wallClock(v.num("wallClock"));
+        if (v.flag("cpuidSet")) {
+            discovery.restoreEntries(v.nums("cpuid"));
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            msrs.systemTime[i] = c.num("msrKvmSystemTime");
+            msrs.asyncPfEn[i] = c.num("msrKvmAsyncPfEn");
+            msrs.asyncPfInt[i] = c.num("msrKvmAsyncPfInt");
+            msrs.stealTime[i] = c.num("msrKvmStealTime");
+            msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
+            msrs.pollControl[i] = c.num("msrKvmPollControl");
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The embedding path allocates nothing for a call that touches no memory (DESIGN.md quality bar). */
+/** The embedding path allocates nothing for a call that touches no memory (docs/performance.md). */
 class HotPathAllocationTest {
     @Test
     @DisplayName("Vm.trap of KVM_HC_VAPIC_POLL_IRQ and of an unknown number allocates 0 bytes per call (ThreadMXBean)")
