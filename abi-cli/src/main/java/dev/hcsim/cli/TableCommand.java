@@ -64,12 +64,13 @@ final class TableCommand implements Callable<Integer> {
             Map<String, Object> s = (Map<String, Object>) d.get("status");
             String discovery = String.valueOf(d.get("discovery"));
             int cut = discovery.indexOf(". ");
-            sb.append("| ").append(d.get("arch")).append(" | ").append(c.get("trapInstructions")).append(" | `").append(c.get("trapBytes"))
+            // every cell through cell(): arm64's trap instructions hold '|' (d4000002 | imm16<<5), which ended the cell on GitHub
+            sb.append("| ").append(d.get("arch")).append(" | ").append(cell(String.valueOf(c.get("trapInstructions")))).append(" | `").append(c.get("trapBytes"))
                     .append("` | ").append(c.get("numberRegister")).append(" (").append(c.get("numberBits")).append(" bits) | ")
                     .append(String.join(", ", (List<String>) c.get("argumentRegisters"))).append(" | ")
                     .append(String.join(", ", (List<String>) c.get("resultRegisters"))).append(" | ")
                     .append(String.join(", ", (List<String>) c.get("preservedRegisters"))).append(" | ").append(c.get("unsetResults")).append(" | ")
-                    .append(s.get("family")).append(" | ").append((cut > 0 ? discovery.substring(0, cut + 1) : discovery).replace("|", "\\|"))
+                    .append(s.get("family")).append(" | ").append(cell(cut > 0 ? discovery.substring(0, cut + 1) : discovery))
                     .append(" |\n");
         }
         for (Map<String, Object> d : all) {

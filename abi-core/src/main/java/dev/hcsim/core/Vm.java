@@ -195,9 +195,8 @@ public final class Vm {
             obs.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        if (t.fetch(fetchMin, fetchMax)) {
-            archVm.trap(t);
-        }
+        t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
+        archVm.trap(t);
         if (obs != null) {
             obs.after(vcpu, t, regs);
         }
@@ -246,6 +245,32 @@ public final class Vm {
             throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
         }
         t.completeExit(regs, memory, hostReturn);
+        return t;
+    }
+
+    /**
+     * Completes a trap whose outcome was {@link Outcome#EXIT_TO_HOST} with the exit as the host filled
+     * it in, as a VMM edits {@code struct kvm_run} before the next {@code KVM_RUN}: re-entry reads what
+     * the kernel reads from it ({@code papr_hcall.ret} and {@code args[9]}, {@code riscv_sbi.ret[2]},
+     * {@code hypercall.ret}, ...).
+     * @param vcpu the vCPU whose exit is completed
+     * @param regs the vCPU's registers, written in place
+     * @param memory the guest memory
+     * @param answer the pending {@link TrapResult#exit()}'s record with the host's answer in it
+     * @return the completed trap's result
+     * @throws IllegalStateException when the vCPU's last trap did not exit to the host
+     * @throws IllegalArgumentException when {@code answer} is null or another kind of exit than the pending one
+     */
+    public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, Exit answer) {
+        Trap t = frames[vcpu];
+        if (t.outcome() != Outcome.EXIT_TO_HOST) {
+            throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
+        }
+        if (answer == null || answer.getClass() != t.exit().getClass()) {
+            throw new IllegalArgumentException("the answer to vCPU " + vcpu + "'s " + t.exit().reason() + " exit must be an "
+                    + t.exit().getClass().getSimpleName() + ", not " + (answer == null ? "null" : answer.getClass().getSimpleName()));
+        }
+        t.completeExit(regs, memory, answer);
         return t;
     }
 

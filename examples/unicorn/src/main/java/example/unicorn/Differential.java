@@ -45,6 +45,7 @@ public final class Differential {
     /** Records every trap of a VM per vCPU ({@link Vm#observe}). */
     public static final class Recorder implements Vm.TrapObserver {
         private final TrapContract contract;
+        private final UcArch arch;
         private final List<List<Call>> calls = new ArrayList<>();
         private final long[][] before;
 
@@ -54,6 +55,7 @@ public final class Differential {
          */
         public Recorder(Vm vm) {
             this.contract = vm.contract();
+            this.arch = UcArch.of(vm);
             for (int i = 0; i < vm.vcpuCount(); i++) {
                 calls.add(new ArrayList<>());
             }
@@ -64,10 +66,11 @@ public final class Differential {
         @Override
         public void before(int vcpu, RegisterAccess regs) {
             long[] b = new long[contract.argumentCount() + 2];
-            b[0] = regs.pc();
-            b[1] = regs.get(contract.numberRegister());
+            // each value as the adapter's CPU holds it (the low word on a 32-bit CPU)
+            b[0] = arch.widen(regs.pc());
+            b[1] = arch.widen(regs.get(contract.numberRegister()));
             for (int i = 0; i < contract.argumentCount(); i++) {
-                b[i + 2] = regs.get(contract.argumentRegister(i));
+                b[i + 2] = arch.widen(regs.get(contract.argumentRegister(i)));
             }
             before[vcpu] = b;
         }
@@ -82,7 +85,7 @@ public final class Differential {
             List<Long> results = new ArrayList<>();
             if (r.status() != null) {
                 for (int i = 0; i < contract.resultCount(); i++) {
-                    results.add(regs.get(contract.resultRegister(i)));
+                    results.add(arch.widen(regs.get(contract.resultRegister(i))));
                 }
             }
             calls.get(vcpu).add(new Call(b[0], b[1], List.copyOf(args), List.copyOf(results), r.outcome().name(), r.statusName()));

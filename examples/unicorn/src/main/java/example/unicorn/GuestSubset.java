@@ -51,6 +51,7 @@ public final class GuestSubset {
             case "arm64" -> arm64();
             case "s390" -> s390();
             case "mips" -> mips32();
+            case "ppc" -> ppc32();
             default -> throw new IllegalArgumentException("no guest subset for '" + hcsimArch + "'");
         };
     }
@@ -167,6 +168,26 @@ public final class GuestSubset {
                 "nop"), List.of("hypcall"));
     }
 
+    // arch-ppc PpcCodec, the 32-bit forms only (Unicorn 2.0.1 runs a 32-bit CPU); left out: sldi, rldicr, clrrdi,
+    // cmpdi, ld, std (64-bit), beq/bne/b/bl/blr/bctr (branches), sc (a trap: the hypercall), msgsnd (a trap of its
+    // own), mfspr (PIR is the vCPU's, Unicorn's CPU has its own), tdi (a trap instruction).
+    private static GuestSubset ppc32() {
+        List<String> r = names("", 0, 31, 30);
+        return new GuestSubset("ppc", "30", r, listWith(r, "30"), List.of(
+                "lis {R},{i:-32768:32767}",
+                "{c:addis|addi} {R},{c:1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|23|24|25|26|27|28|29|31},{i:-32768:32767}",
+                "li {R},{i:-32768:32767}",
+                "{c:ori|oris} {R},{S},{i:0:65535}",
+                "mr {R},{S}",
+                "or {R},{S},{S}",
+                "cmpwi {i:0:7},{S},{i:-32768:32767}",
+                "lwz {R},{i:0:32764:4}({B})",
+                "stw {S},{i:0:32764:4}({B})",
+                "mtctr {S}",
+                "nop",
+                "{c:yield|mdoio|mdoom|miso}"), List.of("sc 1"));
+    }
+
     private static List<String> listWith(List<String> l, String extra) {
         List<String> out = new ArrayList<>(l);
         out.add(extra);
@@ -186,7 +207,8 @@ public final class GuestSubset {
      * @return its assembler name without a prefix
      */
     public String baseRegister() {
-        return base.replace("%", "").replace("$", "r");
+        String b = base.replace("%", "").replace("$", "r");
+        return b.matches("\\d+") ? "r" + b : b;
     }
 
     /**

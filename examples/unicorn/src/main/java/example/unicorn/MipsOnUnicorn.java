@@ -26,15 +26,11 @@ final class MipsOnUnicorn extends UcArch {
 
     MipsOnUnicorn(boolean big) {
         super(big ? "mips (MIPS32 CPU, big-endian)" : "mipsel (MIPS32 CPU, little-endian)", "mips",
-                Map.of("endian", big ? "big" : "little"));
+                Map.of("endian", big ? "big" : "little"), UnicornLibrary.UC_ARCH_MIPS,
+                UnicornLibrary.UC_MODE_32 | (big ? UnicornLibrary.UC_MODE_BIG_ENDIAN : UnicornLibrary.UC_MODE_LITTLE_ENDIAN));
         this.big = big;
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_MIPS,
-                UnicornLibrary.UC_MODE_32 | (big ? UnicornLibrary.UC_MODE_BIG_ENDIAN : UnicornLibrary.UC_MODE_LITTLE_ENDIAN));
-    }
 
     @Override
     public void hookTraps(Unicorn u, Runnable trap) {
@@ -88,11 +84,7 @@ final class MipsOnUnicorn extends UcArch {
 
     @Override
     public int[] compared(RegisterLayout layout) {
-        int[] out = new int[32];
-        for (int i = 0; i < 32; i++) {
-            out[i] = i;
-        }
-        return out;
+        return generalThen(32);
     }
 
     @Override

@@ -24,7 +24,7 @@ final class S390OnUnicorn extends UcArch {
     private int pswm = -1;
 
     S390OnUnicorn() {
-        super("s390x", "s390", Map.of());
+        super("s390x", "s390", Map.of(), UnicornLibrary.UC_ARCH_S390X, UnicornLibrary.UC_MODE_BIG_ENDIAN);
     }
 
     private void resolve(RegisterLayout layout) {
@@ -33,15 +33,7 @@ final class S390OnUnicorn extends UcArch {
         }
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_S390X, UnicornLibrary.UC_MODE_BIG_ENDIAN);
-    }
 
-    @Override
-    public void hookTraps(Unicorn u, Runnable trap) {
-        u.onInterrupt(intno -> trap.run());
-    }
 
     @Override
     long get(UcRegisters r, int reg) {
@@ -74,18 +66,23 @@ final class S390OnUnicorn extends UcArch {
 
     @Override
     Guest guestInstruction(UcRegisters r, long pc, byte[] insn) {
-        return Guest.OWN; // LPSWE with a wait PSW is privileged: it reaches hcsim through the trap hook
+        // LPSWE with a wait PSW is privileged: it reaches hcsim through the trap hook. STAP is not a trap in hcsim's
+        // model (SIE interprets it; only a problem-state STAP reaches KVM), so the supervisor-state guest's STAP is
+        // answered here, with the vCPU's own CPU address (Unicorn's engine is CPU 0).
+        if ((insn[0] & 0xFF) == 0xB2 && (insn[1] & 0xFF) == 0x12) {
+            int b2 = (insn[2] & 0xFF) >>> 4;
+            long address = (b2 == 0 ? 0 : get(r, b2)) + (((insn[2] & 0xF) << 8) | (insn[3] & 0xFF));
+            r.u.write(address, new byte[] {(byte) (r.vcpuId >>> 8), (byte) r.vcpuId}, 2);
+            r.pc(pc + 4);
+            return Guest.EMULATED;
+        }
+        return Guest.OWN;
     }
 
     @Override
     public int[] compared(RegisterLayout layout) {
         resolve(layout);
-        int[] out = new int[17];
-        for (int i = 0; i < 16; i++) {
-            out[i] = i;
-        }
-        out[16] = pswm;
-        return out;
+        return generalThen(16, pswm);
     }
 
     @Override

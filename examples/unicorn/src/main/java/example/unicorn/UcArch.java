@@ -24,11 +24,15 @@ public abstract class UcArch {
     private final String name;
     private final String hcsimArch;
     private final Map<String, String> options;
+    private final int ucArch;
+    private final int ucMode;
 
-    UcArch(String name, String hcsimArch, Map<String, String> options) {
+    UcArch(String name, String hcsimArch, Map<String, String> options, int ucArch, int ucMode) {
         this.name = name;
         this.hcsimArch = hcsimArch;
         this.options = options;
+        this.ucArch = ucArch;
+        this.ucMode = ucMode;
     }
 
     /**
@@ -36,7 +40,8 @@ public abstract class UcArch {
      * @return x86-64, arm64, s390x
      */
     public static List<UcArch> all() {
-        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false));
+        return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
+                new PpcOnUnicorn());
     }
 
     /**
@@ -92,14 +97,35 @@ public abstract class UcArch {
      * A new engine for one vCPU, in the mode the guest runs in.
      * @return the engine
      */
-    public abstract Unicorn open();
+    public Unicorn open() {
+        return new Unicorn(ucArch, ucMode);
+    }
 
     /**
-     * Called once per engine after {@link #open}: the hooks that bring a trap to {@code trap}.
+     * Called once per engine after {@link #open}: the hooks that bring a trap to {@code trap}. By default every
+     * interrupt or exception the engine raises ({@code UC_HOOK_INTR}) is handed to hcsim, which tells a hypercall
+     * from the guest's own instruction.
      * @param u the engine
      * @param trap called when the guest executed an instruction that may be a hypercall (PC on it)
      */
-    public abstract void hookTraps(Unicorn u, Runnable trap);
+    public void hookTraps(Unicorn u, Runnable trap) {
+        u.onInterrupt(intno -> trap.run());
+    }
+
+    /**
+     * Register indices {@code 0..general-1} (hcsim's general registers), then {@code extra}.
+     * @param general how many general registers come first
+     * @param extra the control registers compared after them
+     * @return the indices
+     */
+    static int[] generalThen(int general, int... extra) {
+        int[] out = new int[general + extra.length];
+        for (int i = 0; i < general; i++) {
+            out[i] = i;
+        }
+        System.arraycopy(extra, 0, out, general, extra.length);
+        return out;
+    }
 
     /**
      * Reads register {@code reg} of hcsim's layout.
@@ -131,6 +157,18 @@ public abstract class UcArch {
      * @return what the loop does with it; for WAIT and EMULATED the PC is already advanced
      */
     abstract Guest guestInstruction(UcRegisters r, long pc, byte[] insn);
+
+    /**
+     * Injects the fault a trap answered into the guest, as KVM would on the next entry, when the guest has somewhere
+     * to take it (its exception vectors); by default it has not, and the loop stops the vCPU with the fault's name,
+     * as hcsim's machine does.
+     * @param r the vCPU, its PC on the faulting instruction
+     * @param pc that instruction's address
+     * @return true when the guest now runs its handler
+     */
+    boolean inject(UcRegisters r, long pc) {
+        return false;
+    }
 
     /**
      * The registers the differential check compares, as hcsim's indices: the general registers and the flags.

@@ -13,6 +13,12 @@ public final class UcRegisters implements RegisterAccess {
     final RegisterLayout layout;
     /** per-vCPU control state that is not a Unicorn register, by hcsim index */
     final long[] shadow;
+    /** the vCPU's architecture id (APIC ID, MPIDR, PIR), for identity registers the adapter answers itself */
+    long vcpuId;
+    /** the vCPU's index, its VM and the loop's control: for the interrupt controller the adapter plays (arm64 SGIs) */
+    int vcpu;
+    dev.hcsim.core.Vm vm;
+    dev.hcsim.core.VcpuControl control = dev.hcsim.core.VcpuControl.NONE;
     /**
      * A PC written while the engine runs (in a hook) and the run must end: Unicorn 2.0.1 restarts at a PC written in
      * a hook and then ignores {@code uc_emu_stop}, so such a PC waits here until the run has ended.

@@ -12,8 +12,8 @@ import java.util.List;
  * {@link UnicornException} with Unicorn's own message ({@code uc_strerror}). Not thread-safe.
  */
 public final class Unicorn implements AutoCloseable {
+    private static Throwable loadError;
     private static final UnicornLibrary UC = load();
-    private static final Throwable LOAD_ERROR = loadError();
 
     private final Pointer uc;
     private final long[] scratch = new long[1];
@@ -24,18 +24,8 @@ public final class Unicorn implements AutoCloseable {
         try {
             return UnicornLibrary.LIB;
         } catch (Throwable t) {
+            loadError = t.getCause() != null ? t.getCause() : t; // the linker's own message, not the class-init wrapper
             return null;
-        }
-    }
-
-    private static Throwable loadError() {
-        if (UC != null) {
-            return null;
-        }
-        try {
-            return new IllegalStateException(String.valueOf(UnicornLibrary.LIB));
-        } catch (Throwable t) {
-            return t;
         }
     }
 
@@ -52,7 +42,8 @@ public final class Unicorn implements AutoCloseable {
      * @return a one-line reason, or null when it is loaded
      */
     public static String unavailableReason() {
-        return LOAD_ERROR == null ? null : "libunicorn2 cannot be loaded (" + LOAD_ERROR.getMessage() + "); apt-get install libunicorn2";
+        return loadError == null ? null : "libunicorn2 cannot be loaded (" + loadError.getMessage().lines().findFirst().orElse("")
+                + "); apt-get install libunicorn2";
     }
 
     /**
@@ -163,6 +154,15 @@ public final class Unicorn implements AutoCloseable {
      */
     public void reg(int reg, Memory buffer) {
         check(UC.uc_reg_read(uc, reg, buffer), "uc_reg_read(" + reg + ")");
+    }
+
+    /**
+     * Writes a register through a caller's buffer (structured registers such as arm64's CP_REG).
+     * @param reg the register number
+     * @param buffer the value, laid out as the C struct
+     */
+    public void regWrite(int reg, Memory buffer) {
+        check(UC.uc_reg_write(uc, reg, buffer), "uc_reg_write(" + reg + ")");
     }
 
     /**

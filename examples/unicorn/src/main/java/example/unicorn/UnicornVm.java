@@ -1,8 +1,10 @@
 package example.unicorn;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
@@ -77,6 +79,10 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             engines[i] = u;
             memory.mapInto(u);
             regs[i] = new UcRegisters(u, arch, layout);
+            regs[i].vcpuId = vm.vcpuId(i);
+            regs[i].vcpu = i;
+            regs[i].vm = vm;
+            regs[i].control = this;
             int vcpu = i;
             arch.hookTraps(u, () -> trap(vcpu));
             u.onCode(1, 0, pc -> guestInstruction(vcpu, pc)); // begin > end: every address
@@ -185,6 +191,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     public void runUntil(int v, long until, long maxInstructions) {
         current = v;
         states[v] = VcpuState.RUNNING;
+        scheduleIn(v);
         // A run also ends at an instruction answered here or at an x86 trap: start again until the program is done.
         for (long n = 0; n < maxInstructions && states[v] == VcpuState.RUNNING && regs[v].pc() != until; n++) {
             try {
@@ -198,16 +205,30 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (states[v] == VcpuState.RUNNING) {
             states[v] = VcpuState.RUNNABLE;
         }
+        scheduleOut(v);
     }
 
-    private void slice(int v) {
-        current = v;
-        states[v] = VcpuState.RUNNING;
+    /** The vCPU gets a physical CPU: steal time, PPC's shared page and boot device tree, s390's running flag. */
+    private void scheduleIn(int v) {
         try {
             vm.archVm().scheduleIn(v, time, 0, hookMemory);
         } catch (GuestFault ignored) {
             // the kernel ignores a failed steal-time update (record_steal_time), as hcsim's machine does
         }
+    }
+
+    private void scheduleOut(int v) {
+        try {
+            vm.archVm().scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
+        } catch (GuestFault ignored) {
+            // see scheduleIn
+        }
+    }
+
+    private void slice(int v) {
+        current = v;
+        states[v] = VcpuState.RUNNING;
+        scheduleIn(v);
         try {
             engines[v].start(regs[v].pc(), NOWHERE, quantum);
         } catch (UnicornException e) {
@@ -219,11 +240,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (states[v] == VcpuState.RUNNING) {
             states[v] = VcpuState.RUNNABLE;
         }
-        try {
-            vm.archVm().scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
-        } catch (GuestFault ignored) {
-            // see scheduleIn
-        }
+        scheduleOut(v);
     }
 
     /** The code hook: a wait halts the vCPU, an emulated instruction is answered here. */
@@ -271,14 +288,18 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                 // end the slice: the round robin gives the others their turn
             }
             case EXIT_TO_HOST -> {
-                if (states[v] == VcpuState.OFF) {
-                    return true; // a system event already stopped the VM
+                if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND) {
+                    systemEvent(e); // shutdown, reset, crash: VM-wide, every vCPU stops
+                    return true;
                 }
-                log.add("vcpu" + v + " exit " + r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()));
+                if (states[v] == VcpuState.OFF) {
+                    return true;
+                }
+                log.add("vcpu" + v + " exit " + r.exit());
                 Long answer = host.answer(v, r);
                 if (answer == null) {
                     states[v] = VcpuState.EXITED;
-                    stopReason[v] = "exited to host: " + r.exitReason();
+                    stopReason[v] = "exited to host: " + r.exit().reason();
                     return true;
                 }
                 TrapResult done = vm.completeExit(v, regs[v], memory, answer);
@@ -292,7 +313,14 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                     log.add("vcpu" + v + " off");
                 }
             }
-            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            case FAULT -> {
+                if (arch.inject(regs[v], regs[v].pc())) {
+                    log.add("vcpu" + v + " fault injected: " + r.fault());
+                    return false; // the guest's handler runs on in this run
+                }
+                stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            }
+            case NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
         }
         return true;
     }
@@ -377,8 +405,8 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         }
     }
 
-    @Override
-    public void systemEvent(String kind) {
+    private void systemEvent(Exit.SystemEvent e) {
+        String kind = e.type().kernelName();
         systemEvent = kind;
         log.add("system event " + kind);
         for (int i = 0; i < states.length; i++) {
@@ -394,6 +422,16 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     @Override
     public long nowNanos() {
         return time;
+    }
+
+    /** One thread runs every engine, so another vCPU's engine is not running now: its registers are safe to touch. */
+    @Override
+    public boolean onVcpu(int vcpu, java.util.function.Consumer<dev.hcsim.core.RegisterAccess> action) {
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(regs[vcpu]);
+        return true;
     }
 
     @Override

@@ -26,7 +26,7 @@ final class X86OnUnicorn extends UcArch {
     private int csl;
 
     X86OnUnicorn() {
-        super("x86-64", "x86", Map.of("mode", "64", "cpl", "0"));
+        super("x86-64", "x86", Map.of("mode", "64", "cpl", "0"), UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64);
     }
 
     private void resolve(RegisterLayout layout) {
@@ -45,10 +45,6 @@ final class X86OnUnicorn extends UcArch {
         ucOf = m;
     }
 
-    @Override
-    public Unicorn open() {
-        return new Unicorn(UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64);
-    }
 
     @Override
     public void hookTraps(Unicorn u, Runnable trap) {

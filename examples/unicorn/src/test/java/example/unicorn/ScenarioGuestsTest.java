@@ -30,9 +30,16 @@ class ScenarioGuestsTest {
         return Stream.of(
                 Arguments.of("x86-pv-spinlock-kick.json", "KVM_HC_KICK_CPU"),
                 Arguments.of("x86-send-ipi.json", "KVM_HC_SEND_IPI"),
+                Arguments.of("x86-vmmcall-patch.json", "KVM_HC_SCHED_YIELD"),
                 Arguments.of("arm64-psci-cpu-on.json", "PSCI_0_2_FN_SYSTEM_OFF"),
+                Arguments.of("arm64-suspend-sgi-wakeup.json", "PSCI_0_2_FN64_CPU_SUSPEND"),
                 Arguments.of("s390-discovery-and-probing.json", "KVM_S390_VIRTIO_CCW_NOTIFY"),
-                Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"));
+                Arguments.of("s390-sigp-external-call.json", "SIGP_EXTERNAL_CALL"),
+                Arguments.of("s390-sigp-restart-stop.json", "SIGP_RESTART"),
+                Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"),
+                Arguments.of("src/test/resources/ppc32-discovery-patch.json", "KVM_HC_FEATURES"),
+                Arguments.of("ppc-doorbell-broadcast.json", "msgsnd"),
+                Arguments.of("ppc-idle-doorbell.json", "EV_IDLE"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package dev.hcsim.core.spi;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 
@@ -57,6 +58,18 @@ public interface ArchitectureVm {
      */
     default KvmIoctls ioctls() {
         return KvmIoctls.NONE;
+    }
+
+    /**
+     * The standalone machine's CPU takes {@code fault}, which a trap left to the CPU ({@link
+     * dev.hcsim.core.Outcome#FAULT}, {@link dev.hcsim.core.Outcome#NOT_A_HYPERCALL}): an architecture
+     * whose trap gate must not change the registers itself (the embedder delivers the fault) delivers
+     * it here, for the standalone machine only. The default delivers nothing.
+     * @param vcpu the vCPU index
+     * @param regs its registers, written in place
+     * @param fault the fault the trap answered with
+     */
+    default void deliver(int vcpu, RegisterAccess regs, Fault fault) {
     }
 
     /**

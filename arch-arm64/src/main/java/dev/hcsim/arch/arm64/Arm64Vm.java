@@ -1,6 +1,8 @@
 package dev.hcsim.arch.arm64;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
@@ -72,21 +74,14 @@ public final class Arm64Vm implements ArchitectureVm {
     /** KVM_REG_ARM_VENDOR_HYP_BMAP_2: the KVM vendor services 64-127. */
     public static final long REG_VENDOR_HYP_BMAP_2 = 0x6030_0000_0016_0003L;
 
-    /** KVM_HYPERCALL_EXIT_SMC and KVM_HYPERCALL_EXIT_16BIT (uapi/asm/kvm.h), the flags of a forwarded call. */
-    public static final long EXIT_SMC = 1;
-    /**
-     * KVM_HYPERCALL_EXIT_16BIT: the trapping instruction was 16 bits long; never set here, as HVC and SMC are 32-bit
-     * everywhere.
-     */
-    public static final long EXIT_16BIT = 2;
-
     /** Conduits. */
     static final int HVC = 0;
     static final int SMC = 1;
 
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long UNSET = -1L; // INVALID_GPA
-    private static final long[] NO_ARGS = new long[0];
+    // kvm_prepare_hypercall_exit zeroes struct kvm_run: hypercall.args are all 0, the VMM reads the registers.
+    private static final long[] NO_EXIT_ARGS = new long[6];
 
     private final Vm vm;
     private final int vcpus;
@@ -225,7 +220,7 @@ public final class Arm64Vm implements ArchitectureVm {
             return;
         }
         if (t.fetchedLength() < 4) {
-            t.fault(Arm64Hypercalls.UNDEF_SHORT);
+            fetchAbort(t, r);
             return;
         }
         t.instructionLength(4);
@@ -234,14 +229,16 @@ public final class Arm64Vm implements ArchitectureVm {
         boolean smc = (w & 0xFFE0001F) == 0xD4000003;
         if (!hvc && !smc) {
             if ((w & 0xFFE0001F) == 0xD4000001) {
-                t.notAHypercall(Arm64Hypercalls.SVC); // a system call: the guest's own EL1 vector handles it
+                // A system call: the guest's own EL1 vector handles it, ESR_EL1 = SVC64 with imm16, ELR the next instruction.
+                t.notAHypercall(new Fault.Arm64(Fault.Arm64.EC_SVC64, (w >>> 5) & 0xFFFF, 1, t.pc() + 4), Arm64Hypercalls.SVC);
             } else {
-                t.fault(Arm64Hypercalls.UNDEF_NOT_A_CALL);
+                t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_NOT_A_CALL);
             }
             return;
         }
         if ((r.get(Arm64Registers.EL) & 3) == 0) {
-            t.fault(Arm64Hypercalls.UNDEF_EL0); // HVC/SMC are UNDEFINED at EL0: the guest's EL1 takes it, KVM never sees it
+            // HVC/SMC are UNDEFINED at EL0: the guest's EL1 takes it, KVM never sees it
+            t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_EL0);
             return;
         }
         if (smc && ((w >>> 5) & 0xFFFF) != 0) {
@@ -260,7 +257,17 @@ public final class Arm64Vm implements ArchitectureVm {
         long next = t.pc() + 4;
         r.pc(next);
         t.resumeAt(next);
-        t.callName(Arm64Hypercalls.SMC_IMMEDIATE);
+        t.note(Arm64Hypercalls.SMC_IMMEDIATE); // no function is called: callName stays null
+    }
+
+    /**
+     * Nothing readable at the PC: the fetch takes an instruction abort, as KVM injects one for an IPA
+     * outside every memslot (inject_fault.c inject_abt64: EC IABT_LOW from EL0 or IABT_CUR, FSC
+     * EXTABT, FAR = the address).
+     */
+    private static void fetchAbort(Trap t, RegisterAccess r) {
+        int ec = (r.get(Arm64Registers.EL) & 3) == 0 ? Fault.Arm64.EC_IABT_LOW : Fault.Arm64.EC_IABT_CUR;
+        t.fault(new Fault.Arm64(ec, Fault.Arm64.FSC_EXTABT, 1, t.pc()), Arm64Hypercalls.FETCH_ABORT);
     }
 
     /**
@@ -272,7 +279,7 @@ public final class Arm64Vm implements ArchitectureVm {
         t.narrow(true);
         boolean thumb = r.get(Arm64Registers.THUMB) != 0;
         if (t.fetchedLength() < 4) {
-            t.fault(Arm64Hypercalls.UNDEF_SHORT);
+            fetchAbort(t, r);
             return;
         }
         t.instructionLength(4);
@@ -291,18 +298,18 @@ public final class Arm64Vm implements ArchitectureVm {
             smc = (w & 0x0FFFFFF0) == 0x01600070 && cond != 15;
         }
         if (!hvc && !smc) {
-            t.fault(Arm64Hypercalls.UNDEF_NOT_A_CALL);
+            t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_NOT_A_CALL);
             return;
         }
         if ((r.get(Arm64Registers.EL) & 3) == 0) {
-            t.fault(Arm64Hypercalls.UNDEF_EL0);
+            t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_EL0);
             return;
         }
         if (smc && !Arm64Interpreter.conditionHolds(cond, r.get(Arm64Registers.NZCV))) {
             long next = t.pc() + 4;
             r.pc(next);
             t.resumeAt(next);
-            t.callName(Arm64Hypercalls.SMC_CONDITION_FAILED);
+            t.note(Arm64Hypercalls.SMC_CONDITION_FAILED);
             return;
         }
         smccc(t, r, smc ? SMC : HVC);
@@ -331,8 +338,7 @@ public final class Arm64Vm implements ArchitectureVm {
                 t.callName(s.name());
             }
             t.status(Status.SUCCESS);
-            t.exitToHost(Arm64Hypercalls.EXIT_HYPERCALL, id, via == SMC ? EXIT_SMC : 0,
-                    Arm64Hypercalls.HOST_WRITES_X0, NO_ARGS);
+            t.exitToHost(new Exit.Hypercall(id, NO_EXIT_ARGS, 0, via == SMC ? Exit.Hypercall.ARM64_SMC : 0), Arm64Hypercalls.HOST_WRITES_X0);
             t.resumeAt(t.pc() + 4);
             t.complete();
             return;
@@ -344,7 +350,7 @@ public final class Arm64Vm implements ArchitectureVm {
         t.readCall();
         t.invoke(); // the table asks offers() now, so a bitmap the VMM changed counts at once
         if (t.callName() == null) {
-            t.callName(FunctionId.unknownName(id)); // the decoded fields, for traces
+            t.note(FunctionId.unknownName(id)); // the decoded fields, for traces; undocumented, so no call name
         }
         t.complete();
     }
@@ -353,7 +359,11 @@ public final class Arm64Vm implements ArchitectureVm {
     private void deny(Trap t, long id) {
         t.readCall();
         HypercallSpec s = vm.hypercalls().lookup(id);
-        t.callName(s != null ? s.name() : FunctionId.unknownName(id));
+        if (s != null) {
+            t.callName(s.name());
+        } else {
+            t.note(FunctionId.unknownName(id));
+        }
         t.fail(Status.NOT_IMPLEMENTED);
         t.complete();
     }

@@ -2,6 +2,8 @@ package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
@@ -48,7 +50,6 @@ public final class LoongArchVm implements ArchitectureVm {
     /** -ENXIO. */
     public static final int ENXIO = -6;
 
-    private static final long[] NO_ARGS = new long[0];
 
     private final Vm vm;
     private final boolean v7;
@@ -58,7 +59,6 @@ public final class LoongArchVm implements ArchitectureVm {
     private final long[] lastSteal;
     private final long[] runDelay;
     private final boolean[] preempted;
-    private final long[][] exitArgs;
     private final long[] irqPending;
     private final byte[][] recordProbe;
     private final LoongArchIoctls ioctls = new LoongArchIoctls(this);
@@ -81,18 +81,21 @@ public final class LoongArchVm implements ArchitectureVm {
         this.lastSteal = new long[n];
         this.runDelay = new long[n];
         this.preempted = new boolean[n];
-        this.exitArgs = new long[n][6];
         this.irqPending = new long[n];
         this.recordProbe = new byte[n][ST_SIZE];
     }
 
     // ---------------------------------------------------------------- the trap gate
 
+    /** KVM_HCALL_INVALID_CODE: -1UL (arch/loongarch/include/asm/kvm_para.h). */
+    private static final long KVM_HCALL_INVALID_CODE = -1L;
+
     @Override
     public void trap(Trap t) {
         if (t.fetchedLength() < 4) {
+            // exit.c kvm_handle_rdwr_fault: "A code fetch fault doesn't count as an MMIO": ADE with EsubCode ADEF
             t.instructionLength(Math.max(t.fetchedLength(), 0));
-            t.fault("INE (fewer than 4 instruction bytes)");
+            t.fault(new Fault.LoongArch(Fault.LoongArch.ADE, Fault.LoongArch.ADEF, t.pc(), t.pc()), "instruction fetch outside guest memory");
             return;
         }
         t.instructionLength(4);
@@ -107,12 +110,12 @@ public final class LoongArchVm implements ArchitectureVm {
             t.halt();
             t.complete();
         } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.SYSCALL) {
-            t.notAHypercall("SYSCALL (EXCCODE_SYS goes to the guest kernel, not to KVM)");
+            t.notAHypercall(new Fault.LoongArch(Fault.LoongArch.SYS, 0, t.pc(), 0), "SYSCALL (EXCCODE_SYS goes to the guest kernel, not to KVM)");
         } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.BREAK) {
-            t.notAHypercall("BREAK (EXCCODE_BRK goes to the guest kernel, not to KVM)");
+            t.notAHypercall(new Fault.LoongArch(Fault.LoongArch.BP, 0, t.pc(), 0), "BREAK (EXCCODE_BRK goes to the guest kernel, not to KVM)");
         } else {
             // kvm_trap_handle_gspr / kvm_fault_ni: EMULATE_FAIL rolls the PC back and injects EXCCODE_INE.
-            t.fault("INE (instruction not exist: KVM emulates no such instruction)");
+            t.fault(new Fault.LoongArch(Fault.LoongArch.INE, 0, t.pc(), 0), "KVM emulates no such instruction");
         }
     }
 
@@ -127,7 +130,7 @@ public final class LoongArchVm implements ArchitectureVm {
             if (guestDebug) {
                 // vcpu->guest_debug & KVM_GUESTDBG_SW_BP_MASK (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP): any enabled
                 // debugging, single-step alone included, takes KVM_EXIT_DEBUG, RESUME_HOST, PC not advanced.
-                t.exitToHost("KVM_EXIT_DEBUG", code, 0, LoongArchVm::reenterAtBreakpoint, NO_ARGS);
+                t.exitToHost(new Exit.Debug(t.pc()), LoongArchVm::reenterAtBreakpoint); // kvm_debug_exit_arch is empty
                 t.complete();
                 return;
             }
@@ -136,13 +139,13 @@ public final class LoongArchVm implements ArchitectureVm {
             t.callName("KVM_HCALL_USER_SERVICE");
             if (hasFeature(LoongArchDiscovery.FEATURE_USER_HCALL)) {
                 RegisterAccess r = t.registers();
-                long[] args = exitArgs[t.vcpu()];
+                long[] args = new long[6];
                 for (int i = 0; i < 6; i++) {
                     args[i] = r.get(LoongArchRegisters.A0 + i);
                 }
-                // run->hypercall: nr = 0x102, args[0..5] = a0..a5, flags = 0, ret preset to KVM_HCALL_INVALID_CODE.
-                t.exitToHost("KVM_EXIT_HYPERCALL", code, 0, LoongArchVm::completeUserService, args);
-                t.exitPreset(-1);
+                // run->hypercall: nr = 0x102, args[0..5] = a0..a5, flags = 0, ret preset to KVM_HCALL_INVALID_CODE
+                // ("Set invalid return value by default, let user-mode VMM modify it").
+                t.exitToHost(new Exit.Hypercall(code, args, KVM_HCALL_INVALID_CODE, 0), LoongArchVm::completeUserService);
                 t.complete();
                 return;
             }

@@ -13,7 +13,7 @@ public final class PpcContract {
     /** The contract. */
     public static final TrapContract CONTRACT = TrapContract.builder(PpcRegisters.LAYOUT)
             .trapInstructions("sc (44 00 00 02) with r0 = KVM_SC_MAGIC_R0 0x4b564d21 [Book3S PR, BookE PR];"
-                    + " sc 1 (44 00 00 22) [BookE HV]")
+                    + " sc 1 (44 00 00 22) [BookE HV]; PAPR hcalls: sc 1 with r3 = H_* opcode [Book3S HV; Book3S PR with feature papr]")
             .number("r11", 32)
             .arguments("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10")
             .results("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
@@ -23,8 +23,9 @@ public final class PpcContract {
                     + " (arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv)")
             .pcRule("the system call interrupt leaves SRR0 past the sc; KVM resumes the guest there (PC + 4)")
             .privilegeRule("supervisor only: with MSR[PR] = 1 Book3S/BookE PR treat sc as the guest's own system call"
-                    + " (vector 0xc00) and BookE HV injects a program interrupt with ESR = ESR_PPR 0x04000000"
-                    + " (book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit)")
+                    + " (vector 0xc00), BookE HV injects a program interrupt with ESR = ESR_PPR 0x04000000 and SRR0 past the"
+                    + " sc 1, Book3S HV one with SRR1_PROGPRIV (book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit,"
+                    + " book3s_hv.c kvmppc_handle_exit_hv)")
             .note("Book3S PR / BookE PR: a KVM hypercall only when (u32)r0 == KVM_SC_MAGIC_R0 0x4b564d21 ('KVM!');"
                     + " otherwise a guest system call reflected to vector 0xc00 (book3s_pr.c kvmppc_handle_exit_pr)")
             .note("PAPR hcalls (sc 1 in supervisor state, r3 = H_* opcode, r4..r12 arguments, r3 = H_* status; Book3S PR with"

@@ -1,5 +1,6 @@
 package dev.hcsim.arch.ppc;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.spi.Trap;
@@ -185,14 +186,12 @@ public final class PpcPapr {
 
     private final PpcHost host;
     private final BitSet enabled = new BitSet((int) (MAX_HCALL_OPCODE / 4) + 1);
-    private final long[][] exitArgs;
 
     PpcPapr(PpcHost host, int vcpus) {
         this.host = host;
         for (long h : host == PpcHost.BOOK3S_HV ? HV_DEFAULT : PR_DEFAULT) {
             enabled.set((int) (h / 4));
         }
-        this.exitArgs = new long[vcpus][9];
     }
 
     /**
@@ -230,7 +229,7 @@ public final class PpcPapr {
     void hcall(Trap t, PpcVm vm) {
         long cmd = t.registers().get(3);
         t.number(cmd);
-        t.callName(NAMES.getOrDefault(cmd, "PAPR hcall"));
+        t.callName(NAMES.get(cmd)); // null for an hcall hvcall.h does not name
         t.codec(CODEC);
         boolean answered = host == PpcHost.BOOK3S_HV ? PpcPaprHv.handle(t, vm, this, cmd) : PpcPaprPr.handle(t, vm, this, cmd);
         if (!answered) {
@@ -249,34 +248,23 @@ public final class PpcPapr {
 
     /**
      * KVM_EXIT_PAPR_HCALL (book3s_pr.c kvmppc_handle_exit_pr, book3s_hv.c kvmppc_handle_exit_hv): nr = r3, args[0..8]
-     * = r4..r12; on re-entry KVM writes r3 = ret and r4..r12 = args (powerpc.c kvm_arch_vcpu_ioctl_run,
-     * hcall_needed). The first six arguments are in the exit; {@link #exitArguments} has all nine for the host to
-     * read and change before it re-enters.
+     * = r4..r12, the PC already past the sc; on re-entry KVM writes r3 = ret and r4..r12 = args as the VMM left them
+     * (powerpc.c kvm_arch_vcpu_ioctl_run, hcall_needed): the VMM answers with its {@link Exit.PaprHcall}.
      */
-    private void exitToHost(Trap t) {
-        long[] args = exitArgs[t.vcpu()];
+    private static void exitToHost(Trap t) {
+        long[] args = new long[9];
         for (int i = 0; i < 9; i++) {
             args[i] = t.registers().get(4 + i);
         }
-        t.exitToHost("KVM_EXIT_PAPR_HCALL", t.registers().get(3), 0, this::reenter, args);
+        PpcVm.exitPastSc(t, t.registers(), new Exit.PaprHcall(t.registers().get(3), args, 0), PpcPapr::reenter);
     }
 
-    private void reenter(Trap t, long ret) {
-        long[] args = exitArgs[t.vcpu()];
+    private static void reenter(Trap t, long ret) {
+        Exit.PaprHcall a = (Exit.PaprHcall) t.answer();
         for (int i = 0; i < 9; i++) {
-            t.registers().set(4 + i, args[i]);
+            t.registers().set(4 + i, a.args().get(i));
         }
         answer(t, ret);
-    }
-
-    /**
-     * {@code run->papr_hcall.args} of {@code vcpu}'s last KVM_EXIT_PAPR_HCALL: the nine values r4..r12 had, which the
-     * host may change before it re-enters; KVM writes them back to r4..r12 with r3 = ret.
-     * @param vcpu the vCPU index
-     * @return the live array of nine arguments
-     */
-    public long[] exitArguments(int vcpu) {
-        return exitArgs[vcpu];
     }
 
     /** The flavour's in-kernel hcalls, for explain and the docs. */
@@ -294,9 +282,10 @@ public final class PpcPapr {
                     + "the XICS calls; --papr-enable adds H_SET_MODE, H_PAGE_INIT, H_RPT_INVALIDATE, H_RANDOM, ...): H_CEDE "
                     + "(MSR[EE] set, halt unless prodded, r3 = 0), H_PROD (wakes or marks the target), H_CONFER (directed yield "
                     + "when the yield count matches), H_REGISTER_VPA (VPA/DTL/SLB shadow registration), H_RANDOM (r4), "
-                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT "
-                    + "calls (radix guest: H_FUNCTION), nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, "
-                    + "XICS, H_RTAS and H_SET_DABR/H_SET_XDABR go to the host; everything else: KVM_EXIT_PAPR_HCALL";
+                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_SET_DABR/H_SET_XDABR (DABRX checks, then emulated in DAWR0: "
+                    + "H_SUCCESS), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT calls (radix guest: H_FUNCTION), "
+                    + "nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, XICS and H_RTAS go to the host; "
+                    + "everything else: KVM_EXIT_PAPR_HCALL";
             default -> "no PAPR hcalls";
         };
     }

@@ -1,6 +1,8 @@
 package dev.hcsim.arch.ppc;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
@@ -113,8 +115,20 @@ public final class PpcVm implements ArchitectureVm {
     /** SRR1 bits an interrupt does not copy from the MSR ({@code book3s.c kvmppc_inject_interrupt}: ~0x783f0000). */
     private static final long SRR1_MSR_MASK = ~0x783F_0000L;
     /** Book3S program interrupt SRR1 flags: illegal instruction ({@code SRR1_PROGILL}) and privileged ({@code SRR1_PROGPRIV}). */
-    static final long SRR1_PROGILL = 0x0008_0000L;
-    static final long SRR1_PROGPRIV = 0x0004_0000L;
+    static final long SRR1_PROGILL = Fault.Ppc.SRR1_PROGILL;
+    static final long SRR1_PROGPRIV = Fault.Ppc.SRR1_PROGPRIV;
+    /** The Book3S instruction storage interrupt. */
+    static final int VECTOR_ISI = 0x400;
+    /** Book3S ISI SRR1 bit 33: no translation for the address ({@code SRR1_ISI_NOPT}). */
+    static final long SRR1_ISI_NOPT = 0x4000_0000L;
+
+    /** Re-entry after KVM_EXIT_OSI (powerpc.c, osi_needed): r0..r31 = gprs[0..31] as the VMM left them. */
+    private static final Trap.ExitCompletion OSI_REENTRY = (t, ret) -> {
+        Exit.Osi a = (Exit.Osi) t.answer();
+        for (int i = 0; i < 32; i++) {
+            t.registers().set(i, a.gprs().get(i));
+        }
+    };
 
     private final Vm vm;
     private final PpcHost host;
@@ -132,7 +146,6 @@ public final class PpcVm implements ArchitectureVm {
     /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
     private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
     private final RegisterAccess[] lastRegs;
-    private final long[][] osiGprs;
     private final PpcPapr paprCalls;
     private final PpcPaprHv.State paprHv;
     private final PpcIoctls ioctls = new PpcIoctls(this);
@@ -156,7 +169,6 @@ public final class PpcVm implements ArchitectureVm {
         this.kernelNxDisabled = new boolean[n];
         this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.lastRegs = new RegisterAccess[n];
-        this.osiGprs = new long[n][32];
         // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
         boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
         this.paprCalls = book3s ? new PpcPapr(host, n) : null;
@@ -206,16 +218,6 @@ public final class PpcVm implements ArchitectureVm {
 
     PpcPaprHv.State paprState() {
         return paprHv;
-    }
-
-    /**
-     * {@code run->osi.gprs} of {@code vcpu}'s last KVM_EXIT_OSI: all 32 GPRs as they were at the exit; the host may
-     * change them, and re-entry writes all 32 back (powerpc.c kvm_arch_vcpu_ioctl_run, osi_needed).
-     * @param vcpu the vCPU index
-     * @return the live array of 32 values
-     */
-    public long[] osiGprs(int vcpu) {
-        return osiGprs[vcpu];
     }
 
     /**
@@ -294,7 +296,9 @@ public final class PpcVm implements ArchitectureVm {
         RegisterAccess regs = t.registers();
         lastRegs[v] = regs;
         if (t.fetchedLength() < 4) {
-            t.fault("program interrupt: fewer than 4 instruction bytes");
+            // [derived] nothing readable at the PC: the fetch takes an instruction storage interrupt (no translation)
+            long msr = regs.get(PpcRegisters.MSR);
+            t.fault(new Fault.Ppc(VECTOR_ISI, t.pc(), (msr & SRR1_MSR_MASK) | SRR1_ISI_NOPT, 0), "instruction fetch outside guest memory");
             return;
         }
         t.instructionLength(4);
@@ -352,21 +356,14 @@ public final class PpcVm implements ArchitectureVm {
 
     /**
      * KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr): all 32 GPRs go out in run->osi.gprs; re-entry copies all 32
-     * back (powerpc.c kvm_arch_vcpu_ioctl_run). The first six are also the exit's arguments.
+     * back (powerpc.c kvm_arch_vcpu_ioctl_run, osi_needed): the VMM answers with its {@link Exit.Osi}.
      */
-    private void osiExit(Trap t, RegisterAccess regs) {
-        long[] g = osiGprs[t.vcpu()];
+    private static void osiExit(Trap t, RegisterAccess regs) {
+        long[] gprs = new long[32];
         for (int i = 0; i < 32; i++) {
-            g[i] = regs.get(i);
+            gprs[i] = regs.get(i); // run->osi.gprs[i] = kvmppc_get_gpr(vcpu, i)
         }
-        t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, this::osiReenter, g[0], g[1], g[2], g[3], g[4], g[5]);
-    }
-
-    private void osiReenter(Trap t, long ret) {
-        long[] g = osiGprs[t.vcpu()];
-        for (int i = 0; i < 32; i++) {
-            t.registers().set(i, g[i]);
-        }
+        exitPastSc(t, regs, new Exit.Osi(gprs), OSI_REENTRY);
     }
 
     private void hypercall(Trap t, RegisterAccess regs, long msr) {
@@ -378,21 +375,29 @@ public final class PpcVm implements ArchitectureVm {
         t.complete();
     }
 
-    /** A guest system call: SRR0 = PC + 4, SRR1 = MSR; Book3S continues at 0xc00, BookE at IVPR|IVOR8 (not modelled: PC stays). */
-    private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
-        long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc() + 4);
-        regs.set(PpcRegisters.SRR1, host.bookE() ? msr : msr & SRR1_MSR_MASK);
-        regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.notAHypercall(what);
-        if (!host.bookE()) {
-            regs.pc(VECTOR_SYSCALL);
-            t.resumeAt(VECTOR_SYSCALL);
-        }
-        sync(t.vcpu());
+    /** An exit from a system call interrupt: the PC already points past the sc when KVM returns to user space. */
+    static void exitPastSc(Trap t, RegisterAccess regs, Exit exit, Trap.ExitCompletion reentry) {
+        t.exitToHost(exit, reentry);
+        regs.pc(t.pc() + 4);
+        t.resumeAt(t.pc() + 4);
     }
 
-    /** A program interrupt: SRR0 = the instruction, SRR1 = MSR (with flags on Book3S), ESR on BookE; Book3S continues at 0x700. */
+    /**
+     * A guest system call: the guest's own handler takes it (SRR0 = PC + 4, SRR1 = MSR; Book3S at
+     * 0xc00, BookE at IVPR|IVOR8). Nothing is changed here: the embedder's CPU delivers it as for any
+     * sc, the standalone machine through {@link #deliver}.
+     */
+    private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
+        long msr = regs.get(PpcRegisters.MSR);
+        t.notAHypercall(new Fault.Ppc(Fault.Ppc.SYSTEM_CALL, t.pc() + 4, host.bookE() ? msr : msr & SRR1_MSR_MASK, 0), what);
+    }
+
+    /**
+     * A program interrupt for the embedder to inject (book3s.c kvmppc_core_queue_program, booke.c
+     * kvmppc_booke_queue_irqprio): SRR0 = the instruction, SRR1 = MSR (with the reason on Book3S), ESR
+     * on BookE. Nothing is changed here (issue 21: an embedder that injects it would deliver twice);
+     * the standalone machine delivers it through {@link #deliver}.
+     */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
         programInterrupt(t, regs, srr1Flags, esr, t.pc(), what);
     }
@@ -400,20 +405,32 @@ public final class PpcVm implements ArchitectureVm {
     /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, srr0);
-        if (host.bookE()) {
-            regs.set(PpcRegisters.SRR1, msr);
-            regs.set(PpcRegisters.ESR, esr);
-        } else {
-            regs.set(PpcRegisters.SRR1, (msr & SRR1_MSR_MASK) | srr1Flags);
+        Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, msr, esr)
+                : new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, (msr & SRR1_MSR_MASK) | srr1Flags, 0);
+        t.fault(f, what);
+    }
+
+    /**
+     * The standalone machine's CPU takes a program, system call or storage interrupt the trap left to
+     * it: SRR0, SRR1 (and ESR on BookE) as the fault says, the interrupt MSR, and on Book3S the PC at
+     * the vector (BookE's IVPR|IVORn is not modelled: the PC stays).
+     */
+    @Override
+    public void deliver(int vcpu, RegisterAccess regs, Fault fault) {
+        if (!(fault instanceof Fault.Ppc f)) {
+            return;
+        }
+        long msr = regs.get(PpcRegisters.MSR);
+        regs.set(PpcRegisters.SRR0, f.srr0());
+        regs.set(PpcRegisters.SRR1, f.srr1());
+        if (host.bookE() && f.vector() == Fault.Ppc.PROGRAM) {
+            regs.set(PpcRegisters.ESR, f.esr());
         }
         regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.fault(what);
         if (!host.bookE()) {
-            regs.pc(VECTOR_PROGRAM);
-            t.resumeAt(VECTOR_PROGRAM);
+            regs.pc(f.vector());
         }
-        sync(t.vcpu());
+        sync(vcpu);
     }
 
     /**
@@ -463,7 +480,7 @@ public final class PpcVm implements ArchitectureVm {
                 c.interrupt(i, DOORBELL_IVOR);
             }
         }
-        t.callName("msgsnd (emulated doorbell)");
+        t.callName("msgsnd"); // e500_emulate.c kvmppc_e500_emul_msgsnd: the emulated instruction
         t.complete();
     }
 

@@ -1,8 +1,10 @@
 package dev.hcsim.arch.riscv;
 
 import com.google.common.collect.ImmutableList;
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallHandler;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -83,9 +85,10 @@ public final class RiscvHypercalls {
     public static final int SYSTEM_EVENT_SHUTDOWN = 1;
     /** KVM_SYSTEM_EVENT_RESET. */
     public static final int SYSTEM_EVENT_RESET = 2;
-    /** The exit reasons. */
-    static final String EXIT_RISCV_SBI = "KVM_EXIT_RISCV_SBI";
-    static final String EXIT_SYSTEM_EVENT = "KVM_EXIT_SYSTEM_EVENT";
+    /** EXC_INST_ACCESS (arch/riscv/include/asm/csr.h): instruction access fault, scause 1. */
+    public static final long EXC_INST_ACCESS = 1;
+    /** EXC_LOAD_ACCESS: load access fault, scause 5. */
+    public static final long EXC_LOAD_ACCESS = 5;
 
     /** IRQ_S_SOFT: the guest's supervisor software interrupt (sip.SSIP, bit 1), what IRQ_VS_SOFT shows as in VS-mode. */
     public static final int IRQ_S_SOFT = 1;
@@ -94,9 +97,9 @@ public final class RiscvHypercalls {
 
     static final String UNKNOWN_EXTENSION = "unknown or disabled SBI extension";
     static final String UNKNOWN_FUNCTION = "unknown SBI function of a known extension";
-    static final String ILLEGAL_SHORT = "illegal instruction (fewer than 4 instruction bytes)";
-    static final String ILLEGAL_NOT_ECALL = "illegal instruction (not ecall)";
-    static final String ECALL_FROM_VU = "ecall from VU-mode (a system call, delegated to the guest's own S-mode handler)";
+    static final String ILLEGAL_SHORT = "instruction fetch outside guest memory";
+    static final String ILLEGAL_NOT_ECALL = "not ecall";
+    static final String ECALL_FROM_VU = "a system call, delegated to the guest's own S-mode handler";
 
     static final long M32 = 0xFFFF_FFFFL;
     static final long[] NO_ARGS = new long[0];
@@ -325,9 +328,11 @@ public final class RiscvHypercalls {
      */
     static void systemEvent(Trap t, int type, long reason, String kind) {
         t.status(Status.SUCCESS);
-        t.control().systemEvent(kind);
-        t.exitToHost(EXIT_SYSTEM_EVENT, type, 0, UNCHANGED_ON_REENTRY, NO_ARGS);
-        t.exitArgument(0, reason);
+        for (int i = 0; i < t.vm().vcpuCount(); i++) {
+            t.control().stop(i); // mp_state = KVM_MP_STATE_STOPPED for every vCPU, the caller too
+        }
+        t.note(kind);
+        t.exitToHost(new Exit.SystemEvent(SystemEventType.of(type), reason), UNCHANGED_ON_REENTRY);
     }
 
     /** Re-entry after a system event: a0 and a1 as they are, sepc still at the ecall. */

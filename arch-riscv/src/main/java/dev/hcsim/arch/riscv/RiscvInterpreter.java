@@ -7,7 +7,7 @@ import dev.hcsim.core.spi.WordInstruction;
 /**
  * Executes the RV64IM + Zicsr guest subset: one pre-decoded {@link Op} with its register fields and
  * its immediate already sign-extended (the byte offset for branches and jumps, the shifted value for
- * lui and auipc), so that {@link #execute} is a switch without allocation. Semantics follow the RISC-V
+ * lui and auipc), so that {@code Instruction.execute} is a switch without allocation. Semantics follow the RISC-V
  * Unprivileged ISA (20191213) chapters 2, 5 and 7 and the M extension; CSRs the Privileged ISA.
  */
 public final class RiscvInterpreter {

@@ -2,6 +2,7 @@ package dev.hcsim.arch.riscv;
 
 import static dev.hcsim.arch.riscv.RiscvHypercalls.*;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -16,9 +17,8 @@ import java.util.List;
  * ret[1] = 0; nothing is written and sepc stays at the ecall. The next KVM_RUN (kvm_riscv_vcpu_sbi_return,
  * once per exit) copies ret[0] to a0 and ret[1] to a1 and adds 4 to sepc.
  *
- * <p>In hcsim the exit is {@code exitReason() = KVM_EXIT_RISCV_SBI}, {@code exitNr()} = extension_id,
- * {@code exitFlags()} = function_id, {@code exitArg(0..5)} = args; {@code Vm.completeExit}'s host return is
- * ret[0] and {@link RiscvVm#exitValue(int, long)} sets ret[1].
+ * <p>In hcsim the exit is an {@link dev.hcsim.core.Exit.RiscvSbi}; the VMM answers ret[0] and ret[1] by
+ * passing it back with its ret filled in to {@code Vm.completeExit} (a single host return is ret[0]).
  */
 final class RiscvSbiForward {
     private static final String SRC = "arch/riscv/kvm/vcpu_sbi_forward.c kvm_riscv_vcpu_sbi_forward_handler";
@@ -50,21 +50,25 @@ final class RiscvSbiForward {
         if (t.callName() == null) {
             HypercallSpec known = s.vm().hypercalls().lookup(key(eid, fid));
             t.number(key(eid, fid));
-            t.callName(known != null ? known.name() : ext != null ? FORWARDED[ext.ordinal()] : PROBE_FORWARDED);
+            if (known != null) {
+                t.callName(known.name());
+            } else {
+                t.note(ext != null ? FORWARDED[ext.ordinal()] : PROBE_FORWARDED); // undocumented: no kernel name
+            }
         }
-        s.presetExit(t.vcpu());
         t.status(Status.SUCCESS);
-        t.exitToHost(EXIT_RISCV_SBI, eid, fid, reentry, NO_ARGS);
+        long[] args = new long[6];
         for (int i = 0; i < 6; i++) {
-            t.exitArgument(i, r.get(RiscvRegisters.A0 + i));
+            args[i] = r.get(RiscvRegisters.A0 + i);
         }
-        t.exitPreset(RiscvStatus.SBI_ERR_NOT_SUPPORTED);
+        // kvm_riscv_vcpu_sbi_forward_handler: args = a0..a5, ret[0] = SBI_ERR_NOT_SUPPORTED, ret[1] = 0
+        t.exitToHost(new Exit.RiscvSbi(eid, fid, args, new long[] {RiscvStatus.SBI_ERR_NOT_SUPPORTED, 0}), reentry);
     }
 
     /** kvm_riscv_vcpu_sbi_return: a0 = ret[0], a1 = ret[1], sepc + 4. */
     static final Trap.ExitCompletion SBI_RETURN = (t, hostReturn) -> {
         t.result(0, hostReturn);
-        t.result(1, state(t).exitValue(t.vcpu()));
+        t.result(1, ((Exit.RiscvSbi) t.answer()).ret().get(1));
         t.status(RiscvStatus.SBI.decode(hostReturn));
     };
 

@@ -2,6 +2,7 @@ package dev.hcsim.arch.riscv;
 
 import static dev.hcsim.arch.riscv.RiscvHypercalls.*;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -55,7 +56,7 @@ final class RiscvSbiLegacy {
             return t.memory().read64(a0);
         } catch (GuestFault f) {
             // utrap.scause set: kvm_riscv_vcpu_trap_redirect, no sepc advance, nothing written.
-            t.fault(MASK_FAULT);
+            t.fault(new Fault.RiscV(EXC_LOAD_ACCESS, a0, t.pc()), MASK_FAULT); // stval = the mask's address
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.hcsim.arch.riscv;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -75,7 +76,6 @@ public final class RiscvVm implements ArchitectureVm {
     private final long mvendorid;
     private final long marchid;
     private final long mimpid;
-    private final long[] exitValue;
     private final long[] resetPc;
     private final long[] resetA1;
     private final long[] timerNext;
@@ -101,7 +101,6 @@ public final class RiscvVm implements ArchitectureVm {
         int hpmWidth = (int) vm.optionNumber("hpm-width");
         this.extStatus = new byte[vcpus][SbiExtension.KVM_RISCV_SBI_EXT_MAX];
         this.ranOnce = new boolean[vcpus];
-        this.exitValue = new long[vcpus];
         this.resetPc = new long[vcpus];
         this.resetA1 = new long[vcpus];
         this.timerNext = new long[vcpus];
@@ -139,16 +138,19 @@ public final class RiscvVm implements ArchitectureVm {
     public void trap(Trap t) {
         RegisterAccess r = t.registers();
         if (t.fetchedLength() < 4) {
-            t.fault(RiscvHypercalls.ILLEGAL_SHORT);
+            // [derived] nothing readable at the PC: an instruction access fault, stval = the address
+            t.fault(new Fault.RiscV(RiscvHypercalls.EXC_INST_ACCESS, t.pc(), t.pc()), RiscvHypercalls.ILLEGAL_SHORT);
             return;
         }
         t.instructionLength(4);
-        if ((int) t.insnWord(4) != RiscvCodec.ECALL) {
-            t.fault(RiscvHypercalls.ILLEGAL_NOT_ECALL);
+        int word = (int) t.insnWord(4);
+        if (word != RiscvCodec.ECALL) {
+            // an illegal instruction, stval = the instruction bits (as the hardware reports them)
+            t.fault(new Fault.RiscV(Fault.RiscV.ILLEGAL_INSTRUCTION, word & 0xFFFF_FFFFL, t.pc()), RiscvHypercalls.ILLEGAL_NOT_ECALL);
             return;
         }
         if (r.get(RiscvRegisters.PRIV) == 0) {
-            t.notAHypercall(RiscvHypercalls.ECALL_FROM_VU);
+            t.notAHypercall(new Fault.RiscV(Fault.RiscV.ECALL_U, 0, t.pc()), RiscvHypercalls.ECALL_FROM_VU);
             return;
         }
         int v = t.vcpu();
@@ -160,7 +162,7 @@ public final class RiscvVm implements ArchitectureVm {
         if (ext == null || !enabled(v, ext)) {
             // "Return error for unsupported SBI calls": a0 = NOT_SUPPORTED, sepc + 4, a1 = out_val = 0.
             t.number(RiscvHypercalls.key(eid, fid));
-            t.callName(RiscvHypercalls.UNKNOWN_EXTENSION);
+            t.note(RiscvHypercalls.UNKNOWN_EXTENSION); // undocumented: no kernel name
             t.result(1, 0);
             t.fail(Status.NOT_IMPLEMENTED);
             t.complete();
@@ -177,7 +179,7 @@ public final class RiscvVm implements ArchitectureVm {
         }
         t.invoke();
         if (t.callName() == null) {
-            t.callName(RiscvHypercalls.UNKNOWN_FUNCTION);
+            t.note(RiscvHypercalls.UNKNOWN_FUNCTION);
         }
         t.complete();
     }
@@ -371,29 +373,12 @@ public final class RiscvVm implements ArchitectureVm {
         return KVM_REG_RISCV_U64 | KVM_REG_RISCV_SBI_EXT | KVM_REG_RISCV_SBI_SINGLE | ext.index();
     }
 
-    /**
-     * What the VMM writes to {@code run->riscv_sbi.ret[1]} before it re-enters vCPU {@code vcpu} after a
-     * KVM_EXIT_RISCV_SBI ({@code Vm.completeExit}'s host return is ret[0]). KVM presets it to 0 at the exit.
-     * @param vcpu the vCPU index
-     * @param value the value the guest finds in a1
-     */
-    public void exitValue(int vcpu, long value) {
-        exitValue[vcpu] = value;
-    }
-
     // ---------------------------------------------------------------- what handlers read
 
     Vm vm() {
         return vm;
     }
 
-    long exitValue(int vcpu) {
-        return exitValue[vcpu];
-    }
-
-    void presetExit(int vcpu) {
-        exitValue[vcpu] = 0; // run->riscv_sbi.ret[1] = 0 (kvm_riscv_vcpu_sbi_forward)
-    }
 
     /** kvm_riscv_vcpu_sbi_request_reset: the start address and a1 the next reset loads. */
     void requestReset(int vcpu, long pc, long a1) {

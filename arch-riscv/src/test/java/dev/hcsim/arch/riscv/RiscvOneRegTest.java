@@ -66,22 +66,21 @@ class RiscvOneRegTest {
     void dbcn() {
         Harness h = Harness.of(1, "sbi-dbcn=on");
         TrapResult r = h.ecall(EXT_DBCN, 0, 5, 0x100, 0);
-        assertEquals("KVM_EXIT_RISCV_SBI", r.exitReason());
-        assertEquals(EXT_DBCN, r.exitNr());
-        assertEquals(0, r.exitFlags());
-        assertEquals(5, r.exitArg(0));
-        assertEquals(0x100, r.exitArg(1));
-        assertEquals(-2, r.exitPresetReturn());
-        h.riscv().exitValue(0, 5);
-        h.vm.completeExit(0, h.regs(0), h.m.memory(), 0);
+        assertEquals("KVM_EXIT_RISCV_SBI", r.exit().reason().kernelName());
+        assertEquals(EXT_DBCN, ExitFields.nr(r));
+        assertEquals(0, ExitFields.functionId(r));
+        assertEquals(5, ExitFields.arg(r, 0));
+        assertEquals(0x100, ExitFields.arg(r, 1));
+        assertEquals(-2, ExitFields.preset(r));
+        h.vm.completeExit(0, h.regs(0), h.m.memory(), ExitFields.answer(r, 0, 5));
         assertEquals(0, h.a(0));
         assertEquals(5, h.a(1));
         assertEquals(Harness.AT + 4, h.regs(0).pc());
         TrapResult any = h.ecall(EXT_DBCN, 42);
         assertEquals(Outcome.EXIT_TO_HOST, any.outcome(), "the whole extension is forwarded, unknown FIDs too");
         TrapResult vendor = Harness.of(1).ecall(0x09AB_CDEFL, 7, 1);
-        assertEquals("KVM_EXIT_RISCV_SBI", vendor.exitReason());
-        assertEquals(0x09AB_CDEFL, vendor.exitNr());
+        assertEquals("KVM_EXIT_RISCV_SBI", vendor.exit().reason().kernelName());
+        assertEquals(0x09AB_CDEFL, ExitFields.nr(vendor));
     }
 
     @Test

@@ -53,14 +53,13 @@ class RiscvSbiBaseTest {
         Harness h = Harness.of(1);
         TrapResult r = h.ecall(EXT_BASE, 3, 0x0900_0001L);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_RISCV_SBI", r.exitReason());
-        assertEquals(EXT_BASE, r.exitNr());
-        assertEquals(3, r.exitFlags());
-        assertEquals(0x0900_0001L, r.exitArg(0));
-        assertEquals(RiscvStatus.SBI_ERR_NOT_SUPPORTED, r.exitPresetReturn());
+        assertEquals("KVM_EXIT_RISCV_SBI", r.exit().reason().kernelName());
+        assertEquals(EXT_BASE, ExitFields.nr(r));
+        assertEquals(3, ExitFields.functionId(r));
+        assertEquals(0x0900_0001L, ExitFields.arg(r, 0));
+        assertEquals(RiscvStatus.SBI_ERR_NOT_SUPPORTED, ExitFields.preset(r));
         assertEquals(Harness.AT, h.regs(0).pc());
-        h.riscv().exitValue(0, 1);
-        h.vm.completeExit(0, h.regs(0), h.m.memory(), 0);
+        h.vm.completeExit(0, h.regs(0), h.m.memory(), ExitFields.answer(r, 0, 1));
         assertEquals(0, h.a(0));
         assertEquals(1, h.a(1));
         assertEquals(Harness.AT + 4, h.regs(0).pc(), "kvm_riscv_vcpu_sbi_return: sepc += 4 on re-entry");
@@ -161,14 +160,14 @@ class RiscvSbiBaseTest {
         h.regs(0).set(RiscvRegisters.A1, 0);
         TrapResult r = h.ecall(EXT_SRST, 0, 0, 1);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_SYSTEM_EVENT", r.exitReason());
-        assertEquals(SYSTEM_EVENT_SHUTDOWN, r.exitNr());
-        assertEquals(1, r.exitArg(0));
+        assertEquals("KVM_EXIT_SYSTEM_EVENT", r.exit().reason().kernelName());
+        assertEquals(SYSTEM_EVENT_SHUTDOWN, ExitFields.nr(r));
+        assertEquals(1, ExitFields.arg(r, 0));
         assertEquals(0, h.a(0), "a0 untouched");
         assertEquals(Harness.AT, h.regs(0).pc(), "next_sepc = false");
         assertEquals(VcpuState.OFF, h.m.state(1));
         TrapResult reset = Harness.of(1).ecall(EXT_SRST, 0, 0x1_0000_0002L, 0);
-        assertEquals(SYSTEM_EVENT_RESET, reset.exitNr(), "type is read as u32: 0x1_00000002 is WARM_REBOOT");
+        assertEquals(SYSTEM_EVENT_RESET, ExitFields.nr(reset), "type is read as u32: 0x1_00000002 is WARM_REBOOT");
         Harness bad = Harness.of(1);
         bad.ecall(EXT_SRST, 0, 3, 0);
         assertEquals(-2, bad.a(0));
@@ -188,13 +187,13 @@ class RiscvSbiBaseTest {
         TrapResult fault = h.ecall(EXT_0_1_SEND_IPI, 0, 0x7000_0000L);
         assertEquals(Outcome.FAULT, fault.outcome(), "kvm_riscv_vcpu_unpriv_read of an unmapped mask: the trap is redirected to the guest");
         TrapResult put = h.ecall(EXT_0_1_CONSOLE_PUTCHAR, 0, 'x');
-        assertEquals("KVM_EXIT_RISCV_SBI", put.exitReason());
-        assertEquals(EXT_0_1_CONSOLE_PUTCHAR, put.exitNr());
-        assertEquals('x', put.exitArg(0));
+        assertEquals("KVM_EXIT_RISCV_SBI", put.exit().reason().kernelName());
+        assertEquals(EXT_0_1_CONSOLE_PUTCHAR, ExitFields.nr(put));
+        assertEquals('x', ExitFields.arg(put, 0));
         TrapResult off = h.ecall(EXT_0_1_SHUTDOWN, 0);
-        assertEquals("KVM_EXIT_SYSTEM_EVENT", off.exitReason());
-        assertEquals(SYSTEM_EVENT_SHUTDOWN, off.exitNr());
-        assertEquals(0, off.exitArg(0));
+        assertEquals("KVM_EXIT_SYSTEM_EVENT", off.exit().reason().kernelName());
+        assertEquals(SYSTEM_EVENT_SHUTDOWN, ExitFields.nr(off));
+        assertEquals(0, ExitFields.arg(off, 0));
     }
 
     @Test

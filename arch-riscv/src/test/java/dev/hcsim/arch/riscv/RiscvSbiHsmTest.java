@@ -94,9 +94,9 @@ class RiscvSbiHsmTest {
         ok.regs(0).set(7, 0x42); // t2
         TrapResult r = ok.ecall(EXT_SUSP, 0, 0x1_0000_0000L, 0x3000, 0xabc);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_RISCV_SBI", r.exitReason());
-        assertEquals(EXT_SUSP, r.exitNr());
-        assertEquals(0x3000, r.exitArg(1));
+        assertEquals("KVM_EXIT_RISCV_SBI", r.exit().reason().kernelName());
+        assertEquals(EXT_SUSP, ExitFields.nr(r));
+        assertEquals(0x3000, ExitFields.arg(r, 1));
         assertEquals(Harness.AT, ok.regs(0).pc());
         ok.vm.completeExit(0, ok.regs(0), ok.m.memory(), 0);
         RegisterFile t = ok.regs(0);

@@ -23,6 +23,7 @@ final class S390Snapshots {
                     .put("running", s.running[i]).put("ranNanos", s.ranNanos[i]).put("lastIn", s.lastIn[i])
                     .put("keepStateOnStart", s.keepStateOnStart[i]).put("selfRestart", s.selfRestart[i]).put("waiting", s.waiting[i])
                     .put("waitPswMask", s.waitPswMask[i]).put("pendingPgm", s.pendingPgm[i])
+                    .put("pendingExternal", s.pendingExternal[i]).put("pendingExternalFrom", s.pendingExternalFrom[i])
                     .put("pendingInvalidOperand", s.pendingInvalidOperand[i]);
         }
     }
@@ -47,6 +48,8 @@ final class S390Snapshots {
             s.waiting[i] = c.flag("waiting");
             s.waitPswMask[i] = c.num("waitPswMask");
             s.pendingPgm[i] = Math.toIntExact(c.num("pendingPgm"));
+            s.pendingExternal[i] = Math.toIntExact(c.num("pendingExternal"));
+            s.pendingExternalFrom[i] = c.num("pendingExternalFrom");
             s.pendingInvalidOperand[i] = c.flag("pendingInvalidOperand");
         }
     }

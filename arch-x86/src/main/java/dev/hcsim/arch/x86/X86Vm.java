@@ -1,5 +1,6 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Outcome;
@@ -111,12 +112,18 @@ public final class X86Vm implements ArchitectureVm {
         if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
                 || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
-            t.fault("#UD (not vmcall or vmmcall)");
+            if (t.fetchedLength() == 0) {
+                // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
+                t.fault(Fault.X86.pf(Fault.X86.PFERR_FETCH | (cplOf(t) == 3 ? Fault.X86.PFERR_USER : 0), t.pc(), t.pc()),
+                        "instruction fetch outside guest memory");
+            } else {
+                t.fault(Fault.X86.ud(t.pc()), "not vmcall or vmmcall");
+            }
             return;
         }
         t.instructionLength(3);
         RegisterAccess r = t.registers();
-        long cpl = r.get(X86Registers.CPL) & 3;
+        long cpl = cplOf(t);
         boolean isVmcall = t.insnByte(2) == 0xC1;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
@@ -151,11 +158,11 @@ public final class X86Vm implements ArchitectureVm {
      * yield the call made in the kernel stays in {@code yieldTarget}.
      */
     static void singleStep(Trap t) {
-        t.fault(SINGLE_STEP);
+        t.fault(Fault.X86.db(t.nextPc()), SINGLE_STEP);
     }
 
-    /** The single-step trap after an instruction KVM completed (vector 1, DR6.BS). */
-    static final String SINGLE_STEP = "#DB (single step, DR6.BS)";
+    /** What the single-step trap after an instruction KVM completed is (vector 1, its payload DR6.BS). */
+    static final String SINGLE_STEP = "single step, DR6.BS";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -164,21 +171,22 @@ public final class X86Vm implements ArchitectureVm {
      */
     private void wrongVendor(Trap t, boolean isVmcall, long cpl) {
         if (isVmcall && cpl != 0) {
-            t.fault("#GP(0)");
+            t.fault(Fault.X86.gp(0, t.pc()), "VMCALL at CPL > 0 in the emulator (Priv)");
             return;
         }
         if (!quirkFixHypercall) {
-            t.fault("#UD");
+            t.fault(Fault.X86.ud(t.pc()), "the other vendor's instruction, KVM_X86_QUIRK_FIX_HYPERCALL_INSN off");
             return;
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
             t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
-            t.fault("#PF (writing the patched hypercall instruction)");
+            // emulator_write_emulated fails: the emulator propagates a not-present write #PF at RIP (CPL 0 here).
+            t.fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, t.pc(), t.pc()), "writing the patched hypercall instruction");
             return;
         }
-        t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
+        t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
         t.resumeAt(t.pc());
         t.complete();
         if (singleStepping(t)) {
@@ -186,6 +194,10 @@ public final class X86Vm implements ArchitectureVm {
             // the patched instruction (em_hypercall leaves _eip = eip).
             singleStep(t);
         }
+    }
+
+    private static long cplOf(Trap t) {
+        return t.registers().get(X86Registers.CPL) & 3;
     }
 
     @Override
@@ -197,8 +209,9 @@ public final class X86Vm implements ArchitectureVm {
         if (f.equals(X86Architecture.EXIT_HYPERCALL)) {
             return (hypercallExitEnabled & (1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE)) != 0; // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
         }
-        // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on.
-        return guestPvHas(X86Architecture.bitOf(f));
+        // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on. The feature's bit
+        // is looked up only then: this runs on every gated call (SEND_IPI, KICK_CPU, SCHED_YIELD), which allocates nothing.
+        return !enforcePvCpuid || guestPvHas(X86Architecture.bitOf(f));
     }
 
     @Override

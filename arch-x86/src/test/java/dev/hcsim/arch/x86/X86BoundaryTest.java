@@ -113,13 +113,20 @@ class X86BoundaryTest {
 
     // ---------------------------------------------------------------- steal time
 
+    /** A one-vCPU VM with KVM_FEATURE_STEAL_TIME as given, and its memory as the scheduler hands it to scheduleIn/Out. */
+    private record StealRig(X86Vm x, MemoryAccess mem) {
+        static StealRig of(boolean feature) {
+            Vm vm = Vm.create(vm(1).feature("steal-time", feature).build());
+            return new StealRig(vm.archState(X86Vm.class), new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN));
+        }
+    }
+
     @Test
     @DisplayName("x86.c record_steal_time: on entry version goes +2 (odd while writing), steal grows by the wait, preempted is cleared")
     void stealTimeRecord() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        Machine m = new Machine(vm, "t");
-        MemoryAccess mem = new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         long gpa = 0x2000;
         assertEquals(null, x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, gpa | 1));
         mem.write(gpa, 8, 1000);      // steal so far
@@ -136,9 +143,9 @@ class X86BoundaryTest {
     @Test
     @DisplayName("x86.c record_steal_time: an odd version left by the guest (\"first time write, random junk\") is made even first: 3 -> 4 -> 5 -> 6")
     void stealTimeOddVersion() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2000 | 1);
         mem.write(0x2008, 4, 3);
         x.scheduleIn(0, 0, 7, mem);
@@ -148,13 +155,84 @@ class X86BoundaryTest {
     @Test
     @DisplayName("x86.c kvm_steal_time_set_preempted: a vCPU scheduled out while runnable gets preempted = 1; one that halted does not")
     void stealTimePreempted() {
-        Vm vm = Vm.create(vm(1).feature("steal-time", true).build());
-        X86Vm x = vm.archState(X86Vm.class);
-        MemoryAccess mem = new MemoryAccess(new Machine(vm, "t").memory(), ByteOrder.LITTLE_ENDIAN);
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
         x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2000 | 1);
         x.scheduleOut(0, 0, false, mem);
         assertEquals(0, mem.read8(0x2010));
         x.scheduleOut(0, 0, true, mem);
         assertEquals(1, mem.read8(0x2010));
+    }
+
+    @Test
+    @DisplayName("x86.c record_steal_time / kvm_steal_time_set_preempted: nothing is written while MSR_KVM_STEAL_TIME's enable bit (bit 0) is clear, or without KVM_FEATURE_STEAL_TIME")
+    void stealTimeNeedsEnableBitAndFeature() {
+        for (boolean feature : new boolean[] {true, false}) {
+            StealRig rig = StealRig.of(feature);
+            X86Vm x = rig.x();
+            MemoryAccess mem = rig.mem();
+            x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, feature ? 0x2000 : 0x2001); // enabled only without the feature
+            mem.write(0x2000, 8, 1000);
+            x.scheduleIn(0, 50, 300, mem);
+            x.scheduleOut(0, 60, true, mem);
+            assertEquals(1000, mem.read64(0x2000), "steal");
+            assertEquals(0, mem.read32(0x2008), "version");
+            assertEquals(0, mem.read8(0x2010), "preempted");
+        }
+    }
+
+    @Test
+    @DisplayName("x86.c record_steal_time: the record is at the MSR's 64-byte-aligned GPA (bits 5:0 are flags); the bytes around it are not touched")
+    void stealTimeRecordPlacement() {
+        StealRig rig = StealRig.of(true);
+        X86Vm x = rig.x();
+        MemoryAccess mem = rig.mem();
+        x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2040 | 1);
+        mem.write(0x2038, 8, 0x1111_1111_1111_1111L);
+        mem.write(0x2080, 8, 0x2222_2222_2222_2222L);
+        x.scheduleIn(0, 0, 5, mem);
+        x.scheduleOut(0, 0, true, mem);
+        assertEquals(5, mem.read64(0x2040));
+        assertEquals(2, mem.read32(0x2048));
+        assertEquals(1, mem.read8(0x2050));
+        assertEquals(0x1111_1111_1111_1111L, mem.read64(0x2038), "before the record");
+        assertEquals(0x2222_2222_2222_2222L, mem.read64(0x2080), "after the record");
+    }
+
+    @Test
+    @DisplayName("kvm_vcpu_reset (as QEMU sets it up): option mode 64 resets to EFER.LMA = CS.L = 1, mode 32 to 0 and 0; CPL from the option; RFLAGS 0x2")
+    void resetState() {
+        for (String mode : new String[] {"64", "32"}) {
+            Vm vm = Vm.create(vm(1).option("mode", mode).option("cpl", "3").build());
+            dev.hcsim.core.RegisterFile r = new dev.hcsim.core.RegisterFile(vm.architecture().registers());
+            r.set(X86Registers.EFER_LMA, 7);
+            r.set(X86Registers.CS_L, 7);
+            vm.archVm().resetVcpu(0, r);
+            long want = mode.equals("64") ? 1 : 0;
+            assertEquals(want, r.get(X86Registers.EFER_LMA), "EFER.LMA in mode " + mode);
+            assertEquals(want, r.get(X86Registers.CS_L), "CS.L in mode " + mode);
+            assertEquals(3, r.get(X86Registers.CPL));
+            assertEquals(2, r.get(X86Registers.RFLAGS));
+        }
+    }
+
+    @Test
+    @DisplayName("the trap gate: a vmcall in the last three bytes of memory is a hypercall (3 bytes fetched are enough); two bytes are not")
+    void vmcallAtTheEndOfMemory() {
+        Vm vm = Vm.create(vm(1).build());
+        Machine m = new Machine(vm, "t");
+        long end = 0x10000; // the default 64 KiB
+        m.load(end - 3, new byte[] {0x0f, 0x01, (byte) 0xc1});
+        dev.hcsim.core.RegisterFile r = m.registers(0);
+        r.pc(end - 3);
+        r.set(X86Registers.RAX, 1);
+        dev.hcsim.core.TrapResult t = vm.trap(0, r, m.memory(), m);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(end, t.nextPc());
+        r.pc(end - 2);
+        dev.hcsim.core.TrapResult cut = vm.trap(0, r, m.memory(), m);
+        assertNotEquals(Outcome.RESUME, cut.outcome());
+        assertEquals(2, cut.instructionLength(), "the fault names the two bytes there are");
     }
 }
