@@ -120,6 +120,7 @@ class PpcKernelFidelityTest {
     @Test
     @DisplayName("powerpc.c KVM_CAP_PPC_ENABLE_HCALL: disabling H_ENTER sends it to the host; an opcode PR does not implement is -EINVAL")
     void prEnableHcall() {
+        assertEquals(Outcome.RESUME, pr().trap(0, "sc 1", 0x08).outcome(), "H_ENTER is in default_hcall_list: in the kernel");
         Rig r = pr("papr-disable", "0x8");
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x08).exit().reason().kernelName());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pr("papr-enable", "0x300"));
