@@ -218,6 +218,34 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("book3s_hv.c kvmhv_p9_guest_entry, vcpu_vpa_increment_dispatch: the VPA's yield_count goes up at each guest entry and exit, odd while the vCPU runs guest code")
+    void hvYieldCountDispatch() {
+        Rig r = hv();
+        r.m.load(0x4004, new byte[] {0x02, (byte) 0x80}); // reg_vpa.length.hword = 640
+        r.trap(0, "sc 1", 0xDC, 1L << 45, 0, 0x4000); // vCPU 0 registers its own VPA; the re-entry after it counts
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(1, yieldCount(r, 0x4000), "entered the guest once with the VPA registered");
+        r.trap(0, "sc 1", 0xE8, 7); // H_PROD to nobody: H_PARAMETER, exit and re-entry
+        assertEquals(3, yieldCount(r, 0x4000));
+        TrapResult t = r.trap(0, "sc 1", 0x20); // H_PUT_TCE without a TCE table: to the host
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals(4, yieldCount(r, 0x4000), "even while the host has the hcall");
+        r.vm.completeExit(0, r.regs(0), r.m.memory(), 0);
+        assertEquals(5, yieldCount(r, 0x4000), "the next KVM_RUN enters the guest");
+        assertEquals(Outcome.HALT, r.trap(0, "sc 1", 0xE0).outcome()); // H_CEDE: out of the guest until woken
+        assertEquals(6, yieldCount(r, 0x4000));
+        r.m.initialState(1, VcpuState.RUNNABLE);
+        assertEquals(Outcome.RESUME, r.trap(1, "sc 1", 0xE4, 0, 5).outcome(), "H_CONFER with a stale yield count: no yield");
+        assertEquals(Outcome.YIELD, r.trap(1, "sc 1", 0xE4, 0, 6).outcome(), "the count the confer names is the current one: yield");
+    }
+
+    private static long yieldCount(Rig r, long vpa) {
+        byte[] b = new byte[4];
+        r.m.memory().read(vpa + 0x100, b, 0, 4);
+        return dev.hcsim.core.Bytes.get(b, 0, 4, true); // lppaca.yield_count, big-endian
+    }
+
+    @Test
     @DisplayName("book3s_hv.c kvmppc_h_set_mode (POWER10): CIABR hypervisor privilege is H_P3, DAWR1 without the capability H_FUNCTION")
     void hvSetMode() {
         Rig r = hv("papr-enable", "0x31c");
