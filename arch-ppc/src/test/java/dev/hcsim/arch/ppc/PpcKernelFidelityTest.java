@@ -295,6 +295,14 @@ class PpcKernelFidelityTest {
         r.trap(0, "sc 1", 0x08);
         assertEquals(H_FUNCTION, r.regs(0).get(3));
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x20).exit().reason().kernelName(), "H_PUT_TCE without a TCE table");
+        // the HV flavour's exit is the same typed KVM_EXIT_PAPR_HCALL: nr = r3, args[9] = r4..r12 (book3s_hv.c RESUME_HOST,
+        // then powerpc.c kvm_arch_vcpu_ioctl_run copies them out of the vCPU)
+        for (int i = 4; i <= 12; i++) {
+            r.regs(0).set(i, 0x40 + i);
+        }
+        Exit.PaprHcall e = (Exit.PaprHcall) r.trap(0, "sc 1", 0x20).exit();
+        assertEquals(0x20, e.nr());
+        assertEquals(java.util.List.of(0x44L, 0x45L, 0x46L, 0x47L, 0x48L, 0x49L, 0x4AL, 0x4BL, 0x4CL), e.args());
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x6C).exit().reason().kernelName(), "H_IPI without an in-kernel XICS");
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0xF000).exit().reason().kernelName(), "H_RTAS without tokens");
         Rig rnd = hv("papr-enable", "0x300");
