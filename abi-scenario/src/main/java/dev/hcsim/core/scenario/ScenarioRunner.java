@@ -13,7 +13,7 @@ import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.spi.Architecture;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceEvent;
 import java.util.ArrayList;
