@@ -231,8 +231,24 @@ public final class Differential {
      * @return hcsim's side, then Unicorn's
      */
     public static List<Side> run(Machine machine, long maxSteps, long quantum, java.util.function.Consumer<UnicornVm> runner) {
+        return run(machine, machine.vm().config(), maxSteps, quantum, runner);
+    }
+
+    /**
+     * Like {@link #run(Machine, long, long, java.util.function.Consumer)} with the Unicorn side's VM configured as
+     * {@code unicornConfig} (the same memory and vCPUs; an option such as s390's {@code program-interruptions=report},
+     * which leaves the delivery of a fault to this loop).
+     * @param machine a machine with its programs loaded and its vCPUs set up, not run yet
+     * @param unicornConfig the configuration of the Unicorn side's VM
+     * @param maxSteps the machine's step budget
+     * @param quantum Unicorn's instructions per vCPU per round
+     * @param runner runs the prepared Unicorn machine
+     * @return hcsim's side, then Unicorn's
+     */
+    public static List<Side> run(Machine machine, dev.hcsim.core.VmConfig unicornConfig, long maxSteps, long quantum,
+            java.util.function.Consumer<UnicornVm> runner) {
         Vm hv = machine.vm();
-        Vm uv = Vm.create(hv.config());
+        Vm uv = Vm.create(unicornConfig);
         int n = hv.vcpuCount();
         Recorder ur = new Recorder(uv);
         Side unicorn;

@@ -103,4 +103,10 @@ final class PpcOnUnicorn extends UcArch {
     public long widen(long raw) {
         return raw & LOW;
     }
+
+    /** Nothing to inject into: the loop stops the vCPU naming the fault. */
+    @Override
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        return "Unicorn 2.0.1 has no SRR0 or SRR1 register to write (unicorn/ppc.h names the GPRs, PC, MSR, CR, LR, CTR, XER and the FPRs)";
+    }
 }
