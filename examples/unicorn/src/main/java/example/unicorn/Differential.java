@@ -30,11 +30,13 @@ public final class Differential {
      * @param results the result registers after the trap
      * @param outcome what the loop was told to do
      * @param status the status name, or null
+     * @param fault the trap's typed fault ({@code TrapResult.fault()}: to inject, delivered, or the guest's own), or null
      */
-    public record Call(long pc, long number, List<Long> args, List<Long> results, String outcome, String status) {
+    public record Call(long pc, long number, List<Long> args, List<Long> results, String outcome, String status, dev.hcsim.core.Fault fault) {
         @Override
         public String toString() {
-            return String.format("@0x%x nr=0x%x args=%s -> %s %s results=%s", pc, number, hex(args), outcome, status, hex(results));
+            return String.format("@0x%x nr=0x%x args=%s -> %s %s results=%s", pc, number, hex(args), outcome, status, hex(results))
+                    + (fault == null ? "" : " fault=" + fault + " pc=0x" + Long.toHexString(fault.pc()));
         }
     }
 
@@ -88,7 +90,8 @@ public final class Differential {
                     results.add(arch.widen(regs.get(contract.resultRegister(i))));
                 }
             }
-            calls.get(vcpu).add(new Call(b[0], b[1], List.copyOf(args), List.copyOf(results), r.outcome().name(), r.statusName()));
+            calls.get(vcpu).add(new Call(b[0], b[1], List.copyOf(args), List.copyOf(results), r.outcome().name(), r.statusName(),
+                    r.fault()));
         }
 
         /**

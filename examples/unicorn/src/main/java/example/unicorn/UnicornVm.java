@@ -340,6 +340,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
      * other exit to {@link Host}; true when the vCPU's run ends.
      */
     private boolean exit(int v, Exit e) {
+        log.add("vcpu" + v + " exit " + e);
         if (e instanceof Exit.SystemEvent se && se.type() != SystemEventType.SUSPEND && se.type() != SystemEventType.WAKEUP) {
             stopVm(se.type());
             return true;
@@ -347,7 +348,6 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (states[v] == VcpuState.OFF) {
             return true; // the call itself powered the vCPU off
         }
-        log.add("vcpu" + v + " exit " + e);
         Long answer = host.answer(v, e);
         if (answer == null) {
             states[v] = VcpuState.EXITED;
@@ -361,7 +361,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     /** A VM-wide system event: every vCPU that has not stopped is powered off, and the run ends. */
     private void stopVm(SystemEventType type) {
         systemEvent = type;
-        log.add("system event " + type.kernelName());
+        log.add(type.kernelName() + ": every vCPU off");
         for (int i = 0; i < states.length; i++) {
             if (states[i] != VcpuState.STOPPED) {
                 states[i] = VcpuState.OFF;

@@ -144,7 +144,8 @@ class FaultInjectionTest {
      * The bundled discovery guest takes a specification exception through its program new PSW (a program-check
      * fixup). hcsim's machine delivers it itself (INTERRUPTED); the Unicorn side runs with
      * {@code program-interruptions=report}, so hcsim answers FAULT and this loop stores the code, the ILC and the old
-     * PSW and loads the new PSW. Both must end alike: registers, lowcore bytes, hypercalls; only who delivered differs.
+     * PSW and loads the new PSW. Both must end alike: registers, lowcore bytes, hypercalls and the typed fault of each
+     * trap; only who delivered it differs.
      */
     @Test
     void s390AProgramInterruptionInjectedByTheLoopEndsAsHcsimDeliversIt() {
@@ -157,7 +158,7 @@ class FaultInjectionTest {
                 unicorn.log().toString());
         List<List<Differential.Call>> delivered = unicorn.calls().stream().map(c -> c.stream()
                 .map(x -> x.outcome().equals("FAULT") ? new Differential.Call(x.pc(), x.number(), x.args(), x.results(), "INTERRUPTED",
-                        x.status()) : x).toList()).toList();
+                        x.status(), x.fault()) : x).toList()).toList();
         Differential.Side byLoop = new Differential.Side(unicorn.name(), unicorn.registers(), unicorn.states(), delivered, unicorn.memory(),
                 unicorn.log());
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), byLoop));
