@@ -165,7 +165,8 @@ public abstract class UcArch {
      * is nowhere: this engine gives no access to the registers an exception entry writes.
      * @param r the vCPU, in the state KVM has when it injects
      * @param fault the typed fault, in this architecture's terms
-     * @return null when the guest now runs its handler; otherwise why it could not be injected
+     * @return null when the guest now runs its handler; otherwise why the vCPU stops (nothing was delivered, or, on
+     *         PowerPC, it was delivered into registers no handler on Unicorn's CPU can read)
      */
     String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
         return "Unicorn 2.0.1 cannot inject it on " + name;
