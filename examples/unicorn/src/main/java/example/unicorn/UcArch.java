@@ -41,7 +41,7 @@ public abstract class UcArch {
      */
     public static List<UcArch> all() {
         return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
-                new PpcOnUnicorn());
+                new PpcOnUnicorn(), new RiscvOnUnicorn());
     }
 
     /**
