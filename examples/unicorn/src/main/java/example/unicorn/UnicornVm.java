@@ -39,6 +39,16 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
          * return value the exit carries, every other exit stays in the host.
          */
         Host DEFAULT = (v, e) -> e instanceof Exit.Hypercall h ? h.ret() : null;
+
+        /**
+         * A scenario's host (its {@code "host"} object): the value given for the exit's reason, by the kernel's name
+         * ({@code KVM_EXIT_RISCV_SBI}), and {@link #DEFAULT} for the others, as hcsim's scenario runner answers.
+         * @param byReason the answer per {@code KVM_EXIT_*} name
+         * @return the host
+         */
+        static Host answering(java.util.Map<String, Long> byReason) {
+            return (v, e) -> byReason.containsKey(e.reason().kernelName()) ? byReason.get(e.reason().kernelName()) : DEFAULT.answer(v, e);
+        }
     }
 
     private static final long NOWHERE = -1L;
