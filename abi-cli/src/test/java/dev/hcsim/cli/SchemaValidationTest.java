@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the trace each of them produces, including the {@code "type"} field docs/scenarios.md promises.
  */
 class SchemaValidationTest {
-    static final Path SCENARIO_SCHEMA = Path.of("../abi-core/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json");
+    static final Path SCENARIO_SCHEMA = Path.of("../abi-scenario/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json");
     static final Path TRACE_SCHEMA = Path.of("../abi-core/src/main/resources/dev/hcsim/core/trace/trace.schema.json");
 
     static Schema schema(Path p) throws Exception {

@@ -1,8 +1,10 @@
 package example.unicorn;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
@@ -286,14 +288,18 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                 // end the slice: the round robin gives the others their turn
             }
             case EXIT_TO_HOST -> {
-                if (states[v] == VcpuState.OFF) {
-                    return true; // a system event already stopped the VM
+                if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND) {
+                    systemEvent(e); // shutdown, reset, crash: VM-wide, every vCPU stops
+                    return true;
                 }
-                log.add("vcpu" + v + " exit " + r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()));
+                if (states[v] == VcpuState.OFF) {
+                    return true;
+                }
+                log.add("vcpu" + v + " exit " + r.exit());
                 Long answer = host.answer(v, r);
                 if (answer == null) {
                     states[v] = VcpuState.EXITED;
-                    stopReason[v] = "exited to host: " + r.exitReason();
+                    stopReason[v] = "exited to host: " + r.exit().reason();
                     return true;
                 }
                 TrapResult done = vm.completeExit(v, regs[v], memory, answer);
@@ -399,8 +405,8 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         }
     }
 
-    @Override
-    public void systemEvent(String kind) {
+    private void systemEvent(Exit.SystemEvent e) {
+        String kind = e.type().kernelName();
         systemEvent = kind;
         log.add("system event " + kind);
         for (int i = 0; i < states.length; i++) {

@@ -282,9 +282,10 @@ public final class PpcPapr {
                     + "the XICS calls; --papr-enable adds H_SET_MODE, H_PAGE_INIT, H_RPT_INVALIDATE, H_RANDOM, ...): H_CEDE "
                     + "(MSR[EE] set, halt unless prodded, r3 = 0), H_PROD (wakes or marks the target), H_CONFER (directed yield "
                     + "when the yield count matches), H_REGISTER_VPA (VPA/DTL/SLB shadow registration), H_RANDOM (r4), "
-                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT "
-                    + "calls (radix guest: H_FUNCTION), nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, "
-                    + "XICS, H_RTAS and H_SET_DABR/H_SET_XDABR go to the host; everything else: KVM_EXIT_PAPR_HCALL";
+                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_SET_DABR/H_SET_XDABR (DABRX checks, then emulated in DAWR0: "
+                    + "H_SUCCESS), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT calls (radix guest: H_FUNCTION), "
+                    + "nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, XICS and H_RTAS go to the host; "
+                    + "everything else: KVM_EXIT_PAPR_HCALL";
             default -> "no PAPR hcalls";
         };
     }

@@ -44,6 +44,10 @@ final class PpcPaprHv {
     static final long SET_MODE_DAWR1 = 5;
     static final long CIABR_PRIV_HYPER = 3;
     static final long DABRX_HYP = 4;
+    /** DABRX_USER, DABRX_KERNEL, DABRX_BTI (arch/powerpc/include/asm/reg.h: __MASK(0), __MASK(1), __MASK(3)). */
+    static final long DABRX_USER = 1;
+    static final long DABRX_KERNEL = 2;
+    static final long DABRX_BTI = 8;
 
     private PpcPaprHv() {
     }
@@ -80,6 +84,10 @@ final class PpcPaprHv {
             if (ret == Long.MIN_VALUE) {
                 return false; // H_TOO_HARD
             }
+        } else if (cmd == H_SET_DABR) {
+            ret = setXdabr(DABRX_USER | DABRX_KERNEL); // kvmppc_h_set_dabr: li r5, DABRX_USER | DABRX_KERNEL
+        } else if (cmd == H_SET_XDABR) {
+            ret = setXdabr(r.get(5));
         } else if (cmd == H_RANDOM) {
             r.set(4, vm.paprState().random()); // arch_get_random_seed_long: darn on POWER9 and later
             ret = H_SUCCESS;
@@ -100,8 +108,8 @@ final class PpcPaprHv {
         } else if (cmd == H_PAGE_INIT) {
             ret = pageInit(t, r.get(4), r.get(5), r.get(6));
         } else {
-            // H_RTAS, H_LOGICAL_CI_*, the XICS calls, the TCE calls, H_SET_DABR/H_SET_XDABR (answered in the kernel,
-            // not modelled here) and every other number: RESUME_HOST.
+            // H_RTAS, H_LOGICAL_CI_*, the XICS calls, the TCE calls (too hard without a table) and every other number:
+            // RESUME_HOST.
             return false;
         }
         answer(t, ret);
@@ -149,6 +157,21 @@ final class PpcPaprHv {
             return H_FUNCTION; // !vcpu->kvm->arch.dawr1_enabled
         }
         return Long.MIN_VALUE; // ADDR_TRANS_MODE (no POWER9 prefetch bug), LE and unknown resources: H_TOO_HARD
+    }
+
+    /**
+     * kvmppc_h_set_xdabr / kvmppc_h_set_dabr (book3s_hv_rmhandlers.S, reached from kvmppc_pseries_do_hcall) with the
+     * DABRX value in r5: neither DABRX_USER nor DABRX_KERNEL set, or any bit other than USER, KERNEL and BTI, is
+     * H_PARAMETER. Otherwise a POWER8-or-later host (CPU_FTR_ARCH_207S) has no DABR: with CPU_FTR_DAWR (POWER10 has it)
+     * the DABR is emulated in DAWR0/DAWRX0 ("for the sake of compat mode guests") and the answer is H_SUCCESS; a host
+     * without it (POWER9 with the DAWR disabled) answers H_HARDWARE. The DAWR0/DAWRX0 values are vCPU state only
+     * KVM_GET_ONE_REG shows, which the control surface does not offer, so only the answer is modelled.
+     */
+    static long setXdabr(long dabrx) {
+        if ((dabrx & (DABRX_USER | DABRX_KERNEL)) == 0 || (dabrx & ~(DABRX_USER | DABRX_KERNEL | DABRX_BTI)) != 0) {
+            return H_PARAMETER;
+        }
+        return H_SUCCESS; // the POWER10 host of this flavour has CPU_FTR_DAWR
     }
 
     /** kvmppc_h_page_init: flag and alignment checks, then zero or copy one 4 KiB page of guest memory. */

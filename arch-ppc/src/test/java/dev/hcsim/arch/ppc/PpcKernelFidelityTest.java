@@ -229,6 +229,23 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("book3s_hv_rmhandlers.S kvmppc_h_set_xdabr/kvmppc_h_set_dabr: DABRX needs USER or KERNEL and nothing but USER, KERNEL, BTI (else H_PARAMETER); on POWER10 the DABR is emulated in DAWR0: H_SUCCESS")
+    void hvSetDabr() {
+        Rig r = hv();
+        TrapResult t = r.trap(0, "sc 1", 0x28, 0x1234_5007L); // H_SET_DABR: DABRX = USER | KERNEL, no check on the DABR
+        assertEquals(Outcome.RESUME, t.outcome(), "in the default bitmap, answered in the kernel");
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 0); // H_SET_XDABR, DABRX in r5
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "andi. r0, r5, DABRX_USER | DABRX_KERNEL; beq 6f");
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 1 | 4);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "DABRX_HYP: andc. with USER | KERNEL | BTI is non-zero");
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 2 | 8);
+        assertEquals(0, r.regs(0).get(3), "KERNEL | BTI: CPU_FTR_DAWR (POWER10), emulated in DAWR0/DAWRX0");
+        assertEquals("KVM_EXIT_PAPR_HCALL", hv("papr-disable", "0x28").trap(0, "sc 1", 0x28, 0).exit().reason().kernelName(),
+                "taken out of the bitmap with KVM_CAP_PPC_ENABLE_HCALL, it goes to the host");
+    }
+
+    @Test
     @DisplayName("book3s_hv.c kvmppc_h_page_init: H_ZERO_PAGE zeroes 4 KiB; a misaligned destination is H_PARAMETER")
     void hvPageInit() {
         Rig r = hv("papr-enable", "0x2c");
@@ -262,7 +279,10 @@ class PpcKernelFidelityTest {
         Rig r = hv("privilege", "problem");
         TrapResult t = r.trap(0, "sc 1", 0xE0);
         assertEquals(Outcome.FAULT, t.outcome());
-        assertEquals(PpcVm.SRR1_PROGPRIV, r.regs(0).get(PpcRegisters.SRR1) & PpcVm.SRR1_PROGPRIV);
+        // kvmppc_core_queue_program(vcpu, SRR1_PROGPRIV): since the typed faults, the fault to inject carries it
+        dev.hcsim.core.Fault.Ppc f = (dev.hcsim.core.Fault.Ppc) t.fault();
+        assertEquals(dev.hcsim.core.Fault.Ppc.PROGRAM, f.vector());
+        assertEquals(PpcVm.SRR1_PROGPRIV, f.srr1() & PpcVm.SRR1_PROGPRIV);
     }
 
     // ---------------------------------------------------------------- the other PowerPC items

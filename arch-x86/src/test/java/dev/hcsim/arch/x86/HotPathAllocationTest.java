@@ -13,6 +13,8 @@ import java.lang.reflect.Method;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The embedding path allocates nothing for a call that touches no memory (docs/performance.md). */
 class HotPathAllocationTest {
@@ -44,5 +46,46 @@ class HotPathAllocationTest {
             }
         }
         assertEquals(-1000, regs.get(X86Registers.RAX));
+    }
+
+    /**
+     * A call gated by a CPUID feature (KVM_HC_SEND_IPI, pv-send-ipi) is checked on every trap (guest_pv_has, cpuid.h):
+     * that check must allocate nothing, with KVM_CAP_ENFORCE_PV_FEATURE_CPUID off (the default: no lookup at all) and
+     * on (the feature's bit is looked up). Run with -XX:-DoEscapeAnalysis this also catches an allocation that only the
+     * JIT removes (the List iterator of a for-each lookup made SchedulerHotPathTest fail now and then under load).
+     */
+    @ParameterizedTest(name = "enforce PV CPUID = {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("Vm.trap of KVM_HC_SEND_IPI (a CPUID-gated call) allocates 0 bytes per call, PV CPUID enforced or not")
+    void gatedCallAllocatesNothing(boolean enforce) throws Exception {
+        Vm vm = Vm.create(VmConfig.builder("x86").vcpus(2).build());
+        if (enforce) {
+            vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1); // default CPUID: pv-send-ipi on
+        }
+        SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        mem.write(0x1000, new byte[] {0x0f, 0x01, (byte) 0xc1}, 0, 3);
+        RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
+        vm.archVm().resetVcpu(0, regs);
+        EffectLog control = new EffectLog(2);
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        long tid = Thread.currentThread().getId();
+        int calls = 200_000;
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) {
+            long before = (Long) allocatedBytes.invoke(mx, tid);
+            for (int i = 0; i < calls; i++) {
+                regs.pc(0x1000);
+                regs.set(X86Registers.RAX, X86Hypercalls.KVM_HC_SEND_IPI);
+                regs.set(X86Registers.RBX, 0); // empty bitmaps: kvm_pv_send_ipi delivers to nobody and answers 0
+                regs.set(X86Registers.RCX, 0);
+                regs.set(X86Registers.RDX, 0);
+                regs.set(X86Registers.RSI, 0);
+                vm.trap(0, regs, mem, control);
+            }
+            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
+        }
+        assertEquals(0, regs.get(X86Registers.RAX), "SEND_IPI to an empty bitmap delivers to 0 vCPUs");
+        assertTrue(allocated < 4096, allocated + " bytes allocated over " + calls + " calls");
     }
 }

@@ -12,7 +12,7 @@ import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.spi.Architecture;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceEvent;
 import java.util.ArrayList;
