@@ -598,10 +598,12 @@ public final class Machine implements VcpuControl {
             return;
         }
         currentVcpu = v;
-        TrapResult done = vm.completeExit(v, s.regs, memory, ret);
+        Exit payload = host.payload(v, r, ret);
+        TrapResult done = payload != null ? vm.completeExit(v, s.regs, memory, payload) : vm.completeExit(v, s.regs, memory, ret);
         currentVcpu = -1;
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "reenter", pcpuOf(s), null, "host returned 0x" + Long.toHexString(ret)));
+            sink.accept(new SchedEvent(time, name, v, "reenter", pcpuOf(s), null, payload != null ? "host answered " + payload
+                    : "host returned 0x" + Long.toHexString(ret)));
         }
         if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
             afterTrap(v, done);
