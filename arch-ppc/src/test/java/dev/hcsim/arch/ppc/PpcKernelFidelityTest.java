@@ -262,7 +262,7 @@ class PpcKernelFidelityTest {
         Rig r = hv("privilege", "problem");
         TrapResult t = r.trap(0, "sc 1", 0xE0);
         assertEquals(Outcome.FAULT, t.outcome());
-        assertEquals(PpcVm.SRR1_PROGPRIV, r.regs(0).get(PpcRegisters.SRR1) & PpcVm.SRR1_PROGPRIV);
+        assertEquals(PpcVm.SRR1_PROGPRIV, ((dev.hcsim.core.Fault.Ppc) t.fault()).srr1() & PpcVm.SRR1_PROGPRIV);
     }
 
     // ---------------------------------------------------------------- the other PowerPC items
