@@ -213,7 +213,10 @@ public final class Machine implements VcpuControl {
      */
     public void traceTo(TraceSink s) {
         sink = s == null ? TraceSink.NONE : s;
-        vm.observe(sink == TraceSink.NONE ? null : traceObserver);
+        vm.removeTrapListener(traceObserver);
+        if (sink != TraceSink.NONE) {
+            vm.addTrapListener(traceObserver);
+        }
     }
 
     /**
@@ -750,7 +753,7 @@ public final class Machine implements VcpuControl {
 
     // ---------------------------------------------------------------- tracing traps
 
-    private final class TraceObserver implements Vm.TrapObserver {
+    private final class TraceObserver implements dev.hcsim.core.TrapListener {
         @Override
         public void before(int vcpu, RegisterAccess regs) {
             if (sink == TraceSink.NONE) {
