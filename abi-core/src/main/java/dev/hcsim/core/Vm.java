@@ -49,6 +49,7 @@ public final class Vm {
     private final int[] sortedIndex;
     private final boolean identityIds;
     private final Trap[] frames;
+    private final TrapView[] views;
     // Copy-on-write: the trap path reads the array once and loops over it; an empty array costs no allocation.
     private volatile TrapListener[] listeners = NO_LISTENERS;
     private static final TrapListener[] NO_LISTENERS = {};
@@ -90,8 +91,10 @@ public final class Vm {
         this.control = new KvmControl(this, archVm.ioctls());
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
+        this.views = new TrapView[n];
         for (int i = 0; i < n; i++) {
             frames[i] = new Trap(this, i, new MemoryAccess(null, order));
+            views[i] = new TrapView(frames[i]);
         }
     }
 
@@ -183,10 +186,11 @@ public final class Vm {
         t.begin(regs, memory, control);
         t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
         archVm.trap(t);
+        TrapView view = views[vcpu];
         for (TrapListener l : ls) {
-            l.after(vcpu, t, regs);
+            l.after(vcpu, view, regs);
         }
-        return t;
+        return view;
     }
 
     /**
@@ -214,10 +218,11 @@ public final class Vm {
         t.begin(regs, memory, control);
         t.instructionBytes(instruction, 0, instruction.length);
         archVm.trap(t);
+        TrapView view = views[vcpu];
         for (TrapListener l : ls) {
-            l.after(vcpu, t, regs);
+            l.after(vcpu, view, regs);
         }
-        return t;
+        return view;
     }
 
     /** The checks every embedding entry point makes: one clear exception for a misuse, never a raw one from inside. */
@@ -255,7 +260,7 @@ public final class Vm {
             throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
         }
         t.completeExit(regs, memory, hostReturn);
-        return t;
+        return views[vcpu];
     }
 
     /**
@@ -281,7 +286,7 @@ public final class Vm {
                     + t.exit().getClass().getSimpleName() + ", not " + (answer == null ? "null" : answer.getClass().getSimpleName()));
         }
         t.completeExit(regs, memory, answer);
-        return t;
+        return views[vcpu];
     }
 
     // ---------------------------------------------------------------- what the VM is
