@@ -238,8 +238,9 @@ public final class Vm {
     }
 
     private void checkVcpu(int vcpu) {
-        if (vcpu < 0 || vcpu >= frames.length) {
-            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the VM has vCPUs 0 to " + (frames.length - 1));
+        // ids, not frames: the architecture asks for vCPU ids while the VM is still being built
+        if (vcpu < 0 || vcpu >= ids.length) {
+            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the VM has vCPUs 0 to " + (ids.length - 1));
         }
     }
 
