@@ -3,7 +3,7 @@ package dev.hcsim.cli;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write every event as JSON lines")
     Path trace;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (timeline) or json (JSON lines on stdout)")
+    @Option(names = "--format", defaultValue = "text", description = "text (timeline), json (JSON lines on stdout) or tracepoint (lines shaped like the kernel's kvm:kvm_hypercall tracepoint in trace-cmd report)")
     String format;
 
     @Option(names = "--quiet", description = "print only the expectations")
@@ -48,8 +48,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
+        if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
+            throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + format + "'");
         }
         if (maxSteps < 0 || maxTime < 0) {
             throw new IllegalArgumentException("--max-steps and --max-time-ns must be positive");

@@ -20,18 +20,4 @@ public final class Trace implements TraceSink {
     public List<TraceEvent> events() {
         return Collections.unmodifiableList(events);
     }
-
-    /**
-     * True when some event's JSON line contains {@code text}.
-     * @param text the text to look for
-     * @return whether any event's JSON line contains it
-     */
-    public boolean contains(String text) {
-        for (TraceEvent e : events) {
-            if (JsonLines.line(e).contains(text)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
