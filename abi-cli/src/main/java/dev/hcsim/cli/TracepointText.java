@@ -46,7 +46,7 @@ final class TracepointText {
                 }
                 out.add(line(e, cpu, "kvm_hypercall", f.toString()));
                 if ("EXIT_TO_HOST".equals(t.outcome())) {
-                    out.add(line(e, cpu, "kvm_userspace_exit", "reason " + (t.detail() == null ? "KVM_EXIT_HYPERCALL" : t.detail())));
+                    out.add(line(e, cpu, "kvm_userspace_exit", userspaceExit(t.detail())));
                 }
             } else if (e instanceof SchedEvent s && s.event().equals("wake")) {
                 out.add(line(e, cpu, "kvm_vcpu_wakeup", "wakeup time 0 ns, polling invalid"));
@@ -65,5 +65,19 @@ final class TracepointText {
     private static String trim(String hex) {
         String digits = hex.startsWith("0x") ? hex.substring(2).replaceFirst("^0+(?=.)", "") : hex;
         return "0x" + digits;
+    }
+
+    /**
+     * kvm_userspace_exit's text, {@code reason %s (%d)} (include/trace/events/kvm.h: the KVM_EXIT_* name by
+     * kvm_trace_exit_reason, then its number); the trace's exit detail starts with the exit's kernel name.
+     */
+    static String userspaceExit(String detail) {
+        String name = detail == null || detail.isBlank() ? "KVM_EXIT_HYPERCALL" : detail.strip().split("\\s+", 2)[0];
+        for (dev.hcsim.core.ExitReason r : dev.hcsim.core.ExitReason.values()) {
+            if (r.kernelName().equals(name)) {
+                return "reason " + name + " (" + r.number() + ")";
+            }
+        }
+        return "reason " + name;
     }
 }

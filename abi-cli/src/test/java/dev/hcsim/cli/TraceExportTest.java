@@ -90,6 +90,6 @@ class TraceExportTest {
     @DisplayName("a call that exits to the VMM adds kvm_userspace_exit with the exit reason (include/trace/events/kvm.h)")
     void userspaceExit() {
         CliTest.Run r = CliTest.hcsim("run", "../examples/arm64-psci-cpu-on.json", "--format", "tracepoint");
-        assertTrue(r.out().lines().anyMatch(l -> l.endsWith(": kvm_userspace_exit: reason KVM_EXIT_SYSTEM_EVENT")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.endsWith(": kvm_userspace_exit: reason KVM_EXIT_SYSTEM_EVENT (24)")), r.out());
     }
 }

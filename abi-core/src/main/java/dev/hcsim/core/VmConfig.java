@@ -122,6 +122,22 @@ public final class VmConfig {
     }
 
     /**
+     * True when {@code [gpa, gpa + len)} lies in one memory region: what KVM's memslot checks
+     * (kvm_is_error_hva(gfn_to_hva(...)), kvm_gfn_to_hva_cache_init) ask of a VMM-given address.
+     * @param gpa the guest physical address
+     * @param len the length in bytes, at least 1
+     * @return whether one region holds the whole range
+     */
+    public boolean inMemory(long gpa, long len) {
+        for (MemoryRegion m : memory) {
+            if (m.contains(gpa, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Features switched on explicitly.
      * @return an unmodifiable set of feature names
      */

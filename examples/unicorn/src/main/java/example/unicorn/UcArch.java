@@ -41,7 +41,7 @@ public abstract class UcArch {
      */
     public static List<UcArch> all() {
         return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
-                new PpcOnUnicorn());
+                new PpcOnUnicorn(), new RiscvOnUnicorn());
     }
 
     /**
@@ -159,15 +159,17 @@ public abstract class UcArch {
     abstract Guest guestInstruction(UcRegisters r, long pc, byte[] insn);
 
     /**
-     * Injects the fault a trap answered into the guest, as KVM would on the next entry, when the guest has somewhere
-     * to take it (its exception vectors); by default it has not, and the loop stops the vCPU with the fault's name,
-     * as hcsim's machine does.
-     * @param r the vCPU, its PC on the faulting instruction
-     * @param pc that instruction's address
-     * @return true when the guest now runs its handler
+     * Injects the fault a trap answered ({@code TrapResult.fault()}, {@code Outcome.FAULT}) into the guest, as KVM's
+     * next entry delivers it, when the guest has somewhere to take it (its exception vectors, IDT or program new
+     * PSW); otherwise the loop stops the vCPU naming the fault, as hcsim's standalone machine does. By default there
+     * is nowhere: this engine gives no access to the registers an exception entry writes.
+     * @param r the vCPU, in the state KVM has when it injects
+     * @param fault the typed fault, in this architecture's terms
+     * @return null when the guest now runs its handler; otherwise why the vCPU stops (nothing was delivered, or, on
+     *         PowerPC, it was delivered into registers no handler on Unicorn's CPU can read)
      */
-    boolean inject(UcRegisters r, long pc) {
-        return false;
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        return "Unicorn 2.0.1 cannot inject it on " + name;
     }
 
     /**

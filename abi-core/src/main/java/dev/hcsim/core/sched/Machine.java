@@ -546,7 +546,7 @@ public final class Machine implements VcpuControl {
                     return; // a system event in the same call already stopped every vCPU
                 }
                 if (event()) {
-                    sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, noteOrName(r)));
+                    sink.accept(new SchedEvent(time, name, v, "off", pcpuOf(s), null, noteOrName(r)));
                 }
                 deschedule(v, false);
                 s.state(VcpuState.OFF);
@@ -565,6 +565,11 @@ public final class Machine implements VcpuControl {
         }
     }
 
+    /** A trace event's physical CPU: the one the vCPU is on, or none (left out of the trace) when it is on none. */
+    private static Integer pcpuOf(Slot s) {
+        return s.pcpu >= 0 ? s.pcpu : null;
+    }
+
     /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
     private static String noteOrName(TrapResult r) {
         String note = ((dev.hcsim.core.spi.Trap) r).why();
@@ -574,7 +579,7 @@ public final class Machine implements VcpuControl {
     private void hostExit(int v, TrapResult r) {
         Slot s = slots[v];
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exit().toString()));
+            sink.accept(new SchedEvent(time, name, v, "exit", pcpuOf(s), null, r.exit().toString()));
         }
         if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
             // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
@@ -597,7 +602,7 @@ public final class Machine implements VcpuControl {
         TrapResult done = payload != null ? vm.completeExit(v, s.regs, memory, payload) : vm.completeExit(v, s.regs, memory, ret);
         currentVcpu = -1;
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "reenter", s.pcpu, null, payload != null ? "host answered " + payload
+            sink.accept(new SchedEvent(time, name, v, "reenter", pcpuOf(s), null, payload != null ? "host answered " + payload
                     : "host returned 0x" + Long.toHexString(ret)));
         }
         if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
@@ -611,12 +616,12 @@ public final class Machine implements VcpuControl {
             s.wakePending = false;
             s.pendingInterrupts = 0;
             if (event()) {
-                sink.accept(new SchedEvent(time, name, v, "wake", s.pcpu, null, "halt returns at once: a kick or interrupt was pending"));
+                sink.accept(new SchedEvent(time, name, v, "wake", pcpuOf(s), null, "halt returns at once: a kick or interrupt was pending"));
             }
             return;
         }
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "halt", s.pcpu, null, why));
+            sink.accept(new SchedEvent(time, name, v, "halt", pcpuOf(s), null, why));
         }
         deschedule(v, false);
         s.state(VcpuState.HALTED);
@@ -625,7 +630,7 @@ public final class Machine implements VcpuControl {
     private void stopVcpu(int v, String reason) {
         Slot s = slots[v];
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpu, null, reason));
+            sink.accept(new SchedEvent(time, name, v, "stopped", pcpuOf(s), null, reason));
         }
         deschedule(v, false);
         s.state(VcpuState.STOPPED);

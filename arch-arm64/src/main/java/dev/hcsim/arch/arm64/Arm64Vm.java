@@ -5,7 +5,6 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
-import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
@@ -542,7 +541,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (pvtimeBase[vcpu] != UNSET) {
             return -EEXIST;
         }
-        if (!inMemory(ipa, 64)) {
+        if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
         pvtimeBase[vcpu] = ipa;
@@ -576,7 +575,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (pvlockBase[vcpu] != UNSET) {
             return -EEXIST;
         }
-        if (!inMemory(ipa, 64)) {
+        if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
         pvlockBase[vcpu] = ipa;
@@ -590,15 +589,6 @@ public final class Arm64Vm implements ArchitectureVm {
      */
     long pvlockIpa(int vcpu) {
         return pvlockBase[vcpu];
-    }
-
-    private boolean inMemory(long gpa, long len) {
-        for (MemoryRegion m : vm.config().memory()) {
-            if (m.contains(gpa, len)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

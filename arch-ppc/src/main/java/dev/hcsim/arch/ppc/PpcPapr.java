@@ -231,12 +231,19 @@ public final class PpcPapr {
         t.number(cmd);
         t.callName(NAMES.get(cmd)); // null for an hcall hvcall.h does not name
         t.codec(CODEC);
+        PpcPaprHv.State hv = vm.paprState();
+        if (hv != null) {
+            hv.guestExit(t.vcpu(), t.memory()); // the sc 1 left the guest: kvmhv_p9_guest_entry's second increment
+        }
         boolean answered = host == PpcHost.BOOK3S_HV ? PpcPaprHv.handle(t, vm, this, cmd) : PpcPaprPr.handle(t, vm, this, cmd);
         if (!answered) {
             exitToHost(t);
             return;
         }
         t.complete();
+        if (hv != null && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
+            hv.guestEntry(t.vcpu(), t.memory()); // RESUME_GUEST: kvmhv_run_single_vcpu enters the guest again
+        }
     }
 
     /** r3 := {@code value} with its H_* name (hvcall.h), as kvmppc_set_gpr(vcpu, 3, ret). */
@@ -265,6 +272,10 @@ public final class PpcPapr {
             t.registers().set(4 + i, a.args().get(i));
         }
         answer(t, ret);
+        PpcPaprHv.State hv = t.vm().archState(PpcVm.class).paprState();
+        if (hv != null) {
+            hv.guestEntry(t.vcpu(), t.memory()); // the next KVM_RUN enters the guest
+        }
     }
 
     /** The flavour's in-kernel hcalls, for explain and the docs. */

@@ -2,6 +2,7 @@ package dev.hcsim.arch.ppc;
 
 import static dev.hcsim.arch.ppc.PpcPapr.*;
 
+import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
@@ -216,12 +217,18 @@ final class PpcPaprHv {
         private final long[] vpa;
         private final long[] dtl;
         private final long[] slb;
+        /** Whether the vCPU is in the guest (between two dispatch increments); the count is odd exactly then. */
+        private final boolean[] inGuest;
+        /** One 4-byte buffer per vCPU for the big-endian yield_count, so the trap path allocates nothing. */
+        private final byte[][] scratch;
         private final java.util.SplittableRandom random;
 
         State(int vcpus, long seed) {
             vpa = new long[vcpus];
             dtl = new long[vcpus];
             slb = new long[vcpus];
+            inGuest = new boolean[vcpus];
+            scratch = new byte[vcpus][4];
             random = new java.util.SplittableRandom(seed ^ 0x4852_414e_444f_4dL); // "HRANDOM": from the VM seed only
         }
 
@@ -235,9 +242,45 @@ final class PpcPaprHv {
             if (a == 0) {
                 return 0;
             }
-            byte[] b = new byte[4];
+            byte[] b = scratch[t.vcpu()];
             t.memory().readBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
             return (int) dev.hcsim.core.Bytes.get(b, 0, 4, true);
+        }
+
+        /**
+         * The vCPU enters the guest: on POWER9 and later, kvmhv_p9_guest_entry (book3s_hv.c) calls
+         * vcpu_vpa_increment_dispatch before it enters the guest and again after the guest exits, so the registered
+         * VPA's yield_count is odd while the vCPU runs guest code and even while it is out (preempted, ceded, in the
+         * host). Called when the scheduler dispatches the vCPU and when an in-kernel hcall resumes the guest.
+         */
+        void guestEntry(int vcpu, MemoryAccess m) {
+            if (!inGuest[vcpu]) {
+                inGuest[vcpu] = true;
+                incrementDispatch(vcpu, m);
+            }
+        }
+
+        /**
+         * The vCPU leaves the guest (an hcall's exit, or the scheduler taking it off its CPU). A trap of a vCPU not
+         * marked in the guest (an embedder's first Vm.trap, no scheduler) counts its entry first, as the KVM_RUN
+         * that ran it did.
+         */
+        void guestExit(int vcpu, MemoryAccess m) {
+            guestEntry(vcpu, m);
+            inGuest[vcpu] = false;
+            incrementDispatch(vcpu, m);
+        }
+
+        /** vcpu_vpa_increment_dispatch: yield_count + 1 (big-endian u32) in the registered VPA, nothing without one. */
+        private void incrementDispatch(int vcpu, MemoryAccess m) {
+            long a = vpa[vcpu];
+            if (a == 0 || !m.readable(a + LPPACA_YIELD_COUNT, 4)) {
+                return;
+            }
+            byte[] b = scratch[vcpu];
+            m.readBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
+            dev.hcsim.core.Bytes.put(b, 0, 4, dev.hcsim.core.Bytes.get(b, 0, 4, true) + 1, true);
+            m.writeBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
         }
 
         /**
