@@ -78,7 +78,7 @@ class SnapshotPropertyTest {
         @Override
         public boolean start(int vcpu, long entry, int contextRegister, long context) {
             log.add("start " + vcpu + " 0x" + Long.toHexString(entry) + " " + contextRegister + " 0x" + Long.toHexString(context));
-            boolean off = states[vcpu] == VcpuState.STOPPED;
+            boolean off = states[vcpu] == VcpuState.OFF;
             states[vcpu] = VcpuState.RUNNABLE;
             return off;
         }
@@ -86,7 +86,7 @@ class SnapshotPropertyTest {
         @Override
         public void stop(int vcpu) {
             log.add("stop " + vcpu);
-            states[vcpu] = VcpuState.STOPPED;
+            states[vcpu] = VcpuState.OFF;
         }
 
         @Override
@@ -138,7 +138,12 @@ class SnapshotPropertyTest {
             if (vm.architecture().name().equals("ppc")) {
                 r.set("r0", 0x4B56_4D21L); // KVM_SC_MAGIC_R0: sc from the guest kernel is a KVM hypercall only with it
             }
-            r.set(vm.contract().numberRegister(), s[1]);
+            if (vm.architecture().name().equals("riscv")) {
+                r.set("a7", s[1] >>> 32); // the table's number is EID << 32 | FID (RiscvHypercalls.key)
+                r.set("a6", s[1] & 0xFFFF_FFFFL);
+            } else {
+                r.set(vm.contract().numberRegister(), s[1]);
+            }
             for (int i = 0; i < vm.contract().argumentCount(); i++) {
                 r.set(vm.contract().argumentRegister(i), s[2 + i]);
             }
@@ -183,6 +188,16 @@ class SnapshotPropertyTest {
                             c.setOneReg(v, 0x5030_0000_0000_0004L + pick, value);
                         }
                     }
+                    case "riscv" -> {
+                        // KVM_SET_ONE_REG: an SBI_EXT switch (-EBUSY once the vCPU ran), STA shmem_lo, or an FWFT register
+                        if (pick == 0) {
+                            c.setOneReg(v, 0x8030_0000_0800_0000L + Math.floorMod(value, 15), s[5] & 1);
+                        } else if (pick == 1) {
+                            c.setOneReg(v, 0x8030_0000_0900_0000L, (s[5] & 1) == 0 ? gpa & ~63L : -1L);
+                        } else {
+                            c.setOneReg(v, 0x8030_0000_0901_0000L + Math.floorMod(value, 9), s[5] & 0x1F);
+                        }
+                    }
                     default -> {
                         return "no controls";
                     }
@@ -214,10 +229,15 @@ class SnapshotPropertyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"arm64", "x86", "loongarch", "mips", "s390", "ppc"})
+    @ValueSource(strings = {"arm64", "x86", "loongarch", "mips", "s390", "ppc", "riscv"})
     @DisplayName("snapshot, JSON, restore into a fresh VM: the same future for random call sequences")
     void sameFuture(String arch) {
-        VmConfig config = VmConfig.builder(arch).vcpus(VCPUS).memory(0, 0x10000).seed(7).build();
+        VmConfig.Builder cb = VmConfig.builder(arch).vcpus(VCPUS).memory(0, 0x10000).seed(7);
+        if (arch.equals("riscv")) {
+            // a host PMU and FWFT features, so that the PMU counters and FWFT state are there to save; SUSP on
+            cb.option("host-pmu", "sscofpmf").option("fwft-misaligned", "yes").option("svadu", "yes").option("pmlen", "7,16").feature("sbi-susp", true);
+        }
+        VmConfig config = cb.build();
         List<HypercallSpec> specs = Vm.create(config).architecture().hypercalls();
         VmSnapshot fresh = Vm.create(config).snapshot();
         java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();

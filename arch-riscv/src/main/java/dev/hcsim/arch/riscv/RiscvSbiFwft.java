@@ -38,9 +38,9 @@ final class RiscvSbiFwft {
     /** One vCPU's struct kvm_sbi_fwft. */
     static final class Features {
         private final boolean[] supported = new boolean[3];
-        private final boolean[] enabled = new boolean[3];
-        private final long[] flags = new long[3];
-        private final long[] value = new long[3];
+        final boolean[] enabled = new boolean[3];
+        final long[] flags = new long[3];
+        final long[] value = new long[3];
         private final boolean pmlen7;
         private final boolean pmlen16;
 

@@ -72,16 +72,16 @@ final class RiscvSbiPmu {
         private final int numHw;
         private final int numFw;
         private final long[] cinfo = new long[MAX_COUNTERS];
-        private final long[] eventIdx = new long[MAX_COUNTERS];
-        private final long[] counterVal = new long[MAX_COUNTERS];
-        private final boolean[] started = new boolean[MAX_COUNTERS];
-        private final boolean[] perfEvent = new boolean[MAX_COUNTERS];
-        private long inUse;
-        private long overflown;
-        private final boolean[] fwStarted = new boolean[FW_MAX];
-        private final long[] fwValue = new long[FW_MAX];
-        private long snapshot = RiscvVm.INVALID_GPA;
-        private final byte[] sdata = new byte[SNAPSHOT_SIZE];
+        final long[] eventIdx = new long[MAX_COUNTERS];
+        final long[] counterVal = new long[MAX_COUNTERS];
+        final boolean[] started = new boolean[MAX_COUNTERS];
+        final boolean[] perfEvent = new boolean[MAX_COUNTERS];
+        long inUse;
+        long overflown;
+        final boolean[] fwStarted = new boolean[FW_MAX];
+        final long[] fwValue = new long[FW_MAX];
+        long snapshot = RiscvVm.INVALID_GPA;
+        final byte[] sdata = new byte[SNAPSHOT_SIZE];
 
         /** kvm_riscv_vcpu_pmu_init: the time counter (1) is skipped; 0..2 are 63 bits wide, 3.. hpm_width; firmware counters after. */
         Counters(boolean hostPmu, int hostHwCounters, int hpmWidth) {

@@ -5,12 +5,14 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The per-VM part of RISC-V: the trap gate of kvm_riscv_vcpu_exit for EXC_SUPERVISOR_SYSCALL and the
@@ -68,22 +70,22 @@ public final class RiscvVm implements ArchitectureVm {
 
     private final Vm vm;
     private final int vcpus;
-    private final byte[][] extStatus;
-    private final boolean[] ranOnce;
+    final byte[][] extStatus;
+    final boolean[] ranOnce;
     private final long resetPriv;
     private final long specVersion;
     private final long impVersion;
     private final long mvendorid;
     private final long marchid;
     private final long mimpid;
-    private final long[] resetPc;
-    private final long[] resetA1;
-    private final long[] timerNext;
-    private final long[] staShmem;
-    private final long[] staLastSteal;
-    private final long[] runDelay;
-    private final RiscvSbiPmu.Counters[] pmu;
-    private final RiscvSbiFwft.Features[] fwft;
+    final long[] resetPc;
+    final long[] resetA1;
+    final long[] timerNext;
+    final long[] staShmem;
+    final long[] staLastSteal;
+    final long[] runDelay;
+    final RiscvSbiPmu.Counters[] pmu;
+    final RiscvSbiFwft.Features[] fwft;
     private final RiscvIoctls ioctls = new RiscvIoctls(this);
 
     RiscvVm(Vm vm) {
@@ -231,6 +233,17 @@ public final class RiscvVm implements ArchitectureVm {
     @Override
     public KvmIoctls ioctls() {
         return ioctls;
+    }
+
+    /** Every vCPU's SBI state (see {@link RiscvSnapshots}). */
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        RiscvSnapshots.save(this, v, cpus);
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        RiscvSnapshots.restore(this, v, cpus);
     }
 
     // ---------------------------------------------------------------- scheduler hooks
