@@ -4,6 +4,7 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
@@ -41,13 +42,40 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         Host DEFAULT = (v, e) -> e instanceof Exit.Hypercall h ? h.ret() : null;
 
         /**
-         * A scenario's host (its {@code "host"} object): the value given for the exit's reason, by the kernel's name
-         * ({@code KVM_EXIT_RISCV_SBI}), and {@link #DEFAULT} for the others, as hcsim's scenario runner answers.
+         * The whole answered exit, for a payload with more than one return value (RISC-V's {@code ret[0]} and
+         * {@code ret[1]}), given to {@link Vm#completeExit(int, RegisterAccess, dev.hcsim.core.GuestMemory, Exit)};
+         * null (the default) re-enters with {@code ret} alone.
+         * @param vcpu the exiting vCPU
+         * @param exit the exit
+         * @param ret what {@link #answer} returned
+         * @return the answered exit, or null
+         */
+        default Exit payload(int vcpu, Exit exit, long ret) {
+            return null;
+        }
+
+        /**
+         * A scenario's host (its {@code "host"} object): the values given for the exit's reason, by the kernel's name
+         * ({@code KVM_EXIT_RISCV_SBI}: ret[0] and ret[1]), and {@link #DEFAULT} for the others, as hcsim's scenario
+         * runner answers.
          * @param byReason the answer per {@code KVM_EXIT_*} name
          * @return the host
          */
-        static Host answering(java.util.Map<String, Long> byReason) {
-            return (v, e) -> byReason.containsKey(e.reason().kernelName()) ? byReason.get(e.reason().kernelName()) : DEFAULT.answer(v, e);
+        static Host answering(java.util.Map<String, List<Long>> byReason) {
+            return new Host() {
+                @Override
+                public Long answer(int vcpu, Exit e) {
+                    List<Long> a = byReason.get(e.reason().kernelName());
+                    return a != null ? a.get(0) : DEFAULT.answer(vcpu, e);
+                }
+
+                @Override
+                public Exit payload(int vcpu, Exit e, long ret) {
+                    List<Long> a = byReason.get(e.reason().kernelName());
+                    return a != null && a.size() == 2 && e instanceof Exit.RiscvSbi s
+                            ? new Exit.RiscvSbi(s.extensionId(), s.functionId(), s.args(), a) : null;
+                }
+            };
         }
     }
 
@@ -364,7 +392,8 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             stopReason[v] = "exited to host: " + e.reason();
             return true;
         }
-        TrapResult done = vm.completeExit(v, regs[v], memory, answer);
+        Exit answered = host.payload(v, e, answer);
+        TrapResult done = answered != null ? vm.completeExit(v, regs[v], memory, answered) : vm.completeExit(v, regs[v], memory, answer);
         return done.outcome() != dev.hcsim.core.Outcome.RESUME ? apply(v, done) : states[v] != VcpuState.RUNNING;
     }
 

@@ -37,6 +37,21 @@ class FaultInjectionTest {
         assumeTrue(Unicorn.available(), Unicorn.unavailableReason());
     }
 
+    /** hcsim's standalone machine with {@code source} assembled at 0x1000 and vCPU 0 there, not yet run. */
+    private static Machine machine(VmConfig config, String source) {
+        Machine m = new Machine(config, "fault");
+        m.load(0x1000, Assembler.assemble(m.vm().codec(), source, 0x1000).bytes());
+        m.registers(0).pc(0x1000);
+        return m;
+    }
+
+    /** The configuration of {@code arch} as the adapter runs it (its byte order and mode options). */
+    private static VmConfig adapted(UcArch arch) {
+        VmConfig.Builder b = VmConfig.builder(arch.hcsimArch());
+        arch.options().forEach(b::option);
+        return b.build();
+    }
+
     // ---------------------------------------------------------------- arm64 (arch/arm64/kvm/inject_fault.c inject_undef64)
 
     private static UnicornVm arm64Guest(long vbar) {
@@ -72,9 +87,7 @@ class FaultInjectionTest {
      */
     @Test
     void arm64WithoutVectorsTheVcpuStopsAsOnHcsimsMachine() {
-        Machine m = new Machine(VmConfig.builder("arm64").option("el", "0").build(), "hvc-at-el0");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "nop\nhvc #0\nwfi\n", 0x1000).bytes());
-        m.registers(0).pc(0x1000);
+        Machine m = machine(VmConfig.builder("arm64").option("el", "0").build(), "nop\nhvc #0\nwfi\n");
         List<Differential.Side> sides = Differential.run(m, 100, 50);
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
         assertEquals(VcpuState.STOPPED, sides.get(1).states()[0]);
@@ -91,9 +104,7 @@ class FaultInjectionTest {
 
     @Test
     void x86WithoutAnIdtTheVcpuStopsAsOnHcsimsMachine() {
-        Machine m = new Machine(x86NoPatch(), "ud");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "mov $11, %rax\nmov $0, %rbx\nvmmcall\nhlt\n", 0x1000).bytes());
-        m.registers(0).pc(0x1000);
+        Machine m = machine(x86NoPatch(), "mov $11, %rax\nmov $0, %rbx\nvmmcall\nhlt\n");
         List<Differential.Side> sides = Differential.run(m, 100, 50);
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
         assertEquals(VcpuState.STOPPED, sides.get(1).states()[0]);
@@ -169,12 +180,7 @@ class FaultInjectionTest {
     /** A MIPS syscall is the guest's own (hcsim: NOT_A_HYPERCALL, Fault.Mips Sys); neither side has a handler. */
     @Test
     void mipsASyscallStopsTheVcpuAsOnHcsimsMachine() {
-        UcArch arch = UcArch.all().stream().filter(a -> a.hcsimArch().equals("mips")).findFirst().orElseThrow();
-        VmConfig.Builder b = VmConfig.builder("mips");
-        arch.options().forEach(b::option);
-        Machine m = new Machine(b.build(), "syscall");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "li $2, 4001\nsyscall\nnop\n", 0x1000).bytes());
-        m.registers(0).pc(0x1000);
+        Machine m = machine(adapted(UcArch.of("mips")), "li $2, 4001\nsyscall\nnop\n");
         List<Differential.Side> sides = Differential.run(m, 100, 50);
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
         assertEquals(VcpuState.STOPPED, sides.get(1).states()[0]);
@@ -189,12 +195,7 @@ class FaultInjectionTest {
      */
     @Test
     void ppcAProgramInterruptIsDeliveredIntoTheRegistersAsOnHcsimsMachine() {
-        UcArch arch = UcArch.of("ppc");
-        VmConfig.Builder b = VmConfig.builder("ppc");
-        arch.options().forEach(b::option);
-        Machine m = new Machine(b.build(), "msgsnd");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "li 3, 1\nmsgsnd 3\nnop\n", 0x1000).bytes());
-        m.registers(0).pc(0x1000);
+        Machine m = machine(adapted(UcArch.of("ppc")), "li 3, 1\nmsgsnd 3\nnop\n");
         List<Differential.Side> sides = Differential.run(m, 100, 50);
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
         assertEquals(0x700L, sides.get(1).registers()[0][sides.get(1).registers()[0].length - 1], "the PC at the program vector");
@@ -210,9 +211,7 @@ class FaultInjectionTest {
      */
     @Test
     void riscvALoadAccessFaultOfALegacySbiCallStopsTheVcpuAsOnHcsimsMachine() {
-        Machine m = new Machine(VmConfig.builder("riscv").build(), "legacy-ipi");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "li a7, 4\nli a0, 0x7fff0000\necall\nwfi\n", 0x1000).bytes());
-        m.registers(0).pc(0x1000);
+        Machine m = machine(VmConfig.builder("riscv").build(), "li a7, 4\nli a0, 0x7fff0000\necall\nwfi\n");
         List<Differential.Side> sides = Differential.run(m, 100, 50);
         assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
         assertEquals(VcpuState.STOPPED, sides.get(1).states()[0]);
