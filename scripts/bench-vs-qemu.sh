@@ -12,22 +12,26 @@
 #   2. s390x: qemu-system-s390x -M s390-ccw-virtio -nodefaults:
 #      N x { lghi %r1,3; lghi %r2,0; diag %r2,%r4,0x500 } (virtio-ccw notify of subchannel 0,
 #      answered -22), then a disabled wait at the quiesce address.
+#   3. riscv64: qemu-system-riscv64 -M virt -bios default (OpenSBI in M-mode, the guest in S-mode):
+#      N x { li a7,0x10; li a6,0; ecall } (SBI BASE GET_SPEC_VERSION), then SBI SRST shutdown. OpenSBI is
+#      firmware, not KVM: the comparison is of speed, not of answers.
 #
 # Usage: scripts/bench-vs-qemu.sh            (N1/N2 per guest below; ROUNDS=3)
-#        N_ARM="2000000 8000000" N_S390="10000000 40000000" ROUNDS=5 scripts/bench-vs-qemu.sh
+#        N_ARM="2000000 8000000" N_S390="10000000 40000000" N_RISCV="1000000 4000000" ROUNDS=5 scripts/bench-vs-qemu.sh
 # Installs the Debian packages it needs (apt-get, as root or through sudo) when they are missing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N_ARM=${N_ARM:-"4000000 16000000"}
 N_S390=${N_S390:-"20000000 80000000"}
+N_RISCV=${N_RISCV:-"1000000 4000000"}
 ROUNDS=${ROUNDS:-3}
 GUESTS="$HERE/abi-bench/src/main/resources/guests"
 JAR="$HERE/abi-bench/target/benchmarks.jar"
 
 die() { echo "bench-vs-qemu: $*" >&2; exit 2; }
 
-for n in $N_ARM $N_S390 $ROUNDS; do
-  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number (N_ARM, N_S390, ROUNDS)"
+for n in $N_ARM $N_S390 $N_RISCV $ROUNDS; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number (N_ARM, N_S390, N_RISCV, ROUNDS)"
 done
 
 need=()
@@ -35,6 +39,9 @@ command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 command -v qemu-system-s390x >/dev/null || need+=(qemu-system-misc)
 command -v aarch64-linux-gnu-as >/dev/null || need+=(binutils-aarch64-linux-gnu)
 command -v s390x-linux-gnu-as >/dev/null || need+=(binutils-s390x-linux-gnu)
+command -v qemu-system-riscv64 >/dev/null || need+=(qemu-system-misc)
+[ -e /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ] || need+=(opensbi)
+command -v riscv64-linux-gnu-as >/dev/null || need+=(binutils-riscv64-linux-gnu)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   echo "bench-vs-qemu: installing ${need[*]}" >&2
@@ -57,8 +64,12 @@ with_loops() { # template n
 build() { # prefix template n text-address -> elf path
   local src="$WORK/$1-$3.S" elf="$WORK/$1-$3.elf"
   { echo ".globl _start"; with_loops "$2" "$3"; } > "$src"
-  "$1-linux-gnu-as" "$src" -o "$WORK/$1-$3.o" || die "$1-linux-gnu-as rejected $src"
-  "$1-linux-gnu-ld" -Ttext="$4" -e _start "$WORK/$1-$3.o" -o "$elf" || die "$1-linux-gnu-ld failed"
+  # riscv64: no compressed instructions (hcsim's subset), and -N so that the ELF's only segment starts at the text:
+  # QEMU virt hands OpenSBI the lowest loaded address as the next stage's entry.
+  local asx=() ldx=()
+  [ "$1" = riscv64 ] && { asx=(-march=rv64im_zicsr); ldx=(-N --no-warn-rwx-segments); }
+  "$1-linux-gnu-as" "${asx[@]}" "$src" -o "$WORK/$1-$3.o" || die "$1-linux-gnu-as rejected $src"
+  "$1-linux-gnu-ld" "${ldx[@]}" -Ttext="$4" -e _start "$WORK/$1-$3.o" -o "$elf" || die "$1-linux-gnu-ld failed"
   echo "$elf"
 }
 
@@ -100,3 +111,6 @@ side_by_side "aarch64: PSCI_VERSION over hvc #0, QEMU virt cortex-a57 at EL1 (go
 side_by_side "s390x: DIAG 0x500 virtio-ccw notify, QEMU s390-ccw-virtio (goal: hcsim ahead of QEMU)" \
   s390x "$GUESTS/s390x-diag500.S" 0x10000 s390 "$N_S390" \
   qemu-system-s390x -M s390-ccw-virtio -nodefaults -display none -no-reboot
+side_by_side "riscv64: SBI BASE GET_SPEC_VERSION over ecall, QEMU virt with OpenSBI (firmware, not KVM: speed only)" \
+  riscv64 "$GUESTS/riscv64-sbi-base.S" 0x80200000 riscv "$N_RISCV" \
+  qemu-system-riscv64 -M virt -bios default -nic none -display none -serial none -monitor none -no-reboot

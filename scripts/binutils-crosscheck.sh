@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# binutils-crosscheck.sh -- cross-check every guest-subset instruction form of the six architectures against
+# binutils-crosscheck.sh -- cross-check every guest-subset instruction form of the seven architectures against
 # GNU binutils: installs Debian's cross binutils when missing (and builds LoongArch's, which Debian 12 lacks,
 # with shared/tools/build-loongarch-binutils.sh), then runs the JUnit tests tagged 'binutils' through the
 # Maven profile -Pbinutils (abi-conformance BinutilsCrossCheckTest: GNU as bytes and objdump text against
@@ -31,6 +31,7 @@ declare -A packages=(
   [mips64-linux-gnuabi64]=binutils-mips64-linux-gnuabi64
   [mips64el-linux-gnuabi64]=binutils-mips64el-linux-gnuabi64
   [aarch64-linux-gnu]=binutils-aarch64-linux-gnu
+  [riscv64-linux-gnu]=binutils-riscv64-linux-gnu
 )
 loongarch="${LOONGARCH_BINUTILS:-$HOME/.cache/loongarch-binutils}"
 

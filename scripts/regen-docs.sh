@@ -3,11 +3,11 @@
 # "generated: hcsim table --arch NAME" block of each docs/arch/NAME.md. DocsFreshnessTest fails when they are stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./hcsim table > docs/abi-table.md.tmp && mv docs/abi-table.md.tmp docs/abi-table.md
+${HCSIM:-./hcsim} table > docs/abi-table.md.tmp && mv docs/abi-table.md.tmp docs/abi-table.md
 for f in docs/arch/*.md; do
   arch=$(grep -o '<!-- generated: hcsim table --arch [a-z0-9]* -->' "$f" | head -1 | awk '{print $6}') || true
   [ -n "${arch:-}" ] || continue
-  ./hcsim table --arch "$arch" > /tmp/hcsim-table-$$.md
+  ${HCSIM:-./hcsim} table --arch "$arch" > /tmp/hcsim-table-$$.md
   python3 - "$f" "/tmp/hcsim-table-$$.md" "$arch" <<'PY'
 import re, sys
 path, gen, arch = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]

@@ -30,7 +30,10 @@ public final class GuestLoopRate {
             // QEMU virt: RAM at 0x40000000, -kernel ELF linked at 0x40080000. x0 ends as SYSTEM_OFF's number.
             "arm64", new Board("arm64", 0x4008_0000L, 0x4000_0000L, 0x100_0000L, "x19", "x0", 0x8400_0008L),
             // s390-ccw-virtio: lowcore at 0, the ELF at 0x10000. r2 keeps the last answer, -EINVAL.
-            "s390", new Board("s390", 0x1_0000L, 0, 0x10_0000L, "r5", "r2", -22));
+            "s390", new Board("s390", 0x1_0000L, 0, 0x10_0000L, "r5", "r2", -22),
+            // QEMU virt: RAM at 0x80000000 (OpenSBI there), the ELF at 0x80200000. a7 ends as SRST's EID (the shutdown
+            // is a system event: nothing written).
+            "riscv", new Board("riscv", 0x8020_0000L, 0x8000_0000L, 0x100_0000L, "s1", "a7", 0x5352_5354L));
 
     private static final int ROUNDS = 3;
 
@@ -40,11 +43,11 @@ public final class GuestLoopRate {
     public static void main(String[] args) {
         try {
             if (args.length != 4) {
-                throw new IllegalArgumentException("usage: GuestLoopRate arm64|s390 GUEST.S N1 N2");
+                throw new IllegalArgumentException("usage: GuestLoopRate arm64|s390|riscv GUEST.S N1 N2");
             }
             Board board = BOARDS.get(args[0]);
             if (board == null) {
-                throw new IllegalArgumentException("no side-by-side board for '" + args[0] + "'; known: arm64, s390");
+                throw new IllegalArgumentException("no side-by-side board for '" + args[0] + "'; known: arm64, s390, riscv");
             }
             String template = read(args[1]);
             long n1 = count(args[2]);

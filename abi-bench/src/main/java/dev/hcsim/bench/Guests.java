@@ -62,7 +62,9 @@ final class Guests {
             // arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv: KVM_HC_FEATURES answers EV_SUCCESS in r3.
             new CheapestCall("ppc", "sc", Map.of("r0", 0x4b56_4d21L, "r11", (42L << 16) | 3), "r3", 0),
             // arch/mips/kvm/vz.c / emulate.c kvm_mips_emul_hypcall: every number answers -KVM_ENOSYS.
-            new CheapestCall("mips", "hypcall", Map.of("v0", 0x4242L), "v0", -1000));
+            new CheapestCall("mips", "hypcall", Map.of("v0", 0x4242L), "v0", -1000),
+            // arch/riscv/kvm/vcpu_sbi_base.c kvm_sbi_ext_base_handler: GET_SPEC_VERSION answers 3.0 in a1 (a0 = 0).
+            new CheapestCall("riscv", "ecall", Map.of("a7", 0x10L, "a6", 0L), "a1", 0x0300_0000));
 
     /**
      * A tight loop per architecture (counter down, one add, branch back), in each architecture's
@@ -77,7 +79,8 @@ final class Guests {
             new Loop("loongarch", "loop: addi.d $a0, $a0, 1\n addi.d $a1, $a1, -1\n bnez $a1, loop", "a1", 3),
             new Loop("s390", "loop: aghi %r2,1\n aghi %r3,-1\n jnz loop", "r3", 3),
             new Loop("ppc", "loop: addi r4,r4,1\n addi r5,r5,-1\n cmpdi r5,0\n bne loop", "r5", 4),
-            new Loop("mips", "loop: daddiu $4,$4,1\n daddiu $5,$5,-1\n bnez $5,loop\n nop", "$5", 4));
+            new Loop("mips", "loop: daddiu $4,$4,1\n daddiu $5,$5,-1\n bnez $5,loop\n nop", "$5", 4),
+            new Loop("riscv", "loop: addi a0, a0, 1\n addi a1, a1, -1\n bnez a1, loop", "a1", 3));
 
     private Guests() {
     }

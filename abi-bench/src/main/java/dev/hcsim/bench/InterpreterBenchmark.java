@@ -39,7 +39,7 @@ public class InterpreterBenchmark {
     /** Instructions per benchmark call: long enough that the per-run bookkeeping does not count. */
     static final int STEPS = 1_000_000;
 
-    @Param({"x86", "arm64", "loongarch", "s390", "ppc", "mips"})
+    @Param({"x86", "arm64", "loongarch", "s390", "ppc", "mips", "riscv"})
     public String arch;
 
     private Machine machine;

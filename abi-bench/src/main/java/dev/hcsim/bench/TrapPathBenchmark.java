@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TrapPathBenchmark {
-    @Param({"x86", "arm64", "loongarch", "s390", "ppc", "mips"})
+    @Param({"x86", "arm64", "loongarch", "s390", "ppc", "mips", "riscv"})
     public String arch;
 
     private Vm vm;

@@ -92,6 +92,7 @@ final class AbiData {
         o.put("vcpuId", a.vcpuIdName());
         o.put("discovery", a.discovery());
         o.put("docDifferences", a.docDifferences());
+        o.put("vmmControls", vm.control().describe());
         return o;
     }
 }

@@ -31,17 +31,15 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = "--listing", description = "print address, bytes and source per statement")
     boolean listing;
 
-    @Parameters(arity = "1..*", description = "assembly text, and architecture options as --NAME VALUE")
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "assembly text; '-' or none: read it from standard input")
     List<String> words = new ArrayList<>();
 
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> text = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        split(words, text, options);
+        List<String> text = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         Program p = Assembler.assemble(vm.codec(), String.join(" ", text), dev.hcsim.core.Bytes.parseNumber(address));
         var out = spec.commandLine().getOut();
@@ -57,20 +55,5 @@ final class AsmCommand implements Callable<Integer> {
 
     static String spaced(byte[] b) {
         return Bytes.hex(b).replaceAll("(..)(?!$)", "$1 ");
-    }
-
-    /** Splits words into text and --NAME VALUE options. */
-    static void split(List<String> words, List<String> text, List<String> options) {
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i);
-            if (w.startsWith("--") && w.length() > 2) {
-                options.add(w);
-                if (!w.contains("=") && i + 1 < words.size()) {
-                    options.add(words.get(++i));
-                }
-            } else {
-                text.add(w);
-            }
-        }
     }
 }

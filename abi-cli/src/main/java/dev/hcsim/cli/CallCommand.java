@@ -23,7 +23,7 @@ final class CallCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, description = "x86, s390, ppc, mips, loongarch, arm64 (or an alias)")
+    @Option(names = "--arch", required = true, description = "x86, s390, ppc, mips, loongarch, arm64, riscv (or an alias)")
     String arch;
 
     @Option(names = "--insn", description = "the trap instruction: assembly text or hex bytes (default: the native one)")
@@ -53,13 +53,13 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--off", split = ",", description = "vCPUs that start powered off (the others are halted)")
     List<Integer> off = new ArrayList<>();
 
-    @Option(names = "--explain", description = "after the JSON, explain the call step by step (bytes, registers, kernel rule, effects)")
+    @Option(names = "--explain", description = "explain the call step by step (bytes, registers, kernel rule, effects): the JSON's \"explanation\" field")
     boolean explain;
 
-    @Option(names = "--format", defaultValue = "json", description = "json, or text: only the step-by-step explanation")
+    @Option(names = "--format", defaultValue = "json", description = "json (one JSON object), or text: only the step-by-step explanation")
     String format;
 
-    @Parameters(description = "REG=VALUE register settings, and architecture options as --NAME VALUE")
+    @Parameters(paramLabel = "REG=VALUE", description = "register settings by ABI or raw name")
     List<String> rest = new ArrayList<>();
 
     @Override
@@ -76,25 +76,18 @@ final class CallCommand implements Callable<Integer> {
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
         Map<String, Long> regs = new LinkedHashMap<>();
-        List<String> options = new ArrayList<>();
-        for (int i = 0; i < rest.size(); i++) {
-            String t = rest.get(i);
-            if (t.startsWith("--")) {
-                options.add(t);
-                if (!t.contains("=") && i + 1 < rest.size()) {
-                    options.add(rest.get(++i));
-                }
-            } else if (t.contains("=")) {
+        for (String t : rest) {
+            if (t.contains("=")) {
                 String reg = t.substring(0, t.indexOf('='));
                 if (a.registers().indexOf(reg) < 0) {
                     throw new IllegalArgumentException("unknown " + a.name() + " register '" + reg + "'");
                 }
                 regs.put(reg, Bytes.parseNumber(t.substring(t.indexOf('=') + 1)));
             } else {
-                throw new IllegalArgumentException("expected REG=VALUE or --OPTION VALUE, got '" + t + "'");
+                throw new IllegalArgumentException("expected REG=VALUE, got '" + t + "'");
             }
         }
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Map<Long, byte[]> memory = new LinkedHashMap<>();
         for (String m : mem) {
             int eq = m.indexOf('=');
@@ -110,10 +103,14 @@ final class CallCommand implements Callable<Integer> {
         off.forEach(i -> states.put(i, dev.hcsim.core.VcpuState.OFF));
         SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
         if (format.equals("json")) {
-            spec.commandLine().getOut().println(Json.pretty(json(r)));
-        }
-        if (explain || format.equals("text")) {
-            spec.commandLine().getOut().print((format.equals("json") ? "\n" : "") + CallExplanation.text(r));
+            // one JSON document on stdout, whatever the flags: the explanation is a field of it
+            Map<String, Object> o = json(r);
+            if (explain) {
+                o.put("explanation", CallExplanation.text(r));
+            }
+            spec.commandLine().getOut().println(Json.pretty(o));
+        } else {
+            spec.commandLine().getOut().print(CallExplanation.text(r));
         }
         return 0;
     }

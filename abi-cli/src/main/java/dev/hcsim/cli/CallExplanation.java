@@ -9,7 +9,10 @@ import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.SignalInstruction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +42,10 @@ final class CallExplanation {
         steps.add(new String[] {"decode", "the " + r.bytes().length + " bytes at " + hex(pc) + " (" + spaced(Bytes.hex(r.bytes())) + ") are `"
                 + r.text().replace('\t', ' ') + "`; " + a.name() + " traps with " + c.trapInstructions()});
         boolean narrow = r.trap() != null && Boolean.TRUE.equals(r.trap().narrow());
-        if (r.status() == null) {
+        String notATrap = notATrap(vm, r);
+        if (notATrap != null) {
+            steps.add(new String[] {"gate", notATrap});
+        } else if (r.status() == null) {
             steps.add(new String[] {"gate", "nothing was dispatched: " + (r.detail() == null ? r.outcome().name() : r.detail())});
         } else {
             steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
@@ -57,8 +63,9 @@ final class CallExplanation {
         steps.add(new String[] {"registers", written(r, c, layout)});
         steps.add(new String[] {"memory", memory(r)});
         steps.add(new String[] {"other vCPUs", others(r)});
-        steps.add(new String[] {"outcome", r.outcome().name() + ": " + outcome(r.outcome()) + (r.detail() != null && r.status() != null ? " ("
-                + r.detail() + ")" : "")});
+        steps.add(new String[] {"outcome", notATrap != null ? r.outcome().name() + ": hcsim's answer for an instruction `call` does not model"
+                + " (step 2 says what hardware does)" : r.outcome().name() + ": " + outcome(r.outcome()) + (r.detail() != null && r.status() != null
+                ? " (" + r.detail() + ")" : "")});
 
         StringBuilder sb = new StringBuilder();
         sb.append(a.name()).append(' ').append(r.call() != null ? r.call() : r.trap() != null && r.trap().nr() != null ? "hypercall " + r.trap().nr()
@@ -80,12 +87,45 @@ final class CallExplanation {
         HypercallSpec h = spec(vm, r);
         String held = reg + " held " + hex(raw) + (selector != raw ? " (only its low 32 bits count)" : "");
         if (r.call() == null) {
+            // Not dispatched. Say why before claiming the number is unknown: a rule checked first (privilege) answers
+            // for every number, KVM_HC_KICK_CPU's 0x5 included.
+            HypercallSpec known = vm.hypercalls().lookup(selector);
+            if (known != null) {
+                return held + ", the number of " + known.name() + (r.status() == Status.PERMISSION
+                        ? ", which was not dispatched: the privilege rule answered first" : ", which was not dispatched here");
+            }
             return held + ": no " + vm.architecture().name() + " hypercall has number " + hex(selector);
         }
         if (h != null && h.number() != selector) {
             return "the instruction itself selects " + r.call() + " (" + hex(h.number()) + "); " + held + ", which does not choose the call here";
         }
         return held + ", which selects " + r.call();
+    }
+
+    /**
+     * For a valid instruction that is not one of the architecture's trap instructions ({@code hlt}, {@code wfi}, a
+     * {@code nop}, an ordinary instruction), what hardware does with it, and that {@code call} answers it with a fault
+     * only because it models nothing but the trap instructions; null for a trap instruction or undecodable bytes
+     * (for which the fault is what hardware raises too).
+     */
+    static String notATrap(Vm vm, SingleCall.Result r) {
+        Instruction decoded = vm.codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
+        if (!decoded.isValid() || r.outcome() != Outcome.FAULT) {
+            return null;
+        }
+        // A signal instruction answers without looking at the CPU (SignalInstruction.execute returns its signal).
+        int signal = decoded instanceof SignalInstruction ? decoded.execute(null) : -1;
+        if (signal == Cpu.TRAP) {
+            return null;
+        }
+        String onHardware = signal == Cpu.HALT
+                ? "on hardware it halts the vCPU until an interrupt: KVM intercepts it as a wait (x86 kvm_emulate_halt in arch/x86/kvm/x86.c,"
+                        + " arm64 kvm_handle_wfx in arch/arm64/kvm/handle_exit.c) or the guest idles in place; it is no fault"
+                : signal == Cpu.NEXT ? "on hardware it simply executes and nothing traps"
+                : "on hardware it is an ordinary guest instruction and does not trap to KVM's hypercall path";
+        return "`" + r.text().replace('\t', ' ') + "` is not one of " + vm.architecture().name() + "'s trap instructions (" + vm.contract().trapInstructions()
+                + "): " + onHardware + ". `hcsim call` runs only trap instructions and answers anything else with "
+                + (r.detail() == null ? "a fault" : r.detail()) + "; 'hcsim run' a scenario to see the instruction's real effect";
     }
 
     /**
@@ -190,7 +230,7 @@ final class CallExplanation {
             }
         }
         String effects = out.isEmpty() ? "no effect on another vCPU" : String.join("; ", out);
-        return vcpus == 1 ? effects + " (the VM has one vCPU)" : effects + "; afterwards (they started halted): " + String.join(", ", states);
+        return vcpus == 1 ? effects + " (the VM has one vCPU)" : effects + "; afterwards: " + String.join(", ", states);
     }
 
     /** The calling vCPU: the one whose trap was traced. */

@@ -28,7 +28,8 @@ public final class CliReference {
 
     /** The page: an introduction, then each command's usage as picocli prints it. */
     static String markdown() {
-        CommandLine root = new CommandLine(new Main());
+        CommandLine root = Main.commandLine(new Main(), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
         root.setUsageHelpWidth(WIDTH);
         StringBuilder sb = new StringBuilder();
         sb.append("# hcsim command reference\n\n")
@@ -37,8 +38,10 @@ public final class CliReference {
                 .append("file, option or argument, or an output that cannot be written (one line on stderr, never a stack trace); 3 internal\n")
                 .append("error: one line and a hint to report it, the stack trace only with `HCSIM_DEBUG=1`; 130 interrupted (Ctrl-C), with\n")
                 .append("temporary output files removed.\n")
-                .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are accepted as flags by `call` and `explain`;\n")
-                .append("`hcsim explain --arch NAME` lists them.\n\n");
+                .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are options of `call`, `asm`, `disasm` and\n")
+                .append("`explain`, each marked with the architectures that have it; `hcsim explain --arch NAME` lists one architecture's.\n")
+                .append("Shell completion: `source <(./hcsim generate-completion)` (bash; in zsh after `autoload -U +X bashcompinit && bashcompinit`).\n")
+                .append("Man pages (AsciiDoc, generated from the same model): [man/](man/).\n\n");
         section(sb, "hcsim", root);
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
             if (!e.getKey().equals("help")) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hcsim demo}: runs the bundled scenarios of every architecture and prints their timelines. */
-@Command(name = "demo", description = "Run the bundled scenarios (examples/*.json) and print their timelines.")
+@Command(name = "demo", description = "Run the bundled scenarios (examples/*.json) and print one line per scenario (--timelines: every event).")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,8 +28,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "scenario directory (default: $HCSIM_HOME/examples, else the ones bundled in the jar)")
     Path dir;
 
-    @Option(names = "--quiet", description = "print only the expectations")
+    @Option(names = "--quiet", description = "print each scenario's expectations instead of the one-line summary")
     boolean quiet;
+
+    @Option(names = "--timelines", description = "print each scenario's full timeline and expectations (as 'hcsim run' does) instead of the one-line summary")
+    boolean timelines;
 
     @Mixin
     TimelineFiles pictures;
@@ -49,7 +52,14 @@ final class DemoCommand implements Callable<Integer> {
                 progress.begin(s.name());
                 ScenarioRunner.Result r = ScenarioRunner.run(s);
                 results.add(r);
-                progress.finish(() -> ScenarioPrinter.print(r, out, "text", !quiet));
+                // A first run should fit on a screen: one line per scenario, the full account only on request or on failure.
+                progress.finish(() -> {
+                    if (timelines || quiet || !r.passed()) {
+                        ScenarioPrinter.print(r, out, "text", timelines || (!quiet && !r.passed()));
+                    } else {
+                        out.println(summary(r));
+                    }
+                });
                 if (!r.passed()) {
                     failed++;
                 }
@@ -58,13 +68,32 @@ final class DemoCommand implements Callable<Integer> {
         pictures.write(results, out);
         if (failed == 0) {
             out.println("demo: every one of the " + scenarios.size() + " scenarios met its expectations");
+            if (!timelines) {
+                out.println("demo: every event of every scenario: hcsim demo --timelines");
+            }
             if (!pictures.any()) {
-                out.println("demo: to see them as pictures, run: hcsim demo --html demo.html");
+                out.println("demo: to see them as pictures, run: mkdir -p hcsim-out && hcsim demo --html hcsim-out/demo.html");
             }
             return 0;
         }
         spec.commandLine().getErr().println("hcsim: demo: " + failed + " of " + scenarios.size() + " scenarios did not meet their expectations");
         return 1;
+    }
+
+    /** One line: the result, the scenario's name and title, and its file relative to the current directory. */
+    static String summary(ScenarioRunner.Result r) {
+        Scenario s = r.scenario();
+        return String.format(java.util.Locale.ROOT, "%-4s %-38s %s  (%s)", r.passed() ? "ok" : "FAIL", s.name(), s.title(), relative(s.file()));
+    }
+
+    /** A scenario file as the user would type it: relative to the current directory when it lies below it. */
+    static String relative(String file) {
+        if (file.isEmpty()) {
+            return file;
+        }
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
     }
 
     private List<Scenario> load() throws IOException {

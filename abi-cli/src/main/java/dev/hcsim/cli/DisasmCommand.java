@@ -26,17 +26,15 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "0")
     String address;
 
-    @Parameters(arity = "1..*", description = "hex bytes, and architecture options as --NAME VALUE")
+    @Parameters(arity = "0..*", paramLabel = "HEX", description = "hex bytes; '-' or none: read them from standard input")
     List<String> words = new ArrayList<>();
 
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> hex = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        AsmCommand.split(words, hex, options);
+        List<String> hex = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         byte[] bytes = Bytes.parseHex(String.join("", hex));
         long pc = Bytes.parseNumber(address);

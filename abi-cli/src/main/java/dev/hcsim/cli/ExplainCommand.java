@@ -33,16 +33,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--no-feature")
     List<String> featuresOff = new ArrayList<>();
 
-    @Parameters(arity = "0..*", description = "architecture options as --NAME VALUE")
-    List<String> options = new ArrayList<>();
-
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
         VmConfig.Builder b = VmConfig.builder(a.name());
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
-        ArchOptions.apply(a, options, b);
+        ArchOptions.apply(a, spec, b);
         Vm vm = Vm.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();
@@ -96,6 +93,15 @@ final class ExplainCommand implements Callable<Integer> {
         for (Map<String, Object> o : (List<Map<String, Object>>) d.get("options")) {
             out.printf(Locale.ROOT, "  --%-22s %s; %s / %s  %s%n", o.get("name"), String.join("|", (List<String>) o.get("values")), o.get("default"),
                     o.get("thisVm"), o.get("description"));
+        }
+        out.println();
+        List<String> controls = (List<String>) d.get("vmmControls");
+        out.println("VMM-side controls (Vm.control(): KVM ioctl, id or group/attr, KVM's answers)");
+        if (controls.isEmpty()) {
+            out.println("  none: ONE_REG -ENOENT, device attributes -ENXIO, capabilities -EINVAL, MSRs and CPUID -ENOTTY");
+        }
+        for (String x : controls) {
+            out.println("  " + x);
         }
         out.println();
         out.println("vCPU ids: " + d.get("vcpuId"));

@@ -1,10 +1,13 @@
 package dev.hcsim.cli;
 
 import java.io.PrintWriter;
+import java.io.Console;
 import java.lang.reflect.Method;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -25,6 +28,8 @@ final class Progress implements AutoCloseable {
     private final int total;
     private final LongSupplier clock;
     private ScheduledExecutorService ticker;
+    /** The ticker's redraws: a periodic task that throws stops for good, so {@link #close} reports it. */
+    private ScheduledFuture<?> ticks;
     private int done;
     private String label = "";
     private long startedAt;
@@ -49,31 +54,46 @@ final class Progress implements AutoCloseable {
     static Progress onTerminal(PrintWriter out, PrintWriter err, int total) {
         Progress p = new Progress(out, err, isTerminal(), total, System::currentTimeMillis);
         if (p.enabled) {
-            p.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hcsim-progress");
-                t.setDaemon(true);
-                return t;
-            });
-            p.ticker.scheduleAtFixedRate(p::redraw, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            p.startTicker(TICK_MILLIS);
         }
         return p;
     }
 
+    /** Redraws the bar every {@code millis} ms from a daemon thread until {@link #close}. */
+    void startTicker(long millis) {
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hcsim-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticks = ticker.scheduleAtFixedRate(this::redraw, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
     /**
      * True when stdout is a terminal. Java 17's {@code System.console()} is non-null exactly when stdin and
-     * stdout are a terminal; from Java 22 on, {@code Console.isTerminal()} says it (read reflectively, as the
-     * project compiles for 17).
+     * stdout are a terminal; from Java 22 on it is non-null for a pipe too, and {@code Console.isTerminal()} says
+     * it. That method is looked up on the public {@link Console} class (read reflectively, as the project compiles
+     * for 17): the object's own class is internal to the JDK, and calling through it is refused. When the answer
+     * cannot be had, no bar: a bar written into a pipe would corrupt captured output.
      */
     static boolean isTerminal() {
-        var console = System.console();
+        return isTerminal(System.console());
+    }
+
+    static boolean isTerminal(Console console) {
         if (console == null) {
             return false;
         }
+        Method m;
         try {
-            Method m = console.getClass().getMethod("isTerminal");
-            return (Boolean) m.invoke(console);
+            m = Console.class.getMethod("isTerminal");
+        } catch (NoSuchMethodException e) {
+            return true; // Java 17 to 21: a Console exists only on a terminal
+        }
+        try {
+            return Boolean.TRUE.equals(m.invoke(console));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return true;
+            return false;
         }
     }
 
@@ -127,5 +147,23 @@ final class Progress implements AutoCloseable {
             ticker.shutdownNow();
         }
         clear();
+        if (ticks != null && ticks.isDone() && !ticks.isCancelled()) {
+            err.println("hcsim: the progress display stopped: " + failure(ticks));
+        }
+    }
+
+    /** Why a periodic task ended by itself (it can only end by throwing). */
+    static String failure(ScheduledFuture<?> f) {
+        try {
+            f.get();
+            return "it ended";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (java.util.concurrent.CancellationException e) {
+            return "cancelled";
+        }
     }
 }

@@ -22,7 +22,7 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "markdown", description = "markdown, json or html (one self-contained page)")
     String format;
 
-    @Option(names = "--arch", description = "only this architecture's contract and hypercall tables (markdown)")
+    @Option(names = "--arch", description = "only this architecture (its contract and hypercall tables in markdown; one column in html and json)")
     String arch;
 
     @Override
@@ -31,7 +31,12 @@ final class TableCommand implements Callable<Integer> {
         if (arch != null) {
             Architecture a = ArchOptions.arch(arch);
             Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
-            out.print(format.equals("json") ? Json.pretty(d) + "\n" : archMarkdown(d));
+            switch (format) {
+                case "json" -> out.println(Json.pretty(d));
+                case "markdown" -> out.print(archMarkdown(d));
+                case "html" -> out.print(TableHtml.render(List.of(d)));
+                default -> throw new IllegalArgumentException("--format must be markdown, json or html, got '" + format + "'");
+            }
             return 0;
         }
         List<Map<String, Object>> all = new ArrayList<>();
@@ -59,12 +64,13 @@ final class TableCommand implements Callable<Integer> {
             Map<String, Object> s = (Map<String, Object>) d.get("status");
             String discovery = String.valueOf(d.get("discovery"));
             int cut = discovery.indexOf(". ");
-            sb.append("| ").append(d.get("arch")).append(" | ").append(c.get("trapInstructions")).append(" | `").append(c.get("trapBytes"))
+            // every cell through cell(): arm64's trap instructions hold '|' (d4000002 | imm16<<5), which ended the cell on GitHub
+            sb.append("| ").append(d.get("arch")).append(" | ").append(cell(String.valueOf(c.get("trapInstructions")))).append(" | `").append(c.get("trapBytes"))
                     .append("` | ").append(c.get("numberRegister")).append(" (").append(c.get("numberBits")).append(" bits) | ")
                     .append(String.join(", ", (List<String>) c.get("argumentRegisters"))).append(" | ")
                     .append(String.join(", ", (List<String>) c.get("resultRegisters"))).append(" | ")
                     .append(String.join(", ", (List<String>) c.get("preservedRegisters"))).append(" | ").append(c.get("unsetResults")).append(" | ")
-                    .append(s.get("family")).append(" | ").append((cut > 0 ? discovery.substring(0, cut + 1) : discovery).replace("|", "\\|"))
+                    .append(s.get("family")).append(" | ").append(cell(cut > 0 ? discovery.substring(0, cut + 1) : discovery))
                     .append(" |\n");
         }
         for (Map<String, Object> d : all) {

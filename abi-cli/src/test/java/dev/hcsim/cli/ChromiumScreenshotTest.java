@@ -73,7 +73,14 @@ class ChromiumScreenshotTest {
             assertTrue(q.waitFor(120, TimeUnit.SECONDS));
             Files.copy(dir.resolve("svg.png"), docPng, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(svg, docPng.resolveSibling(docPng.getFileName().toString().replace(".png", ".svg")), StandardCopyOption.REPLACE_EXISTING);
+            // which SVG the PNG shows, so that DocsFreshnessTest can tell a stale PNG without a browser
+            Files.writeString(docPng.resolveSibling(docPng.getFileName() + ".source"), sha256(svg) + "\n");
         }
+    }
+
+    /** The SHA-256 of a file, in hex. */
+    static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static int svgHeight(String svg) {

@@ -81,7 +81,9 @@ class CliTest {
         "unknown architecture|call --arch vax rax=1|unknown architecture 'vax'",
         "unknown register|call --arch x86 rzz=1|unknown x86 register 'rzz'",
         "malformed number|call --arch x86 rax=12x|is not a number",
-        "unknown option|call --arch x86 --frobnicate 1 rax=1|unknown option --frobnicate for x86",
+        "unknown option|call --arch x86 --frobnicate 1 rax=1|Unknown option: '--frobnicate'",
+        "mistyped option|call --arch x86 --vcpux 2 rax=1|Unknown option: '--vcpux' (did you mean --vcpus or --vcpu?)",
+        "another architecture's option|call --arch x86 --conduit smc rax=1|--conduit is not an option of x86 (arm64 only)",
         "bad option value|call --arch x86 --vendor via rax=1|--vendor via: expected intel | amd",
         "unknown feature|call --arch x86 --feature warp rax=1|unknown feature 'warp'",
         "unknown picocli option|call|Missing required option",
@@ -117,6 +119,21 @@ class CliTest {
         }
         Run json = hcsim("explain", "--arch", "x86", "--format", "json", "--feature", "exit-hypercall");
         assertTrue(json.out().contains("\"offeredByThisVm\" : true"), json.out());
+    }
+
+    @Test
+    @DisplayName("explain lists the VMM-side controls of Vm.control() with their ioctls (issue 14 item 7, issue 16)")
+    void explainListsControls() {
+        Run x86 = hcsim("explain", "--arch", "x86");
+        assertTrue(x86.out().contains("VMM-side controls"), x86.out());
+        assertTrue(x86.out().contains("KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190") && x86.out().contains("MSR_KVM_STEAL_TIME 0x4b564d03"), x86.out());
+        Run arm = hcsim("explain", "--arch", "arm64");
+        for (String s : new String[] {"KVM_REG_ARM_PSCI_VERSION", "KVM_REG_ARM_STD_BMAP", "KVM_ARM_VM_SMCCC_FILTER", "KVM_ARM_VCPU_PVTIME_IPA"}) {
+            assertTrue(arm.out().contains(s), s);
+        }
+        assertTrue(hcsim("explain", "--arch", "loongarch").out().contains("KVM_LOONGARCH_VCPU_PVTIME_GPA"));
+        assertTrue(hcsim("explain", "--arch", "s390").out().contains("KVM_SYNC_DIAG318"));
+        assertTrue(hcsim("explain", "--arch", "mips").out().contains("none: ONE_REG -ENOENT"));
     }
 
     @Test

@@ -171,10 +171,6 @@ class CrossVcpuThreadsTest {
         }
 
         @Override
-        public void systemEvent(String kind) {
-        }
-
-        @Override
         public long nowNanos() {
             return 0;
         }

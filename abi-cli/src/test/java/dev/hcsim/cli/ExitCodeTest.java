@@ -42,8 +42,8 @@ class ExitCodeTest {
     @DisplayName("out of memory (a JVM given 24 MiB and 32 768 vCPUs) is exit 3 with one line, not exit 1 with a stack trace")
     void outOfMemoryIsInternal(@TempDir Path dir) throws Exception {
         StringBuilder sb = new StringBuilder("{\"vms\": [");
-        for (int i = 0; i < 2; i++) {
-            sb.append(i > 0 ? "," : "").append("{\"name\": \"v").append(i).append("\", \"arch\": \"x86\", \"vcpus\": 16384}");
+        for (int i = 0; i < 8; i++) { // 8 x 4096 = the 32 768 vCPUs a run may have (KVM_MAX_VCPUS is 4096 on x86)
+            sb.append(i > 0 ? "," : "").append("{\"name\": \"v").append(i).append("\", \"arch\": \"x86\", \"vcpus\": 4096}");
         }
         Path f = dir.resolve("wide.json");
         Files.writeString(f, sb.append("]}").toString());

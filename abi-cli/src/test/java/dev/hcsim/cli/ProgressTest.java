@@ -54,4 +54,42 @@ class ProgressTest {
         assertEquals("a's timeline\n", out.toString());
         assertFalse(Progress.isTerminal(), "tests run without a terminal");
     }
+
+    @Test
+    @DisplayName("a ticker that fails does not die silently: closing the bar says why it stopped")
+    void tickerFailureIsReported() throws Exception {
+        StringWriter err = new StringWriter();
+        AtomicLong calls = new AtomicLong();
+        Progress p = new Progress(new PrintWriter(new StringWriter()), new PrintWriter(err), true, 2, () -> {
+            if (calls.incrementAndGet() > 2) {
+                throw new IllegalStateException("clock gone");
+            }
+            return 0;
+        });
+        p.begin("a");
+        p.startTicker(1);
+        while (calls.get() <= 2) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(20); // the failed redraw completes its future
+        p.close();
+        assertTrue(err.toString().contains("hcsim: the progress display stopped: java.lang.IllegalStateException: clock gone"), err.toString());
+    }
+
+    @Test
+    @DisplayName("a ticker that ran until closed reports nothing")
+    void tickerClosedQuietly() throws Exception {
+        StringWriter err = new StringWriter();
+        Progress p = new Progress(new PrintWriter(new StringWriter()), new PrintWriter(err), true, 2, () -> 0);
+        p.startTicker(1);
+        Thread.sleep(10);
+        p.close();
+        assertFalse(err.toString().contains("stopped"), err.toString());
+    }
+
+    @Test
+    @DisplayName("no console: no terminal")
+    void noConsole() {
+        assertFalse(Progress.isTerminal(null));
+    }
 }

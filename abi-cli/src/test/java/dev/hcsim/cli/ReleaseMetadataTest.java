@@ -65,6 +65,25 @@ class ReleaseMetadataTest {
     }
 
     @Test
+    @DisplayName("the build enforces JDK 17+ and Maven 3.8+, and the Maven Wrapper pins a Maven that satisfies it")
+    void enforcerAndWrapper() throws Exception {
+        String parent = Files.readString(Path.of("../pom.xml"));
+        assertTrue(parent.contains("<artifactId>maven-enforcer-plugin</artifactId><version>3.7.0</version>"), "enforcer 3.7.0");
+        assertTrue(parent.contains("<requireJavaVersion><version>[17,)</version>"), "Java 17+ rule");
+        assertTrue(parent.contains("<requireMavenVersion><version>[3.8,)</version>"), "Maven 3.8+ rule");
+        assertTrue(Files.isExecutable(Path.of("../mvnw")), "mvnw is executable");
+        String wrapper = Files.readString(Path.of("../.mvn/wrapper/maven-wrapper.properties"));
+        assertTrue(wrapper.contains("wrapperVersion=3.3.4"), wrapper);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("apache-maven-(\\d+)\\.(\\d+)\\.\\d+-bin\\.zip").matcher(wrapper);
+        assertTrue(m.find(), wrapper);
+        int major = Integer.parseInt(m.group(1)), minor = Integer.parseInt(m.group(2));
+        assertTrue(major > 3 || (major == 3 && minor >= 8), "the wrapper's Maven satisfies the enforcer rule: " + m.group());
+        String readme = Files.readString(Path.of("../README.md"));
+        assertTrue(readme.contains("JDK 17 or newer and Maven 3.8 or newer"), "README states the minimum versions");
+        assertTrue(readme.startsWith("# hcsim\n\n```sh\n./hcsim demo"), "README's first command stays ./hcsim demo");
+    }
+
+    @Test
     @DisplayName("the README says which licence and why")
     void readmeLicence() throws Exception {
         String readme = Files.readString(Path.of("../README.md"));

@@ -261,9 +261,9 @@ class TimelinePictureTest {
         assertEquals(files, page.split("<section id=", -1).length - 1, "one section per scenario");
         assertEquals(files, page.split("<li><a href=\"#s", -1).length - 1, "a contents list links every section");
         assertEquals(files, page.split("<svg ", -1).length - 1, "one picture per scenario");
-        assertFalse(r.out().contains("--html demo.html"), "no hint when a picture was asked for");
+        assertFalse(r.out().contains("--html hcsim-out/demo.html"), "no hint when a picture was asked for");
         CliTest.Run plain = CliTest.hcsim("demo", "--dir", "../examples", "--quiet");
-        assertTrue(plain.code() != 0 || plain.out().contains("demo: to see them as pictures, run: hcsim demo --html demo.html"), plain.out());
+        assertTrue(plain.code() != 0 || plain.out().contains("demo: to see them as pictures, run: mkdir -p hcsim-out && hcsim demo --html hcsim-out/demo.html"), plain.out());
     }
 
     @Test

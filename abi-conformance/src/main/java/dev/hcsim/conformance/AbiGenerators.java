@@ -212,7 +212,7 @@ public final class AbiGenerators {
             Vm vm = Vm.create(config(arch, opts, feats, n));
             List<byte[]> traps = traps(vm);
             byte[] trap = traps.get(0);
-            if (neighbours && traps.size() > 1 && nativeTrap.generate(in) == Boolean.FALSE) {
+            if (neighbours && traps.size() > 1 && !nativeTrap.generate(in)) {
                 trap = Generate.pick(traps.subList(1, traps.size())).generate(in);
             }
             RegisterFile reset = new RegisterFile(layout);

@@ -56,7 +56,7 @@ class BadInputTest {
     void anUnknownArchitectureListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConformanceKit.of(TrapHandler.hcsim(), 1).golden("vax"));
-        assertTrue(e.getMessage().startsWith("unknown architecture 'vax'; known: arm64, loongarch, mips, ppc, s390, x86"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown architecture 'vax'; known: arm64, loongarch, mips, ppc, riscv, s390, x86"), e.getMessage());
     }
 
     @Test

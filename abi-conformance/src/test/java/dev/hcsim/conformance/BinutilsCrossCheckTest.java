@@ -81,7 +81,9 @@ class BinutilsCrossCheckTest {
             new Target("mips64el", "mips", Map.of("endian", "little"), "mips64el-linux-gnuabi64-", List.of("-march=mips64r5", "-mvirt", "-EL"),
                     MIPS_NAMES, "#", ".set noreorder\n"),
             new Target("loongarch64", "loongarch", Map.of(), "loongarch64-linux-gnu-", List.of(), List.of(), "#", ""),
-            new Target("aarch64", "arm64", Map.of(), "aarch64-linux-gnu-", List.of(), List.of(), "//", ""));
+            new Target("aarch64", "arm64", Map.of(), "aarch64-linux-gnu-", List.of(), List.of(), "//", ""),
+            // No compressed instructions (hcsim's subset is RV64IM + Zicsr) and no linker relaxation (branch offsets resolved by as).
+            new Target("riscv64", "riscv", Map.of(), "riscv64-linux-gnu-", List.of("-march=rv64im_zicsr", "-mno-relax"), List.of(), "#", ""));
 
     @TestFactory
     Stream<DynamicTest> everyFormAgreesWithGnuBinutils() {

@@ -12,14 +12,13 @@ import java.util.List;
  */
 public final class EffectLog implements VcpuControl {
 
-    /** One recorded effect: {@code kind} is kick, interrupt, start, stop or system. */
+    /** One recorded effect: {@code kind} is kick, interrupt, start or stop (a VM-wide event is the trap's {@link Exit.SystemEvent}, not an effect). */
     public record Effect(String kind, int vcpu, long value, long entry, String detail) {
         @Override
         public String toString() {
             return switch (kind) {
                 case "interrupt" -> "interrupt vcpu" + vcpu + " vector 0x" + Long.toHexString(value);
                 case "start" -> "start vcpu" + vcpu + " at 0x" + Long.toHexString(entry) + " context 0x" + Long.toHexString(value);
-                case "system" -> "system " + detail;
                 default -> kind + " vcpu" + vcpu;
             };
         }
@@ -107,12 +106,6 @@ public final class EffectLog implements VcpuControl {
     public void stop(int vcpu) {
         states[vcpu] = VcpuState.OFF;
         effects.add(new Effect("stop", vcpu, 0, 0, null));
-    }
-
-    @Override
-    public void systemEvent(String kind) {
-        Arrays.fill(states, VcpuState.OFF);
-        effects.add(new Effect("system", -1, 0, 0, kind));
     }
 
     @Override

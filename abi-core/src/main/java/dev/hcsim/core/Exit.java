@@ -1,6 +1,7 @@
 package dev.hcsim.core;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a trap hands to the host (the VMM) when its outcome is {@link Outcome#EXIT_TO_HOST}: one record
@@ -239,7 +240,7 @@ public sealed interface Exit {
 
         @Override
         public String toString() {
-            return String.format("KVM_EXIT_S390_SIEIC icptcode=0x%02x ipa=0x%04x ipb=0x%08x", icptcode, ipa, ipb);
+            return String.format(Locale.ROOT, "KVM_EXIT_S390_SIEIC icptcode=0x%02x ipa=0x%04x ipb=0x%08x", icptcode, ipa, ipb);
         }
     }
 

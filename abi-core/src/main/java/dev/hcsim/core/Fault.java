@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import java.util.Locale;
+
 /**
  * An exception for the embedder to inject into the guest ({@link Outcome#FAULT}) or one the
  * architecture already delivered ({@link Outcome#INTERRUPTED}, {@link Outcome#NOT_A_HYPERCALL} where the
@@ -145,12 +147,16 @@ public sealed interface Fault {
         public static final int EC_SMC64 = 0x17;
         /** {@code ESR_ELx_EC_SYS64}: a trapped MSR, MRS or system instruction. */
         public static final int EC_SYS64 = 0x18;
+        /** {@code ESR_ELx_EC_IABT_LOW}: instruction abort from a lower level (EL0). */
+        public static final int EC_IABT_LOW = 0x20;
         /** {@code ESR_ELx_EC_IABT_CUR}: instruction abort at the same level. */
         public static final int EC_IABT_CUR = 0x21;
         /** {@code ESR_ELx_EC_DABT_CUR}: data abort at the same level. */
         public static final int EC_DABT_CUR = 0x25;
         /** {@code ESR_ELx_EC_BRK64}: BRK from AArch64. */
         public static final int EC_BRK64 = 0x3C;
+        /** {@code ESR_ELx_FSC_EXTABT}: the ISS fault status of a synchronous external abort (an abort's FAR is the address). */
+        public static final long FSC_EXTABT = 0x10;
 
         /**
          * Checks the field widths.
@@ -192,7 +198,7 @@ public sealed interface Fault {
         /** {@code Unknown/Uncategorized (EC 0x00, ISS 0x0) to EL1}, with the kernel's {@code esr_class_str} names. */
         @Override
         public String toString() {
-            return String.format("%s (EC 0x%02x, ISS 0x%x) to EL%d", className(exceptionClass), exceptionClass, iss, targetEl);
+            return String.format(Locale.ROOT, "%s (EC 0x%02x, ISS 0x%x) to EL%d", className(exceptionClass), exceptionClass, iss, targetEl);
         }
 
         private static String className(int ec) {
@@ -203,6 +209,7 @@ public sealed interface Fault {
                 case EC_HVC64 -> "HVC (AArch64)";
                 case EC_SMC64 -> "SMC (AArch64)";
                 case EC_SYS64 -> "MSR/MRS (AArch64)";
+                case EC_IABT_LOW -> "IABT (lower EL)";
                 case EC_IABT_CUR -> "IABT (current EL)";
                 case EC_DABT_CUR -> "DABT (current EL)";
                 case EC_BRK64 -> "BRK (AArch64)";
@@ -259,7 +266,7 @@ public sealed interface Fault {
         /** {@code operation exception (code 0x0001, ILC 2)}. */
         @Override
         public String toString() {
-            return String.format("%s (code 0x%04x, ILC %d)", name(interruptionCode), interruptionCode, ilc);
+            return String.format(Locale.ROOT, "%s (code 0x%04x, ILC %d)", name(interruptionCode), interruptionCode, ilc);
         }
 
         private static String name(int code) {
@@ -358,6 +365,8 @@ public sealed interface Fault {
         public static final int ADEL = 4;
         /** {@code EXCCODE_ADES}: address error on a store. */
         public static final int ADES = 5;
+        /** {@code EXCCODE_IBE}: bus error on an instruction fetch. */
+        public static final int IBE = 6;
         /** {@code EXCCODE_SYS}: system call. */
         public static final int SYS = 8;
         /** {@code EXCCODE_BP}: breakpoint. */
@@ -420,6 +429,8 @@ public sealed interface Fault {
     record LoongArch(int ecode, int esubcode, long era, long badv) implements Fault {
         /** {@code EXCCODE_ADE}: address error (ADEF, ADEM by EsubCode). */
         public static final int ADE = 0x8;
+        /** {@code EXSUBCODE_ADEF}: the EsubCode of an address error on an instruction fetch. */
+        public static final int ADEF = 0;
         /** {@code EXCCODE_ALE}: unaligned access. */
         public static final int ALE = 0x9;
         /** {@code EXCCODE_SYS}: system call. */

@@ -11,22 +11,29 @@ public enum Outcome {
     /** The vCPU gives up its physical CPU, preferably to {@link TrapResult#yieldTarget()}; then continues at {@code nextPc}. */
     YIELD,
     /**
-     * The call is handed to the host (VMM): see the exit fields. Results and PC are written when the
-     * host re-enters the vCPU through {@link Vm#completeExit} — except result registers the kernel
-     * itself writes before the exit (a firmware call that presets its error code first); only the
-     * contract's result registers may change before re-entry.
+     * {@code KVM_RUN} returns to the host (VMM) with {@link TrapResult#exit()}. The registers show what
+     * KVM has done by then (on some architectures the PC is already past the trap, a firmware call's
+     * error code already written); {@link Vm#completeExit} does what the next {@code KVM_RUN} does.
+     * A {@link Exit.SystemEvent} (shutdown, reset, crash) is VM-wide: the VMM stops every vCPU.
      */
     EXIT_TO_HOST,
-    /** Inject {@link TrapResult#fault()} into the guest; the PC is {@code nextPc} (usually the trap itself). */
+    /**
+     * Inject {@link TrapResult#fault()} into the guest: it is not yet delivered. The registers show
+     * the state KVM has when it injects the exception; the PC is {@code nextPc} (usually the trap itself).
+     */
     FAULT,
     /**
-     * The architecture delivered an interruption to the guest itself (a program interruption
-     * through the program new PSW the guest installed): no result register was written; the vCPU
-     * continues at {@code nextPc}, its handler; {@link TrapResult#fault()} names the interruption.
+     * The architecture already delivered {@link TrapResult#fault()} to the guest's own handler (an s390
+     * program interruption through the program new PSW the guest installed): no result register was
+     * written; the vCPU just continues at {@code nextPc}, its handler.
      */
     INTERRUPTED,
     /** The vCPU is powered off (PSCI CPU_OFF and the like). */
     STOP,
-    /** Not a hypercall: the instruction is the guest's own (a system call); the guest's handler runs. */
+    /**
+     * Not a hypercall: the instruction is the guest's own (a system call) and nothing was changed; the
+     * embedder's CPU executes it as any other instruction ({@link TrapResult#fault()} names the exception
+     * it raises, when the architecture defines one).
+     */
     NOT_A_HYPERCALL
 }

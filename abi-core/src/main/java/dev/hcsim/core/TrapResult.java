@@ -30,7 +30,9 @@ public interface TrapResult {
     String statusName();
 
     /**
-     * The hypercall's kernel name ({@code KVM_HC_KICK_CPU}), or null when the number is not documented.
+     * The call's name as the kernel spells it ({@code KVM_HC_KICK_CPU}, {@code PSCI_0_2_FN64_CPU_ON},
+     * {@code H_CEDE}), or the emulated instruction's mnemonic where KVM emulates an instruction
+     * ({@code STSI}, {@code CPUCFG}); null when the number is not documented or nothing was called.
      * @return the name, or null
      */
     String callName();
@@ -54,42 +56,24 @@ public interface TrapResult {
     int yieldTarget();
 
     /**
-     * For {@link Outcome#EXIT_TO_HOST}: the exit reason ({@code KVM_EXIT_HYPERCALL}).
-     * @return the reason, or null for another outcome
+     * For {@link Outcome#EXIT_TO_HOST}: what the host (the VMM) gets, as {@code struct kvm_run} carries it
+     * ({@link Exit#reason()} is its {@code KVM_EXIT_*} reason). The registers already show the state KVM
+     * leaves them in before it returns to user space; {@link Vm#completeExit} does what the next
+     * {@code KVM_RUN} does.
+     * @return the exit, or null for another outcome
      */
-    String exitReason();
+    Exit exit();
 
     /**
-     * For {@link Outcome#EXIT_TO_HOST}: the exit's hypercall number.
-     * @return the number the host sees in the exit
+     * The exception of this trap, in the architecture's terms:
+     * for {@link Outcome#FAULT} the one to inject (not yet delivered; the registers show the state KVM
+     * has when it injects it); for {@link Outcome#INTERRUPTED} the one already delivered to the guest's
+     * own handler; for {@link Outcome#NOT_A_HYPERCALL} the one the guest's own instruction raises (a
+     * system call), which the embedder's CPU delivers as it does for any instruction (nothing was
+     * changed), or null.
+     * @return the fault, or null for another outcome
      */
-    long exitNr();
-
-    /**
-     * For {@link Outcome#EXIT_TO_HOST}: exit argument {@code i} (0..5).
-     * @param i the argument's position, 0 to 5
-     * @return its value
-     */
-    long exitArg(int i);
-
-    /**
-     * For {@link Outcome#EXIT_TO_HOST}: the exit flags.
-     * @return the flags, as the kernel fills the exit's flags field
-     */
-    long exitFlags();
-
-    /**
-     * For {@link Outcome#EXIT_TO_HOST}: the return value preset before the exit (what a host that does not answer
-     * returns).
-     * @return the preset value of result register 0
-     */
-    long exitPresetReturn();
-
-    /**
-     * For {@link Outcome#FAULT}: what to inject ({@code #UD}, {@code specification exception}).
-     * @return the fault in the architecture's words, or null for another outcome
-     */
-    String fault();
+    Fault fault();
 
     /**
      * Length of the trap instruction in bytes.

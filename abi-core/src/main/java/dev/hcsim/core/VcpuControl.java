@@ -45,12 +45,6 @@ public interface VcpuControl {
     void stop(int vcpu);
 
     /**
-     * A VM-wide event (shutdown, reset, crash): every vCPU stops.
-     * @param kind the event's name, such as {@code shutdown} or {@code reset}
-     */
-    void systemEvent(String kind);
-
-    /**
      * Virtual time in nanoseconds since the VM started.
      * @return the current virtual time
      */
@@ -98,10 +92,6 @@ public interface VcpuControl {
 
         @Override
         public void stop(int vcpu) {
-        }
-
-        @Override
-        public void systemEvent(String kind) {
         }
 
         @Override

@@ -41,6 +41,9 @@ public final class Vm {
     private final int fetchMax;
     private final HypercallTable table;
     private final ArchitectureVm archVm;
+    private final KvmControl control;
+    /** KVM's kvm_vm_has_ran_once: set by the first trap or schedule-in of any vCPU, never cleared. */
+    private volatile boolean ran;
     private final long[] ids;
     private final long[] sortedIds;
     private final int[] sortedIndex;
@@ -99,6 +102,7 @@ public final class Vm {
             }
         }
         this.archVm = arch.attach(this);
+        this.control = new KvmControl(this, archVm.ioctls());
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
         for (int i = 0; i < n; i++) {
@@ -185,14 +189,14 @@ public final class Vm {
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control) {
         Trap t = frames[vcpu];
+        markRun();
         TrapObserver obs = observer;
         if (obs != null) {
             obs.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        if (t.fetch(fetchMin, fetchMax)) {
-            archVm.trap(t);
-        }
+        t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
+        archVm.trap(t);
         if (obs != null) {
             obs.after(vcpu, t, regs);
         }
@@ -211,6 +215,7 @@ public final class Vm {
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control, byte[] instruction) {
         Trap t = frames[vcpu];
+        markRun();
         TrapObserver obs = observer;
         if (obs != null) {
             obs.before(vcpu, regs);
@@ -240,6 +245,32 @@ public final class Vm {
             throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
         }
         t.completeExit(regs, memory, hostReturn);
+        return t;
+    }
+
+    /**
+     * Completes a trap whose outcome was {@link Outcome#EXIT_TO_HOST} with the exit as the host filled
+     * it in, as a VMM edits {@code struct kvm_run} before the next {@code KVM_RUN}: re-entry reads what
+     * the kernel reads from it ({@code papr_hcall.ret} and {@code args[9]}, {@code riscv_sbi.ret[2]},
+     * {@code hypercall.ret}, ...).
+     * @param vcpu the vCPU whose exit is completed
+     * @param regs the vCPU's registers, written in place
+     * @param memory the guest memory
+     * @param answer the pending {@link TrapResult#exit()}'s record with the host's answer in it
+     * @return the completed trap's result
+     * @throws IllegalStateException when the vCPU's last trap did not exit to the host
+     * @throws IllegalArgumentException when {@code answer} is null or another kind of exit than the pending one
+     */
+    public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, Exit answer) {
+        Trap t = frames[vcpu];
+        if (t.outcome() != Outcome.EXIT_TO_HOST) {
+            throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
+        }
+        if (answer == null || answer.getClass() != t.exit().getClass()) {
+            throw new IllegalArgumentException("the answer to vCPU " + vcpu + "'s " + t.exit().reason() + " exit must be an "
+                    + t.exit().getClass().getSimpleName() + ", not " + (answer == null ? "null" : answer.getClass().getSimpleName()));
+        }
+        t.completeExit(regs, memory, answer);
         return t;
     }
 
@@ -418,5 +449,75 @@ public final class Vm {
      */
     public void observe(TrapObserver o) {
         observer = o;
+    }
+
+    /**
+     * The VMM-side control surface: ONE_REG, MSRs, device attributes, capabilities, CPUID and synced
+     * registers, with KVM's names and errno answers.
+     * @return this VM's controls
+     */
+    public KvmControl control() {
+        return control;
+    }
+
+    /**
+     * True once any vCPU of this VM has run (kvm_vm_has_ran_once): its first trap or its first
+     * schedule-in. The controls KVM freezes at the first KVM_RUN answer -EBUSY from then on.
+     * @return whether the VM has run
+     */
+    public boolean hasRun() {
+        return ran;
+    }
+
+    /**
+     * Records that a vCPU runs (engine use: the scheduler calls it when it schedules a vCPU in; a
+     * trap records it itself). A plain read before the write keeps the trap path free of stores.
+     */
+    public void markRun() {
+        if (!ran) {
+            ran = true;
+        }
+    }
+
+    /**
+     * The VM's complete hypercall state now, as an immutable value (see {@link VmSnapshot}).
+     * @return the snapshot
+     * @throws IllegalStateException when an exit to the host is pending on a vCPU (complete it first)
+     */
+    public VmSnapshot snapshot() {
+        for (int v = 0; v < frames.length; v++) {
+            if (frames[v].outcome() == Outcome.EXIT_TO_HOST) {
+                throw new IllegalStateException("vCPU " + v + " has an exit to the host pending: complete it (completeExit) before the snapshot");
+            }
+        }
+        VmSnapshot.State.Builder vmState = VmSnapshot.State.builder();
+        java.util.List<VmSnapshot.State.Builder> vcpuStates = new java.util.ArrayList<>();
+        for (int v = 0; v < frames.length; v++) {
+            vcpuStates.add(VmSnapshot.State.builder());
+        }
+        archVm.save(vmState, vcpuStates);
+        return new VmSnapshot(VmSnapshot.FORMAT, arch.name(), ran, vmState.build(),
+                vcpuStates.stream().map(VmSnapshot.State.Builder::build).toList());
+    }
+
+    /**
+     * Puts a snapshot's state into this VM, which must have the snapshot's architecture and vCPU
+     * count and the configuration of the VM it was taken from (the configuration is not part of the
+     * snapshot, as QEMU's destination is started with the source's command line). Meant for a
+     * fresh VM; the guest's registers and memory are restored by the embedder.
+     * @param snapshot a snapshot of a VM of this configuration
+     * @throws IllegalArgumentException for another architecture, another vCPU count, or a field the architecture cannot use
+     */
+    public void restore(VmSnapshot snapshot) {
+        if (!snapshot.architecture().equals(arch.name())) {
+            throw new IllegalArgumentException("snapshot of a " + snapshot.architecture() + " VM cannot be restored into a " + arch.name() + " VM");
+        }
+        if (snapshot.vcpus().size() != frames.length) {
+            throw new IllegalArgumentException("snapshot has " + snapshot.vcpus().size() + " vCPUs, this VM has " + frames.length);
+        }
+        archVm.restore(snapshot.vm(), snapshot.vcpus());
+        if (snapshot.hasRun()) {
+            markRun();
+        }
     }
 }

@@ -44,10 +44,9 @@ public final class ToyArchitecture implements Architecture {
                 t.stop();
                 t.ok(0);
             }).build(),
-            HypercallSpec.builder(6, "TOY_EXIT", t -> t.exitToHost("KVM_EXIT_HYPERCALL", 6, 0, null, t.arg(0))).build(),
+            HypercallSpec.builder(6, "TOY_EXIT", t -> t.exitToHost(new Exit.Hypercall(6, new long[] {t.arg(0), 0, 0, 0, 0, 0}, 0, 0), null)).build(),
             HypercallSpec.builder(7, "TOY_SYSTEM_OFF", t -> {
-                t.control().systemEvent("shutdown");
-                t.exitToHost("KVM_EXIT_SYSTEM_EVENT", 7, 0, null);
+                t.exitToHost(new Exit.SystemEvent(SystemEventType.SHUTDOWN), null);
             }).build(),
             HypercallSpec.builder(8, "TOY_HALT", t -> {
                 t.halt();
@@ -116,7 +115,7 @@ public final class ToyArchitecture implements Architecture {
             @Override
             public void trap(Trap t) {
                 if (t.insnByte(0) != 1) {
-                    t.fault("illegal instruction");
+                    t.fault(Fault.X86.ud(t.pc()), "illegal instruction"); // the toy borrows x86's #UD: Fault is one record per real architecture
                     return;
                 }
                 t.instructionLength(2);

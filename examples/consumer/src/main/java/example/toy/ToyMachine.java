@@ -1,5 +1,6 @@
 package example.toy;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapResult;
@@ -137,8 +138,17 @@ public final class ToyMachine implements VcpuControl {
                 // results and the next RIP are already in the toy's registers; a yield is only a hint to the toy's scheduler
             }
             case HALT -> c.halted = true;
-            case EXIT_TO_HOST -> vm.completeExit(i, c.registers(), memory, 0); // the toy's "VMM" answers every exit with 0
-            case FAULT, NOT_A_HYPERCALL -> c.stopped = r.fault();
+            case EXIT_TO_HOST -> {
+                if (r.exit() instanceof Exit.SystemEvent e) {
+                    for (ToyCpu each : cpus) {
+                        each.stopped = e.type().kernelName(); // shutdown, reset, crash: the toy's "VMM" stops the VM
+                    }
+                } else {
+                    vm.completeExit(i, c.registers(), memory, 0); // the toy's "VMM" answers every other exit with 0
+                }
+            }
+            case FAULT -> c.stopped = "fault " + r.fault(); // the toy has no exception delivery: it stops
+            case NOT_A_HYPERCALL -> c.stopped = "not a hypercall";
             case INTERRUPTED -> {
                 // delivered to the guest's own handler; the next RIP is already in the toy's registers
             }
@@ -174,13 +184,6 @@ public final class ToyMachine implements VcpuControl {
     @Override
     public void stop(int vcpu) {
         cpus[vcpu].stopped = "stopped by a hypercall";
-    }
-
-    @Override
-    public void systemEvent(String kind) {
-        for (ToyCpu c : cpus) {
-            c.stopped = "system event " + kind;
-        }
     }
 
     @Override

@@ -148,7 +148,7 @@ public final class ScenarioReader {
                     line++;
                 }
             }
-            throw new ScenarioException(String.format("%s:%d: invalid UTF-8 (byte 0x%02x at offset %d); scenario files are UTF-8 text", name, line,
+            throw new ScenarioException(String.format(java.util.Locale.ROOT, "%s:%d: invalid UTF-8 (byte 0x%02x at offset %d); scenario files are UTF-8 text", name, line,
                     raw[at] & 0xFF, at));
         }
         d.flush(out);

@@ -107,7 +107,7 @@ public final class ScenarioRunner {
         Machine m = new Machine(vm, spec.name());
         if (!spec.hostReturns().isEmpty()) {
             Map<String, Long> answers = spec.hostReturns();
-            m.host((vcpu, exit) -> answers.containsKey(exit.exitReason()) ? answers.get(exit.exitReason())
+            m.host((vcpu, exit) -> answers.containsKey(exit.exit().reason().kernelName()) ? answers.get(exit.exit().reason().kernelName())
                     : HostHandler.DEFAULT.answer(vcpu, exit));
         }
         Map<String, Long> symbols = new LinkedHashMap<>();

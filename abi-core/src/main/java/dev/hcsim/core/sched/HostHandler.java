@@ -1,5 +1,6 @@
 package dev.hcsim.core.sched;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.TrapResult;
 
 /**
@@ -14,7 +15,7 @@ public interface HostHandler {
     /**
      * The host's answer to an exit of {@code vcpu}.
      * @param vcpu the vCPU that exited
-     * @param exit the trap result, with the exit reason, number and arguments
+     * @param exit the trap result; its {@link TrapResult#exit()} is the exit
      * @return the value written back on re-entry, or {@link #STAY_EXITED} to leave the vCPU stopped
      */
     long answer(int vcpu, TrapResult exit);
@@ -24,5 +25,5 @@ public interface HostHandler {
      * as it is (0 where the kernel presets 0, as QEMU relies on for MAP_GPA_RANGE), and does not
      * re-enter after any other exit.
      */
-    HostHandler DEFAULT = (vcpu, exit) -> "KVM_EXIT_HYPERCALL".equals(exit.exitReason()) ? exit.exitPresetReturn() : STAY_EXITED;
+    HostHandler DEFAULT = (vcpu, exit) -> exit.exit() instanceof Exit.Hypercall h ? h.ret() : STAY_EXITED;
 }

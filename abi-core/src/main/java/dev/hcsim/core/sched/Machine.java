@@ -1,12 +1,14 @@
 package dev.hcsim.core.sched;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
@@ -64,7 +66,7 @@ public final class Machine implements VcpuControl {
     private long time;
     private long steps;
     private long instructions;
-    private String systemEvent;
+    private Exit.SystemEvent systemEvent;
     private int currentVcpu = -1;
     private long[] trapBefore;
     private long events;
@@ -299,10 +301,10 @@ public final class Machine implements VcpuControl {
     }
 
     /**
-     * The system event that ended the run, or null.
-     * @return the event's kind, such as {@code shutdown}, or null
+     * The system event that ended the run (a vCPU's {@code KVM_EXIT_SYSTEM_EVENT}), or null.
+     * @return the event, with its type and data, or null
      */
-    public String systemEventKind() {
+    public Exit.SystemEvent systemEvent() {
         return systemEvent;
     }
 
@@ -428,6 +430,7 @@ public final class Machine implements VcpuControl {
             sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
         }
         try {
+            vm.markRun();
             archVm.scheduleIn(v, time, steal, hookMemory);
         } catch (GuestFault ignored) {
             // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).
@@ -543,7 +546,7 @@ public final class Machine implements VcpuControl {
         switch (r.outcome()) {
             case RESUME -> {
             }
-            case HALT -> haltOrContinue(v, r.callName());
+            case HALT -> haltOrContinue(v, noteOrName(r));
             case YIELD -> {
                 int p = s.pcpu;
                 int target = r.yieldTarget();
@@ -564,7 +567,7 @@ public final class Machine implements VcpuControl {
                     return; // a system event in the same call already stopped every vCPU
                 }
                 if (event()) {
-                    sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, r.callName()));
+                    sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, noteOrName(r)));
                 }
                 deschedule(v, false);
                 s.state(VcpuState.OFF);
@@ -572,26 +575,42 @@ public final class Machine implements VcpuControl {
             case INTERRUPTED -> {
                 // delivered to the guest's own handler: the PC is already there, the vCPU runs on
             }
-            case FAULT, NOT_A_HYPERCALL -> stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", r.fault(),
-                    s.regs.pc()));
+            case FAULT, NOT_A_HYPERCALL -> {
+                // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
+                String what = ((dev.hcsim.core.spi.Trap) r).faultDetail();
+                if (r.fault() != null) {
+                    archVm.deliver(v, s.regs, r.fault());
+                }
+                stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", what, s.regs.pc()));
+            }
         }
+    }
+
+    /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
+    private static String noteOrName(TrapResult r) {
+        String note = ((dev.hcsim.core.spi.Trap) r).why();
+        return note != null ? note : r.callName();
     }
 
     private void hostExit(int v, TrapResult r) {
         Slot s = slots[v];
-        if (s.state() == VcpuState.OFF) {
-            return; // a system event already stopped the VM
-        }
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr())
-                    + " args=[0x" + Long.toHexString(r.exitArg(0)) + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x"
-                    + Long.toHexString(r.exitArg(2)) + "] flags=0x" + Long.toHexString(r.exitFlags())));
+            sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exit().toString()));
+        }
+        if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
+            // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
+            // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
+            systemEvent(v, e, ((dev.hcsim.core.spi.Trap) r).why());
+            return;
+        }
+        if (s.state() == VcpuState.OFF) {
+            return; // the call itself powered the vCPU off
         }
         long ret = host.answer(v, r);
         if (ret == HostHandler.STAY_EXITED) {
             deschedule(v, false);
             s.state(VcpuState.EXITED);
-            s.stopReason = "exited to host: " + r.exitReason();
+            s.stopReason = "exited to host: " + r.exit().reason();
             return;
         }
         currentVcpu = v;
@@ -728,11 +747,10 @@ public final class Machine implements VcpuControl {
         }
     }
 
-    @Override
-    public void systemEvent(String kind) {
-        systemEvent = kind;
+    private void systemEvent(int v, Exit.SystemEvent e, String why) {
+        systemEvent = e;
         if (event()) {
-            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : 0, "system", null, null, kind));
+            sink.accept(new SchedEvent(time, name, v, "system", null, null, why == null ? e.type().kernelName() : e.type().kernelName() + " (" + why + ")"));
         }
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
@@ -818,8 +836,8 @@ public final class Machine implements VcpuControl {
             ins = vm.codec().decode(bytes, 0, bytes.length, pc);
         }
         String detail = switch (r.outcome()) {
-            case EXIT_TO_HOST -> r.exitReason();
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> r.fault();
+            case EXIT_TO_HOST -> r.exit().toString();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> ((dev.hcsim.core.spi.Trap) r).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
             default -> null;
         };

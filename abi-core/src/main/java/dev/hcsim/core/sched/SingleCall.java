@@ -1,6 +1,8 @@
 package dev.hcsim.core.sched;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
@@ -29,7 +31,7 @@ public final class SingleCall {
     private SingleCall() {
     }
 
-    /** An effect on another vCPU or the VM (kick, interrupt, start, off, system). */
+    /** An effect on another vCPU (kick, interrupt, start, off). */
     public record Effect(String kind, Integer target, String detail) {
     }
 
@@ -52,12 +54,14 @@ public final class SingleCall {
      * @param effects  effects on other vCPUs
      * @param writes   guest memory writes
      * @param trap     the trace event of the trap
-     * @param detail   exit reason or fault, or null
+     * @param detail   the exit or the fault (with what caused it) in words, or null
+     * @param fault    the trap's {@link TrapResult#fault()}, or null
+     * @param exit     the trap's {@link TrapResult#exit()}, or null
      * @param machine  the machine (state of every vCPU afterwards)
      */
     public record Result(Vm vm, byte[] bytes, String text, Outcome outcome, Status status, String statusName, String call,
             RegisterFile before, RegisterFile after, List<Effect> effects, List<MemoryWrite> writes, TrapEvent trap, String detail,
-            Machine machine) {
+            Fault fault, Exit exit, Machine machine) {
         /**
          * Registers (by ABI name) whose value changed, plus {@code pc} when it moved.
          * @return name to new value, in layout order
@@ -150,25 +154,21 @@ public final class SingleCall {
         for (TraceEvent e : trace.events()) {
             if (e instanceof SchedEvent s && s.target() != null) {
                 effects.add(new Effect(s.event(), s.target(), s.detail()));
-            } else if (e instanceof SchedEvent s && s.event().equals("system")) {
-                effects.add(new Effect("system", null, s.detail()));
             } else if (e instanceof TrapEvent t) {
                 trapEvent = t;
             }
         }
         Instruction decoded = vm.codec().decode(bytes, 0, bytes.length, at);
         String detail = switch (r.outcome()) {
-            case EXIT_TO_HOST -> r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()) + " args=[0x" + Long.toHexString(r.exitArg(0))
-                    + ", 0x" + Long.toHexString(r.exitArg(1)) + ", 0x" + Long.toHexString(r.exitArg(2)) + "] flags=0x"
-                    + Long.toHexString(r.exitFlags());
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> r.fault();
+            case EXIT_TO_HOST -> r.exit().toString();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> vm.frame(vcpu).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "yield to vcpu" + r.yieldTarget() : "yield";
             default -> null;
         };
         RegisterFile after = new RegisterFile(regs.layout());
         after.copyFrom(regs);
         return new Result(vm, bytes, decoded.text(), r.outcome(), r.status(), r.statusName(), r.callName(), before, after, effects, writes,
-                trapEvent, detail, m);
+                trapEvent, detail, r.fault(), r.exit(), m);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hcsim.core.spi;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 
@@ -49,5 +50,44 @@ public interface ArchitectureVm {
      * @param memory guest memory, for preempted flags and the like
      */
     default void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+    }
+
+    /**
+     * The VMM-side ioctls this architecture serves ({@link dev.hcsim.core.KvmControl}).
+     * @return the architecture's answers; the default has none
+     */
+    default KvmIoctls ioctls() {
+        return KvmIoctls.NONE;
+    }
+
+    /**
+     * The standalone machine's CPU takes {@code fault}, which a trap left to the CPU ({@link
+     * dev.hcsim.core.Outcome#FAULT}, {@link dev.hcsim.core.Outcome#NOT_A_HYPERCALL}): an architecture
+     * whose trap gate must not change the registers itself (the embedder delivers the fault) delivers
+     * it here, for the standalone machine only. The default delivers nothing.
+     * @param vcpu the vCPU index
+     * @param regs its registers, written in place
+     * @param fault the fault the trap answered with
+     */
+    default void deliver(int vcpu, RegisterAccess regs, Fault fault) {
+    }
+
+    /**
+     * Writes every field of this architecture's VM and vCPU state into the builders (a snapshot).
+     * Whatever {@link #restore} needs to give the same future must be written.
+     * @param vm the VM-wide fields
+     * @param vcpus one builder per vCPU, by index
+     */
+    default void save(dev.hcsim.core.VmSnapshot.State.Builder vm, java.util.List<dev.hcsim.core.VmSnapshot.State.Builder> vcpus) {
+    }
+
+    /**
+     * Sets this architecture's VM and vCPU state from a snapshot taken by {@link #save} on a VM of
+     * the same configuration.
+     * @param vm the VM-wide fields
+     * @param vcpus each vCPU's fields, by index
+     * @throws IllegalArgumentException when a field is missing or of the wrong kind or length
+     */
+    default void restore(dev.hcsim.core.VmSnapshot.State vm, java.util.List<dev.hcsim.core.VmSnapshot.State> vcpus) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.hcsim.core.spi;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.MemoryAccess;
@@ -28,9 +30,11 @@ public final class Trap implements TrapResult {
     @FunctionalInterface
     public interface ExitCompletion {
         /**
-         * Writes the call's results on re-entry.
+         * Writes the call's results on re-entry, as the architecture's next {@code KVM_RUN} does.
+         * {@link Trap#answer()} is the exit as the host left it (its return fields filled in).
          * @param t the trap being completed
-         * @param hostReturn the value the host answered the exit with
+         * @param hostReturn the answer's return value ({@code hypercall.ret}, {@code papr_hcall.ret}, {@code riscv_sbi.ret[0]},
+         *   {@code hyperv.u.hcall.result}, {@code xen.u.hcall.result}; for an exit without one, the value the host passed)
          */
         void complete(Trap t, long hostReturn);
     }
@@ -53,7 +57,6 @@ public final class Trap implements TrapResult {
     private final byte[] insn = new byte[16];
     private final long[] args = new long[MAX_ARGS];
     private final long[] results = new long[MAX_RESULTS];
-    private final long[] exitArgs = new long[6];
 
     private RegisterAccess regs;
     private VcpuControl control;
@@ -80,12 +83,16 @@ public final class Trap implements TrapResult {
     private long nextPc;
     private boolean nextPcSet;
     private int yieldTarget;
-    private String exitReason;
-    private long exitNr;
-    private long exitFlags;
-    private long exitPreset;
     private ExitCompletion completion;
-    private String fault;
+    // Faults, exits and their notes are set on the rare paths only; flags say whether the reference is
+    // current, so that begin() stores no reference (see above).
+    private Exit exit;
+    private boolean hasExit;
+    private Exit answer;
+    private Fault fault;
+    private boolean hasFault;
+    private String why;
+    private boolean hasWhy;
     private boolean dispatched;
 
     /**
@@ -150,18 +157,19 @@ public final class Trap implements TrapResult {
         this.nextPc = pc;
         this.nextPcSet = false;
         this.yieldTarget = -1;
-        this.exitReason = null;
-        this.exitNr = 0;
-        this.exitFlags = 0;
-        this.exitPreset = 0;
-        this.completion = null;
-        this.fault = null;
+        if (this.completion != null) {
+            this.completion = null;
+        }
+        this.hasExit = false;
+        this.hasFault = false;
+        this.hasWhy = false;
         this.dispatched = false;
     }
 
     /**
      * Fetches up to {@code max} instruction bytes at the PC (fewer when memory ends sooner, but at
-     * least {@code min}). Returns false, with a FAULT outcome, when not even {@code min} bytes are readable.
+     * least {@code min}). When not even {@code min} bytes are readable, {@link #fetchedLength()} is 0
+     * and the architecture's trap gate raises its instruction-fetch fault.
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch
      * @return true when at least {@code min} bytes were fetched
@@ -174,8 +182,7 @@ public final class Trap implements TrapResult {
                 return true;
             }
         }
-        fault("instruction fetch fault");
-        nextPc = pc;
+        insnLength = 0;
         return false;
     }
 
@@ -328,23 +335,49 @@ public final class Trap implements TrapResult {
     }
 
     /**
-     * Finishes an {@link Outcome#EXIT_TO_HOST} with the host's return value. Engine use.
+     * Finishes an {@link Outcome#EXIT_TO_HOST} with the host's return value: the pending exit with its
+     * return field set to {@code hostReturn} is the answer. Engine use.
      * @param r the vCPU's registers
      * @param mem the guest memory
      * @param hostReturn the value the host answered with
      */
     public void completeExit(RegisterAccess r, GuestMemory mem, long hostReturn) {
+        finishExit(r, mem, ExitPayloads.withReturn(exit, hostReturn), hostReturn);
+    }
+
+    /**
+     * Finishes an {@link Outcome#EXIT_TO_HOST} with the exit as the host left it (the payload a VMM
+     * edits in {@code struct kvm_run} before the next {@code KVM_RUN}). Engine use.
+     * @param r the vCPU's registers
+     * @param mem the guest memory
+     * @param hostAnswer the pending exit's record with the host's answer in it
+     */
+    public void completeExit(RegisterAccess r, GuestMemory mem, Exit hostAnswer) {
+        finishExit(r, mem, hostAnswer, ExitPayloads.returnValue(hostAnswer));
+    }
+
+    private void finishExit(RegisterAccess r, GuestMemory mem, Exit hostAnswer, long hostReturn) {
         this.regs = r;
         this.memory.bind(mem);
         ExitCompletion c = completion;
+        this.answer = hostAnswer;
         outcome = RESUME;
         nextPcSet = false;
+        hasExit = false;
         if (c != null) {
             c.complete(this, hostReturn);
         } else {
             ok(hostReturn);
         }
         complete();
+    }
+
+    /**
+     * The pending exit as the host answered it, while an {@link ExitCompletion} runs.
+     * @return the host's answer (the exit record with its return fields filled in)
+     */
+    public Exit answer() {
+        return answer;
     }
 
     // ---------------------------------------------------------------- handler side
@@ -477,6 +510,8 @@ public final class Trap implements TrapResult {
      * Names the call in traces when it is not in the table (a code the architecture handles itself).
      * @param name the call's name
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: the same String object set again skips the store and
+    // its GC write barrier (docs/performance.md); a different but equal String is simply stored
     public void callName(String name) {
         if (callName != name) {
             callName = name;
@@ -524,68 +559,99 @@ public final class Trap implements TrapResult {
     }
 
     /**
-     * Hands the call to the host. Up to six exit arguments; {@code completion} writes results when
-     * the host re-enters (null: result 0 = the host's return value).
-     * @param reason the exit reason, such as {@code KVM_EXIT_HYPERCALL}
-     * @param nr the number the host sees
-     * @param flags the exit's flags
-     * @param completion what re-entry writes, or null
-     * @param exitArguments up to six arguments the host sees
+     * Hands the call to the host: the trap ends with {@link Outcome#EXIT_TO_HOST} and {@code exit} as
+     * {@code struct kvm_run} carries it. The registers must already show what the kernel did before
+     * returning to user space; {@code completion} does what the next {@code KVM_RUN} does (null:
+     * result 0 = the host's return value, PC past the trap).
+     * @param exit the exit's payload
+     * @param completion what re-entry does, or null
      */
-    public void exitToHost(String reason, long nr, long flags, ExitCompletion completion, long... exitArguments) {
+    public void exitToHost(Exit exit, ExitCompletion completion) {
         outcome(Outcome.EXIT_TO_HOST);
-        exitReason = reason;
-        exitNr = nr;
-        exitFlags = flags;
+        this.exit = exit;
+        this.hasExit = true;
         this.completion = completion;
-        java.util.Arrays.fill(exitArgs, 0);
-        System.arraycopy(exitArguments, 0, exitArgs, 0, Math.min(6, exitArguments.length));
     }
 
     /**
-     * Sets exit argument {@code i} (0..5) after {@link #exitToHost}, without the varargs array.
-     * @param i the argument's position, 0 to 5
-     * @param value its value
+     * The guest takes {@code f}, which the embedder injects ({@link Outcome#FAULT}); the registers show
+     * the state at injection. The PC stays at the trap unless {@link #resumeAt} says otherwise.
+     * @param f the exception, in the architecture's terms
+     * @param why what caused it, for traces and explanations (may be null)
      */
-    public void exitArgument(int i, long value) {
-        exitArgs[i] = value;
-    }
-
-    /**
-     * The return value the kernel presets in the exit before the VMM sees it ({@code run->hypercall.ret});
-     * a host that does not answer leaves it. Default 0.
-     * @param value the preset return value
-     */
-    public void exitPreset(long value) {
-        exitPreset = value;
-    }
-
-    /**
-     * Injects {@code what} into the guest; the PC stays at the trap unless {@link #resumeAt} says otherwise.
-     * @param what the fault in the architecture's words
-     */
-    public void fault(String what) {
+    public void fault(Fault f, String why) {
         outcome(Outcome.FAULT);
-        fault = what;
+        fault(f);
+        why(why);
     }
 
     /**
-     * The architecture delivered interruption {@code what} to the guest's own handler; the caller sets
+     * The architecture delivered interruption {@code f} to the guest's own handler; the caller sets
      * the PC to the handler with {@link #resumeAt}. No result register is written.
-     * @param what the interruption in the architecture's words
+     * @param f the interruption, in the architecture's terms
+     * @param why what caused it, for traces and explanations (may be null)
      */
-    public void interrupted(String what) {
+    public void interrupted(Fault f, String why) {
         outcome(Outcome.INTERRUPTED);
-        fault = what;
+        fault(f);
+        why(why);
     }
 
     /**
-     * The instruction is not a hypercall but the guest's own (a system call).
-     * @param what what the instruction is, for traces
+     * The instruction is not a hypercall but the guest's own: nothing was changed; {@code f} is the
+     * exception the instruction raises on the guest's CPU (its system call), or null.
+     * @param f the exception the embedder's CPU delivers as for any guest instruction, or null
+     * @param why what the instruction is, for traces and explanations (may be null)
      */
-    public void notAHypercall(String what) {
+    public void notAHypercall(Fault f, String why) {
         outcome(Outcome.NOT_A_HYPERCALL);
-        fault = what;
+        fault(f);
+        why(why);
+    }
+
+    private void fault(Fault f) {
+        if (fault != f) {
+            fault = f;
+        }
+        hasFault = f != null;
+    }
+
+    /**
+     * A note on this trap for traces and explanations, whatever the outcome (a call that has no name,
+     * what the trap gate did instead of dispatching).
+     * @param note the note, or null
+     */
+    public void note(String note) {
+        why(note);
+    }
+
+    private void why(String w) {
+        if (why != w) {
+            why = w;
+        }
+        hasWhy = w != null;
+    }
+
+    /**
+     * What caused the fault, or what the non-hypercall instruction is, in words (engine use: traces
+     * and explanations; the user API's {@link #fault()} is the typed value).
+     * @return the note, or null
+     */
+    public String why() {
+        return hasWhy ? why : null;
+    }
+
+    /**
+     * The fault and its note in one line, for traces: {@code #UD (not vmcall or vmmcall)}.
+     * @return the fault's readable form with the note in parentheses, either alone, or null when neither is set
+     */
+    public String faultDetail() {
+        Fault f = fault();
+        String w = why();
+        if (f == null) {
+            return w;
+        }
+        return w == null ? f.toString() : f + " (" + w + ")";
     }
 
     /**
@@ -647,33 +713,13 @@ public final class Trap implements TrapResult {
     }
 
     @Override
-    public String exitReason() {
-        return exitReason;
+    public Exit exit() {
+        return hasExit ? exit : null;
     }
 
     @Override
-    public long exitNr() {
-        return exitNr;
-    }
-
-    @Override
-    public long exitArg(int i) {
-        return exitArgs[i];
-    }
-
-    @Override
-    public long exitFlags() {
-        return exitFlags;
-    }
-
-    @Override
-    public long exitPresetReturn() {
-        return exitPreset;
-    }
-
-    @Override
-    public String fault() {
-        return fault;
+    public Fault fault() {
+        return hasFault ? fault : null;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.hcsim.core.trace;
 
 /**
- * Text from files and guests made safe to print on one terminal line: control characters (newlines, ANSI escapes,
- * NUL, DEL, C1 controls, bidirectional overrides) become visible escapes such as {@code \n} or {@code \u001b}, and
+ * Text from files and guests made safe to print on one terminal line: control characters but the tab (newlines, ANSI
+ * escapes, NUL, DEL, C1 controls, bidirectional overrides) become visible escapes such as {@code \n} or {@code \u001b}, and
  * a long excerpt is cut with a note of how much was left out. A JSON key with a newline can then no longer print a
  * line that looks like hcsim's own, and an escape sequence no longer reaches the terminal.
  */
@@ -53,7 +53,6 @@ public final class SafeText {
                 switch (c) {
                     case '\n' -> b.append("\\n");
                     case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
                     default -> b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                 }
             } else if (b != null) {
@@ -64,7 +63,8 @@ public final class SafeText {
     }
 
     private static boolean unsafe(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029
+        // a tab stays: it moves the cursor only along the line (the disassembler separates mnemonic and operands with one)
+        return (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029
                 || c == 0xfeff;
     }
 }

@@ -19,6 +19,7 @@ public record SchedEvent(long time, String vm, int vcpu, String event, Integer p
      * Always {@code "sched"}.
      * @return the event type as JSON lines name it
      */
+    @com.fasterxml.jackson.annotation.JsonProperty("type") // a method, not a component: Jackson writes it only when told
     public String type() {
         return "sched";
     }

@@ -18,6 +18,7 @@ public record TrapEvent(long time, String vm, int vcpu, String pc, String bytes,
      * Always {@code "trap"}.
      * @return the event type as JSON lines name it
      */
+    @com.fasterxml.jackson.annotation.JsonProperty("type") // a method, not a component: Jackson writes it only when told
     public String type() {
         return "trap";
     }

@@ -175,25 +175,12 @@ public final class Arm64Hypercalls {
     /** PV_LOCK_PREEMPTED (vendor function 33): whether a vCPU is preempted. */
     public static final long PV_LOCK_PREEMPTED = 0xC600_0021L;
 
-    /** KVM_SYSTEM_EVENT_* (include/uapi/linux/kvm.h). */
-    public static final int SYSTEM_EVENT_SHUTDOWN = 1;
-    /** KVM_SYSTEM_EVENT_RESET: PSCI SYSTEM_RESET or SYSTEM_RESET2. */
-    public static final int SYSTEM_EVENT_RESET = 2;
-    /** KVM_SYSTEM_EVENT_SUSPEND: PSCI SYSTEM_SUSPEND, forwarded when KVM_CAP_ARM_SYSTEM_SUSPEND is on. */
-    public static final int SYSTEM_EVENT_SUSPEND = 5;
-    /** KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2 and KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2. */
-    public static final long FLAG_PSCI_RESET2 = 1;
-    /** KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2: the shutdown came from PSCI SYSTEM_OFF2. */
-    public static final long FLAG_PSCI_OFF2 = 1;
-
-    static final String EXIT_HYPERCALL = "KVM_EXIT_HYPERCALL";
-    static final String EXIT_SYSTEM_EVENT = "KVM_EXIT_SYSTEM_EVENT";
     static final String SMC_IMMEDIATE = "SMC with a non-zero immediate (handle_smc: x0 = -1)";
     static final String SMC_CONDITION_FAILED = "AArch32 SMC, condition failed (skipped)";
-    static final String UNDEF_EL0 = "Undefined Instruction (HVC/SMC at EL0)";
-    static final String UNDEF_NOT_A_CALL = "Undefined Instruction (not HVC or SMC)";
-    static final String UNDEF_SHORT = "Undefined Instruction (fewer than 4 instruction bytes)";
-    static final String SVC = "SVC (a system call, taken by the guest's own EL1 vector)";
+    static final String UNDEF_EL0 = "HVC/SMC at EL0";
+    static final String UNDEF_NOT_A_CALL = "not HVC or SMC";
+    static final String FETCH_ABORT = "instruction fetch outside guest memory";
+    static final String SVC = "SVC: a system call, taken by the guest's own EL1 vector";
 
     static final long M32 = 0xFFFF_FFFFL;
     static final long[] NO_ARGS = new long[0];
@@ -291,18 +278,18 @@ public final class Arm64Hypercalls {
         }
     }
 
-    /** ARCH_WORKAROUND_1/2/3: HVC is answered at EL2 (x0 = x1 = 0, x2 and x3 kept); SMC reaches the C handler: -1. */
+    /**
+     * ARCH_WORKAROUND_1/2/3 over HVC, answered at EL2 (x0 = x1 = 0, x2 and x3 kept). Only HVC gets here: over SMC the
+     * gate denies them first (kvm_smccc_get_action: not in kvm_smccc_default_allowed, so -1 unless a filter forwards
+     * them), so no SMC branch is needed.
+     */
     static void archWorkaround(Trap t) {
-        if (state(t).conduit(t.vcpu()) == Arm64Vm.HVC) {
-            RegisterAccess r = t.registers();
-            t.result(0, 0);
-            t.result(1, 0);
-            t.result(2, r.get(2));
-            t.result(3, r.get(3));
-            t.status(Status.SUCCESS);
-        } else {
-            t.fail(Status.NOT_IMPLEMENTED);
-        }
+        RegisterAccess r = t.registers();
+        t.result(0, 0);
+        t.result(1, 0);
+        t.result(2, r.get(2));
+        t.result(3, r.get(3));
+        t.status(Status.SUCCESS);
     }
 
     /** A number KVM lists but does not implement for an ordinary VM: -1. */

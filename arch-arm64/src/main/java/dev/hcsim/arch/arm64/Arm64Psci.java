@@ -2,8 +2,10 @@ package dev.hcsim.arch.arm64;
 
 import static dev.hcsim.arch.arm64.Arm64Hypercalls.*;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.Trap;
@@ -195,14 +197,14 @@ final class Arm64Psci {
     /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemOff(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF)");
+            systemEvent(t, SystemEventType.SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED);
         }
     }
 
     /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemReset(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SYSTEM_EVENT_RESET, 0, INTERNAL_FAILURE_ZEROED, "reset (PSCI SYSTEM_RESET)");
+            systemEvent(t, SystemEventType.RESET, 0, INTERNAL_FAILURE_ZEROED);
         }
     }
 
@@ -213,7 +215,7 @@ final class Arm64Psci {
         }
         long type = t.arg(0) & M32;
         if (type == 0 || type >= 0x8000_0000L) {
-            systemEvent(t, SYSTEM_EVENT_RESET, FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0, "reset (PSCI SYSTEM_RESET2)");
+            systemEvent(t, SystemEventType.RESET, Exit.SystemEvent.RESET_FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0);
         } else {
             t.fail(Status.INVALID_PARAMETER);
         }
@@ -233,7 +235,7 @@ final class Arm64Psci {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }
-        systemEvent(t, SYSTEM_EVENT_SHUTDOWN, FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED, "shutdown (PSCI SYSTEM_OFF2)");
+        systemEvent(t, SystemEventType.SHUTDOWN, Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED);
     }
 
     /**
@@ -251,20 +253,24 @@ final class Arm64Psci {
             return;
         }
         t.status(Status.SUCCESS);
-        t.exitToHost(EXIT_SYSTEM_EVENT, SYSTEM_EVENT_SUSPEND, 0, SUSPEND_RESUMED, NO_ARGS);
+        // kvm_prepare_system_event(vcpu, KVM_SYSTEM_EVENT_SUSPEND, 0): ndata = 1, data[0] = 0.
+        t.exitToHost(new Exit.SystemEvent(SystemEventType.SUSPEND, 0L), SUSPEND_RESUMED);
         t.resumeAt(t.pc() + 4);
     }
 
     /**
-     * kvm_prepare_system_event: every vCPU powered off, then the exit. KVM preloads x0 with
-     * INTERNAL_FAILURE before exiting; in hcsim, as for every exit, the registers are written when the
-     * host re-enters the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
+     * kvm_prepare_system_event: every vCPU, the caller too, stopped (KVM_MP_STATE_STOPPED), then
+     * KVM_EXIT_SYSTEM_EVENT with ndata = 1, data[0] = flags. KVM preloads x0 with INTERNAL_FAILURE
+     * before exiting; in hcsim, as for every exit, the registers are written when the host re-enters
+     * the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
      */
-    static void systemEvent(Trap t, int type, long flags, Trap.ExitCompletion completion, String kind) {
+    static void systemEvent(Trap t, SystemEventType type, long flags, Trap.ExitCompletion completion) {
         t.status(Status.INTERNAL_FAILURE);
-        t.control().systemEvent(kind);
-        t.exitToHost(EXIT_SYSTEM_EVENT, type, flags, completion, NO_ARGS);
-        t.exitArgument(0, flags); // run->system_event.data[0]
+        // "let's make sure that VCPUs are not run after this call is handled": mp_state = STOPPED for each.
+        for (int i = 0; i < t.vm().vcpuCount(); i++) {
+            t.control().stop(i);
+        }
+        t.exitToHost(new Exit.SystemEvent(type, flags), completion);
         t.resumeAt(t.pc() + 4);
     }
 

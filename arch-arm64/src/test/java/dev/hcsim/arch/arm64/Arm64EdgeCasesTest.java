@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
@@ -270,9 +272,8 @@ class Arm64EdgeCasesTest {
             Harness g = Harness.of(2);
             TrapResult e = g.hvc(0xC4000015L, type, 0, 9);
             assertEquals(Outcome.EXIT_TO_HOST, e.outcome());
-            assertEquals("KVM_EXIT_SYSTEM_EVENT", e.exitReason());
-            assertEquals(1, e.exitNr()); // KVM_SYSTEM_EVENT_SHUTDOWN
-            assertEquals(1, e.exitArg(0)); // data[0] = KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2
+            // KVM_SYSTEM_EVENT_SHUTDOWN, ndata 1, data[0] = KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2
+            assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN, Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2), e.exit());
             assertResults(g, 0xC4000015L, type, 0, 9); // an exit writes nothing until the host re-enters
             assertEquals(VcpuState.OFF, g.m.stateOf(1), "every vCPU is powered off");
             g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
@@ -310,7 +311,7 @@ class Arm64EdgeCasesTest {
         assertResults(on, 0);
         TrapResult r = on.hvc(0xC400000EL, 0x8000, 0x77, 0x99);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals(5, r.exitNr()); // KVM_SYSTEM_EVENT_SUSPEND
+        assertEquals(new Exit.SystemEvent(SystemEventType.SUSPEND, 0L), r.exit()); // kvm_prepare_system_event(vcpu, SUSPEND, 0)
         assertResults(on, 0xC400000EL, 0x8000, 0x77, 0x99); // registers untouched
         assertNotEquals(VcpuState.OFF, on.m.stateOf(1), "suspend stops nobody");
         on.vm.completeExit(0, on.regs(0), on.m.memory(), 0);
@@ -336,8 +337,7 @@ class Arm64EdgeCasesTest {
         Harness g = Harness.of(2);
         TrapResult r = g.hvc(0xC4000012L, 0, 5, 6);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals(2, r.exitNr()); // KVM_SYSTEM_EVENT_RESET
-        assertEquals(1, r.exitFlags()); // KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2
+        assertEquals(new Exit.SystemEvent(SystemEventType.RESET, Exit.SystemEvent.RESET_FLAG_PSCI_RESET2), r.exit());
         assertResults(g, 0xC4000012L, 0, 5, 6);
         assertEquals(VcpuState.OFF, g.m.stateOf(1));
         g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
@@ -357,8 +357,7 @@ class Arm64EdgeCasesTest {
             Harness h = Harness.of(3);
             TrapResult r = h.hvc(fn, 1, 2, 3);
             assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-            assertEquals(fn == 0x84000008L ? 1 : 2, r.exitNr());
-            assertEquals(0, r.exitArg(0));
+            assertEquals(new Exit.SystemEvent(fn == 0x84000008L ? SystemEventType.SHUTDOWN : SystemEventType.RESET, 0L), r.exit());
             assertResults(h, fn, 1, 2, 3);
             assertEquals(Harness.AT, h.regs(0).pc());
             for (int v = 0; v < 3; v++) {
@@ -465,9 +464,8 @@ class Arm64EdgeCasesTest {
         Harness h = Harness.of(1, "filter-fwd", "0x84000000");
         TrapResult r = h.trap(0, "smc #0", 0x84000000L, 1, 2, 3);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_HYPERCALL", r.exitReason());
-        assertEquals(0x84000000L, r.exitNr());
-        assertEquals(Arm64Vm.EXIT_SMC, r.exitFlags());
+        // *run = (struct kvm_run) {.exit_reason = KVM_EXIT_HYPERCALL, .hypercall = {.nr = func_id, .flags = flags}}: args and ret 0
+        assertEquals(new Exit.Hypercall(0x84000000L, new long[6], 0, Exit.Hypercall.ARM64_SMC), r.exit());
         assertResults(h, 0x84000000L, 1, 2, 3);
         assertEquals(Harness.AT + 4, r.nextPc());
         TrapResult done = h.vm.completeExit(0, h.regs(0), h.m.memory(), 0x10002);
@@ -475,7 +473,7 @@ class Arm64EdgeCasesTest {
         assertResults(h, 0x10002, 1, 2, 3);
         assertEquals(Harness.AT + 4, h.regs(0).pc());
         Harness hv = Harness.of(1, "filter-fwd", "0x84000000");
-        assertEquals(0, hv.hvc(0x84000000L).exitFlags());
+        assertEquals(0, ((Exit.Hypercall) hv.hvc(0x84000000L).exit()).flags());
     }
 
     @Test

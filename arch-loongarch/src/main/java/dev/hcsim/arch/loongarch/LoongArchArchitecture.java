@@ -45,6 +45,8 @@ public final class LoongArchArchitecture extends DescribedArchitecture {
     public static final String GUEST_DEBUG = "guest-debug";
     /** Value of {@link #GUEST_DEBUG}: KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP. */
     public static final String DEBUG_SW_BP = "sw-bp";
+    /** Value of {@link #GUEST_DEBUG}: KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP. */
+    public static final String DEBUG_SINGLE_STEP = "single-step";
 
     /** A feature with its bit in the CPUCFG_KVM_FEATURE leaf. */
     record Feature(FeatureSpec spec, long mask) {
@@ -71,9 +73,10 @@ public final class LoongArchArchitecture extends DescribedArchitecture {
                     + "\"[PATCH v7 7/7] Documentation: KVM: Add hypercall for LoongArch\" interface: function 1 is "
                     + "KVM_HCALL_FUNC_PV_IPI and \"returns success always\", no NOTIFY, no hvcl 0x101/0x102, CPUCFG 0x40000004 "
                     + "reads KVM_FEATURE_PV_IPI (0x2) only"),
-            new OptionSpec(GUEST_DEBUG, List.of("none", DEBUG_SW_BP), "none", "sw-bp = the VMM enabled KVM_GUESTDBG_USE_SW_BP: "
-                    + "hvcl 0x101 exits with KVM_EXIT_DEBUG and the PC stays on it; none = hvcl 0x101 answers -1 like an unknown "
-                    + "code (exit.c kvm_handle_hypercall)"));
+            new OptionSpec(GUEST_DEBUG, List.of("none", DEBUG_SW_BP, DEBUG_SINGLE_STEP), "none", "the VMM's KVM_SET_GUEST_DEBUG: "
+                    + "sw-bp = ENABLE | USE_SW_BP, single-step = ENABLE | SINGLESTEP; either way hvcl 0x101 exits with "
+                    + "KVM_EXIT_DEBUG and the PC stays on it (guest_debug & KVM_GUESTDBG_SW_BP_MASK); none = hvcl 0x101 answers "
+                    + "-1 like an unknown code (exit.c kvm_handle_hypercall)"));
 
     /** The provider; {@link java.util.ServiceLoader} calls this. */
     public LoongArchArchitecture() {

@@ -23,12 +23,13 @@ public final class LoongArchContract {
             .narrow(false, false, "none: KVM runs LoongArch64 guests only; a0 is compared as unsigned long, so 0x1_0000_0001 "
                     + "is not function 1 (exit.c kvm_handle_service). Narrow reads happen per call: KVM_HCALL_FUNC_IPI takes a3 "
                     + "as unsigned int, CPUCFG takes its index as unsigned int")
-            .pcRule("PC + 4 after every HVCL (exit.c kvm_handle_hypercall update_pc), except hvcl 0x101 with software-breakpoint "
-                    + "debugging on (KVM_EXIT_DEBUG, PC stays on the hvcl) and hvcl 0x102 with USER_HCALL on (PC + 4 and a0 "
+            .pcRule("PC + 4 after every HVCL (exit.c kvm_handle_hypercall update_pc), except hvcl 0x101 with guest debugging "
+                    + "on (software breakpoints or single-step) (KVM_EXIT_DEBUG, PC stays on the hvcl) and hvcl 0x102 with USER_HCALL on (PC + 4 and a0 "
                     + "written only when the VMM re-enters, exit.c kvm_complete_user_service)")
             .privilegeRule("none: HVCL and the CPUCFG 0x40000000 leaves give the same answer at PLV0 and PLV3; exit.c "
                     + "kvm_handle_hypercall and kvm_emu_cpucfg never read CSR.CRMD.PLV. The v6 review (WANG Xuerui, Mar 2024) asked "
-                    + "for the unprivileged behaviour to be spelled out; the v6 series had a PLV check, the merged code has none. "
+                    + "for the unprivileged behaviour to be spelled out; the v6 and v7 series had a PLV check (variant v7: the KVM "
+                    + "CPUCFG leaves read 0 outside PLV0), the merged code has none. "
                     + "Why none is needed [derived]: both services act only inside the caller's own VM (PV IPI raises SWI0 on "
                     + "its own vCPUs, NOTIFY registers the calling vCPU's own record), so a PLV3 caller reaches nothing beyond "
                     + "what its own guest kernel already shares with it")

@@ -56,6 +56,16 @@ public final class LoongArchDiscovery {
      * @param featureLeaf the VM's CPUCFG_KVM_FEATURE word (LoongArchDiscovery.FEATURE_* bits)
      * @return the zero-extended 32-bit word; 0 for an index the model does not define
      */
+    /**
+     * True for the CPUCFG indices KVM reserves for itself (0x40000000..0x400000ff, CPUCFG_KVM_BASE .. + KVM_CPUCFG_SIZE - 1).
+     * @param index the CPUCFG index as the guest passed it (cut to 32 bits here)
+     * @return whether it is one of the KVM leaves
+     */
+    public static boolean isKvmLeaf(long index) {
+        long i = index & 0xFFFF_FFFFL;
+        return i >= CPUCFG_KVM_SIG && i <= CPUCFG_KVM_SIG + 0xFF;
+    }
+
     public static long cpucfg(long index, long featureLeaf) {
         long i = index & 0xFFFF_FFFFL;
         if (i < KVM_MAX_CPUCFG_REGS) {
@@ -75,7 +85,7 @@ public final class LoongArchDiscovery {
             + "CPUCFG 0x40000004 (CPUCFG_KVM_FEATURE) returns the VM's PV feature mask: IPI 0x2, STEAL_TIME 0x4, PREEMPT 0x8, "
             + "VIRT_EXTIOI 0x1000000, USER_HCALL 0x2000000 (a default VM reads 0xe); every other index of 0x40000000..0x400000ff "
             + "and every index >= 21 reads 0; leaves 0..20 are the architectural words (leaf 0 = PRID). The index is rj cut to "
-            + "32 bits, and PLV3 reads the same as PLV0. Linux probes cpu_has_hypervisor, then the signature, then the "
+            + "32 bits, and PLV3 reads the same as PLV0 (the v7 patch answered 0 from the KVM leaves outside PLV0). Linux probes cpu_has_hypervisor, then the signature, then the "
             + "feature leaf, and enables PV IPI and steal time by its bits (arch/loongarch/kvm/exit.c kvm_emu_cpucfg; "
             + "arch/loongarch/kernel/paravirt.c kvm_para_available)";
 }

@@ -87,8 +87,9 @@ public final class LoongArchHypercalls {
                 if (dest < 0) {
                     continue; // "skips current cpu ... if current physical cpu core id is invalid"
                 }
-                // kvm_queue_irq(dest, INT_SWI0) + kvm_vcpu_kick(dest): the scheduler's interrupt marks it
-                // pending and wakes a vCPU blocked in IDLE.
+                // kvm_queue_irq(dest, INT_SWI0) + kvm_vcpu_kick(dest): queued whatever the target's state; the
+                // scheduler's interrupt marks it pending and wakes a vCPU blocked in IDLE.
+                x.queueIrq(dest, INT_SWI0);
                 t.control().interrupt(dest, INT_SWI0);
             }
         }

@@ -1,14 +1,19 @@
 package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.GuestFault;
-import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 
 /**
  * The per-VM part of LoongArch: the trap gate of arch/loongarch/kvm/exit.c (EXCCODE_HVC:
@@ -21,6 +26,13 @@ import dev.hcsim.core.spi.Trap;
  * 16 (KVM_FEATURE_PREEMPT kernels), pad to 64.
  */
 public final class LoongArchVm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 256 (arch/loongarch/include/asm/kvm_host.h); the id here is the physical CPU id (CSR.CPUID),
+     * which kvm_set_cpuid refuses at or above KVM_MAX_PHYID = 256.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(256, "KVM_MAX_VCPUS", LoongArchHypercalls.KVM_MAX_PHYID,
+            "kvm_set_cpuid: KVM_MAX_PHYID");
+
     /** Offset of kvm_steal_time.steal. */
     public static final int ST_STEAL = 0;
     /** Offset of kvm_steal_time.version. */
@@ -38,23 +50,24 @@ public final class LoongArchVm implements ArchitectureVm {
     /** -ENXIO. */
     public static final int ENXIO = -6;
 
-    private static final long[] NO_ARGS = new long[0];
 
     private final Vm vm;
     private final boolean v7;
-    private final boolean swBreakpoints;
+    private final boolean guestDebug;
     private long pvFeatures;
     private final long[] guestAddr;
     private final long[] lastSteal;
     private final long[] runDelay;
     private final boolean[] preempted;
-    private final long[][] exitArgs;
+    private final long[] irqPending;
     private final byte[][] recordProbe;
+    private final LoongArchIoctls ioctls = new LoongArchIoctls(this);
 
     LoongArchVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.v7 = LoongArchArchitecture.VARIANT_V7.equals(vm.option(LoongArchArchitecture.VARIANT));
-        this.swBreakpoints = LoongArchArchitecture.DEBUG_SW_BP.equals(vm.option(LoongArchArchitecture.GUEST_DEBUG));
+        this.guestDebug = !"none".equals(vm.option(LoongArchArchitecture.GUEST_DEBUG));
         long bits = 0;
         for (LoongArchArchitecture.Feature f : LoongArchArchitecture.FEATURES) {
             if (vm.feature(f.spec().name())) {
@@ -68,17 +81,21 @@ public final class LoongArchVm implements ArchitectureVm {
         this.lastSteal = new long[n];
         this.runDelay = new long[n];
         this.preempted = new boolean[n];
-        this.exitArgs = new long[n][6];
+        this.irqPending = new long[n];
         this.recordProbe = new byte[n][ST_SIZE];
     }
 
     // ---------------------------------------------------------------- the trap gate
 
+    /** KVM_HCALL_INVALID_CODE: -1UL (arch/loongarch/include/asm/kvm_para.h). */
+    private static final long KVM_HCALL_INVALID_CODE = -1L;
+
     @Override
     public void trap(Trap t) {
         if (t.fetchedLength() < 4) {
+            // exit.c kvm_handle_rdwr_fault: "A code fetch fault doesn't count as an MMIO": ADE with EsubCode ADEF
             t.instructionLength(Math.max(t.fetchedLength(), 0));
-            t.fault("INE (fewer than 4 instruction bytes)");
+            t.fault(new Fault.LoongArch(Fault.LoongArch.ADE, Fault.LoongArch.ADEF, t.pc(), t.pc()), "instruction fetch outside guest memory");
             return;
         }
         t.instructionLength(4);
@@ -93,12 +110,12 @@ public final class LoongArchVm implements ArchitectureVm {
             t.halt();
             t.complete();
         } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.SYSCALL) {
-            t.notAHypercall("SYSCALL (EXCCODE_SYS goes to the guest kernel, not to KVM)");
+            t.notAHypercall(new Fault.LoongArch(Fault.LoongArch.SYS, 0, t.pc(), 0), "SYSCALL (EXCCODE_SYS goes to the guest kernel, not to KVM)");
         } else if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.BREAK) {
-            t.notAHypercall("BREAK (EXCCODE_BRK goes to the guest kernel, not to KVM)");
+            t.notAHypercall(new Fault.LoongArch(Fault.LoongArch.BP, 0, t.pc(), 0), "BREAK (EXCCODE_BRK goes to the guest kernel, not to KVM)");
         } else {
             // kvm_trap_handle_gspr / kvm_fault_ni: EMULATE_FAIL rolls the PC back and injects EXCCODE_INE.
-            t.fault("INE (instruction not exist: KVM emulates no such instruction)");
+            t.fault(new Fault.LoongArch(Fault.LoongArch.INE, 0, t.pc(), 0), "KVM emulates no such instruction");
         }
     }
 
@@ -110,9 +127,10 @@ public final class LoongArchVm implements ArchitectureVm {
         }
         if (code == LoongArchHypercalls.KVM_HCALL_SWDBG && !v7) {
             t.callName("KVM_HCALL_SWDBG");
-            if (swBreakpoints) {
-                // vcpu->guest_debug & KVM_GUESTDBG_SW_BP_MASK: KVM_EXIT_DEBUG, RESUME_HOST, PC not advanced.
-                t.exitToHost("KVM_EXIT_DEBUG", code, 0, LoongArchVm::reenterAtBreakpoint, NO_ARGS);
+            if (guestDebug) {
+                // vcpu->guest_debug & KVM_GUESTDBG_SW_BP_MASK (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP): any enabled
+                // debugging, single-step alone included, takes KVM_EXIT_DEBUG, RESUME_HOST, PC not advanced.
+                t.exitToHost(new Exit.Debug(t.pc()), LoongArchVm::reenterAtBreakpoint); // kvm_debug_exit_arch is empty
                 t.complete();
                 return;
             }
@@ -121,12 +139,13 @@ public final class LoongArchVm implements ArchitectureVm {
             t.callName("KVM_HCALL_USER_SERVICE");
             if (hasFeature(LoongArchDiscovery.FEATURE_USER_HCALL)) {
                 RegisterAccess r = t.registers();
-                long[] args = exitArgs[t.vcpu()];
+                long[] args = new long[6];
                 for (int i = 0; i < 6; i++) {
                     args[i] = r.get(LoongArchRegisters.A0 + i);
                 }
-                // run->hypercall: nr = 0x102, args[0..5] = a0..a5, flags = 0, ret preset to KVM_HCALL_INVALID_CODE.
-                t.exitToHost("KVM_EXIT_HYPERCALL", code, 0, LoongArchVm::completeUserService, args);
+                // run->hypercall: nr = 0x102, args[0..5] = a0..a5, flags = 0, ret preset to KVM_HCALL_INVALID_CODE
+                // ("Set invalid return value by default, let user-mode VMM modify it").
+                t.exitToHost(new Exit.Hypercall(code, args, KVM_HCALL_INVALID_CODE, 0), LoongArchVm::completeUserService);
                 t.complete();
                 return;
             }
@@ -151,11 +170,14 @@ public final class LoongArchVm implements ArchitectureVm {
         t.resumeAt(t.pc());
     }
 
-    /** EXCCODE_GSPR, CPUCFG: rd := leaf(rj as unsigned int), PC + 4; no privilege filter. */
+    /** EXCCODE_GSPR, CPUCFG: rd := leaf(rj as unsigned int), PC + 4; no privilege filter (the v7 patch had one for the KVM leaves). */
     private void cpucfg(Trap t, int rd, int rj) {
         RegisterAccess r = t.registers();
         long index = rj == 0 ? 0 : r.get(rj);
         long value = LoongArchDiscovery.cpucfg(index, pvFeatures);
+        if (v7 && LoongArchDiscovery.isKvmLeaf(index) && (r.get(LoongArchRegisters.PLV) & 3) != 0) {
+            value = 0; // v7 kvm_emu_cpucfg: "Return value with 0 if executed in user mode" ((plv & CSR_CRMD_PLV) != PLV_KERN)
+        }
         if (rd != 0) {
             r.set(rd, value);
         }
@@ -210,7 +232,7 @@ public final class LoongArchVm implements ArchitectureVm {
      * @param value the feature mask the VMM asks for
      * @return 0 on success, -EINVAL (-22) when refused, as the ioctl returns it
      */
-    public synchronized int setPvFeatures(long value) {
+    synchronized int setPvFeatures(long value) {
         if ((value & ~LoongArchDiscovery.PV_FEAT_MASK) != 0) {
             return EINVAL;
         }
@@ -237,10 +259,9 @@ public final class LoongArchVm implements ArchitectureVm {
      * memory, else 0. The record is written at the vCPU's next schedule-in.
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param gpa the steal-time record's guest physical address with its valid bit, or 0 to unregister
-     * @param memory the guest memory the GPA must lie in
      * @return 0 on success, -ENXIO (-6) or -EINVAL (-22) as the ioctl returns them
      */
-    public int setStealTimeGpa(int vcpu, long gpa, GuestMemory memory) {
+    int setStealTimeGpa(int vcpu, long gpa) {
         if (!hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME)) {
             return ENXIO;
         }
@@ -251,12 +272,48 @@ public final class LoongArchVm implements ArchitectureVm {
             guestAddr[vcpu] = gpa;
             return 0;
         }
-        if (!memory.read(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK, recordProbe[vcpu], 0, 1)) {
-            return EINVAL; // kvm_is_error_hva(gfn_to_hva(...))
+        if (!inMemslot(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK)) {
+            return EINVAL; // kvm_is_error_hva(gfn_to_hva(...)): the VM's memory regions are its memslots
         }
         guestAddr[vcpu] = gpa;
         lastSteal[vcpu] = runDelay[vcpu];
         return 0;
+    }
+
+    private boolean inMemslot(long gpa) {
+        for (dev.hcsim.core.MemoryRegion m : vm.config().memory()) {
+            if (m.contains(gpa, 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("pvFeatures", pvFeatures);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("stealTimeGpa", guestAddr[i]).put("lastSteal", lastSteal[i]).put("runDelay", runDelay[i])
+                    .put("preempted", preempted[i]).put("irqPending", irqPending[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        pvFeatures = v.num("pvFeatures");
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            guestAddr[i] = c.num("stealTimeGpa");
+            lastSteal[i] = c.num("lastSteal");
+            runDelay[i] = c.num("runDelay");
+            preempted[i] = c.flag("preempted");
+            irqPending[i] = c.num("irqPending");
+        }
     }
 
     /**
@@ -283,11 +340,39 @@ public final class LoongArchVm implements ArchitectureVm {
         updateStolenTime(vcpu, memory);
     }
 
+    /**
+     * Whether interrupt {@code irq} is pending for {@code vcpu} in KVM's {@code vcpu->arch.irq_pending}: a PV IPI sets
+     * it with kvm_queue_irq whatever the target's state, and kvm_deliver_intr moves it into the guest's ESTAT at the
+     * vCPU's next entry (here: its next schedule-in). An off vCPU keeps it until it runs or its reset clears it.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param irq the interrupt number (INT_SWI0 = 0 ... 13)
+     * @return whether it is pending
+     */
+    public boolean irqPending(int vcpu, int irq) {
+        return (irqPending[vcpu] & (1L << irq)) != 0;
+    }
+
+    /** kvm_queue_irq: set_bit(irq, &vcpu->arch.irq_pending). */
+    void queueIrq(int vcpu, int irq) {
+        irqPending[vcpu] |= 1L << irq;
+    }
+
+    /**
+     * KVM_REG_LOONGARCH_VCPU_RESET (vcpu.c kvm_set_one_reg): st.guest_addr = 0, irq_pending and irq_clear cleared.
+     */
+    @Override
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        guestAddr[vcpu] = 0;
+        preempted[vcpu] = false;
+        irqPending[vcpu] = 0;
+    }
+
     // ---------------------------------------------------------------- scheduler hooks
 
     /** vcpu_load raises KVM_REQ_STEAL_UPDATE; kvm_check_requests serves it before entry. */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        irqPending[vcpu] = 0; // kvm_deliver_intr before entry moves irq_pending into the guest's ESTAT
         runDelay[vcpu] += stealNanos;
         updateStolenTime(vcpu, memory);
     }

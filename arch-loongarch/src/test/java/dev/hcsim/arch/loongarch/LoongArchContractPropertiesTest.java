@@ -63,10 +63,6 @@ class LoongArchContractPropertiesTest {
         }
 
         @Override
-        public void systemEvent(String kind) {
-        }
-
-        @Override
         public long nowNanos() {
             return 0;
         }

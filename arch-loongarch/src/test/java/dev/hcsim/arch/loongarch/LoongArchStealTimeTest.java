@@ -193,14 +193,14 @@ class LoongArchStealTimeTest {
     @DisplayName("vcpu.c kvm_loongarch_pvtime_set_attr: the VMM's GPA set checks stray bits and memslots; the record follows at schedule-in")
     void vmmSetsGpa() {
         Rig r = rig();
-        assertEquals(LoongArchVm.EINVAL, r.x.setStealTimeGpa(1, GPA | 0x3, r.m.memory()));
-        assertEquals(LoongArchVm.EINVAL, r.x.setStealTimeGpa(1, 0x7_0000_0000L | 1, r.m.memory()));
-        assertEquals(0, r.x.setStealTimeGpa(1, GPA | 1, r.m.memory()));
+        assertEquals(LoongArchVm.EINVAL, r.x.setStealTimeGpa(1, GPA | 0x3));
+        assertEquals(LoongArchVm.EINVAL, r.x.setStealTimeGpa(1, 0x7_0000_0000L | 1));
+        assertEquals(0, r.x.setStealTimeGpa(1, GPA | 1));
         r.x.scheduleIn(1, 10, 70, r.mem);
         assertEquals(70, r.steal());
         assertEquals(2, r.version());
         Rig off = new Rig(VmConfig.builder("loongarch").feature("steal-time", false));
-        assertEquals(LoongArchVm.ENXIO, off.x.setStealTimeGpa(0, GPA | 1, off.m.memory()));
+        assertEquals(LoongArchVm.ENXIO, off.x.setStealTimeGpa(0, GPA | 1));
     }
 
     @Test

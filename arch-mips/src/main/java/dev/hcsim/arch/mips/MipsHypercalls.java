@@ -1,7 +1,9 @@
 package dev.hcsim.arch.mips;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
 import java.util.List;
@@ -64,12 +66,19 @@ public final class MipsHypercalls {
         t.ok(t.vm().config().tscHz());
     }
 
-    /** Halts the whole machine through the scheduler; the caller stops with it. */
+    /**
+     * Halts the whole machine: [hcsim] the call completes (v0 = 0, PC past the HYPCALL), then the trap
+     * ends with KVM_EXIT_SYSTEM_EVENT SHUTDOWN (no data), the uAPI's word for it; the VMM stops every
+     * vCPU. A VMM that re-enters anyway continues after the HYPCALL.
+     */
     static void exitVm(Trap t) {
-        t.control().systemEvent("shutdown");
         t.ok(0);
-        t.stop();
+        t.complete();
+        t.resumeAt(t.nextPc()); // the PC the call completed to stays the result's next PC
+        t.exitToHost(SHUTDOWN, (tr, ret) -> tr.ok(0));
     }
+
+    private static final Exit.SystemEvent SHUTDOWN = new Exit.SystemEvent(SystemEventType.SHUTDOWN);
 
     /**
      * Copies {@code a2} bytes at guest virtual address {@code a1} to console {@code a0}. All bytes are

@@ -20,7 +20,7 @@ final class MipsLoadImmediate {
     static int[] li(int rt, long value) {
         long v = value;
         if (v >= 0 && v <= 0xFFFF_FFFFL) {
-            v = (long) (int) v; // normalize_constant_expr
+            v = (v << 32) >> 32; // normalize_constant_expr: the sign extension of the low 32 bits
         }
         if (v != (long) (int) v) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "number (0x%x) larger than 32 bits", value));

@@ -1,15 +1,20 @@
 package dev.hcsim.arch.mips;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,12 +37,14 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class MipsVm implements ArchitectureVm {
-    /** The exit reason KVM sets on an emulation failure (include/uapi/linux/kvm.h). */
-    public static final String KVM_EXIT_INTERNAL_ERROR = "KVM_EXIT_INTERNAL_ERROR";
-    /** Its number. */
-    public static final long KVM_EXIT_INTERNAL_ERROR_NR = 17;
+    /** KVM_MAX_VCPUS = 16 (arch/mips/include/asm/kvm_host.h); KVM_MAX_VCPU_IDS defaults to it. */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(16, "KVM_MAX_VCPUS", 16, "KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS");
 
-    private static final long[] NO_EXIT_ARGS = {};
+    /**
+     * What KVM exits with on an emulation failure (vz.c kvm_trap_vz_handle_guest_exit: exit_reason =
+     * KVM_EXIT_INTERNAL_ERROR, RESUME_HOST). MIPS sets neither internal.suberror nor ndata: both read 0.
+     */
+    static final Exit.InternalError EMULATION_FAILED = new Exit.InternalError(0);
     /** Re-entering after an internal error runs the same instruction again: KVM leaves PC and v0 alone. */
     private static final Trap.ExitCompletion REENTER_AT_PC = (t, hostReturn) -> t.resumeAt(t.pc());
 
@@ -67,6 +74,7 @@ public final class MipsVm implements ArchitectureVm {
 
     MipsVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.paravirt = MipsArchitecture.on(vm.option(MipsArchitecture.OPTION_PARAVIRT));
         this.badInstr = vm.feature(MipsArchitecture.FEATURE_BADINSTR);
         this.badInstrP = vm.feature(MipsArchitecture.FEATURE_BADINSTRP);
@@ -102,13 +110,14 @@ public final class MipsVm implements ArchitectureVm {
     @Override
     public void trap(Trap t) {
         int vcpu = t.vcpu();
-        if (t.fetchedLength() < 4) {
-            t.notAHypercall("a truncated instruction (fewer than 4 bytes) is not HYPCALL");
-            return;
-        }
         RegisterAccess regs = t.registers();
         long pc = t.pc();
         boolean bd = regs.get(MipsRegisters.BD) != 0;
+        if (t.fetchedLength() < 4) {
+            // [derived] nothing readable at EPC: the fetch takes a bus error (IBE), EPC and Cause.BD as they stand
+            t.fault(new Fault.Mips(Fault.Mips.IBE, pc, bd, 0), "instruction fetch outside guest memory");
+            return;
+        }
         int branch = 0;
         int word;
         if (bd) {
@@ -122,7 +131,7 @@ public final class MipsVm implements ArchitectureVm {
             } else {
                 MemoryAccess mem = t.memory();
                 if (!mem.readable(pc + 4, 4)) {
-                    t.notAHypercall("the delay slot after the branch is outside guest memory");
+                    t.fault(new Fault.Mips(Fault.Mips.IBE, pc, true, 0), "the delay slot after the branch is outside guest memory");
                     return;
                 }
                 word = (int) mem.read32(pc + 4);
@@ -131,7 +140,12 @@ public final class MipsVm implements ArchitectureVm {
             word = (int) t.insnWord(4);
         }
         if (!isHypcall(word)) {
-            t.notAHypercall(isSyscall(word) ? "syscall (the guest kernel's own system call)" : "not HYPCALL: the hardware raises no HC guest exit");
+            if (isSyscall(word)) {
+                // the guest kernel's own system call: ExcCode Sys, EPC the syscall (or its branch), Cause.BD
+                t.notAHypercall(new Fault.Mips(Fault.Mips.SYS, pc, bd, 0), "syscall (the guest kernel's own system call)");
+            } else {
+                t.notAHypercall(null, "not HYPCALL: the hardware raises no HC guest exit");
+            }
             return;
         }
         if (bd) {
@@ -170,7 +184,7 @@ public final class MipsVm implements ArchitectureVm {
     }
 
     private static void internalError(Trap t) {
-        t.exitToHost(KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTERNAL_ERROR_NR, 0, REENTER_AT_PC, NO_EXIT_ARGS);
+        t.exitToHost(EMULATION_FAILED, REENTER_AT_PC);
     }
 
     /**
@@ -314,6 +328,36 @@ public final class MipsVm implements ArchitectureVm {
     public synchronized String consoleOutput(long port) {
         ByteArrayOutputStream b = console.get(port);
         return b == null ? "" : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        long[] ports = console.keySet().stream().mapToLong(Long::longValue).toArray();
+        v.put("consolePorts", ports);
+        for (int i = 0; i < ports.length; i++) {
+            v.putBytes("console." + i, console.get(ports[i]).toByteArray());
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("vzHcExits", hcExits[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        console.clear();
+        long[] ports = v.nums("consolePorts");
+        for (int i = 0; i < ports.length; i++) {
+            byte[] b = v.bytes("console." + i);
+            if (b == null) {
+                throw new IllegalArgumentException("snapshot has no field 'console." + i + "' for console port " + ports[i]);
+            }
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            o.write(b, 0, b.length);
+            console.put(ports[i], o);
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            hcExits[i] = cpus.get(i).num("vzHcExits");
+        }
     }
 
     /** Records console output (KVM_HC_MIPS_CONSOLE_OUTPUT with paravirt-guest). */

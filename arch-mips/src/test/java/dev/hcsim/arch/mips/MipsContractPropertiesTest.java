@@ -63,8 +63,6 @@ class MipsContractPropertiesTest {
 
     /** An embedder's vCPU control that records nothing. */
     static final class NoControl implements VcpuControl {
-        String event;
-
         @Override
         public VcpuState state(int vcpu) {
             return VcpuState.RUNNING;
@@ -85,11 +83,6 @@ class MipsContractPropertiesTest {
 
         @Override
         public void stop(int vcpu) {
-        }
-
-        @Override
-        public void systemEvent(String kind) {
-            event = kind;
         }
 
         @Override

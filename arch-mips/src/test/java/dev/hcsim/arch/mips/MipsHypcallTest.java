@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -29,8 +31,9 @@ class MipsHypcallTest {
 
     private static void assertInternalErrorAtP(SingleCall.Result r) {
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_INTERNAL_ERROR", r.trap().detail());
-        assertTrue(r.detail().startsWith("KVM_EXIT_INTERNAL_ERROR nr=0x11"), r.detail());
+        // vz.c kvm_trap_vz_handle_guest_exit: exit_reason = KVM_EXIT_INTERNAL_ERROR (17); MIPS sets no suberror, no data
+        assertEquals(new Exit.InternalError(0), r.exit());
+        assertEquals(17, r.exit().reason().number());
         assertEquals(P, r.after().pc(), "PC restored");
         assertNull(r.status(), "nothing dispatched");
     }
@@ -213,6 +216,8 @@ class MipsHypcallTest {
         SingleCall.Result r = call(vm(), insn, "v0", 1);
         assertEquals(Outcome.NOT_A_HYPERCALL, r.outcome());
         assertTrue(r.changed().isEmpty());
+        // only the syscall raises an exception of its own (ExcCode Sys at EPC); the others simply execute
+        assertEquals(insn.equals("syscall") ? new Fault.Mips(Fault.Mips.SYS, r.before().pc(), false, 0) : null, r.fault());
         assertEquals(0, r.vm().archState(MipsVm.class).hcExits(0));
     }
 
@@ -241,7 +246,7 @@ class MipsHypcallTest {
     }
 
     @Test
-    @DisplayName("a delay slot outside guest memory, or a truncated word, is not a HYPCALL and never throws")
+    @DisplayName("a delay slot outside guest memory, or a truncated word, is an instruction bus error (IBE) and never throws")
     void badInput() {
         Vm vm = Vm.create(vm().memory(0, 0x1004).build());
         RegisterFile r = new RegisterFile(MipsRegisters.layout());
@@ -250,9 +255,12 @@ class MipsHypcallTest {
         r.pc(0x1000);
         r.set(MipsRegisters.BD, 1);
         Machine control = new Machine(Vm.create(vm().build()), "x");
-        assertEquals(Outcome.NOT_A_HYPERCALL, vm.trap(0, r, mem, control).outcome());
+        TrapResult slot = vm.trap(0, r, mem, control);
+        assertEquals(Outcome.FAULT, slot.outcome());
+        assertEquals(new Fault.Mips(Fault.Mips.IBE, 0x1000, true, 0), slot.fault(), "EPC = the branch, Cause.BD set");
         r.set(MipsRegisters.BD, 0);
-        assertEquals(Outcome.NOT_A_HYPERCALL, vm.trap(0, r, mem, control, new byte[] {0x42, 0}).outcome());
+        TrapResult truncated = vm.trap(0, r, mem, control, new byte[] {0x42, 0});
+        assertEquals(new Fault.Mips(Fault.Mips.IBE, 0x1000, false, 0), truncated.fault());
         assertEquals(0x1000, r.pc());
     }
 

@@ -5,8 +5,10 @@ import static dev.hcsim.arch.mips.MipsCalls.v0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
@@ -49,11 +51,12 @@ class MipsParavirtTest {
     }
 
     @Test
-    @DisplayName("EXIT_VM: a shutdown system event through the scheduler; every vCPU stops (paravirt/setup.c pv_machine_halt)")
+    @DisplayName("EXIT_VM: KVM_EXIT_SYSTEM_EVENT SHUTDOWN; the scheduler stops every vCPU (paravirt/setup.c pv_machine_halt)")
     void exitVm() {
         SingleCall.Result r = SingleCall.run(paravirt().build(), 0, null, regs("v0", 7), Map.of());
-        assertEquals(Outcome.STOP, r.outcome());
-        assertTrue(r.effects().stream().anyMatch(e -> e.kind().equals("system") && "shutdown".equals(e.detail())), r.effects().toString());
+        assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
+        assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN), r.exit(), "one event per trap: the exit is the shutdown");
+        assertEquals(Map.of("v0", 0L, "pc", 0x1004L), r.changed(), "the call completed before the VM halts");
 
         Vm vm = Vm.create(paravirt().build());
         Machine m = new Machine(vm, "pv");
@@ -73,7 +76,7 @@ class MipsParavirtTest {
         m.registers(0).pc(0x1000);
         RunResult run = m.run(100_000, Long.MAX_VALUE);
         assertEquals(RunResult.Reason.SYSTEM_EVENT, run.reason());
-        assertEquals("shutdown", m.systemEventKind());
+        assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN), m.systemEvent());
         assertEquals(VcpuState.OFF, m.stateOf(0));
         assertEquals(VcpuState.OFF, m.stateOf(1));
     }

@@ -48,6 +48,10 @@ public final class PpcArchitecture extends DescribedArchitecture {
     public static final String FEATURE_PAPR = "papr";
     /** Feature: Mac-on-Linux OSI calls (KVM_CAP_PPC_OSI). */
     public static final String FEATURE_OSI = "osi";
+    /** Option: PAPR hcalls the VMM enables in the kernel (KVM_CAP_PPC_ENABLE_HCALL). */
+    public static final String OPTION_PAPR_ENABLE = "papr-enable";
+    /** Option: PAPR hcalls the VMM disables in the kernel (KVM_CAP_PPC_ENABLE_HCALL, args[1] = 0). */
+    public static final String OPTION_PAPR_DISABLE = "papr-disable";
 
     private static final PpcCodec BIG = new PpcCodec(ByteOrder.BIG_ENDIAN);
     private static final PpcCodec LITTLE = new PpcCodec(ByteOrder.LITTLE_ENDIAN);
@@ -64,13 +68,21 @@ public final class PpcArchitecture extends DescribedArchitecture {
                 HYPERCALLS,
                 List.of(
                 new FeatureSpec(FEATURE_PAPR, false, "Book3S PR in PAPR mode (KVM_CAP_PPC_PAPR, enabled by QEMU pseries): sc 1 = 0x44000022"
-                        + " in supervisor state is a PAPR hcall handed to the host as KVM_EXIT_PAPR_HCALL (book3s_pr.c kvmppc_handle_exit_pr)"),
+                        + " in supervisor state is a PAPR hcall, answered by kvmppc_h_pr when the kernel implements and enables it,"
+                        + " else handed to the host as KVM_EXIT_PAPR_HCALL (book3s_pr.c kvmppc_handle_exit_pr)"),
                 new FeatureSpec(FEATURE_OSI, false, "Mac-on-Linux OSI calls (KVM_CAP_PPC_OSI): sc with (u32)r3 = 0x113724fa and (u32)r4 ="
                         + " 0x77810f9b exits to the host as KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr)")),
                 List.of(
-                new OptionSpec(OPTION_HOST, List.of("book3s-pr", "booke-hv", "booke-pr"), "book3s-pr",
-                        "KVM host flavour: book3s-pr (sc + r0 = KVM_SC_MAGIC_R0, book3s_pr.c), booke-hv (e500mc: every sc 1,"
-                                + " booke.c CONFIG_KVM_BOOKE_HV), booke-pr (e500v2, being removed upstream)"),
+                new OptionSpec(OPTION_HOST, List.of("book3s-pr", "booke-hv", "booke-pr", "book3s-hv"), "book3s-pr",
+                        "KVM host flavour: book3s-pr (sc + r0 = KVM_SC_MAGIC_R0, book3s_pr.c; PAPR hcalls with --feature papr),"
+                                + " booke-hv (e500mc: every sc 1, booke.c CONFIG_KVM_BOOKE_HV), booke-pr (e500v2, being removed"
+                                + " upstream), book3s-hv (POWER9/10 HV KVM, book3s_hv.c: every supervisor sc 1 is a PAPR hcall)"),
+                new OptionSpec(OPTION_PAPR_ENABLE, List.of(), "",
+                        "KVM_CAP_PPC_ENABLE_HCALL with args[1] = 1 for each comma-separated hcall opcode (0x3c, ...): the kernel"
+                                + " then answers it itself; -EINVAL for one the flavour does not implement"),
+                new OptionSpec(OPTION_PAPR_DISABLE, List.of(), "",
+                        "KVM_CAP_PPC_ENABLE_HCALL with args[1] = 0 for each comma-separated hcall opcode: it then goes to the"
+                                + " host as KVM_EXIT_PAPR_HCALL"),
                 new OptionSpec(OPTION_ENDIAN, List.of("big", "little"), "big",
                         "guest byte order: instructions, data and the magic page (Book3S-64 PR picks the page's order from"
                                 + " the interrupt endianness at map time, powerpc.c kvmppc_swab_shared)"),
@@ -134,6 +146,7 @@ public final class PpcArchitecture extends DescribedArchitecture {
 
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
-        return "booke-hv".equals(options.get(OPTION_HOST)) ? "sc 1" : "sc";
+        String host = options.get(OPTION_HOST);
+        return "booke-hv".equals(host) || "book3s-hv".equals(host) ? "sc 1" : "sc";
     }
 }

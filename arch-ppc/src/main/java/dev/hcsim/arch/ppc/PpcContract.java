@@ -13,7 +13,7 @@ public final class PpcContract {
     /** The contract. */
     public static final TrapContract CONTRACT = TrapContract.builder(PpcRegisters.LAYOUT)
             .trapInstructions("sc (44 00 00 02) with r0 = KVM_SC_MAGIC_R0 0x4b564d21 [Book3S PR, BookE PR];"
-                    + " sc 1 (44 00 00 22) [BookE HV]")
+                    + " sc 1 (44 00 00 22) [BookE HV]; PAPR hcalls: sc 1 with r3 = H_* opcode [Book3S HV; Book3S PR with feature papr]")
             .number("r11", 32)
             .arguments("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10")
             .results("r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
@@ -23,12 +23,20 @@ public final class PpcContract {
                     + " (arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv)")
             .pcRule("the system call interrupt leaves SRR0 past the sc; KVM resumes the guest there (PC + 4)")
             .privilegeRule("supervisor only: with MSR[PR] = 1 Book3S/BookE PR treat sc as the guest's own system call"
-                    + " (vector 0xc00) and BookE HV injects a program interrupt with ESR = ESR_PPR 0x04000000"
-                    + " (book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit)")
+                    + " (vector 0xc00), BookE HV injects a program interrupt with ESR = ESR_PPR 0x04000000 and SRR0 past the"
+                    + " sc 1, Book3S HV one with SRR1_PROGPRIV (book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit,"
+                    + " book3s_hv.c kvmppc_handle_exit_hv)")
             .note("Book3S PR / BookE PR: a KVM hypercall only when (u32)r0 == KVM_SC_MAGIC_R0 0x4b564d21 ('KVM!');"
                     + " otherwise a guest system call reflected to vector 0xc00 (book3s_pr.c kvmppc_handle_exit_pr)")
-            .note("Book3S PR in PAPR mode: sc 1 (exactly 0x44000022) in supervisor state is a PAPR hcall (r3 = H_* opcode),"
-                    + " handed to the host as KVM_EXIT_PAPR_HCALL (book3s_pr.c)")
+            .note("PAPR hcalls (sc 1 in supervisor state, r3 = H_* opcode, r4..r12 arguments, r3 = H_* status; Book3S PR with"
+                    + " feature papr, and Book3S HV): the kernel answers the ones it implements and the VM's enabled-hcall bitmap"
+                    + " allows (KVM_CAP_PPC_ENABLE_HCALL: options papr-enable, papr-disable); every other goes to the host as"
+                    + " KVM_EXIT_PAPR_HCALL with nr = r3 and args = r4..r12, and re-entry writes r3 = ret and r4..r12 = args")
+            .note("PAPR flavour " + PpcPapr.describe(PpcHost.BOOK3S_PR))
+            .note("PAPR flavour " + PpcPapr.describe(PpcHost.BOOK3S_HV))
+            .note("Book3S HV: sc (LEV 0) goes straight to the guest's handler; sc 1 from problem state is a program interrupt"
+                    + " with SRR1_PROGPRIV (radix guest, book3s_hv.c kvmppc_handle_exit_hv); the KVM PV hypercalls (r0 magic) and"
+                    + " the magic page do not exist")
             .note("KVM writes only r3 (EV_* status) and r4 (second result, always; 0 when unused); r5..r11 come back"
                     + " unchanged although ePAPR reserves them as outputs (powerpc.c kvmppc_kvm_pv)")
             .note("token = vendor << 16 | number: KVM vendor 42 (KVM_HCALL_TOKEN), ePAPR vendor 1 (EV_HCALL_TOKEN)"

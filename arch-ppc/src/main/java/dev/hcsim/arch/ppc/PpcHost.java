@@ -11,7 +11,12 @@ public enum PpcHost {
     /** BookE HV KVM, e500mc family ({@code booke.c}, CONFIG_KVM_BOOKE_HV): every {@code sc 1}; no magic page. */
     BOOKE_HV("booke-hv"),
     /** BookE PR KVM, e500v2 ({@code booke.c} without BOOKE_HV): like Book3S PR; support is being removed upstream. */
-    BOOKE_PR("booke-pr");
+    BOOKE_PR("booke-pr"),
+    /**
+     * Book3S HV KVM on POWER9/10 ({@code book3s_hv.c}): the guest is always PAPR; every supervisor {@code sc 1} is a
+     * PAPR hcall, {@code sc} goes to the guest's own handler; no KVM PV hypercalls and no magic page.
+     */
+    BOOK3S_HV("book3s-hv");
 
     private final String optionValue;
 
@@ -47,7 +52,7 @@ public enum PpcHost {
      * @return whether this is a BookE host
      */
     public boolean bookE() {
-        return this != BOOK3S_PR;
+        return this == BOOKE_HV || this == BOOKE_PR;
     }
 
     /**
@@ -56,7 +61,7 @@ public enum PpcHost {
      * @return whether KVM_HC_PPC_MAP_MAGIC_PAGE can map the shared page
      */
     public boolean supportsMagicPage() {
-        return this != BOOKE_HV;
+        return this != BOOKE_HV && this != BOOK3S_HV;
     }
 
     /**
@@ -65,6 +70,6 @@ public enum PpcHost {
      * @return the feature bitmap KVM_HC_FEATURES returns on this host
      */
     public long featureMask() {
-        return this == BOOKE_HV ? 0 : 1L << PpcHypercalls.KVM_FEATURE_MAGIC_PAGE;
+        return this == BOOKE_HV || this == BOOK3S_HV ? 0 : 1L << PpcHypercalls.KVM_FEATURE_MAGIC_PAGE;
     }
 }

@@ -1,16 +1,21 @@
 package dev.hcsim.arch.ppc;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The per-VM part of PowerPC: the trap gate (what an {@code sc}, {@code sc 1} or {@code msgsnd}
@@ -24,6 +29,13 @@ import java.nio.ByteOrder;
  * {@code sc 1}, problem state gets a program interrupt with ESR_PPR; BookE PR: like Book3S PR).
  */
 public final class PpcVm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = NR_CPUS (arch/powerpc/include/asm/kvm_host.h), 2048 in ppc64_defconfig (the configuration
+     * modelled); KVM_MAX_VCPU_IDS = MAX_SMT_THREADS (8) * KVM_MAX_VCORES (NR_CPUS) with CONFIG_KVM_BOOK3S_HV_POSSIBLE.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(2048, "NR_CPUS in ppc64_defconfig", 8 * 2048,
+            "KVM_MAX_VCPU_IDS = MAX_SMT_THREADS * KVM_MAX_VCORES");
+
     // struct kvm_vcpu_arch_shared (arch/powerpc/include/uapi/asm/kvm_para.h), natural alignment.
     /** Offset of {@code scratch1} (u64) in struct kvm_vcpu_arch_shared. */
     public static final int OFF_SCRATCH1 = 0x00;
@@ -103,10 +115,19 @@ public final class PpcVm implements ArchitectureVm {
     /** SRR1 bits an interrupt does not copy from the MSR ({@code book3s.c kvmppc_inject_interrupt}: ~0x783f0000). */
     private static final long SRR1_MSR_MASK = ~0x783F_0000L;
     /** Book3S program interrupt SRR1 flags: illegal instruction ({@code SRR1_PROGILL}) and privileged ({@code SRR1_PROGPRIV}). */
-    static final long SRR1_PROGILL = 0x0008_0000L;
-    static final long SRR1_PROGPRIV = 0x0004_0000L;
+    static final long SRR1_PROGILL = Fault.Ppc.SRR1_PROGILL;
+    static final long SRR1_PROGPRIV = Fault.Ppc.SRR1_PROGPRIV;
+    /** The Book3S instruction storage interrupt. */
+    static final int VECTOR_ISI = 0x400;
+    /** Book3S ISI SRR1 bit 33: no translation for the address ({@code SRR1_ISI_NOPT}). */
+    static final long SRR1_ISI_NOPT = 0x4000_0000L;
 
-    private static final Trap.ExitCompletion KEEP_REGISTERS = (t, ret) -> {
+    /** Re-entry after KVM_EXIT_OSI (powerpc.c, osi_needed): r0..r31 = gprs[0..31] as the VMM left them. */
+    private static final Trap.ExitCompletion OSI_REENTRY = (t, ret) -> {
+        Exit.Osi a = (Exit.Osi) t.answer();
+        for (int i = 0; i < 32; i++) {
+            t.registers().set(i, a.gprs().get(i));
+        }
     };
 
     private final Vm vm;
@@ -125,10 +146,14 @@ public final class PpcVm implements ArchitectureVm {
     /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
     private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
     private final RegisterAccess[] lastRegs;
+    private final PpcPapr paprCalls;
+    private final PpcPaprHv.State paprHv;
+    private final PpcIoctls ioctls = new PpcIoctls(this);
     private volatile boolean dtbWritten;
 
     PpcVm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.host = PpcHost.of(vm.option(PpcArchitecture.OPTION_HOST));
         this.bigEndian = vm.byteOrder() == ByteOrder.BIG_ENDIAN;
         this.mode64 = vm.option(PpcArchitecture.OPTION_MODE).equals("64");
@@ -144,6 +169,55 @@ public final class PpcVm implements ArchitectureVm {
         this.kernelNxDisabled = new boolean[n];
         this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.lastRegs = new RegisterAccess[n];
+        // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
+        boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
+        this.paprCalls = book3s ? new PpcPapr(host, n) : null;
+        this.paprHv = host == PpcHost.BOOK3S_HV ? new PpcPaprHv.State(n, vm.config().seed()) : null;
+        if (paprCalls != null) {
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_ENABLE), true);
+            applyHcallOptions(vm.option(PpcArchitecture.OPTION_PAPR_DISABLE), false);
+        } else if (!vm.option(PpcArchitecture.OPTION_PAPR_ENABLE).isEmpty() || !vm.option(PpcArchitecture.OPTION_PAPR_DISABLE).isEmpty()) {
+            throw new IllegalArgumentException("papr-enable/papr-disable: KVM_CAP_PPC_ENABLE_HCALL needs a Book3S host (book3s-pr, book3s-hv)");
+        }
+    }
+
+    /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
+    private void applyHcallOptions(String list, boolean on) {
+        for (String item : list.split(",")) {
+            String h = item.trim();
+            if (h.isEmpty()) {
+                continue;
+            }
+            long nr;
+            try {
+                nr = h.startsWith("0x") || h.startsWith("0X") ? Long.parseUnsignedLong(h.substring(2), 16) : Long.parseLong(h);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": '" + h + "' is not an hcall number");
+            }
+            if (paprCalls.enableHcall(nr, on) != 0) {
+                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": KVM_CAP_PPC_ENABLE_HCALL 0x"
+                        + Long.toHexString(nr) + " fails with -EINVAL (above MAX_HCALL_OPCODE, not a multiple of 4, or not"
+                        + " implemented by " + host.optionValue() + ")");
+            }
+        }
+    }
+
+    /**
+     * The PAPR hcall state of this Book3S VM (used by host book3s-hv, and by book3s-pr with feature papr), or null
+     * on BookE.
+     * @return the enabled-hcall bitmap and exit arguments, or null on a BookE host
+     */
+    public PpcPapr papr() {
+        return paprCalls;
+    }
+
+    @Override
+    public dev.hcsim.core.spi.KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    PpcPaprHv.State paprState() {
+        return paprHv;
     }
 
     /**
@@ -222,7 +296,9 @@ public final class PpcVm implements ArchitectureVm {
         RegisterAccess regs = t.registers();
         lastRegs[v] = regs;
         if (t.fetchedLength() < 4) {
-            t.fault("program interrupt: fewer than 4 instruction bytes");
+            // [derived] nothing readable at the PC: the fetch takes an instruction storage interrupt (no translation)
+            long msr = regs.get(PpcRegisters.MSR);
+            t.fault(new Fault.Ppc(VECTOR_ISI, t.pc(), (msr & SRR1_MSR_MASK) | SRR1_ISI_NOPT, 0), "instruction fetch outside guest memory");
             return;
         }
         t.instructionLength(4);
@@ -244,18 +320,30 @@ public final class PpcVm implements ArchitectureVm {
                     // Only sc 1 reaches the hypervisor on e500mc; sc goes straight to the guest's handler.
                     guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; KVM never sees it)");
                 } else if (problem) {
-                    programInterrupt(t, regs, 0, ESR_PPR, "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
+                    // booke.c kvmppc_handle_exit: the syscall exit has already moved nip past the sc 1, so
+                    // kvmppc_core_queue_program delivers the program interrupt with SRR0 at the next instruction.
+                    programInterrupt(t, regs, 0, ESR_PPR, t.pc() + 4,
+                            "program interrupt, ESR_PPR: sc 1 from problem state (booke.c kvmppc_handle_exit)");
                 } else {
                     hypercall(t, regs, msr);
                 }
             }
+            case BOOK3S_HV -> {
+                if (lev != 1) {
+                    guestSystemCall(t, regs, "system call (sc LEV=0 goes straight to the guest OS; HV KVM never sees it)");
+                } else if (problem) {
+                    // book3s_hv.c kvmppc_handle_exit_hv: a radix guest's user-mode sc 1 is a privilege fault.
+                    programInterrupt(t, regs, SRR1_PROGPRIV, 0, t.pc(),
+                            "program interrupt, SRR1_PROGPRIV: sc 1 from problem state (book3s_hv.c kvmppc_handle_exit_hv)");
+                } else {
+                    paprCalls.hcall(t, this);
+                }
+            }
             case BOOK3S_PR, BOOKE_PR -> {
                 if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
-                    // kvmppc_h_pr handles a few H_* in the kernel; the simulator hands every PAPR hcall to the host.
-                    t.exitToHost("KVM_EXIT_PAPR_HCALL", regs.get(3), 0, null, regs.get(4), regs.get(5), regs.get(6), regs.get(7),
-                            regs.get(8), regs.get(9));
+                    paprCalls.hcall(t, this); // kvmppc_h_pr, else KVM_EXIT_PAPR_HCALL
                 } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
-                    t.exitToHost("KVM_EXIT_OSI", regs.get(3), 0, KEEP_REGISTERS, regs.get(4), regs.get(5), regs.get(6));
+                    osiExit(t, regs);
                 } else if (!problem && (int) regs.get(0) == PpcDiscovery.KVM_SC_MAGIC_R0) {
                     hypercall(t, regs, msr);
                 } else {
@@ -264,6 +352,18 @@ public final class PpcVm implements ArchitectureVm {
                 }
             }
         }
+    }
+
+    /**
+     * KVM_EXIT_OSI (book3s_pr.c kvmppc_handle_exit_pr): all 32 GPRs go out in run->osi.gprs; re-entry copies all 32
+     * back (powerpc.c kvm_arch_vcpu_ioctl_run, osi_needed): the VMM answers with its {@link Exit.Osi}.
+     */
+    private static void osiExit(Trap t, RegisterAccess regs) {
+        long[] gprs = new long[32];
+        for (int i = 0; i < 32; i++) {
+            gprs[i] = regs.get(i); // run->osi.gprs[i] = kvmppc_get_gpr(vcpu, i)
+        }
+        exitPastSc(t, regs, new Exit.Osi(gprs), OSI_REENTRY);
     }
 
     private void hypercall(Trap t, RegisterAccess regs, long msr) {
@@ -275,41 +375,74 @@ public final class PpcVm implements ArchitectureVm {
         t.complete();
     }
 
-    /** A guest system call: SRR0 = PC + 4, SRR1 = MSR; Book3S continues at 0xc00, BookE at IVPR|IVOR8 (not modelled: PC stays). */
+    /** An exit from a system call interrupt: the PC already points past the sc when KVM returns to user space. */
+    static void exitPastSc(Trap t, RegisterAccess regs, Exit exit, Trap.ExitCompletion reentry) {
+        t.exitToHost(exit, reentry);
+        regs.pc(t.pc() + 4);
+        t.resumeAt(t.pc() + 4);
+    }
+
+    /**
+     * A guest system call: the guest's own handler takes it (SRR0 = PC + 4, SRR1 = MSR; Book3S at
+     * 0xc00, BookE at IVPR|IVOR8). Nothing is changed here: the embedder's CPU delivers it as for any
+     * sc, the standalone machine through {@link #deliver}.
+     */
     private void guestSystemCall(Trap t, RegisterAccess regs, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc() + 4);
-        regs.set(PpcRegisters.SRR1, host.bookE() ? msr : msr & SRR1_MSR_MASK);
-        regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.notAHypercall(what);
-        if (!host.bookE()) {
-            regs.pc(VECTOR_SYSCALL);
-            t.resumeAt(VECTOR_SYSCALL);
-        }
-        sync(t.vcpu());
+        t.notAHypercall(new Fault.Ppc(Fault.Ppc.SYSTEM_CALL, t.pc() + 4, host.bookE() ? msr : msr & SRR1_MSR_MASK, 0), what);
     }
 
-    /** A program interrupt: SRR0 = the instruction, SRR1 = MSR (with flags on Book3S), ESR on BookE; Book3S continues at 0x700. */
+    /**
+     * A program interrupt for the embedder to inject (book3s.c kvmppc_core_queue_program, booke.c
+     * kvmppc_booke_queue_irqprio): SRR0 = the instruction, SRR1 = MSR (with the reason on Book3S), ESR
+     * on BookE. Nothing is changed here (issue 21: an embedder that injects it would deliver twice);
+     * the standalone machine delivers it through {@link #deliver}.
+     */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, String what) {
-        long msr = regs.get(PpcRegisters.MSR);
-        regs.set(PpcRegisters.SRR0, t.pc());
-        if (host.bookE()) {
-            regs.set(PpcRegisters.SRR1, msr);
-            regs.set(PpcRegisters.ESR, esr);
-        } else {
-            regs.set(PpcRegisters.SRR1, (msr & SRR1_MSR_MASK) | srr1Flags);
-        }
-        regs.set(PpcRegisters.MSR, interruptMsr(msr));
-        t.fault(what);
-        if (!host.bookE()) {
-            regs.pc(VECTOR_PROGRAM);
-            t.resumeAt(VECTOR_PROGRAM);
-        }
-        sync(t.vcpu());
+        programInterrupt(t, regs, srr1Flags, esr, t.pc(), what);
     }
 
-    /** The MSR an interrupt enters the guest with: supervisor, EE and RI off, width and endianness kept (intr_msr). */
-    private static long interruptMsr(long msr) {
+    /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
+    private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
+        long msr = regs.get(PpcRegisters.MSR);
+        Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, msr, esr)
+                : new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, (msr & SRR1_MSR_MASK) | srr1Flags, 0);
+        t.fault(f, what);
+    }
+
+    /**
+     * The standalone machine's CPU takes a program, system call or storage interrupt the trap left to
+     * it: SRR0, SRR1 (and ESR on BookE) as the fault says, the interrupt MSR, and on Book3S the PC at
+     * the vector (BookE's IVPR|IVORn is not modelled: the PC stays).
+     */
+    @Override
+    public void deliver(int vcpu, RegisterAccess regs, Fault fault) {
+        if (!(fault instanceof Fault.Ppc f)) {
+            return;
+        }
+        long msr = regs.get(PpcRegisters.MSR);
+        regs.set(PpcRegisters.SRR0, f.srr0());
+        regs.set(PpcRegisters.SRR1, f.srr1());
+        if (host.bookE() && f.vector() == Fault.Ppc.PROGRAM) {
+            regs.set(PpcRegisters.ESR, f.esr());
+        }
+        regs.set(PpcRegisters.MSR, interruptMsr(msr));
+        if (!host.bookE()) {
+            regs.pc(f.vector());
+        }
+        sync(vcpu);
+    }
+
+    /**
+     * The MSR an interrupt enters the guest with. Book3S PR: {@code vcpu->arch.intr_msr} (book3s_pr.c
+     * kvmppc_inject_interrupt_pr), which is MSR_SF on a 64-bit host, so a 32-bit guest's interrupt runs in 64-bit mode,
+     * plus MSR_LE when the VMM set LPCR[ILE] (kvmppc_set_lpcr_pr), as it does for a little-endian guest. Elsewhere:
+     * supervisor, EE and RI off, width and endianness kept.
+     */
+    private long interruptMsr(long msr) {
+        if (host == PpcHost.BOOK3S_PR) {
+            return PpcRegisters.MSR_SF | (bigEndian ? 0 : PpcRegisters.MSR_LE);
+        }
         return msr & (PpcRegisters.MSR_SF | PpcRegisters.MSR_CM | PpcRegisters.MSR_LE);
     }
 
@@ -347,7 +480,7 @@ public final class PpcVm implements ArchitectureVm {
                 c.interrupt(i, DOORBELL_IVOR);
             }
         }
-        t.callName("msgsnd (emulated doorbell)");
+        t.callName("msgsnd"); // e500_emulate.c kvmppc_e500_emul_msgsnd: the emulated instruction
         t.complete();
     }
 
@@ -534,6 +667,33 @@ public final class PpcVm implements ArchitectureVm {
 
     private static boolean overlaps(int off, int size, int field, int fieldSize) {
         return off < field + fieldSize && field < off + size;
+    }
+
+    /** The magic page (its shared structure, PAGE_SIZE bytes once mapped), its addresses and flags of each vCPU. */
+    @Override
+    public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("dtbWritten", dtbWritten);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("magicPa", magicPa[i]).put("magicEa", magicEa[i]).put("kernelNxDisabled", kernelNxDisabled[i])
+                    .put("intPending", intPending.get(i) != 0).putBytes("magicPage", shared[i]);
+        }
+    }
+
+    @Override
+    public synchronized void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        dtbWritten = v.flag("dtbWritten");
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            magicPa[i] = c.num("magicPa");
+            magicEa[i] = c.num("magicEa");
+            kernelNxDisabled[i] = c.flag("kernelNxDisabled");
+            intPending.set(i, c.flag("intPending") ? 1 : 0);
+            byte[] page = c.bytes("magicPage");
+            if (page != null && page.length != PAGE_SIZE) {
+                throw new IllegalArgumentException("snapshot field 'magicPage' has " + page.length + " bytes, a page has " + PAGE_SIZE);
+            }
+            shared[i] = page;
+        }
     }
 
     private byte[] page(int vcpu) {

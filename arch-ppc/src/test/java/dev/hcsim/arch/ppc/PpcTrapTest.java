@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
@@ -173,6 +175,14 @@ class PpcTrapTest {
         assertNull(t.status());
         assertEquals(r.before.get(3), r.regs.get(3));
         assertEquals(r.before.get(4), r.regs.get(4));
+        // nothing delivered (issue 21 item 16): the fault says what the CPU's own sc does
+        Fault.Ppc f = (Fault.Ppc) t.fault();
+        assertEquals(Fault.Ppc.SYSTEM_CALL, f.vector());
+        assertEquals(PC + 4, f.srr0());
+        assertEquals(PC, r.regs.pc());
+        assertEquals(r.before.get("srr0"), r.regs.get("srr0"));
+        // the standalone machine's CPU takes it: SRR0 = PC + 4, PC at 0xc00, supervisor state
+        r.ppc().deliver(0, r.regs, f);
         assertEquals(PC + 4, r.regs.get("srr0"));
         assertEquals(0xC00, r.regs.pc());
         assertEquals(0, r.regs.get("msr") & PR);
@@ -186,7 +196,7 @@ class PpcTrapTest {
         TrapResult t = r.trap();
         assertEquals(Outcome.NOT_A_HYPERCALL, t.outcome());
         assertEquals(r.before.get(4), r.regs.get(4));
-        assertEquals(PR | SF, r.regs.get("srr1") & (PR | SF));
+        assertEquals(PR | SF, ((Fault.Ppc) t.fault()).srr1() & (PR | SF), "SRR1 keeps MSR[PR] and MSR[SF]");
     }
 
     @Test
@@ -195,10 +205,14 @@ class PpcTrapTest {
         Rig r = rig("sc 1", "host", "booke-hv", "privilege", "problem").set("r11", 0x2A0003);
         TrapResult t = r.trap();
         assertEquals(Outcome.FAULT, t.outcome());
-        assertTrue(t.fault().contains("ESR_PPR"));
-        assertEquals(0x0400_0000L, r.regs.get("esr"));
+        // BookE: SRR0 = the nip past the sc 1, SRR1 = MSR, ESR = ESR_PPR; not delivered, so no register changed
+        assertEquals(new Fault.Ppc(Fault.Ppc.PROGRAM, PC + 4, r.before.get("msr"), Fault.Ppc.ESR_PPR), t.fault());
+        assertEquals(r.before.get("esr"), r.regs.get("esr"));
         assertEquals(r.before.get(3), r.regs.get(3));
-        assertEquals(PC, r.regs.get("srr0"));
+        assertEquals(PC, r.regs.pc());
+        r.ppc().deliver(0, r.regs, t.fault());
+        assertEquals(0x0400_0000L, r.regs.get("esr"));
+        assertEquals(PC + 4, r.regs.get("srr0"), "kvmppc_core_queue_program from the nip already past the sc 1 (issue 20)");
     }
 
     @Test
@@ -240,16 +254,19 @@ class PpcTrapTest {
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         regs.set(0, PpcTestSupport.MAGIC);
-        regs.set(3, 0x04); // H_ENTER
+        regs.set(3, 0x300); // H_RANDOM: kvmppc_h_pr does not answer it (H_REMOVE and the like it answers itself)
         regs.set(4, 0x55);
         TrapResult t = vm.trap(0, regs, m.memory(), m);
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-        assertEquals("KVM_EXIT_PAPR_HCALL", t.exitReason());
-        assertEquals(4, t.exitNr());
-        assertEquals(0x55, t.exitArg(0));
+        Exit.PaprHcall e = (Exit.PaprHcall) t.exit();
+        assertEquals(0x300, e.nr());
+        assertEquals(9, e.args().size(), "papr_hcall.args[9]: r4..r12");
+        assertEquals(0x55, e.args().get(0));
+        assertEquals(PC + 4, regs.pc(), "the system call interrupt already moved the PC past the sc");
         TrapResult done = vm.completeExit(0, regs, m.memory(), 0); // H_SUCCESS
         assertEquals(Outcome.RESUME, done.outcome());
         assertEquals(0, regs.get(3));
+        assertEquals(0x55, regs.get(4));
         assertEquals(PC + 4, regs.pc());
         // Outside PAPR mode the same sc 1 with the magic r0 is a KVM PV call: LEV is not examined.
         Rig r = rig("sc 1").set("r11", 0x2A0003);
@@ -269,10 +286,23 @@ class PpcTrapTest {
         regs.set(3, 0xFFFF_FFFF_1137_24FAL);
         regs.set(4, 0x7781_0F9BL);
         TrapResult t = vm.trap(0, regs, m.memory(), m);
-        assertEquals("KVM_EXIT_OSI", t.exitReason());
+        Exit.Osi e = (Exit.Osi) t.exit();
+        assertEquals(0xFFFF_FFFF_1137_24FAL, e.gprs().get(3), "osi.gprs[i] = r<i>");
+        assertEquals(PpcTestSupport.MAGIC, e.gprs().get(0));
         vm.completeExit(0, regs, m.memory(), 0);
         assertEquals(0xFFFF_FFFF_1137_24FAL, regs.get(3));
         assertEquals(PC + 4, regs.pc());
+        // the VMM's answer: every GPR is written back from osi.gprs (powerpc.c, osi_needed)
+        regs.pc(PC);
+        t = vm.trap(0, regs, m.memory(), m);
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        long[] answer = new long[32];
+        answer[3] = 0x1234;
+        answer[31] = 0x77;
+        vm.completeExit(0, regs, m.memory(), new Exit.Osi(answer));
+        assertEquals(0x1234, regs.get(3));
+        assertEquals(0x77, regs.get(31));
+        assertEquals(0, regs.get(0));
     }
 
     @Test
@@ -308,6 +338,12 @@ class PpcTrapTest {
         Rig r = rig("nop");
         TrapResult t = r.trap();
         assertEquals(Outcome.FAULT, t.outcome());
+        Fault.Ppc f = (Fault.Ppc) t.fault();
+        assertEquals(Fault.Ppc.PROGRAM, f.vector());
+        assertEquals(PC, f.srr0());
+        assertEquals(Fault.Ppc.SRR1_PROGILL, f.srr1() & Fault.Ppc.SRR1_PROGILL);
+        assertEquals(PC, r.regs.pc(), "for the embedder to inject: nothing delivered yet");
+        r.ppc().deliver(0, r.regs, f);
         assertEquals(PC, r.regs.get("srr0"));
         assertEquals(0x700, r.regs.pc());
     }
@@ -376,8 +412,9 @@ class PpcTrapTest {
     @DisplayName("msgsnd from problem state on BookE HV: program interrupt with ESR_PPR, no doorbell (hypervisor-privileged instruction)")
     void msgsndFromProblemState() {
         Rig r = rig("msgsnd 5", "host", "booke-hv", "privilege", "problem").set("r5", 1);
-        assertEquals(Outcome.FAULT, r.trap().outcome());
-        assertEquals(PpcVm.ESR_PPR, r.regs.get("esr"));
+        TrapResult t = r.trap();
+        assertEquals(Outcome.FAULT, t.outcome());
+        assertEquals(PpcVm.ESR_PPR, ((Fault.Ppc) t.fault()).esr());
         assertEquals(0, r.m.interrupts(1).getOrDefault(PpcVm.DOORBELL_IVOR, 0));
     }
 

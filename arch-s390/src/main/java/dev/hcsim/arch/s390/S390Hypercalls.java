@@ -3,11 +3,13 @@ package dev.hcsim.arch.s390;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 
+import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -342,7 +344,7 @@ public final class S390Hypercalls {
         long low = subcode & 0xFFFF;
         if (low == 3 || low == 4) {
             long flags = (low == 3 ? KVM_S390_RESET_CLEAR : 0) | KVM_S390_RESET_SUBSYSTEM | KVM_S390_RESET_IPL | KVM_S390_RESET_CPU_INIT;
-            S390Vm.exit(t, "KVM_EXIT_S390_RESET", DIAG_IPL, flags);
+            S390Vm.exit(t, new Exit.S390Reset(flags)); // diag.c __diag_ipl_functions
             return;
         }
         if (s.userspaceExit()) {
@@ -362,10 +364,11 @@ public final class S390Hypercalls {
         MemoryAccess m = t.memory();
         switch ((int) subcode) {
             case 0, 1 -> {
-                if (t.control() != null) {
-                    t.control().systemEvent(subcode == 0 ? "reset (diag 308 subcode 0: modified clear)" : "reset (diag 308 subcode 1: load normal)");
-                }
-                t.stop();
+                // QEMU handle_diag_308 -> s390_ipl_reset_request -> qemu_system_reset_request: one event per trap,
+                // this trap's answer in KVM's system-event words (subcode 0 modified clear, 1 load normal).
+                t.note(subcode == 0 ? "diag 308 subcode 0: modified clear reset" : "diag 308 subcode 1: load normal");
+                t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), (tr, ret) -> tr.status(null));
+                return;
             }
             case 5, 8 -> {
                 if (!parmCheck(t, r1, addr)) {
@@ -437,7 +440,7 @@ public final class S390Hypercalls {
      */
     static void breakpoint(Trap t) {
         if (t.vm().feature(S390Architecture.FEATURE_SW_BREAKPOINTS)) {
-            S390Vm.exit(t, "KVM_EXIT_DEBUG", DIAG_KVM_BREAKPOINT, 0);
+            S390Vm.exit(t, new Exit.Debug(t.pc()));
             return;
         }
         state(t).raise(t, S390Status.PGM_OPERATION, false);

@@ -59,13 +59,4 @@ public final class S390Status {
         };
     }
 
-    /** What the trap result names as the fault for program interruption {@code code} (constant strings: no allocation). */
-    static String faultText(int code) {
-        return switch (code) {
-            case PGM_OPERATION -> "operation exception (program interruption 0x0001)";
-            case PGM_PRIVILEGED_OP -> "privileged-operation exception (program interruption 0x0002)";
-            case PGM_ADDRESSING -> "addressing exception (program interruption 0x0005)";
-            default -> "specification exception (program interruption 0x0006)";
-        };
-    }
 }

@@ -4,19 +4,26 @@ import static dev.hcsim.arch.s390.S390Registers.PREFIX;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 import static dev.hcsim.arch.s390.S390Registers.PSWM;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 
 /**
  * The per-VM part of s390: the trap gate for the intercepted instructions (DIAGNOSE, SIGP, STSI,
@@ -31,6 +38,13 @@ import dev.hcsim.core.spi.Trap;
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
  */
 public final class S390Vm implements ArchitectureVm {
+    /**
+     * KVM_MAX_VCPUS = 255 (arch/s390/include/asm/kvm_host.h); kvm_arch_vcpu_precreate refuses an id (the CPU address)
+     * that sca_can_add_vcpu rejects: below KVM_S390_ESCA_CPU_SLOTS = 248 with the extended SCA every z13 or later has.
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(255, "KVM_MAX_VCPUS", 248,
+            "kvm_arch_vcpu_precreate, sca_can_add_vcpu: KVM_S390_ESCA_CPU_SLOTS");
+
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
@@ -54,7 +68,8 @@ public final class S390Vm implements ArchitectureVm {
     /** The end of the last new PSW an interruption reads (the program new PSW at 0x1D0, 16 bytes). */
     static final int LOWCORE_FIELDS_END = 0x1E0;
 
-    private static final long[] NO_EXIT_ARGS = new long[0];
+    /** Re-entry after an exit that answers nothing in a register (a system event, a debug stop): the PSW as it stands. */
+    private static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
     private static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
 
@@ -65,23 +80,28 @@ public final class S390Vm implements ArchitectureVm {
     private final boolean legacyUserspace;
     private final boolean userspaceExit;
     private final boolean senseRunning;
-    private final long[][] sieicArgs;
     private final byte[] sysib;
 
     // per vCPU
     final long[] pfaultToken;
     final long[] pfaultSelect;
     final long[] pfaultCompare;
-    private final boolean[] running;
-    private final long[] ranNanos;
-    private final long[] lastIn;
+    final boolean[] running;
+    final long[] ranNanos;
+    final long[] lastIn;
     private final long todBase;
-    private final boolean[] keepStateOnStart;
-    private final boolean[] selfRestart;
-    private final boolean[] waiting;
-    private final long[] waitPswMask;
-    private final int[] pendingPgm;
-    private final boolean[] pendingInvalidOperand;
+    final boolean[] keepStateOnStart;
+    final boolean[] selfRestart;
+    final boolean[] waiting;
+    final long[] waitPswMask;
+    /**
+     * An external interruption sent while its target did not wait for it (code, 0 for none), and its sender's CPU
+     * address: it stays pending (interrupt.c kvm_s390_inject_vcpu) and is taken when the target next enables it.
+     */
+    final int[] pendingExternal;
+    final long[] pendingExternalFrom;
+    final int[] pendingPgm;
+    final boolean[] pendingInvalidOperand;
     final int[] fieldR1;
     final int[] fieldR3;
     private final byte[][] parmBuffers;
@@ -92,9 +112,11 @@ public final class S390Vm implements ArchitectureVm {
     long diag318Info;
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
+    private final S390Ioctls ioctls = new S390Ioctls(this);
 
     S390Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
         long end = 0;
         for (MemoryRegion r : vm.config().memory()) {
@@ -104,7 +126,6 @@ public final class S390Vm implements ArchitectureVm {
         this.reportOnly = "report".equals(vm.option(S390Architecture.OPT_PROGRAM_INTERRUPTIONS));
         this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
         this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
-        this.sieicArgs = new long[vm.vcpuCount()][2];
         this.senseRunning = vm.feature(S390Architecture.FEATURE_SENSE_RUNNING);
         // KVM's SYSIB; QEMU completes it unless the embedder plays QEMU's part (userspace=exit)
         this.sysib = userspaceExit ? S390Discovery.sysib322(vcpus) : S390Discovery.sysib322Qemu(vcpus);
@@ -120,6 +141,8 @@ public final class S390Vm implements ArchitectureVm {
         this.selfRestart = new boolean[vcpus];
         this.waiting = new boolean[vcpus];
         this.waitPswMask = new long[vcpus];
+        this.pendingExternal = new int[vcpus];
+        this.pendingExternalFrom = new long[vcpus];
         this.pendingPgm = new int[vcpus];
         this.pendingInvalidOperand = new boolean[vcpus];
         this.fieldR1 = new int[vcpus];
@@ -223,15 +246,32 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     /**
-     * KVM returns -EOPNOTSUPP and the vCPU exits with KVM_EXIT_S390_SIEIC: exit number = the function
-     * code, flags = the interception code 4 (instruction), arguments ipa and ipb as the SIE block
-     * holds them (ipa = opcode and R1R3 byte, ipb = B2D2 in the top half of a 32-bit word).
+     * KVM returns -EOPNOTSUPP and the vCPU exits with KVM_EXIT_S390_SIEIC (kvm-s390.c
+     * vcpu_post_run_handle_fault / kvm_handle_sie_intercept): icptcode 4 (instruction), ipa and ipb as
+     * the SIE block holds them (ipa = opcode and R1R3 byte, ipb = B2D2 in the top half of a 32-bit word).
+     * @param functionCode the DIAGNOSE function code, for traces (the VMM decodes it from ipb)
      */
     void toUserspace(Trap t, long functionCode) {
-        long[] args = sieicArgs[t.vcpu()];
-        args[0] = (t.insnByte(0) << 8) | t.insnByte(1);
-        args[1] = ((long) t.insnByte(2) << 24) | (t.insnByte(3) << 16);
-        t.exitToHost("KVM_EXIT_S390_SIEIC", functionCode, 4, KEEP_R2, args);
+        if (!t.dispatched()) {
+            t.number(functionCode); // no subcode was read: the function code names the call in traces
+        }
+        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), KEEP_R2);
+    }
+
+    /** The SIE block's view of the trapping instruction: ipa = its first halfword, ipb = the next two. */
+    private static Exit.S390Sieic sieic(Trap t, int icptcode) {
+        int ipa = (t.insnByte(0) << 8) | t.insnByte(1);
+        long ipb = ((long) t.insnByte(2) << 24) | (t.insnByte(3) << 16) | (t.insnByte(4) << 8) | t.insnByte(5);
+        if (ilc(t.insnByte(0)) < 3) {
+            ipb &= 0xFFFF_0000L; // a 4-byte instruction has only B2D2 in ipb
+        }
+        return new Exit.S390Sieic(icptcode, ipa, ipb);
+    }
+
+    /** The instruction-length code of an instruction starting with opcode byte {@code op}: 1, 2 or 3 halfwords (PoP). */
+    static int ilc(int op) {
+        int bits = op >>> 6;
+        return bits == 0 ? 1 : bits == 3 ? 3 : 2;
     }
 
     /** The function codes KVM's kvm_s390_handle_diag handles itself (at least for some subcodes). */
@@ -249,6 +289,21 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        S390Snapshots.save(this, v, cpus);
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        S390Snapshots.restore(this, v, cpus);
+    }
+
+    @Override
     public void resetVcpu(int vcpu, RegisterAccess regs) {
         if (keepStateOnStart[vcpu]) {
             // SIGP START / RESTART continue a stopped CPU: no reset (QEMU target/s390x/sigp.c sigp_start, sigp_restart).
@@ -259,6 +314,7 @@ public final class S390Vm implements ArchitectureVm {
         regs.set(PREFIX, 0);
         regs.set(S390Registers.BEAR, 1); // kvm_s390_vcpu_initial_reset: sie_block->gbea = 1
         pfaultToken[vcpu] = PFAULT_TOKEN_INVALID;
+        pendingExternal[vcpu] = 0; // a CPU reset clears the pending local interruptions (kvm_s390_clear_local_irqs)
     }
 
     @Override
@@ -314,17 +370,22 @@ public final class S390Vm implements ArchitectureVm {
     @Override
     public void trap(Trap t) {
         if (t.fetchedLength() < 4) {
-            t.fault("not an intercepted instruction: fewer than 4 bytes");
+            if (t.fetchedLength() == 0) {
+                // [derived] nothing readable at the PSW address: an addressing exception on the fetch (nullified, no ILC)
+                t.fault(new Fault.S390(Fault.S390.ADDRESSING, 0, t.pc()), "instruction fetch outside guest memory");
+            } else {
+                operationException(t, "not an intercepted instruction: fewer than 4 bytes");
+            }
             return;
         }
         t.instructionLength(4);
         if (watchdogArmed && t.control() != null && t.control().nowNanos() >= watchdogDeadline) {
             // wdt_diag288 expired: QEMU's default watchdog action is a system reset (hw/watchdog/wdt_diag288.c).
+            // One event per trap: the reset is this trap's answer, in KVM's system-event words (QEMU's
+            // watchdog_perform_action -> qemu_system_reset_request; KVM itself exits with no event here).
             watchdogArmed = false;
-            t.callName("DIAG_TIMEREVENT expired");
-            t.control().systemEvent("reset (diag 288 watchdog expired)");
-            t.stop();
-            t.complete();
+            t.note("DIAG_TIMEREVENT watchdog expired: QEMU resets the system");
+            t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), REENTER);
             return;
         }
         int op = t.insnByte(0);
@@ -337,10 +398,10 @@ public final class S390Vm implements ArchitectureVm {
                     case 0x7D -> stsi(t);
                     case 0xB2 -> lpswe(t);
                     case 0x12, 0x09 -> privileged(t, sub == 0x12 ? "STAP" : "STPT");
-                    default -> t.fault("not an intercepted instruction (operation exception)");
+                    default -> operationException(t, "not an intercepted instruction");
                 }
             }
-            default -> t.fault("not an intercepted instruction (operation exception)");
+            default -> operationException(t, "not an intercepted instruction");
         }
     }
 
@@ -450,52 +511,68 @@ public final class S390Vm implements ArchitectureVm {
         pendingInvalidOperand[t.vcpu()] = invalidOperand;
     }
 
-    /** Hands the call to the host with r2 kept on re-entry (no allocation). */
-    static void exit(Trap t, String reason, long nr, long flags) {
-        t.exitToHost(reason, nr, flags, KEEP_R2, NO_EXIT_ARGS);
+    /**
+     * Hands the trap to the host; re-entry keeps r2 (the result register) as the host left it.
+     * @param t the trap
+     * @param exit what the host gets
+     */
+    static void exit(Trap t, Exit exit) {
+        t.exitToHost(exit, exit instanceof Exit.Debug ? REENTER : KEEP_R2);
     }
 
     /**
-     * Delivers program interruption {@code code} as the guest sees it (arch/s390/kvm/interrupt.c
-     * __deliver_prog): no register but the PSW changes; the old PSW points after the instruction.
+     * An instruction that is not intercepted (KVM would never see it): the CPU's operation exception,
+     * a suppressing exception, so the old PSW points past the instruction (ILC from its opcode).
+     */
+    private static void operationException(Trap t, String why) {
+        int ilc = ilc(t.insnByte(0));
+        t.fault(new Fault.S390(Fault.S390.OPERATION, ilc, t.pc() + 2L * ilc), why);
+    }
+
+    /**
+     * Program interruption {@code code} (arch/s390/kvm/interrupt.c __deliver_prog): the old PSW points
+     * after the instruction (the intercept already moved it), the ILC is 2 (a 4-byte instruction). With
+     * a program new PSW in the lowcore, it is delivered here (lowcore written, PSW loaded:
+     * {@link dev.hcsim.core.Outcome#INTERRUPTED}); without one, or with program-interruptions=report,
+     * nothing is written and the embedder injects it ({@link dev.hcsim.core.Outcome#FAULT}).
      */
     void program(Trap t, int code, boolean invalidOperand) {
         t.status(S390Status.of(code, invalidOperand));
-        String what = S390Status.faultText(code);
         long next = t.pc() + 4;
+        Fault.S390 what = new Fault.S390(code, 2, next);
+        t.resumeAt(next);
         if (reportOnly) {
-            t.fault(what);
-            t.resumeAt(next);
+            t.fault(what, null);
             return;
         }
         RegisterAccess r = t.registers();
         long lc = r.get(PREFIX) & PREFIX_MASK;
         MemoryAccess m = t.memory();
+        long mask;
+        long addr;
         try {
             if (!lowcoreInMemory(m, lc)) {
                 throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
             }
-            m.write(lc + LC_PGM_ILC, 2, 4);
-            m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
-            m.write(lc + LC_PGM_CODE, 2, code);
-            m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
-            m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
-            long mask = m.read64(lc + LC_PGM_NEW_PSW);
-            long addr = m.read64(lc + LC_PGM_NEW_PSW + 8);
-            if (mask == 0 && addr == 0) {
-                t.fault(what);
-                t.resumeAt(next);
-                return;
-            }
-            r.set(PSWM, mask);
-            r.pc(addr);
-            t.interrupted(what);
-            t.resumeAt(addr);
+            mask = m.read64(lc + LC_PGM_NEW_PSW);
+            addr = m.read64(lc + LC_PGM_NEW_PSW + 8);
         } catch (GuestFault f) {
-            // No lowcore in guest memory: nothing can be delivered; report it.
-            t.fault(what);
-            t.resumeAt(next);
+            t.fault(what, "no lowcore in guest memory");
+            return;
         }
+        if (mask == 0 && addr == 0) {
+            t.fault(what, "no program new PSW installed");
+            return;
+        }
+        m.write(lc + LC_PGM_ILC, 2, what.instructionLength());
+        m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
+        m.write(lc + LC_PGM_CODE, 2, code);
+        m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
+        m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
+        r.set(PSWM, mask);
+        r.pc(addr);
+        t.interrupted(what, "delivered through the program new PSW");
+        t.resumeAt(addr);
     }
 
     // ---------------------------------------------------------------- STSI (discovery), STAP, LPSWE
@@ -551,10 +628,8 @@ public final class S390Vm implements ArchitectureVm {
         if (userspaceExit) {
             // KVM_CAP_S390_USER_STSI: after storing the block KVM exits so that userspace can complete it
             // (priv.c insert_stsi_usr_data: addr, ar, fc, sel1, sel2); the PSW already points past the STSI.
-            long[] args = sieicArgs[t.vcpu()];
-            args[0] = operand;
-            args[1] = ((long) fc << 16) | (sel1 << 8) | sel2;
-            t.exitToHost("KVM_EXIT_S390_STSI", fc, 0, KEEP_R2, args);
+            int ar = t.insnByte(2) >>> 4; // kvm_s390_get_base_disp_s: the access register is the B2 field
+            t.exitToHost(new Exit.S390Stsi(operand, ar, fc, sel1, sel2), KEEP_R2);
         }
         finish(t);
     }
@@ -595,17 +670,35 @@ public final class S390Vm implements ArchitectureVm {
         if ((mask & S390Registers.PSW_MASK_WAIT) == 0) {
             t.callName("LPSWE");
         } else if ((mask & (S390Registers.PSW_MASK_IO | S390Registers.PSW_MASK_EXT)) != 0) {
-            t.callName("enabled wait");
-            waiting[t.vcpu()] = true;
-            waitPswMask[t.vcpu()] = mask;
+            t.callName("LPSWE");
+            t.note("enabled wait");
+            int v = t.vcpu();
+            if ((mask & S390Registers.PSW_MASK_EXT) != 0 && pendingExternal[v] != 0
+                    && swapExternal(t.memory(), r, pendingExternal[v], pendingExternalFrom[v], mask, addr)) {
+                // A pending external call is deliverable now: the wait does not wait (kvm_s390_handle_wait finds a
+                // deliverable interrupt), the interruption is taken with the wait PSW as its old PSW. The halt
+                // returns at once on the interruption the scheduler holds pending since it was sent.
+                pendingExternal[v] = 0;
+                t.resumeAt(r.pc());
+            } else {
+                waiting[v] = true;
+                waitPswMask[v] = mask;
+            }
             t.halt();
         } else {
-            t.callName("disabled wait");
-            t.stop();
+            t.callName("LPSWE");
+            t.note("disabled wait");
             VcpuControl c = t.control();
-            if (c != null && othersDown(c, t.vcpu())) {
-                c.systemEvent((addr & 0xFFF) == 0xFFF ? "shutdown (disabled wait, quiesce PSW)" : "crash (disabled wait)");
+            if (othersDown(c, t.vcpu())) {
+                t.note((addr & 0xFFF) == 0xFFF ? "disabled wait, quiesce PSW" : "disabled wait");
+                // KVM leaves a disabled wait to user space (kvm_s390_handle_wait: -EOPNOTSUPP); QEMU's s390_handle_wait
+                // shuts down for the quiesce PSW address ...fff, else reports a guest crash. One event per trap: this
+                // trap's answer, in KVM's system-event words.
+                r.pc(addr); // the wait PSW is loaded when the wait is intercepted: the VMM sees it
+                t.exitToHost(new Exit.SystemEvent((addr & 0xFFF) == 0xFFF ? SystemEventType.SHUTDOWN : SystemEventType.CRASH), REENTER);
+                return;
             }
+            t.stop();
         }
         finish(t);
     }
@@ -849,37 +942,47 @@ public final class S390Vm implements ArchitectureVm {
      * interruption code at lowcore 0x86, the sending CPU's address at 0x84, the wait PSW as the
      * external old PSW at 0x130, and the external new PSW from 0x1B0 is loaded. A guest that installed
      * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
-     * keeps the interruption pending (the scheduler counts it; it ends the next wait at once).
+     * keeps the interruption pending (the scheduler counts it) and takes it at its next enabled wait.
      */
     private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
-        if (!waiting[target] || c.state(target) != VcpuState.HALTED) {
-            return;
+        long from = vm.vcpuId(t.vcpu());
+        boolean delivered = waiting[target] && c.state(target) == VcpuState.HALTED
+                && onTarget(t, target, tr -> {
+                    if (swapExternal(t.memory(), tr, code, from, waitPswMask[target], tr.pc())) {
+                        waiting[target] = false;
+                    }
+                });
+        if (!delivered && !stopped(c.state(target))) {
+            pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
+            pendingExternalFrom[target] = from;
         }
-        onTarget(t, target, tr -> deliverExternal(t, target, tr, code));
     }
 
-    /** The delivery itself, in the target's context (see {@link VcpuControl#onVcpu}). */
-    private void deliverExternal(Trap t, int target, RegisterAccess tr, int code) {
+    /**
+     * Takes external interruption {@code code} on the CPU whose registers are {@code tr}: stores the code, the
+     * sender's address and the old PSW in its lowcore and loads the external new PSW. False, with nothing written,
+     * when the lowcore is not guest memory or holds no external new PSW.
+     */
+    private boolean swapExternal(MemoryAccess m, RegisterAccess tr, int code, long from, long oldMask, long oldAddr) {
         long lc = tr.get(PREFIX) & PREFIX_MASK;
-        MemoryAccess m = t.memory();
         try {
             if (!lowcoreInMemory(m, lc)) {
-                return;
+                return false;
             }
             long mask = m.read64(lc + LC_EXT_NEW_PSW);
             long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
             if (mask == 0 && addr == 0) {
-                return;
+                return false;
             }
             m.write(lc + LC_EXT_INT_CODE, 2, code);
-            m.write(lc + LC_EXT_CPU_ADDR, 2, vm.vcpuId(t.vcpu()));
-            m.write(lc + LC_EXT_OLD_PSW, 8, waitPswMask[target]);
-            m.write(lc + LC_EXT_OLD_PSW + 8, 8, tr.pc());
+            m.write(lc + LC_EXT_CPU_ADDR, 2, from);
+            m.write(lc + LC_EXT_OLD_PSW, 8, oldMask);
+            m.write(lc + LC_EXT_OLD_PSW + 8, 8, oldAddr);
             tr.set(PSWM, mask);
             tr.pc(addr);
-            waiting[target] = false;
+            return true;
         } catch (GuestFault f) {
-            // no lowcore in guest memory: the interruption stays pending only
+            return false; // no lowcore in guest memory: the interruption stays pending only
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hcsim.arch.s390;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
@@ -79,8 +80,13 @@ final class Rig {
         m.initialState(vcpu, s);
     }
 
-    /** Program interruption code stored in the lowcore of {@code vcpu}'s prefix. */
+    /** Program interruption code stored in the lowcore of {@code vcpu}'s prefix (written only when delivered). */
     long pgmCode(int vcpu) {
         return read((regs(vcpu).get(S390Registers.PREFIX) & S390Registers.PREFIX_MASK) + 0x8E, 2);
+    }
+
+    /** The program-interruption code of the fault of {@code vcpu}'s last trap, or -1 when it did not fault. */
+    int faultCode(int vcpu) {
+        return vm.frame(vcpu).fault() instanceof Fault.S390 f ? f.interruptionCode() : -1;
     }
 }

@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
@@ -16,7 +17,6 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.spi.HypercallSpec;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -135,7 +135,7 @@ class S390ContractPropertiesTest {
             rig.regs().set(2, r2);
             TrapResult t = rig.trap("diag %r2,%r4,0x500");
             return t.status() == Status.NOT_IMPLEMENTED && t.outcome() == Outcome.FAULT && rig.regs().get(2) == r2
-                    && rig.pgmCode(0) == 6 && "PGM_SPECIFICATION".equals(t.statusName());
+                    && rig.faultCode(0) == 6 && "PGM_SPECIFICATION".equals(t.statusName());
         });
     }
 
@@ -219,10 +219,6 @@ class S390ContractPropertiesTest {
 
         @Override
         public void stop(int vcpu) {
-        }
-
-        @Override
-        public void systemEvent(String kind) {
         }
 
         @Override

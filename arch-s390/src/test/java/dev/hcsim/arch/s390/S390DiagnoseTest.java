@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.ExitReason;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
@@ -30,9 +34,9 @@ class S390DiagnoseTest {
 
     private static void assertProgram(Rig rig, TrapResult r, int code) {
         assertEquals(Outcome.FAULT, r.outcome(), "outcome");
-        assertEquals(code, rig.pgmCode(0), "interruption code at lowcore 0x8E");
-        assertEquals(4, rig.read(0x8C, 2), "ILC halfword at 0x8C");
-        assertEquals(Rig.PC + 4, rig.read(0x158, 8), "old PSW address at 0x158 points after the DIAG");
+        // __deliver_prog's values, for the embedder to inject: the code, ILC 2 (4 bytes), the old PSW after the DIAG
+        assertEquals(new Fault.S390(code, 2, Rig.PC + 4), r.fault());
+        assertEquals(0, rig.pgmCode(0), "not delivered: the lowcore is the embedder's to write");
         assertEquals(Rig.PC + 4, r.nextPc());
         assertEquals(Rig.PC, rig.regs().pc(), "no handler: the PC register is left for the embedder");
     }
@@ -50,7 +54,7 @@ class S390DiagnoseTest {
         assertEquals(Status.PERMISSION, t.status());
         assertEquals("PGM_PRIVILEGED_OP", t.statusName());
         assertEquals(R2_MARK, r.get(2));
-        assertEquals(S390Registers.PSW_MASK_RESET | S390Registers.PSW_MASK_PSTATE, rig.read(0x150, 8), "old PSW mask");
+        assertEquals(S390Registers.PSW_MASK_RESET | S390Registers.PSW_MASK_PSTATE, r.get(S390Registers.PSWM), "the PSW the embedder saves as the old PSW");
     }
 
     @Test
@@ -90,7 +94,7 @@ class S390DiagnoseTest {
             old.regs().set(1, sub);
             TrapResult t = old.trap("diag %r2,%r4,0x500");
             assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-            assertEquals("KVM_EXIT_S390_SIEIC", t.exitReason());
+            assertEquals(ExitReason.S390_SIEIC, t.exit().reason());
         }
     }
 
@@ -292,7 +296,7 @@ class S390DiagnoseTest {
         rig.regs().pc(0x3000);
         rig.m.run(1000, Long.MAX_VALUE);
         assertFalse(rig.state().watchdogArmed());
-        assertEquals("reset (diag 288 watchdog expired)", rig.m.systemEventKind());
+        assertEquals(new Exit.SystemEvent(SystemEventType.RESET), rig.m.systemEvent());
     }
 
     @Test
@@ -417,8 +421,7 @@ class S390DiagnoseTest {
             rig.regs().set(3, c[0]);
             TrapResult t = rig.trap("diag %r2,%r3,0x308");
             assertEquals(Outcome.EXIT_TO_HOST, t.outcome(), "subcode 0x" + Long.toHexString(c[0]));
-            assertEquals("KVM_EXIT_S390_RESET", t.exitReason());
-            assertEquals(c[1], t.exitFlags());
+            assertEquals(new Exit.S390Reset(c[1]), t.exit()); // diag.c __diag_ipl_functions: s390_reset_flags
             assertEquals(Rig.PC, rig.regs().pc(), "the guest does not continue after the DIAG");
         }
     }
@@ -493,8 +496,8 @@ class S390DiagnoseTest {
         Rig rig = Rig.of(2);
         rig.regs().set(3, 0);
         TrapResult t = rig.trap("diag %r2,%r3,0x308");
-        assertEquals(Outcome.STOP, t.outcome());
-        assertTrue(rig.m.systemEventKind().contains("modified clear"));
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals(new Exit.SystemEvent(SystemEventType.RESET), t.exit());
     }
 
     @Test
@@ -556,7 +559,7 @@ class S390DiagnoseTest {
         Rig dbg = Rig.of(VmConfig.builder("s390").feature("sw-breakpoints", true));
         t = dbg.trap("diag %r0,%r0,0x501");
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-        assertEquals("KVM_EXIT_DEBUG", t.exitReason());
+        assertEquals(new Exit.Debug(Rig.PC), t.exit());
     }
 
     @Test
@@ -567,7 +570,7 @@ class S390DiagnoseTest {
             TrapResult t = rig.trap(insn);
             assertSpec(rig, t);
             assertEquals(Status.NOT_IMPLEMENTED, t.status());
-            assertNull(t.exitReason());
+            assertNull(t.exit());
         }
     }
 
@@ -581,7 +584,7 @@ class S390DiagnoseTest {
         long r2 = rig.regs().get(2);
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
         assertEquals(Outcome.INTERRUPTED, t.outcome());
-        assertTrue(t.fault().toLowerCase(Locale.ROOT).contains("specification"), t.fault());
+        assertEquals(new Fault.S390(Fault.S390.SPECIFICATION, 2, Rig.PC + 4), t.fault());
         assertEquals(r2, rig.regs().get(2), "a program interruption writes no result register");
         assertEquals(0x3000, rig.regs().pc());
         assertEquals(0x3000, t.nextPc());
@@ -599,30 +602,29 @@ class S390DiagnoseTest {
             rig.regs().set(2, R2_MARK);
             TrapResult t = rig.trap(insn);
             assertEquals(Outcome.EXIT_TO_HOST, t.outcome(), insn);
-            assertEquals("KVM_EXIT_S390_SIEIC", t.exitReason());
-            assertEquals(4, t.exitFlags(), "interception code 4: instruction");
+            assertEquals(ExitReason.S390_SIEIC, t.exit().reason());
+            assertEquals(4, ((Exit.S390Sieic) t.exit()).icptcode(), "interception code 4: instruction");
             assertEquals(R2_MARK, rig.regs().get(2));
         }
         Rig rig = Rig.of(cfg);
         TrapResult t = rig.trap("diag %r1,%r2,0x288");
-        assertEquals(0x288, t.exitNr());
-        assertEquals(0x8312, t.exitArg(0), "ipa");
-        assertEquals(0x0288_0000L, t.exitArg(1), "ipb");
+        assertEquals(new Exit.S390Sieic(4, 0x8312, 0x0288_0000L), t.exit(), "icptcode, ipa, ipb");
+        assertEquals(0x288, t.number());
         // the kernel's own codes stay in the kernel
         rig = Rig.of(cfg);
         assertEquals(Outcome.YIELD, rig.trap("diag %r0,%r0,0x44").outcome());
         rig.regs().set(3, 0x10003);
-        assertEquals("KVM_EXIT_S390_RESET", rig.trap("diag %r2,%r3,0x308").exitReason());
+        assertEquals(ExitReason.S390_RESET, rig.trap("diag %r2,%r3,0x308").exit().reason());
         rig = Rig.of(cfg);
         rig.regs().set(3, 5);
-        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r3,0x308").exitReason(), "0x308 subcode 5 is QEMU's");
+        assertEquals(ExitReason.S390_SIEIC, rig.trap("diag %r2,%r3,0x308").exit().reason(), "0x308 subcode 5 is QEMU's");
         rig = Rig.of(cfg);
         rig.regs().set(1, 4);
-        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r4,0x500").exitReason(), "0x500 subcode 4 is QEMU's");
+        assertEquals(ExitReason.S390_SIEIC, rig.trap("diag %r2,%r4,0x500").exit().reason(), "0x500 subcode 4 is QEMU's");
         rig = Rig.of(cfg);
         block(rig, 0x3000, 0x258, 2, 5, 2, 0, 0, 0, 0);
         rig.regs().set(2, 0x3000);
-        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r3,0x258").exitReason(), "0x258 subcode 2 goes to userspace");
+        assertEquals(ExitReason.S390_SIEIC, rig.trap("diag %r2,%r3,0x258").exit().reason(), "0x258 subcode 2 goes to userspace");
     }
 
     @Test
@@ -646,7 +648,7 @@ class S390DiagnoseTest {
         assertEquals(Outcome.RESUME, t.outcome());
         assertEquals(5, rig.regs().get(2));
         rig.regs().set(2, 0x0001_0008L);
-        assertEquals("KVM_EXIT_S390_SIEIC", rig.trap("diag %r2,%r4,0x500").exitReason(), "no ioeventfd: QEMU must handle it");
+        assertEquals(ExitReason.S390_SIEIC, rig.trap("diag %r2,%r4,0x500").exit().reason(), "no ioeventfd: QEMU must handle it");
     }
 
     @Test
@@ -657,6 +659,6 @@ class S390DiagnoseTest {
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
         assertEquals(Outcome.FAULT, t.outcome());
         assertEquals(0, rig.read(0x8E, 2));
-        assertTrue(t.fault().contains("0x0006"));
+        assertEquals(new Fault.S390(Fault.S390.SPECIFICATION, 2, Rig.PC + 4), t.fault());
     }
 }

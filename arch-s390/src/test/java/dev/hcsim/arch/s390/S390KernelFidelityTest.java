@@ -50,6 +50,10 @@ class S390KernelFidelityTest {
     void programInterruptionStoresLastBreakAfterReset() {
         Rig rig = Rig.of(1);
         rig.write(0x110, 8, 0xDEAD);
+        // a program new PSW (64-bit mode, handler at 0x3000): __deliver_prog stores the lowcore fields and loads it;
+        // without one hcsim answers FAULT and leaves the delivery to the CPU (Outcome.FAULT)
+        rig.write(0x1D0, 8, 0x0000_0001_8000_0000L);
+        rig.write(0x1D8, 8, 0x3000);
         rig.regs().set(2, 4); // DIAG 0x258 with a block that is not doubleword aligned: specification
         rig.trap("diag %r2,%r3,0x258");
         assertEquals(6, rig.pgmCode(0));
@@ -65,6 +69,10 @@ class S390KernelFidelityTest {
         m.load(0x2000, Assembler.assemble(vm.codec(), src, 0x2000).bytes());
         RegisterFile r = m.registers(0);
         r.pc(0x2000);
+        byte[] newPsw = new byte[16]; // a program new PSW, so that the interruption is delivered into the guest
+        dev.hcsim.core.Bytes.put(newPsw, 0, 8, 0x0000_0001_8000_0000L, true);
+        dev.hcsim.core.Bytes.put(newPsw, 8, 8, 0x3000, true);
+        m.load(0x1D0, newPsw);
         m.run(3, Long.MAX_VALUE);
         byte[] b = new byte[8];
         m.memory().read(0x110, b, 0, 8);
@@ -78,9 +86,15 @@ class S390KernelFidelityTest {
         Rig rig = Rig.of(VmConfig.builder("s390").option("legacy-virtio", "userspace"));
         rig.regs().set(1, 1);
         TrapResult t = rig.trap("diag %r2,%r4,0x500");
-        assertEquals("KVM_EXIT_S390_SIEIC", t.exitReason());
-        assertEquals(4, t.exitFlags(), "icptcode ICPT_INST");
-        assertEquals(0x8324, t.exitArg(0), "ipa: opcode 0x83, R1 2, R3 4");
-        assertEquals(0x0500_0000L, t.exitArg(1), "ipb: base 0, displacement 0x500");
+        // icptcode ICPT_INST; ipa: opcode 0x83, R1 2, R3 4; ipb: base 0, displacement 0x500
+        assertEquals(new dev.hcsim.core.Exit.S390Sieic(4, 0x8324, 0x0500_0000L), t.exit());
+    }
+
+    @Test
+    @DisplayName("kvm-s390.c kvm_arch_vcpu_precreate: a CPU address at or above KVM_S390_ESCA_CPU_SLOTS (248) is -EINVAL")
+    void cpuAddressLimit() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Vm.create(VmConfig.builder("s390").vcpus(2).vcpuIds(0, 248).build()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-EINVAL"), e.getMessage());
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * and {@code objdump} (binutils 2.40) handle it: {@code mov} (immediate, register, load, store),
  * {@code movabs}, {@code movzbl/movzwl}, {@code add/sub/and/or/xor/cmp} (immediate and register),
  * {@code jcc/jmp} (short, relaxed to near as {@code as} does), {@code vmcall}, {@code vmmcall},
- * {@code cpuid}, {@code hlt}, {@code pause}, {@code nop}, {@code wrmsr}, {@code rdtsc}.
+ * {@code cpuid}, {@code hlt}, {@code pause}, {@code nop}, {@code wrmsr}, {@code rdmsr}, {@code rdtsc}.
  * Memory operands are {@code disp(%base)}.
  *
  * <p>One deviation from objdump's text: branch targets print as {@code 0x1017} (objdump prints
@@ -163,6 +163,8 @@ public final class X86Codec implements Codec {
                 return simple(st, 0x0F, 0x30);
             case "rdtsc":
                 return simple(st, 0x0F, 0x31);
+            case "rdmsr":
+                return simple(st, 0x0F, 0x32);
             case "jmp":
                 return branch(st, ctx, -1);
             default:
@@ -219,7 +221,7 @@ public final class X86Codec implements Codec {
             }
         }
         throw st.error("'" + m + "' is not in the x86 guest subset (mov, movabs, movzbl, movzwl, add, sub, and, or, xor, cmp, jcc, jmp, "
-                + "vmcall, vmmcall, cpuid, hlt, pause, nop, wrmsr, rdtsc)");
+                + "vmcall, vmmcall, cpuid, hlt, pause, nop, wrmsr, rdmsr, rdtsc)");
     }
 
     private static boolean isBase(String m) {

@@ -297,6 +297,9 @@ final class X86Decoder {
             case 0x31 -> {
                 return opsize ? null : new X86Interpreter.Rdtsc();
             }
+            case 0x32 -> {
+                return opsize ? null : new X86Interpreter.Rdmsr();
+            }
             case 0xB6, 0xB7 -> {
                 if (w != 32) {
                     return null; // movzbq / movzbw are not in the subset

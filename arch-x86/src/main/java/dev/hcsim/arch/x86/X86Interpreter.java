@@ -259,6 +259,26 @@ final class X86Interpreter {
         }
     }
 
+    /** rdmsr: ECX = MSR; EDX:EAX = value, or #GP(0) when kvm_get_msr_common refuses it (x86.c kvm_emulate_rdmsr). */
+    static final class Rdmsr extends BaseInstruction {
+        Rdmsr() {
+            super(2, "rdmsr");
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long msr = r.get(X86Registers.RCX) & 0xFFFF_FFFFL;
+            Long v = cpu.vm().archState(X86Vm.class).rdmsr(cpu.vcpu(), msr);
+            if (v == null) {
+                return cpu.fault(String.format(Locale.ROOT, "#GP(0) (rdmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr));
+            }
+            r.set(X86Registers.RAX, v & 0xFFFF_FFFFL);
+            r.set(X86Registers.RDX, v >>> 32);
+            return Cpu.NEXT;
+        }
+    }
+
     /** rdtsc: EDX:EAX = the virtual TSC. */
     static final class Rdtsc extends BaseInstruction {
         Rdtsc() {

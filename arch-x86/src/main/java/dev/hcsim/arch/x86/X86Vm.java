@@ -1,14 +1,19 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,6 +22,14 @@ import java.util.Locale;
  * registered, and the schedule-in/out hooks that maintain it.
  */
 public final class X86Vm implements ArchitectureVm {
+    /**
+     * kvm_vm_ioctl_create_vcpu: KVM_MAX_VCPUS = CONFIG_KVM_MAX_NR_VCPUS, 4096 with CONFIG_MAXSMP (the configuration
+     * modelled; 1024 without it), and the vCPU id, which is the APIC ID, below KVM_MAX_VCPU_IDS = KVM_MAX_VCPUS *
+     * KVM_VCPU_ID_RATIO (arch/x86/include/asm/kvm_host.h, arch/x86/kvm/Kconfig).
+     */
+    static final KvmVcpuLimits LIMITS = new KvmVcpuLimits(4096, "CONFIG_KVM_MAX_NR_VCPUS with CONFIG_MAXSMP", 16384,
+            "KVM_MAX_VCPU_IDS = 4096 * KVM_VCPU_ID_RATIO");
+
     /** MSR_KVM_STEAL_TIME (arch/x86/include/uapi/asm/kvm_para.h). */
     public static final long MSR_KVM_STEAL_TIME = 0x4b564d03L;
     /** sizeof(struct kvm_steal_time) (arch/x86/include/uapi/asm/kvm_para.h). */
@@ -29,8 +42,14 @@ public final class X86Vm implements ArchitectureVm {
 
     private final Vm vm;
     private final boolean intel;
-    private final boolean quirkFixHypercall;
-    private final boolean enforcePvCpuid;
+    /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN still in force (not disabled with KVM_CAP_DISABLE_QUIRKS2). */
+    private volatile boolean quirkFixHypercall;
+    /** KVM_CAP_ENFORCE_PV_FEATURE_CPUID (vcpu->arch.pv_cpuid.enforce; one value for the VM here). */
+    private volatile boolean enforcePvCpuid;
+    /** kvm->arch.hypercall_exit_enabled: KVM_CAP_EXIT_HYPERCALL's bit mask. */
+    private volatile long hypercallExitEnabled;
+    /** KVM_X86_DISABLE_EXITS_HLT (kvm_hlt_in_guest). */
+    private volatile boolean hltInGuest;
     private final long resetCpl;
     private final boolean resetLongMode;
     private final boolean host64;
@@ -42,11 +61,13 @@ public final class X86Vm implements ArchitectureVm {
     private final boolean x2apic;
     private final long maxApicId;
     private final X86Discovery discovery;
-    private final long[] stealTimeMsr;
+    private final X86PvMsrs msrs;
+    private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
 
     X86Vm(Vm vm) {
         this.vm = vm;
+        LIMITS.check(vm);
         this.intel = vm.option("vendor").equals("intel");
         this.quirkFixHypercall = vm.option("quirk-fix-hypercall").equals("on");
         this.enforcePvCpuid = vm.option("enforce-pv-cpuid").equals("on");
@@ -77,7 +98,10 @@ public final class X86Vm implements ArchitectureVm {
             bits &= ~(1L << 7); // KVM_FEATURE_PV_UNHALT is withdrawn when HLT exits are disabled (selftest kvm_pv_test.c)
         }
         this.discovery = new X86Discovery(vm, bits);
-        this.stealTimeMsr = new long[vm.vcpuCount()];
+        this.msrs = new X86PvMsrs(vm, this);
+        this.ioctls = new X86Ioctls(this);
+        this.hypercallExitEnabled = vm.feature(X86Architecture.EXIT_HYPERCALL) ? 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE : 0;
+        this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
     }
 
@@ -88,12 +112,18 @@ public final class X86Vm implements ArchitectureVm {
         if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
                 || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
-            t.fault("#UD (not vmcall or vmmcall)");
+            if (t.fetchedLength() == 0) {
+                // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
+                t.fault(Fault.X86.pf(Fault.X86.PFERR_FETCH | (cplOf(t) == 3 ? Fault.X86.PFERR_USER : 0), t.pc(), t.pc()),
+                        "instruction fetch outside guest memory");
+            } else {
+                t.fault(Fault.X86.ud(t.pc()), "not vmcall or vmmcall");
+            }
             return;
         }
         t.instructionLength(3);
         RegisterAccess r = t.registers();
-        long cpl = r.get(X86Registers.CPL) & 3;
+        long cpl = cplOf(t);
         boolean isVmcall = t.insnByte(2) == 0xC1;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
@@ -128,11 +158,11 @@ public final class X86Vm implements ArchitectureVm {
      * yield the call made in the kernel stays in {@code yieldTarget}.
      */
     static void singleStep(Trap t) {
-        t.fault(SINGLE_STEP);
+        t.fault(Fault.X86.db(t.nextPc()), SINGLE_STEP);
     }
 
-    /** The single-step trap after an instruction KVM completed (vector 1, DR6.BS). */
-    static final String SINGLE_STEP = "#DB (single step, DR6.BS)";
+    /** What the single-step trap after an instruction KVM completed is (vector 1, its payload DR6.BS). */
+    static final String SINGLE_STEP = "single step, DR6.BS";
 
     /**
      * The wrong vendor's instruction raises #UD; KVM's emulator (em_hypercall, emulate.c) either
@@ -141,21 +171,22 @@ public final class X86Vm implements ArchitectureVm {
      */
     private void wrongVendor(Trap t, boolean isVmcall, long cpl) {
         if (isVmcall && cpl != 0) {
-            t.fault("#GP(0)");
+            t.fault(Fault.X86.gp(0, t.pc()), "VMCALL at CPL > 0 in the emulator (Priv)");
             return;
         }
         if (!quirkFixHypercall) {
-            t.fault("#UD");
+            t.fault(Fault.X86.ud(t.pc()), "the other vendor's instruction, KVM_X86_QUIRK_FIX_HYPERCALL_INSN off");
             return;
         }
         try {
             byte[] nativeBytes = intel ? VMCALL : VMMCALL;
             t.memory().writeCopy(t.pc(), nativeBytes, 0, 3); // a copy: the constant is shared by every VM
         } catch (GuestFault f) {
-            t.fault("#PF (writing the patched hypercall instruction)");
+            // emulator_write_emulated fails: the emulator propagates a not-present write #PF at RIP (CPL 0 here).
+            t.fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, t.pc(), t.pc()), "writing the patched hypercall instruction");
             return;
         }
-        t.callName(intel ? "emulator_fix_hypercall: patched to vmcall" : "emulator_fix_hypercall: patched to vmmcall");
+        t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
         t.resumeAt(t.pc());
         t.complete();
         if (singleStepping(t)) {
@@ -165,6 +196,10 @@ public final class X86Vm implements ArchitectureVm {
         }
     }
 
+    private static long cplOf(Trap t) {
+        return t.registers().get(X86Registers.CPL) & 3;
+    }
+
     @Override
     public boolean offers(HypercallSpec call) {
         String f = call.feature();
@@ -172,10 +207,10 @@ public final class X86Vm implements ArchitectureVm {
             return true;
         }
         if (f.equals(X86Architecture.EXIT_HYPERCALL)) {
-            return vm.feature(f); // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
+            return (hypercallExitEnabled & (1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE)) != 0; // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
         }
         // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on.
-        return !enforcePvCpuid || (discovery.featureBits() & (1L << X86Architecture.bitOf(f))) != 0;
+        return guestPvHas(X86Architecture.bitOf(f));
     }
 
     @Override
@@ -189,21 +224,23 @@ public final class X86Vm implements ArchitectureVm {
     // ---------------------------------------------------------------- steal time
 
     /**
-     * wrmsr of the KVM MSRs the subset knows. Returns null, or the fault to deliver. MSR_KVM_STEAL_TIME:
-     * bit 0 enables, bits 5:1 are reserved, the rest is a 64-byte-aligned GPA (x86.c kvm_set_msr_common).
+     * The guest's wrmsr of a KVM MSR (x86.c kvm_set_msr_common through {@link X86PvMsrs}). Returns
+     * null, or the fault to deliver: every refusal is #GP(0) (kvm_emulate_wrmsr injects it).
      */
     String wrmsr(int vcpu, long msr, long value) {
-        if (msr == MSR_KVM_STEAL_TIME) {
-            if (enforcePvCpuid && !vm.feature("steal-time")) {
-                return "#GP(0) (wrmsr MSR_KVM_STEAL_TIME without KVM_FEATURE_STEAL_TIME)";
-            }
-            if ((value & 0x3E) != 0) {
-                return "#GP(0) (reserved bits of MSR_KVM_STEAL_TIME)";
-            }
-            stealTimeMsr[vcpu] = value;
-            return null;
-        }
-        return String.format(Locale.ROOT, "#GP(0) (wrmsr to MSR 0x%x, not in the model)", msr);
+        X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
+        return switch (r) {
+            case OK -> null;
+            case UNSUPPORTED -> String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x: KVM_MSR_RET_UNSUPPORTED, no CPUID feature bit or not emulated)", msr);
+            case ERROR -> String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: refused by kvm_set_msr_common)", msr, value);
+        };
+    }
+
+    /**
+     * The guest's rdmsr of a KVM MSR (kvm_get_msr_common). Returns the value, or null for #GP(0).
+     */
+    Long rdmsr(int vcpu, long msr) {
+        return msrs.get(vcpu, msr);
     }
 
     /**
@@ -211,8 +248,88 @@ public final class X86Vm implements ArchitectureVm {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the MSR value: the record's GPA with KVM_MSR_ENABLED in bit 0
      */
-    public long stealTimeMsr(int vcpu) {
-        return stealTimeMsr[vcpu];
+    long stealTimeMsr(int vcpu) {
+        return msrs.stealTime[vcpu];
+    }
+
+    /** guest_pv_has (cpuid.h): true unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on and the CPUID bit is off. */
+    boolean guestPvHas(int bit) {
+        return !enforcePvCpuid || (discovery.featureBits() & (1L << bit)) != 0;
+    }
+
+    Vm vm() {
+        return vm;
+    }
+
+    X86PvMsrs msrs() {
+        return msrs;
+    }
+
+    boolean enforcePvCpuid() {
+        return enforcePvCpuid;
+    }
+
+    void enforcePvCpuid(boolean on) {
+        enforcePvCpuid = on;
+    }
+
+    long hypercallExitEnabled() {
+        return hypercallExitEnabled;
+    }
+
+    void hypercallExitEnabled(long mask) {
+        hypercallExitEnabled = mask;
+    }
+
+    void disableQuirkFixHypercall() {
+        quirkFixHypercall = false;
+    }
+
+    boolean hltInGuest() {
+        return hltInGuest;
+    }
+
+    void hltInGuest(boolean on) {
+        hltInGuest = on;
+    }
+
+    @Override
+    public KvmIoctls ioctls() {
+        return ioctls;
+    }
+
+    @Override
+    public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
+        v.put("quirkFixHypercall", quirkFixHypercall).put("enforcePvCpuid", enforcePvCpuid).put("hypercallExitEnabled", hypercallExitEnabled).put("hltInGuest", hltInGuest)
+                .put("wallClock", msrs.wallClock());
+        long[] cpuid = discovery.savedEntries();
+        v.put("cpuidSet", cpuid != null).put("cpuid", cpuid == null ? new long[0] : cpuid);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("msrKvmSystemTime", msrs.systemTime[i]).put("msrKvmAsyncPfEn", msrs.asyncPfEn[i])
+                    .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
+                    .put("msrKvmPollControl", msrs.pollControl[i]);
+        }
+    }
+
+    @Override
+    public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
+        quirkFixHypercall = v.flag("quirkFixHypercall");
+        enforcePvCpuid = v.flag("enforcePvCpuid");
+        hypercallExitEnabled = v.num("hypercallExitEnabled");
+        hltInGuest = v.flag("hltInGuest");
+        msrs.wallClock(v.num("wallClock"));
+        if (v.flag("cpuidSet")) {
+            discovery.restoreEntries(v.nums("cpuid"));
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            VmSnapshot.State c = cpus.get(i);
+            msrs.systemTime[i] = c.num("msrKvmSystemTime");
+            msrs.asyncPfEn[i] = c.num("msrKvmAsyncPfEn");
+            msrs.asyncPfInt[i] = c.num("msrKvmAsyncPfInt");
+            msrs.stealTime[i] = c.num("msrKvmStealTime");
+            msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
+            msrs.pollControl[i] = c.num("msrKvmPollControl");
+        }
     }
 
     /**
@@ -223,7 +340,7 @@ public final class X86Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
-        long msr = stealTimeMsr[vcpu];
+        long msr = msrs.stealTime[vcpu];
         if ((msr & 1) == 0 || !vm.feature("steal-time")) {
             return;
         }
@@ -232,6 +349,9 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         long version = memory.read32(gpa + 8);
+        if ((version & 1) != 0) {
+            version++; // "first time write, random junk": an odd version the guest left is made even first
+        }
         memory.write(gpa + 8, 4, version + 1);
         memory.write(gpa + 16, 1, 0);
         memory.write(gpa, 8, memory.read64(gpa) + stealNanos);
@@ -244,7 +364,7 @@ public final class X86Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        long msr = stealTimeMsr[vcpu];
+        long msr = msrs.stealTime[vcpu];
         if (!preempted || (msr & 1) == 0 || !vm.feature("steal-time") || !memory.readable(msr & ~0x3FL, STEAL_TIME_SIZE)) {
             return;
         }

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The embedding path allocates nothing for a call that touches no memory (DESIGN.md quality bar). */
+/** The embedding path allocates nothing for a call that touches no memory (docs/performance.md). */
 class HotPathAllocationTest {
     @Test
     @DisplayName("Vm.trap of KVM_HC_VAPIC_POLL_IRQ and of an unknown number allocates 0 bytes per call (ThreadMXBean)")

@@ -76,6 +76,7 @@ class X86CodecTest {
         "pause|f390|pause",
         "nop|90|nop",
         "wrmsr|0f30|wrmsr",
+        "rdmsr|0f32|rdmsr",
         "rdtsc|0f31|rdtsc",
         "movq $5, (%rbx)|48c70305000000|movq $0x5,(%rbx)",
         "movl $5, 4(%rbx)|c7430405000000|movl $0x5,0x4(%rbx)"})

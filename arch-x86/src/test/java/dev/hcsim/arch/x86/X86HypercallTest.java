@@ -9,11 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.SingleCall;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -272,7 +279,8 @@ class X86HypercallTest {
     void mapGpaRangeExit() {
         SingleCall.Result r = call(vm(1).feature("exit-hypercall", true), null, "rax", 12, "rbx", 0x1000, "rcx", 2, "rdx", 0x10);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals("KVM_EXIT_HYPERCALL nr=0xc args=[0x1000, 0x2, 0x10] flags=0x1", r.detail());
+        assertEquals(new Exit.Hypercall(12, new long[] {0x1000, 2, 0x10, 0, 0, 0}, 0, Exit.Hypercall.X86_LONG_MODE), r.exit());
+        assertEquals(3, r.exit().reason().number(), "KVM_EXIT_HYPERCALL");
         assertEquals(12, rax(r), "RAX is not written before re-entry");
         assertEquals(0x1000, r.after().pc(), "RIP is not advanced before re-entry");
         var vm = r.vm();
@@ -287,7 +295,7 @@ class X86HypercallTest {
     @DisplayName("complete_hypercall_exit in 32-bit mode: the VMM's ret is cut to u32, flags bit 0 (long mode) is clear")
     void mapGpaRangeExitNarrow() {
         SingleCall.Result r = call(vm(1).feature("exit-hypercall", true).option("mode", "32"), null, "rax", 12, "rbx", 0x1000, "rcx", 2);
-        assertTrue(r.detail().endsWith("flags=0x0"));
+        assertEquals(0, ((Exit.Hypercall) r.exit()).flags(), "KVM_EXIT_HYPERCALL_LONG_MODE is clear");
         var regs = r.machine().registers(0);
         r.vm().completeExit(0, regs, r.machine().memory(), -1L);
         assertEquals(0xFFFFFFFFL, regs.get(X86Registers.RAX));
@@ -321,7 +329,8 @@ class X86HypercallTest {
     void wrongVendorUd() {
         SingleCall.Result r = call(vm(1).option("quirk-fix-hypercall", "off"), "vmmcall", "rax", 11);
         assertEquals(Outcome.FAULT, r.outcome());
-        assertEquals("#UD", r.detail());
+        assertEquals(Fault.X86.ud(0x1000), r.fault());
+        assertEquals("#UD", r.fault().toString());
         assertTrue(r.writes().isEmpty());
         assertEquals(11, rax(r));
     }
@@ -330,7 +339,8 @@ class X86HypercallTest {
     @DisplayName("#28 [derived] emulate.c group7_rm0 Priv flag: AMD host, CPL 3 vmcall gets #GP(0), not patched")
     void amdCpl3Vmcall() {
         SingleCall.Result r = call(vm(1).option("vendor", "amd").option("cpl", "3"), "vmcall", "rax", 1);
-        assertEquals("#GP(0)", r.detail());
+        assertEquals(Fault.X86.gp(0, 0x1000), r.fault());
+        assertEquals("#GP(0)", r.fault().toString());
         assertTrue(r.writes().isEmpty());
     }
 
@@ -341,7 +351,34 @@ class X86HypercallTest {
         assertEquals(0, rax(r));
         assertEquals(0x1003, r.after().pc());
         assertEquals(Outcome.FAULT, r.outcome());
-        assertTrue(r.detail().startsWith("#DB"));
+        assertEquals(Fault.X86.db(0x1003), r.fault(), "#DB is taken after RIP moved past the call");
+    }
+
+    @Test
+    @DisplayName("typed faults: nothing readable at RIP is a not-present fetch #PF with CR2 = RIP; at CPL 3 the user bit is set too")
+    void fetchFault() {
+        Vm vm = Vm.create(vm(1).build());
+        RegisterFile regs = new RegisterFile(vm.architecture().registers());
+        regs.pc(0x7000_0000L);
+        TrapResult t = vm.trap(0, regs, new SparseMemory(List.of()), null);
+        assertEquals(Outcome.FAULT, t.outcome());
+        assertEquals(Fault.X86.pf(Fault.X86.PFERR_FETCH, 0x7000_0000L, 0x7000_0000L), t.fault());
+        assertEquals("#PF(0x10) at 0x70000000", t.fault().toString());
+        regs.set(X86Registers.CPL, 3);
+        assertEquals(Fault.X86.PFERR_FETCH | Fault.X86.PFERR_USER, ((Fault.X86) vm.trap(0, regs, new SparseMemory(List.of()), null).fault()).errorCode());
+    }
+
+    @Test
+    @DisplayName("emulator_fix_hypercall into read-only memory: a write #PF at RIP (error code 0x2, CR2 = RIP), nothing patched")
+    void patchWriteFault() {
+        Vm vm = Vm.create(vm(1).build());
+        RegisterFile regs = new RegisterFile(vm.architecture().registers());
+        regs.pc(0x1000);
+        byte[] vmmcall = {0x0F, 0x01, (byte) 0xD9};
+        TrapResult t = vm.trap(0, regs, new SparseMemory(List.of()), null, vmmcall);
+        assertEquals(Outcome.FAULT, t.outcome());
+        assertEquals(Fault.X86.pf(Fault.X86.PFERR_WRITE, 0x1000, 0x1000), t.fault());
+        assertNull(t.callName());
     }
 
     @Test
@@ -349,6 +386,7 @@ class X86HypercallTest {
     void notAHypercall() {
         SingleCall.Result r = call(vm(1), "0f01c2", "rax", 1);
         assertEquals(Outcome.FAULT, r.outcome());
+        assertEquals(Fault.X86.ud(0x1000), r.fault());
         assertTrue(r.changed().isEmpty());
     }
 }

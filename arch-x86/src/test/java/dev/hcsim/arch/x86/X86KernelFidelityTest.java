@@ -84,7 +84,7 @@ class X86KernelFidelityTest {
         assertEquals(Outcome.EXIT_TO_HOST, v.trap(0, regs, m.memory(), m).outcome());
         dev.hcsim.core.TrapResult done = v.completeExit(0, regs, m.memory(), 0);
         assertEquals(Outcome.FAULT, done.outcome());
-        assertTrue(done.fault().startsWith("#DB"), done.fault());
+        assertEquals(dev.hcsim.core.Fault.X86.db(0x1003), done.fault(), "complete_hypercall_exit -> kvm_skip_emulated_instruction: #DB");
         assertEquals(0, regs.get(X86Registers.RAX));
         assertEquals(0x1003, regs.pc());
     }
@@ -121,5 +121,14 @@ class X86KernelFidelityTest {
         assertEquals(Set.of(255), kicked(b, 0xFF));
         assertEquals(300, kicked(vm(300).option("apic-mode", "x2apic").option("x2apic-broadcast-quirk", "off"), 0xFFFFFFFFL).size());
         assertEquals(Set.of(), kicked(vm(4).option("apic-mode", "x2apic").option("x2apic-broadcast-quirk", "off"), 0xFF));
+    }
+
+    @Test
+    @DisplayName("kvm_main.c kvm_vm_ioctl_create_vcpu: an APIC ID (vcpu_id) at or above KVM_MAX_VCPU_IDS (16384) is -EINVAL")
+    void apicIdLimit() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.hcsim.core.Vm.create(vm(2).vcpuIds(0, 16384).build()));
+        assertTrue(e.getMessage().contains("-EINVAL"), e.getMessage());
+        dev.hcsim.core.Vm.create(vm(2).vcpuIds(0, 16383).build());
     }
 }

@@ -1,0 +1,280 @@
+package dev.hcsim.core;
+
+import dev.hcsim.core.spi.KvmIoctls;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The VMM-side control surface of a VM, modelled on the KVM uAPI: what a VMM sets with
+ * KVM_SET_ONE_REG, KVM_SET_MSRS, KVM_SET_DEVICE_ATTR, KVM_ENABLE_CAP and KVM_SET_CPUID2 for the
+ * hypercall ABI, with KVM's names and KVM's answers. Get it with {@link Vm#control()}.
+ *
+ * <p>One rule for every method: where the ioctl returns 0 (or a count), the method returns; where it
+ * returns a negative errno, the method throws {@link KvmException} carrying the ioctl's name and the
+ * {@link Errno}. Misuse of the Java API itself (a vCPU index out of range, a null array) is an
+ * {@link IllegalArgumentException} or {@link NullPointerException}, never a KvmException.
+ *
+ * <p>Device-attribute values are the bytes {@code struct kvm_device_attr.addr} points at, in the
+ * host's byte order (little-endian for the 64-bit values KVM takes); {@link #u64(long)} and
+ * {@link #u64(byte[])} convert. "First run" is the first trap or the first schedule-in of any vCPU
+ * of the VM ({@link Vm#hasRun()}): the controls KVM freezes then answer -EBUSY from there on.
+ */
+public final class KvmControl {
+    /** The VM-wide target of a device attribute or capability (the VM file descriptor). */
+    private static final int VM_FD = -1;
+
+    private final Vm vm;
+    private final KvmIoctls ioctls;
+
+    KvmControl(Vm vm, KvmIoctls ioctls) {
+        this.vm = vm;
+        this.ioctls = ioctls;
+    }
+
+    private int vcpu(int vcpu) {
+        if (vcpu < 0 || vcpu >= vm.vcpuCount()) {
+            throw new IllegalArgumentException("vCPU index " + vcpu + " is out of range: this VM has vCPUs 0 to " + (vm.vcpuCount() - 1));
+        }
+        return vcpu;
+    }
+
+    /**
+     * KVM_GET_ONE_REG.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param id the register id (KVM_REG_ARM_PSCI_VERSION, ...)
+     * @return the register's value
+     * @throws KvmException -ENOENT for an id the architecture does not know
+     */
+    public long getOneReg(int vcpu, long id) {
+        return ioctls.getOneReg(vcpu(vcpu), id);
+    }
+
+    /**
+     * KVM_SET_ONE_REG.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param id the register id
+     * @param value the new value
+     * @throws KvmException -ENOENT for an unknown id, -EINVAL for a value KVM refuses, -EBUSY for a change KVM
+     *   refuses once the VM has run (the architecture's documentation lists which)
+     */
+    public void setOneReg(int vcpu, long id, long value) {
+        ioctls.setOneReg(vcpu(vcpu), id, value);
+    }
+
+    /**
+     * KVM_GET_MSRS: reads the MSRs in order and stops at the first one KVM refuses, as msr_io does.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param indices the MSR numbers
+     * @return the entries read; fewer than asked when KVM refused one (the ioctl's return value is the size)
+     * @throws KvmException -ENOTTY on an architecture without MSRs
+     */
+    public List<MsrEntry> getMsrs(int vcpu, long... indices) {
+        vcpu(vcpu);
+        requireMsrs("KVM_GET_MSRS");
+        List<MsrEntry> out = new ArrayList<>();
+        for (long index : indices) {
+            Long v = ioctls.getMsr(vcpu, new MsrEntry(index, 0).index());
+            if (v == null) {
+                break;
+            }
+            out.add(new MsrEntry(index, v));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * KVM_SET_MSRS: writes the MSRs in order and stops at the first one KVM refuses, as msr_io does.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param entries the MSRs and their values
+     * @return how many were written (the ioctl's return value); fewer than given when KVM refused one
+     * @throws KvmException -ENOTTY on an architecture without MSRs
+     */
+    public int setMsrs(int vcpu, MsrEntry... entries) {
+        vcpu(vcpu);
+        requireMsrs("KVM_SET_MSRS");
+        int n = 0;
+        for (MsrEntry e : entries) {
+            if (!ioctls.setMsr(vcpu, e.index(), e.data())) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void requireMsrs(String ioctl) {
+        if (!ioctls.hasMsrs()) {
+            throw new KvmException(ioctl, Errno.ENOTTY, vm.architecture().name() + " has no MSRs");
+        }
+    }
+
+    /**
+     * KVM_HAS_DEVICE_ATTR on the VM.
+     * @param group the attribute group (KVM_ARM_VM_SMCCC_CTRL, ...)
+     * @param attr the attribute
+     * @return true where the ioctl returns 0, false where it returns -ENXIO
+     */
+    public boolean hasDeviceAttr(long group, long attr) {
+        return ioctls.hasDeviceAttr(VM_FD, group, attr);
+    }
+
+    /**
+     * KVM_SET_DEVICE_ATTR on the VM.
+     * @param group the attribute group
+     * @param attr the attribute
+     * @param value the bytes the attribute's {@code addr} points at
+     * @throws KvmException -ENXIO for an unknown group or attribute, and the attribute's own errors
+     */
+    public void setDeviceAttr(long group, long attr, byte[] value) {
+        ioctls.setDeviceAttr(VM_FD, group, attr, value.clone());
+    }
+
+    /**
+     * KVM_GET_DEVICE_ATTR on the VM.
+     * @param group the attribute group
+     * @param attr the attribute
+     * @return the bytes the kernel writes at {@code addr}
+     * @throws KvmException -ENXIO for an unknown group or attribute, and the attribute's own errors
+     */
+    public byte[] getDeviceAttr(long group, long attr) {
+        return ioctls.getDeviceAttr(VM_FD, group, attr);
+    }
+
+    /**
+     * KVM_HAS_DEVICE_ATTR on a vCPU.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param group the attribute group (KVM_ARM_VCPU_PVTIME_CTRL, ...)
+     * @param attr the attribute
+     * @return true where the ioctl returns 0, false where it returns -ENXIO
+     */
+    public boolean hasVcpuAttr(int vcpu, long group, long attr) {
+        return ioctls.hasDeviceAttr(vcpu(vcpu), group, attr);
+    }
+
+    /**
+     * KVM_SET_DEVICE_ATTR on a vCPU.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param group the attribute group
+     * @param attr the attribute
+     * @param value the bytes the attribute's {@code addr} points at
+     * @throws KvmException -ENXIO for an unknown group or attribute, and the attribute's own errors
+     */
+    public void setVcpuAttr(int vcpu, long group, long attr, byte[] value) {
+        ioctls.setDeviceAttr(vcpu(vcpu), group, attr, value.clone());
+    }
+
+    /**
+     * KVM_GET_DEVICE_ATTR on a vCPU.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param group the attribute group
+     * @param attr the attribute
+     * @return the bytes the kernel writes at {@code addr}
+     * @throws KvmException -ENXIO for an unknown group or attribute
+     */
+    public byte[] getVcpuAttr(int vcpu, long group, long attr) {
+        return ioctls.getDeviceAttr(vcpu(vcpu), group, attr);
+    }
+
+    /**
+     * KVM_ENABLE_CAP on the VM.
+     * @param cap the capability number (KVM_CAP_EXIT_HYPERCALL = 201, ...)
+     * @param args {@code args[0..3]}; missing ones are 0
+     * @throws KvmException -EINVAL for a capability that cannot be enabled or bad arguments
+     */
+    public void enableCap(long cap, long... args) {
+        ioctls.enableCap(VM_FD, cap, args4(args));
+    }
+
+    /**
+     * KVM_ENABLE_CAP on a vCPU.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param cap the capability number (KVM_CAP_ENFORCE_PV_FEATURE_CPUID = 190, ...)
+     * @param args {@code args[0..3]}; missing ones are 0
+     * @throws KvmException -EINVAL for a capability that cannot be enabled or bad arguments
+     */
+    public void enableVcpuCap(int vcpu, long cap, long... args) {
+        ioctls.enableCap(vcpu(vcpu), cap, args4(args));
+    }
+
+    private static long[] args4(long[] args) {
+        if (args.length > 4) {
+            throw new IllegalArgumentException("struct kvm_enable_cap has 4 args, got " + args.length);
+        }
+        return java.util.Arrays.copyOf(args, 4);
+    }
+
+    /**
+     * KVM_SET_CPUID2.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param entries the vCPU's CPUID entries
+     * @throws KvmException -ENOTTY off x86; -EINVAL for a change after the vCPU has run (kvm_cpuid_check_equal)
+     */
+    public void setCpuid(int vcpu, List<CpuidEntry> entries) {
+        ioctls.setCpuid(vcpu(vcpu), List.copyOf(Objects.requireNonNull(entries, "entries")));
+    }
+
+    /**
+     * KVM_GET_CPUID2.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @return the entries last set (or the defaults the VM was created with)
+     * @throws KvmException -ENOTTY off x86
+     */
+    public List<CpuidEntry> getCpuid(int vcpu) {
+        return ioctls.getCpuid(vcpu(vcpu));
+    }
+
+    /**
+     * A field of {@code kvm_run->s.regs} as KVM left it (s390's KVM_SYNC_DIAG318, ...).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param syncBit the field's KVM_SYNC_* bit
+     * @return the value
+     * @throws KvmException -EINVAL for a field the architecture does not sync
+     */
+    public long getSyncReg(int vcpu, long syncBit) {
+        return ioctls.getSyncReg(vcpu(vcpu), syncBit);
+    }
+
+    /**
+     * Writes a field of {@code kvm_run->s.regs} and sets its bit in {@code kvm_dirty_regs}; KVM takes it
+     * at the next KVM_RUN, here at once.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param syncBit the field's KVM_SYNC_* bit
+     * @param value the value
+     * @throws KvmException -EINVAL for a field the architecture does not sync
+     */
+    public void setSyncReg(int vcpu, long syncBit, long value) {
+        ioctls.setSyncReg(vcpu(vcpu), syncBit, value);
+    }
+
+    /**
+     * The controls this VM's architecture serves, one line each (what {@code hcsim explain} lists).
+     * @return the lines
+     */
+    public List<String> describe() {
+        return ioctls.describe();
+    }
+
+    /**
+     * A 64-bit attribute value as KVM reads it from {@code addr} (little-endian, as on every host hcsim models).
+     * @param value the value
+     * @return 8 bytes
+     */
+    public static byte[] u64(long value) {
+        byte[] b = new byte[8];
+        Bytes.put(b, 0, 8, value, false);
+        return b;
+    }
+
+    /**
+     * The 64-bit value of an attribute's bytes.
+     * @param bytes at least 8 bytes, little-endian
+     * @return the value
+     */
+    public static long u64(byte[] bytes) {
+        if (bytes.length < 8) {
+            throw new IllegalArgumentException("a __u64 attribute needs 8 bytes, got " + bytes.length);
+        }
+        return Bytes.get(bytes, 0, 8, false);
+    }
+}

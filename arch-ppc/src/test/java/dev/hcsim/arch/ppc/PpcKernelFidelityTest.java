@@ -1,0 +1,308 @@
+package dev.hcsim.arch.ppc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.sched.Machine;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 20, PowerPC: the PAPR host flavours and the other differences an audit of today's kernel found. Sources:
+ * arch/powerpc/kvm/book3s_pr_papr.c ({@code kvmppc_h_pr}, {@code default_hcall_list}), book3s_hv.c
+ * ({@code kvmppc_pseries_do_hcall}, {@code kvmppc_cede}, {@code do_h_register_vpa}, {@code kvmppc_h_set_mode},
+ * {@code kvmppc_h_page_init}, {@code kvmppc_handle_exit_hv}), book3s_pr.c ({@code kvmppc_handle_exit_pr},
+ * {@code kvmppc_inject_interrupt_pr}), booke.c ({@code kvmppc_handle_exit}), powerpc.c
+ * ({@code kvm_arch_vcpu_ioctl_run}: hcall_needed, osi_needed; {@code kvm_vm_ioctl_enable_cap}).
+ */
+class PpcKernelFidelityTest {
+    private static final long PC = 0x2000;
+    private static final long H_FUNCTION = -2;
+    private static final long H_PARAMETER = -4;
+
+    /** A VM with its scheduler, for one trap at a time. */
+    private static final class Rig {
+        final Vm vm;
+        final Machine m;
+
+        Rig(VmConfig.Builder b) {
+            vm = Vm.create(b.vcpus(Math.max(2, b.build().vcpus())).build());
+            m = new Machine(vm, "t");
+        }
+
+        RegisterFile regs(int v) {
+            return m.registers(v);
+        }
+
+        TrapResult trap(int v, String insn, long... r3up) {
+            m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+            RegisterFile r = regs(v);
+            r.pc(PC);
+            for (int i = 0; i < r3up.length; i++) {
+                r.set(3 + i, r3up[i]);
+            }
+            return vm.trap(v, r, m.memory(), m);
+        }
+    }
+
+    private static Rig pr(String... options) {
+        return new Rig(PpcTestSupport.config(options).feature("papr", true));
+    }
+
+    private static Rig hv(String... options) {
+        String[] o = new String[options.length + 2];
+        o[0] = "host";
+        o[1] = "book3s-hv";
+        System.arraycopy(options, 0, o, 2, options.length);
+        return new Rig(PpcTestSupport.config(o));
+    }
+
+    // ---------------------------------------------------------------- Book3S PR (kvmppc_h_pr)
+
+    @Test
+    @DisplayName("book3s_pr_papr.c kvmppc_h_pr_enter: with no HPT registered copy_from_user fails: r3 = H_FUNCTION, in the kernel")
+    void prEnterNoHpt() {
+        Rig r = pr();
+        TrapResult t = r.trap(0, "sc 1", 0x08, 0, 0x40, 0x1234, 0x5678);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(H_FUNCTION, r.regs(0).get(3));
+        assertEquals(0, r.regs(0).get(4), "r4 (pte_index | i) is written only on success");
+        assertEquals(PC + 4, r.regs(0).pc());
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c kvmppc_h_pr_bulk_remove: END stops with H_SUCCESS; ANDCOND|AVPN marks tsh PARM and answers H_PARAMETER")
+    void prBulkRemove() {
+        Rig r = pr();
+        r.trap(0, "sc 1", 0x24C, 0xC000_0000_0000_0000L);
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x24C, 0x4300_0000_0000_0010L);
+        assertEquals(H_PARAMETER, r.regs(0).get(3));
+        assertEquals(0xA300_0000_0000_0010L, r.regs(0).get(4), "tsh & (PTEX|FLAGS) | RESPONSE | PARM");
+        r.trap(0, "sc 1", 0x24C, 0x0000_0000_0000_0010L);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "not a request");
+        r.trap(0, "sc 1", 0x24C, 0x4000_0000_0000_0010L);
+        assertEquals(H_FUNCTION, r.regs(0).get(3), "the PTE cannot be read");
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c kvmppc_h_pr H_CEDE: MSR[EE] set, the vCPU halts, r3 keeps the opcode")
+    void prCede() {
+        Rig r = pr();
+        TrapResult t = r.trap(0, "sc 1", 0xE0);
+        assertEquals(Outcome.HALT, t.outcome());
+        assertEquals(0xE0, r.regs(0).get(3));
+        assertTrue((r.regs(0).get(PpcRegisters.MSR) & PpcRegisters.MSR_EE) != 0);
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c: H_SET_MODE is not in default_hcall_list (exit); enabled, AIL 0 is H_SUCCESS and AIL 3 H_UNSUPPORTED_FLAG_START - 63")
+    void prSetMode() {
+        Rig off = pr();
+        assertEquals("KVM_EXIT_PAPR_HCALL", off.trap(0, "sc 1", 0x31C, 3, 3).exit().reason().kernelName());
+        Rig on = pr("papr-enable", "0x31c");
+        on.trap(0, "sc 1", 0x31C, 0, 3);
+        assertEquals(0, on.regs(0).get(3));
+        on.trap(0, "sc 1", 0x31C, 3, 3);
+        assertEquals(-256 - 63, on.regs(0).get(3));
+        assertEquals("KVM_EXIT_PAPR_HCALL", on.trap(0, "sc 1", 0x31C, 0, 4).exit().reason().kernelName(), "other resources: EMULATE_FAIL");
+    }
+
+    @Test
+    @DisplayName("powerpc.c KVM_CAP_PPC_ENABLE_HCALL: disabling H_ENTER sends it to the host; an opcode PR does not implement is -EINVAL")
+    void prEnableHcall() {
+        Rig r = pr("papr-disable", "0x8");
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x08).exit().reason().kernelName());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pr("papr-enable", "0x300"));
+        assertTrue(e.getMessage().contains("-EINVAL"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("powerpc.c kvm_vm_ioctl_enable_cap: KVM_CAP_PPC_ENABLE_HCALL through the control surface, -EINVAL for args[1] > 1")
+    void enableHcallIoctl() {
+        Rig r = pr();
+        r.vm.control().enableCap(104, 0x08, 0);
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x08).exit().reason().kernelName());
+        r.vm.control().enableCap(104, 0x08, 1);
+        assertEquals(Outcome.RESUME, r.trap(0, "sc 1", 0x08).outcome());
+        assertThrows(dev.hcsim.core.KvmException.class, () -> r.vm.control().enableCap(104, 0x08, 2));
+        assertThrows(dev.hcsim.core.KvmException.class, () -> r.vm.control().enableCap(104, 0x0A, 1));
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c / powerpc.c: KVM_EXIT_PAPR_HCALL carries r4..r12; re-entry writes r3 = ret and r4..r12 = args[0..8]")
+    void paprExitRoundTrip() {
+        Rig r = pr();
+        for (int i = 4; i <= 12; i++) {
+            r.regs(0).set(i, 0x100 + i);
+        }
+        TrapResult t = r.trap(0, "sc 1", 0x300); // H_RANDOM: not handled by PR
+        Exit.PaprHcall e = (Exit.PaprHcall) t.exit();
+        assertEquals(0x300, e.nr());
+        assertEquals(0x10C, e.args().get(8), "args[8] = r12");
+        long[] args = new long[9];
+        for (int i = 0; i < 9; i++) {
+            args[i] = e.args().get(i);
+        }
+        args[0] = 0xBEEF; // the host's answer in r4
+        r.regs(0).set(12, 0);
+        r.vm.completeExit(0, r.regs(0), r.m.memory(), new Exit.PaprHcall(e.nr(), args, 0));
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(0xBEEF, r.regs(0).get(4));
+        assertEquals(0x10C, r.regs(0).get(12), "r12 written back from args[8]");
+        assertEquals(PC + 4, r.regs(0).pc());
+    }
+
+    // ---------------------------------------------------------------- Book3S HV (kvmppc_pseries_do_hcall)
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_cede / H_PROD: cede sets MSR[EE] and halts with r3 = 0; a prod of an unknown vCPU is H_PARAMETER")
+    void hvCedeProd() {
+        Rig r = hv();
+        TrapResult t = r.trap(0, "sc 1", 0xE0);
+        assertEquals(Outcome.HALT, t.outcome());
+        assertEquals(0, r.regs(0).get(3));
+        assertTrue((r.regs(0).get(PpcRegisters.MSR) & PpcRegisters.MSR_EE) != 0);
+        r.trap(1, "sc 1", 0xE8, 7);
+        assertEquals(H_PARAMETER, r.regs(1).get(3));
+        r.trap(1, "sc 1", 0xE8, 0);
+        assertEquals(0, r.regs(1).get(3));
+        assertEquals(VcpuState.RUNNABLE, r.m.stateOf(0), "the prod woke the ceded vCPU");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c H_CONFER: -1 confers to nobody; a yield count that matches (0 without a VPA) yields to a runnable target")
+    void hvConfer() {
+        Rig r = hv();
+        r.m.initialState(1, VcpuState.RUNNABLE);
+        TrapResult t = r.trap(0, "sc 1", 0xE4, 1, 0);
+        assertEquals(Outcome.YIELD, t.outcome());
+        assertEquals(1, t.yieldTarget());
+        t = r.trap(0, "sc 1", 0xE4, 1, 5);
+        assertEquals(Outcome.RESUME, t.outcome(), "yield count differs");
+        r.trap(0, "sc 1", 0xE4, 9, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c do_h_register_vpa: alignment, the lppaca's 640 bytes, a DTL only after a VPA, the VPA deregistered last")
+    void hvRegisterVpa() {
+        Rig r = hv();
+        long regVpa = 1L << 45;
+        long regDtl = 2L << 45;
+        long deregVpa = 5L << 45;
+        r.m.load(0x4004, new byte[] {0x02, (byte) 0x80}); // VPA: reg_vpa.length.hword = 640 (big-endian)
+        r.m.load(0x5004, new byte[] {0, 0, 0x01, (byte) 0xE0}); // DTL: length.word = 480
+        r.trap(0, "sc 1", 0xDC, regDtl, 1, 0x5000);
+        assertEquals(-16, r.regs(0).get(3), "H_RESOURCE: no VPA registered for vCPU 1");
+        r.trap(0, "sc 1", 0xDC, regVpa, 1, 0x4010);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "not cache-line aligned");
+        r.trap(0, "sc 1", 0xDC, regVpa, 1, 0x4000);
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0xDC, regDtl, 1, 0x5000);
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0xDC, deregVpa, 1, 0);
+        assertEquals(-16, r.regs(0).get(3), "H_RESOURCE: the DTL is still registered");
+        r.trap(0, "sc 1", 0xDC, regVpa, 9, 0x4000);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "no vCPU 9");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_set_mode (POWER10): CIABR hypervisor privilege is H_P3, DAWR1 without the capability H_FUNCTION")
+    void hvSetMode() {
+        Rig r = hv("papr-enable", "0x31c");
+        r.trap(0, "sc 1", 0x31C, 0, 1, 3, 0);
+        assertEquals(-56, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x31C, 0, 5, 0, 0);
+        assertEquals(H_FUNCTION, r.regs(0).get(3));
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x31C, 3, 3, 0, 0).exit().reason().kernelName(), "ADDR_TRANS_MODE: H_TOO_HARD");
+        assertEquals("KVM_EXIT_PAPR_HCALL", hv().trap(0, "sc 1", 0x31C, 0, 1, 0, 0).exit().reason().kernelName(), "not enabled by default");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_page_init: H_ZERO_PAGE zeroes 4 KiB; a misaligned destination is H_PARAMETER")
+    void hvPageInit() {
+        Rig r = hv("papr-enable", "0x2c");
+        r.m.load(0x3000, new byte[] {1, 2, 3, 4});
+        r.trap(0, "sc 1", 0x2C, 1L << (63 - 48), 0x3000, 0);
+        assertEquals(0, r.regs(0).get(3));
+        byte[] b = new byte[4];
+        r.m.memory().read(0x3000, b, 0, 4);
+        assertEquals(0, b[0] | b[1] | b[2] | b[3]);
+        r.trap(0, "sc 1", 0x2C, 1L << (63 - 48), 0x3001, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c: HPT calls of a radix guest are H_FUNCTION; H_RANDOM gives r4; TCE, XICS and RTAS go to the host")
+    void hvOthers() {
+        Rig r = hv();
+        r.trap(0, "sc 1", 0x08);
+        assertEquals(H_FUNCTION, r.regs(0).get(3));
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x20).exit().reason().kernelName(), "H_PUT_TCE without a TCE table");
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x6C).exit().reason().kernelName(), "H_IPI without an in-kernel XICS");
+        assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0xF000).exit().reason().kernelName(), "H_RTAS without tokens");
+        Rig rnd = hv("papr-enable", "0x300");
+        rnd.trap(0, "sc 1", 0x300, 0, 0);
+        assertEquals(0, rnd.regs(0).get(3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_handle_exit_hv: sc 1 from problem state in a radix guest is a program interrupt (SRR1_PROGPRIV)")
+    void hvProblemStateSc1() {
+        Rig r = hv("privilege", "problem");
+        TrapResult t = r.trap(0, "sc 1", 0xE0);
+        assertEquals(Outcome.FAULT, t.outcome());
+        assertEquals(PpcVm.SRR1_PROGPRIV, r.regs(0).get(PpcRegisters.SRR1) & PpcVm.SRR1_PROGPRIV);
+    }
+
+    // ---------------------------------------------------------------- the other PowerPC items
+
+    @Test
+    @DisplayName("booke.c kvmppc_handle_exit: sc 1 from problem state on BookE HV queues the program interrupt with SRR0 past the sc 1")
+    void bookeHvProblemStateSrr0() {
+        Rig r = new Rig(PpcTestSupport.config("host", "booke-hv", "privilege", "problem"));
+        TrapResult t = r.trap(0, "sc 1");
+        assertEquals(PC + 4, ((dev.hcsim.core.Fault.Ppc) t.fault()).srr0());
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c kvmppc_inject_interrupt_pr: a 32-bit guest's system call enters with MSR = intr_msr (MSR_SF on a 64-bit host)")
+    void prSystemCallIntrMsr() {
+        Rig r = new Rig(PpcTestSupport.config("mode", "32"));
+        r.regs(0).set(0, 0);
+        TrapResult t = r.trap(0, "sc");
+        assertEquals(Outcome.NOT_A_HYPERCALL, t.outcome());
+        r.vm.archState(PpcVm.class).deliver(0, r.regs(0), t.fault()); // the standalone machine's CPU takes it
+        assertEquals(PpcRegisters.MSR_SF, r.regs(0).get(PpcRegisters.MSR));
+        assertEquals(0xC00, r.regs(0).pc());
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c / powerpc.c: KVM_EXIT_OSI copies all 32 GPRs out, and re-entry copies all 32 back")
+    void osiCopiesAllGprs() {
+        Rig r = new Rig(PpcTestSupport.config().feature("osi", true));
+        r.regs(0).set(31, 0x3131);
+        TrapResult t = r.trap(0, "sc", 0x1137_24FAL, 0x7781_0F9BL);
+        Exit.Osi e = (Exit.Osi) t.exit();
+        assertEquals(0x3131, e.gprs().get(31));
+        long[] g = new long[32];
+        for (int i = 0; i < 32; i++) {
+            g[i] = e.gprs().get(i);
+        }
+        g[31] = 0x4242;
+        g[7] = 0x77;
+        r.vm.completeExit(0, r.regs(0), r.m.memory(), new Exit.Osi(g));
+        assertEquals(0x4242, r.regs(0).get(31));
+        assertEquals(0x77, r.regs(0).get(7));
+    }
+}

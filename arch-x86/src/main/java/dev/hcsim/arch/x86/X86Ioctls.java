@@ -1,0 +1,133 @@
+package dev.hcsim.arch.x86;
+
+import dev.hcsim.core.CpuidEntry;
+import dev.hcsim.core.Errno;
+import dev.hcsim.core.KvmException;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.KvmIoctls;
+import java.util.List;
+
+/**
+ * x86's VMM-side controls for the hypercall ABI, as arch/x86/kvm answers them:
+ * <ul>
+ * <li>KVM_GET_MSRS / KVM_SET_MSRS of the KVM PV MSRs ({@link X86PvMsrs}; host-initiated, so
+ *     kvm_do_msr_access lets an advertised MSR read 0 and take a write of 0 without its CPUID bit);</li>
+ * <li>KVM_SET_CPUID2 / KVM_GET_CPUID2 (cpuid.c kvm_set_cpuid): the KVM leaves 0x40000000 and
+ *     0x40000001 decide the PV features; after the VM has run, only the same entries are accepted
+ *     (kvm_cpuid_check_equal: -EINVAL);</li>
+ * <li>KVM_ENABLE_CAP: KVM_CAP_ENFORCE_PV_FEATURE_CPUID (190, vCPU; x86.c kvm_vcpu_ioctl_enable_cap),
+ *     KVM_CAP_EXIT_HYPERCALL (201, VM; -EINVAL for a bit outside KVM_EXIT_HYPERCALL_VALID_MASK),
+ *     KVM_CAP_X86_DISABLE_EXITS (143, VM; KVM_X86_DISABLE_EXITS_HLT withdraws PV_UNHALT at the next
+ *     KVM_SET_CPUID2), KVM_CAP_DISABLE_QUIRKS2 (213, VM; KVM_X86_QUIRK_FIX_HYPERCALL_INSN).</li>
+ * </ul>
+ * hcsim keeps CPUID and the enforce capability per VM: a KVM_SET_CPUID2 or KVM_ENABLE_CAP on one
+ * vCPU applies to every vCPU (VMMs give every vCPU the same KVM leaves).
+ */
+final class X86Ioctls implements KvmIoctls {
+    static final long KVM_CAP_X86_DISABLE_EXITS = 143;
+    static final long KVM_CAP_ENFORCE_PV_FEATURE_CPUID = 190;
+    static final long KVM_CAP_EXIT_HYPERCALL = 201;
+    static final long KVM_CAP_DISABLE_QUIRKS2 = 213;
+    /** KVM_X86_VALID_QUIRKS: LINT0_REENABLED (0x1) to IGNORE_GUEST_PAT (0x200). */
+    static final long KVM_X86_VALID_QUIRKS = 0x3FF;
+    static final long KVM_X86_QUIRK_FIX_HYPERCALL_INSN = 0x20;
+    /** KVM_X86_DISABLE_EXITS_MWAIT | HLT | PAUSE | CSTATE. */
+    static final long KVM_X86_DISABLE_VALID_EXITS = 0xF;
+    static final long KVM_X86_DISABLE_EXITS_HLT = 1L << 1;
+    /** KVM_EXIT_HYPERCALL_VALID_MASK: only KVM_HC_MAP_GPA_RANGE may exit. */
+    static final long KVM_EXIT_HYPERCALL_VALID_MASK = 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE;
+
+    private final X86Vm x86;
+
+    X86Ioctls(X86Vm x86) {
+        this.x86 = x86;
+    }
+
+    private Vm vm() {
+        return x86.vm();
+    }
+
+    @Override
+    public boolean hasMsrs() {
+        return true;
+    }
+
+    @Override
+    public Long getMsr(int vcpu, long index) {
+        return x86.msrs().hostGet(vcpu, index);
+    }
+
+    @Override
+    public boolean setMsr(int vcpu, long index, long value) {
+        return x86.msrs().hostSet(vcpu, index, value);
+    }
+
+    @Override
+    public void setCpuid(int vcpu, List<CpuidEntry> entries) {
+        if (entries.size() > 256) {
+            throw new KvmException("KVM_SET_CPUID2", Errno.E2BIG, entries.size() + " entries, KVM_MAX_CPUID_ENTRIES is 256");
+        }
+        if (vm().hasRun() && !entries.equals(x86.discovery().entries())) {
+            throw new KvmException("KVM_SET_CPUID2", Errno.EINVAL, "cpuid.c kvm_set_cpuid: the vCPU has run and the entries differ "
+                    + "(kvm_cpuid_check_equal)");
+        }
+        x86.discovery().setEntries(entries, x86.hltInGuest());
+    }
+
+    @Override
+    public List<CpuidEntry> getCpuid(int vcpu) {
+        return x86.discovery().entries();
+    }
+
+    @Override
+    public void enableCap(int vcpu, long cap, long[] args) {
+        if (vcpu >= 0) {
+            if (cap != KVM_CAP_ENFORCE_PV_FEATURE_CPUID) {
+                throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "vCPU capability " + cap + " (x86.c kvm_vcpu_ioctl_enable_cap)");
+            }
+            x86.enforcePvCpuid(args[0] != 0);
+            return;
+        }
+        if (cap == KVM_CAP_EXIT_HYPERCALL) {
+            if ((args[0] & ~KVM_EXIT_HYPERCALL_VALID_MASK) != 0) {
+                throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "KVM_CAP_EXIT_HYPERCALL 0x" + Long.toHexString(args[0])
+                        + ": only bit 12 (KVM_HC_MAP_GPA_RANGE) is valid");
+            }
+            x86.hypercallExitEnabled(args[0]);
+        } else if (cap == KVM_CAP_DISABLE_QUIRKS2) {
+            if ((args[0] & ~KVM_X86_VALID_QUIRKS) != 0) {
+                throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "KVM_CAP_DISABLE_QUIRKS2 0x" + Long.toHexString(args[0])
+                        + ": a quirk KVM does not know (x86.c kvm_vm_ioctl_enable_cap)");
+            }
+            if ((args[0] & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) != 0) {
+                x86.disableQuirkFixHypercall(); // the other quirks do not touch the hypercall ABI
+            }
+        } else if (cap == KVM_CAP_X86_DISABLE_EXITS) {
+            if ((args[0] & ~KVM_X86_DISABLE_VALID_EXITS) != 0) {
+                throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "KVM_CAP_X86_DISABLE_EXITS 0x" + Long.toHexString(args[0]));
+            }
+            if ((args[0] & KVM_X86_DISABLE_EXITS_HLT) != 0) {
+                x86.hltInGuest(true);
+            }
+        } else {
+            throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "VM capability " + cap + " (x86.c kvm_vm_ioctl_enable_cap)");
+        }
+    }
+
+    @Override
+    public List<String> describe() {
+        return List.of(
+                "KVM_GET/SET_MSRS MSR_KVM_WALL_CLOCK 0x11, MSR_KVM_SYSTEM_TIME 0x12, MSR_KVM_WALL_CLOCK_NEW 0x4b564d00, MSR_KVM_SYSTEM_TIME_NEW "
+                        + "0x4b564d01, MSR_KVM_ASYNC_PF_EN 0x4b564d02, MSR_KVM_STEAL_TIME 0x4b564d03, MSR_KVM_PV_EOI_EN 0x4b564d04, "
+                        + "MSR_KVM_POLL_CONTROL 0x4b564d05, MSR_KVM_ASYNC_PF_INT 0x4b564d06, MSR_KVM_ASYNC_PF_ACK 0x4b564d07 (x86.c "
+                        + "kvm_set_msr_common); MSR_KVM_MIGRATION_CONTROL 0x4b564d08 is the VMM's (MSR filter): refused",
+                "KVM_SET/GET_CPUID2: the KVM leaves 0x40000000 (signature) and 0x40000001 (PV features EAX, hints EDX); -EINVAL for a "
+                        + "change after the first run (cpuid.c kvm_set_cpuid)",
+                "KVM_ENABLE_CAP (vCPU) KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190: args[0] != 0 gates PV MSRs (#GP) and hypercalls (-KVM_ENOSYS) "
+                        + "by the CPUID bits",
+                "KVM_ENABLE_CAP (VM) KVM_CAP_EXIT_HYPERCALL 201: args[0] = 1 << 12 sends KVM_HC_MAP_GPA_RANGE to the VMM; other bits -EINVAL",
+                "KVM_ENABLE_CAP (VM) KVM_CAP_X86_DISABLE_EXITS 143: KVM_X86_DISABLE_EXITS_HLT (2) withdraws KVM_FEATURE_PV_UNHALT",
+                "KVM_ENABLE_CAP (VM) KVM_CAP_DISABLE_QUIRKS2 213: KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20) makes the other vendor's "
+                        + "instruction #UD instead of patching it; unknown quirk bits -EINVAL");
+    }
+}
