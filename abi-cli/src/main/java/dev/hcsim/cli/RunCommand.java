@@ -1,9 +1,9 @@
 package dev.hcsim.cli;
 
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.sched.Machine;
-import dev.hcsim.core.trace.JsonLines;
 import dev.hcsim.core.trace.TraceSink;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write every event as JSON lines (- for stdout)")
     Path trace;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (timeline) or json (JSON lines on stdout)")
+    @Option(names = "--format", defaultValue = "text", description = "text (timeline), json (JSON lines on stdout) or tracepoint (lines shaped like the kernel's kvm:kvm_hypercall tracepoint in trace-cmd report)")
     String format;
 
     @Option(names = "--quiet", description = "print only the expectations")
@@ -61,8 +61,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format must be text or json, got '" + Text.excerpt(format) + "'");
+        if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
+            throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
         if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
             throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");

@@ -1,7 +1,7 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.scenario.ScenarioRunner;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Timeline;
 import dev.hcsim.core.trace.TraceEvent;
 import java.io.PrintWriter;
@@ -14,6 +14,12 @@ final class ScenarioPrinter {
 
     static void print(ScenarioRunner.Result r, PrintWriter out, String format, boolean showEvents) {
         var s = r.scenario();
+        if (format.equals("tracepoint")) {
+            if (showEvents) {
+                TracepointText.lines(r.trace().events()).forEach(out::println);
+            }
+            return;
+        }
         if (format.equals("json")) {
             // the events were streamed to stdout while the scenario ran (RunCommand); a result kept in memory prints here
             if (showEvents) {

@@ -20,9 +20,13 @@ final class TimelineFiles {
     @Option(names = "--html", paramLabel = "OUT.html", description = "write one self-contained HTML page: the pictures and every event")
     Path html;
 
+    @Option(names = "--perfetto", paramLabel = "OUT.json", description = "write the timeline as Chrome/Perfetto trace-event JSON (ui.perfetto.dev,"
+            + " chrome://tracing): one process per VM, one thread per vCPU")
+    Path perfetto;
+
     /** True when a picture file was asked for. */
     boolean any() {
-        return svg != null || html != null;
+        return svg != null || html != null || perfetto != null;
     }
 
     /** The picture outputs by option name, for {@link OutputFile#check} (null where not asked for). */
@@ -30,6 +34,7 @@ final class TimelineFiles {
         Map<String, Path> m = new LinkedHashMap<>();
         m.put("--svg", svg);
         m.put("--html", html);
+        m.put("--perfetto", perfetto);
         return m;
     }
 
@@ -46,6 +51,9 @@ final class TimelineFiles {
         }
         if (html != null) {
             OutputFile.write("--html", html, stdout, TimelineHtml.render(results, models));
+        }
+        if (perfetto != null) {
+            OutputFile.write("--perfetto", perfetto, stdout, TimelinePerfetto.render(TimelineModel.of(results)));
         }
     }
 }

@@ -39,6 +39,12 @@ final class TimelineSvg {
     private final String id;
     private int y;
     private Scale scale;
+    /** The boxes ({x0, y0, x1, y1}) of the labels drawn in the current panel, so that arrow labels can avoid them. */
+    private final List<double[]> labelBoxes = new ArrayList<>();
+    /** A state span narrower than this is drawn this wide, so that a 1-ns state can be seen and hovered. */
+    static final double MIN_SPAN_WIDTH = 2;
+    /** Average width of a 10px arrow-label character. */
+    static final double SMALL_CHAR_WIDTH = 5.8;
 
     private TimelineSvg(String idPrefix) {
         this.id = idPrefix;
@@ -105,6 +111,7 @@ final class TimelineSvg {
     private void panel(TimelineModel.Panel p) {
         long end = Math.max(p.end(), 1);
         scale = Scale.of(p);
+        labelBoxes.clear();
         sb.append("<g class=\"panel\">\n");
         text(10, y + 12, p.heading(), "font-weight=\"bold\" font-size=\"13\"");
         y += 22;
@@ -117,7 +124,7 @@ final class TimelineSvg {
             text(10, barTop + 13, "vcpu" + lane.vcpu(), null);
             for (TimelineModel.Span s : lane.spans()) {
                 double x0 = scale.x(s.from());
-                double w = Math.max(scale.x(s.to()) - x0, 0.5);
+                double w = Math.max(scale.x(s.to()) - x0, MIN_SPAN_WIDTH);
                 sb.append("<rect x=\"").append(f(x0)).append("\" y=\"").append(barTop).append("\" width=\"").append(f(w)).append("\" height=\"")
                         .append(LANE).append("\" fill=\"").append(fill(s.state(), s.preempted())).append("\"><title>")
                         .append(esc("vcpu" + lane.vcpu() + " " + (s.preempted() ? "runnable (preempted)" : s.state().name().toLowerCase(Locale.ROOT))
@@ -145,6 +152,8 @@ final class TimelineSvg {
                 String colour = m.error() ? "#b71c1c" : "#1b5e20";
                 sb.append("<g class=\"trap-label\"><title>").append(esc(m.title())).append("</title>");
                 text(pl.anchorEnd() ? mx - 3 : mx + 3, rowY, m.label(), "fill=\"" + colour + "\"" + HALO + (pl.anchorEnd() ? " text-anchor=\"end\"" : ""));
+                double lw = m.label().length() * CHAR_WIDTH;
+                labelBoxes.add(new double[] {pl.anchorEnd() ? mx - 3 - lw : mx + 3, rowY - 10, pl.anchorEnd() ? mx - 3 : mx + 3 + lw, rowY + 3});
                 sb.append("</g>\n");
                 StringBuilder leader = leaders;
                 leader.append("<g class=\"trap\"><title>").append(esc(m.title())).append("</title>");
@@ -179,10 +188,41 @@ final class TimelineSvg {
                     .append("\" x2=\"").append(f(ax + 4)).append("\" y2=\"").append(f(y2))
                     .append("\" stroke=\"#1565c0\" stroke-width=\"1.5\" marker-end=\"url(#").append(id).append("arrow)\"/>");
             if (lastOfGroup) {
-                text(ax + 6, (laneTop[a.from()] + LANE + laneTop[a.to()]) / 2.0 + 4, groupLabel(all, i - k, i), "fill=\"#1565c0\" font-size=\"10\"" + HALO);
+                String label = groupLabel(all, i - k, i);
+                double lx = ax + 6;
+                double ly = arrowLabelY(lx, label.length() * SMALL_CHAR_WIDTH, Math.min(y1, y2), Math.max(y1, y2));
+                text(lx, ly, label, "fill=\"#1565c0\" font-size=\"10\"" + HALO);
+                labelBoxes.add(new double[] {lx, ly - 9, lx + label.length() * SMALL_CHAR_WIDTH, ly + 2});
             }
             sb.append("</g>\n");
         }
+    }
+
+    /**
+     * The baseline of an arrow's label: the middle of the arrow when no label is there, else the nearest height along
+     * the arrow where the label's box touches no other label (trap labels sit in the rows above each lane, which is
+     * where an arrow to that lane ends); the middle again when the arrow is too short for any free place.
+     */
+    private double arrowLabelY(double x, double w, double top, double bottom) {
+        double mid = (top + bottom) / 2.0 + 4;
+        for (int step = 0; step <= (int) ((bottom - top) / 3); step++) {
+            for (int sign : new int[] {1, -1}) {
+                double ly = mid + sign * step * 3;
+                if (ly - 9 >= top && ly <= bottom + 9 && free(x, ly - 9, x + w, ly + 2)) {
+                    return ly;
+                }
+            }
+        }
+        return mid;
+    }
+
+    private boolean free(double x0, double y0, double x1, double y1) {
+        for (double[] b : labelBoxes) {
+            if (x0 < b[2] && b[0] < x1 && y0 < b[3] && b[1] < y1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameGroup(TimelineModel.Arrow a, TimelineModel.Arrow b) {

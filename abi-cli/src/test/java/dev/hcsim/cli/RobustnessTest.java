@@ -25,7 +25,7 @@ import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

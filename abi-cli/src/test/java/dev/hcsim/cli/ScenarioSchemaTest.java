@@ -28,13 +28,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The scenario JSON Schema (abi-core/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json)
+ * The scenario JSON Schema (abi-scenario/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json)
  * is for editors; the loader checks the same rules in code (a validator would be a new dependency).
  * These tests keep the two in step: every bundled scenario conforms, the schema's keys are the
  * loader's keys, and what the schema rejects the loader rejects too.
  */
 class ScenarioSchemaTest {
-    static final Path SCHEMA = Path.of("../abi-core/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json");
+    static final Path SCHEMA = Path.of("../abi-scenario/src/main/resources/dev/hcsim/core/scenario/scenario.schema.json");
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The keywords {@link Validator} implements; the schema may use no other (so none is silently ignored). */

@@ -2,7 +2,7 @@ package dev.hcsim.conformance;
 
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.Machine;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
 import java.util.List;
 import java.util.Map;

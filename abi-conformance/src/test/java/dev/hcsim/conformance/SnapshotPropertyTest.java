@@ -90,11 +90,6 @@ class SnapshotPropertyTest {
         }
 
         @Override
-        public void systemEvent(String kind) {
-            log.add("event " + kind);
-        }
-
-        @Override
         public long nowNanos() {
             return now;
         }

@@ -9,7 +9,9 @@ import java.util.Objects;
 public final class KvmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The refused ioctl's uAPI name (part of the serialized form). */
     private final String ioctl;
+    /** The errno KVM answers with (part of the serialized form). */
     private final Errno errno;
 
     /**

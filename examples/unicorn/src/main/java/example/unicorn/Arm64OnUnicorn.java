@@ -117,25 +117,28 @@ final class Arm64OnUnicorn extends UcArch {
     }
 
     /**
-     * Takes the fault to the guest's EL1 vectors when it installed them (VBAR_EL1 not 0), as KVM's inject_undef64
-     * does: ESR_EL1 = the syndrome, ELR_EL1 = the faulting instruction, SPSR_EL1 = the PSTATE it ran with, PSTATE
-     * EL1h with every exception masked, PC = VBAR_EL1 + 0x200. hcsim's arm64 gate answers FAULT only with an
-     * UNDEFINED instruction (Fault.Arm64.undefined), so that is the fault taken here.
+     * Takes the fault to the guest's EL1 vectors when it installed them (VBAR_EL1 not 0), as KVM's inject_undef64 and
+     * inject_abt64 do ({@code arch/arm64/kvm/inject_fault.c}): ESR_EL1 = the record's syndrome, ELR_EL1 = its PC,
+     * SPSR_EL1 = the PSTATE it ran with, PSTATE EL1h with every exception masked, PC = VBAR_EL1 + 0x200 (a
+     * synchronous exception from the current EL with SP_ELx). An abort's FAR_EL1 stays as it is: hcsim's fetch abort
+     * is outside guest memory, where this loop never runs.
      */
     @Override
-    boolean inject(UcRegisters r, long pc) {
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        if (!(fault instanceof dev.hcsim.core.Fault.Arm64 f) || f.targetEl() != 1) {
+            return "only an exception to EL1 can be taken here, not " + fault;
+        }
         long vbar = r.u.reg(UC_ARM64_REG_VBAR_EL1);
         if (vbar == 0) {
-            return false;
+            return "the guest installed no EL1 vectors (VBAR_EL1 is 0)";
         }
-        dev.hcsim.core.Fault.Arm64 f = dev.hcsim.core.Fault.Arm64.undefined(pc);
         long pstate = r.u.reg(UC_ARM64_REG_PSTATE);
         r.u.reg(UC_ARM64_REG_ESR_EL1, f.esr());
         r.u.reg(UC_ARM64_REG_ELR_EL1, f.pc());
         writeSpsrEl1(r.u, pstate);
         r.u.reg(UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
         r.pc(vbar + VECTOR_CURRENT_SPX_SYNC);
-        return true;
+        return null;
     }
 
     /** SPSR_EL1 has no Unicorn number of its own: uc_arm64_cp_reg {crn 4, crm 0, op0 3, op1 0, op2 0, val}. */

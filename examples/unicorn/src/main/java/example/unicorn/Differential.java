@@ -30,11 +30,13 @@ public final class Differential {
      * @param results the result registers after the trap
      * @param outcome what the loop was told to do
      * @param status the status name, or null
+     * @param fault the trap's typed fault ({@code TrapResult.fault()}: to inject, delivered, or the guest's own), or null
      */
-    public record Call(long pc, long number, List<Long> args, List<Long> results, String outcome, String status) {
+    public record Call(long pc, long number, List<Long> args, List<Long> results, String outcome, String status, dev.hcsim.core.Fault fault) {
         @Override
         public String toString() {
-            return String.format("@0x%x nr=0x%x args=%s -> %s %s results=%s", pc, number, hex(args), outcome, status, hex(results));
+            return String.format("@0x%x nr=0x%x args=%s -> %s %s results=%s", pc, number, hex(args), outcome, status, hex(results))
+                    + (fault == null ? "" : " fault=" + fault + " pc=0x" + Long.toHexString(fault.pc()));
         }
     }
 
@@ -42,8 +44,8 @@ public final class Differential {
         return v.stream().map(x -> "0x" + Long.toHexString(x)).toList().toString();
     }
 
-    /** Records every trap of a VM per vCPU ({@link Vm#observe}). */
-    public static final class Recorder implements Vm.TrapObserver {
+    /** Records every trap of a VM per vCPU ({@link Vm#addTrapListener}). */
+    public static final class Recorder implements dev.hcsim.core.TrapListener {
         private final TrapContract contract;
         private final UcArch arch;
         private final List<List<Call>> calls = new ArrayList<>();
@@ -60,7 +62,7 @@ public final class Differential {
                 calls.add(new ArrayList<>());
             }
             this.before = new long[vm.vcpuCount()][];
-            vm.observe(this);
+            vm.addTrapListener(this);
         }
 
         @Override
@@ -88,7 +90,8 @@ public final class Differential {
                     results.add(arch.widen(regs.get(contract.resultRegister(i))));
                 }
             }
-            calls.get(vcpu).add(new Call(b[0], b[1], List.copyOf(args), List.copyOf(results), r.outcome().name(), r.statusName()));
+            calls.get(vcpu).add(new Call(b[0], b[1], List.copyOf(args), List.copyOf(results), r.outcome().name(), r.statusName(),
+                    r.fault()));
         }
 
         /**
@@ -231,8 +234,24 @@ public final class Differential {
      * @return hcsim's side, then Unicorn's
      */
     public static List<Side> run(Machine machine, long maxSteps, long quantum, java.util.function.Consumer<UnicornVm> runner) {
+        return run(machine, machine.vm().config(), maxSteps, quantum, runner);
+    }
+
+    /**
+     * Like {@link #run(Machine, long, long, java.util.function.Consumer)} with the Unicorn side's VM configured as
+     * {@code unicornConfig} (the same memory and vCPUs; an option such as s390's {@code program-interruptions=report},
+     * which leaves the delivery of a fault to this loop).
+     * @param machine a machine with its programs loaded and its vCPUs set up, not run yet
+     * @param unicornConfig the configuration of the Unicorn side's VM
+     * @param maxSteps the machine's step budget
+     * @param quantum Unicorn's instructions per vCPU per round
+     * @param runner runs the prepared Unicorn machine
+     * @return hcsim's side, then Unicorn's
+     */
+    public static List<Side> run(Machine machine, dev.hcsim.core.VmConfig unicornConfig, long maxSteps, long quantum,
+            java.util.function.Consumer<UnicornVm> runner) {
         Vm hv = machine.vm();
-        Vm uv = Vm.create(hv.config());
+        Vm uv = Vm.create(unicornConfig);
         int n = hv.vcpuCount();
         Recorder ur = new Recorder(uv);
         Side unicorn;

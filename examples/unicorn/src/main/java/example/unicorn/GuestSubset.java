@@ -52,6 +52,7 @@ public final class GuestSubset {
             case "s390" -> s390();
             case "mips" -> mips32();
             case "ppc" -> ppc32();
+            case "riscv" -> riscv64();
             default -> throw new IllegalArgumentException("no guest subset for '" + hcsimArch + "'");
         };
     }
@@ -186,6 +187,29 @@ public final class GuestSubset {
                 "mtctr {S}",
                 "nop",
                 "{c:yield|mdoio|mdoom|miso}"), List.of("sc 1"));
+    }
+
+    // arch-riscv RiscvCodec (RV64IM); left out: j, jal, jr, jalr, ret and the b* forms (branches), auipc (its value is
+    // the PC, the same on both sides but not a register-file question), ecall (the hypercall), ebreak (the guest's
+    // own), wfi (a wait), fence (no effect on one hart), div/rem forms are kept: both follow the ISA's
+    // division-by-zero results.
+    private static GuestSubset riscv64() {
+        List<String> x = names("x", 1, 31, 9);
+        return new GuestSubset("riscv", "x9", x, listWith(listWith(x, "x9"), "x0"), List.of(
+                "lui {R},{i:0:1048575}",
+                "li {R},{i:-9223372036854775808:9223372036854775807}",
+                "li {R},{i:-2048:2047}",
+                "{c:mv|not|neg|negw|sext.w|seqz|snez|sltz|sgtz} {R},{S}",
+                "{c:addi|slti|sltiu|xori|ori|andi|addiw} {R},{S},{i:-2048:2047}",
+                "{c:slli|srli|srai} {R},{S},{i:0:63}",
+                "{c:slliw|srliw|sraiw} {R},{S},{i:0:31}",
+                "{c:add|sub|sll|slt|sltu|xor|srl|sra|or|and|addw|subw|sllw|srlw|sraw} {R},{S},{S}",
+                "{c:mul|mulh|mulhsu|mulhu|div|divu|rem|remu|mulw|divw|divuw|remw|remuw} {R},{S},{S}",
+                "{c:ld|sd} {c:x1|x5|x10|x31},{i:0:2040:8}({B})",
+                "{c:lw|lwu|sw} {R},{i:0:2044:4}({B})",
+                "{c:lh|lhu|sh} {R},{i:0:2046:2}({B})",
+                "{c:lb|lbu|sb} {R},{i:0:2047}({B})",
+                "nop"), List.of("ecall"));
     }
 
     private static List<String> listWith(List<String> l, String extra) {

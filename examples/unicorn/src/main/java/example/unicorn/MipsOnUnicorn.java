@@ -18,6 +18,9 @@ final class MipsOnUnicorn extends UcArch {
     private static final int HYPCALL_MASK = 0xFE00_003F;
     private static final int HYPCALL = 0x4200_0028; // COP0, CO = 1, function 0x28 (arch/mips/include/uapi/asm/inst.h)
     private static final int WAIT = 0x4200_0020;
+    /** SPECIAL, function 0x0c: a syscall is taken here too (its exception hook sees PC 0 as well); hcsim names it the guest's own. */
+    private static final int SYSCALL_MASK = 0xFC00_003F;
+    private static final int SYSCALL = 0x0000_000C;
     private static final int MFC0_EBASE = 0x4000_7801; // mfc0 rt, $15, 1 with rt = 0
 
     private int ebase = -1;
@@ -34,7 +37,7 @@ final class MipsOnUnicorn extends UcArch {
 
     @Override
     public void hookTraps(Unicorn u, Runnable trap) {
-        // hypcall is taken in the code hook (guestInstruction): its exception hook sees PC 0
+        // hypcall and syscall are taken in the code hook (guestInstruction): their exception hook sees PC 0
     }
 
     @Override
@@ -63,7 +66,7 @@ final class MipsOnUnicorn extends UcArch {
     Guest guestInstruction(UcRegisters r, long pc, byte[] insn) {
         int w = big ? (insn[0] & 0xFF) << 24 | (insn[1] & 0xFF) << 16 | (insn[2] & 0xFF) << 8 | (insn[3] & 0xFF)
                 : (insn[3] & 0xFF) << 24 | (insn[2] & 0xFF) << 16 | (insn[1] & 0xFF) << 8 | (insn[0] & 0xFF);
-        if ((w & HYPCALL_MASK) == HYPCALL) {
+        if ((w & HYPCALL_MASK) == HYPCALL || (w & SYSCALL_MASK) == SYSCALL) {
             return Guest.TRAP;
         }
         if ((w & HYPCALL_MASK) == WAIT) {
@@ -90,5 +93,11 @@ final class MipsOnUnicorn extends UcArch {
     @Override
     public long widen(long raw) {
         return (int) raw;
+    }
+
+    /** Nothing to inject into: the loop stops the vCPU naming the fault. */
+    @Override
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        return "Unicorn 2.0.1 has no EPC, Cause or BadVAddr register to write (unicorn/mips.h names only CP0 CONFIG3, USERLOCAL and STATUS)";
     }
 }

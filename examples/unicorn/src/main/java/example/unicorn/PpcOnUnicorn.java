@@ -14,6 +14,10 @@ import java.util.Map;
  * its address translation and byte order. {@code mfspr} of PIR answers the vCPU's own id.
  */
 final class PpcOnUnicorn extends UcArch {
+    /** MSR bits an interrupt keeps or sets (arch/powerpc/include/asm/reg.h MSR_SF, MSR_CM (BookE), MSR_LE). */
+    private static final long MSR_SF = 0x8000_0000_0000_0000L;
+    private static final long MSR_CM = 0x8000_0000L;
+    private static final long MSR_LE = 0x1L;
     private static final int UC_PPC_REG_PC = 1;
     private static final int UC_PPC_REG_0 = 2; // r0..r31 are 2..33
     private static final int UC_PPC_REG_LR = 74;
@@ -102,5 +106,38 @@ final class PpcOnUnicorn extends UcArch {
     @Override
     public long widen(long raw) {
         return raw & LOW;
+    }
+
+    /**
+     * Takes the interrupt into the registers as KVM does (book3s.c kvmppc_inject_interrupt, book3s_pr.c
+     * kvmppc_inject_interrupt_pr; booke.c kvmppc_booke_irqprio_deliver): SRR0 and SRR1 from the {@code Fault.Ppc}
+     * record, ESR on BookE, the interrupt MSR (Book3S PR: {@code intr_msr}, MSR_SF, plus MSR_LE for a little-endian
+     * guest; elsewhere the width and endianness kept), the PC at the vector on Book3S (BookE's IVPR|IVORn is not modelled:
+     * the PC stays). Here SRR0, SRR1, ESR and MSR are the registers of hcsim's layout this adapter keeps beside the
+     * engine: Unicorn 2.0.1 has no register number for SRR0 or SRR1 ({@code unicorn/ppc.h}), so a handler running
+     * on Unicorn's CPU would read its own; the loop therefore stops the vCPU after the delivery, as hcsim's machine
+     * stops it (its guest subset has no handler either).
+     */
+    @Override
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        if (!(fault instanceof dev.hcsim.core.Fault.Ppc f)) {
+            return "not a PowerPC interrupt: " + fault;
+        }
+        RegisterLayout l = r.layout;
+        String host = r.vm.option("host");
+        boolean bookE = host.startsWith("booke");
+        int msr = l.require("msr");
+        long before = get(r, msr);
+        set(r, l.require("srr0"), f.srr0());
+        set(r, l.require("srr1"), f.srr1());
+        if (bookE && f.vector() == dev.hcsim.core.Fault.Ppc.PROGRAM) {
+            set(r, l.require("esr"), f.esr());
+        }
+        set(r, msr, host.equals("book3s-pr") ? MSR_SF | (r.vm.option("endian").equals("little") ? MSR_LE : 0)
+                : before & (MSR_SF | MSR_CM | MSR_LE));
+        if (!bookE) {
+            r.pc(f.vector());
+        }
+        return "delivered into SRR0/SRR1, which Unicorn 2.0.1's CPU cannot hold, so no handler runs";
     }
 }

@@ -21,7 +21,17 @@ final class S390OnUnicorn extends UcArch {
     /** The condition code, PSW bits 18-19. */
     static final long CC = 3L << (63 - 19);
 
+    private static final long PREFIX_MASK = 0x7FFF_E000L; // the prefix register's bits 1-18 (Principles of Operation, "Prefixing")
+    // lowcore offsets (arch/s390/include/asm/lowcore.h)
+    private static final int LC_PGM_ILC = 0x8C;
+    private static final int LC_PGM_CODE = 0x8E;
+    private static final int LC_PGM_LAST_BREAK = 0x110;
+    private static final int LC_PGM_OLD_PSW = 0x150;
+    private static final int LC_PGM_NEW_PSW = 0x1D0;
+
     private int pswm = -1;
+    private int prefix;
+    private int bear;
 
     S390OnUnicorn() {
         super("s390x", "s390", Map.of(), UnicornLibrary.UC_ARCH_S390X, UnicornLibrary.UC_MODE_BIG_ENDIAN);
@@ -30,6 +40,8 @@ final class S390OnUnicorn extends UcArch {
     private void resolve(RegisterLayout layout) {
         if (pswm < 0) {
             pswm = layout.require("pswm");
+            prefix = layout.require("prefix");
+            bear = layout.require("bear");
         }
     }
 
@@ -77,6 +89,45 @@ final class S390OnUnicorn extends UcArch {
             return Guest.EMULATED;
         }
         return Guest.OWN;
+    }
+
+    /**
+     * A program interruption, as {@code __deliver_prog} ({@code arch/s390/kvm/interrupt.c}) delivers it: the
+     * instruction length (ILC times 2) at __LC_PGM_ILC, the breaking-event address (gbea) at __LC_PGM_LAST_BREAK, the
+     * interruption code at __LC_PGM_INT_CODE, the current PSW with the record's address as the program old PSW, then
+     * the program new PSW is loaded; all in the lowcore the prefix register points at. A guest without a program new
+     * PSW (all zero) is not given one: the loop stops it, as hcsim's machine stops it.
+     */
+    @Override
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        if (!(fault instanceof dev.hcsim.core.Fault.S390 f)) {
+            return "not a program interruption: " + fault;
+        }
+        resolve(r.layout);
+        long lc = get(r, prefix) & PREFIX_MASK;
+        byte[] newPsw = new byte[16];
+        if (!r.u.read(lc + LC_PGM_NEW_PSW, newPsw, 16)) {
+            return "no lowcore in guest memory";
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(newPsw); // big-endian, as the lowcore
+        long mask = b.getLong(0);
+        long addr = b.getLong(8);
+        if (mask == 0 && addr == 0) {
+            return "no program new PSW installed";
+        }
+        java.nio.ByteBuffer lowcore = java.nio.ByteBuffer.allocate(0x160);
+        lowcore.putShort(LC_PGM_ILC, (short) f.instructionLength());
+        lowcore.putShort(LC_PGM_CODE, (short) f.interruptionCode());
+        lowcore.putLong(LC_PGM_LAST_BREAK, get(r, bear));
+        lowcore.putLong(LC_PGM_OLD_PSW, get(r, pswm));
+        lowcore.putLong(LC_PGM_OLD_PSW + 8, f.pc());
+        byte[] all = lowcore.array();
+        r.u.write(lc + LC_PGM_ILC, java.util.Arrays.copyOfRange(all, LC_PGM_ILC, LC_PGM_ILC + 4), 4);
+        r.u.write(lc + LC_PGM_LAST_BREAK, java.util.Arrays.copyOfRange(all, LC_PGM_LAST_BREAK, LC_PGM_LAST_BREAK + 8), 8);
+        r.u.write(lc + LC_PGM_OLD_PSW, java.util.Arrays.copyOfRange(all, LC_PGM_OLD_PSW, LC_PGM_OLD_PSW + 16), 16);
+        set(r, pswm, mask);
+        r.pc(addr);
+        return null;
     }
 
     @Override

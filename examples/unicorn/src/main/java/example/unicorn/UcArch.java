@@ -37,11 +37,11 @@ public abstract class UcArch {
 
     /**
      * Every architecture this example runs, in the order of the README's table.
-     * @return x86-64, arm64, s390x
+     * @return x86-64, arm64, s390x, MIPS (both byte orders), PPC, RISC-V
      */
     public static List<UcArch> all() {
         return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
-                new PpcOnUnicorn());
+                new PpcOnUnicorn(), new RiscvOnUnicorn());
     }
 
     /**
@@ -66,7 +66,8 @@ public abstract class UcArch {
      */
     public static UcArch of(String hcsimArch) {
         return all().stream().filter(a -> a.hcsimArch.equals(hcsimArch)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "Unicorn 2.0.1 cannot run hcsim's '" + hcsimArch + "' (see examples/unicorn/README.md); it runs x86, arm64, s390"));
+                "Unicorn 2.0.1 cannot run hcsim's '" + hcsimArch + "' (see examples/unicorn/README.md); it runs "
+                + all().stream().map(UcArch::hcsimArch).distinct().toList()));
     }
 
     /**
@@ -159,15 +160,17 @@ public abstract class UcArch {
     abstract Guest guestInstruction(UcRegisters r, long pc, byte[] insn);
 
     /**
-     * Injects the fault a trap answered into the guest, as KVM would on the next entry, when the guest has somewhere
-     * to take it (its exception vectors); by default it has not, and the loop stops the vCPU with the fault's name,
-     * as hcsim's machine does.
-     * @param r the vCPU, its PC on the faulting instruction
-     * @param pc that instruction's address
-     * @return true when the guest now runs its handler
+     * Injects the fault a trap answered ({@code TrapResult.fault()}, {@code Outcome.FAULT}) into the guest, as KVM's
+     * next entry delivers it, when the guest has somewhere to take it (its exception vectors, IDT or program new
+     * PSW); otherwise the loop stops the vCPU naming the fault, as hcsim's standalone machine does. By default there
+     * is nowhere: this engine gives no access to the registers an exception entry writes.
+     * @param r the vCPU, in the state KVM has when it injects
+     * @param fault the typed fault, in this architecture's terms
+     * @return null when the guest now runs its handler; otherwise why the vCPU stops (nothing was delivered, or, on
+     *         PowerPC, it was delivered into registers no handler on Unicorn's CPU can read)
      */
-    boolean inject(UcRegisters r, long pc) {
-        return false;
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        return "Unicorn 2.0.1 cannot inject it on " + name;
     }
 
     /**

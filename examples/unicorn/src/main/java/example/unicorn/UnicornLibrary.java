@@ -25,12 +25,14 @@ interface UnicornLibrary extends Library {
     int UC_ARCH_MIPS = 3;
     int UC_ARCH_X86 = 4;
     int UC_ARCH_PPC = 5;
+    int UC_ARCH_RISCV = 8;
     int UC_ARCH_S390X = 9;
 
     int UC_MODE_LITTLE_ENDIAN = 0;
     int UC_MODE_BIG_ENDIAN = 1 << 30;
     int UC_MODE_32 = 1 << 2;
     int UC_MODE_64 = 1 << 3;
+    int UC_MODE_RISCV64 = 1 << 3;
 
     int UC_PROT_ALL = 7;
 

@@ -1,8 +1,11 @@
 package example.unicorn;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterLayout;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
@@ -18,18 +21,34 @@ import java.util.List;
  * kicks, starts and stops the other vCPUs. Single-threaded: one thread runs every engine in turn.
  */
 public final class UnicornVm implements VcpuControl, AutoCloseable {
-    /** What the VMM answers an exit to the host: the value for {@link Vm#completeExit}, or null to stay exited. */
+    /**
+     * What the VMM answers an exit to the host: the value for {@link Vm#completeExit}, or null to stay exited. A
+     * VM-wide system event (shutdown, reset, crash) never reaches it: the loop stops the VM.
+     */
     @FunctionalInterface
     public interface Host {
         /**
          * @param vcpu the exiting vCPU
-         * @param exit the trap's result, with the exit's reason, number and arguments
+         * @param exit what {@code struct kvm_run} carries for it ({@link Exit.Hypercall}, {@link Exit.PaprHcall}, ...)
          * @return the value the VMM answers, or null when the vCPU stays in the host
          */
-        Long answer(int vcpu, TrapResult exit);
+        Long answer(int vcpu, Exit exit);
 
-        /** The host of hcsim's standalone machine: it answers every exit with 0 (HostHandler.DEFAULT). */
-        Host ZERO = (v, r) -> 0L;
+        /**
+         * The host of hcsim's standalone machine (its HostHandler.DEFAULT): a KVM_EXIT_HYPERCALL is answered with the
+         * return value the exit carries, every other exit stays in the host.
+         */
+        Host DEFAULT = (v, e) -> e instanceof Exit.Hypercall h ? h.ret() : null;
+
+        /**
+         * A scenario's host (its {@code "host"} object): the value given for the exit's reason, by the kernel's name
+         * ({@code KVM_EXIT_RISCV_SBI}), and {@link #DEFAULT} for the others, as hcsim's scenario runner answers.
+         * @param byReason the answer per {@code KVM_EXIT_*} name
+         * @return the host
+         */
+        static Host answering(java.util.Map<String, Long> byReason) {
+            return (v, e) -> byReason.containsKey(e.reason().kernelName()) ? byReason.get(e.reason().kernelName()) : DEFAULT.answer(v, e);
+        }
     }
 
     private static final long NOWHERE = -1L;
@@ -47,10 +66,10 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     private final List<String> log = new ArrayList<>();
     private final long quantum;
     private final byte[] insn = new byte[4];
-    private Host host = Host.ZERO;
+    private Host host = Host.DEFAULT;
     private int current = -1;
     private long time;
-    private String systemEvent;
+    private SystemEventType systemEvent;
 
     /**
      * Opens one engine per vCPU of {@code vm}, maps the VM's memory regions into each, and puts every vCPU in the
@@ -90,7 +109,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     }
 
     /**
-     * Sets who answers exits to the host (default: 0 for every exit, as hcsim's machine does).
+     * Sets who answers exits to the host (default: {@link Host#DEFAULT}, as hcsim's machine answers).
      * @param h the host
      */
     public void host(Host h) {
@@ -142,9 +161,9 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
 
     /**
      * The VM-wide event that ended the run.
-     * @return e.g. {@code shutdown}, or null
+     * @return e.g. {@link SystemEventType#SHUTDOWN}, or null
      */
-    public String systemEventKind() {
+    public SystemEventType systemEvent() {
         return systemEvent;
     }
 
@@ -286,20 +305,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                 // end the slice: the round robin gives the others their turn
             }
             case EXIT_TO_HOST -> {
-                if (states[v] == VcpuState.OFF) {
-                    return true; // a system event already stopped the VM
-                }
-                log.add("vcpu" + v + " exit " + r.exitReason() + " nr=0x" + Long.toHexString(r.exitNr()));
-                Long answer = host.answer(v, r);
-                if (answer == null) {
-                    states[v] = VcpuState.EXITED;
-                    stopReason[v] = "exited to host: " + r.exitReason();
-                    return true;
-                }
-                TrapResult done = vm.completeExit(v, regs[v], memory, answer);
-                if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
-                    apply(v, done);
-                }
+                return exit(v, r.exit());
             }
             case STOP -> {
                 if (states[v] != VcpuState.OFF) {
@@ -308,15 +314,72 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
                 }
             }
             case FAULT -> {
-                if (arch.inject(regs[v], regs[v].pc())) {
-                    log.add("vcpu" + v + " fault injected: " + r.fault());
-                    return false; // the guest's handler runs on in this run
-                }
-                stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+                return injectOrStop(v, r.fault(), "fault injected");
             }
-            case NOT_A_HYPERCALL -> stopVcpu(v, r.fault() + String.format(" at 0x%x", regs[v].pc()));
+            case NOT_A_HYPERCALL -> {
+                // The guest's own instruction: Unicorn's hook swallowed the exception it raises, so the loop takes it
+                // as the CPU would (an arm64 SVC to the guest's vectors), where it can.
+                if (r.fault() == null) {
+                    stopVcpu(v, String.format("not a hypercall at 0x%x", regs[v].pc()));
+                } else {
+                    return injectOrStop(v, r.fault(), "exception taken");
+                }
+            }
         }
         return true;
+    }
+
+    /**
+     * Delivers {@code f} into the guest through the architecture's adapter; where the guest has nowhere to take it,
+     * or Unicorn no register to write, the vCPU stops naming the fault and why. True when the vCPU's run ends.
+     */
+    private boolean injectOrStop(int v, Fault f, String what) {
+        long pc = regs[v].pc();
+        String refused = arch.inject(regs[v], f);
+        if (refused == null) {
+            log.add("vcpu" + v + " " + what + ": " + f);
+            return false; // the guest's handler runs on in this run
+        }
+        stopVcpu(v, f + String.format(" at 0x%x", pc) + " (" + refused + ")");
+        return true;
+    }
+
+    /**
+     * An exit to the host, dispatched on its record: a system event by its type (shutdown, reset and crash stop the
+     * VM; a SUSPEND is the calling vCPU's and goes to the host like any other exit, as on hcsim's machine), every
+     * other exit to {@link Host}; true when the vCPU's run ends.
+     */
+    private boolean exit(int v, Exit e) {
+        log.add("vcpu" + v + " exit " + e);
+        if (e instanceof Exit.SystemEvent se && se.type() != SystemEventType.SUSPEND && se.type() != SystemEventType.WAKEUP) {
+            stopVm(se.type());
+            return true;
+        }
+        if (states[v] == VcpuState.OFF) {
+            return true; // the call itself powered the vCPU off
+        }
+        Long answer = host.answer(v, e);
+        if (answer == null) {
+            states[v] = VcpuState.EXITED;
+            stopReason[v] = "exited to host: " + e.reason();
+            return true;
+        }
+        TrapResult done = vm.completeExit(v, regs[v], memory, answer);
+        return done.outcome() != dev.hcsim.core.Outcome.RESUME ? apply(v, done) : states[v] != VcpuState.RUNNING;
+    }
+
+    /** A VM-wide system event: every vCPU that has not stopped is powered off, and the run ends. */
+    private void stopVm(SystemEventType type) {
+        systemEvent = type;
+        log.add(type.kernelName() + ": every vCPU off");
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] != VcpuState.STOPPED) {
+                states[i] = VcpuState.OFF;
+            }
+        }
+        if (current >= 0) {
+            engines[current].stop();
+        }
     }
 
     private void halt(int v, String why) {
@@ -396,20 +459,6 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         log.add("stop vcpu" + vcpu);
         if (vcpu == current) {
             engines[vcpu].stop();
-        }
-    }
-
-    @Override
-    public void systemEvent(String kind) {
-        systemEvent = kind;
-        log.add("system event " + kind);
-        for (int i = 0; i < states.length; i++) {
-            if (states[i] != VcpuState.STOPPED) {
-                states[i] = VcpuState.OFF;
-            }
-        }
-        if (current >= 0) {
-            engines[current].stop();
         }
     }
 

@@ -39,7 +39,10 @@ class ScenarioGuestsTest {
                 Arguments.of("src/test/resources/mips32-probe-all-vcpus.json", "KVM_HC_MIPS_EXIT_VM"),
                 Arguments.of("src/test/resources/ppc32-discovery-patch.json", "KVM_HC_FEATURES"),
                 Arguments.of("ppc-doorbell-broadcast.json", "msgsnd"),
-                Arguments.of("ppc-idle-doorbell.json", "EV_IDLE"));
+                Arguments.of("ppc-idle-doorbell.json", "EV_IDLE"),
+                Arguments.of("riscv-dbcn-console.json", "SBI_EXT_DBCN_CONSOLE_WRITE"),
+                Arguments.of("riscv-srst-shutdown.json", "SBI_EXT_SRST_RESET"),
+                Arguments.of("riscv-ipi-mask.json", "SBI_EXT_IPI_SEND_IPI"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,7 +52,11 @@ class ScenarioGuestsTest {
         var scenario = ScenarioReader.read(p);
         assertTrue(ScenarioRunner.run(scenario).passed(), file + ": the scenario's own expectations fail under hcsim");
         Machine m = ScenarioRunner.build(scenario).values().iterator().next();
-        List<Differential.Side> sides = Differential.run(m, 20_000, 50);
+        UnicornVm.Host host = UnicornVm.Host.answering(scenario.vms().get(0).hostReturns());
+        List<Differential.Side> sides = Differential.run(m, 20_000, 50, u -> {
+            u.host(host);
+            u.run(20_000);
+        });
         Differential.Side unicorn = sides.get(1);
         System.out.println(file + " on Unicorn " + Unicorn.version() + ", hcsim answering:");
         unicorn.log().forEach(l -> System.out.println("  " + l));

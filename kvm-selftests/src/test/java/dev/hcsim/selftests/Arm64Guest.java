@@ -51,7 +51,7 @@ final class Arm64Guest {
     long hvc(long funcId, long arg1) {
         TrapResult t = call("hvc #0", funcId, arg1);
         if (t.outcome() == Outcome.EXIT_TO_HOST) {
-            throw new AssertionError("unexpected exit to the VMM for 0x" + Long.toHexString(funcId) + ": " + t.exitReason());
+            throw new AssertionError("unexpected exit to the VMM for 0x" + Long.toHexString(funcId) + ": " + t.exit());
         }
         return regs.get("x0");
     }

@@ -91,8 +91,8 @@ class Arm64PsciSelftest {
         assertEquals(0, s.x0(), "SYSTEM_SUSPEND (SMC64) is discoverable");
         TrapResult t = s.hvc(PSCI_1_0_FN64_SYSTEM_SUSPEND, CPU_ON_ENTRY_ADDR, CPU_ON_CONTEXT_ID, 0);
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-        assertEquals("KVM_EXIT_SYSTEM_EVENT", t.exitReason());
-        assertEquals(5, t.exitNr(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SUSPEND (5)");
+        assertEquals(dev.hcsim.core.ExitReason.SYSTEM_EVENT, t.exit().reason());
+        assertEquals(5, ((dev.hcsim.core.Exit.SystemEvent) t.exit()).type().number(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SUSPEND (5)");
     }
 
     @Test
@@ -113,9 +113,10 @@ class Arm64PsciSelftest {
             assertEquals(Outcome.RESUME, bad.outcome());
             assertEquals(PSCI_RET_INVALID_PARAMS, s.x0(), "a non-zero cookie");
             TrapResult t = s.hvc(PSCI_1_3_FN64_SYSTEM_OFF2, type, 0, 0);
-            assertEquals("KVM_EXIT_SYSTEM_EVENT", t.exitReason());
-            assertEquals(1, t.exitNr(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SHUTDOWN (1)");
-            assertTrue((t.exitFlags() & 1) != 0, "PSCI_OFF2 flag not set (KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2)");
+            assertEquals(dev.hcsim.core.ExitReason.SYSTEM_EVENT, t.exit().reason());
+            dev.hcsim.core.Exit.SystemEvent e = (dev.hcsim.core.Exit.SystemEvent) t.exit();
+            assertEquals(1, e.type().number(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SHUTDOWN (1)");
+            assertTrue((e.flags() & 1) != 0, "PSCI_OFF2 flag not set (KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2)");
             shutdowns++;
             s.vm.completeExit(0, s.m.registers(0), s.m.memory(), 0); // mp_state RUNNABLE, enter_guest
             assertEquals(PSCI_RET_INTERNAL_FAILURE, s.x0(), "the call returns PSCI_RET_INTERNAL_FAILURE");

@@ -113,10 +113,11 @@ class Arm64SmcccFilterSelftest {
         g.vm.control().setDeviceAttr(0, 0, filter(PSCI_VERSION, 1, FWD_TO_USER));
         TrapResult t = g.call(conduit, PSCI_VERSION, 0);
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome(), "Unexpected exit reason");
-        assertEquals("KVM_EXIT_HYPERCALL", t.exitReason(), "Unexpected exit reason");
-        assertEquals(PSCI_VERSION, t.exitNr(), "Unexpected SMCCC function");
+        assertEquals(dev.hcsim.core.ExitReason.HYPERCALL, t.exit().reason(), "Unexpected exit reason");
+        dev.hcsim.core.Exit.Hypercall h = (dev.hcsim.core.Exit.Hypercall) t.exit();
+        assertEquals(PSCI_VERSION, h.nr(), "Unexpected SMCCC function");
         boolean smc = conduit.startsWith("smc");
-        assertEquals(smc, (t.exitFlags() & 1) != 0, smc ? "KVM_HYPERCALL_EXIT_SMC is not set" : "KVM_HYPERCALL_EXIT_SMC is set");
+        assertEquals(smc, (h.flags() & 1) != 0, smc ? "KVM_HYPERCALL_EXIT_SMC is not set" : "KVM_HYPERCALL_EXIT_SMC is set");
     }
 
     @Test

@@ -21,6 +21,19 @@ public interface HostHandler {
     long answer(int vcpu, TrapResult exit);
 
     /**
+     * The host's whole answer, for an exit whose payload returns more than one value ({@code KVM_EXIT_RISCV_SBI}'s
+     * ret[0] and ret[1]): the exit with its return fields filled in, as the VMM writes {@code struct kvm_run}
+     * before the next {@code KVM_RUN}. Asked only after {@link #answer} re-entered.
+     * @param vcpu the vCPU that exited
+     * @param exit the trap result; its {@link TrapResult#exit()} is the exit
+     * @param ret what {@link #answer} returned
+     * @return the answered exit, or null (the default) to write {@code ret} into the exit's one return field
+     */
+    default Exit payload(int vcpu, TrapResult exit, long ret) {
+        return null;
+    }
+
+    /**
      * The default host: re-enters after {@code KVM_EXIT_HYPERCALL} leaving the preset return value
      * as it is (0 where the kernel presets 0, as QEMU relies on for MAP_GPA_RANGE), and does not
      * re-enter after any other exit.

@@ -213,7 +213,10 @@ public final class Machine implements VcpuControl {
      */
     public void traceTo(TraceSink s) {
         sink = s == null ? TraceSink.NONE : s;
-        vm.observe(sink == TraceSink.NONE ? null : traceObserver);
+        vm.removeTrapListener(traceObserver);
+        if (sink != TraceSink.NONE) {
+            vm.addTrapListener(traceObserver);
+        }
     }
 
     /**
@@ -546,7 +549,7 @@ public final class Machine implements VcpuControl {
         switch (r.outcome()) {
             case RESUME -> {
             }
-            case HALT -> haltOrContinue(v, noteOrName(r));
+            case HALT -> haltOrContinue(v, noteOrName(v, r));
             case YIELD -> {
                 int p = s.pcpu;
                 int target = r.yieldTarget();
@@ -567,7 +570,7 @@ public final class Machine implements VcpuControl {
                     return; // a system event in the same call already stopped every vCPU
                 }
                 if (event()) {
-                    sink.accept(new SchedEvent(time, name, v, "off", s.pcpu, null, noteOrName(r)));
+                    sink.accept(new SchedEvent(time, name, v, "off", pcpuOf(s), null, noteOrName(v, r)));
                 }
                 deschedule(v, false);
                 s.state(VcpuState.OFF);
@@ -577,7 +580,7 @@ public final class Machine implements VcpuControl {
             }
             case FAULT, NOT_A_HYPERCALL -> {
                 // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
-                String what = ((dev.hcsim.core.spi.Trap) r).faultDetail();
+                String what = vm.frame(v).faultDetail();
                 if (r.fault() != null) {
                     archVm.deliver(v, s.regs, r.fault());
                 }
@@ -586,21 +589,27 @@ public final class Machine implements VcpuControl {
         }
     }
 
+    /** A trace event's physical CPU: the one the vCPU is on, or none (left out of the trace) when it is on none. */
+    private static Integer pcpuOf(Slot s) {
+        return s.pcpu >= 0 ? s.pcpu : null;
+    }
+
     /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
-    private static String noteOrName(TrapResult r) {
-        String note = ((dev.hcsim.core.spi.Trap) r).why();
+    private String noteOrName(int v, TrapResult r) {
+        String note = vm.frame(v).why();
         return note != null ? note : r.callName();
     }
 
     private void hostExit(int v, TrapResult r) {
         Slot s = slots[v];
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "exit", s.pcpu, null, r.exit().toString()));
+            // a call that stopped its own vCPU (kvm_prepare_system_event) has already left its physical CPU
+            sink.accept(new SchedEvent(time, name, v, "exit", pcpuOf(s), null, r.exit().toString()));
         }
         if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
             // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
             // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
-            systemEvent(v, e, ((dev.hcsim.core.spi.Trap) r).why());
+            systemEvent(v, e, vm.frame(v).why());
             return;
         }
         if (s.state() == VcpuState.OFF) {
@@ -614,10 +623,12 @@ public final class Machine implements VcpuControl {
             return;
         }
         currentVcpu = v;
-        TrapResult done = vm.completeExit(v, s.regs, memory, ret);
+        Exit payload = host.payload(v, r, ret);
+        TrapResult done = payload != null ? vm.completeExit(v, s.regs, memory, payload) : vm.completeExit(v, s.regs, memory, ret);
         currentVcpu = -1;
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "reenter", s.pcpu, null, "host returned 0x" + Long.toHexString(ret)));
+            sink.accept(new SchedEvent(time, name, v, "reenter", pcpuOf(s), null, payload != null ? "host answered " + payload
+                    : "host returned 0x" + Long.toHexString(ret)));
         }
         if (done.outcome() != dev.hcsim.core.Outcome.RESUME) {
             afterTrap(v, done);
@@ -630,12 +641,12 @@ public final class Machine implements VcpuControl {
             s.wakePending = false;
             s.pendingInterrupts = 0;
             if (event()) {
-                sink.accept(new SchedEvent(time, name, v, "wake", s.pcpu, null, "halt returns at once: a kick or interrupt was pending"));
+                sink.accept(new SchedEvent(time, name, v, "wake", pcpuOf(s), null, "halt returns at once: a kick or interrupt was pending"));
             }
             return;
         }
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "halt", s.pcpu, null, why));
+            sink.accept(new SchedEvent(time, name, v, "halt", pcpuOf(s), null, why));
         }
         deschedule(v, false);
         s.state(VcpuState.HALTED);
@@ -644,7 +655,7 @@ public final class Machine implements VcpuControl {
     private void stopVcpu(int v, String reason) {
         Slot s = slots[v];
         if (event()) {
-            sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpu, null, reason));
+            sink.accept(new SchedEvent(time, name, v, "stopped", pcpuOf(s), null, reason));
         }
         deschedule(v, false);
         s.state(VcpuState.STOPPED);
@@ -771,7 +782,7 @@ public final class Machine implements VcpuControl {
 
     // ---------------------------------------------------------------- tracing traps
 
-    private final class TraceObserver implements Vm.TrapObserver {
+    private final class TraceObserver implements dev.hcsim.core.TrapListener {
         @Override
         public void before(int vcpu, RegisterAccess regs) {
             if (sink == TraceSink.NONE) {
@@ -831,13 +842,13 @@ public final class Machine implements VcpuControl {
             written.put("pc", Bytes.hex64(after.pc()));
         }
         Instruction ins = null;
-        byte[] bytes = ((dev.hcsim.core.spi.Trap) r).instructionBytes();
+        byte[] bytes = vm.frame(vcpu).instructionBytes();
         if (bytes.length > 0) {
             ins = vm.codec().decode(bytes, 0, bytes.length, pc);
         }
         String detail = switch (r.outcome()) {
             case EXIT_TO_HOST -> r.exit().toString();
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> ((dev.hcsim.core.spi.Trap) r).faultDetail();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> vm.frame(vcpu).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
             default -> null;
         };

@@ -1,8 +1,5 @@
 package dev.hcsim.core.trace;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 /**
  * A scheduler event: {@code run}, {@code preempt}, {@code halt}, {@code wake}, {@code kick},
  * {@code interrupt}, {@code yield}, {@code start}, {@code off}, {@code exit}, {@code reenter},
@@ -12,14 +9,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param target another vCPU the event acts on (the kicked vCPU, the IPI target), or null
  * @param detail free text (vector, reason)
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "time", "vm", "vcpu", "event", "pcpu", "target", "detail"})
 public record SchedEvent(long time, String vm, int vcpu, String event, Integer pcpu, Integer target, String detail) implements TraceEvent {
     /**
      * Always {@code "sched"}.
      * @return the event type as JSON lines name it
      */
-    @com.fasterxml.jackson.annotation.JsonProperty("type") // a method, not a component: Jackson writes it only when told
     public String type() {
         return "sched";
     }

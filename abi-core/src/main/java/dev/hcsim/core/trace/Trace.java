@@ -61,18 +61,4 @@ public final class Trace implements TraceSink {
     public long omitted() {
         return total - events.size();
     }
-
-    /**
-     * True when some kept event's JSON line contains {@code text}.
-     * @param text the text to look for
-     * @return whether any kept event's JSON line contains it
-     */
-    public boolean contains(String text) {
-        for (TraceEvent e : events) {
-            if (JsonLines.line(e).contains(text)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -5,7 +5,6 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
-import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
@@ -262,6 +261,18 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     /**
+     * At an exit, KVM's PC is already past the call: an HVC's exception returns to the next instruction,
+     * and handle_smc moves the PC past an SMC (kvm_incr_pc) before kvm_smccc_call_handler runs. The next
+     * KVM_RUN does not move it again.
+     * @param t the trap that exits
+     */
+    static void pastTheCall(Trap t) {
+        long next = t.pc() + 4;
+        t.registers().pc(next);
+        t.resumeAt(next);
+    }
+
+    /**
      * Nothing readable at the PC: the fetch takes an instruction abort, as KVM injects one for an IPA
      * outside every memslot (inject_fault.c inject_abt64: EC IABT_LOW from EL0 or IABT_CUR, FSC
      * EXTABT, FAR = the address).
@@ -340,7 +351,7 @@ public final class Arm64Vm implements ArchitectureVm {
             }
             t.status(Status.SUCCESS);
             t.exitToHost(new Exit.Hypercall(id, NO_EXIT_ARGS, 0, via == SMC ? Exit.Hypercall.ARM64_SMC : 0), Arm64Hypercalls.HOST_WRITES_X0);
-            t.resumeAt(t.pc() + 4);
+            pastTheCall(t);
             t.complete();
             return;
         }
@@ -542,7 +553,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (pvtimeBase[vcpu] != UNSET) {
             return -EEXIST;
         }
-        if (!inMemory(ipa, 64)) {
+        if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
         pvtimeBase[vcpu] = ipa;
@@ -576,7 +587,7 @@ public final class Arm64Vm implements ArchitectureVm {
         if (pvlockBase[vcpu] != UNSET) {
             return -EEXIST;
         }
-        if (!inMemory(ipa, 64)) {
+        if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
         pvlockBase[vcpu] = ipa;
@@ -590,15 +601,6 @@ public final class Arm64Vm implements ArchitectureVm {
      */
     long pvlockIpa(int vcpu) {
         return pvlockBase[vcpu];
-    }
-
-    private boolean inMemory(long gpa, long len) {
-        for (MemoryRegion m : vm.config().memory()) {
-            if (m.contains(gpa, len)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

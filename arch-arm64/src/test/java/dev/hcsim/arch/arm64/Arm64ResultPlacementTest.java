@@ -12,6 +12,7 @@ import dev.hcsim.core.asm.Assembler;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -149,30 +150,37 @@ class Arm64ResultPlacementTest {
         assertResults(h, NS);
     }
 
-    @Test
-    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_RESET2 (both widths) is -1 in PSCI 1.0 and 0 from 1.1 (minor >= 1)")
-    void featuresSystemReset2Boundary() {
-        for (long fn : new long[] {0x84000012L, 0xC4000012L}) {
-            Harness v10 = Harness.of(1, "psci", "1.0");
-            v10.hvc(0x8400000AL, fn);
-            assertResults(v10, NS);
-            Harness v11 = Harness.of(1, "psci", "1.1");
-            v11.hvc(0x8400000AL, fn);
-            assertResults(v11, 0);
-        }
+    @ParameterizedTest(name = "0x{0}: {2} in PSCI {1}, {4} in {3}")
+    @CsvSource({"84000012, 1.0, -1, 1.1, 0", "c4000012, 1.0, -1, 1.1, 0", "84000015, 1.2, -1, 1.3, 1", "c4000015, 1.2, -1, 1.3, 1"})
+    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_RESET2 is -1 in 1.0 and 0 from 1.1 (minor >= 1); SYSTEM_OFF2 -1 in 1.2 and 1 (HIBERNATE_OFF) from 1.3")
+    void featuresVersionBoundary(String fn, String below, long belowAnswer, String from, long fromAnswer) {
+        Harness old = Harness.of(1, "psci", below);
+        old.hvc(0x8400000AL, Long.parseLong(fn, 16));
+        assertResults(old, belowAnswer);
+        Harness now = Harness.of(1, "psci", from);
+        now.hvc(0x8400000AL, Long.parseLong(fn, 16));
+        assertResults(now, fromAnswer);
     }
 
     @Test
-    @DisplayName("psci.c kvm_psci_1_x_call PSCI_FEATURES: SYSTEM_OFF2 is 1 (HIBERNATE_OFF) from 1.3 only, -1 in 1.2")
-    void featuresSystemOff2Boundary() {
-        for (long fn : new long[] {0x84000015L, 0xC4000015L}) {
-            Harness v12 = Harness.of(1, "psci", "1.2");
-            v12.hvc(0x8400000AL, fn);
-            assertResults(v12, NS);
-            Harness v13 = Harness.of(1, "psci", "1.3");
-            v13.hvc(0x8400000AL, fn);
-            assertResults(v13, 1);
-        }
+    @DisplayName("psci.c kvm_psci_check_allowed_function: PSCI_FEATURES from an AArch32 vCPU is -1 for a 64-bit function, 0 for its 32-bit twin")
+    void featuresFromAArch32() {
+        Harness h = Harness.of(1, "mode", "aarch32");
+        byte[] hvc = new byte[4];
+        dev.hcsim.core.Bytes.put(hvc, 0, 4, 0xE1400070L, false); // A32 hvc #0 (objdump -m arm)
+        h.trapBytes(0, hvc, 0x8400000AL, 0xC4000003L);
+        assertEquals(M32, h.x(0), "-1 in a 32-bit register: CPU_ON64 is not for an AArch32 caller");
+        h.trapBytes(0, hvc, 0x8400000AL, 0x84000003L);
+        assertEquals(0, h.x(0), "CPU_ON (32-bit) is");
+    }
+
+    @Test
+    @DisplayName("trng.c kvm_trng_call answers in the TRNG family: TRNG_FEATURES of an unknown ID is TRNG_NOT_SUPPORTED, not the SMCCC name")
+    void trngFeaturesStatusFamily() {
+        Harness h = Harness.of(1);
+        TrapResult r = h.hvc(0x84000051L, 0x84000059L);
+        assertResults(h, NS);
+        assertEquals("TRNG_NOT_SUPPORTED", r.statusName());
     }
 
     // ---------------------------------------------------------------- AFFINITY_INFO

@@ -50,13 +50,6 @@ public final class LoongArchDiscovery {
     };
 
     /**
-     * The value CPUCFG writes to rd for {@code index} (only the low 32 bits count) on a VM whose
-     * CPUCFG_KVM_FEATURE leaf shows {@code featureLeaf}. Zero-extended, as every leaf is a u32.
-     * @param index the CPUCFG word index read from rj; bits above 31 are ignored
-     * @param featureLeaf the VM's CPUCFG_KVM_FEATURE word (LoongArchDiscovery.FEATURE_* bits)
-     * @return the zero-extended 32-bit word; 0 for an index the model does not define
-     */
-    /**
      * True for the CPUCFG indices KVM reserves for itself (0x40000000..0x400000ff, CPUCFG_KVM_BASE .. + KVM_CPUCFG_SIZE - 1).
      * @param index the CPUCFG index as the guest passed it (cut to 32 bits here)
      * @return whether it is one of the KVM leaves
@@ -66,6 +59,13 @@ public final class LoongArchDiscovery {
         return i >= CPUCFG_KVM_SIG && i <= CPUCFG_KVM_SIG + 0xFF;
     }
 
+    /**
+     * The value CPUCFG writes to rd for {@code index} (only the low 32 bits count) on a VM whose
+     * CPUCFG_KVM_FEATURE leaf shows {@code featureLeaf}. Zero-extended, as every leaf is a u32.
+     * @param index the CPUCFG word index read from rj; bits above 31 are ignored
+     * @param featureLeaf the VM's CPUCFG_KVM_FEATURE word (LoongArchDiscovery.FEATURE_* bits)
+     * @return the zero-extended 32-bit word; 0 for an index the model does not define
+     */
     public static long cpucfg(long index, long featureLeaf) {
         long i = index & 0xFFFF_FFFFL;
         if (i < KVM_MAX_CPUCFG_REGS) {

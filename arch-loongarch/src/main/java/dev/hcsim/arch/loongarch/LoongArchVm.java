@@ -272,21 +272,12 @@ public final class LoongArchVm implements ArchitectureVm {
             guestAddr[vcpu] = gpa;
             return 0;
         }
-        if (!inMemslot(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK)) {
+        if (!vm.config().inMemory(gpa & LoongArchHypercalls.KVM_STEAL_PHYS_MASK, 1)) {
             return EINVAL; // kvm_is_error_hva(gfn_to_hva(...)): the VM's memory regions are its memslots
         }
         guestAddr[vcpu] = gpa;
         lastSteal[vcpu] = runDelay[vcpu];
         return 0;
-    }
-
-    private boolean inMemslot(long gpa) {
-        for (dev.hcsim.core.MemoryRegion m : vm.config().memory()) {
-            if (m.contains(gpa, 1)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -231,12 +231,19 @@ public final class PpcPapr {
         t.number(cmd);
         t.callName(NAMES.get(cmd)); // null for an hcall hvcall.h does not name
         t.codec(CODEC);
+        PpcPaprHv.State hv = vm.paprState();
+        if (hv != null) {
+            hv.guestExit(t.vcpu(), t.memory()); // the sc 1 left the guest: kvmhv_p9_guest_entry's second increment
+        }
         boolean answered = host == PpcHost.BOOK3S_HV ? PpcPaprHv.handle(t, vm, this, cmd) : PpcPaprPr.handle(t, vm, this, cmd);
         if (!answered) {
             exitToHost(t);
             return;
         }
         t.complete();
+        if (hv != null && t.outcome() == dev.hcsim.core.Outcome.RESUME) {
+            hv.guestEntry(t.vcpu(), t.memory()); // RESUME_GUEST: kvmhv_run_single_vcpu enters the guest again
+        }
     }
 
     /** r3 := {@code value} with its H_* name (hvcall.h), as kvmppc_set_gpr(vcpu, 3, ret). */
@@ -265,6 +272,10 @@ public final class PpcPapr {
             t.registers().set(4 + i, a.args().get(i));
         }
         answer(t, ret);
+        PpcPaprHv.State hv = t.vm().archState(PpcVm.class).paprState();
+        if (hv != null) {
+            hv.guestEntry(t.vcpu(), t.memory()); // the next KVM_RUN enters the guest
+        }
     }
 
     /** The flavour's in-kernel hcalls, for explain and the docs. */
@@ -282,9 +293,10 @@ public final class PpcPapr {
                     + "the XICS calls; --papr-enable adds H_SET_MODE, H_PAGE_INIT, H_RPT_INVALIDATE, H_RANDOM, ...): H_CEDE "
                     + "(MSR[EE] set, halt unless prodded, r3 = 0), H_PROD (wakes or marks the target), H_CONFER (directed yield "
                     + "when the yield count matches), H_REGISTER_VPA (VPA/DTL/SLB shadow registration), H_RANDOM (r4), "
-                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT "
-                    + "calls (radix guest: H_FUNCTION), nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, "
-                    + "XICS, H_RTAS and H_SET_DABR/H_SET_XDABR go to the host; everything else: KVM_EXIT_PAPR_HCALL";
+                    + "H_SET_MODE (CIABR, DAWR0, DAWR1 checks), H_SET_DABR/H_SET_XDABR (DABRX checks, then emulated in DAWR0: "
+                    + "H_SUCCESS), H_PAGE_INIT (zero/copy a 4K page), H_RPT_INVALIDATE, the HPT calls (radix guest: H_FUNCTION), "
+                    + "nested and SVM calls (off: H_FUNCTION / H_UNSUPPORTED); TCE, LOGICAL_CI, XICS and H_RTAS go to the host; "
+                    + "everything else: KVM_EXIT_PAPR_HCALL";
             default -> "no PAPR hcalls";
         };
     }

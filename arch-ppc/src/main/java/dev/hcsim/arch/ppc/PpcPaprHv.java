@@ -2,6 +2,7 @@ package dev.hcsim.arch.ppc;
 
 import static dev.hcsim.arch.ppc.PpcPapr.*;
 
+import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
@@ -44,6 +45,10 @@ final class PpcPaprHv {
     static final long SET_MODE_DAWR1 = 5;
     static final long CIABR_PRIV_HYPER = 3;
     static final long DABRX_HYP = 4;
+    /** DABRX_USER, DABRX_KERNEL, DABRX_BTI (arch/powerpc/include/asm/reg.h: __MASK(0), __MASK(1), __MASK(3)). */
+    static final long DABRX_USER = 1;
+    static final long DABRX_KERNEL = 2;
+    static final long DABRX_BTI = 8;
 
     private PpcPaprHv() {
     }
@@ -80,6 +85,10 @@ final class PpcPaprHv {
             if (ret == Long.MIN_VALUE) {
                 return false; // H_TOO_HARD
             }
+        } else if (cmd == H_SET_DABR) {
+            ret = setXdabr(DABRX_USER | DABRX_KERNEL); // kvmppc_h_set_dabr: li r5, DABRX_USER | DABRX_KERNEL
+        } else if (cmd == H_SET_XDABR) {
+            ret = setXdabr(r.get(5));
         } else if (cmd == H_RANDOM) {
             r.set(4, vm.paprState().random()); // arch_get_random_seed_long: darn on POWER9 and later
             ret = H_SUCCESS;
@@ -100,8 +109,8 @@ final class PpcPaprHv {
         } else if (cmd == H_PAGE_INIT) {
             ret = pageInit(t, r.get(4), r.get(5), r.get(6));
         } else {
-            // H_RTAS, H_LOGICAL_CI_*, the XICS calls, the TCE calls, H_SET_DABR/H_SET_XDABR (answered in the kernel,
-            // not modelled here) and every other number: RESUME_HOST.
+            // H_RTAS, H_LOGICAL_CI_*, the XICS calls, the TCE calls (too hard without a table) and every other number:
+            // RESUME_HOST.
             return false;
         }
         answer(t, ret);
@@ -151,6 +160,21 @@ final class PpcPaprHv {
         return Long.MIN_VALUE; // ADDR_TRANS_MODE (no POWER9 prefetch bug), LE and unknown resources: H_TOO_HARD
     }
 
+    /**
+     * kvmppc_h_set_xdabr / kvmppc_h_set_dabr (book3s_hv_rmhandlers.S, reached from kvmppc_pseries_do_hcall) with the
+     * DABRX value in r5: neither DABRX_USER nor DABRX_KERNEL set, or any bit other than USER, KERNEL and BTI, is
+     * H_PARAMETER. Otherwise a POWER8-or-later host (CPU_FTR_ARCH_207S) has no DABR: with CPU_FTR_DAWR (POWER10 has it)
+     * the DABR is emulated in DAWR0/DAWRX0 ("for the sake of compat mode guests") and the answer is H_SUCCESS; a host
+     * without it (POWER9 with the DAWR disabled) answers H_HARDWARE. The DAWR0/DAWRX0 values are vCPU state only
+     * KVM_GET_ONE_REG shows, which the control surface does not offer, so only the answer is modelled.
+     */
+    static long setXdabr(long dabrx) {
+        if ((dabrx & (DABRX_USER | DABRX_KERNEL)) == 0 || (dabrx & ~(DABRX_USER | DABRX_KERNEL | DABRX_BTI)) != 0) {
+            return H_PARAMETER;
+        }
+        return H_SUCCESS; // the POWER10 host of this flavour has CPU_FTR_DAWR
+    }
+
     /** kvmppc_h_page_init: flag and alignment checks, then zero or copy one 4 KiB page of guest memory. */
     private static long pageInit(Trap t, long flags, long dest, long src) {
         long pgMask = 0xFFF;
@@ -193,12 +217,18 @@ final class PpcPaprHv {
         private final long[] vpa;
         private final long[] dtl;
         private final long[] slb;
+        /** Whether the vCPU is in the guest (between two dispatch increments); the count is odd exactly then. */
+        private final boolean[] inGuest;
+        /** One 4-byte buffer per vCPU for the big-endian yield_count, so the trap path allocates nothing. */
+        private final byte[][] scratch;
         private final java.util.SplittableRandom random;
 
         State(int vcpus, long seed) {
             vpa = new long[vcpus];
             dtl = new long[vcpus];
             slb = new long[vcpus];
+            inGuest = new boolean[vcpus];
+            scratch = new byte[vcpus][4];
             random = new java.util.SplittableRandom(seed ^ 0x4852_414e_444f_4dL); // "HRANDOM": from the VM seed only
         }
 
@@ -212,9 +242,45 @@ final class PpcPaprHv {
             if (a == 0) {
                 return 0;
             }
-            byte[] b = new byte[4];
+            byte[] b = scratch[t.vcpu()];
             t.memory().readBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
             return (int) dev.hcsim.core.Bytes.get(b, 0, 4, true);
+        }
+
+        /**
+         * The vCPU enters the guest: on POWER9 and later, kvmhv_p9_guest_entry (book3s_hv.c) calls
+         * vcpu_vpa_increment_dispatch before it enters the guest and again after the guest exits, so the registered
+         * VPA's yield_count is odd while the vCPU runs guest code and even while it is out (preempted, ceded, in the
+         * host). Called when the scheduler dispatches the vCPU and when an in-kernel hcall resumes the guest.
+         */
+        void guestEntry(int vcpu, MemoryAccess m) {
+            if (!inGuest[vcpu]) {
+                inGuest[vcpu] = true;
+                incrementDispatch(vcpu, m);
+            }
+        }
+
+        /**
+         * The vCPU leaves the guest (an hcall's exit, or the scheduler taking it off its CPU). A trap of a vCPU not
+         * marked in the guest (an embedder's first Vm.trap, no scheduler) counts its entry first, as the KVM_RUN
+         * that ran it did.
+         */
+        void guestExit(int vcpu, MemoryAccess m) {
+            guestEntry(vcpu, m);
+            inGuest[vcpu] = false;
+            incrementDispatch(vcpu, m);
+        }
+
+        /** vcpu_vpa_increment_dispatch: yield_count + 1 (big-endian u32) in the registered VPA, nothing without one. */
+        private void incrementDispatch(int vcpu, MemoryAccess m) {
+            long a = vpa[vcpu];
+            if (a == 0 || !m.readable(a + LPPACA_YIELD_COUNT, 4)) {
+                return;
+            }
+            byte[] b = scratch[vcpu];
+            m.readBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
+            dev.hcsim.core.Bytes.put(b, 0, 4, dev.hcsim.core.Bytes.get(b, 0, 4, true) + 1, true);
+            m.writeBytes(a + LPPACA_YIELD_COUNT, b, 0, 4);
         }
 
         /**

@@ -738,10 +738,16 @@ public final class PpcVm implements ArchitectureVm {
             }
         }
         sync(vcpu);
+        if (paprHv != null) {
+            paprHv.guestEntry(vcpu, memory);
+        }
     }
 
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
         sync(vcpu);
+        if (paprHv != null) {
+            paprHv.guestExit(vcpu, memory);
+        }
     }
 }

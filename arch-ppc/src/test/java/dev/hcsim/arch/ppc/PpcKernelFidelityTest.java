@@ -120,6 +120,7 @@ class PpcKernelFidelityTest {
     @Test
     @DisplayName("powerpc.c KVM_CAP_PPC_ENABLE_HCALL: disabling H_ENTER sends it to the host; an opcode PR does not implement is -EINVAL")
     void prEnableHcall() {
+        assertEquals(Outcome.RESUME, pr().trap(0, "sc 1", 0x08).outcome(), "H_ENTER is in default_hcall_list: in the kernel");
         Rig r = pr("papr-disable", "0x8");
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x08).exit().reason().kernelName());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pr("papr-enable", "0x300"));
@@ -217,6 +218,34 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("book3s_hv.c kvmhv_p9_guest_entry, vcpu_vpa_increment_dispatch: the VPA's yield_count goes up at each guest entry and exit, odd while the vCPU runs guest code")
+    void hvYieldCountDispatch() {
+        Rig r = hv();
+        r.m.load(0x4004, new byte[] {0x02, (byte) 0x80}); // reg_vpa.length.hword = 640
+        r.trap(0, "sc 1", 0xDC, 1L << 45, 0, 0x4000); // vCPU 0 registers its own VPA; the re-entry after it counts
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(1, yieldCount(r, 0x4000), "entered the guest once with the VPA registered");
+        r.trap(0, "sc 1", 0xE8, 7); // H_PROD to nobody: H_PARAMETER, exit and re-entry
+        assertEquals(3, yieldCount(r, 0x4000));
+        TrapResult t = r.trap(0, "sc 1", 0x20); // H_PUT_TCE without a TCE table: to the host
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals(4, yieldCount(r, 0x4000), "even while the host has the hcall");
+        r.vm.completeExit(0, r.regs(0), r.m.memory(), 0);
+        assertEquals(5, yieldCount(r, 0x4000), "the next KVM_RUN enters the guest");
+        assertEquals(Outcome.HALT, r.trap(0, "sc 1", 0xE0).outcome()); // H_CEDE: out of the guest until woken
+        assertEquals(6, yieldCount(r, 0x4000));
+        r.m.initialState(1, VcpuState.RUNNABLE);
+        assertEquals(Outcome.RESUME, r.trap(1, "sc 1", 0xE4, 0, 5).outcome(), "H_CONFER with a stale yield count: no yield");
+        assertEquals(Outcome.YIELD, r.trap(1, "sc 1", 0xE4, 0, 6).outcome(), "the count the confer names is the current one: yield");
+    }
+
+    private static long yieldCount(Rig r, long vpa) {
+        byte[] b = new byte[4];
+        r.m.memory().read(vpa + 0x100, b, 0, 4);
+        return dev.hcsim.core.Bytes.get(b, 0, 4, true); // lppaca.yield_count, big-endian
+    }
+
+    @Test
     @DisplayName("book3s_hv.c kvmppc_h_set_mode (POWER10): CIABR hypervisor privilege is H_P3, DAWR1 without the capability H_FUNCTION")
     void hvSetMode() {
         Rig r = hv("papr-enable", "0x31c");
@@ -226,6 +255,23 @@ class PpcKernelFidelityTest {
         assertEquals(H_FUNCTION, r.regs(0).get(3));
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x31C, 3, 3, 0, 0).exit().reason().kernelName(), "ADDR_TRANS_MODE: H_TOO_HARD");
         assertEquals("KVM_EXIT_PAPR_HCALL", hv().trap(0, "sc 1", 0x31C, 0, 1, 0, 0).exit().reason().kernelName(), "not enabled by default");
+    }
+
+    @Test
+    @DisplayName("book3s_hv_rmhandlers.S kvmppc_h_set_xdabr/kvmppc_h_set_dabr: DABRX needs USER or KERNEL and nothing but USER, KERNEL, BTI (else H_PARAMETER); on POWER10 the DABR is emulated in DAWR0: H_SUCCESS")
+    void hvSetDabr() {
+        Rig r = hv();
+        TrapResult t = r.trap(0, "sc 1", 0x28, 0x1234_5007L); // H_SET_DABR: DABRX = USER | KERNEL, no check on the DABR
+        assertEquals(Outcome.RESUME, t.outcome(), "in the default bitmap, answered in the kernel");
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 0); // H_SET_XDABR, DABRX in r5
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "andi. r0, r5, DABRX_USER | DABRX_KERNEL; beq 6f");
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 1 | 4);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "DABRX_HYP: andc. with USER | KERNEL | BTI is non-zero");
+        r.trap(0, "sc 1", 0x134, 0x1234_5007L, 2 | 8);
+        assertEquals(0, r.regs(0).get(3), "KERNEL | BTI: CPU_FTR_DAWR (POWER10), emulated in DAWR0/DAWRX0");
+        assertEquals("KVM_EXIT_PAPR_HCALL", hv("papr-disable", "0x28").trap(0, "sc 1", 0x28, 0).exit().reason().kernelName(),
+                "taken out of the bitmap with KVM_CAP_PPC_ENABLE_HCALL, it goes to the host");
     }
 
     @Test
@@ -249,6 +295,14 @@ class PpcKernelFidelityTest {
         r.trap(0, "sc 1", 0x08);
         assertEquals(H_FUNCTION, r.regs(0).get(3));
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x20).exit().reason().kernelName(), "H_PUT_TCE without a TCE table");
+        // the HV flavour's exit is the same typed KVM_EXIT_PAPR_HCALL: nr = r3, args[9] = r4..r12 (book3s_hv.c RESUME_HOST,
+        // then powerpc.c kvm_arch_vcpu_ioctl_run copies them out of the vCPU)
+        for (int i = 4; i <= 12; i++) {
+            r.regs(0).set(i, 0x40 + i);
+        }
+        Exit.PaprHcall e = (Exit.PaprHcall) r.trap(0, "sc 1", 0x20).exit();
+        assertEquals(0x20, e.nr());
+        assertEquals(java.util.List.of(0x44L, 0x45L, 0x46L, 0x47L, 0x48L, 0x49L, 0x4AL, 0x4BL, 0x4CL), e.args());
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0x6C).exit().reason().kernelName(), "H_IPI without an in-kernel XICS");
         assertEquals("KVM_EXIT_PAPR_HCALL", r.trap(0, "sc 1", 0xF000).exit().reason().kernelName(), "H_RTAS without tokens");
         Rig rnd = hv("papr-enable", "0x300");
@@ -262,7 +316,10 @@ class PpcKernelFidelityTest {
         Rig r = hv("privilege", "problem");
         TrapResult t = r.trap(0, "sc 1", 0xE0);
         assertEquals(Outcome.FAULT, t.outcome());
-        assertEquals(PpcVm.SRR1_PROGPRIV, r.regs(0).get(PpcRegisters.SRR1) & PpcVm.SRR1_PROGPRIV);
+        // kvmppc_core_queue_program(vcpu, SRR1_PROGPRIV): since the typed faults, the fault to inject carries it
+        dev.hcsim.core.Fault.Ppc f = (dev.hcsim.core.Fault.Ppc) t.fault();
+        assertEquals(dev.hcsim.core.Fault.Ppc.PROGRAM, f.vector());
+        assertEquals(PpcVm.SRR1_PROGPRIV, f.srr1() & PpcVm.SRR1_PROGPRIV);
     }
 
     // ---------------------------------------------------------------- the other PowerPC items

@@ -35,6 +35,16 @@ public final class RiscvContract {
             .note("KVM_EXIT_RISCV_SBI: extension_id = a7, function_id = a6, args[0..5] = a0..a5, ret[0] preset to "
                     + "SBI_ERR_NOT_SUPPORTED, ret[1] = 0 (kvm_riscv_vcpu_sbi_forward); on re-entry a0 = ret[0], a1 = ret[1], "
                     + "sepc + 4, once (return_handled)")
+            .note("Exits (TrapResult.exit()): Exit.RiscvSbi (KVM_EXIT_RISCV_SBI, 35) for DBCN, MPXY, the experimental and vendor "
+                    + "ranges, the v0.1 CONSOLE_PUTCHAR/GETCHAR, BASE PROBE_EXT of an experimental or vendor EID and SUSP "
+                    + "SYSTEM_SUSPEND; Exit.SystemEvent (KVM_EXIT_SYSTEM_EVENT, 24) SHUTDOWN for SRST type 0 and the v0.1 SHUTDOWN, "
+                    + "RESET for SRST cold and warm reboot, ndata = 1, data[0] = reason (kvm_riscv_vcpu_sbi_system_reset), every "
+                    + "hart stopped; re-entry after a system event changes no register")
+            .note("Faults (TrapResult.fault(), Fault.RiscV(cause, tval, pc)): FAULT instruction access fault (scause 1, stval = "
+                    + "pc) when nothing is readable at the PC; FAULT illegal instruction (scause 2, stval = the instruction word) "
+                    + "for a word that is not ecall; FAULT load access fault (scause 5, stval = a0) for an unreadable v0.1 hart "
+                    + "mask, which KVM redirects to the guest (kvm_riscv_vcpu_trap_redirect, sepc unchanged, nothing written); "
+                    + "NOT_A_HYPERCALL environment call from U-mode (scause 8) for an ecall from VU-mode")
             .build();
 
     private RiscvContract() {

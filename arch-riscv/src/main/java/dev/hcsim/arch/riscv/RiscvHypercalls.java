@@ -85,7 +85,10 @@ public final class RiscvHypercalls {
     public static final int SYSTEM_EVENT_SHUTDOWN = 1;
     /** KVM_SYSTEM_EVENT_RESET. */
     public static final int SYSTEM_EVENT_RESET = 2;
-    /** The exit reasons. */
+    /** EXC_INST_ACCESS (arch/riscv/include/asm/csr.h): instruction access fault, scause 1. */
+    public static final long EXC_INST_ACCESS = 1;
+    /** EXC_LOAD_ACCESS: load access fault, scause 5. */
+    public static final long EXC_LOAD_ACCESS = 5;
 
     /** IRQ_S_SOFT: the guest's supervisor software interrupt (sip.SSIP, bit 1), what IRQ_VS_SOFT shows as in VS-mode. */
     public static final int IRQ_S_SOFT = 1;

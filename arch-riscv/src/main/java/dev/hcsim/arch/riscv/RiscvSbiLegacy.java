@@ -56,7 +56,7 @@ final class RiscvSbiLegacy {
             return t.memory().read64(a0);
         } catch (GuestFault f) {
             // utrap.scause set: kvm_riscv_vcpu_trap_redirect, no sepc advance, nothing written.
-            t.fault(new Fault.RiscV(5, a0, t.pc()), MASK_FAULT); // scause 5: load access fault, stval = the mask's address
+            t.fault(new Fault.RiscV(EXC_LOAD_ACCESS, a0, t.pc()), MASK_FAULT); // stval = the mask's address
             return null;
         }
     }

@@ -96,11 +96,16 @@ final class RiscvSbiSta {
     }
 
     /**
-     * KVM_SET_ONE_REG KVM_REG_RISCV_SBI_STA (kvm_riscv_vcpu_set_reg_sbi_sta): shmem_lo (0) sets the address
-     * as given (no alignment check); shmem_hi (1) must be 0 on RV64; other numbers -EINVAL.
+     * KVM_SET_ONE_REG KVM_REG_RISCV_SBI_STA (vcpu_sbi_sta.c kvm_sbi_ext_sta_set_reg): shmem_lo (0) sets the
+     * address, which must be 64-byte aligned or all-ones (INVALID_GPA, off), else -EINVAL ("RISC-V: KVM: Validate
+     * SBI STA shmem alignment in kvm_sbi_ext_sta_set_reg", which steal_time.c check_steal_time_uapi tests);
+     * shmem_hi (1) must be 0 on RV64; other numbers -EINVAL.
      */
     static int setReg(RiscvVm s, int vcpu, long num, long value) {
         if (num == 0) {
+            if (value != RiscvVm.INVALID_GPA && (value & (SIZE - 1)) != 0) {
+                return -RiscvVm.EINVAL;
+            }
             s.staShmem(vcpu, value);
             return 0;
         }

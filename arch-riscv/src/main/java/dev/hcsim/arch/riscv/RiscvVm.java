@@ -139,7 +139,7 @@ public final class RiscvVm implements ArchitectureVm {
         RegisterAccess r = t.registers();
         if (t.fetchedLength() < 4) {
             // [derived] nothing readable at the PC: an instruction access fault, stval = the address
-            t.fault(new Fault.RiscV(1, t.pc(), t.pc()), RiscvHypercalls.ILLEGAL_SHORT);
+            t.fault(new Fault.RiscV(RiscvHypercalls.EXC_INST_ACCESS, t.pc(), t.pc()), RiscvHypercalls.ILLEGAL_SHORT);
             return;
         }
         t.instructionLength(4);

@@ -48,6 +48,20 @@ class RiscvOneRegTest {
     }
 
     @Test
+    @DisplayName("vcpu_sbi_sta.c kvm_sbi_ext_sta_set_reg: shmem_lo must be 64-byte aligned or all-ones (-EINVAL otherwise, nothing changed)")
+    void staShmemAlignment() {
+        RiscvVm s = Harness.of(1).riscv();
+        long lo = RiscvVm.KVM_REG_RISCV_U64 | RiscvVm.KVM_REG_RISCV_SBI_STATE | RiscvVm.KVM_REG_RISCV_SBI_STA;
+        assertEquals(0, s.setOneReg(0, lo, 0x4000));
+        for (long bad : new long[] {0x4001, 0x4020, 0x403F, -2L}) {
+            assertEquals(-RiscvVm.EINVAL, s.setOneReg(0, lo, bad), Long.toHexString(bad));
+            assertEquals(0x4000, s.oneReg(0, lo), "a refused value leaves shmem as it was");
+        }
+        assertEquals(0, s.setOneReg(0, lo, -1L), "INVALID_GPA turns steal time off");
+        assertEquals(-1L, s.oneReg(0, lo));
+    }
+
+    @Test
     @DisplayName("riscv_vcpu_set_sbi_ext_multi: MULTI_DIS clears each set bit; reading MULTI_DIS gives the inverted mask")
     void multi() {
         RiscvVm s = Harness.of(1).riscv();

@@ -72,7 +72,7 @@ class RiscvSbiStaTest {
     }
 
     @Test
-    @DisplayName("kvm_riscv_vcpu_set_reg_sbi_sta: shmem_lo as given, shmem_hi must be 0 on RV64 (-EINVAL), other numbers -EINVAL")
+    @DisplayName("kvm_sbi_ext_sta_set_reg: shmem_lo (aligned) read back, shmem_hi must be 0 on RV64 (-EINVAL), other numbers -EINVAL")
     void oneReg() {
         RiscvVm s = Harness.of(1).riscv();
         long sta = RiscvVm.KVM_REG_RISCV_U64 | RiscvVm.KVM_REG_RISCV_SBI_STATE | RiscvVm.KVM_REG_RISCV_SBI_STA;

@@ -50,12 +50,10 @@ class S390KernelFidelityTest {
     void programInterruptionStoresLastBreakAfterReset() {
         Rig rig = Rig.of(1);
         rig.write(0x110, 8, 0xDEAD);
-        // a program new PSW (64-bit mode, handler at 0x3000): __deliver_prog stores the lowcore fields and loads it;
-        // without one hcsim answers FAULT and leaves the delivery to the CPU (Outcome.FAULT)
-        rig.write(0x1D0, 8, 0x0000_0001_8000_0000L);
+        rig.write(0x1D0, 8, S390Registers.PSW_MASK_RESET); // a program new PSW: the interruption is delivered
         rig.write(0x1D8, 8, 0x3000);
         rig.regs().set(2, 4); // DIAG 0x258 with a block that is not doubleword aligned: specification
-        rig.trap("diag %r2,%r3,0x258");
+        assertEquals(Outcome.INTERRUPTED, rig.trap("diag %r2,%r3,0x258").outcome());
         assertEquals(6, rig.pgmCode(0));
         assertEquals(1, rig.read(0x110, 8), "gbea after the initial reset");
     }
@@ -67,12 +65,12 @@ class S390KernelFidelityTest {
         Machine m = new Machine(vm, "t");
         String src = "lghi %r2,4\nj over\nlghi %r2,8\nover: diag %r2,%r3,0x258\n";
         m.load(0x2000, Assembler.assemble(vm.codec(), src, 0x2000).bytes());
-        RegisterFile r = m.registers(0);
-        r.pc(0x2000);
-        byte[] newPsw = new byte[16]; // a program new PSW, so that the interruption is delivered into the guest
-        dev.hcsim.core.Bytes.put(newPsw, 0, 8, 0x0000_0001_8000_0000L, true);
+        byte[] newPsw = new byte[16]; // a program new PSW (0x1d0): the interruption is delivered and the lowcore written
+        dev.hcsim.core.Bytes.put(newPsw, 0, 8, S390Registers.PSW_MASK_RESET, true);
         dev.hcsim.core.Bytes.put(newPsw, 8, 8, 0x3000, true);
         m.load(0x1D0, newPsw);
+        RegisterFile r = m.registers(0);
+        r.pc(0x2000);
         m.run(3, Long.MAX_VALUE);
         byte[] b = new byte[8];
         m.memory().read(0x110, b, 0, 8);

@@ -1,6 +1,5 @@
 package dev.hcsim.arch.x86;
 
-import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.Vm;
 import java.util.Arrays;
 
@@ -138,7 +137,7 @@ final class X86PvMsrs {
             if ((addr & 3) != 0) {
                 return Result.ERROR; // kvm_lapic_set_pv_eoi: !IS_ALIGNED(addr, 4)
             }
-            if ((data & 1) != 0 && !inMemory(addr, 1)) {
+            if ((data & 1) != 0 && !vm.config().inMemory(addr, 1)) {
                 return Result.ERROR; // kvm_gfn_to_hva_cache_init fails
             }
             pvEoi[vcpu] = data;
@@ -163,7 +162,7 @@ final class X86PvMsrs {
             return Result.ERROR;
         }
         boolean enabled = (data & (KVM_ASYNC_PF_ENABLED | KVM_ASYNC_PF_DELIVERY_AS_INT)) == (KVM_ASYNC_PF_ENABLED | KVM_ASYNC_PF_DELIVERY_AS_INT);
-        if (enabled && !inMemory(data & ~0x3FL, 8)) {
+        if (enabled && !vm.config().inMemory(data & ~0x3FL, 8)) {
             return Result.ERROR; // kvm_gfn_to_hva_cache_init(..., sizeof(u64))
         }
         asyncPfEn[vcpu] = data;
@@ -216,15 +215,6 @@ final class X86PvMsrs {
     Long hostGet(int vcpu, long msr) {
         Long v = get(vcpu, msr);
         return v != null ? v : featureOf(msr) >= 0 ? Long.valueOf(0) : null;
-    }
-
-    private boolean inMemory(long gpa, long len) {
-        for (MemoryRegion m : vm.config().memory()) {
-            if (m.contains(gpa, len)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -209,8 +209,9 @@ public final class X86Vm implements ArchitectureVm {
         if (f.equals(X86Architecture.EXIT_HYPERCALL)) {
             return (hypercallExitEnabled & (1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE)) != 0; // KVM_CAP_EXIT_HYPERCALL, not a CPUID bit
         }
-        // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on.
-        return guestPvHas(X86Architecture.bitOf(f));
+        // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on. The feature's bit
+        // is looked up only then: this runs on every gated call (SEND_IPI, KICK_CPU, SCHED_YIELD), which allocates nothing.
+        return !enforcePvCpuid || guestPvHas(X86Architecture.bitOf(f));
     }
 
     @Override

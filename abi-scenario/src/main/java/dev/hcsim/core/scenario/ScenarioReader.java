@@ -373,7 +373,7 @@ public final class ScenarioReader {
                 cpus.add(new Scenario.CpuSpec(v, entry, state, regs, p));
             }
         }
-        Map<String, Long> host = new LinkedHashMap<>();
+        Map<String, List<Long>> host = new LinkedHashMap<>();
         JsonNode hn = n.get("host");
         if (hn != null) {
             object(hn, path + ".host");
@@ -383,11 +383,28 @@ public final class ScenarioReader {
                     throw json.error(path + ".host." + e.getKey(), "unknown exit reason '" + e.getKey()
                             + "'; the keys of \"host\" are KVM exit reasons such as KVM_EXIT_HYPERCALL");
                 }
-                host.put(e.getKey(), value(e.getValue(), path + ".host." + e.getKey(), Long.MIN_VALUE, Long.MAX_VALUE));
+                host.put(e.getKey(), hostAnswer(e.getKey(), e.getValue(), path + ".host." + e.getKey()));
             }
         }
         return new Scenario.VmSpec(name, arch, vcpus, pcpus, quantum, seed, memory, features, options, ids, maxSteps, maxTime, programs, data,
                 cpus, host);
+    }
+
+    /** One value, or [ret[0], ret[1]] for KVM_EXIT_RISCV_SBI, the only exit whose kvm_run payload returns two. */
+    private List<Long> hostAnswer(String reason, JsonNode v, String p) {
+        if (!v.isArray()) {
+            return List.of(value(v, p, Long.MIN_VALUE, Long.MAX_VALUE));
+        }
+        int max = reason.equals("KVM_EXIT_RISCV_SBI") ? 2 : 1;
+        if (v.size() < 1 || v.size() > max) {
+            throw json.error(p, max == 2 ? "give one or two values (ret[0], ret[1]), not " + v.size()
+                    : "give one value: only KVM_EXIT_RISCV_SBI returns two (ret[0], ret[1])");
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            out.add(value(v.get(i), p + "[" + i + "]", Long.MIN_VALUE, Long.MAX_VALUE));
+        }
+        return List.copyOf(out);
     }
 
     private String source(JsonNode pn, String p) {

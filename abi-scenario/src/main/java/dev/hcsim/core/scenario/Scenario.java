@@ -35,10 +35,13 @@ public record Scenario(String file, String name, String title, String descriptio
         String at(String jsonPath);
     }
 
-    /** One VM of a scenario. */
+    /**
+     * One VM of a scenario. {@code hostReturns}: by exit reason, the host's answer in {@code struct kvm_run}'s order
+     * (one value; two for {@code KVM_EXIT_RISCV_SBI}'s ret[0] and ret[1]).
+     */
     public record VmSpec(String name, String arch, int vcpus, int pcpus, long quantum, long seed, List<long[]> memory,
             Map<String, Boolean> features, Map<String, String> options, long[] vcpuIds, long maxSteps, long maxTimeNanos,
-            List<ProgramSpec> programs, List<DataSpec> data, List<CpuSpec> cpus, Map<String, Long> hostReturns) {
+            List<ProgramSpec> programs, List<DataSpec> data, List<CpuSpec> cpus, Map<String, List<Long>> hostReturns) {
     }
 
     /** A program: assembly source placed at {@code at}. */

@@ -9,7 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.sched.RunResult;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.Set;
@@ -62,7 +62,7 @@ class SchedulerTest {
         ScenarioRunner.Result r = run("{\"arch\": \"toy\", \"maxSteps\": 500, \"programs\": [{\"source\": \"l: inc r1; jmp l\"}]}", "");
         assertEquals(RunResult.Reason.STEP_BUDGET, r.runs().get("vm0").reason());
         assertEquals(250, r.machines().get("vm0").registers(0).get(1));
-        assertTrue(r.trace().contains("step_budget"));
+        assertTrue(JsonLines.contains(r.trace(), "step_budget"));
     }
 
     @Test
@@ -71,7 +71,7 @@ class SchedulerTest {
         ScenarioRunner.Result r = run("{\"arch\": \"toy\", \"vcpus\": 2, \"pcpus\": 1, \"quantum\": 10, \"programs\": [{\"source\": "
                 + "\"inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; hlt\"}]}", "");
         var m = r.machines().get("vm0");
-        assertTrue(r.trace().contains("\"event\":\"preempt\""));
+        assertTrue(JsonLines.contains(r.trace(), "\"event\":\"preempt\""));
         assertEquals(12, m.registers(0).get(1));
         assertEquals(12, m.registers(1).get(1));
         assertTrue(m.stealNanos(0) + m.stealNanos(1) >= 10);
@@ -85,7 +85,7 @@ class SchedulerTest {
                 + "\"cpus\": [{\"vcpu\": 0, \"entry\": \"kicker\", \"registers\": {\"r0\": 1, \"r1\": 1}}, {\"vcpu\": 1, \"entry\": \"sleeper\"}]}",
                 "{\"vcpu\": 1, \"register\": \"r3\", \"equals\": 1}, {\"vcpu\": 1, \"state\": \"halted\"}");
         assertTrue(r.passed(), r.checks().toString());
-        assertTrue(r.trace().contains("halt returns at once"));
+        assertTrue(JsonLines.contains(r.trace(), "halt returns at once"));
     }
 
     @Test

@@ -1,8 +1,15 @@
-package dev.hcsim.core.trace;
+package dev.hcsim.core.scenario;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.Trace;
+import dev.hcsim.core.trace.TraceEvent;
+import dev.hcsim.core.trace.TrapEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -11,7 +18,26 @@ import java.util.List;
 /** Writes trace events as JSON lines with Jackson: one object per line, fields in a fixed order. */
 public final class JsonLines {
     private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false);
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false)
+            .addMixIn(TrapEvent.class, TrapEventJson.class)
+            .addMixIn(SchedEvent.class, SchedEventJson.class);
+
+    /** The JSON form of a {@link TrapEvent}: abi-core knows no JSON library, so its field order and null rule live here. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "time", "vm", "vcpu", "pc", "bytes", "insn", "call", "nr", "narrow", "read", "written", "status",
+        "statusCode", "outcome", "detail"})
+    private interface TrapEventJson {
+        @JsonProperty("type") // a method, not a component: Jackson writes it only when told
+        String type();
+    }
+
+    /** The JSON form of a {@link SchedEvent}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "time", "vm", "vcpu", "event", "pcpu", "target", "detail"})
+    private interface SchedEventJson {
+        @JsonProperty("type")
+        String type();
+    }
 
     private JsonLines() {
     }
@@ -53,4 +79,19 @@ public final class JsonLines {
     private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = MAPPER.writer()
             .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+    /**
+     * True when some event's JSON line contains {@code text}.
+     * @param trace the trace
+     * @param text the text to look for
+     * @return whether any event's JSON line contains it
+     */
+    public static boolean contains(Trace trace, String text) {
+        for (TraceEvent e : trace.events()) {
+            if (line(e).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -9,11 +9,10 @@ import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.asm.Program;
-import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.spi.Architecture;
-import dev.hcsim.core.trace.JsonLines;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceSink;
 import java.util.ArrayList;
@@ -106,9 +105,7 @@ public final class ScenarioRunner {
         }
         Machine m = new Machine(vm, spec.name());
         if (!spec.hostReturns().isEmpty()) {
-            Map<String, Long> answers = spec.hostReturns();
-            m.host((vcpu, exit) -> answers.containsKey(exit.exit().reason().kernelName()) ? answers.get(exit.exit().reason().kernelName())
-                    : HostHandler.DEFAULT.answer(vcpu, exit));
+            m.host(new ScenarioHost(spec.hostReturns()));
         }
         Map<String, Long> symbols = new LinkedHashMap<>();
         long firstEntry = -1;
