@@ -34,7 +34,10 @@ public final class CliReference {
         StringBuilder sb = new StringBuilder();
         sb.append("# hcsim command reference\n\n")
                 .append("Generated from the command's own definitions (`dev.hcsim.cli.CliReference`); do not edit by hand.\n\n")
-                .append("Exit codes: 0 success, 1 an expectation of a scenario failed, 2 bad input (one line on stderr, never a stack trace).\n")
+                .append("Exit codes (also in `hcsim --help`): 0 success; 1 an expectation of a scenario failed (`run`, `demo`); 2 bad input: a\n")
+                .append("file, option or argument, or an output that cannot be written (one line on stderr, never a stack trace); 3 internal\n")
+                .append("error: one line and a hint to report it, the stack trace only with `HCSIM_DEBUG=1`; 130 interrupted (Ctrl-C), with\n")
+                .append("temporary output files removed.\n")
                 .append("Architecture options (`--vendor amd`, `--cpl 3`, `--conduit smc`, ...) are options of `call`, `asm`, `disasm` and\n")
                 .append("`explain`, each marked with the architectures that have it; `hcsim explain --arch NAME` lists one architecture's.\n")
                 .append("Shell completion: `source <(./hcsim generate-completion)` (bash; in zsh after `autoload -U +X bashcompinit && bashcompinit`).\n")

@@ -18,12 +18,23 @@ import picocli.CommandLine.Spec;
  * on stderr, never a stack trace).
  */
 @Command(name = "hcsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:success", "1:an expectation of a scenario failed (run, demo)",
+            "2:bad input: a file, option or argument, or an output that cannot be written (one line on stderr)",
+            "3:internal error: one line and a hint to report it (HCSIM_DEBUG=1 adds the stack trace)",
+            "130:interrupted (Ctrl-C); temporary output files are removed"},
         description = "Simulates the KVM hypercall ABI of x86, s390, ppc, mips, loongarch, arm64 and riscv.",
         subcommands = {CallCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, ExplainCommand.class, DemoCommand.class,
             TableCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
-    /** Exit code for bad input. */
+    /** Exit code when an expectation of a scenario failed ({@code run}, {@code demo}). */
+    public static final int EXPECTATION_FAILED = 1;
+    /** Exit code for bad input: a bad file, option, argument, or an output that cannot be written. */
     public static final int BAD_INPUT = 2;
+    /** Exit code for an internal error (a bug in hcsim, or the JVM out of memory): one line, then a hint to report it. */
+    public static final int INTERNAL_ERROR = 3;
+    /** Set to 1 to print the stack trace of an internal error. */
+    static final String DEBUG_ENV = "HCSIM_DEBUG";
 
     @Spec
     CommandSpec spec;
@@ -130,25 +141,47 @@ public final class Main implements Runnable {
             // one line; for a mistyped option or subcommand, picocli's nearest names ("did you mean")
             String didYouMean = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
                     ? " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)" : "";
-            err.println("hcsim: " + ex.getMessage().split("\n")[0] + didYouMean);
+            err.println("hcsim: " + Text.line(ex.getMessage().split("\n")[0]) + didYouMean);
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof ScenarioException || ex instanceof AsmException
-                    || ex instanceof java.io.UncheckedIOException || ex instanceof IllegalStateException) {
-                err.println("hcsim: " + ex.getMessage());
+                    || ex instanceof java.io.UncheckedIOException) {
+                err.println("hcsim: " + Text.line(ex.getMessage()));
                 return BAD_INPUT;
             }
-            err.println("hcsim: internal error: " + ex);
-            return 3;
+            return internalError(ex, err);
         });
         return cl;
     }
 
     private static int run(Main main, String[] args, PrintWriter out, PrintWriter err) {
-        int code = commandLine(main, out, err).execute(args);
+        int code;
+        try {
+            code = commandLine(main, out, err).execute(args);
+        } catch (Throwable t) { // an Error (out of memory, stack overflow) passes picocli's handler
+            code = internalError(t, err);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * One line for an internal error, with a hint to report it; the stack trace only when {@code HCSIM_DEBUG=1}.
+     * @return {@link #INTERNAL_ERROR}
+     */
+    static int internalError(Throwable t, PrintWriter err) {
+        if (t instanceof OutOfMemoryError) {
+            err.println("hcsim: internal error: out of memory (" + Text.line(t.getMessage()) + "); runs within the documented limits fit in "
+                    + "256 MiB, so please report this with the command line (docs/robustness.md), or raise -Xmx");
+        } else {
+            err.println("hcsim: internal error: " + Text.line(t.toString()) + "; please report it with the command line that caused it ("
+                    + DEBUG_ENV + "=1 prints the stack trace)");
+        }
+        if ("1".equals(System.getenv(DEBUG_ENV))) {
+            t.printStackTrace(err);
+        }
+        return INTERNAL_ERROR;
     }
 }

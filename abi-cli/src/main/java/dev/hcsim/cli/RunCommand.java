@@ -1,10 +1,11 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.scenario.Scenario;
-import dev.hcsim.core.scenario.ScenarioReader;
-import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.scenario.JsonLines;
-import dev.hcsim.core.trace.TraceEvent;
+import dev.hcsim.core.scenario.Scenario;
+import dev.hcsim.core.scenario.ScenarioRunner;
+import dev.hcsim.core.sched.Machine;
+import dev.hcsim.core.trace.TraceSink;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,16 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code hcsim run}: runs scenario files; exit 0 when every expectation holds, 1 when one fails, 2 on bad input. */
+/**
+ * {@code hcsim run}: runs scenario files; exit 0 when every expectation holds, 1 when one fails, 2 on bad input.
+ * Every file is read, checked and built into machines before the first one runs, so bad input leaves no output;
+ * the trace streams to its file (and JSON lines to stdout) while the run goes on, so memory stays bounded.
+ */
 @Command(name = "run", description = "Run scenario files and check their expectations.")
 final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "scenario files; - reads one from standard input")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write every event as JSON lines")
+    @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write every event as JSON lines (- for stdout)")
     Path trace;
 
     @Option(names = "--format", defaultValue = "text", description = "text (timeline), json (JSON lines on stdout) or tracepoint (lines shaped like the kernel's kvm:kvm_hypercall tracepoint in trace-cmd report)")
@@ -46,46 +51,80 @@ final class RunCommand implements Callable<Integer> {
             + "maxTimeNs, else 1000000000)")
     long maxTime;
 
+    @Option(names = "--max-instructions", defaultValue = "" + ScenarioRunner.Budget.DEFAULT_INSTRUCTIONS,
+            description = "guest instructions per VM at most, all vCPUs together (default: ${DEFAULT-VALUE})")
+    long maxInstructions;
+
+    @Option(names = "--max-wall-seconds", defaultValue = "0", description = "stop every run after this many seconds of real time "
+            + "(default: no limit; the other budgets already bound a run)")
+    long maxWallSeconds;
+
     @Override
     public Integer call() {
         if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
-            throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + format + "'");
+            throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
-        if (maxSteps < 0 || maxTime < 0) {
-            throw new IllegalArgumentException("--max-steps and --max-time-ns must be positive");
+        if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
+            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
         }
+        long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
+        var out = spec.commandLine().getOut();
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", trace);
         outputs.putAll(pictures.outputs());
         OutputFile.check(files, outputs); // before anything runs: no output may replace an input or another output
-        List<Scenario> scenarios = new ArrayList<>();
-        for (Path f : files) {
-            scenarios.add(ScenarioReader.read(f)); // every file is read before anything runs: bad input gives no partial output
-        }
-        List<TraceEvent> all = new ArrayList<>();
+        // 1. read and check every file, 2. build every machine, 3. run: nothing runs or prints before all files passed
+        List<Scenario> scenarios = RunLimits.readAll(files, System.in);
+        List<Map<String, Machine>> machines = RunLimits.buildAll(scenarios);
         boolean ok = true;
-        var out = spec.commandLine().getOut();
         List<ScenarioRunner.Result> results = new ArrayList<>();
-        try (Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
-            for (Scenario s : scenarios) {
+        List<TimelineModel> models = new ArrayList<>();
+        ScenarioRunner.Budget budget = new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
+        try (OutputFile traceFile = trace == null ? null : OutputFile.open("--trace", trace, out);
+                Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
+            Writer traceOut = traceFile == null ? null : traceFile.writer();
+            for (int i = 0; i < scenarios.size(); i++) {
+                Scenario s = scenarios.get(i);
                 progress.begin(s.name());
-                ScenarioRunner.Result r = ScenarioRunner.run(s, maxSteps, maxTime);
+                TimelineModel.Recorder pictureRecorder = pictures.any() ? new TimelineModel.Recorder(s) : null;
+                TraceSink tap = e -> {
+                    if (traceOut != null) {
+                        try {
+                            JsonLines.write(List.of(e), traceOut);
+                        } catch (java.io.UncheckedIOException ex) {
+                            throw new java.io.UncheckedIOException(OutputFile.reason(trace, ex.getCause()), ex.getCause());
+                        }
+                    }
+                    if (format.equals("json") && !quiet) {
+                        out.println(JsonLines.line(e));
+                    }
+                    if (pictureRecorder != null) {
+                        pictureRecorder.accept(e);
+                    }
+                };
+                ScenarioRunner.Result r = ScenarioRunner.run(s, machines.get(i), budget, format.equals("json") ? 0 : RunLimits.KEPT_EVENTS, tap);
+                machines.set(i, null); // a finished scenario's machines are no longer needed: let them go
                 results.add(r);
-                all.addAll(r.trace().events());
+                if (pictureRecorder != null) {
+                    models.add(pictureRecorder.model());
+                }
                 progress.finish(() -> {
                     ScenarioPrinter.print(r, out, format, !quiet);
                     if (!r.passed()) {
-                        spec.commandLine().getErr().println("hcsim: " + s.file() + ": " + r.checks().stream().filter(c -> !c.passed()).count()
-                                + " expectation(s) failed");
+                        spec.commandLine().getErr().println("hcsim: " + Text.excerpt(s.file()) + ": " + r.checks().stream().filter(c -> !c.passed())
+                                .count() + " expectation(s) failed");
                     }
                 });
                 ok &= r.passed();
             }
+            if (traceFile != null) {
+                traceFile.commit();
+            }
         }
-        if (trace != null) {
-            OutputFile.write("--trace", trace, out, w -> JsonLines.write(all, w));
+        if (pictures.any()) {
+            pictures.write(results, models, out);
         }
-        pictures.write(results, out);
         return ok ? 0 : 1;
     }
+
 }

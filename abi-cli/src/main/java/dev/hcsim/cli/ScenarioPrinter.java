@@ -21,6 +21,7 @@ final class ScenarioPrinter {
             return;
         }
         if (format.equals("json")) {
+            // the events were streamed to stdout while the scenario ran (RunCommand); a result kept in memory prints here
             if (showEvents) {
                 for (TraceEvent e : r.trace().events()) {
                     out.println(JsonLines.line(e));
@@ -28,18 +29,22 @@ final class ScenarioPrinter {
             }
             return;
         }
-        out.println("== " + s.name() + (s.title().isEmpty() ? "" : ": " + s.title()) + "  (" + s.file() + ")");
+        out.println("== " + Text.excerpt(s.name()) + (s.title().isEmpty() ? "" : ": " + Text.line(s.title())) + "  (" + Text.excerpt(s.file()) + ")");
         if (!s.description().isEmpty()) {
-            out.println("   " + s.description());
+            out.println("   " + Text.line(s.description()));
         }
         if (showEvents) {
             out.print(Timeline.render(r.trace().events()));
+            if (r.trace().omitted() > 0) {
+                out.println("   ... " + r.trace().omitted() + " more events not shown (the first " + r.trace().events().size()
+                        + " are; the whole trace: --trace FILE or --format json)");
+            }
         }
-        r.runs().forEach((vm, run) -> out.println("   " + vm + ": ended " + run.reason().name().toLowerCase(Locale.ROOT) + " after " + run.instructions()
+        r.runs().forEach((vm, run) -> out.println("   " + Text.excerpt(vm) + ": ended " + run.reason().name().toLowerCase(Locale.ROOT) + " after " + run.instructions()
                 + " guest instructions, " + run.timeNanos() + " ns virtual time"));
         for (ScenarioRunner.Check c : r.checks()) {
-            out.println((c.passed() ? "   ok    " : "   FAIL  ") + c.description() + (c.passed() ? "" : "  (actual: " + c.actual() + ", at "
-                    + c.path() + ")"));
+            out.println((c.passed() ? "   ok    " : "   FAIL  ") + Text.line(c.description()) + (c.passed() ? "" : "  (actual: "
+                    + Text.line(c.actual()) + ", at " + Text.excerpt(c.path()) + ")"));
         }
         out.println();
     }

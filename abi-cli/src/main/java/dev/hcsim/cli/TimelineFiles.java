@@ -38,13 +38,19 @@ final class TimelineFiles {
         return m;
     }
 
-    /** Writes the files asked for ({@code -}: {@code stdout}); nothing when neither option was given. */
+    /** Writes the files asked for ({@code -}: {@code stdout}), the pictures from each result's kept trace. */
     void write(List<ScenarioRunner.Result> results, PrintWriter stdout) {
+        write(results, results.stream().map(r -> TimelineModel.of(List.of(r))).toList(), stdout);
+    }
+
+    /** Writes the files asked for, with one picture model per result (recorded while it ran); nothing when neither was given. */
+    void write(List<ScenarioRunner.Result> results, List<TimelineModel> models, PrintWriter stdout) {
         if (svg != null) {
-            OutputFile.write("--svg", svg, stdout, TimelineSvg.render(TimelineModel.of(results), ""));
+            OutputFile.write("--svg", svg, stdout, TimelineSvg.render(new TimelineModel(models.stream().flatMap(m -> m.panels().stream()).toList()),
+                    ""));
         }
         if (html != null) {
-            OutputFile.write("--html", html, stdout, TimelineHtml.render(results));
+            OutputFile.write("--html", html, stdout, TimelineHtml.render(results, models));
         }
         if (perfetto != null) {
             OutputFile.write("--perfetto", perfetto, stdout, TimelinePerfetto.render(TimelineModel.of(results)));

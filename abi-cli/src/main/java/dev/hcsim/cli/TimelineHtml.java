@@ -34,8 +34,13 @@ final class TimelineHtml {
     private TimelineHtml() {
     }
 
-    /** The page for {@code results}, in order. */
+    /** The page for {@code results}, in order, each picture from the events its trace kept. */
     static String render(List<ScenarioRunner.Result> results) {
+        return render(results, results.stream().map(r -> TimelineModel.of(List.of(r))).toList());
+    }
+
+    /** The page for {@code results}, with one picture model per result (recorded while it ran). */
+    static String render(List<ScenarioRunner.Result> results, List<TimelineModel> models) {
         StringBuilder sb = new StringBuilder();
         String names = String.join(", ", results.stream().map(r -> r.scenario().name()).toList());
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hcsim timeline: ").append(esc(names))
@@ -53,19 +58,19 @@ final class TimelineHtml {
             sb.append("</ol>\n</nav>\n");
         }
         for (int i = 0; i < results.size(); i++) {
-            section(sb, results.get(i), "s" + i);
+            section(sb, results.get(i), models.get(i), "s" + i);
         }
         sb.append("</body>\n</html>\n");
         return sb.toString();
     }
 
-    private static void section(StringBuilder sb, ScenarioRunner.Result r, String id) {
+    private static void section(StringBuilder sb, ScenarioRunner.Result r, TimelineModel model, String id) {
         Scenario s = r.scenario();
         sb.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(s.name())).append(s.title().isEmpty() ? "" : ": " + esc(s.title())).append("</h2>\n");
         if (!s.description().isEmpty()) {
             sb.append("<p class=\"what\">").append(esc(s.description())).append("</p>\n");
         }
-        sb.append("<figure>\n").append(TimelineSvg.render(TimelineModel.of(List.of(r)), id + "-")).append("</figure>\n");
+        sb.append("<figure>\n").append(TimelineSvg.render(model, id + "-")).append("</figure>\n");
         if (!r.checks().isEmpty()) {
             sb.append("<ul class=\"checks\">\n");
             for (ScenarioRunner.Check c : r.checks()) {
@@ -77,7 +82,10 @@ final class TimelineHtml {
             }
             sb.append("</ul>\n");
         }
-        sb.append("<details open>\n<summary>").append(r.trace().events().size()).append(" events</summary>\n<table>\n")
+        long omitted = r.trace().omitted();
+        sb.append("<details open>\n<summary>").append(omitted == 0 ? r.trace().events().size() + " events"
+                : "the first " + r.trace().events().size() + " of " + r.trace().total() + " events (the whole trace: hcsim run --trace FILE)")
+                .append("</summary>\n<table>\n")
                 .append("<thead><tr><th>time (ns)</th><th>VM</th><th>vCPU</th><th>event</th><th>what</th></tr></thead>\n<tbody>\n");
         for (TraceEvent e : r.trace().events()) {
             String kind = e instanceof TrapEvent ? "trap" : ((SchedEvent) e).event();

@@ -36,15 +36,33 @@ record TimelineModel(List<Panel> panels) {
     }
 
     /**
-     * Something that happened on a lane at one instant.
+     * Something that happened on a lane at one instant, or (when {@code count > 1}) a dense stretch of such things
+     * drawn as one marker.
      *
      * @param trap  true for a trap (drawn labelled), false for a scheduler note such as an immediate wake
-     * @param label the short label (call name and status code for a trap)
-     * @param title the full line of the text timeline (a tooltip)
-     * @param error true when the status is not SUCCESS or the trap faulted
+     * @param label the short label (call name and status code for a trap; "N events" for a stretch)
+     * @param title the full line of the text timeline (a tooltip); for a stretch, its first line and its extent
+     * @param error true when the status is not SUCCESS or the trap faulted (for a stretch: any of them)
+     * @param count how many events the marker stands for
      */
-    record Marker(long time, boolean trap, String label, String title, boolean error) {
+    record Marker(long time, boolean trap, String label, String title, boolean error, int count) {
+        Marker(long time, boolean trap, String label, String title, boolean error) {
+            this(time, trap, label, title, error, 1);
+        }
+
+        /** This marker and the next one on the lane as one stretch. */
+        Marker merge(Marker next) {
+            int n = count + next.count;
+            String first = count == 1 ? title : title.substring(title.indexOf('\n') + 1);
+            return new Marker(time, trap || next.trap, n + " events", n + " events from " + time + " ns to " + next.time + " ns; the first:\n"
+                    + first, error || next.error, n);
+        }
     }
+
+    /** Most markers (and spans) a lane keeps; past it, neighbours are merged pairwise so memory and drawing stay bounded. */
+    static final int LANE_CAP = 1024;
+    /** Most arrows a panel keeps; later ones are counted in the heading. */
+    static final int ARROW_CAP = 2048;
 
     /**
      * What vCPU {@code from} did to vCPU {@code to} at {@code time}: {@code label} is kick, IPI, start, off or yield;
@@ -61,32 +79,83 @@ record TimelineModel(List<Panel> panels) {
     record Panel(String heading, long end, List<Lane> lanes, List<Arrow> arrows) {
     }
 
-    /** The panels of every VM of every result, in order. */
+    /** The panels of every VM of every result, from the events each result's trace kept, in order. */
     static TimelineModel of(List<ScenarioRunner.Result> results) {
         List<Panel> panels = new ArrayList<>();
         for (ScenarioRunner.Result r : results) {
-            for (Scenario.VmSpec vm : r.scenario().vms()) {
-                panels.add(panel(r.scenario(), vm, r.trace().events()));
-            }
+            Recorder rec = new Recorder(r.scenario());
+            r.trace().events().forEach(rec::accept);
+            panels.addAll(rec.model().panels());
         }
         return new TimelineModel(panels);
     }
 
     /** The panel of {@code vm}: its lanes start in the scenario's initial states and follow the VM's events. */
     static Panel panel(Scenario s, Scenario.VmSpec vm, List<TraceEvent> events) {
-        LaneBuilder[] lanes = new LaneBuilder[vm.vcpus()];
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new LaneBuilder(i, VcpuState.RUNNABLE);
+        PanelBuilder b = new PanelBuilder(s, vm);
+        events.forEach(b::accept);
+        return b.build();
+    }
+
+    /**
+     * Builds the pictures of one scenario from its events as they stream by (a trace sink), in memory bounded by
+     * {@link #LANE_CAP} and {@link #ARROW_CAP} whatever the run's length: the trace itself is not kept.
+     */
+    static final class Recorder implements dev.hcsim.core.trace.TraceSink {
+        private final Map<String, PanelBuilder> panels = new java.util.LinkedHashMap<>();
+
+        Recorder(Scenario s) {
+            for (Scenario.VmSpec vm : s.vms()) {
+                panels.put(vm.name(), new PanelBuilder(s, vm));
+            }
         }
-        for (Scenario.CpuSpec c : vm.cpus()) {
-            lanes[c.vcpu()].state = VcpuState.valueOf(c.state().toUpperCase(Locale.ROOT));
+
+        @Override
+        public void accept(TraceEvent e) {
+            PanelBuilder b = panels.get(e.vm());
+            if (b != null) {
+                b.accept(e);
+            }
         }
-        List<Arrow> arrows = new ArrayList<>();
-        Map<Integer, Integer> onPcpu = new HashMap<>();
-        long end = 0;
-        for (TraceEvent e : events) {
+
+        TimelineModel model() {
+            return new TimelineModel(panels.values().stream().map(PanelBuilder::build).toList());
+        }
+    }
+
+    /** One VM's panel under construction, event by event. */
+    private static final class PanelBuilder {
+        private final Scenario s;
+        private final Scenario.VmSpec vm;
+        private final LaneBuilder[] lanes;
+        private final List<Arrow> arrows = new ArrayList<>();
+        private final Map<Integer, Integer> onPcpu = new HashMap<>();
+        private long end;
+        private long arrowsOmitted;
+
+        PanelBuilder(Scenario s, Scenario.VmSpec vm) {
+            this.s = s;
+            this.vm = vm;
+            this.lanes = new LaneBuilder[vm.vcpus()];
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = new LaneBuilder(i, VcpuState.RUNNABLE);
+            }
+            for (Scenario.CpuSpec c : vm.cpus()) {
+                lanes[c.vcpu()].state = VcpuState.valueOf(c.state().toUpperCase(Locale.ROOT));
+            }
+        }
+
+        private void arrow(Arrow a) {
+            if (arrows.size() < ARROW_CAP) {
+                arrows.add(a);
+            } else {
+                arrowsOmitted++;
+            }
+        }
+
+        void accept(TraceEvent e) {
             if (!e.vm().equals(vm.name())) {
-                continue;
+                return;
             }
             long t = e.time();
             end = Math.max(end, t);
@@ -95,7 +164,7 @@ record TimelineModel(List<Panel> panels) {
                     lanes[trap.vcpu()].markers.add(trapMarker(trap));
                     nameEffects(arrows, trap);
                 }
-                continue;
+                return;
             }
             SchedEvent ev = (SchedEvent) e;
             int v = ev.vcpu();
@@ -111,10 +180,10 @@ record TimelineModel(List<Panel> panels) {
                         lanes[v].markers.add(new Marker(t, false, "system " + ev.detail(), Timeline.line(ev), false));
                     }
                 }
-                continue;
+                return;
             }
             if (!valid(lanes, v) || (target != null && !valid(lanes, target))) {
-                continue; // a trace from another run of a VM with the same name: nothing to draw
+                return; // a trace from another run of a VM with the same name: nothing to draw
             }
             LaneBuilder l = lanes[v];
             switch (ev.event()) {
@@ -145,7 +214,7 @@ record TimelineModel(List<Panel> panels) {
                 case "yield" -> {
                     l.yieldAt = t;
                     if (target != null && target != v) {
-                        arrows.add(new Arrow(t, v, target, "yield", Timeline.line(ev), null));
+                        arrow(new Arrow(t, v, target, "yield", Timeline.line(ev), null));
                     }
                 }
                 case "kick", "interrupt", "start" -> {
@@ -160,27 +229,31 @@ record TimelineModel(List<Panel> panels) {
                         // raised outside a trap (a doorbell instruction, a timer): the sender is not known, so no arrow
                         lanes[to].markers.add(new Marker(t, false, label, Timeline.line(ev), false));
                     } else {
-                        arrows.add(new Arrow(t, v, to, label, Timeline.line(ev), null));
+                        arrow(new Arrow(t, v, to, label, Timeline.line(ev), null));
                     }
                 }
                 case "off" -> {
                     int to = target == null ? v : target;
                     lanes[to].to(VcpuState.OFF, false, t);
                     if (to != v) {
-                        arrows.add(new Arrow(t, v, to, "off", Timeline.line(ev), null));
+                        arrow(new Arrow(t, v, to, "off", Timeline.line(ev), null));
                     }
                 }
                 default -> l.markers.add(new Marker(t, false, ev.event(), Timeline.line(ev), false));
             }
         }
-        List<Lane> out = new ArrayList<>();
-        for (LaneBuilder l : lanes) {
-            l.to(null, false, end);
-            out.add(new Lane(l.vcpu, List.copyOf(l.spans), List.copyOf(l.markers)));
+
+        Panel build() {
+            List<Lane> out = new ArrayList<>();
+            for (LaneBuilder l : lanes) {
+                l.to(null, false, end);
+                out.add(new Lane(l.vcpu, List.copyOf(l.spans), List.copyOf(l.markers)));
+            }
+            String heading = s.name() + (s.vms().size() > 1 ? " / " + vm.name() : "") + "  (" + vm.arch() + ", " + vm.vcpus() + " vCPU"
+                    + (vm.vcpus() == 1 ? "" : "s") + " on " + vm.pcpus() + " physical CPU" + (vm.pcpus() == 1 ? "" : "s") + ")"
+                    + (arrowsOmitted > 0 ? "  [" + arrowsOmitted + " later arrows not drawn]" : "");
+            return new Panel(heading, end, List.copyOf(out), List.copyOf(arrows));
         }
-        String heading = s.name() + (s.vms().size() > 1 ? " / " + vm.name() : "") + "  (" + vm.arch() + ", " + vm.vcpus() + " vCPU"
-                + (vm.vcpus() == 1 ? "" : "s") + " on " + vm.pcpus() + " physical CPU" + (vm.pcpus() == 1 ? "" : "s") + ")";
-        return new Panel(heading, end, List.copyOf(out), List.copyOf(arrows));
     }
 
     private static boolean valid(LaneBuilder[] lanes, int v) {
@@ -226,7 +299,22 @@ record TimelineModel(List<Panel> panels) {
     private static final class LaneBuilder {
         final int vcpu;
         final List<Span> spans = new ArrayList<>();
-        final List<Marker> markers = new ArrayList<>();
+        final List<Marker> markers = new ArrayList<>() {
+            @Override
+            public boolean add(Marker m) {
+                super.add(m);
+                if (size() >= 2 * LANE_CAP) {
+                    // a dense stretch: neighbours become one marker each, so a lane never holds more than 2 * LANE_CAP
+                    List<Marker> merged = new ArrayList<>(size() / 2 + 1);
+                    for (int i = 0; i < size(); i += 2) {
+                        merged.add(i + 1 < size() ? get(i).merge(get(i + 1)) : get(i));
+                    }
+                    clear();
+                    addAll(merged);
+                }
+                return true;
+            }
+        };
         VcpuState state;
         boolean preempted;
         long since;
@@ -246,6 +334,22 @@ record TimelineModel(List<Panel> panels) {
             }
             if (t > since) {
                 spans.add(new Span(since, t, state, preempted, state == VcpuState.RUNNING ? pcpu : -1));
+                if (spans.size() >= 2 * LANE_CAP) {
+                    // neighbours merge into one span of the state that lasted longer: the picture stays readable
+                    List<Span> merged = new ArrayList<>(spans.size() / 2 + 1);
+                    for (int i = 0; i < spans.size(); i += 2) {
+                        if (i + 1 < spans.size()) {
+                            Span a = spans.get(i);
+                            Span b = spans.get(i + 1);
+                            Span longer = a.to() - a.from() >= b.to() - b.from() ? a : b;
+                            merged.add(new Span(a.from(), b.to(), longer.state(), longer.preempted(), longer.pcpu()));
+                        } else {
+                            merged.add(spans.get(i));
+                        }
+                    }
+                    spans.clear();
+                    spans.addAll(merged);
+                }
             }
             state = next;
             preempted = nextPreempted;

@@ -144,6 +144,7 @@ final class TimelineSvg {
             }
             // Leader lines and markers first, then every label over them with a white halo, so no line crosses a word.
             int mark = sb.length();
+            StringBuilder leaders = new StringBuilder();
             for (Placed pl : labels) {
                 TimelineModel.Marker m = pl.marker();
                 double mx = scale.x(m.time());
@@ -154,15 +155,14 @@ final class TimelineSvg {
                 double lw = m.label().length() * CHAR_WIDTH;
                 labelBoxes.add(new double[] {pl.anchorEnd() ? mx - 3 - lw : mx + 3, rowY - 10, pl.anchorEnd() ? mx - 3 : mx + 3 + lw, rowY + 3});
                 sb.append("</g>\n");
-                StringBuilder leader = new StringBuilder();
+                StringBuilder leader = leaders;
                 leader.append("<g class=\"trap\"><title>").append(esc(m.title())).append("</title>");
                 leader.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(rowY + 2).append("\" x2=\"").append(f(mx)).append("\" y2=\"")
                         .append(barTop).append("\" stroke=\"").append(colour).append("\" stroke-width=\"0.7\"/>");
                 leader.append("<path d=\"M").append(f(mx - 5)).append(',').append(barTop - 1).append(" l5,8 l5,-8 z\" fill=\"").append(colour)
                         .append("\" stroke=\"#ffffff\" stroke-width=\"0.7\"/></g>\n");
-                sb.insert(mark, leader);
-                mark += leader.length();
             }
+            sb.insert(mark, leaders); // once per lane: inserting per marker made drawing quadratic in the events
             y = barTop + LANE + GAP;
         }
         arrows(p, laneTop);
@@ -172,14 +172,12 @@ final class TimelineSvg {
 
     private void arrows(TimelineModel.Panel p, int[] laneTop) {
         List<TimelineModel.Arrow> all = p.arrows();
+        int k = 0;
         for (int i = 0; i < all.size(); i++) {
             TimelineModel.Arrow a = all.get(i);
             // Arrows of one instant from one vCPU (an IPI to many targets) fan out a few pixels apart;
-            // the last of the group carries the group's label.
-            int k = 0;
-            while (k < i && sameGroup(all.get(i - k - 1), a)) {
-                k++;
-            }
+            // the last of the group carries the group's label. k counts the group so far (linear, not rescanned).
+            k = i > 0 && sameGroup(all.get(i - 1), a) ? k + 1 : 0;
             boolean lastOfGroup = i + 1 == all.size() || !sameGroup(all.get(i + 1), a);
             double ax = scale.x(a.time()) + 3 * k;
             boolean down = a.to() > a.from();

@@ -27,6 +27,9 @@ public final class Assembler {
     private record Item(String label, Statement statement) {
     }
 
+    /** The most bytes one program may assemble to (checked statement by statement, before the bytes are kept). */
+    public static final int MAX_PROGRAM_BYTES = 16 << 20;
+
     /**
      * Assembles {@code source} (lines separated by newlines or {@code ;}) at {@code origin}.
      * @param codec the architecture's codec that encodes each statement
@@ -36,6 +39,21 @@ public final class Assembler {
      * @throws AsmException with the line and a one-line message for any statement that does not assemble
      */
     public static Program assemble(Codec codec, String source, long origin) {
+        return assemble(codec, source, origin, MAX_PROGRAM_BYTES);
+    }
+
+    /**
+     * Assembles as {@link #assemble(Codec, String, long)}, refusing a program larger than {@code maxBytes} before it
+     * is kept (a run's total allowance).
+     * @param codec the architecture's codec that encodes each statement
+     * @param source the assembly text
+     * @param origin the guest address of the first byte
+     * @param maxBytes the most bytes the program may assemble to (at most {@link #MAX_PROGRAM_BYTES})
+     * @return the program
+     * @throws AsmException with the line and a one-line message for any statement that does not assemble
+     */
+    public static Program assemble(Codec codec, String source, long origin, long maxBytes) {
+        long max = Math.min(maxBytes, MAX_PROGRAM_BYTES);
         List<Item> items = parse(codec, source);
         Map<String, Long> labels = new HashMap<>();
         for (Item it : items) {
@@ -58,6 +76,10 @@ public final class Assembler {
                 Statement st = it.statement();
                 Ctx ctx = new Ctx(pc, last, labels, pass == 0);
                 byte[] bytes = st.mnemonic().startsWith(".") ? directive(codec, st, ctx) : codec.encode(st, ctx);
+                if (pc - origin + bytes.length > max) {
+                    throw st.error(max == MAX_PROGRAM_BYTES ? "the program is larger than " + max + " bytes, the most one program may assemble to"
+                            : "the program is larger than the " + max + " bytes left of the run's allowance for assembled programs");
+                }
                 out.write(bytes, 0, bytes.length);
                 listing.add(new Program.Line(pc, bytes, st.source().trim()));
                 pc += bytes.length;
@@ -157,6 +179,9 @@ public final class Assembler {
             case ".balign", ".p2align" -> {
                 long a = ctx.evaluate(st.operand(0), st);
                 if (st.mnemonic().equals(".p2align")) {
+                    if (a < 0 || a > 12) { // 1L << 64 would wrap to 1 and be accepted silently
+                        throw st.error("alignment must be a power of two up to 4096 (.p2align 0..12)");
+                    }
                     a = 1L << a;
                 }
                 if (a <= 0 || Long.bitCount(a) != 1 || a > 4096) {

@@ -320,6 +320,21 @@ public final class Machine implements VcpuControl {
      * @return why the run ended, with the steps, time and instructions it took
      */
     public RunResult run(long maxSteps, long maxTimeNanos) {
+        return run(maxSteps, maxTimeNanos, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs until no vCPU can run, a system event, or a budget runs out. A tick runs one instruction on every busy
+     * physical CPU, so a VM with many physical CPUs needs a budget in guest instructions to bound its cost; the
+     * wall-clock deadline is checked every 4096 ticks.
+     * @param maxSteps the most scheduler ticks to run
+     * @param maxTimeNanos the most virtual nanoseconds to run
+     * @param maxInstructions the most guest instructions to run, on all vCPUs together
+     * @param deadlineNanoTime the {@link System#nanoTime()} after which the run stops ({@code Long.MAX_VALUE}: none)
+     * @return why the run ended, with the steps, time and instructions it took
+     */
+    public RunResult run(long maxSteps, long maxTimeNanos, long maxInstructions, long deadlineNanoTime) {
+        long instructionLimit = instructions + maxInstructions < instructions ? Long.MAX_VALUE : instructions + maxInstructions;
         if (steps == 0 && time == 0) {
             int[] order = new int[slots.length];
             int n = 0;
@@ -350,6 +365,12 @@ public final class Machine implements VcpuControl {
             }
             if (time >= maxTimeNanos) {
                 return end(RunResult.Reason.TIME_BUDGET);
+            }
+            if (instructions >= instructionLimit) {
+                return end(RunResult.Reason.INSTRUCTION_BUDGET);
+            }
+            if ((steps & 4095) == 0 && deadlineNanoTime != Long.MAX_VALUE && System.nanoTime() - deadlineNanoTime > 0) {
+                return end(RunResult.Reason.WALL_CLOCK);
             }
             boolean any = false;
             int start = m == 1 ? 0 : rng.nextInt(m);

@@ -18,6 +18,10 @@ public record RunResult(Reason reason, long steps, long timeNanos, long instruct
         /** The step budget ran out. */
         STEP_BUDGET,
         /** The virtual-time budget ran out. */
-        TIME_BUDGET
+        TIME_BUDGET,
+        /** The guest-instruction budget ran out (all vCPUs together). */
+        INSTRUCTION_BUDGET,
+        /** The wall-clock deadline passed. */
+        WALL_CLOCK
     }
 }

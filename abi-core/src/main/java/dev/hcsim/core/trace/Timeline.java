@@ -1,7 +1,6 @@
 package dev.hcsim.core.trace;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Renders a trace as a readable text timeline, one line per event, for people. */
@@ -29,7 +28,11 @@ public final class Timeline {
      */
     public static String line(TraceEvent e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%8d ns  %-12s ", e.time(), e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu())));
+        // "%8d ns  %-12s " by hand: String.format cost microseconds per event on long runs
+        String time = Long.toString(e.time());
+        sb.append(" ".repeat(Math.max(0, 8 - time.length()))).append(time).append(" ns  ");
+        String who = e.vm() + (e.vcpu() < 0 ? "" : "/vcpu" + e.vcpu());
+        sb.append(who).append(" ".repeat(Math.max(0, 12 - who.length()))).append(' ');
         if (e instanceof TrapEvent t) {
             sb.append("trap  ").append(t.insn()).append(" @").append(t.pc());
             if (t.call() != null || t.nr() != null) {
@@ -49,7 +52,7 @@ public final class Timeline {
                 sb.append(": ").append(t.detail());
             }
         } else if (e instanceof SchedEvent s) {
-            sb.append(String.format(Locale.ROOT, "%-6s", s.event()));
+            sb.append(s.event()).append(" ".repeat(Math.max(0, 6 - s.event().length())));
             if (s.pcpu() != null) {
                 sb.append(" on pcpu").append(s.pcpu());
             }
@@ -60,7 +63,8 @@ public final class Timeline {
                 sb.append("  ").append(s.detail());
             }
         }
-        return sb.toString().stripTrailing();
+        // guest programs and scenario files put text here (instruction text, details): one safe line, never a terminal escape
+        return SafeText.excerpt(sb.toString().stripTrailing(), 1000);
     }
 
     private static String join(Map<String, String> m) {

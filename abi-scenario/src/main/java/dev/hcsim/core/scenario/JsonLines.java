@@ -64,14 +64,21 @@ public final class JsonLines {
     public static void write(List<TraceEvent> events, Writer out) {
         try {
             for (TraceEvent e : events) {
-                out.write(line(e));
+                WRITER.writeValue(out, e); // straight into the writer: no String per event
                 out.write('\n');
             }
-            out.flush();
+            if (events.size() != 1) {
+                out.flush(); // one event at a time is a stream: its owner flushes
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
+
+    /** Writes into the caller's stream and leaves it open (no close, no flush per value). */
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = MAPPER.writer()
+            .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     /**
      * True when some event's JSON line contains {@code text}.

@@ -2,7 +2,6 @@ package dev.hcsim.core.scenario;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -30,7 +29,9 @@ final class LocatedJson {
     static LocatedJson parse(String text, String file) {
         JsonFactory f = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build();
         Map<String, long[]> where = new HashMap<>();
+        JsonParser parser = null;
         try (JsonParser p = f.createParser(text)) {
+            parser = p;
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new ScenarioException(file + ": empty file; expected a JSON object");
@@ -42,11 +43,14 @@ final class LocatedJson {
                         l.getColumnNr()));
             }
             return new LocatedJson(root, where, file);
-        } catch (JsonParseException e) {
-            JsonLocation l = e.getLocation();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // malformed JSON, and the stream limits too (nesting deeper than 64, an over-long name or number): the
+            // latter carry no location of their own, so the parser's current one names the line
+            JsonLocation l = e.getLocation() != null ? e.getLocation() : parser != null ? parser.currentLocation() : null;
             String msg = e.getOriginalMessage().split("\n")[0];
-            throw new ScenarioException(String.format(Locale.ROOT, "%s:%d:%d: malformed JSON: %s", file, l == null ? 0 : l.getLineNr(),
-                    l == null ? 0 : l.getColumnNr(), msg));
+            throw new ScenarioException(String.format(Locale.ROOT, "%s:%d:%d: %s: %s", file, l == null ? 0 : l.getLineNr(),
+                    l == null ? 0 : l.getColumnNr(), e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException ? "over a limit"
+                            : "malformed JSON", dev.hcsim.core.trace.SafeText.excerpt(msg)));
         } catch (IOException e) {
             throw new ScenarioException(file + ": cannot read JSON: " + e.getMessage().split("\n")[0]);
         }
@@ -104,14 +108,18 @@ final class LocatedJson {
 
     /** An error at {@code path}: "file:line:col: message (at path)". */
     ScenarioException error(String path, String message) {
+        return new ScenarioException(at(path) + ": " + message + " (at " + path + ")");
+    }
+
+    /** "file:line:col" of {@code path}, or of its nearest enclosing value; the file alone when none is known. */
+    String at(String path) {
         long[] lc = where.get(path);
         String p = path;
-        while (lc == null && p.contains(".")) {
+        while (lc == null && (p.contains(".") || p.contains("["))) {
             p = p.substring(0, Math.max(p.lastIndexOf('.'), p.lastIndexOf('[')));
             lc = where.get(p);
         }
-        String at = lc == null ? file : file + ":" + lc[0] + ":" + lc[1];
-        return new ScenarioException(at + ": " + message + " (at " + path + ")");
+        return lc == null ? file : file + ":" + lc[0] + ":" + lc[1];
     }
 
     String file() {

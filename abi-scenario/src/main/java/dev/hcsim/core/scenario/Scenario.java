@@ -8,7 +8,32 @@ import java.util.Map;
  * expectations that must hold at the end. Read from JSON with {@link ScenarioReader}; run with
  * {@link ScenarioRunner}. The CLI and the tests run the same files.
  */
-public record Scenario(String file, String name, String title, String description, List<VmSpec> vms, List<Expectation> expectations) {
+public record Scenario(String file, String name, String title, String description, List<VmSpec> vms, List<Expectation> expectations,
+        Where where) {
+
+    /**
+     * A scenario without line information: errors name the file and the JSON path.
+     * @param file the name used in messages
+     * @param name the scenario's name
+     * @param title its title
+     * @param description its description
+     * @param vms its VMs
+     * @param expectations its expectations
+     */
+    public Scenario(String file, String name, String title, String description, List<VmSpec> vms, List<Expectation> expectations) {
+        this(file, name, title, description, vms, expectations, path -> file);
+    }
+
+    /** Where a JSON path stood in the file, for messages about it after reading (building, assembling). */
+    @FunctionalInterface
+    public interface Where {
+        /**
+         * The place of a JSON path.
+         * @param jsonPath such as {@code $.vm.programs[0].source}
+         * @return "file:line:col", or the file alone when the place is not known
+         */
+        String at(String jsonPath);
+    }
 
     /**
      * One VM of a scenario. {@code hostReturns}: by exit reason, the host's answer in {@code struct kvm_run}'s order

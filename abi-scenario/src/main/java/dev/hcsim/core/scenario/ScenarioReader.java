@@ -23,6 +23,14 @@ public final class ScenarioReader {
     public static final long MAX_FILE_BYTES = 4L << 20;
     /** Largest memory region accepted (sparse memory would hold more, but nobody means it). */
     public static final long MAX_REGION_BYTES = 1L << 48;
+    /** The keys {@code host} accepts: KVM's exit reasons, KVM_EXIT_HYPERCALL and the others (uapi/linux/kvm.h). */
+    private static final Set<String> EXIT_REASONS = java.util.Arrays.stream(dev.hcsim.core.ExitReason.values())
+            .map(dev.hcsim.core.ExitReason::kernelName).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** Most VMs in one scenario. */
+    public static final int MAX_VMS = 256;
+    /** Most memory regions of one VM. */
+    public static final int MAX_REGIONS = 64;
 
     private static final Set<String> TOP = Set.of("$schema", "name", "title", "description", "vms", "vm", "expect");
     private static final Set<String> VM = Set.of("name", "arch", "vcpus", "pcpus", "quantum", "seed", "memory", "features", "options",
@@ -48,20 +56,104 @@ public final class ScenarioReader {
      *   malformed
      */
     public static Scenario read(Path file) {
+        return parse(decode(readBytes(file, MAX_FILE_BYTES), file.toString()), file.toString());
+    }
+
+    /**
+     * Reads at most {@code limit} bytes of a file once, the limit applied while reading (a file that grows or is
+     * swapped for {@code /dev/zero} after a size check cannot get past it). FIFOs, {@code /dev/stdin} and
+     * process substitutions ({@code <(...)}) are read like files; a directory, a socket or a missing file is named
+     * for what it is.
+     * @param file the path
+     * @param limit the most bytes accepted
+     * @return the bytes
+     * @throws ScenarioException naming the file and what is wrong
+     */
+    public static byte[] readBytes(Path file, long limit) {
         String name = file.toString();
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new ScenarioException(name + ": no such file");
-            }
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ScenarioException(name + ": file is " + size + " bytes; a scenario may be at most " + MAX_FILE_BYTES + " bytes");
-            }
-            byte[] raw = Files.readAllBytes(file);
-            return parse(new String(raw, StandardCharsets.UTF_8), name);
-        } catch (IOException e) {
-            throw new ScenarioException(name + ": cannot read: " + e.getMessage());
+        if (Files.isDirectory(file)) {
+            throw new ScenarioException(name + ": is a directory, not a scenario file");
         }
+        if (!Files.exists(file)) {
+            throw new ScenarioException(name + (Files.isSymbolicLink(file) ? ": is a symbolic link to a file that does not exist" : ": no such file"));
+        }
+        try {
+            Object mode = Files.getAttribute(file, "unix:mode");
+            if (mode instanceof Integer m && (m & 0170000) == 0140000) {
+                throw new ScenarioException(name + ": is a socket, not a scenario file");
+            }
+            if (mode instanceof Integer m && (m & 0170000) == 0060000) {
+                throw new ScenarioException(name + ": is a block device, not a scenario file");
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // no unix view: only regular files and directories are told apart
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return readLimited(in, name, limit);
+        } catch (IOException e) {
+            throw new ScenarioException(name + ": cannot read: " + reason(e));
+        }
+    }
+
+    /**
+     * Reads a stream to its end, refusing more than {@code limit} bytes as soon as it has read one byte more.
+     * @param in the stream (standard input for {@code -})
+     * @param name the name used in messages
+     * @param limit the most bytes accepted
+     * @return the bytes
+     * @throws ScenarioException when the stream is longer than the limit or cannot be read
+     */
+    public static byte[] readLimited(java.io.InputStream in, String name, long limit) {
+        try {
+            byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (raw.length > limit) {
+                throw new ScenarioException(name + ": is more than " + limit + " bytes; a scenario may be at most " + MAX_FILE_BYTES + " bytes");
+            }
+            return raw;
+        } catch (IOException e) {
+            throw new ScenarioException(name + ": cannot read: " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /**
+     * Strict UTF-8: a byte sequence that is not UTF-8 is an error naming its line and byte offset (no silent
+     * U+FFFD); a leading byte-order mark is skipped.
+     * @param raw the file's bytes
+     * @param name the name used in messages
+     * @return the text
+     * @throws ScenarioException for bytes that are not UTF-8
+     */
+    public static String decode(byte[] raw, String name) {
+        int start = raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF ? 3 : 0;
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(raw, start, raw.length - start);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(raw.length);
+        java.nio.charset.CoderResult r = d.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = start; i < at; i++) {
+                if (raw[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new ScenarioException(String.format(java.util.Locale.ROOT, "%s:%d: invalid UTF-8 (byte 0x%02x at offset %d); scenario files are UTF-8 text", name, line,
+                    raw[at] & 0xFF, at));
+        }
+        d.flush(out);
+        out.flip();
+        return out.toString();
     }
 
     /**
@@ -96,15 +188,17 @@ public final class ScenarioReader {
             if (arr == null || !arr.isArray() || arr.isEmpty()) {
                 throw json.error("$", "expected \"vms\": a non-empty array of VMs (or \"vm\": one VM)");
             }
+            if (arr.size() > MAX_VMS) {
+                throw json.error("$.vms", "lists " + arr.size() + " VMs; a scenario may have at most " + MAX_VMS);
+            }
             for (int i = 0; i < arr.size(); i++) {
                 vms.add(vm(arr.get(i), "$.vms[" + i + "]", i));
             }
         }
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < vms.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (vms.get(i).name().equals(vms.get(j).name())) {
-                    throw json.error("$.vms[" + i + "].name", "VM name '" + vms.get(i).name() + "' is used twice");
-                }
+            if (!names.add(vms.get(i).name())) { // a set: 250 000 VMs must not take O(n^2) to reject
+                throw json.error("$.vms[" + i + "].name", "VM name '" + vms.get(i).name() + "' is used twice");
             }
         }
         List<Scenario.Expectation> ex = new ArrayList<>();
@@ -118,7 +212,7 @@ public final class ScenarioReader {
             }
         }
         return new Scenario(json.file(), name == null ? vms.get(0).name() : name, text(root, "$", "title", ""),
-                text(root, "$", "description", ""), vms, ex);
+                text(root, "$", "description", ""), vms, ex, json::at);
     }
 
     private Scenario.VmSpec vm(JsonNode n, String path, int index) {
@@ -139,6 +233,12 @@ public final class ScenarioReader {
         JsonNode mem = n.get("memory");
         if (mem != null) {
             array(mem, path + ".memory");
+            if (mem.isEmpty()) {
+                throw json.error(path + ".memory", "an empty list gives the VM no memory; leave \"memory\" out for the default 64 KiB at 0");
+            }
+            if (mem.size() > MAX_REGIONS) {
+                throw json.error(path + ".memory", "lists " + mem.size() + " regions; a VM may have at most " + MAX_REGIONS);
+            }
             for (int i = 0; i < mem.size(); i++) {
                 String p = path + ".memory[" + i + "]";
                 object(mem.get(i), p);
@@ -150,6 +250,13 @@ public final class ScenarioReader {
                 }
                 if (base + size < 0) {
                     throw json.error(p, "region runs past the 63-bit address space");
+                }
+                for (int j = 0; j < memory.size(); j++) {
+                    long[] o = memory.get(j);
+                    if (base < o[0] + o[1] && o[0] < base + size) {
+                        throw json.error(p, String.format(java.util.Locale.ROOT, "region [0x%x, 0x%x) overlaps memory[%d] [0x%x, 0x%x)", base, base + size, j,
+                                o[0], o[0] + o[1]));
+                    }
                 }
                 memory.add(new long[] {base, size});
             }
@@ -187,7 +294,7 @@ public final class ScenarioReader {
             }
             ids = new long[vcpus];
             for (int i = 0; i < vcpus; i++) {
-                ids[i] = value(idn.get(i), path + ".vcpuIds[" + i + "]", Long.MIN_VALUE, Long.MAX_VALUE);
+                ids[i] = value(idn.get(i), path + ".vcpuIds[" + i + "]", 0, Long.MAX_VALUE); // -1 and 2^64-1 are not ids
             }
         }
         List<Scenario.ProgramSpec> programs = new ArrayList<>();
@@ -200,8 +307,13 @@ public final class ScenarioReader {
                 object(pn, p);
                 keys(pn, p, PROGRAM);
                 String src = source(pn, p);
-                programs.add(new Scenario.ProgramSpec(text(pn, p, "name", "program" + i), number(pn, p, "at", -1, -1, Long.MAX_VALUE), src,
-                        p));
+                String pname = text(pn, p, "name", "program" + i);
+                for (Scenario.ProgramSpec prev : programs) {
+                    if (prev.name().equals(pname)) {
+                        throw json.error(p + ".name", "program name '" + pname + "' is used twice (also at " + prev.path() + ")");
+                    }
+                }
+                programs.add(new Scenario.ProgramSpec(pname, number(pn, p, "at", -1, -1, Long.MAX_VALUE), src, p));
             }
         }
         List<Scenario.DataSpec> data = new ArrayList<>();
@@ -267,6 +379,10 @@ public final class ScenarioReader {
             object(hn, path + ".host");
             for (Iterator<Map.Entry<String, JsonNode>> it = hn.fields(); it.hasNext();) {
                 var e = it.next();
+                if (!EXIT_REASONS.contains(e.getKey())) {
+                    throw json.error(path + ".host." + e.getKey(), "unknown exit reason '" + e.getKey()
+                            + "'; the keys of \"host\" are KVM exit reasons such as KVM_EXIT_HYPERCALL");
+                }
                 host.put(e.getKey(), hostAnswer(e.getKey(), e.getValue(), path + ".host." + e.getKey()));
             }
         }

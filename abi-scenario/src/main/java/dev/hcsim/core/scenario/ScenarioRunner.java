@@ -14,7 +14,7 @@ import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
-import dev.hcsim.core.trace.TraceEvent;
+import dev.hcsim.core.trace.TraceSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,20 +48,40 @@ public final class ScenarioRunner {
      * @throws ScenarioException naming the place in the file for a bad program, register or option
      */
     public static Map<String, Machine> build(Scenario s) {
+        return build(s, new long[] {Long.MAX_VALUE});
+    }
+
+    /**
+     * Builds the machines, taking the assembled programs' bytes from a run's allowance.
+     * @param s the scenario
+     * @param programBytesLeft one element: the bytes a run may still assemble; lowered by what this scenario assembles
+     * @return one machine per VM, by VM name, in file order
+     * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
+     */
+    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
             Scenario.VmSpec spec = s.vms().get(i);
             String path = s.vms().size() == 1 && !s.file().isEmpty() ? "$.vm" : "$.vms[" + i + "]";
-            machines.put(spec.name(), machine(s.file(), spec, path));
+            machines.put(spec.name(), machine(s.where(), spec, path, programBytesLeft));
+        }
+        for (Scenario.Expectation e : s.expectations()) {
+            // a typo in an expectation is bad input (exit 2) like the same typo in "registers", not a failed check
+            if (e instanceof Scenario.RegisterEquals r && !r.register().equalsIgnoreCase("pc")
+                    && machines.get(r.vm()).registers(r.vcpu()).layout().indexOf(r.register()) < 0) {
+                throw err(s.where(), r.path() + ".register", "unknown " + machines.get(r.vm()).vm().architecture().name() + " register '"
+                        + r.register() + "'");
+            }
         }
         return machines;
     }
 
-    private static ScenarioException err(String file, String path, String msg) {
-        return new ScenarioException(file + ": " + msg + " (at " + path + ")");
+    /** "file:line:col: message (at path)": build-time errors name the line as reading errors do. */
+    private static ScenarioException err(Scenario.Where where, String path, String msg) {
+        return new ScenarioException(where.at(path) + ": " + msg + " (at " + path + ")");
     }
 
-    private static Machine machine(String file, Scenario.VmSpec spec, String path) {
+    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft) {
         Architecture arch;
         try {
             arch = Hcsim.architecture(spec.arch());
@@ -94,7 +114,8 @@ public final class ScenarioRunner {
             long at = p.at() >= 0 ? p.at() : nextAt;
             Program prog;
             try {
-                prog = Assembler.assemble(vm.codec(), p.source(), at);
+                prog = Assembler.assemble(vm.codec(), p.source(), at, programBytesLeft[0]);
+                programBytesLeft[0] -= prog.bytes().length;
             } catch (AsmException e) {
                 throw err(file, p.path() + ".source", "program '" + p.name() + "': " + e.getMessage());
             }
@@ -136,11 +157,19 @@ public final class ScenarioRunner {
                     }
                 }
             }
+            if (entry < 0 && c.entry() != null) { // no program and no entry: PC 0, as before
+                throw err(file, c.path() + ".entry", "entry " + Bytes.hex64(entry) + " is not an address (0 .. 0x7fffffffffffffff)");
+            }
             regs.pc(Math.max(entry, 0));
+            Map<Integer, String> set = new java.util.HashMap<>();
             for (Map.Entry<String, Long> r : c.registers().entrySet()) {
                 int idx = regs.layout().indexOf(r.getKey());
                 if (idx < 0) {
                     throw err(file, c.path() + ".registers." + r.getKey(), "unknown " + arch.name() + " register '" + r.getKey() + "'");
+                }
+                String before = set.put(idx, r.getKey());
+                if (before != null) {
+                    throw err(file, c.path() + ".registers." + r.getKey(), "register '" + r.getKey() + "' is set twice (also as '" + before + "')");
                 }
                 regs.set(idx, r.getValue());
             }
@@ -174,22 +203,77 @@ public final class ScenarioRunner {
      * @throws ScenarioException naming the place in the file for a bad program, register or option
      */
     public static Result run(Scenario s, long maxSteps, long maxTimeNanos) {
-        Map<String, Machine> machines = build(s);
-        Trace trace = new Trace();
+        return run(s, build(s), new Budget(maxSteps, maxTimeNanos, Long.MAX_VALUE, Long.MAX_VALUE), Integer.MAX_VALUE, TraceSink.NONE);
+    }
+
+    /**
+     * What one run may use. Steps and virtual time are per VM and override the scenario's where positive; guest
+     * instructions are per VM (a tick runs one instruction on every busy physical CPU, so ticks alone do not bound
+     * the work of a VM with thousands of physical CPUs); the deadline is for the whole command.
+     * @param maxSteps the most scheduler ticks per VM; 0 or less keeps the scenario's budget
+     * @param maxTimeNanos the most virtual nanoseconds per VM; 0 or less keeps the scenario's budget
+     * @param maxInstructions the most guest instructions per VM, all vCPUs together
+     * @param deadlineNanoTime the {@link System#nanoTime()} after which every run stops; {@code Long.MAX_VALUE}: none
+     */
+    public record Budget(long maxSteps, long maxTimeNanos, long maxInstructions, long deadlineNanoTime) {
+        /** Guest instructions per VM by default: a minute or less here even when every third instruction traps, whatever the scenario's other budgets. */
+        public static final long DEFAULT_INSTRUCTIONS = 10_000_000L;
+    }
+
+    /**
+     * Runs machines already built with {@link #build} (so that every file is checked before anything runs),
+     * streaming every event to {@code tap} and keeping only the first {@code keepEvents} in the result's trace.
+     * Trace expectations are checked against every event as it streams by, not only the kept ones.
+     * @param s the scenario
+     * @param machines its machines, from {@link #build}
+     * @param budget what the run may use
+     * @param keepEvents how many events the result's trace keeps (the rest are counted)
+     * @param tap receives every event as it happens (the trace file, JSON lines on stdout, the pictures)
+     * @return the machines, the kept trace, how each VM ended and the checks
+     */
+    public static Result run(Scenario s, Map<String, Machine> machines, Budget budget, int keepEvents, TraceSink tap) {
+        Trace trace = new Trace(keepEvents);
+        List<Scenario.TraceContains> wanted = new ArrayList<>();
+        for (Scenario.Expectation e : s.expectations()) {
+            if (e instanceof Scenario.TraceContains tc) {
+                wanted.add(tc);
+            }
+        }
+        boolean[] found = new boolean[wanted.size()];
+        TraceSink sink = e -> {
+            trace.accept(e);
+            tap.accept(e);
+            if (!wanted.isEmpty()) {
+                String line = null;
+                for (int i = 0; i < found.length; i++) {
+                    Scenario.TraceContains tc = wanted.get(i);
+                    if (!found[i] && (tc.vm() == null || tc.vm().equals(e.vm()))) {
+                        line = line != null ? line : JsonLines.line(e);
+                        found[i] = line.contains(tc.text());
+                    }
+                }
+            }
+        };
         Map<String, RunResult> runs = new LinkedHashMap<>();
         for (Scenario.VmSpec spec : s.vms()) {
             Machine m = machines.get(spec.name());
-            m.traceTo(trace);
-            runs.put(spec.name(), m.run(maxSteps > 0 ? maxSteps : spec.maxSteps(), maxTimeNanos > 0 ? maxTimeNanos : spec.maxTimeNanos()));
+            m.traceTo(sink);
+            runs.put(spec.name(), m.run(budget.maxSteps() > 0 ? budget.maxSteps() : spec.maxSteps(),
+                    budget.maxTimeNanos() > 0 ? budget.maxTimeNanos() : spec.maxTimeNanos(), budget.maxInstructions(), budget.deadlineNanoTime()));
         }
         List<Check> checks = new ArrayList<>();
         for (Scenario.Expectation e : s.expectations()) {
-            checks.add(check(e, machines, trace));
+            if (e instanceof Scenario.TraceContains tc) {
+                boolean ok = found[wanted.indexOf(tc)];
+                checks.add(new Check(tc.path(), "trace contains \"" + tc.text() + "\"", ok, ok ? "found" : "not found"));
+            } else {
+                checks.add(check(e, machines));
+            }
         }
         return new Result(s, machines, runs, trace, checks);
     }
 
-    private static Check check(Scenario.Expectation e, Map<String, Machine> machines, Trace trace) {
+    private static Check check(Scenario.Expectation e, Map<String, Machine> machines) {
         Machine m = e.vm() == null ? null : machines.get(e.vm());
         if (e instanceof Scenario.RegisterEquals r) {
             RegisterFile regs = m.registers(r.vcpu());
@@ -213,15 +297,6 @@ public final class ScenarioRunner {
             int got = m.interrupts(in.vcpu()).getOrDefault(in.vector(), 0);
             return new Check(in.path(), in.vm() + "/vcpu" + in.vcpu() + " received " + in.count() + " interrupt(s) of vector 0x"
                     + Integer.toHexString(in.vector()), got == in.count(), String.valueOf(got));
-        } else if (e instanceof Scenario.TraceContains tc) {
-            boolean found = false;
-            for (TraceEvent ev : trace.events()) {
-                if ((tc.vm() == null || tc.vm().equals(ev.vm())) && JsonLines.line(ev).contains(tc.text())) {
-                    found = true;
-                    break;
-                }
-            }
-            return new Check(tc.path(), "trace contains \"" + tc.text() + "\"", found, found ? "found" : "not found");
         } else if (e instanceof Scenario.StopReasonContains sr) {
             String why = m.stopReason(sr.vcpu());
             return new Check(sr.path(), sr.vm() + "/vcpu" + sr.vcpu() + " stop reason contains \"" + sr.text() + "\"",
