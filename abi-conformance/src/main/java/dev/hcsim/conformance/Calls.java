@@ -74,6 +74,6 @@ final class Calls {
         }
         Observation o = new Observation(r == null ? null : r.outcome(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
                 s.control().drain(), error);
-        return new OracleRun(inv, s.vm(), (Trap) r, o);
+        return new OracleRun(inv, s.vm(), r == null ? null : s.vm().frame(inv.vcpu()), o);
     }
 }

@@ -179,7 +179,7 @@ public final class SparseMemory implements GuestMemory {
             }
             return true;
         }
-        if (len < 0 || off < 0 || off + len > dst.length || !owns(gpa, len)) {
+        if (len < 0 || off < 0 || len > dst.length - off || !owns(gpa, len)) { // no off + len: it can overflow
             return false;
         }
         long at = gpa;
@@ -208,7 +208,7 @@ public final class SparseMemory implements GuestMemory {
             }
             return true;
         }
-        if (len < 0 || off < 0 || off + len > src.length || !owns(gpa, len)) {
+        if (len < 0 || off < 0 || len > src.length - off || !owns(gpa, len)) {
             return false;
         }
         long at = gpa;

@@ -49,25 +49,11 @@ public final class Vm {
     private final int[] sortedIndex;
     private final boolean identityIds;
     private final Trap[] frames;
-    private volatile TrapObserver observer;
+    private final TrapView[] views;
+    // Copy-on-write: the trap path reads the array once and loops over it; an empty array costs no allocation.
+    private volatile TrapListener[] listeners = NO_LISTENERS;
+    private static final TrapListener[] NO_LISTENERS = {};
 
-    /** Observes traps (for traces); called before and after each trap on the trapping thread. */
-    public interface TrapObserver {
-        /**
-         * Called before the trap on {@code vcpu} is handled.
-         * @param vcpu the trapping vCPU's index
-         * @param regs its registers as they are on entry
-         */
-        void before(int vcpu, RegisterAccess regs);
-
-        /**
-         * Called after the trap on {@code vcpu} was handled.
-         * @param vcpu the trapping vCPU's index
-         * @param result what the trap did
-         * @param regs its registers as the handler left them
-         */
-        void after(int vcpu, TrapResult result, RegisterAccess regs);
-    }
 
     private Vm(Architecture arch, VmConfig config) {
         this.arch = arch;
@@ -105,8 +91,10 @@ public final class Vm {
         this.control = new KvmControl(this, archVm.ioctls());
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
+        this.views = new TrapView[n];
         for (int i = 0; i < n; i++) {
             frames[i] = new Trap(this, i, new MemoryAccess(null, order));
+            views[i] = new TrapView(frames[i]);
         }
     }
 
@@ -184,23 +172,25 @@ public final class Vm {
      * @param vcpu the trapping vCPU's index, 0 to vcpus-1
      * @param regs the vCPU's registers, read and written in place
      * @param memory the guest memory
-     * @param control what the VM does to other vCPUs (kick, IPI, CPU_ON, yield)
+     * @param control what the VM does to other vCPUs (kick, IPI, CPU_ON, yield); null for {@link VcpuControl#NONE}
      * @return what happened and what the caller does next
+     * @throws IllegalArgumentException when {@code vcpu} is not a vCPU of this VM, or {@code regs} or {@code memory} is null
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control) {
-        Trap t = frames[vcpu];
+        Trap t = frame(vcpu, regs, memory);
         markRun();
-        TrapObserver obs = observer;
-        if (obs != null) {
-            obs.before(vcpu, regs);
+        TrapListener[] ls = listeners;
+        for (TrapListener l : ls) {
+            l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
         t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
         archVm.trap(t);
-        if (obs != null) {
-            obs.after(vcpu, t, regs);
+        TrapView view = views[vcpu];
+        for (TrapListener l : ls) {
+            l.after(vcpu, view, regs);
         }
-        return t;
+        return view;
     }
 
     /**
@@ -212,21 +202,46 @@ public final class Vm {
      * @param control what the VM does to other vCPUs
      * @param instruction the trapping instruction's bytes in memory order
      * @return what happened and what the caller does next
+     * @throws IllegalArgumentException when {@code vcpu} is not a vCPU of this VM, or {@code regs}, {@code memory} or
+     *   {@code instruction} is null
      */
     public TrapResult trap(int vcpu, RegisterAccess regs, GuestMemory memory, VcpuControl control, byte[] instruction) {
-        Trap t = frames[vcpu];
+        Trap t = frame(vcpu, regs, memory);
+        if (instruction == null) {
+            throw new IllegalArgumentException("the instruction bytes are null");
+        }
         markRun();
-        TrapObserver obs = observer;
-        if (obs != null) {
-            obs.before(vcpu, regs);
+        TrapListener[] ls = listeners;
+        for (TrapListener l : ls) {
+            l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
         t.instructionBytes(instruction, 0, instruction.length);
         archVm.trap(t);
-        if (obs != null) {
-            obs.after(vcpu, t, regs);
+        TrapView view = views[vcpu];
+        for (TrapListener l : ls) {
+            l.after(vcpu, view, regs);
         }
-        return t;
+        return view;
+    }
+
+    /** The checks every embedding entry point makes: one clear exception for a misuse, never a raw one from inside. */
+    private Trap frame(int vcpu, RegisterAccess regs, GuestMemory memory) {
+        checkVcpu(vcpu);
+        if (regs == null) {
+            throw new IllegalArgumentException("the registers of vCPU " + vcpu + " are null");
+        }
+        if (memory == null) {
+            throw new IllegalArgumentException("the guest memory is null");
+        }
+        return frames[vcpu];
+    }
+
+    private void checkVcpu(int vcpu) {
+        // ids, not frames: the architecture asks for vCPU ids while the VM is still being built
+        if (vcpu < 0 || vcpu >= ids.length) {
+            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the VM has vCPUs 0 to " + (ids.length - 1));
+        }
     }
 
     /**
@@ -238,14 +253,15 @@ public final class Vm {
      * @param hostReturn the value the host answers the exit with
      * @return the completed trap's result
      * @throws IllegalStateException when the vCPU's last trap did not exit to the host
+     * @throws IllegalArgumentException when {@code vcpu} is not a vCPU of this VM, or {@code regs} or {@code memory} is null
      */
     public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, long hostReturn) {
-        Trap t = frames[vcpu];
+        Trap t = frame(vcpu, regs, memory);
         if (t.outcome() != Outcome.EXIT_TO_HOST) {
             throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
         }
         t.completeExit(regs, memory, hostReturn);
-        return t;
+        return views[vcpu];
     }
 
     /**
@@ -262,7 +278,7 @@ public final class Vm {
      * @throws IllegalArgumentException when {@code answer} is null or another kind of exit than the pending one
      */
     public TrapResult completeExit(int vcpu, RegisterAccess regs, GuestMemory memory, Exit answer) {
-        Trap t = frames[vcpu];
+        Trap t = frame(vcpu, regs, memory);
         if (t.outcome() != Outcome.EXIT_TO_HOST) {
             throw new IllegalStateException("vCPU " + vcpu + " has no exit to complete");
         }
@@ -271,7 +287,7 @@ public final class Vm {
                     + t.exit().getClass().getSimpleName() + ", not " + (answer == null ? "null" : answer.getClass().getSimpleName()));
         }
         t.completeExit(regs, memory, answer);
-        return t;
+        return views[vcpu];
     }
 
     // ---------------------------------------------------------------- what the VM is
@@ -385,8 +401,10 @@ public final class Vm {
      * The architecture id (APIC ID, MPIDR, ...) of vCPU {@code index}.
      * @param index the vCPU index, 0 to vcpus-1
      * @return its id
+     * @throws IllegalArgumentException when {@code index} is not a vCPU of this VM
      */
     public long vcpuId(int index) {
+        checkVcpu(index);
         return ids[index];
     }
 
@@ -444,11 +462,38 @@ public final class Vm {
     }
 
     /**
-     * Installs (or with null removes) the trap observer.
-     * @param o the observer, or null
+     * Adds {@code l} after the listeners already registered; it is called before and after every trap
+     * from then on. The trap path allocates nothing for the listeners themselves.
+     * @param l the listener
+     * @throws IllegalArgumentException when {@code l} is null
      */
-    public void observe(TrapObserver o) {
-        observer = o;
+    public synchronized void addTrapListener(TrapListener l) {
+        if (l == null) {
+            throw new IllegalArgumentException("the trap listener is null");
+        }
+        TrapListener[] now = listeners;
+        TrapListener[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = l;
+        listeners = next;
+    }
+
+    /**
+     * Removes the first registration of {@code l}.
+     * @param l the listener
+     * @return true when it was registered
+     */
+    public synchronized boolean removeTrapListener(TrapListener l) {
+        TrapListener[] now = listeners;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == l) {
+                TrapListener[] next = new TrapListener[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                listeners = next.length == 0 ? NO_LISTENERS : next;
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -13,6 +13,13 @@ import java.util.Set;
  * anything is allocated.
  */
 public final class VmConfig {
+    /**
+     * The highest TSC frequency a VM can have: KVM_SET_TSC_KHZ takes the frequency as a u32 in kHz
+     * ({@code arch/x86/kvm/x86.c}), so 4294967295 kHz; larger values would also overflow the
+     * nanosecond-to-tick products of the clocks.
+     */
+    public static final long MAX_TSC_HZ = 0xFFFF_FFFFL * 1000;
+
     /** Most vCPUs one VM may have. */
     public static final int MAX_VCPUS = 16384;
     /** Most physical CPUs one VM may be simulated on. */
@@ -318,13 +325,13 @@ public final class VmConfig {
 
         /**
          * Sets the frequency of the virtual TSC / counter.
-         * @param hz the frequency in Hz, at least 1
+         * @param hz the frequency in Hz, 1 to {@link VmConfig#MAX_TSC_HZ}
          * @return this builder
-         * @throws IllegalArgumentException when {@code hz} is below 1
+         * @throws IllegalArgumentException when {@code hz} is below 1 or above {@link VmConfig#MAX_TSC_HZ}
          */
         public Builder tscHz(long hz) {
-            if (hz < 1) {
-                throw new IllegalArgumentException("TSC frequency must be positive");
+            if (hz < 1 || hz > MAX_TSC_HZ) {
+                throw new IllegalArgumentException("TSC frequency must be 1 to " + MAX_TSC_HZ + " Hz (KVM_SET_TSC_KHZ takes a u32 kHz), not " + hz);
             }
             tscHz = hz;
             return this;

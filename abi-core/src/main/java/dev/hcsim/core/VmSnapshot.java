@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * version, firmware bitmaps, SMCCC filter, feature masks, ...) and what each vCPU holds (steal-time
  * and PV-time addresses, PSCI state, magic page, pfault token, PV MSRs, ...). Take it with
  * {@link Vm#snapshot()}, put it into a fresh VM of the same configuration with {@link Vm#restore},
- * write and read it as JSON with {@code dev.hcsim.core.scenario.SnapshotJson}.
+ * write and read it as JSON with {@code dev.hcsim.core.scenario.SnapshotJson} (artifact abi-scenario).
  *
  * <p>The guest's registers and memory are the embedder's (it owns the {@link RegisterAccess} and
  * {@link GuestMemory}); a VMM saves them beside this value, as QEMU saves KVM's registers beside

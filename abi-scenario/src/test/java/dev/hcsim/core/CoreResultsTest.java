@@ -51,6 +51,29 @@ class CoreResultsTest {
                 log.drain().stream().map(Object::toString).toList());
     }
 
+    @Test
+    @DisplayName("EffectLog: a vCPU index outside the VM is OFF (a kick or interrupt of it is recorded and changes nothing); drain empties the log")
+    void effectLogBounds() {
+        EffectLog log = new EffectLog(2);
+        assertEquals(VcpuState.OFF, log.state(-1));
+        assertEquals(VcpuState.OFF, log.state(2));
+        assertEquals(VcpuState.RUNNING, log.state(1));
+        log.kick(2);
+        log.interrupt(-1, 0x20);
+        assertEquals(VcpuState.OFF, log.state(2));
+        assertEquals(2, log.drain().size());
+        assertEquals(List.of(), log.drain(), "drained");
+    }
+
+    @Test
+    @DisplayName("StatusCodec.name: the family's own name for a documented status (-E_NOSYS), the neutral name for one it does not document")
+    void statusNames() {
+        StatusCodec c = StatusCodec.builder("TEST_E*").code(Status.SUCCESS, 0, "OK").code(Status.NOT_IMPLEMENTED, -1000, "-E_NOSYS").build();
+        assertEquals("-E_NOSYS", c.name(Status.NOT_IMPLEMENTED));
+        assertEquals("OK", c.name(Status.SUCCESS));
+        assertEquals("NOT_SUPPORTED", c.name(Status.NOT_SUPPORTED));
+    }
+
     // ---------------------------------------------------------------- exits
 
     private static TrapResult trapToy(Vm vm, RegisterFile r, SparseMemory mem, EffectLog log, long nr, long a0) {

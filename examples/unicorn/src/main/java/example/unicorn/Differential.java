@@ -44,8 +44,8 @@ public final class Differential {
         return v.stream().map(x -> "0x" + Long.toHexString(x)).toList().toString();
     }
 
-    /** Records every trap of a VM per vCPU ({@link Vm#observe}). */
-    public static final class Recorder implements Vm.TrapObserver {
+    /** Records every trap of a VM per vCPU ({@link Vm#addTrapListener}). */
+    public static final class Recorder implements dev.hcsim.core.TrapListener {
         private final TrapContract contract;
         private final UcArch arch;
         private final List<List<Call>> calls = new ArrayList<>();
@@ -62,7 +62,7 @@ public final class Differential {
                 calls.add(new ArrayList<>());
             }
             this.before = new long[vm.vcpuCount()][];
-            vm.observe(this);
+            vm.addTrapListener(this);
         }
 
         @Override

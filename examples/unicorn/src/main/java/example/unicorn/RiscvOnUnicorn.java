@@ -4,9 +4,9 @@ import dev.hcsim.core.RegisterLayout;
 import java.util.Map;
 
 /**
- * RV64 on Unicorn ({@code UC_ARCH_RISCV}, {@code UC_MODE_RISCV64}). Unicorn's hart runs in M-mode and has no H
- * extension, so an {@code ecall} would trap into its own M-mode vector; this adapter takes it in the code hook before
- * it runs, with the PC on it, and hcsim answers it as KVM answers an ecall from VS-mode (an SBI call). hcsim's
+ * RV64 on Unicorn ({@code UC_ARCH_RISCV}, {@code UC_MODE_RISCV64}). Unicorn's hart has no H extension, and its
+ * {@code ecall} reaches {@code UC_HOOK_INTR} as cause 8 with the PC already past it ({@code UnicornFactsTest}); so this
+ * adapter takes it in the code hook before it runs, with the PC on it, and hcsim answers it as KVM answers an ecall from VS-mode (an SBI call). hcsim's
  * virtualization-mode state after the general registers ({@code priv}, {@code sstatus}, {@code sscratch}, {@code sip})
  * lives beside the engine, as hcsim's reset put it. {@code wfi} is a guest wait.
  */
@@ -22,7 +22,8 @@ final class RiscvOnUnicorn extends UcArch {
 
     @Override
     public void hookTraps(Unicorn u, Runnable trap) {
-        // ecall is taken in the code hook (guestInstruction), before Unicorn's M-mode trap would take it
+        // ecall is taken in the code hook (guestInstruction): its exception hook sees the PC past it. The guest's own
+        // exceptions (an illegal instruction, cause 2, PC past it too) are not handed to hcsim: Unicorn takes them.
     }
 
     @Override
@@ -65,5 +66,15 @@ final class RiscvOnUnicorn extends UcArch {
     @Override
     public int[] compared(RegisterLayout layout) {
         return generalThen(32);
+    }
+
+    /**
+     * Nothing to inject into: Unicorn 2.0.1's hart has no H extension, so there is no
+     * VS-mode trap state (vsepc, vscause, vstval, vstvec) to take a {@code Fault.RiscV} into, as
+     * {@code kvm_riscv_vcpu_trap_redirect} does; the loop stops the vCPU naming it, as hcsim's machine does.
+     */
+    @Override
+    String inject(UcRegisters r, dev.hcsim.core.Fault fault) {
+        return "Unicorn 2.0.1's hart has no H extension: no VS-mode trap to redirect it to";
     }
 }

@@ -37,7 +37,7 @@ public abstract class UcArch {
 
     /**
      * Every architecture this example runs, in the order of the README's table.
-     * @return x86-64, arm64, s390x
+     * @return x86-64, arm64, s390x, MIPS (both byte orders), PPC, RISC-V
      */
     public static List<UcArch> all() {
         return List.of(new X86OnUnicorn(), new Arm64OnUnicorn(), new S390OnUnicorn(), new MipsOnUnicorn(true), new MipsOnUnicorn(false),
@@ -66,7 +66,8 @@ public abstract class UcArch {
      */
     public static UcArch of(String hcsimArch) {
         return all().stream().filter(a -> a.hcsimArch.equals(hcsimArch)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "Unicorn 2.0.1 cannot run hcsim's '" + hcsimArch + "' (see examples/unicorn/README.md); it runs x86, arm64, s390"));
+                "Unicorn 2.0.1 cannot run hcsim's '" + hcsimArch + "' (see examples/unicorn/README.md); it runs "
+                + all().stream().map(UcArch::hcsimArch).distinct().toList()));
     }
 
     /**

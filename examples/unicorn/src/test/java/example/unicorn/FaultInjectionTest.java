@@ -201,4 +201,23 @@ class FaultInjectionTest {
         assertTrue(sides.get(1).log().stream().anyMatch(l -> l.contains("program interrupt 0x700 (illegal instruction)")
                 && l.contains("no handler runs")), sides.get(1).log().toString());
     }
+
+    /**
+     * A legacy SBI SEND_IPI whose hart-mask pointer is outside guest memory: KVM redirects a load access fault to
+     * the guest (vcpu_sbi_v01.c, kvm_riscv_vcpu_unpriv_read then kvm_riscv_vcpu_trap_redirect; hcsim: FAULT,
+     * Fault.RiscV cause 5, stval the address). Neither side can take it (no VS-mode handler in hcsim's subset, no H
+     * extension in Unicorn's hart): both stop with the same registers and the same fault.
+     */
+    @Test
+    void riscvALoadAccessFaultOfALegacySbiCallStopsTheVcpuAsOnHcsimsMachine() {
+        Machine m = new Machine(VmConfig.builder("riscv").build(), "legacy-ipi");
+        m.load(0x1000, Assembler.assemble(m.vm().codec(), "li a7, 4\nli a0, 0x7fff0000\necall\nwfi\n", 0x1000).bytes());
+        m.registers(0).pc(0x1000);
+        List<Differential.Side> sides = Differential.run(m, 100, 50);
+        assertEquals(List.of(), Differential.compare(m.vm(), sides.get(0), sides.get(1)));
+        assertEquals(VcpuState.STOPPED, sides.get(1).states()[0]);
+        assertTrue(sides.get(1).log().stream().anyMatch(l -> l.contains("stopped: ") && l.contains("no H extension")), sides.get(1).log().toString());
+        assertTrue(sides.get(1).calls().get(0).get(0).fault() instanceof dev.hcsim.core.Fault.RiscV f && f.cause() == 5 && f.tval() == 0x7fff0000L,
+                sides.get(1).calls().toString());
+    }
 }

@@ -132,4 +132,17 @@ class UnicornFactsTest {
     private static Seen run(int arch, int mode, byte[] code, int pcReg) {
         return run(arch, mode, code, pcReg, 0);
     }
+
+    /**
+     * RISC-V: ecall raises cause 8 (an ecall from U-mode: Unicorn's hart runs the code unprivileged) and an illegal
+     * instruction cause 2, both with the PC already past the instruction; so the adapter takes ecall in the code
+     * hook, before it runs, with the PC on it.
+     */
+    @Test
+    void riscvEcallAndAnIllegalInstructionRaiseTheirExceptionsWithThePcPastThem() {
+        Seen e = run(UnicornLibrary.UC_ARCH_RISCV, UnicornLibrary.UC_MODE_RISCV64, asm("riscv", "nop\necall\nnop"), 190);
+        Seen i = run(UnicornLibrary.UC_ARCH_RISCV, UnicornLibrary.UC_MODE_RISCV64, asm("riscv", "nop\n.4byte 0\nnop"), 190);
+        assertEquals(List.of("intr 8 @0x1008"), e.hooks(), "RISCV_EXCP_U_ECALL");
+        assertEquals(List.of("intr 2 @0x1008"), i.hooks(), "RISCV_EXCP_ILLEGAL_INST");
+    }
 }

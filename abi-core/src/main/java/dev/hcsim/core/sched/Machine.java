@@ -213,7 +213,10 @@ public final class Machine implements VcpuControl {
      */
     public void traceTo(TraceSink s) {
         sink = s == null ? TraceSink.NONE : s;
-        vm.observe(sink == TraceSink.NONE ? null : traceObserver);
+        vm.removeTrapListener(traceObserver);
+        if (sink != TraceSink.NONE) {
+            vm.addTrapListener(traceObserver);
+        }
     }
 
     /**
@@ -525,7 +528,7 @@ public final class Machine implements VcpuControl {
         switch (r.outcome()) {
             case RESUME -> {
             }
-            case HALT -> haltOrContinue(v, noteOrName(r));
+            case HALT -> haltOrContinue(v, noteOrName(v, r));
             case YIELD -> {
                 int p = s.pcpu;
                 int target = r.yieldTarget();
@@ -546,7 +549,7 @@ public final class Machine implements VcpuControl {
                     return; // a system event in the same call already stopped every vCPU
                 }
                 if (event()) {
-                    sink.accept(new SchedEvent(time, name, v, "off", pcpuOf(s), null, noteOrName(r)));
+                    sink.accept(new SchedEvent(time, name, v, "off", pcpuOf(s), null, noteOrName(v, r)));
                 }
                 deschedule(v, false);
                 s.state(VcpuState.OFF);
@@ -556,7 +559,7 @@ public final class Machine implements VcpuControl {
             }
             case FAULT, NOT_A_HYPERCALL -> {
                 // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
-                String what = ((dev.hcsim.core.spi.Trap) r).faultDetail();
+                String what = vm.frame(v).faultDetail();
                 if (r.fault() != null) {
                     archVm.deliver(v, s.regs, r.fault());
                 }
@@ -571,20 +574,21 @@ public final class Machine implements VcpuControl {
     }
 
     /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
-    private static String noteOrName(TrapResult r) {
-        String note = ((dev.hcsim.core.spi.Trap) r).why();
+    private String noteOrName(int v, TrapResult r) {
+        String note = vm.frame(v).why();
         return note != null ? note : r.callName();
     }
 
     private void hostExit(int v, TrapResult r) {
         Slot s = slots[v];
         if (event()) {
+            // a call that stopped its own vCPU (kvm_prepare_system_event) has already left its physical CPU
             sink.accept(new SchedEvent(time, name, v, "exit", pcpuOf(s), null, r.exit().toString()));
         }
         if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
             // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
             // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
-            systemEvent(v, e, ((dev.hcsim.core.spi.Trap) r).why());
+            systemEvent(v, e, vm.frame(v).why());
             return;
         }
         if (s.state() == VcpuState.OFF) {
@@ -757,7 +761,7 @@ public final class Machine implements VcpuControl {
 
     // ---------------------------------------------------------------- tracing traps
 
-    private final class TraceObserver implements Vm.TrapObserver {
+    private final class TraceObserver implements dev.hcsim.core.TrapListener {
         @Override
         public void before(int vcpu, RegisterAccess regs) {
             if (sink == TraceSink.NONE) {
@@ -817,13 +821,13 @@ public final class Machine implements VcpuControl {
             written.put("pc", Bytes.hex64(after.pc()));
         }
         Instruction ins = null;
-        byte[] bytes = ((dev.hcsim.core.spi.Trap) r).instructionBytes();
+        byte[] bytes = vm.frame(vcpu).instructionBytes();
         if (bytes.length > 0) {
             ins = vm.codec().decode(bytes, 0, bytes.length, pc);
         }
         String detail = switch (r.outcome()) {
             case EXIT_TO_HOST -> r.exit().toString();
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> ((dev.hcsim.core.spi.Trap) r).faultDetail();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> vm.frame(vcpu).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
             default -> null;
         };

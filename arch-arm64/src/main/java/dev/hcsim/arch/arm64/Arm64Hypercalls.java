@@ -192,32 +192,33 @@ public final class Arm64Hypercalls {
     }
 
     /**
-     * Re-entry after SYSTEM_OFF, SYSTEM_RESET or SYSTEM_OFF2: KVM preloaded x0 = INTERNAL_FAILURE through
-     * smccc_set_retval, so x1..x3 read 0. (The engine writes results on re-entry, not at the exit.)
+     * Re-entry after a system event: KVM wrote x0..x3 before the exit (kvm_psci_call's smccc_set_retval, or
+     * vcpu_set_reg for x0 alone) and the next KVM_RUN writes nothing: x0..x3 stay as the exit left them.
      */
-    static final Trap.ExitCompletion INTERNAL_FAILURE_ZEROED = (t, hostReturn) -> {
-        t.result(0, -6);
-        t.result(1, 0);
-        t.result(2, 0);
-        t.result(3, 0);
+    static final Trap.ExitCompletion KEEP_X0_X3 = (t, hostReturn) -> {
+        RegisterAccess r = t.registers();
+        for (int i = 0; i < 4; i++) {
+            t.result(i, r.get(i));
+        }
     };
 
-    /** Re-entry after SYSTEM_RESET2: only x0 was preloaded (vcpu_set_reg); x1..x3 as narrowed for the SMC32 form. */
-    static final Trap.ExitCompletion INTERNAL_FAILURE_X0 = (t, hostReturn) -> {
-        t.result(0, -6);
-        keepArguments(t, t.number() == PSCI_SYSTEM_RESET2);
-    };
-
-    /** Re-entry after SYSTEM_SUSPEND: the VMM's answer lands in x0; x1..x3 as KVM narrowed them for the SMC32 form. */
+    /**
+     * Re-entry after SYSTEM_SUSPEND: hcsim's host return is what the VMM sets x0 to before it resumes the
+     * vCPU (KVM_SET_ONE_REG); x1..x3 stay as KVM left them at the exit (narrowed for the SMC32 form).
+     */
     static final Trap.ExitCompletion SUSPEND_RESUMED = (t, hostReturn) -> {
+        RegisterAccess r = t.registers();
         t.result(0, hostReturn);
-        keepArguments(t, t.number() == PSCI_SYSTEM_SUSPEND);
+        for (int i = 1; i < 4; i++) {
+            t.result(i, r.get(i));
+        }
     };
 
-    static void keepArguments(Trap t, boolean narrowed) {
+    /** kvm_psci_narrow_to_32bit: the SMC32 form's x1..x3 are cut to 32 bits in place, before the call is handled. */
+    static void narrowArguments(Trap t) {
         RegisterAccess r = t.registers();
         for (int i = 1; i < 4; i++) {
-            t.result(i, narrowed ? r.get(i) & M32 : r.get(i));
+            r.set(i, r.get(i) & M32);
         }
     }
 

@@ -197,14 +197,14 @@ final class Arm64Psci {
     /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemOff(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SystemEventType.SHUTDOWN, 0, INTERNAL_FAILURE_ZEROED);
+            systemEvent(t, SystemEventType.SHUTDOWN, 0, true);
         }
     }
 
     /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemReset(Trap t) {
         if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
-            systemEvent(t, SystemEventType.RESET, 0, INTERNAL_FAILURE_ZEROED);
+            systemEvent(t, SystemEventType.RESET, 0, true);
         }
     }
 
@@ -215,7 +215,7 @@ final class Arm64Psci {
         }
         long type = t.arg(0) & M32;
         if (type == 0 || type >= 0x8000_0000L) {
-            systemEvent(t, SystemEventType.RESET, Exit.SystemEvent.RESET_FLAG_PSCI_RESET2, INTERNAL_FAILURE_X0);
+            systemEvent(t, SystemEventType.RESET, Exit.SystemEvent.RESET_FLAG_PSCI_RESET2, false);
         } else {
             t.fail(Status.INVALID_PARAMETER);
         }
@@ -235,13 +235,13 @@ final class Arm64Psci {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }
-        systemEvent(t, SystemEventType.SHUTDOWN, Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2, INTERNAL_FAILURE_ZEROED);
+        systemEvent(t, SystemEventType.SHUTDOWN, Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2, true);
     }
 
     /**
-     * SYSTEM_SUSPEND (1.0+, only with KVM_CAP_ARM_SYSTEM_SUSPEND): exit SYSTEM_EVENT SUSPEND with the
-     * registers untouched (KVM narrows x1..x3 of the SMC32 form in place; hcsim applies that on re-entry),
-     * so that the VMM reads entry and context itself; the other vCPUs go on.
+     * SYSTEM_SUSPEND (1.0+, only with KVM_CAP_ARM_SYSTEM_SUSPEND): exit SYSTEM_EVENT SUSPEND with x0..x3
+     * as the guest passed them (kvm_psci_narrow_to_32bit has cut x1..x3 of the SMC32 form in place) and
+     * the PC past the call, so that the VMM reads entry and context itself; the other vCPUs go on.
      */
     static void systemSuspend(Trap t) {
         Arm64Vm s = state(t);
@@ -253,26 +253,45 @@ final class Arm64Psci {
             return;
         }
         t.status(Status.SUCCESS);
+        if (t.number() == PSCI_SYSTEM_SUSPEND) {
+            narrowArguments(t);
+        }
         // kvm_prepare_system_event(vcpu, KVM_SYSTEM_EVENT_SUSPEND, 0): ndata = 1, data[0] = 0.
         t.exitToHost(new Exit.SystemEvent(SystemEventType.SUSPEND, 0L), SUSPEND_RESUMED);
-        t.resumeAt(t.pc() + 4);
+        Arm64Vm.pastTheCall(t);
     }
 
     /**
      * kvm_prepare_system_event: every vCPU, the caller too, stopped (KVM_MP_STATE_STOPPED), then
-     * KVM_EXIT_SYSTEM_EVENT with ndata = 1, data[0] = flags. KVM preloads x0 with INTERNAL_FAILURE
-     * before exiting; in hcsim, as for every exit, the registers are written when the host re-enters
-     * the vCPU ({@code completion}), so a VMM that resumes it anyway sees -6.
+     * KVM_EXIT_SYSTEM_EVENT with ndata = 1, data[0] = flags. The registers show KVM's state at the exit:
+     * the PC past the HVC/SMC, and x0 = PSCI_RET_INTERNAL_FAILURE with x1..x3 = 0 (SYSTEM_OFF, SYSTEM_RESET,
+     * SYSTEM_OFF2: kvm_psci_call's smccc_set_retval(vcpu, val, 0, 0, 0)) or x0 alone (SYSTEM_RESET2:
+     * vcpu_set_reg(vcpu, 0, PSCI_RET_INTERNAL_FAILURE), x1..x3 as kvm_psci_narrow_to_32bit left them). The
+     * next KVM_RUN writes nothing more.
+     * @param zeroed true when x1..x3 are zeroed with x0
      */
-    static void systemEvent(Trap t, SystemEventType type, long flags, Trap.ExitCompletion completion) {
+    static void systemEvent(Trap t, SystemEventType type, long flags, boolean zeroed) {
         t.status(Status.INTERNAL_FAILURE);
         // "let's make sure that VCPUs are not run after this call is handled": mp_state = STOPPED for each.
         for (int i = 0; i < t.vm().vcpuCount(); i++) {
             t.control().stop(i);
         }
-        t.exitToHost(new Exit.SystemEvent(type, flags), completion);
-        t.resumeAt(t.pc() + 4);
+        RegisterAccess r = t.registers();
+        boolean cut = t.narrow() && t.vm().contract().narrowTruncatesResults();
+        r.set(0, cut ? PSCI_RET_INTERNAL_FAILURE & M32 : PSCI_RET_INTERNAL_FAILURE);
+        if (zeroed) {
+            r.set(1, 0);
+            r.set(2, 0);
+            r.set(3, 0);
+        } else if (t.number() == PSCI_SYSTEM_RESET2) {
+            narrowArguments(t);
+        }
+        t.exitToHost(new Exit.SystemEvent(type, flags), KEEP_X0_X3);
+        Arm64Vm.pastTheCall(t);
     }
+
+    /** PSCI_RET_INTERNAL_FAILURE (include/uapi/linux/psci.h). */
+    private static final long PSCI_RET_INTERNAL_FAILURE = -6;
 
     /** PSCI_FEATURES (1.0+): 0 for the functions KVM implements, 1 (HIBERNATE_OFF) for SYSTEM_OFF2 in 1.3, else -1. */
     static void psciFeatures(Trap t) {

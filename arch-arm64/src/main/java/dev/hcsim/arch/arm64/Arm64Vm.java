@@ -261,6 +261,18 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     /**
+     * At an exit, KVM's PC is already past the call: an HVC's exception returns to the next instruction,
+     * and handle_smc moves the PC past an SMC (kvm_incr_pc) before kvm_smccc_call_handler runs. The next
+     * KVM_RUN does not move it again.
+     * @param t the trap that exits
+     */
+    static void pastTheCall(Trap t) {
+        long next = t.pc() + 4;
+        t.registers().pc(next);
+        t.resumeAt(next);
+    }
+
+    /**
      * Nothing readable at the PC: the fetch takes an instruction abort, as KVM injects one for an IPA
      * outside every memslot (inject_fault.c inject_abt64: EC IABT_LOW from EL0 or IABT_CUR, FSC
      * EXTABT, FAR = the address).
@@ -339,7 +351,7 @@ public final class Arm64Vm implements ArchitectureVm {
             }
             t.status(Status.SUCCESS);
             t.exitToHost(new Exit.Hypercall(id, NO_EXIT_ARGS, 0, via == SMC ? Exit.Hypercall.ARM64_SMC : 0), Arm64Hypercalls.HOST_WRITES_X0);
-            t.resumeAt(t.pc() + 4);
+            pastTheCall(t);
             t.complete();
             return;
         }

@@ -274,10 +274,11 @@ class Arm64EdgeCasesTest {
             assertEquals(Outcome.EXIT_TO_HOST, e.outcome());
             // KVM_SYSTEM_EVENT_SHUTDOWN, ndata 1, data[0] = KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2
             assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN, Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2), e.exit());
-            assertResults(g, 0xC4000015L, type, 0, 9); // an exit writes nothing until the host re-enters
+            assertResults(g, -6, 0, 0, 0); // at the exit: val = INTERNAL_FAILURE through smccc_set_retval
+            assertEquals(Harness.AT + 4, g.regs(0).pc(), "at the exit the PC is past the HVC");
             assertEquals(VcpuState.OFF, g.m.stateOf(1), "every vCPU is powered off");
             g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
-            assertResults(g, -6, 0, 0, 0); // val = INTERNAL_FAILURE through smccc_set_retval
+            assertResults(g, -6, 0, 0, 0); // the next KVM_RUN writes nothing more
             assertEquals(Harness.AT + 4, g.regs(0).pc());
         }
         Harness old = Harness.of(1, "psci", "1.2");
@@ -323,7 +324,7 @@ class Arm64EdgeCasesTest {
     void systemSuspendNarrows() {
         Harness on = new Harness(VmConfig.builder("arm64").feature("system-suspend", true).build());
         on.hvc(0x8400000EL, 0xFFFF0000_00008000L, 0x1_00000077L, 0xAAAA0000_00000099L);
-        assertResults(on, 0x8400000EL, 0xFFFF0000_00008000L, 0x1_00000077L, 0xAAAA0000_00000099L);
+        assertResults(on, 0x8400000EL, 0x8000, 0x77, 0x99); // narrowed in place before the exit
         on.vm.completeExit(0, on.regs(0), on.m.memory(), 0);
         assertResults(on, 0, 0x8000, 0x77, 0x99);
     }
@@ -338,10 +339,10 @@ class Arm64EdgeCasesTest {
         TrapResult r = g.hvc(0xC4000012L, 0, 5, 6);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
         assertEquals(new Exit.SystemEvent(SystemEventType.RESET, Exit.SystemEvent.RESET_FLAG_PSCI_RESET2), r.exit());
-        assertResults(g, 0xC4000012L, 0, 5, 6);
+        assertResults(g, -6, 0, 5, 6); // at the exit: vcpu_set_reg(vcpu, 0, PSCI_RET_INTERNAL_FAILURE) only
         assertEquals(VcpuState.OFF, g.m.stateOf(1));
         g.vm.completeExit(0, g.regs(0), g.m.memory(), 0);
-        assertResults(g, -6, 0, 5, 6); // vcpu_set_reg(vcpu, 0, PSCI_RET_INTERNAL_FAILURE) only
+        assertResults(g, -6, 0, 5, 6);
         Harness vendor = Harness.of(1);
         assertEquals(Outcome.EXIT_TO_HOST, vendor.hvc(0xC4000012L, 0x80000001L, 5, 6).outcome());
         Harness narrow = Harness.of(1);
@@ -351,15 +352,17 @@ class Arm64EdgeCasesTest {
     }
 
     @Test
-    @DisplayName("psci.c kvm_psci_0_2_call: SYSTEM_OFF and SYSTEM_RESET power every vCPU off, exit, and on re-entry x0 = -6, x1..x3 = 0")
+    @DisplayName("psci.c kvm_psci_0_2_call: SYSTEM_OFF and SYSTEM_RESET power every vCPU off and exit with x0 = -6, x1..x3 = 0 and the PC past the HVC already; re-entry writes nothing more")
     void systemOffAndReset() {
         for (long fn : new long[] {0x84000008L, 0x84000009L}) {
             Harness h = Harness.of(3);
             TrapResult r = h.hvc(fn, 1, 2, 3);
             assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
             assertEquals(new Exit.SystemEvent(fn == 0x84000008L ? SystemEventType.SHUTDOWN : SystemEventType.RESET, 0L), r.exit());
-            assertResults(h, fn, 1, 2, 3);
-            assertEquals(Harness.AT, h.regs(0).pc());
+            // KVM's state at the exit (kvm_psci_system_off, kvm_psci_call's smccc_set_retval, handle_hvc's PC)
+            assertResults(h, -6, 0, 0, 0);
+            assertEquals(0xFFFF_FFFF_FFFF_FFFAL, h.x(0));
+            assertEquals(Harness.AT + 4, h.regs(0).pc());
             for (int v = 0; v < 3; v++) {
                 assertEquals(VcpuState.OFF, h.m.stateOf(v));
             }

@@ -427,6 +427,6 @@ class PpcTrapTest {
         assertEquals(Outcome.FAULT, t.outcome());
         TrapResult u = r.vm.trap(0, r.regs, r.m.memory(), r.m, new byte[] {0x44, 0});
         assertEquals(Outcome.FAULT, u.outcome());
-        assertArrayEquals(new byte[] {0x44, 0}, ((dev.hcsim.core.spi.Trap) u).instructionBytes());
+        assertArrayEquals(new byte[] {0x44, 0}, r.vm.frame(0).instructionBytes());
     }
 }

@@ -256,6 +256,7 @@ public final class S390Vm implements ArchitectureVm {
             t.number(functionCode); // no subcode was read: the function code names the call in traces
         }
         t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), KEEP_R2);
+        pastIntercept(t);
     }
 
     /** The SIE block's view of the trapping instruction: ipa = its first halfword, ipb = the next two. */
@@ -518,6 +519,20 @@ public final class S390Vm implements ArchitectureVm {
      */
     static void exit(Trap t, Exit exit) {
         t.exitToHost(exit, exit instanceof Exit.Debug ? REENTER : KEEP_R2);
+        if (!(exit instanceof Exit.Debug)) {
+            pastIntercept(t);
+        }
+    }
+
+    /**
+     * KVM's PSW at an instruction intercept it hands to user space: SIE has already moved it past the
+     * instruction (which is why the kernel rewinds it with kvm_s390_rewind_psw to retry one, and QEMU's
+     * handlers never advance it); the next KVM_RUN continues there.
+     */
+    static void pastIntercept(Trap t) {
+        long next = t.pc() + 2L * ilc(t.insnByte(0));
+        t.registers().pc(next);
+        t.resumeAt(next);
     }
 
     /**
@@ -630,6 +645,7 @@ public final class S390Vm implements ArchitectureVm {
             // (priv.c insert_stsi_usr_data: addr, ar, fc, sel1, sel2); the PSW already points past the STSI.
             int ar = t.insnByte(2) >>> 4; // kvm_s390_get_base_disp_s: the access register is the B2 field
             t.exitToHost(new Exit.S390Stsi(operand, ar, fc, sel1, sel2), KEEP_R2);
+            pastIntercept(t);
         }
         finish(t);
     }
