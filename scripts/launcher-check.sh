@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ./hcsim's launcher (issue 19): it runs the JDK that JAVA_HOME names, and keeps one class-data (AppCDS) archive per
-# JDK, each of which that JDK accepts, and --version prints the version from the jar's manifest; the JDK (-Xshare:on fails instead of silently running without the archive).
+# ./hcsim's launcher (issue 19): it runs the JDK that JAVA_HOME names, keeps one class-data (AppCDS) archive per JDK,
+# each accepted by its JDK (-Xshare:on fails instead of silently running without the archive), and --version prints
+# the version from the jar's manifest.
 # Usage: scripts/launcher-check.sh JDK_HOME...   (JDKs that are absent are skipped, and said so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
