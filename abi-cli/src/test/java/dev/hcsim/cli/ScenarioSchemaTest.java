@@ -39,7 +39,7 @@ class ScenarioSchemaTest {
 
     /** The keywords {@link Validator} implements; the schema may use no other (so none is silently ignored). */
     static final Set<String> KEYWORDS = Set.of("$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties",
-            "additionalProperties", "required", "items", "minItems", "enum", "pattern", "minimum", "maximum", "oneOf", "anyOf", "dependentRequired");
+            "additionalProperties", "required", "items", "minItems", "maxItems", "enum", "pattern", "minimum", "maximum", "oneOf", "anyOf", "dependentRequired");
 
     /** A JSON Schema (2020-12) validator for the keywords above, enough for this one schema. */
     record Validator(JsonNode root) {
@@ -115,6 +115,9 @@ class ScenarioSchemaTest {
             if (v.isArray()) {
                 if (s.has("minItems") && v.size() < s.get("minItems").asInt()) {
                     out.add(path + ": fewer than " + s.get("minItems") + " items");
+                }
+                if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
+                    out.add(path + ": more than " + s.get("maxItems") + " items");
                 }
                 if (s.has("items")) {
                     for (int i = 0; i < v.size(); i++) {
