@@ -625,6 +625,8 @@ public final class Trap implements TrapResult {
         why(note);
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity on purpose, as in callName: the same String set again skips the
+    // store and its GC write barrier (docs/performance.md); a different but equal String is simply stored
     private void why(String w) {
         if (why != w) {
             why = w;
