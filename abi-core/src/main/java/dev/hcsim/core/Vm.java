@@ -453,6 +453,56 @@ public final class Vm {
     }
 
     /**
+     * Puts {@code vcpu}'s control state (privilege, mode, the architecture's reset values) into the VM's
+     * reset state, as KVM does when it creates or resets a vCPU; the checked form of
+     * {@code archVm().resetVcpu}.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param regs its registers, written in place
+     * @throws IllegalArgumentException for a vCPU index out of range or null registers
+     */
+    public void resetVcpu(int vcpu, RegisterAccess regs) {
+        checkVcpu(vcpu);
+        if (regs == null) {
+            throw new IllegalArgumentException("the registers of vCPU " + vcpu + " are null");
+        }
+        archVm.resetVcpu(vcpu, regs);
+    }
+
+    /**
+     * Tells the VM that {@code vcpu} got a physical CPU (steal-time and PV-time updates, as KVM does on
+     * vcpu_load); the checked form of {@code archVm().scheduleIn}.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param nowNanos virtual time now
+     * @param stealNanos how long it waited runnable since it last ran
+     * @param memory the guest memory the architecture writes its records into
+     * @throws IllegalArgumentException for a vCPU index out of range or null memory
+     */
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        checkVcpu(vcpu);
+        if (memory == null) {
+            throw new IllegalArgumentException("the guest memory is null");
+        }
+        archVm.scheduleIn(vcpu, nowNanos, stealNanos, memory);
+    }
+
+    /**
+     * Tells the VM that {@code vcpu} left its physical CPU (the steal-time record's preempted flag, as
+     * KVM does on vcpu_put); the checked form of {@code archVm().scheduleOut}.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param nowNanos virtual time now
+     * @param preempted whether it was still runnable (preempted) rather than halted or stopped
+     * @param memory the guest memory the architecture writes its records into
+     * @throws IllegalArgumentException for a vCPU index out of range or null memory
+     */
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        checkVcpu(vcpu);
+        if (memory == null) {
+            throw new IllegalArgumentException("the guest memory is null");
+        }
+        archVm.scheduleOut(vcpu, nowNanos, preempted, memory);
+    }
+
+    /**
      * The engine's trap frame of {@code vcpu} (engine use).
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the frame that the vCPU's traps reuse

@@ -65,6 +65,10 @@ class EmbeddingContractTest {
             assertThrows(IllegalArgumentException.class, () -> vm.trap(bad, regs, mem, null, new byte[] {1, 0}));
             assertThrows(IllegalArgumentException.class, () -> vm.completeExit(bad, regs, mem, 0));
             assertThrows(IllegalArgumentException.class, () -> vm.vcpuId(bad));
+            assertEquals("vCPU " + bad + " does not exist: the VM has vCPUs 0 to 1",
+                    assertThrows(IllegalArgumentException.class, () -> vm.scheduleIn(bad, 0, 0, new MemoryAccess(mem, java.nio.ByteOrder.LITTLE_ENDIAN))).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> vm.scheduleOut(bad, 0, true, new MemoryAccess(mem, java.nio.ByteOrder.LITTLE_ENDIAN)));
+            assertThrows(IllegalArgumentException.class, () -> vm.resetVcpu(bad, regs));
         }
     }
 
