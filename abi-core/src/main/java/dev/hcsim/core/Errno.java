@@ -21,7 +21,7 @@ public enum Errno {
     EEXIST(17),
     /** Invalid argument. */
     EINVAL(22),
-    /** Inappropriate ioctl: the architecture has no such ioctl (KVM_SET_MSRS on arm64). */
+    /** Inappropriate ioctl: the architecture has no such ioctl (an ioctl another architecture has). */
     ENOTTY(25),
     /** Operation not supported. */
     EOPNOTSUPP(95);

@@ -23,8 +23,8 @@ public enum Outcome {
      */
     FAULT,
     /**
-     * The architecture already delivered {@link TrapResult#fault()} to the guest's own handler (an s390
-     * program interruption through the program new PSW the guest installed): no result register was
+     * The architecture already delivered {@link TrapResult#fault()} to the guest's own handler (an
+     * interruption through the handler address the guest installed): no result register was
      * written; the vCPU just continues at {@code nextPc}, its handler.
      */
     INTERRUPTED,

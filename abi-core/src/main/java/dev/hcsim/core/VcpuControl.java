@@ -52,8 +52,8 @@ public interface VcpuControl {
 
     /**
      * Runs {@code action} on another vCPU's registers in that vCPU's own context: an architecture never touches
-     * another vCPU's registers itself. This is how QEMU runs a SIGP order on the target's thread (run_on_cpu,
-     * target/s390x/sigp.c) and how KVM leaves work for the target's next entry (kvm_make_request, then a kick).
+     * another vCPU's registers itself. This is how a VMM runs a CPU-to-CPU order on the target's thread
+     * (QEMU's run_on_cpu) and how KVM leaves work for the target's next entry (kvm_make_request, then a kick).
      * The action has run when this returns, while the target executes no guest code; it may read and write that
      * vCPU's registers and guest memory. An embedder that runs vCPUs on several threads hands the action to the
      * target's thread (or holds the target still while it runs); one that runs every vCPU on one thread runs it at
@@ -61,7 +61,7 @@ public interface VcpuControl {
      * @param vcpu the target vCPU index
      * @param action what to do with its registers
      * @return true when the action ran; false (the default) when this control cannot reach that vCPU's registers:
-     *   the architecture then answers as KVM does for a target that cannot take the order now (s390: SIGP busy)
+     *   the architecture then answers as KVM does for a target that cannot take the order now (a busy condition)
      */
     default boolean onVcpu(int vcpu, java.util.function.Consumer<RegisterAccess> action) {
         return false;

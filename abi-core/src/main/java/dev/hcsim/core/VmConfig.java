@@ -15,7 +15,7 @@ import java.util.Set;
 public final class VmConfig {
     /**
      * The highest TSC frequency a VM can have: KVM_SET_TSC_KHZ takes the frequency as a u32 in kHz
-     * ({@code arch/x86/kvm/x86.c}), so 4294967295 kHz; larger values would also overflow the
+     * (the ioctl's u32 argument), so 4294967295 kHz; larger values would also overflow the
      * nanosecond-to-tick products of the clocks.
      */
     public static final long MAX_TSC_HZ = 0xFFFF_FFFFL * 1000;

@@ -9,7 +9,7 @@ import java.util.List;
  * What an architecture answers to the VMM-side ioctls of {@link dev.hcsim.core.KvmControl}. Each
  * default is the kernel's answer for an architecture that has nothing there: an unknown ONE_REG id
  * is -ENOENT, an unknown device-attribute group -ENXIO, an unknown capability -EINVAL, an ioctl the
- * architecture lacks (KVM_SET_MSRS, KVM_SET_CPUID2 off x86) -ENOTTY. A refusal is a
+ * architecture lacks (one only another architecture serves) -ENOTTY. A refusal is a
  * {@link KvmException}; the vCPU index has been checked by the caller.
  */
 public interface KvmIoctls {
@@ -38,7 +38,7 @@ public interface KvmIoctls {
     }
 
     /**
-     * True on the architecture that has KVM_GET_MSRS/KVM_SET_MSRS (x86).
+     * True on the architecture that has KVM_GET_MSRS/KVM_SET_MSRS.
      * @return whether {@link #getMsr} and {@link #setMsr} are served
      */
     default boolean hasMsrs() {
