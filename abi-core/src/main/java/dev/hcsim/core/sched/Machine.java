@@ -19,13 +19,13 @@ import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.SeededRandom;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.trace.TrapEvent;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A standalone VM: guest memory, one register file per vCPU, the interpreter, and the shared
@@ -53,7 +53,7 @@ public final class Machine implements VcpuControl {
     private final long[] pcpuSlice;
     private final int[] pcpuYieldHint;
     private final IntQueue runqueue;
-    private final SplittableRandom rng;
+    private final SeededRandom rng;
     private final long quantum;
     private final long nsPerTick;
     private final byte[] fetchBuf = new byte[16];
@@ -144,7 +144,7 @@ public final class Machine implements VcpuControl {
         VmConfig c = vm.config();
         this.quantum = c.quantum();
         this.nsPerTick = c.nanosPerInstruction();
-        this.rng = new SplittableRandom(c.seed());
+        this.rng = new SeededRandom(c.seed());
         this.slots = new Slot[vm.vcpuCount()];
         this.runqueue = new IntQueue(slots.length);
         for (int i = 0; i < slots.length; i++) {
