@@ -12,11 +12,11 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.SeededRandom;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +35,7 @@ final class Scheduler implements VcpuControl {
     private final long[] pcpuSlice;
     private final int[] pcpuYieldHint;
     private final IntQueue runqueue;
-    private final SplittableRandom rng;
+    private final SeededRandom rng;
     private final long quantum;
     private final long nsPerTick;
     TraceSink sink = TraceSink.NONE;
@@ -55,7 +55,7 @@ final class Scheduler implements VcpuControl {
         VmConfig c = vm.config();
         this.quantum = c.quantum();
         this.nsPerTick = c.nanosPerInstruction();
-        this.rng = new SplittableRandom(c.seed());
+        this.rng = new SeededRandom(c.seed());
         this.slots = new VcpuSlot[vm.vcpuCount()];
         this.runqueue = new IntQueue(slots.length);
         for (int i = 0; i < slots.length; i++) {
