@@ -121,6 +121,12 @@ final class Arm64Ioctls implements KvmIoctls {
         return KvmControl.u64(group == KVM_ARM_VCPU_PVTIME_CTRL ? vm.pvTime().pvtimeIpa(vcpu) : vm.pvTime().pvlockIpa(vcpu));
     }
 
+    /** arm.c kvm_vm_ioctl_check_extension: KVM_CAP_ARM_SYSTEM_SUSPEND is 1; the rest of the list is not the hypercall ABI's. */
+    @Override
+    public long checkExtension(long cap) {
+        return cap == KVM_CAP_ARM_SYSTEM_SUSPEND ? 1 : 0;
+    }
+
     @Override
     public void enableCap(int vcpu, long cap, long[] args) {
         if (vcpu < 0 && cap == KVM_CAP_ARM_SYSTEM_SUSPEND) {
@@ -143,7 +149,8 @@ final class Arm64Ioctls implements KvmIoctls {
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) KVM_ARM_VCPU_PVTIME_CTRL 2 / KVM_ARM_VCPU_PVTIME_IPA 0: u64 IPA; -EINVAL unless "
                         + "64-byte aligned and in guest memory, -EEXIST when set twice (pvtime.c kvm_arm_pvtime_set_attr)",
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) group 3 attr 0: the seed RFC's PV-lock IPA, with option pvlock=on",
-                "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND)");
+                "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND); "
+                        + "KVM_CHECK_EXTENSION answers it 1 (arm.c kvm_vm_ioctl_check_extension), any other capability 0");
     }
 
 }

@@ -11,9 +11,9 @@ import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
+import dev.hcsim.core.spi.SeededRandom;
 import dev.hcsim.core.spi.Trap;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The per-VM part of arm64: the trap gate of {@code handle_hvc} / {@code handle_smc} (and the AArch32
@@ -91,7 +91,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     private final long[][] trngBits;
     private final Object trngLock = new Object();
-    private SplittableRandom trng;
+    private SeededRandom trng;
     /** How many longs the TRNG stream has given: a snapshot restores the stream by drawing as many again. */
     private long trngDraws;
 
@@ -451,8 +451,8 @@ public final class Arm64Vm implements ArchitectureVm {
         return smcccFilter.action(id);
     }
 
-    private SplittableRandom newTrng() {
-        return new SplittableRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL);
+    private SeededRandom newTrng() {
+        return new SeededRandom(vm.config().seed() ^ 0x5452_4e47_6b76_6dL);
     }
 
     // ---------------------------------------------------------------- snapshot
@@ -477,7 +477,7 @@ public final class Arm64Vm implements ArchitectureVm {
         systemSuspend = v.flag("systemSuspend");
         firmware.restore(v);
         smcccFilter = Arm64Snapshots.filter(v.nums("smcccFilter"));
-        SplittableRandom r = newTrng();
+        SeededRandom r = newTrng();
         long draws = v.num("trngDraws");
         for (long i = 0; i < draws; i++) {
             r.nextLong();

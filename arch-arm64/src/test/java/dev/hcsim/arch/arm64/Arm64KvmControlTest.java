@@ -151,6 +151,14 @@ class Arm64KvmControlTest {
     }
 
     @Test
+    @DisplayName("arm.c kvm_vm_ioctl_check_extension: KVM_CAP_ARM_SYSTEM_SUSPEND is 1, a capability arm64 does not serve (x86's 190) is 0")
+    void checkExtension() {
+        KvmControl c = all().vm.control();
+        assertEquals(1, c.checkExtension(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND));
+        assertEquals(0, c.checkExtension(190));
+    }
+
+    @Test
     @DisplayName("misuse of the Java API is an IllegalArgumentException, not a KvmException; MSRs and CPUID are -ENOTTY on arm64")
     void misuse() {
         KvmControl c = all().vm.control();
