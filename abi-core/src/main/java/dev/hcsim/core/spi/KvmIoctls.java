@@ -158,6 +158,17 @@ public interface KvmIoctls {
     }
 
     /**
+     * The {@code hcsim explain} line of an architecture whose guests read steal time: where a test reads the host's
+     * scheduling delay, the quantity the guest's steal record is compared with (steal_time.c main()).
+     * @param record the steal record and the kernel function that updates it
+     * @return the line
+     */
+    static String runDelayLine(String record) {
+        return "host scheduling delay (the vCPU thread's sched_info.run_delay, steal_time.c get_run_delay()): Machine.stealNanos(vcpu), "
+                + "or the stealNanos an embedder passes to Vm.scheduleIn; each schedule-in adds the wait since the last one to " + record;
+    }
+
+    /**
      * The controls this architecture serves, one line each, for {@code hcsim explain}.
      * @return lines such as "KVM_SET_ONE_REG KVM_REG_ARM_PSCI_VERSION (0x6030000000140000): ..."
      */
