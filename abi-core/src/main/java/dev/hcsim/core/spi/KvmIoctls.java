@@ -169,6 +169,18 @@ public interface KvmIoctls {
     }
 
     /**
+     * The {@code hcsim explain} line of an architecture whose calls raise KVM_EXIT_SYSTEM_EVENT: how the VMM reads the
+     * event and re-enters the vCPU after it.
+     * @param events the events this architecture raises, and from which calls
+     * @return the line
+     */
+    static String reenterLine(String events) {
+        return "KVM_EXIT_SYSTEM_EVENT (" + events + "): type, ndata and data[] in Exit.SystemEvent; KVM_SET_MP_STATE "
+                + "KVM_MP_STATE_RUNNABLE and KVM_RUN after it (or after any exit the VMM left unanswered): Machine.reenter(vcpu), "
+                + "or Vm.completeExit in the embedder's own loop";
+    }
+
+    /**
      * The controls this architecture serves, one line each, for {@code hcsim explain}.
      * @return lines such as "KVM_SET_ONE_REG KVM_REG_ARM_PSCI_VERSION (0x6030000000140000): ..."
      */
