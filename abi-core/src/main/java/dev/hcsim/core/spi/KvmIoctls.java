@@ -120,6 +120,15 @@ public interface KvmIoctls {
     }
 
     /**
+     * KVM_SET_GUEST_DEBUG on a vCPU ({@code struct kvm_guest_debug.control}).
+     * @param vcpu the vCPU index
+     * @param control the KVM_GUESTDBG_* flags
+     */
+    default void setGuestDebug(int vcpu, long control) {
+        throw new KvmException("KVM_SET_GUEST_DEBUG", Errno.EINVAL, "guest debugging is not modelled on this architecture");
+    }
+
+    /**
      * KVM_SET_CPUID2.
      * @param vcpu the vCPU index
      * @param entries the entries
