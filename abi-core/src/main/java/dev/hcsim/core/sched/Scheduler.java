@@ -207,7 +207,7 @@ final class Scheduler implements VcpuControl {
         }
     }
 
-    private void enqueue(int v) {
+    void enqueue(int v) {
         VcpuSlot s = slots[v];
         s.state(VcpuState.RUNNABLE);
         s.enqueuedAt = time;
@@ -283,6 +283,14 @@ final class Scheduler implements VcpuControl {
         if (s.state() == VcpuState.HALTED) {
             enqueue(v);
         }
+    }
+
+    /**
+     * The VMM acts on a system event (QEMU's main loop after qemu_system_shutdown_request, a test re-entering the
+     * vCPU): the next run goes on with the vCPUs that are runnable again.
+     */
+    void clearSystemEvent() {
+        systemEvent = null;
     }
 
     /** A VM-wide system event: every vCPU stops, and the run ends. */
