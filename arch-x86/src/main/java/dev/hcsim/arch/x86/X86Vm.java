@@ -283,6 +283,16 @@ public final class X86Vm implements ArchitectureVm {
         return vm;
     }
 
+    /**
+     * How many Hyper-V TLB flush requests (KVM_REQ_HV_TLB_FLUSH, hyperv.c kvm_hv_flush_tlb) vCPU {@code vcpu} received:
+     * the only trace a flush leaves in a simulator without an MMU.
+     * @param vcpu the vCPU index
+     * @return the count since the VM was created
+     */
+    public long hypervTlbFlushRequests(int vcpu) {
+        return hyperv.tlbFlushRequests(vcpu);
+    }
+
     /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
     X86Hyperv hyperv() {
         return hyperv;
