@@ -535,4 +535,36 @@ final class X86Hyperv {
     Vm vm() {
         return vm;
     }
+
+    // ---------------------------------------------------------------- snapshot
+
+    /** The Hyper-V state into the VM's snapshot (partition-wide fields) and each vCPU's (VP index, SynIC, flushes). */
+    void save(dev.hcsim.core.VmSnapshot.State.Builder v, List<dev.hcsim.core.VmSnapshot.State.Builder> cpus) {
+        v.put("hvExposed", exposed).put("hvGuestOsId", guestOsId).put("hvHypercall", hypercallMsr).put("hvEnforceCpuid", enforceCpuid)
+                .put("hvCpuid", new long[] {featuresEax, featuresEbx, featuresEdx, enlightenmentsEax, enlightenmentsEbx, syndbgCapEax})
+                .put("hvSyndbgOptions", syndbgOptions).put("hvEventfds", eventfds).put("hvEventfdSignals", eventfdSignals.clone())
+                .put("hvLastBoosted", lastBoosted);
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("hvVpIndex", vpIndex[i]).put("hvSynic", synicActive[i]).put("hvTlbFlushRequests", tlbFlushRequests[i]);
+        }
+    }
+
+    /** The state {@link #save} wrote. */
+    void restore(dev.hcsim.core.VmSnapshot.State v, List<dev.hcsim.core.VmSnapshot.State> cpus) {
+        exposed = v.flag("hvExposed");
+        guestOsId = v.num("hvGuestOsId");
+        hypercallMsr = v.num("hvHypercall");
+        enforceCpuid = v.flag("hvEnforceCpuid");
+        long[] c = v.nums("hvCpuid", 6);
+        setCpuid(c[0], c[1], c[2], c[3], c[4], c[5]);
+        syndbgOptions = v.num("hvSyndbgOptions");
+        eventfds = v.num("hvEventfds");
+        System.arraycopy(v.nums("hvEventfdSignals", 64), 0, eventfdSignals, 0, 64);
+        lastBoosted = (int) v.num("hvLastBoosted");
+        for (int i = 0; i < cpus.size(); i++) {
+            vpIndex[i] = (int) cpus.get(i).num("hvVpIndex");
+            synicActive[i] = cpus.get(i).flag("hvSynic");
+            tlbFlushRequests[i] = cpus.get(i).num("hvTlbFlushRequests");
+        }
+    }
 }

@@ -346,6 +346,7 @@ public final class X86Vm implements ArchitectureVm {
                     .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
                     .put("msrKvmPollControl", msrs.pollControl[i]);
         }
+        hyperv.save(v, cpus);
     }
 
     @Override
@@ -367,6 +368,7 @@ public final class X86Vm implements ArchitectureVm {
             msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
             msrs.pollControl[i] = c.num("msrKvmPollControl");
         }
+        hyperv.restore(v, cpus);
     }
 
     /**

@@ -283,4 +283,25 @@ class X86HypervHypercallTest {
         assertNull(g.vm.archState(X86Vm.class).wrmsr(0, 0x40000000L, 0x1234) == null ? null : "x");
         assertFalse(g.vm.archState(X86Vm.class).wrmsr(0, 0x40000002L, 5) == null); // the guest cannot write it: #GP
     }
+
+    @Test
+    void snapshotKeepsTheHypervState() {
+        HvGuest g = new HvGuest(HvGuest.config(2).option("hyperv-eventfds", "1").option("hyperv-synic", "on"));
+        g.vm.control().setMsrs(1, new dev.hcsim.core.MsrEntry(0x40000002L, 9));
+        g.vm.control().setMsrs(0, new dev.hcsim.core.MsrEntry(0x40000000L, 0x1234));
+        g.vm.control().enableVcpuCap(0, 199, 1);
+        g.call(control(SIGNAL_EVENT, true, 0, 0, 0), 0, 0);
+        g.call(control(FLUSH_SPACE, true, 0, 0, 0), 0, 1);
+        dev.hcsim.core.VmSnapshot s = g.vm.snapshot();
+        dev.hcsim.core.Vm fresh = dev.hcsim.core.Vm.create(HvGuest.config(2).build());
+        fresh.restore(s);
+        X86Hyperv h = fresh.archState(X86Vm.class).hyperv();
+        assertEquals(9, h.vpIndex(1));
+        assertEquals(0x1234, h.guestOsId());
+        assertTrue(h.enforceCpuid());
+        assertTrue(h.synicActive(1));
+        assertEquals(1, h.eventfdSignals(0));
+        assertEquals(1, h.tlbFlushRequests(1));
+        assertEquals(g.vm.snapshot(), fresh.snapshot());
+    }
 }
