@@ -64,6 +64,7 @@ public final class X86Vm implements ArchitectureVm {
     private final X86PvMsrs msrs;
     private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
+    private final X86Xen xen;
 
     X86Vm(Vm vm) {
         this.vm = vm;
@@ -103,6 +104,7 @@ public final class X86Vm implements ArchitectureVm {
         this.hypercallExitEnabled = vm.feature(X86Architecture.EXIT_HYPERCALL) ? 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE : 0;
         this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
+        this.xen = new X86Xen(vm, intel);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -129,6 +131,25 @@ public final class X86Vm implements ArchitectureVm {
             wrongVendor(t, isVmcall, cpl);
             return;
         }
+        // kvm_emulate_hypercall (x86.c): Xen's dispatcher first when the VMM turned on its interception (it hands EAX bit
+        // 31 to Hyper-V itself), then Hyper-V's when exposed and the guest wrote a non-zero guest OS ID, then KVM_HC_*.
+        if (xen.hypercallEnabled()) {
+            X86XenHypercalls.hypercall(t, this);
+        } else if (hypervHypercallEnabled()) {
+            hypervHypercall(t);
+        } else {
+            kvmHypercall(t, r, cpl);
+        }
+        Outcome o = t.outcome();
+        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
+            // runs inside the call) queues #DB once RIP is past the instruction.
+            singleStep(t);
+        }
+    }
+
+    /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
+    private static void kvmHypercall(Trap t, RegisterAccess r, long cpl) {
         t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
         t.readCall();
         if (cpl != 0) {
@@ -137,12 +158,30 @@ public final class X86Vm implements ArchitectureVm {
             t.invoke();
             t.complete();
         }
-        Outcome o = t.outcome();
-        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
-            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
-            // runs inside the call) queues #DB once RIP is past the instruction.
-            singleStep(t);
-        }
+    }
+
+    /**
+     * PLACEHOLDER until the Hyper-V ABI lands (issue 23, Hyper-V half): kvm_hv_hypercall_enabled (hyperv.h) is Hyper-V
+     * exposed to the guest and a non-zero HV_X64_MSR_GUEST_OS_ID. No VM can expose Hyper-V yet, so this is false.
+     */
+    boolean hypervHypercallEnabled() {
+        return false;
+    }
+
+    /**
+     * PLACEHOLDER until the Hyper-V ABI lands (issue 23, Hyper-V half): kvm_hv_hypercall. Unreachable while {@link
+     * #hypervHypercallEnabled()} is false; its first check (CPL &gt; 0 or real mode: #UD) is all it models.
+     */
+    void hypervHypercall(Trap t) {
+        t.fault(Fault.X86.ud(t.pc()), "Hyper-V hypercall (placeholder: the Hyper-V ABI is not in this build)");
+    }
+
+    /**
+     * The VM's Xen HVM state and its VMM-side controls (KVM_XEN_HVM_CONFIG, KVM_XEN_HVM_SET_ATTR, ...).
+     * @return the Xen state of this VM
+     */
+    public X86Xen xen() {
+        return xen;
     }
 
     /**
@@ -229,6 +268,20 @@ public final class X86Vm implements ArchitectureVm {
      * null, or the fault to deliver: every refusal is #GP(0) (kvm_emulate_wrmsr injects it).
      */
     String wrmsr(int vcpu, long msr, long value) {
+        return wrmsr(vcpu, msr, value, null, null);
+    }
+
+    /**
+     * The guest's wrmsr, with the vCPU's registers and guest memory for the MSRs that write guest memory now (the Xen
+     * hypercall page: kvm_set_msr_common checks kvm_xen_is_hypercall_page_msr before any other MSR, for a
+     * guest-initiated write).
+     */
+    String wrmsr(int vcpu, long msr, long value, RegisterAccess regs, MemoryAccess memory) {
+        if (memory != null && xen.msr() != 0 && msr == xen.msr()) {
+            boolean lm = regs.get(X86Registers.EFER_LMA) != 0; // is_long_mode: EFER.LMA, whatever CS.L says
+            return X86XenHypercallPage.write(xen, value, lm, memory) ? null
+                    : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: kvm_xen_write_hypercall_page failed)", msr, value);
+        }
         X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
         return switch (r) {
             case OK -> null;
@@ -341,6 +394,29 @@ public final class X86Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        if (xen.hypercallEnabled()) {
+            // The vCPU is back from SCHEDOP_poll (its poll_mask bit and poll timer go), and kvm_xen_inject_pending_events
+            // runs at entry.
+            X86XenEvents.pollDone(xen, vcpu);
+            // Its own per-vCPU vector is not raised here: the vCPU is entering and reads vcpu_info itself.
+            X86XenEvents.vcpuEntry(xen, vcpu, memory, dev.hcsim.core.VcpuControl.NONE);
+        }
+        recordStealTime(vcpu, stealNanos, memory);
+    }
+
+    /**
+     * A Xen timer (singleshot or poll timeout) is due: xen_timer_callback / cancel_evtchn_poll for every vCPU whose
+     * time has come, and the next one armed again.
+     */
+    @Override
+    public void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, dev.hcsim.core.VcpuControl control) {
+        long next = X86XenEvents.fireDue(xen, nowNanos, memory, control);
+        if (next != Long.MAX_VALUE) {
+            control.armTimer(vcpu, next);
+        }
+    }
+
+    private void recordStealTime(int vcpu, long stealNanos, MemoryAccess memory) {
         long msr = msrs.stealTime[vcpu];
         if ((msr & 1) == 0 || !vm.feature("steal-time")) {
             return;
