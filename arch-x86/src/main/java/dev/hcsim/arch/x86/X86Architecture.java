@@ -23,6 +23,8 @@ public final class X86Architecture extends DescribedArchitecture {
     public static final String EXIT_HYPERCALL = "exit-hypercall";
     /** The feature that stands for KVM_XEN_HVM_CONFIG with KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL and a hypercall MSR. */
     public static final String XEN = "xen";
+    /** The feature that exposes Hyper-V (vcpu->arch.hyperv_enabled) with a non-zero HV_X64_MSR_GUEST_OS_ID written. */
+    public static final String HYPERV = "hyperv";
 
     /** A feature with its bit in CPUID 0x40000001.EAX, or -1 for a VM capability that is not a CPUID bit. */
     record Feature(FeatureSpec spec, int bit) {
@@ -56,7 +58,10 @@ public final class X86Architecture extends DescribedArchitecture {
             new Feature(new FeatureSpec(EXIT_HYPERCALL, false, "KVM_CAP_EXIT_HYPERCALL (cap 201) with bit 12: KVM_HC_MAP_GPA_RANGE exits "
                     + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1),
             new Feature(new FeatureSpec(XEN, false, "KVM_XEN_HVM_CONFIG with INTERCEPT_HCALL and --xen-hypercall-msr: every vmcall/vmmcall "
-                    + "goes to Xen's ABI first (x86.c kvm_emulate_hypercall, xen.c kvm_xen_hypercall); the --xen-* options set the rest"), -1));
+                    + "goes to Xen's ABI first (x86.c kvm_emulate_hypercall, xen.c kvm_xen_hypercall); the --xen-* options set the rest"), -1),
+            new Feature(new FeatureSpec(HYPERV, false, "Hyper-V exposed in CPUID (vcpu->arch.hyperv_enabled) and HV_X64_MSR_GUEST_OS_ID "
+                    + "written (--hyperv-guest-os-id): vmcall/vmmcall is a Hyper-V hypercall (hyperv.c kvm_hv_hypercall) before any "
+                    + "KVM_HC_* number (x86.c kvm_emulate_hypercall)"), -1));
 
     private static final List<FeatureSpec> FEATURE_SPECS = FEATURES.stream().map(Feature::spec).toList();
 
@@ -82,6 +87,8 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "kvm_apic_mda, kvm_apic_match_physical_addr)"),
             new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "off = KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK: in "
                     + "x2APIC mode KICK_CPU to 0xff is APIC ID 255 and 0xffffffff the broadcast (lapic.c kvm_apic_is_broadcast_dest)"),
+            new OptionSpec("hyperv-guest-os-id", List.of(), "0x1040a00003839", "with --feature hyperv: the HV_X64_MSR_GUEST_OS_ID "
+                    + "the guest wrote (default: Windows Server 2016's); 0 = not written, then KVM's own calls answer"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
             new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
                     + "guest write fills the hypercall page (128 stubs: mov $n,%eax; vmcall/vmmcall; ret)"),

@@ -65,6 +65,7 @@ public final class X86Vm implements ArchitectureVm {
     private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
     private final X86Xen xen;
+    private final X86Hyperv hyperv;
 
     X86Vm(Vm vm) {
         this.vm = vm;
@@ -105,6 +106,7 @@ public final class X86Vm implements ArchitectureVm {
         this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
         this.xen = new X86Xen(vm, intel);
+        this.hyperv = new X86Hyperv(vm);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -135,7 +137,7 @@ public final class X86Vm implements ArchitectureVm {
         // 31 to Hyper-V itself), then Hyper-V's when exposed and the guest wrote a non-zero guest OS ID, then KVM_HC_*.
         if (xen.hypercallEnabled()) {
             X86XenHypercalls.hypercall(t, this);
-        } else if (hypervHypercallEnabled()) {
+        } else if (hypervHypercallEnabled(t.vcpu())) {
             hypervHypercall(t);
         } else {
             kvmHypercall(t, r, cpl);
@@ -161,19 +163,19 @@ public final class X86Vm implements ArchitectureVm {
     }
 
     /**
-     * PLACEHOLDER until the Hyper-V ABI lands (issue 23, Hyper-V half): kvm_hv_hypercall_enabled (hyperv.h) is Hyper-V
-     * exposed to the guest and a non-zero HV_X64_MSR_GUEST_OS_ID. No VM can expose Hyper-V yet, so this is false.
+     * hyperv.h kvm_hv_hypercall_enabled, for kvm_emulate_hypercall and for Xen's EAX bit 31 hand-off.
+     * @param vcpu the calling vCPU
+     * @return Hyper-V exposed and a non-zero guest OS ID written
      */
-    boolean hypervHypercallEnabled() {
-        return false;
+    boolean hypervHypercallEnabled(int vcpu) {
+        return hyperv.enabled(vcpu);
     }
 
-    /**
-     * PLACEHOLDER until the Hyper-V ABI lands (issue 23, Hyper-V half): kvm_hv_hypercall. Unreachable while {@link
-     * #hypervHypercallEnabled()} is false; its first check (CPL &gt; 0 or real mode: #UD) is all it models.
-     */
+    /** hyperv.c kvm_hv_hypercall, with the trap's mode set as for every call. */
     void hypervHypercall(Trap t) {
-        t.fault(Fault.X86.ud(t.pc()), "Hyper-V hypercall (placeholder: the Hyper-V ABI is not in this build)");
+        RegisterAccess r = t.registers();
+        t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
+        hyperv.hypercall(t);
     }
 
     /**
@@ -313,6 +315,11 @@ public final class X86Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
+    }
+
+    /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
+    X86Hyperv hyperv() {
+        return hyperv;
     }
 
     X86PvMsrs msrs() {

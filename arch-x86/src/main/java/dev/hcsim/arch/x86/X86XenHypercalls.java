@@ -91,7 +91,7 @@ public final class X86XenHypercalls {
         boolean longmode = longMode(r);
         // kvm_register_read: outside 64-bit mode a register reads as its low 32 bits.
         long input = longmode ? r.get(X86Registers.RAX) : r.get(X86Registers.RAX) & 0xFFFF_FFFFL;
-        if ((input & HYPERV_BIT) != 0 && x86.hypervHypercallEnabled()) {
+        if ((input & HYPERV_BIT) != 0 && x86.hypervHypercallEnabled(t.vcpu())) {
             x86.hypervHypercall(t); // "Hyper-V hypercalls get bit 31 set in EAX"
             return;
         }
