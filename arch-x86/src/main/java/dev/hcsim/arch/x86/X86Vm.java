@@ -370,6 +370,7 @@ public final class X86Vm implements ArchitectureVm {
                     .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
                     .put("msrKvmPollControl", msrs.pollControl[i]);
         }
+        xen.save(v, cpus);
     }
 
     @Override
@@ -391,6 +392,7 @@ public final class X86Vm implements ArchitectureVm {
             msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
             msrs.pollControl[i] = c.num("msrKvmPollControl");
         }
+        xen.restore(v, cpus);
     }
 
     /**

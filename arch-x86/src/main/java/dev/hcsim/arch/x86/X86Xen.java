@@ -557,6 +557,75 @@ public final class X86Xen {
         return timerExpires[vcpu];
     }
 
+    // ---------------------------------------------------------------- snapshot
+
+    /** Writes every Xen field (VM-wide and per vCPU) into a snapshot, under names starting with "xen". */
+    void save(dev.hcsim.core.VmSnapshot.State.Builder v, java.util.List<dev.hcsim.core.VmSnapshot.State.Builder> cpus) {
+        v.put("xenFlags", flags).put("xenMsr", msr).putBytes("xenBlob32", blob32).putBytes("xenBlob64", blob64).put("xenLongMode", longMode)
+                .put("xenVersion", xenVersion).put("xenSharedInfo", sharedInfo).put("xenUpcallVector", upcallVector);
+        synchronized (ports) {
+            long[] p = new long[ports.size() * 4];
+            int i = 0;
+            for (Port port : ports.values()) {
+                p[i++] = port.sendPort();
+                p[i++] = port.type();
+                p[i++] = port.deliverPort();
+                p[i++] = port.vcpuId();
+            }
+            long[] e = new long[eventfdSignals.size() * 2];
+            i = 0;
+            for (Map.Entry<Integer, Long> en : eventfdSignals.entrySet()) {
+                e[i++] = en.getKey();
+                e[i++] = en.getValue();
+            }
+            v.put("xenPorts", p).put("xenEventfdSignals", e);
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            cpus.get(i).put("xenVcpuId", xenVcpuId[i]).put("xenVcpuInfo", vcpuInfo[i]).put("xenUpcallVector", vcpuUpcallVector[i])
+                    .put("xenTimerVirq", timerVirq[i]).put("xenTimerExpires", timerExpires[i]).put("xenPendingSel", pendingSel[i])
+                    .put("xenPollEvtchn", pollEvtchn[i]).put("xenPolling", polling[i]).put("xenPollDeadline", pollDeadline[i]);
+        }
+    }
+
+    /** Sets every Xen field from a snapshot {@link #save} wrote; a snapshot without Xen fields leaves the state alone. */
+    void restore(dev.hcsim.core.VmSnapshot.State v, java.util.List<dev.hcsim.core.VmSnapshot.State> cpus) {
+        if (v.names("xen").isEmpty()) {
+            return; // written before the Xen ABI existed: nothing of it to restore
+        }
+        flags = (int) v.num("xenFlags");
+        msr = v.num("xenMsr");
+        blob32 = v.bytes("xenBlob32");
+        blob64 = v.bytes("xenBlob64");
+        longMode = v.flag("xenLongMode");
+        xenVersion = v.num("xenVersion");
+        sharedInfo = v.num("xenSharedInfo");
+        upcallVector = (int) v.num("xenUpcallVector");
+        long[] p = v.nums("xenPorts");
+        long[] e = v.nums("xenEventfdSignals");
+        synchronized (ports) {
+            ports.clear();
+            for (int i = 0; i + 3 < p.length; i += 4) {
+                ports.put((int) p[i], new Port((int) p[i], (int) p[i + 1], (int) p[i + 2], p[i + 3]));
+            }
+            eventfdSignals.clear();
+            for (int i = 0; i + 1 < e.length; i += 2) {
+                eventfdSignals.put((int) e[i], e[i + 1]);
+            }
+        }
+        for (int i = 0; i < cpus.size(); i++) {
+            dev.hcsim.core.VmSnapshot.State c = cpus.get(i);
+            xenVcpuId[i] = c.num("xenVcpuId");
+            vcpuInfo[i] = c.num("xenVcpuInfo");
+            vcpuUpcallVector[i] = (int) c.num("xenUpcallVector");
+            timerVirq[i] = (int) c.num("xenTimerVirq");
+            timerExpires[i] = c.num("xenTimerExpires");
+            pendingSel[i] = c.num("xenPendingSel");
+            pollEvtchn[i] = (int) c.num("xenPollEvtchn");
+            polling[i] = c.flag("xenPolling");
+            pollDeadline[i] = c.num("xenPollDeadline");
+        }
+    }
+
     /**
      * Whether the vCPU is blocked in SCHEDOP_poll (its bit in kvm->arch.xen.poll_mask).
      * @param vcpu the vCPU index
