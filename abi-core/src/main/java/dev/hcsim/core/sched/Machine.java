@@ -283,6 +283,11 @@ public final class Machine implements VcpuControl {
     }
 
     @Override
+    public void armTimer(int vcpu, long atNanos) {
+        sched.armTimer(vcpu, atNanos);
+    }
+
+    @Override
     public boolean start(int vcpu, long entry, int contextRegister, long context) {
         return sched.start(vcpu, entry, contextRegister, context);
     }

@@ -43,6 +43,8 @@ final class Scheduler implements VcpuControl {
     private long steps;
     long instructions;
     Exit.SystemEvent systemEvent;
+    /** The earliest VcpuSlot.timerAt, Long.MAX_VALUE for none. */
+    private long nextTimer = Long.MAX_VALUE;
     /** The vCPU whose trap is running now (the actor of the trace events it causes), or -1. */
     int currentVcpu = -1;
     long events;
@@ -113,6 +115,9 @@ final class Scheduler implements VcpuControl {
             if ((steps & 4095) == 0 && deadlineNanoTime != Long.MAX_VALUE && System.nanoTime() - deadlineNanoTime > 0) {
                 return end(RunResult.Reason.WALL_CLOCK);
             }
+            if (time >= nextTimer) {
+                fireTimers();
+            }
             boolean any = false;
             int start = m == 1 ? 0 : rng.nextInt(m);
             for (int k = 0; k < m && systemEvent == null; k++) {
@@ -129,7 +134,11 @@ final class Scheduler implements VcpuControl {
                 preemptIfQuantumUsed(v, p);
             }
             if (!any) {
-                return end(RunResult.Reason.IDLE);
+                if (nextTimer == Long.MAX_VALUE) {
+                    return end(RunResult.Reason.IDLE);
+                }
+                time = Math.max(time, nextTimer); // every vCPU waits: virtual time jumps to the next timer
+                continue;
             }
             steps++;
             time += nsPerTick;
@@ -400,5 +409,36 @@ final class Scheduler implements VcpuControl {
     @Override
     public long nowNanos() {
         return time;
+    }
+
+    /** A timer at {@code atNanos} for {@code vcpu}: the sooner of it and one already armed. */
+    @Override
+    public void armTimer(int vcpu, long atNanos) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        s.timerAt = Math.min(s.timerAt, atNanos);
+        nextTimer = Math.min(nextTimer, atNanos);
+    }
+
+    /** Runs the architecture's timer callback of every vCPU whose timer is due, in vCPU order (deterministic). */
+    private void fireTimers() {
+        for (int v = 0; v < slots.length; v++) {
+            VcpuSlot s = slots[v];
+            if (s.timerAt <= time) {
+                s.timerAt = Long.MAX_VALUE;
+                try {
+                    archVm.timerExpired(v, time, hookMemory, this);
+                } catch (GuestFault ignored) {
+                    // a timer callback that cannot reach guest memory drops its event, as the kernel's do
+                }
+            }
+        }
+        long next = Long.MAX_VALUE;
+        for (VcpuSlot s : slots) {
+            next = Math.min(next, s.timerAt);
+        }
+        nextTimer = next;
     }
 }
