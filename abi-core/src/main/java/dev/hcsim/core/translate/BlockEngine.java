@@ -100,12 +100,12 @@ public final class BlockEngine {
             }
             long r;
             CompiledBlock code = b.compiled;
+            if (code == null && threshold >= 0 && ++b.runs > threshold) {
+                code = compile(b);
+            }
             if (code != null && budget - done >= b.size()) {
                 r = code.run(this, cpu, regs, memory, done, budget);
             } else {
-                if (code == null && threshold >= 0 && ++b.runs > threshold) {
-                    compile(b);
-                }
                 r = interpret(b, cpu, regs, done, budget);
             }
             done = r >>> 3;
@@ -215,7 +215,7 @@ public final class BlockEngine {
         return b;
     }
 
-    private void compile(Block b) {
+    private CompiledBlock compile(Block b) {
         try {
             b.compiled = BlockCompiler.compile(b);
             compiledCount++;
@@ -223,6 +223,7 @@ public final class BlockEngine {
             // Translation is an optimisation: a block that cannot be compiled stays interpreted.
             b.runs = Integer.MIN_VALUE;
         }
+        return b.compiled;
     }
 
     /** The block's decoded instructions one after the other, stopping as {@link CompiledBlock#run} does. */
