@@ -163,7 +163,8 @@ final class Scheduler implements VcpuControl {
     private long blockBudget(int p, long stepLimit, long maxTimeNanos, long instructionLimit, long deadlineNanoTime) {
         long budget = Math.min(stepLimit - steps, instructionLimit - instructions);
         if (nsPerTick > 0) {
-            budget = Math.min(budget, (maxTimeNanos - time + nsPerTick - 1) / nsPerTick);
+            long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
+            budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
         }
         if (deadlineNanoTime != Long.MAX_VALUE) {
             budget = Math.min(budget, 4096 - (steps & 4095));
