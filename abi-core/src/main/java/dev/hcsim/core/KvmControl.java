@@ -197,6 +197,17 @@ public final class KvmControl {
         ioctls.enableCap(vcpu(vcpu), cap, args4(args));
     }
 
+    /**
+     * KVM_CHECK_EXTENSION on the VM: what a VMM asks before it enables a capability ({@code kvm_has_cap},
+     * {@code kvm_check_cap} in the selftests).
+     * @param cap the capability number
+     * @return 0 where the VM lacks the capability, else 1 or the capability's value (a bit mask for
+     *   KVM_CAP_X86_DISABLE_EXITS, KVM_CAP_DISABLE_QUIRKS2, KVM_CAP_EXIT_HYPERCALL)
+     */
+    public long checkExtension(long cap) {
+        return ioctls.checkExtension(cap);
+    }
+
     private static long[] args4(long[] args) {
         if (args.length > 4) {
             throw new IllegalArgumentException("struct kvm_enable_cap has 4 args, got " + args.length);

@@ -123,4 +123,17 @@ class Arm64PsciSelftest {
         }
         assertEquals(2, shutdowns, "Two shutdown events were expected");
     }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(run->system_event.ndata >= 1, "
+            + "'Unexpected amount of system event data'), for both SYSTEM_OFF2 types")
+    void systemOff2Ndata() {
+        Setup s = new Setup();
+        for (long type : new long[] {PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 0}) {
+            TrapResult t = s.hvc(PSCI_1_3_FN64_SYSTEM_OFF2, type, 0, 0);
+            dev.hcsim.core.Exit.SystemEvent e = (dev.hcsim.core.Exit.SystemEvent) t.exit();
+            assertTrue(e.ndata() >= 1, "Unexpected amount of system event data: " + e.ndata() + " (expected, >= 1)");
+            s.vm.completeExit(0, s.m.registers(0), s.m.memory(), 0);
+        }
+    }
 }

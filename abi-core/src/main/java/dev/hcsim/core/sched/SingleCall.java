@@ -1,5 +1,6 @@
 package dev.hcsim.core.sched;
 
+import com.google.common.base.CharMatcher;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
@@ -28,6 +29,7 @@ import java.util.Map;
  * default entry, and one trap is taken. What {@code hcsim call} and many tests use.
  */
 public final class SingleCall {
+    private static final CharMatcher HEX = CharMatcher.anyOf("0123456789abcdefABCDEF");
     private SingleCall() {
     }
 
@@ -181,7 +183,8 @@ public final class SingleCall {
     public static byte[] instructionBytes(Vm vm, String insn) {
         String text = insn == null ? vm.architecture().defaultTrapInstruction(vm.options()) : insn.trim();
         String compact = text.replace(" ", "");
-        if (compact.matches("(0x)?[0-9a-fA-F]+") && compact.replace("0x", "").length() % 2 == 0 && !looksLikeMnemonic(vm, text)) {
+        String digits = compact.startsWith("0x") ? compact.substring(2) : compact;
+        if (!digits.isEmpty() && HEX.matchesAllOf(digits) && compact.replace("0x", "").length() % 2 == 0 && !looksLikeMnemonic(vm, text)) {
             return Bytes.parseHex(compact);
         }
         return Assembler.assemble(vm.codec(), text, vm.architecture().defaultEntry()).bytes();

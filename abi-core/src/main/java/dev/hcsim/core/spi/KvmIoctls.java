@@ -110,6 +110,16 @@ public interface KvmIoctls {
     }
 
     /**
+     * KVM_CHECK_EXTENSION on the VM: 0 for a capability the architecture does not have (kvm_main.c
+     * kvm_vm_ioctl_check_extension_generic's default), else 1 or the capability's bit mask.
+     * @param cap the capability number
+     * @return the ioctl's value
+     */
+    default long checkExtension(long cap) {
+        return 0;
+    }
+
+    /**
      * KVM_SET_CPUID2.
      * @param vcpu the vCPU index
      * @param entries the entries

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class X86Architecture extends DescribedArchitecture {
     /** The feature that stands for KVM_CAP_EXIT_HYPERCALL with bit KVM_HC_MAP_GPA_RANGE (cap 201). */
     public static final String EXIT_HYPERCALL = "exit-hypercall";
+    /** The feature that exposes Hyper-V (vcpu->arch.hyperv_enabled) with a non-zero HV_X64_MSR_GUEST_OS_ID written. */
+    public static final String HYPERV = "hyperv";
 
     /** A feature with its bit in CPUID 0x40000001.EAX, or -1 for a VM capability that is not a CPUID bit. */
     record Feature(FeatureSpec spec, int bit) {
@@ -52,7 +54,10 @@ public final class X86Architecture extends DescribedArchitecture {
             cpuid("migration-control", 17, false, "MSR 0x4b564d08 (set by the VMM)"),
             cpuid("clocksource-stable-bit", 24, true, "kvmclock flags bit 0 is valid"),
             new Feature(new FeatureSpec(EXIT_HYPERCALL, false, "KVM_CAP_EXIT_HYPERCALL (cap 201) with bit 12: KVM_HC_MAP_GPA_RANGE exits "
-                    + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1));
+                    + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1),
+            new Feature(new FeatureSpec(HYPERV, false, "Hyper-V exposed in CPUID (vcpu->arch.hyperv_enabled) and HV_X64_MSR_GUEST_OS_ID "
+                    + "written (--hyperv-guest-os-id): vmcall/vmmcall is a Hyper-V hypercall (hyperv.c kvm_hv_hypercall) before any "
+                    + "KVM_HC_* number (x86.c kvm_emulate_hypercall)"), -1));
 
     private static final List<FeatureSpec> FEATURE_SPECS = FEATURES.stream().map(Feature::spec).toList();
 
@@ -78,6 +83,8 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "kvm_apic_mda, kvm_apic_match_physical_addr)"),
             new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "off = KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK: in "
                     + "x2APIC mode KICK_CPU to 0xff is APIC ID 255 and 0xffffffff the broadcast (lapic.c kvm_apic_is_broadcast_dest)"),
+            new OptionSpec("hyperv-guest-os-id", List.of(), "0x1040a00003839", "with --feature hyperv: the HV_X64_MSR_GUEST_OS_ID "
+                    + "the guest wrote (default: Windows Server 2016's); 0 = not written, then KVM's own calls answer"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
 
     private static final String DISCOVERY = "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "

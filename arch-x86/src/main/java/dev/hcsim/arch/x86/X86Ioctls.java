@@ -79,6 +79,25 @@ final class X86Ioctls implements KvmIoctls {
         return x86.discovery().entries();
     }
 
+    /**
+     * x86.c kvm_vm_ioctl_check_extension: ENFORCE_PV_FEATURE_CPUID 1; EXIT_HYPERCALL
+     * KVM_EXIT_HYPERCALL_VALID_MASK; DISABLE_QUIRKS2 the quirks KVM knows; X86_DISABLE_EXITS
+     * PAUSE | HLT | CSTATE | MWAIT, the answer of a host without mitigate_smt_rsb whose MWAIT may run in the guest.
+     */
+    @Override
+    public long checkExtension(long cap) {
+        if (cap == KVM_CAP_ENFORCE_PV_FEATURE_CPUID) {
+            return 1;
+        } else if (cap == KVM_CAP_EXIT_HYPERCALL) {
+            return KVM_EXIT_HYPERCALL_VALID_MASK;
+        } else if (cap == KVM_CAP_DISABLE_QUIRKS2) {
+            return KVM_X86_VALID_QUIRKS;
+        } else if (cap == KVM_CAP_X86_DISABLE_EXITS) {
+            return KVM_X86_DISABLE_VALID_EXITS;
+        }
+        return 0;
+    }
+
     @Override
     public void enableCap(int vcpu, long cap, long[] args) {
         if (vcpu >= 0) {
@@ -128,6 +147,8 @@ final class X86Ioctls implements KvmIoctls {
                 "KVM_ENABLE_CAP (VM) KVM_CAP_EXIT_HYPERCALL 201: args[0] = 1 << 12 sends KVM_HC_MAP_GPA_RANGE to the VMM; other bits -EINVAL",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_X86_DISABLE_EXITS 143: KVM_X86_DISABLE_EXITS_HLT (2) withdraws KVM_FEATURE_PV_UNHALT",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_DISABLE_QUIRKS2 213: KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20) makes the other vendor's "
-                        + "instruction #UD instead of patching it; unknown quirk bits -EINVAL");
+                        + "instruction #UD instead of patching it; unknown quirk bits -EINVAL",
+                "KVM_CHECK_EXTENSION: ENFORCE_PV_FEATURE_CPUID 1, EXIT_HYPERCALL 0x1000, DISABLE_QUIRKS2 0x3ff, X86_DISABLE_EXITS 0xf "
+                        + "(x86.c kvm_vm_ioctl_check_extension); any other capability 0");
     }
 }

@@ -64,6 +64,7 @@ public final class X86Vm implements ArchitectureVm {
     private final X86PvMsrs msrs;
     private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
+    private final X86Hyperv hyperv;
 
     X86Vm(Vm vm) {
         this.vm = vm;
@@ -103,6 +104,7 @@ public final class X86Vm implements ArchitectureVm {
         this.hypercallExitEnabled = vm.feature(X86Architecture.EXIT_HYPERCALL) ? 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE : 0;
         this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
+        this.hyperv = new X86Hyperv(vm);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -130,12 +132,16 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
-        t.readCall();
-        if (cpl != 0) {
-            t.reject(Status.PERMISSION);
+        if (hyperv.enabled(t.vcpu())) {
+            hyperv.hypercall(t); // x86.c kvm_emulate_hypercall: kvm_hv_hypercall_enabled → kvm_hv_hypercall
         } else {
-            t.invoke();
-            t.complete();
+            t.readCall();
+            if (cpl != 0) {
+                t.reject(Status.PERMISSION);
+            } else {
+                t.invoke();
+                t.complete();
+            }
         }
         Outcome o = t.outcome();
         if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
@@ -260,6 +266,11 @@ public final class X86Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
+    }
+
+    /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
+    X86Hyperv hyperv() {
+        return hyperv;
     }
 
     X86PvMsrs msrs() {

@@ -1,0 +1,149 @@
+package dev.hcsim.core.sched;
+
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.SystemEventType;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.trace.SchedEvent;
+import java.util.Locale;
+
+/**
+ * Runs one guest instruction of a vCPU and acts on what it signals: the next instruction, a jump, a
+ * halt, a fault the guest subset has no handler for, or a trap, whose result it hands to the
+ * scheduler (halt, yield, power-off) or to the host ({@link HostHandler}, then re-entry as the next
+ * {@code KVM_RUN} does it).
+ */
+final class Stepper {
+    private final Vm vm;
+    private final SparseMemory memory;
+    private final ArchitectureVm archVm;
+    private final DecodeCache cache;
+    private final Scheduler sched;
+    HostHandler host = HostHandler.DEFAULT;
+
+    Stepper(Vm vm, SparseMemory memory, ArchitectureVm archVm, Scheduler sched) {
+        this.vm = vm;
+        this.memory = memory;
+        this.archVm = archVm;
+        this.cache = new DecodeCache(memory, vm.codec());
+        this.sched = sched;
+    }
+
+    void step(int v) {
+        VcpuSlot s = sched.slots[v];
+        RegisterFile regs = s.regs;
+        long pc = regs.pc();
+        int slot = cache.fetch(pc);
+        if (slot < 0) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", pc));
+            return;
+        }
+        Instruction ins = cache.instruction(slot);
+        int length = cache.length(slot);
+        int signal;
+        try {
+            signal = ins.execute(s.cpu);
+        } catch (GuestFault f) {
+            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+        } catch (RuntimeException e) {
+            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+        }
+        s.instructions++;
+        sched.instructions++;
+        switch (signal) {
+            case Cpu.NEXT -> regs.pc(pc + length);
+            case Cpu.JUMP -> {
+            }
+            case Cpu.TRAP -> {
+                sched.currentVcpu = v;
+                TrapResult r = vm.trap(v, regs, memory, sched);
+                sched.currentVcpu = -1;
+                afterTrap(v, r);
+            }
+            case Cpu.HALT -> {
+                regs.pc(pc + length);
+                sched.haltOrContinue(v, "wait for interrupt");
+            }
+            default -> {
+                String why = s.cpu.faultReason();
+                s.cpu.clearFault();
+                sched.stopVcpu(v, why);
+            }
+        }
+    }
+
+    private void afterTrap(int v, TrapResult r) {
+        VcpuSlot s = sched.slots[v];
+        switch (r.outcome()) {
+            case RESUME -> {
+            }
+            case HALT -> sched.haltOrContinue(v, noteOrName(v, r));
+            case YIELD -> sched.yield(v, r.yieldTarget());
+            case EXIT_TO_HOST -> hostExit(v, r);
+            case STOP -> {
+                if (s.state() == VcpuState.OFF) {
+                    return; // a system event in the same call already stopped every vCPU
+                }
+                sched.powerOff(v, noteOrName(v, r));
+            }
+            case INTERRUPTED -> {
+                // delivered to the guest's own handler: the PC is already there, the vCPU runs on
+            }
+            case FAULT, NOT_A_HYPERCALL -> {
+                // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
+                String what = vm.frame(v).faultDetail();
+                if (r.fault() != null) {
+                    archVm.deliver(v, s.regs, r.fault());
+                }
+                sched.stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", what, s.regs.pc()));
+            }
+        }
+    }
+
+    /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
+    private String noteOrName(int v, TrapResult r) {
+        String note = vm.frame(v).why();
+        return note != null ? note : r.callName();
+    }
+
+    private void hostExit(int v, TrapResult r) {
+        VcpuSlot s = sched.slots[v];
+        if (sched.event()) {
+            // a call that stopped its own vCPU (kvm_prepare_system_event) has already left its physical CPU
+            sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "exit", s.pcpuOrNull(), null, r.exit().toString()));
+        }
+        if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
+            // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
+            // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
+            sched.systemEvent(v, e, vm.frame(v).why());
+            return;
+        }
+        if (s.state() == VcpuState.OFF) {
+            return; // the call itself powered the vCPU off
+        }
+        long ret = host.answer(v, r);
+        if (ret == HostHandler.STAY_EXITED) {
+            sched.stayExited(v, "exited to host: " + r.exit().reason());
+            return;
+        }
+        sched.currentVcpu = v;
+        Exit payload = host.payload(v, r, ret);
+        TrapResult done = payload != null ? vm.completeExit(v, s.regs, memory, payload) : vm.completeExit(v, s.regs, memory, ret);
+        sched.currentVcpu = -1;
+        if (sched.event()) {
+            sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "reenter", s.pcpuOrNull(), null, payload != null ? "host answered " + payload
+                    : "host returned 0x" + Long.toHexString(ret)));
+        }
+        if (done.outcome() != Outcome.RESUME) {
+            afterTrap(v, done);
+        }
+    }
+}
