@@ -3,6 +3,7 @@ package dev.hcsim.arch.riscv;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_BASE;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_EXPERIMENTAL_END;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_EXPERIMENTAL_START;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_HSM;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_VENDOR_END;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_VENDOR_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,5 +70,33 @@ class RiscvSbiBoundariesTest {
         assertThrows(IllegalArgumentException.class, () -> RiscvHypercalls.linuxVersionCode("six"));
         assertEquals(3L << 24, RiscvHypercalls.specVersion("3"));
         assertEquals(2L << 24 | 1, RiscvHypercalls.specVersion("2.1"));
+    }
+
+    @Test
+    @DisplayName("HART_START records the target's reset state (reset_state->pc = a1, ->a1 = a2) when it starts it, and leaves it alone "
+            + "when the hart is not stopped (arch/riscv/kvm/vcpu_sbi_hsm.c kvm_sbi_hsm_vcpu_start)")
+    void hartStartRecordsResetStateOnlyWhenItStarts() {
+        Harness h = Harness.of(2).state(1, VcpuState.OFF);
+        h.ecall(EXT_HSM, 0, 1, 0x8020_0000L, 0x1234);
+        assertEquals(0, h.a(0));
+        assertEquals(0x8020_0000L, h.riscv().resetPc(1));
+        assertEquals(0x1234, h.riscv().resetA1(1));
+        h.ecall(EXT_HSM, 0, 1, 0x9000_0000L, 0x5678);
+        assertEquals(-6, h.a(0), "SBI_ERR_ALREADY_AVAILABLE: hart 1 runs now");
+        assertEquals(0x8020_0000L, h.riscv().resetPc(1), "a refused start changes no reset state");
+        assertEquals(0x1234, h.riscv().resetA1(1));
+    }
+
+    @Test
+    @DisplayName("HART_GET_STATUS of hart 0 asked by another hart: STOPPED (1) when off, SUSPENDED (4) when blocked "
+            + "(kvm_sbi_hsm_vcpu_get_status; hart 0 is a hart like any other)")
+    void hartStatusOfHartZero() {
+        Harness off = Harness.of(2).state(0, VcpuState.OFF);
+        off.ecall(1, EXT_HSM, 2, 0);
+        assertEquals(0, off.a(1, 0));
+        assertEquals(1, off.a(1, 1));
+        Harness halted = Harness.of(2).state(0, VcpuState.HALTED);
+        halted.ecall(1, EXT_HSM, 2, 0);
+        assertEquals(4, halted.a(1, 1));
     }
 }
