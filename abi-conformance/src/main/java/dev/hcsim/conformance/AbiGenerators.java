@@ -36,7 +36,8 @@ public final class AbiGenerators {
     }
 
     /**
-     * Option values, each shrinking toward the architecture's default; numeric options keep their default.
+     * Option values, each shrinking toward the architecture's default; numeric options keep their default; never a
+     * value of {@link dev.hcsim.conformance.spi.ArchitectureCases#otherAbiSwitches()}.
      * @param arch the architecture whose declared options are drawn
      * @return a generator of option maps (name to value)
      */
@@ -44,7 +45,8 @@ public final class AbiGenerators {
         List<Gen<String>> each = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (OptionSpec o : arch.options()) {
-            List<String> others = o.allowed().stream().filter(v -> !v.equals(o.defaultValue())).toList();
+            List<String> others = o.allowed().stream().filter(v -> !v.equals(o.defaultValue()))
+                    .filter(v -> !Providers.otherAbiSwitches(arch.name()).contains(o.name() + "=" + v)).toList();
             names.add(o.name());
             // Mostly the default, so that a VM with many options still often runs in the kernel's default configuration.
             each.add(others.isEmpty() ? Generate.constant(o.defaultValue())
@@ -64,20 +66,14 @@ public final class AbiGenerators {
     }
 
     /**
-     * Features that hand the trap instruction to another hypercall ABI: on x86, {@code kvm_emulate_hypercall}
-     * (arch/x86/kvm/x86.c) gives every {@code vmcall} to Xen's or Hyper-V's dispatcher first when they are
-     * enabled, so none of the KVM ABI's relations hold there. Those ABIs are generated on their own.
-     */
-    private static final java.util.Set<String> OTHER_ABIS = java.util.Set.of("hyperv", "xen");
-
-    /**
-     * Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default.
+     * Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default; never one
+     * of {@link dev.hcsim.conformance.spi.ArchitectureCases#otherAbiSwitches()}.
      * @param arch the architecture whose features are drawn
      * @return a generator of feature maps (name to on/off)
      */
     public static Gen<Map<String, Boolean>> features(Architecture arch) {
         List<dev.hcsim.core.spi.FeatureSpec> all = arch.features().stream()
-                .filter(f -> !OTHER_ABIS.contains(f.name())).toList();
+                .filter(f -> !Providers.otherAbiSwitches(arch.name()).contains(f.name())).toList();
         if (all.isEmpty()) {
             return Generate.constant(Map.of());
         }

@@ -41,4 +41,10 @@ public final class S390Cases implements ArchitectureCases {
                 "problem state: privileged-operation program interruption before the code is read "
                         + "(arch/s390/kvm/diag.c kvm_s390_handle_diag); no program-new PSW in the generated lowcore, so reported"));
     }
+
+    @Override
+    public List<String> otherAbiSwitches() {
+        // intercept.c kvm_handle_sie_intercept: a user-controlled VM hands every intercept to the VMM
+        return List.of("vm-type=ucontrol");
+    }
 }
