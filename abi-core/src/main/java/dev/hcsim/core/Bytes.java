@@ -1,7 +1,12 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 
 /** Byte-order helpers shared by every architecture's codec and memory structures. */
+@API(status = INTERNAL, since = "1.0")
 public final class Bytes {
     private Bytes() {
     }

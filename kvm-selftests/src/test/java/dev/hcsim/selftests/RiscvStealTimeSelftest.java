@@ -12,14 +12,13 @@ import dev.hcsim.core.KvmException;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * tools/testing/selftests/kvm/steal_time.c, its RISC-V part (torvalds/linux, read at commit 15a9a2ba; line numbers of
@@ -108,7 +107,7 @@ class RiscvStealTimeSelftest {
         Vm vm = Vm.create(VmConfig.builder("riscv").vcpus(NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000)
                 .memory(0, 0x10000).memory(ST_GPA_BASE, 0x1000).build());
         Machine m = new Machine(vm, "steal_time");
-        var prog = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        var prog = vm.assemble(GUEST, 0x1000);
         m.load(0x1000, prog.bytes());
         int stealer = (i + 1) % NR_VCPUS;
         for (int v = 0; v < NR_VCPUS; v++) {

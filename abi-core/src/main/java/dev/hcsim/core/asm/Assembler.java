@@ -1,6 +1,9 @@
 package dev.hcsim.core.asm;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.spi.Codec;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The shared two-pass (relaxing) assembler: parses lines, labels and data directives, and asks the
@@ -17,6 +21,7 @@ import java.util.regex.Pattern;
  * address, as GNU {@code as} relaxes branches. Directives: {@code .byte .short .long .quad .zero
  * .balign}.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class Assembler {
     private static final Pattern LABEL = Pattern.compile("^([A-Za-z_.$][A-Za-z0-9_.$]*):");
     private static final int MAX_PASSES = 32;
