@@ -1,6 +1,6 @@
 package dev.hcsim.cli;
 
-import static dev.hcsim.cli.TimelineSvg.esc;
+import static dev.hcsim.views.TimelineSvg.esc;
 
 import java.util.List;
 import java.util.Map;

@@ -2,12 +2,15 @@ package dev.hcsim.core;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.google.common.base.CharMatcher;
 import org.apiguardian.api.API;
-
 
 /** Byte-order helpers shared by every architecture's codec and memory structures. */
 @API(status = INTERNAL, since = "1.0")
 public final class Bytes {
+    /** What {@link #parseHex} skips: the regular expression {@code [\s,:]} (Java's {@code \s} is these six). */
+    private static final CharMatcher SEPARATORS = CharMatcher.anyOf(" \t\n\u000B\f\r,:");
+
     private Bytes() {
     }
 
@@ -86,7 +89,7 @@ public final class Bytes {
      * @throws IllegalArgumentException with a one-line message for a non-hex character or an odd digit count
      */
     public static byte[] parseHex(String s) {
-        String t = s.replace("0x", "").replace("0X", "").replaceAll("[\\s,:]", "");
+        String t = SEPARATORS.removeFrom(s.replace("0x", "").replace("0X", ""));
         if (t.length() % 2 != 0) {
             throw new IllegalArgumentException("hex byte string '" + s + "' has an odd number of digits");
         }
@@ -118,17 +121,67 @@ public final class Bytes {
         long v;
         try {
             if (t.startsWith("0x") || t.startsWith("0X")) {
-                v = Long.parseUnsignedLong(t.substring(2), 16);
+                v = parseUnsigned(t.substring(2), 16);
             } else if (t.startsWith("0b") || t.startsWith("0B")) {
-                v = Long.parseUnsignedLong(t.substring(2), 2);
+                v = parseUnsigned(t.substring(2), 2);
             } else {
-                v = neg ? Long.parseLong("-" + t) : Long.parseUnsignedLong(t);
+                v = neg ? Long.parseLong("-" + t) : parseUnsigned(t, 10);
                 return v;
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + s + "' is not a number (decimal, -decimal, 0x-hex or 0b-binary, at most 64 bits)");
         }
         return neg ? -v : v;
+    }
+
+    /**
+     * Whether {@code s} is one or more ASCII digits of {@code radix} (as the regular expressions {@code [0-9]+}
+     * and {@code [0-9a-fA-F]+} match), for parsers that must not depend on a runtime's regular expressions.
+     * @param s the text
+     * @param radix 10 or 16 (any radix up to 36 works the same way)
+     * @return true when non-empty and every character is such a digit
+     */
+    public static boolean isAsciiDigits(String s, int radix) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || Character.digit(c, radix) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code Long.parseUnsignedLong(s, radix)}, digit for digit: an optional {@code +}, then digits of
+     * {@code radix} ({@code Character.digit}), at most 2<sup>64</sup>-1. Written out because not every runtime
+     * hcsim runs on has the JDK method (the Explorer page compiled to JavaScript lacks it).
+     * @param s the digits
+     * @param radix 2 to 36
+     * @return the value as a two's-complement long
+     * @throws NumberFormatException for an empty string, a sign alone, a '-', a non-digit or more than 64 bits
+     */
+    public static long parseUnsigned(String s, int radix) {
+        int i = !s.isEmpty() && s.charAt(0) == '+' ? 1 : 0;
+        if (i == s.length()) {
+            throw new NumberFormatException("'" + s + "' is not an unsigned number");
+        }
+        long limit = Long.divideUnsigned(-1L, radix);
+        long v = 0;
+        for (; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), radix);
+            if (d < 0) {
+                throw new NumberFormatException("'" + s + "' is not an unsigned number in radix " + radix);
+            }
+            long shifted = v * radix;
+            if (Long.compareUnsigned(v, limit) > 0 || Long.compareUnsigned(shifted + d, shifted) < 0) {
+                throw new NumberFormatException("'" + s + "' does not fit in 64 bits");
+            }
+            v = shifted + d;
+        }
+        return v;
     }
 
     /**

@@ -9,9 +9,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.HypercallTable;
-import dev.hcsim.core.sched.SingleCall;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +34,18 @@ class VmTest {
         assertEquals("TOY_GATED", off.call());
         SingleCall.Result on = SingleCall.run(VmConfig.builder("toy").feature("gated", true).build(), 0, null, Map.of("r0", 9L), Map.of());
         assertEquals(1, on.after().get(0));
+    }
+
+    @Test
+    @DisplayName("a handler that returns to the guest with neither a status nor result 0 is refused, never answered SUCCESS; an exit needs none")
+    void handlerWithoutStatus() {
+        // Every KVM handler sets the guest's return value (arch/x86/kvm/x86.c kvm_emulate_hypercall's ret,
+        // arch/arm64/kvm/hypercalls.c smccc_set_retval): a status-less return would be a silent 0 in r0.
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SingleCall.run(VmConfig.builder("toy").build(), 0, null, Map.of("r0", 10L), Map.of()));
+        assertEquals("hypercall TOY_NO_STATUS returned to the guest without a status or result 0", e.getMessage());
+        SingleCall.Result exit = SingleCall.run(VmConfig.builder("toy").build(), 0, null, Map.of("r0", 6L), Map.of());
+        assertEquals(Outcome.EXIT_TO_HOST, exit.outcome());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.hcsim.core.asm;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.google.common.base.CharMatcher;
+import com.google.common.base.Splitter;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Program;
 import dev.hcsim.core.spi.Codec;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /**
@@ -23,7 +24,11 @@ import org.apiguardian.api.API;
  */
 @API(status = INTERNAL, since = "1.0")
 public final class Assembler {
-    private static final Pattern LABEL = Pattern.compile("^([A-Za-z_.$][A-Za-z0-9_.$]*):");
+    private static final Splitter LINES = Splitter.on('\n');
+    private static final Splitter STATEMENTS = Splitter.on(';');
+    /** The characters of a label: GNU as symbol names, {@code [A-Za-z_.$][A-Za-z0-9_.$]*}. */
+    private static final CharMatcher LABEL_START = CharMatcher.inRange('A', 'Z').or(CharMatcher.inRange('a', 'z')).or(CharMatcher.anyOf("_.$"));
+    private static final CharMatcher LABEL_PART = LABEL_START.or(CharMatcher.inRange('0', '9'));
     private static final int MAX_PASSES = 32;
 
     private Assembler() {
@@ -100,18 +105,17 @@ public final class Assembler {
 
     private static List<Item> parse(Codec codec, String source) {
         List<Item> items = new ArrayList<>();
-        String[] lines = source.split("\\r?\\n", -1);
-        for (int n = 0; n < lines.length; n++) {
-            String line = stripComment(lines[n], codec.commentPrefixes());
-            for (String part : line.split(";")) {
+        // no regular expressions here: the Explorer page runs this code compiled to JavaScript
+        List<String> lines = LINES.splitToList(source);
+        for (int n = 0; n < lines.size(); n++) {
+            String raw = lines.get(n);
+            String line = stripComment(raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw, codec.commentPrefixes());
+            for (String part : STATEMENTS.split(line)) {
                 String text = part.trim();
-                while (true) {
-                    var m = LABEL.matcher(text);
-                    if (!m.find()) {
-                        break;
-                    }
-                    items.add(new Item(m.group(1), null));
-                    text = text.substring(m.end()).trim();
+                int end;
+                while ((end = labelEnd(text)) > 0) {
+                    items.add(new Item(text.substring(0, end), null));
+                    text = text.substring(end + 1).trim();
                 }
                 if (!text.isEmpty()) {
                     items.add(new Item(null, statement(text, n + 1)));
@@ -119,6 +123,18 @@ public final class Assembler {
             }
         }
         return items;
+    }
+
+    /** The index of the ':' ending a label at the start of {@code text}, or -1 when it does not start with one. */
+    private static int labelEnd(String text) {
+        if (text.isEmpty() || !LABEL_START.matches(text.charAt(0))) {
+            return -1;
+        }
+        int i = 1;
+        while (i < text.length() && LABEL_PART.matches(text.charAt(i))) {
+            i++;
+        }
+        return i < text.length() && text.charAt(i) == ':' ? i : -1;
     }
 
     private static String stripComment(String line, List<String> prefixes) {

@@ -84,8 +84,12 @@ public final class Timeline {
 
     private static String shortHex(String v) {
         if (v.startsWith("0x")) {
-            String digits = v.substring(2).replaceFirst("^0+(?=.)", "");
-            return "0x" + digits;
+            // leading zeros off, the last digit kept (no regular expression: TeaVM's got "^0+(?=.)" wrong)
+            int i = 2;
+            while (i < v.length() - 1 && v.charAt(i) == '0') {
+                i++;
+            }
+            return "0x" + v.substring(i);
         }
         return v;
     }

@@ -5,14 +5,12 @@ import dev.hcsim.arch.loongarch.LoongArchInterpreter.Op;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
-import dev.hcsim.core.spi.WordCodec;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.WordCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Assembler and decoder of the LoongArch64 guest subset, little-endian 32-bit words, bytes and
@@ -44,7 +42,6 @@ public final class LoongArchCodec extends WordCodec {
     /** Mask of the 22-bit opcode of the reg2 format. */
     public static final int REG2_MASK = 0xFFFF_FC00;
 
-    private static final Pattern OBJDUMP_IMM = Pattern.compile("^(-?\\d+)\\(0x[0-9a-fA-F]+\\)$");
 
     private LoongArchCodec() {
         super(ByteOrder.LITTLE_ENDIAN, "#", "//");
@@ -299,11 +296,27 @@ public final class LoongArchCodec extends WordCodec {
     /** A number or label expression; also objdump's {@code -1(0xfff)} form, so that its output assembles again. */
     private static long imm(Statement s, int i, AsmContext ctx) {
         String op = s.operand(i).trim();
-        Matcher m = OBJDUMP_IMM.matcher(op);
-        if (m.matches()) {
-            op = m.group(1);
-        }
+        op = objdumpImm(op);
         return ctx.evaluate(op, s);
+    }
+
+    /** ByteArrayOutputStream.writeBytes(b), which not every runtime has (the Explorer page compiled to JavaScript). */
+    private static void emit(ByteArrayOutputStream out, byte[] b) {
+        out.write(b, 0, b.length);
+    }
+
+    /**
+     * objdump's {@code -1(0xfff)}: the decimal before the parenthesis (the form {@code -?[0-9]+\(0x[0-9a-fA-F]+\)});
+     * anything else unchanged. By hand, as the Explorer page compiled to JavaScript runs it.
+     */
+    static String objdumpImm(String op) {
+        int open = op.indexOf('(');
+        if (open < 0 || !op.endsWith(")") || !op.startsWith("0x", open + 1)) {
+            return op;
+        }
+        String dec = op.substring(op.startsWith("-") ? 1 : 0, open);
+        String hex = op.substring(open + 3, op.length() - 1);
+        return Bytes.isAsciiDigits(dec, 10) && Bytes.isAsciiDigits(hex, 16) ? op.substring(0, open) : op;
     }
 
     private static void check(Statement s, long v, long min, long max, String format) {
@@ -318,10 +331,7 @@ public final class LoongArchCodec extends WordCodec {
      */
     private static long branchOffset(Statement s, int i, AsmContext ctx, int bits) {
         String op = s.operand(i).trim();
-        Matcher m = OBJDUMP_IMM.matcher(op);
-        if (m.matches()) {
-            op = m.group(1);
-        }
+        op = objdumpImm(op);
         boolean number = !op.isEmpty() && (Character.isDigit(op.charAt(0)) || op.charAt(0) == '-' || op.charAt(0) == '+');
         long off = number ? ctx.evaluate(op, s) : ctx.evaluate(op, s) - ctx.pc();
         long limit = 1L << (bits + 1);
@@ -364,29 +374,29 @@ public final class LoongArchCodec extends WordCodec {
         int partialIsSextOfPrev = (all0 ^ allf) & (all0 ^ (sign << 1)) & 0xF;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (partialIsSextOfPrev == 0x7) {
-            out.writeBytes(word(0x0300_0000 | f1 << 10 | rd)); // lu52i.d rd, $zero, f1
+            emit(out, word(0x0300_0000 | f1 << 10 | rd)); // lu52i.d rd, $zero, f1
             return out.toByteArray();
         }
         if ((all0 & 0x3) == 0x2) {
-            out.writeBytes(word(0x0380_0000 | f4 << 10 | rd)); // ori rd, $zero, f4
+            emit(out, word(0x0380_0000 | f4 << 10 | rd)); // ori rd, $zero, f4
         } else {
             switch (partialIsSextOfPrev & 0x3) {
                 case 0 -> {
-                    out.writeBytes(word(0x1400_0000 | f3 << 5 | rd)); // lu12i.w rd, f3
-                    out.writeBytes(word(0x0380_0000 | f4 << 10 | rd << 5 | rd)); // ori rd, rd, f4
+                    emit(out, word(0x1400_0000 | f3 << 5 | rd)); // lu12i.w rd, f3
+                    emit(out, word(0x0380_0000 | f4 << 10 | rd << 5 | rd)); // ori rd, rd, f4
                 }
-                case 1 -> out.writeBytes(word(0x1400_0000 | f3 << 5 | rd));
-                case 2 -> out.writeBytes(word(0x0280_0000 | f4 << 10 | rd)); // addi.w rd, $zero, f4
-                default -> out.writeBytes(word(0x0015_0000 | rd)); // or rd, $zero, $zero
+                case 1 -> emit(out, word(0x1400_0000 | f3 << 5 | rd));
+                case 2 -> emit(out, word(0x0280_0000 | f4 << 10 | rd)); // addi.w rd, $zero, f4
+                default -> emit(out, word(0x0015_0000 | rd)); // or rd, $zero, $zero
             }
         }
         switch (partialIsSextOfPrev >> 2) {
             case 0 -> {
-                out.writeBytes(word(0x1600_0000 | f2 << 5 | rd)); // lu32i.d rd, f2
-                out.writeBytes(word(0x0300_0000 | f1 << 10 | rd << 5 | rd)); // lu52i.d rd, rd, f1
+                emit(out, word(0x1600_0000 | f2 << 5 | rd)); // lu32i.d rd, f2
+                emit(out, word(0x0300_0000 | f1 << 10 | rd << 5 | rd)); // lu52i.d rd, rd, f1
             }
-            case 1 -> out.writeBytes(word(0x0300_0000 | f1 << 10 | rd << 5 | rd));
-            case 2 -> out.writeBytes(word(0x1600_0000 | f2 << 5 | rd));
+            case 1 -> emit(out, word(0x0300_0000 | f1 << 10 | rd << 5 | rd));
+            case 2 -> emit(out, word(0x1600_0000 | f2 << 5 | rd));
             default -> {
             }
         }

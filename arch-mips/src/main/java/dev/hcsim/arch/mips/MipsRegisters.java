@@ -103,6 +103,8 @@ public final class MipsRegisters {
      * @return true for {@code t4}, {@code $t5}, ... {@code $T7}
      */
     static boolean isO32Only(String text) {
-        return text.trim().toLowerCase(Locale.ROOT).matches("\\$?t[4-7]");
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        String name = t.startsWith("$") ? t.substring(1) : t;
+        return name.length() == 2 && name.charAt(0) == 't' && name.charAt(1) >= '4' && name.charAt(1) <= '7';
     }
 }

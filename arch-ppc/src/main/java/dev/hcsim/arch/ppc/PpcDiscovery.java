@@ -160,7 +160,8 @@ public final class PpcDiscovery {
      */
     public static String dts(PpcHost host, String property) {
         int[] w = hcallInstructions(host);
-        return String.format(Locale.ROOT, "/ {%n\thypervisor {%n\t\tcompatible = \"linux,kvm\";%n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;%n\t\thas-idle;%n\t};%n};%n",
+        // '\n', not %n: the same text on every platform (and TeaVM's String.format has no %n)
+        return String.format(Locale.ROOT, "/ {\n\thypervisor {\n\t\tcompatible = \"linux,kvm\";\n\t\t%s = <0x%08x 0x%08x 0x%08x 0x%08x>;\n\t\thas-idle;\n\t};\n};\n",
                 property, w[0], w[1], w[2], w[3]);
     }
 

@@ -221,7 +221,7 @@ final class PpcPaprHv {
         private final boolean[] inGuest;
         /** One 4-byte buffer per vCPU for the big-endian yield_count, so the trap path allocates nothing. */
         private final byte[][] scratch;
-        private final java.util.SplittableRandom random;
+        private final dev.hcsim.core.spi.SeededRandom random;
 
         State(int vcpus, long seed) {
             vpa = new long[vcpus];
@@ -229,7 +229,7 @@ final class PpcPaprHv {
             slb = new long[vcpus];
             inGuest = new boolean[vcpus];
             scratch = new byte[vcpus][4];
-            random = new java.util.SplittableRandom(seed ^ 0x4852_414e_444f_4dL); // "HRANDOM": from the VM seed only
+            random = new dev.hcsim.core.spi.SeededRandom(seed ^ 0x4852_414e_444f_4dL); // "HRANDOM": from the VM seed only
         }
 
         synchronized long random() {

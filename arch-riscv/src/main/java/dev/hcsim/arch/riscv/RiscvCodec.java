@@ -2,15 +2,15 @@ package dev.hcsim.arch.riscv;
 
 import dev.hcsim.arch.riscv.RiscvInterpreter.Insn;
 import dev.hcsim.arch.riscv.RiscvInterpreter.Op;
+import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
 import dev.hcsim.core.spi.Instruction;
 import dev.hcsim.core.spi.WordCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
+import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Assembler and decoder of the RV64IM + Zicsr guest subset, little-endian 32-bit words (no compressed
@@ -46,7 +46,6 @@ Map.entry(0x140, "sscratch"), Map.entry(0x141, "sepc"), Map.entry(0x142, "scause
             Map.entry(0xc01, "time"), Map.entry(0xc02, "instret"));
     private static final Map<String, Integer> CSR_NUMBERS = inverse();
 
-    private static final Pattern MEM = Pattern.compile("^(.*)\\(\\s*([A-Za-z0-9]+)\\s*\\)$");
 
     private RiscvCodec() {
         super(ByteOrder.LITTLE_ENDIAN, "#");
@@ -637,6 +636,11 @@ Map.entry(0x140, "sscratch"), Map.entry(0x141, "sepc"), Map.entry(0x142, "scause
     }
 
     /** {@code imm(reg)} or {@code (reg)}; with {@code bare}, also a register alone (jalr's short form). Returns {imm, reg}. */
+    /** ByteArrayOutputStream.writeBytes(b), which not every runtime has (the Explorer page compiled to JavaScript). */
+    private static void emit(ByteArrayOutputStream out, byte[] b) {
+        out.write(b, 0, b.length);
+    }
+
     private static long[] memOperand(Statement st, int i, AsmContext ctx, boolean bare) {
         String op = st.operand(i).trim();
         if (bare) {
@@ -645,15 +649,17 @@ Map.entry(0x140, "sscratch"), Map.entry(0x141, "sepc"), Map.entry(0x142, "scause
                 return new long[] {0, r};
             }
         }
-        Matcher m = MEM.matcher(op);
-        if (!m.matches()) {
+        // offset(register), by hand (the form ^(.*)\(\s*([A-Za-z0-9]+)\s*\)$): the Explorer page runs this as JavaScript
+        int open = op.lastIndexOf('(');
+        String base = open < 0 || !op.endsWith(")") ? "" : op.substring(open + 1, op.length() - 1).trim();
+        if (base.isEmpty() || !Bytes.isAsciiDigits(base.toLowerCase(Locale.ROOT), 36)) {
             throw st.error("'" + op + "' is not a memory operand offset(register)");
         }
-        int r = RiscvRegisters.general(m.group(2));
+        int r = RiscvRegisters.general(base);
         if (r < 0) {
-            throw st.error("'" + m.group(2) + "' is not a general register (zero, ra, sp, gp, tp, t0..t6, s0..s11, fp, a0..a7, x0..x31)");
+            throw st.error("'" + base + "' is not a general register (zero, ra, sp, gp, tp, t0..t6, s0..s11, fp, a0..a7, x0..x31)");
         }
-        String off = m.group(1).trim();
+        String off = op.substring(0, open).trim();
         long v = off.isEmpty() ? 0 : ctx.evaluate(off, st);
         check(st, v, -2048, 2047, "illegal operands");
         return new long[] {v, r};
@@ -706,7 +712,7 @@ Map.entry(0x140, "sscratch"), Map.entry(0x141, "sepc"), Map.entry(0x142, "scause
     byte[] li(int rd, long value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (value >= -2048 && value <= 2047) {
-            out.writeBytes(bytes(i(value, 0, 0, rd, 0x13)));
+            emit(out, bytes(i(value, 0, 0, rd, 0x13)));
         } else {
             loadConst(out, rd, value);
         }
@@ -722,18 +728,18 @@ Map.entry(0x140, "sscratch"), Map.entry(0x141, "sepc"), Map.entry(0x142, "scause
                 shift++;
             }
             loadConst(out, rd, upper >> shift);
-            out.writeBytes(bytes(shift << 20 | rd << 15 | 1 << 12 | rd << 7 | 0x13));
+            emit(out, bytes(shift << 20 | rd << 15 | 1 << 12 | rd << 7 | 0x13));
             if (lower != 0) {
-                out.writeBytes(bytes(i(lower, rd, 0, rd, 0x13)));
+                emit(out, bytes(i(lower, rd, 0, rd, 0x13)));
             }
         } else {
             int hi = 0;
             if (upper != 0) {
-                out.writeBytes(bytes((int) (upper & 0xFFFF_F000L) | rd << 7 | 0x37));
+                emit(out, bytes((int) (upper & 0xFFFF_F000L) | rd << 7 | 0x37));
                 hi = rd;
             }
             if (lower != 0 || hi == 0) {
-                out.writeBytes(bytes(i(lower, hi, 0, rd, 0x1B)));
+                emit(out, bytes(i(lower, hi, 0, rd, 0x1B)));
             }
         }
     }

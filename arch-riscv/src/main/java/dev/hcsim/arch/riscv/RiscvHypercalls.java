@@ -1,5 +1,6 @@
 package dev.hcsim.arch.riscv;
 
+import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
@@ -142,11 +143,11 @@ public final class RiscvHypercalls {
 
     /** "6.18" as LINUX_VERSION_CODE: KERNEL_VERSION(6, 18, 0) = 0x61200. */
     static long linuxVersionCode(String v) {
-        String[] p = v.trim().split("\\.");
+        List<String> p = Splitter.on('.').splitToList(v.trim());
         try {
-            long major = Long.parseLong(p[0]);
-            long minor = p.length > 1 ? Long.parseLong(p[1]) : 0;
-            long patch = p.length > 2 ? Math.min(255, Long.parseLong(p[2])) : 0;
+            long major = Long.parseLong(p.get(0));
+            long minor = p.size() > 1 ? Long.parseLong(p.get(1)) : 0;
+            long patch = p.size() > 2 ? Math.min(255, Long.parseLong(p.get(2))) : 0;
             return major << 16 | minor << 8 | patch;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("linux-version: '" + v + "' is not a kernel version such as 6.18");
@@ -155,8 +156,8 @@ public final class RiscvHypercalls {
 
     /** "3.0" as GET_SPEC_VERSION answers it: major << 24 | minor. */
     static long specVersion(String v) {
-        String[] p = v.trim().split("\\.");
-        return Long.parseLong(p[0]) << SPEC_VERSION_MAJOR_SHIFT | (p.length > 1 ? Long.parseLong(p[1]) : 0);
+        List<String> p = Splitter.on('.').splitToList(v.trim());
+        return Long.parseLong(p.get(0)) << SPEC_VERSION_MAJOR_SHIFT | (p.size() > 1 ? Long.parseLong(p.get(1)) : 0);
     }
 
     // ---------------------------------------------------------------- BASE (vcpu_sbi_base.c kvm_sbi_ext_base_handler)
