@@ -7,6 +7,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -220,7 +221,7 @@ public final class AbiGenerators {
                 trap = Generate.pick(traps.subList(1, traps.size())).generate(in);
             }
             RegisterFile reset = new RegisterFile(layout);
-            vm.archVm().resetVcpu(vcpu, reset);
+            vm.resetVcpu(vcpu, reset);
             Map<String, Long> regs = new LinkedHashMap<>();
             for (RegisterLayout.Register r : layout.all()) {
                 if (r.index() == layout.zeroRegister()) {
@@ -255,7 +256,7 @@ public final class AbiGenerators {
      * @return a generator of calls with arbitrary trap bytes
      */
     public static Gen<Invocation> anyTrapBytes(Architecture arch) {
-        int length = Vm.create(VmConfig.builder(arch.name()).build()).codec().maxLength();
+        int length = Engine.context(Vm.create(VmConfig.builder(arch.name()).build())).codec().maxLength();
         return calls(arch, false, true).zip(words(length), Invocation::withTrap).describedAs(Invocation::commandLine);
     }
 

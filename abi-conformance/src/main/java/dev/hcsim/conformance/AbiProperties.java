@@ -5,6 +5,7 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.engine.Engine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class AbiProperties {
      * @return the violations, one line each; empty when the property holds
      */
     public static List<String> unknownNumbers(OracleRun r) {
-        if (!r.dispatched() || r.vm().hypercalls().lookup(r.trap().number()) != null || r.status() == null) {
+        if (!r.dispatched() || Engine.context(r.vm()).hypercalls().lookup(r.trap().number()) != null || r.status() == null) {
             return neverThrows(r);
         }
         boolean privilegeFirst = Providers.privilegeRules(r.vm().architecture().name()).stream().anyMatch(p -> p.status() == r.status());

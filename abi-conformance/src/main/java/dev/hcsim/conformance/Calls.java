@@ -8,7 +8,7 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.engine.Engine;
 import java.util.Map;
 
 /**
@@ -27,7 +27,7 @@ final class Calls {
         VmConfig config = inv.config();
         Vm vm = Vm.create(config);
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(inv.vcpu(), regs);
+        vm.resetVcpu(inv.vcpu(), regs);
         for (Map.Entry<String, Long> e : inv.registers().entrySet()) {
             regs.set(regs.layout().require(e.getKey()), e.getValue());
         }
@@ -74,6 +74,6 @@ final class Calls {
         }
         Observation o = new Observation(r == null ? null : r.outcome(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
                 s.control().drain(), error);
-        return new OracleRun(inv, s.vm(), r == null ? null : s.vm().frame(inv.vcpu()), o);
+        return new OracleRun(inv, s.vm(), r == null ? null : Engine.context(s.vm()).frame(inv.vcpu()), o);
     }
 }

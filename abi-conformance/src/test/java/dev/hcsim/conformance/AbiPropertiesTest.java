@@ -2,7 +2,7 @@ package dev.hcsim.conformance;
 
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.List;
 import java.util.function.Function;
@@ -28,7 +28,7 @@ class AbiPropertiesTest {
 
     @TestFactory
     Stream<DynamicTest> anyTrapBytesNeitherThrowNorChangeMoreThanResults() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
                 qt().withExamples(EXAMPLES)
                         .forAll(AbiGenerators.anyTrapBytes(a))
                         .check(inv -> AbiProperties.onlyResultsChange(Calls.oracle(inv)).isEmpty()
@@ -37,7 +37,7 @@ class AbiPropertiesTest {
 
     @TestFactory
     Stream<DynamicTest> everyPropertyForEveryArchitecture() {
-        return Hcsim.architectures().stream().flatMap(a -> PROPERTIES.stream().map(p ->
+        return Architectures.all().stream().flatMap(a -> PROPERTIES.stream().map(p ->
                 DynamicTest.dynamicTest(a.name() + ": " + p.name(), () -> check(a, p))));
     }
 

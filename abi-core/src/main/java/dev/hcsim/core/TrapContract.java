@@ -1,11 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The trap contract of one architecture as data: which register holds the hypercall number, the
@@ -13,6 +16,7 @@ import java.util.Set;
  * and the narrow-mode (32-bit) rules. The same object drives dispatch, the conformance properties,
  * {@code hcsim explain} and the generated ABI tables, so the four cannot disagree.
  */
+@API(status = STABLE, since = "1.0")
 public final class TrapContract {
 
     /** What the engine writes to result registers that a handler left unset. */

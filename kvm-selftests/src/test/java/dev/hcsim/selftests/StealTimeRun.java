@@ -2,11 +2,11 @@ package dev.hcsim.selftests;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;

@@ -7,8 +7,8 @@ import static dev.hcsim.arch.arm64.Arm64Vm.ENXIO;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
+import dev.hcsim.core.spi.VmContext;
 
 /**
  * The per-vCPU shared-memory structures userspace registers on arm64: the stolen-time record of
@@ -18,7 +18,7 @@ import dev.hcsim.core.VmSnapshot;
 final class Arm64PvTime {
     private static final long UNSET = -1L; // INVALID_GPA
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpus;
     private final boolean pvlock;
     private final long[] pvtimeBase;
@@ -27,7 +27,7 @@ final class Arm64PvTime {
     private final long[] pvlockBase;
     private final byte[][] hookScratch;
 
-    Arm64PvTime(Vm vm, boolean pvlock) {
+    Arm64PvTime(VmContext vm, boolean pvlock) {
         this.vm = vm;
         this.vcpus = vm.vcpuCount();
         this.pvlock = pvlock;
