@@ -35,11 +35,14 @@ class Arm64ProducedTest {
         SingleCall.Result fwd = l.call("FWD_TO_USER", l.config("filter-fwd=0x86000000"), "smc #0", regs("x0", 0x8600_0000L, "x1", 7));
         assertEquals(new Exit.Hypercall(0x8600_0000L, new long[6], 0, Exit.Hypercall.ARM64_SMC), fwd.exit());
         assertEquals(Map.of("pc", AT + 4), fwd.changed(), "only the PC moved (handle_smc's kvm_incr_pc); x0..x3 untouched");
+        assertEquals(Map.of("x0", 0x33L), Listed.reenter(fwd, new Exit.Hypercall(0x8600_0000L, new long[6], 0x33, Exit.Hypercall.ARM64_SMC)),
+                "KVM_RUN writes nothing; the answer is the x0 the VMM sets (KVM_SET_ONE_REG); the PC is not moved again");
 
         // issue 14's done-when example: x0 = PSCI_RET_INTERNAL_FAILURE, x1..x3 = 0, PC past the HVC at the exit
         SingleCall.Result off = l.call("PSCI SYSTEM_OFF", l.config(), "hvc #0", regs("x0", 0x8400_0008L, "x1", 1, "x2", 2, "x3", 3));
         assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN, 0L), off.exit());
         assertEquals(Map.of("x0", -6L, "x1", 0L, "x2", 0L, "x3", 0L, "pc", AT + 4), off.changed());
+        assertEquals(Map.of(), Listed.reenter(off, off.exit()), "a KVM_RUN after SYSTEM_OFF changes nothing more (kvm_psci_0_2_call preloaded x0)");
         SingleCall.Result reset = l.call("PSCI SYSTEM_RESET", l.config(), "hvc #0", regs("x0", 0x8400_0009L, "x1", 1));
         assertEquals(new Exit.SystemEvent(SystemEventType.RESET, 0L), reset.exit());
         assertEquals(Map.of("x0", -6L, "x1", 0L, "pc", AT + 4), reset.changed());

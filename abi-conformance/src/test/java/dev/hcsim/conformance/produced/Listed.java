@@ -96,6 +96,27 @@ final class Listed {
         return r;
     }
 
+    /**
+     * The next KVM_RUN after {@code r}'s exit, with the host's answer filled in ({@link Vm#completeExit}): the registers
+     * (and {@code pc}) it changes, by name.
+     */
+    static Map<String, Long> reenter(SingleCall.Result r, Exit answer) {
+        RegisterFile regs = r.machine().registers(0);
+        RegisterFile before = new RegisterFile(regs.layout());
+        before.copyFrom(regs);
+        r.vm().completeExit(0, regs, r.machine().memory(), answer);
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < regs.layout().size(); i++) {
+            if (before.get(i) != regs.get(i)) {
+                out.put(regs.layout().name(i), regs.get(i));
+            }
+        }
+        if (before.pc() != regs.pc()) {
+            out.put("pc", regs.pc());
+        }
+        return out;
+    }
+
     /** Records that the entry whose condition contains {@code condition} was driven, after checking outcome and kind. */
     void drove(String condition, Outcome outcome, Exit exit, Fault fault) {
         List<Integer> match = new ArrayList<>();

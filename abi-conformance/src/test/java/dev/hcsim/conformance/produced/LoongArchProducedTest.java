@@ -32,9 +32,12 @@ class LoongArchProducedTest {
         SingleCall.Result user = l.call("KVM_HCALL_USER_SERVICE", l.config("user-hcall=on"), "02812b00", regs("a0", 1, "a5", 6));
         assertEquals(new Exit.Hypercall(0x102, new long[] {1, 0, 0, 0, 0, 6}, -1, 0), user.exit());
         assertEquals(Map.of(), user.changed(), "a0 and the PC wait for re-entry (kvm_complete_user_service)");
+        assertEquals(Map.of("a0", 0x44L, "pc", AT + 4), Listed.reenter(user, new Exit.Hypercall(0x102, new long[] {1, 0, 0, 0, 0, 6}, 0x44, 0)),
+                "kvm_complete_user_service: a0 = run->hypercall.ret, PC + 4");
         SingleCall.Result dbg = l.call("KVM_HCALL_SWDBG with guest debugging", l.config("guest-debug=sw-bp"), "01812b00", regs());
         assertEquals(new Exit.Debug(AT), dbg.exit());
         assertEquals(Map.of(), dbg.changed(), "PC not advanced");
+        assertEquals(Map.of(), Listed.reenter(dbg, dbg.exit()), "kvm_debug_exit_arch is empty: re-entry runs the hvcl again");
         l.assertEveryEntryDriven();
     }
 }

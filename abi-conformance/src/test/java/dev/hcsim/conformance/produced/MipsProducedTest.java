@@ -35,6 +35,7 @@ class MipsProducedTest {
         SingleCall.Result internal = l.call("HYPCALL KVM cannot emulate", l.config("badinstr=off"), HYPCALL, regs("v0", 1));
         assertEquals(new Exit.InternalError(0), internal.exit());
         assertEquals(Map.of(), internal.changed(), "PC on the HYPCALL, v0 untouched");
+        assertEquals(Map.of(), Listed.reenter(internal, internal.exit()), "the next KVM_RUN re-executes the HYPCALL");
         SingleCall.Result exitVm = l.call("the EXIT_VM call", l.config("paravirt-guest=on"), HYPCALL, regs("v0", 7));
         assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN), exitVm.exit());
         assertEquals(Map.of("v0", 0L, "pc", AT + 4), exitVm.changed());

@@ -8,6 +8,7 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.sched.SingleCall;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -60,10 +61,22 @@ class PpcProducedTest {
         assertEquals(4L, p.args().get(0));
         assertEquals(12L, p.args().get(8));
         assertEquals(AT + 4, papr.after().pc(), "the PC is already past the sc 1 at the exit");
+        long[] back = new long[9];
+        for (int k = 0; k < 9; k++) {
+            back[k] = 0x40 + k;
+        }
+        Map<String, Long> re = Listed.reenter(papr, new Exit.PaprHcall(0x1234_0000L, back, -2));
+        assertEquals(-2L, re.get("r3"), "kvm_arch_vcpu_ioctl_run: r3 = papr_hcall.ret");
+        assertEquals(0x40L, re.get("r4"), "r4..r12 = papr_hcall.args[0..8]");
+        assertEquals(0x48L, re.get("r12"));
+        assertEquals(null, re.get("pc"), "the PC is not moved again");
         SingleCall.Result osi = l.call("OSI magic", l.config("osi=on"), SC, regs("r3", 0x1137_24FAL, "r4", 0x7781_0F9BL, "r5", 5));
         Exit.Osi o = (Exit.Osi) osi.exit();
         assertEquals(5L, o.gprs().get(5));
         assertEquals(32, o.gprs().size());
+        long[] gprs = new long[32];
+        gprs[3] = 0x77;
+        assertEquals(0x77L, Listed.reenter(osi, new Exit.Osi(gprs)).get("r3"), "osi_needed: all 32 GPRs copied back");
         l.assertEveryEntryDriven();
     }
 }

@@ -39,8 +39,12 @@ class RiscvProducedTest {
         SingleCall.Result dbcn = l.call("DBCN, MPXY", l.config("sbi-dbcn=on"), "ecall", regs("a7", EXT_DBCN, "a6", 0, "a0", 3, "a1", 0x2000));
         assertEquals(new Exit.RiscvSbi(EXT_DBCN, 0, List.of(3L, 0x2000L, 0L, 0L, 0L, 0L), List.of(-2L, 0L)), dbcn.exit());
         assertEquals(Map.of(), dbcn.changed(), "sepc stays at the ecall until kvm_riscv_vcpu_sbi_return");
+        assertEquals(Map.of("a0", 0L, "a1", 3L, "pc", AT + 4),
+                Listed.reenter(dbcn, new Exit.RiscvSbi(EXT_DBCN, 0, List.of(3L, 0x2000L, 0L, 0L, 0L, 0L), List.of(0L, 3L))),
+                "kvm_riscv_vcpu_sbi_return: a0 = ret[0], a1 = ret[1], sepc + 4");
         SingleCall.Result off = l.call("SRST type 0", l.config(), "ecall", regs("a7", EXT_SRST, "a6", 0, "a0", 0, "a1", 7));
         assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN, 7L), off.exit());
+        assertEquals(Map.of(), Listed.reenter(off, off.exit()), "re-entry after a system event changes no register");
         SingleCall.Result reboot = l.call("SRST cold or warm reboot", l.config(), "ecall", regs("a7", EXT_SRST, "a6", 0, "a0", 1, "a1", 0));
         assertEquals(new Exit.SystemEvent(SystemEventType.RESET, 0L), reboot.exit());
         l.assertEveryEntryDriven();

@@ -69,8 +69,10 @@ class S390ProducedTest {
         SingleCall.Result sieic = l.call("a DIAGNOSE KVM leaves to user space", l.config("userspace=exit"), "83000288", regs("r2", 9));
         assertEquals(new Exit.S390Sieic(Exit.S390Sieic.ICPT_INST, 0x8300, 0x0288_0000L), sieic.exit());
         assertEquals(AT + 4, sieic.after().pc(), "SIE has moved the PSW past the DIAGNOSE");
+        assertEquals(Map.of(), Listed.reenter(sieic, sieic.exit()), "the next KVM_RUN continues at the PSW, r2 as the VMM left it");
         SingleCall.Result reset = l.call("DIAG 0x308 subcode 3", l.config(), "83020308", regs("r2", 3));
         assertEquals(new Exit.S390Reset(0x1E), reset.exit());
+        assertEquals(AT + 4, reset.after().pc());
         SingleCall.Result stsi = l.call("STSI 3.2.2 with option userspace=exit", l.config("userspace=exit"), "b27d2000",
                 regs("r0", 0x3000_0002L, "r1", 2, "r2", 0x4000));
         assertEquals(new Exit.S390Stsi(0x4000, 2, 3, 2, 2), stsi.exit());
@@ -80,6 +82,7 @@ class S390ProducedTest {
         SingleCall.Result quiesce = l.call("quiesce PSW address", l.config(), "b2b20200", regs(), psw(WAIT, 0xFFF));
         assertEquals(new Exit.SystemEvent(SystemEventType.SHUTDOWN), quiesce.exit());
         assertEquals(0xFFF, quiesce.after().pc(), "the wait PSW is loaded when the wait is intercepted");
+        assertEquals(Map.of(), Listed.reenter(quiesce, quiesce.exit()));
         SingleCall.Result crash = l.call("any other disabled wait", l.config(), "b2b20200", regs(), psw(WAIT, 0x5000));
         assertEquals(new Exit.SystemEvent(SystemEventType.CRASH), crash.exit());
         SingleCall.Result debug = l.call("DIAG 0x501 with a debugger", l.config("sw-breakpoints=on"), "83000501", regs());

@@ -8,6 +8,7 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +44,19 @@ class X86ProducedTest {
         SingleCall.Result hv = l.call("Hyper-V enabled: a call KVM leaves", l.config("hyperv=on"), "vmcall",
                 regs("rcx", 0x8041, "rdx", 0x3000, "r8", 0x4000));
         assertEquals(new Exit.HypervHcall(0x8041, 0, List.of(0x3000L, 0x4000L)), hv.exit());
+        assertEquals(Map.of("rax", 5L, "pc", AT + 3), Listed.reenter(hv, new Exit.HypervHcall(0x8041, 5, List.of(0x3000L, 0x4000L))),
+                "kvm_hv_hypercall_complete_userspace: RAX = the VMM's result, RIP + 3");
         SingleCall.Result xen = l.call("Xen enabled", l.config("xen=on"), "vmcall", regs("rax", 17, "rdi", 1, "rsi", 2));
         assertEquals(new Exit.XenHcall(true, 0, 17, 0, List.of(1L, 2L, 0L, 0L, 0L, 0L)), xen.exit());
+        assertEquals(Map.of("rax", 9L, "pc", AT + 3), Listed.reenter(xen, new Exit.XenHcall(true, 0, 17, 9, List.of(1L, 2L, 0L, 0L, 0L, 0L))),
+                "kvm_xen_hypercall_complete_userspace: RAX = run->xen.u.hcall.result, RIP + 3");
         SingleCall.Result map = l.call("KVM_HC_MAP_GPA_RANGE", l.config("exit-hypercall=on"), "vmcall",
                 regs("rax", 12, "rbx", 0x2000, "rcx", 3, "rdx", 0x10));
         assertEquals(new Exit.Hypercall(12, new long[] {0x2000, 3, 0x10, 0, 0, 0}, 0, Exit.Hypercall.X86_LONG_MODE), map.exit());
         assertEquals(AT, map.after().pc(), "RIP on the VMCALL until re-entry (complete_hypercall_exit advances it)");
+        assertEquals(Map.of("rax", 0x55L, "pc", AT + 3),
+                Listed.reenter(map, new Exit.Hypercall(12, new long[] {0x2000, 3, 0x10, 0, 0, 0}, 0x55, Exit.Hypercall.X86_LONG_MODE)),
+                "complete_hypercall_exit: RAX = run->hypercall.ret, kvm_skip_emulated_instruction");
         l.assertEveryEntryDriven();
     }
 }
