@@ -29,6 +29,32 @@ public final class AbiProperties {
     }
 
     /**
+     * Every fault and every exit is one the contract lists ({@link TrapContract#produces()}, what {@code hcsim explain}
+     * prints): same outcome, same kind; and an outcome that needs one has one (an exit to the host carries its
+     * payload, FAULT and INTERRUPTED carry the fault).
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
+     */
+    public static List<String> listedFaultsAndExits(OracleRun r) {
+        Observation o = r.observed();
+        if (o.error() != null || o.outcome() == null) {
+            return neverThrows(r);
+        }
+        boolean needs = o.outcome() == Outcome.EXIT_TO_HOST || o.outcome() == Outcome.FAULT || o.outcome() == Outcome.INTERRUPTED;
+        if (needs && o.exit() == null && o.fault() == null) {
+            return List.of(o.outcome() + " without its " + (o.outcome() == Outcome.EXIT_TO_HOST ? "exit" : "fault"));
+        }
+        if (o.exit() == null && o.fault() == null && o.outcome() != Outcome.NOT_A_HYPERCALL) {
+            return List.of();
+        }
+        if (r.contract().listing(o.outcome(), o.exit(), o.fault()).isEmpty()) {
+            return List.of(o.outcome() + " " + (o.exit() != null ? o.exit().kind() : o.fault() != null ? o.fault().kind() : "without a fault")
+                    + " is not listed by the contract (hcsim explain --arch " + r.vm().architecture().name() + ")");
+        }
+        return List.of();
+    }
+
+    /**
      * No exception escapes the trap path, whatever the input.
      * @param r the case as run on hcsim
      * @return the violations, one line each; empty when the property holds

@@ -1,7 +1,6 @@
 package dev.hcsim.conformance;
 
 import dev.hcsim.core.EffectLog;
-import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.TrapResult;
@@ -52,14 +51,18 @@ final class Calls {
     /** Runs the case on {@code handler}; an escaped exception is recorded, not thrown. */
     static Observation run(Invocation inv, TrapHandler handler) {
         Setup s = setUp(inv);
-        Outcome outcome = null;
+        TrapHandler.Answer answer = null;
         String error = null;
         try {
-            outcome = handler.trap(inv.config(), inv.vcpu(), inv.trap(), s.regs(), s.recording(), s.control());
+            answer = handler.trap(inv.config(), inv.vcpu(), inv.trap(), s.regs(), s.recording(), s.control());
+            if (answer == null) {
+                error = "the handler answered null";
+            }
         } catch (RuntimeException | StackOverflowError e) {
             error = e.getClass().getName() + ": " + e.getMessage();
         }
-        return new Observation(outcome, s.before(), s.regs(), s.memory(), s.recording().accesses(), s.control().drain(), error);
+        return new Observation(answer == null ? null : answer.outcome(), answer == null ? null : answer.exit(),
+                answer == null ? null : answer.fault(), s.before(), s.regs(), s.memory(), s.recording().accesses(), s.control().drain(), error);
     }
 
     /** Runs the case on hcsim's model, fetching the instruction from guest memory as {@code hcsim call} does. */
@@ -72,7 +75,7 @@ final class Calls {
         } catch (RuntimeException | StackOverflowError e) {
             error = e.getClass().getName() + ": " + e.getMessage();
         }
-        Observation o = new Observation(r == null ? null : r.outcome(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
+        Observation o = new Observation(r == null ? null : r.outcome(), r == null ? null : r.exit(), r == null ? null : r.fault(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
                 s.control().drain(), error);
         return new OracleRun(inv, s.vm(), r == null ? null : Engine.context(s.vm()).frame(inv.vcpu()), o);
     }

@@ -24,7 +24,8 @@ class AbiPropertiesTest {
             new Property("every status is documented and encoded by the codec", AbiProperties::documentedStatus),
             new Property("unknown numbers are answered not-implemented", AbiProperties::unknownNumbers),
             new Property("narrow calls write 32-bit results", AbiProperties::narrowResults),
-            new Property("no answered access lies outside guest memory", AbiProperties::memoryInside));
+            new Property("no answered access lies outside guest memory", AbiProperties::memoryInside),
+            new Property("every fault and exit is one hcsim explain lists", AbiProperties::listedFaultsAndExits));
 
     @TestFactory
     Stream<DynamicTest> anyTrapBytesNeitherThrowNorChangeMoreThanResults() {
@@ -32,7 +33,8 @@ class AbiPropertiesTest {
                 qt().withExamples(EXAMPLES)
                         .forAll(AbiGenerators.anyTrapBytes(a))
                         .check(inv -> AbiProperties.onlyResultsChange(Calls.oracle(inv)).isEmpty()
-                                && AbiProperties.pcRule(Calls.oracle(inv)).isEmpty())));
+                                && AbiProperties.pcRule(Calls.oracle(inv)).isEmpty()
+                                && AbiProperties.listedFaultsAndExits(Calls.oracle(inv)).isEmpty())));
     }
 
     @TestFactory

@@ -102,19 +102,21 @@ final class Arm64PvTime {
      * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvtimeIpa(int vcpu, long ipa) {
-        if (vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
+        return vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvtimeBase, vcpu, ipa);
+    }
+
+    /** The checks both structures' IPA attributes make: 64-byte aligned (-EINVAL), set once (-EEXIST), inside guest memory (-EINVAL). */
+    private int setIpa(long[] bases, int vcpu, long ipa) {
         if ((ipa & 63) != 0) {
             return -EINVAL;
         }
-        if (pvtimeBase[vcpu] != UNSET) {
+        if (bases[vcpu] != UNSET) {
             return -EEXIST;
         }
         if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
-        pvtimeBase[vcpu] = ipa;
+        bases[vcpu] = ipa;
         return 0;
     }
 
@@ -136,20 +138,7 @@ final class Arm64PvTime {
      * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvlockIpa(int vcpu, long ipa) {
-        if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
-        if ((ipa & 63) != 0) {
-            return -EINVAL;
-        }
-        if (pvlockBase[vcpu] != UNSET) {
-            return -EEXIST;
-        }
-        if (!vm.config().inMemory(ipa, 64)) {
-            return -EINVAL;
-        }
-        pvlockBase[vcpu] = ipa;
-        return 0;
+        return !pvlock || vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvlockBase, vcpu, ipa);
     }
 
     /**

@@ -367,7 +367,7 @@ public final class S390Hypercalls {
                 // QEMU handle_diag_308 -> s390_ipl_reset_request -> qemu_system_reset_request: one event per trap,
                 // this trap's answer in KVM's system-event words (subcode 0 modified clear, 1 load normal).
                 t.note(subcode == 0 ? "diag 308 subcode 0: modified clear reset" : "diag 308 subcode 1: load normal");
-                t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), (tr, ret) -> tr.status(null));
+                t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), S390Vm.REENTER);
                 return;
             }
             case 5, 8 -> {

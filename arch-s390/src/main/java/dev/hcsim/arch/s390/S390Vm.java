@@ -52,8 +52,15 @@ public final class S390Vm implements ArchitectureVm {
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
 
-    /** Re-entry after an exit that answers nothing in a register (a system event, a debug stop): the PSW as it stands. */
-    static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
+    /**
+     * Re-entry after an exit that answers nothing in a register (a system event, a debug stop, a disabled wait): the
+     * next KVM_RUN changes no register and continues at the PSW as it stands (the wait PSW, the breakpoint), which is
+     * not the instruction after the trap.
+     */
+    static final Trap.ExitCompletion REENTER = (t, ret) -> {
+        t.status(null);
+        t.resumeAt(t.registers().pc());
+    };
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
     static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
 
