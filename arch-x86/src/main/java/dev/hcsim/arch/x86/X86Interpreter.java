@@ -254,7 +254,8 @@ final class X86Interpreter {
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long value = (r.get(X86Registers.RDX) << 32) | (r.get(X86Registers.RAX) & 0xFFFF_FFFFL);
-            String fault = cpu.vm().archState(X86Vm.class).wrmsr(cpu.vcpu(), r.get(X86Registers.RCX) & 0xFFFF_FFFFL, value);
+            String fault = cpu.vm().archState(X86Vm.class).wrmsr(cpu.vcpu(), r.get(X86Registers.RCX) & 0xFFFF_FFFFL, value,
+                    cpu.memory());
             return fault == null ? Cpu.NEXT : cpu.fault(fault);
         }
     }

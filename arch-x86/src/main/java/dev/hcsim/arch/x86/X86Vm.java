@@ -52,6 +52,7 @@ public final class X86Vm implements ArchitectureVm {
     private volatile boolean hltInGuest;
     private final long resetCpl;
     private final boolean resetLongMode;
+    private final boolean resetProtected;
     private final boolean host64;
     private final boolean hostClocksourceTsc;
     private final boolean tscCatchup;
@@ -77,6 +78,7 @@ public final class X86Vm implements ArchitectureVm {
             throw new IllegalArgumentException("cpl must be 0..3, got " + resetCpl);
         }
         this.resetLongMode = vm.option("mode").equals("64");
+        this.resetProtected = !vm.option("mode").equals("real");
         this.host64 = vm.option("host-bits").equals("64");
         this.hostClocksourceTsc = vm.option("host-clocksource").equals("tsc");
         this.tscCatchup = vm.option("tsc-catchup").equals("on");
@@ -225,6 +227,7 @@ public final class X86Vm implements ArchitectureVm {
         regs.set(X86Registers.CPL, resetCpl);
         regs.set(X86Registers.EFER_LMA, resetLongMode ? 1 : 0);
         regs.set(X86Registers.CS_L, resetLongMode ? 1 : 0);
+        regs.set(X86Registers.CR0_PE, resetProtected ? 1 : 0);
         regs.set(X86Registers.RFLAGS, 0x2); // bit 1 is always set
     }
 
@@ -235,6 +238,15 @@ public final class X86Vm implements ArchitectureVm {
      * null, or the fault to deliver: every refusal is #GP(0) (kvm_emulate_wrmsr injects it).
      */
     String wrmsr(int vcpu, long msr, long value) {
+        return wrmsr(vcpu, msr, value, null);
+    }
+
+    /** {@link #wrmsr(int, long, long)} with the guest memory a Hyper-V hypercall page is written to. */
+    String wrmsr(int vcpu, long msr, long value, MemoryAccess memory) {
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.setMsr(vcpu, msr, value, false, memory) ? null
+                    : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: refused by kvm_hv_set_msr_common)", msr, value);
+        }
         X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
         return switch (r) {
             case OK -> null;
@@ -247,6 +259,9 @@ public final class X86Vm implements ArchitectureVm {
      * The guest's rdmsr of a KVM MSR (kvm_get_msr_common). Returns the value, or null for #GP(0).
      */
     Long rdmsr(int vcpu, long msr) {
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.getMsr(vcpu, msr, false);
+        }
         return msrs.get(vcpu, msr);
     }
 
@@ -266,6 +281,16 @@ public final class X86Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
+    }
+
+    /**
+     * How many Hyper-V TLB flush requests (KVM_REQ_HV_TLB_FLUSH, hyperv.c kvm_hv_flush_tlb) vCPU {@code vcpu} received:
+     * the only trace a flush leaves in a simulator without an MMU.
+     * @param vcpu the vCPU index
+     * @return the count since the VM was created
+     */
+    public long hypervTlbFlushRequests(int vcpu) {
+        return hyperv.tlbFlushRequests(vcpu);
     }
 
     /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
@@ -321,6 +346,7 @@ public final class X86Vm implements ArchitectureVm {
                     .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
                     .put("msrKvmPollControl", msrs.pollControl[i]);
         }
+        hyperv.save(v, cpus);
     }
 
     @Override
@@ -342,6 +368,7 @@ public final class X86Vm implements ArchitectureVm {
             msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
             msrs.pollControl[i] = c.num("msrKvmPollControl");
         }
+        hyperv.restore(v, cpus);
     }
 
     /**
