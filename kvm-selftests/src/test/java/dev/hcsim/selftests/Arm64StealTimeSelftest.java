@@ -144,18 +144,14 @@ class Arm64StealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->rev), 0), before and after the steal phase")
     void revZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(1));
-        assertEquals(0, u[2].arg(1));
+        StealTimeRun.assertStatus(run(i), 1, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->attr), 0)")
     void attrZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(2));
-        assertEquals(0, u[2].arg(2));
+        StealTimeRun.assertStatus(run(i), 2, 0);
     }
 
     @Test
@@ -217,24 +213,20 @@ class Arm64StealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
     void stolenAtMostRunDelay(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(3) <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + u[1].arg(3));
+        StealTimeRun.assertStolenAtMostRunDelay(run(i), 3);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
     void stealPhaseDelays(int i) {
-        long runDelay = StealTimeRun.runDelay(run(i));
-        assertTrue(runDelay >= StealTimeRun.MIN_RUN_DELAY_NS, "Expected run_delay >= " + StealTimeRun.MIN_RUN_DELAY_NS + ", got " + runDelay);
+        StealTimeRun.assertStealPhaseDelays(run(i));
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
     void stolenCoversRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[2].arg(3) - u[1].arg(3);
-        assertTrue(stolen >= StealTimeRun.runDelay(u), "Expected stolen time >= " + StealTimeRun.runDelay(u) + ", got " + stolen);
+        StealTimeRun.assertStolenCoversRunDelay(run(i), 3);
     }
 }
