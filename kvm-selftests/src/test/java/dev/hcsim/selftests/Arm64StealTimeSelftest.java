@@ -27,7 +27,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OEM-service function the VMM's SMCCC filter forwards to it (KVM_SMCCC_FILTER_FWD_TO_USER, KVM_EXIT_HYPERCALL); the
  * stage is in x1, what the guest read in x2..x5 (SYNC(0): the four call results; SYNC(1), DONE: rev, attr, st_time). st_gva[cpu], the selftest's global synced to the guest, is in x1 at entry.
  */
-class Arm64StealTimeSelftest {
+class Arm64StealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 3;
+    }
+
     static final long SMCCC_ARCH_FEATURES = 0x8000_0001L;
     static final long PV_TIME_FEATURES = 0xC500_0020L;
     static final long PV_TIME_ST = 0xC500_0021L;
@@ -207,26 +217,5 @@ class Arm64StealTimeSelftest {
         KvmException x = assertThrows(KvmException.class,
                 () -> c.setVcpuAttr(0, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, KvmControl.u64(StealTimeRun.ST_GPA_BASE)));
         assertEquals(Errno.EEXIST, x.errno(), x.getMessage());
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        StealTimeRun.assertStolenAtMostRunDelay(run(i), 3);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        StealTimeRun.assertStealPhaseDelays(run(i));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        StealTimeRun.assertStolenCoversRunDelay(run(i), 3);
     }
 }

@@ -24,7 +24,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the stage in a0, what the guest read in a1..a5. st_gva[cpu], the selftest's global synced to the guest, is in a1 at
  * entry; the cpu argument in a0 (vcpu_args_set).
  */
-class LoongArchStealTimeSelftest {
+class LoongArchStealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 4;
+    }
+
     static final long KVM_LOONGARCH_VCPU_CPUCFG = 0;
     static final long CPUCFG_KVM_FEATURE = 0x4000_0004L;
     static final int KVM_FEATURE_STEAL_TIME = 2;
@@ -145,26 +155,5 @@ class LoongArchStealTimeSelftest {
         assertTrue(c.hasVcpuAttr(0, KVM_LOONGARCH_VCPU_CPUCFG, CPUCFG_KVM_FEATURE));
         long val = KvmControl.u64(c.getVcpuAttr(0, KVM_LOONGARCH_VCPU_CPUCFG, CPUCFG_KVM_FEATURE));
         assertTrue((val >> KVM_FEATURE_STEAL_TIME & 1) != 0, "CPUCFG_KVM_FEATURE = 0x" + Long.toHexString(val));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        StealTimeRun.assertStolenAtMostRunDelay(run(i), 4);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        StealTimeRun.assertStealPhaseDelays(run(i));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        StealTimeRun.assertStolenCoversRunDelay(run(i), 4);
     }
 }

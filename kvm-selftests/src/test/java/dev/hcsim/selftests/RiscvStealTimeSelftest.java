@@ -26,7 +26,17 @@ import org.junit.jupiter.api.Test;
  * scheduler's {@link Machine#stealNanos}; the selftest's steal thread pinned to the vCPU's CPU is a second hart
  * spinning on the only physical CPU.
  */
-class RiscvStealTimeSelftest {
+class RiscvStealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 4;
+    }
+
     static final long SBI_EXT_BASE = 0x10;
     static final long SBI_EXT_BASE_PROBE_EXT = 3;
     static final long SBI_EXT_STA = 0x535441;
@@ -186,26 +196,5 @@ class RiscvStealTimeSelftest {
         c.setOneReg(0, STA_SHMEM_LO, ST_GPA_BASE);
         c.setOneReg(0, STA_SHMEM_LO, INVALID_GPA);
         assertEquals(INVALID_GPA, c.getOneReg(0, STA_SHMEM_LO));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:545 main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        StealTimeRun.assertStolenAtMostRunDelay(run(i), 4);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:561 main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        StealTimeRun.assertStealPhaseDelays(run(i));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:568 main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        StealTimeRun.assertStolenCoversRunDelay(run(i), 4);
     }
 }
