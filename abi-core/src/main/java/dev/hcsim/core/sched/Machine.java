@@ -9,6 +9,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.core.translate.BlockEngine;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,30 @@ public final class Machine implements VcpuControl {
         this.sched = new Scheduler(vm, name, memory, vm.archVm());
         this.stepper = new Stepper(vm, memory, vm.archVm(), sched);
         this.tracer = new TrapTracer(vm, sched);
+        translate(!"interpret".equals(System.getProperty(ENGINE_PROPERTY, DEFAULT_ENGINE)));
+    }
+
+    /** The system property that picks the engine of new machines: {@code interpret} or {@code translate}. */
+    public static final String ENGINE_PROPERTY = "hcsim.engine";
+    private static final String DEFAULT_ENGINE = "interpret";
+
+    /**
+     * Picks how guest code runs: {@code true} through the translating engine (each basic block decoded once, compiled
+     * to bytecode once hot; with one physical CPU a block runs per scheduler step), {@code false} one instruction per
+     * step through the interpreter. Both give the same registers, memory and trace (with more than one physical CPU
+     * the scheduler interleaves single instructions either way). New machines take {@value #ENGINE_PROPERTY}.
+     * @param on whether to translate
+     */
+    public void translate(boolean on) {
+        stepper.blocks = on ? new BlockEngine(memory, vm.codec()) : null;
+    }
+
+    /**
+     * Whether guest code runs through the translating engine ({@link #translate}).
+     * @return true when translating
+     */
+    public boolean translating() {
+        return stepper.blocks != null;
     }
 
     // ---------------------------------------------------------------- set-up
@@ -280,6 +305,11 @@ public final class Machine implements VcpuControl {
     @Override
     public void interrupt(int vcpu, int vector) {
         sched.interrupt(vcpu, vector);
+    }
+
+    @Override
+    public void armTimer(int vcpu, long atNanos) {
+        sched.armTimer(vcpu, atNanos);
     }
 
     @Override
