@@ -298,14 +298,12 @@ public final class S390Vm implements ArchitectureVm {
         pastIntercept(t);
     }
 
-    /** ICPT_PROGI: a program interruption SIE intercepted (arch/s390/kvm/kvm-s390.h). */
-    static final int ICPT_PROGI = 0x08;
-
     /**
      * A user-controlled VM (KVM_VM_S390_UCONTROL): kvm_handle_sie_intercept returns -EOPNOTSUPP for every intercept
      * (intercept.c), so each instruction SIE intercepts reaches the VMM as KVM_EXIT_S390_SIEIC with the PSW past it,
-     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. A DIAGNOSE in problem state is
-     * the CPU's privileged-operation exception, which SIE intercepts in a ucontrol VM (ECB_SPECI clear: icptcode 8).
+     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. SIE intercepts a DIAGNOSE in
+     * problem state too (kvm_s390_handle_diag's own PSW_MASK_PSTATE check injects the privileged-operation exception
+     * in a default VM), so in a ucontrol VM that one reaches the VMM as well, unchecked.
      */
     private void ucontrolIntercept(Trap t) {
         int op = t.insnByte(0);
@@ -317,8 +315,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         t.callName("KVM_EXIT_S390_SIEIC (ucontrol)");
         t.number(op == 0x83 ? operand2(t) & 0xFFFF : op);
-        int icpt = op == 0x83 && problemState(t.registers()) ? ICPT_PROGI : Exit.S390Sieic.ICPT_INST;
-        t.exitToHost(sieic(t, icpt), debug.userspaceReentry);
+        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), debug.userspaceReentry);
         pastIntercept(t);
     }
 
