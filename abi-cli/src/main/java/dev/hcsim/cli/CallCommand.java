@@ -1,9 +1,10 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.views.CallExplanation;
+import dev.hcsim.views.CallJson;
 import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,7 +124,7 @@ final class CallCommand implements Callable<Integer> {
         SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
         if (format.equals("json")) {
             // one JSON document on stdout, whatever the flags: the explanation is a field of it
-            Map<String, Object> o = json(r);
+            Map<String, Object> o = CallJson.of(r);
             if (explain) {
                 o.put("explanation", CallExplanation.text(r));
             }
@@ -132,46 +133,5 @@ final class CallCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(CallExplanation.text(r));
         }
         return 0;
-    }
-
-    /** The call's JSON object; its keys are a stable contract. */
-    static Map<String, Object> json(SingleCall.Result r) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("arch", r.vm().architecture().name());
-        o.put("instruction", r.text());
-        o.put("bytes", Bytes.hex(r.bytes()));
-        o.put("call", r.call());
-        o.put("status", r.status() == null ? null : r.status().name());
-        o.put("statusCode", r.statusName());
-        o.put("outcome", r.outcome().name());
-        o.put("detail", r.detail());
-        RegisterLayout layout = r.after().layout();
-        Map<String, String> regs = new LinkedHashMap<>();
-        for (int i : layout.generalIndices()) {
-            regs.put(layout.name(i), Bytes.hex64(r.after().get(i)));
-        }
-        regs.put("pc", Bytes.hex64(r.after().pc()));
-        o.put("registers", regs);
-        Map<String, String> changed = new LinkedHashMap<>();
-        r.changed().forEach((k, v) -> changed.put(k, Bytes.hex64(v)));
-        o.put("changed", changed);
-        List<Map<String, Object>> effects = new ArrayList<>();
-        for (SingleCall.Effect e : r.effects()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", e.kind());
-            m.put("target", e.target());
-            m.put("detail", e.detail());
-            effects.add(m);
-        }
-        o.put("effects", effects);
-        List<Map<String, Object>> writes = new ArrayList<>();
-        for (SingleCall.MemoryWrite w : r.writes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("gpa", "0x" + Long.toHexString(w.gpa()));
-            m.put("bytes", Bytes.hex(w.bytes()));
-            writes.add(m);
-        }
-        o.put("memoryWrites", writes);
-        return o;
     }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class X86Architecture extends DescribedArchitecture {
     /** The feature that stands for KVM_CAP_EXIT_HYPERCALL with bit KVM_HC_MAP_GPA_RANGE (cap 201). */
     public static final String EXIT_HYPERCALL = "exit-hypercall";
+    /** The feature that stands for KVM_XEN_HVM_CONFIG with KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL and a hypercall MSR. */
+    public static final String XEN = "xen";
     /** The feature that exposes Hyper-V (vcpu->arch.hyperv_enabled) with a non-zero HV_X64_MSR_GUEST_OS_ID written. */
     public static final String HYPERV = "hyperv";
 
@@ -55,6 +57,8 @@ public final class X86Architecture extends DescribedArchitecture {
             cpuid("clocksource-stable-bit", 24, true, "kvmclock flags bit 0 is valid"),
             new Feature(new FeatureSpec(EXIT_HYPERCALL, false, "KVM_CAP_EXIT_HYPERCALL (cap 201) with bit 12: KVM_HC_MAP_GPA_RANGE exits "
                     + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1),
+            new Feature(new FeatureSpec(XEN, false, "KVM_XEN_HVM_CONFIG with INTERCEPT_HCALL and --xen-hypercall-msr: every vmcall/vmmcall "
+                    + "goes to Xen's ABI first (x86.c kvm_emulate_hypercall, xen.c kvm_xen_hypercall); the --xen-* options set the rest"), -1),
             new Feature(new FeatureSpec(HYPERV, false, "Hyper-V exposed in CPUID (vcpu->arch.hyperv_enabled) and HV_X64_MSR_GUEST_OS_ID "
                     + "written (--hyperv-guest-os-id): vmcall/vmmcall is a Hyper-V hypercall (hyperv.c kvm_hv_hypercall) before any "
                     + "KVM_HC_* number (x86.c kvm_emulate_hypercall)"), -1));
@@ -107,7 +111,25 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "lets the debug calls exit (else HV_STATUS_OPERATION_DENIED)"),
             new OptionSpec("hyperv-eventfds", List.of(), "0", "bit mask of the connection IDs 0..63 with an eventfd (KVM_HYPERV_EVENTFD): "
                     + "HVCALL_SIGNAL_EVENT to them is answered in the kernel"),
-            new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
+            new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
+            new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
+                    + "guest write fills the hypercall page (128 stubs: mov $n,%eax; vmcall/vmmcall; ret)"),
+            new OptionSpec("xen-evtchn-send", List.of("off", "on"), "off", "with --feature xen: KVM_XEN_HVM_CONFIG_EVTCHN_SEND, the VMM "
+                    + "sends every event channel through KVM, so SCHEDOP_poll is handled in the kernel (off: it yields)"),
+            new OptionSpec("xen-version", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_XEN_VERSION, what xen_version(XENVER_version) "
+                    + "answers in the kernel as (major << 16) | minor; 0 = the call exits to the VMM"),
+            new OptionSpec("xen-shared-info", List.of(), "-1", "with --feature xen: GPA of the shared_info page (KVM_XEN_ATTR_TYPE_SHARED_INFO; "
+                    + "its evtchn_pending/evtchn_mask bitmaps); -1 = none (KVM_XEN_INVALID_GFN)"),
+            new OptionSpec("xen-vcpu-info", List.of("shared-info", "none"), "shared-info", "with --feature xen and a shared_info page: "
+                    + "vCPU i's vcpu_info is shared_info.vcpu_info[i] for i < 32 (what QEMU sets), or none"),
+            new OptionSpec("xen-upcall-vector", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_UPCALL_VECTOR, the callback vector a "
+                    + "raised event channel interrupts its vCPU with; 0 = a kick only"),
+            new OptionSpec("xen-timer-port", List.of(), "0", "with --feature xen: KVM_XEN_VCPU_ATTR_TYPE_TIMER port of every vCPU; 0 = "
+                    + "no Xen timer, so vcpu_op timers and set_timer_op exit to the VMM"),
+            new OptionSpec("xen-evtchn-port", List.of(), "0", "with --feature xen: registers this send port (KVM_XEN_ATTR_TYPE_EVTCHN), so "
+                    + "EVTCHNOP_send on it is handled in the kernel; 0 = none"),
+            new OptionSpec("xen-evtchn-deliver", List.of(), "0", "the port --xen-evtchn-port raises (0 = the same port, an IPI channel)"),
+            new OptionSpec("xen-evtchn-vcpu", List.of(), "0", "the APIC ID of the vCPU --xen-evtchn-port raises its port on"));
 
     private static final String DISCOVERY = "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "
                 + "(0x4b4d564b, 0x564b4d56, 0x4d); CPUID 0x40000001 returns the PV feature bits in EAX and the hints in EDX. Guests probe "

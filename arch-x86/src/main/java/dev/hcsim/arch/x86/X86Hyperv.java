@@ -21,8 +21,6 @@ import java.util.List;
  * {@code kvm_hv_hypercall_enabled} → {@code kvm_hv_hypercall}, then KVM's own {@code KVM_HC_*} numbers.
  */
 final class X86Hyperv {
-    private static final String XEN = "xen";
-
     private final Vm vm;
     private final boolean intel;
     /** vcpu->arch.hyperv_enabled: the VMM exposed Hyper-V in CPUID (one value for the VM here). */
@@ -416,7 +414,7 @@ final class X86Hyperv {
             hypercallMsr = data;
             return true;
         }
-        byte[] page = hypercallPage(intel, vm.feature(XEN));
+        byte[] page = hypercallPage(intel, vm.archState(X86Vm.class).xen().hypercallEnabled()); // kvm_xen_hypercall_enabled
         long addr = data & HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK;
         if (mem == null || mem.memory() == null || !mem.readable(addr, page.length)) {
             return false; // kvm_vcpu_write_guest fails

@@ -191,6 +191,7 @@ final class X86Ioctls implements KvmIoctls {
                 "KVM_ENABLE_CAP (VM) KVM_CAP_DISABLE_QUIRKS2 213: KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20) makes the other vendor's "
                         + "instruction #UD instead of patching it; unknown quirk bits -EINVAL",
                 "KVM_CHECK_EXTENSION: ENFORCE_PV_FEATURE_CPUID 1, EXIT_HYPERCALL 0x1000, DISABLE_QUIRKS2 0x3ff, X86_DISABLE_EXITS 0xf "
-                        + "(x86.c kvm_vm_ioctl_check_extension); any other capability 0");
+                        + "(x86.c kvm_vm_ioctl_check_extension); any other capability 0",
+                KvmIoctls.runDelayLine("struct kvm_steal_time.steal at MSR_KVM_STEAL_TIME (x86.c record_steal_time)"));
     }
 }
