@@ -74,6 +74,28 @@ public final class ConformanceKit {
     }
 
     /**
+     * Generated calls of the other ABIs on {@code architecture}'s trap instruction ({@link AbiGenerators#otherAbiCalls}:
+     * x86's Hyper-V control words, fast and slow, with rep counts, variable headers and reserved bits): the handler
+     * must answer each as hcsim does. Nothing to check for an architecture without another ABI.
+     * @param architecture the architecture's name or alias
+     * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
+     */
+    public void differentialOtherAbis(String architecture) {
+        Architecture arch = Hcsim.architecture(architecture);
+        org.quicktheories.core.Gen<Invocation> gen = AbiGenerators.otherAbiCalls(arch);
+        if (gen == null) {
+            return;
+        }
+        var theory = qt().withExamples(examples);
+        if (seed != null) {
+            theory = theory.withFixedSeed(seed);
+        }
+        theory.forAll(gen)
+                .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
+                .check(inv -> Differential.disagreements(inv, handler).isEmpty());
+    }
+
+    /**
      * Every golden case of {@code architecture}: the handler must give the kernel's documented answer.
      * @param architecture the architecture's name or alias
      * @throws AssertionError listing every failed case, one report each

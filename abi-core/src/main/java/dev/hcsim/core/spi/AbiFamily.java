@@ -10,15 +10,20 @@ import java.util.Objects;
  * {@code explain} and the ABI tables. The ABI's dispatch is the architecture's code; this is its description.
  *
  * @param name the ABI's name ({@code Hyper-V})
+ * @param feature the VM feature that hands the trap to this ABI ({@code hyperv}), for tools that generate its calls
+ * @param selectorRegister the register whose value selects the call ({@code rcx}: the control word's low 16 bits)
  * @param selectedBy when the kernel hands the trap to it, with the kernel function that decides
  * @param convention the register convention, one rule per entry
  * @param status its status codes
  * @param calls every call the kernel answers or hands to the VMM, in number order
  */
-public record AbiFamily(String name, String selectedBy, List<String> convention, StatusCodec status, List<Call> calls) {
+public record AbiFamily(String name, String feature, String selectorRegister, String selectedBy, List<String> convention, StatusCodec status,
+        List<Call> calls) {
     /**
      * Copies the lists.
      * @param name the ABI's name
+     * @param feature the VM feature that selects it
+     * @param selectorRegister the register that selects the call
      * @param selectedBy when the kernel hands the trap to it
      * @param convention the register convention
      * @param status its status codes
@@ -26,6 +31,8 @@ public record AbiFamily(String name, String selectedBy, List<String> convention,
      */
     public AbiFamily {
         Objects.requireNonNull(name);
+        Objects.requireNonNull(feature);
+        Objects.requireNonNull(selectorRegister);
         Objects.requireNonNull(selectedBy);
         convention = List.copyOf(convention);
         Objects.requireNonNull(status);

@@ -23,7 +23,7 @@ final class X86HypervAbi {
     }
 
     /** The description. */
-    static final AbiFamily FAMILY = new AbiFamily("Hyper-V (TLFS hypercalls as KVM implements them)",
+    static final AbiFamily FAMILY = new AbiFamily("Hyper-V (TLFS hypercalls as KVM implements them)", X86Architecture.HYPERV, "rcx",
             "when Hyper-V is exposed and HV_X64_MSR_GUEST_OS_ID is non-zero (--feature hyperv; hyperv.h kvm_hv_hypercall_enabled), "
                     + "after Xen and before every KVM_HC_* number (x86.c kvm_emulate_hypercall: Xen -> Hyper-V -> KVM)",
             List.of("control word: bits 15:0 call code, 16 fast, 26:17 variable header size, 43:32 rep count, 59:48 rep start; "
