@@ -569,6 +569,7 @@ public final class S390Vm implements ArchitectureVm {
 
     /** Called by a handler: answer with program interruption {@code code} instead of completing. */
     void raise(Trap t, int code, boolean invalidOperand) {
+        t.status(S390Status.of(code, invalidOperand)); // the handler's answer, so Trap.invoke sees one
         pendingPgm[t.vcpu()] = code;
         pendingInvalidOperand[t.vcpu()] = invalidOperand;
     }
