@@ -63,12 +63,16 @@ public final class ConformanceKit {
      * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
      */
     public void differential(String architecture) {
-        Architecture arch = Hcsim.architecture(architecture);
+        compare(AbiGenerators.variants(Hcsim.architecture(architecture)));
+    }
+
+    /** Compares the handler with hcsim on {@code gen}'s calls, shrinking and reporting a disagreement. */
+    private void compare(org.quicktheories.core.Gen<Invocation> gen) {
         var theory = qt().withExamples(examples);
         if (seed != null) {
             theory = theory.withFixedSeed(seed);
         }
-        theory.forAll(AbiGenerators.variants(arch))
+        theory.forAll(gen)
                 .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());
     }
@@ -81,18 +85,10 @@ public final class ConformanceKit {
      * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
      */
     public void differentialOtherAbis(String architecture) {
-        Architecture arch = Hcsim.architecture(architecture);
-        org.quicktheories.core.Gen<Invocation> gen = AbiGenerators.otherAbiCalls(arch);
-        if (gen == null) {
-            return;
+        org.quicktheories.core.Gen<Invocation> gen = AbiGenerators.otherAbiCalls(Hcsim.architecture(architecture));
+        if (gen != null) {
+            compare(gen);
         }
-        var theory = qt().withExamples(examples);
-        if (seed != null) {
-            theory = theory.withFixedSeed(seed);
-        }
-        theory.forAll(gen)
-                .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
-                .check(inv -> Differential.disagreements(inv, handler).isEmpty());
     }
 
     /**
