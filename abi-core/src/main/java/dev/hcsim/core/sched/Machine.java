@@ -271,6 +271,25 @@ public final class Machine implements VcpuControl {
         return sched.run(stepper, maxSteps, maxTimeNanos, maxInstructions, deadlineNanoTime);
     }
 
+    /**
+     * KVM_SET_MP_STATE {@code KVM_MP_STATE_RUNNABLE} and the next {@code KVM_RUN} for a vCPU the run left at an exit:
+     * after a system event (every vCPU off, {@link #systemEvent()} set: kvm_prepare_system_event) or after an exit its
+     * {@link HostHandler} did not re-enter ({@link HostHandler#STAY_EXITED}). The exit still pending is completed as
+     * the next {@code KVM_RUN} completes it, with the values the exit carries (a VMM that answers otherwise calls
+     * {@link Vm#completeExit} first); what that completion raises (another exit, a delivered interruption) is acted
+     * on as after any trap; the system event is cleared, and the next {@link #run} goes on with this vCPU runnable.
+     * The other vCPUs stay as they are, as KVM leaves them.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @throws IllegalStateException when the vCPU is not stopped at an exit (it is runnable, halted or stopped by a fault)
+     * @throws IllegalArgumentException when {@code vcpu} is out of range
+     */
+    public void reenter(int vcpu) {
+        if (vcpu < 0 || vcpu >= sched.slots.length) {
+            throw new IllegalArgumentException("vCPU index " + vcpu + " is out of range: this machine has vCPUs 0 to " + (sched.slots.length - 1));
+        }
+        stepper.reenter(vcpu);
+    }
+
     // ---------------------------------------------------------------- VcpuControl (the scheduler's)
 
     @Override
@@ -286,6 +305,11 @@ public final class Machine implements VcpuControl {
     @Override
     public void interrupt(int vcpu, int vector) {
         sched.interrupt(vcpu, vector);
+    }
+
+    @Override
+    public void armTimer(int vcpu, long atNanos) {
+        sched.armTimer(vcpu, atNanos);
     }
 
     @Override

@@ -44,6 +44,8 @@ final class Scheduler implements VcpuControl {
     private long steps;
     long instructions;
     Exit.SystemEvent systemEvent;
+    /** The earliest VcpuSlot.timerAt, Long.MAX_VALUE for none. */
+    private long nextTimer = Long.MAX_VALUE;
     /** The vCPU whose trap is running now (the actor of the trace events it causes), or -1. */
     int currentVcpu = -1;
     long events;
@@ -114,6 +116,9 @@ final class Scheduler implements VcpuControl {
             if ((steps & 4095) == 0 && deadlineNanoTime != Long.MAX_VALUE && System.nanoTime() - deadlineNanoTime > 0) {
                 return end(RunResult.Reason.WALL_CLOCK);
             }
+            if (time >= nextTimer) {
+                fireTimers();
+            }
             boolean any = false;
             int start = m == 1 ? 0 : rng.nextInt(m);
             for (int k = 0; k < m && systemEvent == null; k++) {
@@ -134,7 +139,11 @@ final class Scheduler implements VcpuControl {
                 preemptIfQuantumUsed(v, p);
             }
             if (!any) {
-                return end(RunResult.Reason.IDLE);
+                if (nextTimer == Long.MAX_VALUE) {
+                    return end(RunResult.Reason.IDLE);
+                }
+                time = Math.max(time, nextTimer); // every vCPU waits: virtual time jumps to the next timer
+                continue;
             }
             steps++;
             time += nsPerTick;
@@ -288,7 +297,7 @@ final class Scheduler implements VcpuControl {
         }
     }
 
-    private void enqueue(int v) {
+    void enqueue(int v) {
         VcpuSlot s = slots[v];
         s.state(VcpuState.RUNNABLE);
         s.enqueuedAt = time;
@@ -364,6 +373,14 @@ final class Scheduler implements VcpuControl {
         if (s.state() == VcpuState.HALTED) {
             enqueue(v);
         }
+    }
+
+    /**
+     * The VMM acts on a system event (QEMU's main loop after qemu_system_shutdown_request, a test re-entering the
+     * vCPU): the next run goes on with the vCPUs that are runnable again.
+     */
+    void clearSystemEvent() {
+        systemEvent = null;
     }
 
     /** A VM-wide system event: every vCPU stops, and the run ends. */
@@ -480,5 +497,36 @@ final class Scheduler implements VcpuControl {
     public long nowNanos() {
         catchUp();
         return time;
+    }
+
+    /** A timer at {@code atNanos} for {@code vcpu}: the sooner of it and one already armed. */
+    @Override
+    public void armTimer(int vcpu, long atNanos) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        s.timerAt = Math.min(s.timerAt, atNanos);
+        nextTimer = Math.min(nextTimer, atNanos);
+    }
+
+    /** Runs the architecture's timer callback of every vCPU whose timer is due, in vCPU order (deterministic). */
+    private void fireTimers() {
+        for (int v = 0; v < slots.length; v++) {
+            VcpuSlot s = slots[v];
+            if (s.timerAt <= time) {
+                s.timerAt = Long.MAX_VALUE;
+                try {
+                    archVm.timerExpired(v, time, hookMemory, this);
+                } catch (GuestFault ignored) {
+                    // a timer callback that cannot reach guest memory drops its event, as the kernel's do
+                }
+            }
+        }
+        long next = Long.MAX_VALUE;
+        for (VcpuSlot s : slots) {
+            next = Math.min(next, s.timerAt);
+        }
+        nextTimer = next;
     }
 }

@@ -111,6 +111,37 @@ final class Stepper {
         }
     }
 
+    /**
+     * KVM_SET_MP_STATE KVM_MP_STATE_RUNNABLE and the next KVM_RUN of a vCPU the run left at an exit: its exit still
+     * pending is completed as that KVM_RUN completes it, then it runs on like any vCPU.
+     */
+    void reenter(int v) {
+        VcpuSlot s = sched.slots[v];
+        VcpuState st = s.state();
+        if (st != VcpuState.EXITED && st != VcpuState.OFF) {
+            throw new IllegalStateException("vCPU " + v + " is " + st.name().toLowerCase(Locale.ROOT)
+                    + ": only a vCPU stopped at an exit (exited to the host, or off after a system event) is re-entered");
+        }
+        sched.clearSystemEvent();
+        s.stopReason = null;
+        s.state(VcpuState.RUNNING); // on no physical CPU yet: what re-entry does below may halt, stop or exit it again
+        TrapResult last = vm.frame(v);
+        if (last.outcome() == Outcome.EXIT_TO_HOST) {
+            sched.currentVcpu = v;
+            TrapResult done = vm.completeExit(v, s.regs, memory, last.exit()); // the exit as the VMM left it in kvm_run
+            sched.currentVcpu = -1;
+            if (sched.event()) {
+                sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "reenter", null, null, "KVM_SET_MP_STATE runnable"));
+            }
+            if (done.outcome() != Outcome.RESUME) {
+                afterTrap(v, done);
+            }
+        }
+        if (s.state() == VcpuState.RUNNING) {
+            sched.enqueue(v);
+        }
+    }
+
     private void afterTrap(int v, TrapResult r) {
         VcpuSlot s = sched.slots[v];
         switch (r.outcome()) {
