@@ -269,6 +269,9 @@ public final class BlockEngine {
     long failed(Block b, int k, long before, Throwable t, Cpu cpu) {
         long pc = b.pcs[k];
         Instruction ins = b.instructions[k];
+        if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
+            cpu.regs().pc(pc); // the compiled block stores the PC only before unknown instructions; the interpreter's is here
+        }
         if (t instanceof GuestFault f) {
             cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } else if (t instanceof RuntimeException e) {

@@ -41,6 +41,11 @@ final class X86Interpreter {
     }
 
     static final class MovImm extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int w;
         private final long value;
@@ -60,6 +65,11 @@ final class X86Interpreter {
     }
 
     static final class MovReg extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int src;
         private final int w;
@@ -80,6 +90,11 @@ final class X86Interpreter {
 
     /** add/or/and/sub/xor/cmp with a register or an immediate source. */
     static final class Alu extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int op;
         private final int dst;
         private final int src;
@@ -165,6 +180,11 @@ final class X86Interpreter {
 
     /** jcc (cc 0..15) or jmp (cc -1). */
     static final class Branch extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int cc;
         private final long target;
 
@@ -226,6 +246,11 @@ final class X86Interpreter {
     }
 
     static final class Load extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_READS_MEMORY;
+        }
+
         private final int dst;
         private final int base;
         private final long disp;
@@ -250,6 +275,11 @@ final class X86Interpreter {
     }
 
     static final class Store extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_WRITES_MEMORY;
+        }
+
         private final int src;
         private final int base;
         private final long disp;
