@@ -1,13 +1,8 @@
 package dev.hcsim.arch.loongarch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.quicktheories.QuickTheory.qt;
-
 import dev.hcsim.core.translate.Differential;
 import dev.hcsim.core.translate.ProgramForms;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +30,7 @@ class LoongArchTranslationTest {
     @Test
     @DisplayName("for all random programs: translated and interpreted execution end in the same state")
     void translatedAgreesWithInterpreted() {
-        qt().withExamples(200).forAll(FORMS.programs(40)).checkAssert(source ->
-                assertNull(Differential.compare("loongarch", source, Map.of("s8", Differential.DATA), 2000), source));
+        Differential.assertAgreeOnRandomPrograms("loongarch", FORMS, "s8");
     }
 
     @Test
@@ -44,8 +38,6 @@ class LoongArchTranslationTest {
     void selfModifyingCode() {
         // addi.d $a0, $a0, 1 is 0x02c00484 (si12 = 1 at bit 10, rj = rd = 4); li.w of it is lu12i.w + ori, so the st.w writes it over the addi.d at offset 16
         String source = "li.w $t0, 0x02c00484\nst.w $t0, $s8, 16\nnop\naddi.d $a0, $a0, 2\nhvcl 0x100\n";
-        Map<String, Long> regs = Map.of("s8", Differential.ORIGIN);
-        assertNull(Differential.compare("loongarch", source, regs, 100));
-        assertEquals(1L, Differential.registersAfter("loongarch", source, regs, 100, true).get("a0"));
+        Differential.assertSelfModifyingCodeRuns("loongarch", source, "s8", "a0", 1L);
     }
 }

@@ -1,13 +1,8 @@
 package dev.hcsim.arch.riscv;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.quicktheories.QuickTheory.qt;
-
 import dev.hcsim.core.translate.Differential;
 import dev.hcsim.core.translate.ProgramForms;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +34,7 @@ class RiscvTranslationTest {
     @Test
     @DisplayName("for all random programs: translated and interpreted execution end in the same state")
     void translatedAgreesWithInterpreted() {
-        qt().withExamples(200).forAll(FORMS.programs(40)).checkAssert(source ->
-                assertNull(Differential.compare("riscv", source, Map.of("x9", Differential.DATA), 2000), source));
+        Differential.assertAgreeOnRandomPrograms("riscv", FORMS, "x9");
     }
 
     @Test
@@ -48,8 +42,6 @@ class RiscvTranslationTest {
     void selfModifyingCode() {
         // addi a0,a0,1 is 0x00150513; li of it is lui + addi, so the sw writes it over the addi a0,a0,2 at offset 16
         String source = "li x1,0x00150513\nsw x1,16(x9)\nnop\naddi a0,a0,2\necall\n";
-        Map<String, Long> regs = Map.of("x9", Differential.ORIGIN);
-        assertNull(Differential.compare("riscv", source, regs, 100));
-        assertEquals(1L, Differential.registersAfter("riscv", source, regs, 100, true).get("a0"));
+        Differential.assertSelfModifyingCodeRuns("riscv", source, "x9", "a0", 1L);
     }
 }

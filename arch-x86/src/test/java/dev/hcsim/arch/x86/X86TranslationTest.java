@@ -1,13 +1,8 @@
 package dev.hcsim.arch.x86;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.quicktheories.QuickTheory.qt;
-
 import dev.hcsim.core.translate.Differential;
 import dev.hcsim.core.translate.ProgramForms;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +33,7 @@ class X86TranslationTest {
     @Test
     @DisplayName("for all random programs: translated and interpreted execution end in the same state")
     void translatedAgreesWithInterpreted() {
-        qt().withExamples(200).forAll(FORMS.programs(40)).checkAssert(source ->
-                assertNull(Differential.compare("x86", source, Map.of("rbx", Differential.DATA), 2000), source));
+        Differential.assertAgreeOnRandomPrograms("x86", FORMS, "rbx");
     }
 
     @Test
@@ -47,8 +41,6 @@ class X86TranslationTest {
     void selfModifyingCode() {
         // movl $imm32, 0x10(%rbx) is 7 bytes and 9 nops follow: add $2, %rdx (48 83 c2 02) is at 0x10; the store writes add $1, %rdx (48 83 c2 01) over it
         String source = "movl $0x01c28348, 0x10(%rbx)\nnop\nnop\nnop\nnop\nnop\nnop\nnop\nnop\nnop\nadd $2, %rdx\nvmcall\n";
-        Map<String, Long> regs = Map.of("rbx", Differential.ORIGIN);
-        assertNull(Differential.compare("x86", source, regs, 100));
-        assertEquals(1L, Differential.registersAfter("x86", source, regs, 100, true).get("rdx"));
+        Differential.assertSelfModifyingCodeRuns("x86", source, "rbx", "rdx", 1L);
     }
 }
