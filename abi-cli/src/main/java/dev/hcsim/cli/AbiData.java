@@ -4,6 +4,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -77,7 +78,7 @@ final class AbiData {
             m.put("number", "0x" + Long.toHexString(h.number()));
             m.put("name", h.name());
             m.put("feature", h.feature());
-            m.put("offeredByThisVm", vm.hypercalls().isOffered(h.number()));
+            m.put("offeredByThisVm", Engine.context(vm).hypercalls().isOffered(h.number()));
             m.put("availability", h.availability());
             StatusCodec hc = h.codec() != null ? h.codec() : sc;
             m.put("statuses", h.statuses().stream().map(s -> hc.documents(s) ? hc.name(s) : s.name()).toList());

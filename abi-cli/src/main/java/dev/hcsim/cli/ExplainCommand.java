@@ -2,6 +2,7 @@ package dev.hcsim.cli;
 
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ExplainCommand implements Callable<Integer> {
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
         ArchOptions.apply(a, spec, b);
-        Vm vm = Vm.create(a, b.build());
+        Vm vm = Engine.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {

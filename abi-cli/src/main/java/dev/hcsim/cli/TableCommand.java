@@ -1,8 +1,8 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.Hcsim;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ final class TableCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (arch != null) {
             Architecture a = ArchOptions.arch(arch);
-            Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
+            Map<String, Object> d = AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build()));
             switch (format) {
                 case "json" -> out.println(Json.pretty(d));
                 case "markdown" -> out.print(archMarkdown(d));
@@ -40,8 +40,8 @@ final class TableCommand implements Callable<Integer> {
             return 0;
         }
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
-            all.add(AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build())));
+        for (Architecture a : Architectures.all()) {
+            all.add(AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build())));
         }
         switch (format) {
             case "json" -> out.println(Json.pretty(all));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -99,7 +99,7 @@ class CallExplanationTest {
     }
 
     static Stream<String> architectures() {
-        return Hcsim.architectures().stream().map(Architecture::name);
+        return Architectures.all().stream().map(Architecture::name);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,7 +2,7 @@ package dev.hcsim.conformance;
 
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -52,7 +52,7 @@ public final class ConformanceKit {
      * @return the canonical names of every architecture on the module path
      */
     public static List<String> architectures() {
-        return Hcsim.architectures().stream().map(Architecture::name).toList();
+        return Architectures.all().stream().map(Architecture::name).toList();
     }
 
     /**
@@ -63,7 +63,7 @@ public final class ConformanceKit {
      * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
      */
     public void differential(String architecture) {
-        Architecture arch = Hcsim.architecture(architecture);
+        Architecture arch = Architectures.named(architecture);
         var theory = qt().withExamples(examples);
         if (seed != null) {
             theory = theory.withFixedSeed(seed);
@@ -79,7 +79,7 @@ public final class ConformanceKit {
      * @throws AssertionError listing every failed case, one report each
      */
     public void golden(String architecture) {
-        List<String> failures = GoldenCases.of(Hcsim.architecture(architecture).name()).stream()
+        List<String> failures = GoldenCases.of(Architectures.named(architecture).name()).stream()
                 .map(g -> g.check(handler))
                 .filter(s -> !s.isEmpty())
                 .toList();

@@ -7,6 +7,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Cpu;
@@ -37,7 +38,7 @@ public final class CallExplanation {
      */
     public static String text(SingleCall.Result r) {
         Vm vm = r.vm();
-        Architecture a = vm.architecture();
+        Architecture a = Engine.context(vm).architecture();
         TrapContract c = vm.contract();
         RegisterLayout layout = a.registers();
         List<String[]> steps = new ArrayList<>();
@@ -93,7 +94,7 @@ public final class CallExplanation {
         if (r.call() == null) {
             // Not dispatched. Say why before claiming the number is unknown: a rule checked first (privilege) answers
             // for every number, KVM_HC_KICK_CPU's 0x5 included.
-            HypercallSpec known = vm.hypercalls().lookup(selector);
+            HypercallSpec known = Engine.context(vm).hypercalls().lookup(selector);
             if (known != null) {
                 return held + ", the number of " + known.name() + (r.status() == Status.PERMISSION
                         ? ", which was not dispatched: the privilege rule answered first" : ", which was not dispatched here");
@@ -116,7 +117,7 @@ public final class CallExplanation {
      * @return what hardware does with the instruction, or null
      */
     public static String notATrap(Vm vm, SingleCall.Result r) {
-        Instruction decoded = vm.codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
+        Instruction decoded = Engine.context(vm).codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
         if (!decoded.isValid() || r.outcome() != Outcome.FAULT) {
             return null;
         }
@@ -144,14 +145,14 @@ public final class CallExplanation {
      */
     public static HypercallSpec spec(Vm vm, SingleCall.Result r) {
         if (r.call() != null) {
-            for (HypercallSpec h : vm.hypercalls().all()) {
+            for (HypercallSpec h : Engine.context(vm).hypercalls().all()) {
                 if (h.name().equals(r.call())) {
                     return h;
                 }
             }
             return null;
         }
-        return r.trap() == null || r.trap().nr() == null ? null : vm.hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
+        return r.trap() == null || r.trap().nr() == null ? null : Engine.context(vm).hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
     }
 
     private static String rule(Vm vm, SingleCall.Result r) {
