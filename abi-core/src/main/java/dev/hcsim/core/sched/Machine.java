@@ -81,9 +81,9 @@ public final class Machine implements VcpuControl {
         translate(!"interpret".equals(System.getProperty(ENGINE_PROPERTY, DEFAULT_ENGINE)));
     }
 
-    /** The system property that picks the engine of new machines: {@code interpret} or {@code translate}. */
+    /** The system property that picks the engine of new machines: {@code translate} (the default) or {@code interpret}. */
     public static final String ENGINE_PROPERTY = "hcsim.engine";
-    private static final String DEFAULT_ENGINE = "interpret";
+    private static final String DEFAULT_ENGINE = "translate";
 
     /**
      * Picks how guest code runs: {@code true} through the translating engine (each basic block decoded once, compiled

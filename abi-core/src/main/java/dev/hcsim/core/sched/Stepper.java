@@ -1,7 +1,6 @@
 package dev.hcsim.core.sched;
 
 import dev.hcsim.core.Exit;
-import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -57,10 +56,8 @@ final class Stepper {
         int signal;
         try {
             signal = ins.execute(s.cpu);
-        } catch (GuestFault f) {
-            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = s.cpu.fault(BlockEngine.faultReason(e, pc, ins));
         }
         s.instructions++;
         sched.instructions++;

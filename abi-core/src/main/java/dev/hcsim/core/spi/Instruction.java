@@ -31,6 +31,29 @@ public interface Instruction {
         return true;
     }
 
+    /** {@link #effects()}: nothing is known (the default): the translator assumes the instruction may do anything. */
+    int EFFECTS_UNKNOWN = -1;
+    /** {@link #effects()}: registers only (see {@link #effects()} for what that promises). */
+    int EFFECTS_REGISTERS = 0;
+    /** {@link #effects()} bit: may read guest memory, and fault there with a {@link dev.hcsim.core.GuestFault}. */
+    int EFFECTS_READS_MEMORY = 1;
+    /** {@link #effects()} bit: may write guest memory (perhaps a page holding code), and fault there. */
+    int EFFECTS_WRITES_MEMORY = 2;
+
+    /**
+     * What the translating engine may assume about {@link #execute}, so that it can leave out, around an
+     * instruction it knows, the bookkeeping that an arbitrary instruction needs. Anything but
+     * {@link #EFFECTS_UNKNOWN} promises: {@code execute} reads and writes this vCPU's registers (and guest memory
+     * as the bits say), sets the PC only for a taken branch, returns only {@link Cpu#NEXT} or {@link Cpu#JUMP}, and
+     * neither reads the PC from the register file (a PC-relative value comes from the address it was decoded at)
+     * nor calls the vCPU's control or VM. Architectures declare it for their plain instructions; the engine
+     * treats every other one as unknown, so correctness never depends on a declaration being present.
+     * @return {@link #EFFECTS_UNKNOWN}, or {@link #EFFECTS_REGISTERS} with the memory bits
+     */
+    default int effects() {
+        return EFFECTS_UNKNOWN;
+    }
+
     /**
      * Executes on {@code cpu}. Returns one of {@link Cpu#NEXT}, {@link Cpu#JUMP}, {@link Cpu#TRAP},
      * {@link Cpu#HALT} or {@link Cpu#FAULT}.

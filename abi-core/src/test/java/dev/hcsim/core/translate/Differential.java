@@ -1,6 +1,5 @@
 package dev.hcsim.core.translate;
 
-import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -78,6 +77,33 @@ public final class Differential {
         return run(vm, code, registers, budget, translated).regs;
     }
 
+    /**
+     * The differential property of one architecture: for 200 random programs of up to 40 instructions from
+     * {@code forms}, {@link #compare} finds no difference within 2000 instructions.
+     * @param arch the architecture's name
+     * @param forms its instruction forms
+     * @param base the base register of loads and stores, set to {@link #DATA}
+     */
+    public static void assertAgreeOnRandomPrograms(String arch, ProgramForms forms, String base) {
+        org.quicktheories.QuickTheory.qt().withExamples(200).forAll(forms.programs(40)).checkAssert(source ->
+                org.junit.jupiter.api.Assertions.assertNull(compare(arch, source, Map.of(base, DATA), 2000), source));
+    }
+
+    /**
+     * Self-modifying code: {@code source}, run with {@code base} = {@link #ORIGIN} so that its stores address its own
+     * code, agrees both ways and leaves {@code expected} in {@code register} when translated.
+     * @param arch the architecture's name
+     * @param source a program that rewrites an instruction after the store, in the same block
+     * @param base the base register of its store
+     * @param register the register the rewritten instruction sets
+     * @param expected the value the rewritten (not the original) instruction leaves there
+     */
+    public static void assertSelfModifyingCodeRuns(String arch, String source, String base, String register, long expected) {
+        Map<String, Long> regs = Map.of(base, ORIGIN);
+        org.junit.jupiter.api.Assertions.assertNull(compare(arch, source, regs, 100));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, registersAfter(arch, source, regs, 100, true).get(register));
+    }
+
     private static End run(Vm vm, byte[] code, Map<String, Long> registers, long budget, boolean translated) {
         SparseMemory memory = new SparseMemory(vm.config().memory());
         if (!memory.write(ORIGIN, code, 0, code.length)) {
@@ -136,10 +162,8 @@ public final class Differential {
         int signal;
         try {
             signal = ins.execute(cpu);
-        } catch (GuestFault f) {
-            signal = cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = cpu.fault(BlockEngine.faultReason(e, pc, ins));
         }
         if (signal == Cpu.NEXT) {
             cpu.regs().pc(pc + ins.length());

@@ -40,6 +40,11 @@ final class X86Interpreter {
     }
 
     static final class MovImm extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int w;
         private final long value;
@@ -59,6 +64,11 @@ final class X86Interpreter {
     }
 
     static final class MovReg extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int src;
         private final int w;
@@ -79,6 +89,11 @@ final class X86Interpreter {
 
     /** add/or/and/sub/xor/cmp with a register or an immediate source. */
     static final class Alu extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int op;
         private final int dst;
         private final int src;
@@ -164,6 +179,11 @@ final class X86Interpreter {
 
     /** jcc (cc 0..15) or jmp (cc -1). */
     static final class Branch extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int cc;
         private final long target;
 
@@ -225,6 +245,11 @@ final class X86Interpreter {
     }
 
     static final class Load extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_READS_MEMORY;
+        }
+
         private final int dst;
         private final int base;
         private final long disp;
@@ -249,6 +274,11 @@ final class X86Interpreter {
     }
 
     static final class Store extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_WRITES_MEMORY;
+        }
+
         private final int src;
         private final int base;
         private final long disp;
