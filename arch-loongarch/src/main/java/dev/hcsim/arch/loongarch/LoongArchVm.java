@@ -227,8 +227,8 @@ public final class LoongArchVm implements ArchitectureVm {
      * The VMM's KVM_SET_DEVICE_ATTR on group KVM_LOONGARCH_VCPU_CPUCFG, attr CPUCFG_KVM_FEATURE
      * (vcpu.c kvm_loongarch_cpucfg_set_attr): bits outside LOONGARCH_PV_FEAT_MASK give -EINVAL;
      * once set, a different value gives -EINVAL (every vCPU must agree). Returns 0 or -EINVAL.
-     * The hypercall table keeps the services the VM was created with; the services check this mask
-     * again, so narrowing takes effect at once.
+     * The hypercall table asks {@link #offers} at call time, which reads this mask, so narrowing takes
+     * effect at once.
      * @param value the feature mask the VMM asks for
      * @return 0 on success, -EINVAL (-22) when refused, as the ioctl returns it
      */
