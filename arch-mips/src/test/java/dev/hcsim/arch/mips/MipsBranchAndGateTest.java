@@ -138,6 +138,25 @@ class MipsBranchAndGateTest {
     }
 
     @Test
+    @DisplayName("j/jal in the last word of a 256 MB region: the target's region is the delay slot's (PC + 4), not the branch's "
+            + "(kvm_compute_return_epc: epc += 4; epc >>= 28; epc <<= 28; epc |= index << 2); jal links on a 32-bit host too")
+    void jumpRegionIsTheDelaySlots() {
+        Vm vm = Vm.create(vm().build());
+        SparseMemory mem = new SparseMemory(vm.config().memory());
+        RegisterFile r = new RegisterFile(MipsRegisters.layout());
+        r.pc(0x0FFF_FFFCL);
+        r.set(MipsRegisters.BD, 1);
+        r.set(MipsRegisters.V0, 1);
+        byte[] words = {0x08, 0x00, 0x08, 0x00, 0x42, 0x00, 0x00, 0x28}; // j 0x2000 (index 0x800) ; hypcall
+        TrapResult t = vm.trap(0, r, mem, new Machine(vm, "x"), words);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(0x1000_2000L, r.pc());
+        SingleCall.Result jal = call(vm().option("host-width", "32"), "0c000800 42000028", "v0", 1, "bd", 1);
+        assertEquals(0x2000, jal.after().pc());
+        assertEquals(P + 8, jal.after().get("ra"));
+    }
+
+    @Test
     @DisplayName("32-bit host: jr to a register holding a sign-extended address continues at its low 32 bits "
             + "(unsigned long is 32 bits: the PC KVM writes back has no upper half)")
     void narrowTargetOnThirtyTwoBitHost() {
