@@ -22,6 +22,8 @@ final class VcpuSlot {
     long stealNanos;
     long instructions;
     int pcpu = -1;
+    /** When the architecture's timer for this vCPU fires (VcpuControl.armTimer), Long.MAX_VALUE for none. */
+    long timerAt = Long.MAX_VALUE;
     String stopReason;
 
     VcpuState state() {
