@@ -178,9 +178,7 @@ public final class LoongArchVm implements ArchitectureVm {
         if (v7 && LoongArchDiscovery.isKvmLeaf(index) && (r.get(LoongArchRegisters.PLV) & 3) != 0) {
             value = 0; // v7 kvm_emu_cpucfg: "Return value with 0 if executed in user mode" ((plv & CSR_CRMD_PLV) != PLV_KERN)
         }
-        if (rd != 0) {
-            r.set(rd, value);
-        }
+        r.set(rd, value); // kvm_emu_cpucfg writes gprs[rd] unchecked; the layout's hardwired r0 drops a write to $zero
         t.callName("CPUCFG");
         t.complete();
     }
