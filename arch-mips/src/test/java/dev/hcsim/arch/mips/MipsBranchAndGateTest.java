@@ -262,4 +262,51 @@ class MipsBranchAndGateTest {
                 regs("v0", 8, "a1", 0x10_0000, "a2", MipsHypercalls.MAX_CONSOLE_BYTES + 1), Map.of());
         assertEquals(Status.TOO_BIG, over.status());
     }
+
+    @Test
+    @DisplayName("EXIT_VM: a VMM that re-enters anyway continues after the HYPCALL with v0 = 0 (the call completed before the exit)")
+    void exitVmReentry() {
+        Vm vm = Vm.create(paravirt().build());
+        Machine m = new Machine(vm, "x");
+        m.load(P, new byte[] {0x42, 0, 0, 0x28});
+        RegisterFile r = m.registers(0);
+        r.pc(P);
+        r.set(MipsRegisters.V0, 7);
+        assertEquals(Outcome.EXIT_TO_HOST, vm.trap(0, r, m.memory(), m).outcome());
+        r.set(MipsRegisters.V0, 0x55); // whatever the VMM left
+        TrapResult done = vm.completeExit(0, r, m.memory(), 0);
+        assertEquals(Outcome.RESUME, done.outcome());
+        assertEquals(Status.SUCCESS, done.status());
+        assertEquals(0, r.get(MipsRegisters.V0));
+        assertEquals(P + 4, r.pc());
+    }
+
+    @Test
+    @DisplayName("a snapshot carries each console port's bytes and each vCPU's vz_hc_exits; restoring it into a fresh VM gives them back")
+    void snapshotRoundTrip() {
+        Vm vm = Vm.create(paravirt().build());
+        MipsVm mips = vm.archState(MipsVm.class);
+        mips.console(0, 0, "ab".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        mips.console(1, 3, "xyz".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Machine m = new Machine(vm, "x");
+        m.load(P, new byte[] {0x42, 0, 0, 0x28});
+        RegisterFile r = m.registers(1);
+        r.pc(P);
+        r.set(MipsRegisters.V0, 1);
+        vm.trap(1, r, m.memory(), m);
+        r.pc(P);
+        vm.trap(1, r, m.memory(), m);
+        dev.hcsim.core.VmSnapshot snap = vm.snapshot();
+        Vm copy = Vm.create(paravirt().build());
+        copy.restore(snap);
+        MipsVm restored = copy.archState(MipsVm.class);
+        assertEquals("ab", restored.consoleOutput(0));
+        assertEquals("xyz", restored.consoleOutput(3));
+        assertEquals("", restored.consoleOutput(1));
+        assertEquals(0, restored.hcExits(0));
+        assertEquals(2, restored.hcExits(1));
+        restored.console(0, 0, "c".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("abc", restored.consoleOutput(0), "the restored port keeps taking bytes");
+        assertEquals("ab", mips.consoleOutput(0), "the original is not shared");
+    }
 }
