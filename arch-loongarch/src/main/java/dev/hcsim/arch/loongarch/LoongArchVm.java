@@ -173,7 +173,7 @@ public final class LoongArchVm implements ArchitectureVm {
     /** EXCCODE_GSPR, CPUCFG: rd := leaf(rj as unsigned int), PC + 4; no privilege filter (the v7 patch had one for the KVM leaves). */
     private void cpucfg(Trap t, int rd, int rj) {
         RegisterAccess r = t.registers();
-        long index = rj == 0 ? 0 : r.get(rj);
+        long index = r.get(rj); // $zero reads 0 (the layout's hardwired r0)
         long value = LoongArchDiscovery.cpucfg(index, pvFeatures);
         if (v7 && LoongArchDiscovery.isKvmLeaf(index) && (r.get(LoongArchRegisters.PLV) & 3) != 0) {
             value = 0; // v7 kvm_emu_cpucfg: "Return value with 0 if executed in user mode" ((plv & CSR_CRMD_PLV) != PLV_KERN)

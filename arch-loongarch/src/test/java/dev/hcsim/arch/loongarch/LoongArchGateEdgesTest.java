@@ -60,6 +60,7 @@ class LoongArchGateEdgesTest {
         TrapResult t = r.vm.trap(0, r.regs, r.m.memory(), r.m, new byte[] {0x00, (byte) 0x81});
         assertEquals(Outcome.FAULT, t.outcome());
         assertEquals(new Fault.LoongArch(Fault.LoongArch.ADE, Fault.LoongArch.ADEF, 0x1000, 0x1000), t.fault());
+        assertEquals(2, t.instructionLength(), "the bytes that were fetched");
         assertEquals(0x1000, r.regs.pc());
     }
 
@@ -279,5 +280,70 @@ class LoongArchGateEdgesTest {
         assertEquals(4, r.mem.read32(GPA + LoongArchVm.ST_VERSION));
         assertEquals(0x1111_2222_3333_4444L, r.mem.read64(GPA - 8));
         assertEquals(0x5555_6666_7777_8888L, r.mem.read64(GPA + 64));
+    }
+
+    @Test
+    @DisplayName("the PV IPI reads exactly two bitmap words, a1 and a2: a3 (the first id) is never taken as a third word, even when "
+            + "a vCPU has id a3 + 128 (exit.c kvm_send_pv_ipi: ipi_bitmap = vcpu->arch.gprs[LOONGARCH_GPR_A1 + i], i < 2)")
+    void pvIpiReadsTwoWords() {
+        Rig r = Rig.of(vm(2).vcpuIds(0, 129), HVCL_100);
+        r.regs.set(LoongArchRegisters.A0, LoongArchHypercalls.KVM_HCALL_FUNC_IPI);
+        r.regs.set(LoongArchRegisters.A1, 0);
+        r.regs.set(LoongArchRegisters.A2, 0);
+        r.regs.set(LoongArchRegisters.A3, 1);
+        r.trap();
+        assertEquals(0, r.regs.get(LoongArchRegisters.A0));
+        assertFalse(r.x.irqPending(1, LoongArchHypercalls.INT_SWI0), "id 129 = a3 + 128 was not named");
+        r.regs.set(LoongArchRegisters.A0, LoongArchHypercalls.KVM_HCALL_FUNC_IPI);
+        r.regs.set(LoongArchRegisters.A2, 1); // bit 64: id a3 + 64
+        r.regs.set(LoongArchRegisters.A3, 65);
+        r.trap();
+        assertTrue(r.x.irqPending(1, LoongArchHypercalls.INT_SWI0), "id 129 = 65 + 64 from the second word");
+    }
+
+    @Test
+    @DisplayName("the IPI service is offered by KVM_FEATURE_IPI alone and NOTIFY by STEAL_TIME alone; v7 has no NOTIFY "
+            + "(kvm_handle_service; the v7 series)")
+    void eachServiceByItsOwnFeature() {
+        SingleCall.Result ipi = SingleCall.run(vm(2).feature("steal-time", false).build(), 0, "hvcl 0x100",
+                regs("a0", 1, "a1", 0b10, "a2", 0, "a3", 0), Map.of());
+        assertEquals(0, ipi.after().get("a0"));
+        SingleCall.Result v7 = call(vm(1).option("variant", "v7").build(), "hvcl 0x100", regs("a0", 2, "a1", 4, "a2", 0x8041));
+        assertEquals(MINUS_1, v7.after().get("a0"));
+        assertEquals(0, v7.vm().archState(LoongArchVm.class).stealTimeGpa(0));
+    }
+
+    @Test
+    @DisplayName("v7 has no KVM_FEATURE_PREEMPT: even a VMM that sets the bit gets no preempted byte, neither cleared nor set "
+            + "(the v7 series' kvm_update_stolen_time and kvm_arch_vcpu_put)")
+    void v7HasNoPreemptedByte() {
+        Rig r = Rig.of(vm(1).option("variant", "v7"), HVCL_100);
+        assertEquals(0, r.x.setPvFeatures(LoongArchDiscovery.FEATURE_STEAL_TIME | LoongArchDiscovery.FEATURE_PREEMPT));
+        assertEquals(0, r.x.setStealTimeGpa(0, GPA | 1));
+        r.mem.write(GPA + LoongArchVm.ST_PREEMPTED, 1, 0x80);
+        r.x.scheduleIn(0, 10, 0, r.mem);
+        assertEquals(0x80, r.mem.read8(GPA + LoongArchVm.ST_PREEMPTED));
+        r.mem.write(GPA + LoongArchVm.ST_PREEMPTED, 1, 0);
+        r.x.scheduleOut(0, 20, true, r.mem);
+        assertEquals(0, r.mem.read8(GPA + LoongArchVm.ST_PREEMPTED));
+    }
+
+    @Test
+    @DisplayName("irq_pending holds each interrupt number in its own bit (set_bit(irq, &irq_pending)): INT 5 pending is not INT 0")
+    void irqPendingBitPerInterrupt() {
+        Rig r = Rig.of(vm(2), HVCL_100);
+        r.x.queueIrq(1, 5);
+        assertTrue(r.x.irqPending(1, 5));
+        assertFalse(r.x.irqPending(1, 0));
+        assertFalse(r.x.irqPending(1, 4));
+    }
+
+    @Test
+    @DisplayName("v7 CPUCFG outside PLV0 zeroes only the KVM leaves: the CPU's own leaf 0 (PRID) reads as in PLV0 (v7 kvm_emu_cpucfg)")
+    void v7UserCpucfgOfACpuLeaf() {
+        SingleCall.Result kern = call(vm(1).option("variant", "v7").build(), "cpucfg $a0, $a1", regs("a1", 0, "plv", 0));
+        SingleCall.Result user = call(vm(1).option("variant", "v7").build(), "cpucfg $a0, $a1", regs("a1", 0, "plv", 3));
+        assertTrue(kern.after().get("a0") != 0, "leaf 0 has a PRID");
+        assertEquals(kern.after().get("a0"), user.after().get("a0"));
     }
 }
