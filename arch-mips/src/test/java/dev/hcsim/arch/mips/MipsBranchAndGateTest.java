@@ -234,21 +234,6 @@ class MipsBranchAndGateTest {
     }
 
     @Test
-    @DisplayName("EXIT_VM: the trap's next PC is past the HYPCALL (the call completed before the shutdown exit)")
-    void exitVmNextPc() {
-        Vm vm = Vm.create(paravirt().build());
-        Machine m = new Machine(vm, "x");
-        m.load(P, new byte[] {0x42, 0, 0, 0x28});
-        RegisterFile r = m.registers(0);
-        r.pc(P);
-        r.set(MipsRegisters.V0, 7);
-        TrapResult t = vm.trap(0, r, m.memory(), m);
-        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-        assertEquals(P + 4, t.nextPc());
-        assertEquals(P + 4, r.pc());
-    }
-
-    @Test
     @DisplayName("CONSOLE_OUTPUT with a count of 0 writes nothing and answers 0; exactly 1 MiB is allowed, one byte more is -KVM_E2BIG")
     void consoleCountBoundaries() {
         SingleCall.Result zero = SingleCall.run(paravirt().build(), 0, null, regs("v0", 8, "a1", 0x2000, "a2", 0), Map.of());
@@ -264,15 +249,19 @@ class MipsBranchAndGateTest {
     }
 
     @Test
-    @DisplayName("EXIT_VM: a VMM that re-enters anyway continues after the HYPCALL with v0 = 0 (the call completed before the exit)")
-    void exitVmReentry() {
+    @DisplayName("EXIT_VM: the trap's next PC is past the HYPCALL (the call completed before the shutdown exit); a VMM that "
+            + "re-enters anyway continues there with v0 = 0")
+    void exitVmNextPcAndReentry() {
         Vm vm = Vm.create(paravirt().build());
         Machine m = new Machine(vm, "x");
         m.load(P, new byte[] {0x42, 0, 0, 0x28});
         RegisterFile r = m.registers(0);
         r.pc(P);
         r.set(MipsRegisters.V0, 7);
-        assertEquals(Outcome.EXIT_TO_HOST, vm.trap(0, r, m.memory(), m).outcome());
+        TrapResult t = vm.trap(0, r, m.memory(), m);
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals(P + 4, t.nextPc());
+        assertEquals(P + 4, r.pc());
         r.set(MipsRegisters.V0, 0x55); // whatever the VMM left
         TrapResult done = vm.completeExit(0, r, m.memory(), 0);
         assertEquals(Outcome.RESUME, done.outcome());
