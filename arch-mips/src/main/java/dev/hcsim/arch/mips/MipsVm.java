@@ -213,11 +213,10 @@ public final class MipsVm implements ArchitectureVm {
                     int rd = (insn >>> 11) & 31;
                     // The kernel writes gprs[rd] with no rd != 0 check and then reads gprs[rs]: with rd == rs (jalr
                     // $zero,$zero included) the target is the link address. The guest's $zero stays zero (r0 is
-                    // hardwired; only KVM's saved gprs[0] would hold the value, which no guest reads).
+                    // hardwired in the register layout, which drops the write; only KVM's saved gprs[0] would hold the
+                    // value, which no guest reads).
                     long jump = rd == rs ? link : gpr(regs, rs, host32);
-                    if (rd != 0) {
-                        regs.set(rd, link);
-                    }
+                    regs.set(rd, link);
                     out[0] = jump;
                     return true;
                 }

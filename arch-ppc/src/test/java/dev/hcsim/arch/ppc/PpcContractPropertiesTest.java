@@ -157,4 +157,27 @@ class PpcContractPropertiesTest {
         assertEquals(3, implemented);
         assertEquals(0x10010, all.stream().filter(s -> s.name().equals("EV_IDLE")).findFirst().orElseThrow().number());
     }
+
+    @Test
+    @DisplayName("PpcHypercalls.specs(): each token is vendor << 16 | number (_EV_HCALL_TOKEN, arch/powerpc/include/uapi/asm/epapr_hcalls.h), "
+            + "the ePAPR names under vendor 1 with number 8 unnamed, the generic KVM_HC_* under vendor 42, ascending, each once")
+    void specsBuiltFromTokens() {
+        assertEquals(0x2A_0003L, PpcHypercalls.token(42, 3));
+        assertEquals(0x1_FFFFL, PpcHypercalls.token(1, 0xFFFF));
+        List<HypercallSpec> all = PpcHypercalls.specs();
+        java.util.Map<Long, String> byToken = new java.util.TreeMap<>();
+        for (HypercallSpec s : all) {
+            assertEquals(null, byToken.put(s.number(), s.name()), "token 0x" + Long.toHexString(s.number()) + " listed once");
+        }
+        assertEquals(List.copyOf(byToken.keySet()), all.stream().map(HypercallSpec::number).toList(), "in token order");
+        assertEquals("EV_BYTE_CHANNEL_SEND", byToken.get(0x1_0001L));
+        assertEquals("EV_MSGSND", byToken.get(0x1_000FL));
+        assertEquals("EV_IDLE", byToken.get(0x1_0010L));
+        assertTrue(!byToken.containsKey(0x1_0008L) && !byToken.containsKey(0x1_0000L), "no ePAPR hcall 0 or 8");
+        assertEquals("KVM_HC_VAPIC_POLL_IRQ", byToken.get(0x2A_0001L));
+        assertEquals("KVM_HC_MAP_GPA_RANGE", byToken.get(0x2A_000CL));
+        assertEquals("KVM_HC_FEATURES", byToken.get(0x2A_0003L));
+        assertEquals("KVM_HC_PPC_MAP_MAGIC_PAGE", byToken.get(0x2A_0004L));
+        assertEquals(14 + 1 + 2 + 10, all.size(), "14 ePAPR + EV_IDLE + the 2 PowerPC calls + 10 generic numbers");
+    }
 }

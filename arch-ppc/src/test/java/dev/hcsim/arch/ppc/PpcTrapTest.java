@@ -135,7 +135,7 @@ class PpcTrapTest {
     @Test
     @DisplayName("6. EV_IDLE: the vCPU halts through the scheduler; r3 = 0, r4 = 0 (powerpc.c EV_IDLE, kvm_vcpu_block)")
     void idleHalts() {
-        Rig r = rig("sc").set("r11", 0x00010010);
+        Rig r = rig("sc").set("r11", 0x00010010).set("r4", 5);
         TrapResult t = r.trap();
         assertEquals(Outcome.HALT, t.outcome());
         assertEquals("EV_IDLE", t.callName());
