@@ -3,7 +3,6 @@ package dev.hcsim.bench;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import java.io.IOException;
@@ -109,7 +108,7 @@ public final class GuestLoopRate {
         Vm vm = Vm.create(VmConfig.builder(board.arch()).vcpus(1).pcpus(1).quantum(Long.MAX_VALUE)
                 .memory(board.ramBase(), board.ramSize()).build());
         Machine m = new Machine(vm, "side-by-side");
-        m.load(board.code(), Assembler.assemble(vm.codec(), withLoops(template, n), board.code()).bytes());
+        m.load(board.code(), vm.assemble(withLoops(template, n), board.code()).bytes());
         m.registers(0).pc(board.code());
         m.initialState(0, VcpuState.RUNNABLE);
         RunResult r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);

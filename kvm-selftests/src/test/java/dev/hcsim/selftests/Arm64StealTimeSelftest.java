@@ -9,10 +9,9 @@ import dev.hcsim.core.Errno;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -105,7 +104,7 @@ class Arm64StealTimeSelftest extends StealTimeMainAssertions {
     static Ucall[] run(int i) {
         Vm vm = Vm.create(config(StealTimeRun.NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000).build());
         Arm64Guest.forwardUcalls(vm);
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             vm.control().setVcpuAttr(i, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, KvmControl.u64(stGva(i))); // steal_time_init
             m.registers(i).set("x0", i);

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.KvmControl;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -93,7 +92,7 @@ class LoongArchStealTimeSelftest extends StealTimeMainAssertions {
     /** main()'s loop body for vCPU i. */
     static Ucall[] run(int i) {
         Vm vm = Vm.create(config().pcpus(1).quantum(200).nanosPerInstruction(1_000_000).feature("user-hcall", true).build());
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             // steal_time_init: KVM_SET_DEVICE_ATTR PVTIME_GPA = st_gva[i] | KVM_STEAL_PHYS_VALID
             vm.control().setVcpuAttr(i, KVM_LOONGARCH_VCPU_PVTIME_CTRL, KVM_LOONGARCH_VCPU_PVTIME_GPA,

@@ -10,13 +10,12 @@ import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * tools/testing/selftests/kvm/steal_time.c, its RISC-V part (torvalds/linux, read at commit 15a9a2ba; line numbers of
@@ -110,7 +109,7 @@ class RiscvStealTimeSelftest extends StealTimeMainAssertions {
     static Ucall[] run(int i) {
         Vm vm = Vm.create(VmConfig.builder("riscv").vcpus(NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000)
                 .memory(0, 0x10000).memory(ST_GPA_BASE, 0x1000).build());
-        var prog = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        var prog = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, prog, i, m -> m.registers(i).set("a0", i), // vcpu_args_set(vcpus[i], 1, i)
                 (r, regs) -> r.exit() instanceof Exit.RiscvSbi s && s.extensionId() == UCALL_EXT ? s.args() : null);
     }

@@ -10,6 +10,7 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.ExitReason;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +82,7 @@ class S390UcontrolSelftest {
     @Test
     @DisplayName("ucontrol_test.c uc_gprs: ASSERT_EQ(0, uc_run_once(self)), the first run")
     void firstRunReturns() {
-        assertEquals(dev.hcsim.core.Outcome.EXIT_TO_HOST, firstRun().vm.frame(0).outcome(), "KVM_RUN returned to the VMM with an exit");
+        assertEquals(dev.hcsim.core.Outcome.EXIT_TO_HOST, Engine.context(firstRun().vm).frame(0).outcome(), "KVM_RUN returned to the VMM with an exit");
     }
 
     @Test
@@ -137,7 +138,7 @@ class S390UcontrolSelftest {
     void secondRun() {
         S390Guest g = firstRun();
         g.run();
-        assertEquals(dev.hcsim.core.Outcome.EXIT_TO_HOST, g.vm.frame(0).outcome());
+        assertEquals(dev.hcsim.core.Outcome.EXIT_TO_HOST, Engine.context(g.vm).frame(0).outcome());
         assertFalse(ucHandleExit(g.exit()));
     }
 

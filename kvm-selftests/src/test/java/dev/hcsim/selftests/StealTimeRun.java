@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.MsrEntry;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -111,7 +110,7 @@ class X86StealTimeSelftest extends StealTimeMainAssertions {
     static Ucall[] run(int i) {
         Vm vm = vm();
         vm.control().enableCap(KVM_CAP_EXIT_HYPERCALL, 1L << KVM_HC_MAP_GPA_RANGE);
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             // steal_time_init: vcpu_set_msr(vcpu, MSR_KVM_STEAL_TIME, st_gva[i] | KVM_MSR_ENABLED), which asserts one MSR set
             assertEquals(1, vm.control().setMsrs(i, new MsrEntry(MSR_KVM_STEAL_TIME, stGva(i) | KVM_MSR_ENABLED)), "KVM_SET_MSRS failed");

@@ -44,4 +44,10 @@ public final class S390Cases implements ArchitectureCases {
                         "a user-controlled VM: every DIAGNOSE goes to the VMM before kvm_s390_handle_diag's privilege check "
                                 + "(arch/s390/kvm/intercept.c kvm_handle_sie_intercept returns -EOPNOTSUPP)"));
     }
+
+    @Override
+    public List<String> otherAbiSwitches() {
+        // intercept.c kvm_handle_sie_intercept: a user-controlled VM hands every intercept to the VMM
+        return List.of("vm-type=ucontrol");
+    }
 }

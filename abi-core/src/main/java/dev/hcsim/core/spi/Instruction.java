@@ -1,11 +1,15 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * One pre-decoded guest instruction of an architecture's subset. Decoding happens once per address;
  * the interpreter then calls {@link #execute} each time the instruction runs.
  */
+@API(status = INTERNAL, since = "1.0")
 public interface Instruction {
     /**
      * Length in bytes.

@@ -6,7 +6,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
@@ -49,7 +49,7 @@ public final class Differential {
      */
     public static String compare(String arch, String source, Map<String, Long> registers, long budget) {
         Vm vm = Vm.create(VmConfig.builder(arch).build());
-        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        byte[] code = vm.assemble(source, ORIGIN).bytes();
         End ref = run(vm, code, registers, budget, false);
         End tr = run(vm, code, registers, budget, true);
         if (ref.executed != tr.executed || ref.signal != tr.signal || !ref.regs.equals(tr.regs) || !java.util.Objects.equals(ref.fault, tr.fault)) {
@@ -74,7 +74,7 @@ public final class Differential {
      */
     public static RegisterFile registersAfter(String arch, String source, Map<String, Long> registers, long budget, boolean translated) {
         Vm vm = Vm.create(VmConfig.builder(arch).build());
-        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        byte[] code = vm.assemble(source, ORIGIN).bytes();
         return run(vm, code, registers, budget, translated).regs;
     }
 
@@ -84,14 +84,14 @@ public final class Differential {
             throw new IllegalArgumentException("the program does not fit at 0x" + Long.toHexString(ORIGIN));
         }
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         registers.forEach(regs::set);
         regs.pc(ORIGIN);
-        Cpu cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        Cpu cpu = new Cpu(Engine.context(vm), 0, regs, new MemoryAccess(memory, vm.byteOrder()));
         long executed = 0;
         int signal = Cpu.NEXT;
         if (translated) {
-            BlockEngine engine = new BlockEngine(memory, vm.codec(), 0);
+            BlockEngine engine = new BlockEngine(memory, Engine.context(vm).codec(), 0);
             while (executed < budget) {
                 long r = engine.run(cpu, budget - executed);
                 executed += BlockEngine.executed(r);
@@ -102,7 +102,7 @@ public final class Differential {
             }
         } else {
             while (executed < budget) {
-                signal = step(vm.codec(), memory, cpu);
+                signal = step(Engine.context(vm).codec(), memory, cpu);
                 if (signal == BlockEngine.FETCH_FAULT) {
                     break;
                 }

@@ -206,7 +206,7 @@ public final class Arm64Interpreter {
             }
             long v = cpu.regs().get(rt);
             int intid = (int) (v >>> 24) & 0xF;
-            dev.hcsim.core.Vm vm = cpu.vm();
+            dev.hcsim.core.spi.VmContext vm = cpu.vm();
             if ((v & (1L << 40)) != 0) {
                 for (int i = 0; i < vm.vcpuCount(); i++) {
                     if (i != cpu.vcpu()) {

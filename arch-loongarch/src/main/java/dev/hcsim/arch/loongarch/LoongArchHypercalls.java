@@ -1,9 +1,9 @@
 package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -72,7 +72,7 @@ public final class LoongArchHypercalls {
             t.fail(Status.NOT_IMPLEMENTED); // kvm_handle_service: !kvm_guest_has_pv_feature(vcpu, KVM_FEATURE_IPI)
             return;
         }
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         int min = (int) t.arg(2);
         for (int word = 0; word < 2; word++, min += 64) {
             long bitmap = t.arg(word);

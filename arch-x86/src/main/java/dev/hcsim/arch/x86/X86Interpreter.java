@@ -8,9 +8,8 @@ import static dev.hcsim.arch.x86.X86Registers.ZF;
 
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
-import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.BaseInstruction;
-import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.Cpu;
 import java.util.Locale;
 
 /**
