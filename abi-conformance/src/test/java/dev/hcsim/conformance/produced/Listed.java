@@ -36,15 +36,17 @@ final class Listed {
         this.entries = Hcsim.architecture(arch).contract().produces();
     }
 
-    /** A VM of this architecture: {@code settings} are name=value pairs, features on/off, options by value, and vcpus=N. */
+    /** A VM of this architecture: {@code settings} are "+feature", "-feature", "vcpus=N" or "option=value". */
     VmConfig config(String... settings) {
         VmConfig.Builder b = VmConfig.builder(arch);
         for (String s : settings) {
+            if (s.startsWith("+") || s.startsWith("-")) {
+                b.feature(s.substring(1), s.startsWith("+"));
+                continue;
+            }
             String[] kv = s.split("=", 2);
             if (kv[0].equals("vcpus")) {
                 b.vcpus(Integer.parseInt(kv[1]));
-            } else if (Hcsim.architecture(arch).features().stream().anyMatch(f -> f.name().equals(kv[0]))) {
-                b.feature(kv[0], kv[1].equals("on"));
             } else {
                 b.option(kv[0], kv[1]);
             }
@@ -77,7 +79,7 @@ final class Listed {
     TrapResult fetchOutside(String condition, VmConfig config, long pc, Map<String, Long> registers) {
         Vm vm = Vm.create(config);
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         registers.forEach((n, v) -> regs.set(regs.layout().require(n), v));
         regs.pc(pc);
         TrapResult r = vm.trap(0, regs, new SparseMemory(config.memory()), null);
@@ -89,7 +91,7 @@ final class Listed {
     TrapResult fetchOutsideWritable(String condition, VmConfig config, long pc, byte[] insn) {
         Vm vm = Vm.create(config);
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         regs.pc(pc);
         TrapResult r = vm.trap(0, regs, new SparseMemory(List.of()), null, insn);
         drove(condition, r.outcome(), r.exit(), r.fault());
