@@ -87,6 +87,27 @@ final class AbiData {
             calls.add(m);
         }
         o.put("hypercalls", calls);
+        List<Map<String, Object>> others = new ArrayList<>();
+        for (dev.hcsim.core.spi.AbiFamily f : a.otherAbis()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("selectedBy", f.selectedBy());
+            m.put("convention", f.convention());
+            m.put("statusFamily", f.status().family());
+            List<Map<String, Object>> fc = new ArrayList<>();
+            for (dev.hcsim.core.spi.AbiFamily.Call x : f.calls()) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("number", "0x" + Long.toHexString(x.number()));
+                cm.put("name", x.name());
+                cm.put("statuses", x.statuses());
+                cm.put("summary", x.summary());
+                cm.put("source", x.source());
+                fc.add(cm);
+            }
+            m.put("calls", fc);
+            others.add(m);
+        }
+        o.put("otherAbis", others);
         List<Map<String, Object>> feats = new ArrayList<>();
         for (FeatureSpec f : a.features()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ final class CallCommand implements Callable<Integer> {
             throw new IllegalArgumentException(reg + " is a 128-bit register: give it as 0x and up to 32 hex digits, got '" + text + "'");
         }
         String padded = "0".repeat(32 - h.length()) + h;
-        return new long[] {Long.parseUnsignedLong(padded.substring(16), 16), Long.parseUnsignedLong(padded.substring(0, 16), 16)};
+        return new long[] {Bytes.parseUnsigned(padded.substring(16), 16), Bytes.parseUnsigned(padded.substring(0, 16), 16)};
     }
 
     @Override

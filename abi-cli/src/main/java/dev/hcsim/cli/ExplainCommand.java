@@ -99,6 +99,18 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("               " + h.get("summary") + (h.get("availability").equals("implemented") ? "" : " (" + h.get("availability") + ")"));
             out.println("               " + h.get("source"));
         }
+        for (Map<String, Object> f : (List<Map<String, Object>>) d.get("otherAbis")) {
+            out.println();
+            out.println("Also on this trap: " + f.get("name") + ", " + f.get("selectedBy"));
+            for (String rule : (List<String>) f.get("convention")) {
+                out.println("  " + rule);
+            }
+            for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                out.printf(Locale.ROOT, "  %-12s %-40s %s%n", h.get("number"), h.get("name"), String.join(" ", (List<String>) h.get("statuses")));
+                out.println("               " + h.get("summary"));
+                out.println("               " + h.get("source"));
+            }
+        }
         out.println();
         out.println("Features (default / this VM)");
         for (Map<String, Object> f : (List<Map<String, Object>>) d.get("features")) {

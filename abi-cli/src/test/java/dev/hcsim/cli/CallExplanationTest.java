@@ -37,6 +37,17 @@ class CallExplanationTest {
     }
 
     @Test
+    @DisplayName("a Hyper-V call is explained in its own ABI's terms: selected by --feature hyperv, RCX's control word, HV_STATUS_* "
+            + "(x86.c kvm_emulate_hypercall hands the call to hyperv.c kvm_hv_hypercall)")
+    void hypervCall() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--feature", "hyperv", "rcx=0x10013", "xmm0=0x1", "--format", "text");
+        assertEquals(0, r.code(), r.err());
+        contains(r.out(), "x86 HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX, step by step:", "abi          Hyper-V",
+                "rcx held 0x10013, which selects HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX", "SUCCESS = HV_STATUS_SUCCESS, in Hyper-V HV_STATUS_*");
+        assertFalse(r.out().contains("rax held"), "RAX does not select a Hyper-V call:\n" + r.out());
+    }
+
+    @Test
     @DisplayName("--format text prints the explanation instead of the JSON")
     void textOnly() {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=9", "rbx=0x2000", "rcx=0", "--format", "text");

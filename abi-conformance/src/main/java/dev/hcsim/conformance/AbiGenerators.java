@@ -283,6 +283,43 @@ public final class AbiGenerators {
         return gen.describedAs(Invocation::commandLine);
     }
 
+    /**
+     * Calls of the other ABIs the architecture's trap instruction reaches first ({@link Architecture#otherAbis}: x86's
+     * Hyper-V): each family's feature on, and its selector register drawn from the family's call codes with the flag
+     * and count fields around them (shrinking toward the first code with nothing else set), now and then a reserved bit
+     * or an unknown code; every other register as in {@link #calls}. Empty (a generator of nothing) when there are none.
+     * @param arch the architecture the calls are made on
+     * @return a generator of such calls, or null when the architecture has no other ABI
+     */
+    public static Gen<Invocation> otherAbiCalls(Architecture arch) {
+        List<dev.hcsim.core.spi.AbiFamily> families = arch.otherAbis();
+        if (families.isEmpty()) {
+            return null;
+        }
+        Gen<Invocation> base = calls(arch, false, false);
+        Gen<dev.hcsim.core.spi.AbiFamily> family = Generate.pick(families);
+        Gen<Long> fields = Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(4, Generate.constant(0L)),
+                // the fast bit, a variable header of 0..3 banks, a rep count of 0..3 and now and then a rep start
+                org.quicktheories.api.Pair.of(4, SourceDSL.longs().between(0, 1).zip(SourceDSL.longs().between(0, 3), SourceDSL.longs().between(0, 3),
+                        SourceDSL.longs().between(0, 1), (f, v, r, s) -> (f << 16) | (v << 17) | (r << 32) | (s << 48))),
+                org.quicktheories.api.Pair.of(1, SourceDSL.longs().all().map(v -> v & ~0xffffL))));
+        Gen<Invocation> gen = in -> {
+            dev.hcsim.core.spi.AbiFamily f = family.generate(in);
+            List<Long> codes = f.calls().stream().map(dev.hcsim.core.spi.AbiFamily.Call::number).toList();
+            long code = Generate.frequency(List.of(org.quicktheories.api.Pair.of(8, Generate.pick(codes)),
+                    org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0xffff)))).generate(in);
+            Invocation inv = base.generate(in);
+            Map<String, Boolean> feats = new TreeMap<>(inv.features());
+            feats.put(f.feature(), true);
+            Map<String, Long> regs = new LinkedHashMap<>(inv.registers());
+            regs.put(f.selectorRegister(), code | fields.generate(in));
+            return new Invocation(inv.architecture(), inv.options(), feats, inv.vcpus(), inv.vcpu(), inv.off(), inv.seed(), inv.trap(), regs,
+                    inv.memory(), inv.extraMemory());
+        };
+        return gen.describedAs(Invocation::commandLine);
+    }
+
     static VmConfig config(Architecture arch, Map<String, String> options, Map<String, Boolean> features, int vcpus) {
         VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(vcpus);
         options.forEach(b::option);

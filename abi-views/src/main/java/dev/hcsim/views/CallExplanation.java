@@ -52,6 +52,15 @@ public final class CallExplanation {
             steps.add(new String[] {"gate", notATrap});
         } else if (r.status() == null) {
             steps.add(new String[] {"gate", "nothing was dispatched: " + (r.detail() == null ? r.outcome().name() : r.detail())});
+        } else if (otherAbi(vm, r) != null) {
+            // Another ABI on the same instruction answered (x86: Hyper-V): its own selector register and status family.
+            dev.hcsim.core.spi.AbiFamily f = otherAbi(vm, r);
+            int sel = layout.indexOf(f.selectorRegister());
+            steps.add(new String[] {"abi", f.name() + ", " + f.selectedBy()});
+            steps.add(new String[] {"mode", narrow ? "32-bit" : "64-bit (the full registers count)"});
+            steps.add(new String[] {"selector", narrow ? "in 32-bit mode the ABI has its own register convention ('hcsim explain --arch "
+                    + a.name() + "'); the call is " + r.call() : f.selectorRegister() + " held " + hex(r.before().get(sel)) + ", which selects " + r.call()});
+            steps.add(new String[] {"status", r.status().name() + " = " + r.statusName() + ", in " + f.status().family()});
         } else {
             steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
             steps.add(new String[] {"number", number(vm, r)});
@@ -79,6 +88,17 @@ public final class CallExplanation {
             sb.append(String.format(Locale.ROOT, "%2d. %-12s %s%n", i + 1, steps.get(i)[0], steps.get(i)[1]));
         }
         return sb.toString();
+    }
+
+    /** The other ABI (Architecture.otherAbis) whose feature is on and whose status family answered, or null. */
+    private static dev.hcsim.core.spi.AbiFamily otherAbi(Vm vm, SingleCall.Result r) {
+        for (dev.hcsim.core.spi.AbiFamily f : dev.hcsim.core.engine.Engine.context(vm).architecture().otherAbis()) {
+            if (vm.feature(f.feature()) && r.statusName() != null
+                    && f.status().codes().values().stream().anyMatch(code -> code.name().equals(r.statusName()))) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /** Which register held the number and what it selected; some calls are chosen by the instruction itself (s390's DIAGNOSE code). */

@@ -8,7 +8,6 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +83,7 @@ class X86PrivateMemConversionsSelftest {
         Vm vm = Vm.create(VmConfig.builder("x86").vcpus(1).build());
         vm.control().enableCap(KVM_CAP_EXIT_HYPERCALL, 1L << KVM_HC_MAP_GPA_RANGE); // vm_enable_cap asserts 0
         Machine m = new Machine(vm, "private_mem_conversions");
-        m.load(0x1000, Assembler.assemble(vm.codec(), "vmcall", 0x1000).bytes());
+        m.load(0x1000, vm.assemble("vmcall", 0x1000).bytes());
         List<Seen> seen = new ArrayList<>();
         for (MapCall c : guestCalls(BASE_DATA_GPA)) {
             var r = m.registers(0);

@@ -78,4 +78,13 @@ public interface Architecture extends ArchitectureInfo {
      * @return the instruction as assembly text
      */
     String defaultTrapInstruction(Map<String, String> options);
+
+    /**
+     * The other hypercall ABIs the kernel answers on this architecture's trap instruction before its own, in the
+     * kernel's order (x86: Xen, then Hyper-V); empty by default.
+     * @return their descriptions
+     */
+    default List<AbiFamily> otherAbis() {
+        return List.of();
+    }
 }

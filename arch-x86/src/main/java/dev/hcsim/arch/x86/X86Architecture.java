@@ -167,6 +167,11 @@ public final class X86Architecture extends DescribedArchitecture {
     }
 
     @Override
+    public List<dev.hcsim.core.spi.AbiFamily> otherAbis() {
+        return List.of(X86HypervAbi.FAMILY);
+    }
+
+    @Override
     public String defaultTrapInstruction(Map<String, String> options) {
         return "amd".equals(options.get("vendor")) ? "vmmcall" : "vmcall";
     }

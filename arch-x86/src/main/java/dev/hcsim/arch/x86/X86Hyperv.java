@@ -416,7 +416,7 @@ final class X86Hyperv {
             hypercallMsr = data;
             return true;
         }
-        byte[] page = hypercallPage(intel, vm.feature(XEN));
+        byte[] page = hypercallPage(intel, vm.archState(X86Vm.class).xen().hypercallEnabled()); // kvm_xen_hypercall_enabled
         long addr = data & HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK;
         if (mem == null || mem.memory() == null || !mem.readable(addr, page.length)) {
             return false; // kvm_vcpu_write_guest fails
