@@ -46,7 +46,7 @@ class Arm64ProducedTest {
         SingleCall.Result reset = l.call("PSCI SYSTEM_RESET", l.config(), "hvc #0", regs("x0", 0x8400_0009L, "x1", 1));
         assertEquals(new Exit.SystemEvent(SystemEventType.RESET, 0L), reset.exit());
         assertEquals(Map.of("x0", -6L, "x1", 0L, "pc", AT + 4), reset.changed());
-        SingleCall.Result suspend = l.call("PSCI SYSTEM_SUSPEND", l.config("system-suspend=on"), "hvc #0",
+        SingleCall.Result suspend = l.call("PSCI SYSTEM_SUSPEND", l.config("+system-suspend"), "hvc #0",
                 regs("x0", 0xC400_000EL, "x1", 0x2000, "x2", 0x55));
         assertEquals(new Exit.SystemEvent(SystemEventType.SUSPEND, 0L), suspend.exit());
         assertEquals(Map.of("pc", AT + 4), suspend.changed(), "x0..x3 as the guest passed them for the VMM to read");

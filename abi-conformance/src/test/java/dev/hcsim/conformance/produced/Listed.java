@@ -36,15 +36,17 @@ final class Listed {
         this.entries = Hcsim.architecture(arch).contract().produces();
     }
 
-    /** A VM of this architecture: {@code settings} are name=value pairs, features on/off, options by value, and vcpus=N. */
+    /** A VM of this architecture: {@code settings} are "+feature", "-feature", "vcpus=N" or "option=value". */
     VmConfig config(String... settings) {
         VmConfig.Builder b = VmConfig.builder(arch);
         for (String s : settings) {
+            if (s.startsWith("+") || s.startsWith("-")) {
+                b.feature(s.substring(1), s.startsWith("+"));
+                continue;
+            }
             String[] kv = s.split("=", 2);
             if (kv[0].equals("vcpus")) {
                 b.vcpus(Integer.parseInt(kv[1]));
-            } else if (dev.hcsim.core.engine.Architectures.named(arch).features().stream().anyMatch(f -> f.name().equals(kv[0]))) {
-                b.feature(kv[0], kv[1].equals("on"));
             } else {
                 b.option(kv[0], kv[1]);
             }

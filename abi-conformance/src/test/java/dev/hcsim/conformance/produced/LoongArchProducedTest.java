@@ -29,7 +29,7 @@ class LoongArchProducedTest {
         assertEquals(new Fault.LoongArch(Fault.LoongArch.SYS, 0, AT, 0), l.call("syscall: EXCCODE_SYS", l.config(), "00002b00", regs()).fault());
         assertEquals(new Fault.LoongArch(Fault.LoongArch.BP, 0, AT, 0), l.call("break: EXCCODE_BRK", l.config(), "00002a00", regs()).fault());
 
-        SingleCall.Result user = l.call("KVM_HCALL_USER_SERVICE", l.config("user-hcall=on"), "02812b00", regs("a0", 1, "a5", 6));
+        SingleCall.Result user = l.call("KVM_HCALL_USER_SERVICE", l.config("+user-hcall"), "02812b00", regs("a0", 1, "a5", 6));
         assertEquals(new Exit.Hypercall(0x102, new long[] {1, 0, 0, 0, 0, 6}, -1, 0), user.exit());
         assertEquals(Map.of(), user.changed(), "a0 and the PC wait for re-entry (kvm_complete_user_service)");
         assertEquals(Map.of("a0", 0x44L, "pc", AT + 4), Listed.reenter(user, new Exit.Hypercall(0x102, new long[] {1, 0, 0, 0, 0, 6}, 0x44, 0)),

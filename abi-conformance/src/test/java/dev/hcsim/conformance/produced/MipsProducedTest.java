@@ -32,7 +32,7 @@ class MipsProducedTest {
         assertNull(nop.fault());
         assertEquals(Map.of(), nop.changed(), "nothing changes");
 
-        SingleCall.Result internal = l.call("HYPCALL KVM cannot emulate", l.config("badinstr=off"), HYPCALL, regs("v0", 1));
+        SingleCall.Result internal = l.call("HYPCALL KVM cannot emulate", l.config("-badinstr"), HYPCALL, regs("v0", 1));
         assertEquals(new Exit.InternalError(0), internal.exit());
         assertEquals(Map.of(), internal.changed(), "PC on the HYPCALL, v0 untouched");
         assertEquals(Map.of(), Listed.reenter(internal, internal.exit()), "the next KVM_RUN re-executes the HYPCALL");

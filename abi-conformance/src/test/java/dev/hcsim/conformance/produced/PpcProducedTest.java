@@ -54,7 +54,7 @@ class PpcProducedTest {
         assertEquals(Fault.Ppc.SYSTEM_CALL, sc.vector());
         assertEquals(AT + 4, sc.srr0());
 
-        SingleCall.Result papr = l.call("a PAPR hcall the kernel does not handle", l.config("papr=on"), SC1,
+        SingleCall.Result papr = l.call("a PAPR hcall the kernel does not handle", l.config("+papr"), SC1,
                 regs("r3", 0x1234_0000L, "r4", 4, "r12", 12));
         Exit.PaprHcall p = (Exit.PaprHcall) papr.exit();
         assertEquals(0x1234_0000L, p.nr());
@@ -70,7 +70,7 @@ class PpcProducedTest {
         assertEquals(0x40L, re.get("r4"), "r4..r12 = papr_hcall.args[0..8]");
         assertEquals(0x48L, re.get("r12"));
         assertEquals(null, re.get("pc"), "the PC is not moved again");
-        SingleCall.Result osi = l.call("OSI magic", l.config("osi=on"), SC, regs("r3", 0x1137_24FAL, "r4", 0x7781_0F9BL, "r5", 5));
+        SingleCall.Result osi = l.call("OSI magic", l.config("+osi"), SC, regs("r3", 0x1137_24FAL, "r4", 0x7781_0F9BL, "r5", 5));
         Exit.Osi o = (Exit.Osi) osi.exit();
         assertEquals(5L, o.gprs().get(5));
         assertEquals(32, o.gprs().size());

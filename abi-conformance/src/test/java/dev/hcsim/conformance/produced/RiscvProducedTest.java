@@ -36,7 +36,7 @@ class RiscvProducedTest {
         assertEquals(Map.of(), mask.changed(), "sepc unchanged, nothing written");
         assertEquals(new Fault.RiscV(Fault.RiscV.ECALL_U, 0, AT), l.call("ecall from VU-mode", l.config(), "ecall", regs("priv", 0)).fault());
 
-        SingleCall.Result dbcn = l.call("DBCN, MPXY", l.config("sbi-dbcn=on"), "ecall", regs("a7", EXT_DBCN, "a6", 0, "a0", 3, "a1", 0x2000));
+        SingleCall.Result dbcn = l.call("DBCN, MPXY", l.config("+sbi-dbcn"), "ecall", regs("a7", EXT_DBCN, "a6", 0, "a0", 3, "a1", 0x2000));
         assertEquals(new Exit.RiscvSbi(EXT_DBCN, 0, List.of(3L, 0x2000L, 0L, 0L, 0L, 0L), List.of(-2L, 0L)), dbcn.exit());
         assertEquals(Map.of(), dbcn.changed(), "sepc stays at the ecall until kvm_riscv_vcpu_sbi_return");
         assertEquals(Map.of("a0", 0L, "a1", 3L, "pc", AT + 4),

@@ -85,7 +85,7 @@ class S390ProducedTest {
         assertEquals(Map.of(), Listed.reenter(quiesce, quiesce.exit()));
         SingleCall.Result crash = l.call("any other disabled wait", l.config(), "b2b20200", regs(), psw(WAIT, 0x5000));
         assertEquals(new Exit.SystemEvent(SystemEventType.CRASH), crash.exit());
-        SingleCall.Result debug = l.call("DIAG 0x501 with a debugger", l.config("sw-breakpoints=on"), "83000501", regs());
+        SingleCall.Result debug = l.call("DIAG 0x501 with a debugger", l.config("+sw-breakpoints"), "83000501", regs());
         assertEquals(new Exit.Debug(AT), debug.exit());
         assertEquals(AT, debug.after().pc(), "the PSW stays on the breakpoint");
         l.assertEveryEntryDriven();

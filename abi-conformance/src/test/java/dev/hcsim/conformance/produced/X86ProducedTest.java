@@ -39,18 +39,18 @@ class X86ProducedTest {
         SingleCall.Result db = l.call("RFLAGS.TF set", l.config(), "vmcall", regs("rax", 0, "rflags", 0x102));
         assertEquals(Fault.X86.db(AT + 3), db.fault(), "#DB after the completed call: RIP past it (kvm_vcpu_do_singlestep)");
 
-        SingleCall.Result hvUd = l.call("Hyper-V hypercall at CPL > 0", l.config("hyperv=on", "cpl=3"), "vmcall", regs("rcx", 0x8041));
+        SingleCall.Result hvUd = l.call("Hyper-V hypercall at CPL > 0", l.config("+hyperv", "cpl=3"), "vmcall", regs("rcx", 0x8041));
         assertEquals(Fault.X86.ud(AT), hvUd.fault());
-        SingleCall.Result hv = l.call("Hyper-V enabled: a call KVM leaves", l.config("hyperv=on"), "vmcall",
+        SingleCall.Result hv = l.call("Hyper-V enabled: a call KVM leaves", l.config("+hyperv"), "vmcall",
                 regs("rcx", 0x8041, "rdx", 0x3000, "r8", 0x4000));
         assertEquals(new Exit.HypervHcall(0x8041, 0, List.of(0x3000L, 0x4000L)), hv.exit());
         assertEquals(Map.of("rax", 5L, "pc", AT + 3), Listed.reenter(hv, new Exit.HypervHcall(0x8041, 5, List.of(0x3000L, 0x4000L))),
                 "kvm_hv_hypercall_complete_userspace: RAX = the VMM's result, RIP + 3");
-        SingleCall.Result xen = l.call("Xen enabled", l.config("xen=on"), "vmcall", regs("rax", 17, "rdi", 1, "rsi", 2));
+        SingleCall.Result xen = l.call("Xen enabled", l.config("+xen"), "vmcall", regs("rax", 17, "rdi", 1, "rsi", 2));
         assertEquals(new Exit.XenHcall(true, 0, 17, 0, List.of(1L, 2L, 0L, 0L, 0L, 0L)), xen.exit());
         assertEquals(Map.of("rax", 9L, "pc", AT + 3), Listed.reenter(xen, new Exit.XenHcall(true, 0, 17, 9, List.of(1L, 2L, 0L, 0L, 0L, 0L))),
                 "kvm_xen_hypercall_complete_userspace: RAX = run->xen.u.hcall.result, RIP + 3");
-        SingleCall.Result map = l.call("KVM_HC_MAP_GPA_RANGE", l.config("exit-hypercall=on"), "vmcall",
+        SingleCall.Result map = l.call("KVM_HC_MAP_GPA_RANGE", l.config("+exit-hypercall"), "vmcall",
                 regs("rax", 12, "rbx", 0x2000, "rcx", 3, "rdx", 0x10));
         assertEquals(new Exit.Hypercall(12, new long[] {0x2000, 3, 0x10, 0, 0, 0}, 0, Exit.Hypercall.X86_LONG_MODE), map.exit());
         assertEquals(AT, map.after().pc(), "RIP on the VMCALL until re-entry (complete_hypercall_exit advances it)");
