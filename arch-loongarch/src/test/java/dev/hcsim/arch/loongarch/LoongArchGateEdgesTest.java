@@ -36,7 +36,7 @@ class LoongArchGateEdgesTest {
     /** One VM and its machine; the trap instruction at 0x1000. */
     private record Rig(Vm vm, Machine m, RegisterFile regs, MemoryAccess mem, LoongArchVm x) {
         static Rig of(VmConfig.Builder b, byte[] insn) {
-            Vm vm = Vm.create(LoongArchInterpreterTest.ARCH, b.build());
+            Vm vm = dev.hcsim.core.engine.Engine.create(LoongArchInterpreterTest.ARCH, b.build());
             Machine m = new Machine(vm, "t");
             m.load(0x1000, insn);
             RegisterFile regs = m.registers(0);
