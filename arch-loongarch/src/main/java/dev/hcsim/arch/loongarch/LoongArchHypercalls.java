@@ -1,9 +1,9 @@
 package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -70,7 +70,7 @@ public final class LoongArchHypercalls {
         if (x.isV7()) {
             t.callName("KVM_HCALL_FUNC_PV_IPI"); // v7: "Returns success always"
         }
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         int min = (int) t.arg(2);
         for (int word = 0; word < 2; word++, min += 64) {
             long bitmap = t.arg(word);

@@ -1,18 +1,18 @@
 package dev.hcsim.arch.loongarch;
 
-import dev.hcsim.core.GuestFault;
-import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -51,7 +51,7 @@ public final class LoongArchVm implements ArchitectureVm {
     public static final int ENXIO = -6;
 
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean v7;
     private final boolean guestDebug;
     private long pvFeatures;
@@ -63,7 +63,7 @@ public final class LoongArchVm implements ArchitectureVm {
     private final byte[][] recordProbe;
     private final LoongArchIoctls ioctls = new LoongArchIoctls(this);
 
-    LoongArchVm(Vm vm) {
+    LoongArchVm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.v7 = LoongArchArchitecture.VARIANT_V7.equals(vm.option(LoongArchArchitecture.VARIANT));

@@ -18,6 +18,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.Map;
@@ -230,7 +231,7 @@ class MipsBranchAndGateTest {
     void paravirtOffered() {
         Vm vm = Vm.create(paravirt().build());
         assertTrue(vm.archState(MipsVm.class).paravirtGuest());
-        assertTrue(vm.hypercalls().isOffered(6) && vm.hypercalls().isOffered(7) && vm.hypercalls().isOffered(8));
+        assertTrue(Engine.context(vm).hypercalls().isOffered(6) && Engine.context(vm).hypercalls().isOffered(7) && Engine.context(vm).hypercalls().isOffered(8));
     }
 
     @Test

@@ -14,7 +14,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.spi.HypercallSpec;
 import java.util.List;
@@ -43,7 +43,7 @@ class PpcContractPropertiesTest {
         Vm vm = Vm.create(PpcTestSupport.config("host", host, "mode", mode == 0 ? "64" : "32").vcpus(2).build());
         Machine m = new Machine(vm, "p");
         String insn = host.equals("booke-hv") ? "sc 1" : "sc";
-        m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+        m.load(PC, vm.assemble(insn, PC).bytes());
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         for (int i = 0; i < 32; i++) {
@@ -89,7 +89,7 @@ class PpcContractPropertiesTest {
             assertTrue(PpcStatus.EV.documents(s), String.valueOf(s));
             assertEquals(PpcStatus.EV.encode(s), r.after.get(3));
             assertTrue(s == Status.SUCCESS || s == Status.NOT_IMPLEMENTED);
-            HypercallSpec spec = Vm.create(PpcTestSupport.config().build()).hypercalls().lookup(tok & 0xFFFF_FFFFL);
+            HypercallSpec spec = Engine.context(Vm.create(PpcTestSupport.config().build())).hypercalls().lookup(tok & 0xFFFF_FFFFL);
             if (spec != null) {
                 assertTrue(spec.statuses().contains(s));
             }

@@ -11,7 +11,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class PpcKernelFidelityTest {
         }
 
         TrapResult trap(int v, String insn, long... r3up) {
-            m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+            m.load(PC, vm.assemble(insn, PC).bytes());
             RegisterFile r = regs(v);
             r.pc(PC);
             for (int i = 0; i < r3up.length; i++) {

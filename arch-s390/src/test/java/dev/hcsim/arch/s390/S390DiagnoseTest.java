@@ -323,7 +323,7 @@ class S390DiagnoseTest {
         rig.trap("diag %r2,%r4,0x288");
         assertTrue(rig.state().watchdogArmed());
         // 16 virtual seconds later (one instruction is one second here), the next DIAGNOSE finds it expired
-        byte[] loop = dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lghi %r6,16\nl: aghi %r6,-1\njne l\ndiag %r0,%r0,0x44\n",
+        byte[] loop = rig.vm.assemble("lghi %r6,16\nl: aghi %r6,-1\njne l\ndiag %r0,%r0,0x44\n",
                 0x3000).bytes();
         rig.m.load(0x3000, loop);
         rig.regs().pc(0x3000);
