@@ -7,6 +7,7 @@
  */
 module dev.hcsim.core {
     requires com.google.common;
+    requires org.objectweb.asm;
 
     exports dev.hcsim.core;
     exports dev.hcsim.core.spi;

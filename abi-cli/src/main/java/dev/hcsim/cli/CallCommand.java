@@ -63,6 +63,19 @@ final class CallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REG=VALUE", description = "register settings by ABI or raw name")
     List<String> rest = new ArrayList<>();
 
+    /**
+     * A 128-bit register value written {@code 0x} and up to 32 hex digits: {low, high} halves.
+     * @throws IllegalArgumentException naming the register when the value is not that
+     */
+    static long[] vector128(String reg, String text) {
+        String h = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2).replace("_", "") : null;
+        if (h == null || h.isEmpty() || h.length() > 32 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException(reg + " is a 128-bit register: give it as 0x and up to 32 hex digits, got '" + text + "'");
+        }
+        String padded = "0".repeat(32 - h.length()) + h;
+        return new long[] {Long.parseUnsignedLong(padded.substring(16), 16), Long.parseUnsignedLong(padded.substring(0, 16), 16)};
+    }
+
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
@@ -80,6 +93,12 @@ final class CallCommand implements Callable<Integer> {
         for (String t : rest) {
             if (t.contains("=")) {
                 String reg = t.substring(0, t.indexOf('='));
+                if (a.registers().indexOf(reg) < 0 && a.registers().vectorIndexOf(reg) >= 0) {
+                    long[] v = vector128(reg, t.substring(t.indexOf('=') + 1));
+                    regs.put(reg + ".lo", v[0]);
+                    regs.put(reg + ".hi", v[1]);
+                    continue;
+                }
                 if (a.registers().indexOf(reg) < 0) {
                     throw new IllegalArgumentException("unknown " + a.name() + " register '" + reg + "'");
                 }

@@ -68,6 +68,18 @@ public interface VcpuControl {
     }
 
     /**
+     * Asks for a timer event at virtual time {@code atNanos}: then the architecture's
+     * {@link dev.hcsim.core.spi.ArchitectureVm#timerExpired} runs for {@code vcpu} (a hrtimer or timer_list the kernel
+     * arms for a vCPU, such as a Xen singleshot timer or a poll timeout). A later call for the same vCPU replaces an
+     * earlier one when it is sooner; the architecture re-arms what is still pending. The default ignores it: an
+     * embedder without timers calls {@code timerExpired} itself, or its vCPUs wait for the next kick or interrupt.
+     * @param vcpu the vCPU index the timer belongs to
+     * @param atNanos the virtual time it fires
+     */
+    default void armTimer(int vcpu, long atNanos) {
+    }
+
+    /**
      * For an embedder that passes no control: every other vCPU looks runnable, effects on them are
      * dropped, no vCPU can be started, virtual time stands at 0. {@link Vm#trap} uses it for null.
      */

@@ -66,4 +66,13 @@ class X86FixHypercallSelftest {
         assertEquals(dev.hcsim.core.Fault.X86.UD, ((dev.hcsim.core.Fault.X86) t.fault()).vector(), String.valueOf(t.fault()));
         assertArrayEquals(vendor.equals("intel") ? VMMCALL : VMCALL, (byte[]) r[2], "KVM did NOT patch the hypercall");
     }
+
+    @ParameterizedTest(name = "{0} host")
+    @CsvSource({"intel", "amd"})
+    @org.junit.jupiter.api.DisplayName("fix_hypercall_test.c main: TEST_REQUIRE(kvm_check_cap(KVM_CAP_DISABLE_QUIRKS2) & KVM_X86_QUIRK_FIX_HYPERCALL_INSN)")
+    void quirkOffered(String vendor) {
+        Vm vm = Vm.create(VmConfig.builder("x86").vcpus(1).option("vendor", vendor).build());
+        long quirks = vm.control().checkExtension(KVM_CAP_DISABLE_QUIRKS2);
+        assertTrue((quirks & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) != 0, "KVM_CHECK_EXTENSION(KVM_CAP_DISABLE_QUIRKS2) = 0x" + Long.toHexString(quirks));
+    }
 }

@@ -107,6 +107,20 @@ class X86KvmPvSelftest {
         assertTrue(!has(c, KVM_FEATURE_PV_UNHALT), "KVM_FEATURE_PV_UNHALT is set with KVM_CAP_X86_DISABLE_EXITS");
     }
 
+    @Test
+    @DisplayName("kvm_pv_test.c main: TEST_REQUIRE(kvm_has_cap(KVM_CAP_ENFORCE_PV_FEATURE_CPUID))")
+    void enforceCapPresent() {
+        long has = Vm.create(VmConfig.builder("x86").vcpus(1).build()).control().checkExtension(KVM_CAP_ENFORCE_PV_FEATURE_CPUID);
+        assertTrue(has != 0, "KVM_CHECK_EXTENSION(KVM_CAP_ENFORCE_PV_FEATURE_CPUID) = " + has);
+    }
+
+    @Test
+    @DisplayName("kvm_pv_test.c test_pv_unhalt: if (!(kvm_check_cap(KVM_CAP_X86_DISABLE_EXITS) & KVM_X86_DISABLE_EXITS_HLT)) return")
+    void disableExitsHltOffered() {
+        long mask = Vm.create(VmConfig.builder("x86").vcpus(1).build()).control().checkExtension(KVM_CAP_X86_DISABLE_EXITS);
+        assertTrue((mask & KVM_X86_DISABLE_EXITS_HLT) != 0, "KVM_CHECK_EXTENSION(KVM_CAP_X86_DISABLE_EXITS) = 0x" + Long.toHexString(mask));
+    }
+
     private static boolean has(KvmControl c, long bit) {
         return (find(c.getCpuid(0), KVM_CPUID_FEATURES).eax() & bit) != 0;
     }

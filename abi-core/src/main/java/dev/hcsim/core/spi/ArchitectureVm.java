@@ -53,6 +53,18 @@ public interface ArchitectureVm {
     }
 
     /**
+     * A timer the architecture armed with {@link dev.hcsim.core.VcpuControl#armTimer} is due: the kernel's timer
+     * callback runs (it may raise events, kick or interrupt vCPUs through {@code control}) and whatever is still pending
+     * is armed again.
+     * @param vcpu the vCPU index the timer was armed for
+     * @param nowNanos virtual time in nanoseconds
+     * @param memory guest memory
+     * @param control the vCPU control of the machine
+     */
+    default void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, dev.hcsim.core.VcpuControl control) {
+    }
+
+    /**
      * The VMM-side ioctls this architecture serves ({@link dev.hcsim.core.KvmControl}).
      * @return the architecture's answers; the default has none
      */

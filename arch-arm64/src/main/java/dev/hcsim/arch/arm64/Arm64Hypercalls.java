@@ -250,21 +250,21 @@ public final class Arm64Hypercalls {
         Arm64Vm s = state(t);
         long feature = t.arg(0) & M32;
         if (feature == ARCH_WORKAROUND_1) {
-            spectre(t, s.spectreV2());
+            spectre(t, s.firmware().spectreV2());
         } else if (feature == ARCH_WORKAROUND_3) {
-            spectre(t, s.spectreBhb());
+            spectre(t, s.firmware().spectreBhb());
         } else if (feature == ARCH_WORKAROUND_2) {
             // SSBS shown to the guest (kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP), 6.12+; cpus_have_final_cap(ARM64_SSBS)
             // before): no firmware support is reported; otherwise the permanent mitigation is NOT_REQUIRED.
-            Arm64Architecture.Spectre v4 = s.spectreV4();
-            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.guestSsbs())) {
+            Arm64Architecture.Spectre v4 = s.firmware().spectreV4();
+            if (v4 == Arm64Architecture.Spectre.VULNERABLE || (v4 == Arm64Architecture.Spectre.MITIGATED && s.firmware().guestSsbs())) {
                 t.fail(Status.NOT_SUPPORTED);
             } else {
                 t.fail(Status.DISABLED);
             }
-        } else if (feature == PV_TIME_FEATURES && (s.stdHypBmap() & 1) != 0) {
+        } else if (feature == PV_TIME_FEATURES && (s.firmware().stdHypBmap() & 1) != 0) {
             t.ok(0);
-        } else if (feature == PV_LOCK_FEATURES && s.pvlockEnabled()) {
+        } else if (feature == PV_LOCK_FEATURES && s.firmware().pvlockEnabled()) {
             t.ok(0); // the RFC: "probed using the SMCCC 1.1 ARCH_FEATURES mechanism"
         } else {
             t.fail(Status.NOT_SUPPORTED);
@@ -361,7 +361,7 @@ public final class Arm64Hypercalls {
     /** PV_TIME_FEATURES (pvtime.c kvm_hypercall_pv_features): 0 for the two PV-time IDs once this vCPU's IPA is set. */
     static void pvTimeFeatures(Trap t) {
         long f = t.arg(0) & M32;
-        if ((f == PV_TIME_FEATURES || f == PV_TIME_ST) && state(t).pvtimeBase(t.vcpu()) != -1) {
+        if ((f == PV_TIME_FEATURES || f == PV_TIME_ST) && state(t).pvTime().pvtimeBase(t.vcpu()) != -1) {
             t.ok(0);
         } else {
             t.fail(Status.NOT_SUPPORTED);
@@ -370,7 +370,7 @@ public final class Arm64Hypercalls {
 
     /** PV_TIME_ST (kvm_init_stolen_time): zero the 64-byte record, restart the accounting, return its IPA; -1 when unset. */
     static void pvTimeSt(Trap t) {
-        long base = state(t).initStolenTime(t.vcpu(), t.memory());
+        long base = state(t).pvTime().initStolenTime(t.vcpu(), t.memory());
         if (base == -1) {
             t.fail(Status.NOT_SUPPORTED);
         } else {
@@ -391,8 +391,8 @@ public final class Arm64Hypercalls {
     /** KVM_FEATURES: x0 = VENDOR_HYP_BMAP (functions 0..31), x2 = VENDOR_HYP_BMAP_2 (64..95), x1 = x3 = 0. */
     static void kvmFeatures(Trap t) {
         Arm64Vm s = state(t);
-        t.result(0, s.vendorHypBmap());
-        t.result(2, s.vendorHypBmap2());
+        t.result(0, s.firmware().vendorHypBmap());
+        t.result(2, s.firmware().vendorHypBmap2());
     }
 
     /**
@@ -426,7 +426,7 @@ public final class Arm64Hypercalls {
 
     /** PV_LOCK_PREEMPTED (seed 002): the IPA of this vCPU's 64-byte PV-lock structure, or -1. */
     static void pvLockPreempted(Trap t) {
-        long base = state(t).pvlockBase(t.vcpu());
+        long base = state(t).pvTime().pvlockBase(t.vcpu());
         if (base == -1) {
             t.fail(Status.NOT_SUPPORTED);
         } else {

@@ -53,7 +53,7 @@ final class Arm64Ioctls implements KvmIoctls {
 
     @Override
     public long getOneReg(int vcpu, long id) {
-        Long v = vm.firmwareRegister(id);
+        Long v = vm.firmware().get(id);
         if (v == null) {
             throw new KvmException("KVM_GET_ONE_REG", Errno.ENOENT, "hypercalls.c kvm_arm_get_fw_reg: no register 0x" + Long.toHexString(id));
         }
@@ -62,7 +62,7 @@ final class Arm64Ioctls implements KvmIoctls {
 
     @Override
     public void setOneReg(int vcpu, long id, long value) {
-        check("KVM_SET_ONE_REG", vm.setFirmwareRegister(id, value), "hypercalls.c kvm_arm_set_fw_reg: register 0x" + Long.toHexString(id)
+        check("KVM_SET_ONE_REG", vm.firmware().set(id, value), "hypercalls.c kvm_arm_set_fw_reg: register 0x" + Long.toHexString(id)
                 + " = 0x" + Long.toHexString(value));
     }
 
@@ -99,9 +99,9 @@ final class Arm64Ioctls implements KvmIoctls {
         }
         long ipa = KvmControl.u64(requireU64(value));
         if (group == KVM_ARM_VCPU_PVTIME_CTRL) {
-            check("KVM_SET_DEVICE_ATTR", vm.setPvtimeIpa(vcpu, ipa), "pvtime.c kvm_arm_pvtime_set_attr: IPA 0x" + Long.toHexString(ipa));
+            check("KVM_SET_DEVICE_ATTR", vm.pvTime().setPvtimeIpa(vcpu, ipa), "pvtime.c kvm_arm_pvtime_set_attr: IPA 0x" + Long.toHexString(ipa));
         } else {
-            check("KVM_SET_DEVICE_ATTR", vm.setPvlockIpa(vcpu, ipa), "seed KVM_ARM_VCPU_PVLOCK_IPA: IPA 0x" + Long.toHexString(ipa));
+            check("KVM_SET_DEVICE_ATTR", vm.pvTime().setPvlockIpa(vcpu, ipa), "seed KVM_ARM_VCPU_PVLOCK_IPA: IPA 0x" + Long.toHexString(ipa));
         }
     }
 
@@ -118,7 +118,13 @@ final class Arm64Ioctls implements KvmIoctls {
             // arm.c has no KVM_GET_DEVICE_ATTR for the SMCCC filter (write-only), so it is -ENXIO as any unknown attribute.
             throw new KvmException("KVM_GET_DEVICE_ATTR", Errno.ENXIO, (vcpu < 0 ? "VM" : "vCPU") + " group " + group + " attr " + attr);
         }
-        return KvmControl.u64(group == KVM_ARM_VCPU_PVTIME_CTRL ? vm.pvtimeIpa(vcpu) : vm.pvlockIpa(vcpu));
+        return KvmControl.u64(group == KVM_ARM_VCPU_PVTIME_CTRL ? vm.pvTime().pvtimeIpa(vcpu) : vm.pvTime().pvlockIpa(vcpu));
+    }
+
+    /** arm.c kvm_vm_ioctl_check_extension: KVM_CAP_ARM_SYSTEM_SUSPEND is 1; the rest of the list is not the hypercall ABI's. */
+    @Override
+    public long checkExtension(long cap) {
+        return cap == KVM_CAP_ARM_SYSTEM_SUSPEND ? 1 : 0;
     }
 
     @Override
@@ -143,7 +149,11 @@ final class Arm64Ioctls implements KvmIoctls {
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) KVM_ARM_VCPU_PVTIME_CTRL 2 / KVM_ARM_VCPU_PVTIME_IPA 0: u64 IPA; -EINVAL unless "
                         + "64-byte aligned and in guest memory, -EEXIST when set twice (pvtime.c kvm_arm_pvtime_set_attr)",
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) group 3 attr 0: the seed RFC's PV-lock IPA, with option pvlock=on",
-                "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND)");
+                "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND); "
+                        + "KVM_CHECK_EXTENSION answers it 1 (arm.c kvm_vm_ioctl_check_extension), any other capability 0",
+                KvmIoctls.runDelayLine("stolen_time at PVTIME_IPA + 8 (pvtime.c kvm_update_stolen_time)"),
+                KvmIoctls.reenterLine("PSCI SYSTEM_OFF/OFF2 SHUTDOWN, SYSTEM_RESET/RESET2 RESET, SYSTEM_SUSPEND SUSPEND; ndata 1, "
+                        + "data[0] the flags, psci.c kvm_prepare_system_event"));
     }
 
 }

@@ -1,9 +1,7 @@
 package dev.hcsim.arch.arm64;
 
-import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
-import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -28,6 +26,10 @@ import java.util.List;
  * here return what the ioctl returns (0 or a negative errno). Scenarios reach the
  * common settings through VM options ({@code pvtime-ipa}, {@code pvlock-ipa}, {@code filter-deny},
  * {@code filter-fwd}, {@code psci}).
+ *
+ * <p>As arch/arm64/kvm splits them into files, the firmware pseudo-registers and the bitmaps that gate
+ * the services are {@link Arm64FirmwareRegisters} (hypercalls.c), the stolen-time and PV-lock structures
+ * {@link Arm64PvTime} (pvtime.c), PSCI {@link Arm64Psci} (psci.c); this class is the gate and the SMCCC filter.
  */
 public final class Arm64Vm implements ArchitectureVm {
     /**
@@ -57,22 +59,6 @@ public final class Arm64Vm implements ArchitectureVm {
     /** KVM_SMCCC_FILTER_FWD_TO_USER: the call exits to the VMM as KVM_EXIT_HYPERCALL. */
     public static final int FILTER_FWD_TO_USER = 2;
 
-    /** Firmware pseudo-register ids (arch/arm64/include/uapi/asm/kvm.h, KVM_REG_ARM_FW / KVM_REG_ARM_FW_FEAT_BMAP). */
-    public static final long REG_PSCI_VERSION = 0x6030_0000_0014_0000L;
-    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1: the Spectre-v2 workaround level. */
-    public static final long REG_WORKAROUND_1 = 0x6030_0000_0014_0001L;
-    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2: the Spectre-v4 workaround level. */
-    public static final long REG_WORKAROUND_2 = 0x6030_0000_0014_0002L;
-    /** KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3: the Spectre-BHB workaround level. */
-    public static final long REG_WORKAROUND_3 = 0x6030_0000_0014_0003L;
-    /** KVM_REG_ARM_STD_BMAP: the standard secure services the guest may call (TRNG). */
-    public static final long REG_STD_BMAP = 0x6030_0000_0016_0000L;
-    /** KVM_REG_ARM_STD_HYP_BMAP: the standard hypervisor services the guest may call (PV time). */
-    public static final long REG_STD_HYP_BMAP = 0x6030_0000_0016_0001L;
-    /** KVM_REG_ARM_VENDOR_HYP_BMAP: the KVM vendor services the guest may call (functions 0-63). */
-    public static final long REG_VENDOR_HYP_BMAP = 0x6030_0000_0016_0002L;
-    /** KVM_REG_ARM_VENDOR_HYP_BMAP_2: the KVM vendor services 64-127. */
-    public static final long REG_VENDOR_HYP_BMAP_2 = 0x6030_0000_0016_0003L;
 
     /** Conduits. */
     static final int HVC = 0;
@@ -88,12 +74,6 @@ public final class Arm64Vm implements ArchitectureVm {
     private final boolean pvlock;
     /** KVM_ARCH_FLAG_SYSTEM_SUSPEND_ENABLED: the feature, or KVM_CAP_ARM_SYSTEM_SUSPEND later. */
     private volatile boolean systemSuspend;
-    private final boolean wantsPsci02;
-    private final Arm64Architecture.Spectre spectreV2;
-    private final Arm64Architecture.Spectre spectreV4;
-    private final Arm64Architecture.Spectre spectreBhb;
-    /** kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP): the host has SSBS everywhere and the VMM did not hide it. */
-    private final boolean guestSsbs;
     private final boolean archCounter;
     private final long resetEl;
     private final long resetNrw;
@@ -103,21 +83,13 @@ public final class Arm64Vm implements ArchitectureVm {
     private final boolean[] psciResetThumb;
     private final boolean[] psciResetBe;
 
-    private volatile int psciVersion;
-    private volatile long stdBmap;
-    private volatile long stdHypBmap;
-    private volatile long vendorHypBmap;
-    private volatile long vendorHypBmap2;
+    private final Arm64FirmwareRegisters firmware;
+    private final Arm64PvTime pvTime;
 
     private volatile SmcccFilter smcccFilter = SmcccFilter.EMPTY;
     private final Arm64Ioctls ioctls = new Arm64Ioctls(this);
 
-    private final long[] pvtimeBase;
-    private final long[] runDelay;
-    private final long[] lastSteal;
-    private final long[] pvlockBase;
     private final long[][] trngBits;
-    private final byte[][] hookScratch;
     private final Object trngLock = new Object();
     private SeededRandom trng;
     /** How many longs the TRNG stream has given: a snapshot restores the stream by drawing as many again. */
@@ -129,37 +101,17 @@ public final class Arm64Vm implements ArchitectureVm {
         this.vcpus = vm.vcpuCount();
         this.pvlock = vm.option("pvlock").equals("on");
         this.systemSuspend = vm.feature(Arm64Architecture.SYSTEM_SUSPEND);
-        String psci = vm.option("psci");
-        this.wantsPsci02 = !psci.equals("0.1");
-        this.psciVersion = Arm64Psci.psciVersionOf(psci);
-        this.spectreV2 = Arm64Architecture.Spectre.of(vm.option("spectre-v2"));
-        this.spectreV4 = Arm64Architecture.Spectre.of(vm.option("spectre-v4"));
-        this.spectreBhb = Arm64Architecture.Spectre.of(vm.option("spectre-bhb"));
-        // ID_AA64PFR1_EL1 starts as the host's sanitised value; the VMM may lower SSBS to NI (sys_regs.c, writable field).
-        this.guestSsbs = vm.option("ssbs").equals("yes") && !vm.option("id-ssbs").equals("ni");
+        this.firmware = new Arm64FirmwareRegisters(vm, pvlock);
+        this.pvTime = new Arm64PvTime(vm, pvlock);
         this.archCounter = vm.option("clocksource").equals("arch-counter");
         this.resetEl = Long.parseLong(vm.option("el"));
         String mode = vm.option("mode");
         this.resetNrw = mode.equals("aarch64") ? 0 : 1;
         this.resetThumb = mode.equals("thumb") ? 1 : 0;
-        // kvm_arm_init_hypercalls: every bitmap starts with all the bits this kernel supports.
-        this.stdBmap = vm.feature(Arm64Architecture.TRNG) ? 1 : 0;
-        this.stdHypBmap = vm.feature(Arm64Architecture.PV_TIME) ? 1 : 0;
-        this.vendorHypBmap = (vm.feature(Arm64Architecture.VENDOR_HYP_FEATURES) ? 1 : 0) | (vm.feature(Arm64Architecture.PTP) ? 2 : 0)
-                | (pvlock ? 4 : 0);
-        this.vendorHypBmap2 = (vm.feature(Arm64Architecture.DISCOVER_IMPL_VER) ? 1 : 0)
-                | (vm.feature(Arm64Architecture.DISCOVER_IMPL_CPUS) ? 2 : 0);
         this.psciResetPending = new boolean[vcpus];
         this.psciResetThumb = new boolean[vcpus];
         this.psciResetBe = new boolean[vcpus];
-        this.pvtimeBase = new long[vcpus];
-        this.runDelay = new long[vcpus];
-        this.lastSteal = new long[vcpus];
-        this.pvlockBase = new long[vcpus];
-        java.util.Arrays.fill(pvtimeBase, UNSET);
-        java.util.Arrays.fill(pvlockBase, UNSET);
         this.trngBits = new long[vcpus][3];
-        this.hookScratch = new byte[vcpus][8];
         this.trng = newTrng(); // "TRNGkvm": entropy from the VM seed only
         applyOptions();
     }
@@ -170,10 +122,10 @@ public final class Arm64Vm implements ArchitectureVm {
         long lock = vm.optionNumber("pvlock-ipa");
         for (int v = 0; v < vcpus; v++) {
             if (pvtime != UNSET) {
-                require(setPvtimeIpa(v, pvtime + 64L * v), "pvtime-ipa: KVM_ARM_VCPU_PVTIME_IPA for vCPU " + v);
+                require(pvTime.setPvtimeIpa(v, pvtime + 64L * v), "pvtime-ipa: KVM_ARM_VCPU_PVTIME_IPA for vCPU " + v);
             }
             if (lock != UNSET) {
-                require(setPvlockIpa(v, lock + 64L * v), "pvlock-ipa: KVM_ARM_VCPU_PVLOCK_IPA for vCPU " + v);
+                require(pvTime.setPvlockIpa(v, lock + 64L * v), "pvlock-ipa: KVM_ARM_VCPU_PVLOCK_IPA for vCPU " + v);
             }
         }
         long deny = vm.optionNumber("filter-deny");
@@ -355,7 +307,7 @@ public final class Arm64Vm implements ArchitectureVm {
             t.complete();
             return;
         }
-        if (!allowed(id)) {
+        if (!firmware.allowed(id)) {
             deny(t, id);
             return;
         }
@@ -380,55 +332,29 @@ public final class Arm64Vm implements ArchitectureVm {
         t.complete();
     }
 
-    /** kvm_smccc_test_fw_bmap || kvm_smccc_default_allowed (hypercalls.c). */
-    boolean allowed(long id) {
-        switch ((int) id) {
-            case (int) Arm64Hypercalls.TRNG_VERSION, (int) Arm64Hypercalls.TRNG_FEATURES, (int) Arm64Hypercalls.TRNG_GET_UUID,
-                    (int) Arm64Hypercalls.TRNG_RND32, (int) Arm64Hypercalls.TRNG_RND64 -> {
-                return (stdBmap & 1) != 0;
-            }
-            case (int) Arm64Hypercalls.PV_TIME_FEATURES, (int) Arm64Hypercalls.PV_TIME_ST -> {
-                return (stdHypBmap & 1) != 0;
-            }
-            case (int) Arm64Hypercalls.KVM_FEATURES, (int) Arm64Hypercalls.CALL_UID -> {
-                return (vendorHypBmap & 1) != 0;
-            }
-            case (int) Arm64Hypercalls.PTP -> {
-                return (vendorHypBmap & 2) != 0;
-            }
-            case (int) Arm64Hypercalls.PV_LOCK_FEATURES, (int) Arm64Hypercalls.PV_LOCK_PREEMPTED -> {
-                return pvlock && (vendorHypBmap & 4) != 0;
-            }
-            case (int) Arm64Hypercalls.DISCOVER_IMPL_VER -> {
-                return (vendorHypBmap2 & 1) != 0;
-            }
-            case (int) Arm64Hypercalls.DISCOVER_IMPL_CPUS -> {
-                return (vendorHypBmap2 & 2) != 0;
-            }
-            case (int) Arm64Hypercalls.SMCCC_VERSION, (int) Arm64Hypercalls.ARCH_FEATURES -> {
-                return true;
-            }
-            default -> {
-                // PSCI 0.2+ lives in owner 4, numbers 0..0x1f; KVM's PSCI 0.1 has its own range.
-                if (((id >>> 24) & 0x3F) == 4 && (id & 0xFFFF) <= 0x1F) {
-                    return true;
-                }
-                return id >= Arm64Hypercalls.KVM_PSCI_FN_BASE && id <= Arm64Hypercalls.KVM_PSCI_FN_BASE + 3;
-            }
-        }
-    }
-
     /** Asked by the hypercall table at call time: the firmware bitmaps as they are now, and the SYSTEM_SUSPEND capability. */
     @Override
     public boolean offers(HypercallSpec call) {
         if (Arm64Hypercalls.isWorkaround(call.number())) {
             return true; // answered by the EL2 vectors for HVC; the gate denies them over SMC first
         }
-        if (!allowed(call.number())) {
+        if (!firmware.allowed(call.number())) {
             return false;
         }
         String f = call.feature();
         return f == null || !f.equals(Arm64Architecture.SYSTEM_SUSPEND) || systemSuspend;
+    }
+
+    /** kvm_arch_vcpu_load: the stolen-time record and PV-lock word are updated (pvtime.c; see Arm64PvTime). */
+    @Override
+    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        pvTime.scheduleIn(vcpu, nowNanos, stealNanos, memory);
+    }
+
+    /** kvm_arch_vcpu_put: the PV-lock RFC marks the vCPU preempted. */
+    @Override
+    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+        pvTime.scheduleOut(vcpu, nowNanos, preempted, memory);
     }
 
     @Override
@@ -474,256 +400,6 @@ public final class Arm64Vm implements ArchitectureVm {
         psciResetThumb[vcpu] = thumb;
         psciResetBe[vcpu] = be;
         psciResetPending[vcpu] = pending;
-    }
-
-    // ---------------------------------------------------------------- scheduler hooks
-
-    /**
-     * kvm_arch_vcpu_load raises KVM_REQ_RECORD_STEAL; before the next entry kvm_update_stolen_time
-     * reads the little-endian stolen_time at +8, adds the run delay since the last update and writes
-     * it back (pvtime.c). With the PV-lock option, the RFC's kvm_update_pvlock_preempted writes 0.
-     */
-    @Override
-    public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
-        runDelay[vcpu] += stealNanos;
-        long base = pvtimeBase[vcpu];
-        if (base != UNSET) {
-            long steal = readLe64(vcpu, memory, base + 8);
-            long delay = runDelay[vcpu];
-            writeLe64(vcpu, memory, base + 8, steal + (delay - lastSteal[vcpu]));
-            lastSteal[vcpu] = delay;
-        }
-        if (pvlock && pvlockBase[vcpu] != UNSET) {
-            writeLe64(vcpu, memory, pvlockBase[vcpu], 0);
-        }
-    }
-
-    /** The PV-lock RFC's kvm_arch_vcpu_put: preempted = 1 whenever the vCPU leaves its physical CPU. */
-    @Override
-    public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        if (pvlock && pvlockBase[vcpu] != UNSET) {
-            writeLe64(vcpu, memory, pvlockBase[vcpu], 1);
-        }
-    }
-
-    private long readLe64(int vcpu, MemoryAccess memory, long gpa) {
-        byte[] b = hookScratch[vcpu];
-        memory.readBytes(gpa, b, 0, 8);
-        return Bytes.get(b, 0, 8, false);
-    }
-
-    private void writeLe64(int vcpu, MemoryAccess memory, long gpa, long value) {
-        byte[] b = hookScratch[vcpu];
-        Bytes.put(b, 0, 8, value, false);
-        memory.writeBytes(gpa, b, 0, 8);
-    }
-
-    /** kvm_init_stolen_time: zero the 64-byte record and count stolen time from now. Returns the IPA or -1. */
-    long initStolenTime(int vcpu, MemoryAccess memory) {
-        long base = pvtimeBase[vcpu];
-        if (base == UNSET) {
-            return UNSET;
-        }
-        lastSteal[vcpu] = runDelay[vcpu];
-        try {
-            memory.writeZeros(base, 64);
-        } catch (GuestFault ignored) {
-            // kvm_write_guest_lock's result is ignored; the IPA is returned anyway.
-        }
-        return base;
-    }
-
-    // ---------------------------------------------------------------- userspace (VMM) interface
-
-    /**
-     * KVM_SET_DEVICE_ATTR group KVM_ARM_VCPU_PVTIME_CTRL, attr KVM_ARM_VCPU_PVTIME_IPA
-     * (pvtime.c kvm_arm_pvtime_set_attr): -EINVAL unless 64-byte aligned, -EEXIST when already set,
-     * -EINVAL when not inside guest memory.
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @param ipa the IPA of the vCPU's stolen-time structure
-     * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
-     */
-    int setPvtimeIpa(int vcpu, long ipa) {
-        if (vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
-        if ((ipa & 63) != 0) {
-            return -EINVAL;
-        }
-        if (pvtimeBase[vcpu] != UNSET) {
-            return -EEXIST;
-        }
-        if (!vm.config().inMemory(ipa, 64)) {
-            return -EINVAL;
-        }
-        pvtimeBase[vcpu] = ipa;
-        return 0;
-    }
-
-    /**
-     * KVM_GET_DEVICE_ATTR KVM_ARM_VCPU_PVTIME_IPA: the IPA, or all ones (INVALID_GPA) when unset.
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @return the stolen-time structure's IPA, or -1 (INVALID_GPA)
-     */
-    long pvtimeIpa(int vcpu) {
-        return pvtimeBase[vcpu];
-    }
-
-    /**
-     * The seed's KVM_ARM_VCPU_PVLOCK_CTRL / KVM_ARM_VCPU_PVLOCK_IPA: -ENXIO when PV lock is not
-     * implemented (the {@code pvlock} option off: mainline has no group 3), -EINVAL unless 64-byte
-     * aligned, -EEXIST when already set, -EINVAL outside guest memory.
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @param ipa the IPA of the vCPU's PV-lock structure
-     * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
-     */
-    int setPvlockIpa(int vcpu, long ipa) {
-        if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
-        if ((ipa & 63) != 0) {
-            return -EINVAL;
-        }
-        if (pvlockBase[vcpu] != UNSET) {
-            return -EEXIST;
-        }
-        if (!vm.config().inMemory(ipa, 64)) {
-            return -EINVAL;
-        }
-        pvlockBase[vcpu] = ipa;
-        return 0;
-    }
-
-    /**
-     * The PV-lock structure's IPA of {@code vcpu}, or -1.
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @return the IPA set with {@link #setPvlockIpa}, or -1 when unset
-     */
-    long pvlockIpa(int vcpu) {
-        return pvlockBase[vcpu];
-    }
-
-    /**
-     * KVM_GET_ONE_REG of a firmware pseudo-register, or null for -ENOENT (hypercalls.c kvm_arm_get_fw_reg).
-     * @param id the register id, one of the REG_* constants
-     * @return the register's value, or null for an id KVM does not know
-     */
-    Long firmwareRegister(long id) {
-        if (id == REG_PSCI_VERSION) {
-            return (long) psciVersion;
-        } else if (id == REG_WORKAROUND_1) {
-            return (long) workaroundLevel(1);
-        } else if (id == REG_WORKAROUND_2) {
-            return (long) workaroundLevel(2);
-        } else if (id == REG_WORKAROUND_3) {
-            return (long) workaroundLevel(3);
-        } else if (id == REG_STD_BMAP) {
-            return stdBmap;
-        } else if (id == REG_STD_HYP_BMAP) {
-            return stdHypBmap;
-        } else if (id == REG_VENDOR_HYP_BMAP) {
-            return vendorHypBmap;
-        } else if (id == REG_VENDOR_HYP_BMAP_2) {
-            return vendorHypBmap2;
-        }
-        return null;
-    }
-
-    /** get_kernel_wa_level: NOT_AVAIL 0 / AVAIL 1 / NOT_REQUIRED 2 (WA1, WA3); WA2: NOT_AVAIL 0, AVAIL 2, NOT_REQUIRED 3. */
-    private int workaroundLevel(int n) {
-        if (n == 2) {
-            return switch (spectreV4) {
-                case VULNERABLE -> 0;
-                case MITIGATED -> guestSsbs ? 0 : 3;
-                case UNAFFECTED -> 3;
-            };
-        }
-        return switch (n == 1 ? spectreV2 : spectreBhb) {
-            case VULNERABLE -> 0;
-            case MITIGATED -> 1;
-            case UNAFFECTED -> 2;
-        };
-    }
-
-    /**
-     * KVM_SET_ONE_REG of a firmware pseudo-register (hypercalls.c kvm_arm_set_fw_reg and
-     * kvm_arm_set_fw_reg_bmap): -ENOENT for an unknown id; bitmaps: -EINVAL for a bit this kernel does
-     * not support, -EBUSY for a change once a vCPU has run (the same value is accepted); PSCI_VERSION:
-     * 0.1 only for a vCPU without KVM_ARM_VCPU_PSCI_0_2, 0.2 and 1.0-1.3 only with it, else -EINVAL;
-     * workaround levels above the host's -EINVAL.
-     * @param id the register id, one of the REG_* constants
-     * @param value the new value
-     * @return 0, -ENOENT, -EINVAL or -EBUSY, as the ioctl returns them
-     */
-    int setFirmwareRegister(long id, long value) {
-        if (id == REG_PSCI_VERSION) {
-            int v = (int) value;
-            if (value != v) {
-                return -EINVAL;
-            }
-            boolean known02 = v == 2 || (v >= 0x10000 && v <= 0x10003);
-            if (v == 1 ? wantsPsci02 : !known02 || !wantsPsci02) {
-                return -EINVAL;
-            }
-            psciVersion = v;
-            return 0;
-        }
-        if (id == REG_WORKAROUND_1 || id == REG_WORKAROUND_3) {
-            if ((value & ~0xFL) != 0 || workaroundLevel(id == REG_WORKAROUND_1 ? 1 : 3) < value) {
-                return -EINVAL;
-            }
-            return 0;
-        }
-        if (id == REG_WORKAROUND_2) {
-            if ((value & ~0x1FL) != 0) {
-                return -EINVAL;
-            }
-            if ((value & 0x10) != 0 && (value & 0xF) != 2) {
-                return -EINVAL; // the ENABLED bit only with level AVAIL
-            }
-            // kvm_arm_set_fw_reg maps NOT_AVAIL (0) and UNKNOWN (1) to NOT_AVAIL, AVAIL (2) and
-            // NOT_REQUIRED (3) to NOT_REQUIRED; any other level is -EINVAL.
-            long level = value & 0xF;
-            if (level > 3) {
-                return -EINVAL;
-            }
-            return workaroundLevel(2) < (level <= 1 ? 0 : 3) ? -EINVAL : 0;
-        }
-        long supported;
-        long current;
-        if (id == REG_STD_BMAP) {
-            supported = 1;
-            current = stdBmap;
-        } else if (id == REG_STD_HYP_BMAP) {
-            supported = 1;
-            current = stdHypBmap;
-        } else if (id == REG_VENDOR_HYP_BMAP) {
-            supported = pvlock ? 7 : 3;
-            current = vendorHypBmap;
-        } else if (id == REG_VENDOR_HYP_BMAP_2) {
-            supported = 3;
-            current = vendorHypBmap2;
-        } else {
-            return -ENOENT;
-        }
-        if ((value & ~supported) != 0) {
-            return -EINVAL;
-        }
-        synchronized (this) {
-            if (vm.hasRun() && value != current) {
-                return -EBUSY;
-            }
-            if (id == REG_STD_BMAP) {
-                stdBmap = value;
-            } else if (id == REG_STD_HYP_BMAP) {
-                stdHypBmap = value;
-            } else if (id == REG_VENDOR_HYP_BMAP) {
-                vendorHypBmap = value;
-            } else {
-                vendorHypBmap2 = value;
-            }
-        }
-        return 0;
     }
 
     /**
@@ -783,14 +459,15 @@ public final class Arm64Vm implements ArchitectureVm {
 
     @Override
     public void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
-        v.put("systemSuspend", systemSuspend).put("psciVersion", psciVersion).put("stdBmap", stdBmap).put("stdHypBmap", stdHypBmap).put("vendorHypBmap", vendorHypBmap)
-                .put("vendorHypBmap2", vendorHypBmap2).put("smcccFilter", Arm64Snapshots.filter(smcccFilter));
+        v.put("systemSuspend", systemSuspend);
+        firmware.save(v);
+        v.put("smcccFilter", Arm64Snapshots.filter(smcccFilter));
         synchronized (trngLock) {
             v.put("trngDraws", trngDraws);
         }
         for (int i = 0; i < vcpus; i++) {
-            cpus.get(i).put("pvtimeIpa", pvtimeBase[i]).put("runDelay", runDelay[i]).put("lastSteal", lastSteal[i])
-                    .put("pvlockIpa", pvlockBase[i]).put("psciResetPending", psciResetPending[i]).put("psciResetThumb", psciResetThumb[i])
+            pvTime.save(i, cpus.get(i));
+            cpus.get(i).put("psciResetPending", psciResetPending[i]).put("psciResetThumb", psciResetThumb[i])
                     .put("psciResetBe", psciResetBe[i]);
         }
     }
@@ -798,11 +475,7 @@ public final class Arm64Vm implements ArchitectureVm {
     @Override
     public void restore(VmSnapshot.State v, List<VmSnapshot.State> cpus) {
         systemSuspend = v.flag("systemSuspend");
-        psciVersion = Math.toIntExact(v.num("psciVersion"));
-        stdBmap = v.num("stdBmap");
-        stdHypBmap = v.num("stdHypBmap");
-        vendorHypBmap = v.num("vendorHypBmap");
-        vendorHypBmap2 = v.num("vendorHypBmap2");
+        firmware.restore(v);
         smcccFilter = Arm64Snapshots.filter(v.nums("smcccFilter"));
         SeededRandom r = newTrng();
         long draws = v.num("trngDraws");
@@ -815,10 +488,7 @@ public final class Arm64Vm implements ArchitectureVm {
         }
         for (int i = 0; i < vcpus; i++) {
             VmSnapshot.State c = cpus.get(i);
-            pvtimeBase[i] = c.num("pvtimeIpa");
-            runDelay[i] = c.num("runDelay");
-            lastSteal[i] = c.num("lastSteal");
-            pvlockBase[i] = c.num("pvlockIpa");
+            pvTime.restore(i, c);
             psciResetPending[i] = c.flag("psciResetPending");
             psciResetThumb[i] = c.flag("psciResetThumb");
             psciResetBe[i] = c.flag("psciResetBe");
@@ -840,7 +510,20 @@ public final class Arm64Vm implements ArchitectureVm {
      * @return the PSCI version the vCPUs implement, as KVM encodes it
      */
     public int psciVersion() {
-        return psciVersion;
+        return firmware.psciVersion();
+    }
+
+    /**
+     * The firmware pseudo-registers (KVM_GET_ONE_REG / KVM_SET_ONE_REG of KVM_REG_ARM_FW and the feature bitmaps).
+     * @return this VM's registers
+     */
+    Arm64FirmwareRegisters firmware() {
+        return firmware;
+    }
+
+    /** The stolen-time and PV-lock structures userspace registered per vCPU. */
+    Arm64PvTime pvTime() {
+        return pvTime;
     }
 
     boolean systemSuspendEnabled() {
@@ -855,49 +538,19 @@ public final class Arm64Vm implements ArchitectureVm {
         return pvlock;
     }
 
-    boolean pvlockEnabled() {
-        return pvlock && (vendorHypBmap & 4) != 0;
-    }
 
-    long stdHypBmap() {
-        return stdHypBmap;
-    }
 
-    long vendorHypBmap() {
-        return vendorHypBmap;
-    }
 
-    long vendorHypBmap2() {
-        return vendorHypBmap2;
-    }
 
-    Arm64Architecture.Spectre spectreV2() {
-        return spectreV2;
-    }
 
-    Arm64Architecture.Spectre spectreV4() {
-        return spectreV4;
-    }
 
-    Arm64Architecture.Spectre spectreBhb() {
-        return spectreBhb;
-    }
 
-    boolean guestSsbs() {
-        return guestSsbs;
-    }
 
     boolean archCounter() {
         return archCounter;
     }
 
-    long pvtimeBase(int vcpu) {
-        return pvtimeBase[vcpu];
-    }
 
-    long pvlockBase(int vcpu) {
-        return pvlockBase[vcpu];
-    }
 
     /** kvm_trng_do_rnd: ceil(n/64) random longs into bits[0..], the rest zero, bits at and above n cleared. */
     long[] trngBits(int vcpu, int n) {

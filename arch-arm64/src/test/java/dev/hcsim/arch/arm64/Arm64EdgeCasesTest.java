@@ -92,7 +92,7 @@ class Arm64EdgeCasesTest {
         h.hvc(0x80000001L, 0xC5000020L);
         assertResults(h, 0);
         Harness off = Harness.of(1);
-        assertEquals(0, off.arm().setFirmwareRegister(Arm64Vm.REG_STD_HYP_BMAP, 0));
+        assertEquals(0, off.arm().firmware().set(Arm64FirmwareRegisters.REG_STD_HYP_BMAP, 0));
         off.hvc(0x80000001L, 0xC5000020L);
         assertResults(off, NS);
         off.hvc(0xC5000020L, 0xC5000021L);
@@ -142,7 +142,7 @@ class Arm64EdgeCasesTest {
     void pvTimeSt() {
         VmConfig c = VmConfig.builder("arm64").memory(0, 0x10000).memory(0x40000000L, 0x1000).build();
         Harness h = new Harness(c);
-        assertEquals(0, h.arm().setPvtimeIpa(0, 0x40000000L));
+        assertEquals(0, h.arm().pvTime().setPvtimeIpa(0, 0x40000000L));
         byte[] junk = new byte[64];
         java.util.Arrays.fill(junk, (byte) 0x5A);
         h.m.load(0x40000000L, junk);
@@ -157,12 +157,12 @@ class Arm64EdgeCasesTest {
     @DisplayName("#12 pvtime.c kvm_arm_pvtime_set_attr, selftest steal_time.c: unaligned IPA -EINVAL, twice -EEXIST, outside memory -EINVAL")
     void pvTimeAttrErrors() {
         Harness h = Harness.of(2);
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setPvtimeIpa(0, 0x4001));
-        assertEquals(0, h.arm().setPvtimeIpa(0, 0x4000));
-        assertEquals(-Arm64Vm.EEXIST, h.arm().setPvtimeIpa(0, 0x4040));
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setPvtimeIpa(1, 0x40000000L));
-        assertEquals(0x4000, h.arm().pvtimeIpa(0));
-        assertEquals(-1L, h.arm().pvtimeIpa(1));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().pvTime().setPvtimeIpa(0, 0x4001));
+        assertEquals(0, h.arm().pvTime().setPvtimeIpa(0, 0x4000));
+        assertEquals(-Arm64Vm.EEXIST, h.arm().pvTime().setPvtimeIpa(0, 0x4040));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().pvTime().setPvtimeIpa(1, 0x40000000L));
+        assertEquals(0x4000, h.arm().pvTime().pvtimeIpa(0));
+        assertEquals(-1L, h.arm().pvTime().pvtimeIpa(1));
     }
 
     @Test
@@ -185,7 +185,7 @@ class Arm64EdgeCasesTest {
     @DisplayName("#15 hypercalls.c kvm_smccc_test_fw_bmap: VENDOR_HYP_BMAP = 0 makes CALL_UID and KVM_FEATURES -1")
     void vendorBitmapCleared() {
         Harness h = Harness.of(1);
-        assertEquals(0, h.arm().setFirmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP, 0));
+        assertEquals(0, h.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 0));
         h.hvc(0x8600FF01L);
         assertResults(h, NS, 0, 0, 0);
         h.hvc(0x86000000L);
@@ -487,36 +487,36 @@ class Arm64EdgeCasesTest {
         assertResults(h, NS, 0, 0, 0);
         h.hvc(0xC6000021L);
         assertResults(h, NS);
-        assertEquals(-Arm64Vm.ENXIO, h.arm().setPvlockIpa(0, 0x4000));
+        assertEquals(-Arm64Vm.ENXIO, h.arm().pvTime().setPvlockIpa(0, 0x4000));
     }
 
     @Test
     @DisplayName("#31 hypercalls.c kvm_arm_set_fw_reg_bmap, selftest hypercalls.c: VENDOR_HYP_BMAP bit 2 -EINVAL; a change after a run -EBUSY")
     void firmwareBitmapRules() {
         Harness h = Harness.of(1);
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setFirmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP, 4));
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setFirmwareRegister(Arm64Vm.REG_STD_BMAP, 2));
-        assertEquals(-Arm64Vm.ENOENT, h.arm().setFirmwareRegister(0x6030000000160009L, 0));
-        assertEquals(1L, h.arm().firmwareRegister(Arm64Vm.REG_STD_BMAP));
-        assertEquals(1L, h.arm().firmwareRegister(Arm64Vm.REG_STD_HYP_BMAP));
-        assertEquals(3L, h.arm().firmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP));
-        assertEquals(0L, h.arm().firmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP_2));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 4));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().firmware().set(Arm64FirmwareRegisters.REG_STD_BMAP, 2));
+        assertEquals(-Arm64Vm.ENOENT, h.arm().firmware().set(0x6030000000160009L, 0));
+        assertEquals(1L, h.arm().firmware().get(Arm64FirmwareRegisters.REG_STD_BMAP));
+        assertEquals(1L, h.arm().firmware().get(Arm64FirmwareRegisters.REG_STD_HYP_BMAP));
+        assertEquals(3L, h.arm().firmware().get(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP));
+        assertEquals(0L, h.arm().firmware().get(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP_2));
         h.hvc(0x80000000L);
-        assertEquals(-Arm64Vm.EBUSY, h.arm().setFirmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP, 1));
-        assertEquals(0, h.arm().setFirmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP, 3), "the same value is accepted");
+        assertEquals(-Arm64Vm.EBUSY, h.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 1));
+        assertEquals(0, h.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 3), "the same value is accepted");
     }
 
     @Test
     @DisplayName("hypercalls.c kvm_arm_set_fw_reg: PSCI_VERSION 0.1 is -EINVAL with PSCI_0_2, 1.x is -EINVAL without; a valid write changes the answer")
     void psciVersionRegister() {
         Harness h = Harness.of(1);
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setFirmwareRegister(Arm64Vm.REG_PSCI_VERSION, 1));
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setFirmwareRegister(Arm64Vm.REG_PSCI_VERSION, 0x10004));
-        assertEquals(0, h.arm().setFirmwareRegister(Arm64Vm.REG_PSCI_VERSION, 0x10001));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, 1));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, 0x10004));
+        assertEquals(0, h.arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, 0x10001));
         h.hvc(0x84000000L);
         assertResults(h, 0x10001);
         Harness legacy = Harness.of(1, "psci", "0.1");
-        assertEquals(-Arm64Vm.EINVAL, legacy.arm().setFirmwareRegister(Arm64Vm.REG_PSCI_VERSION, 2));
-        assertEquals(0, legacy.arm().setFirmwareRegister(Arm64Vm.REG_PSCI_VERSION, 1));
+        assertEquals(-Arm64Vm.EINVAL, legacy.arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, 2));
+        assertEquals(0, legacy.arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, 1));
     }
 }

@@ -60,9 +60,9 @@ class Arm64GateTest {
         assertResults(u, 0, NS);
         u.hvc(0x80000001L, 0x80003FFFL);
         assertResults(u, 0, NS);
-        assertEquals(2L, u.arm().firmwareRegister(Arm64Vm.REG_WORKAROUND_1));
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setFirmwareRegister(Arm64Vm.REG_WORKAROUND_1, 2));
-        assertEquals(0, h.arm().setFirmwareRegister(Arm64Vm.REG_WORKAROUND_1, 1));
+        assertEquals(2L, u.arm().firmware().get(Arm64FirmwareRegisters.REG_WORKAROUND_1));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_1, 2));
+        assertEquals(0, h.arm().firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_1, 1));
     }
 
     @Test

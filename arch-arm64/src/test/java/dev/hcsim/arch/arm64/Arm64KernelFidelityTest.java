@@ -73,28 +73,28 @@ class Arm64KernelFidelityTest {
         Harness shown = Harness.of(1, "ssbs", "yes");
         shown.hvc(0x80000001L, 0x80007FFFL);
         assertEquals(-1L, shown.x(0));
-        assertEquals(0L, shown.arm().firmwareRegister(Arm64Vm.REG_WORKAROUND_2), "NOT_AVAIL");
+        assertEquals(0L, shown.arm().firmware().get(Arm64FirmwareRegisters.REG_WORKAROUND_2), "NOT_AVAIL");
         // The VMM hid SSBS in the VM's ID register: the permanent mitigation is exposed (NOT_REQUIRED, -2).
         Harness hidden = Harness.of(1, "ssbs", "yes", "id-ssbs", "ni");
         hidden.hvc(0x80000001L, 0x80007FFFL);
         assertEquals(-2L, hidden.x(0));
-        assertEquals(3L, hidden.arm().firmwareRegister(Arm64Vm.REG_WORKAROUND_2), "NOT_REQUIRED");
+        assertEquals(3L, hidden.arm().firmware().get(Arm64FirmwareRegisters.REG_WORKAROUND_2), "NOT_REQUIRED");
     }
 
     @Test
     @DisplayName("hypercalls.c kvm_arm_set_fw_reg: WORKAROUND_2 maps NOT_AVAIL/UNKNOWN to 0 and AVAIL/NOT_REQUIRED to 3 before comparing")
     void workaround2AcceptedValues() {
         Arm64Vm notAvail = Harness.of(1, "spectre-v4", "vulnerable").arm();
-        assertEquals(0, notAvail.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, 0));
-        assertEquals(0, notAvail.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, 1), "UNKNOWN maps to NOT_AVAIL");
-        assertEquals(-Arm64Vm.EINVAL, notAvail.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, 2));
-        assertEquals(-Arm64Vm.EINVAL, notAvail.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, 3));
+        assertEquals(0, notAvail.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, 0));
+        assertEquals(0, notAvail.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, 1), "UNKNOWN maps to NOT_AVAIL");
+        assertEquals(-Arm64Vm.EINVAL, notAvail.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, 2));
+        assertEquals(-Arm64Vm.EINVAL, notAvail.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, 3));
         Arm64Vm notRequired = Harness.of(1, "spectre-v4", "unaffected").arm();
         for (long ok : new long[] {0, 1, 2, 3, 0x12}) {
-            assertEquals(0, notRequired.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, ok), "value " + ok);
+            assertEquals(0, notRequired.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, ok), "value " + ok);
         }
         for (long bad : new long[] {4, 0xF, 0x10, 0x11, 0x13, 0x20}) {
-            assertEquals(-Arm64Vm.EINVAL, notRequired.setFirmwareRegister(Arm64Vm.REG_WORKAROUND_2, bad), "value " + bad);
+            assertEquals(-Arm64Vm.EINVAL, notRequired.firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, bad), "value " + bad);
         }
     }
 }

@@ -40,23 +40,23 @@ class Arm64KvmControlTest {
     void bitmapsReadBack() {
         Harness h = all();
         KvmControl c = h.vm.control();
-        long full = c.getOneReg(0, Arm64Vm.REG_VENDOR_HYP_BMAP);
-        c.setOneReg(0, Arm64Vm.REG_VENDOR_HYP_BMAP, full & 1);
-        assertEquals(full & 1, c.getOneReg(1, Arm64Vm.REG_VENDOR_HYP_BMAP), "the bitmaps are per VM");
-        c.setOneReg(1, Arm64Vm.REG_STD_BMAP, 0);
-        assertEquals(0, c.getOneReg(0, Arm64Vm.REG_STD_BMAP));
-        c.setOneReg(0, Arm64Vm.REG_STD_HYP_BMAP, 0);
-        assertEquals(0, c.getOneReg(0, Arm64Vm.REG_STD_HYP_BMAP));
+        long full = c.getOneReg(0, Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP);
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, full & 1);
+        assertEquals(full & 1, c.getOneReg(1, Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP), "the bitmaps are per VM");
+        c.setOneReg(1, Arm64FirmwareRegisters.REG_STD_BMAP, 0);
+        assertEquals(0, c.getOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP));
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_STD_HYP_BMAP, 0);
+        assertEquals(0, c.getOneReg(0, Arm64FirmwareRegisters.REG_STD_HYP_BMAP));
     }
 
     @Test
     @DisplayName("kvm_arm_set_fw_reg_bmap: a bit outside the supported features is -EINVAL; an unknown id -ENOENT")
     void unsupportedBits() {
         KvmControl c = all().vm.control();
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_STD_BMAP, 2));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_STD_HYP_BMAP, 1L << 63));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_VENDOR_HYP_BMAP, 8));
-        assertErrno(Errno.ENOENT, () -> c.setOneReg(0, Arm64Vm.REG_VENDOR_HYP_BMAP_2 + 1, 0));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP, 2));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_STD_HYP_BMAP, 1L << 63));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 8));
+        assertErrno(Errno.ENOENT, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP_2 + 1, 0));
         assertErrno(Errno.ENOENT, () -> c.getOneReg(0, 0x6030_0000_0016_0004L));
     }
 
@@ -65,35 +65,35 @@ class Arm64KvmControlTest {
     void busyAfterFirstRun() {
         Harness h = all();
         KvmControl c = h.vm.control();
-        long std = c.getOneReg(0, Arm64Vm.REG_STD_BMAP);
+        long std = c.getOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP);
         assertFalse(h.vm.hasRun());
         h.hvc(0x8000_0000L); // SMCCC_VERSION: the first KVM_RUN
         assertTrue(h.vm.hasRun());
-        assertErrno(Errno.EBUSY, () -> c.setOneReg(0, Arm64Vm.REG_STD_BMAP, std ^ 1));
-        c.setOneReg(0, Arm64Vm.REG_STD_BMAP, std);
-        assertEquals(std, c.getOneReg(0, Arm64Vm.REG_STD_BMAP));
+        assertErrno(Errno.EBUSY, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP, std ^ 1));
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP, std);
+        assertEquals(std, c.getOneReg(0, Arm64FirmwareRegisters.REG_STD_BMAP));
     }
 
     @Test
     @DisplayName("kvm_arm_set_fw_reg: PSCI_VERSION 0.2..1.3 with PSCI_0_2, 0.1 refused (-EINVAL), value read back")
     void psciVersion() {
         KvmControl c = all().vm.control();
-        c.setOneReg(0, Arm64Vm.REG_PSCI_VERSION, 0x10000);
-        assertEquals(0x10000, c.getOneReg(0, Arm64Vm.REG_PSCI_VERSION));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_PSCI_VERSION, 1));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_PSCI_VERSION, 0x10004));
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_PSCI_VERSION, 0x10000);
+        assertEquals(0x10000, c.getOneReg(0, Arm64FirmwareRegisters.REG_PSCI_VERSION));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_PSCI_VERSION, 1));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_PSCI_VERSION, 0x10004));
     }
 
     @Test
     @DisplayName("kvm_arm_set_fw_reg WORKAROUND_2: UNKNOWN (1) maps to NOT_AVAIL and is accepted on a vulnerable host; 4+ is -EINVAL")
     void workaround2Levels() {
         KvmControl c = new Harness(VmConfig.builder("arm64").option("spectre-v4", "vulnerable").build()).vm.control();
-        assertEquals(0, c.getOneReg(0, Arm64Vm.REG_WORKAROUND_2));
-        c.setOneReg(0, Arm64Vm.REG_WORKAROUND_2, 1);
-        c.setOneReg(0, Arm64Vm.REG_WORKAROUND_2, 0);
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_WORKAROUND_2, 2));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_WORKAROUND_2, 4));
-        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64Vm.REG_WORKAROUND_2, 0x11));
+        assertEquals(0, c.getOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2));
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2, 1);
+        c.setOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2, 0);
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2, 2));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2, 4));
+        assertErrno(Errno.EINVAL, () -> c.setOneReg(0, Arm64FirmwareRegisters.REG_WORKAROUND_2, 0x11));
     }
 
     @Test
@@ -151,10 +151,18 @@ class Arm64KvmControlTest {
     }
 
     @Test
+    @DisplayName("arm.c kvm_vm_ioctl_check_extension: KVM_CAP_ARM_SYSTEM_SUSPEND is 1, a capability arm64 does not serve (x86's 190) is 0")
+    void checkExtension() {
+        KvmControl c = all().vm.control();
+        assertEquals(1, c.checkExtension(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND));
+        assertEquals(0, c.checkExtension(190));
+    }
+
+    @Test
     @DisplayName("misuse of the Java API is an IllegalArgumentException, not a KvmException; MSRs and CPUID are -ENOTTY on arm64")
     void misuse() {
         KvmControl c = all().vm.control();
-        assertThrows(IllegalArgumentException.class, () -> c.getOneReg(2, Arm64Vm.REG_STD_BMAP));
+        assertThrows(IllegalArgumentException.class, () -> c.getOneReg(2, Arm64FirmwareRegisters.REG_STD_BMAP));
         assertThrows(IllegalArgumentException.class, () -> c.setVcpuAttr(-1, 2, 0, KvmControl.u64(0)));
         assertErrno(Errno.ENOTTY, () -> c.setMsrs(0));
         assertErrno(Errno.ENOTTY, () -> c.getCpuid(0));

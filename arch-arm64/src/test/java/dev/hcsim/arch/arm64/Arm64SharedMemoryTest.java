@@ -71,10 +71,10 @@ class Arm64SharedMemoryTest {
         Harness h = Harness.of(2, "pvlock", "on");
         h.hvc(0xC6000021L);
         assertEquals(-1L, h.x(0), "no IPA yet");
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setPvlockIpa(0, 0x9010));
-        assertEquals(0, h.arm().setPvlockIpa(0, 0x9000));
-        assertEquals(-Arm64Vm.EEXIST, h.arm().setPvlockIpa(0, 0x9040));
-        assertEquals(-Arm64Vm.EINVAL, h.arm().setPvlockIpa(1, 0x7FFF_0000L));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().pvTime().setPvlockIpa(0, 0x9010));
+        assertEquals(0, h.arm().pvTime().setPvlockIpa(0, 0x9000));
+        assertEquals(-Arm64Vm.EEXIST, h.arm().pvTime().setPvlockIpa(0, 0x9040));
+        assertEquals(-Arm64Vm.EINVAL, h.arm().pvTime().setPvlockIpa(1, 0x7FFF_0000L));
         h.hvc(0xC6000021L, 5, 6, 7);
         assertEquals(0x9000, h.x(0));
         assertEquals(0, h.x(1));
@@ -87,7 +87,7 @@ class Arm64SharedMemoryTest {
         h.hvc(0x86000000L);
         assertEquals(7, h.x(0));
         Harness cleared = Harness.of(1, "pvlock", "on", "pvlock-ipa", "0x9000");
-        assertEquals(0, cleared.arm().setFirmwareRegister(Arm64Vm.REG_VENDOR_HYP_BMAP, 3));
+        assertEquals(0, cleared.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 3));
         cleared.hvc(0xC6000021L);
         assertEquals(-1L, cleared.x(0));
     }

@@ -1,7 +1,6 @@
 package dev.hcsim.arch.s390;
 
 import static dev.hcsim.arch.s390.S390Registers.PREFIX;
-import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 import static dev.hcsim.arch.s390.S390Registers.PSWM;
 
 import dev.hcsim.core.Exit;
@@ -36,6 +35,10 @@ import java.util.List;
  * A guest that installed no program new PSW (all zero) gets {@link Outcome#FAULT} instead, which
  * stops it in the standalone engine. With option {@code program-interruptions=report} nothing is
  * stored and every program interruption is reported as a FAULT for the embedder to deliver.
+ *
+ * <p>As the kernel splits arch/s390/kvm into files, the gate hands the instructions on: DIAGNOSE stays here
+ * (diag.c), SIGNAL PROCESSOR goes to {@link S390Sigp} (sigp.c), STSI, LPSWE and STAP/STPT to {@link S390Priv}
+ * (priv.c), and interruption delivery through the lowcore is {@link S390Interrupts} (interrupt.c).
  */
 public final class S390Vm implements ArchitectureVm {
     /**
@@ -48,39 +51,22 @@ public final class S390Vm implements ArchitectureVm {
     /** {@code KVM_S390_PFAULT_TOKEN_INVALID} (include/uapi/linux/kvm.h): no pfault handshake. */
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
-    // lowcore offsets (arch/s390/include/asm/lowcore.h)
-    static final int LC_PGM_ILC = 0x8C;
-    static final int LC_PGM_CODE = 0x8E;
-    static final int LC_PGM_LAST_BREAK = 0x110;
-    static final int LC_RESTART_OLD_PSW = 0x120;
-    static final int LC_PGM_OLD_PSW = 0x150;
-    static final int LC_RESTART_PSW = 0x1A0;
-    static final int LC_PGM_NEW_PSW = 0x1D0;
-    static final int LC_EXT_CPU_ADDR = 0x84;
-    static final int LC_EXT_INT_CODE = 0x86;
-    static final int LC_EXT_OLD_PSW = 0x130;
-    static final int LC_EXT_NEW_PSW = 0x1B0;
-    static final int LC_GPREGS_SAVE_AREA = 0x1280;
-    static final int LC_PSW_SAVE_AREA = 0x1300;
-    static final int LC_PREFIX_SAVE_AREA = 0x1318;
-    /** The first lowcore byte an interruption stores (the external CPU address at 0x84, rounded down). */
-    static final int LOWCORE_FIELDS_START = 0x80;
-    /** The end of the last new PSW an interruption reads (the program new PSW at 0x1D0, 16 bytes). */
-    static final int LOWCORE_FIELDS_END = 0x1E0;
 
     /** Re-entry after an exit that answers nothing in a register (a system event, a debug stop): the PSW as it stands. */
-    private static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
+    static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
-    private static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
+    static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
 
     private final Vm vm;
     private final int vcpus;
     private final long ramSize;
     private final boolean reportOnly;
+    /** KVM_CREATE_VM with KVM_VM_S390_UCONTROL: every intercept goes to the VMM. */
+    private final boolean ucontrol;
     private final boolean legacyUserspace;
-    private final boolean userspaceExit;
-    private final boolean senseRunning;
-    private final byte[] sysib;
+    final boolean userspaceExit;
+    final boolean senseRunning;
+    final byte[] sysib;
 
     // per vCPU
     final long[] pfaultToken;
@@ -113,6 +99,9 @@ public final class S390Vm implements ArchitectureVm {
     byte[] iplb;
     private volatile VirtioNotifySink sink = new RecordingVirtioSink();
     private final S390Ioctls ioctls = new S390Ioctls(this);
+    private final S390Sigp sigp = new S390Sigp(this);
+    private final S390Priv priv = new S390Priv(this);
+    final S390GuestDebug debug;
 
     S390Vm(Vm vm) {
         this.vm = vm;
@@ -124,6 +113,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         this.ramSize = end;
         this.reportOnly = "report".equals(vm.option(S390Architecture.OPT_PROGRAM_INTERRUPTIONS));
+        this.ucontrol = S390Architecture.VM_TYPE_UCONTROL.equals(vm.option(S390Architecture.OPT_VM_TYPE));
         this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
         this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
         this.senseRunning = vm.feature(S390Architecture.FEATURE_SENSE_RUNNING);
@@ -148,6 +138,7 @@ public final class S390Vm implements ArchitectureVm {
         this.fieldR1 = new int[vcpus];
         this.fieldR3 = new int[vcpus];
         this.parmBuffers = new byte[vcpus][40];
+        this.debug = new S390GuestDebug(this, vcpus);
     }
 
     /** A vCPU's scratch buffer for a DIAG parameter block (no allocation on the trap path). */
@@ -227,6 +218,10 @@ public final class S390Vm implements ArchitectureVm {
         return watchdogArmed;
     }
 
+    Vm vm() {
+        return vm;
+    }
+
     /** Highest usable absolute address + 1 (QEMU's ram_size). */
     long ramSize() {
         return ramSize;
@@ -234,6 +229,43 @@ public final class S390Vm implements ArchitectureVm {
 
     VirtioNotifySink sink() {
         return sink;
+    }
+
+    boolean reportOnly() {
+        return reportOnly;
+    }
+
+    /**
+     * True for a user-controlled VM (KVM_CREATE_VM type KVM_VM_S390_UCONTROL).
+     * @return whether every intercepted instruction goes to the VMM
+     */
+    public boolean ucontrol() {
+        return ucontrol;
+    }
+
+    /**
+     * KVM_S390_IRQ with {@code KVM_S390_PROGRAM_INT} for a vCPU stopped at an exit to the VMM, as a VMM does after it
+     * emulated the instruction and found it raises one: the next KVM_RUN ({@link Vm#completeExit},
+     * {@code Machine.reenter}) delivers the program interruption through the lowcore before the guest runs on, and a
+     * single-step exit still pending is dropped so that the step ends in the interruption's handler
+     * (kvm-s390.c kvm_arch_vcpu_async_ioctl clears KVM_GUESTDBG_EXIT_PENDING).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param code the program-interruption code, 1 to 0xFFFF (PGM_SPECIFICATION = 6, ...)
+     * @throws IllegalArgumentException for a code outside 1..0xFFFF or a vCPU out of range
+     * @throws IllegalStateException when the vCPU is not at an exit to the VMM
+     */
+    public void injectProgramInterruption(int vcpu, int code) {
+        if (vcpu < 0 || vcpu >= vcpus) {
+            throw new IllegalArgumentException("vCPU index " + vcpu + " is out of range: this VM has vCPUs 0 to " + (vcpus - 1));
+        }
+        if (code <= 0 || code > 0xFFFF) {
+            throw new IllegalArgumentException("a program-interruption code is 16 bits and not 0, got 0x" + Integer.toHexString(code));
+        }
+        if (vm.frame(vcpu).outcome() != Outcome.EXIT_TO_HOST || !(vm.frame(vcpu).exit() instanceof Exit.S390Sieic)) {
+            throw new IllegalStateException("vCPU " + vcpu + " is not at a KVM_EXIT_S390_SIEIC: hcsim delivers an injected program "
+                    + "interruption when the VMM re-enters after an instruction it emulated");
+        }
+        debug.injectProgram(vcpu, code);
     }
 
     boolean legacyUserspace() {
@@ -255,7 +287,31 @@ public final class S390Vm implements ArchitectureVm {
         if (!t.dispatched()) {
             t.number(functionCode); // no subcode was read: the function code names the call in traces
         }
-        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), KEEP_R2);
+        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), debug.userspaceReentry);
+        pastIntercept(t);
+    }
+
+    /** ICPT_PROGI: a program interruption SIE intercepted (arch/s390/kvm/kvm-s390.h). */
+    static final int ICPT_PROGI = 0x08;
+
+    /**
+     * A user-controlled VM (KVM_VM_S390_UCONTROL): kvm_handle_sie_intercept returns -EOPNOTSUPP for every intercept
+     * (intercept.c), so each instruction SIE intercepts reaches the VMM as KVM_EXIT_S390_SIEIC with the PSW past it,
+     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. A DIAGNOSE in problem state is
+     * the CPU's privileged-operation exception, which SIE intercepts in a ucontrol VM (ECB_SPECI clear: icptcode 8).
+     */
+    private void ucontrolIntercept(Trap t) {
+        int op = t.insnByte(0);
+        int sub = t.insnByte(1);
+        boolean intercepted = op == 0x83 || op == 0xAE || op == 0xB2 && (sub == 0x7D || sub == 0xB2 || sub == 0x12 || sub == 0x09);
+        if (!intercepted) {
+            operationException(t, "not an intercepted instruction");
+            return;
+        }
+        t.callName("KVM_EXIT_S390_SIEIC (ucontrol)");
+        t.number(op == 0x83 ? operand2(t) & 0xFFFF : op);
+        int icpt = op == 0x83 && problemState(t.registers()) ? ICPT_PROGI : Exit.S390Sieic.ICPT_INST;
+        t.exitToHost(sieic(t, icpt), debug.userspaceReentry);
         pastIntercept(t);
     }
 
@@ -389,21 +445,26 @@ public final class S390Vm implements ArchitectureVm {
             t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), REENTER);
             return;
         }
+        if (ucontrol) {
+            ucontrolIntercept(t); // no PER processing either: kvm_handle_sie_intercept returns before it
+            return;
+        }
         int op = t.insnByte(0);
         int sub = t.insnByte(1);
         switch (op) {
             case 0x83 -> diagnose(t);
-            case 0xAE -> sigp(t);
+            case 0xAE -> sigp.sigp(t);
             case 0xB2 -> {
                 switch (sub) {
-                    case 0x7D -> stsi(t);
-                    case 0xB2 -> lpswe(t);
-                    case 0x12, 0x09 -> privileged(t, sub == 0x12 ? "STAP" : "STPT");
+                    case 0x7D -> priv.stsi(t);
+                    case 0xB2 -> priv.lpswe(t);
+                    case 0x12, 0x09 -> priv.privileged(t, sub == 0x12 ? "STAP" : "STPT");
                     default -> operationException(t, "not an intercepted instruction");
                 }
             }
             default -> operationException(t, "not an intercepted instruction");
         }
+        debug.afterIntercept(t);
     }
 
     private static long base(RegisterAccess r, int b2) {
@@ -411,13 +472,13 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     /** The second-operand address of an RS/S instruction: (B2 ? GPR[B2] : 0) + D2 (kvm-s390.h kvm_s390_get_base_disp_rs). */
-    private static long operand2(Trap t) {
+    static long operand2(Trap t) {
         int b2 = t.insnByte(2) >>> 4;
         long d2 = ((t.insnByte(2) & 0xF) << 8) | t.insnByte(3);
         return base(t.registers(), b2) + d2;
     }
 
-    private static boolean problemState(RegisterAccess r) {
+    static boolean problemState(RegisterAccess r) {
         return (r.get(PSWM) & S390Registers.PSW_MASK_PSTATE) != 0;
     }
 
@@ -499,7 +560,7 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     /** Completes a trap that wrote its registers itself: PC by the contract, no result register, status SUCCESS. */
-    private static void finish(Trap t) {
+    static void finish(Trap t) {
         t.complete();
         if (t.status() == null) {
             t.status(Status.SUCCESS);
@@ -508,6 +569,7 @@ public final class S390Vm implements ArchitectureVm {
 
     /** Called by a handler: answer with program interruption {@code code} instead of completing. */
     void raise(Trap t, int code, boolean invalidOperand) {
+        t.status(S390Status.of(code, invalidOperand)); // the handler's answer, so Trap.invoke sees one
         pendingPgm[t.vcpu()] = code;
         pendingInvalidOperand[t.vcpu()] = invalidOperand;
     }
@@ -544,182 +606,12 @@ public final class S390Vm implements ArchitectureVm {
         t.fault(new Fault.S390(Fault.S390.OPERATION, ilc, t.pc() + 2L * ilc), why);
     }
 
-    /**
-     * Program interruption {@code code} (arch/s390/kvm/interrupt.c __deliver_prog): the old PSW points
-     * after the instruction (the intercept already moved it), the ILC is 2 (a 4-byte instruction). With
-     * a program new PSW in the lowcore, it is delivered here (lowcore written, PSW loaded:
-     * {@link dev.hcsim.core.Outcome#INTERRUPTED}); without one, or with program-interruptions=report,
-     * nothing is written and the embedder injects it ({@link dev.hcsim.core.Outcome#FAULT}).
-     */
+    /** Program interruption {@code code}, delivered or reported as the VM is configured (see S390Interrupts#program). */
     void program(Trap t, int code, boolean invalidOperand) {
-        t.status(S390Status.of(code, invalidOperand));
-        long next = t.pc() + 4;
-        Fault.S390 what = new Fault.S390(code, 2, next);
-        t.resumeAt(next);
-        if (reportOnly) {
-            t.fault(what, null);
-            return;
-        }
-        RegisterAccess r = t.registers();
-        long lc = r.get(PREFIX) & PREFIX_MASK;
-        MemoryAccess m = t.memory();
-        long mask;
-        long addr;
-        try {
-            if (!lowcoreInMemory(m, lc)) {
-                throw new GuestFault(lc, LOWCORE_FIELDS_END, true); // nothing is stored: see lowcoreInMemory
-            }
-            mask = m.read64(lc + LC_PGM_NEW_PSW);
-            addr = m.read64(lc + LC_PGM_NEW_PSW + 8);
-        } catch (GuestFault f) {
-            t.fault(what, "no lowcore in guest memory");
-            return;
-        }
-        if (mask == 0 && addr == 0) {
-            t.fault(what, "no program new PSW installed");
-            return;
-        }
-        m.write(lc + LC_PGM_ILC, 2, what.instructionLength());
-        m.write(lc + LC_PGM_LAST_BREAK, 8, r.get(S390Registers.BEAR)); // sie_block->gbea
-        m.write(lc + LC_PGM_CODE, 2, code);
-        m.write(lc + LC_PGM_OLD_PSW, 8, r.get(PSWM));
-        m.write(lc + LC_PGM_OLD_PSW + 8, 8, next);
-        r.set(PSWM, mask);
-        r.pc(addr);
-        t.interrupted(what, "delivered through the program new PSW");
-        t.resumeAt(addr);
+        S390Interrupts.program(t, code, invalidOperand, reportOnly);
     }
 
-    // ---------------------------------------------------------------- STSI (discovery), STAP, LPSWE
-
-    /** STORE SYSTEM INFORMATION (arch/s390/kvm/priv.c handle_stsi): fc 0 and 3.2.2; other levels answer cc 3. */
-    private void stsi(Trap t) {
-        RegisterAccess r = t.registers();
-        t.callName("STSI");
-        if (problemState(r)) {
-            program(t, S390Status.PGM_PRIVILEGED_OP, false);
-            return;
-        }
-        long r0 = r.get(0);
-        long r1 = r.get(1);
-        int fc = (int) ((r0 & 0xF000_0000L) >>> 28);
-        int sel1 = (int) (r0 & 0xFF);
-        int sel2 = (int) (r1 & 0xFFFF);
-        if (fc > 3) {
-            // fc 15 needs the CPU-topology facility, which this model does not offer: "no data", cc 3.
-            setCc(r, 3);
-            finish(t);
-            return;
-        }
-        if ((r0 & 0x0FFF_FF00L) != 0 || (r1 & 0xFFFF_0000L) != 0) {
-            program(t, S390Status.PGM_SPECIFICATION, true);
-            return;
-        }
-        if (fc == 0) {
-            r.set(0, 3L << 28);
-            setCc(r, 0);
-            finish(t);
-            return;
-        }
-        long operand = operand2(t);
-        if ((operand & 0xFFF) != 0) {
-            program(t, S390Status.PGM_SPECIFICATION, true);
-            return;
-        }
-        if (fc != 3 || sel1 != 2 || sel2 != 2) {
-            // fc 1 and 2 describe the host machine and LPAR (stsi on the host): not modelled, "no data" cc 3.
-            setCc(r, 3);
-            finish(t);
-            return;
-        }
-        try {
-            t.memory().writeCopy(S390Registers.realToAbsolute(operand, r.get(PREFIX)), sysib, 0, sysib.length);
-        } catch (GuestFault f) {
-            program(t, S390Status.PGM_ADDRESSING, false);
-            return;
-        }
-        setCc(r, 0);
-        r.set(0, 0);
-        if (userspaceExit) {
-            // KVM_CAP_S390_USER_STSI: after storing the block KVM exits so that userspace can complete it
-            // (priv.c insert_stsi_usr_data: addr, ar, fc, sel1, sel2); the PSW already points past the STSI.
-            int ar = t.insnByte(2) >>> 4; // kvm_s390_get_base_disp_s: the access register is the B2 field
-            t.exitToHost(new Exit.S390Stsi(operand, ar, fc, sel1, sel2), KEEP_R2);
-            pastIntercept(t);
-        }
-        finish(t);
-    }
-
-    /** STAP and STPT reach the gate only in problem state: privileged operation. */
-    private void privileged(Trap t, String name) {
-        t.callName(name);
-        program(t, S390Status.PGM_PRIVILEGED_OP, false);
-    }
-
-    /**
-     * LPSWE reaches the gate in problem state (privileged operation) or with a wait PSW: an enabled
-     * wait halts the vCPU until an interruption (kvm_s390_handle_wait), resuming at the PSW address;
-     * a disabled wait ends the CPU (QEMU s390_handle_wait: shutdown for the quiesce PSW address
-     * ...fff, else a guest crash once no other CPU runs).
-     */
-    private void lpswe(Trap t) {
-        RegisterAccess r = t.registers();
-        if (problemState(r)) {
-            t.callName("LPSWE");
-            program(t, S390Status.PGM_PRIVILEGED_OP, false);
-            return;
-        }
-        long real = operand2(t);
-        long mask;
-        long addr;
-        try {
-            long abs = S390Registers.realToAbsolute(real, r.get(PREFIX));
-            mask = t.memory().read64(abs);
-            addr = t.memory().read64(abs + 8);
-        } catch (GuestFault f) {
-            t.callName("LPSWE");
-            program(t, S390Status.PGM_ADDRESSING, false);
-            return;
-        }
-        r.set(PSWM, mask & ~S390Registers.PSW_MASK_WAIT);
-        t.resumeAt(addr);
-        if ((mask & S390Registers.PSW_MASK_WAIT) == 0) {
-            t.callName("LPSWE");
-        } else if ((mask & (S390Registers.PSW_MASK_IO | S390Registers.PSW_MASK_EXT)) != 0) {
-            t.callName("LPSWE");
-            t.note("enabled wait");
-            int v = t.vcpu();
-            if ((mask & S390Registers.PSW_MASK_EXT) != 0 && pendingExternal[v] != 0
-                    && swapExternal(t.memory(), r, pendingExternal[v], pendingExternalFrom[v], mask, addr)) {
-                // A pending external call is deliverable now: the wait does not wait (kvm_s390_handle_wait finds a
-                // deliverable interrupt), the interruption is taken with the wait PSW as its old PSW. The halt
-                // returns at once on the interruption the scheduler holds pending since it was sent.
-                pendingExternal[v] = 0;
-                t.resumeAt(r.pc());
-            } else {
-                waiting[v] = true;
-                waitPswMask[v] = mask;
-            }
-            t.halt();
-        } else {
-            t.callName("LPSWE");
-            t.note("disabled wait");
-            VcpuControl c = t.control();
-            if (othersDown(c, t.vcpu())) {
-                t.note((addr & 0xFFF) == 0xFFF ? "disabled wait, quiesce PSW" : "disabled wait");
-                // KVM leaves a disabled wait to user space (kvm_s390_handle_wait: -EOPNOTSUPP); QEMU's s390_handle_wait
-                // shuts down for the quiesce PSW address ...fff, else reports a guest crash. One event per trap: this
-                // trap's answer, in KVM's system-event words.
-                r.pc(addr); // the wait PSW is loaded when the wait is intercepted: the VMM sees it
-                t.exitToHost(new Exit.SystemEvent((addr & 0xFFF) == 0xFFF ? SystemEventType.SHUTDOWN : SystemEventType.CRASH), REENTER);
-                return;
-            }
-            t.stop();
-        }
-        finish(t);
-    }
-
-    private boolean othersDown(VcpuControl c, int self) {
+    boolean othersDown(VcpuControl c, int self) {
         for (int i = 0; i < vcpus; i++) {
             if (i != self) {
                 VcpuState s = c.state(i);
@@ -735,352 +627,8 @@ public final class S390Vm implements ArchitectureVm {
         r.set(PSWM, S390Registers.withCc(r.get(PSWM), cc));
     }
 
-    // ---------------------------------------------------------------- SIGP
-
-    /** SIGP order codes (arch/s390/include/asm/sigp.h). */
-    /** SIGP condition code 2, "busy": the order cannot be taken now (sigp.c SIGP_CC_BUSY), here when the control cannot reach the target. */
-    static final int SIGP_CC_BUSY = 2;
-    static final int SIGP_SENSE = 1;
-    static final int SIGP_EXTERNAL_CALL = 2;
-    static final int SIGP_EMERGENCY_SIGNAL = 3;
-    static final int SIGP_START = 4;
-    static final int SIGP_STOP = 5;
-    static final int SIGP_RESTART = 6;
-    static final int SIGP_STOP_AND_STORE_STATUS = 9;
-    static final int SIGP_INITIAL_CPU_RESET = 11;
-    static final int SIGP_CPU_RESET = 12;
-    static final int SIGP_SET_PREFIX = 13;
-    static final int SIGP_STORE_STATUS_AT_ADDRESS = 14;
-    static final int SIGP_SET_ARCHITECTURE = 18;
-    static final int SIGP_COND_EMERGENCY_SIGNAL = 19;
-    static final int SIGP_SENSE_RUNNING = 21;
-
-    /** SIGP status bits stored in the low word of R1 with cc 1 (arch/s390/include/asm/sigp.h). */
-    static final long SIGP_STATUS_INVALID_ORDER = 0x2;
-    static final long SIGP_STATUS_STOPPED = 0x40;
-    static final long SIGP_STATUS_INVALID_PARAMETER = 0x100;
-    static final long SIGP_STATUS_INCORRECT_STATE = 0x200;
-    static final long SIGP_STATUS_NOT_RUNNING = 0x400;
-
     /** External interruption codes of the two IPIs; the vectors passed to {@link VcpuControl#interrupt}. */
     public static final int EXT_EMERGENCY_SIGNAL = 0x1201;
     /** External interruption code of SIGP EXTERNAL CALL. */
     public static final int EXT_EXTERNAL_CALL = 0x1202;
-
-    private static final String[] SIGP_NAMES = new String[256];
-
-    static {
-        java.util.Arrays.fill(SIGP_NAMES, "SIGP (unknown order)");
-        SIGP_NAMES[SIGP_SENSE] = "SIGP_SENSE";
-        SIGP_NAMES[SIGP_EXTERNAL_CALL] = "SIGP_EXTERNAL_CALL";
-        SIGP_NAMES[SIGP_EMERGENCY_SIGNAL] = "SIGP_EMERGENCY_SIGNAL";
-        SIGP_NAMES[SIGP_START] = "SIGP_START";
-        SIGP_NAMES[SIGP_STOP] = "SIGP_STOP";
-        SIGP_NAMES[SIGP_RESTART] = "SIGP_RESTART";
-        SIGP_NAMES[SIGP_STOP_AND_STORE_STATUS] = "SIGP_STOP_AND_STORE_STATUS";
-        SIGP_NAMES[SIGP_INITIAL_CPU_RESET] = "SIGP_INITIAL_CPU_RESET";
-        SIGP_NAMES[SIGP_CPU_RESET] = "SIGP_CPU_RESET";
-        SIGP_NAMES[SIGP_SET_PREFIX] = "SIGP_SET_PREFIX";
-        SIGP_NAMES[SIGP_STORE_STATUS_AT_ADDRESS] = "SIGP_STORE_STATUS_AT_ADDRESS";
-        SIGP_NAMES[SIGP_SET_ARCHITECTURE] = "SIGP_SET_ARCHITECTURE";
-        SIGP_NAMES[SIGP_COND_EMERGENCY_SIGNAL] = "SIGP_COND_EMERGENCY_SIGNAL";
-        SIGP_NAMES[SIGP_SENSE_RUNNING] = "SIGP_SENSE_RUNNING";
-    }
-
-    /**
-     * SIGNAL PROCESSOR: order = low 8 bits of the second-operand address, CPU address = low 16 bits
-     * of GPR[R3], parameter = GPR[R1+1] (GPR[R1] when R1 is odd); the condition code is set and a
-     * status goes to the low word of GPR[R1] (arch/s390/kvm/sigp.c kvm_s390_handle_sigp; the orders
-     * QEMU takes with KVM_CAP_S390_USER_SIGP follow target/s390x/sigp.c).
-     */
-    private void sigp(Trap t) {
-        RegisterAccess r = t.registers();
-        int order = (int) (operand2(t) & 0xFF);
-        t.callName(SIGP_NAMES[order]);
-        if (problemState(r)) {
-            program(t, S390Status.PGM_PRIVILEGED_OP, false);
-            return;
-        }
-        int r1 = t.insnByte(1) >>> 4;
-        int r3 = t.insnByte(1) & 0xF;
-        long parameter = ((r1 & 1) != 0 ? r.get(r1) : r.get(r1 + 1)) & 0xFFFF_FFFFL;
-        int cpuAddr = (int) (r.get(r3) & 0xFFFF);
-        int cc;
-        if (order == SIGP_SET_ARCHITECTURE) {
-            cc = status(r, r1, othersDown(control(t), t.vcpu()) ? SIGP_STATUS_INVALID_PARAMETER : SIGP_STATUS_INCORRECT_STATE);
-        } else {
-            int target = vm.vcpuIndex(cpuAddr);
-            cc = target < 0 ? 3 : sigpTo(t, r, r1, order, target, parameter);
-        }
-        setCc(r, cc);
-        if (selfRestart[t.vcpu()]) {
-            selfRestart[t.vcpu()] = false;
-            // SIGP RESTART to itself: the old PSW (with this cc, after the SIGP) goes to 0x120 and the restart new PSW
-            // is loaded (QEMU target/s390x/sigp.c sigp_restart on an operating CPU: cpu_inject_restart).
-            long lc = r.get(PREFIX) & PREFIX_MASK;
-            try {
-                if (!lowcoreInMemory(t.memory(), lc)) {
-                    throw new GuestFault(lc, LOWCORE_FIELDS_END, true);
-                }
-                t.memory().write(lc + LC_RESTART_OLD_PSW, 8, r.get(PSWM));
-                t.memory().write(lc + LC_RESTART_OLD_PSW + 8, 8, t.pc() + 4);
-                long mask = t.memory().read64(lc + LC_RESTART_PSW);
-                long addr = t.memory().read64(lc + LC_RESTART_PSW + 8);
-                r.set(PSWM, mask);
-                t.resumeAt(addr);
-            } catch (GuestFault f) {
-                // no lowcore: the restart cannot be delivered; the SIGP itself completed
-            }
-        }
-        finish(t);
-    }
-
-    private static VcpuControl control(Trap t) {
-        return t.control(); // never null: the engine stands in VcpuControl.NONE for an embedder that passes none
-    }
-
-    /** Stores a SIGP status in the low word of GPR[R1] and returns cc 1 ("status stored"). */
-    private static int status(RegisterAccess r, int r1, long status) {
-        r.set(r1, (r.get(r1) & 0xFFFF_FFFF_0000_0000L) | status);
-        return 1;
-    }
-
-    private static boolean stopped(VcpuState s) {
-        return s == VcpuState.OFF || s == VcpuState.STOPPED || s == VcpuState.EXITED;
-    }
-
-    private int sigpTo(Trap t, RegisterAccess r, int r1, int order, int target, long parameter) {
-        VcpuControl c = control(t);
-        boolean self = target == t.vcpu();
-        VcpuState state = self ? VcpuState.RUNNING : c.state(target);
-        switch (order) {
-            case SIGP_SENSE -> {
-                // __sigp_sense: cc 0 when operating; else status "stopped" (external-call-pending is not tracked).
-                return stopped(state) ? status(r, r1, SIGP_STATUS_STOPPED) : 0;
-            }
-            case SIGP_EXTERNAL_CALL -> {
-                deliverExternal(t, c, target, EXT_EXTERNAL_CALL);
-                c.interrupt(target, EXT_EXTERNAL_CALL);
-                return 0;
-            }
-            case SIGP_EMERGENCY_SIGNAL, SIGP_COND_EMERGENCY_SIGNAL -> {
-                // __sigp_conditional_emergency tests is_vcpu_stopped(vcpu) on the *sending* vCPU, which is
-                // never stopped while it executes SIGP: the signal is always injected (sigp.c, as of today).
-                deliverExternal(t, c, target, EXT_EMERGENCY_SIGNAL);
-                c.interrupt(target, EXT_EMERGENCY_SIGNAL);
-                return 0;
-            }
-            case SIGP_START -> {
-                if (state == VcpuState.OFF) {
-                    // QEMU sigp_start (run_on_cpu): the target continues where it stopped; its PC is read in its own context
-                    long[] pc = {vm.architecture().defaultEntry()};
-                    c.onVcpu(target, tr -> pc[0] = tr.pc());
-                    keepStateOnStart[target] = true;
-                    c.start(target, pc[0], -1, 0);
-                    keepStateOnStart[target] = false;
-                }
-                return 0;
-            }
-            case SIGP_STOP, SIGP_STOP_AND_STORE_STATUS -> {
-                if (order == SIGP_STOP_AND_STORE_STATUS) {
-                    onTarget(t, target, tr -> storeStatus(t.memory(), tr, tr.get(PREFIX) & PREFIX_MASK, self ? t.pc() + 4 : tr.pc(), 0x1200));
-                }
-                if (self) {
-                    t.stop();
-                } else if (!stopped(state)) {
-                    c.stop(target);
-                }
-                return 0;
-            }
-            case SIGP_RESTART -> {
-                if (self) {
-                    // The restart interruption is taken after SIGP completes: see sigp().
-                    selfRestart[t.vcpu()] = true;
-                    return 0;
-                }
-                return restart(t, c, target, state) ? 0 : SIGP_CC_BUSY;
-            }
-            case SIGP_INITIAL_CPU_RESET, SIGP_CPU_RESET -> {
-                // The reset orders put the target in the stopped state and cancel its pfault handshake
-                // (kvm-s390.c kvm_arch_vcpu_ioctl_normal_reset / initial_reset; QEMU sigp_(initial_)cpu_reset).
-                boolean initial = order == SIGP_INITIAL_CPU_RESET && !self;
-                if (!onTarget(t, target, tr -> {
-                    pfaultToken[target] = PFAULT_TOKEN_INVALID;
-                    if (initial) {
-                        tr.set(PSWM, 0);
-                        tr.set(PREFIX, 0);
-                    }
-                })) {
-                    return SIGP_CC_BUSY;
-                }
-                if (!self && !stopped(state)) {
-                    c.stop(target);
-                }
-                return 0;
-            }
-            case SIGP_SET_PREFIX -> {
-                // QEMU sigp_set_prefix (user SIGP): the target must be stopped, then the new lowcore must be memory.
-                if (!stopped(state)) {
-                    return status(r, r1, SIGP_STATUS_INCORRECT_STATE);
-                }
-                long address = parameter & PREFIX_MASK;
-                if (!t.memory().readable(address, 1) || !t.memory().readable(address + 0x1FFF, 1)) {
-                    return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
-                }
-                return onTarget(t, target, tr -> tr.set(PREFIX, address)) ? 0 : SIGP_CC_BUSY;
-            }
-            case SIGP_STORE_STATUS_AT_ADDRESS -> {
-                if (!stopped(state)) {
-                    return status(r, r1, SIGP_STATUS_INCORRECT_STATE);
-                }
-                long address = parameter & 0x7FFF_FE00L;
-                if (!t.memory().readable(address, 512)) {
-                    return status(r, r1, SIGP_STATUS_INVALID_PARAMETER);
-                }
-                return onTarget(t, target, tr -> storeStatus(t.memory(), tr, address, tr.pc(), 0)) ? 0 : SIGP_CC_BUSY;
-            }
-            case SIGP_SENSE_RUNNING -> {
-                if (!senseRunning) {
-                    return status(r, r1, SIGP_STATUS_INVALID_ORDER);
-                }
-                return running[target] || self ? 0 : status(r, r1, SIGP_STATUS_NOT_RUNNING);
-            }
-            default -> {
-                // QEMU handle_sigp_single_dst: unknown order, status "invalid order", cc 1.
-                return status(r, r1, SIGP_STATUS_INVALID_ORDER);
-            }
-        }
-    }
-
-    /**
-     * A target waiting in an enabled wait takes the external interruption at once, as
-     * arch/s390/kvm/interrupt.c __deliver_external_call / __deliver_emergency_signal store it: the
-     * interruption code at lowcore 0x86, the sending CPU's address at 0x84, the wait PSW as the
-     * external old PSW at 0x130, and the external new PSW from 0x1B0 is loaded. A guest that installed
-     * no external new PSW (all zero) simply continues after its wait. A target that is not waiting
-     * keeps the interruption pending (the scheduler counts it) and takes it at its next enabled wait.
-     */
-    private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
-        long from = vm.vcpuId(t.vcpu());
-        boolean delivered = waiting[target] && c.state(target) == VcpuState.HALTED
-                && onTarget(t, target, tr -> {
-                    if (swapExternal(t.memory(), tr, code, from, waitPswMask[target], tr.pc())) {
-                        waiting[target] = false;
-                    }
-                });
-        if (!delivered && !stopped(c.state(target))) {
-            pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
-            pendingExternalFrom[target] = from;
-        }
-    }
-
-    /**
-     * Takes external interruption {@code code} on the CPU whose registers are {@code tr}: stores the code, the
-     * sender's address and the old PSW in its lowcore and loads the external new PSW. False, with nothing written,
-     * when the lowcore is not guest memory or holds no external new PSW.
-     */
-    private boolean swapExternal(MemoryAccess m, RegisterAccess tr, int code, long from, long oldMask, long oldAddr) {
-        long lc = tr.get(PREFIX) & PREFIX_MASK;
-        try {
-            if (!lowcoreInMemory(m, lc)) {
-                return false;
-            }
-            long mask = m.read64(lc + LC_EXT_NEW_PSW);
-            long addr = m.read64(lc + LC_EXT_NEW_PSW + 8);
-            if (mask == 0 && addr == 0) {
-                return false;
-            }
-            m.write(lc + LC_EXT_INT_CODE, 2, code);
-            m.write(lc + LC_EXT_CPU_ADDR, 2, from);
-            m.write(lc + LC_EXT_OLD_PSW, 8, oldMask);
-            m.write(lc + LC_EXT_OLD_PSW + 8, 8, oldAddr);
-            tr.set(PSWM, mask);
-            tr.pc(addr);
-            return true;
-        } catch (GuestFault f) {
-            return false; // no lowcore in guest memory: the interruption stays pending only
-        }
-    }
-
-    /**
-     * SIGP RESTART: the restart old PSW (0x120) gets the target's PSW, the restart new PSW (0x1A0) of
-     * the target's lowcore is loaded, and a stopped target starts (QEMU target/s390x/sigp.c
-     * sigp_restart, do_restart_interrupt).
-     */
-    private boolean restart(Trap t, VcpuControl c, int target, VcpuState state) {
-        MemoryAccess m = t.memory();
-        long[] addr = {-1};
-        boolean reached = c.onVcpu(target, tr -> {
-            long lc = tr.get(PREFIX) & PREFIX_MASK;
-            try {
-                if (!lowcoreInMemory(m, lc)) {
-                    return;
-                }
-                m.write(lc + LC_RESTART_OLD_PSW, 8, tr.get(PSWM));
-                m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
-                tr.set(PSWM, m.read64(lc + LC_RESTART_PSW));
-                addr[0] = m.read64(lc + LC_RESTART_PSW + 8);
-                if (state != VcpuState.OFF && !stopped(state)) {
-                    tr.pc(addr[0]);
-                }
-            } catch (GuestFault f) {
-                // no lowcore: the restart cannot be delivered
-            }
-        });
-        if (!reached) {
-            return false;
-        }
-        if (addr[0] == -1) {
-            return true;
-        }
-        if (state == VcpuState.OFF) {
-            keepStateOnStart[target] = true;
-            c.start(target, addr[0], -1, 0);
-            keepStateOnStart[target] = false;
-        } else if (!stopped(state)) {
-            c.kick(target);
-        }
-        return true;
-    }
-
-    /**
-     * True when every lowcore field an interruption stores or loads (0x80..0x1e0 past the prefix) is guest memory.
-     * KVM's deliveries (interrupt.c __deliver_prog, __deliver_restart, __deliver_external_call) store several
-     * fields one after another; hcsim stores them only when all of them can be, so that a guest never finds an
-     * interruption code without its old PSW.
-     */
-    static boolean lowcoreInMemory(MemoryAccess m, long lc) {
-        return m.readable(lc + LOWCORE_FIELDS_START, LOWCORE_FIELDS_END - LOWCORE_FIELDS_START);
-    }
-
-    /**
-     * Runs {@code action} on vCPU {@code target}'s registers: the caller's own directly, another's through
-     * {@link VcpuControl#onVcpu} in that vCPU's context (QEMU run_on_cpu), never from this thread.
-     * @return false when the control cannot reach the target (the order answers busy)
-     */
-    private static boolean onTarget(Trap t, int target, java.util.function.Consumer<RegisterAccess> action) {
-        if (target == t.vcpu()) {
-            action.accept(t.registers());
-            return true;
-        }
-        return control(t).onVcpu(target, action);
-    }
-
-    /** Stores the status (GPRs, PSW, prefix) of a CPU at {@code base} + the save-area offsets (z/Architecture store status). */
-    private static void storeStatus(MemoryAccess m, RegisterAccess tr, long base, long pc, long lowcoreBias) {
-        try {
-            long gprs = base + LC_GPREGS_SAVE_AREA - 0x1200 + lowcoreBias;
-            if (!m.readable(gprs, LC_PREFIX_SAVE_AREA + 4 - LC_GPREGS_SAVE_AREA)) {
-                return; // the save area is stored whole or not at all
-            }
-            for (int i = 0; i < 16; i++) {
-                m.write(gprs + 8L * i, 8, tr.get(i));
-            }
-            m.write(base + LC_PSW_SAVE_AREA - 0x1200 + lowcoreBias, 8, tr.get(PSWM));
-            m.write(base + LC_PSW_SAVE_AREA - 0x1200 + lowcoreBias + 8, 8, pc);
-            m.write(base + LC_PREFIX_SAVE_AREA - 0x1200 + lowcoreBias, 4, tr.get(PREFIX));
-        } catch (GuestFault ignored) {
-            // the kernel ignores a failed store for STOP AND STORE STATUS of an unreadable lowcore
-        }
-    }
 }

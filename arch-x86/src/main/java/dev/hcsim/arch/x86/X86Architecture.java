@@ -21,6 +21,10 @@ import java.util.Map;
 public final class X86Architecture extends DescribedArchitecture {
     /** The feature that stands for KVM_CAP_EXIT_HYPERCALL with bit KVM_HC_MAP_GPA_RANGE (cap 201). */
     public static final String EXIT_HYPERCALL = "exit-hypercall";
+    /** The feature that stands for KVM_XEN_HVM_CONFIG with KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL and a hypercall MSR. */
+    public static final String XEN = "xen";
+    /** The feature that exposes Hyper-V (vcpu->arch.hyperv_enabled) with a non-zero HV_X64_MSR_GUEST_OS_ID written. */
+    public static final String HYPERV = "hyperv";
 
     /** A feature with its bit in CPUID 0x40000001.EAX, or -1 for a VM capability that is not a CPUID bit. */
     record Feature(FeatureSpec spec, int bit) {
@@ -52,15 +56,20 @@ public final class X86Architecture extends DescribedArchitecture {
             cpuid("migration-control", 17, false, "MSR 0x4b564d08 (set by the VMM)"),
             cpuid("clocksource-stable-bit", 24, true, "kvmclock flags bit 0 is valid"),
             new Feature(new FeatureSpec(EXIT_HYPERCALL, false, "KVM_CAP_EXIT_HYPERCALL (cap 201) with bit 12: KVM_HC_MAP_GPA_RANGE exits "
-                    + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1));
+                    + "to the VMM; off by default, then the call answers -KVM_ENOSYS (x86.c user_exit_on_hypercall)"), -1),
+            new Feature(new FeatureSpec(XEN, false, "KVM_XEN_HVM_CONFIG with INTERCEPT_HCALL and --xen-hypercall-msr: every vmcall/vmmcall "
+                    + "goes to Xen's ABI first (x86.c kvm_emulate_hypercall, xen.c kvm_xen_hypercall); the --xen-* options set the rest"), -1),
+            new Feature(new FeatureSpec(HYPERV, false, "Hyper-V exposed in CPUID (vcpu->arch.hyperv_enabled) and HV_X64_MSR_GUEST_OS_ID "
+                    + "written (--hyperv-guest-os-id): vmcall/vmmcall is a Hyper-V hypercall (hyperv.c kvm_hv_hypercall) before any "
+                    + "KVM_HC_* number (x86.c kvm_emulate_hypercall)"), -1));
 
     private static final List<FeatureSpec> FEATURE_SPECS = FEATURES.stream().map(Feature::spec).toList();
 
     private static final List<OptionSpec> OPTIONS = List.of(
             new OptionSpec("vendor", List.of("intel", "amd"), "intel", "host CPU vendor: its native instruction is vmcall (Intel) or vmmcall (AMD)"),
             new OptionSpec("cpl", List.of("0", "1", "2", "3"), "0", "current privilege level of the vCPUs; != 0 gives -KVM_EPERM for every number"),
-            new OptionSpec("mode", List.of("64", "32"), "64", "64 = long mode (EFER.LMA = CS.L = 1); 32 = protected/compatibility mode: "
-                    + "inputs and result cut to 32 bits"),
+            new OptionSpec("mode", List.of("64", "32", "real"), "64", "64 = long mode (EFER.LMA = CS.L = 1); 32 = protected/compatibility "
+                    + "mode: inputs and result cut to 32 bits; real = real mode (CR0.PE = 0): KVM's calls as in 32, a Hyper-V call #UD"),
             new OptionSpec("quirk-fix-hypercall", List.of("on", "off"), "on", "KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20): patch the wrong "
                     + "vendor's instruction (on) or inject #UD (off, via KVM_CAP_DISABLE_QUIRKS2)"),
             new OptionSpec("enforce-pv-cpuid", List.of("off", "on"), "off", "KVM_CAP_ENFORCE_PV_FEATURE_CPUID (cap 190): gate "
@@ -78,7 +87,49 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "kvm_apic_mda, kvm_apic_match_physical_addr)"),
             new OptionSpec("x2apic-broadcast-quirk", List.of("on", "off"), "on", "off = KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK: in "
                     + "x2APIC mode KICK_CPU to 0xff is APIC ID 255 and 0xffffffff the broadcast (lapic.c kvm_apic_is_broadcast_dest)"),
-            new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"));
+            new OptionSpec("hyperv-guest-os-id", List.of(), "0x1040a00003839", "with --feature hyperv: the HV_X64_MSR_GUEST_OS_ID "
+                    + "the guest wrote (default: Windows Server 2016's); 0 = not written, then KVM's own calls answer"),
+            new OptionSpec("hyperv-enforce-cpuid", List.of("off", "on"), "off", "KVM_CAP_HYPERV_ENFORCE_CPUID (cap 199): gate each "
+                    + "Hyper-V call and MSR by the CPUID privilege bits below (hyperv.c hv_check_hypercall_access, hv_check_msr_access)"),
+            new OptionSpec("hyperv-features-eax", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EAX), "HYPERV_CPUID_FEATURES.EAX "
+                    + "(0x40000003): bit 5 HV_MSR_HYPERCALL_AVAILABLE, bit 6 HV_MSR_VP_INDEX_AVAILABLE (default: KVM_GET_SUPPORTED_HV_CPUID)"),
+            new OptionSpec("hyperv-features-ebx", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EBX), "HYPERV_CPUID_FEATURES.EBX: "
+                    + "bit 4 HV_POST_MESSAGES, 5 HV_SIGNAL_EVENTS, 11 HV_DEBUGGING, 20 HV_ENABLE_EXTENDED_HYPERCALLS"),
+            new OptionSpec("hyperv-features-edx", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EDX), "HYPERV_CPUID_FEATURES.EDX: "
+                    + "bit 4 HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE (else an XMM fast call is #UD under enforcement), 11 "
+                    + "HV_FEATURE_DEBUG_MSRS_AVAILABLE"),
+            new OptionSpec("hyperv-enlightenments-eax", List.of(), hex(X86HypervTlfs.SUPPORTED_ENLIGHTENMENTS_EAX), "HYPERV_CPUID_"
+                    + "ENLIGHTMENT_INFO.EAX (0x40000004): bit 2 HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED, 10 HV_X64_CLUSTER_IPI_RECOMMENDED, 11 "
+                    + "HV_X64_EX_PROCESSOR_MASKS_RECOMMENDED"),
+            new OptionSpec("hyperv-enlightenments-ebx", List.of(), hex(X86HypervTlfs.SUPPORTED_ENLIGHTENMENTS_EBX), "HYPERV_CPUID_"
+                    + "ENLIGHTMENT_INFO.EBX: spinlock retries; 0 or 0xffffffff deny HVCALL_NOTIFY_LONG_SPIN_WAIT under enforcement"),
+            new OptionSpec("hyperv-synic", List.of("off", "on"), "off", "KVM_CAP_HYPERV_SYNIC on every vCPU: HVCALL_POST_MESSAGE and "
+                    + "an unknown SIGNAL_EVENT connection exit to the VMM (off: HV_STATUS_INVALID_HYPERCALL_INPUT)"),
+            new OptionSpec("hyperv-syndbg", List.of("off", "on"), "off", "HV_X64_SYNDBG_CAP_ALLOW_KERNEL_DEBUGGING in CPUID 0x40000082.EAX: "
+                    + "the debug calls 0x69-0x6b (off: HV_STATUS_INVALID_HYPERCALL_CODE)"),
+            new OptionSpec("hyperv-syndbg-options", List.of(), "0", "HV_X64_MSR_SYNDBG_OPTIONS: bit 2 HV_X64_SYNDBG_OPTION_USE_HCALLS "
+                    + "lets the debug calls exit (else HV_STATUS_OPERATION_DENIED)"),
+            new OptionSpec("hyperv-eventfds", List.of(), "0", "bit mask of the connection IDs 0..63 with an eventfd (KVM_HYPERV_EVENTFD): "
+                    + "HVCALL_SIGNAL_EVENT to them is answered in the kernel"),
+            new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
+            new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
+                    + "guest write fills the hypercall page (128 stubs: mov $n,%eax; vmcall/vmmcall; ret)"),
+            new OptionSpec("xen-evtchn-send", List.of("off", "on"), "off", "with --feature xen: KVM_XEN_HVM_CONFIG_EVTCHN_SEND, the VMM "
+                    + "sends every event channel through KVM, so SCHEDOP_poll is handled in the kernel (off: it yields)"),
+            new OptionSpec("xen-version", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_XEN_VERSION, what xen_version(XENVER_version) "
+                    + "answers in the kernel as (major << 16) | minor; 0 = the call exits to the VMM"),
+            new OptionSpec("xen-shared-info", List.of(), "-1", "with --feature xen: GPA of the shared_info page (KVM_XEN_ATTR_TYPE_SHARED_INFO; "
+                    + "its evtchn_pending/evtchn_mask bitmaps); -1 = none (KVM_XEN_INVALID_GFN)"),
+            new OptionSpec("xen-vcpu-info", List.of("shared-info", "none"), "shared-info", "with --feature xen and a shared_info page: "
+                    + "vCPU i's vcpu_info is shared_info.vcpu_info[i] for i < 32 (what QEMU sets), or none"),
+            new OptionSpec("xen-upcall-vector", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_UPCALL_VECTOR, the callback vector a "
+                    + "raised event channel interrupts its vCPU with; 0 = a kick only"),
+            new OptionSpec("xen-timer-port", List.of(), "0", "with --feature xen: KVM_XEN_VCPU_ATTR_TYPE_TIMER port of every vCPU; 0 = "
+                    + "no Xen timer, so vcpu_op timers and set_timer_op exit to the VMM"),
+            new OptionSpec("xen-evtchn-port", List.of(), "0", "with --feature xen: registers this send port (KVM_XEN_ATTR_TYPE_EVTCHN), so "
+                    + "EVTCHNOP_send on it is handled in the kernel; 0 = none"),
+            new OptionSpec("xen-evtchn-deliver", List.of(), "0", "the port --xen-evtchn-port raises (0 = the same port, an IPI channel)"),
+            new OptionSpec("xen-evtchn-vcpu", List.of(), "0", "the APIC ID of the vCPU --xen-evtchn-port raises its port on"));
 
     private static final String DISCOVERY = "CPUID 0x40000000 returns EAX = 0x40000001 (highest KVM leaf) and the signature \"KVMKVMKVM\\0\\0\\0\" in EBX/ECX/EDX "
                 + "(0x4b4d564b, 0x564b4d56, 0x4d); CPUID 0x40000001 returns the PV feature bits in EAX and the hints in EDX. Guests probe "
@@ -118,6 +169,10 @@ public final class X86Architecture extends DescribedArchitecture {
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
         return "amd".equals(options.get("vendor")) ? "vmmcall" : "vmcall";
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 
     /** The CPUID bit of a feature name. */

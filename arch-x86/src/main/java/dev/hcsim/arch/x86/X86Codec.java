@@ -167,6 +167,10 @@ public final class X86Codec implements Codec {
                 return simple(st, 0x0F, 0x32);
             case "jmp":
                 return branch(st, ctx, -1);
+            case "ret":
+                return simple(st, 0xC3);
+            case "call":
+                return callIndirect(st);
             default:
                 break;
         }
@@ -221,7 +225,19 @@ public final class X86Codec implements Codec {
             }
         }
         throw st.error("'" + m + "' is not in the x86 guest subset (mov, movabs, movzbl, movzwl, add, sub, and, or, xor, cmp, jcc, jmp, "
-                + "vmcall, vmmcall, cpuid, hlt, pause, nop, wrmsr, rdmsr, rdtsc)");
+                + "vmcall, vmmcall, cpuid, hlt, pause, nop, wrmsr, rdmsr, rdtsc, call *%r64, ret)");
+    }
+
+    /** call *%r64: FF /2 with mod 3 (REX.B = 41 for r8..r15), as GNU as encodes it. */
+    private static byte[] callIndirect(Statement st) {
+        st.expectOperands(1);
+        String o = st.operand(0).trim();
+        Reg r = o.startsWith("*%") ? reg(o.substring(2)) : null;
+        if (r == null || r.width() != 64) {
+            throw st.error("the subset's call is indirect through a 64-bit register: call *%r64");
+        }
+        int modrm = 0xD0 | (r.index() & 7);
+        return r.index() >= 8 ? new byte[] {0x41, (byte) 0xFF, (byte) modrm} : new byte[] {(byte) 0xFF, (byte) modrm};
     }
 
     private static boolean isBase(String m) {

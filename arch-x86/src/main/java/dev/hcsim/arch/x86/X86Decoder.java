@@ -129,6 +129,18 @@ final class X86Decoder {
             case 0xF4 -> {
                 return rex != 0 || opsize ? null : new SignalInstruction(1, "hlt", Cpu.HALT);
             }
+            case 0xC3 -> {
+                return rex != 0 || opsize ? null : new X86Interpreter.Ret(1, "ret");
+            }
+            case 0xFF -> {
+                // call *%r64 (FF /2, mod 3): REX.B selects r8..r15; any other REX bit or 66 is outside the subset.
+                int modrm = in.u8();
+                if (((rex & ~1) != 0x40 && rex != 0) || opsize || (modrm & 0xF8) != 0xD0) {
+                    return null;
+                }
+                int reg = (modrm & 7) | rexB;
+                return new X86Interpreter.CallIndirect(in.i - off, fmt("call", "*" + r(reg, 64)), reg);
+            }
             case 0xEB, 0xE9 -> {
                 if (rex != 0 || opsize) {
                     return null;

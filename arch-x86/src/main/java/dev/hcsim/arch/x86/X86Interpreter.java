@@ -184,6 +184,47 @@ final class X86Interpreter {
         }
     }
 
+    /**
+     * call *%r64: pushes the address of the next instruction (RSP -= 8, 8 bytes) and jumps to the register's value
+     * (64-bit mode, the subset's only mode for the stack).
+     */
+    static final class CallIndirect extends BaseInstruction {
+        private final int reg;
+
+        CallIndirect(int length, String text, int reg) {
+            super(length, text);
+            this.reg = reg;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long target = r.get(reg);
+            long rsp = r.get(X86Registers.RSP) - 8;
+            cpu.memory().write(rsp, 8, r.pc() + length());
+            r.set(X86Registers.RSP, rsp);
+            r.pc(target);
+            return Cpu.JUMP;
+        }
+    }
+
+    /** ret: pops the return address (8 bytes at RSP, RSP += 8) and jumps to it. */
+    static final class Ret extends BaseInstruction {
+        Ret(int length, String text) {
+            super(length, text);
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            RegisterFile r = cpu.regs();
+            long rsp = r.get(X86Registers.RSP);
+            long target = cpu.memory().read(rsp, 8);
+            r.set(X86Registers.RSP, rsp + 8);
+            r.pc(target);
+            return Cpu.JUMP;
+        }
+    }
+
     static final class Load extends BaseInstruction {
         private final int dst;
         private final int base;
@@ -254,7 +295,7 @@ final class X86Interpreter {
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long value = (r.get(X86Registers.RDX) << 32) | (r.get(X86Registers.RAX) & 0xFFFF_FFFFL);
-            String fault = cpu.vm().archState(X86Vm.class).wrmsr(cpu.vcpu(), r.get(X86Registers.RCX) & 0xFFFF_FFFFL, value);
+            String fault = cpu.vm().archState(X86Vm.class).wrmsr(cpu.vcpu(), r.get(X86Registers.RCX) & 0xFFFF_FFFFL, value, r, cpu.memory());
             return fault == null ? Cpu.NEXT : cpu.fault(fault);
         }
     }

@@ -52,6 +52,7 @@ public final class X86Vm implements ArchitectureVm {
     private volatile boolean hltInGuest;
     private final long resetCpl;
     private final boolean resetLongMode;
+    private final boolean resetProtected;
     private final boolean host64;
     private final boolean hostClocksourceTsc;
     private final boolean tscCatchup;
@@ -64,6 +65,8 @@ public final class X86Vm implements ArchitectureVm {
     private final X86PvMsrs msrs;
     private final X86Ioctls ioctls;
     private final byte[][] clockPairingBuffers;
+    private final X86Xen xen;
+    private final X86Hyperv hyperv;
 
     X86Vm(Vm vm) {
         this.vm = vm;
@@ -76,6 +79,7 @@ public final class X86Vm implements ArchitectureVm {
             throw new IllegalArgumentException("cpl must be 0..3, got " + resetCpl);
         }
         this.resetLongMode = vm.option("mode").equals("64");
+        this.resetProtected = !vm.option("mode").equals("real");
         this.host64 = vm.option("host-bits").equals("64");
         this.hostClocksourceTsc = vm.option("host-clocksource").equals("tsc");
         this.tscCatchup = vm.option("tsc-catchup").equals("on");
@@ -103,6 +107,8 @@ public final class X86Vm implements ArchitectureVm {
         this.hypercallExitEnabled = vm.feature(X86Architecture.EXIT_HYPERCALL) ? 1L << X86Hypercalls.KVM_HC_MAP_GPA_RANGE : 0;
         this.hltInGuest = vm.option("halt-exits").equals("off");
         this.clockPairingBuffers = new byte[vm.vcpuCount()][];
+        this.xen = new X86Xen(vm, intel);
+        this.hyperv = new X86Hyperv(vm);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -129,6 +135,25 @@ public final class X86Vm implements ArchitectureVm {
             wrongVendor(t, isVmcall, cpl);
             return;
         }
+        // kvm_emulate_hypercall (x86.c): Xen's dispatcher first when the VMM turned on its interception (it hands EAX bit
+        // 31 to Hyper-V itself), then Hyper-V's when exposed and the guest wrote a non-zero guest OS ID, then KVM_HC_*.
+        if (xen.hypercallEnabled()) {
+            X86XenHypercalls.hypercall(t, this);
+        } else if (hypervHypercallEnabled(t.vcpu())) {
+            hypervHypercall(t);
+        } else {
+            kvmHypercall(t, r, cpl);
+        }
+        Outcome o = t.outcome();
+        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
+            // runs inside the call) queues #DB once RIP is past the instruction.
+            singleStep(t);
+        }
+    }
+
+    /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
+    private static void kvmHypercall(Trap t, RegisterAccess r, long cpl) {
         t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
         t.readCall();
         if (cpl != 0) {
@@ -137,12 +162,30 @@ public final class X86Vm implements ArchitectureVm {
             t.invoke();
             t.complete();
         }
-        Outcome o = t.outcome();
-        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
-            // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
-            // runs inside the call) queues #DB once RIP is past the instruction.
-            singleStep(t);
-        }
+    }
+
+    /**
+     * hyperv.h kvm_hv_hypercall_enabled, for kvm_emulate_hypercall and for Xen's EAX bit 31 hand-off.
+     * @param vcpu the calling vCPU
+     * @return Hyper-V exposed and a non-zero guest OS ID written
+     */
+    boolean hypervHypercallEnabled(int vcpu) {
+        return hyperv.enabled(vcpu);
+    }
+
+    /** hyperv.c kvm_hv_hypercall, with the trap's mode set as for every call. */
+    void hypervHypercall(Trap t) {
+        RegisterAccess r = t.registers();
+        t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
+        hyperv.hypercall(t);
+    }
+
+    /**
+     * The VM's Xen HVM state and its VMM-side controls (KVM_XEN_HVM_CONFIG, KVM_XEN_HVM_SET_ATTR, ...).
+     * @return the Xen state of this VM
+     */
+    public X86Xen xen() {
+        return xen;
     }
 
     /**
@@ -219,6 +262,7 @@ public final class X86Vm implements ArchitectureVm {
         regs.set(X86Registers.CPL, resetCpl);
         regs.set(X86Registers.EFER_LMA, resetLongMode ? 1 : 0);
         regs.set(X86Registers.CS_L, resetLongMode ? 1 : 0);
+        regs.set(X86Registers.CR0_PE, resetProtected ? 1 : 0);
         regs.set(X86Registers.RFLAGS, 0x2); // bit 1 is always set
     }
 
@@ -229,6 +273,24 @@ public final class X86Vm implements ArchitectureVm {
      * null, or the fault to deliver: every refusal is #GP(0) (kvm_emulate_wrmsr injects it).
      */
     String wrmsr(int vcpu, long msr, long value) {
+        return wrmsr(vcpu, msr, value, null, null);
+    }
+
+    /**
+     * The guest's wrmsr, with the vCPU's registers and guest memory for the MSRs that write guest memory now (the Xen
+     * hypercall page: kvm_set_msr_common checks kvm_xen_is_hypercall_page_msr before any other MSR, for a
+     * guest-initiated write; then the Hyper-V MSRs, whose HV_X64_MSR_HYPERCALL write fills the Hyper-V hypercall page).
+     */
+    String wrmsr(int vcpu, long msr, long value, RegisterAccess regs, MemoryAccess memory) {
+        if (memory != null && xen.msr() != 0 && msr == xen.msr()) {
+            boolean lm = regs.get(X86Registers.EFER_LMA) != 0; // is_long_mode: EFER.LMA, whatever CS.L says
+            return X86XenHypercallPage.write(xen, value, lm, memory) ? null
+                    : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: kvm_xen_write_hypercall_page failed)", msr, value);
+        }
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.setMsr(vcpu, msr, value, false, memory) ? null
+                    : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: refused by kvm_hv_set_msr_common)", msr, value);
+        }
         X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
         return switch (r) {
             case OK -> null;
@@ -241,6 +303,9 @@ public final class X86Vm implements ArchitectureVm {
      * The guest's rdmsr of a KVM MSR (kvm_get_msr_common). Returns the value, or null for #GP(0).
      */
     Long rdmsr(int vcpu, long msr) {
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.getMsr(vcpu, msr, false);
+        }
         return msrs.get(vcpu, msr);
     }
 
@@ -260,6 +325,21 @@ public final class X86Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
+    }
+
+    /**
+     * How many Hyper-V TLB flush requests (KVM_REQ_HV_TLB_FLUSH, hyperv.c kvm_hv_flush_tlb) vCPU {@code vcpu} received:
+     * the only trace a flush leaves in a simulator without an MMU.
+     * @param vcpu the vCPU index
+     * @return the count since the VM was created
+     */
+    public long hypervTlbFlushRequests(int vcpu) {
+        return hyperv.tlbFlushRequests(vcpu);
+    }
+
+    /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
+    X86Hyperv hyperv() {
+        return hyperv;
     }
 
     X86PvMsrs msrs() {
@@ -310,6 +390,8 @@ public final class X86Vm implements ArchitectureVm {
                     .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
                     .put("msrKvmPollControl", msrs.pollControl[i]);
         }
+        hyperv.save(v, cpus);
+        xen.save(v, cpus);
     }
 
     @Override
@@ -331,6 +413,8 @@ public final class X86Vm implements ArchitectureVm {
             msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
             msrs.pollControl[i] = c.num("msrKvmPollControl");
         }
+        hyperv.restore(v, cpus);
+        xen.restore(v, cpus);
     }
 
     /**
@@ -341,6 +425,29 @@ public final class X86Vm implements ArchitectureVm {
      */
     @Override
     public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+        if (xen.hypercallEnabled()) {
+            // The vCPU is back from SCHEDOP_poll (its poll_mask bit and poll timer go), and kvm_xen_inject_pending_events
+            // runs at entry.
+            X86XenEvents.pollDone(xen, vcpu);
+            // Its own per-vCPU vector is not raised here: the vCPU is entering and reads vcpu_info itself.
+            X86XenEvents.vcpuEntry(xen, vcpu, memory, dev.hcsim.core.VcpuControl.NONE);
+        }
+        recordStealTime(vcpu, stealNanos, memory);
+    }
+
+    /**
+     * A Xen timer (singleshot or poll timeout) is due: xen_timer_callback / cancel_evtchn_poll for every vCPU whose
+     * time has come, and the next one armed again.
+     */
+    @Override
+    public void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, dev.hcsim.core.VcpuControl control) {
+        long next = X86XenEvents.fireDue(xen, nowNanos, memory, control);
+        if (next != Long.MAX_VALUE) {
+            control.armTimer(vcpu, next);
+        }
+    }
+
+    private void recordStealTime(int vcpu, long stealNanos, MemoryAccess memory) {
         long msr = msrs.stealTime[vcpu];
         if ((msr & 1) == 0 || !vm.feature("steal-time")) {
             return;

@@ -178,4 +178,29 @@ class X86KvmControlTest {
         assertErrno(Errno.ENXIO, () -> vm.control().setDeviceAttr(0, 0, KvmControl.u64(0)));
         assertErrno(Errno.ENOENT, () -> vm.control().getOneReg(0, 1));
     }
+
+    @Test
+    @DisplayName("x86.c kvm_vm_ioctl_check_extension: each mask KVM_CHECK_EXTENSION reports is exactly what KVM_ENABLE_CAP accepts "
+            + "(every bit in it enables, the next bit above is -EINVAL); an unknown capability is 0")
+    void checkExtensionMatchesEnableCap() {
+        long[][] caps = {{X86Ioctls.KVM_CAP_DISABLE_QUIRKS2, 0x3FF}, {X86Ioctls.KVM_CAP_X86_DISABLE_EXITS, 0xF},
+            {X86Ioctls.KVM_CAP_EXIT_HYPERCALL, 1L << 12}};
+        for (long[] c : caps) {
+            long mask = vm().control().checkExtension(c[0]);
+            assertEquals(c[1], mask, "capability " + c[0]);
+            for (int bit = 0; bit < 64; bit++) {
+                long b = 1L << bit;
+                Vm vm = vm();
+                if ((mask & b) != 0) {
+                    vm.control().enableCap(c[0], b);
+                } else if (b > mask) {
+                    assertErrno(Errno.EINVAL, () -> vm.control().enableCap(c[0], b));
+                }
+            }
+        }
+        Vm vm = vm();
+        assertEquals(1, vm.control().checkExtension(X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID));
+        vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
+        assertEquals(0, vm.control().checkExtension(216), "KVM_CAP_ARM_SYSTEM_SUSPEND is not x86's");
+    }
 }

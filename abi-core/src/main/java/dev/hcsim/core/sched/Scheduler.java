@@ -1,0 +1,532 @@
+package dev.hcsim.core.sched;
+
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterAccess;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.VcpuControl;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.SeededRandom;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.core.translate.BlockEngine;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The deterministic vCPU scheduler of one machine, a discrete-event simulation in virtual time: the
+ * run queue, which vCPU each physical CPU runs, quanta, halts, wake-ups, kicks, interrupts and
+ * system events, and the scheduler's trace events. It is the {@link VcpuControl} every vCPU's calls
+ * act through. What one instruction does is {@link Stepper}'s.
+ */
+final class Scheduler implements VcpuControl {
+    private final Vm vm;
+    final String name;
+    private final MemoryAccess hookMemory;
+    private final ArchitectureVm archVm;
+    final VcpuSlot[] slots;
+    private final int[] pcpuCurrent;
+    private final long[] pcpuSlice;
+    private final int[] pcpuYieldHint;
+    private final IntQueue runqueue;
+    private final SeededRandom rng;
+    private final long quantum;
+    private final long nsPerTick;
+    TraceSink sink = TraceSink.NONE;
+    long time;
+    private long steps;
+    long instructions;
+    Exit.SystemEvent systemEvent;
+    /** The earliest VcpuSlot.timerAt, Long.MAX_VALUE for none. */
+    private long nextTimer = Long.MAX_VALUE;
+    /** The vCPU whose trap is running now (the actor of the trace events it causes), or -1. */
+    int currentVcpu = -1;
+    long events;
+
+    Scheduler(Vm vm, String name, SparseMemory memory, ArchitectureVm archVm) {
+        this.vm = vm;
+        this.name = name;
+        this.hookMemory = new MemoryAccess(memory, vm.byteOrder());
+        this.archVm = archVm;
+        VmConfig c = vm.config();
+        this.quantum = c.quantum();
+        this.nsPerTick = c.nanosPerInstruction();
+        this.rng = new SeededRandom(c.seed());
+        this.slots = new VcpuSlot[vm.vcpuCount()];
+        this.runqueue = new IntQueue(slots.length);
+        for (int i = 0; i < slots.length; i++) {
+            VcpuSlot s = new VcpuSlot();
+            s.regs = new RegisterFile(vm.architecture().registers());
+            s.cpu = new Cpu(vm, i, s.regs, new MemoryAccess(memory, vm.byteOrder()));
+            s.cpu.control(this);
+            archVm.resetVcpu(i, s.regs);
+            slots[i] = s;
+        }
+        this.pcpuCurrent = new int[c.pcpus()];
+        this.pcpuSlice = new long[c.pcpus()];
+        this.pcpuYieldHint = new int[c.pcpus()];
+        Arrays.fill(pcpuCurrent, -1);
+        Arrays.fill(pcpuYieldHint, -1);
+    }
+
+    /** Runs until no vCPU can run, a system event, or a budget runs out; {@code stepper} runs each instruction. */
+    RunResult run(Stepper stepper, long maxSteps, long maxTimeNanos, long maxInstructions, long deadlineNanoTime) {
+        long instructionLimit = instructions + maxInstructions < instructions ? Long.MAX_VALUE : instructions + maxInstructions;
+        if (steps == 0 && time == 0) {
+            int[] order = new int[slots.length];
+            int n = 0;
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i].state() == VcpuState.RUNNABLE) {
+                    order[n++] = i;
+                }
+            }
+            // Seeded shuffle of the initial run queue: which vCPU starts first depends on the seed only.
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int i = 0; i < n; i++) {
+                runqueue.addLast(order[i]);
+            }
+        }
+        int m = pcpuCurrent.length;
+        long stepLimit = steps + maxSteps;
+        while (true) {
+            if (systemEvent != null) {
+                return end(RunResult.Reason.SYSTEM_EVENT);
+            }
+            if (steps >= stepLimit) {
+                return end(RunResult.Reason.STEP_BUDGET);
+            }
+            if (time >= maxTimeNanos) {
+                return end(RunResult.Reason.TIME_BUDGET);
+            }
+            if (instructions >= instructionLimit) {
+                return end(RunResult.Reason.INSTRUCTION_BUDGET);
+            }
+            if ((steps & 4095) == 0 && deadlineNanoTime != Long.MAX_VALUE && System.nanoTime() - deadlineNanoTime > 0) {
+                return end(RunResult.Reason.WALL_CLOCK);
+            }
+            if (time >= nextTimer) {
+                fireTimers();
+            }
+            boolean any = false;
+            int start = m == 1 ? 0 : rng.nextInt(m);
+            for (int k = 0; k < m && systemEvent == null; k++) {
+                int p = start + k < m ? start + k : start + k - m;
+                int v = pcpuCurrent[p];
+                if (v < 0) {
+                    v = pickNext(p);
+                    if (v < 0) {
+                        continue;
+                    }
+                }
+                any = true;
+                if (m == 1 && stepper.blocks != null) {
+                    runBlock(stepper, v, p, blockBudget(p, stepLimit, maxTimeNanos, instructionLimit, deadlineNanoTime));
+                } else {
+                    stepper.step(v);
+                }
+                preemptIfQuantumUsed(v, p);
+            }
+            if (!any) {
+                if (nextTimer == Long.MAX_VALUE) {
+                    return end(RunResult.Reason.IDLE);
+                }
+                time = Math.max(time, nextTimer); // every vCPU waits: virtual time jumps to the next timer
+                continue;
+            }
+            steps++;
+            time += nsPerTick;
+        }
+    }
+
+    // ---------------------------------------------------------------- a block per tick loop (one physical CPU)
+
+    // With one physical CPU no other vCPU runs between two ticks, so running a block of instructions in one call gives
+    // the same trace as one instruction per tick, provided the block stops where a tick could have changed something:
+    // at the budgets, at the end of the quantum when another vCPU waits, and after an instruction during which the
+    // scheduler's state changed (catchUp asks the engine for a break). Virtual time, steps and instruction counts still
+    // advance per instruction: while a block runs they are brought up to date whenever something can observe them (a
+    // VcpuControl call from an instruction), and at its end.
+    private boolean inBlock;
+    private BlockEngine blockEngine;
+    private VcpuSlot blockSlot;
+    private int blockPcpu;
+    private long steps0;
+    private long time0;
+    private long instructions0;
+    private long slotInstructions0;
+    private long slice0;
+
+    /** The most instructions the next block may run: up to the first tick at which the interpreter's loop could stop or preempt. */
+    private long blockBudget(int p, long stepLimit, long maxTimeNanos, long instructionLimit, long deadlineNanoTime) {
+        long budget = Math.min(stepLimit - steps, instructionLimit - instructions);
+        if (nsPerTick > 0) {
+            long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
+            budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
+        }
+        if (deadlineNanoTime != Long.MAX_VALUE) {
+            budget = Math.min(budget, 4096 - (steps & 4095));
+        }
+        if (!runqueue.isEmpty()) {
+            budget = Math.min(budget, quantum - pcpuSlice[p]);
+        }
+        return Math.max(budget, 1);
+    }
+
+    private void runBlock(Stepper stepper, int v, int p, long budget) {
+        blockEngine = stepper.blocks;
+        blockSlot = slots[v];
+        blockPcpu = p;
+        steps0 = steps;
+        time0 = time;
+        instructions0 = instructions;
+        slotInstructions0 = blockSlot.instructions;
+        slice0 = pcpuSlice[p];
+        inBlock = true;
+        try {
+            stepper.stepBlock(v, budget);
+        } finally {
+            inBlock = false;
+        }
+    }
+
+    /** The counters as the interpreter has them while instruction {@code j} (from 0) of the running block executes. */
+    private void blockAt(long j) {
+        steps = steps0 + j;
+        time = time0 + j * nsPerTick;
+        instructions = instructions0 + j;
+        blockSlot.instructions = slotInstructions0 + j;
+        pcpuSlice[blockPcpu] = slice0 + j;
+    }
+
+    /** The block ran {@code executed} instructions: the counters as the interpreter has them at its last one, before the stepper counts it. */
+    void endBlock(long executed) {
+        inBlock = false;
+        if (executed > 0) {
+            blockAt(executed - 1);
+        }
+    }
+
+    /** An instruction of the running block acts on the scheduler: bring the counters to it, and end the block after it. */
+    private void catchUp() {
+        if (inBlock) {
+            blockAt(blockEngine.progress());
+            blockEngine.requestBreak();
+        }
+    }
+
+    /**
+     * Counts one scheduler event and says whether to build its trace record: only when a sink
+     * listens, because building one (its detail text) allocates and the untraced run must not.
+     */
+    boolean event() {
+        events++;
+        return sink != TraceSink.NONE;
+    }
+
+    private RunResult end(RunResult.Reason reason) {
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, -1, "end", null, null, reason.name().toLowerCase(Locale.ROOT)));
+        }
+        return new RunResult(reason, steps, time, instructions);
+    }
+
+    private void preemptIfQuantumUsed(int v, int p) {
+        if (slots[v].is(VcpuState.RUNNING) && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
+            if (event()) {
+                sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
+            }
+            deschedule(v, true);
+            enqueue(v);
+        }
+    }
+
+    private int pickNext(int p) {
+        if (runqueue.isEmpty()) {
+            return -1;
+        }
+        int v;
+        int hint = pcpuYieldHint[p];
+        pcpuYieldHint[p] = -1;
+        if (hint >= 0 && runqueue.remove(hint)) {
+            v = hint;
+        } else {
+            v = runqueue.pollFirst();
+        }
+        VcpuSlot s = slots[v];
+        s.state(VcpuState.RUNNING);
+        s.pcpu = p;
+        pcpuCurrent[p] = v;
+        pcpuSlice[p] = 0;
+        long steal = time - s.enqueuedAt;
+        s.stealNanos += steal;
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "run", p, null, steal > 0 ? "waited " + steal + " ns" : null));
+        }
+        try {
+            vm.markRun();
+            archVm.scheduleIn(v, time, steal, hookMemory);
+        } catch (GuestFault ignored) {
+            // The kernel ignores a failed steal-time update (kvm_steal_time_set_preempted, record_steal_time).
+        }
+        return v;
+    }
+
+    void deschedule(int v, boolean preempted) {
+        VcpuSlot s = slots[v];
+        int p = s.pcpu;
+        if (p >= 0) {
+            pcpuCurrent[p] = -1;
+            s.pcpu = -1;
+            try {
+                archVm.scheduleOut(v, time, preempted, hookMemory);
+            } catch (GuestFault ignored) {
+                // see scheduleIn
+            }
+        }
+    }
+
+    void enqueue(int v) {
+        VcpuSlot s = slots[v];
+        s.state(VcpuState.RUNNABLE);
+        s.enqueuedAt = time;
+        runqueue.addLast(v);
+    }
+
+    /** A yield (hinted at {@code target} when it is 0 or more): the vCPU goes to the back of the run queue if another waits. */
+    void yield(int v, int target) {
+        VcpuSlot s = slots[v];
+        int p = s.pcpu;
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "yield", p, target >= 0 ? target : null, null));
+        }
+        if (s.state() == VcpuState.RUNNING && (!runqueue.isEmpty())) {
+            deschedule(v, true);
+            enqueue(v);
+            if (p >= 0 && target >= 0) {
+                pcpuYieldHint[p] = target;
+            }
+        }
+    }
+
+    /** The vCPU powered itself off ({@code why} for the trace). */
+    void powerOff(int v, String why) {
+        VcpuSlot s = slots[v];
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "off", s.pcpuOrNull(), null, why));
+        }
+        deschedule(v, false);
+        s.state(VcpuState.OFF);
+    }
+
+    /** The vCPU stays exited to the host: the host did not re-enter it. */
+    void stayExited(int v, String reason) {
+        VcpuSlot s = slots[v];
+        deschedule(v, false);
+        s.state(VcpuState.EXITED);
+        s.stopReason = reason;
+    }
+
+    void haltOrContinue(int v, String why) {
+        VcpuSlot s = slots[v];
+        if (s.wakePending || s.pendingInterrupts > 0) {
+            s.wakePending = false;
+            s.pendingInterrupts = 0;
+            if (event()) {
+                sink.accept(new SchedEvent(time, name, v, "wake", s.pcpuOrNull(), null, "halt returns at once: a kick or interrupt was pending"));
+            }
+            return;
+        }
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "halt", s.pcpuOrNull(), null, why));
+        }
+        deschedule(v, false);
+        s.state(VcpuState.HALTED);
+    }
+
+    void stopVcpu(int v, String reason) {
+        VcpuSlot s = slots[v];
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "stopped", s.pcpuOrNull(), null, reason));
+        }
+        deschedule(v, false);
+        s.state(VcpuState.STOPPED);
+        s.stopReason = reason;
+    }
+
+    private void wake(int v, String event, String detail) {
+        VcpuSlot s = slots[v];
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : v, event, null, v, detail));
+        }
+        if (s.state() == VcpuState.HALTED) {
+            enqueue(v);
+        }
+    }
+
+    /**
+     * The VMM acts on a system event (QEMU's main loop after qemu_system_shutdown_request, a test re-entering the
+     * vCPU): the next run goes on with the vCPUs that are runnable again.
+     */
+    void clearSystemEvent() {
+        systemEvent = null;
+    }
+
+    /** A VM-wide system event: every vCPU stops, and the run ends. */
+    void systemEvent(int v, Exit.SystemEvent e, String why) {
+        systemEvent = e;
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, v, "system", null, null, why == null ? e.type().kernelName() : e.type().kernelName() + " (" + why + ")"));
+        }
+        for (int i = 0; i < slots.length; i++) {
+            VcpuSlot s = slots[i];
+            if (s.state() == VcpuState.RUNNABLE) {
+                runqueue.remove(i);
+            }
+            deschedule(i, false);
+            if (s.state() != VcpuState.STOPPED) {
+                s.state(VcpuState.OFF);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- VcpuControl
+
+    private boolean valid(int v) {
+        return v >= 0 && v < slots.length;
+    }
+
+    @Override
+    public VcpuState state(int vcpu) {
+        catchUp();
+        return slots[vcpu].state();
+    }
+
+    @Override
+    public void kick(int vcpu) {
+        catchUp();
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        if (s.state() == VcpuState.HALTED) {
+            wake(vcpu, "kick", "wakes from halt");
+        } else if (s.state() != VcpuState.OFF && s.state() != VcpuState.STOPPED) {
+            s.wakePending = true;
+            wake(vcpu, "kick", "not halted: its next halt returns at once");
+        }
+    }
+
+    @Override
+    public void interrupt(int vcpu, int vector) {
+        catchUp();
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        if (s.state() == VcpuState.OFF || s.state() == VcpuState.STOPPED) {
+            return;
+        }
+        s.interrupts.add(vector);
+        if (s.state() != VcpuState.HALTED) {
+            s.pendingInterrupts++;
+        }
+        wake(vcpu, "interrupt", sink == TraceSink.NONE ? null : vm.architecture().interruptName(vector));
+    }
+
+    @Override
+    public boolean start(int vcpu, long entry, int contextRegister, long context) {
+        catchUp();
+        if (!valid(vcpu) || slots[vcpu].state() != VcpuState.OFF) {
+            return false;
+        }
+        VcpuSlot s = slots[vcpu];
+        archVm.resetVcpu(vcpu, s.regs);
+        s.regs.pc(entry);
+        if (contextRegister >= 0) {
+            s.regs.set(contextRegister, context);
+        }
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "start", null, vcpu,
+                    "entry 0x" + Long.toHexString(entry) + ", context 0x" + Long.toHexString(context)));
+        }
+        enqueue(vcpu);
+        return true;
+    }
+
+    /** Every vCPU of a machine runs on the caller's thread: the action runs at once on the target's registers. */
+    @Override
+    public boolean onVcpu(int vcpu, Consumer<RegisterAccess> action) {
+        catchUp();
+        if (!valid(vcpu)) {
+            return false;
+        }
+        action.accept(slots[vcpu].regs);
+        return true;
+    }
+
+    @Override
+    public void stop(int vcpu) {
+        catchUp();
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        if (s.state() == VcpuState.RUNNABLE) {
+            runqueue.remove(vcpu);
+        }
+        deschedule(vcpu, false);
+        s.state(VcpuState.OFF);
+        if (event()) {
+            sink.accept(new SchedEvent(time, name, currentVcpu >= 0 ? currentVcpu : vcpu, "off", null, vcpu, null));
+        }
+    }
+
+    @Override
+    public long nowNanos() {
+        catchUp();
+        return time;
+    }
+
+    /** A timer at {@code atNanos} for {@code vcpu}: the sooner of it and one already armed. */
+    @Override
+    public void armTimer(int vcpu, long atNanos) {
+        if (!valid(vcpu)) {
+            return;
+        }
+        VcpuSlot s = slots[vcpu];
+        s.timerAt = Math.min(s.timerAt, atNanos);
+        nextTimer = Math.min(nextTimer, atNanos);
+    }
+
+    /** Runs the architecture's timer callback of every vCPU whose timer is due, in vCPU order (deterministic). */
+    private void fireTimers() {
+        for (int v = 0; v < slots.length; v++) {
+            VcpuSlot s = slots[v];
+            if (s.timerAt <= time) {
+                s.timerAt = Long.MAX_VALUE;
+                try {
+                    archVm.timerExpired(v, time, hookMemory, this);
+                } catch (GuestFault ignored) {
+                    // a timer callback that cannot reach guest memory drops its event, as the kernel's do
+                }
+            }
+        }
+        long next = Long.MAX_VALUE;
+        for (VcpuSlot s : slots) {
+            next = Math.min(next, s.timerAt);
+        }
+        nextTimer = next;
+    }
+}

@@ -1,0 +1,211 @@
+package dev.hcsim.core.sched;
+
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.SystemEventType;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.translate.BlockEngine;
+import java.util.Locale;
+
+/**
+ * Runs one guest instruction of a vCPU and acts on what it signals: the next instruction, a jump, a
+ * halt, a fault the guest subset has no handler for, or a trap, whose result it hands to the
+ * scheduler (halt, yield, power-off) or to the host ({@link HostHandler}, then re-entry as the next
+ * {@code KVM_RUN} does it).
+ */
+final class Stepper {
+    private final Vm vm;
+    private final SparseMemory memory;
+    private final ArchitectureVm archVm;
+    private final DecodeCache cache;
+    private final Scheduler sched;
+    HostHandler host = HostHandler.DEFAULT;
+    /** The translating engine, or null when every instruction is interpreted on its own. */
+    BlockEngine blocks;
+
+    Stepper(Vm vm, SparseMemory memory, ArchitectureVm archVm, Scheduler sched) {
+        this.vm = vm;
+        this.memory = memory;
+        this.archVm = archVm;
+        this.cache = new DecodeCache(memory, vm.codec());
+        this.sched = sched;
+    }
+
+    void step(int v) {
+        VcpuSlot s = sched.slots[v];
+        RegisterFile regs = s.regs;
+        long pc = regs.pc();
+        int slot = cache.fetch(pc);
+        if (slot < 0) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", pc));
+            return;
+        }
+        Instruction ins = cache.instruction(slot);
+        int length = cache.length(slot);
+        int signal;
+        try {
+            signal = ins.execute(s.cpu);
+        } catch (GuestFault f) {
+            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+        } catch (RuntimeException e) {
+            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+        }
+        s.instructions++;
+        sched.instructions++;
+        after(v, signal, pc, length);
+    }
+
+    /**
+     * Runs a block of vCPU {@code v}'s instructions through the translating engine (one physical CPU: see
+     * {@link Scheduler#runBlock}) and acts on the last one's signal as {@link #step} does.
+     */
+    void stepBlock(int v, long budget) {
+        VcpuSlot s = sched.slots[v];
+        long r = blocks.run(s.cpu, budget);
+        long executed = BlockEngine.executed(r);
+        int signal = BlockEngine.signal(r);
+        sched.endBlock(executed);
+        if (signal == BlockEngine.FETCH_FAULT) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", s.regs.pc()));
+            return;
+        }
+        s.instructions++;
+        sched.instructions++;
+        if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+            after(v, signal, blocks.lastPc(), blocks.lastLength()); // a NEXT or JUMP ending a block has set the PC already
+        }
+    }
+
+    /** Acts on what the instruction at {@code pc} of {@code length} bytes signalled. */
+    private void after(int v, int signal, long pc, int length) {
+        VcpuSlot s = sched.slots[v];
+        RegisterFile regs = s.regs;
+        switch (signal) {
+            case Cpu.NEXT -> regs.pc(pc + length);
+            case Cpu.JUMP -> {
+            }
+            case Cpu.TRAP -> {
+                sched.currentVcpu = v;
+                TrapResult r = vm.trap(v, regs, memory, sched);
+                sched.currentVcpu = -1;
+                afterTrap(v, r);
+            }
+            case Cpu.HALT -> {
+                regs.pc(pc + length);
+                sched.haltOrContinue(v, "wait for interrupt");
+            }
+            default -> {
+                String why = s.cpu.faultReason();
+                s.cpu.clearFault();
+                sched.stopVcpu(v, why);
+            }
+        }
+    }
+
+    /**
+     * KVM_SET_MP_STATE KVM_MP_STATE_RUNNABLE and the next KVM_RUN of a vCPU the run left at an exit: its exit still
+     * pending is completed as that KVM_RUN completes it, then it runs on like any vCPU.
+     */
+    void reenter(int v) {
+        VcpuSlot s = sched.slots[v];
+        VcpuState st = s.state();
+        if (st != VcpuState.EXITED && st != VcpuState.OFF) {
+            throw new IllegalStateException("vCPU " + v + " is " + st.name().toLowerCase(Locale.ROOT)
+                    + ": only a vCPU stopped at an exit (exited to the host, or off after a system event) is re-entered");
+        }
+        sched.clearSystemEvent();
+        s.stopReason = null;
+        s.state(VcpuState.RUNNING); // on no physical CPU yet: what re-entry does below may halt, stop or exit it again
+        TrapResult last = vm.frame(v);
+        if (last.outcome() == Outcome.EXIT_TO_HOST) {
+            sched.currentVcpu = v;
+            TrapResult done = vm.completeExit(v, s.regs, memory, last.exit()); // the exit as the VMM left it in kvm_run
+            sched.currentVcpu = -1;
+            if (sched.event()) {
+                sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "reenter", null, null, "KVM_SET_MP_STATE runnable"));
+            }
+            if (done.outcome() != Outcome.RESUME) {
+                afterTrap(v, done);
+            }
+        }
+        if (s.state() == VcpuState.RUNNING) {
+            sched.enqueue(v);
+        }
+    }
+
+    private void afterTrap(int v, TrapResult r) {
+        VcpuSlot s = sched.slots[v];
+        switch (r.outcome()) {
+            case RESUME -> {
+            }
+            case HALT -> sched.haltOrContinue(v, noteOrName(v, r));
+            case YIELD -> sched.yield(v, r.yieldTarget());
+            case EXIT_TO_HOST -> hostExit(v, r);
+            case STOP -> {
+                if (s.state() == VcpuState.OFF) {
+                    return; // a system event in the same call already stopped every vCPU
+                }
+                sched.powerOff(v, noteOrName(v, r));
+            }
+            case INTERRUPTED -> {
+                // delivered to the guest's own handler: the PC is already there, the vCPU runs on
+            }
+            case FAULT, NOT_A_HYPERCALL -> {
+                // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
+                String what = vm.frame(v).faultDetail();
+                if (r.fault() != null) {
+                    archVm.deliver(v, s.regs, r.fault());
+                }
+                sched.stopVcpu(v, String.format(Locale.ROOT, "%s at 0x%x (the guest subset has no handler for it)", what, s.regs.pc()));
+            }
+        }
+    }
+
+    /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
+    private String noteOrName(int v, TrapResult r) {
+        String note = vm.frame(v).why();
+        return note != null ? note : r.callName();
+    }
+
+    private void hostExit(int v, TrapResult r) {
+        VcpuSlot s = sched.slots[v];
+        if (sched.event()) {
+            // a call that stopped its own vCPU (kvm_prepare_system_event) has already left its physical CPU
+            sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "exit", s.pcpuOrNull(), null, r.exit().toString()));
+        }
+        if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
+            // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
+            // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
+            sched.systemEvent(v, e, vm.frame(v).why());
+            return;
+        }
+        if (s.state() == VcpuState.OFF) {
+            return; // the call itself powered the vCPU off
+        }
+        long ret = host.answer(v, r);
+        if (ret == HostHandler.STAY_EXITED) {
+            sched.stayExited(v, "exited to host: " + r.exit().reason());
+            return;
+        }
+        sched.currentVcpu = v;
+        Exit payload = host.payload(v, r, ret);
+        TrapResult done = payload != null ? vm.completeExit(v, s.regs, memory, payload) : vm.completeExit(v, s.regs, memory, ret);
+        sched.currentVcpu = -1;
+        if (sched.event()) {
+            sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "reenter", s.pcpuOrNull(), null, payload != null ? "host answered " + payload
+                    : "host returned 0x" + Long.toHexString(ret)));
+        }
+        if (done.outcome() != Outcome.RESUME) {
+            afterTrap(v, done);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.hcsim.core.translate;
+
+import dev.hcsim.core.spi.Instruction;
+
+/**
+ * A guest basic block, decoded once: the straight-line instructions from {@link #start} up to the end
+ * of its page, an instruction outside the guest subset, or {@link BlockDecoder#MAX_INSTRUCTIONS}.
+ * Branches, traps and waits inside it need no marking: the block stops at the first instruction whose
+ * signal is not {@link dev.hcsim.core.spi.Cpu#NEXT}, so a not-taken conditional branch falls through
+ * to the rest of the block as it would in the interpreter.
+ */
+final class Block {
+    final long start;
+    final Instruction[] instructions;
+    final long[] pcs;
+    final int[] lengths;
+    /** The address after the last instruction: where the PC goes when the block falls off its end. */
+    final long end;
+    /** Runs so far; the block is compiled to bytecode when this reaches the engine's threshold. */
+    int runs;
+    /** The bytecode form, or null while the block is still interpreted. */
+    CompiledBlock compiled;
+
+    Block(long start, Instruction[] instructions, long[] pcs, int[] lengths) {
+        this.start = start;
+        this.instructions = instructions;
+        this.pcs = pcs;
+        this.lengths = lengths;
+        int n = instructions.length;
+        this.end = pcs[n - 1] + lengths[n - 1];
+    }
+
+    int size() {
+        return instructions.length;
+    }
+}

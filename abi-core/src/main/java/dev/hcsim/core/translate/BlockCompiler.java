@@ -1,0 +1,297 @@
+package dev.hcsim.core.translate;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+/**
+ * Generates the bytecode of a {@link Block} as a hidden class (ASM), one per block, unloaded with it.
+ *
+ * <p>Each instruction is a {@code static final} field of the class, set from the class data, so the
+ * JIT sees it as a constant: the {@code invokeinterface Instruction.execute} at its own call site
+ * becomes a direct call that it inlines, with the instruction record's operand fields (register
+ * numbers, immediates, branch targets, whether flags are set) folded in. Within one compiled method
+ * the register file's slots then behave as locals: a value stored by one instruction is forwarded to
+ * the next one's load, a store overwritten before anything reads it (a flags register set by an add
+ * and set again by the compare after it) is dropped with the computation feeding it, and what
+ * remains is written at the block's exits. A branch back to the block's own start loops inside the
+ * method while the budget allows a whole pass, so a hot loop is one compiled loop.
+ *
+ * <p>What the generated {@code run} does, for instructions 0..n-1 at {@code pc[k]}:
+ * <pre>
+ * gen = memory.codeGeneration()
+ * top: for k in 0..n-1:
+ *        engine.progress = done + k; regs.pc(pc[k])
+ *        signal = I[k].execute(cpu)
+ *        if signal != NEXT: done += k + 1; goto exit
+ *        if memory.codeGeneration() != gen || engine.breakRequested: regs.pc(pc[k] + len[k]); return done + k + 1, NEXT
+ *      regs.pc(end); return done + n, NEXT
+ * exit: if signal == JUMP &amp;&amp; regs.pc() == start &amp;&amp; limit - done &gt;= n &amp;&amp; nothing changed: goto top
+ *       return done, signal
+ * an exception from I[k]: return engine.failed(block, k, done + k, exception, cpu)
+ * </pre>
+ */
+final class BlockCompiler {
+    private static final String SUPER = Type.getInternalName(CompiledBlock.class);
+    private static final String ENGINE = Type.getInternalName(BlockEngine.class);
+    private static final String REGS = Type.getInternalName(RegisterFile.class);
+    private static final String MEMORY = Type.getInternalName(SparseMemory.class);
+    private static final String INSN = Type.getInternalName(Instruction.class);
+    private static final String INSN_DESC = Type.getDescriptor(Instruction.class);
+    private static final String BLOCK_DESC = Type.getDescriptor(Block.class);
+    private static final String RUN_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(BlockEngine.class), Type.getType(Cpu.class),
+            Type.getType(RegisterFile.class), Type.getType(SparseMemory.class), Type.LONG_TYPE, Type.LONG_TYPE);
+    private static final String FAILED_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(Block.class), Type.INT_TYPE, Type.LONG_TYPE,
+            Type.getType(Throwable.class), Type.getType(Cpu.class));
+
+    // locals of run
+    private static final int ENGINE_ARG = 1;
+    private static final int CPU_ARG = 2;
+    private static final int REGS_ARG = 3;
+    private static final int MEMORY_ARG = 4;
+    private static final int DONE = 5;
+    private static final int LIMIT = 7;
+    private static final int GEN = 9;
+    private static final int INDEX = 11;
+    private static final int SIGNAL = 12;
+    private static final int THROWN = 13;
+
+    private BlockCompiler() {
+    }
+
+    /** The compiled form of {@code b}. */
+    static CompiledBlock compile(Block b) {
+        int n = b.size();
+        Object[] data = new Object[n + 1];
+        System.arraycopy(b.instructions, 0, data, 0, n);
+        data[n] = b;
+        byte[] bytes = generate(b);
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, true);
+            return (CompiledBlock) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("compiling the block at 0x" + Long.toHexString(b.start), t);
+        }
+    }
+
+    static byte[] generate(Block b) {
+        int n = b.size();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String type1, String type2) {
+                return "java/lang/Object"; // only reference locals of one type each are merged; no class loading
+            }
+        };
+        String name = "dev/hcsim/core/translate/Block_" + Long.toHexString(b.start);
+        cw.visit(V17, ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC, name, null, SUPER, null);
+        for (int k = 0; k < n; k++) {
+            cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "i" + k, INSN_DESC, null, null).visitEnd();
+        }
+        cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "block", BLOCK_DESC, null, null).visitEnd();
+        classInit(cw, name, n);
+        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        run(cw, name, b);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** {@code static { Object[] d = MethodHandles.classData(lookup(), "_", Object[].class); i0 = (Instruction) d[0]; ... }} */
+    private static void classInit(ClassWriter cw, String name, int n) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        mv.visitLdcInsn("_");
+        mv.visitLdcInsn(Type.getType(Object[].class));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        mv.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
+        mv.visitVarInsn(ASTORE, 0);
+        for (int k = 0; k <= n; k++) {
+            mv.visitVarInsn(ALOAD, 0);
+            push(mv, k);
+            mv.visitInsn(AALOAD);
+            if (k < n) {
+                mv.visitTypeInsn(CHECKCAST, INSN);
+                mv.visitFieldInsn(PUTSTATIC, name, "i" + k, INSN_DESC);
+            } else {
+                mv.visitTypeInsn(CHECKCAST, Type.getInternalName(Block.class));
+                mv.visitFieldInsn(PUTSTATIC, name, "block", BLOCK_DESC);
+            }
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static void run(ClassWriter cw, String name, Block b) {
+        int n = b.size();
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
+        mv.visitCode();
+        Label top = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        Label exit = new Label();
+        Label[] taken = new Label[n];
+        Label[] stopped = new Label[n];
+        for (int k = 0; k < n; k++) {
+            taken[k] = new Label();
+            stopped[k] = new Label();
+        }
+        mv.visitTryCatchBlock(top, tryEnd, handler, "java/lang/Throwable");
+        codeGeneration(mv);
+        mv.visitVarInsn(LSTORE, GEN);
+        push(mv, 0);
+        mv.visitVarInsn(ISTORE, INDEX);
+        push(mv, 0);
+        mv.visitVarInsn(ISTORE, SIGNAL);
+        mv.visitLabel(top);
+        for (int k = 0; k < n; k++) {
+            push(mv, k);
+            mv.visitVarInsn(ISTORE, INDEX);
+            // engine.progress = done + k
+            mv.visitVarInsn(ALOAD, ENGINE_ARG);
+            mv.visitVarInsn(LLOAD, DONE);
+            if (k != 0) {
+                mv.visitLdcInsn((long) k);
+                mv.visitInsn(LADD);
+            }
+            mv.visitFieldInsn(PUTFIELD, ENGINE, "progress", "J");
+            setPc(mv, b.pcs[k]);
+            mv.visitFieldInsn(GETSTATIC, name, "i" + k, INSN_DESC);
+            mv.visitVarInsn(ALOAD, CPU_ARG);
+            mv.visitMethodInsn(INVOKEINTERFACE, INSN, "execute", "(Ldev/hcsim/core/spi/Cpu;)I", true);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, SIGNAL);
+            mv.visitJumpInsn(IFNE, taken[k]);
+            codeGeneration(mv);
+            mv.visitVarInsn(LLOAD, GEN);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, stopped[k]);
+            mv.visitVarInsn(ALOAD, ENGINE_ARG);
+            mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
+            mv.visitJumpInsn(IFNE, stopped[k]);
+        }
+        mv.visitLabel(tryEnd);
+        // fell off the end
+        setPc(mv, b.end);
+        returnDone(mv, n, Cpu.NEXT);
+        for (int k = 0; k < n; k++) {
+            // a taken branch, trap, wait or fault: done += k + 1, remember which, then the common exit
+            mv.visitLabel(taken[k]);
+            mv.visitVarInsn(LLOAD, DONE);
+            mv.visitLdcInsn((long) k + 1);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, DONE);
+            mv.visitVarInsn(ALOAD, ENGINE_ARG);
+            push(mv, k);
+            mv.visitFieldInsn(PUTFIELD, ENGINE, "lastIndex", "I");
+            mv.visitJumpInsn(GOTO, exit);
+            // the code changed or the scheduler asked for a break after a plain instruction
+            mv.visitLabel(stopped[k]);
+            setPc(mv, b.pcs[k] + b.lengths[k]);
+            returnDone(mv, k + 1, Cpu.NEXT);
+        }
+        Label leave = new Label();
+        mv.visitLabel(exit);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+        mv.visitFieldInsn(PUTFIELD, ENGINE, "lastBlock", BLOCK_DESC);
+        mv.visitVarInsn(ILOAD, SIGNAL);
+        push(mv, Cpu.JUMP);
+        mv.visitJumpInsn(IF_ICMPNE, leave);
+        mv.visitVarInsn(ALOAD, REGS_ARG);
+        mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "pc", "()J", false);
+        mv.visitLdcInsn(b.start);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, leave);
+        mv.visitVarInsn(LLOAD, LIMIT);
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitInsn(LSUB);
+        mv.visitLdcInsn((long) n);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, leave);
+        codeGeneration(mv);
+        mv.visitVarInsn(LLOAD, GEN);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, leave);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
+        mv.visitJumpInsn(IFEQ, top);
+        mv.visitLabel(leave);
+        mv.visitVarInsn(LLOAD, DONE);
+        push(mv, 3);
+        mv.visitInsn(LSHL);
+        mv.visitVarInsn(ILOAD, SIGNAL);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LOR);
+        mv.visitInsn(LRETURN);
+        // an exception from instruction INDEX: the vCPU faults as in the interpreter
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, THROWN);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+        mv.visitVarInsn(ILOAD, INDEX);
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitVarInsn(ILOAD, INDEX);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(ALOAD, THROWN);
+        mv.visitVarInsn(ALOAD, CPU_ARG);
+        mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "failed", FAILED_DESC, false);
+        mv.visitInsn(LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static void codeGeneration(MethodVisitor mv) {
+        mv.visitVarInsn(ALOAD, MEMORY_ARG);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "codeGeneration", "()J", false);
+    }
+
+    private static void setPc(MethodVisitor mv, long pc) {
+        mv.visitVarInsn(ALOAD, REGS_ARG);
+        mv.visitLdcInsn(pc);
+        mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "pc", "(J)V", false);
+    }
+
+    /** {@code return ((done + count) << 3) | signal}. */
+    private static void returnDone(MethodVisitor mv, int count, int signal) {
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitLdcInsn((long) count);
+        mv.visitInsn(LADD);
+        push(mv, 3);
+        mv.visitInsn(LSHL);
+        if (signal != 0) {
+            mv.visitLdcInsn((long) signal);
+            mv.visitInsn(LOR);
+        }
+        mv.visitInsn(LRETURN);
+    }
+
+    private static void push(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+}
