@@ -241,13 +241,20 @@ function table() {
   var body = document.querySelector('#table tbody'); body.textContent = '';
   var f = $('table-filter').value.toLowerCase();
   if (TABLE.error) { showError(body, TABLE.error); return; }
+  var contracts = document.querySelector('#contracts tbody'); contracts.textContent = '';
+  function row(into, cells, linkCol) {
+    if (f && cells.join(' ').toLowerCase().indexOf(f) < 0) { return; }
+    var tr = el('tr');
+    cells.forEach(function (c, i) { var td = el('td'); if (i === linkCol) { linkSources(String(c), td); } else { td.textContent = c; } tr.appendChild(td); });
+    into.appendChild(tr);
+  }
   TABLE.forEach(function (a) {
+    var c = a.contract, d = String(a.discovery), cut = d.indexOf('. ');
+    // the columns of hcsim table's first table (TableCommand.markdown)
+    row(contracts, [a.arch, c.trapInstructions, c.trapBytes, c.numberRegister + ' (' + c.numberBits + ' bits)', c.argumentRegisters.join(', '),
+      c.resultRegisters.join(', '), c.preservedRegisters.join(', '), c.unsetResults, a.status.family, cut > 0 ? d.slice(0, cut + 1) : d], -1);
     a.hypercalls.forEach(function (h) {
-      var cells = [a.arch, h.number, h.name, h.feature || '', h.availability, h.summary, h.source];
-      if (f && cells.join(' ').toLowerCase().indexOf(f) < 0) { return; }
-      var tr = el('tr');
-      cells.forEach(function (c, i) { var td = el('td'); if (i === 6) { linkSources(c, td); } else { td.textContent = c; } tr.appendChild(td); });
-      body.appendChild(tr);
+      row(body, [a.arch, h.number, h.name, h.feature || '', h.statuses.join(', '), h.availability, h.summary, h.source], 7);
     });
   });
 }

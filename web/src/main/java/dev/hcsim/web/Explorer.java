@@ -248,7 +248,12 @@ public final class Explorer {
         return new Scenario(s.file(), s.name(), s.title(), s.description(), vms, s.expectations(), s.where());
     }
 
+    @JSBody(script = "return performance.now();")
+    private static native double now();
+
     static Map<String, Object> scenario(JsonTree req) {
+        Map<String, Object> timings = new LinkedHashMap<>();
+        double t0 = now();
         Scenario s = read(req);
         current = s;
         Map<String, Object> out = new LinkedHashMap<>();
@@ -267,9 +272,12 @@ public final class Explorer {
             }
         }
         out.put("programs", progs);
+        timings.put("read", now() - t0);
         Map<String, Machine> machines = ScenarioRunner.build(s);
+        timings.put("build", now() - t0);
         ScenarioRunner.Result r = ScenarioRunner.run(s, machines, new ScenarioRunner.Budget(0, 0, ScenarioRunner.Budget.DEFAULT_INSTRUCTIONS,
                 Long.MAX_VALUE), Integer.MAX_VALUE, TraceSink.NONE, e -> Js.json(TraceJson.fields(e)));
+        timings.put("run", now() - t0);
         List<Object> lines = new ArrayList<>();
         List<Object> traps = new ArrayList<>();
         List<TraceEvent> events = r.trace().events();
@@ -281,8 +289,11 @@ public final class Explorer {
         }
         out.put("trace", lines);
         out.put("traps", traps);
+        timings.put("trace", now() - t0);
         out.put("timeline", Timeline.render(events));
+        timings.put("timeline", now() - t0);
         out.put("svg", TimelineSvg.render(TimelineModel.of(List.of(r)), "t"));
+        timings.put("svg", now() - t0);
         List<Object> checks = new ArrayList<>();
         for (ScenarioRunner.Check c : r.checks()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -295,6 +306,9 @@ public final class Explorer {
         out.put("checks", checks);
         out.put("passed", r.passed());
         out.put("state", state(machines, events.size()));
+        // milliseconds since the request, after each stage: where a slow scenario spends its time (scripts/explorer-budgets.sh)
+        timings.put("done", now() - t0);
+        out.put("timings", timings);
         return out;
     }
 

@@ -141,6 +141,16 @@ class ExplorerPageTest {
     }
 
     @Test
+    @DisplayName("the ABI table's data equals hcsim table's (AbiData of every architecture) byte for byte")
+    void abiTableAsOnTheJvm() throws Exception {
+        List<Object> jvm = new ArrayList<>();
+        for (Architecture a : Hcsim.architectures()) {
+            jvm.add(dev.hcsim.views.AbiData.of(a, dev.hcsim.core.Vm.create(a, VmConfig.builder(a.name()).build())));
+        }
+        assertEquals(JSON.writeValueAsString(jvm), JSON.writeValueAsString(JSON.readTree(browser.hcsim("table", ""))));
+    }
+
+    @Test
     @DisplayName("the controls: a call from the form, editing a program (bytes beside each line), an assembler error at its line and column, stepping, and the URL round trip")
     void controls() {
         var d = browser.driver;
