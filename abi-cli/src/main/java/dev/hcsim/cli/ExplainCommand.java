@@ -2,6 +2,7 @@ package dev.hcsim.cli;
 
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.views.AbiData;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
         ArchOptions.apply(a, spec, b);
-        Vm vm = Vm.create(a, b.build());
+        Vm vm = Engine.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
@@ -98,6 +99,18 @@ final class ExplainCommand implements Callable<Integer> {
                     String.join(" ", (List<String>) h.get("statuses")) + (h.get("feature") != null ? "   [feature " + h.get("feature") + "]" : ""));
             out.println("               " + h.get("summary") + (h.get("availability").equals("implemented") ? "" : " (" + h.get("availability") + ")"));
             out.println("               " + h.get("source"));
+        }
+        for (Map<String, Object> f : (List<Map<String, Object>>) d.get("otherAbis")) {
+            out.println();
+            out.println("Also on this trap: " + f.get("name") + ", " + f.get("selectedBy"));
+            for (String rule : (List<String>) f.get("convention")) {
+                out.println("  " + rule);
+            }
+            for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                out.printf(Locale.ROOT, "  %-12s %-40s %s%n", h.get("number"), h.get("name"), String.join(" ", (List<String>) h.get("statuses")));
+                out.println("               " + h.get("summary"));
+                out.println("               " + h.get("source"));
+            }
         }
         out.println();
         out.println("Features (default / this VM)");

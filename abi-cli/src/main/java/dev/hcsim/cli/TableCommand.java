@@ -1,8 +1,8 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.Hcsim;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.views.AbiData;
 import java.io.PrintWriter;
@@ -31,7 +31,7 @@ final class TableCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (arch != null) {
             Architecture a = ArchOptions.arch(arch);
-            Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
+            Map<String, Object> d = AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build()));
             switch (format) {
                 case "json" -> out.println(Json.pretty(d));
                 case "markdown" -> out.print(archMarkdown(d));
@@ -41,8 +41,8 @@ final class TableCommand implements Callable<Integer> {
             return 0;
         }
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
-            all.add(AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build())));
+        for (Architecture a : Architectures.all()) {
+            all.add(AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build())));
         }
         switch (format) {
             case "json" -> out.println(Json.pretty(all));
@@ -82,6 +82,7 @@ final class TableCommand implements Callable<Integer> {
                         .append(h.get("feature") == null ? "" : h.get("feature")).append(" | ")
                         .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(h.get("source")).append(" |\n");
             }
+            otherAbis(sb, d, "###");
         }
         return sb.toString();
     }
@@ -120,7 +121,26 @@ final class TableCommand implements Callable<Integer> {
                     .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
                     .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
         }
+        otherAbis(sb, d, "####");
         return sb.toString();
+    }
+
+    /** The other ABIs on the same trap ({@code Architecture.otherAbis}): how the kernel picks each, its rules and calls. */
+    @SuppressWarnings("unchecked")
+    private static void otherAbis(StringBuilder sb, Map<String, Object> d, String heading) {
+        for (Map<String, Object> f : (List<Map<String, Object>>) d.get("otherAbis")) {
+            sb.append("\n").append(heading).append(' ').append(d.get("arch")).append(", also on this trap: ").append(f.get("name")).append("\n\n");
+            sb.append(cell(String.valueOf(f.get("selectedBy")))).append("\n\n");
+            for (String rule : (List<String>) f.get("convention")) {
+                sb.append("- ").append(cell(rule)).append('\n');
+            }
+            sb.append("\n| code | name | statuses (").append(f.get("statusFamily")).append(") | summary | kernel source |\n|---|---|---|---|---|\n");
+            for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ")
+                        .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
+                        .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
+            }
+        }
     }
 
     private static void row(StringBuilder sb, String k, String v) {

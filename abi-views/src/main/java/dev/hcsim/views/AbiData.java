@@ -4,6 +4,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -83,7 +84,7 @@ public final class AbiData {
             m.put("number", "0x" + Long.toHexString(h.number()));
             m.put("name", h.name());
             m.put("feature", h.feature());
-            m.put("offeredByThisVm", vm.hypercalls().isOffered(h.number()));
+            m.put("offeredByThisVm", Engine.context(vm).hypercalls().isOffered(h.number()));
             m.put("availability", h.availability());
             StatusCodec hc = h.codec() != null ? h.codec() : sc;
             m.put("statuses", h.statuses().stream().map(s -> hc.documents(s) ? hc.name(s) : s.name()).toList());
@@ -92,6 +93,27 @@ public final class AbiData {
             calls.add(m);
         }
         o.put("hypercalls", calls);
+        List<Map<String, Object>> others = new ArrayList<>();
+        for (dev.hcsim.core.spi.AbiFamily f : a.otherAbis()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("selectedBy", f.selectedBy());
+            m.put("convention", f.convention());
+            m.put("statusFamily", f.status().family());
+            List<Map<String, Object>> fc = new ArrayList<>();
+            for (dev.hcsim.core.spi.AbiFamily.Call x : f.calls()) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("number", "0x" + Long.toHexString(x.number()));
+                cm.put("name", x.name());
+                cm.put("statuses", x.statuses());
+                cm.put("summary", x.summary());
+                cm.put("source", x.source());
+                fc.add(cm);
+            }
+            m.put("calls", fc);
+            others.add(m);
+        }
+        o.put("otherAbis", others);
         List<Map<String, Object>> feats = new ArrayList<>();
         for (FeatureSpec f : a.features()) {
             Map<String, Object> m = new LinkedHashMap<>();

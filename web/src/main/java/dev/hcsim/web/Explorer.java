@@ -1,7 +1,7 @@
 package dev.hcsim.web;
 
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.VcpuState;
@@ -9,7 +9,8 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.scenario.JsonTree;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
@@ -97,7 +98,7 @@ public final class Explorer {
 
     static List<Object> architectures() {
         List<Object> out = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
+        for (Architecture a : Architectures.all()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", a.name());
             m.put("title", a.title());
@@ -144,8 +145,8 @@ public final class Explorer {
 
     static List<Object> table() {
         List<Object> out = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
-            out.add(AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build())));
+        for (Architecture a : Architectures.all()) {
+            out.add(AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build())));
         }
         return out;
     }
@@ -153,7 +154,7 @@ public final class Explorer {
     // ---------------------------------------------------------------- one call
 
     static Map<String, Object> call(JsonTree req) {
-        Architecture a = Hcsim.architecture(str(req, "arch", "x86"));
+        Architecture a = Architectures.named(str(req, "arch", "x86"));
         VmConfig.Builder b = VmConfig.builder(a.name()).vcpus(Integer.parseInt(str(req, "vcpus", "1"))).seed(Bytes.parseNumber(str(req, "seed", "0")));
         JsonTree f = req.get("features");
         if (f != null) {
@@ -210,10 +211,10 @@ public final class Explorer {
     // ---------------------------------------------------------------- assembly
 
     static Map<String, Object> assemble(JsonTree req) {
-        Architecture a = Hcsim.architecture(str(req, "arch", "x86"));
-        Vm vm = Vm.create(a, VmConfig.builder(a.name()).build());
+        Architecture a = Architectures.named(str(req, "arch", "x86"));
+        Vm vm = Engine.create(a, VmConfig.builder(a.name()).build());
         long at = req.get("at") == null ? a.defaultEntry() : Bytes.parseNumber(str(req, "at", "0"));
-        Program p = Assembler.assemble(vm.codec(), str(req, "source", ""), at);
+        Program p = Assembler.assemble(Engine.context(vm).codec(), str(req, "source", ""), at);
         List<Object> lines = new ArrayList<>();
         for (Program.Line l : p.listing()) {
             Map<String, Object> m = new LinkedHashMap<>();

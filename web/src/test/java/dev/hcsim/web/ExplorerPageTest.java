@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.scenario.Scenario;
@@ -111,7 +112,7 @@ class ExplorerPageTest {
     @DisplayName("calls of every architecture (each documented hypercall with arguments 1, 2, 3): call JSON and explanation equal the JVM's")
     void callsOfEveryArchitecture() throws Exception {
         int calls = 0;
-        for (Architecture a : Hcsim.architectures()) {
+        for (Architecture a : Architectures.all()) {
             List<HypercallSpec> specs = new ArrayList<>(a.hypercalls());
             for (int i = 0; i < specs.size(); i += Math.max(1, specs.size() / 6)) {
                 HypercallSpec h = specs.get(i);
@@ -144,8 +145,8 @@ class ExplorerPageTest {
     @DisplayName("the ABI table's data equals hcsim table's (AbiData of every architecture) byte for byte")
     void abiTableAsOnTheJvm() throws Exception {
         List<Object> jvm = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
-            jvm.add(dev.hcsim.views.AbiData.of(a, dev.hcsim.core.Vm.create(a, VmConfig.builder(a.name()).build())));
+        for (Architecture a : Architectures.all()) {
+            jvm.add(dev.hcsim.views.AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build())));
         }
         assertEquals(JSON.writeValueAsString(jvm), JSON.writeValueAsString(JSON.readTree(browser.hcsim("table", ""))));
     }

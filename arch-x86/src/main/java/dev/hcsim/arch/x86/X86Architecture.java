@@ -1,11 +1,11 @@
 package dev.hcsim.arch.x86;
 
-import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
@@ -162,8 +162,13 @@ public final class X86Architecture extends DescribedArchitecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new X86Vm(vm);
+    }
+
+    @Override
+    public List<dev.hcsim.core.spi.AbiFamily> otherAbis() {
+        return List.of(X86HypervAbi.FAMILY);
     }
 
     @Override
