@@ -126,7 +126,8 @@ class ApiBoundaryTest {
         List<String> wrong = new ArrayList<>();
         for (String n : classNames()) {
             Class<?> c = load(n);
-            if (ApiSurface.visible(c) && INTERNAL_PACKAGES.contains(c.getPackageName()) && ApiSurface.status(c).status() != API.Status.INTERNAL) {
+            if (ApiSurface.visible(c) && INTERNAL_PACKAGES.contains(c.getPackageName()) && ApiSurface.status(c) != null
+                    && ApiSurface.status(c).status() != API.Status.INTERNAL) {
                 wrong.add(n + " is " + ApiSurface.status(c).status());
             }
         }
