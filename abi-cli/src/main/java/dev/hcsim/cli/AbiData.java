@@ -68,6 +68,28 @@ final class AbiData {
             calls.add(m);
         }
         o.put("hypercalls", calls);
+        List<Map<String, Object>> others = new ArrayList<>();
+        for (dev.hcsim.core.spi.AbiFamily f : a.otherAbis()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("order", f.order());
+            m.put("enabledBy", f.enabledBy());
+            m.put("convention", f.convention());
+            m.put("results", f.results());
+            List<Map<String, Object>> fc = new ArrayList<>();
+            for (dev.hcsim.core.spi.AbiFamily.Call call : f.calls()) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("number", "0x" + Long.toHexString(call.number()));
+                cm.put("name", call.name());
+                cm.put("summary", call.summary());
+                cm.put("source", call.source());
+                fc.add(cm);
+            }
+            m.put("calls", fc);
+            m.put("notes", f.notes());
+            others.add(m);
+        }
+        o.put("otherAbis", others);
         List<Map<String, Object>> feats = new ArrayList<>();
         for (FeatureSpec f : a.features()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -83,6 +83,30 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("               " + h.get("summary") + (h.get("availability").equals("implemented") ? "" : " (" + h.get("availability") + ")"));
             out.println("               " + h.get("source"));
         }
+        List<Map<String, Object>> others = (List<Map<String, Object>>) d.get("otherAbis");
+        if (!others.isEmpty()) {
+            out.println();
+            out.println("Dispatch of one trap instruction (the first ABI whose condition holds takes the call)");
+            out.println("  trap instruction");
+            for (Map<String, Object> f : others) {
+                out.println("    |-- " + f.get("order") + ". " + f.get("name") + "   if " + f.get("enabledBy"));
+            }
+            out.println("    `-- " + (others.size() + 1) + ". KVM's own numbers (the hypercall list above)");
+            for (Map<String, Object> f : others) {
+                out.println();
+                out.println(f.get("name") + " (dispatch position " + f.get("order") + ")");
+                out.println("  registers           " + f.get("convention"));
+                out.println("  results             " + f.get("results"));
+                for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                    out.printf(Locale.ROOT, "  %-12s %s%n", h.get("number"), h.get("name"));
+                    out.println("               " + h.get("summary"));
+                    out.println("               " + h.get("source"));
+                }
+                for (String n : (List<String>) f.get("notes")) {
+                    out.println("  note                " + n);
+                }
+            }
+        }
         out.println();
         out.println("Features (default / this VM)");
         for (Map<String, Object> f : (List<Map<String, Object>>) d.get("features")) {

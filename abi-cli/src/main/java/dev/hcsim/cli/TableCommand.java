@@ -81,6 +81,7 @@ final class TableCommand implements Callable<Integer> {
                         .append(h.get("feature") == null ? "" : h.get("feature")).append(" | ")
                         .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(h.get("source")).append(" |\n");
             }
+            otherAbis(sb, d);
         }
         return sb.toString();
     }
@@ -111,7 +112,41 @@ final class TableCommand implements Callable<Integer> {
                     .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
                     .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
         }
+        otherAbis(sb, d);
         return sb.toString();
+    }
+
+    /** The ABIs the trap instruction reaches before the KVM numbers, in dispatch order, each with its calls. */
+    @SuppressWarnings("unchecked")
+    private static void otherAbis(StringBuilder sb, Map<String, Object> d) {
+        List<Map<String, Object>> others = (List<Map<String, Object>>) d.get("otherAbis");
+        if (others.isEmpty()) {
+            return;
+        }
+        sb.append("\nDispatch order of one trap instruction: ");
+        for (Map<String, Object> f : others) {
+            sb.append(f.get("order")).append(". ").append(f.get("name")).append(" -> ");
+        }
+        sb.append(others.size() + 1).append(". the KVM numbers above.\n");
+        for (Map<String, Object> f : others) {
+            sb.append("\n### ").append(d.get("arch")).append(", dispatch ").append(f.get("order")).append(": ").append(f.get("name")).append("\n\n");
+            sb.append("| | |\n|---|---|\n");
+            row(sb, "enabled by", String.valueOf(f.get("enabledBy")));
+            row(sb, "registers", String.valueOf(f.get("convention")));
+            row(sb, "results", String.valueOf(f.get("results")));
+            for (String n : (List<String>) f.get("notes")) {
+                row(sb, "rule", n);
+            }
+            List<Map<String, Object>> calls = (List<Map<String, Object>>) f.get("calls");
+            if (calls.isEmpty()) {
+                continue;
+            }
+            sb.append("\n| number | name | summary | kernel source |\n|---|---|---|---|\n");
+            for (Map<String, Object> h : calls) {
+                sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ").append(cell(String.valueOf(h.get("summary"))))
+                        .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
+            }
+        }
     }
 
     private static void row(StringBuilder sb, String k, String v) {

@@ -133,6 +133,15 @@ public interface Architecture {
     }
 
     /**
+     * The other hypercall ABIs the trap instruction reaches before {@link #hypercalls()}, in the kernel's dispatch order
+     * (x86: Xen, Hyper-V). For {@code explain} and {@code table}.
+     * @return the families, by {@link AbiFamily#order()}; empty by default
+     */
+    default List<AbiFamily> otherAbis() {
+        return List.of();
+    }
+
+    /**
      * Where guest programs are loaded when a scenario does not say.
      * @return the default entry's guest address
      */

@@ -1,6 +1,7 @@
 package dev.hcsim.arch.x86;
 
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.AbiFamily;
 import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
@@ -91,7 +92,7 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "the guest wrote (default: Windows Server 2016's); 0 = not written, then KVM's own calls answer"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
             new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
-                    + "guest write fills the hypercall page (128 stubs: mov $n,%eax; vmcall/vmmcall; ret)"),
+                    + "guest write fills the hypercall page (128 stubs of 32 bytes: EAX = n, vmcall or vmmcall, ret)"),
             new OptionSpec("xen-evtchn-send", List.of("off", "on"), "off", "with --feature xen: KVM_XEN_HVM_CONFIG_EVTCHN_SEND, the VMM "
                     + "sends every event channel through KVM, so SCHEDOP_poll is handled in the kernel (off: it yields)"),
             new OptionSpec("xen-version", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_XEN_VERSION, what xen_version(XENVER_version) "
@@ -147,6 +148,23 @@ public final class X86Architecture extends DescribedArchitecture {
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
         return "amd".equals(options.get("vendor")) ? "vmmcall" : "vmcall";
+    }
+
+    /**
+     * Hyper-V's place in the dispatch (hyperv.c kvm_hv_hypercall). Its calls are listed by the Hyper-V ABI's own
+     * documentation data when that lands; the condition and the registers are the TLFS's and KVM's.
+     */
+    static final AbiFamily HYPERV_ABI = new AbiFamily("Hyper-V (arch/x86/kvm/hyperv.c)", 2,
+            "--feature hyperv: Hyper-V exposed in CPUID and a non-zero HV_X64_MSR_GUEST_OS_ID (--hyperv-guest-os-id) "
+                    + "(hyperv.h kvm_hv_hypercall_enabled); reached only when Xen's interception is off, or from Xen with EAX bit 31",
+            "control RCX, input RDX, output R8 in 64-bit mode; EDX:EAX, EBX:ECX, EDI:ESI otherwise; result RAX (hyperv.c kvm_hv_hypercall)",
+            "the Hyper-V result word: status and reps completed (hyperv-tlfs.h HV_STATUS_*)", List.of(),
+            List.of("CPL > 0 or real mode: #UD (hyperv.c kvm_hv_hypercall)"));
+
+    /** x86.c kvm_emulate_hypercall's order: Xen's ABI first, then Hyper-V's, then the KVM_HC_* numbers of {@link #hypercalls()}. */
+    @Override
+    public List<AbiFamily> otherAbis() {
+        return List.of(X86XenHypercalls.ABI, HYPERV_ABI);
     }
 
     /** The CPUID bit of a feature name. */
