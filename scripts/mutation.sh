@@ -31,7 +31,8 @@ done
 wanted=" $* "
 failed=0
 printf '%-22s %8s %8s %8s %9s %9s %6s\n' row mutants killed survived no-cover score strength
-while read -r name classes floor; do
+rows=$(cat "$FLOORS") # read once: editing the file during a run must not shift the loop (and mvn must not eat the rows)
+while read -r name classes floor <&3; do
   case "$name" in ''|'#'*) continue ;; esac
   if [ "$wanted" != "  " ] && [[ "$wanted" != *" $name "* ]]; then continue; fi
   module=${name#*@}
@@ -74,5 +75,5 @@ while read -r name classes floor; do
     echo "mutation: $name scores $score%, below its floor of $floor% ($FLOORS)" >&2
     failed=1
   fi
-done < "$FLOORS"
+done 3<<<"$rows"
 exit $failed

@@ -82,6 +82,25 @@ final class Guests {
             new Loop("mips", "loop: daddiu $4,$4,1\n daddiu $5,$5,-1\n bnez $5,loop\n nop", "$5", 4),
             new Loop("riscv", "loop: addi a0, a0, 1\n addi a1, a1, -1\n bnez a1, loop", "a1", 3));
 
+    /**
+     * Straight-line code per architecture: 28 instructions without a branch (7 times: add an immediate, or the result
+     * into another register, add another immediate, or that into a fourth), then the counter's decrement and the
+     * branch back, so that one instruction in 30 (32 on ppc and mips) is a branch.
+     */
+    static final List<Loop> STRAIGHT = List.of(
+            straight("x86", "add $1, %rax\n or %rax, %rdx\n add $3, %rsi\n or %rsi, %rdi\n", "sub $1, %rcx\n jne loop", "rcx", 2),
+            straight("arm64", "add x0, x0, #1\n add x2, x2, x0\n add x3, x3, #3\n add x4, x4, x3\n", "sub x1, x1, #1\n cbnz x1, loop", "x1", 2),
+            straight("loongarch", "addi.d $a0, $a0, 1\n or $a2, $a2, $a0\n addi.d $a3, $a3, 3\n or $a4, $a4, $a3\n",
+                    "addi.d $a1, $a1, -1\n bnez $a1, loop", "a1", 2),
+            straight("s390", "aghi %r2,1\n sgr %r4,%r2\n aghi %r5,3\n sgr %r6,%r5\n", "aghi %r3,-1\n jnz loop", "r3", 2),
+            straight("ppc", "addi r4,r4,1\n or r6,r6,r4\n addi r7,r7,3\n or r8,r8,r7\n", "addi r5,r5,-1\n cmpdi r5,0\n bne loop", "r5", 3),
+            straight("mips", "daddiu $4,$4,1\n or $6,$6,$4\n daddiu $7,$7,3\n or $8,$8,$7\n", "daddiu $5,$5,-1\n bnez $5,loop\n nop", "$5", 3),
+            straight("riscv", "addi a0, a0, 1\n or a2, a2, a0\n addi a3, a3, 3\n or a4, a4, a3\n", "addi a1, a1, -1\n bnez a1, loop", "a1", 2));
+
+    private static Loop straight(String arch, String four, String tail, String counter, int tailLength) {
+        return new Loop(arch, "loop: " + four.repeat(7) + tail, counter, 28 + tailLength);
+    }
+
     private Guests() {
     }
 
@@ -98,6 +117,11 @@ final class Guests {
     static CheapestCall cheapest(String arch) {
         return CHEAPEST.stream().filter(c -> c.arch().equals(arch)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("no cheapest call for " + arch));
+    }
+
+    static Loop straight(String arch) {
+        return STRAIGHT.stream().filter(c -> c.arch().equals(arch)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("no straight-line code for " + arch));
     }
 
     static Loop loop(String arch) {

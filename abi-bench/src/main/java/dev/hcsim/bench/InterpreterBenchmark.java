@@ -42,6 +42,14 @@ public class InterpreterBenchmark {
     @Param({"x86", "arm64", "loongarch", "s390", "ppc", "mips", "riscv"})
     public String arch;
 
+    /** {@code branchy}: {@link Guests#LOOPS} (a branch in every three or four instructions); {@code straight}: {@link Guests#STRAIGHT}. */
+    @Param({"branchy", "straight"})
+    public String code;
+
+    /** {@code interpret}: one instruction per scheduler step; {@code translate}: the block engine ({@link Machine#translate}). */
+    @Param({"interpret", "translate"})
+    public String engine;
+
     private Machine machine;
     private Cpu cpu;
     private RegisterFile regs;
@@ -50,8 +58,9 @@ public class InterpreterBenchmark {
 
     @Setup
     public void setup() {
-        Guests.Loop loop = Guests.loop(arch);
+        Guests.Loop loop = code.equals("straight") ? Guests.straight(arch) : Guests.loop(arch);
         machine = Guests.machine(arch, loop.source(), Map.of(loop.counter(), Guests.FOREVER));
+        machine.translate(engine.equals("translate"));
         RunResult r = machine.run(STEPS, Long.MAX_VALUE);
         if (r.reason() != RunResult.Reason.STEP_BUDGET || r.instructions() != STEPS) {
             throw new IllegalStateException(arch + " loop stopped early: " + r + " " + machine.stopReason(0));

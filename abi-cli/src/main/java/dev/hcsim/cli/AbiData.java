@@ -23,6 +23,22 @@ final class AbiData {
     private AbiData() {
     }
 
+    /** The contract's faults or exits, each with its outcomes, kind, kernel condition and source. */
+    private static List<Map<String, Object>> produced(TrapContract c, boolean exits) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TrapContract.Produced p : c.produces()) {
+            if (p.isExit() == exits) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("outcome", p.outcomeNames());
+                m.put("kind", p.kind());
+                m.put("condition", p.condition());
+                m.put("source", p.source());
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     static Map<String, Object> of(Architecture a, Vm vm) {
         TrapContract c = a.contract();
         Map<String, Object> o = new LinkedHashMap<>();
@@ -44,6 +60,8 @@ final class AbiData {
         contract.put("privilege", c.privilegeRule());
         contract.put("notes", c.notes());
         o.put("contract", contract);
+        o.put("faults", produced(c, false));
+        o.put("exits", produced(c, true));
         StatusCodec sc = a.status();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("family", sc.family());

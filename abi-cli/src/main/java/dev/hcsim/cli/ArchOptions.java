@@ -44,9 +44,9 @@ final class ArchOptions {
             archs.values().forEach(o -> allowed.addAll(o.allowed()));
             boolean numeric = archs.values().stream().anyMatch(o -> o.allowed().isEmpty());
             List<String> desc = new ArrayList<>();
-            archs.forEach((a, o) -> desc.add("[" + a.name() + "] " + o.description()
+            archs.forEach((a, o) -> desc.add(("[" + a.name() + "] " + o.description()
                     + (o.allowed().isEmpty() ? "" : " (" + String.join(" | ", o.allowed()) + ")")
-                    + (o.defaultValue() == null ? "" : "; default " + o.defaultValue())));
+                    + (o.defaultValue() == null ? "" : "; default " + o.defaultValue())).replace("%", "%%"))); // picocli formats descriptions
             picocli.CommandLine.Model.OptionSpec.Builder b = picocli.CommandLine.Model.OptionSpec.builder("--" + name)
                     .type(String.class).arity("1").paramLabel(numeric || allowed.isEmpty() ? "VALUE" : "<" + name + ">")
                     .description(desc.toArray(String[]::new));

@@ -1,9 +1,10 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.views.CallExplanation;
+import dev.hcsim.views.CallJson;
 import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +63,19 @@ final class CallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REG=VALUE", description = "register settings by ABI or raw name")
     List<String> rest = new ArrayList<>();
 
+    /**
+     * A 128-bit register value written {@code 0x} and up to 32 hex digits: {low, high} halves.
+     * @throws IllegalArgumentException naming the register when the value is not that
+     */
+    static long[] vector128(String reg, String text) {
+        String h = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2).replace("_", "") : null;
+        if (h == null || h.isEmpty() || h.length() > 32 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException(reg + " is a 128-bit register: give it as 0x and up to 32 hex digits, got '" + text + "'");
+        }
+        String padded = "0".repeat(32 - h.length()) + h;
+        return new long[] {Long.parseUnsignedLong(padded.substring(16), 16), Long.parseUnsignedLong(padded.substring(0, 16), 16)};
+    }
+
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
@@ -79,6 +93,12 @@ final class CallCommand implements Callable<Integer> {
         for (String t : rest) {
             if (t.contains("=")) {
                 String reg = t.substring(0, t.indexOf('='));
+                if (a.registers().indexOf(reg) < 0 && a.registers().vectorIndexOf(reg) >= 0) {
+                    long[] v = vector128(reg, t.substring(t.indexOf('=') + 1));
+                    regs.put(reg + ".lo", v[0]);
+                    regs.put(reg + ".hi", v[1]);
+                    continue;
+                }
                 if (a.registers().indexOf(reg) < 0) {
                     throw new IllegalArgumentException("unknown " + a.name() + " register '" + reg + "'");
                 }
@@ -104,7 +124,7 @@ final class CallCommand implements Callable<Integer> {
         SingleCall.Result r = SingleCall.run(b.build(), vcpu, insn, regs, memory, states);
         if (format.equals("json")) {
             // one JSON document on stdout, whatever the flags: the explanation is a field of it
-            Map<String, Object> o = json(r);
+            Map<String, Object> o = CallJson.of(r);
             if (explain) {
                 o.put("explanation", CallExplanation.text(r));
             }
@@ -113,46 +133,5 @@ final class CallCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(CallExplanation.text(r));
         }
         return 0;
-    }
-
-    /** The call's JSON object; its keys are a stable contract. */
-    static Map<String, Object> json(SingleCall.Result r) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("arch", r.vm().architecture().name());
-        o.put("instruction", r.text());
-        o.put("bytes", Bytes.hex(r.bytes()));
-        o.put("call", r.call());
-        o.put("status", r.status() == null ? null : r.status().name());
-        o.put("statusCode", r.statusName());
-        o.put("outcome", r.outcome().name());
-        o.put("detail", r.detail());
-        RegisterLayout layout = r.after().layout();
-        Map<String, String> regs = new LinkedHashMap<>();
-        for (int i : layout.generalIndices()) {
-            regs.put(layout.name(i), Bytes.hex64(r.after().get(i)));
-        }
-        regs.put("pc", Bytes.hex64(r.after().pc()));
-        o.put("registers", regs);
-        Map<String, String> changed = new LinkedHashMap<>();
-        r.changed().forEach((k, v) -> changed.put(k, Bytes.hex64(v)));
-        o.put("changed", changed);
-        List<Map<String, Object>> effects = new ArrayList<>();
-        for (SingleCall.Effect e : r.effects()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", e.kind());
-            m.put("target", e.target());
-            m.put("detail", e.detail());
-            effects.add(m);
-        }
-        o.put("effects", effects);
-        List<Map<String, Object>> writes = new ArrayList<>();
-        for (SingleCall.MemoryWrite w : r.writes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("gpa", "0x" + Long.toHexString(w.gpa()));
-            m.put("bytes", Bytes.hex(w.bytes()));
-            writes.add(m);
-        }
-        o.put("memoryWrites", writes);
-        return o;
     }
 }

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code hcsim explain}: the trap contract and every hypercall, from the data that dispatches. */
-@Command(name = "explain", description = {"Print an architecture's trap contract, status codes, hypercalls, features and options.",
+/** {@code hcsim explain}: the trap contract, every fault and exit, and every hypercall, from the data that dispatches. */
+@Command(name = "explain", description = {"Print an architecture's trap contract, every fault and exit it can produce, status codes, hypercalls, features and options.",
     "Architecture options (--NAME VALUE) and --feature/--no-feature show what a VM so configured offers."})
 final class ExplainCommand implements Callable<Integer> {
     @Spec
@@ -53,6 +53,15 @@ final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void produced(List<Map<String, Object>> list, PrintWriter out) {
+        for (Map<String, Object> p : list) {
+            String outcome = p.get("outcome").equals("EXIT_TO_HOST") ? "" : p.get("outcome") + " ";
+            out.println("  " + outcome + p.get("kind"));
+            out.println("               " + p.get("condition"));
+            out.println("               " + p.get("source"));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static void text(Map<String, Object> d, PrintWriter out) {
         out.println(d.get("arch") + ": " + d.get("title") + "   (byte order " + d.get("byteOrder") + "; aliases " + d.get("aliases") + ")");
@@ -71,6 +80,12 @@ final class ExplainCommand implements Callable<Integer> {
         for (String n : (List<String>) c.get("notes")) {
             out.println("  note                " + n);
         }
+        out.println();
+        out.println("Faults (outcome, TrapResult.fault().kind(); when; kernel source)");
+        produced((List<Map<String, Object>>) d.get("faults"), out);
+        out.println();
+        out.println("Exits to the host (TrapResult.exit().kind(); when; kernel source)");
+        produced((List<Map<String, Object>>) d.get("exits"), out);
         Map<String, Object> s = (Map<String, Object>) d.get("status");
         out.println();
         out.println("Status codes (" + s.get("family") + ")");

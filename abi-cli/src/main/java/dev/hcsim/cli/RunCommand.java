@@ -5,6 +5,7 @@ import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.views.TimelineModel;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;

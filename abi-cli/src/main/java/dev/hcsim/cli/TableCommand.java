@@ -105,6 +105,14 @@ final class TableCommand implements Callable<Integer> {
         row(sb, "status codes", s.get("family") + ": " + String.join(", ", ((Map<String, String>) s.get("codes")).entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).toList()));
         row(sb, "vCPU ids", String.valueOf(d.get("vcpuId")));
+        sb.append("\n| fault or exit | kind | when | kernel source |\n|---|---|---|---|\n");
+        for (String key : List.of("faults", "exits")) {
+            for (Map<String, Object> p : (List<Map<String, Object>>) d.get(key)) {
+                sb.append("| ").append(cell(String.valueOf(p.get("outcome")))).append(" | ").append(cell(String.valueOf(p.get("kind")))).append(" | ")
+                        .append(cell(String.valueOf(p.get("condition")))).append(" | ").append(cell(String.valueOf(p.get("source"))))
+                        .append(" |\n");
+            }
+        }
         sb.append("\n| number | name | feature | statuses | summary | kernel source |\n|---|---|---|---|---|---|\n");
         for (Map<String, Object> h : (List<Map<String, Object>>) d.get("hypercalls")) {
             sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ")

@@ -1,7 +1,8 @@
 package dev.hcsim.cli;
 
-import static dev.hcsim.cli.TimelineSvg.esc;
+import static dev.hcsim.views.TimelineSvg.esc;
 
+import dev.hcsim.views.TimelineSvg;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,8 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.scenario.ScenarioRunner;
+import dev.hcsim.views.TimelineModel;
+import dev.hcsim.views.TimelineSvg;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

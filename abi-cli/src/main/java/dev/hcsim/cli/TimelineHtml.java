@@ -1,6 +1,6 @@
 package dev.hcsim.cli;
 
-import static dev.hcsim.cli.TimelineSvg.esc;
+import static dev.hcsim.views.TimelineSvg.esc;
 
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioRunner;
@@ -8,6 +8,8 @@ import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.Timeline;
 import dev.hcsim.core.trace.TraceEvent;
 import dev.hcsim.core.trace.TrapEvent;
+import dev.hcsim.views.TimelineModel;
+import dev.hcsim.views.TimelineSvg;
 import java.util.List;
 import java.util.Locale;
 

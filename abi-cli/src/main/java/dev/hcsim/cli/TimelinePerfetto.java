@@ -1,5 +1,6 @@
 package dev.hcsim.cli;
 
+import dev.hcsim.views.TimelineModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.views.CallExplanation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hcsim.views.TimelineSvg;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,8 @@ import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.views.TimelineModel;
+import dev.hcsim.views.TimelineSvg;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

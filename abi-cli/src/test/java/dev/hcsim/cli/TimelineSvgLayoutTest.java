@@ -2,6 +2,7 @@ package dev.hcsim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.views.TimelineSvg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

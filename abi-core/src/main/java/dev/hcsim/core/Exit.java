@@ -20,6 +20,15 @@ public sealed interface Exit {
     ExitReason reason();
 
     /**
+     * The exit's kind, as {@code hcsim explain} lists it ({@link TrapContract#produces()}): {@code KVM_EXIT_}
+     * and the reason's name, and for a system event its {@code KVM_SYSTEM_EVENT_} type.
+     * @return for example {@code KVM_EXIT_HYPERCALL} or {@code KVM_EXIT_SYSTEM_EVENT SHUTDOWN}
+     */
+    default String kind() {
+        return this instanceof SystemEvent e ? "KVM_EXIT_SYSTEM_EVENT " + e.type().name() : "KVM_EXIT_" + reason().name();
+    }
+
+    /**
      * {@code KVM_EXIT_HYPERCALL}: a hypercall the kernel hands to user space (x86
      * {@code KVM_HC_MAP_GPA_RANGE}, an arm64 SMCCC call routed by the SMCCC filter, a LoongArch
      * user service). The VMM's answer goes in {@code ret}; {@link Vm#completeExit} writes it back.

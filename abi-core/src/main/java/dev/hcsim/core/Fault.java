@@ -19,6 +19,14 @@ public sealed interface Fault {
     long pc();
 
     /**
+     * The fault's kind: the architecture's exception and its cause, without what differs from one
+     * occurrence to the next (addresses, PC, error-code bits). {@code hcsim explain} lists every kind an
+     * architecture can produce ({@link TrapContract#produces()}); equal kinds compare equal.
+     * @return for example {@code #GP}, {@code Unknown/Uncategorized (EC 0x00)}, {@code operation exception (code 0x0001)}
+     */
+    String kind();
+
+    /**
      * An x86 exception, as KVM queues it with {@code kvm_queue_exception}/{@code kvm_queue_exception_e}
      * ({@code arch/x86/kvm/x86.c}) and {@code kvm_inject_page_fault} for #PF.
      * @param vector the exception vector, 0 to 31 ({@link #UD} 6, {@link #GP} 13, {@link #PF} 14, ...)
@@ -112,6 +120,12 @@ public sealed interface Fault {
             return vector < MNEMONICS.length ? MNEMONICS[vector] : Integer.toString(vector);
         }
 
+        /** {@code #UD}, {@code #GP}, {@code #PF}: the vector's mnemonic. */
+        @Override
+        public String kind() {
+            return "#" + mnemonic(vector);
+        }
+
         /** {@code #UD}, {@code #GP(0)}, {@code #PF(0x2) at 0x1000} (the address is CR2). */
         @Override
         public String toString() {
@@ -195,6 +209,12 @@ public sealed interface Fault {
             return ((long) exceptionClass << 26) | (1L << 25) | iss;
         }
 
+        /** {@code Unknown/Uncategorized (EC 0x00)}: the exception class with the kernel's name. */
+        @Override
+        public String kind() {
+            return String.format(Locale.ROOT, "%s (EC 0x%02x)", className(exceptionClass), exceptionClass);
+        }
+
         /** {@code Unknown/Uncategorized (EC 0x00, ISS 0x0) to EL1}, with the kernel's {@code esr_class_str} names. */
         @Override
         public String toString() {
@@ -261,6 +281,12 @@ public sealed interface Fault {
          */
         public int instructionLength() {
             return ilc * 2;
+        }
+
+        /** {@code operation exception (code 0x0001)}: the program-interruption code. */
+        @Override
+        public String kind() {
+            return String.format(Locale.ROOT, "%s (code 0x%04x)", name(interruptionCode), interruptionCode);
         }
 
         /** {@code operation exception (code 0x0001, ILC 2)}. */
@@ -333,17 +359,29 @@ public sealed interface Fault {
         }
 
         /** {@code program interrupt 0x700 (privileged), SRR1 0x...}. */
+        /**
+         * {@code program interrupt 0x700 (privileged instruction)}: the vector, and for a program interrupt its
+         * reason (SRR1 on Book3S, ESR on BookE).
+         */
         @Override
-        public String toString() {
+        public String kind() {
             String name = vector == PROGRAM ? "program interrupt" : vector == SYSTEM_CALL ? "system call interrupt" : "interrupt";
             StringBuilder b = new StringBuilder(name).append(" 0x").append(Integer.toHexString(vector));
-            String why = vector != PROGRAM ? null
-                    : (srr1 & SRR1_PROGILL) != 0 || (esr & ESR_PIL) != 0 ? "illegal instruction"
-                    : (srr1 & SRR1_PROGPRIV) != 0 || (esr & ESR_PPR) != 0 ? "privileged instruction"
-                    : (srr1 & SRR1_PROGTRAP) != 0 || (esr & ESR_PTR) != 0 ? "trap" : null;
+            // BookE keeps the reason in ESR and the MSR in SRR1 (whose bits then mean nothing here); Book3S the reason in SRR1.
+            long ill = esr != 0 ? esr & ESR_PIL : srr1 & SRR1_PROGILL;
+            long priv = esr != 0 ? esr & ESR_PPR : srr1 & SRR1_PROGPRIV;
+            long trap = esr != 0 ? esr & ESR_PTR : srr1 & SRR1_PROGTRAP;
+            String why = vector != PROGRAM ? null : ill != 0 ? "illegal instruction" : priv != 0 ? "privileged instruction"
+                    : trap != 0 ? "trap" : null;
             if (why != null) {
                 b.append(" (").append(why).append(')');
             }
+            return b.toString();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder(kind());
             b.append(", SRR1 0x").append(Long.toHexString(srr1));
             if (esr != 0) {
                 b.append(", ESR 0x").append(Long.toHexString(esr));
@@ -401,6 +439,12 @@ public sealed interface Fault {
         @Override
         public long pc() {
             return epc;
+        }
+
+        /** {@code RI (ExcCode 10)}: Cause.ExcCode. */
+        @Override
+        public String kind() {
+            return (excCode < NAMES.length ? NAMES[excCode] : excCode == GE ? "GE" : "exception") + " (ExcCode " + excCode + ")";
         }
 
         /** {@code RI (ExcCode 10)}, with BadVAddr for an address error, and the delay slot when Cause.BD is set. */
@@ -474,6 +518,13 @@ public sealed interface Fault {
             return era;
         }
 
+        /** {@code INE (Ecode 0xd)}, {@code ADE (Ecode 0x8, EsubCode 0)}: Ecode, and EsubCode where it tells causes apart. */
+        @Override
+        public String kind() {
+            return (ecode < NAMES.length ? NAMES[ecode] : "exception") + " (Ecode 0x" + Integer.toHexString(ecode)
+                    + (ecode == ADE || esubcode != 0 ? ", EsubCode " + esubcode : "") + ")";
+        }
+
         /** {@code INE (Ecode 0xd)}, with EsubCode when not 0 and BADV for an address error. */
         @Override
         public String toString() {
@@ -522,9 +573,19 @@ public sealed interface Fault {
         }
 
         /** {@code illegal instruction (scause 2), stval 0x...}, with the privileged spec's names. */
+        /** {@code illegal instruction (scause 2)}: the exception code. */
+        @Override
+        public String kind() {
+            return name() + " (scause " + cause + ")";
+        }
+
         @Override
         public String toString() {
-            String name = switch ((int) cause) {
+            return kind() + ", stval 0x" + Long.toHexString(tval);
+        }
+
+        private String name() {
+            return switch ((int) cause) {
                 case 0 -> "instruction address misaligned";
                 case 1 -> "instruction access fault";
                 case 2 -> "illegal instruction";
@@ -546,7 +607,6 @@ public sealed interface Fault {
                 case 23 -> "store/AMO guest-page fault";
                 default -> "exception";
             };
-            return name + " (scause " + cause + "), stval 0x" + Long.toHexString(tval);
         }
     }
 }

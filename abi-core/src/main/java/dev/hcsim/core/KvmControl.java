@@ -208,6 +208,18 @@ public final class KvmControl {
         return ioctls.checkExtension(cap);
     }
 
+    /**
+     * KVM_SET_GUEST_DEBUG: {@code struct kvm_guest_debug.control} of a vCPU (KVM_GUESTDBG_ENABLE = 1,
+     * KVM_GUESTDBG_SINGLESTEP = 2, ...); the architecture-specific part ({@code arch}) is empty.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param control the KVM_GUESTDBG_* flags; without KVM_GUESTDBG_ENABLE debugging is off
+     * @throws KvmException -EINVAL for a flag the architecture does not take, or an architecture whose guest
+     *   debugging hcsim does not model
+     */
+    public void setGuestDebug(int vcpu, long control) {
+        ioctls.setGuestDebug(vcpu(vcpu), control);
+    }
+
     private static long[] args4(long[] args) {
         if (args.length > 4) {
             throw new IllegalArgumentException("struct kvm_enable_cap has 4 args, got " + args.length);

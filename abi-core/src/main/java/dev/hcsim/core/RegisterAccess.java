@@ -32,4 +32,41 @@ public interface RegisterAccess {
      * @param value the new PC, a guest virtual address
      */
     void pc(long value);
+
+    /**
+     * How many 128-bit vector registers this CPU model gives the library ({@code xmm0}..{@code xmm15} on x86). An
+     * optional capability: the default is 0, and only a call that reads them (x86 Hyper-V's XMM fast hypercalls)
+     * needs it; that call then fails with an {@link UnsupportedOperationException} naming what to implement.
+     * @return the count, 0 when the model has none
+     */
+    default int vectorRegisters() {
+        return 0;
+    }
+
+    /**
+     * One 64-bit half of 128-bit vector register {@code n}.
+     * @param n the register's number ({@code xmm3} → 3), below {@link #vectorRegisters()}
+     * @param high false for bits 63..0, true for bits 127..64
+     * @return that half
+     * @throws UnsupportedOperationException when the model has no vector registers
+     */
+    default long getVector(int n, boolean high) {
+        throw new UnsupportedOperationException(noVectors(this));
+    }
+
+    /**
+     * Writes one 64-bit half of 128-bit vector register {@code n}.
+     * @param n the register's number, below {@link #vectorRegisters()}
+     * @param high false for bits 63..0, true for bits 127..64
+     * @param value the half's new value
+     * @throws UnsupportedOperationException when the model has no vector registers
+     */
+    default void setVector(int n, boolean high, long value) {
+        throw new UnsupportedOperationException(noVectors(this));
+    }
+
+    private static String noVectors(RegisterAccess r) {
+        return r.getClass().getName() + " has no 128-bit vector registers: implement RegisterAccess.vectorRegisters, getVector "
+                + "and setVector to run calls that read them";
+    }
 }

@@ -9,6 +9,8 @@ import java.util.Arrays;
 public final class RegisterFile implements RegisterAccess {
     private final RegisterLayout layout;
     private final long[] values;
+    /** The vector registers, two halves each (low, high), when the layout has any. */
+    private final long[] vectors;
     private final int zero;
     private long pc;
 
@@ -19,6 +21,7 @@ public final class RegisterFile implements RegisterAccess {
     public RegisterFile(RegisterLayout layout) {
         this.layout = layout;
         this.values = new long[layout.size()];
+        this.vectors = new long[2 * layout.vectorCount()];
         this.zero = layout.zeroRegister();
     }
 
@@ -82,6 +85,28 @@ public final class RegisterFile implements RegisterAccess {
     }
 
     @Override
+    public int vectorRegisters() {
+        return vectors.length / 2;
+    }
+
+    @Override
+    public long getVector(int n, boolean high) {
+        return vectors[vectorSlot(n, high)];
+    }
+
+    @Override
+    public void setVector(int n, boolean high, long value) {
+        vectors[vectorSlot(n, high)] = value;
+    }
+
+    private int vectorSlot(int n, boolean high) {
+        if (n < 0 || 2 * n >= vectors.length) {
+            throw new IndexOutOfBoundsException("vector register " + n + " of " + vectors.length / 2);
+        }
+        return 2 * n + (high ? 1 : 0);
+    }
+
+    @Override
     public long pc() {
         return pc;
     }
@@ -97,6 +122,7 @@ public final class RegisterFile implements RegisterAccess {
      */
     public void copyFrom(RegisterFile other) {
         System.arraycopy(other.values, 0, values, 0, values.length);
+        System.arraycopy(other.vectors, 0, vectors, 0, vectors.length);
         pc = other.pc;
     }
 
@@ -114,12 +140,19 @@ public final class RegisterFile implements RegisterAccess {
         for (int i = 0; i < values.length; i++) {
             sb.append(", ").append(layout.name(i)).append("=0x").append(Long.toHexString(values[i]));
         }
+        for (int i = 0; i < vectors.length / 2; i++) {
+            if (vectors[2 * i] != 0 || vectors[2 * i + 1] != 0) {
+                sb.append(", ").append(layout.vectorName(i)).append("=0x").append(String.format(java.util.Locale.ROOT, "%016x%016x",
+                        vectors[2 * i + 1], vectors[2 * i]));
+            }
+        }
         return sb.append('}').toString();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RegisterFile r && r.layout == layout && r.pc == pc && Arrays.equals(r.values, values);
+        return o instanceof RegisterFile r && r.layout == layout && r.pc == pc && Arrays.equals(r.values, values)
+                && Arrays.equals(r.vectors, vectors);
     }
 
     @Override

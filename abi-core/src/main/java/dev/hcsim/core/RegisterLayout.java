@@ -47,10 +47,14 @@ public final class RegisterLayout {
     private final Map<String, Integer> byName;
     private final int zeroRegister;
     private final int[] general;
+    private final String vectorPrefix;
+    private final int vectorCount;
 
-    private RegisterLayout(List<Register> registers, int zeroRegister) {
+    private RegisterLayout(List<Register> registers, int zeroRegister, String vectorPrefix, int vectorCount) {
         this.registers = List.copyOf(registers);
         this.zeroRegister = zeroRegister;
+        this.vectorPrefix = vectorPrefix;
+        this.vectorCount = vectorCount;
         Map<String, Integer> names = new HashMap<>();
         List<Integer> gen = new ArrayList<>();
         for (int i = 0; i < registers.size(); i++) {
@@ -161,6 +165,52 @@ public final class RegisterLayout {
     }
 
     /**
+     * How many 128-bit vector registers the architecture's ABI can read ({@code xmm0}..{@code xmm15} on x86), kept
+     * apart from the 64-bit registers: see {@link RegisterAccess#vectorRegisters()}.
+     * @return the count, 0 when the ABI reads none
+     */
+    public int vectorCount() {
+        return vectorCount;
+    }
+
+    /**
+     * The number of the vector register called {@code name} ({@code xmm3} → 3), case-insensitively, with an optional
+     * leading {@code %}.
+     * @param name the name as written
+     * @return its number, or -1 when it names no vector register
+     */
+    public int vectorIndexOf(String name) {
+        if (name == null || vectorCount == 0) {
+            return -1;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.startsWith("%")) {
+            n = n.substring(1);
+        }
+        if (!n.startsWith(vectorPrefix) || n.length() == vectorPrefix.length() || n.length() > vectorPrefix.length() + 2) {
+            return -1;
+        }
+        String digits = n.substring(vectorPrefix.length());
+        if ((digits.length() == 2 && digits.charAt(0) == '0') || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        int i = Integer.parseInt(digits);
+        return i < vectorCount ? i : -1;
+    }
+
+    /**
+     * The name of vector register {@code n}.
+     * @param n its number, 0 to vectorCount-1
+     * @return its name ({@code xmm3})
+     */
+    public String vectorName(int n) {
+        if (n < 0 || n >= vectorCount) {
+            throw new IllegalArgumentException("no vector register " + n + " (the layout has " + vectorCount + ")");
+        }
+        return vectorPrefix + n;
+    }
+
+    /**
      * Starts a layout.
      * @return an empty builder
      */
@@ -172,6 +222,8 @@ public final class RegisterLayout {
     public static final class Builder {
         private final List<Register> regs = new ArrayList<>();
         private int zero = -1;
+        private String vectorPrefix = "";
+        private int vectorCount;
 
         /**
          * Adds a 64-bit general register with optional aliases.
@@ -206,11 +258,26 @@ public final class RegisterLayout {
         }
 
         /**
+         * Declares {@code count} 128-bit vector registers named {@code prefix0} .. (x86: {@code xmm}, 16).
+         * @param prefix the name before the number, lower case
+         * @param count how many
+         * @return this builder
+         */
+        public Builder vectors(String prefix, int count) {
+            if (count < 0 || count > 100 || prefix.isEmpty()) {
+                throw new IllegalArgumentException("vector registers need a prefix and 0..100 registers, got '" + prefix + "' x " + count);
+            }
+            vectorPrefix = prefix.toLowerCase(Locale.ROOT);
+            vectorCount = count;
+            return this;
+        }
+
+        /**
          * Builds the layout.
          * @return the layout, registers in the order they were added
          */
         public RegisterLayout build() {
-            return new RegisterLayout(regs, zero);
+            return new RegisterLayout(regs, zero, vectorPrefix, vectorCount);
         }
     }
 }

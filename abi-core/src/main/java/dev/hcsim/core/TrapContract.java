@@ -2,7 +2,10 @@ package dev.hcsim.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The trap contract of one architecture as data: which register holds the hypercall number, the
@@ -32,6 +35,7 @@ public final class TrapContract {
     private final String pcRule;
     private final String privilegeRule;
     private final List<String> notes;
+    private final List<Produced> produces;
     private final RegisterLayout layout;
     private final int[] preserved;
 
@@ -49,6 +53,7 @@ public final class TrapContract {
         this.pcRule = b.pcRule;
         this.privilegeRule = b.privilegeRule;
         this.notes = List.copyOf(b.notes);
+        this.produces = List.copyOf(b.produces);
         List<Integer> keep = new ArrayList<>();
         for (int g : layout.generalIndices()) {
             if (Arrays.stream(resultRegisters).noneMatch(r -> r == g) && g != layout.zeroRegister()) {
@@ -231,6 +236,84 @@ public final class TrapContract {
     }
 
     /**
+     * Every fault and every exit a trap of this architecture can produce, each with the kernel condition
+     * and source: what {@code hcsim explain} lists. A trap result whose fault or exit is not listed here
+     * is a bug (each architecture's tests check that nothing unlisted is produced).
+     * @return an unmodifiable list, faults first, in the order the architecture declared them
+     */
+    public List<Produced> produces() {
+        return produces;
+    }
+
+    /**
+     * The listed entry a trap result's fault or exit matches: same outcome and same kind.
+     * @param r a trap result
+     * @return the entry, or empty when {@code r} has no fault and no exit (a completed call) or when its kind is not listed
+     */
+    public Optional<Produced> listing(TrapResult r) {
+        Outcome o = r.outcome();
+        String kind = r.exit() != null ? r.exit().kind() : r.fault() != null ? r.fault().kind()
+                : o == Outcome.NOT_A_HYPERCALL ? Produced.NO_FAULT : null;
+        if (kind == null) {
+            return Optional.empty();
+        }
+        for (Produced p : produces) {
+            if (p.outcomes().contains(o) && p.kind().equals(kind)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One kind of fault or exit a trap can produce.
+     * @param outcomes the outcomes it comes with: {@link Outcome#EXIT_TO_HOST} for an exit; for a fault
+     *                 {@link Outcome#FAULT} (for the embedder to inject), {@link Outcome#INTERRUPTED} (already delivered)
+     *                 or {@link Outcome#NOT_A_HYPERCALL} (the guest's own handler takes it)
+     * @param kind {@link Fault#kind()} or {@link Exit#kind()}; {@link #NO_FAULT} for a NOT_A_HYPERCALL without a fault
+     * @param condition when the kernel (or the VMM hcsim plays) produces it
+     * @param source where: kernel file and function
+     */
+    public record Produced(Set<Outcome> outcomes, String kind, String condition, String source) {
+        /** The kind of a {@link Outcome#NOT_A_HYPERCALL} that carries no fault (nothing happens at all). */
+        public static final String NO_FAULT = "no exception";
+
+        /**
+         * Checks and copies.
+         * @param outcomes at least one
+         * @param kind not blank
+         * @param condition not blank
+         * @param source not blank
+         */
+        public Produced {
+            if (outcomes.isEmpty() || kind.isBlank() || condition.isBlank() || source.isBlank()) {
+                throw new IllegalArgumentException("a produced fault or exit needs an outcome, a kind, a condition and a source");
+            }
+            outcomes = Set.copyOf(EnumSet.copyOf(outcomes));
+        }
+
+        /**
+         * True for an exit to the host.
+         * @return whether the entry is an exit
+         */
+        public boolean isExit() {
+            return outcomes.contains(Outcome.EXIT_TO_HOST);
+        }
+
+        /**
+         * The outcomes in declaration order, joined with {@code |}.
+         * @return for example {@code FAULT|INTERRUPTED}
+         */
+        public String outcomeNames() {
+            StringBuilder b = new StringBuilder();
+            for (Outcome o : EnumSet.copyOf(outcomes)) {
+                b.append(b.length() == 0 ? "" : "|").append(o.name());
+            }
+            return b.toString();
+        }
+    }
+
+    /**
      * Names of registers for display.
      * @param regs register indices in the layout
      * @return their ABI names, in the same order
@@ -258,6 +341,7 @@ public final class TrapContract {
         private String pcRule = "PC advances past the trap instruction";
         private String privilegeRule = "none";
         private final List<String> notes = new ArrayList<>();
+        private final List<Produced> produces = new ArrayList<>();
 
         private Builder(RegisterLayout layout) {
             this.layout = layout;
@@ -363,6 +447,37 @@ public final class TrapContract {
          */
         public Builder note(String s) {
             notes.add(s);
+            return this;
+        }
+
+        /**
+         * Lists a fault the trap can produce.
+         * @param example a fault of the kind (its addresses do not matter; only {@link Fault#kind()} is kept), or null for a
+         *                NOT_A_HYPERCALL that carries none
+         * @param condition when, in the kernel's terms
+         * @param source kernel file and function
+         * @param outcome FAULT, INTERRUPTED or NOT_A_HYPERCALL
+         * @param more further outcomes the same fault comes with
+         * @return this builder
+         */
+        public Builder fault(Fault example, String condition, String source, Outcome outcome, Outcome... more) {
+            EnumSet<Outcome> os = EnumSet.of(outcome, more);
+            if (os.contains(Outcome.EXIT_TO_HOST) || (example == null && !os.equals(EnumSet.of(Outcome.NOT_A_HYPERCALL)))) {
+                throw new IllegalArgumentException("a fault comes with FAULT, INTERRUPTED or NOT_A_HYPERCALL (only the last without a fault)");
+            }
+            produces.add(new Produced(os, example == null ? Produced.NO_FAULT : example.kind(), condition, source));
+            return this;
+        }
+
+        /**
+         * Lists an exit to the host the trap can produce.
+         * @param example an exit of the kind (its payload does not matter; only {@link Exit#kind()} is kept)
+         * @param condition when, in the kernel's terms
+         * @param source kernel file and function
+         * @return this builder
+         */
+        public Builder exit(Exit example, String condition, String source) {
+            produces.add(new Produced(EnumSet.of(Outcome.EXIT_TO_HOST), example.kind(), condition, source));
             return this;
         }
 

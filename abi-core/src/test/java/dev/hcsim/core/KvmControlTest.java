@@ -30,6 +30,8 @@ class KvmControlTest {
         assertEquals(Errno.ENOTTY, assertThrows(KvmException.class, () -> c.setCpuid(0, List.of())).errno());
         assertEquals(Errno.EINVAL, assertThrows(KvmException.class, () -> c.getSyncReg(0, 1)).errno());
         assertEquals(List.of(), c.describe());
+        assertEquals(0, c.checkExtension(190), "KVM_CHECK_EXTENSION of a capability the VM lacks");
+        assertEquals(Errno.EINVAL, assertThrows(KvmException.class, () -> c.setGuestDebug(0, 3)).errno());
     }
 
     @Test

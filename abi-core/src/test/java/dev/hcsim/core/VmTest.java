@@ -37,6 +37,18 @@ class VmTest {
     }
 
     @Test
+    @DisplayName("a handler that returns to the guest with neither a status nor result 0 is refused, never answered SUCCESS; an exit needs none")
+    void handlerWithoutStatus() {
+        // Every KVM handler sets the guest's return value (arch/x86/kvm/x86.c kvm_emulate_hypercall's ret,
+        // arch/arm64/kvm/hypercalls.c smccc_set_retval): a status-less return would be a silent 0 in r0.
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SingleCall.run(VmConfig.builder("toy").build(), 0, null, Map.of("r0", 10L), Map.of()));
+        assertEquals("hypercall TOY_NO_STATUS returned to the guest without a status or result 0", e.getMessage());
+        SingleCall.Result exit = SingleCall.run(VmConfig.builder("toy").build(), 0, null, Map.of("r0", 6L), Map.of());
+        assertEquals(Outcome.EXIT_TO_HOST, exit.outcome());
+    }
+
+    @Test
     @DisplayName("explicit vCPU ids map both ways; duplicates are refused")
     void ids() {
         Vm vm = Vm.create(VmConfig.builder("toy").vcpus(3).vcpuIds(0x100, 7, 0x80000000_00000000L).build());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
@@ -63,6 +64,29 @@ class SchedulerTest {
         assertEquals(RunResult.Reason.STEP_BUDGET, r.runs().get("vm0").reason());
         assertEquals(250, r.machines().get("vm0").registers(0).get(1));
         assertTrue(JsonLines.contains(r.trace(), "step_budget"));
+    }
+
+    @Test
+    @DisplayName("Machine.stealNanos is the host's scheduling delay (sched_info.run_delay, steal_time.c get_run_delay()): for all seeds and "
+            + "quanta, exactly the sum of the waits the trace's run events report for that vCPU")
+    void runDelayIsTheTracedWaits() {
+        qt().withExamples(30).forAll(longs().between(0, 1_000_000), integers().between(1, 7)).checkAssert((seed, quantum) -> {
+            ScenarioRunner.Result r = run("{\"arch\": \"toy\", \"vcpus\": 3, \"pcpus\": 1, \"quantum\": " + quantum + ", \"seed\": " + seed
+                    + ", \"programs\": [{\"source\": \"inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; inc r1; hlt\"}]}", "");
+            var m = r.machines().get("vm0");
+            long[] waited = new long[3];
+            java.util.regex.Matcher w = java.util.regex.Pattern.compile("\"vcpu\":(\\d+)[^\\n]*\"event\":\"run\"[^\\n]*waited (\\d+) ns")
+                    .matcher(trace(r));
+            while (w.find()) {
+                waited[Integer.parseInt(w.group(1))] += Long.parseLong(w.group(2));
+            }
+            long total = 0;
+            for (int v = 0; v < 3; v++) {
+                assertEquals(waited[v], m.stealNanos(v), "vCPU " + v);
+                total += waited[v];
+            }
+            assertTrue(total > 0, "three vCPUs on one physical CPU wait");
+        });
     }
 
     @Test

@@ -18,6 +18,20 @@ final class Arm64Guest {
     /** SMCCC_RET_NOT_SUPPORTED as the 64-bit x0. */
     static final long NOT_SUPPORTED = -1L;
 
+    /**
+     * The ports' ucall function: SMC64 OEM service call 0, which {@link #forwardUcalls} has the SMCCC filter forward
+     * to the VMM (KVM_EXIT_HYPERCALL), in place of lib/arm64/ucall.c's MMIO write (KVM_EXIT_MMIO, outside hcsim's subset).
+     */
+    static final long UCALL_FN = 0xC300_0000L;
+    /** KVM_SMCCC_FILTER_FWD_TO_USER. */
+    static final int KVM_SMCCC_FILTER_FWD_TO_USER = 2;
+
+    /** KVM_SET_DEVICE_ATTR KVM_ARM_VM_SMCCC_CTRL / KVM_ARM_VM_SMCCC_FILTER {base = UCALL_FN, nr_functions = 1, FWD_TO_USER}. */
+    static void forwardUcalls(Vm vm) {
+        vm.control().setDeviceAttr(0, 0, java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) UCALL_FN)
+                .putInt(1).put((byte) KVM_SMCCC_FILTER_FWD_TO_USER).array());
+    }
+
     final Vm vm;
     final RegisterFile regs;
     final SparseMemory mem;

@@ -95,45 +95,151 @@ class Arm64PsciSelftest {
         assertEquals(5, ((dev.hcsim.core.Exit.SystemEvent) t.exit()).type().number(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SUSPEND (5)");
     }
 
-    @Test
-    @DisplayName("psci_test.c host_test_system_off2: 'Unexpected PSCI version' (>= 1.3), PSCI_FEATURES(SYSTEM_OFF2) has HIBERNATE_OFF, "
-            + "a non-zero cookie is INVALID_PARAMS, each OFF2 exits SHUTDOWN with KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2 and returns "
-            + "INTERNAL_FAILURE after the VMM re-enters; two shutdowns")
-    void systemOff2() {
-        Setup s = new Setup();
-        long version = s.vm.control().getOneReg(1, KVM_REG_ARM_PSCI_VERSION);
-        assertTrue(version >= 0x10003, "Unexpected PSCI version " + (version >> 16) + "." + (version & 0xFFFF));
-        s.hvc(PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_3_FN_SYSTEM_OFF2, 0, 0);
-        assertTrue((s.x0() & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) != 0, "SYSTEM_OFF2 (SMC32) discoverable with HIBERNATE_OFF");
-        s.hvc(PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_3_FN64_SYSTEM_OFF2, 0, 0);
-        assertTrue((s.x0() & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) != 0, "SYSTEM_OFF2 (SMC64) discoverable with HIBERNATE_OFF");
-        int shutdowns = 0;
-        for (long type : new long[] {PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 0}) { // "zero as an alias for HIBERNATE_OFF" (PSCI 1.3 F.b)
-            TrapResult bad = s.hvc(PSCI_1_3_FN64_SYSTEM_OFF2, type, 1, 0);
-            assertEquals(Outcome.RESUME, bad.outcome());
-            assertEquals(PSCI_RET_INVALID_PARAMS, s.x0(), "a non-zero cookie");
-            TrapResult t = s.hvc(PSCI_1_3_FN64_SYSTEM_OFF2, type, 0, 0);
-            assertEquals(dev.hcsim.core.ExitReason.SYSTEM_EVENT, t.exit().reason());
-            dev.hcsim.core.Exit.SystemEvent e = (dev.hcsim.core.Exit.SystemEvent) t.exit();
-            assertEquals(1, e.type().number(), "Unhandled system event: expected KVM_SYSTEM_EVENT_SHUTDOWN (1)");
-            assertTrue((e.flags() & 1) != 0, "PSCI_OFF2 flag not set (KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2)");
-            shutdowns++;
-            s.vm.completeExit(0, s.m.registers(0), s.m.memory(), 0); // mp_state RUNNABLE, enter_guest
-            assertEquals(PSCI_RET_INTERNAL_FAILURE, s.x0(), "the call returns PSCI_RET_INTERNAL_FAILURE");
+    /** smccc_hvc(fn, a1, a2) in the guest: fn and the arguments as movz/movk pairs. */
+    private static String hvc(long fn, long a1, long a2) {
+        return String.join("\n",
+                "    movz x0, #0x" + Long.toHexString(fn >>> 16) + ", lsl #16",
+                "    movk x0, #0x" + Long.toHexString(fn & 0xFFFF),
+                "    movz x1, #0x" + Long.toHexString(a1 >>> 16) + ", lsl #16",
+                "    movk x1, #0x" + Long.toHexString(a1 & 0xFFFF),
+                "    movz x2, #0x" + Long.toHexString(a2),
+                "    hvc #0");
+    }
+
+    /**
+     * guest_test_system_off2: the results of its six calls in x19..x24, then GUEST_DONE as the ucall Arm64Guest.UCALL_FN
+     * with them in x1..x6.
+     */
+    static final String GUEST_SYSTEM_OFF2 = String.join("\n",
+            hvc(PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_3_FN_SYSTEM_OFF2, 0), "    mov x19, x0",
+            hvc(PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_3_FN64_SYSTEM_OFF2, 0), "    mov x20, x0",
+            hvc(PSCI_1_3_FN64_SYSTEM_OFF2, PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 1), "    mov x21, x0",
+            hvc(PSCI_1_3_FN64_SYSTEM_OFF2, PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 0), "    mov x22, x0",
+            hvc(PSCI_1_3_FN64_SYSTEM_OFF2, 0, 1), "    mov x23, x0",
+            hvc(PSCI_1_3_FN64_SYSTEM_OFF2, 0, 0), "    mov x24, x0",
+            "    mov x1, x19", "    mov x2, x20", "    mov x3, x21", "    mov x4, x22", "    mov x5, x23", "    mov x6, x24",
+            "    movz x0, #0xc300, lsl #16",
+            "    hvc #0                          // GUEST_DONE()");
+
+    /** What host_test_system_off2 saw: the system events in order, and GUEST_DONE's x1..x6 (null when the guest did not get there). */
+    record Off2Run(java.util.List<dev.hcsim.core.Exit.SystemEvent> events, long[] done) {
+    }
+
+    /**
+     * host_test_system_off2 as the selftest's VMM loop: enter_guest; while the exit is KVM_EXIT_SYSTEM_EVENT, note it,
+     * KVM_SET_MP_STATE RUNNABLE and enter_guest again (Machine.reenter).
+     */
+    static Off2Run runSystemOff2() {
+        Vm vm = Vm.create(VmConfig.builder("arm64").vcpus(2).build());
+        Arm64Guest.forwardUcalls(vm);
+        Machine m = new Machine(vm, "psci_test");
+        m.initialState(1, VcpuState.OFF); // vcpu_power_off(target)
+        m.load(0x1000, Assembler.assemble(vm.codec(), GUEST_SYSTEM_OFF2, 0x1000).bytes());
+        m.registers(0).pc(0x1000);
+        long[][] done = new long[1][];
+        m.host((vcpu, r) -> {
+            if (r.exit() instanceof dev.hcsim.core.Exit.Hypercall h && h.nr() == Arm64Guest.UCALL_FN) {
+                done[0] = new long[6];
+                for (int i = 0; i < 6; i++) {
+                    done[0][i] = m.registers(vcpu).get("x" + (i + 1));
+                }
+            }
+            return dev.hcsim.core.sched.HostHandler.STAY_EXITED;
+        });
+        java.util.List<dev.hcsim.core.Exit.SystemEvent> events = new java.util.ArrayList<>();
+        dev.hcsim.core.sched.RunResult run = m.run(10_000, Long.MAX_VALUE);
+        while (run.reason() == dev.hcsim.core.sched.RunResult.Reason.SYSTEM_EVENT && events.size() < 10) {
+            events.add(m.systemEvent());
+            m.reenter(0); // mps.mp_state = KVM_MP_STATE_RUNNABLE; vcpu_mp_state_set(source, &mps); enter_guest(source)
+            run = m.run(10_000, Long.MAX_VALUE);
         }
-        assertEquals(2, shutdowns, "Two shutdown events were expected");
+        return new Off2Run(events, done[0]);
     }
 
     @Test
-    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(run->system_event.ndata >= 1, "
-            + "'Unexpected amount of system event data'), for both SYSTEM_OFF2 types")
-    void systemOff2Ndata() {
-        Setup s = new Setup();
-        for (long type : new long[] {PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 0}) {
-            TrapResult t = s.hvc(PSCI_1_3_FN64_SYSTEM_OFF2, type, 0, 0);
-            dev.hcsim.core.Exit.SystemEvent e = (dev.hcsim.core.Exit.SystemEvent) t.exit();
-            assertTrue(e.ndata() >= 1, "Unexpected amount of system event data: " + e.ndata() + " (expected, >= 1)");
-            s.vm.completeExit(0, s.m.registers(0), s.m.memory(), 0);
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(psci_version >= PSCI_VERSION(1, 3), 'Unexpected PSCI version')")
+    void psciVersion() {
+        long version = Vm.create(VmConfig.builder("arm64").vcpus(2).build()).control().getOneReg(1, KVM_REG_ARM_PSCI_VERSION);
+        assertTrue(version >= 0x10003, "Unexpected PSCI version " + (version >> 16) + "." + (version & 0xFFFF));
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: GUEST_ASSERT(psci_features(PSCI_1_3_FN_SYSTEM_OFF2) & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF)")
+    void off2Discoverable32() {
+        assertTrue((runSystemOff2().done()[0] & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) != 0);
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: GUEST_ASSERT(psci_features(PSCI_1_3_FN64_SYSTEM_OFF2) & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF)")
+    void off2Discoverable64() {
+        assertTrue((runSystemOff2().done()[1] & PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) != 0);
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: psci_system_off2(PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 1); GUEST_ASSERT(ret == PSCI_RET_INVALID_PARAMS)")
+    void hibernateCookieRefused() {
+        assertEquals(PSCI_RET_INVALID_PARAMS, runSystemOff2().done()[2]);
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: psci_system_off2(PSCI_1_3_OFF_TYPE_HIBERNATE_OFF, 0); GUEST_ASSERT(ret == PSCI_RET_INTERNAL_FAILURE) "
+            + "after the VMM re-entered")
+    void hibernateReturnsInternalFailure() {
+        assertEquals(PSCI_RET_INTERNAL_FAILURE, runSystemOff2().done()[3]);
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: psci_system_off2(0, 1); GUEST_ASSERT(ret == PSCI_RET_INVALID_PARAMS)")
+    void zeroTypeCookieRefused() {
+        assertEquals(PSCI_RET_INVALID_PARAMS, runSystemOff2().done()[4]);
+    }
+
+    @Test
+    @DisplayName("psci_test.c guest_test_system_off2: psci_system_off2(0, 0); GUEST_ASSERT(ret == PSCI_RET_INTERNAL_FAILURE) after the VMM re-entered")
+    void zeroTypeReturnsInternalFailure() {
+        assertEquals(PSCI_RET_INTERNAL_FAILURE, runSystemOff2().done()[5]);
+    }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN, 'Unhandled system event')")
+    void off2IsShutdown() {
+        for (dev.hcsim.core.Exit.SystemEvent e : runSystemOff2().events()) {
+            assertEquals(1, e.type().number(), "Unhandled system event: " + e.type().number() + " (expected: 1)");
         }
+    }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(run->system_event.ndata >= 1, 'Unexpected amount of system event data')")
+    void off2Ndata() {
+        for (dev.hcsim.core.Exit.SystemEvent e : runSystemOff2().events()) {
+            assertTrue(e.ndata() >= 1, "Unexpected amount of system event data: " + e.ndata() + " (expected, >= 1)");
+        }
+    }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(run->system_event.data[0] & KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2, "
+            + "'PSCI_OFF2 flag not set')")
+    void off2Flag() {
+        for (dev.hcsim.core.Exit.SystemEvent e : runSystemOff2().events()) {
+            assertTrue((e.data().get(0) & dev.hcsim.core.Exit.SystemEvent.SHUTDOWN_FLAG_PSCI_OFF2) != 0, "PSCI_OFF2 flag not set. Flags " + e.data());
+        }
+    }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(get_ucall(source, &uc) == UCALL_DONE, 'Guest did not exit cleanly')")
+    void off2GuestDone() {
+        assertTrue(runSystemOff2().done() != null, "Guest did not exit cleanly");
+    }
+
+    @Test
+    @DisplayName("psci_test.c host_test_system_off2: TEST_ASSERT(nr_shutdowns == 2, 'Two shutdown events were expected')")
+    void off2TwoShutdowns() {
+        assertEquals(2, runSystemOff2().events().size(), "Two shutdown events were expected");
+    }
+
+    @Test
+    @DisplayName("psci_test.c main: TEST_REQUIRE(kvm_has_cap(KVM_CAP_ARM_SYSTEM_SUSPEND))")
+    void systemSuspendCap() {
+        assertEquals(1, Vm.create(VmConfig.builder("arm64").vcpus(2).build()).control().checkExtension(KVM_CAP_ARM_SYSTEM_SUSPEND));
     }
 }

@@ -14,8 +14,6 @@ import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,9 +33,6 @@ class Arm64StealTimeSelftest {
     static final long PV_TIME_ST = 0xC500_0021L;
     static final long KVM_ARM_VCPU_PVTIME_CTRL = 2;
     static final long KVM_ARM_VCPU_PVTIME_IPA = 0;
-    /** The ucall function: SMC64 OEM service call 0, forwarded to the VMM by the filter. */
-    static final long UCALL_FN = 0xC300_0000L;
-    static final int KVM_SMCCC_FILTER_FWD_TO_USER = 2;
 
     private static String ucall(int stage) {
         return "    movz x0, #0xc300, lsl #16\n    movz x1, #" + stage + "\n    hvc #0                          // ucall " + stage;
@@ -99,15 +94,13 @@ class Arm64StealTimeSelftest {
     /** main()'s loop body for vCPU i. */
     static Ucall[] run(int i) {
         Vm vm = Vm.create(config(StealTimeRun.NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000).build());
-        // the ucall transport: struct kvm_smccc_filter {base, nr_functions, action = FWD_TO_USER}
-        vm.control().setDeviceAttr(0, 0, ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putInt((int) UCALL_FN).putInt(1)
-                .put((byte) KVM_SMCCC_FILTER_FWD_TO_USER).array());
+        Arm64Guest.forwardUcalls(vm);
         Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             vm.control().setVcpuAttr(i, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, KvmControl.u64(stGva(i))); // steal_time_init
             m.registers(i).set("x0", i);
             m.registers(i).set("x1", stGva(i));
-        }, (r, regs) -> r.exit() instanceof Exit.Hypercall h && h.nr() == UCALL_FN
+        }, (r, regs) -> r.exit() instanceof Exit.Hypercall h && h.nr() == Arm64Guest.UCALL_FN
                 ? List.of(regs.get("x1"), regs.get("x2"), regs.get("x3"), regs.get("x4"), regs.get("x5"))
                 : null);
     }

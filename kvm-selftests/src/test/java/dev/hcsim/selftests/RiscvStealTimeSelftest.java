@@ -1,7 +1,6 @@
 package dev.hcsim.selftests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,13 +8,11 @@ import dev.hcsim.core.Errno;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
-import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
-import java.util.List;
+import dev.hcsim.selftests.StealTimeRun.Ucall;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -99,38 +96,13 @@ class RiscvStealTimeSelftest {
             "steal:",
             "    j steal                     # do_steal_time on the vCPU's physical CPU");
 
-    /** One ucall as the host saw it: the guest's a0..a5 and get_run_delay() at that moment. */
-    record Ucall(List<Long> args, long runDelay) {
-    }
-
     /** main()'s loop body for vCPU {@code i}: the ucalls SYNC(0), SYNC(1), DONE in order. */
     static Ucall[] run(int i) {
         Vm vm = Vm.create(VmConfig.builder("riscv").vcpus(NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000)
                 .memory(0, 0x10000).memory(ST_GPA_BASE, 0x1000).build());
-        Machine m = new Machine(vm, "steal_time");
         var prog = Assembler.assemble(vm.codec(), GUEST, 0x1000);
-        m.load(0x1000, prog.bytes());
-        int stealer = (i + 1) % NR_VCPUS;
-        for (int v = 0; v < NR_VCPUS; v++) {
-            m.initialState(v, v == i || v == stealer ? VcpuState.RUNNABLE : VcpuState.OFF);
-        }
-        m.registers(i).pc(0x1000);
-        m.registers(i).set("a0", i); // vcpu_args_set(vcpus[i], 1, i)
-        m.registers(stealer).pc(prog.labels().get("steal"));
-        Ucall[] seen = new Ucall[3];
-        m.host((vcpu, r) -> {
-            if (r.exit() instanceof Exit.RiscvSbi s && s.extensionId() == UCALL_EXT) {
-                int stage = (int) (long) s.args().get(0);
-                seen[stage] = new Ucall(s.args(), m.stealNanos(vcpu));
-                return stage == 2 ? HostHandler.STAY_EXITED : 0;
-            }
-            return HostHandler.STAY_EXITED;
-        });
-        m.run(200_000, Long.MAX_VALUE);
-        for (int s = 0; s < 3; s++) {
-            assertNotNull(seen[s], "vCPU" + i + " reached ucall " + s + " (" + m.stopReason(i) + ")");
-        }
-        return seen;
+        return StealTimeRun.run(vm, prog, i, m -> m.registers(i).set("a0", i), // vcpu_args_set(vcpus[i], 1, i)
+                (r, regs) -> r.exit() instanceof Exit.RiscvSbi s && s.extensionId() == UCALL_EXT ? s.args() : null);
     }
 
     @ParameterizedTest(name = "vcpu{0}")

@@ -9,6 +9,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.core.translate.BlockEngine;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,30 @@ public final class Machine implements VcpuControl {
         this.sched = new Scheduler(vm, name, memory, vm.archVm());
         this.stepper = new Stepper(vm, memory, vm.archVm(), sched);
         this.tracer = new TrapTracer(vm, sched);
+        translate(!"interpret".equals(System.getProperty(ENGINE_PROPERTY, DEFAULT_ENGINE)));
+    }
+
+    /** The system property that picks the engine of new machines: {@code interpret} or {@code translate}. */
+    public static final String ENGINE_PROPERTY = "hcsim.engine";
+    private static final String DEFAULT_ENGINE = "interpret";
+
+    /**
+     * Picks how guest code runs: {@code true} through the translating engine (each basic block decoded once, compiled
+     * to bytecode once hot; with one physical CPU a block runs per scheduler step), {@code false} one instruction per
+     * step through the interpreter. Both give the same registers, memory and trace (with more than one physical CPU
+     * the scheduler interleaves single instructions either way). New machines take {@value #ENGINE_PROPERTY}.
+     * @param on whether to translate
+     */
+    public void translate(boolean on) {
+        stepper.blocks = on ? new BlockEngine(memory, vm.codec()) : null;
+    }
+
+    /**
+     * Whether guest code runs through the translating engine ({@link #translate}).
+     * @return true when translating
+     */
+    public boolean translating() {
+        return stepper.blocks != null;
     }
 
     // ---------------------------------------------------------------- set-up
@@ -244,6 +269,25 @@ public final class Machine implements VcpuControl {
      */
     public RunResult run(long maxSteps, long maxTimeNanos, long maxInstructions, long deadlineNanoTime) {
         return sched.run(stepper, maxSteps, maxTimeNanos, maxInstructions, deadlineNanoTime);
+    }
+
+    /**
+     * KVM_SET_MP_STATE {@code KVM_MP_STATE_RUNNABLE} and the next {@code KVM_RUN} for a vCPU the run left at an exit:
+     * after a system event (every vCPU off, {@link #systemEvent()} set: kvm_prepare_system_event) or after an exit its
+     * {@link HostHandler} did not re-enter ({@link HostHandler#STAY_EXITED}). The exit still pending is completed as
+     * the next {@code KVM_RUN} completes it, with the values the exit carries (a VMM that answers otherwise calls
+     * {@link Vm#completeExit} first); what that completion raises (another exit, a delivered interruption) is acted
+     * on as after any trap; the system event is cleared, and the next {@link #run} goes on with this vCPU runnable.
+     * The other vCPUs stay as they are, as KVM leaves them.
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @throws IllegalStateException when the vCPU is not stopped at an exit (it is runnable, halted or stopped by a fault)
+     * @throws IllegalArgumentException when {@code vcpu} is out of range
+     */
+    public void reenter(int vcpu) {
+        if (vcpu < 0 || vcpu >= sched.slots.length) {
+            throw new IllegalArgumentException("vCPU index " + vcpu + " is out of range: this machine has vCPUs 0 to " + (sched.slots.length - 1));
+        }
+        stepper.reenter(vcpu);
     }
 
     // ---------------------------------------------------------------- VcpuControl (the scheduler's)

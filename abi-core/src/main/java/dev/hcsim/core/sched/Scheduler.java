@@ -15,6 +15,7 @@ import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.SeededRandom;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
+import dev.hcsim.core.translate.BlockEngine;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -130,7 +131,11 @@ final class Scheduler implements VcpuControl {
                     }
                 }
                 any = true;
-                stepper.step(v);
+                if (m == 1 && stepper.blocks != null) {
+                    runBlock(stepper, v, p, blockBudget(p, stepLimit, maxTimeNanos, instructionLimit, deadlineNanoTime));
+                } else {
+                    stepper.step(v);
+                }
                 preemptIfQuantumUsed(v, p);
             }
             if (!any) {
@@ -143,6 +148,82 @@ final class Scheduler implements VcpuControl {
             }
             steps++;
             time += nsPerTick;
+        }
+    }
+
+    // ---------------------------------------------------------------- a block per tick loop (one physical CPU)
+
+    // With one physical CPU no other vCPU runs between two ticks, so running a block of instructions in one call gives
+    // the same trace as one instruction per tick, provided the block stops where a tick could have changed something:
+    // at the budgets, at the end of the quantum when another vCPU waits, and after an instruction during which the
+    // scheduler's state changed (catchUp asks the engine for a break). Virtual time, steps and instruction counts still
+    // advance per instruction: while a block runs they are brought up to date whenever something can observe them (a
+    // VcpuControl call from an instruction), and at its end.
+    private boolean inBlock;
+    private BlockEngine blockEngine;
+    private VcpuSlot blockSlot;
+    private int blockPcpu;
+    private long steps0;
+    private long time0;
+    private long instructions0;
+    private long slotInstructions0;
+    private long slice0;
+
+    /** The most instructions the next block may run: up to the first tick at which the interpreter's loop could stop or preempt. */
+    private long blockBudget(int p, long stepLimit, long maxTimeNanos, long instructionLimit, long deadlineNanoTime) {
+        long budget = Math.min(stepLimit - steps, instructionLimit - instructions);
+        if (nsPerTick > 0) {
+            long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
+            budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
+        }
+        if (deadlineNanoTime != Long.MAX_VALUE) {
+            budget = Math.min(budget, 4096 - (steps & 4095));
+        }
+        if (!runqueue.isEmpty()) {
+            budget = Math.min(budget, quantum - pcpuSlice[p]);
+        }
+        return Math.max(budget, 1);
+    }
+
+    private void runBlock(Stepper stepper, int v, int p, long budget) {
+        blockEngine = stepper.blocks;
+        blockSlot = slots[v];
+        blockPcpu = p;
+        steps0 = steps;
+        time0 = time;
+        instructions0 = instructions;
+        slotInstructions0 = blockSlot.instructions;
+        slice0 = pcpuSlice[p];
+        inBlock = true;
+        try {
+            stepper.stepBlock(v, budget);
+        } finally {
+            inBlock = false;
+        }
+    }
+
+    /** The counters as the interpreter has them while instruction {@code j} (from 0) of the running block executes. */
+    private void blockAt(long j) {
+        steps = steps0 + j;
+        time = time0 + j * nsPerTick;
+        instructions = instructions0 + j;
+        blockSlot.instructions = slotInstructions0 + j;
+        pcpuSlice[blockPcpu] = slice0 + j;
+    }
+
+    /** The block ran {@code executed} instructions: the counters as the interpreter has them at its last one, before the stepper counts it. */
+    void endBlock(long executed) {
+        inBlock = false;
+        if (executed > 0) {
+            blockAt(executed - 1);
+        }
+    }
+
+    /** An instruction of the running block acts on the scheduler: bring the counters to it, and end the block after it. */
+    private void catchUp() {
+        if (inBlock) {
+            blockAt(blockEngine.progress());
+            blockEngine.requestBreak();
         }
     }
 
@@ -217,7 +298,7 @@ final class Scheduler implements VcpuControl {
         }
     }
 
-    private void enqueue(int v) {
+    void enqueue(int v) {
         VcpuSlot s = slots[v];
         s.state(VcpuState.RUNNABLE);
         s.enqueuedAt = time;
@@ -295,6 +376,14 @@ final class Scheduler implements VcpuControl {
         }
     }
 
+    /**
+     * The VMM acts on a system event (QEMU's main loop after qemu_system_shutdown_request, a test re-entering the
+     * vCPU): the next run goes on with the vCPUs that are runnable again.
+     */
+    void clearSystemEvent() {
+        systemEvent = null;
+    }
+
     /** A VM-wide system event: every vCPU stops, and the run ends. */
     void systemEvent(int v, Exit.SystemEvent e, String why) {
         systemEvent = e;
@@ -321,11 +410,13 @@ final class Scheduler implements VcpuControl {
 
     @Override
     public VcpuState state(int vcpu) {
+        catchUp();
         return slots[vcpu].state();
     }
 
     @Override
     public void kick(int vcpu) {
+        catchUp();
         if (!valid(vcpu)) {
             return;
         }
@@ -340,6 +431,7 @@ final class Scheduler implements VcpuControl {
 
     @Override
     public void interrupt(int vcpu, int vector) {
+        catchUp();
         if (!valid(vcpu)) {
             return;
         }
@@ -356,6 +448,7 @@ final class Scheduler implements VcpuControl {
 
     @Override
     public boolean start(int vcpu, long entry, int contextRegister, long context) {
+        catchUp();
         if (!valid(vcpu) || slots[vcpu].state() != VcpuState.OFF) {
             return false;
         }
@@ -376,6 +469,7 @@ final class Scheduler implements VcpuControl {
     /** Every vCPU of a machine runs on the caller's thread: the action runs at once on the target's registers. */
     @Override
     public boolean onVcpu(int vcpu, Consumer<RegisterAccess> action) {
+        catchUp();
         if (!valid(vcpu)) {
             return false;
         }
@@ -385,6 +479,7 @@ final class Scheduler implements VcpuControl {
 
     @Override
     public void stop(int vcpu) {
+        catchUp();
         if (!valid(vcpu)) {
             return;
         }
@@ -401,6 +496,7 @@ final class Scheduler implements VcpuControl {
 
     @Override
     public long nowNanos() {
+        catchUp();
         return time;
     }
 

@@ -97,12 +97,31 @@ public final class SingleCall {
     }
 
     /**
+     * A 128-bit vector register half given as {@code xmm3.lo} / {@code xmm3.hi} (bits 63..0 / 127..64).
+     * @return false when {@code name} is no such half
+     */
+    private static boolean setVectorHalf(RegisterFile regs, String name, long value) {
+        int dot = name.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String half = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        int n = regs.layout().vectorIndexOf(name.substring(0, dot));
+        if (n < 0 || !(half.equals("lo") || half.equals("hi"))) {
+            return false;
+        }
+        regs.setVector(n, half.equals("hi"), value);
+        return true;
+    }
+
+    /**
      * Like {@link #run(VmConfig, int, String, Map, Map)}, with the initial state of other vCPUs
      * (halted unless {@code states} says otherwise: off, runnable).
      * @param config the VM
      * @param vcpu the calling vCPU's index
      * @param insn the trap instruction as assembly text or hex bytes (null: the architecture's native one)
-     * @param registers initial register values by ABI or raw name
+     * @param registers initial register values by ABI or raw name; a 128-bit vector register by halves, {@code xmm0.lo}
+     *     and {@code xmm0.hi}
      * @param memory guest memory to preload (address to bytes)
      * @param states the initial state of other vCPUs by index
      * @return what the call did: outcome, status, registers before and after, effects, memory writes
@@ -138,6 +157,9 @@ public final class SingleCall {
         regs.pc(at);
         for (Map.Entry<String, Long> e : registers.entrySet()) {
             int idx = regs.layout().indexOf(e.getKey());
+            if (idx < 0 && setVectorHalf(regs, e.getKey(), e.getValue())) {
+                continue;
+            }
             if (idx < 0) {
                 throw new IllegalArgumentException("unknown " + vm.architecture().name() + " register '" + e.getKey() + "'");
             }

@@ -13,6 +13,7 @@ import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
 import dev.hcsim.core.trace.SchedEvent;
+import dev.hcsim.core.translate.BlockEngine;
 import java.util.Locale;
 
 /**
@@ -28,6 +29,8 @@ final class Stepper {
     private final DecodeCache cache;
     private final Scheduler sched;
     HostHandler host = HostHandler.DEFAULT;
+    /** The translating engine, or null when every instruction is interpreted on its own. */
+    BlockEngine blocks;
 
     Stepper(Vm vm, SparseMemory memory, ArchitectureVm archVm, Scheduler sched) {
         this.vm = vm;
@@ -58,6 +61,34 @@ final class Stepper {
         }
         s.instructions++;
         sched.instructions++;
+        after(v, signal, pc, length);
+    }
+
+    /**
+     * Runs a block of vCPU {@code v}'s instructions through the translating engine (one physical CPU: see
+     * {@link Scheduler#runBlock}) and acts on the last one's signal as {@link #step} does.
+     */
+    void stepBlock(int v, long budget) {
+        VcpuSlot s = sched.slots[v];
+        long r = blocks.run(s.cpu, budget);
+        long executed = BlockEngine.executed(r);
+        int signal = BlockEngine.signal(r);
+        sched.endBlock(executed);
+        if (signal == BlockEngine.FETCH_FAULT) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", s.regs.pc()));
+            return;
+        }
+        s.instructions++;
+        sched.instructions++;
+        if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+            after(v, signal, blocks.lastPc(), blocks.lastLength()); // a NEXT or JUMP ending a block has set the PC already
+        }
+    }
+
+    /** Acts on what the instruction at {@code pc} of {@code length} bytes signalled. */
+    private void after(int v, int signal, long pc, int length) {
+        VcpuSlot s = sched.slots[v];
+        RegisterFile regs = s.regs;
         switch (signal) {
             case Cpu.NEXT -> regs.pc(pc + length);
             case Cpu.JUMP -> {
@@ -77,6 +108,37 @@ final class Stepper {
                 s.cpu.clearFault();
                 sched.stopVcpu(v, why);
             }
+        }
+    }
+
+    /**
+     * KVM_SET_MP_STATE KVM_MP_STATE_RUNNABLE and the next KVM_RUN of a vCPU the run left at an exit: its exit still
+     * pending is completed as that KVM_RUN completes it, then it runs on like any vCPU.
+     */
+    void reenter(int v) {
+        VcpuSlot s = sched.slots[v];
+        VcpuState st = s.state();
+        if (st != VcpuState.EXITED && st != VcpuState.OFF) {
+            throw new IllegalStateException("vCPU " + v + " is " + st.name().toLowerCase(Locale.ROOT)
+                    + ": only a vCPU stopped at an exit (exited to the host, or off after a system event) is re-entered");
+        }
+        sched.clearSystemEvent();
+        s.stopReason = null;
+        s.state(VcpuState.RUNNING); // on no physical CPU yet: what re-entry does below may halt, stop or exit it again
+        TrapResult last = vm.frame(v);
+        if (last.outcome() == Outcome.EXIT_TO_HOST) {
+            sched.currentVcpu = v;
+            TrapResult done = vm.completeExit(v, s.regs, memory, last.exit()); // the exit as the VMM left it in kvm_run
+            sched.currentVcpu = -1;
+            if (sched.event()) {
+                sched.sink.accept(new SchedEvent(sched.time, sched.name, v, "reenter", null, null, "KVM_SET_MP_STATE runnable"));
+            }
+            if (done.outcome() != Outcome.RESUME) {
+                afterTrap(v, done);
+            }
+        }
+        if (s.state() == VcpuState.RUNNING) {
+            sched.enqueue(v);
         }
     }
 

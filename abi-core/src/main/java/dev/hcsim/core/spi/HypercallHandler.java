@@ -8,7 +8,10 @@ package dev.hcsim.core.spi;
 @FunctionalInterface
 public interface HypercallHandler {
     /**
-     * Runs the call: reads arguments, acts, sets status and results through {@code call}.
+     * Runs the call: reads arguments, acts, sets status and results through {@code call}. A handler that
+     * returns to the guest must set a status or result 0 (as every KVM handler sets the return value);
+     * one that sets neither makes {@link Trap#invoke()} throw {@link IllegalStateException}, never a
+     * silent SUCCESS. An exit to the host, a fault or an interruption needs no status.
      * @param call the trap frame, already dispatched to this call
      */
     void handle(Trap call);

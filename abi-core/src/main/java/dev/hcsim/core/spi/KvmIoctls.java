@@ -120,6 +120,15 @@ public interface KvmIoctls {
     }
 
     /**
+     * KVM_SET_GUEST_DEBUG on a vCPU ({@code struct kvm_guest_debug.control}).
+     * @param vcpu the vCPU index
+     * @param control the KVM_GUESTDBG_* flags
+     */
+    default void setGuestDebug(int vcpu, long control) {
+        throw new KvmException("KVM_SET_GUEST_DEBUG", Errno.EINVAL, "guest debugging is not modelled on this architecture");
+    }
+
+    /**
      * KVM_SET_CPUID2.
      * @param vcpu the vCPU index
      * @param entries the entries
@@ -155,6 +164,29 @@ public interface KvmIoctls {
      */
     default void setSyncReg(int vcpu, long syncBit, long value) {
         throw new KvmException("KVM_RUN (kvm_run->s.regs)", Errno.EINVAL, "no synced register 0x" + Long.toHexString(syncBit));
+    }
+
+    /**
+     * The {@code hcsim explain} line of an architecture whose guests read steal time: where a test reads the host's
+     * scheduling delay, the quantity the guest's steal record is compared with (steal_time.c main()).
+     * @param record the steal record and the kernel function that updates it
+     * @return the line
+     */
+    static String runDelayLine(String record) {
+        return "host scheduling delay (the vCPU thread's sched_info.run_delay, steal_time.c get_run_delay()): Machine.stealNanos(vcpu), "
+                + "or the stealNanos an embedder passes to Vm.scheduleIn; each schedule-in adds the wait since the last one to " + record;
+    }
+
+    /**
+     * The {@code hcsim explain} line of an architecture whose calls raise KVM_EXIT_SYSTEM_EVENT: how the VMM reads the
+     * event and re-enters the vCPU after it.
+     * @param events the events this architecture raises, and from which calls
+     * @return the line
+     */
+    static String reenterLine(String events) {
+        return "KVM_EXIT_SYSTEM_EVENT (" + events + "): type, ndata and data[] in Exit.SystemEvent; KVM_SET_MP_STATE "
+                + "KVM_MP_STATE_RUNNABLE and KVM_RUN after it (or after any exit the VMM left unanswered): Machine.reenter(vcpu), "
+                + "or Vm.completeExit in the embedder's own loop";
     }
 
     /**

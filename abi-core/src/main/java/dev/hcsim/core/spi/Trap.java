@@ -280,6 +280,14 @@ public final class Trap implements TrapResult {
             fail(Status.FAULT);
         }
         if (status == NO_STATUS) {
+            Outcome o = outcome();
+            if ((resultMask & 1) == 0 && o != Outcome.EXIT_TO_HOST && o != Outcome.FAULT && o != Outcome.INTERRUPTED
+                    && o != Outcome.NOT_A_HYPERCALL) {
+                // Every KVM handler sets the guest's return value (kvm_emulate_hypercall's ret, smccc_set_retval,
+                // ...): a handler that returns to the guest with neither a status nor result 0 is a bug, never a
+                // silent SUCCESS. One that wrote result 0 itself (a UID, a feature bitmap) succeeded.
+                throw new IllegalStateException("hypercall " + found.name() + " returned to the guest without a status or result 0");
+            }
             status(Status.SUCCESS);
         }
     }

@@ -28,7 +28,7 @@ import java.util.Locale;
  * <p>Not thread-safe: one engine per machine, used by the thread that runs the machine.
  */
 public final class BlockEngine {
-    /** The run stopped because not even the shortest instruction can be fetched at the PC (no instruction ran). */
+    /** Not even the shortest instruction can be fetched at the PC: nothing ran (a run that already ran some stops before it). */
     public static final int FETCH_FAULT = 5;
     /** Compile a block after this many interpreted runs, unless {@code hcsim.translate.threshold} says otherwise. */
     public static final int DEFAULT_THRESHOLD = 64;
@@ -94,18 +94,21 @@ public final class BlockEngine {
             long pc = regs.pc();
             Block b = lookup(pc);
             if (b == null) {
+                if (done > 0) {
+                    return done << 3 | Cpu.JUMP; // the next run reports the fetch fault, with nothing run
+                }
                 lastBlock = null;
                 lastPc = pc;
-                return done << 3 | FETCH_FAULT;
+                return FETCH_FAULT;
             }
             long r;
             CompiledBlock code = b.compiled;
+            if (code == null && threshold >= 0 && ++b.runs > threshold) {
+                code = compile(b);
+            }
             if (code != null && budget - done >= b.size()) {
                 r = code.run(this, cpu, regs, memory, done, budget);
             } else {
-                if (code == null && threshold >= 0 && ++b.runs > threshold) {
-                    compile(b);
-                }
                 r = interpret(b, cpu, regs, done, budget);
             }
             done = r >>> 3;
@@ -215,7 +218,7 @@ public final class BlockEngine {
         return b;
     }
 
-    private void compile(Block b) {
+    private CompiledBlock compile(Block b) {
         try {
             b.compiled = BlockCompiler.compile(b);
             compiledCount++;
@@ -223,6 +226,7 @@ public final class BlockEngine {
             // Translation is an optimisation: a block that cannot be compiled stays interpreted.
             b.runs = Integer.MIN_VALUE;
         }
+        return b.compiled;
     }
 
     /** The block's decoded instructions one after the other, stopping as {@link CompiledBlock#run} does. */

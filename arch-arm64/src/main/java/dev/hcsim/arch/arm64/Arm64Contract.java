@@ -1,5 +1,9 @@
 package dev.hcsim.arch.arm64;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -36,6 +40,30 @@ public final class Arm64Contract {
             .note("Unknown function ID: x0 = -1 (SMCCC_RET_NOT_SUPPORTED), x1-x3 = 0 (hypercalls.c kvm_smccc_call_handler)")
             .note("Dispatch order: EL2 ARCH_WORKAROUND fast path for HVC (hyp/hyp-entry.S), then the VM's SMCCC filter, then the "
                     + "firmware bitmaps or the default-allowed list (hypercalls.c kvm_smccc_get_action), then the handler")
+            .fault(new Fault.Arm64(Fault.Arm64.EC_IABT_CUR, Fault.Arm64.FSC_EXTABT, 1, 0), Arm64Hypercalls.FETCH_ABORT
+                    + " at EL1: instruction abort, FSC EXTABT, FAR = PC", "arch/arm64/kvm/inject_fault.c inject_abt64", Outcome.FAULT)
+            .fault(new Fault.Arm64(Fault.Arm64.EC_IABT_LOW, Fault.Arm64.FSC_EXTABT, 1, 0), Arm64Hypercalls.FETCH_ABORT
+                    + " at EL0: instruction abort from a lower EL, FSC EXTABT, FAR = PC", "arch/arm64/kvm/inject_fault.c inject_abt64",
+                    Outcome.FAULT)
+            .fault(Fault.Arm64.undefined(0), Arm64Hypercalls.UNDEF_NOT_A_CALL + " (A64, A32 or T32)",
+                    "arch/arm64/kvm/inject_fault.c inject_undef64", Outcome.FAULT)
+            .fault(Fault.Arm64.undefined(0), Arm64Hypercalls.UNDEF_EL0, "Arm ARM: HVC and SMC are UNDEFINED at EL0; "
+                    + "arch/arm64/kvm/inject_fault.c inject_undef64", Outcome.FAULT)
+            .fault(new Fault.Arm64(Fault.Arm64.EC_SVC64, 0, 1, 0), Arm64Hypercalls.SVC + ": ESR_EL1 = SVC64 with imm16, "
+                    + "ELR = the next instruction", "Arm ARM (SVC is taken to EL1; KVM never sees it)", Outcome.NOT_A_HYPERCALL)
+            .exit(new Exit.Hypercall(0, new long[6], 0, 0), "a function ID in a KVM_SMCCC_FILTER_FWD_TO_USER range: nr = the ID, "
+                    + "args all 0, flags bit 0 = SMC; PC already past the call, x0..x3 untouched",
+                    "arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler, kvm_prepare_hypercall_exit")
+            .exit(new Exit.SystemEvent(SystemEventType.SHUTDOWN), "PSCI SYSTEM_OFF (data[0] = 0) or SYSTEM_OFF2 (data[0] = "
+                    + "KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2); every vCPU stopped, x0 = PSCI_RET_INTERNAL_FAILURE, x1..x3 = 0, "
+                    + "PC past the call", "arch/arm64/kvm/psci.c kvm_psci_system_off, kvm_psci_system_off2, kvm_prepare_system_event")
+            .exit(new Exit.SystemEvent(SystemEventType.RESET), "PSCI SYSTEM_RESET (data[0] = 0; x1..x3 = 0) or SYSTEM_RESET2 "
+                    + "(data[0] = KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2; x1..x3 kept, cut to 32 bits for SMC32); every vCPU "
+                    + "stopped, x0 = PSCI_RET_INTERNAL_FAILURE, PC past the call",
+                    "arch/arm64/kvm/psci.c kvm_psci_system_reset, kvm_psci_system_reset2, kvm_prepare_system_event")
+            .exit(new Exit.SystemEvent(SystemEventType.SUSPEND), "PSCI SYSTEM_SUSPEND with KVM_CAP_ARM_SYSTEM_SUSPEND: "
+                    + "data[0] = 0, x0..x3 as the guest passed them, PC past the call; the other vCPUs go on",
+                    "arch/arm64/kvm/psci.c kvm_psci_system_suspend")
             .build();
 
     private Arm64Contract() {

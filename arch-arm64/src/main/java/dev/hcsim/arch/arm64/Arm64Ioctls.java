@@ -150,7 +150,10 @@ final class Arm64Ioctls implements KvmIoctls {
                         + "64-byte aligned and in guest memory, -EEXIST when set twice (pvtime.c kvm_arm_pvtime_set_attr)",
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) group 3 attr 0: the seed RFC's PV-lock IPA, with option pvlock=on",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_ARM_SYSTEM_SUSPEND 216: PSCI SYSTEM_SUSPEND exits to the VMM (KVM_SYSTEM_EVENT_SUSPEND); "
-                        + "KVM_CHECK_EXTENSION answers it 1 (arm.c kvm_vm_ioctl_check_extension), any other capability 0");
+                        + "KVM_CHECK_EXTENSION answers it 1 (arm.c kvm_vm_ioctl_check_extension), any other capability 0",
+                KvmIoctls.runDelayLine("stolen_time at PVTIME_IPA + 8 (pvtime.c kvm_update_stolen_time)"),
+                KvmIoctls.reenterLine("PSCI SYSTEM_OFF/OFF2 SHUTDOWN, SYSTEM_RESET/RESET2 RESET, SYSTEM_SUSPEND SUSPEND; ndata 1, "
+                        + "data[0] the flags, psci.c kvm_prepare_system_event"));
     }
 
 }

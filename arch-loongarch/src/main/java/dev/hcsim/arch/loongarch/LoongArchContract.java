@@ -1,5 +1,8 @@
 package dev.hcsim.arch.loongarch;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -42,5 +45,20 @@ public final class LoongArchContract {
                     + "exception (exit.c kvm_handle_hypercall default)")
             .note("hvcl 0x102 hands a0..a5 to the VMM as KVM_EXIT_HYPERCALL nr 0x102 with ret preset to -1 (an untouched ret "
                     + "gives a0 = -1)")
+            .fault(new Fault.LoongArch(Fault.LoongArch.ADE, Fault.LoongArch.ADEF, 0, 0), "nothing readable at the PC: ADE with "
+                    + "EsubCode ADEF, BADV = ERA = PC", "arch/loongarch/kvm/exit.c kvm_handle_rdwr_fault (a code fetch is no MMIO)",
+                    Outcome.FAULT)
+            .fault(new Fault.LoongArch(Fault.LoongArch.INE, 0, 0, 0), "a word KVM does not emulate (not hvcl, cpucfg, idle, "
+                    + "syscall or break): EMULATE_FAIL rolls the PC back and injects INE",
+                    "arch/loongarch/kvm/exit.c kvm_trap_handle_gspr, kvm_fault_ni", Outcome.FAULT)
+            .fault(new Fault.LoongArch(Fault.LoongArch.SYS, 0, 0, 0), "syscall: EXCCODE_SYS goes to the guest kernel",
+                    "LoongArch reference manual (no guest exit)", Outcome.NOT_A_HYPERCALL)
+            .fault(new Fault.LoongArch(Fault.LoongArch.BP, 0, 0, 0), "break: EXCCODE_BRK goes to the guest kernel",
+                    "LoongArch reference manual (no guest exit)", Outcome.NOT_A_HYPERCALL)
+            .exit(new Exit.Hypercall(0, new long[6], 0, 0), "KVM_HCALL_USER_SERVICE (0x102) with the user-hcall feature: nr = "
+                    + "0x102, args = a0..a5, ret preset to KVM_HCALL_INVALID_CODE; re-entry a0 = ret, PC + 4",
+                    "arch/loongarch/kvm/exit.c kvm_handle_hypercall, kvm_complete_user_service")
+            .exit(new Exit.Debug(0), "KVM_HCALL_SWDBG with guest debugging enabled: PC not advanced",
+                    "arch/loongarch/kvm/exit.c kvm_handle_hypercall (KVM_GUESTDBG_SW_BP_MASK)")
             .build();
 }

@@ -78,6 +78,7 @@ final class LoongArchIoctls implements KvmIoctls {
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) KVM_LOONGARCH_VCPU_CPUCFG 0 / CPUCFG_KVM_FEATURE 0x40000004: the PV feature mask; "
                         + "-EINVAL for a bit outside LOONGARCH_PV_FEAT_MASK or a change once set (vcpu.c kvm_loongarch_cpucfg_set_attr)",
                 "KVM_SET/GET/HAS_DEVICE_ATTR (vCPU) KVM_LOONGARCH_VCPU_PVTIME_CTRL 1 / KVM_LOONGARCH_VCPU_PVTIME_GPA 0: u64 GPA | valid bit; "
-                        + "-ENXIO without steal-time, -EINVAL for stray bits or a GPA outside memory (kvm_loongarch_pvtime_set_attr)");
+                        + "-ENXIO without steal-time, -EINVAL for stray bits or a GPA outside memory (kvm_loongarch_pvtime_set_attr)",
+                KvmIoctls.runDelayLine("struct kvm_steal_time.steal at PVTIME_GPA (vcpu.c kvm_update_stolen_time)"));
     }
 }

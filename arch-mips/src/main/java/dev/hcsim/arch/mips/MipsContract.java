@@ -1,5 +1,9 @@
 package dev.hcsim.arch.mips;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -31,6 +35,18 @@ public final class MipsContract {
                     + "(arch/mips/include/asm/kvm_para.h)")
             .note("a linking branch's link register written while emulating the delay slot is not rolled back when the code "
                     + "check then fails (vz.c kvm_trap_vz_handle_hc restores only the PC)")
+            .fault(new Fault.Mips(Fault.Mips.IBE, 0, false, 0), "nothing readable at EPC, or the delay slot after a branch "
+                    + "outside guest memory: instruction bus error, EPC and Cause.BD as they stand",
+                    "MIPS32 PRA; hcsim MipsVm.trap", Outcome.FAULT)
+            .fault(new Fault.Mips(Fault.Mips.SYS, 0, false, 0), "syscall: the guest kernel's own system call, ExcCode Sys",
+                    "MIPS32 PRA (no guest exit)", Outcome.NOT_A_HYPERCALL)
+            .fault(null, "any other word that is not HYPCALL: the hardware raises no HC guest exit, nothing changes",
+                    "arch/mips/kvm/vz.c kvm_trap_vz_handle_hc (never reached)", Outcome.NOT_A_HYPERCALL)
+            .exit(MipsVm.EMULATION_FAILED, "HYPCALL KVM cannot emulate: no BadInstr (or BadInstrP "
+                    + "in a delay slot), a bad branch before it, or a non-zero code field: suberror 0 (the kernel sets none), "
+                    + "PC on the HYPCALL", "arch/mips/kvm/vz.c kvm_trap_vz_handle_hc, kvm_mips_emul_hypcall, kvm_get_badinstr")
+            .exit(new Exit.SystemEvent(SystemEventType.SHUTDOWN), "[hcsim] the EXIT_VM call: v0 = 0, PC past the HYPCALL, the VMM "
+                    + "stops every vCPU", "hcsim MipsHypercalls.exitVm (KVM's uAPI word for a VM power-off)")
             .build();
 
     private MipsContract() {

@@ -56,11 +56,6 @@ public final class MipsHypercalls {
         return SPECS;
     }
 
-    /** True for the numbers only the paravirtual guest gives a meaning (6..8). */
-    static boolean isParavirt(long number) {
-        return number >= KVM_HC_MIPS_GET_CLOCK_FREQ && number <= KVM_HC_MIPS_CONSOLE_OUTPUT;
-    }
-
     /** The virtual counter's frequency (the scheduler's virtual clock, {@code VmConfig.tscHz}). */
     static void getClockFreq(Trap t) {
         t.ok(t.vm().config().tscHz());

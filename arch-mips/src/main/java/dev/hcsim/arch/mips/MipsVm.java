@@ -85,10 +85,13 @@ public final class MipsVm implements ArchitectureVm {
         this.nextPc = new long[vm.vcpuCount()][1];
     }
 
-    /** True for the paravirtual-guest numbers 6..8, which only the {@code paravirt-guest} option implements. */
+    /**
+     * Every MIPS number in the table is a paravirtual-guest number (6..8): KVM implements none
+     * (hypcall.c), so only the {@code paravirt-guest} option offers them.
+     */
     @Override
     public boolean offers(HypercallSpec call) {
-        return !MipsHypercalls.isParavirt(call.number()) || paravirt;
+        return paravirt;
     }
 
     /** EBase = {@code (s32)0x80000000 | vcpu_id} (arch/mips/kvm/vz.c kvm_vz_vcpu_setup); Cause.BD clear. */
@@ -159,18 +162,15 @@ public final class MipsVm implements ArchitectureVm {
             internalError(t); // kvm_get_badinstr: "CPU doesn't have BadInstr register"
             return;
         }
-        long next = pc + 4;
         if (bd) {
             if (!badInstrP) {
                 internalError(t);
                 return;
             }
-            long[] out = nextPc[vcpu];
-            if (!computeReturnEpc(regs, pc, branch, out, narrow)) {
+            if (!computeReturnEpc(regs, pc, branch, nextPc[vcpu], narrow)) {
                 internalError(t);
                 return;
             }
-            next = out[0];
         }
         // kvm_mips_emul_hypcall: (co_format.code >> 5) & 0x3ff is bits 20..11.
         if (((word >>> 11) & 0x3FF) != 0) {
@@ -178,6 +178,7 @@ public final class MipsVm implements ArchitectureVm {
             return;
         }
         if (bd) {
+            long next = nextPc[vcpu][0];
             t.resumeAt(narrow ? next & 0xFFFF_FFFFL : next);
         }
         t.dispatch();

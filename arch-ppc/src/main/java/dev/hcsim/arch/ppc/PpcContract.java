@@ -1,5 +1,8 @@
 package dev.hcsim.arch.ppc;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -42,6 +45,28 @@ public final class PpcContract {
             .note("token = vendor << 16 | number: KVM vendor 42 (KVM_HCALL_TOKEN), ePAPR vendor 1 (EV_HCALL_TOKEN)"
                     + " (arch/powerpc/include/uapi/asm/epapr_hcalls.h)")
             .note("unknown tokens answer EV_UNIMPLEMENTED (12) in r3 and 0 in r4; the generic KVM_ENOSYS is not used here")
+            .fault(new Fault.Ppc(PpcVm.VECTOR_ISI, 0, PpcVm.SRR1_ISI_NOPT, 0), "nothing readable at the PC: instruction storage "
+                    + "interrupt, SRR1 no translation", "arch/powerpc/kvm/book3s.c kvmppc_core_queue_inst_storage; hcsim PpcVm.trap",
+                    Outcome.FAULT)
+            .fault(new Fault.Ppc(Fault.Ppc.PROGRAM, 0, PpcVm.SRR1_PROGILL, 0), "Book3S: a word that is not sc (or msgsnd on a "
+                    + "host that does not emulate it): program interrupt, SRR1_PROGILL", "arch/powerpc/kvm/book3s.c "
+                    + "kvmppc_core_queue_program", Outcome.FAULT)
+            .fault(new Fault.Ppc(Fault.Ppc.PROGRAM, 0, 0, Fault.Ppc.ESR_PIL), "BookE: a word that is not sc (or msgsnd on BookE "
+                    + "PR): program interrupt, ESR_PIL", "arch/powerpc/kvm/booke.c emulation_exit (EMULATE_FAIL)", Outcome.FAULT)
+            .fault(new Fault.Ppc(Fault.Ppc.PROGRAM, 0, PpcVm.SRR1_PROGPRIV, 0), "Book3S HV: sc 1 from problem state: program "
+                    + "interrupt, SRR1_PROGPRIV", "arch/powerpc/kvm/book3s_hv.c kvmppc_handle_exit_hv", Outcome.FAULT)
+            .fault(new Fault.Ppc(Fault.Ppc.PROGRAM, 0, 0, Fault.Ppc.ESR_PPR), "BookE HV: sc 1 or msgsnd from problem state: "
+                    + "program interrupt, ESR_PPR", "arch/powerpc/kvm/booke.c kvmppc_handle_exit", Outcome.FAULT)
+            .fault(new Fault.Ppc(Fault.Ppc.SYSTEM_CALL, 0, 0, 0), "an sc that is not a hypercall (sc LEV=0 on HV hosts, r0 not "
+                    + "KVM_SC_MAGIC_R0 or problem state on PR): the guest's own 0xc00 handler, SRR0 = PC + 4",
+                    "arch/powerpc/kvm/book3s_pr.c kvmppc_handle_exit_pr, booke.c kvmppc_handle_exit", Outcome.NOT_A_HYPERCALL)
+            .exit(new Exit.PaprHcall(0, new long[9], 0), "a PAPR hcall the kernel does not handle (or hands to user space): nr = "
+                    + "r3, args = r4..r12; the PC already past the sc 1; re-entry writes r3 = ret and r4..r12 = args",
+                    "arch/powerpc/kvm/book3s_hv.c kvmppc_pseries_do_hcall, book3s_pr.c kvmppc_h_pr; powerpc.c "
+                    + "kvm_arch_vcpu_ioctl_run (KVM_EXIT_PAPR_HCALL re-entry)")
+            .exit(new Exit.Osi(new long[32]), "Book3S PR with KVM_CAP_PPC_OSI: sc with r3/r4 = the OSI magic; all 32 GPRs go "
+                    + "out, re-entry copies them back", "arch/powerpc/kvm/book3s_pr.c kvmppc_handle_exit_pr; powerpc.c "
+                    + "kvm_arch_vcpu_ioctl_run (osi_needed)")
             .build();
 
     private PpcContract() {

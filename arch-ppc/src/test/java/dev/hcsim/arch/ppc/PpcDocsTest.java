@@ -54,6 +54,11 @@ class PpcDocsTest {
         for (String n : c.notes()) {
             sb.append("| note | ").append(cell(n)).append(" |\n");
         }
+        sb.append("\n### Faults and exits (`hcsim explain`)\n\n| fault or exit | kind | when | kernel source |\n|---|---|---|---|\n");
+        for (dev.hcsim.core.TrapContract.Produced p : c.produces()) {
+            sb.append("| ").append(cell(p.outcomeNames())).append(" | ").append(cell(p.kind())).append(" | ").append(cell(p.condition()))
+                    .append(" | ").append(cell(p.source())).append(" |\n");
+        }
         StatusCodec s = a.status();
         sb.append("\n### Status codes (").append(s.family()).append(", r3)\n\n| status | r3 | name |\n|---|---|---|\n");
         for (Map.Entry<Status, StatusCodec.Code> e : s.codes().entrySet()) {

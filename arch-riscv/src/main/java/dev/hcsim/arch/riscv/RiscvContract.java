@@ -1,5 +1,9 @@
 package dev.hcsim.arch.riscv;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -35,16 +39,24 @@ public final class RiscvContract {
             .note("KVM_EXIT_RISCV_SBI: extension_id = a7, function_id = a6, args[0..5] = a0..a5, ret[0] preset to "
                     + "SBI_ERR_NOT_SUPPORTED, ret[1] = 0 (kvm_riscv_vcpu_sbi_forward); on re-entry a0 = ret[0], a1 = ret[1], "
                     + "sepc + 4, once (return_handled)")
-            .note("Exits (TrapResult.exit()): Exit.RiscvSbi (KVM_EXIT_RISCV_SBI, 35) for DBCN, MPXY, the experimental and vendor "
-                    + "ranges, the v0.1 CONSOLE_PUTCHAR/GETCHAR, BASE PROBE_EXT of an experimental or vendor EID and SUSP "
-                    + "SYSTEM_SUSPEND; Exit.SystemEvent (KVM_EXIT_SYSTEM_EVENT, 24) SHUTDOWN for SRST type 0 and the v0.1 SHUTDOWN, "
-                    + "RESET for SRST cold and warm reboot, ndata = 1, data[0] = reason (kvm_riscv_vcpu_sbi_system_reset), every "
-                    + "hart stopped; re-entry after a system event changes no register")
-            .note("Faults (TrapResult.fault(), Fault.RiscV(cause, tval, pc)): FAULT instruction access fault (scause 1, stval = "
-                    + "pc) when nothing is readable at the PC; FAULT illegal instruction (scause 2, stval = the instruction word) "
-                    + "for a word that is not ecall; FAULT load access fault (scause 5, stval = a0) for an unreadable v0.1 hart "
-                    + "mask, which KVM redirects to the guest (kvm_riscv_vcpu_trap_redirect, sepc unchanged, nothing written); "
-                    + "NOT_A_HYPERCALL environment call from U-mode (scause 8) for an ecall from VU-mode")
+            .fault(new Fault.RiscV(RiscvHypercalls.EXC_INST_ACCESS, 0, 0), "nothing readable at the PC: instruction access "
+                    + "fault, stval = pc", "hcsim RiscvVm.trap (the hart's own fetch fault; KVM never sees it)", Outcome.FAULT)
+            .fault(new Fault.RiscV(Fault.RiscV.ILLEGAL_INSTRUCTION, 0, 0), "a word that is not ecall: illegal instruction, "
+                    + "stval = the word", "hcsim RiscvVm.trap (the hart raises it; arch/riscv/kvm/vcpu_insn.c truly_illegal_insn redirects one KVM sees)", Outcome.FAULT)
+            .fault(new Fault.RiscV(RiscvHypercalls.EXC_LOAD_ACCESS, 0, 0), "an unreadable v0.1 hart mask (SEND_IPI, REMOTE_FENCE_*): "
+                    + "load access fault, stval = a0, sepc unchanged, nothing written", "arch/riscv/kvm/vcpu_sbi_v01.c, "
+                    + "kvm_riscv_vcpu_trap_redirect", Outcome.FAULT)
+            .fault(new Fault.RiscV(Fault.RiscV.ECALL_U, 0, 0), "ecall from VU-mode: delegated to the guest's own S-mode handler",
+                    "arch/riscv/kvm/main.c KVM_HEDELEG_DEFAULT (EXC_SYSCALL)", Outcome.NOT_A_HYPERCALL)
+            .exit(new Exit.RiscvSbi(0, 0, new long[6], new long[2]), "DBCN, MPXY, the experimental and vendor ranges, the v0.1 "
+                    + "CONSOLE_PUTCHAR/GETCHAR, BASE PROBE_EXT of an experimental or vendor EID, SUSP SYSTEM_SUSPEND: "
+                    + "extension_id = a7, function_id = a6, args = a0..a5, ret preset [SBI_ERR_NOT_SUPPORTED, 0], sepc at the ecall",
+                    "arch/riscv/kvm/vcpu_sbi.c kvm_riscv_vcpu_sbi_forward, kvm_riscv_vcpu_sbi_return")
+            .exit(new Exit.SystemEvent(SystemEventType.SHUTDOWN), "SRST type 0 (shutdown) or the v0.1 SHUTDOWN: ndata = 1, "
+                    + "data[0] = reason, every hart stopped; re-entry changes no register",
+                    "arch/riscv/kvm/vcpu_sbi.c kvm_riscv_vcpu_sbi_system_reset; vcpu_sbi_system.c, vcpu_sbi_v01.c")
+            .exit(new Exit.SystemEvent(SystemEventType.RESET), "SRST cold or warm reboot: ndata = 1, data[0] = reason, every hart "
+                    + "stopped; re-entry changes no register", "arch/riscv/kvm/vcpu_sbi.c kvm_riscv_vcpu_sbi_system_reset")
             .build();
 
     private RiscvContract() {

@@ -57,6 +57,8 @@ final class RiscvIoctls implements KvmIoctls {
                 "KVM_GET/SET_ONE_REG KVM_REG_RISCV_SBI_STATE STA 0x8030000009000000 shmem_lo (64-byte aligned or all-ones, else "
                         + "-EINVAL) / +1 shmem_hi (must be 0 on RV64, -EINVAL); other numbers -EINVAL (vcpu_sbi_sta.c)",
                 "KVM_GET/SET_ONE_REG KVM_REG_RISCV_SBI_STATE FWFT 0x8030000009010000 + n: enable, flags, value of MISALIGNED_EXC_DELEG "
-                        + "(0-2), POINTER_MASKING_PMLEN (3-5), PTE_AD_HW_UPDATING (6-8); -ENOENT for a feature the host lacks");
+                        + "(0-2), POINTER_MASKING_PMLEN (3-5), PTE_AD_HW_UPDATING (6-8); -ENOENT for a feature the host lacks",
+                KvmIoctls.runDelayLine("struct sbi_sta_struct.steal at the STA shmem (vcpu_sbi_sta.c kvm_riscv_vcpu_record_steal_time)"),
+                KvmIoctls.reenterLine("SBI SRST and the legacy SHUTDOWN, vcpu_sbi.c kvm_riscv_vcpu_sbi_system_reset"));
     }
 }

@@ -43,15 +43,13 @@ final class RiscvSbiHsm {
             error(t, Status.INVALID_PARAMETER);
             return;
         }
-        if (t.control().state(target) != VcpuState.OFF) {
+        // kvm_sbi_hsm_vcpu_start, under the target's mp_state_lock: a hart that is not stopped is
+        // SBI_ERR_ALREADY_AVAILABLE; start() is that check and the power-on in one step (it refuses a vCPU that is not off)
+        if (!t.control().start(target, t.arg(1), RiscvRegisters.A1, t.arg(2))) {
             error(t, Status.ALREADY_ON);
             return;
         }
-        state(t).requestReset(target, t.arg(1), t.arg(2));
-        if (!t.control().start(target, t.arg(1), RiscvRegisters.A1, t.arg(2))) {
-            error(t, Status.ALREADY_ON); // started by someone else in between: KVM holds mp_state_lock, the answer is the same
-            return;
-        }
+        state(t).requestReset(target, t.arg(1), t.arg(2)); // reset_state->pc = a1, reset_state->a1 = a2
         success(t);
     }
 

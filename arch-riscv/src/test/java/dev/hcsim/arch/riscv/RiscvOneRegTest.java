@@ -44,7 +44,7 @@ class RiscvOneRegTest {
                 () -> c.getOneReg(0, sta | 7)).errno());
         assertEquals(dev.hcsim.core.Errno.ENOENT, org.junit.jupiter.api.Assertions.assertThrows(dev.hcsim.core.KvmException.class,
                 () -> c.getOneReg(0, RiscvVm.KVM_REG_RISCV_U64 | 0x0300_0000L)).errno());
-        assertEquals(4, c.describe().size());
+        assertEquals(6, c.describe().size());
     }
 
     @Test

@@ -40,6 +40,10 @@ public final class S390Architecture extends DescribedArchitecture {
     public static final String OPT_LEGACY_VIRTIO = "legacy-virtio";
     /** Option: who answers the diagnose codes KVM hands to userspace. */
     public static final String OPT_USERSPACE = "userspace";
+    /** Option: the KVM_CREATE_VM type. */
+    public static final String OPT_VM_TYPE = "vm-type";
+    /** Value of {@link #OPT_VM_TYPE}: KVM_VM_S390_UCONTROL, a user-controlled VM. */
+    public static final String VM_TYPE_UCONTROL = "ucontrol";
 
     private static final S390Codec CODEC = new S390Codec();
 
@@ -97,7 +101,12 @@ public final class S390Architecture extends DescribedArchitecture {
                     "the DIAGNOSE functions KVM does not handle itself (it returns -EOPNOTSUPP: 0x288, 0x318, 0x500 but the "
                             + "ioeventfd fast path, 0x501, 0x258 subcodes above 1, 0x308 but subcodes 3 and 4, unknown codes): qemu = "
                             + "answered as today's QEMU answers them; exit = KVM_EXIT_S390_SIEIC to the embedding VMM with "
-                            + "icptcode 4, ipa and ipb (arch/s390/kvm/kvm-s390.c vcpu_post_run, intercept.c handle_instruction)"));
+                            + "icptcode 4, ipa and ipb (arch/s390/kvm/kvm-s390.c vcpu_post_run, intercept.c handle_instruction)"),
+            new OptionSpec(OPT_VM_TYPE, List.of("default", VM_TYPE_UCONTROL), "default",
+                    "the KVM_CREATE_VM type: ucontrol = KVM_VM_S390_UCONTROL (1, needs CAP_SYS_ADMIN), where kvm_handle_sie_intercept "
+                            + "hands every intercept to the VMM (intercept.c): each DIAGNOSE, KVM's own 0x44, 0x9c, 0x258, 0x500 "
+                            + "included, SIGP, STSI and LPSWE exit with KVM_EXIT_S390_SIEIC icptcode 4 and the PSW past the "
+                            + "instruction; a DIAGNOSE in problem state exits with icptcode 8 (program interruption)"));
 
     /** The provider; {@link java.util.ServiceLoader} calls this. */
     public S390Architecture() {

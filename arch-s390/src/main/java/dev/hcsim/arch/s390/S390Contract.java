@@ -1,5 +1,9 @@
 package dev.hcsim.arch.s390;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapContract;
 
 /**
@@ -35,6 +39,40 @@ public final class S390Contract {
                     + "0x318 GPR[R1] = code (arch/s390/kvm/diag.c; QEMU target/s390x/diag.c)")
             .note("the condition code is never changed by DIAGNOSE; SIGP sets it (0 accepted, 1 status stored in the low 32 bits "
                     + "of R1, 2 busy, 3 not operational; arch/s390/kvm/sigp.c kvm_s390_handle_sigp)")
+            .fault(new Fault.S390(Fault.S390.ADDRESSING, 0, 0), "nothing readable at the PSW address: addressing exception "
+                    + "on the fetch (nullified, ILC 0)", "Principles of Operation; hcsim S390Vm.trap", Outcome.FAULT)
+            .fault(new Fault.S390(Fault.S390.OPERATION, 2, 0), "an instruction KVM does not intercept: operation exception, "
+                    + "ILC from the opcode, old PSW past it", "Principles of Operation; hcsim S390Vm.trap", Outcome.FAULT)
+            .fault(new Fault.S390(Fault.S390.PRIVILEGED_OP, 2, 0), "DIAGNOSE, SIGP, STSI, LPSWE, STAP or STPT in problem state; "
+                    + "delivered through the program new PSW when the lowcore has one (INTERRUPTED), else for the embedder (FAULT)",
+                    "arch/s390/kvm/diag.c kvm_s390_handle_diag, sigp.c kvm_s390_handle_sigp, priv.c; interrupt.c __deliver_prog",
+                    Outcome.FAULT, Outcome.INTERRUPTED)
+            .fault(new Fault.S390(Fault.S390.SPECIFICATION, 2, 0), "an unknown or not offered DIAGNOSE code or DIAG 0x500 subcode, "
+                    + "a bad DIAG operand, STSI with reserved bits or an unaligned block", "arch/s390/kvm/diag.c, priv.c handle_stsi; "
+                    + "QEMU target/s390x/kvm/kvm.c handle_diag; interrupt.c __deliver_prog", Outcome.FAULT, Outcome.INTERRUPTED)
+            .fault(new Fault.S390(Fault.S390.ADDRESSING, 2, 0), "a DIAGNOSE parameter block, an STSI block or an LPSWE operand "
+                    + "outside guest memory", "arch/s390/kvm/gaccess.c access_guest_real, kvm_s390_inject_prog_cond; interrupt.c "
+                    + "__deliver_prog", Outcome.FAULT, Outcome.INTERRUPTED)
+            .fault(new Fault.S390(Fault.S390.OPERATION, 2, 0), "DIAG 0x501 (software breakpoint) without a debugger",
+                    "QEMU target/s390x/kvm/kvm.c handle_sw_breakpoint, handle_instruction", Outcome.FAULT, Outcome.INTERRUPTED)
+            .exit(new Exit.S390Sieic(Exit.S390Sieic.ICPT_INST, 0, 0), "a DIAGNOSE KVM leaves to user space with option "
+                    + "userspace=exit, DIAG 0x500 without a matching ioeventfd, or legacy-virtio=userspace: icptcode 4, ipa, ipb; "
+                    + "the PSW already past the DIAGNOSE, r2 kept on re-entry", "arch/s390/kvm/kvm-s390.c vcpu_post_run, "
+                    + "kvm_handle_sie_intercept; diag.c __diag_virtio_hypercall")
+            .exit(new Exit.S390Reset(0), "DIAG 0x308 subcode 3 (flags 0x1e) or 4 (flags 0x1c): the vCPU stops",
+                    "arch/s390/kvm/diag.c __diag_ipl_functions")
+            .exit(new Exit.S390Stsi(0, 0, 0, 0, 0), "STSI 3.2.2 with option userspace=exit (KVM_CAP_S390_USER_STSI): after the "
+                    + "block is stored; addr, ar, fc, sel1, sel2", "arch/s390/kvm/priv.c handle_stsi, insert_stsi_usr_data")
+            .exit(new Exit.SystemEvent(SystemEventType.RESET), "DIAG 0x308 subcode 0 or 1, or the DIAG 0x288 watchdog expired "
+                    + "(QEMU's default action): QEMU resets the system", "QEMU target/s390x/diag.c handle_diag_308, "
+                    + "hw/watchdog/wdt_diag288.c")
+            .exit(new Exit.SystemEvent(SystemEventType.SHUTDOWN), "a disabled wait with the quiesce PSW address ...fff while no "
+                    + "other CPU runs", "arch/s390/kvm/kvm-s390.c kvm_s390_handle_wait (-EOPNOTSUPP); QEMU target/s390x/kvm/kvm.c "
+                    + "s390_handle_wait")
+            .exit(new Exit.SystemEvent(SystemEventType.CRASH), "any other disabled wait while no other CPU runs",
+                    "QEMU target/s390x/kvm/kvm.c s390_handle_wait (guest crash)")
+            .exit(new Exit.Debug(0), "DIAG 0x501 with a debugger (feature sw-breakpoints): the PSW on the DIAGNOSE",
+                    "QEMU target/s390x/kvm/kvm.c handle_sw_breakpoint; KVM_EXIT_DEBUG")
             .build();
 
     private S390Contract() {

@@ -48,8 +48,16 @@ final class S390Interrupts {
      * nothing is written and the embedder injects it ({@link dev.hcsim.core.Outcome#FAULT}).
      */
     static void program(Trap t, int code, boolean invalidOperand, boolean reportOnly) {
+        programAt(t, code, invalidOperand, t.pc() + 4, reportOnly);
+    }
+
+    /**
+     * Program interruption {@code code} with the old PSW's address {@code next}: what {@link #program} does for the
+     * trapping instruction, and what the next KVM_RUN does for one the VMM injected (KVM_S390_IRQ) at an exit, where
+     * the PSW already points past the instruction.
+     */
+    static void programAt(Trap t, int code, boolean invalidOperand, long next, boolean reportOnly) {
         t.status(S390Status.of(code, invalidOperand));
-        long next = t.pc() + 4;
         Fault.S390 what = new Fault.S390(code, 2, next);
         t.resumeAt(next);
         if (reportOnly) {

@@ -61,6 +61,8 @@ public final class S390Vm implements ArchitectureVm {
     private final int vcpus;
     private final long ramSize;
     private final boolean reportOnly;
+    /** KVM_CREATE_VM with KVM_VM_S390_UCONTROL: every intercept goes to the VMM. */
+    private final boolean ucontrol;
     private final boolean legacyUserspace;
     final boolean userspaceExit;
     final boolean senseRunning;
@@ -99,6 +101,7 @@ public final class S390Vm implements ArchitectureVm {
     private final S390Ioctls ioctls = new S390Ioctls(this);
     private final S390Sigp sigp = new S390Sigp(this);
     private final S390Priv priv = new S390Priv(this);
+    final S390GuestDebug debug;
 
     S390Vm(Vm vm) {
         this.vm = vm;
@@ -110,6 +113,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         this.ramSize = end;
         this.reportOnly = "report".equals(vm.option(S390Architecture.OPT_PROGRAM_INTERRUPTIONS));
+        this.ucontrol = S390Architecture.VM_TYPE_UCONTROL.equals(vm.option(S390Architecture.OPT_VM_TYPE));
         this.legacyUserspace = "userspace".equals(vm.option(S390Architecture.OPT_LEGACY_VIRTIO));
         this.userspaceExit = "exit".equals(vm.option(S390Architecture.OPT_USERSPACE));
         this.senseRunning = vm.feature(S390Architecture.FEATURE_SENSE_RUNNING);
@@ -134,6 +138,7 @@ public final class S390Vm implements ArchitectureVm {
         this.fieldR1 = new int[vcpus];
         this.fieldR3 = new int[vcpus];
         this.parmBuffers = new byte[vcpus][40];
+        this.debug = new S390GuestDebug(this, vcpus);
     }
 
     /** A vCPU's scratch buffer for a DIAG parameter block (no allocation on the trap path). */
@@ -226,6 +231,43 @@ public final class S390Vm implements ArchitectureVm {
         return sink;
     }
 
+    boolean reportOnly() {
+        return reportOnly;
+    }
+
+    /**
+     * True for a user-controlled VM (KVM_CREATE_VM type KVM_VM_S390_UCONTROL).
+     * @return whether every intercepted instruction goes to the VMM
+     */
+    public boolean ucontrol() {
+        return ucontrol;
+    }
+
+    /**
+     * KVM_S390_IRQ with {@code KVM_S390_PROGRAM_INT} for a vCPU stopped at an exit to the VMM, as a VMM does after it
+     * emulated the instruction and found it raises one: the next KVM_RUN ({@link Vm#completeExit},
+     * {@code Machine.reenter}) delivers the program interruption through the lowcore before the guest runs on, and a
+     * single-step exit still pending is dropped so that the step ends in the interruption's handler
+     * (kvm-s390.c kvm_arch_vcpu_async_ioctl clears KVM_GUESTDBG_EXIT_PENDING).
+     * @param vcpu the vCPU index, 0 to vcpus-1
+     * @param code the program-interruption code, 1 to 0xFFFF (PGM_SPECIFICATION = 6, ...)
+     * @throws IllegalArgumentException for a code outside 1..0xFFFF or a vCPU out of range
+     * @throws IllegalStateException when the vCPU is not at an exit to the VMM
+     */
+    public void injectProgramInterruption(int vcpu, int code) {
+        if (vcpu < 0 || vcpu >= vcpus) {
+            throw new IllegalArgumentException("vCPU index " + vcpu + " is out of range: this VM has vCPUs 0 to " + (vcpus - 1));
+        }
+        if (code <= 0 || code > 0xFFFF) {
+            throw new IllegalArgumentException("a program-interruption code is 16 bits and not 0, got 0x" + Integer.toHexString(code));
+        }
+        if (vm.frame(vcpu).outcome() != Outcome.EXIT_TO_HOST || !(vm.frame(vcpu).exit() instanceof Exit.S390Sieic)) {
+            throw new IllegalStateException("vCPU " + vcpu + " is not at a KVM_EXIT_S390_SIEIC: hcsim delivers an injected program "
+                    + "interruption when the VMM re-enters after an instruction it emulated");
+        }
+        debug.injectProgram(vcpu, code);
+    }
+
     boolean legacyUserspace() {
         return legacyUserspace;
     }
@@ -245,7 +287,31 @@ public final class S390Vm implements ArchitectureVm {
         if (!t.dispatched()) {
             t.number(functionCode); // no subcode was read: the function code names the call in traces
         }
-        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), KEEP_R2);
+        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), debug.userspaceReentry);
+        pastIntercept(t);
+    }
+
+    /** ICPT_PROGI: a program interruption SIE intercepted (arch/s390/kvm/kvm-s390.h). */
+    static final int ICPT_PROGI = 0x08;
+
+    /**
+     * A user-controlled VM (KVM_VM_S390_UCONTROL): kvm_handle_sie_intercept returns -EOPNOTSUPP for every intercept
+     * (intercept.c), so each instruction SIE intercepts reaches the VMM as KVM_EXIT_S390_SIEIC with the PSW past it,
+     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. A DIAGNOSE in problem state is
+     * the CPU's privileged-operation exception, which SIE intercepts in a ucontrol VM (ECB_SPECI clear: icptcode 8).
+     */
+    private void ucontrolIntercept(Trap t) {
+        int op = t.insnByte(0);
+        int sub = t.insnByte(1);
+        boolean intercepted = op == 0x83 || op == 0xAE || op == 0xB2 && (sub == 0x7D || sub == 0xB2 || sub == 0x12 || sub == 0x09);
+        if (!intercepted) {
+            operationException(t, "not an intercepted instruction");
+            return;
+        }
+        t.callName("KVM_EXIT_S390_SIEIC (ucontrol)");
+        t.number(op == 0x83 ? operand2(t) & 0xFFFF : op);
+        int icpt = op == 0x83 && problemState(t.registers()) ? ICPT_PROGI : Exit.S390Sieic.ICPT_INST;
+        t.exitToHost(sieic(t, icpt), debug.userspaceReentry);
         pastIntercept(t);
     }
 
@@ -379,6 +445,10 @@ public final class S390Vm implements ArchitectureVm {
             t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), REENTER);
             return;
         }
+        if (ucontrol) {
+            ucontrolIntercept(t); // no PER processing either: kvm_handle_sie_intercept returns before it
+            return;
+        }
         int op = t.insnByte(0);
         int sub = t.insnByte(1);
         switch (op) {
@@ -394,6 +464,7 @@ public final class S390Vm implements ArchitectureVm {
             }
             default -> operationException(t, "not an intercepted instruction");
         }
+        debug.afterIntercept(t);
     }
 
     private static long base(RegisterAccess r, int b2) {
@@ -498,6 +569,7 @@ public final class S390Vm implements ArchitectureVm {
 
     /** Called by a handler: answer with program interruption {@code code} instead of completing. */
     void raise(Trap t, int code, boolean invalidOperand) {
+        t.status(S390Status.of(code, invalidOperand)); // the handler's answer, so Trap.invoke sees one
         pendingPgm[t.vcpu()] = code;
         pendingInvalidOperand[t.vcpu()] = invalidOperand;
     }

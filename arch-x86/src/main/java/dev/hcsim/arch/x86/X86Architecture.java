@@ -69,8 +69,8 @@ public final class X86Architecture extends DescribedArchitecture {
     private static final List<OptionSpec> OPTIONS = List.of(
             new OptionSpec("vendor", List.of("intel", "amd"), "intel", "host CPU vendor: its native instruction is vmcall (Intel) or vmmcall (AMD)"),
             new OptionSpec("cpl", List.of("0", "1", "2", "3"), "0", "current privilege level of the vCPUs; != 0 gives -KVM_EPERM for every number"),
-            new OptionSpec("mode", List.of("64", "32"), "64", "64 = long mode (EFER.LMA = CS.L = 1); 32 = protected/compatibility mode: "
-                    + "inputs and result cut to 32 bits"),
+            new OptionSpec("mode", List.of("64", "32", "real"), "64", "64 = long mode (EFER.LMA = CS.L = 1); 32 = protected/compatibility "
+                    + "mode: inputs and result cut to 32 bits; real = real mode (CR0.PE = 0): KVM's calls as in 32, a Hyper-V call #UD"),
             new OptionSpec("quirk-fix-hypercall", List.of("on", "off"), "on", "KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20): patch the wrong "
                     + "vendor's instruction (on) or inject #UD (off, via KVM_CAP_DISABLE_QUIRKS2)"),
             new OptionSpec("enforce-pv-cpuid", List.of("off", "on"), "off", "KVM_CAP_ENFORCE_PV_FEATURE_CPUID (cap 190): gate "
@@ -90,6 +90,28 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "x2APIC mode KICK_CPU to 0xff is APIC ID 255 and 0xffffffff the broadcast (lapic.c kvm_apic_is_broadcast_dest)"),
             new OptionSpec("hyperv-guest-os-id", List.of(), "0x1040a00003839", "with --feature hyperv: the HV_X64_MSR_GUEST_OS_ID "
                     + "the guest wrote (default: Windows Server 2016's); 0 = not written, then KVM's own calls answer"),
+            new OptionSpec("hyperv-enforce-cpuid", List.of("off", "on"), "off", "KVM_CAP_HYPERV_ENFORCE_CPUID (cap 199): gate each "
+                    + "Hyper-V call and MSR by the CPUID privilege bits below (hyperv.c hv_check_hypercall_access, hv_check_msr_access)"),
+            new OptionSpec("hyperv-features-eax", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EAX), "HYPERV_CPUID_FEATURES.EAX "
+                    + "(0x40000003): bit 5 HV_MSR_HYPERCALL_AVAILABLE, bit 6 HV_MSR_VP_INDEX_AVAILABLE (default: KVM_GET_SUPPORTED_HV_CPUID)"),
+            new OptionSpec("hyperv-features-ebx", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EBX), "HYPERV_CPUID_FEATURES.EBX: "
+                    + "bit 4 HV_POST_MESSAGES, 5 HV_SIGNAL_EVENTS, 11 HV_DEBUGGING, 20 HV_ENABLE_EXTENDED_HYPERCALLS"),
+            new OptionSpec("hyperv-features-edx", List.of(), hex(X86HypervTlfs.SUPPORTED_FEATURES_EDX), "HYPERV_CPUID_FEATURES.EDX: "
+                    + "bit 4 HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE (else an XMM fast call is #UD under enforcement), 11 "
+                    + "HV_FEATURE_DEBUG_MSRS_AVAILABLE"),
+            new OptionSpec("hyperv-enlightenments-eax", List.of(), hex(X86HypervTlfs.SUPPORTED_ENLIGHTENMENTS_EAX), "HYPERV_CPUID_"
+                    + "ENLIGHTMENT_INFO.EAX (0x40000004): bit 2 HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED, 10 HV_X64_CLUSTER_IPI_RECOMMENDED, 11 "
+                    + "HV_X64_EX_PROCESSOR_MASKS_RECOMMENDED"),
+            new OptionSpec("hyperv-enlightenments-ebx", List.of(), hex(X86HypervTlfs.SUPPORTED_ENLIGHTENMENTS_EBX), "HYPERV_CPUID_"
+                    + "ENLIGHTMENT_INFO.EBX: spinlock retries; 0 or 0xffffffff deny HVCALL_NOTIFY_LONG_SPIN_WAIT under enforcement"),
+            new OptionSpec("hyperv-synic", List.of("off", "on"), "off", "KVM_CAP_HYPERV_SYNIC on every vCPU: HVCALL_POST_MESSAGE and "
+                    + "an unknown SIGNAL_EVENT connection exit to the VMM (off: HV_STATUS_INVALID_HYPERCALL_INPUT)"),
+            new OptionSpec("hyperv-syndbg", List.of("off", "on"), "off", "HV_X64_SYNDBG_CAP_ALLOW_KERNEL_DEBUGGING in CPUID 0x40000082.EAX: "
+                    + "the debug calls 0x69-0x6b (off: HV_STATUS_INVALID_HYPERCALL_CODE)"),
+            new OptionSpec("hyperv-syndbg-options", List.of(), "0", "HV_X64_MSR_SYNDBG_OPTIONS: bit 2 HV_X64_SYNDBG_OPTION_USE_HCALLS "
+                    + "lets the debug calls exit (else HV_STATUS_OPERATION_DENIED)"),
+            new OptionSpec("hyperv-eventfds", List.of(), "0", "bit mask of the connection IDs 0..63 with an eventfd (KVM_HYPERV_EVENTFD): "
+                    + "HVCALL_SIGNAL_EVENT to them is answered in the kernel"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
             new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
                     + "guest write fills the hypercall page (128 stubs of 32 bytes: EAX = n, vmcall or vmmcall, ret)"),
@@ -165,6 +187,10 @@ public final class X86Architecture extends DescribedArchitecture {
     @Override
     public List<AbiFamily> otherAbis() {
         return List.of(X86XenHypercalls.ABI, HYPERV_ABI);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 
     /** The CPUID bit of a feature name. */

@@ -1,5 +1,8 @@
 package dev.hcsim.arch.x86;
 
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapContract;
 
 /** The x86 KVM hypercall contract (Documentation/virt/kvm/x86/hypercalls.rst, arch/x86/kvm/x86.c). */
@@ -26,5 +29,23 @@ public final class X86Contract {
             .note("The wrong vendor's instruction raises #UD; with KVM_X86_QUIRK_FIX_HYPERCALL_INSN (default on) KVM patches the native "
                     + "bytes over it and re-executes; with the quirk off the guest gets #UD (arch/x86/kvm/x86.c emulator_fix_hypercall).")
             .note("RFLAGS.TF set: the call completes, then the single-step #DB is delivered (x86.c kvm_skip_emulated_instruction).")
+            .fault(Fault.X86.pf(Fault.X86.PFERR_FETCH, 0, 0), "nothing readable at RIP: the fetch takes a not-present #PF, "
+                    + "error code FETCH (| USER at CPL 3), CR2 = RIP", "arch/x86/kvm/mmu/mmu.c kvm_mmu_page_fault; hcsim X86Vm.trap",
+                    Outcome.FAULT)
+            .fault(Fault.X86.ud(0), "the bytes at RIP are neither vmcall nor vmmcall", "arch/x86/kvm/x86.c handle_ud",
+                    Outcome.FAULT)
+            .fault(Fault.X86.ud(0), "the other vendor's instruction with KVM_X86_QUIRK_FIX_HYPERCALL_INSN off",
+                    "arch/x86/kvm/x86.c emulator_fix_hypercall", Outcome.FAULT)
+            .fault(Fault.X86.gp(0, 0), "VMCALL on AMD at CPL > 0: the emulator's Priv check comes first",
+                    "arch/x86/kvm/emulate.c x86_emulate_insn (Priv), em_hypercall", Outcome.FAULT)
+            .fault(Fault.X86.pf(Fault.X86.PFERR_WRITE, 0, 0), "patching the native instruction over the other vendor's fails "
+                    + "(RIP outside writable guest memory): error code WRITE, CR2 = RIP",
+                    "arch/x86/kvm/x86.c emulator_fix_hypercall, emulator_write_emulated", Outcome.FAULT)
+            .fault(Fault.X86.db(0), "RFLAGS.TF set: " + X86Vm.SINGLE_STEP + " after a call KVM completed (RIP past the call, "
+                    + "or on the patched instruction)", "arch/x86/kvm/x86.c kvm_skip_emulated_instruction, kvm_vcpu_do_singlestep",
+                    Outcome.FAULT)
+            .exit(new Exit.Hypercall(X86Hypercalls.KVM_HC_MAP_GPA_RANGE, new long[6], 0, 0), "KVM_HC_MAP_GPA_RANGE with "
+                    + "KVM_CAP_EXIT_HYPERCALL enabled and valid arguments: nr 12, args gpa, npages, attrs, flags LONG_MODE; "
+                    + "RAX and RIP untouched until re-entry", "arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit")
             .build();
 }

@@ -36,6 +36,9 @@ final class X86Ioctls implements KvmIoctls {
      */
     static final long KVM_XEN_HVM_MODELLED = X86Xen.KVM_XEN_HVM_CONFIG_HYPERCALL_MSR | X86Xen.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL
             | 1L << 2 | 1L << 4 | X86Xen.KVM_XEN_HVM_CONFIG_EVTCHN_SEND;
+    static final long KVM_CAP_HYPERV_SYNIC = 123;
+    static final long KVM_CAP_HYPERV_SYNIC2 = 148;
+    static final long KVM_CAP_HYPERV_ENFORCE_CPUID = 199;
     /** KVM_X86_VALID_QUIRKS: LINT0_REENABLED (0x1) to IGNORE_GUEST_PAT (0x200). */
     static final long KVM_X86_VALID_QUIRKS = 0x3FF;
     static final long KVM_X86_QUIRK_FIX_HYPERCALL_INSN = 0x20;
@@ -62,11 +65,18 @@ final class X86Ioctls implements KvmIoctls {
 
     @Override
     public Long getMsr(int vcpu, long index) {
+        if (X86Hyperv.handles(index)) {
+            return x86.hyperv().getMsr(vcpu, index, true);
+        }
         return x86.msrs().hostGet(vcpu, index);
     }
 
     @Override
     public boolean setMsr(int vcpu, long index, long value) {
+        if (X86Hyperv.handles(index)) {
+            // the hypercall page goes to the memory the vCPU last trapped with (none bound yet: the write fails)
+            return x86.hyperv().setMsr(vcpu, index, value, true, vm().frame(vcpu).memory());
+        }
         return x86.msrs().hostSet(vcpu, index, value);
     }
 
@@ -80,6 +90,25 @@ final class X86Ioctls implements KvmIoctls {
                     + "(kvm_cpuid_check_equal)");
         }
         x86.discovery().setEntries(entries, x86.hltInGuest());
+        hypervCpuid(entries);
+    }
+
+    /** kvm_hv_set_cpuid: the Hyper-V leaves that gate calls, 0 when absent. */
+    private void hypervCpuid(List<CpuidEntry> entries) {
+        long[] v = new long[6];
+        for (CpuidEntry e : entries) {
+            if (e.function() == X86HypervTlfs.HYPERV_CPUID_FEATURES) {
+                v[0] = e.eax();
+                v[1] = e.ebx();
+                v[2] = e.edx();
+            } else if (e.function() == X86HypervTlfs.HYPERV_CPUID_ENLIGHTMENT_INFO) {
+                v[3] = e.eax();
+                v[4] = e.ebx();
+            } else if (e.function() == X86HypervTlfs.HYPERV_CPUID_SYNDBG_PLATFORM_CAPABILITIES) {
+                v[5] = e.eax();
+            }
+        }
+        x86.hyperv().setCpuid(v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     @Override
@@ -111,6 +140,14 @@ final class X86Ioctls implements KvmIoctls {
     @Override
     public void enableCap(int vcpu, long cap, long[] args) {
         if (vcpu >= 0) {
+            if (cap == KVM_CAP_HYPERV_ENFORCE_CPUID) {
+                x86.hyperv().enforceCpuid(args[0] != 0); // kvm_hv_set_enforce_cpuid
+                return;
+            }
+            if (cap == KVM_CAP_HYPERV_SYNIC || cap == KVM_CAP_HYPERV_SYNIC2) {
+                x86.hyperv().activateSynic(vcpu); // kvm_hv_activate_synic
+                return;
+            }
             if (cap != KVM_CAP_ENFORCE_PV_FEATURE_CPUID) {
                 throw new KvmException("KVM_ENABLE_CAP", Errno.EINVAL, "vCPU capability " + cap + " (x86.c kvm_vcpu_ioctl_enable_cap)");
             }
@@ -152,6 +189,11 @@ final class X86Ioctls implements KvmIoctls {
                         + "kvm_set_msr_common); MSR_KVM_MIGRATION_CONTROL 0x4b564d08 is the VMM's (MSR filter): refused",
                 "KVM_SET/GET_CPUID2: the KVM leaves 0x40000000 (signature) and 0x40000001 (PV features EAX, hints EDX); -EINVAL for a "
                         + "change after the first run (cpuid.c kvm_set_cpuid)",
+                "KVM_GET/SET_MSRS HV_X64_MSR_GUEST_OS_ID 0x40000000, HV_X64_MSR_HYPERCALL 0x40000001 (writes the hypercall page), "
+                        + "HV_X64_MSR_VP_INDEX 0x40000002 (host only), HV_X64_MSR_SYNDBG_OPTIONS 0x400000ff (hyperv.c kvm_hv_set_msr_common)",
+                "KVM_SET_CPUID2 Hyper-V leaves 0x40000003 (features EAX/EBX/EDX), 0x40000004 (enlightenments EAX/EBX), 0x40000082 "
+                        + "(SynDbg EAX) gate the Hyper-V calls under KVM_CAP_HYPERV_ENFORCE_CPUID (hyperv.c kvm_hv_set_cpuid)",
+                "KVM_ENABLE_CAP (vCPU) KVM_CAP_HYPERV_ENFORCE_CPUID 199, KVM_CAP_HYPERV_SYNIC 123 / SYNIC2 148 (hyperv.c)",
                 "KVM_ENABLE_CAP (vCPU) KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190: args[0] != 0 gates PV MSRs (#GP) and hypercalls (-KVM_ENOSYS) "
                         + "by the CPUID bits",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_EXIT_HYPERCALL 201: args[0] = 1 << 12 sends KVM_HC_MAP_GPA_RANGE to the VMM; other bits -EINVAL",
@@ -163,6 +205,7 @@ final class X86Ioctls implements KvmIoctls {
                 "Xen (X86Vm.xen()): KVM_XEN_HVM_CONFIG (-EINVAL for other flags or INTERCEPT_HCALL with a blob), KVM_XEN_HVM_SET_ATTR "
                         + "LONG_MODE, SHARED_INFO, UPCALL_VECTOR (-EINVAL below 0x10), XEN_VERSION, EVTCHN assign/update/deassign/reset "
                         + "(-EINVAL, -EEXIST, -ENOENT), KVM_XEN_VCPU_SET_ATTR VCPU_INFO, VCPU_ID (-EINVAL >= 4096), TIMER, UPCALL_VECTOR, "
-                        + "KVM_XEN_HVM_EVTCHN_SEND (xen.c)");
+                        + "KVM_XEN_HVM_EVTCHN_SEND (xen.c)",
+                KvmIoctls.runDelayLine("struct kvm_steal_time.steal at MSR_KVM_STEAL_TIME (x86.c record_steal_time)"));
     }
 }

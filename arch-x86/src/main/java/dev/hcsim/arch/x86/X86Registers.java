@@ -37,6 +37,15 @@ public final class X86Registers {
     /** CS.L, 1 for a 64-bit code segment; with EFER.LMA it selects a 64-bit hypercall. */
     public static final int CS_L = 19;
 
+    /**
+     * CR0.PE, 1 in protected mode (every mode but real mode): a Hyper-V hypercall in real mode raises #UD
+     * (arch/x86/kvm/hyperv.c kvm_hv_hypercall, {@code !is_protmode(vcpu)}).
+     */
+    public static final int CR0_PE = 20;
+
+    /** How many 128-bit XMM registers the layout carries (XMM0-5 carry a Hyper-V XMM fast hypercall's input). */
+    public static final int XMM_COUNT = 16;
+
     /** RFLAGS bits the subset computes. */
     public static final long CF = 1L;
     /** RFLAGS.ZF, the zero flag (bit 6). */
@@ -57,7 +66,10 @@ public final class X86Registers {
     static final String[] NAMES8 = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b", "r13b",
         "r14b", "r15b"};
 
-    /** The layout: rax..r15 (raw aliases r0..r7 are not x86 names and are not accepted), rflags, cpl, efer.lma, cs.l. */
+    /**
+     * The layout: rax..r15 (raw aliases r0..r7 are not x86 names and are not accepted), rflags, cpl, efer.lma, cs.l,
+     * cr0.pe, and the 128-bit xmm0..xmm15 beside them.
+     */
     public static final RegisterLayout LAYOUT = build();
 
     private static RegisterLayout build() {
@@ -65,6 +77,7 @@ public final class X86Registers {
         for (String n : NAMES64) {
             b.general(n);
         }
-        return b.control("rflags", 64, "eflags").control("cpl", 2).control("efer.lma", 1, "lma").control("cs.l", 1, "csl").build();
+        return b.control("rflags", 64, "eflags").control("cpl", 2).control("efer.lma", 1, "lma").control("cs.l", 1, "csl")
+                .control("cr0.pe", 1, "pe").vectors("xmm", XMM_COUNT).build();
     }
 }

@@ -52,6 +52,7 @@ public final class X86Vm implements ArchitectureVm {
     private volatile boolean hltInGuest;
     private final long resetCpl;
     private final boolean resetLongMode;
+    private final boolean resetProtected;
     private final boolean host64;
     private final boolean hostClocksourceTsc;
     private final boolean tscCatchup;
@@ -78,6 +79,7 @@ public final class X86Vm implements ArchitectureVm {
             throw new IllegalArgumentException("cpl must be 0..3, got " + resetCpl);
         }
         this.resetLongMode = vm.option("mode").equals("64");
+        this.resetProtected = !vm.option("mode").equals("real");
         this.host64 = vm.option("host-bits").equals("64");
         this.hostClocksourceTsc = vm.option("host-clocksource").equals("tsc");
         this.tscCatchup = vm.option("tsc-catchup").equals("on");
@@ -260,6 +262,7 @@ public final class X86Vm implements ArchitectureVm {
         regs.set(X86Registers.CPL, resetCpl);
         regs.set(X86Registers.EFER_LMA, resetLongMode ? 1 : 0);
         regs.set(X86Registers.CS_L, resetLongMode ? 1 : 0);
+        regs.set(X86Registers.CR0_PE, resetProtected ? 1 : 0);
         regs.set(X86Registers.RFLAGS, 0x2); // bit 1 is always set
     }
 
@@ -276,13 +279,17 @@ public final class X86Vm implements ArchitectureVm {
     /**
      * The guest's wrmsr, with the vCPU's registers and guest memory for the MSRs that write guest memory now (the Xen
      * hypercall page: kvm_set_msr_common checks kvm_xen_is_hypercall_page_msr before any other MSR, for a
-     * guest-initiated write).
+     * guest-initiated write; then the Hyper-V MSRs, whose HV_X64_MSR_HYPERCALL write fills the Hyper-V hypercall page).
      */
     String wrmsr(int vcpu, long msr, long value, RegisterAccess regs, MemoryAccess memory) {
         if (memory != null && xen.msr() != 0 && msr == xen.msr()) {
             boolean lm = regs.get(X86Registers.EFER_LMA) != 0; // is_long_mode: EFER.LMA, whatever CS.L says
             return X86XenHypercallPage.write(xen, value, lm, memory) ? null
                     : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: kvm_xen_write_hypercall_page failed)", msr, value);
+        }
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.setMsr(vcpu, msr, value, false, memory) ? null
+                    : String.format(Locale.ROOT, "#GP(0) (wrmsr 0x%x = 0x%x: refused by kvm_hv_set_msr_common)", msr, value);
         }
         X86PvMsrs.Result r = msrs.set(vcpu, msr, value);
         return switch (r) {
@@ -296,6 +303,9 @@ public final class X86Vm implements ArchitectureVm {
      * The guest's rdmsr of a KVM MSR (kvm_get_msr_common). Returns the value, or null for #GP(0).
      */
     Long rdmsr(int vcpu, long msr) {
+        if (X86Hyperv.handles(msr)) {
+            return hyperv.getMsr(vcpu, msr, false);
+        }
         return msrs.get(vcpu, msr);
     }
 
@@ -315,6 +325,16 @@ public final class X86Vm implements ArchitectureVm {
 
     Vm vm() {
         return vm;
+    }
+
+    /**
+     * How many Hyper-V TLB flush requests (KVM_REQ_HV_TLB_FLUSH, hyperv.c kvm_hv_flush_tlb) vCPU {@code vcpu} received:
+     * the only trace a flush leaves in a simulator without an MMU.
+     * @param vcpu the vCPU index
+     * @return the count since the VM was created
+     */
+    public long hypervTlbFlushRequests(int vcpu) {
+        return hyperv.tlbFlushRequests(vcpu);
     }
 
     /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
@@ -370,6 +390,7 @@ public final class X86Vm implements ArchitectureVm {
                     .put("msrKvmAsyncPfInt", msrs.asyncPfInt[i]).put("msrKvmStealTime", msrs.stealTime[i]).put("msrKvmPvEoiEn", msrs.pvEoi[i])
                     .put("msrKvmPollControl", msrs.pollControl[i]);
         }
+        hyperv.save(v, cpus);
         xen.save(v, cpus);
     }
 
@@ -392,6 +413,7 @@ public final class X86Vm implements ArchitectureVm {
             msrs.pvEoi[i] = c.num("msrKvmPvEoiEn");
             msrs.pollControl[i] = c.num("msrKvmPollControl");
         }
+        hyperv.restore(v, cpus);
         xen.restore(v, cpus);
     }
 

@@ -57,6 +57,29 @@ class HotPathAllocationTest {
         assertTrue(allocated < 4096, allocated + " bytes allocated over " + CALLS + " calls");
     }
 
+    /**
+     * The Hyper-V in-kernel calls read their input into the vCPU's reused call buffer (hyperv.c struct kvm_hv_hcall,
+     * sparse banks, flush entries): a fast SEND_IPI, an XMM fast FLUSH_SPACE_EX to every VP, a slow FLUSH_LIST with
+     * its entries in guest memory and an unknown code allocate nothing.
+     */
+    @Test
+    @DisplayName("Vm.trap of Hyper-V SEND_IPI (fast), FLUSH_SPACE_EX (XMM fast), FLUSH_LIST (slow) and an unknown code allocates 0 bytes per call")
+    void hypervCallsAllocateNothing() throws Exception {
+        Vm vm = Vm.create(VmConfig.builder("x86").vcpus(2).feature(X86Architecture.HYPERV, true).build());
+        RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
+        regs.setVector(0, false, 1); // HV_GENERIC_SET_ALL
+        long[] controls = {0x1000b, 0x10013, 0x1_0000_0003L, 0x7777};
+        long[] inputs = {0x20, 0, 0x2000, 0};
+        long allocated = allocatedByLastRound(vm, regs, i -> {
+            int k = i & 3;
+            regs.set(X86Registers.RCX, controls[k]);
+            regs.set(X86Registers.RDX, inputs[k]);
+            regs.set(8, 0); // fast SEND_IPI: an empty processor mask
+        });
+        assertEquals(2, regs.get(X86Registers.RAX), "the unknown code came last: HV_STATUS_INVALID_HYPERCALL_CODE");
+        assertTrue(allocated < 4096, allocated + " bytes allocated over " + CALLS + " calls");
+    }
+
     /** Bytes this thread allocated in the last of three rounds of CALLS vmcalls on vCPU 0, {@code setup} run before each. */
     private static long allocatedByLastRound(Vm vm, RegisterFile regs, IntConsumer setup) throws Exception {
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));

@@ -1,4 +1,4 @@
-package dev.hcsim.cli;
+package dev.hcsim.views;
 
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.scenario.Scenario;
@@ -26,13 +26,13 @@ import java.util.Map;
  *
  * @param panels one panel per VM, in the order the VMs ran
  */
-record TimelineModel(List<Panel> panels) {
+public record TimelineModel(List<Panel> panels) {
 
     /**
      * A stretch of virtual time {@code [from, to)} a vCPU spent in one state; {@code preempted} marks a runnable
      * wait after a preemption; {@code pcpu} is the physical CPU of a running span, else -1.
      */
-    record Span(long from, long to, VcpuState state, boolean preempted, int pcpu) {
+    public record Span(long from, long to, VcpuState state, boolean preempted, int pcpu) {
     }
 
     /**
@@ -45,13 +45,25 @@ record TimelineModel(List<Panel> panels) {
      * @param error true when the status is not SUCCESS or the trap faulted (for a stretch: any of them)
      * @param count how many events the marker stands for
      */
-    record Marker(long time, boolean trap, String label, String title, boolean error, int count) {
-        Marker(long time, boolean trap, String label, String title, boolean error) {
+    public record Marker(long time, boolean trap, String label, String title, boolean error, int count) {
+        /**
+         * One event at {@code time} (not a stretch).
+         * @param time the virtual time in ns
+         * @param trap true for a trap
+         * @param label the short label
+         * @param title the full line
+         * @param error whether it failed
+         */
+        public Marker(long time, boolean trap, String label, String title, boolean error) {
             this(time, trap, label, title, error, 1);
         }
 
-        /** This marker and the next one on the lane as one stretch. */
-        Marker merge(Marker next) {
+        /**
+         * This marker and the next one on the lane as one stretch.
+         * @param next the following marker on the same lane
+         * @return the merged marker
+         */
+        public Marker merge(Marker next) {
             int n = count + next.count;
             String first = count == 1 ? title : title.substring(title.indexOf('\n') + 1);
             return new Marker(time, trap || next.trap, n + " events", n + " events from " + time + " ns to " + next.time + " ns; the first:\n"
@@ -60,27 +72,31 @@ record TimelineModel(List<Panel> panels) {
     }
 
     /** Most markers (and spans) a lane keeps; past it, neighbours are merged pairwise so memory and drawing stay bounded. */
-    static final int LANE_CAP = 1024;
+    public static final int LANE_CAP = 1024;
     /** Most arrows a panel keeps; later ones are counted in the heading. */
-    static final int ARROW_CAP = 2048;
+    public static final int ARROW_CAP = 2048;
 
     /**
      * What vCPU {@code from} did to vCPU {@code to} at {@code time}: {@code label} is kick, IPI, start, off or yield;
      * {@code via} is the hypercall that did it, or null.
      */
-    record Arrow(long time, int from, int to, String label, String title, String via) {
+    public record Arrow(long time, int from, int to, String label, String title, String via) {
     }
 
     /** One vCPU's lane. */
-    record Lane(int vcpu, List<Span> spans, List<Marker> markers) {
+    public record Lane(int vcpu, List<Span> spans, List<Marker> markers) {
     }
 
     /** One VM of one scenario: its lanes over {@code [0, end]} and the arrows between them. */
-    record Panel(String heading, long end, List<Lane> lanes, List<Arrow> arrows) {
+    public record Panel(String heading, long end, List<Lane> lanes, List<Arrow> arrows) {
     }
 
-    /** The panels of every VM of every result, from the events each result's trace kept, in order. */
-    static TimelineModel of(List<ScenarioRunner.Result> results) {
+    /**
+     * The panels of every VM of every result, from the events each result's trace kept, in order.
+     * @param results the runs, in order
+     * @return the model
+     */
+    public static TimelineModel of(List<ScenarioRunner.Result> results) {
         List<Panel> panels = new ArrayList<>();
         for (ScenarioRunner.Result r : results) {
             Recorder rec = new Recorder(r.scenario());
@@ -90,8 +106,14 @@ record TimelineModel(List<Panel> panels) {
         return new TimelineModel(panels);
     }
 
-    /** The panel of {@code vm}: its lanes start in the scenario's initial states and follow the VM's events. */
-    static Panel panel(Scenario s, Scenario.VmSpec vm, List<TraceEvent> events) {
+    /**
+     * The panel of {@code vm}: its lanes start in the scenario's initial states and follow the VM's events.
+     * @param s the scenario
+     * @param vm the VM
+     * @param events its trace events, in order
+     * @return the panel
+     */
+    public static Panel panel(Scenario s, Scenario.VmSpec vm, List<TraceEvent> events) {
         PanelBuilder b = new PanelBuilder(s, vm);
         events.forEach(b::accept);
         return b.build();
@@ -101,10 +123,14 @@ record TimelineModel(List<Panel> panels) {
      * Builds the pictures of one scenario from its events as they stream by (a trace sink), in memory bounded by
      * {@link #LANE_CAP} and {@link #ARROW_CAP} whatever the run's length: the trace itself is not kept.
      */
-    static final class Recorder implements dev.hcsim.core.trace.TraceSink {
+    public static final class Recorder implements dev.hcsim.core.trace.TraceSink {
         private final Map<String, PanelBuilder> panels = new java.util.LinkedHashMap<>();
 
-        Recorder(Scenario s) {
+        /**
+         * A recorder of every VM of {@code s}, lanes in their initial states.
+         * @param s the scenario whose events will stream by
+         */
+        public Recorder(Scenario s) {
             for (Scenario.VmSpec vm : s.vms()) {
                 panels.put(vm.name(), new PanelBuilder(s, vm));
             }
@@ -118,7 +144,11 @@ record TimelineModel(List<Panel> panels) {
             }
         }
 
-        TimelineModel model() {
+        /**
+         * The picture's data so far.
+         * @return one panel per VM
+         */
+        public TimelineModel model() {
             return new TimelineModel(panels.values().stream().map(PanelBuilder::build).toList());
         }
     }

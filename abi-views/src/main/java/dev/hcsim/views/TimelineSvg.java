@@ -1,4 +1,4 @@
-package dev.hcsim.cli;
+package dev.hcsim.views;
 
 import dev.hcsim.core.VcpuState;
 import java.math.BigDecimal;
@@ -14,9 +14,9 @@ import java.util.Map;
  * arrows for kicks, IPIs, starts, power-off and directed yields. Hovering any shape shows the line of
  * the text timeline it stands for. The output depends on the model only (same trace, same bytes).
  */
-final class TimelineSvg {
+public final class TimelineSvg {
     /** Fill colour per state; a runnable wait after a preemption is hatched instead. */
-    static final Map<VcpuState, String> COLOURS = new EnumMap<>(Map.of(
+    public static final Map<VcpuState, String> COLOURS = new EnumMap<>(Map.of(
             VcpuState.RUNNING, "#2e7d32",
             VcpuState.RUNNABLE, "#ffca28",
             VcpuState.HALTED, "#90a4ae",
@@ -24,7 +24,8 @@ final class TimelineSvg {
             VcpuState.EXITED, "#8e24aa",
             VcpuState.STOPPED, "#c62828"));
 
-    static final int WIDTH = 1200;
+    /** The picture's width in pixels. */
+    public static final int WIDTH = 1200;
     private static final int LEFT = 80;
     private static final int RIGHT = 40;
     private static final int LANE = 18;
@@ -42,16 +43,21 @@ final class TimelineSvg {
     /** The boxes ({x0, y0, x1, y1}) of the labels drawn in the current panel, so that arrow labels can avoid them. */
     private final List<double[]> labelBoxes = new ArrayList<>();
     /** A state span narrower than this is drawn this wide, so that a 1-ns state can be seen and hovered. */
-    static final double MIN_SPAN_WIDTH = 2;
+    public static final double MIN_SPAN_WIDTH = 2;
     /** Average width of a 10px arrow-label character. */
-    static final double SMALL_CHAR_WIDTH = 5.8;
+    public static final double SMALL_CHAR_WIDTH = 5.8;
 
     private TimelineSvg(String idPrefix) {
         this.id = idPrefix;
     }
 
-    /** The whole picture; {@code idPrefix} keeps element ids unique when several pictures share one HTML page. */
-    static String render(TimelineModel model, String idPrefix) {
+    /**
+     * The whole picture; {@code idPrefix} keeps element ids unique when several pictures share one HTML page.
+     * @param model the timeline
+     * @param idPrefix makes element ids unique when several pictures share a page
+     * @return the SVG document
+     */
+    public static String render(TimelineModel model, String idPrefix) {
         return new TimelineSvg(idPrefix).draw(model);
     }
 
@@ -303,8 +309,13 @@ final class TimelineSvg {
      * times is drawn as wide as the square root of its length instead. Order is kept and a longer gap is
      * still wider; the axis ticks show the real times.
      */
-    record Scale(long[] times, double[] xs) {
-        static Scale of(TimelineModel.Panel p) {
+    public record Scale(long[] times, double[] xs) {
+        /**
+         * The scale of one panel: every time at which something is drawn.
+         * @param p the panel
+         * @return its scale
+         */
+        public static Scale of(TimelineModel.Panel p) {
             java.util.TreeSet<Long> ts = new java.util.TreeSet<>();
             ts.add(0L);
             ts.add(Math.max(p.end(), 1));
@@ -329,7 +340,12 @@ final class TimelineSvg {
             return new Scale(times, xs);
         }
 
-        double x(long t) {
+        /**
+         * The x of a virtual time, interpolated between the known times.
+         * @param t the time in ns
+         * @return the x coordinate
+         */
+        public double x(long t) {
             int i = java.util.Arrays.binarySearch(times, t);
             if (i >= 0) {
                 return xs[i];
@@ -346,8 +362,12 @@ final class TimelineSvg {
         }
     }
 
-    /** 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1 ns). */
-    static long niceStep(double raw) {
+    /**
+     * 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1 ns).
+     * @param raw the smallest step wanted
+     * @return the step
+     */
+    public static long niceStep(double raw) {
         long p = 1;
         while (true) {
             for (long m : new long[] {1, 2, 5}) {
@@ -359,8 +379,13 @@ final class TimelineSvg {
         }
     }
 
-    /** A tick label: ns below 10 µs, µs below 10 ms, else ms. */
-    static String time(long t, long end) {
+    /**
+     * A tick label: ns below 10 µs, µs below 10 ms, else ms.
+     * @param t the time in ns
+     * @param end the panel's end, which chooses the unit
+     * @return the label
+     */
+    public static String time(long t, long end) {
         if (end < 10_000) {
             return t + " ns";
         }
@@ -384,8 +409,12 @@ final class TimelineSvg {
         return tenths % 10 == 0 ? Long.toString(tenths / 10) : String.format(Locale.ROOT, "%.1f", tenths / 10.0);
     }
 
-    /** XML text and attribute escaping: trace text comes from guest programs and scenario files. */
-    static String esc(String s) {
+    /**
+     * XML text and attribute escaping: trace text comes from guest programs and scenario files.
+     * @param s the text
+     * @return the text with &amp;, &lt;, &gt;, quotes escaped
+     */
+    public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.hcsim.cli;
+package dev.hcsim.views;
 
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Outcome;
@@ -24,14 +24,18 @@ import java.util.Locale;
  * encodes it, every register and byte of memory written, what happened to the other vCPUs, and what
  * the caller's CPU loop does next.
  */
-final class CallExplanation {
+public final class CallExplanation {
     private static final int MAX_SHOWN_BYTES = 32;
 
     private CallExplanation() {
     }
 
-    /** The explanation as numbered lines, ending with a newline. */
-    static String text(SingleCall.Result r) {
+    /**
+     * The explanation as numbered lines, ending with a newline.
+     * @param r the call
+     * @return the numbered lines
+     */
+    public static String text(SingleCall.Result r) {
         Vm vm = r.vm();
         Architecture a = vm.architecture();
         TrapContract c = vm.contract();
@@ -107,8 +111,11 @@ final class CallExplanation {
      * {@code nop}, an ordinary instruction), what hardware does with it, and that {@code call} answers it with a fault
      * only because it models nothing but the trap instructions; null for a trap instruction or undecodable bytes
      * (for which the fault is what hardware raises too).
+     * @param vm the call's VM
+     * @param r the call
+     * @return what hardware does with the instruction, or null
      */
-    static String notATrap(Vm vm, SingleCall.Result r) {
+    public static String notATrap(Vm vm, SingleCall.Result r) {
         Instruction decoded = vm.codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
         if (!decoded.isValid() || r.outcome() != Outcome.FAULT) {
             return null;
@@ -131,8 +138,11 @@ final class CallExplanation {
     /**
      * The hypercall's spec: by the name the architecture reported; by number only when it reported none
      * (some tables mix numbering spaces, such as s390's diagnose codes and DIAGNOSE 0x500 subcodes).
+     * @param vm the call's VM
+     * @param r the call
+     * @return the spec, or null when the call is not in the table
      */
-    static HypercallSpec spec(Vm vm, SingleCall.Result r) {
+    public static HypercallSpec spec(Vm vm, SingleCall.Result r) {
         if (r.call() != null) {
             for (HypercallSpec h : vm.hypercalls().all()) {
                 if (h.name().equals(r.call())) {
@@ -248,8 +258,12 @@ final class CallExplanation {
         };
     }
 
-    /** What the caller's CPU loop does next, in the words of {@link Outcome}. */
-    static String outcome(Outcome o) {
+    /**
+     * What the caller's CPU loop does next, in the words of {@link Outcome}.
+     * @param o the outcome
+     * @return one sentence
+     */
+    public static String outcome(Outcome o) {
         return switch (o) {
             case RESUME -> "the results are written; the vCPU continues at the next PC";
             case HALT -> "the vCPU waits for an interrupt or a kick, then continues at the next PC";

@@ -1,0 +1,149 @@
+package dev.hcsim.core.translate;
+
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.SparseMemory;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Instruction;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Translated against interpreted execution of one guest program (the differential property of issue 18): the
+ * reference decodes every instruction afresh at every step and executes it, as the interpreter's definition says;
+ * the other side runs the same program through a {@link BlockEngine} that compiles every block at its first run. Both
+ * run at most a budget of instructions and stop at the first trap, wait or fault; then the instruction count, the
+ * signal, the PC, every register, the fault reason and the program's memory (code and data) must agree.
+ */
+public final class Differential {
+    /** Where programs are assembled. */
+    public static final long ORIGIN = 0x1000;
+    /** The data area loads and stores address: the base register points here. */
+    public static final long DATA = 0x8000;
+    /** How much of the data area is compared. */
+    public static final int DATA_SIZE = 0x8000;
+
+    /** One side's end state. */
+    record End(long executed, int signal, RegisterFile regs, String fault, byte[] memory) {
+        String describe(long origin) {
+            return String.format(Locale.ROOT, "executed %d, signal %d, fault %s, %s", executed, signal, fault, regs);
+        }
+    }
+
+    private Differential() {
+    }
+
+    /**
+     * Runs {@code source} both ways and describes the first difference.
+     * @param arch the architecture's name
+     * @param source the program in its assembly, assembled at {@link #ORIGIN}
+     * @param registers initial register values by name (the PC starts at {@link #ORIGIN})
+     * @param budget the most instructions to run
+     * @return null when both sides agree, else what differs
+     */
+    public static String compare(String arch, String source, Map<String, Long> registers, long budget) {
+        Vm vm = Vm.create(VmConfig.builder(arch).build());
+        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        End ref = run(vm, code, registers, budget, false);
+        End tr = run(vm, code, registers, budget, true);
+        if (ref.executed != tr.executed || ref.signal != tr.signal || !ref.regs.equals(tr.regs) || !java.util.Objects.equals(ref.fault, tr.fault)) {
+            return "interpreted: " + ref.describe(ORIGIN) + "\ntranslated:  " + tr.describe(ORIGIN);
+        }
+        int at = Arrays.mismatch(ref.memory, tr.memory);
+        if (at >= 0) {
+            return String.format(Locale.ROOT, "memory differs at offset 0x%x of the compared area: interpreted 0x%02x, translated 0x%02x", at,
+                    ref.memory[at], tr.memory[at]);
+        }
+        return null;
+    }
+
+    /**
+     * The end state of {@code source} run by one side (for tests that check what the program computed).
+     * @param arch the architecture's name
+     * @param source the program
+     * @param registers initial register values by name
+     * @param budget the most instructions to run
+     * @param translated true for the block engine, false for the reference interpreter
+     * @return the registers at the end
+     */
+    public static RegisterFile registersAfter(String arch, String source, Map<String, Long> registers, long budget, boolean translated) {
+        Vm vm = Vm.create(VmConfig.builder(arch).build());
+        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        return run(vm, code, registers, budget, translated).regs;
+    }
+
+    private static End run(Vm vm, byte[] code, Map<String, Long> registers, long budget, boolean translated) {
+        SparseMemory memory = new SparseMemory(vm.config().memory());
+        if (!memory.write(ORIGIN, code, 0, code.length)) {
+            throw new IllegalArgumentException("the program does not fit at 0x" + Long.toHexString(ORIGIN));
+        }
+        RegisterFile regs = new RegisterFile(vm.architecture().registers());
+        vm.archVm().resetVcpu(0, regs);
+        registers.forEach(regs::set);
+        regs.pc(ORIGIN);
+        Cpu cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        long executed = 0;
+        int signal = Cpu.NEXT;
+        if (translated) {
+            BlockEngine engine = new BlockEngine(memory, vm.codec(), 0);
+            while (executed < budget) {
+                long r = engine.run(cpu, budget - executed);
+                executed += BlockEngine.executed(r);
+                signal = BlockEngine.signal(r);
+                if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+                    break;
+                }
+            }
+        } else {
+            while (executed < budget) {
+                signal = step(vm.codec(), memory, cpu);
+                if (signal == BlockEngine.FETCH_FAULT) {
+                    break;
+                }
+                executed++;
+                if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+                    break;
+                }
+            }
+        }
+        if (signal == Cpu.NEXT || signal == Cpu.JUMP) {
+            signal = Cpu.NEXT; // stopped by the budget: whether the last instruction jumped is told by the PC
+        }
+        byte[] image = new byte[code.length + DATA_SIZE];
+        memory.read(ORIGIN, image, 0, code.length);
+        memory.read(DATA, image, code.length, DATA_SIZE);
+        return new End(executed, signal, regs, cpu.faultReason(), image);
+    }
+
+    /** One instruction as the interpreter defines it: fetch, decode, execute, advance the PC on NEXT. */
+    private static int step(Codec codec, SparseMemory memory, Cpu cpu) {
+        long pc = cpu.regs().pc();
+        byte[] buf = new byte[16];
+        int n = codec.maxLength();
+        while (n >= codec.minLength() && !memory.read(pc, buf, 0, n)) {
+            n--;
+        }
+        if (n < codec.minLength()) {
+            return BlockEngine.FETCH_FAULT;
+        }
+        Instruction ins = codec.decode(buf, 0, n, pc);
+        int signal;
+        try {
+            signal = ins.execute(cpu);
+        } catch (GuestFault f) {
+            signal = cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
+        } catch (RuntimeException e) {
+            signal = cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+        }
+        if (signal == Cpu.NEXT) {
+            cpu.regs().pc(pc + ins.length());
+        }
+        return signal;
+    }
+}

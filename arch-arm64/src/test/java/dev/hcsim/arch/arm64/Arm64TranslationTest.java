@@ -1,0 +1,52 @@
+package dev.hcsim.arch.arm64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.quicktheories.QuickTheory.qt;
+
+import dev.hcsim.core.translate.Differential;
+import dev.hcsim.core.translate.ProgramForms;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Translated and interpreted A64 agree (issue 18): random programs of the guest subset, branches included, end with the
+ * same registers, PC, flags and memory; code that rewrites itself runs the new instruction.
+ */
+class Arm64TranslationTest {
+    private static final List<String> X = ProgramForms.names("x", 0, 30, 28);
+    static final ProgramForms FORMS = new ProgramForms(List.of(
+            "{c:movz|movn|movk} {R}, #{i:0:65535}, lsl #{c:0|16|32|48}",
+            "mov {R}, {S}",
+            "{c:add|adds|sub|subs} {R}, {S}, #{i:0:4095}",
+            "{c:add|adds|sub|subs} {R}, {S}, #{i:0:4095}, lsl #12",
+            "{c:add|adds|sub|subs} {R}, {S}, {S}",
+            "{c:cmp|cmn} {S}, #{i:0:4095}",
+            "{c:cmp|cmn} {S}, {S}",
+            "{c:ldr|str} {R}, [x28, #{i:0:32760:8}]",
+            "{c:ldrb|strb} w{i:0:27}, [x28, #{i:0:4095}]",
+            "b.{c:eq|ne|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al} {L}",
+            "{c:cbz|cbnz} {S}, {L}",
+            "b {L}",
+            "nop",
+            "mrs {R}, mpidr_el1"), X, X, "hvc #0");
+
+    @Test
+    @DisplayName("for all random programs: translated and interpreted execution end in the same state")
+    void translatedAgreesWithInterpreted() {
+        qt().withExamples(200).forAll(FORMS.programs(40)).checkAssert(source ->
+                assertNull(Differential.compare("arm64", source, Map.of("x28", Differential.DATA), 2000), source));
+    }
+
+    @Test
+    @DisplayName("a store into the block being run replaces the instruction after it: the new one runs (self-modifying code)")
+    void selfModifyingCode() {
+        // add x2, x2, #1 is 0x91000442 (sf=1, ADD immediate, imm12=1, Rn=Rd=2); it replaces the add #2 at ORIGIN + 16
+        String source = "movz w1, #0x0442\nmovk w1, #0x9100, lsl #16\nstr w1, [x28, #16]\nnop\nadd x2, x2, #2\nhvc #0\n";
+        Map<String, Long> regs = Map.of("x28", Differential.ORIGIN);
+        assertNull(Differential.compare("arm64", source, regs, 100));
+        assertEquals(1, Differential.registersAfter("arm64", source, regs, 100, true).get("x2"));
+    }
+}
