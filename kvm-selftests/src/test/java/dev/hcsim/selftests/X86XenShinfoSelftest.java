@@ -79,12 +79,18 @@ class X86XenShinfoSelftest {
             return (mem.read8(SHINFO + 0x800 + port / 8) & (1 << (port % 8))) != 0;
         }
 
+        /** Sets bit {@code port} of a shared_info bitmap: evtchn_pending at 0x800, evtchn_mask at 0xa00 (64-bit layout). */
+        void setBit(long bitmap, int port) {
+            long a = SHINFO + bitmap + port / 8;
+            mem.write(a, 1, mem.read8(a) | 1 << (port % 8));
+        }
+
         void mask(int port) {
-            mem.write(SHINFO + 0xa00 + port / 8, 1, mem.read8(SHINFO + 0xa00 + port / 8) | 1 << (port % 8));
+            setBit(0xa00, port);
         }
 
         void setPending(int port) {
-            mem.write(SHINFO + 0x800 + port / 8, 1, mem.read8(SHINFO + 0x800 + port / 8) | 1 << (port % 8));
+            setBit(0x800, port);
         }
 
         void poll(int port, long timeout) {
