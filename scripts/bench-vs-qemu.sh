@@ -2,10 +2,13 @@
 # Side by side with QEMU (issue 9, docs/performance.md): what a user would run today to execute guest
 # code that makes hypercalls, against hcsim's standalone interpreter running the same instructions.
 #
-# For each of two bare-metal guests (abi-bench/src/main/resources/guests/*.S) and two loop counts:
-#   - GNU as + ld build the guest, QEMU TCG runs it, best wall time of $ROUNDS runs;
-#   - hcsim assembles the same text itself and runs it (dev.hcsim.bench.GuestLoopRate);
-# the rate of each is (N2 - N1) / (t2 - t1), so that start-up cancels out; then the ratio.
+# For each bare-metal guest (abi-bench/src/main/resources/guests/*.S) and two loop counts N1 < N2, $ROUNDS rounds,
+# each round one QEMU measurement then one hcsim measurement (A B A B ..., so that the shared machine's drift hits
+# both sides alike):
+#   - QEMU TCG runs the guest built by GNU as + ld, once with N1 and once with N2 loops;
+#   - hcsim assembles the same text itself and runs it (dev.hcsim.bench.GuestLoopRate, engine $ENGINE);
+# the rate of each is (N2 - N1) / (t2 - t1), so that start-up cancels out; the round's ratio is hcsim's rate over
+# QEMU's, and the script prints every round and the median ratio.
 #
 #   1. aarch64: qemu-system-aarch64 -M virt -cpu cortex-a57 -nic none (PSCI conduit HVC at EL1):
 #      N x { movz/movk x0 = 0x84000000 (PSCI_VERSION); hvc #0 }, then PSCI SYSTEM_OFF.
@@ -16,15 +19,19 @@
 #      N x { li a7,0x10; li a6,0; ecall } (SBI BASE GET_SPEC_VERSION), then SBI SRST shutdown. OpenSBI is
 #      firmware, not KVM: the comparison is of speed, not of answers.
 #
-# Usage: scripts/bench-vs-qemu.sh            (N1/N2 per guest below; ROUNDS=3)
-#        N_ARM="2000000 8000000" N_S390="10000000 40000000" N_RISCV="1000000 4000000" ROUNDS=5 scripts/bench-vs-qemu.sh
+# Usage: scripts/bench-vs-qemu.sh            (N1/N2 per guest below; ROUNDS=5; ENGINE=translate)
+#        N_ARM="2000000 8000000" N_S390="10000000 40000000" N_RISCV="1000000 4000000" ROUNDS=3 ENGINE=interpret GUEST=aarch64 scripts/bench-vs-qemu.sh
 # Installs the Debian packages it needs (apt-get, as root or through sudo) when they are missing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N_ARM=${N_ARM:-"4000000 16000000"}
 N_S390=${N_S390:-"20000000 80000000"}
 N_RISCV=${N_RISCV:-"1000000 4000000"}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+ENGINE=${ENGINE:-translate}
+GUEST=${GUEST:-all}
+[[ "$ENGINE" =~ ^(interpret|translate)$ ]] || { echo "bench-vs-qemu: ENGINE is interpret or translate, not '$ENGINE'" >&2; exit 2; }
+[[ "$GUEST" =~ ^(all|aarch64|s390x|riscv64)$ ]] || { echo "bench-vs-qemu: GUEST is all, aarch64, s390x or riscv64, not '$GUEST'" >&2; exit 2; }
 GUESTS="$HERE/abi-bench/src/main/resources/guests"
 JAR="$HERE/abi-bench/target/benchmarks.jar"
 
@@ -73,34 +80,40 @@ build() { # prefix template n text-address -> elf path
   echo "$elf"
 }
 
-best_seconds() { # command...: best wall time of $ROUNDS runs, each of which must end by itself
-  local best="" t s e
-  for _ in $(seq "$ROUNDS"); do
-    s=$(date +%s.%N)
-    timeout 300 "$@" </dev/null >/dev/null 2>&1 || die "'$*' did not end cleanly (exit $?)"
-    e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  echo "$best"
+seconds() { # command...: wall time of one run, which must end by itself
+  local s e
+  s=$(date +%s.%N)
+  timeout 300 "$@" </dev/null >/dev/null 2>&1 || die "'$*' did not end cleanly (exit $?)"
+  e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
+}
+
+median() { # numbers on stdin, one a line
+  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 side_by_side() { # title prefix template text-address hcsim-arch "N1 N2" qemu-command...
   local title=$1 prefix=$2 template=$3 addr=$4 arch=$5 counts=$6; shift 6
+  [ "$GUEST" = all ] || [ "$GUEST" = "$prefix" ] || return 0
   read -r n1 n2 <<< "$counts"
-  local e1 e2 t1 t2 qrate hline hrate
+  local e1 e2 t1 t2 qrate hline hrate ratios=""
   e1=$(build "$prefix" "$template" "$n1" "$addr")
   e2=$(build "$prefix" "$template" "$n2" "$addr")
-  t1=$(best_seconds "$@" -kernel "$e1")
-  t2=$(best_seconds "$@" -kernel "$e2")
-  qrate=$(echo "($n2 - $n1) / ($t2 - $t1)" | bc -l)
-  hline=$(java -cp "$JAR" dev.hcsim.bench.GuestLoopRate "$arch" "$template" "$n1" "$n2") || die "hcsim could not run the $arch guest"
-  hrate=$(echo "$hline" | sed -n 's/^rate=//p')
   printf '%s\n' "$title"
-  printf '  QEMU  %s: %d calls in %.3f s, %d calls in %.3f s: %.1f million calls/s\n' "$("$1" --version | head -1 | sed 's/.*version //')" \
-    "$n1" "$t1" "$n2" "$t2" "$(echo "$qrate / 1000000" | bc -l)"
-  printf '  %s\n' "$(echo "$hline" | head -1)"
-  printf '  hcsim / QEMU = %.2f\n' "$(echo "$hrate / $qrate" | bc -l)"
+  printf '  QEMU %s; hcsim engine %s; %d rounds of QEMU then hcsim, %d and %d calls each\n' \
+    "$("$1" --version | head -1 | sed 's/.*version //')" "$ENGINE" "$ROUNDS" "$n1" "$n2"
+  for r in $(seq "$ROUNDS"); do
+    t1=$(seconds "$@" -kernel "$e1")
+    t2=$(seconds "$@" -kernel "$e2")
+    qrate=$(echo "($n2 - $n1) / ($t2 - $t1)" | bc -l)
+    hline=$(java -Dhcsim.engine="$ENGINE" -cp "$JAR" dev.hcsim.bench.GuestLoopRate "$arch" "$template" "$n1" "$n2") \
+      || die "hcsim could not run the $arch guest"
+    hrate=$(echo "$hline" | sed -n 's/^rate=//p')
+    ratios="$ratios$(echo "$hrate / $qrate" | bc -l)"$'\n'
+    printf '  round %d: QEMU %.1f million calls/s (%.3f s, %.3f s); %s; hcsim / QEMU = %.2f\n' "$r" \
+      "$(echo "$qrate / 1000000" | bc -l)" "$t1" "$t2" "$(echo "$hline" | head -1 | sed 's/^hcsim [a-z0-9]*: //')" "$(echo "$hrate / $qrate" | bc -l)"
+  done
+  printf '  median hcsim / QEMU over %d rounds = %.2f\n' "$ROUNDS" "$(printf '%s' "$ratios" | median)"
 }
 
 command -v bc >/dev/null || die "bc is needed for the arithmetic (apt-get install bc)"

@@ -7,7 +7,6 @@ import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +131,7 @@ final class Guests {
     /** The memory every embedded benchmark passes: 64 KiB at 0, the code at {@link #CODE}. */
     static SparseMemory memoryWith(Vm vm, String source) {
         SparseMemory m = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
-        byte[] code = Assembler.assemble(vm.codec(), source, CODE).bytes();
+        byte[] code = vm.assemble(source, CODE).bytes();
         m.write(CODE, code, 0, code.length);
         return m;
     }
@@ -146,7 +145,7 @@ final class Guests {
     static Machine machine(String arch, String source, Map<String, Long> registers) {
         Vm vm = Vm.create(VmConfig.builder(arch).vcpus(1).pcpus(1).quantum(Long.MAX_VALUE).build());
         Machine m = new Machine(vm, "bench");
-        m.load(CODE, Assembler.assemble(vm.codec(), source, CODE).bytes());
+        m.load(CODE, vm.assemble(source, CODE).bytes());
         RegisterFile r = m.registers(0);
         r.pc(CODE);
         set(r, registers);

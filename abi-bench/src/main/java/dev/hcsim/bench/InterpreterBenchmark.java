@@ -4,11 +4,11 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
+import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
-import dev.hcsim.core.sched.RunResult;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,19 +67,19 @@ public class InterpreterBenchmark {
         }
         // The same loop without the scheduler: instructions pre-decoded by offset, executed back to back.
         Vm vm = machine.vm();
-        byte[] code = Assembler.assemble(vm.codec(), loop.source(), Guests.CODE).bytes();
+        byte[] code = vm.assemble(loop.source(), Guests.CODE).bytes();
         decoded = new Instruction[code.length];
         lengths = new int[code.length];
         for (int at = 0; at < code.length; at += lengths[at]) {
-            decoded[at] = vm.codec().decode(code, at, code.length - at, Guests.CODE + at);
+            decoded[at] = Engine.context(vm).codec().decode(code, at, code.length - at, Guests.CODE + at);
             lengths[at] = decoded[at].length();
         }
         SparseMemory memory = Guests.memoryWith(vm, loop.source());
         regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         regs.set(loop.counter(), Guests.FOREVER);
         regs.pc(Guests.CODE);
-        cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        cpu = new Cpu(Engine.context(vm), 0, regs, new MemoryAccess(memory, vm.byteOrder()));
         Guests.settle();
     }
 

@@ -2,7 +2,6 @@ package dev.hcsim.bench;
 
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ public class IpiBenchmark {
     public void setup() {
         Guests.CheapestCall call = IPI_128.get(arch);
         machine = new Machine(VmConfig.builder(arch).vcpus(129).pcpus(2).build(), "ipi");
-        machine.load(Guests.CODE, Assembler.assemble(machine.vm().codec(), call.instruction(), Guests.CODE).bytes());
+        machine.load(Guests.CODE, machine.vm().assemble(call.instruction(), Guests.CODE).bytes());
         regs = machine.registers(0);
         preset = Guests.Preset.of(call, regs.layout());
         if (send() != call.expected() || machine.interrupts(128).isEmpty()) {

@@ -3,7 +3,6 @@ package dev.hcsim.bench;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +92,7 @@ public class SchedulerBenchmark {
         Machine m = machine(VmConfig.builder("x86").vcpus(1024).pcpus(8).quantum(100).seed(5).build(),
                 "send: mov $10, %rax\n mov $-1, %rbx\n mov $-1, %rcx\n mov %r8, %rdx\n mov $0xec, %rsi\n vmcall\n"
                         + " add $128, %r8\n and $1023, %r8\n jmp send");
-        m.load(IDLE, Assembler.assemble(m.vm().codec(), "idle: hlt\n jmp idle", IDLE).bytes());
+        m.load(IDLE, m.vm().assemble("idle: hlt\n jmp idle", IDLE).bytes());
         for (int i = 1; i < 1024; i++) {
             m.registers(i).pc(IDLE);
         }
@@ -103,7 +102,7 @@ public class SchedulerBenchmark {
     static Machine machine(VmConfig config, String source) {
         Vm vm = Vm.create(config);
         Machine m = new Machine(vm, "bench");
-        m.load(Guests.CODE, Assembler.assemble(vm.codec(), source, Guests.CODE).bytes());
+        m.load(Guests.CODE, vm.assemble(source, Guests.CODE).bytes());
         for (int i = 0; i < vm.vcpuCount(); i++) {
             RegisterFile r = m.registers(i);
             r.pc(Guests.CODE);

@@ -45,7 +45,7 @@ public class TrapPathBenchmark {
         vm = Vm.create(VmConfig.builder(arch).vcpus(2).build());
         memory = Guests.memoryWith(vm, call.instruction());
         regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         control = new EffectLog(2);
         preset = Guests.Preset.of(call, regs.layout());
         if (trap() != call.expected()) {

@@ -4,6 +4,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -77,7 +78,7 @@ final class AbiData {
             m.put("number", "0x" + Long.toHexString(h.number()));
             m.put("name", h.name());
             m.put("feature", h.feature());
-            m.put("offeredByThisVm", vm.hypercalls().isOffered(h.number()));
+            m.put("offeredByThisVm", Engine.context(vm).hypercalls().isOffered(h.number()));
             m.put("availability", h.availability());
             StatusCodec hc = h.codec() != null ? h.codec() : sc;
             m.put("statuses", h.statuses().stream().map(s -> hc.documents(s) ? hc.name(s) : s.name()).toList());
@@ -90,21 +91,20 @@ final class AbiData {
         for (dev.hcsim.core.spi.AbiFamily f : a.otherAbis()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", f.name());
-            m.put("order", f.order());
-            m.put("enabledBy", f.enabledBy());
+            m.put("selectedBy", f.selectedBy());
             m.put("convention", f.convention());
-            m.put("results", f.results());
+            m.put("statusFamily", f.status().family());
             List<Map<String, Object>> fc = new ArrayList<>();
-            for (dev.hcsim.core.spi.AbiFamily.Call call : f.calls()) {
+            for (dev.hcsim.core.spi.AbiFamily.Call x : f.calls()) {
                 Map<String, Object> cm = new LinkedHashMap<>();
-                cm.put("number", "0x" + Long.toHexString(call.number()));
-                cm.put("name", call.name());
-                cm.put("summary", call.summary());
-                cm.put("source", call.source());
+                cm.put("number", "0x" + Long.toHexString(x.number()));
+                cm.put("name", x.name());
+                cm.put("statuses", x.statuses());
+                cm.put("summary", x.summary());
+                cm.put("source", x.source());
                 fc.add(cm);
             }
             m.put("calls", fc);
-            m.put("notes", f.notes());
             others.add(m);
         }
         o.put("otherAbis", others);

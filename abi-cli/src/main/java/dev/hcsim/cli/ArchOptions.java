@@ -1,7 +1,7 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.OptionSpec;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class ArchOptions {
     /** Declares every architecture's options on {@code spec}, one option per name, in one "Architecture options" section. */
     static void declare(CommandSpec spec) {
         Map<String, Map<Architecture, OptionSpec>> byName = new TreeMap<>();
-        for (Architecture a : Hcsim.architectures()) {
+        for (Architecture a : Architectures.all()) {
             for (OptionSpec o : a.options()) {
                 byName.computeIfAbsent(o.name(), k -> new LinkedHashMap<>()).put(a, o);
             }
@@ -81,7 +81,7 @@ final class ArchOptions {
     static void apply(Architecture arch, String name, String value, VmConfig.Builder b) {
         OptionSpec spec = arch.options().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("option --" + name + " is not an option of " + arch.name() + " ("
-                        + Hcsim.architectures().stream().filter(x -> x.options().stream().anyMatch(o -> o.name().equals(name)))
+                        + Architectures.all().stream().filter(x -> x.options().stream().anyMatch(o -> o.name().equals(name)))
                                 .map(Architecture::name).collect(Collectors.joining(", ")) + " only); " + arch.name() + "'s options: "
                         + (arch.options().isEmpty() ? "none" : arch.options().stream().map(o -> "--" + o.name()).collect(Collectors.joining(" ")))));
         if (!spec.accepts(value)) {
@@ -92,6 +92,6 @@ final class ArchOptions {
     }
 
     static Architecture arch(String name) {
-        return Hcsim.architecture(name);
+        return Architectures.named(name);
     }
 }

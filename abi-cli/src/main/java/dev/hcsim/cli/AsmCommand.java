@@ -1,10 +1,10 @@
 package dev.hcsim.cli;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +40,8 @@ final class AsmCommand implements Callable<Integer> {
         List<String> text = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
         ArchOptions.apply(a, spec, b);
-        Vm vm = Vm.create(a, b.build());
-        Program p = Assembler.assemble(vm.codec(), String.join(" ", text), dev.hcsim.core.Bytes.parseNumber(address));
+        Vm vm = Engine.create(a, b.build());
+        Program p = vm.assemble(String.join(" ", text), dev.hcsim.core.Bytes.parseNumber(address));
         var out = spec.commandLine().getOut();
         if (listing) {
             for (Program.Line l : p.listing()) {

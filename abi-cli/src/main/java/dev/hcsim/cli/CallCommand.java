@@ -3,9 +3,9 @@ package dev.hcsim.cli;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.SingleCall;
+import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.views.CallExplanation;
 import dev.hcsim.views.CallJson;
-import dev.hcsim.core.spi.Architecture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +73,7 @@ final class CallCommand implements Callable<Integer> {
             throw new IllegalArgumentException(reg + " is a 128-bit register: give it as 0x and up to 32 hex digits, got '" + text + "'");
         }
         String padded = "0".repeat(32 - h.length()) + h;
-        return new long[] {Long.parseUnsignedLong(padded.substring(16), 16), Long.parseUnsignedLong(padded.substring(0, 16), 16)};
+        return new long[] {Bytes.parseUnsigned(padded.substring(16), 16), Bytes.parseUnsigned(padded.substring(0, 16), 16)};
     }
 
     @Override

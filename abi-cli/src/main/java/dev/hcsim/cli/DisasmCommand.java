@@ -3,6 +3,7 @@ package dev.hcsim.cli;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Instruction;
 import java.util.ArrayList;
@@ -35,13 +36,13 @@ final class DisasmCommand implements Callable<Integer> {
         List<String> hex = StdinArgs.words(words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
         ArchOptions.apply(a, spec, b);
-        Vm vm = Vm.create(a, b.build());
+        Vm vm = Engine.create(a, b.build());
         byte[] bytes = Bytes.parseHex(String.join("", hex));
         long pc = Bytes.parseNumber(address);
         var out = spec.commandLine().getOut();
         int off = 0;
         while (off < bytes.length) {
-            Instruction i = vm.codec().decode(bytes, off, bytes.length - off, pc + off);
+            Instruction i = Engine.context(vm).codec().decode(bytes, off, bytes.length - off, pc + off);
             int n = Math.max(1, Math.min(i.length(), bytes.length - off));
             out.printf(Locale.ROOT, "%8x:\t%-21s\t%s%n", pc + off, AsmCommand.spaced(java.util.Arrays.copyOfRange(bytes, off, off + n)), i.text());
             off += n;

@@ -2,6 +2,7 @@ package dev.hcsim.cli;
 
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ExplainCommand implements Callable<Integer> {
         featuresOn.forEach(f -> b.feature(f, true));
         featuresOff.forEach(f -> b.feature(f, false));
         ArchOptions.apply(a, spec, b);
-        Vm vm = Vm.create(a, b.build());
+        Vm vm = Engine.create(a, b.build());
         Map<String, Object> d = AbiData.of(a, vm);
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
@@ -98,28 +99,16 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("               " + h.get("summary") + (h.get("availability").equals("implemented") ? "" : " (" + h.get("availability") + ")"));
             out.println("               " + h.get("source"));
         }
-        List<Map<String, Object>> others = (List<Map<String, Object>>) d.get("otherAbis");
-        if (!others.isEmpty()) {
+        for (Map<String, Object> f : (List<Map<String, Object>>) d.get("otherAbis")) {
             out.println();
-            out.println("Dispatch of one trap instruction (the first ABI whose condition holds takes the call)");
-            out.println("  trap instruction");
-            for (Map<String, Object> f : others) {
-                out.println("    |-- " + f.get("order") + ". " + f.get("name") + "   if " + f.get("enabledBy"));
+            out.println("Also on this trap: " + f.get("name") + ", " + f.get("selectedBy"));
+            for (String rule : (List<String>) f.get("convention")) {
+                out.println("  " + rule);
             }
-            out.println("    `-- " + (others.size() + 1) + ". KVM's own numbers (the hypercall list above)");
-            for (Map<String, Object> f : others) {
-                out.println();
-                out.println(f.get("name") + " (dispatch position " + f.get("order") + ")");
-                out.println("  registers           " + f.get("convention"));
-                out.println("  results             " + f.get("results"));
-                for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
-                    out.printf(Locale.ROOT, "  %-12s %s%n", h.get("number"), h.get("name"));
-                    out.println("               " + h.get("summary"));
-                    out.println("               " + h.get("source"));
-                }
-                for (String n : (List<String>) f.get("notes")) {
-                    out.println("  note                " + n);
-                }
+            for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                out.printf(Locale.ROOT, "  %-12s %-40s %s%n", h.get("number"), h.get("name"), String.join(" ", (List<String>) h.get("statuses")));
+                out.println("               " + h.get("summary"));
+                out.println("               " + h.get("source"));
             }
         }
         out.println();

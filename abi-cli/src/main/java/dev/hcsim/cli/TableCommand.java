@@ -1,8 +1,8 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.Hcsim;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ final class TableCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (arch != null) {
             Architecture a = ArchOptions.arch(arch);
-            Map<String, Object> d = AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build()));
+            Map<String, Object> d = AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build()));
             switch (format) {
                 case "json" -> out.println(Json.pretty(d));
                 case "markdown" -> out.print(archMarkdown(d));
@@ -40,8 +40,8 @@ final class TableCommand implements Callable<Integer> {
             return 0;
         }
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Architecture a : Hcsim.architectures()) {
-            all.add(AbiData.of(a, Vm.create(a, VmConfig.builder(a.name()).build())));
+        for (Architecture a : Architectures.all()) {
+            all.add(AbiData.of(a, Engine.create(a, VmConfig.builder(a.name()).build())));
         }
         switch (format) {
             case "json" -> out.println(Json.pretty(all));
@@ -81,7 +81,7 @@ final class TableCommand implements Callable<Integer> {
                         .append(h.get("feature") == null ? "" : h.get("feature")).append(" | ")
                         .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(h.get("source")).append(" |\n");
             }
-            otherAbis(sb, d);
+            otherAbis(sb, d, "###");
         }
         return sb.toString();
     }
@@ -120,38 +120,23 @@ final class TableCommand implements Callable<Integer> {
                     .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
                     .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
         }
-        otherAbis(sb, d);
+        otherAbis(sb, d, "####");
         return sb.toString();
     }
 
-    /** The ABIs the trap instruction reaches before the KVM numbers, in dispatch order, each with its calls. */
+    /** The other ABIs on the same trap ({@code Architecture.otherAbis}): how the kernel picks each, its rules and calls. */
     @SuppressWarnings("unchecked")
-    private static void otherAbis(StringBuilder sb, Map<String, Object> d) {
-        List<Map<String, Object>> others = (List<Map<String, Object>>) d.get("otherAbis");
-        if (others.isEmpty()) {
-            return;
-        }
-        sb.append("\nDispatch order of one trap instruction: ");
-        for (Map<String, Object> f : others) {
-            sb.append(f.get("order")).append(". ").append(f.get("name")).append(" -> ");
-        }
-        sb.append(others.size() + 1).append(". the KVM numbers above.\n");
-        for (Map<String, Object> f : others) {
-            sb.append("\n### ").append(d.get("arch")).append(", dispatch ").append(f.get("order")).append(": ").append(f.get("name")).append("\n\n");
-            sb.append("| | |\n|---|---|\n");
-            row(sb, "enabled by", String.valueOf(f.get("enabledBy")));
-            row(sb, "registers", String.valueOf(f.get("convention")));
-            row(sb, "results", String.valueOf(f.get("results")));
-            for (String n : (List<String>) f.get("notes")) {
-                row(sb, "rule", n);
+    private static void otherAbis(StringBuilder sb, Map<String, Object> d, String heading) {
+        for (Map<String, Object> f : (List<Map<String, Object>>) d.get("otherAbis")) {
+            sb.append("\n").append(heading).append(' ').append(d.get("arch")).append(", also on this trap: ").append(f.get("name")).append("\n\n");
+            sb.append(cell(String.valueOf(f.get("selectedBy")))).append("\n\n");
+            for (String rule : (List<String>) f.get("convention")) {
+                sb.append("- ").append(cell(rule)).append('\n');
             }
-            List<Map<String, Object>> calls = (List<Map<String, Object>>) f.get("calls");
-            if (calls.isEmpty()) {
-                continue;
-            }
-            sb.append("\n| number | name | summary | kernel source |\n|---|---|---|---|\n");
-            for (Map<String, Object> h : calls) {
-                sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ").append(cell(String.valueOf(h.get("summary"))))
+            sb.append("\n| code | name | statuses (").append(f.get("statusFamily")).append(") | summary | kernel source |\n|---|---|---|---|---|\n");
+            for (Map<String, Object> h : (List<Map<String, Object>>) f.get("calls")) {
+                sb.append("| ").append(h.get("number")).append(" | ").append(h.get("name")).append(" | ")
+                        .append(String.join(", ", (List<String>) h.get("statuses"))).append(" | ").append(cell(String.valueOf(h.get("summary"))))
                         .append(" | ").append(cell(String.valueOf(h.get("source")))).append(" |\n");
             }
         }

@@ -2,7 +2,6 @@ package dev.hcsim.cli;
 
 import static dev.hcsim.views.TimelineSvg.esc;
 
-import dev.hcsim.views.TimelineSvg;
 import java.util.List;
 import java.util.Map;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +34,17 @@ class CallExplanationTest {
                 "SUCCESS = 0", "rax 0x5 -> 0x0 (result 0: status)", "pc 0x1000 -> 0x1003", "15 of 15 preserved registers kept their values",
                 "kick -> vcpu1 (wakes from halt)", "vcpu1 runnable", "YIELD");
         assertEquals(10, text.lines().filter(l -> l.matches(" ?\\d+\\. .*")).count(), "ten numbered steps");
+    }
+
+    @Test
+    @DisplayName("a Hyper-V call is explained in its own ABI's terms: selected by --feature hyperv, RCX's control word, HV_STATUS_* "
+            + "(x86.c kvm_emulate_hypercall hands the call to hyperv.c kvm_hv_hypercall)")
+    void hypervCall() {
+        CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "--feature", "hyperv", "rcx=0x10013", "xmm0=0x1", "--format", "text");
+        assertEquals(0, r.code(), r.err());
+        contains(r.out(), "x86 HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX, step by step:", "abi          Hyper-V",
+                "rcx held 0x10013, which selects HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX", "SUCCESS = HV_STATUS_SUCCESS, in Hyper-V HV_STATUS_*");
+        assertFalse(r.out().contains("rax held"), "RAX does not select a Hyper-V call:\n" + r.out());
     }
 
     @Test
@@ -99,7 +110,7 @@ class CallExplanationTest {
     }
 
     static Stream<String> architectures() {
-        return Hcsim.architectures().stream().map(Architecture::name);
+        return Architectures.all().stream().map(Architecture::name);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,7 +11,6 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +201,7 @@ class CrossVcpuThreadsTest {
         }
         for (int p = 0; p < program.length; p++) {
             long pc = 0x80000 + 0x100L * p;
-            byte[] code = Assembler.assemble(vm.codec(), program[p], pc).bytes();
+            byte[] code = vm.assemble(program[p], pc).bytes();
             ram.write(pc, code, 0, code.length);
             at[p] = new long[] {pc};
         }
@@ -215,7 +214,7 @@ class CrossVcpuThreadsTest {
             Thread t = new Thread(() -> {
                 try {
                     regs[v].owner = Thread.currentThread();
-                    vm.archVm().resetVcpu(v, regs[v]);
+                    vm.resetVcpu(v, regs[v]);
                     init.run(vm, v, regs[v]);
                     SplittableRandom rnd = new SplittableRandom(v);
                     for (int n = 0; n < traps; n++) {
@@ -225,7 +224,7 @@ class CrossVcpuThreadsTest {
                             continue;
                         }
                         int p = rnd.nextInt(program.length);
-                        vm.archVm().resetVcpu(v, regs[v]);
+                        vm.resetVcpu(v, regs[v]);
                         regs[v].pc(at[p][0]);
                         setup.prepare(regs[v].file, v, threads, rnd);
                         vm.trap(v, regs[v], ram, c);

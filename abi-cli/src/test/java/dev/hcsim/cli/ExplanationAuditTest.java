@@ -3,9 +3,10 @@ package dev.hcsim.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -35,10 +36,10 @@ class ExplanationAuditTest {
     @Test
     @DisplayName("number path, every architecture, every documented number: never 'no ARCH hypercall has number N' for a number the table has")
     void everyDocumentedNumberIsNamed() {
-        for (Architecture a : Hcsim.architectures()) {
-            Vm vm = Vm.create(a, VmConfig.builder(a.name()).build());
+        for (Architecture a : Architectures.all()) {
+            Vm vm = Engine.create(a, VmConfig.builder(a.name()).build());
             String numberReg = a.registers().name(vm.contract().numberRegister());
-            for (HypercallSpec h : vm.hypercalls().all()) {
+            for (HypercallSpec h : Engine.context(vm).hypercalls().all()) {
                 SingleCall.Result r = SingleCall.run(VmConfig.builder(a.name()).build(), 0, null, Map.of(numberReg, h.number()), Map.of());
                 String text = CallExplanation.text(r);
                 assertFalse(text.contains("hypercall has number 0x" + Long.toHexString(h.number()) + "\n"),

@@ -10,7 +10,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.EffectLog;
 import dev.hcsim.core.GuestMemory;
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -18,6 +17,9 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.sched.Machine;
@@ -25,7 +27,6 @@ import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
-import dev.hcsim.core.scenario.JsonLines;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ class RobustnessTest {
 
     private static RegisterFile randomRegisters(Architecture a, SplittableRandom rnd, Vm vm) {
         RegisterFile r = new RegisterFile(a.registers());
-        vm.archVm().resetVcpu(0, r);
+        vm.resetVcpu(0, r);
         for (int i : a.registers().generalIndices()) {
             r.set(i, switch (rnd.nextInt(4)) {
                 case 0 -> rnd.nextLong();
@@ -141,9 +142,9 @@ class RobustnessTest {
     @TestFactory
     @DisplayName("fuzz: random bytes as trap instructions and random registers through the embedding path, for every architecture")
     Stream<DynamicTest> fuzz() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
             SplittableRandom rnd = new SplittableRandom(a.name().hashCode());
-            Vm vm = Vm.create(a, VmConfig.builder(a.name()).vcpus(4).build());
+            Vm vm = Engine.create(a, VmConfig.builder(a.name()).vcpus(4).build());
             byte[] trap = SingleCall.instructionBytes(vm, null);
             List<HypercallSpec> calls = a.hypercalls();
             SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x4000)));
@@ -189,15 +190,15 @@ class RobustnessTest {
     @TestFactory
     @DisplayName("isolation: random hypercalls with random addresses in one VM leave another VM's memory and vCPUs byte-identical")
     Stream<DynamicTest> isolation() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
             List<HypercallSpec> calls = a.hypercalls();
             qt().withExamples(300).forAll(integers().between(0, calls.size() - 1), longs().all(), longs().between(0, 0x20000)).checkAssert((c, x, addr) -> {
                 VmConfig cfg = VmConfig.builder(a.name()).vcpus(2).memory(0, 0x10000).build();
-                Machine victim = new Machine(Vm.create(a, cfg), "victim");
+                Machine victim = new Machine(Engine.create(a, cfg), "victim");
                 victim.load(0x2000, new byte[] {1, 2, 3, 4});
                 var pagesBefore = victim.memory().snapshotPages();
                 long[] regsBefore = victim.registers(1).snapshot();
-                Machine attacker = new Machine(Vm.create(a, cfg), "attacker");
+                Machine attacker = new Machine(Engine.create(a, cfg), "attacker");
                 attacker.load(0x1000, SingleCall.instructionBytes(attacker.vm(), null));
                 RegisterFile r = attacker.registers(0);
                 for (int i : a.registers().generalIndices()) {
@@ -246,10 +247,10 @@ class RobustnessTest {
     @TestFactory
     @DisplayName("one Vm shared by two threads, each trapping on its own vCPU, gives exactly the one-thread results")
     Stream<DynamicTest> vmSharedAcrossThreads() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> {
             int n = 20_000;
             long[][] alone = {trapSeries(a, null, 0, n), trapSeries(a, null, 1, n)};
-            Vm shared = Vm.create(a, VmConfig.builder(a.name()).vcpus(2).build());
+            Vm shared = Engine.create(a, VmConfig.builder(a.name()).vcpus(2).build());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 Future<long[]> f0 = pool.submit(() -> trapSeries(a, shared, 0, n));
@@ -264,7 +265,7 @@ class RobustnessTest {
 
     /** n traps of documented numbers with seeded registers on one vCPU; returns a digest of every result register. */
     private static long[] trapSeries(Architecture a, Vm given, int vcpu, int n) {
-        Vm vm = given != null ? given : Vm.create(a, VmConfig.builder(a.name()).vcpus(2).build());
+        Vm vm = given != null ? given : Engine.create(a, VmConfig.builder(a.name()).vcpus(2).build());
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x4000)));
         byte[] trap = SingleCall.instructionBytes(vm, null);
         mem.write(0x1000, trap, 0, trap.length);
@@ -274,7 +275,7 @@ class RobustnessTest {
         EffectLog control = new EffectLog(2);
         for (int i = 0; i < n; i++) {
             RegisterFile r = new RegisterFile(a.registers());
-            vm.archVm().resetVcpu(vcpu, r);
+            vm.resetVcpu(vcpu, r);
             for (int g : a.registers().generalIndices()) {
                 r.set(g, rnd.nextInt(3) == 0 ? rnd.nextLong() : 0x2000 + rnd.nextInt(0x100));
             }

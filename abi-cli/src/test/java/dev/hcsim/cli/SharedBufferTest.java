@@ -8,7 +8,6 @@ import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
@@ -54,10 +53,10 @@ class SharedBufferTest {
     /** Runs the trap {@code insn} at {@code pc} on a fresh VM over {@code ram}, with {@code setup} on its registers first. */
     private static void trap(VmConfig config, Ram ram, String insn, long pc, Consumer<RegisterFile> setup) {
         Vm vm = Vm.create(config);
-        byte[] code = Assembler.assemble(vm.codec(), insn, pc).bytes();
+        byte[] code = vm.assemble(insn, pc).bytes();
         System.arraycopy(code, 0, ram.ram, (int) pc, code.length);
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         regs.pc(pc);
         setup.accept(regs);
         vm.trap(0, regs, ram, new EffectLog(config.vcpus()));

@@ -7,6 +7,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -36,7 +37,8 @@ public final class AbiGenerators {
     }
 
     /**
-     * Option values, each shrinking toward the architecture's default; numeric options keep their default.
+     * Option values, each shrinking toward the architecture's default; numeric options keep their default; never a
+     * value of {@link dev.hcsim.conformance.spi.ArchitectureCases#otherAbiSwitches()}.
      * @param arch the architecture whose declared options are drawn
      * @return a generator of option maps (name to value)
      */
@@ -44,7 +46,8 @@ public final class AbiGenerators {
         List<Gen<String>> each = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (OptionSpec o : arch.options()) {
-            List<String> others = o.allowed().stream().filter(v -> !v.equals(o.defaultValue())).toList();
+            List<String> others = o.allowed().stream().filter(v -> !v.equals(o.defaultValue()))
+                    .filter(v -> !Providers.otherAbiSwitches(arch.name()).contains(o.name() + "=" + v)).toList();
             names.add(o.name());
             // Mostly the default, so that a VM with many options still often runs in the kernel's default configuration.
             each.add(others.isEmpty() ? Generate.constant(o.defaultValue())
@@ -64,20 +67,14 @@ public final class AbiGenerators {
     }
 
     /**
-     * Features that hand the trap instruction to another hypercall ABI: on x86, {@code kvm_emulate_hypercall}
-     * (arch/x86/kvm/x86.c) gives every {@code vmcall} to Xen's or Hyper-V's dispatcher first when they are
-     * enabled, so none of the KVM ABI's relations hold there. Those ABIs are generated on their own.
-     */
-    private static final java.util.Set<String> OTHER_ABIS = java.util.Set.of("hyperv", "xen");
-
-    /**
-     * Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default.
+     * Feature switches: mostly none (the kernel's defaults), else one feature flipped against its default; never one
+     * of {@link dev.hcsim.conformance.spi.ArchitectureCases#otherAbiSwitches()}.
      * @param arch the architecture whose features are drawn
      * @return a generator of feature maps (name to on/off)
      */
     public static Gen<Map<String, Boolean>> features(Architecture arch) {
         List<dev.hcsim.core.spi.FeatureSpec> all = arch.features().stream()
-                .filter(f -> !OTHER_ABIS.contains(f.name())).toList();
+                .filter(f -> !Providers.otherAbiSwitches(arch.name()).contains(f.name())).toList();
         if (all.isEmpty()) {
             return Generate.constant(Map.of());
         }
@@ -224,7 +221,7 @@ public final class AbiGenerators {
                 trap = Generate.pick(traps.subList(1, traps.size())).generate(in);
             }
             RegisterFile reset = new RegisterFile(layout);
-            vm.archVm().resetVcpu(vcpu, reset);
+            vm.resetVcpu(vcpu, reset);
             Map<String, Long> regs = new LinkedHashMap<>();
             for (RegisterLayout.Register r : layout.all()) {
                 if (r.index() == layout.zeroRegister()) {
@@ -259,7 +256,7 @@ public final class AbiGenerators {
      * @return a generator of calls with arbitrary trap bytes
      */
     public static Gen<Invocation> anyTrapBytes(Architecture arch) {
-        int length = Vm.create(VmConfig.builder(arch.name()).build()).codec().maxLength();
+        int length = Engine.context(Vm.create(VmConfig.builder(arch.name()).build())).codec().maxLength();
         return calls(arch, false, true).zip(words(length), Invocation::withTrap).describedAs(Invocation::commandLine);
     }
 
@@ -283,6 +280,43 @@ public final class AbiGenerators {
             mix.add(org.quicktheories.api.Pair.of(1, calls(arch, false, false).zip(Generate.pick(rules), AbiRelations::unprivileged)));
         }
         Gen<Invocation> gen = Generate.frequency(mix);
+        return gen.describedAs(Invocation::commandLine);
+    }
+
+    /**
+     * Calls of the other ABIs the architecture's trap instruction reaches first ({@link Architecture#otherAbis}: x86's
+     * Hyper-V): each family's feature on, and its selector register drawn from the family's call codes with the flag
+     * and count fields around them (shrinking toward the first code with nothing else set), now and then a reserved bit
+     * or an unknown code; every other register as in {@link #calls}. Empty (a generator of nothing) when there are none.
+     * @param arch the architecture the calls are made on
+     * @return a generator of such calls, or null when the architecture has no other ABI
+     */
+    public static Gen<Invocation> otherAbiCalls(Architecture arch) {
+        List<dev.hcsim.core.spi.AbiFamily> families = arch.otherAbis();
+        if (families.isEmpty()) {
+            return null;
+        }
+        Gen<Invocation> base = calls(arch, false, false);
+        Gen<dev.hcsim.core.spi.AbiFamily> family = Generate.pick(families);
+        Gen<Long> fields = Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(4, Generate.constant(0L)),
+                // the fast bit, a variable header of 0..3 banks, a rep count of 0..3 and now and then a rep start
+                org.quicktheories.api.Pair.of(4, SourceDSL.longs().between(0, 1).zip(SourceDSL.longs().between(0, 3), SourceDSL.longs().between(0, 3),
+                        SourceDSL.longs().between(0, 1), (f, v, r, s) -> (f << 16) | (v << 17) | (r << 32) | (s << 48))),
+                org.quicktheories.api.Pair.of(1, SourceDSL.longs().all().map(v -> v & ~0xffffL))));
+        Gen<Invocation> gen = in -> {
+            dev.hcsim.core.spi.AbiFamily f = family.generate(in);
+            List<Long> codes = f.calls().stream().map(dev.hcsim.core.spi.AbiFamily.Call::number).toList();
+            long code = Generate.frequency(List.of(org.quicktheories.api.Pair.of(8, Generate.pick(codes)),
+                    org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0xffff)))).generate(in);
+            Invocation inv = base.generate(in);
+            Map<String, Boolean> feats = new TreeMap<>(inv.features());
+            feats.put(f.feature(), true);
+            Map<String, Long> regs = new LinkedHashMap<>(inv.registers());
+            regs.put(f.selectorRegister(), code | fields.generate(in));
+            return new Invocation(inv.architecture(), inv.options(), feats, inv.vcpus(), inv.vcpu(), inv.off(), inv.seed(), inv.trap(), regs,
+                    inv.memory(), inv.extraMemory());
+        };
         return gen.describedAs(Invocation::commandLine);
     }
 

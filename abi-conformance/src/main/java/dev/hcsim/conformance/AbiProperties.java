@@ -5,6 +5,7 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
+import dev.hcsim.core.engine.Engine;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,6 +26,32 @@ public final class AbiProperties {
     private static final Set<Outcome> COMPLETED = EnumSet.of(Outcome.RESUME, Outcome.HALT, Outcome.YIELD, Outcome.STOP);
 
     private AbiProperties() {
+    }
+
+    /**
+     * Every fault and every exit is one the contract lists ({@link TrapContract#produces()}, what {@code hcsim explain}
+     * prints): same outcome, same kind; and an outcome that needs one has one (an exit to the host carries its
+     * payload, FAULT and INTERRUPTED carry the fault).
+     * @param r the case as run on hcsim
+     * @return the violations, one line each; empty when the property holds
+     */
+    public static List<String> listedFaultsAndExits(OracleRun r) {
+        Observation o = r.observed();
+        if (o.error() != null || o.outcome() == null) {
+            return neverThrows(r);
+        }
+        boolean needs = o.outcome() == Outcome.EXIT_TO_HOST || o.outcome() == Outcome.FAULT || o.outcome() == Outcome.INTERRUPTED;
+        if (needs && o.exit() == null && o.fault() == null) {
+            return List.of(o.outcome() + " without its " + (o.outcome() == Outcome.EXIT_TO_HOST ? "exit" : "fault"));
+        }
+        if (o.exit() == null && o.fault() == null && o.outcome() != Outcome.NOT_A_HYPERCALL) {
+            return List.of();
+        }
+        if (r.contract().listing(o.outcome(), o.exit(), o.fault()).isEmpty()) {
+            return List.of(o.outcome() + " " + (o.exit() != null ? o.exit().kind() : o.fault() != null ? o.fault().kind() : "without a fault")
+                    + " is not listed by the contract (hcsim explain --arch " + r.vm().architecture().name() + ")");
+        }
+        return List.of();
     }
 
     /**
@@ -139,7 +166,7 @@ public final class AbiProperties {
      * @return the violations, one line each; empty when the property holds
      */
     public static List<String> unknownNumbers(OracleRun r) {
-        if (!r.dispatched() || r.vm().hypercalls().lookup(r.trap().number()) != null || r.status() == null) {
+        if (!r.dispatched() || Engine.context(r.vm()).hypercalls().lookup(r.trap().number()) != null || r.status() == null) {
             return neverThrows(r);
         }
         boolean privilegeFirst = Providers.privilegeRules(r.vm().architecture().name()).stream().anyMatch(p -> p.status() == r.status());

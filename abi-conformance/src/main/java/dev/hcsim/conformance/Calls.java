@@ -1,14 +1,13 @@
 package dev.hcsim.conformance;
 
 import dev.hcsim.core.EffectLog;
-import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.engine.Engine;
 import java.util.Map;
 
 /**
@@ -27,7 +26,7 @@ final class Calls {
         VmConfig config = inv.config();
         Vm vm = Vm.create(config);
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(inv.vcpu(), regs);
+        vm.resetVcpu(inv.vcpu(), regs);
         for (Map.Entry<String, Long> e : inv.registers().entrySet()) {
             regs.set(regs.layout().require(e.getKey()), e.getValue());
         }
@@ -52,14 +51,18 @@ final class Calls {
     /** Runs the case on {@code handler}; an escaped exception is recorded, not thrown. */
     static Observation run(Invocation inv, TrapHandler handler) {
         Setup s = setUp(inv);
-        Outcome outcome = null;
+        TrapHandler.Answer answer = null;
         String error = null;
         try {
-            outcome = handler.trap(inv.config(), inv.vcpu(), inv.trap(), s.regs(), s.recording(), s.control());
+            answer = handler.trap(inv.config(), inv.vcpu(), inv.trap(), s.regs(), s.recording(), s.control());
+            if (answer == null) {
+                error = "the handler answered null";
+            }
         } catch (RuntimeException | StackOverflowError e) {
             error = e.getClass().getName() + ": " + e.getMessage();
         }
-        return new Observation(outcome, s.before(), s.regs(), s.memory(), s.recording().accesses(), s.control().drain(), error);
+        return new Observation(answer == null ? null : answer.outcome(), answer == null ? null : answer.exit(),
+                answer == null ? null : answer.fault(), s.before(), s.regs(), s.memory(), s.recording().accesses(), s.control().drain(), error);
     }
 
     /** Runs the case on hcsim's model, fetching the instruction from guest memory as {@code hcsim call} does. */
@@ -72,8 +75,8 @@ final class Calls {
         } catch (RuntimeException | StackOverflowError e) {
             error = e.getClass().getName() + ": " + e.getMessage();
         }
-        Observation o = new Observation(r == null ? null : r.outcome(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
+        Observation o = new Observation(r == null ? null : r.outcome(), r == null ? null : r.exit(), r == null ? null : r.fault(), s.before(), s.regs(), s.memory(), s.recording().accesses(),
                 s.control().drain(), error);
-        return new OracleRun(inv, s.vm(), r == null ? null : s.vm().frame(inv.vcpu()), o);
+        return new OracleRun(inv, s.vm(), r == null ? null : Engine.context(s.vm()).frame(inv.vcpu()), o);
     }
 }

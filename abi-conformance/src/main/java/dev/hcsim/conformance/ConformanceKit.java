@@ -2,7 +2,7 @@ package dev.hcsim.conformance;
 
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -52,7 +52,7 @@ public final class ConformanceKit {
      * @return the canonical names of every architecture on the module path
      */
     public static List<String> architectures() {
-        return Hcsim.architectures().stream().map(Architecture::name).toList();
+        return Architectures.all().stream().map(Architecture::name).toList();
     }
 
     /**
@@ -63,14 +63,32 @@ public final class ConformanceKit {
      * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
      */
     public void differential(String architecture) {
-        Architecture arch = Hcsim.architecture(architecture);
+        compare(AbiGenerators.variants(Architectures.named(architecture)));
+    }
+
+    /** Compares the handler with hcsim on {@code gen}'s calls, shrinking and reporting a disagreement. */
+    private void compare(org.quicktheories.core.Gen<Invocation> gen) {
         var theory = qt().withExamples(examples);
         if (seed != null) {
             theory = theory.withFixedSeed(seed);
         }
-        theory.forAll(AbiGenerators.variants(arch))
+        theory.forAll(gen)
                 .describedAs(inv -> report(inv, Differential.disagreements(inv, handler)))
                 .check(inv -> Differential.disagreements(inv, handler).isEmpty());
+    }
+
+    /**
+     * Generated calls of the other ABIs on {@code architecture}'s trap instruction ({@link AbiGenerators#otherAbiCalls}:
+     * x86's Hyper-V control words, fast and slow, with rep counts, variable headers and reserved bits): the handler
+     * must answer each as hcsim does. Nothing to check for an architecture without another ABI.
+     * @param architecture the architecture's name or alias
+     * @throws AssertionError with the shrunk case and its {@code hcsim call} command line when the handler disagrees
+     */
+    public void differentialOtherAbis(String architecture) {
+        org.quicktheories.core.Gen<Invocation> gen = AbiGenerators.otherAbiCalls(Architectures.named(architecture));
+        if (gen != null) {
+            compare(gen);
+        }
     }
 
     /**
@@ -79,7 +97,7 @@ public final class ConformanceKit {
      * @throws AssertionError listing every failed case, one report each
      */
     public void golden(String architecture) {
-        List<String> failures = GoldenCases.of(Hcsim.architecture(architecture).name()).stream()
+        List<String> failures = GoldenCases.of(Architectures.named(architecture).name()).stream()
                 .map(g -> g.check(handler))
                 .filter(s -> !s.isEmpty())
                 .toList();

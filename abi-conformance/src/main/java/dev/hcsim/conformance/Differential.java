@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 /**
  * Compares what a handler did with what hcsim's model did for the same {@link Invocation}: the
- * outcome, every register and the PC, the guest memory either side wrote, and the effects on other
+ * outcome, the exit payload and the fault (the typed records, compared whole), every register and the PC, the guest memory either side wrote, and the effects on other
  * vCPUs. hcsim is the oracle; each difference is one line naming what differs.
  */
 public final class Differential {
@@ -28,6 +28,19 @@ public final class Differential {
         return compare(Calls.oracle(inv).observed(), Calls.run(inv, handler));
     }
 
+    /**
+     * The exit payload and the fault, compared whole (every field of the typed record: an exit's number, arguments,
+     * preset return value and flags; a fault's vector or class, codes, address and PC).
+     */
+    static void exitAndFault(Observation expected, Observation actual, List<String> out) {
+        if (!Objects.equals(expected.exit(), actual.exit())) {
+            out.add("exit: expected " + expected.exit() + ", got " + actual.exit());
+        }
+        if (!Objects.equals(expected.fault(), actual.fault())) {
+            out.add("fault: expected " + expected.fault() + ", got " + actual.fault());
+        }
+    }
+
     /** How {@code actual} differs from {@code expected}, one line per difference. */
     static List<String> compare(Observation expected, Observation actual) {
         List<String> out = new ArrayList<>();
@@ -38,6 +51,7 @@ public final class Differential {
         if (!Objects.equals(expected.outcome(), actual.outcome())) {
             out.add("outcome: expected " + expected.outcome() + ", got " + actual.outcome());
         }
+        exitAndFault(expected, actual, out);
         RegisterLayout layout = expected.after().layout();
         for (int i = 0; i < layout.size(); i++) {
             if (expected.after().get(i) != actual.after().get(i)) {

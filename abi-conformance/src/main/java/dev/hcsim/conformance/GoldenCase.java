@@ -81,7 +81,13 @@ public record GoldenCase(String architecture, String name, String source, Map<St
      */
     public String check(TrapHandler handler) {
         Invocation inv = invocation();
-        return report(inv, compare(Calls.run(inv, handler), null));
+        Observation got = Calls.run(inv, handler);
+        List<String> problems = compare(got, null);
+        if (got.error() == null) {
+            // The case states the registers; the exit payload and the fault must be hcsim's, field for field.
+            Differential.exitAndFault(Calls.oracle(inv).observed(), got, problems);
+        }
+        return report(inv, problems);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.hcsim.conformance;
 
 import dev.hcsim.core.GuestMemory;
-import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.Vm;
@@ -15,7 +14,7 @@ final class HcsimHandler implements TrapHandler {
     }
 
     @Override
-    public Outcome trap(VmConfig config, int vcpu, byte[] instruction, RegisterAccess registers, GuestMemory memory, VcpuControl control) {
-        return Vm.create(config).trap(vcpu, registers, memory, control, instruction).outcome();
+    public Answer trap(VmConfig config, int vcpu, byte[] instruction, RegisterAccess registers, GuestMemory memory, VcpuControl control) {
+        return Answer.of(Vm.create(config).trap(vcpu, registers, memory, control, instruction));
     }
 }

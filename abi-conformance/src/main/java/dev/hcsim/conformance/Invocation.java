@@ -178,7 +178,7 @@ public record Invocation(String architecture, Map<String, String> options, Map<S
         Vm vm = Vm.create(config());
         RegisterLayout layout = vm.architecture().registers();
         RegisterFile regs = new RegisterFile(layout);
-        vm.archVm().resetVcpu(vcpu, regs);
+        vm.resetVcpu(vcpu, regs);
         return regs;
     }
 

@@ -2,6 +2,8 @@ package dev.hcsim.conformance;
 
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.EffectLog;
+import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -14,6 +16,8 @@ import java.util.List;
  * exception that escaped the handler is kept as {@code error} (a conforming handler never throws).
  *
  * @param outcome  the returned outcome (null when the handler threw)
+ * @param exit     the exit payload that came with it (null when none)
+ * @param fault    the fault that came with it (null when none)
  * @param before   registers and PC before the trap
  * @param after    registers and PC after the trap
  * @param memory   guest memory after the trap
@@ -21,7 +25,7 @@ import java.util.List;
  * @param effects  effects on other vCPUs, in order
  * @param error    the escaped exception's class and message, or null
  */
-public record Observation(Outcome outcome, RegisterFile before, RegisterFile after, SparseMemory memory,
+public record Observation(Outcome outcome, Exit exit, Fault fault, RegisterFile before, RegisterFile after, SparseMemory memory,
         List<GuestAccess> accesses, List<EffectLog.Effect> effects, String error) {
 
     /**

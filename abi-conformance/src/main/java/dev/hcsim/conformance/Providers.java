@@ -53,4 +53,8 @@ final class Providers {
     static List<PrivilegeRule> privilegeRules(String arch) {
         return merged(arch, ArchitectureCases::privilegeRules);
     }
+
+    static java.util.Set<String> otherAbiSwitches(String arch) {
+        return java.util.Set.copyOf(merged(arch, ArchitectureCases::otherAbiSwitches));
+    }
 }

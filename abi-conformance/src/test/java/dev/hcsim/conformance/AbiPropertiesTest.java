@@ -2,7 +2,7 @@ package dev.hcsim.conformance;
 
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.spi.Architecture;
 import java.util.List;
 import java.util.function.Function;
@@ -24,20 +24,22 @@ class AbiPropertiesTest {
             new Property("every status is documented and encoded by the codec", AbiProperties::documentedStatus),
             new Property("unknown numbers are answered not-implemented", AbiProperties::unknownNumbers),
             new Property("narrow calls write 32-bit results", AbiProperties::narrowResults),
-            new Property("no answered access lies outside guest memory", AbiProperties::memoryInside));
+            new Property("no answered access lies outside guest memory", AbiProperties::memoryInside),
+            new Property("every fault and exit is one hcsim explain lists", AbiProperties::listedFaultsAndExits));
 
     @TestFactory
     Stream<DynamicTest> anyTrapBytesNeitherThrowNorChangeMoreThanResults() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
                 qt().withExamples(EXAMPLES)
                         .forAll(AbiGenerators.anyTrapBytes(a))
                         .check(inv -> AbiProperties.onlyResultsChange(Calls.oracle(inv)).isEmpty()
-                                && AbiProperties.pcRule(Calls.oracle(inv)).isEmpty())));
+                                && AbiProperties.pcRule(Calls.oracle(inv)).isEmpty()
+                                && AbiProperties.listedFaultsAndExits(Calls.oracle(inv)).isEmpty())));
     }
 
     @TestFactory
     Stream<DynamicTest> everyPropertyForEveryArchitecture() {
-        return Hcsim.architectures().stream().flatMap(a -> PROPERTIES.stream().map(p ->
+        return Architectures.all().stream().flatMap(a -> PROPERTIES.stream().map(p ->
                 DynamicTest.dynamicTest(a.name() + ": " + p.name(), () -> check(a, p))));
     }
 

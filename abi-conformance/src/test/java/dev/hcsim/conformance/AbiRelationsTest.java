@@ -3,9 +3,10 @@ package dev.hcsim.conformance;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.hcsim.conformance.spi.PrivilegeRule;
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Codec;
 import java.util.List;
@@ -20,7 +21,7 @@ class AbiRelationsTest {
 
     @TestFactory
     Stream<DynamicTest> everyRelationForEveryArchitecture() {
-        return Hcsim.architectures().stream().flatMap(a -> Stream.of(
+        return Architectures.all().stream().flatMap(a -> Stream.of(
                 DynamicTest.dynamicTest(a.name() + ": 32-bit truncation", () -> check(AbiGenerators.calls(a), AbiRelations::truncation)),
                 DynamicTest.dynamicTest(a.name() + ": clobber poisoning", () -> check(AbiGenerators.calls(a, false, true), AbiRelations::poisoning)),
                 DynamicTest.dynamicTest(a.name() + ": no VM reaches another", () -> isolation(a)),
@@ -31,7 +32,7 @@ class AbiRelationsTest {
 
     @TestFactory
     Stream<DynamicTest> everyPrivilegeRule() {
-        return Hcsim.architectures().stream().flatMap(a -> Providers.privilegeRules(a.name()).stream().map(rule ->
+        return Architectures.all().stream().flatMap(a -> Providers.privilegeRules(a.name()).stream().map(rule ->
                 DynamicTest.dynamicTest(a.name() + ": " + rule.options() + rule.registers() + " (" + rule.source() + ")",
                         () -> privilege(a, rule))));
     }
@@ -65,7 +66,7 @@ class AbiRelationsTest {
                 .checkAssert((opts, bytes) -> {
                     VmConfig.Builder b = VmConfig.builder(a.name());
                     opts.forEach(b::option);
-                    Codec codec = Vm.create(b.build()).codec();
+                    Codec codec = Engine.context(Vm.create(b.build())).codec();
                     byte[] word = java.util.Arrays.copyOf(bytes, codec.maxLength());
                     long pc = a.defaultEntry();
                     List<String> v = roundTrip ? AbiRelations.roundTrip(codec, word, pc) : AbiRelations.decoderTotal(codec, word, pc);

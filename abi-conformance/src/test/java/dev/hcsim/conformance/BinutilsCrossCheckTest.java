@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Codec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ class BinutilsCrossCheckTest {
                 "GNU binutils for " + t.name() + " are not installed (scripts/binutils-crosscheck.sh installs them)");
         VmConfig.Builder b = VmConfig.builder(t.arch());
         t.options().forEach(b::option);
-        Codec codec = Vm.create(b.build()).codec();
+        Codec codec = Engine.context(Vm.create(b.build())).codec();
         List<Line> lines = generate(forms(t.arch()), new Random(8));
         // hcsim first: a statement it rejects is a finding, then dropped so that the rest can be compared.
         List<String> failures = new ArrayList<>();

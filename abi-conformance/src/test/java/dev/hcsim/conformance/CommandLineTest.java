@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 class CommandLineTest {
     @TestFactory
     Stream<DynamicTest> thePrintedCommandLineReproducesTheCase() {
-        return Hcsim.architectures().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
+        return Architectures.all().stream().map(a -> DynamicTest.dynamicTest(a.name(), () ->
                 qt().withExamples(200).forAll(AbiGenerators.calls(a)).checkAssert(inv -> {
                     OracleRun expected = Calls.oracle(inv);
                     SingleCall.Result got = replay(inv.commandLine());

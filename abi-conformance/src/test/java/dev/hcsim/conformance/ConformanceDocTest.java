@@ -3,7 +3,6 @@ package dev.hcsim.conformance;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.GuestMemory;
-import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VmConfig;
@@ -18,7 +17,7 @@ class ConformanceDocTest {
     /** Stands for the user's emulator: here it hands every trap to hcsim, so the kit must pass. */
     static final class MyTrapHandler implements TrapHandler {
         @Override
-        public Outcome trap(VmConfig vm, int vcpu, byte[] instruction, RegisterAccess registers, GuestMemory memory, VcpuControl control) {
+        public Answer trap(VmConfig vm, int vcpu, byte[] instruction, RegisterAccess registers, GuestMemory memory, VcpuControl control) {
             return TrapHandler.hcsim().trap(vm, vcpu, instruction, registers, memory, control);
         }
     }

@@ -3,11 +3,14 @@ package dev.hcsim.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +31,7 @@ class PropertiesCatchViolationsTest {
         change.accept(after);
         Observation o = r.observed();
         return new OracleRun(r.invocation(), r.vm(), r.trap(),
-                new Observation(o.outcome(), o.before(), after, o.memory(), accesses, o.effects(), o.error()));
+                new Observation(o.outcome(), o.exit(), o.fault(), o.before(), after, o.memory(), accesses, o.effects(), o.error()));
     }
 
     private static OracleRun tampered(OracleRun r, java.util.function.Consumer<RegisterFile> change) {
@@ -42,6 +45,22 @@ class PropertiesCatchViolationsTest {
         List<String> v = AbiProperties.onlyResultsChange(tampered(r, f -> f.set("rbx", 8)));
         assertEquals(1, v.size(), v.toString());
         assertTrue(v.get(0).startsWith("rbx changed (0x0000000000000007 -> 0x0000000000000008) with outcome RESUME"), v.get(0));
+    }
+
+    @Test
+    @DisplayName("a fault or exit the contract does not list (or an outcome without its fault) is reported")
+    void anUnlistedFaultOrExitIsReported() {
+        OracleRun r = Calls.oracle(x86(Map.of(), Map.of("rax", 1L)).withTrap(new byte[] {0x0f, 0x0b})); // ud2: #UD, listed
+        assertEquals(Outcome.FAULT, r.observed().outcome());
+        assertEquals(List.of(), AbiProperties.listedFaultsAndExits(r));
+        Observation o = r.observed();
+        // #DE: no x86 trap produces a divide error, so X86Contract does not list it
+        Observation de = new Observation(o.outcome(), null, new Fault.X86(Fault.X86.DE, false, 0, 0, 0x1000), o.before(), o.after(), o.memory(),
+                o.accesses(), o.effects(), null);
+        assertEquals(List.of("FAULT #DE is not listed by the contract (hcsim explain --arch x86)"),
+                AbiProperties.listedFaultsAndExits(new OracleRun(r.invocation(), r.vm(), r.trap(), de)));
+        Observation bare = new Observation(o.outcome(), null, null, o.before(), o.after(), o.memory(), o.accesses(), o.effects(), null);
+        assertEquals(List.of("FAULT without its fault"), AbiProperties.listedFaultsAndExits(new OracleRun(r.invocation(), r.vm(), r.trap(), bare)));
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.VmSnapshot;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.scenario.SnapshotJson;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -108,7 +109,7 @@ class SnapshotPropertyTest {
             mem = new SparseMemory(config.memory());
             for (int v = 0; v < VCPUS; v++) {
                 regs[v] = new RegisterFile(vm.architecture().registers());
-                vm.archVm().resetVcpu(v, regs[v]);
+                vm.resetVcpu(v, regs[v]);
             }
             insn = SingleCall.instructionBytes(vm, null);
             mem.write(vm.architecture().defaultEntry(), insn, 0, insn.length);
@@ -238,7 +239,7 @@ class SnapshotPropertyTest {
             cb.option("host-pmu", "sscofpmf").option("fwft-misaligned", "yes").option("svadu", "yes").option("pmlen", "7,16").feature("sbi-susp", true);
         }
         VmConfig config = cb.build();
-        List<HypercallSpec> specs = Vm.create(config).architecture().hypercalls();
+        List<HypercallSpec> specs = Engine.context(Vm.create(config)).architecture().hypercalls();
         VmSnapshot fresh = Vm.create(config).snapshot();
         java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();
         qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {

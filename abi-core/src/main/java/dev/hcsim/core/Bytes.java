@@ -1,8 +1,12 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.google.common.base.CharMatcher;
+import org.apiguardian.api.API;
 
 /** Byte-order helpers shared by every architecture's codec and memory structures. */
+@API(status = INTERNAL, since = "1.0")
 public final class Bytes {
     /** What {@link #parseHex} skips: the regular expression {@code [\s,:]} (Java's {@code \s} is these six). */
     private static final CharMatcher SEPARATORS = CharMatcher.anyOf(" \t\n\u000B\f\r,:");

@@ -1,5 +1,9 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * One {@code struct kvm_cpuid_entry2} (include/uapi/linux/kvm.h / arch/x86/include/uapi/asm/kvm.h) as
  * KVM_SET_CPUID2 and KVM_GET_CPUID2 pass it: part of the KVM uAPI mirror, like the exit records.
@@ -12,6 +16,7 @@ package dev.hcsim.core;
  * @param ecx ECX on output
  * @param edx EDX on output
  */
+@API(status = STABLE, since = "1.0")
 public record CpuidEntry(long function, long index, long flags, long eax, long ebx, long ecx, long edx) {
     /**
      * Checks that every field is an unsigned 32-bit value, as in the C struct.

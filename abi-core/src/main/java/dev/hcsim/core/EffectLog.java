@@ -1,8 +1,11 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A {@link VcpuControl} for embedders that run their own vCPU loop: it records each effect a
@@ -10,6 +13,7 @@ import java.util.List;
  * answers {@link #state} from states the emulator keeps up to date with {@link #state(int, VcpuState)}.
  * Not thread-safe.
  */
+@API(status = STABLE, since = "1.0")
 public final class EffectLog implements VcpuControl {
 
     /** One recorded effect: {@code kind} is kick, interrupt, start or stop (a VM-wide event is the trap's {@link Exit.SystemEvent}, not an effect). */

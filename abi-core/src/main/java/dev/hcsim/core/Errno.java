@@ -1,9 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The errno values KVM's ioctls answer the VMM with (include/uapi/asm-generic/errno-base.h and
  * errno.h). An ioctl returns the value negated; {@link KvmException} carries it.
  */
+@API(status = STABLE, since = "1.0")
 public enum Errno {
     /** Operation not permitted. */
     EPERM(1),

@@ -1,7 +1,10 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * What a trap hands to the host (the VMM) when its outcome is {@link Outcome#EXIT_TO_HOST}: one record
@@ -12,6 +15,7 @@ import java.util.Locale;
  * ({@code args[6]}, {@code gprs[32]}, ...), so an exit may be kept after the next trap. Building one
  * allocates; that is the return to user space, never the in-kernel fast path.
  */
+@API(status = STABLE, since = "1.0")
 public sealed interface Exit {
     /**
      * The exit reason KVM sets in {@code kvm_run.exit_reason} for this payload.

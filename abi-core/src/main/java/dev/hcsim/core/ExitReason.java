@@ -1,10 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Why {@code KVM_RUN} returned to user space: the {@code KVM_EXIT_*} numbers of
  * {@code include/uapi/linux/kvm.h} ({@code struct kvm_run}'s {@code exit_reason}). Every constant
  * carries the kernel's number; the exits hcsim produces are the {@link Exit} records.
  */
+@API(status = STABLE, since = "1.0")
 public enum ExitReason {
     /** {@code KVM_EXIT_UNKNOWN} (0): no specific reason; {@code hw.hardware_exit_reason} holds the hardware's own. */
     UNKNOWN(0),

@@ -1,6 +1,9 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * An exception for the embedder to inject into the guest ({@link Outcome#FAULT}) or one the
@@ -9,6 +12,7 @@ import java.util.Locale;
  * emulator can raise it without parsing text. {@code toString()} is the short readable form the CLI
  * prints ({@code #GP(0)}, {@code #PF(0x2) at 0x1000}).
  */
+@API(status = STABLE, since = "1.0")
 public sealed interface Fault {
     /**
      * The PC the exception is taken from: the address the architecture saves as the return address

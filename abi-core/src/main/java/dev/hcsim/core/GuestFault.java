@@ -1,9 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Raised inside the library when a guest memory access misses; the engine catches it and answers
  * with the architecture's fault status or fault outcome. It never escapes a public entry point.
  */
+@API(status = STABLE, since = "1.0")
 public final class GuestFault extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** The guest physical address of the first byte accessed. */

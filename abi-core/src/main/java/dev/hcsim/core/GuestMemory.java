@@ -1,5 +1,9 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Guest physical memory as the library reaches it: byte ranges at guest physical addresses.
  *
@@ -7,6 +11,7 @@ package dev.hcsim.core;
  * own, or a range that runs off its end) is answered with {@code false}: the library turns it into
  * the architecture's fault status. Implementations must not throw for any address.
  */
+@API(status = STABLE, since = "1.0")
 public interface GuestMemory {
     /**
      * Reads {@code len} bytes at {@code gpa} into {@code dst[off..]}; {@code false} if any byte is not guest memory.

@@ -1,40 +1,26 @@
 package dev.hcsim.core;
 
-import dev.hcsim.core.spi.Architecture;
-import java.util.ArrayList;
-import java.util.Comparator;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import dev.hcsim.core.engine.Architectures;
 import java.util.List;
-import java.util.Locale;
-import java.util.ServiceLoader;
-import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
- * The entry point: the architectures on the class or module path, found with
- * {@link ServiceLoader}, looked up by name or alias.
+ * The entry point: the architectures on the class or module path (each {@code arch-*} module registers
+ * itself with {@link java.util.ServiceLoader}), looked up by name or alias.
  */
+@API(status = STABLE, since = "1.0")
 public final class Hcsim {
-    private static volatile List<Architecture> cached;
-
     private Hcsim() {
     }
 
     /**
      * Every registered architecture, sorted by name.
-     * @return the architectures found through the ServiceLoader, an unmodifiable list
+     * @return the architectures found on the class or module path, an unmodifiable list
      */
-    public static List<Architecture> architectures() {
-        List<Architecture> c = cached;
-        if (c == null) {
-            List<Architecture> found = new ArrayList<>();
-            ServiceLoader.load(Architecture.class, Hcsim.class.getClassLoader()).forEach(found::add);
-            if (found.isEmpty()) {
-                ServiceLoader.load(Architecture.class).forEach(found::add);
-            }
-            found.sort(Comparator.comparing(Architecture::name));
-            c = List.copyOf(found);
-            cached = c;
-        }
-        return c;
+    public static List<ArchitectureInfo> architectures() {
+        return List.copyOf(Architectures.all());
     }
 
     /**
@@ -43,14 +29,7 @@ public final class Hcsim {
      * @return the architecture
      * @throws IllegalArgumentException naming the known architectures when there is none
      */
-    public static Architecture architecture(String name) {
-        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
-        for (Architecture a : architectures()) {
-            if (a.name().equals(n) || a.aliases().contains(n)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown architecture '" + name + "'; known: "
-                + architectures().stream().map(Architecture::name).collect(Collectors.joining(", ")));
+    public static ArchitectureInfo architecture(String name) {
+        return Architectures.named(name);
     }
 }

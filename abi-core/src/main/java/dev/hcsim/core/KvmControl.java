@@ -1,9 +1,11 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.hcsim.core.spi.KvmIoctls;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The VMM-side control surface of a VM, modelled on the KVM uAPI: what a VMM sets with
@@ -12,14 +14,15 @@ import java.util.Objects;
  *
  * <p>One rule for every method: where the ioctl returns 0 (or a count), the method returns; where it
  * returns a negative errno, the method throws {@link KvmException} carrying the ioctl's name and the
- * {@link Errno}. Misuse of the Java API itself (a vCPU index out of range, a null array) is an
- * {@link IllegalArgumentException} or {@link NullPointerException}, never a KvmException.
+ * {@link Errno}. Misuse of the Java API itself (a vCPU index out of range, a null array, list or entry) is an
+ * {@link IllegalArgumentException} with a one-line message, never a KvmException.
  *
  * <p>Device-attribute values are the bytes {@code struct kvm_device_attr.addr} points at, in the
  * host's byte order (little-endian for the 64-bit values KVM takes); {@link #u64(long)} and
  * {@link #u64(byte[])} convert. "First run" is the first trap or the first schedule-in of any vCPU
  * of the VM ({@link Vm#hasRun()}): the controls KVM freezes then answer -EBUSY from there on.
  */
+@API(status = STABLE, since = "1.0")
 public final class KvmControl {
     /** The VM-wide target of a device attribute or capability (the VM file descriptor). */
     private static final int VM_FD = -1;
@@ -30,6 +33,13 @@ public final class KvmControl {
     KvmControl(Vm vm, KvmIoctls ioctls) {
         this.vm = vm;
         this.ioctls = ioctls;
+    }
+
+    private static <T> T given(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("the " + what + " is null");
+        }
+        return value;
     }
 
     private int vcpu(int vcpu) {
@@ -45,6 +55,7 @@ public final class KvmControl {
      * @param id the register id (KVM_REG_ARM_PSCI_VERSION, ...)
      * @return the register's value
      * @throws KvmException -ENOENT for an id the architecture does not know
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public long getOneReg(int vcpu, long id) {
         return ioctls.getOneReg(vcpu(vcpu), id);
@@ -57,6 +68,7 @@ public final class KvmControl {
      * @param value the new value
      * @throws KvmException -ENOENT for an unknown id, -EINVAL for a value KVM refuses, -EBUSY for a change KVM
      *   refuses once the VM has run (the architecture's documentation lists which)
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public void setOneReg(int vcpu, long id, long value) {
         ioctls.setOneReg(vcpu(vcpu), id, value);
@@ -68,9 +80,11 @@ public final class KvmControl {
      * @param indices the MSR numbers
      * @return the entries read; fewer than asked when KVM refused one (the ioctl's return value is the size)
      * @throws KvmException -ENOTTY on an architecture without MSRs
+     * @throws IllegalArgumentException for a vCPU index out of range or a null array
      */
     public List<MsrEntry> getMsrs(int vcpu, long... indices) {
         vcpu(vcpu);
+        given(indices, "array of MSR indices");
         requireMsrs("KVM_GET_MSRS");
         List<MsrEntry> out = new ArrayList<>();
         for (long index : indices) {
@@ -89,9 +103,13 @@ public final class KvmControl {
      * @param entries the MSRs and their values
      * @return how many were written (the ioctl's return value); fewer than given when KVM refused one
      * @throws KvmException -ENOTTY on an architecture without MSRs
+     * @throws IllegalArgumentException for a vCPU index out of range or a null array or entry
      */
     public int setMsrs(int vcpu, MsrEntry... entries) {
         vcpu(vcpu);
+        for (MsrEntry e : given(entries, "array of MSR entries")) {
+            given(e, "MSR entry");
+        }
         requireMsrs("KVM_SET_MSRS");
         int n = 0;
         for (MsrEntry e : entries) {
@@ -125,9 +143,10 @@ public final class KvmControl {
      * @param attr the attribute
      * @param value the bytes the attribute's {@code addr} points at
      * @throws KvmException -ENXIO for an unknown group or attribute, and the attribute's own errors
+     * @throws IllegalArgumentException for a null array
      */
     public void setDeviceAttr(long group, long attr, byte[] value) {
-        ioctls.setDeviceAttr(VM_FD, group, attr, value.clone());
+        ioctls.setDeviceAttr(VM_FD, group, attr, given(value, "attribute value").clone());
     }
 
     /**
@@ -147,6 +166,7 @@ public final class KvmControl {
      * @param group the attribute group (KVM_ARM_VCPU_PVTIME_CTRL, ...)
      * @param attr the attribute
      * @return true where the ioctl returns 0, false where it returns -ENXIO
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public boolean hasVcpuAttr(int vcpu, long group, long attr) {
         return ioctls.hasDeviceAttr(vcpu(vcpu), group, attr);
@@ -159,9 +179,10 @@ public final class KvmControl {
      * @param attr the attribute
      * @param value the bytes the attribute's {@code addr} points at
      * @throws KvmException -ENXIO for an unknown group or attribute, and the attribute's own errors
+     * @throws IllegalArgumentException for a vCPU index out of range or a null array
      */
     public void setVcpuAttr(int vcpu, long group, long attr, byte[] value) {
-        ioctls.setDeviceAttr(vcpu(vcpu), group, attr, value.clone());
+        ioctls.setDeviceAttr(vcpu(vcpu), group, attr, given(value, "attribute value").clone());
     }
 
     /**
@@ -171,6 +192,7 @@ public final class KvmControl {
      * @param attr the attribute
      * @return the bytes the kernel writes at {@code addr}
      * @throws KvmException -ENXIO for an unknown group or attribute
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public byte[] getVcpuAttr(int vcpu, long group, long attr) {
         return ioctls.getDeviceAttr(vcpu(vcpu), group, attr);
@@ -181,6 +203,7 @@ public final class KvmControl {
      * @param cap the capability number (KVM_CAP_EXIT_HYPERCALL = 201, ...)
      * @param args {@code args[0..3]}; missing ones are 0
      * @throws KvmException -EINVAL for a capability that cannot be enabled or bad arguments
+     * @throws IllegalArgumentException for a null array or more than 4 arguments
      */
     public void enableCap(long cap, long... args) {
         ioctls.enableCap(VM_FD, cap, args4(args));
@@ -192,6 +215,7 @@ public final class KvmControl {
      * @param cap the capability number (KVM_CAP_ENFORCE_PV_FEATURE_CPUID = 190, ...)
      * @param args {@code args[0..3]}; missing ones are 0
      * @throws KvmException -EINVAL for a capability that cannot be enabled or bad arguments
+     * @throws IllegalArgumentException for a vCPU index out of range, a null array or more than 4 arguments
      */
     public void enableVcpuCap(int vcpu, long cap, long... args) {
         ioctls.enableCap(vcpu(vcpu), cap, args4(args));
@@ -221,6 +245,7 @@ public final class KvmControl {
     }
 
     private static long[] args4(long[] args) {
+        given(args, "array of capability arguments");
         if (args.length > 4) {
             throw new IllegalArgumentException("struct kvm_enable_cap has 4 args, got " + args.length);
         }
@@ -232,9 +257,13 @@ public final class KvmControl {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param entries the vCPU's CPUID entries
      * @throws KvmException -ENOTTY off x86; -EINVAL for a change after the vCPU has run (kvm_cpuid_check_equal)
+     * @throws IllegalArgumentException for a vCPU index out of range or a null list or entry
      */
     public void setCpuid(int vcpu, List<CpuidEntry> entries) {
-        ioctls.setCpuid(vcpu(vcpu), List.copyOf(Objects.requireNonNull(entries, "entries")));
+        for (CpuidEntry e : given(entries, "list of CPUID entries")) {
+            given(e, "CPUID entry");
+        }
+        ioctls.setCpuid(vcpu(vcpu), List.copyOf(entries));
     }
 
     /**
@@ -242,6 +271,7 @@ public final class KvmControl {
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @return the entries last set (or the defaults the VM was created with)
      * @throws KvmException -ENOTTY off x86
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public List<CpuidEntry> getCpuid(int vcpu) {
         return ioctls.getCpuid(vcpu(vcpu));
@@ -253,6 +283,7 @@ public final class KvmControl {
      * @param syncBit the field's KVM_SYNC_* bit
      * @return the value
      * @throws KvmException -EINVAL for a field the architecture does not sync
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public long getSyncReg(int vcpu, long syncBit) {
         return ioctls.getSyncReg(vcpu(vcpu), syncBit);
@@ -265,6 +296,7 @@ public final class KvmControl {
      * @param syncBit the field's KVM_SYNC_* bit
      * @param value the value
      * @throws KvmException -EINVAL for a field the architecture does not sync
+     * @throws IllegalArgumentException for a vCPU index out of range
      */
     public void setSyncReg(int vcpu, long syncBit, long value) {
         ioctls.setSyncReg(vcpu(vcpu), syncBit, value);
@@ -293,9 +325,10 @@ public final class KvmControl {
      * The 64-bit value of an attribute's bytes.
      * @param bytes at least 8 bytes, little-endian
      * @return the value
+     * @throws IllegalArgumentException for a null array or fewer than 8 bytes
      */
     public static long u64(byte[] bytes) {
-        if (bytes.length < 8) {
+        if (given(bytes, "attribute value").length < 8) {
             throw new IllegalArgumentException("a __u64 attribute needs 8 bytes, got " + bytes.length);
         }
         return Bytes.get(bytes, 0, 8, false);

@@ -1,10 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The generic KVM hypercall error codes of {@code include/uapi/linux/kvm_para.h} (KVM_ENOSYS 1000,
  * KVM_EFAULT 14, KVM_EINVAL 22, KVM_E2BIG 7, KVM_EPERM 1, KVM_EOPNOTSUPP 95), returned negated.
  * Architectures whose return register uses them share this codec.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class KvmErrno {
     private KvmErrno() {
     }

@@ -1,11 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A VMM-side control that KVM refuses: the ioctl's name, the errno it returns, and why. Every method
  * of {@link KvmControl} answers a refusal with this one exception, never with a negative int.
  */
+@API(status = STABLE, since = "1.0")
 public final class KvmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

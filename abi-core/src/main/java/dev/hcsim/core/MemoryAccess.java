@@ -1,12 +1,16 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.nio.ByteOrder;
+import org.apiguardian.api.API;
 
 /**
  * Typed reads and writes of 1, 2, 4 and 8 bytes over a {@link GuestMemory} in one byte order.
  * A miss throws {@link GuestFault}, which the engine turns into the architecture's fault answer.
  * One instance per vCPU: it keeps a scratch buffer so that typed accesses allocate nothing.
  */
+@API(status = STABLE, since = "1.0")
 public final class MemoryAccess {
     private final byte[] scratch = new byte[64];
     private GuestMemory memory;

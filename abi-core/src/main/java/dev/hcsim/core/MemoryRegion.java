@@ -1,6 +1,9 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * A range of guest physical memory a VM owns: {@code [base, base + size)}.
@@ -8,6 +11,7 @@ import java.util.Locale;
  * @param base first guest physical address
  * @param size length in bytes, at least 1
  */
+@API(status = STABLE, since = "1.0")
 public record MemoryRegion(long base, long size) {
     /**
      * Checks the region.

@@ -1,5 +1,9 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * One {@code struct kvm_msr_entry} (arch/x86/include/uapi/asm/kvm.h) as KVM_SET_MSRS and
  * KVM_GET_MSRS pass it: part of the KVM uAPI mirror.
@@ -7,6 +11,7 @@ package dev.hcsim.core;
  * @param index the MSR number (a __u32)
  * @param data the value
  */
+@API(status = STABLE, since = "1.0")
 public record MsrEntry(long index, long data) {
     /**
      * Checks the index is a __u32.

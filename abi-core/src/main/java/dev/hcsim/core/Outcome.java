@@ -1,8 +1,13 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * What the caller's CPU loop does after a trap. The PC to continue at is {@link TrapResult#nextPc()}.
  */
+@API(status = STABLE, since = "1.0")
 public enum Outcome {
     /** Continue the vCPU at {@code nextPc} (results are written). */
     RESUME,

@@ -1,11 +1,16 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The caller's CPU state as the library sees it at a trap: registers by layout index and the PC.
  *
  * <p>An embedding emulator implements this over its own CPU model; the standalone engine uses
  * {@link RegisterFile}. Indices are those of the architecture's {@link RegisterLayout}.
  */
+@API(status = STABLE, since = "1.0")
 public interface RegisterAccess {
     /**
      * The value of register {@code reg}.

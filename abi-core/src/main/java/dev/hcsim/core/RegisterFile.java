@@ -1,11 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * A flat {@code long[]} register file for one vCPU, laid out by a {@link RegisterLayout}.
  * Reads and writes by index on the hot path, by name at the edges; the zero register stays zero.
  */
+@API(status = STABLE, since = "1.0")
 public final class RegisterFile implements RegisterAccess {
     private final RegisterLayout layout;
     private final long[] values;

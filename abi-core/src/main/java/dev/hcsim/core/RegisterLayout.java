@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The register layout of one architecture: every register a trap can read or write, by index.
@@ -17,6 +20,7 @@ import java.util.Objects;
  * ({@code rax}, {@code x0}, {@code a0}); aliases cover the raw names ({@code r4} for {@code a0}).
  * A hard-wired zero register reads 0 and ignores writes.
  */
+@API(status = STABLE, since = "1.0")
 public final class RegisterLayout {
 
     /** Whether a register is a general register of the guest or control state the ABI reads. */

@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,12 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The default {@link GuestMemory}: a set of owned regions backed by 4 KiB pages allocated on first
  * write. Reads of owned but never-written bytes return zero. A VM that touches a few pages at high
  * addresses costs a few pages. Not thread-safe: confine it to the thread that runs its VM.
  */
+@API(status = STABLE, since = "1.0")
 public final class SparseMemory implements GuestMemory {
     /** log2 of the page size. */
     public static final int PAGE_SHIFT = 12;

@@ -1,9 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The architecture-neutral outcome of a hypercall. Each architecture encodes it into its return
  * register with its {@link StatusCodec} ({@code -KVM_ENOSYS}, a firmware interface's codes, ...).
  */
+@API(status = STABLE, since = "1.0")
 public enum Status {
     /** The call did what it documents; its value, if any, is in the result registers. */
     SUCCESS,

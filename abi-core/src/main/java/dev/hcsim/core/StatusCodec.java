@@ -1,14 +1,18 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * How one architecture (or one call family of it, such as PSCI) writes a neutral {@link Status}
  * into its return register, as data: the value and the symbolic name the kernel uses.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class StatusCodec {
 
     /** One encoded status: the raw register value and its symbolic name ({@code -KVM_ENOSYS}). */

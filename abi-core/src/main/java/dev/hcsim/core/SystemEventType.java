@@ -1,10 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The kind of a VM-wide event, {@code struct kvm_run}'s {@code system_event.type}: the
  * {@code KVM_SYSTEM_EVENT_*} numbers of {@code include/uapi/linux/kvm.h}. A trap that ends in one
  * answers {@link Outcome#EXIT_TO_HOST} with an {@link Exit.SystemEvent}.
  */
+@API(status = STABLE, since = "1.0")
 public enum SystemEventType {
     /** {@code KVM_SYSTEM_EVENT_SHUTDOWN} (1): the guest asked to power the VM off. */
     SHUTDOWN(1),

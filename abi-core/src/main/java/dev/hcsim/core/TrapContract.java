@@ -1,11 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The trap contract of one architecture as data: which register holds the hypercall number, the
@@ -13,6 +16,7 @@ import java.util.Set;
  * and the narrow-mode (32-bit) rules. The same object drives dispatch, the conformance properties,
  * {@code hcsim explain} and the generated ABI tables, so the four cannot disagree.
  */
+@API(status = STABLE, since = "1.0")
 public final class TrapContract {
 
     /** What the engine writes to result registers that a handler left unset. */
@@ -251,8 +255,19 @@ public final class TrapContract {
      * @return the entry, or empty when {@code r} has no fault and no exit (a completed call) or when its kind is not listed
      */
     public Optional<Produced> listing(TrapResult r) {
-        Outcome o = r.outcome();
-        String kind = r.exit() != null ? r.exit().kind() : r.fault() != null ? r.fault().kind()
+        return listing(r.outcome(), r.exit(), r.fault());
+    }
+
+    /**
+     * The listed entry an outcome with its exit or fault matches.
+     * @param o the outcome
+     * @param exit the exit that came with it, or null
+     * @param fault the fault that came with it, or null
+     * @return the entry, or empty when there is neither exit nor fault (and {@code o} is not NOT_A_HYPERCALL) or when the
+     *         kind is not listed
+     */
+    public Optional<Produced> listing(Outcome o, Exit exit, Fault fault) {
+        String kind = exit != null ? exit.kind() : fault != null ? fault.kind()
                 : o == Outcome.NOT_A_HYPERCALL ? Produced.NO_FAULT : null;
         if (kind == null) {
             return Optional.empty();

@@ -1,9 +1,14 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The answer to one trap, valid until the next trap on the same vCPU (the object is reused, so the
  * trap path allocates nothing). It says what the caller's CPU loop does next.
  */
+@API(status = STABLE, since = "1.0")
 public interface TrapResult {
     /**
      * What to do next.

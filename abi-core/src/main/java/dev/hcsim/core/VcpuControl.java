@@ -1,10 +1,15 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Effects of a hypercall on other vCPUs. The built-in scheduler implements it; an embedding
  * emulator may implement it over its own vCPU threads. Indices are vCPU indices of the VM (use
  * {@link Vm#vcpuIndex(long)} to map an architecture id such as an APIC ID or MPIDR).
  */
+@API(status = STABLE, since = "1.0")
 public interface VcpuControl {
     /**
      * The scheduling state of {@code vcpu}.

@@ -1,6 +1,11 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** The scheduling state of a vCPU. */
+@API(status = STABLE, since = "1.0")
 public enum VcpuState {
     /** On a physical CPU now. */
     RUNNING,

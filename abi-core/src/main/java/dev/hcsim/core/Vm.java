@@ -1,5 +1,10 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
@@ -7,6 +12,7 @@ import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.OptionSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * One virtual machine of one architecture: its features, options, vCPU ids, hypercall table and
@@ -29,8 +36,18 @@ import java.util.stream.Collectors;
  *
  * <p>Thread safety: a Vm may be shared by threads that each run different vCPUs; the trap state
  * is per vCPU. Traps on the same vCPU must not run concurrently.
+ *
+ * <p>Nothing this class takes or returns is an SPI or engine type: the architecture modules and the
+ * engine reach the VM's internals (codec, hypercall table, the architecture's per-VM part, trap frames)
+ * through the {@code VmContext} the engine gets for it, which users never need.
  */
+@API(status = STABLE, since = "1.0")
 public final class Vm {
+    static {
+        // the engine's only door to a VM's internals (dev.hcsim.core.engine.Engine, exported to hcsim's modules only)
+        Engine.install(vm -> vm.context, Vm::new);
+    }
+
     private final Architecture arch;
     private final VmConfig config;
     private final Map<String, String> options;
@@ -53,6 +70,8 @@ public final class Vm {
     // Copy-on-write: the trap path reads the array once and loops over it; an empty array costs no allocation.
     private volatile TrapListener[] listeners = NO_LISTENERS;
     private static final TrapListener[] NO_LISTENERS = {};
+    /** What the architecture module and the engine see of this VM. */
+    private final Context context = new Context();
 
 
     private Vm(Architecture arch, VmConfig config) {
@@ -87,13 +106,13 @@ public final class Vm {
                 throw new IllegalArgumentException(arch.vcpuIdName() + " 0x" + Long.toHexString(sortedIds[i]) + " is given to two vCPUs");
             }
         }
-        this.archVm = arch.attach(this);
+        this.archVm = arch.attach(context);
         this.control = new KvmControl(this, archVm.ioctls());
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
         this.views = new TrapView[n];
         for (int i = 0; i < n; i++) {
-            frames[i] = new Trap(this, i, new MemoryAccess(null, order));
+            frames[i] = new Trap(context, i, new MemoryAccess(null, order));
             views[i] = new TrapView(frames[i]);
         }
     }
@@ -102,23 +121,14 @@ public final class Vm {
      * Creates a VM; the architecture is found by name or alias through {@link Hcsim}.
      * @param config the VM's configuration
      * @return the new VM
-     * @throws IllegalArgumentException with a one-line message for an unknown architecture, option, option value or
-     *   feature, or two vCPUs with one id
+     * @throws IllegalArgumentException with a one-line message for a null configuration, an unknown architecture,
+     *   option, option value or feature, too many vCPUs for the architecture's KVM, or two vCPUs with one id
      */
     public static Vm create(VmConfig config) {
-        return new Vm(Hcsim.architecture(config.architecture()), config);
-    }
-
-    /**
-     * Creates a VM of an architecture instance the caller already holds.
-     * @param arch the architecture
-     * @param config the VM's configuration (its architecture name is not looked up again)
-     * @return the new VM
-     * @throws IllegalArgumentException with a one-line message for an unknown option, option value or feature, or two
-     *   vCPUs with one id
-     */
-    public static Vm create(Architecture arch, VmConfig config) {
-        return new Vm(arch, config);
+        if (config == null) {
+            throw new IllegalArgumentException("the VM configuration is null");
+        }
+        return new Vm(Architectures.named(config.architecture()), config);
     }
 
     private static Map<String, String> resolveOptions(Architecture arch, VmConfig config) {
@@ -294,9 +304,9 @@ public final class Vm {
 
     /**
      * The architecture this VM simulates.
-     * @return the architecture
+     * @return its names, registers, trap contract and discovery
      */
-    public Architecture architecture() {
+    public ArchitectureInfo architecture() {
         return arch;
     }
 
@@ -317,14 +327,6 @@ public final class Vm {
     }
 
     /**
-     * The hypercall table of this VM (its options and features applied).
-     * @return the table
-     */
-    public HypercallTable hypercalls() {
-        return table;
-    }
-
-    /**
      * The guest's byte order, for this VM's options.
      * @return big- or little-endian
      */
@@ -333,11 +335,43 @@ public final class Vm {
     }
 
     /**
-     * The instruction codec of this VM (its byte order and mode applied).
-     * @return the codec
+     * Assembles {@code source} for this VM's architecture, byte order and mode, as GNU as would (the
+     * guest instruction subset, labels, {@code .byte}/{@code .4byte}/{@code .org} and the like), to be
+     * loaded at {@code origin}: what an embedder's tests put in guest memory.
+     * @param source the assembly text, one statement per line
+     * @param origin the guest address of the first byte
+     * @return the program: bytes, labels and a listing
+     * @throws IllegalArgumentException for a null source, or for a statement the assembler rejects (the message
+     *   starts with its 1-based line: {@code "line 3: ..."})
      */
-    public Codec codec() {
-        return codec;
+    public Program assemble(String source, long origin) {
+        if (source == null) {
+            throw new IllegalArgumentException("the assembly source is null");
+        }
+        return Assembler.assemble(codec, source, origin);
+    }
+
+    /**
+     * Disassembles {@code code} as this VM's CPU decodes it, one line per machine instruction, as GNU objdump
+     * prints them; bytes outside the guest instruction subset give a line whose text says so (never an exception).
+     * @param code the bytes, in memory order
+     * @param origin the guest address of the first byte
+     * @return one line per instruction: address, its bytes and its text
+     * @throws IllegalArgumentException when {@code code} is null
+     */
+    public java.util.List<Program.Line> disassemble(byte[] code, long origin) {
+        if (code == null) {
+            throw new IllegalArgumentException("the code to disassemble is null");
+        }
+        java.util.List<Program.Line> lines = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < code.length) {
+            dev.hcsim.core.spi.Instruction ins = codec.decode(code, at, code.length - at, origin + at);
+            int n = Math.min(Math.max(ins.length(), 1), code.length - at);
+            lines.add(new Program.Line(origin + at, Arrays.copyOfRange(code, at, at + n), ins.text()));
+            at += n;
+        }
+        return java.util.List.copyOf(lines);
     }
 
     /**
@@ -434,28 +468,25 @@ public final class Vm {
     }
 
     /**
-     * The architecture's per-VM state, as its own type.
-     * @param <T> the architecture's state type
-     * @param type that type's class
-     * @return the state
-     * @throws ClassCastException when the state is of another type
+     * The architecture module's own per-VM object, for the few embedder hooks that KVM's uAPI has no
+     * ioctl for and {@link #control()} therefore does not cover (the s390 module's virtio notification
+     * sink, for one); its type is the architecture module's public class ({@code S390Vm}, ...).
+     * @param <T> that class
+     * @param type that class
+     * @return this VM's per-VM object of the architecture
+     * @throws IllegalArgumentException when {@code type} is null or the architecture's per-VM object is not a {@code type}
      */
-    public <T extends ArchitectureVm> T archState(Class<T> type) {
+    public <T> T archState(Class<T> type) {
+        if (type == null || !type.isInstance(archVm)) {
+            throw new IllegalArgumentException("the " + arch.name() + " VM's architecture state is a " + archVm.getClass().getSimpleName()
+                    + ", not a " + (type == null ? "null" : type.getSimpleName()));
+        }
         return type.cast(archVm);
     }
 
     /**
-     * The architecture's per-VM part.
-     * @return the state the architecture created for this VM
-     */
-    public ArchitectureVm archVm() {
-        return archVm;
-    }
-
-    /**
      * Puts {@code vcpu}'s control state (privilege, mode, the architecture's reset values) into the VM's
-     * reset state, as KVM does when it creates or resets a vCPU; the checked form of
-     * {@code archVm().resetVcpu}.
+     * reset state, as KVM does when it creates or resets a vCPU.
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param regs its registers, written in place
      * @throws IllegalArgumentException for a vCPU index out of range or null registers
@@ -470,7 +501,7 @@ public final class Vm {
 
     /**
      * Tells the VM that {@code vcpu} got a physical CPU (steal-time and PV-time updates, as KVM does on
-     * vcpu_load); the checked form of {@code archVm().scheduleIn}.
+     * vcpu_load).
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param nowNanos virtual time now
      * @param stealNanos how long it waited runnable since it last ran
@@ -487,7 +518,7 @@ public final class Vm {
 
     /**
      * Tells the VM that {@code vcpu} left its physical CPU (the steal-time record's preempted flag, as
-     * KVM does on vcpu_put); the checked form of {@code archVm().scheduleOut}.
+     * KVM does on vcpu_put).
      * @param vcpu the vCPU index, 0 to vcpus-1
      * @param nowNanos virtual time now
      * @param preempted whether it was still runnable (preempted) rather than halted or stopped
@@ -500,15 +531,6 @@ public final class Vm {
             throw new IllegalArgumentException("the guest memory is null");
         }
         archVm.scheduleOut(vcpu, nowNanos, preempted, memory);
-    }
-
-    /**
-     * The engine's trap frame of {@code vcpu} (engine use).
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @return the frame that the vCPU's traps reuse
-     */
-    public Trap frame(int vcpu) {
-        return frames[vcpu];
     }
 
     /**
@@ -564,11 +586,8 @@ public final class Vm {
         return ran;
     }
 
-    /**
-     * Records that a vCPU runs (engine use: the scheduler calls it when it schedules a vCPU in; a
-     * trap records it itself). A plain read before the write keeps the trap path free of stores.
-     */
-    public void markRun() {
+    /** Records that a vCPU runs. A plain read before the write keeps the trap path free of stores. */
+    private void markRun() {
         if (!ran) {
             ran = true;
         }
@@ -613,6 +632,100 @@ public final class Vm {
         archVm.restore(snapshot.vm(), snapshot.vcpus());
         if (snapshot.hasRun()) {
             markRun();
+        }
+    }
+
+    /** The SPI's view of this VM ({@link VmContext}): what architecture modules and the engine use. */
+    private final class Context implements VmContext {
+        @Override
+        public Architecture architecture() {
+            return arch;
+        }
+
+        @Override
+        public VmConfig config() {
+            return config;
+        }
+
+        @Override
+        public HypercallTable hypercalls() {
+            return table;
+        }
+
+        @Override
+        public ByteOrder byteOrder() {
+            return order;
+        }
+
+        @Override
+        public Codec codec() {
+            return codec;
+        }
+
+        @Override
+        public boolean feature(String name) {
+            return features.contains(name);
+        }
+
+        @Override
+        public Set<String> features() {
+            return features;
+        }
+
+        @Override
+        public String option(String name) {
+            return Vm.this.option(name);
+        }
+
+        @Override
+        public long optionNumber(String name) {
+            return Vm.this.optionNumber(name);
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return Vm.this.options();
+        }
+
+        @Override
+        public int vcpuCount() {
+            return ids.length;
+        }
+
+        @Override
+        public long vcpuId(int index) {
+            return Vm.this.vcpuId(index);
+        }
+
+        @Override
+        public int vcpuIndex(long id) {
+            return Vm.this.vcpuIndex(id);
+        }
+
+        @Override
+        public boolean hasRun() {
+            return ran;
+        }
+
+        @Override
+        public void markRun() {
+            Vm.this.markRun();
+        }
+
+        @Override
+        public <T extends ArchitectureVm> T archState(Class<T> type) {
+            return type.cast(archVm);
+        }
+
+        @Override
+        public ArchitectureVm archVm() {
+            return archVm;
+        }
+
+        @Override
+        public Trap frame(int vcpu) {
+            checkVcpu(vcpu);
+            return frames[vcpu];
         }
     }
 }

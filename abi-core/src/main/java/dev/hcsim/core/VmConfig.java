@@ -1,17 +1,21 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * How to build one VM: architecture, vCPUs and physical CPUs, memory, features, options, seed,
  * quantum and clocks. Immutable; build with {@link #builder(String)}. Limits are checked here, before
  * anything is allocated.
  */
+@API(status = STABLE, since = "1.0")
 public final class VmConfig {
     /**
      * The highest TSC frequency a VM can have: KVM_SET_TSC_KHZ takes the frequency as a u32 in kHz

@@ -1,5 +1,7 @@
 package dev.hcsim.core;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * A VM's complete hypercall state at one moment, as an immutable value: what the VM holds (PSCI
@@ -28,6 +31,7 @@ import java.util.TreeMap;
  * @param vm the VM-wide state
  * @param vcpus each vCPU's state, by index
  */
+@API(status = STABLE, since = "1.0")
 public record VmSnapshot(int format, String architecture, boolean hasRun, State vm, List<State> vcpus) {
     /** The current format version. */
     public static final int FORMAT = 1;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.translate.BlockEngine;
 import java.util.List;
@@ -30,7 +31,7 @@ class BlockEngineTest {
         assertTrue(memory.write(CODE, code, 0, code.length));
         RegisterFile regs = new RegisterFile(ToyArchitecture.LAYOUT);
         regs.pc(CODE);
-        cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        cpu = new Cpu(Engine.context(vm), 0, regs, new MemoryAccess(memory, vm.byteOrder()));
         return new BlockEngine(memory, ToyArchitecture.CODEC, threshold);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.engine.Engine;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The control surface's rules that hold for every architecture (an architecture with no controls answers as KVM does). */
 class KvmControlTest {
     private static Vm toy() {
-        return Vm.create(new ToyArchitecture(), VmConfig.builder("toy").vcpus(2).build());
+        return Engine.create(new ToyArchitecture(), VmConfig.builder("toy").vcpus(2).build());
     }
 
     @Test
@@ -62,9 +63,9 @@ class KvmControlTest {
     void firstRun() {
         Vm vm = toy();
         assertFalse(vm.hasRun());
-        vm.markRun();
+        Engine.context(vm).markRun(); // what the scheduler does at a schedule-in
         assertTrue(vm.hasRun());
-        vm.markRun();
+        Engine.context(vm).markRun(); // what the scheduler does at a schedule-in
         assertTrue(vm.hasRun());
     }
 

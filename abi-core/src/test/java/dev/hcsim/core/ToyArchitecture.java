@@ -11,6 +11,7 @@ import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Instruction;
 import dev.hcsim.core.spi.OptionSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ public final class ToyArchitecture implements Architecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new ArchitectureVm() {
             @Override
             public void trap(Trap t) {

@@ -9,9 +9,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.HypercallTable;
-import dev.hcsim.core.sched.SingleCall;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

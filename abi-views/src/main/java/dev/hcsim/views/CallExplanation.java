@@ -7,6 +7,7 @@ import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.Cpu;
@@ -37,7 +38,7 @@ public final class CallExplanation {
      */
     public static String text(SingleCall.Result r) {
         Vm vm = r.vm();
-        Architecture a = vm.architecture();
+        Architecture a = Engine.context(vm).architecture();
         TrapContract c = vm.contract();
         RegisterLayout layout = a.registers();
         List<String[]> steps = new ArrayList<>();
@@ -51,6 +52,15 @@ public final class CallExplanation {
             steps.add(new String[] {"gate", notATrap});
         } else if (r.status() == null) {
             steps.add(new String[] {"gate", "nothing was dispatched: " + (r.detail() == null ? r.outcome().name() : r.detail())});
+        } else if (otherAbi(vm, r) != null) {
+            // Another ABI on the same instruction answered (x86: Hyper-V): its own selector register and status family.
+            dev.hcsim.core.spi.AbiFamily f = otherAbi(vm, r);
+            int sel = layout.indexOf(f.selectorRegister());
+            steps.add(new String[] {"abi", f.name() + ", " + f.selectedBy()});
+            steps.add(new String[] {"mode", narrow ? "32-bit" : "64-bit (the full registers count)"});
+            steps.add(new String[] {"selector", narrow ? "in 32-bit mode the ABI has its own register convention ('hcsim explain --arch "
+                    + a.name() + "'); the call is " + r.call() : f.selectorRegister() + " held " + hex(r.before().get(sel)) + ", which selects " + r.call()});
+            steps.add(new String[] {"status", r.status().name() + " = " + r.statusName() + ", in " + f.status().family()});
         } else {
             steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
             steps.add(new String[] {"number", number(vm, r)});
@@ -80,6 +90,17 @@ public final class CallExplanation {
         return sb.toString();
     }
 
+    /** The other ABI (Architecture.otherAbis) whose feature is on and whose status family answered, or null. */
+    private static dev.hcsim.core.spi.AbiFamily otherAbi(Vm vm, SingleCall.Result r) {
+        for (dev.hcsim.core.spi.AbiFamily f : dev.hcsim.core.engine.Engine.context(vm).architecture().otherAbis()) {
+            if (vm.feature(f.feature()) && r.statusName() != null
+                    && f.status().codes().values().stream().anyMatch(code -> code.name().equals(r.statusName()))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /** Which register held the number and what it selected; some calls are chosen by the instruction itself (s390's DIAGNOSE code). */
     private static String number(Vm vm, SingleCall.Result r) {
         TrapContract c = vm.contract();
@@ -93,7 +114,7 @@ public final class CallExplanation {
         if (r.call() == null) {
             // Not dispatched. Say why before claiming the number is unknown: a rule checked first (privilege) answers
             // for every number, KVM_HC_KICK_CPU's 0x5 included.
-            HypercallSpec known = vm.hypercalls().lookup(selector);
+            HypercallSpec known = Engine.context(vm).hypercalls().lookup(selector);
             if (known != null) {
                 return held + ", the number of " + known.name() + (r.status() == Status.PERMISSION
                         ? ", which was not dispatched: the privilege rule answered first" : ", which was not dispatched here");
@@ -116,7 +137,7 @@ public final class CallExplanation {
      * @return what hardware does with the instruction, or null
      */
     public static String notATrap(Vm vm, SingleCall.Result r) {
-        Instruction decoded = vm.codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
+        Instruction decoded = Engine.context(vm).codec().decode(r.bytes(), 0, r.bytes().length, r.before().pc());
         if (!decoded.isValid() || r.outcome() != Outcome.FAULT) {
             return null;
         }
@@ -144,14 +165,14 @@ public final class CallExplanation {
      */
     public static HypercallSpec spec(Vm vm, SingleCall.Result r) {
         if (r.call() != null) {
-            for (HypercallSpec h : vm.hypercalls().all()) {
+            for (HypercallSpec h : Engine.context(vm).hypercalls().all()) {
                 if (h.name().equals(r.call())) {
                     return h;
                 }
             }
             return null;
         }
-        return r.trap() == null || r.trap().nr() == null ? null : vm.hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
+        return r.trap() == null || r.trap().nr() == null ? null : Engine.context(vm).hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
     }
 
     private static String rule(Vm vm, SingleCall.Result r) {

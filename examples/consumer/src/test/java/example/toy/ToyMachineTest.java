@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The toy CPU loop with hcsim embedded: guest programs assembled with hcsim's assembler, run by the toy's own decoder. */
+/** The toy CPU loop with hcsim embedded: guest programs assembled with Vm.assemble (hcsim's assembler), run by the toy's own decoder. */
 class ToyMachineTest {
     static ToyMachine machine(VmConfig config, String... programs) {
         ToyMachine m = new ToyMachine(config, 0x10000);
         for (int i = 0; i < programs.length; i++) {
             long at = 0x1000L * (i + 1);
-            m.load(at, Assembler.assemble(m.vm().codec(), programs[i], at).bytes());
+            m.load(at, m.vm().assemble(programs[i], at).bytes());
             m.cpu(i).rip = at;
         }
         return m;

@@ -131,7 +131,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
             int vcpu = i;
             arch.hookTraps(u, () -> trap(vcpu));
             u.onCode(1, 0, pc -> guestInstruction(vcpu, pc)); // begin > end: every address
-            vm.archVm().resetVcpu(i, regs[i]);
+            vm.resetVcpu(i, regs[i]);
             states[i] = VcpuState.RUNNABLE;
         }
     }
@@ -256,7 +256,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
     /** The vCPU gets a physical CPU: steal time, PPC's shared page and boot device tree, s390's running flag. */
     private void scheduleIn(int v) {
         try {
-            vm.archVm().scheduleIn(v, time, 0, hookMemory);
+            vm.scheduleIn(v, time, 0, hookMemory);
         } catch (GuestFault ignored) {
             // the kernel ignores a failed steal-time update (record_steal_time), as hcsim's machine does
         }
@@ -264,7 +264,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
 
     private void scheduleOut(int v) {
         try {
-            vm.archVm().scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
+            vm.scheduleOut(v, time, states[v] == VcpuState.RUNNABLE, hookMemory);
         } catch (GuestFault ignored) {
             // see scheduleIn
         }
@@ -469,7 +469,7 @@ public final class UnicornVm implements VcpuControl, AutoCloseable {
         if (!valid(vcpu) || states[vcpu] != VcpuState.OFF) {
             return false;
         }
-        vm.archVm().resetVcpu(vcpu, regs[vcpu]);
+        vm.resetVcpu(vcpu, regs[vcpu]);
         regs[vcpu].pc(entry);
         if (contextRegister >= 0) {
             regs[vcpu].set(contextRegister, context);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.sched.Machine;
@@ -40,7 +39,7 @@ class FaultInjectionTest {
     /** hcsim's standalone machine with {@code source} assembled at 0x1000 and vCPU 0 there, not yet run. */
     private static Machine machine(VmConfig config, String source) {
         Machine m = new Machine(config, "fault");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), source, 0x1000).bytes());
+        m.load(0x1000, m.vm().assemble(source, 0x1000).bytes());
         m.registers(0).pc(0x1000);
         return m;
     }
@@ -57,10 +56,10 @@ class FaultInjectionTest {
     private static UnicornVm arm64Guest(long vbar) {
         Vm vm = Vm.create(VmConfig.builder("arm64").build());
         UnicornVm u = new UnicornVm(vm, 100);
-        byte[] code = Assembler.assemble(vm.codec(), "nop\n.4byte 0          // UDF #0: not HVC or SMC\nwfi\n", 0x1000).bytes();
+        byte[] code = vm.assemble("nop\n.4byte 0          // UDF #0: not HVC or SMC\nwfi\n", 0x1000).bytes();
         u.memory().write(0x1000, code, 0, code.length);
         // the handler: mrs x5, esr_el1; mrs x6, elr_el1; wfi
-        byte[] handler = Assembler.assemble(vm.codec(), ".4byte 0xd5385205\n.4byte 0xd5384026\nwfi\n", 0x4200).bytes();
+        byte[] handler = vm.assemble(".4byte 0xd5385205\n.4byte 0xd5384026\nwfi\n", 0x4200).bytes();
         u.memory().write(0x4200, handler, 0, handler.length);
         u.registers(0).engine().reg(UC_ARM64_REG_VBAR_EL1, vbar);
         u.registers(0).pc(0x1000);
@@ -116,7 +115,7 @@ class FaultInjectionTest {
         Vm vm = Vm.create(x86NoPatch());
         try (UnicornVm u = new UnicornVm(vm, 100)) {
             // the guest: lidt (%rax) with rax = 0x3000; vmmcall at 0x1003; the #UD handler at 0x5000: hlt
-            byte[] code = Assembler.assemble(vm.codec(), ".byte 0x0f, 0x01, 0x18\nvmmcall\nhlt\n", 0x1000).bytes();
+            byte[] code = vm.assemble(".byte 0x0f, 0x01, 0x18\nvmmcall\nhlt\n", 0x1000).bytes();
             u.memory().write(0x1000, code, 0, code.length);
             u.memory().write(0x5000, new byte[] {(byte) 0xF4}, 0, 1);
             ByteBuffer idtr = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).putShort((short) (32 * 16 - 1)).putLong(0x4000);

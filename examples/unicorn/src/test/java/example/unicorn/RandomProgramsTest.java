@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +83,8 @@ class RandomProgramsTest {
         arch.options().forEach(b::option);
         VmConfig config = b.build();
         Machine m = new Machine(config, "random");
-        Program p = Assembler.assemble(m.vm().codec(), String.join("\n", program), GuestSubset.ORIGIN);
-        int instructions = 0; // machine instructions, not statements: MIPS li may be two
-        for (int at = 0; at < p.bytes().length; instructions++) {
-            at += m.vm().codec().decode(p.bytes(), at, p.bytes().length - at, GuestSubset.ORIGIN + at).length();
-        }
+        Program p = m.vm().assemble(String.join("\n", program), GuestSubset.ORIGIN);
+        int instructions = m.vm().disassemble(p.bytes(), GuestSubset.ORIGIN).size(); // machine instructions: MIPS li may be two
         m.load(GuestSubset.ORIGIN, p.bytes());
         SplittableRandom r = new SplittableRandom(stateSeed);
         byte[] data = new byte[0x8000];

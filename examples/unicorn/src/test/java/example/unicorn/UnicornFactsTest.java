@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,7 @@ class UnicornFactsTest {
         for (int i = 0; i < options.length; i += 2) {
             b.option(options[i], options[i + 1]);
         }
-        return Assembler.assemble(Vm.create(b.build()).codec(), src, AT).bytes();
+        return Vm.create(b.build()).assemble(src, AT).bytes();
     }
 
     private static Seen run(int arch, int mode, byte[] code, int pcReg, long psw) {

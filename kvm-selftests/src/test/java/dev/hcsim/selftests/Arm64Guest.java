@@ -7,7 +7,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 
 /**
  * The selftests' arm64 vCPU as a VMM drives it through hcsim: a VM, one vCPU's registers and
@@ -39,7 +38,7 @@ final class Arm64Guest {
     Arm64Guest(VmConfig config) {
         vm = Vm.create(config);
         regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         mem = new SparseMemory(config.memory());
     }
 
@@ -50,7 +49,7 @@ final class Arm64Guest {
 
     /** smccc_hvc / smccc_smc(func_id, arg1, 0...): one KVM_RUN that traps on the instruction. */
     TrapResult call(String insn, long funcId, long arg1) {
-        byte[] code = Assembler.assemble(vm.codec(), insn, CODE).bytes();
+        byte[] code = vm.assemble(insn, CODE).bytes();
         mem.write(CODE, code, 0, code.length);
         regs.pc(CODE);
         regs.set("x0", funcId);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.hcsim.core.Errno;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
+import dev.hcsim.core.engine.Engine;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class Arm64HypercallsSelftest {
         for (FwReg r : FW_REGS) {
             c.setOneReg(0, r.reg(), 0);
         }
-        g.vm.markRun(); // TEST_STAGE_REG_IFACE: the guest runs and exits with a ucall (MMIO), no hypercall
+        Engine.context(g.vm).markRun(); // TEST_STAGE_REG_IFACE: the guest runs and exits with a ucall (MMIO), no hypercall
         for (FwReg r : FW_REGS) {
             assertEquals(0, c.getOneReg(0, r.reg()), "Expected all the features to be cleared: " + r.name());
             assertErrno(Errno.EBUSY, () -> c.setOneReg(0, r.reg(), r.ulimit()));

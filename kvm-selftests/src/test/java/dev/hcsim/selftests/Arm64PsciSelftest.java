@@ -8,7 +8,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class Arm64PsciSelftest {
 
         Setup() {
             m.initialState(1, VcpuState.OFF);
-            m.load(0x1000, Assembler.assemble(vm.codec(), "hvc #0", 0x1000).bytes());
+            m.load(0x1000, vm.assemble("hvc #0", 0x1000).bytes());
         }
 
         /** smccc_hvc(fn, a1, a2, a3) on the source. */
@@ -134,7 +133,7 @@ class Arm64PsciSelftest {
         Arm64Guest.forwardUcalls(vm);
         Machine m = new Machine(vm, "psci_test");
         m.initialState(1, VcpuState.OFF); // vcpu_power_off(target)
-        m.load(0x1000, Assembler.assemble(vm.codec(), GUEST_SYSTEM_OFF2, 0x1000).bytes());
+        m.load(0x1000, vm.assemble(GUEST_SYSTEM_OFF2, 0x1000).bytes());
         m.registers(0).pc(0x1000);
         long[][] done = new long[1][];
         m.host((vcpu, r) -> {

@@ -9,10 +9,9 @@ import dev.hcsim.core.Errno;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -27,7 +26,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OEM-service function the VMM's SMCCC filter forwards to it (KVM_SMCCC_FILTER_FWD_TO_USER, KVM_EXIT_HYPERCALL); the
  * stage is in x1, what the guest read in x2..x5 (SYNC(0): the four call results; SYNC(1), DONE: rev, attr, st_time). st_gva[cpu], the selftest's global synced to the guest, is in x1 at entry.
  */
-class Arm64StealTimeSelftest {
+class Arm64StealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 3;
+    }
+
     static final long SMCCC_ARCH_FEATURES = 0x8000_0001L;
     static final long PV_TIME_FEATURES = 0xC500_0020L;
     static final long PV_TIME_ST = 0xC500_0021L;
@@ -95,7 +104,7 @@ class Arm64StealTimeSelftest {
     static Ucall[] run(int i) {
         Vm vm = Vm.create(config(StealTimeRun.NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000).build());
         Arm64Guest.forwardUcalls(vm);
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             vm.control().setVcpuAttr(i, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, KvmControl.u64(stGva(i))); // steal_time_init
             m.registers(i).set("x0", i);
@@ -144,18 +153,14 @@ class Arm64StealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->rev), 0), before and after the steal phase")
     void revZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(1));
-        assertEquals(0, u[2].arg(1));
+        StealTimeRun.assertStatus(run(i), 1, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->attr), 0)")
     void attrZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(2));
-        assertEquals(0, u[2].arg(2));
+        StealTimeRun.assertStatus(run(i), 2, 0);
     }
 
     @Test
@@ -211,30 +216,5 @@ class Arm64StealTimeSelftest {
         KvmException x = assertThrows(KvmException.class,
                 () -> c.setVcpuAttr(0, KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, KvmControl.u64(StealTimeRun.ST_GPA_BASE)));
         assertEquals(Errno.EEXIST, x.errno(), x.getMessage());
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(3) <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + u[1].arg(3));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        long runDelay = StealTimeRun.runDelay(run(i));
-        assertTrue(runDelay >= StealTimeRun.MIN_RUN_DELAY_NS, "Expected run_delay >= " + StealTimeRun.MIN_RUN_DELAY_NS + ", got " + runDelay);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[2].arg(3) - u[1].arg(3);
-        assertTrue(stolen >= StealTimeRun.runDelay(u), "Expected stolen time >= " + StealTimeRun.runDelay(u) + ", got " + stolen);
     }
 }

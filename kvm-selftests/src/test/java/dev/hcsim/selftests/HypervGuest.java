@@ -7,7 +7,6 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ final class HypervGuest {
         String prog = String.format(java.util.Locale.ROOT, "mov $0x%x, %%ecx%nmov $0x%x, %%eax%nmov $0x%x, %%edx%nwrmsr%n"
                 + "mov $0x%x, %%ecx%nmov $0x%x, %%eax%nmov $0x%x, %%edx%nwrmsr%nhlt", HV_X64_MSR_GUEST_OS_ID,
                 HYPERV_LINUX_OS_ID & 0xFFFF_FFFFL, HYPERV_LINUX_OS_ID >>> 32, HV_X64_MSR_HYPERCALL, pgsGpa & 0xFFFF_FFFFL, pgsGpa >>> 32);
-        m.load(CODE, Assembler.assemble(vm.codec(), prog, CODE).bytes());
+        m.load(CODE, vm.assemble(prog, CODE).bytes());
         m.registers(vcpu).pc(CODE);
         m.run(200, 1_000_000);
         if (m.stopReason(vcpu) != null) {

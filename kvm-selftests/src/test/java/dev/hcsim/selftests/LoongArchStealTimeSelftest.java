@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.KvmControl;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the stage in a0, what the guest read in a1..a5. st_gva[cpu], the selftest's global synced to the guest, is in a1 at
  * entry; the cpu argument in a0 (vcpu_args_set).
  */
-class LoongArchStealTimeSelftest {
+class LoongArchStealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 4;
+    }
+
     static final long KVM_LOONGARCH_VCPU_CPUCFG = 0;
     static final long CPUCFG_KVM_FEATURE = 0x4000_0004L;
     static final int KVM_FEATURE_STEAL_TIME = 2;
@@ -83,7 +92,7 @@ class LoongArchStealTimeSelftest {
     /** main()'s loop body for vCPU i. */
     static Ucall[] run(int i) {
         Vm vm = Vm.create(config().pcpus(1).quantum(200).nanosPerInstruction(1_000_000).feature("user-hcall", true).build());
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             // steal_time_init: KVM_SET_DEVICE_ATTR PVTIME_GPA = st_gva[i] | KVM_STEAL_PHYS_VALID
             vm.control().setVcpuAttr(i, KVM_LOONGARCH_VCPU_PVTIME_CTRL, KVM_LOONGARCH_VCPU_PVTIME_GPA,
@@ -97,35 +106,28 @@ class LoongArchStealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT(!(READ_ONCE(st->version) & 1)), before and after the steal phase")
     void versionEven(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(1) & 1, "version " + u[1].arg(1));
-        assertEquals(0, u[2].arg(1) & 1, "version " + u[2].arg(1));
+        StealTimeRun.assertEven(run(i), 1);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->flags), 0)")
     void flagsZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(2));
-        assertEquals(0, u[2].arg(2));
+        StealTimeRun.assertStatus(run(i), 2, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->preempted), 0)")
     void preemptedZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(3));
-        assertEquals(0, u[2].arg(3));
+        StealTimeRun.assertStatus(run(i), 3, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c guest_code: GUEST_ASSERT(version < READ_ONCE(st->version))")
     void versionGrows(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(5) < u[2].arg(5), u[1].arg(5) + " < " + u[2].arg(5));
+        StealTimeRun.assertGrows(run(i), 5);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
@@ -152,30 +154,5 @@ class LoongArchStealTimeSelftest {
         assertTrue(c.hasVcpuAttr(0, KVM_LOONGARCH_VCPU_CPUCFG, CPUCFG_KVM_FEATURE));
         long val = KvmControl.u64(c.getVcpuAttr(0, KVM_LOONGARCH_VCPU_CPUCFG, CPUCFG_KVM_FEATURE));
         assertTrue((val >> KVM_FEATURE_STEAL_TIME & 1) != 0, "CPUCFG_KVM_FEATURE = 0x" + Long.toHexString(val));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(4) <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + u[1].arg(4));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        long runDelay = StealTimeRun.runDelay(run(i));
-        assertTrue(runDelay >= StealTimeRun.MIN_RUN_DELAY_NS, "Expected run_delay >= " + StealTimeRun.MIN_RUN_DELAY_NS + ", got " + runDelay);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[2].arg(4) - u[1].arg(4);
-        assertTrue(stolen >= StealTimeRun.runDelay(u), "Expected stolen time >= " + StealTimeRun.runDelay(u) + ", got " + stolen);
     }
 }

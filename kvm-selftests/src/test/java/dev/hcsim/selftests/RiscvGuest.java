@@ -7,7 +7,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 
 /**
  * The selftests' RISC-V vCPU as a VMM drives it through hcsim: a VM, one hart's registers and memory, and
@@ -23,9 +22,9 @@ final class RiscvGuest {
     RiscvGuest(VmConfig config) {
         vm = Vm.create(config);
         regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         mem = new SparseMemory(config.memory());
-        byte[] code = Assembler.assemble(vm.codec(), "ecall", CODE).bytes();
+        byte[] code = vm.assemble("ecall", CODE).bytes();
         mem.write(CODE, code, 0, code.length);
     }
 

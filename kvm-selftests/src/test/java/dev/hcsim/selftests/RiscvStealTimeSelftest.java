@@ -10,13 +10,12 @@ import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * tools/testing/selftests/kvm/steal_time.c, its RISC-V part (torvalds/linux, read at commit 15a9a2ba; line numbers of
@@ -26,7 +25,17 @@ import org.junit.jupiter.api.Test;
  * scheduler's {@link Machine#stealNanos}; the selftest's steal thread pinned to the vCPU's CPU is a second hart
  * spinning on the only physical CPU.
  */
-class RiscvStealTimeSelftest {
+class RiscvStealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 4;
+    }
+
     static final long SBI_EXT_BASE = 0x10;
     static final long SBI_EXT_BASE_PROBE_EXT = 3;
     static final long SBI_EXT_STA = 0x535441;
@@ -100,7 +109,7 @@ class RiscvStealTimeSelftest {
     static Ucall[] run(int i) {
         Vm vm = Vm.create(VmConfig.builder("riscv").vcpus(NR_VCPUS).pcpus(1).quantum(200).nanosPerInstruction(1_000_000)
                 .memory(0, 0x10000).memory(ST_GPA_BASE, 0x1000).build());
-        var prog = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        var prog = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, prog, i, m -> m.registers(i).set("a0", i), // vcpu_args_set(vcpus[i], 1, i)
                 (r, regs) -> r.exit() instanceof Exit.RiscvSbi s && s.extensionId() == UCALL_EXT ? s.args() : null);
     }
@@ -127,37 +136,28 @@ class RiscvStealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c:268 check_status: GUEST_ASSERT(!(READ_ONCE(st->sequence) & 1)), before and after each sync")
     void sequenceEven(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].args().get(1) & 1);
-        assertEquals(0, u[2].args().get(1) & 1);
+        StealTimeRun.assertEven(run(i), 1);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c:269 check_status: GUEST_ASSERT(READ_ONCE(st->flags) == 0)")
     void flagsZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].args().get(2));
-        assertEquals(0, u[2].args().get(2));
+        StealTimeRun.assertStatus(run(i), 2, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c:270 check_status: GUEST_ASSERT(READ_ONCE(st->preempted) == 0)")
     void preemptedZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].args().get(3));
-        assertEquals(0, u[2].args().get(3));
+        StealTimeRun.assertStatus(run(i), 3, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c:293 guest_code: GUEST_ASSERT(sequence < READ_ONCE(st->sequence))")
     void sequenceGrows(int i) {
-        Ucall[] u = run(i);
-        long before = u[1].args().get(5) & 0xFFFF_FFFFL;
-        long after = u[2].args().get(5) & 0xFFFF_FFFFL;
-        assertTrue(before < after, before + " < " + after);
+        StealTimeRun.assertGrows(run(i), 5);
     }
 
     @Test
@@ -195,33 +195,5 @@ class RiscvStealTimeSelftest {
         c.setOneReg(0, STA_SHMEM_LO, ST_GPA_BASE);
         c.setOneReg(0, STA_SHMEM_LO, INVALID_GPA);
         assertEquals(INVALID_GPA, c.getOneReg(0, STA_SHMEM_LO));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:545 main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[1].args().get(4);
-        assertTrue(stolen <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + stolen);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:561 main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        Ucall[] u = run(i);
-        long runDelay = u[2].runDelay() - u[1].runDelay();
-        assertTrue(runDelay >= MIN_RUN_DELAY_NS, "Expected run_delay >= " + MIN_RUN_DELAY_NS + ", got " + runDelay);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c:568 main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[2].args().get(4) - u[1].args().get(4);
-        long runDelay = u[2].runDelay() - u[1].runDelay();
-        assertTrue(stolen >= runDelay, "Expected stolen time >= " + runDelay + ", got " + stolen);
     }
 }

@@ -41,7 +41,7 @@ class S390DebugSelftest {
 
         Run() {
             newPsw[0] = g.m.registers(0).get("pswm"); // run->psw_mask
-            newPsw[1] = dev.hcsim.core.asm.Assembler.assemble(g.vm.codec(), GUEST, S390Guest.CODE).labels().get("int_handler");
+            newPsw[1] = g.vm.assemble(GUEST, S390Guest.CODE).labels().get("int_handler");
             byte[] psw = new byte[16];
             for (int i = 0; i < 8; i++) {
                 psw[i] = (byte) (newPsw[0] >>> (56 - 8 * i));

@@ -4,7 +4,7 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 
@@ -27,7 +27,7 @@ final class S390Guest {
         }
         vm = Vm.create(b.build());
         m = new Machine(vm, "s390-selftest");
-        m.load(CODE, Assembler.assemble(vm.codec(), source, CODE).bytes());
+        m.load(CODE, vm.assemble(source, CODE).bytes());
         m.registers(0).pc(CODE);
         m.host((vcpu, r) -> HostHandler.STAY_EXITED);
     }
@@ -38,12 +38,12 @@ final class S390Guest {
             m.reenter(0);
         }
         m.run(100_000, Long.MAX_VALUE);
-        return vm.frame(0);
+        return Engine.context(vm).frame(0);
     }
 
     /** run->exit_reason's record after the run (the frame's exit while the vCPU waits at it). */
     Exit exit() {
-        return vm.frame(0).exit();
+        return Engine.context(vm).frame(0).exit();
     }
 
     long gpr(int i) {

@@ -1,12 +1,14 @@
 package dev.hcsim.selftests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;
@@ -77,6 +79,43 @@ final class StealTimeRun {
             assertNotNull(seen[s], "vCPU" + i + " reached ucall " + s + " (" + m.stopReason(i) + ")");
         }
         return seen;
+    }
+
+    /** check_status: the field the guest passed in args[i] reads {@code expected} at SYNC(1) and at DONE. */
+    static void assertStatus(Ucall[] u, int i, long expected) {
+        assertEquals(expected, u[1].arg(i), "at GUEST_SYNC(1)");
+        assertEquals(expected, u[2].arg(i), "at GUEST_DONE");
+    }
+
+    /** check_status: the version or sequence counter in args[i] is even at SYNC(1) and at DONE (no update in progress). */
+    static void assertEven(Ucall[] u, int i) {
+        assertEquals(0, u[1].arg(i) & 1, "at GUEST_SYNC(1): " + u[1].arg(i));
+        assertEquals(0, u[2].arg(i) & 1, "at GUEST_DONE: " + u[2].arg(i));
+    }
+
+    /** guest_code: the version or sequence counter in args[i] grew between SYNC(1) and DONE (32 bits, unsigned). */
+    static void assertGrows(Ucall[] u, int i) {
+        long before = u[1].arg(i) & 0xFFFF_FFFFL;
+        long after = u[2].arg(i) & 0xFFFF_FFFFL;
+        assertTrue(before < after, before + " < " + after);
+    }
+
+    /** main(): TEST_ASSERT(stolen_time <= run_delay) after the second run; the guest's steal is args[steal] of SYNC(1). */
+    static void assertStolenAtMostRunDelay(Ucall[] u, int steal) {
+        long stolen = u[1].arg(steal);
+        assertTrue(stolen <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + stolen);
+    }
+
+    /** main(): TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS) over the steal phase. */
+    static void assertStealPhaseDelays(Ucall[] u) {
+        long runDelay = runDelay(u);
+        assertTrue(runDelay >= MIN_RUN_DELAY_NS, "Expected run_delay >= " + MIN_RUN_DELAY_NS + ", got " + runDelay);
+    }
+
+    /** main(): TEST_ASSERT(stolen_time >= run_delay): the guest's steal (args[steal]) grew by at least the steal phase's delay. */
+    static void assertStolenCoversRunDelay(Ucall[] u, int steal) {
+        long stolen = u[2].arg(steal) - u[1].arg(steal);
+        assertTrue(stolen >= runDelay(u), "Expected stolen time >= " + runDelay(u) + ", got " + stolen);
     }
 
     /** The steal accumulated between SYNC(1) and DONE: the host's steal phase, as main() measures it. */

@@ -8,14 +8,13 @@ import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * tools/testing/selftests/kvm/x86/kvm_pv_test.c (torvalds/linux, read at commit 7b2658cb): with
@@ -46,7 +45,7 @@ class X86KvmPvSelftest {
     /** Runs {@code insn} with RCX = msr and EDX:EAX = 0 (rdmsr_safe / wrmsr_safe); returns the fault, null when none. */
     static String msrAccess(Vm vm, String insn, long msr) {
         Machine m = new Machine(vm, "kvm_pv_test");
-        m.load(0x1000, Assembler.assemble(vm.codec(), insn + "\nhlt", 0x1000).bytes());
+        m.load(0x1000, vm.assemble(insn + "\nhlt", 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.registers(0).set("rcx", msr);
         m.registers(0).set("rax", 0);
@@ -74,7 +73,7 @@ class X86KvmPvSelftest {
     void hypercallsEnosys(long nr) {
         Vm vm = enforcedVm();
         Machine m = new Machine(vm, "kvm_pv_test");
-        m.load(0x1000, Assembler.assemble(vm.codec(), "vmcall", 0x1000).bytes());
+        m.load(0x1000, vm.assemble("vmcall", 0x1000).bytes());
         m.registers(0).pc(0x1000);
         for (String r : new String[] {"rax", "rbx", "rcx", "rdx", "rsi"}) {
             m.registers(0).set(r, 0);

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.MsrEntry;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.selftests.StealTimeRun.Ucall;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -24,7 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * KVM_CAP_EXIT_HYPERCALL sends to the VMM as KVM_EXIT_HYPERCALL; the stage is in r8, what the guest read in r9..r13.
  * st_gva[cpu], the selftest's global synced to the guest, is in rsi; the cpu argument in rdi (vcpu_args_set).
  */
-class X86StealTimeSelftest {
+class X86StealTimeSelftest extends StealTimeMainAssertions {
+    @Override
+    Ucall[] ucalls(int i) {
+        return run(i);
+    }
+
+    @Override
+    int stealArg() {
+        return 4;
+    }
+
     static final long MSR_KVM_STEAL_TIME = 0x4b56_4d03L;
     static final long KVM_MSR_ENABLED = 1;
     /** KVM_STEAL_RESERVED_MASK: ((1 << KVM_STEAL_ALIGNMENT_BITS) - 1) << 1 (arch/x86/include/uapi/asm/kvm_para.h). */
@@ -101,7 +110,7 @@ class X86StealTimeSelftest {
     static Ucall[] run(int i) {
         Vm vm = vm();
         vm.control().enableCap(KVM_CAP_EXIT_HYPERCALL, 1L << KVM_HC_MAP_GPA_RANGE);
-        Program p = Assembler.assemble(vm.codec(), GUEST, 0x1000);
+        Program p = vm.assemble(GUEST, 0x1000);
         return StealTimeRun.run(vm, p, i, m -> {
             // steal_time_init: vcpu_set_msr(vcpu, MSR_KVM_STEAL_TIME, st_gva[i] | KVM_MSR_ENABLED), which asserts one MSR set
             assertEquals(1, vm.control().setMsrs(i, new MsrEntry(MSR_KVM_STEAL_TIME, stGva(i) | KVM_MSR_ENABLED)), "KVM_SET_MSRS failed");
@@ -131,35 +140,28 @@ class X86StealTimeSelftest {
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT(!(READ_ONCE(st->version) & 1)), before and after the steal phase")
     void versionEven(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(1) & 1, "version " + u[1].arg(1));
-        assertEquals(0, u[2].arg(1) & 1, "version " + u[2].arg(1));
+        StealTimeRun.assertEven(run(i), 1);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->flags), 0)")
     void flagsZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(2));
-        assertEquals(0, u[2].arg(2));
+        StealTimeRun.assertStatus(run(i), 2, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->preempted), 0)")
     void preemptedZero(int i) {
-        Ucall[] u = run(i);
-        assertEquals(0, u[1].arg(3));
-        assertEquals(0, u[2].arg(3));
+        StealTimeRun.assertStatus(run(i), 3, 0);
     }
 
     @ParameterizedTest(name = "vcpu{0}")
     @ValueSource(ints = {0, 1, 2, 3})
     @DisplayName("steal_time.c guest_code: GUEST_ASSERT(version < READ_ONCE(st->version))")
     void versionGrows(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(5) < u[2].arg(5), u[1].arg(5) + " < " + u[2].arg(5));
+        StealTimeRun.assertGrows(run(i), 5);
     }
 
     @Test
@@ -174,30 +176,5 @@ class X86StealTimeSelftest {
     void supported() {
         CpuidEntry features = vm().control().getCpuid(0).stream().filter(e -> e.function() == KVM_CPUID_FEATURES).findFirst().orElseThrow();
         assertTrue((features.eax() >> KVM_FEATURE_STEAL_TIME & 1) != 0, "KVM_CPUID_FEATURES.EAX = 0x" + Long.toHexString(features.eax()));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time <= run_delay, 'Expected stolen time <= %ld, got %ld')")
-    void stolenAtMostRunDelay(int i) {
-        Ucall[] u = run(i);
-        assertTrue(u[1].arg(4) <= u[1].runDelay(), "Expected stolen time <= " + u[1].runDelay() + ", got " + u[1].arg(4));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(run_delay >= MIN_RUN_DELAY_NS, 'Expected run_delay >= %ld, got %ld')")
-    void stealPhaseDelays(int i) {
-        long runDelay = StealTimeRun.runDelay(run(i));
-        assertTrue(runDelay >= StealTimeRun.MIN_RUN_DELAY_NS, "Expected run_delay >= " + StealTimeRun.MIN_RUN_DELAY_NS + ", got " + runDelay);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c main: TEST_ASSERT(stolen_time >= run_delay, 'Expected stolen time >= %ld, got %ld')")
-    void stolenCoversRunDelay(int i) {
-        Ucall[] u = run(i);
-        long stolen = u[2].arg(4) - u[1].arg(4);
-        assertTrue(stolen >= StealTimeRun.runDelay(u), "Expected stolen time >= " + StealTimeRun.runDelay(u) + ", got " + stolen);
     }
 }

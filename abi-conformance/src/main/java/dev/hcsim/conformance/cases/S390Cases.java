@@ -37,8 +37,17 @@ public final class S390Cases implements ArchitectureCases {
 
     @Override
     public List<PrivilegeRule> privilegeRules() {
-        return List.of(new PrivilegeRule(Map.of(), Map.of("pswm", PROBLEM_STATE_PSW), Outcome.FAULT, Status.PERMISSION,
+        return List.of(new PrivilegeRule(Map.of("vm-type", "default"), Map.of("pswm", PROBLEM_STATE_PSW), Outcome.FAULT, Status.PERMISSION,
                 "problem state: privileged-operation program interruption before the code is read "
-                        + "(arch/s390/kvm/diag.c kvm_s390_handle_diag); no program-new PSW in the generated lowcore, so reported"));
+                        + "(arch/s390/kvm/diag.c kvm_s390_handle_diag); no program-new PSW in the generated lowcore, so reported"),
+                new PrivilegeRule(Map.of("vm-type", "ucontrol"), Map.of("pswm", PROBLEM_STATE_PSW), Outcome.EXIT_TO_HOST, null,
+                        "a user-controlled VM: every DIAGNOSE goes to the VMM before kvm_s390_handle_diag's privilege check "
+                                + "(arch/s390/kvm/intercept.c kvm_handle_sie_intercept returns -EOPNOTSUPP)"));
+    }
+
+    @Override
+    public List<String> otherAbiSwitches() {
+        // intercept.c kvm_handle_sie_intercept: a user-controlled VM hands every intercept to the VMM
+        return List.of("vm-type=ucontrol");
     }
 }

@@ -54,4 +54,15 @@ public interface ArchitectureCases {
     default List<PrivilegeRule> privilegeRules() {
         return List.of();
     }
+
+    /**
+     * Configurations that take the trap out of the ABI the kit checks: a feature by its name, or an option value as
+     * {@code name=value}. On x86, {@code kvm_emulate_hypercall} (arch/x86/kvm/x86.c) gives every {@code vmcall} to
+     * Xen's or Hyper-V's dispatcher first when they are on; an s390 user-controlled VM hands every intercept to the
+     * VMM ({@code kvm_handle_sie_intercept}). The generic generators never draw them.
+     * @return feature names and {@code name=value} option settings; empty by default
+     */
+    default List<String> otherAbiSwitches() {
+        return List.of();
+    }
 }

@@ -1,9 +1,14 @@
 package dev.hcsim.core.asm;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * What an architecture's encoder may ask while assembling one statement: its address, and the
  * value of symbols and simple expressions ({@code 42}, {@code -0x10}, {@code label}, {@code label+8}).
  */
+@API(status = INTERNAL, since = "1.0")
 public interface AsmContext {
     /**
      * Address of the statement being encoded.

@@ -1,7 +1,12 @@
 package dev.hcsim.core.asm;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /** An assembly error with the 1-based source line it belongs to (0 when not tied to a line). */
-public final class AsmException extends RuntimeException {
+@API(status = INTERNAL, since = "1.0")
+public final class AsmException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     /** The 1-based source line of the statement at fault, or 0 when none applies. */
     private final int line;

@@ -1,8 +1,11 @@
 package dev.hcsim.core.asm;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.google.common.base.CharMatcher;
 import com.google.common.base.Splitter;
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.spi.Codec;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The shared two-pass (relaxing) assembler: parses lines, labels and data directives, and asks the
@@ -18,6 +22,7 @@ import java.util.Map;
  * address, as GNU {@code as} relaxes branches. Directives: {@code .byte .short .long .quad .zero
  * .balign}.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class Assembler {
     private static final Splitter LINES = Splitter.on('\n');
     private static final Splitter STATEMENTS = Splitter.on(';');

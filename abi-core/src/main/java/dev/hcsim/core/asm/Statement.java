@@ -1,11 +1,15 @@
 package dev.hcsim.core.asm;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One assembly statement: a mnemonic (lower case) and its operands as written, split at top-level
  * commas, with the line it came from for error messages.
  */
+@API(status = INTERNAL, since = "1.0")
 public record Statement(String mnemonic, List<String> operands, int line, String source) {
     /**
      * Copies the operands.

@@ -1,12 +1,16 @@
 package dev.hcsim.core.sched;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.TrapResult;
+import org.apiguardian.api.API;
 
 /**
  * The host (VMM) side of exits in a standalone run: given an exit, the value the host returns when
  * it re-enters the vCPU, or {@link #STAY_EXITED} when the host does not re-enter (the vCPU stops).
  */
+@API(status = MAINTAINED, since = "1.0")
 @FunctionalInterface
 public interface HostHandler {
     /** Returned by {@link #answer} when the host does not re-enter the vCPU. */

@@ -1,5 +1,7 @@
 package dev.hcsim.core.sched;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.RegisterFile;
@@ -8,6 +10,8 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
+import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.translate.BlockEngine;
 import java.util.Collections;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * A standalone VM: guest memory, one register file per vCPU, the interpreter, and the shared
@@ -31,6 +36,7 @@ import java.util.function.Consumer;
  * <p>This class is the machine's set-up and query surface; the scheduler, the instruction stepper,
  * the decoded-instruction cache and the trap tracer are package-private classes of their own.
  */
+@API(status = MAINTAINED, since = "1.0")
 public final class Machine implements VcpuControl {
     /** The VMs a machine was built around: the per-VM architecture state (steal-time MSRs, lowcore prefixes, ...) is one guest's. */
     private static final Set<Vm> CLAIMED = Collections.newSetFromMap(new WeakHashMap<>());
@@ -68,15 +74,16 @@ public final class Machine implements VcpuControl {
         }
         this.vm = vm;
         this.memory = new SparseMemory(vm.config().memory());
-        this.sched = new Scheduler(vm, name, memory, vm.archVm());
-        this.stepper = new Stepper(vm, memory, vm.archVm(), sched);
-        this.tracer = new TrapTracer(vm, sched);
+        VmContext context = Engine.context(vm);
+        this.sched = new Scheduler(context, name, memory);
+        this.stepper = new Stepper(vm, context, memory, sched);
+        this.tracer = new TrapTracer(vm, context, sched);
         translate(!"interpret".equals(System.getProperty(ENGINE_PROPERTY, DEFAULT_ENGINE)));
     }
 
-    /** The system property that picks the engine of new machines: {@code interpret} or {@code translate}. */
+    /** The system property that picks the engine of new machines: {@code translate} (the default) or {@code interpret}. */
     public static final String ENGINE_PROPERTY = "hcsim.engine";
-    private static final String DEFAULT_ENGINE = "interpret";
+    private static final String DEFAULT_ENGINE = "translate";
 
     /**
      * Picks how guest code runs: {@code true} through the translating engine (each basic block decoded once, compiled
@@ -86,7 +93,7 @@ public final class Machine implements VcpuControl {
      * @param on whether to translate
      */
     public void translate(boolean on) {
-        stepper.blocks = on ? new BlockEngine(memory, vm.codec()) : null;
+        stepper.blocks = on ? new BlockEngine(memory, Engine.context(vm).codec()) : null;
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.hcsim.core.sched;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 /**
  * How a standalone run ended.
  *
@@ -8,6 +12,7 @@ package dev.hcsim.core.sched;
  * @param timeNanos    virtual time at the end
  * @param instructions guest instructions executed on all vCPUs
  */
+@API(status = MAINTAINED, since = "1.0")
 public record RunResult(Reason reason, long steps, long timeNanos, long instructions) {
     /** Why a run ended. */
     public enum Reason {

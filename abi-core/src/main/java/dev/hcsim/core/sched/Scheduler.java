@@ -8,11 +8,11 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.SeededRandom;
+import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.translate.BlockEngine;
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * act through. What one instruction does is {@link Stepper}'s.
  */
 final class Scheduler implements VcpuControl {
-    private final Vm vm;
+    private final VmContext vm;
     final String name;
     private final MemoryAccess hookMemory;
     private final ArchitectureVm archVm;
@@ -50,11 +50,11 @@ final class Scheduler implements VcpuControl {
     int currentVcpu = -1;
     long events;
 
-    Scheduler(Vm vm, String name, SparseMemory memory, ArchitectureVm archVm) {
+    Scheduler(VmContext vm, String name, SparseMemory memory) {
         this.vm = vm;
         this.name = name;
         this.hookMemory = new MemoryAccess(memory, vm.byteOrder());
-        this.archVm = archVm;
+        this.archVm = vm.archVm();
         VmConfig c = vm.config();
         this.quantum = c.quantum();
         this.nsPerTick = c.nanosPerInstruction();

@@ -1,5 +1,7 @@
 package dev.hcsim.core.sched;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.google.common.base.CharMatcher;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Exit;
@@ -11,8 +13,9 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceEvent;
@@ -22,12 +25,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Runs exactly one hypercall on a fresh VM through the architecture's trap instruction: the other
  * vCPUs are halted, the caller's registers are set, the instruction is placed at the architecture's
  * default entry, and one trap is taken. What {@code hcsim call} and many tests use.
  */
+@API(status = EXPERIMENTAL, since = "1.0")
 public final class SingleCall {
     private static final CharMatcher HEX = CharMatcher.anyOf("0123456789abcdefABCDEF");
     private SingleCall() {
@@ -134,6 +139,7 @@ public final class SingleCall {
             throw new IllegalArgumentException("vCPU " + vcpu + " does not exist; the VM has " + vm.vcpuCount());
         }
         Machine m = new Machine(vm, "call");
+        VmContext context = Engine.context(vm);
         for (int i = 0; i < vm.vcpuCount(); i++) {
             if (i != vcpu) {
                 m.initialState(i, VcpuState.HALTED);
@@ -170,9 +176,9 @@ public final class SingleCall {
         Trace trace = new Trace();
         m.traceTo(trace);
         List<MemoryWrite> writes = new ArrayList<>();
-        vm.frame(vcpu).memory().listener((gpa, src, off, len) -> writes.add(new MemoryWrite(gpa, java.util.Arrays.copyOfRange(src, off, off + len))));
+        context.frame(vcpu).memory().listener((gpa, src, off, len) -> writes.add(new MemoryWrite(gpa, java.util.Arrays.copyOfRange(src, off, off + len))));
         TrapResult r = vm.trap(vcpu, regs, m.memory(), m);
-        vm.frame(vcpu).memory().listener(null);
+        context.frame(vcpu).memory().listener(null);
         List<Effect> effects = new ArrayList<>();
         TrapEvent trapEvent = null;
         for (TraceEvent e : trace.events()) {
@@ -182,10 +188,10 @@ public final class SingleCall {
                 trapEvent = t;
             }
         }
-        Instruction decoded = vm.codec().decode(bytes, 0, bytes.length, at);
+        Instruction decoded = context.codec().decode(bytes, 0, bytes.length, at);
         String detail = switch (r.outcome()) {
             case EXIT_TO_HOST -> r.exit().toString();
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> vm.frame(vcpu).faultDetail();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> context.frame(vcpu).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "yield to vcpu" + r.yieldTarget() : "yield";
             default -> null;
         };
@@ -200,21 +206,21 @@ public final class SingleCall {
      * @param vm the VM whose codec assembles the text
      * @param insn hex bytes or assembly text; null for the architecture's default trap instruction
      * @return the instruction's bytes in memory order
-     * @throws dev.hcsim.core.asm.AsmException when the text does not assemble
+     * @throws IllegalArgumentException when the text does not assemble (the message starts with its line)
      */
     public static byte[] instructionBytes(Vm vm, String insn) {
-        String text = insn == null ? vm.architecture().defaultTrapInstruction(vm.options()) : insn.trim();
+        String text = insn == null ? Engine.context(vm).architecture().defaultTrapInstruction(vm.options()) : insn.trim();
         String compact = text.replace(" ", "");
         String digits = compact.startsWith("0x") ? compact.substring(2) : compact;
         if (!digits.isEmpty() && HEX.matchesAllOf(digits) && compact.replace("0x", "").length() % 2 == 0 && !looksLikeMnemonic(vm, text)) {
             return Bytes.parseHex(compact);
         }
-        return Assembler.assemble(vm.codec(), text, vm.architecture().defaultEntry()).bytes();
+        return vm.assemble(text, vm.architecture().defaultEntry()).bytes();
     }
 
     private static boolean looksLikeMnemonic(Vm vm, String text) {
         try {
-            Assembler.assemble(vm.codec(), text, vm.architecture().defaultEntry());
+            vm.assemble(text, vm.architecture().defaultEntry());
             return true;
         } catch (RuntimeException e) {
             return false;

@@ -1,7 +1,6 @@
 package dev.hcsim.core.sched;
 
 import dev.hcsim.core.Exit;
-import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
@@ -12,6 +11,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.translate.BlockEngine;
 import java.util.Locale;
@@ -24,6 +24,7 @@ import java.util.Locale;
  */
 final class Stepper {
     private final Vm vm;
+    private final VmContext context;
     private final SparseMemory memory;
     private final ArchitectureVm archVm;
     private final DecodeCache cache;
@@ -32,11 +33,12 @@ final class Stepper {
     /** The translating engine, or null when every instruction is interpreted on its own. */
     BlockEngine blocks;
 
-    Stepper(Vm vm, SparseMemory memory, ArchitectureVm archVm, Scheduler sched) {
+    Stepper(Vm vm, VmContext context, SparseMemory memory, Scheduler sched) {
         this.vm = vm;
+        this.context = context;
         this.memory = memory;
-        this.archVm = archVm;
-        this.cache = new DecodeCache(memory, vm.codec());
+        this.archVm = context.archVm();
+        this.cache = new DecodeCache(memory, context.codec());
         this.sched = sched;
     }
 
@@ -54,10 +56,8 @@ final class Stepper {
         int signal;
         try {
             signal = ins.execute(s.cpu);
-        } catch (GuestFault f) {
-            signal = s.cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = s.cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = s.cpu.fault(BlockEngine.faultReason(e, pc, ins));
         }
         s.instructions++;
         sched.instructions++;
@@ -125,7 +125,7 @@ final class Stepper {
         sched.clearSystemEvent();
         s.stopReason = null;
         s.state(VcpuState.RUNNING); // on no physical CPU yet: what re-entry does below may halt, stop or exit it again
-        TrapResult last = vm.frame(v);
+        TrapResult last = context.frame(v);
         if (last.outcome() == Outcome.EXIT_TO_HOST) {
             sched.currentVcpu = v;
             TrapResult done = vm.completeExit(v, s.regs, memory, last.exit()); // the exit as the VMM left it in kvm_run
@@ -161,7 +161,7 @@ final class Stepper {
             }
             case FAULT, NOT_A_HYPERCALL -> {
                 // The trap gate changed nothing for a fault it leaves to the CPU; this machine's CPU takes it here.
-                String what = vm.frame(v).faultDetail();
+                String what = context.frame(v).faultDetail();
                 if (r.fault() != null) {
                     archVm.deliver(v, s.regs, r.fault());
                 }
@@ -172,7 +172,7 @@ final class Stepper {
 
     /** What the trace says a halt or power-off was: the trap gate's note (an enabled wait), else the call's name. */
     private String noteOrName(int v, TrapResult r) {
-        String note = vm.frame(v).why();
+        String note = context.frame(v).why();
         return note != null ? note : r.callName();
     }
 
@@ -185,7 +185,7 @@ final class Stepper {
         if (r.exit() instanceof Exit.SystemEvent e && e.type() != SystemEventType.SUSPEND && e.type() != SystemEventType.WAKEUP) {
             // A shutdown, reset or crash is VM-wide: the VMM stops every vCPU (QEMU's qemu_system_shutdown_request and the like).
             // A SUSPEND exit is the calling vCPU's: the host answers it like any other exit.
-            sched.systemEvent(v, e, vm.frame(v).why());
+            sched.systemEvent(v, e, context.frame(v).why());
             return;
         }
         if (s.state() == VcpuState.OFF) {

@@ -8,6 +8,7 @@ import dev.hcsim.core.TrapListener;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.trace.TrapEvent;
 import java.util.LinkedHashMap;
@@ -19,12 +20,14 @@ import java.util.Map;
  */
 final class TrapTracer implements TrapListener {
     private final Vm vm;
+    private final VmContext context;
     private final Scheduler sched;
     private final RegisterLayout layout;
     private long[] trapBefore;
 
-    TrapTracer(Vm vm, Scheduler sched) {
+    TrapTracer(Vm vm, VmContext context, Scheduler sched) {
         this.vm = vm;
+        this.context = context;
         this.sched = sched;
         this.layout = vm.architecture().registers();
     }
@@ -47,7 +50,7 @@ final class TrapTracer implements TrapListener {
         if (sched.sink == TraceSink.NONE || trapBefore == null) {
             return;
         }
-        sched.sink.accept(trapEvent(sched.time, sched.name, vm, vcpu, trapBefore, r, regs));
+        sched.sink.accept(trapEvent(sched.time, sched.name, vm, context, vcpu, trapBefore, r, regs));
         trapBefore = null;
     }
 
@@ -55,7 +58,7 @@ final class TrapTracer implements TrapListener {
      * Builds the trace event of one trap from the registers before ({@code before}: every register,
      * then the PC) and after it.
      */
-    static TrapEvent trapEvent(long time, String vmName, Vm vm, int vcpu, long[] before, TrapResult r, RegisterAccess after) {
+    static TrapEvent trapEvent(long time, String vmName, Vm vm, VmContext context, int vcpu, long[] before, TrapResult r, RegisterAccess after) {
         RegisterLayout layout = vm.architecture().registers();
         TrapContract c = vm.contract();
         long pc = before[layout.size()];
@@ -79,13 +82,13 @@ final class TrapTracer implements TrapListener {
             written.put("pc", Bytes.hex64(after.pc()));
         }
         Instruction ins = null;
-        byte[] bytes = vm.frame(vcpu).instructionBytes();
+        byte[] bytes = context.frame(vcpu).instructionBytes();
         if (bytes.length > 0) {
-            ins = vm.codec().decode(bytes, 0, bytes.length, pc);
+            ins = context.codec().decode(bytes, 0, bytes.length, pc);
         }
         String detail = switch (r.outcome()) {
             case EXIT_TO_HOST -> r.exit().toString();
-            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> vm.frame(vcpu).faultDetail();
+            case FAULT, NOT_A_HYPERCALL, INTERRUPTED -> context.frame(vcpu).faultDetail();
             case YIELD -> r.yieldTarget() >= 0 ? "to vcpu" + r.yieldTarget() : null;
             default -> null;
         };

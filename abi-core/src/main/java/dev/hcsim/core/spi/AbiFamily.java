@@ -1,43 +1,69 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import dev.hcsim.core.StatusCodec;
 import java.util.List;
+import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
- * Another hypercall ABI the same trap instruction reaches before (or instead of) the architecture's KVM one, as the
- * kernel's dispatcher orders them (x86's {@code kvm_emulate_hypercall}: Xen, then Hyper-V, then {@code KVM_HC_*}).
- * Documentation data for {@code hcsim explain} and {@code hcsim table}; the architecture's per-VM part dispatches.
+ * Another hypercall ABI the kernel answers on the same trap instruction as its own, before it (x86's Hyper-V and Xen
+ * ABIs on {@code vmcall}): how the kernel picks it, its register convention, its status codes and its calls, for
+ * {@code explain} and the ABI tables. The ABI's dispatch is the architecture's code; this is its description.
  *
- * @param name the ABI's name and kernel file ("Xen HVM (arch/x86/kvm/xen.c)")
- * @param order its place in the dispatch, from 1; the architecture's own {@link Architecture#hypercalls()} come after all
- * @param enabledBy the condition that sends a call here, with the switches that set it
- * @param convention the registers: number, arguments, result, in each mode
- * @param results what a call returns and where (its status codes)
- * @param calls the calls the kernel handles itself, in number order
- * @param notes the rest of the rules (exits, privilege, hand-offs), each with its source
+ * @param name the ABI's name ({@code Hyper-V})
+ * @param feature the VM feature that hands the trap to this ABI ({@code hyperv}), for tools that generate its calls
+ * @param selectorRegister the register whose value selects the call ({@code rcx}: the control word's low 16 bits)
+ * @param selectedBy when the kernel hands the trap to it, with the kernel function that decides
+ * @param convention the register convention, one rule per entry
+ * @param status its status codes
+ * @param calls every call the kernel answers or hands to the VMM, in number order
  */
-public record AbiFamily(String name, int order, String enabledBy, String convention, String results, List<Call> calls, List<String> notes) {
+@API(status = INTERNAL, since = "1.0")
+public record AbiFamily(String name, String feature, String selectorRegister, String selectedBy, List<String> convention, StatusCodec status,
+        List<Call> calls) {
     /**
-     * One call of the family.
-     * @param number the number the guest passes
-     * @param name the ABI's own name for it
-     * @param summary what the kernel does, and when it exits instead
-     * @param source the kernel function
+     * Copies the lists.
+     * @param name the ABI's name
+     * @param feature the VM feature that selects it
+     * @param selectorRegister the register that selects the call
+     * @param selectedBy when the kernel hands the trap to it
+     * @param convention the register convention
+     * @param status its status codes
+     * @param calls its calls
      */
-    public record Call(long number, String name, String summary, String source) {
+    public AbiFamily {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(feature);
+        Objects.requireNonNull(selectorRegister);
+        Objects.requireNonNull(selectedBy);
+        convention = List.copyOf(convention);
+        Objects.requireNonNull(status);
+        calls = List.copyOf(calls);
     }
 
     /**
-     * Copies the lists.
-     * @param name the name
-     * @param order the dispatch position
-     * @param enabledBy the condition
-     * @param convention the registers
-     * @param results the results
-     * @param calls the calls
-     * @param notes the notes
+     * One call of the ABI.
+     * @param number its call code
+     * @param name its name in the ABI's own header
+     * @param summary what it does in the kernel, or that it goes to the VMM
+     * @param statuses the statuses (by the family's names) it can answer with
+     * @param source the kernel file and function
      */
-    public AbiFamily {
-        calls = List.copyOf(calls);
-        notes = List.copyOf(notes);
+    @API(status = INTERNAL, since = "1.0")
+    public record Call(long number, String name, String summary, List<String> statuses, String source) {
+        /**
+         * Copies the statuses.
+         * @param number its call code
+         * @param name its name
+         * @param summary what it does
+         * @param statuses its statuses
+         * @param source the kernel source
+         */
+        public Call {
+            Objects.requireNonNull(name);
+            statuses = List.copyOf(statuses);
+        }
     }
 }

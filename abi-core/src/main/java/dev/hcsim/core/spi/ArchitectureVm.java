@@ -1,14 +1,18 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
+import org.apiguardian.api.API;
 
 /**
  * The per-VM part of an architecture: it decides what a trap instruction means (decode, privilege
  * and mode checks, wrong-code answers) and then hands the call to {@link Trap#dispatch()}; it keeps
  * per-VM state (registered shared structures) and implements the scheduler hooks.
  */
+@API(status = INTERNAL, since = "1.0")
 public interface ArchitectureVm {
     /**
      * Handles one trap. The instruction bytes are in {@code t}; the architecture recognises its trap

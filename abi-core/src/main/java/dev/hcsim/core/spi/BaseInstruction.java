@@ -1,6 +1,11 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /** The shared shape of a pre-decoded instruction: its length in bytes and its disassembly text. */
+@API(status = INTERNAL, since = "1.0")
 public abstract class BaseInstruction implements Instruction {
     private final int length;
     private final String text;

@@ -1,14 +1,18 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.asm.AsmContext;
 import dev.hcsim.core.asm.Statement;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The assembler and decoder of an architecture's guest instruction subset, in one byte order.
  * Bytes and disassembly text follow GNU binutils exactly.
  */
+@API(status = INTERNAL, since = "1.0")
 public interface Codec {
     /**
      * The byte order instructions and data are laid out in.

@@ -1,19 +1,22 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
-import dev.hcsim.core.Vm;
+import org.apiguardian.api.API;
 
 /**
  * The state an interpreted instruction works on: one vCPU's registers and PC, its VM's memory in
  * the VM's byte order, and the VM. The signals tell the standalone engine what happened.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class Cpu {
     /** The instruction completed; the PC advances by its length. */
     public static final int NEXT = 0;
     /** The instruction set the PC itself (a taken branch). */
     public static final int JUMP = 1;
-    /** A trap instruction: the engine runs {@link Vm#trap} at the current PC. */
+    /** A trap instruction: the engine runs {@code Vm.trap} at the current PC. */
     public static final int TRAP = 2;
     /** Wait for interrupt; the PC advances by the instruction's length when the vCPU wakes. */
     public static final int HALT = 3;
@@ -22,7 +25,7 @@ public final class Cpu {
 
     private final RegisterFile regs;
     private final MemoryAccess memory;
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpu;
     private String faultReason;
     private dev.hcsim.core.VcpuControl control = dev.hcsim.core.VcpuControl.NONE;
@@ -36,7 +39,7 @@ public final class Cpu {
      * @param regs its registers and PC
      * @param memory its accessor of the VM's memory
      */
-    public Cpu(Vm vm, int vcpu, RegisterFile regs, MemoryAccess memory) {
+    public Cpu(VmContext vm, int vcpu, RegisterFile regs, MemoryAccess memory) {
         this.vm = vm;
         this.vcpu = vcpu;
         this.regs = regs;
@@ -79,7 +82,7 @@ public final class Cpu {
      * The VM the vCPU belongs to.
      * @return the VM
      */
-    public Vm vm() {
+    public VmContext vm() {
         return vm;
     }
 

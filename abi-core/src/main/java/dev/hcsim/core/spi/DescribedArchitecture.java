@@ -1,10 +1,13 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.RegisterLayout;
 import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The shared shape of an architecture provider: the constant facts (name, registers, contract,
@@ -12,6 +15,7 @@ import java.util.Objects;
  * {@link Description}; a subclass supplies only what varies per VM: byte order, codec, the per-VM
  * part and the default trap instruction.
  */
+@API(status = INTERNAL, since = "1.0")
 public abstract class DescribedArchitecture implements Architecture {
 
     /**

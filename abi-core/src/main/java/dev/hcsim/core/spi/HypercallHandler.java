@@ -1,10 +1,15 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * One hypercall's behaviour: reads its arguments from the {@link Trap}, touches guest memory and
  * other vCPUs through it, and sets the status and results. Handlers are small named methods of an
  * architecture's {@code hypercalls} part ({@code kickCpu}, {@code sendIpi}, ...).
  */
+@API(status = INTERNAL, since = "1.0")
 @FunctionalInterface
 public interface HypercallHandler {
     /**

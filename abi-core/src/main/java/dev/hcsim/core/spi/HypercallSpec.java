@@ -1,5 +1,7 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Sets;
@@ -9,6 +11,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * One documented hypercall as data: number, kernel name, the VM feature that gates it, the
@@ -20,6 +23,7 @@ import java.util.Set;
  * built would change dispatch for every VM created afterwards (issue 14: a fluent setter once
  * turned KVM_HC_SCHED_YIELD into -KVM_ENOSYS JVM-wide).
  */
+@API(status = INTERNAL, since = "1.0")
 public final class HypercallSpec {
     private final long number;
     private final String name;

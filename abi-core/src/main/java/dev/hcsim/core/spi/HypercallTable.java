@@ -1,8 +1,11 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * Number to handler, built per VM from an architecture's hypercalls and the VM's features. A call
@@ -10,6 +13,7 @@ import java.util.function.Predicate;
  * kernel answers it. Lookup allocates nothing (open addressing over {@code long} keys); whether a
  * call is offered is asked of the architecture at call time.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class HypercallTable {
     private final long[] keys;
     private final HypercallSpec[] specs;

@@ -1,11 +1,15 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * One pre-decoded guest instruction of an architecture's subset. Decoding happens once per address;
  * the interpreter then calls {@link #execute} each time the instruction runs.
  */
+@API(status = INTERNAL, since = "1.0")
 public interface Instruction {
     /**
      * Length in bytes.
@@ -25,6 +29,29 @@ public interface Instruction {
      */
     default boolean isValid() {
         return true;
+    }
+
+    /** {@link #effects()}: nothing is known (the default): the translator assumes the instruction may do anything. */
+    int EFFECTS_UNKNOWN = -1;
+    /** {@link #effects()}: registers only (see {@link #effects()} for what that promises). */
+    int EFFECTS_REGISTERS = 0;
+    /** {@link #effects()} bit: may read guest memory, and fault there with a {@link dev.hcsim.core.GuestFault}. */
+    int EFFECTS_READS_MEMORY = 1;
+    /** {@link #effects()} bit: may write guest memory (perhaps a page holding code), and fault there. */
+    int EFFECTS_WRITES_MEMORY = 2;
+
+    /**
+     * What the translating engine may assume about {@link #execute}, so that it can leave out, around an
+     * instruction it knows, the bookkeeping that an arbitrary instruction needs. Anything but
+     * {@link #EFFECTS_UNKNOWN} promises: {@code execute} reads and writes this vCPU's registers (and guest memory
+     * as the bits say), sets the PC only for a taken branch, returns only {@link Cpu#NEXT} or {@link Cpu#JUMP}, and
+     * neither reads the PC from the register file (a PC-relative value comes from the address it was decoded at)
+     * nor calls the vCPU's control or VM. Architectures declare it for their plain instructions; the engine
+     * treats every other one as unknown, so correctness never depends on a declaration being present.
+     * @return {@link #EFFECTS_UNKNOWN}, or {@link #EFFECTS_REGISTERS} with the memory bits
+     */
+    default int effects() {
+        return EFFECTS_UNKNOWN;
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.Errno;
 import dev.hcsim.core.KvmException;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * What an architecture answers to the VMM-side ioctls of {@link dev.hcsim.core.KvmControl}. Each
@@ -12,6 +15,7 @@ import java.util.List;
  * architecture lacks (one only another architecture serves) -ENOTTY. A refusal is a
  * {@link KvmException}; the vCPU index has been checked by the caller.
  */
+@API(status = INTERNAL, since = "1.0")
 public interface KvmIoctls {
     /** An architecture without VMM-side controls. */
     KvmIoctls NONE = new KvmIoctls() {

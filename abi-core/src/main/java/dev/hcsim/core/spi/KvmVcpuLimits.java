@@ -1,6 +1,9 @@
 package dev.hcsim.core.spi;
 
-import dev.hcsim.core.Vm;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 
 /**
  * The two checks of virt/kvm/kvm_main.c {@code kvm_vm_ioctl_create_vcpu} that every architecture shares: a vCPU id
@@ -14,6 +17,7 @@ import dev.hcsim.core.Vm;
  *               -1 when the architecture's ids are derived from the vCPU index and need no check
  * @param maxIdsSource where that value comes from, for the error message
  */
+@API(status = INTERNAL, since = "1.0")
 public record KvmVcpuLimits(int maxVcpus, String maxVcpusSource, long maxIds, String maxIdsSource) {
     /** -EINVAL, what KVM_CREATE_VCPU returns for both checks. */
     public static final String EINVAL = "-EINVAL";
@@ -23,7 +27,7 @@ public record KvmVcpuLimits(int maxVcpus, String maxVcpusSource, long maxIds, St
      * @param vm the VM being attached
      * @throws IllegalArgumentException when it has too many vCPUs or a vCPU id too large
      */
-    public void check(Vm vm) {
+    public void check(VmContext vm) {
         String arch = vm.architecture().name();
         int n = vm.vcpuCount();
         if (n > maxVcpus) {

@@ -1,6 +1,9 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A VM option an architecture accepts (host vendor, privilege level, byte order, quirk, variant).
@@ -10,6 +13,7 @@ import java.util.List;
  * @param defaultValue the kernel's default
  * @param description  what it changes, with its kernel source
  */
+@API(status = INTERNAL, since = "1.0")
 public record OptionSpec(String name, List<String> allowed, String defaultValue, String description) {
     /**
      * Copies the allowed values.

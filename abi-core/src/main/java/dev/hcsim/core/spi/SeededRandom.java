@@ -1,5 +1,9 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The seeded random numbers of the scheduler and of the guest-visible random sources (arm64 TRNG, PAPR
  * {@code H_RANDOM}): the algorithm of the JDK's {@code java.util.SplittableRandom} (SplitMix64, Steele, Lea
@@ -8,6 +12,7 @@ package dev.hcsim.core.spi;
  * JavaScript). {@code SeededRandomTest} checks it against the JDK's class for every seed and bound it draws.
  * Not thread-safe, like the JDK's class: callers that share one lock it.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class SeededRandom {
     /** SplittableRandom.GOLDEN_GAMMA: the odd increment of the seed. */
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;

@@ -1,10 +1,15 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * An instruction whose whole effect is a signal to the engine: a no-op ({@link Cpu#NEXT}), a trap
  * instruction the engine hands to {@code Vm.trap} ({@link Cpu#TRAP}), or wait-for-interrupt
  * ({@link Cpu#HALT}). Every architecture has these; they need no class of their own.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class SignalInstruction extends BaseInstruction {
     private final int signal;
 

@@ -1,5 +1,7 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
@@ -12,7 +14,7 @@ import dev.hcsim.core.StatusCodec;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
-import dev.hcsim.core.Vm;
+import org.apiguardian.api.API;
 
 /**
  * One trap being handled on one vCPU: the engine's working state and, once done, the
@@ -25,6 +27,7 @@ import dev.hcsim.core.Vm;
  * Hypercall handlers read {@link #arg(int)} and answer with {@link #ok(long)}, {@link #fail(Status)}
  * or {@link #result(int, long)}, and reach other vCPUs through {@link #control()}.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class Trap implements TrapResult {
     /** Completes a call handed to the host once the host re-enters the vCPU. */
     @FunctionalInterface
@@ -42,7 +45,7 @@ public final class Trap implements TrapResult {
     private static final int MAX_ARGS = 8;
     private static final int MAX_RESULTS = 9;
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpu;
     // The contract as flat fields, read once here: the trap path then touches no collection or getter.
     private final int numberRegister;
@@ -101,7 +104,7 @@ public final class Trap implements TrapResult {
      * @param vcpu the vCPU index
      * @param memory the vCPU's accessor of guest memory
      */
-    public Trap(Vm vm, int vcpu, MemoryAccess memory) {
+    public Trap(VmContext vm, int vcpu, MemoryAccess memory) {
         this.vm = vm;
         this.vcpu = vcpu;
         TrapContract contract = vm.contract();
@@ -394,7 +397,7 @@ public final class Trap implements TrapResult {
      * The VM the trap happened on.
      * @return the VM
      */
-    public Vm vm() {
+    public VmContext vm() {
         return vm;
     }
 

@@ -1,8 +1,11 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.Bytes;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The shared shape of a codec for an ISA whose instructions are one 32-bit word: the byte order,
@@ -10,6 +13,7 @@ import java.util.List;
  * a bug in the word decoder all give an undecodable instruction, never an exception). A subclass
  * decodes words and encodes statements.
  */
+@API(status = INTERNAL, since = "1.0")
 public abstract class WordCodec implements Codec {
     private final ByteOrder order;
     private final boolean bigEndian;

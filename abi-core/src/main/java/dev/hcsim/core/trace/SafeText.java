@@ -1,11 +1,16 @@
 package dev.hcsim.core.trace;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Text from files and guests made safe to print on one terminal line: control characters but the tab (newlines, ANSI
  * escapes, NUL, DEL, C1 controls, bidirectional overrides) become visible escapes such as {@code \n} or {@code \u001b}, and
  * a long excerpt is cut with a note of how much was left out. A JSON key with a newline can then no longer print a
  * line that looks like hcsim's own, and an escape sequence no longer reaches the terminal.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class SafeText {
     /** The longest excerpt of untrusted text kept in one message. */
     public static final int MAX_EXCERPT = 200;

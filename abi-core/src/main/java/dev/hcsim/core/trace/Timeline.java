@@ -1,9 +1,13 @@
 package dev.hcsim.core.trace;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /** Renders a trace as a readable text timeline, one line per event, for people. */
+@API(status = INTERNAL, since = "1.0")
 public final class Timeline {
     private Timeline() {
     }

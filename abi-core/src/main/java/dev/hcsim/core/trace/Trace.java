@@ -1,14 +1,18 @@
 package dev.hcsim.core.trace;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * An in-memory trace: the events of a run, in order. Unbounded by default; {@link #Trace(int)} keeps only the first
  * events and counts the rest, so that a long run costs bounded memory (stream the whole trace through a
  * {@link TraceSink} instead).
  */
+@API(status = MAINTAINED, since = "1.0")
 public final class Trace implements TraceSink {
     private final List<TraceEvent> events = new ArrayList<>();
     private final int keep;

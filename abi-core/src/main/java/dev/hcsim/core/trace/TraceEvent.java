@@ -1,6 +1,11 @@
 package dev.hcsim.core.trace;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 /** One structured event of a run: a trap, or a scheduler event. Written as one JSON line. */
+@API(status = MAINTAINED, since = "1.0")
 public sealed interface TraceEvent permits TrapEvent, SchedEvent {
     /**
      * Virtual time in nanoseconds.

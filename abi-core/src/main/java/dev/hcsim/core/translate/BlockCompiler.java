@@ -30,15 +30,20 @@ import org.objectweb.asm.Type;
  * <pre>
  * gen = memory.codeGeneration()
  * top: for k in 0..n-1:
- *        engine.progress = done + k; regs.pc(pc[k])
+ *        engine.progress = done + k; regs.pc(pc[k])                         (unknown effects only)
  *        signal = I[k].execute(cpu)
  *        if signal != NEXT: done += k + 1; goto exit
- *        if memory.codeGeneration() != gen || engine.breakRequested: regs.pc(pc[k] + len[k]); return done + k + 1, NEXT
+ *        if memory.codeGeneration() != gen: regs.pc(pc[k] + len[k]); return done + k + 1, NEXT   (unknown or writes memory)
+ *        if engine.breakRequested: the same                                  (unknown effects only)
  *      regs.pc(end); return done + n, NEXT
  * exit: if signal == JUMP &amp;&amp; regs.pc() == start &amp;&amp; limit - done &gt;= n &amp;&amp; nothing changed: goto top
  *       return done, signal
  * an exception from I[k]: return engine.failed(block, k, done + k, exception, cpu)
  * </pre>
+ * An instruction whose {@link Instruction#effects()} are known neither reads the PC nor calls the scheduler, so the
+ * progress and the PC are stored only before the others (and at every exit); only one that writes memory can change
+ * code, and only an unknown one can make the scheduler ask for a break. With the PC and progress stores gone, the
+ * JIT keeps a run of known instructions' register values in machine registers between their loads and stores.
  */
 final class BlockCompiler {
     private static final String SUPER = Type.getInternalName(CompiledBlock.class);
@@ -163,30 +168,38 @@ final class BlockCompiler {
         mv.visitVarInsn(ISTORE, SIGNAL);
         mv.visitLabel(top);
         for (int k = 0; k < n; k++) {
+            int effects = b.instructions[k].effects();
+            boolean unknown = effects == Instruction.EFFECTS_UNKNOWN;
             push(mv, k);
             mv.visitVarInsn(ISTORE, INDEX);
-            // engine.progress = done + k
-            mv.visitVarInsn(ALOAD, ENGINE_ARG);
-            mv.visitVarInsn(LLOAD, DONE);
-            if (k != 0) {
-                mv.visitLdcInsn((long) k);
-                mv.visitInsn(LADD);
+            if (unknown) {
+                // it may call the scheduler (which reads the progress) or read the PC
+                mv.visitVarInsn(ALOAD, ENGINE_ARG);
+                mv.visitVarInsn(LLOAD, DONE);
+                if (k != 0) {
+                    mv.visitLdcInsn((long) k);
+                    mv.visitInsn(LADD);
+                }
+                mv.visitFieldInsn(PUTFIELD, ENGINE, "progress", "J");
+                setPc(mv, b.pcs[k]);
             }
-            mv.visitFieldInsn(PUTFIELD, ENGINE, "progress", "J");
-            setPc(mv, b.pcs[k]);
             mv.visitFieldInsn(GETSTATIC, name, "i" + k, INSN_DESC);
             mv.visitVarInsn(ALOAD, CPU_ARG);
             mv.visitMethodInsn(INVOKEINTERFACE, INSN, "execute", "(Ldev/hcsim/core/spi/Cpu;)I", true);
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, SIGNAL);
             mv.visitJumpInsn(IFNE, taken[k]);
-            codeGeneration(mv);
-            mv.visitVarInsn(LLOAD, GEN);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFNE, stopped[k]);
-            mv.visitVarInsn(ALOAD, ENGINE_ARG);
-            mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
-            mv.visitJumpInsn(IFNE, stopped[k]);
+            if (unknown || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0) {
+                codeGeneration(mv);
+                mv.visitVarInsn(LLOAD, GEN);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFNE, stopped[k]);
+            }
+            if (unknown) {
+                mv.visitVarInsn(ALOAD, ENGINE_ARG);
+                mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
+                mv.visitJumpInsn(IFNE, stopped[k]);
+            }
         }
         mv.visitLabel(tryEnd);
         // fell off the end

@@ -263,16 +263,33 @@ public final class BlockEngine {
     }
 
     /**
+     * Why a vCPU stops when instruction {@code ins} at {@code pc} threw {@code e}: the guest fault's own words (an access
+     * outside guest memory) with the instruction, or the exception for anything else. The interpreter and the engine
+     * say the same.
+     * @param e what the instruction's {@link Instruction#execute} threw
+     * @param pc the instruction's address
+     * @param ins the instruction
+     * @return the one-line reason
+     */
+    public static String faultReason(RuntimeException e, long pc, Instruction ins) {
+        if (e instanceof GuestFault f) {
+            return String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text());
+        }
+        return String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e);
+    }
+
+    /**
      * Instruction {@code k} of {@code b} threw: the vCPU faults with the reason the interpreter gives. Called by the
      * generated code's exception handler.
      */
     long failed(Block b, int k, long before, Throwable t, Cpu cpu) {
         long pc = b.pcs[k];
         Instruction ins = b.instructions[k];
-        if (t instanceof GuestFault f) {
-            cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
-        } else if (t instanceof RuntimeException e) {
-            cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+        if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
+            cpu.regs().pc(pc); // the compiled block stores the PC only before unknown instructions; the interpreter's is here
+        }
+        if (t instanceof RuntimeException e) {
+            cpu.fault(faultReason(e, pc, ins));
         } else if (t instanceof Error e) {
             throw e;
         } else {

@@ -1,12 +1,11 @@
 package dev.hcsim.core.translate;
 
-import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
@@ -49,7 +48,7 @@ public final class Differential {
      */
     public static String compare(String arch, String source, Map<String, Long> registers, long budget) {
         Vm vm = Vm.create(VmConfig.builder(arch).build());
-        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        byte[] code = vm.assemble(source, ORIGIN).bytes();
         End ref = run(vm, code, registers, budget, false);
         End tr = run(vm, code, registers, budget, true);
         if (ref.executed != tr.executed || ref.signal != tr.signal || !ref.regs.equals(tr.regs) || !java.util.Objects.equals(ref.fault, tr.fault)) {
@@ -74,8 +73,35 @@ public final class Differential {
      */
     public static RegisterFile registersAfter(String arch, String source, Map<String, Long> registers, long budget, boolean translated) {
         Vm vm = Vm.create(VmConfig.builder(arch).build());
-        byte[] code = Assembler.assemble(vm.codec(), source, ORIGIN).bytes();
+        byte[] code = vm.assemble(source, ORIGIN).bytes();
         return run(vm, code, registers, budget, translated).regs;
+    }
+
+    /**
+     * The differential property of one architecture: for 200 random programs of up to 40 instructions from
+     * {@code forms}, {@link #compare} finds no difference within 2000 instructions.
+     * @param arch the architecture's name
+     * @param forms its instruction forms
+     * @param base the base register of loads and stores, set to {@link #DATA}
+     */
+    public static void assertAgreeOnRandomPrograms(String arch, ProgramForms forms, String base) {
+        org.quicktheories.QuickTheory.qt().withExamples(200).forAll(forms.programs(40)).checkAssert(source ->
+                org.junit.jupiter.api.Assertions.assertNull(compare(arch, source, Map.of(base, DATA), 2000), source));
+    }
+
+    /**
+     * Self-modifying code: {@code source}, run with {@code base} = {@link #ORIGIN} so that its stores address its own
+     * code, agrees both ways and leaves {@code expected} in {@code register} when translated.
+     * @param arch the architecture's name
+     * @param source a program that rewrites an instruction after the store, in the same block
+     * @param base the base register of its store
+     * @param register the register the rewritten instruction sets
+     * @param expected the value the rewritten (not the original) instruction leaves there
+     */
+    public static void assertSelfModifyingCodeRuns(String arch, String source, String base, String register, long expected) {
+        Map<String, Long> regs = Map.of(base, ORIGIN);
+        org.junit.jupiter.api.Assertions.assertNull(compare(arch, source, regs, 100));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, registersAfter(arch, source, regs, 100, true).get(register));
     }
 
     private static End run(Vm vm, byte[] code, Map<String, Long> registers, long budget, boolean translated) {
@@ -84,14 +110,14 @@ public final class Differential {
             throw new IllegalArgumentException("the program does not fit at 0x" + Long.toHexString(ORIGIN));
         }
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         registers.forEach(regs::set);
         regs.pc(ORIGIN);
-        Cpu cpu = new Cpu(vm, 0, regs, new MemoryAccess(memory, vm.byteOrder()));
+        Cpu cpu = new Cpu(Engine.context(vm), 0, regs, new MemoryAccess(memory, vm.byteOrder()));
         long executed = 0;
         int signal = Cpu.NEXT;
         if (translated) {
-            BlockEngine engine = new BlockEngine(memory, vm.codec(), 0);
+            BlockEngine engine = new BlockEngine(memory, Engine.context(vm).codec(), 0);
             while (executed < budget) {
                 long r = engine.run(cpu, budget - executed);
                 executed += BlockEngine.executed(r);
@@ -102,7 +128,7 @@ public final class Differential {
             }
         } else {
             while (executed < budget) {
-                signal = step(vm.codec(), memory, cpu);
+                signal = step(Engine.context(vm).codec(), memory, cpu);
                 if (signal == BlockEngine.FETCH_FAULT) {
                     break;
                 }
@@ -136,10 +162,8 @@ public final class Differential {
         int signal;
         try {
             signal = ins.execute(cpu);
-        } catch (GuestFault f) {
-            signal = cpu.fault(String.format(Locale.ROOT, "%s (instruction at 0x%x: %s)", f.getMessage(), pc, ins.text()));
         } catch (RuntimeException e) {
-            signal = cpu.fault(String.format(Locale.ROOT, "instruction at 0x%x (%s) failed: %s", pc, ins.text(), e));
+            signal = cpu.fault(BlockEngine.faultReason(e, pc, ins));
         }
         if (signal == Cpu.NEXT) {
             cpu.regs().pc(pc + ins.length());

@@ -2,10 +2,10 @@ package dev.hcsim.core.translate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.quicktheories.core.Gen;
-import java.util.SplittableRandom;
 import org.quicktheories.generators.SourceDSL;
 
 /**

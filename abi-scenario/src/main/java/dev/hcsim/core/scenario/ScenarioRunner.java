@@ -1,18 +1,19 @@
 package dev.hcsim.core.scenario;
 
+import dev.hcsim.core.ArchitectureInfo;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Hcsim;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.engine.Engine;
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
-import dev.hcsim.core.spi.Architecture;
-import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceSink;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class ScenarioRunner {
     }
 
     private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft) {
-        Architecture arch;
+        ArchitectureInfo arch;
         try {
             arch = Hcsim.architecture(spec.arch());
         } catch (IllegalArgumentException e) {
@@ -99,7 +100,7 @@ public final class ScenarioRunner {
             if (spec.vcpuIds() != null) {
                 b.vcpuIds(spec.vcpuIds());
             }
-            vm = Vm.create(arch, b.build());
+            vm = Vm.create(b.build());
         } catch (IllegalArgumentException e) {
             throw err(file, path, e.getMessage());
         }
@@ -114,7 +115,7 @@ public final class ScenarioRunner {
             long at = p.at() >= 0 ? p.at() : nextAt;
             Program prog;
             try {
-                prog = Assembler.assemble(vm.codec(), p.source(), at, programBytesLeft[0]);
+                prog = Assembler.assemble(Engine.context(vm).codec(), p.source(), at, programBytesLeft[0]);
                 programBytesLeft[0] -= prog.bytes().length;
             } catch (AsmException e) {
                 throw err(file, p.path() + ".source", "program '" + p.name() + "': " + e.getMessage());

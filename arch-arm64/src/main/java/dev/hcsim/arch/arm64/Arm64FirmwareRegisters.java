@@ -4,8 +4,8 @@ import static dev.hcsim.arch.arm64.Arm64Vm.EBUSY;
 import static dev.hcsim.arch.arm64.Arm64Vm.EINVAL;
 import static dev.hcsim.arch.arm64.Arm64Vm.ENOENT;
 
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
+import dev.hcsim.core.spi.VmContext;
 
 /**
  * The firmware pseudo-registers of arch/arm64/kvm/hypercalls.c: the PSCI version, the Spectre workaround
@@ -31,7 +31,7 @@ public final class Arm64FirmwareRegisters {
     /** KVM_REG_ARM_VENDOR_HYP_BMAP_2: the KVM vendor services 64-127. */
     public static final long REG_VENDOR_HYP_BMAP_2 = 0x6030_0000_0016_0003L;
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean pvlock;
     private final boolean wantsPsci02;
     private final Arm64Architecture.Spectre spectreV2;
@@ -46,7 +46,7 @@ public final class Arm64FirmwareRegisters {
     private volatile long vendorHypBmap;
     private volatile long vendorHypBmap2;
 
-    Arm64FirmwareRegisters(Vm vm, boolean pvlock) {
+    Arm64FirmwareRegisters(VmContext vm, boolean pvlock) {
         this.vm = vm;
         this.pvlock = pvlock;
         String psci = vm.option("psci");

@@ -54,6 +54,11 @@ public final class Arm64Interpreter {
     /** MOVZ / MOVN / MOVK (and their MOV aliases). */
     record MoveWide(String text, int rd, boolean sf, int opc, long imm16, int shift) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long imm = imm16 << shift;
@@ -70,6 +75,11 @@ public final class Arm64Interpreter {
     /** ADD / ADDS / SUB / SUBS (immediate), with the CMP, CMN and MOV (to or from SP) aliases. */
     record AddSubImmediate(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, long imm) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             addSub(r, sf, sub, setFlags, rd, read(r, rn, sf), imm);
@@ -79,6 +89,11 @@ public final class Arm64Interpreter {
 
     /** ADD / ADDS / SUB / SUBS (shifted register, no shift), with the CMP and CMN aliases. */
     record AddSubRegister(String text, boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -118,6 +133,11 @@ public final class Arm64Interpreter {
     /** MOV (register): ORR rd, zr, rm. */
     record MoveRegister(String text, boolean sf, int rd, int rm) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             write(r, rd, read(r, rm, sf), sf);
@@ -127,6 +147,11 @@ public final class Arm64Interpreter {
 
     /** B and B.cond; {@code cond} is -1 for the unconditional branch. */
     record Branch(String text, int cond, long target) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -141,6 +166,11 @@ public final class Arm64Interpreter {
     /** CBZ / CBNZ. */
     record CompareBranch(String text, boolean sf, boolean nonZero, int rt, long target) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             if ((read(r, rt, sf) != 0) == nonZero) {
@@ -153,6 +183,11 @@ public final class Arm64Interpreter {
 
     /** LDR/STR (and the B and H forms), unsigned scaled immediate offset; {@code size} is log2 of the access. */
     record LoadStore(String text, boolean load, int size, int rt, int rn, long offset) implements WordInstruction {
+        @Override
+        public int effects() {
+            return load ? EFFECTS_READS_MEMORY : EFFECTS_WRITES_MEMORY;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -185,6 +220,11 @@ public final class Arm64Interpreter {
     /** NOP. */
     record Nop(String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             return Cpu.NEXT;
         }
@@ -206,7 +246,7 @@ public final class Arm64Interpreter {
             }
             long v = cpu.regs().get(rt);
             int intid = (int) (v >>> 24) & 0xF;
-            dev.hcsim.core.Vm vm = cpu.vm();
+            dev.hcsim.core.spi.VmContext vm = cpu.vm();
             if ((v & (1L << 40)) != 0) {
                 for (int i = 0; i < vm.vcpuCount(); i++) {
                     if (i != cpu.vcpu()) {
@@ -231,6 +271,11 @@ public final class Arm64Interpreter {
 
     /** MRS xt, MPIDR_EL1: how a guest finds its own affinity. */
     record ReadMpidr(String text, int rt) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();

@@ -7,8 +7,8 @@ import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 
 /**
  * The PSCI functions KVM/arm64 implements, one small method each (arch/arm64/kvm/psci.c): versions 0.1
@@ -141,7 +141,7 @@ final class Arm64Psci {
         t.ok(0);
     }
 
-    static int vcpuOfAffinity(Vm vm, long affinity) {
+    static int vcpuOfAffinity(VmContext vm, long affinity) {
         int n = vm.vcpuCount();
         for (int i = 0; i < n; i++) {
             if ((vm.vcpuId(i) & MPIDR_HWID_BITMASK) == affinity) {
@@ -169,7 +169,7 @@ final class Arm64Psci {
         }
         long mask = MPIDR_HWID_BITMASK & ~((1L << (level * 8)) - 1);
         target &= mask;
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         int matching = 0;
         for (int i = 0; i < vm.vcpuCount(); i++) {
             if ((vm.vcpuId(i) & mask) == target) {

@@ -7,8 +7,8 @@ import static dev.hcsim.arch.arm64.Arm64Vm.ENXIO;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
+import dev.hcsim.core.spi.VmContext;
 
 /**
  * The per-vCPU shared-memory structures userspace registers on arm64: the stolen-time record of
@@ -18,7 +18,7 @@ import dev.hcsim.core.VmSnapshot;
 final class Arm64PvTime {
     private static final long UNSET = -1L; // INVALID_GPA
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpus;
     private final boolean pvlock;
     private final long[] pvtimeBase;
@@ -27,7 +27,7 @@ final class Arm64PvTime {
     private final long[] pvlockBase;
     private final byte[][] hookScratch;
 
-    Arm64PvTime(Vm vm, boolean pvlock) {
+    Arm64PvTime(VmContext vm, boolean pvlock) {
         this.vm = vm;
         this.vcpus = vm.vcpuCount();
         this.pvlock = pvlock;
@@ -102,19 +102,21 @@ final class Arm64PvTime {
      * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvtimeIpa(int vcpu, long ipa) {
-        if (vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
+        return vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvtimeBase, vcpu, ipa);
+    }
+
+    /** The checks both structures' IPA attributes make: 64-byte aligned (-EINVAL), set once (-EEXIST), inside guest memory (-EINVAL). */
+    private int setIpa(long[] bases, int vcpu, long ipa) {
         if ((ipa & 63) != 0) {
             return -EINVAL;
         }
-        if (pvtimeBase[vcpu] != UNSET) {
+        if (bases[vcpu] != UNSET) {
             return -EEXIST;
         }
         if (!vm.config().inMemory(ipa, 64)) {
             return -EINVAL;
         }
-        pvtimeBase[vcpu] = ipa;
+        bases[vcpu] = ipa;
         return 0;
     }
 
@@ -136,20 +138,7 @@ final class Arm64PvTime {
      * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvlockIpa(int vcpu, long ipa) {
-        if (!pvlock || vcpu < 0 || vcpu >= vcpus) {
-            return -ENXIO;
-        }
-        if ((ipa & 63) != 0) {
-            return -EINVAL;
-        }
-        if (pvlockBase[vcpu] != UNSET) {
-            return -EEXIST;
-        }
-        if (!vm.config().inMemory(ipa, 64)) {
-            return -EINVAL;
-        }
-        pvlockBase[vcpu] = ipa;
-        return 0;
+        return !pvlock || vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvlockBase, vcpu, ipa);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -13,6 +12,7 @@ import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.SeededRandom;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -69,7 +69,7 @@ public final class Arm64Vm implements ArchitectureVm {
     // kvm_prepare_hypercall_exit zeroes struct kvm_run: hypercall.args are all 0, the VMM reads the registers.
     private static final long[] NO_EXIT_ARGS = new long[6];
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpus;
     private final boolean pvlock;
     /** KVM_ARCH_FLAG_SYSTEM_SUSPEND_ENABLED: the feature, or KVM_CAP_ARM_SYSTEM_SUSPEND later. */
@@ -95,7 +95,7 @@ public final class Arm64Vm implements ArchitectureVm {
     /** How many longs the TRNG stream has given: a snapshot restores the stream by drawing as many again. */
     private long trngDraws;
 
-    Arm64Vm(Vm vm) {
+    Arm64Vm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
@@ -497,7 +497,7 @@ public final class Arm64Vm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- what handlers read
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** The provider's data: registration, the hypercall list, options, features, ids and discovery. */
 class Arm64ArchitectureTest {
-    private static final Architecture ARCH = Hcsim.architecture("arm64");
+    private static final Architecture ARCH = Architectures.named("arm64");
 
     @Test
     @DisplayName("ServiceLoader finds arm64 under its name and the alias aarch64")
     void registered() {
         assertTrue(ARCH instanceof Arm64Architecture);
-        assertSame(ARCH, Hcsim.architecture("aarch64"));
+        assertSame(ARCH, Architectures.named("aarch64"));
         assertEquals("hvc #0", ARCH.defaultTrapInstruction(Map.of()));
         assertEquals("smc #0", ARCH.defaultTrapInstruction(Map.of("conduit", "smc")));
     }

@@ -9,9 +9,9 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.spi.Instruction;
 import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;

@@ -16,6 +16,7 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
 import java.lang.reflect.Method;
@@ -39,7 +40,7 @@ class Arm64ContractPropertiesTest {
         Rig(String mode, String psci) {
             vm = Vm.create(VmConfig.builder("arm64").vcpus(2).option("mode", mode).option("psci", psci).option("pvtime-ipa", "0x8000")
                     .option("pvlock", "on").option("pvlock-ipa", "0x9000").feature("system-suspend", true).build());
-            vm.archVm().resetVcpu(0, regs);
+            vm.resetVcpu(0, regs);
             control.state(1, VcpuState.OFF);
         }
     }
@@ -57,7 +58,7 @@ class Arm64ContractPropertiesTest {
                 (seed, insn, variant) -> {
                     Rig rig = new Rig(variant == 5 ? "aarch32" : "aarch64", variant == 4 ? "0.1" : variant == 3 ? "1.0" : "1.3");
                     SplittableRandom r = new SplittableRandom(seed);
-                    byte[] code = dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), INSNS[insn], 0x1000).bytes();
+                    byte[] code = rig.vm.assemble(INSNS[insn], 0x1000).bytes();
                     if (variant == 5) {
                         code = new byte[] {0x70, 0x00, 0x40, (byte) 0xe1}; // A32 hvc #0
                     }
@@ -96,10 +97,10 @@ class Arm64ContractPropertiesTest {
             }
             rig.regs.pc(0x1000);
             rig.vm.trap(0, rig.regs, rig.mem, rig.control);
-            Trap t = rig.vm.frame(0);
+            Trap t = Engine.context(rig.vm).frame(0);
             if (t.status() != null) {
                 assertTrue(t.codec().documents(t.status()), t.status() + " of " + t.callName() + " in " + t.codec().family());
-                HypercallSpec s = rig.vm.hypercalls().lookup(t.number());
+                HypercallSpec s = Engine.context(rig.vm).hypercalls().lookup(t.number());
                 if (s != null) {
                     assertTrue(s.statuses().contains(t.status()), t.status() + " not listed for " + s.name());
                 }
@@ -112,7 +113,7 @@ class Arm64ContractPropertiesTest {
     void unknownNumbers() {
         qt().withExamples(500).forAll(longs().all(), longs().all(), integers().between(0, 1)).checkAssert((nr, arg, smc) -> {
             Rig rig = new Rig("aarch64", "1.3");
-            if (rig.vm.hypercalls().lookup(nr & 0xFFFF_FFFFL) != null) {
+            if (Engine.context(rig.vm).hypercalls().lookup(nr & 0xFFFF_FFFFL) != null) {
                 return;
             }
             rig.mem.write(0x1000, new byte[] {(byte) (smc == 1 ? 3 : 2), 0, 0, (byte) 0xd4}, 0, 4);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Outcome;
-import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;

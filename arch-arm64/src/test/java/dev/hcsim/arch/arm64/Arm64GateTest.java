@@ -10,6 +10,7 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.engine.Engine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -222,12 +223,12 @@ class Arm64GateTest {
             TrapResult r = h.hvc(id, 1, 2, 3);
             assertResults(h, 0, NS, 0, 0, 0);
             assertNull(r.callName(), "an undocumented function has no kernel name");
-            assertTrue(h.vm.frame(0).why().startsWith("unknown SMCCC function: "), h.vm.frame(0).why());
+            assertTrue(Engine.context(h.vm).frame(0).why().startsWith("unknown SMCCC function: "), Engine.context(h.vm).frame(0).why());
         }
         h.hvc(0xC4000016L);
-        assertEquals("unknown SMCCC function: fast SMC64, owner 4 (Standard Secure Service)", h.vm.frame(0).why());
+        assertEquals("unknown SMCCC function: fast SMC64, owner 4 (Standard Secure Service)", Engine.context(h.vm).frame(0).why());
         h.hvc(0x32000001L);
-        assertEquals("unknown SMCCC function: yielding SMC32, owner 50 (Trusted OS)", h.vm.frame(0).why());
+        assertEquals("unknown SMCCC function: yielding SMC32, owner 50 (Trusted OS)", Engine.context(h.vm).frame(0).why());
         assertEquals("fast SMC64, owner 5 (Standard Hypervisor Service), fn 0x21", FunctionId.decode(0xC5000021L).toString());
     }
 }

@@ -9,7 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import org.junit.jupiter.api.DisplayName;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class Arm64InterpreterTest {
     private static Machine run(String source, long... x) {
         Machine m = new Machine(VmConfig.builder("arm64").build(), "i");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), source, 0x1000).bytes());
+        m.load(0x1000, m.vm().assemble(source, 0x1000).bytes());
         RegisterFile r = m.registers(0);
         r.pc(0x1000);
         for (int i = 0; i < x.length; i++) {
@@ -105,7 +105,7 @@ class Arm64InterpreterTest {
     @DisplayName("mrs x0, mpidr_el1 reads the vCPU's MPIDR (affinity + RES1 bit 31)")
     void mpidr() {
         Machine m = new Machine(VmConfig.builder("arm64").vcpus(20).build(), "mp");
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), "mrs x3, mpidr_el1\nwfi\n", 0x1000).bytes());
+        m.load(0x1000, m.vm().assemble("mrs x3, mpidr_el1\nwfi\n", 0x1000).bytes());
         for (int v = 0; v < 20; v++) {
             m.registers(v).pc(0x1000);
         }
@@ -118,7 +118,7 @@ class Arm64InterpreterTest {
         dev.hcsim.core.Vm vm = dev.hcsim.core.Vm.create(VmConfig.builder("arm64").vcpus(vcpus).build());
         RegisterFile regs = new RegisterFile(Arm64Registers.LAYOUT);
         regs.set(3, value);
-        dev.hcsim.core.spi.Cpu cpu = new dev.hcsim.core.spi.Cpu(vm, sender, regs, null);
+        dev.hcsim.core.spi.Cpu cpu = new dev.hcsim.core.spi.Cpu(Engine.context(vm), sender, regs, null);
         dev.hcsim.core.EffectLog log = new dev.hcsim.core.EffectLog(vcpus);
         cpu.control(log);
         assertEquals(dev.hcsim.core.spi.Cpu.NEXT, Arm64Codec.decodeWord(0xD518CBA3, 0).execute(cpu));

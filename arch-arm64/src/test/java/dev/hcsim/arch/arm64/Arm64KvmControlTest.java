@@ -10,6 +10,7 @@ import dev.hcsim.core.Errno;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.DisplayName;
@@ -145,9 +146,9 @@ class Arm64KvmControlTest {
     @DisplayName("arm.c kvm_vm_ioctl_enable_cap KVM_CAP_ARM_SYSTEM_SUSPEND (216): PSCI SYSTEM_SUSPEND becomes offered")
     void systemSuspendCap() {
         Harness h = all();
-        assertFalse(h.vm.hypercalls().isOffered(0xC400_000EL));
+        assertFalse(Engine.context(h.vm).hypercalls().isOffered(0xC400_000EL));
         h.vm.control().enableCap(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND);
-        assertTrue(h.vm.hypercalls().isOffered(0xC400_000EL));
+        assertTrue(Engine.context(h.vm).hypercalls().isOffered(0xC400_000EL));
     }
 
     @Test

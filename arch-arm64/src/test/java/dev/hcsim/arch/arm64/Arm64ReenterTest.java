@@ -9,7 +9,7 @@ import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.HostHandler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
@@ -35,7 +35,7 @@ class Arm64ReenterTest {
     private static Machine machine(String source, int vcpus) {
         Vm vm = Vm.create(VmConfig.builder("arm64").vcpus(vcpus).build());
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), source, 0x1000).bytes());
+        m.load(0x1000, vm.assemble(source, 0x1000).bytes());
         for (int v = 0; v < vcpus; v++) {
             m.registers(v).pc(0x1000);
             m.initialState(v, v == 0 ? VcpuState.RUNNABLE : VcpuState.OFF);
@@ -87,7 +87,7 @@ class Arm64ReenterTest {
         m.host((v, r) -> HostHandler.STAY_EXITED);
         assertEquals(RunResult.Reason.IDLE, m.run(1000, Long.MAX_VALUE).reason());
         assertEquals(VcpuState.EXITED, m.stateOf(0));
-        assertEquals(SystemEventType.SUSPEND, ((Exit.SystemEvent) m.vm().frame(0).exit()).type());
+        assertEquals(SystemEventType.SUSPEND, ((Exit.SystemEvent) Engine.context(m.vm()).frame(0).exit()).type());
         m.reenter(0);
         m.run(1000, Long.MAX_VALUE);
         assertEquals(0, m.registers(0).get("x0"));

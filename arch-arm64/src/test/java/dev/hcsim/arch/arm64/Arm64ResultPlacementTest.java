@@ -8,7 +8,6 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +34,7 @@ class Arm64ResultPlacementTest {
     /** A PTP call at virtual time {@code now}, through the public trap entry with an EffectLog as the clock. */
     private static long[] ptpAt(VmConfig config, long now, long counter) {
         Harness h = new Harness(config);
-        h.m.load(Harness.AT, Assembler.assemble(h.vm.codec(), "hvc #0", Harness.AT).bytes());
+        h.m.load(Harness.AT, h.vm.assemble("hvc #0", Harness.AT).bytes());
         RegisterFile r = h.regs(0);
         r.pc(Harness.AT);
         r.set(0, 0x86000001L);

@@ -10,7 +10,6 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import java.nio.ByteOrder;
@@ -52,7 +51,7 @@ class Arm64SharedMemoryTest {
         Machine m = new Machine(c, "steal");
         String prog = "movz x0, #0x21\nmovk x0, #0xc500, lsl #16\nhvc #0\nmov x9, x0\nmov x1, #400\nloop: sub x1, x1, #1\ncbnz x1, loop\n"
                 + "ldr x10, [x9, #8]\nwfi\n";
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), prog, 0x1000).bytes());
+        m.load(0x1000, m.vm().assemble(prog, 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.registers(1).pc(0x1000);
         RunResult r = m.run(100_000, Long.MAX_VALUE);
@@ -115,8 +114,8 @@ class Arm64SharedMemoryTest {
         Machine m = new Machine(c, "race");
         String racer = "mrs x5, mpidr_el1\nmov x6, #0\nspin: add x6, x6, #1\ncmp x6, #3\nb.lo spin\n"
                 + "movz x0, #0x3\nmovk x0, #0xc400, lsl #16\nmov x1, #3\nmov x2, #0x2000\nmov x3, #0x77\nhvc #0\nwfi\n";
-        m.load(0x1000, Assembler.assemble(m.vm().codec(), racer, 0x1000).bytes());
-        m.load(0x2000, Assembler.assemble(m.vm().codec(), "mov x7, x0\nwfi\n", 0x2000).bytes());
+        m.load(0x1000, m.vm().assemble(racer, 0x1000).bytes());
+        m.load(0x2000, m.vm().assemble("mov x7, x0\nwfi\n", 0x2000).bytes());
         for (int v = 0; v < 3; v++) {
             m.registers(v).pc(0x1000);
         }

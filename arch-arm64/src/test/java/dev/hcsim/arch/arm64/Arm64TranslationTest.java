@@ -1,13 +1,8 @@
 package dev.hcsim.arch.arm64;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.quicktheories.QuickTheory.qt;
-
 import dev.hcsim.core.translate.Differential;
 import dev.hcsim.core.translate.ProgramForms;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +31,7 @@ class Arm64TranslationTest {
     @Test
     @DisplayName("for all random programs: translated and interpreted execution end in the same state")
     void translatedAgreesWithInterpreted() {
-        qt().withExamples(200).forAll(FORMS.programs(40)).checkAssert(source ->
-                assertNull(Differential.compare("arm64", source, Map.of("x28", Differential.DATA), 2000), source));
+        Differential.assertAgreeOnRandomPrograms("arm64", FORMS, "x28");
     }
 
     @Test
@@ -45,8 +39,6 @@ class Arm64TranslationTest {
     void selfModifyingCode() {
         // add x2, x2, #1 is 0x91000442 (sf=1, ADD immediate, imm12=1, Rn=Rd=2); it replaces the add #2 at ORIGIN + 16
         String source = "movz w1, #0x0442\nmovk w1, #0x9100, lsl #16\nstr w1, [x28, #16]\nnop\nadd x2, x2, #2\nhvc #0\n";
-        Map<String, Long> regs = Map.of("x28", Differential.ORIGIN);
-        assertNull(Differential.compare("arm64", source, regs, 100));
-        assertEquals(1, Differential.registersAfter("arm64", source, regs, 100, true).get("x2"));
+        Differential.assertSelfModifyingCodeRuns("arm64", source, "x28", "x2", 1);
     }
 }

@@ -5,7 +5,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 
 /** A VM with the scheduler attached, for taking single traps on chosen vCPUs in chosen states. */
@@ -43,7 +42,7 @@ final class Harness {
 
     /** Places {@code insn} (assembly or raw bytes) at 0x1000 and traps there on {@code vcpu} with x0..x3 = {@code x}. */
     TrapResult trap(int vcpu, String insn, long... x) {
-        m.load(AT, Assembler.assemble(vm.codec(), insn, AT).bytes());
+        m.load(AT, vm.assemble(insn, AT).bytes());
         return trapAt(vcpu, x);
     }
 

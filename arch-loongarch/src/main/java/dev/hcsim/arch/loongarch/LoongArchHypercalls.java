@@ -1,9 +1,9 @@
 package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -65,25 +65,21 @@ public final class LoongArchHypercalls {
      * kvm_get_vcpu_by_cpuid drops ids that are negative as int or >= KVM_MAX_PHYID.
      */
     static void sendPvIpi(Trap t) {
+        // kvm_handle_service's !kvm_guest_has_pv_feature(vcpu, KVM_FEATURE_IPI) is LoongArchVm.offers, asked at call time
         LoongArchVm x = t.vm().archState(LoongArchVm.class);
         if (x.isV7()) {
             t.callName("KVM_HCALL_FUNC_PV_IPI"); // v7: "Returns success always"
-        } else if (!x.hasFeature(LoongArchDiscovery.FEATURE_IPI)) {
-            t.fail(Status.NOT_IMPLEMENTED); // kvm_handle_service: !kvm_guest_has_pv_feature(vcpu, KVM_FEATURE_IPI)
-            return;
         }
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         int min = (int) t.arg(2);
         for (int word = 0; word < 2; word++, min += 64) {
             long bitmap = t.arg(word);
             while (bitmap != 0) {
                 int bit = Long.numberOfTrailingZeros(bitmap);
                 bitmap &= bitmap - 1;
-                int cpuid = min + bit;
-                if (cpuid < 0 || cpuid >= KVM_MAX_PHYID) {
-                    continue;
-                }
-                int dest = vm.vcpuIndex(cpuid);
+                // kvm_get_vcpu_by_cpuid drops ids negative as int or >= KVM_MAX_PHYID: no vCPU has one (LoongArchVm.LIMITS),
+                // so the lookup alone finds none for them
+                int dest = vm.vcpuIndex(min + bit);
                 if (dest < 0) {
                     continue; // "skips current cpu ... if current physical cpu core id is invalid"
                 }
@@ -104,12 +100,9 @@ public final class LoongArchHypercalls {
         LoongArchVm x = t.vm().archState(LoongArchVm.class);
         long id = t.arg(0);
         long data = t.arg(1);
-        if (id != LoongArchDiscovery.FEATURE_STEAL_TIME || x.isV7()) {
+        // v7 has no NOTIFY and a cleared KVM_FEATURE_STEAL_TIME answers -1: both are LoongArchVm.offers, asked at call time
+        if (id != LoongArchDiscovery.FEATURE_STEAL_TIME) {
             t.fail(Status.NOT_IMPLEMENTED); // default: KVM_HCALL_INVALID_CODE (also a1 = 2, the bit number)
-            return;
-        }
-        if (!x.hasFeature(LoongArchDiscovery.FEATURE_STEAL_TIME)) {
-            t.fail(Status.NOT_IMPLEMENTED);
             return;
         }
         if ((data & ~(KVM_STEAL_PHYS_MASK | KVM_STEAL_PHYS_VALID)) != 0) {

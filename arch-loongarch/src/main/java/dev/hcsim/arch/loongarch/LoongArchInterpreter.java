@@ -56,6 +56,16 @@ public final class LoongArchInterpreter {
         }
 
         @Override
+        public int effects() {
+            return switch (op) {
+                case HVCL, CPUCFG, IDLE, CSRRD -> EFFECTS_UNKNOWN;
+                case LD_B, LD_H, LD_W, LD_D -> EFFECTS_READS_MEMORY;
+                case ST_B, ST_H, ST_W, ST_D -> EFFECTS_WRITES_MEMORY;
+                default -> EFFECTS_REGISTERS; // branches use the decoded pc
+            };
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             switch (op) {

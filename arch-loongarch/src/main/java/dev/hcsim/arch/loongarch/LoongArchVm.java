@@ -1,18 +1,18 @@
 package dev.hcsim.arch.loongarch;
 
-import dev.hcsim.core.GuestFault;
-import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
+import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -51,7 +51,7 @@ public final class LoongArchVm implements ArchitectureVm {
     public static final int ENXIO = -6;
 
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean v7;
     private final boolean guestDebug;
     private long pvFeatures;
@@ -63,7 +63,7 @@ public final class LoongArchVm implements ArchitectureVm {
     private final byte[][] recordProbe;
     private final LoongArchIoctls ioctls = new LoongArchIoctls(this);
 
-    LoongArchVm(Vm vm) {
+    LoongArchVm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.v7 = LoongArchArchitecture.VARIANT_V7.equals(vm.option(LoongArchArchitecture.VARIANT));
@@ -173,14 +173,12 @@ public final class LoongArchVm implements ArchitectureVm {
     /** EXCCODE_GSPR, CPUCFG: rd := leaf(rj as unsigned int), PC + 4; no privilege filter (the v7 patch had one for the KVM leaves). */
     private void cpucfg(Trap t, int rd, int rj) {
         RegisterAccess r = t.registers();
-        long index = rj == 0 ? 0 : r.get(rj);
+        long index = r.get(rj); // $zero reads 0 (the layout's hardwired r0)
         long value = LoongArchDiscovery.cpucfg(index, pvFeatures);
         if (v7 && LoongArchDiscovery.isKvmLeaf(index) && (r.get(LoongArchRegisters.PLV) & 3) != 0) {
             value = 0; // v7 kvm_emu_cpucfg: "Return value with 0 if executed in user mode" ((plv & CSR_CRMD_PLV) != PLV_KERN)
         }
-        if (rd != 0) {
-            r.set(rd, value);
-        }
+        r.set(rd, value); // kvm_emu_cpucfg writes gprs[rd] unchecked; the layout's hardwired r0 drops a write to $zero
         t.callName("CPUCFG");
         t.complete();
     }
@@ -227,8 +225,8 @@ public final class LoongArchVm implements ArchitectureVm {
      * The VMM's KVM_SET_DEVICE_ATTR on group KVM_LOONGARCH_VCPU_CPUCFG, attr CPUCFG_KVM_FEATURE
      * (vcpu.c kvm_loongarch_cpucfg_set_attr): bits outside LOONGARCH_PV_FEAT_MASK give -EINVAL;
      * once set, a different value gives -EINVAL (every vCPU must agree). Returns 0 or -EINVAL.
-     * The hypercall table keeps the services the VM was created with; the services check this mask
-     * again, so narrowing takes effect at once.
+     * The hypercall table asks {@link #offers} at call time, which reads this mask, so narrowing takes
+     * effect at once.
      * @param value the feature mask the VMM asks for
      * @return 0 on success, -EINVAL (-22) when refused, as the ioctl returns it
      */

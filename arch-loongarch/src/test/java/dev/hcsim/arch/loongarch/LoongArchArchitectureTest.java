@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Architectures;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
@@ -25,9 +26,9 @@ class LoongArchArchitectureTest {
     @DisplayName("registered through ServiceLoader as loongarch, with aliases loongarch64, la64, loong64")
     void registered() {
         for (String n : List.of("loongarch", "LoongArch64", "la64", "loong64")) {
-            assertEquals(LoongArchArchitecture.class, Hcsim.architecture(n).getClass());
+            assertEquals(LoongArchArchitecture.class, Architectures.named(n).getClass());
         }
-        Architecture a = Hcsim.architecture("loongarch");
+        Architecture a = Architectures.named("loongarch");
         assertEquals(ByteOrder.LITTLE_ENDIAN, a.byteOrder(Map.of()));
         assertSame(LoongArchCodec.INSTANCE, a.codec(ByteOrder.LITTLE_ENDIAN));
         assertEquals("hvcl 0x100", a.defaultTrapInstruction(Map.of()));
@@ -76,12 +77,12 @@ class LoongArchArchitectureTest {
         assertEquals(List.of(1L, 2L), all.stream().map(HypercallSpec::number).toList());
         assertEquals(List.of("ipi", "steal-time"), all.stream().map(HypercallSpec::feature).toList());
         Vm merged = Vm.create(VmConfig.builder("loongarch").build());
-        assertTrue(merged.hypercalls().isOffered(1) && merged.hypercalls().isOffered(2));
+        assertTrue(Engine.context(merged).hypercalls().isOffered(1) && Engine.context(merged).hypercalls().isOffered(2));
         Vm v7 = Vm.create(VmConfig.builder("loongarch").option("variant", "v7").feature("ipi", false).build());
-        assertTrue(v7.hypercalls().isOffered(1));
-        assertFalse(v7.hypercalls().isOffered(2));
+        assertTrue(Engine.context(v7).hypercalls().isOffered(1));
+        assertFalse(Engine.context(v7).hypercalls().isOffered(2));
         Vm off = Vm.create(VmConfig.builder("loongarch").feature("ipi", false).feature("steal-time", false).build());
-        assertFalse(off.hypercalls().isOffered(1) || off.hypercalls().isOffered(2));
+        assertFalse(Engine.context(off).hypercalls().isOffered(1) || Engine.context(off).hypercalls().isOffered(2));
     }
 
     @Test

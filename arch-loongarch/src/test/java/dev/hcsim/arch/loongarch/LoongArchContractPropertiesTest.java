@@ -19,6 +19,7 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
@@ -69,7 +70,7 @@ class LoongArchContractPropertiesTest {
     }
 
     static final class Rig {
-        final Vm vm = Vm.create(LoongArchInterpreterTest.ARCH, VmConfig.builder("loongarch").vcpus(4).memory(0, 0x10000).build());
+        final Vm vm = Engine.create(LoongArchInterpreterTest.ARCH, VmConfig.builder("loongarch").vcpus(4).memory(0, 0x10000).build());
         final SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         final RegisterFile regs = new RegisterFile(LoongArchRegisters.LAYOUT);
         final CountingControl control = new CountingControl();
@@ -137,7 +138,7 @@ class LoongArchContractPropertiesTest {
             assertTrue(LoongArchStatus.CODEC.documents(t.status()), t.status().name());
             assertEquals(LoongArchStatus.CODEC.encode(t.status()), rig.regs.get(C.resultRegister(0)));
             if (t.callName() != null) {
-                assertTrue(rig.vm.hypercalls().lookup(t.number()).statuses().contains(t.status()), t.callName() + " " + t.status());
+                assertTrue(Engine.context(rig.vm).hypercalls().lookup(t.number()).statuses().contains(t.status()), t.callName() + " " + t.status());
             }
         });
     }

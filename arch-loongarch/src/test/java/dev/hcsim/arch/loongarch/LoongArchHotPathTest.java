@@ -9,6 +9,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -19,7 +20,7 @@ class LoongArchHotPathTest {
     @Test
     @DisplayName("Vm.trap of PV IPI, an unknown function, an unknown hvcl code and CPUCFG allocates ~0 bytes per call (ThreadMXBean)")
     void noAllocation() throws Exception {
-        Vm vm = Vm.create(LoongArchInterpreterTest.ARCH, VmConfig.builder("loongarch").vcpus(4).build());
+        Vm vm = Engine.create(LoongArchInterpreterTest.ARCH, VmConfig.builder("loongarch").vcpus(4).build());
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         int[] words = {0x002b8100, 0x002b8100, 0x002b8000, 0x00006ca4};
         byte[] code = new byte[16];

@@ -7,7 +7,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,9 +17,9 @@ class LoongArchInterpreterTest {
     static final LoongArchArchitecture ARCH = new LoongArchArchitecture();
 
     static Machine machine(VmConfig config, String source) {
-        Vm vm = Vm.create(ARCH, config);
+        Vm vm = Engine.create(ARCH, config);
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), source, 0x1000).bytes());
+        m.load(0x1000, vm.assemble(source, 0x1000).bytes());
         for (int i = 0; i < vm.vcpuCount(); i++) {
             m.registers(i).pc(0x1000);
         }

@@ -13,6 +13,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.Map;
@@ -53,7 +54,7 @@ class LoongArchKernelFidelityTest {
     @Test
     @DisplayName("exit.c kvm_handle_hypercall: USER_SERVICE presets run->hypercall.ret = KVM_HCALL_INVALID_CODE; a host that leaves it gives a0 = -1")
     void userServicePresetsInvalidCode() {
-        Vm v = Vm.create(LoongArchInterpreterTest.ARCH, vm(1).feature("user-hcall", true).build());
+        Vm v = Engine.create(LoongArchInterpreterTest.ARCH, vm(1).feature("user-hcall", true).build());
         Machine m = new Machine(v, "t");
         m.load(0x1000, new byte[] {0x02, (byte) 0x81, 0x2b, 0x00});
         RegisterFile regs = m.registers(0);
@@ -77,7 +78,7 @@ class LoongArchKernelFidelityTest {
     @Test
     @DisplayName("vcpu.c KVM_REG_LOONGARCH_VCPU_RESET: a vCPU reset clears the steal-time registration and pending interrupts")
     void resetClearsStealTimeRegistration() {
-        Vm v = Vm.create(LoongArchInterpreterTest.ARCH, vm(1).build());
+        Vm v = Engine.create(LoongArchInterpreterTest.ARCH, vm(1).build());
         Machine m = new Machine(v, "t");
         m.load(0x1000, new byte[] {0x00, (byte) 0x81, 0x2b, 0x00}); // hvcl 0x100
         RegisterFile regs = m.registers(0);
@@ -88,7 +89,7 @@ class LoongArchKernelFidelityTest {
         v.trap(0, regs, m.memory(), m);
         LoongArchVm x = v.archState(LoongArchVm.class);
         assertEquals(0x8001, x.stealTimeGpa(0));
-        v.archVm().resetVcpu(0, regs);
+        v.resetVcpu(0, regs);
         assertEquals(0, x.stealTimeGpa(0), "vcpu->arch.st.guest_addr = 0");
     }
 
@@ -96,7 +97,7 @@ class LoongArchKernelFidelityTest {
     @DisplayName("vcpu.c kvm_set_cpuid: a physical CPU id at or above KVM_MAX_PHYID (256) is -EINVAL")
     void physicalCpuIdLimit() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Vm.create(LoongArchInterpreterTest.ARCH, vm(2).vcpuIds(0, 256).build()));
+                () -> Engine.create(LoongArchInterpreterTest.ARCH, vm(2).vcpuIds(0, 256).build()));
         assertTrue(e.getMessage().contains("-EINVAL"), e.getMessage());
     }
 }

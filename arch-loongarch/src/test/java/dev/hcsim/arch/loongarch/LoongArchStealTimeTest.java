@@ -8,6 +8,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class LoongArchStealTimeTest {
         final LoongArchVm x;
 
         Rig(VmConfig.Builder b) {
-            vm = Vm.create(LoongArchInterpreterTest.ARCH, b.memory(0, 0x10000).build());
+            vm = Engine.create(LoongArchInterpreterTest.ARCH, b.memory(0, 0x10000).build());
             m = new Machine(vm, "t");
             m.load(0x1000, new byte[] {0x00, (byte) 0x81, 0x2b, 0x00}); // hvcl 0x100
             regs = m.registers(0);

@@ -10,6 +10,7 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,7 +239,7 @@ class LoongArchTrapTest {
     @DisplayName("#20 exit.c kvm_handle_hypercall / kvm_complete_user_service: USER_HCALL on exits with nr 0x102, args a0..a5; "
             + "a0 and PC + 4 only on re-entry")
     void userServiceOn() {
-        dev.hcsim.core.Vm vm = dev.hcsim.core.Vm.create(LoongArchInterpreterTest.ARCH, vm(1).feature("user-hcall", true).build());
+        dev.hcsim.core.Vm vm = Engine.create(LoongArchInterpreterTest.ARCH, vm(1).feature("user-hcall", true).build());
         dev.hcsim.core.sched.Machine m = new dev.hcsim.core.sched.Machine(vm, "t");
         m.load(0x1000, new byte[] {0x02, (byte) 0x81, 0x2b, 0x00});
         dev.hcsim.core.RegisterFile regs = m.registers(0);

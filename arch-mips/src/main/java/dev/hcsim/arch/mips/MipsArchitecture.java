@@ -1,15 +1,11 @@
 package dev.hcsim.arch.mips;
 
-import dev.hcsim.core.RegisterLayout;
-import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
-import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
-import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +94,7 @@ public final class MipsArchitecture extends DescribedArchitecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new MipsVm(vm);
     }
 

@@ -61,6 +61,11 @@ public final class MipsInterpreter {
     }
 
     static final class Nop extends Op {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         Nop(int w, String t) {
             super(w, t);
         }
@@ -73,6 +78,11 @@ public final class MipsInterpreter {
 
     /** lui: rt = sign-extended imm << 16. */
     static final class Lui extends Op {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int rt;
         private final long value;
 
@@ -91,6 +101,11 @@ public final class MipsInterpreter {
 
     /** ori, andi (zero-extended immediate), addiu (32-bit, sign-extended), daddiu (64-bit). */
     static final class Immediate extends Op {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         static final int ORI = 0;
         static final int ANDI = 1;
         static final int ADDIU = 2;
@@ -125,6 +140,11 @@ public final class MipsInterpreter {
 
     /** dsll / dsll32 / dsrl / dsrl32, with the shift amount already including the 32. */
     static final class Shift extends Op {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final boolean left;
         private final int rd;
         private final int rt;
@@ -149,6 +169,11 @@ public final class MipsInterpreter {
 
     /** or rd, rs, rt (move is or with rt = zero). */
     static final class Or extends Op {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int rd;
         private final int rs;
         private final int rt;

@@ -5,12 +5,12 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * {@code paravirt-guest} option. MIPS has no shared-memory structure (no steal time, no preempted
  * flag), so the scheduler hooks do nothing.
  *
- * <p>An emulator embedding the library calls {@link Vm#trap} at a HYPCALL with the PC at the
+ * <p>An emulator embedding the library calls {@link dev.hcsim.core.Vm#trap} at a HYPCALL with the PC at the
  * exception PC and the control register {@code bd} set to Cause.BD: 0 with the PC on the HYPCALL,
  * or 1 with the PC on the branch whose delay slot holds it. It may pass both words (branch, then
  * HYPCALL: BadInstrP, BadInstr); otherwise the delay slot is read from guest memory at PC + 4.
@@ -60,7 +60,7 @@ public final class MipsVm implements ArchitectureVm {
         void write(int vcpu, long port, byte[] bytes);
     }
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean paravirt;
     private final boolean badInstr;
     private final boolean badInstrP;
@@ -72,7 +72,7 @@ public final class MipsVm implements ArchitectureVm {
     private final Map<Long, ByteArrayOutputStream> console = new TreeMap<>();
     private volatile ConsoleSink sink;
 
-    MipsVm(Vm vm) {
+    MipsVm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.paravirt = MipsArchitecture.on(vm.option(MipsArchitecture.OPTION_PARAVIRT));
@@ -213,11 +213,10 @@ public final class MipsVm implements ArchitectureVm {
                     int rd = (insn >>> 11) & 31;
                     // The kernel writes gprs[rd] with no rd != 0 check and then reads gprs[rs]: with rd == rs (jalr
                     // $zero,$zero included) the target is the link address. The guest's $zero stays zero (r0 is
-                    // hardwired; only KVM's saved gprs[0] would hold the value, which no guest reads).
+                    // hardwired in the register layout, which drops the write; only KVM's saved gprs[0] would hold the
+                    // value, which no guest reads).
                     long jump = rd == rs ? link : gpr(regs, rs, host32);
-                    if (rd != 0) {
-                        regs.set(rd, link);
-                    }
+                    regs.set(rd, link);
                     out[0] = jump;
                     return true;
                 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Bytes;
-import dev.hcsim.core.Hcsim;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Architecture;
@@ -23,8 +23,8 @@ class MipsArchitectureTest {
     @Test
     @DisplayName("registered through ServiceLoader as mips (alias mips64)")
     void registered() {
-        assertTrue(Hcsim.architecture("mips") instanceof MipsArchitecture);
-        assertTrue(Hcsim.architecture("MIPS64") instanceof MipsArchitecture);
+        assertTrue(Architectures.named("mips") instanceof MipsArchitecture);
+        assertTrue(Architectures.named("MIPS64") instanceof MipsArchitecture);
     }
 
     @Test
@@ -62,7 +62,7 @@ class MipsArchitectureTest {
     void probe() {
         Vm vm = Vm.create(VmConfig.builder("mips").build());
         Machine m = new Machine(vm, "probe");
-        m.load(0x1000, Assembler.assemble(vm.codec(), String.join("\n", MipsDiscovery.PROBE) + "\nwait", 0x1000).bytes());
+        m.load(0x1000, vm.assemble(String.join("\n", MipsDiscovery.PROBE) + "\nwait", 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.run(100, Long.MAX_VALUE);
         assertEquals(-MipsStatus.KVM_ENOSYS, m.registers(0).get("v0"));

@@ -18,6 +18,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.Map;
@@ -138,6 +139,25 @@ class MipsBranchAndGateTest {
     }
 
     @Test
+    @DisplayName("j/jal in the last word of a 256 MB region: the target's region is the delay slot's (PC + 4), not the branch's "
+            + "(kvm_compute_return_epc: epc += 4; epc >>= 28; epc <<= 28; epc |= index << 2); jal links on a 32-bit host too")
+    void jumpRegionIsTheDelaySlots() {
+        Vm vm = Vm.create(vm().build());
+        SparseMemory mem = new SparseMemory(vm.config().memory());
+        RegisterFile r = new RegisterFile(MipsRegisters.layout());
+        r.pc(0x0FFF_FFFCL);
+        r.set(MipsRegisters.BD, 1);
+        r.set(MipsRegisters.V0, 1);
+        byte[] words = {0x08, 0x00, 0x08, 0x00, 0x42, 0x00, 0x00, 0x28}; // j 0x2000 (index 0x800) ; hypcall
+        TrapResult t = vm.trap(0, r, mem, new Machine(vm, "x"), words);
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(0x1000_2000L, r.pc());
+        SingleCall.Result jal = call(vm().option("host-width", "32"), "0c000800 42000028", "v0", 1, "bd", 1);
+        assertEquals(0x2000, jal.after().pc());
+        assertEquals(P + 8, jal.after().get("ra"));
+    }
+
+    @Test
     @DisplayName("32-bit host: jr to a register holding a sign-extended address continues at its low 32 bits "
             + "(unsigned long is 32 bits: the PC KVM writes back has no upper half)")
     void narrowTargetOnThirtyTwoBitHost() {
@@ -211,22 +231,7 @@ class MipsBranchAndGateTest {
     void paravirtOffered() {
         Vm vm = Vm.create(paravirt().build());
         assertTrue(vm.archState(MipsVm.class).paravirtGuest());
-        assertTrue(vm.hypercalls().isOffered(6) && vm.hypercalls().isOffered(7) && vm.hypercalls().isOffered(8));
-    }
-
-    @Test
-    @DisplayName("EXIT_VM: the trap's next PC is past the HYPCALL (the call completed before the shutdown exit)")
-    void exitVmNextPc() {
-        Vm vm = Vm.create(paravirt().build());
-        Machine m = new Machine(vm, "x");
-        m.load(P, new byte[] {0x42, 0, 0, 0x28});
-        RegisterFile r = m.registers(0);
-        r.pc(P);
-        r.set(MipsRegisters.V0, 7);
-        TrapResult t = vm.trap(0, r, m.memory(), m);
-        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
-        assertEquals(P + 4, t.nextPc());
-        assertEquals(P + 4, r.pc());
+        assertTrue(Engine.context(vm).hypercalls().isOffered(6) && Engine.context(vm).hypercalls().isOffered(7) && Engine.context(vm).hypercalls().isOffered(8));
     }
 
     @Test
@@ -242,5 +247,56 @@ class MipsBranchAndGateTest {
         SingleCall.Result over = SingleCall.run(paravirt().memory(0, 0x20_0000).build(), 0, null,
                 regs("v0", 8, "a1", 0x10_0000, "a2", MipsHypercalls.MAX_CONSOLE_BYTES + 1), Map.of());
         assertEquals(Status.TOO_BIG, over.status());
+    }
+
+    @Test
+    @DisplayName("EXIT_VM: the trap's next PC is past the HYPCALL (the call completed before the shutdown exit); a VMM that "
+            + "re-enters anyway continues there with v0 = 0")
+    void exitVmNextPcAndReentry() {
+        Vm vm = Vm.create(paravirt().build());
+        Machine m = new Machine(vm, "x");
+        m.load(P, new byte[] {0x42, 0, 0, 0x28});
+        RegisterFile r = m.registers(0);
+        r.pc(P);
+        r.set(MipsRegisters.V0, 7);
+        TrapResult t = vm.trap(0, r, m.memory(), m);
+        assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
+        assertEquals(P + 4, t.nextPc());
+        assertEquals(P + 4, r.pc());
+        r.set(MipsRegisters.V0, 0x55); // whatever the VMM left
+        TrapResult done = vm.completeExit(0, r, m.memory(), 0);
+        assertEquals(Outcome.RESUME, done.outcome());
+        assertEquals(Status.SUCCESS, done.status());
+        assertEquals(0, r.get(MipsRegisters.V0));
+        assertEquals(P + 4, r.pc());
+    }
+
+    @Test
+    @DisplayName("a snapshot carries each console port's bytes and each vCPU's vz_hc_exits; restoring it into a fresh VM gives them back")
+    void snapshotRoundTrip() {
+        Vm vm = Vm.create(paravirt().build());
+        MipsVm mips = vm.archState(MipsVm.class);
+        mips.console(0, 0, "ab".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        mips.console(1, 3, "xyz".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Machine m = new Machine(vm, "x");
+        m.load(P, new byte[] {0x42, 0, 0, 0x28});
+        RegisterFile r = m.registers(1);
+        r.pc(P);
+        r.set(MipsRegisters.V0, 1);
+        vm.trap(1, r, m.memory(), m);
+        r.pc(P);
+        vm.trap(1, r, m.memory(), m);
+        dev.hcsim.core.VmSnapshot snap = vm.snapshot();
+        Vm copy = Vm.create(paravirt().build());
+        copy.restore(snap);
+        MipsVm restored = copy.archState(MipsVm.class);
+        assertEquals("ab", restored.consoleOutput(0));
+        assertEquals("xyz", restored.consoleOutput(3));
+        assertEquals("", restored.consoleOutput(1));
+        assertEquals(0, restored.hcExits(0));
+        assertEquals(2, restored.hcExits(1));
+        restored.console(0, 0, "c".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("abc", restored.consoleOutput(0), "the restored port keeps taking bytes");
+        assertEquals("ab", mips.consoleOutput(0), "the original is not shared");
     }
 }

@@ -18,6 +18,7 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -157,8 +158,8 @@ class MipsContractPropertiesTest {
             Vm vm = vm(false, paravirt);
             TrapResult t = vm.trap(0, regs(gprs, nr), memoryWithHypcall(false), new NoControl());
             Status s = t.status();
-            assertTrue(vm.architecture().status().documents(s), String.valueOf(s));
-            HypercallSpec spec = vm.hypercalls().lookup(nr);
+            assertTrue(Engine.context(vm).architecture().status().documents(s), String.valueOf(s));
+            HypercallSpec spec = Engine.context(vm).hypercalls().lookup(nr);
             if (spec != null) {
                 assertTrue(spec.statuses().contains(s), spec + " " + s);
             }
@@ -267,7 +268,7 @@ class MipsContractPropertiesTest {
             TrapResult t = n == 0 ? vm.trap(0, r, mem, new NoControl()) : vm.trap(0, r, mem, new NoControl(), insn);
             assertTrue(t.outcome() != null);
             if (t.status() != null) {
-                assertTrue(vm.architecture().status().documents(t.status()));
+                assertTrue(Engine.context(vm).architecture().status().documents(t.status()));
             }
         });
     }

@@ -10,7 +10,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class MipsInterpreterTest {
     static Machine run(VmConfig.Builder config, String source) {
         Vm vm = Vm.create(config.build());
         Machine m = new Machine(vm, "t");
-        byte[] code = Assembler.assemble(vm.codec(), source, 0x1000).bytes();
+        byte[] code = vm.assemble(source, 0x1000).bytes();
         m.load(0x1000, code);
         for (int i = 0; i < vm.vcpuCount(); i++) {
             m.registers(i).pc(0x1000);

@@ -12,7 +12,7 @@ import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.sched.SingleCall;
@@ -38,7 +38,7 @@ class MipsParavirtTest {
         Vm vm = Vm.create(VmConfig.builder("mips").build());
         assertEquals("off", vm.option("paravirt-guest"));
         assertTrue(!vm.archState(MipsVm.class).paravirtGuest());
-        assertTrue(!vm.hypercalls().isOffered(6) && !vm.hypercalls().isOffered(7) && !vm.hypercalls().isOffered(8));
+        assertTrue(!Engine.context(vm).hypercalls().isOffered(6) && !Engine.context(vm).hypercalls().isOffered(7) && !Engine.context(vm).hypercalls().isOffered(8));
     }
 
     @Test
@@ -60,7 +60,7 @@ class MipsParavirtTest {
 
         Vm vm = Vm.create(paravirt().build());
         Machine m = new Machine(vm, "pv");
-        m.load(0x1000, Assembler.assemble(vm.codec(), """
+        m.load(0x1000, vm.assemble("""
                 mfc0 $2,$15,1
                 andi $2,$2,0x3ff
                 bnez $2,idle
@@ -90,7 +90,7 @@ class MipsParavirtTest {
         vm.archState(MipsVm.class).consoleSink((vcpu, port, bytes) -> seen.add(vcpu + ":" + port + ":" + new String(bytes, StandardCharsets.ISO_8859_1)));
         Machine m = new Machine(vm, "pv");
         m.load(0x3000, "hi!\n".getBytes(StandardCharsets.ISO_8859_1));
-        m.load(0x1000, Assembler.assemble(vm.codec(), """
+        m.load(0x1000, vm.assemble("""
                 li $2,8
                 li $4,0
                 li $5,0x80003000

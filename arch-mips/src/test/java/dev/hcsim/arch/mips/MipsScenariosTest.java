@@ -3,9 +3,9 @@ package dev.hcsim.arch.mips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
-import dev.hcsim.core.scenario.JsonLines;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,15 +1,12 @@
 package dev.hcsim.arch.ppc;
 
-import dev.hcsim.core.RegisterLayout;
-import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
-import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +122,7 @@ public final class PpcArchitecture extends DescribedArchitecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new PpcVm(vm);
     }
 

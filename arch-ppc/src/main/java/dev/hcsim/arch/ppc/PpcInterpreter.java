@@ -32,6 +32,11 @@ public final class PpcInterpreter {
     /** addi / addis / li / lis: RT = (RA|0) + imm (imm already shifted for addis). */
     public record AddImmediate(int rt, int ra, long imm, String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             r.set(rt, (ra == 0 ? 0 : r.get(ra)) + imm);
@@ -41,6 +46,11 @@ public final class PpcInterpreter {
 
     /** ori / oris / nop: RA = RS | imm. */
     public record OrImmediate(int ra, int rs, long imm, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -52,6 +62,11 @@ public final class PpcInterpreter {
     /** or / mr: RA = RS | RB. */
     public record OrRegister(int ra, int rs, int rb, String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             r.set(ra, r.get(rs) | r.get(rb));
@@ -61,6 +76,11 @@ public final class PpcInterpreter {
 
     /** rldicr / sldi / clrrdi: RA = ROTL64(RS, SH) &amp; MASK(0, ME). */
     public record RotateLeftClearRight(int ra, int rs, int sh, int me, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -72,6 +92,11 @@ public final class PpcInterpreter {
 
     /** cmpdi / cmpwi: CR field BF = LT/GT/EQ of (RA vs SI), signed, 64 or 32 bits. SO is 0 (no XER in the subset). */
     public record CompareImmediate(int bf, int ra, long imm, boolean doubleword, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -87,6 +112,11 @@ public final class PpcInterpreter {
     /** b / bl: PC = target (LR = PC + 4 for bl). */
     public record Branch(long target, boolean link, String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return link ? EFFECTS_UNKNOWN : EFFECTS_REGISTERS; // bl reads the PC for LR
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             if (link) {
@@ -99,6 +129,11 @@ public final class PpcInterpreter {
 
     /** beq / bne: branch when CR bit BI is set (beq, BO = 12) or clear (bne, BO = 4). */
     public record BranchConditional(long target, int bi, boolean whenSet, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
@@ -114,6 +149,11 @@ public final class PpcInterpreter {
     /** blr / bctr: PC = LR or CTR with the low two bits cleared. */
     public record BranchToRegister(boolean toCtr, String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             r.pc(r.get(toCtr ? PpcRegisters.CTR : PpcRegisters.LR) & ~3L);
@@ -124,6 +164,11 @@ public final class PpcInterpreter {
     /** mtctr: CTR = RS. */
     public record MoveToCtr(int rs, String text) implements WordInstruction {
         @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             cpu.regs().set(PpcRegisters.CTR, cpu.regs().get(rs));
             return Cpu.NEXT;
@@ -132,6 +177,11 @@ public final class PpcInterpreter {
 
     /** lwz / ld: RT = zero-extended load of {@code size} bytes at (RA|0) + D. */
     public record Load(int rt, int ra, long d, int size, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_READS_MEMORY;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             PpcVm pv = vm(cpu);
@@ -146,6 +196,11 @@ public final class PpcInterpreter {
 
     /** stw / std: store the low {@code size} bytes of RS at (RA|0) + D. */
     public record Store(int rs, int ra, long d, int size, String text) implements WordInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_WRITES_MEMORY;
+        }
+
         @Override
         public int execute(Cpu cpu) {
             PpcVm pv = vm(cpu);

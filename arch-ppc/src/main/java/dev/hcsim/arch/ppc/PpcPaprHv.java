@@ -6,8 +6,8 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.MemoryRegion;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 
 /**
  * Book3S HV's in-kernel PAPR hcalls ({@code arch/powerpc/kvm/book3s_hv.c kvmppc_pseries_do_hcall}, with H_CEDE from
@@ -184,7 +184,7 @@ final class PpcPaprHv {
         if ((dest & pgMask) != 0 || ((flags & H_COPY_PAGE) != 0 && (src & pgMask) != 0)) {
             return H_PARAMETER;
         }
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         if ((flags & H_COPY_PAGE) != 0) {
             // kvmppc_copy_guest: both within one memslot, and "(from + len) >= slot end" is -EINVAL (a page that ends the
             // slot exactly is refused, as the kernel's >= makes it).
@@ -203,7 +203,7 @@ final class PpcPaprHv {
         return H_SUCCESS;
     }
 
-    private static boolean insideSlot(Vm vm, long gpa, long len) {
+    private static boolean insideSlot(VmContext vm, long gpa, long len) {
         for (MemoryRegion m : vm.config().memory()) {
             if (m.contains(gpa, 1)) {
                 return Long.compareUnsigned(gpa + len, m.base() + m.size()) < 0;

@@ -8,12 +8,12 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 
@@ -130,7 +130,7 @@ public final class PpcVm implements ArchitectureVm {
         }
     };
 
-    private final Vm vm;
+    private final VmContext vm;
     private final PpcHost host;
     private final boolean bigEndian;
     private final boolean mode64;
@@ -151,7 +151,7 @@ public final class PpcVm implements ArchitectureVm {
     private final PpcIoctls ioctls = new PpcIoctls(this);
     private volatile boolean dtbWritten;
 
-    PpcVm(Vm vm) {
+    PpcVm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.host = PpcHost.of(vm.option(PpcArchitecture.OPTION_HOST));

@@ -10,9 +10,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Program;
 import dev.hcsim.core.asm.AsmException;
 import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
 import dev.hcsim.core.spi.Instruction;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;

@@ -14,7 +14,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.spi.HypercallSpec;
 import java.util.List;
@@ -43,7 +43,7 @@ class PpcContractPropertiesTest {
         Vm vm = Vm.create(PpcTestSupport.config("host", host, "mode", mode == 0 ? "64" : "32").vcpus(2).build());
         Machine m = new Machine(vm, "p");
         String insn = host.equals("booke-hv") ? "sc 1" : "sc";
-        m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+        m.load(PC, vm.assemble(insn, PC).bytes());
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         for (int i = 0; i < 32; i++) {
@@ -89,7 +89,7 @@ class PpcContractPropertiesTest {
             assertTrue(PpcStatus.EV.documents(s), String.valueOf(s));
             assertEquals(PpcStatus.EV.encode(s), r.after.get(3));
             assertTrue(s == Status.SUCCESS || s == Status.NOT_IMPLEMENTED);
-            HypercallSpec spec = Vm.create(PpcTestSupport.config().build()).hypercalls().lookup(tok & 0xFFFF_FFFFL);
+            HypercallSpec spec = Engine.context(Vm.create(PpcTestSupport.config().build())).hypercalls().lookup(tok & 0xFFFF_FFFFL);
             if (spec != null) {
                 assertTrue(spec.statuses().contains(s));
             }
@@ -156,5 +156,28 @@ class PpcContractPropertiesTest {
         long implemented = all.stream().filter(s -> s.availability().equals("implemented")).count();
         assertEquals(3, implemented);
         assertEquals(0x10010, all.stream().filter(s -> s.name().equals("EV_IDLE")).findFirst().orElseThrow().number());
+    }
+
+    @Test
+    @DisplayName("PpcHypercalls.specs(): each token is vendor << 16 | number (_EV_HCALL_TOKEN, arch/powerpc/include/uapi/asm/epapr_hcalls.h), "
+            + "the ePAPR names under vendor 1 with number 8 unnamed, the generic KVM_HC_* under vendor 42, ascending, each once")
+    void specsBuiltFromTokens() {
+        assertEquals(0x2A_0003L, PpcHypercalls.token(42, 3));
+        assertEquals(0x1_FFFFL, PpcHypercalls.token(1, 0xFFFF));
+        List<HypercallSpec> all = PpcHypercalls.specs();
+        java.util.Map<Long, String> byToken = new java.util.TreeMap<>();
+        for (HypercallSpec s : all) {
+            assertEquals(null, byToken.put(s.number(), s.name()), "token 0x" + Long.toHexString(s.number()) + " listed once");
+        }
+        assertEquals(List.copyOf(byToken.keySet()), all.stream().map(HypercallSpec::number).toList(), "in token order");
+        assertEquals("EV_BYTE_CHANNEL_SEND", byToken.get(0x1_0001L));
+        assertEquals("EV_MSGSND", byToken.get(0x1_000FL));
+        assertEquals("EV_IDLE", byToken.get(0x1_0010L));
+        assertTrue(!byToken.containsKey(0x1_0008L) && !byToken.containsKey(0x1_0000L), "no ePAPR hcall 0 or 8");
+        assertEquals("KVM_HC_VAPIC_POLL_IRQ", byToken.get(0x2A_0001L));
+        assertEquals("KVM_HC_MAP_GPA_RANGE", byToken.get(0x2A_000CL));
+        assertEquals("KVM_HC_FEATURES", byToken.get(0x2A_0003L));
+        assertEquals("KVM_HC_PPC_MAP_MAGIC_PAGE", byToken.get(0x2A_0004L));
+        assertEquals(14 + 1 + 2 + 10, all.size(), "14 ePAPR + EV_IDLE + the 2 PowerPC calls + 10 generic numbers");
     }
 }

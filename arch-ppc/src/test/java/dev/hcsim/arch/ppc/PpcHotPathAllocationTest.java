@@ -23,7 +23,7 @@ class PpcHotPathAllocationTest {
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         mem.write(0x1000, new byte[] {0x44, 0, 0, 2}, 0, 4); // sc
         RegisterFile regs = new RegisterFile(PpcRegisters.LAYOUT);
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(2);
         // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively (this module does not read java.management).
         Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);

@@ -11,7 +11,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class PpcKernelFidelityTest {
         }
 
         TrapResult trap(int v, String insn, long... r3up) {
-            m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+            m.load(PC, vm.assemble(insn, PC).bytes());
             RegisterFile r = regs(v);
             r.pc(PC);
             for (int i = 0; i < r3up.length; i++) {
@@ -361,5 +360,118 @@ class PpcKernelFidelityTest {
         r.vm.completeExit(0, r.regs(0), r.m.memory(), new Exit.Osi(g));
         assertEquals(0x4242, r.regs(0).get(31));
         assertEquals(0x77, r.regs(0).get(7));
+    }
+
+    // ---------------------------------------------------------------- Book3S HV: each in-kernel answer (issue 25's survivors)
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_pseries_do_hcall, radix guest: each HPT hcall (H_REMOVE, H_ENTER, H_READ, H_CLEAR_MOD, H_CLEAR_REF, "
+            + "H_PROTECT, H_BULK_REMOVE) is H_FUNCTION in the kernel")
+    void hvEachHptCallIsHFunction() {
+        for (long cmd : new long[] {0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x24C}) {
+            Rig r = hv("papr-enable", "0x" + Long.toHexString(cmd)); // H_CLEAR_MOD and H_CLEAR_REF are not in the default list
+            TrapResult t = r.trap(0, "sc 1", cmd);
+            assertEquals(Outcome.RESUME, t.outcome(), Long.toHexString(cmd));
+            assertEquals(H_FUNCTION, r.regs(0).get(3), Long.toHexString(cmd));
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c: without KVM_CAP_PPC_NESTED_HV the nested hcalls are H_FUNCTION; not a secure guest, the ultravisor "
+            + "hcalls are H_UNSUPPORTED (kvmppc_pseries_do_hcall, both above MAX_HCALL_OPCODE so never gated)")
+    void hvNestedAndSecureCalls() {
+        Rig r = hv();
+        for (long cmd : new long[] {0xF800, 0xF804, 0xF808, 0xF80C}) {
+            r.trap(0, "sc 1", cmd);
+            assertEquals(H_FUNCTION, r.regs(0).get(3), Long.toHexString(cmd));
+        }
+        for (long cmd : new long[] {0xEF00, 0xEF04, 0xEF08, 0xEF0C, 0xEF14}) {
+            r.trap(0, "sc 1", cmd);
+            assertEquals(-67, r.regs(0).get(3), "H_UNSUPPORTED for 0x" + Long.toHexString(cmd));
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_rpt_invalidate (radix): end < start is H_P5 (end == start is not), a NESTED type without "
+            + "nesting H_FUNCTION, a process-scoped one H_SUCCESS")
+    void hvRptInvalidate() {
+        Rig r = hv("papr-enable", "0x448");
+        r.trap(0, "sc 1", 0x448, 0, 0, 0, 0, 0x2000, 0x1000); // r4 pid, r5 target, r6 type, r7 sizes, r8 start, r9 end
+        assertEquals(-58, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x448, 0, 0, 0, 0, 0x2000, 0x2000);
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x448, 0, 0, PpcPaprHv.H_RPTI_TYPE_NESTED, 0, 0x1000, 0x2000);
+        assertEquals(H_FUNCTION, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x448, 0, 0, 2, 0, 0x1000, 0x2000);
+        assertEquals(0, r.regs(0).get(3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_set_mode (POWER10): CIABR with value2 != 0 is H_P4, with mflags H_UNSUPPORTED_FLAG_START, "
+            + "user or kernel privilege H_SUCCESS; DAWR0 with mflags H_UNSUPPORTED_FLAG_START, DABRX_HYP H_P4, else H_SUCCESS")
+    void hvSetModeEachBranch() {
+        Rig r = hv("papr-enable", "0x31c");
+        long[][] cases = { // mflags, resource, value1, value2, expected r3
+            {0, PpcPaprHv.SET_MODE_CIABR, 1, 5, -57}, {1, PpcPaprHv.SET_MODE_CIABR, 1, 0, -256}, {0, PpcPaprHv.SET_MODE_CIABR, 1, 0, 0},
+            {0, PpcPaprHv.SET_MODE_CIABR, 2, 0, 0}, {0, PpcPaprHv.SET_MODE_CIABR, 3, 0, -56},
+            {1, PpcPaprHv.SET_MODE_DAWR0, 0, 0, -256}, {0, PpcPaprHv.SET_MODE_DAWR0, 0, PpcPaprHv.DABRX_HYP, -57},
+            {0, PpcPaprHv.SET_MODE_DAWR0, 0x1234, 3, 0},
+        };
+        for (long[] c : cases) {
+            TrapResult t = r.trap(0, "sc 1", 0x31C, c[0], c[1], c[2], c[3]);
+            assertEquals(Outcome.RESUME, t.outcome());
+            assertEquals(c[4], r.regs(0).get(3), java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_page_init: a flag outside the five is H_PARAMETER; H_ZERO_PAGE ignores the source (alignment "
+            + "included) and zeroes only the destination; H_COPY_PAGE copies 4 KiB; neither flag touches nothing; a zero page outside "
+            + "guest memory is H_PARAMETER")
+    void hvPageInitEachBranch() {
+        Rig r = hv("papr-enable", "0x2c");
+        byte[] src = new byte[4096];
+        java.util.Arrays.fill(src, (byte) 0x5A);
+        r.m.load(0x4000, src);
+        r.m.load(0x6000, new byte[] {7, 7, 7, 7});
+        r.trap(0, "sc 1", 0x2C, 1L << 40, 0x6000, 0); // bit 63 - 23: no such flag
+        assertEquals(H_PARAMETER, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0x2C, PpcPaprHv.H_ZERO_PAGE, 0x6000, 0x4001);
+        assertEquals(0, r.regs(0).get(3), "the source of a zero page is not checked");
+        assertEquals(0, page(r, 0x6000)[0], "zeroed, not copied from the source");
+        r.m.load(0x6000, new byte[] {7, 7, 7, 7});
+        r.trap(0, "sc 1", 0x2C, PpcPaprHv.H_ICACHE_SYNCHRONIZE, 0x6000, 0x4000);
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(7, page(r, 0x6000)[0], "no zero or copy flag: memory untouched");
+        r.trap(0, "sc 1", 0x2C, PpcPaprHv.H_COPY_PAGE, 0x6000, 0x4001);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "a copy from a misaligned source");
+        r.trap(0, "sc 1", 0x2C, PpcPaprHv.H_COPY_PAGE, 0x6000, 0x4000);
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(0x5A, page(r, 0x6000)[4095]);
+        r.trap(0, "sc 1", 0x2C, PpcPaprHv.H_ZERO_PAGE, 0x7_0000_0000L, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "kvm_clear_guest fails outside guest memory");
+    }
+
+    private static byte[] page(Rig r, long gpa) {
+        byte[] b = new byte[4096];
+        r.m.memory().read(gpa, b, 0, 4096);
+        return b;
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c H_PROD of a known vCPU is H_SUCCESS and kicks it; H_CONFER to -1 is H_SUCCESS without a yield, to an "
+            + "unknown vCPU H_PARAMETER, to itself no yield (kvm_arch_vcpu_yield_to is not called for the caller)")
+    void hvProdAndConfer() {
+        Rig r = hv();
+        TrapResult prod = r.trap(0, "sc 1", 0xE8, 1);
+        assertEquals(0, r.regs(0).get(3));
+        assertEquals(Outcome.RESUME, prod.outcome());
+        assertEquals(Outcome.RESUME, r.trap(0, "sc 1", 0xE4, -1, 0).outcome());
+        assertEquals(0, r.regs(0).get(3));
+        r.trap(0, "sc 1", 0xE4, 9, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3));
+        r.m.initialState(0, VcpuState.RUNNABLE);
+        assertEquals(Outcome.RESUME, r.trap(0, "sc 1", 0xE4, 0, 0).outcome(), "a confer to itself never yields");
+        assertEquals(0, r.regs(0).get(3));
     }
 }

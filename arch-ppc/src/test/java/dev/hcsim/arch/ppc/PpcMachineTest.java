@@ -14,7 +14,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import dev.hcsim.core.spi.Cpu;
@@ -33,19 +33,19 @@ class PpcMachineTest {
     static Machine run(VmConfig config, String source, int steps) {
         Vm vm = Vm.create(config);
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), source, 0x1000).bytes());
+        m.load(0x1000, vm.assemble(source, 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.run(steps, 1_000_000_000L);
         return m;
     }
 
     static Cpu cpu(Machine m) {
-        return new Cpu(m.vm(), 0, m.registers(0), new MemoryAccess(m.memory(), m.vm().byteOrder()));
+        return new Cpu(Engine.context(m.vm()), 0, m.registers(0), new MemoryAccess(m.memory(), m.vm().byteOrder()));
     }
 
     static Instruction insn(Machine m, String text) {
-        byte[] b = Assembler.assemble(m.vm().codec(), text, 0x2000).bytes();
-        return m.vm().codec().decode(b, 0, 4, 0x2000);
+        byte[] b = m.vm().assemble(text, 0x2000).bytes();
+        return Engine.context(m.vm()).codec().decode(b, 0, 4, 0x2000);
     }
 
     @Test
@@ -67,7 +67,7 @@ class PpcMachineTest {
     void unpatchedStub() {
         Vm vm = Vm.create(VmConfig.builder("ppc").build());
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), "lis 11,42\nori 11,11,3\nbl stub\nmr 20,3\n.long 0\nstub: li 3,-1\nnop\nnop\nnop\nblr",
+        m.load(0x1000, vm.assemble("lis 11,42\nori 11,11,3\nbl stub\nmr 20,3\n.long 0\nstub: li 3,-1\nnop\nnop\nnop\nblr",
                 0x1000).bytes());
         m.registers(0).pc(0x1000);
         Trace trace = new Trace();
@@ -89,7 +89,7 @@ class PpcMachineTest {
             Vm vm = Vm.create(VmConfig.builder("ppc").option("endian", endian).build());
             Machine m = new Machine(vm, "t");
             m.load(0x1000, words);
-            m.load(0x1010, Assembler.assemble(vm.codec(), "mr 20,3\n.long 0", 0x1010).bytes());
+            m.load(0x1010, vm.assemble("mr 20,3\n.long 0", 0x1010).bytes());
             m.registers(0).pc(0x1000);
             m.registers(0).set(3, 0x77);
             m.run(20, 1_000_000);
@@ -173,7 +173,7 @@ class PpcMachineTest {
     void pir() {
         Vm vm = Vm.create(VmConfig.builder("ppc").vcpus(3).vcpuIds(0, 4, 8).build());
         Machine m = new Machine(vm, "t");
-        Cpu c = new Cpu(vm, 2, m.registers(2), new MemoryAccess(m.memory(), vm.byteOrder()));
+        Cpu c = new Cpu(Engine.context(vm), 2, m.registers(2), new MemoryAccess(m.memory(), vm.byteOrder()));
         assertEquals(Cpu.NEXT, decode(vm, "mfspr 5,1023").execute(c));
         assertEquals(8, m.registers(2).get(5));
         assertEquals(8, vm.archState(PpcVm.class).sharedField(2, PpcVm.OFF_PIR, 4));
@@ -184,11 +184,11 @@ class PpcMachineTest {
         // problem state: privileged
         RegisterFile r = m.registers(0);
         r.set(PpcRegisters.MSR, PpcRegisters.MSR_PR);
-        assertEquals(Cpu.FAULT, decode(vm, "mfpir 5").execute(new Cpu(vm, 0, r, new MemoryAccess(m.memory(), vm.byteOrder()))));
+        assertEquals(Cpu.FAULT, decode(vm, "mfpir 5").execute(new Cpu(Engine.context(vm), 0, r, new MemoryAccess(m.memory(), vm.byteOrder()))));
         // BookE: PIR is SPR 286; 1023 is refused
         Vm booke = Vm.create(VmConfig.builder("ppc").option("host", "booke-hv").vcpus(2).build());
         Machine mb = new Machine(booke, "b");
-        Cpu cb = new Cpu(booke, 1, mb.registers(1), new MemoryAccess(mb.memory(), booke.byteOrder()));
+        Cpu cb = new Cpu(Engine.context(booke), 1, mb.registers(1), new MemoryAccess(mb.memory(), booke.byteOrder()));
         assertEquals(Cpu.NEXT, decode(booke, "mfspr 5,286").execute(cb));
         assertEquals(1, mb.registers(1).get(5));
         assertEquals(Cpu.FAULT, decode(booke, "mfspr 5,1023").execute(cb));
@@ -196,8 +196,8 @@ class PpcMachineTest {
     }
 
     static Instruction decode(Vm vm, String text) {
-        byte[] b = Assembler.assemble(vm.codec(), text, 0).bytes();
-        return vm.codec().decode(b, 0, 4, 0);
+        byte[] b = vm.assemble(text, 0).bytes();
+        return Engine.context(vm).codec().decode(b, 0, 4, 0);
     }
 
     @Test
@@ -281,7 +281,7 @@ class PpcMachineTest {
     void intPending() {
         Vm vm = Vm.create(VmConfig.builder("ppc").option("host", "booke-hv").vcpus(2).build());
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), "li 5,0\nmsgsnd 5\nli 11,16\noris 11,11,1\nsc 1\nli 12,1\nsc 1", 0x1000).bytes());
+        m.load(0x1000, vm.assemble("li 5,0\nmsgsnd 5\nli 11,16\noris 11,11,1\nsc 1\nli 12,1\nsc 1", 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.initialState(1, VcpuState.HALTED);
         PpcVm pv = vm.archState(PpcVm.class);

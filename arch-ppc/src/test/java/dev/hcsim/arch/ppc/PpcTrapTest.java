@@ -14,7 +14,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class PpcTrapTest {
         Rig(VmConfig config, String insn) {
             vm = Vm.create(config);
             m = new Machine(vm, "t");
-            m.load(PC, Assembler.assemble(vm.codec(), insn, PC).bytes());
+            m.load(PC, vm.assemble(insn, PC).bytes());
             regs = m.registers(0);
             regs.pc(PC);
             for (int i = 0; i < 32; i++) {
@@ -135,7 +135,7 @@ class PpcTrapTest {
     @Test
     @DisplayName("6. EV_IDLE: the vCPU halts through the scheduler; r3 = 0, r4 = 0 (powerpc.c EV_IDLE, kvm_vcpu_block)")
     void idleHalts() {
-        Rig r = rig("sc").set("r11", 0x00010010);
+        Rig r = rig("sc").set("r11", 0x00010010).set("r4", 5);
         TrapResult t = r.trap();
         assertEquals(Outcome.HALT, t.outcome());
         assertEquals("EV_IDLE", t.callName());
@@ -250,7 +250,7 @@ class PpcTrapTest {
     void paprMode() {
         Vm vm = Vm.create(PpcTestSupport.config().feature("papr", true).build());
         Machine m = new Machine(vm, "t");
-        m.load(PC, Assembler.assemble(vm.codec(), "sc 1", PC).bytes());
+        m.load(PC, vm.assemble("sc 1", PC).bytes());
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         regs.set(0, PpcTestSupport.MAGIC);
@@ -279,7 +279,7 @@ class PpcTrapTest {
     void osi() {
         Vm vm = Vm.create(PpcTestSupport.config().feature("osi", true).build());
         Machine m = new Machine(vm, "t");
-        m.load(PC, Assembler.assemble(vm.codec(), "sc", PC).bytes());
+        m.load(PC, vm.assemble("sc", PC).bytes());
         RegisterFile regs = m.registers(0);
         regs.pc(PC);
         regs.set(0, PpcTestSupport.MAGIC);
@@ -427,6 +427,6 @@ class PpcTrapTest {
         assertEquals(Outcome.FAULT, t.outcome());
         TrapResult u = r.vm.trap(0, r.regs, r.m.memory(), r.m, new byte[] {0x44, 0});
         assertEquals(Outcome.FAULT, u.outcome());
-        assertArrayEquals(new byte[] {0x44, 0}, r.vm.frame(0).instructionBytes());
+        assertArrayEquals(new byte[] {0x44, 0}, Engine.context(r.vm).frame(0).instructionBytes());
     }
 }

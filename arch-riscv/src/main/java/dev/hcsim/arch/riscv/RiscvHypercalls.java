@@ -6,10 +6,10 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallHandler;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -233,7 +233,7 @@ public final class RiscvHypercalls {
     }
 
     /** The time CSR at {@code nanos}: virtual nanoseconds at the VM's timebase (VmConfig tscHz). */
-    static long ticks(Vm vm, long nanos) {
+    static long ticks(VmContext vm, long nanos) {
         long hz = vm.config().tscHz();
         return (nanos / 1_000_000_000L) * hz + (nanos % 1_000_000_000L) * hz / 1_000_000_000L;
     }
@@ -249,7 +249,7 @@ public final class RiscvHypercalls {
         long hmask = t.arg(0);
         long hbase = t.arg(1);
         s.pmu(t.vcpu()).incrFw(RiscvSbiPmu.FW_IPI_SENT);
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         long sent = 0;
         for (int i = 0; i < vm.vcpuCount(); i++) {
             long bit = 0;

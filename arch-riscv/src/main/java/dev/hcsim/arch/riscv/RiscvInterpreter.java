@@ -58,6 +58,16 @@ public final class RiscvInterpreter {
         }
 
         @Override
+        public int effects() {
+            return switch (op) {
+                case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI, ECALL, EBREAK, WFI -> EFFECTS_UNKNOWN;
+                case LB, LH, LW, LD, LBU, LHU, LWU -> EFFECTS_READS_MEMORY;
+                case SB, SH, SW, SD -> EFFECTS_WRITES_MEMORY;
+                default -> EFFECTS_REGISTERS; // PC-relative forms use the decoded pc
+            };
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long a = r.get(rs1);

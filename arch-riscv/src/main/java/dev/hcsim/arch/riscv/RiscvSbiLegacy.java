@@ -6,9 +6,9 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -67,7 +67,7 @@ final class RiscvSbiLegacy {
         if (mask == null) {
             return;
         }
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         for (int bit = 0; bit < 64; bit++) {
             if ((mask & (1L << bit)) != 0) {
                 int i = vm.vcpuIndex(bit);

@@ -4,13 +4,13 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,7 +68,7 @@ public final class RiscvVm implements ArchitectureVm {
     static final long INVALID_GPA = -1L;
     private static final long M32 = 0xFFFF_FFFFL;
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpus;
     final byte[][] extStatus;
     final boolean[] ranOnce;
@@ -88,7 +88,7 @@ public final class RiscvVm implements ArchitectureVm {
     final RiscvSbiFwft.Features[] fwft;
     private final RiscvIoctls ioctls = new RiscvIoctls(this);
 
-    RiscvVm(Vm vm) {
+    RiscvVm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
@@ -388,7 +388,7 @@ public final class RiscvVm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- what handlers read
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 

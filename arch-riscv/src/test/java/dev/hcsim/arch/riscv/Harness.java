@@ -5,7 +5,6 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 
 /** A RISC-V VM with the scheduler attached, for taking single ecalls on chosen vCPUs in chosen states. */
@@ -49,7 +48,7 @@ final class Harness {
 
     /** An ecall at 0x1000 on {@code vcpu} with a7 = eid, a6 = fid and a0.. = {@code a}. */
     TrapResult ecall(int vcpu, long eid, long fid, long... a) {
-        m.load(AT, Assembler.assemble(vm.codec(), "ecall", AT).bytes());
+        m.load(AT, vm.assemble("ecall", AT).bytes());
         RegisterFile r = m.registers(vcpu);
         r.pc(AT);
         r.set(RiscvRegisters.A7, eid);

@@ -23,7 +23,7 @@ class RiscvHotPathTest {
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         mem.write(0x1000, new byte[] {0x73, 0, 0, 0}, 0, 4);
         RegisterFile regs = new RegisterFile(RiscvRegisters.LAYOUT);
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(4);
         long[][] calls = {{0x10, 0}, {0x48534d, 2}, {0x4142_4344L, 0}, {0x10, 99}};
         // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively (this module does not read java.management).

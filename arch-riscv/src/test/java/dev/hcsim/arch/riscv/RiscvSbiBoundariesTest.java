@@ -1,6 +1,13 @@
 package dev.hcsim.arch.riscv;
 
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_0_1_CLEAR_IPI;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_0_1_REMOTE_FENCE_I;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_0_1_SEND_IPI;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_0_1_SET_TIMER;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_BASE;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_DBCN;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.IRQ_S_SOFT;
+import static dev.hcsim.arch.riscv.RiscvHypercalls.IRQ_S_TIMER;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_EXPERIMENTAL_END;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_EXPERIMENTAL_START;
 import static dev.hcsim.arch.riscv.RiscvHypercalls.EXT_HSM;
@@ -98,5 +105,74 @@ class RiscvSbiBoundariesTest {
         Harness halted = Harness.of(2).state(0, VcpuState.HALTED);
         halted.ecall(1, EXT_HSM, 2, 0);
         assertEquals(4, halted.a(1, 1));
+    }
+
+    // ---------------------------------------------------------------- the legacy v0.1 calls (vcpu_sbi_v01.c)
+
+    @Test
+    @DisplayName("v0.1 CLEAR_IPI clears only sip.SSIP of the caller (kvm_riscv_vcpu_unset_interrupt(IRQ_VS_SOFT)); STIP stays")
+    void legacyClearIpiClearsOnlySsip() {
+        Harness h = Harness.of(1);
+        h.regs(0).set(RiscvRegisters.SIP, 1L << IRQ_S_SOFT | 1L << IRQ_S_TIMER);
+        h.ecall(EXT_0_1_CLEAR_IPI, 0);
+        assertEquals(0, h.a(0));
+        assertEquals(1L << IRQ_S_TIMER, h.regs(0).get(RiscvRegisters.SIP));
+    }
+
+    @Test
+    @DisplayName("v0.1 SET_TIMER programs the timer: a deadline not after the time CSR makes STIP pending at once, a later one clears it "
+            + "(kvm_riscv_vcpu_timer_next_event)")
+    void legacySetTimerProgramsTheTimer() {
+        Harness h = Harness.of(1);
+        h.ecall(EXT_0_1_SET_TIMER, 0, 0);
+        assertEquals(1L << IRQ_S_TIMER, h.regs(0).get(RiscvRegisters.SIP) & 1L << IRQ_S_TIMER);
+        h.ecall(EXT_0_1_SET_TIMER, 0, 1_000_000);
+        assertEquals(0, h.regs(0).get(RiscvRegisters.SIP) & 1L << IRQ_S_TIMER);
+    }
+
+    @Test
+    @DisplayName("v0.1 SEND_IPI: a0 = 0 names every online hart; a mask names exactly its set bits, hart 0 included, once each "
+            + "(kvm_sbi_ext_v01_handler, kvm_riscv_vcpu_set_interrupt)")
+    void legacySendIpiMask() {
+        Harness all = Harness.of(3);
+        all.ecall(EXT_0_1_SEND_IPI, 0, 0);
+        for (int v = 0; v < 3; v++) {
+            assertEquals(1, all.m.interrupts(v).getOrDefault(IRQ_S_SOFT, 0), "hart " + v);
+        }
+        Harness one = Harness.of(3);
+        one.m.memory().write(0x2000, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 0, 8); // hart 0 only
+        one.ecall(1, EXT_0_1_SEND_IPI, 0, 0x2000);
+        assertEquals(1, one.m.interrupts(0).getOrDefault(IRQ_S_SOFT, 0));
+        assertEquals(0, one.m.interrupts(1).getOrDefault(IRQ_S_SOFT, 0));
+        assertEquals(0, one.m.interrupts(2).getOrDefault(IRQ_S_SOFT, 0));
+    }
+
+    @Test
+    @DisplayName("v0.1 REMOTE_FENCE_I reads the mask and answers 0; an unreadable mask is the load access fault, nothing written")
+    void legacyRemoteFence() {
+        Harness h = Harness.of(2);
+        h.regs(0).set(RiscvRegisters.A0, 0x55);
+        TrapResult ok = h.ecall(EXT_0_1_REMOTE_FENCE_I, 0, 0);
+        assertEquals(Outcome.RESUME, ok.outcome());
+        assertEquals(0, h.a(0));
+        TrapResult fault = h.ecall(EXT_0_1_REMOTE_FENCE_I, 0, 0x7000_0000L);
+        assertEquals(Outcome.FAULT, fault.outcome());
+        assertEquals(0x7000_0000L, h.a(0), "a0 keeps the mask's address");
+    }
+
+    // ---------------------------------------------------------------- what the trace names
+
+    @Test
+    @DisplayName("the trace of an unknown extension carries its number eid << 32 | fid; a forwarded DBCN call its name and number, "
+            + "and the trap's next PC stays at the ecall until the host answers (kvm_riscv_vcpu_sbi_forward_handler)")
+    void traceNumbersAndNames() {
+        Harness h = Harness.of(1, "sbi-dbcn=on");
+        TrapResult unknown = h.ecall(0x4142_4344L, 7);
+        assertEquals(0x4142_4344_0000_0007L, unknown.number());
+        TrapResult dbcn = h.ecall(EXT_DBCN, 0, 3, 0x2000, 0);
+        assertEquals(Outcome.EXIT_TO_HOST, dbcn.outcome());
+        assertEquals("SBI_EXT_DBCN_CONSOLE_WRITE", dbcn.callName());
+        assertEquals(EXT_DBCN << 32, dbcn.number());
+        assertEquals(Harness.AT, dbcn.nextPc());
     }
 }

@@ -1,11 +1,11 @@
 package dev.hcsim.arch.s390;
 
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +106,7 @@ public final class S390Architecture extends DescribedArchitecture {
                     "the KVM_CREATE_VM type: ucontrol = KVM_VM_S390_UCONTROL (1, needs CAP_SYS_ADMIN), where kvm_handle_sie_intercept "
                             + "hands every intercept to the VMM (intercept.c): each DIAGNOSE, KVM's own 0x44, 0x9c, 0x258, 0x500 "
                             + "included, SIGP, STSI and LPSWE exit with KVM_EXIT_S390_SIEIC icptcode 4 and the PSW past the "
-                            + "instruction; a DIAGNOSE in problem state exits with icptcode 8 (program interruption)"));
+                            + "instruction, in problem state too (KVM's privilege check in kvm_s390_handle_diag never runs)"));
 
     /** The provider; {@link java.util.ServiceLoader} calls this. */
     public S390Architecture() {
@@ -126,7 +126,7 @@ public final class S390Architecture extends DescribedArchitecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new S390Vm(vm);
     }
 

@@ -121,7 +121,7 @@ public final class S390Codec implements Codec {
                     case 0xF -> new S390Interpreter.Immediate(Op.CGHI, hi, i2, 4, "cghi\t" + r1 + "," + i2);
                     case 0x4 -> {
                         long target = pc + 2 * i2;
-                        yield new S390Interpreter.Branch(hi, target, S390Interpreter.BRANCH_MNEMONICS[hi] + "\t0x" + Long.toHexString(target));
+                        yield new S390Interpreter.Branch(hi, target, pc, S390Interpreter.BRANCH_MNEMONICS[hi] + "\t0x" + Long.toHexString(target));
                     }
                     default -> null;
                 };

@@ -56,7 +56,8 @@ public final class S390Contract {
             .fault(new Fault.S390(Fault.S390.OPERATION, 2, 0), "DIAG 0x501 (software breakpoint) without a debugger",
                     "QEMU target/s390x/kvm/kvm.c handle_sw_breakpoint, handle_instruction", Outcome.FAULT, Outcome.INTERRUPTED)
             .exit(new Exit.S390Sieic(Exit.S390Sieic.ICPT_INST, 0, 0), "a DIAGNOSE KVM leaves to user space with option "
-                    + "userspace=exit, DIAG 0x500 without a matching ioeventfd, or legacy-virtio=userspace: icptcode 4, ipa, ipb; "
+                    + "userspace=exit, DIAG 0x500 without a matching ioeventfd, or legacy-virtio=userspace; in a user-controlled VM "
+                    + "(vm-type=ucontrol) every intercepted instruction (icptcode 8 for a DIAGNOSE in problem state): icptcode 4, ipa, ipb; "
                     + "the PSW already past the DIAGNOSE, r2 kept on re-entry", "arch/s390/kvm/kvm-s390.c vcpu_post_run, "
                     + "kvm_handle_sie_intercept; diag.c __diag_virtio_hypercall")
             .exit(new Exit.S390Reset(0), "DIAG 0x308 subcode 3 (flags 0x1e) or 4 (flags 0x1c): the vCPU stops",

@@ -59,6 +59,16 @@ final class S390GuestDebug {
         return control[vcpu];
     }
 
+    int injectedPgm(int vcpu) {
+        return injectedPgm[vcpu];
+    }
+
+    /** Snapshot restore: the KVM_SET_GUEST_DEBUG state (KVM_GUESTDBG_EXIT_PENDING included) and an injected interruption. */
+    void restore(int vcpu, long ctl, int pgm) {
+        control[vcpu] = ctl;
+        injectedPgm[vcpu] = pgm;
+    }
+
     private boolean singleStepping(int vcpu) {
         return (control[vcpu] & (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP)) == (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
     }

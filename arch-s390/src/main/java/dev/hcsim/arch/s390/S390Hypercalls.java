@@ -3,17 +3,17 @@ package dev.hcsim.arch.s390;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX;
 import static dev.hcsim.arch.s390.S390Registers.PREFIX_MASK;
 
+import dev.hcsim.core.Bytes;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
-import dev.hcsim.core.Bytes;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -210,7 +210,7 @@ public final class S390Hypercalls {
     static void directedYield(Trap t) {
         S390Vm s = state(t);
         int tid = (int) t.registers().get(s.fieldR1[t.vcpu()]);
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         if (tid == vm.vcpuId(t.vcpu())) {
             return;
         }
@@ -367,7 +367,7 @@ public final class S390Hypercalls {
                 // QEMU handle_diag_308 -> s390_ipl_reset_request -> qemu_system_reset_request: one event per trap,
                 // this trap's answer in KVM's system-event words (subcode 0 modified clear, 1 load normal).
                 t.note(subcode == 0 ? "diag 308 subcode 0: modified clear reset" : "diag 308 subcode 1: load normal");
-                t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), (tr, ret) -> tr.status(null));
+                t.exitToHost(new Exit.SystemEvent(SystemEventType.RESET), S390Vm.REENTER);
                 return;
             }
             case 5, 8 -> {

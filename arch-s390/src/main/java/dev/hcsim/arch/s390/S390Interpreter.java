@@ -83,6 +83,11 @@ public final class S390Interpreter {
 
     /** Register-immediate forms: LGHI, AGHI, CGHI, LGFI, AGFI, LLIHF, IIHF, IILF. */
     static final class Immediate extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         enum Op { LGHI, AGHI, CGHI, LGFI, AGFI, LLIHF, IIHF, IILF }
 
         private final Op op;
@@ -120,6 +125,11 @@ public final class S390Interpreter {
 
     /** Register-register forms: LGR, CGR, SGR. */
     static final class RegReg extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         enum Op { LGR, CGR, SGR }
 
         private final Op op;
@@ -154,13 +164,20 @@ public final class S390Interpreter {
 
     /** BRANCH RELATIVE ON CONDITION (brc, j, jne, je, ...): taken when mask bit {@code 8 >> cc} is set. */
     static final class Branch extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int mask;
         private final long target;
+        private final long address;
 
-        Branch(int mask, long target, String text) {
+        Branch(int mask, long target, long address, String text) {
             super(4, text);
             this.mask = mask;
             this.target = target;
+            this.address = address;
         }
 
         @Override
@@ -168,7 +185,7 @@ public final class S390Interpreter {
             RegisterFile r = cpu.regs();
             int cc = S390Registers.cc(r.get(S390Registers.PSWM));
             if ((mask & (8 >> cc)) != 0) {
-                r.set(S390Registers.BEAR, r.pc()); // a successful branch sets the breaking-event address (PoP)
+                r.set(S390Registers.BEAR, address); // a successful branch sets the breaking-event address (PoP): its own
                 r.pc(target);
                 return Cpu.JUMP;
             }
@@ -178,6 +195,11 @@ public final class S390Interpreter {
 
     /** Loads and stores: LG, STG (RXY, 64 bits), L, ST (RX, low 32 bits). */
     static final class Storage extends BaseInstruction {
+        @Override
+        public int effects() {
+            return store ? EFFECTS_WRITES_MEMORY : EFFECTS_READS_MEMORY;
+        }
+
         private final boolean store;
         private final int size;
         private final int r1;

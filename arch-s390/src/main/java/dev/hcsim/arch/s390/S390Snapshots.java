@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Every field of {@link S390Vm} a snapshot needs: the DIAG 0x288 watchdog, the DIAG 0x318 code and
  * the IPL block per VM; per vCPU the DIAG 0x258 pfault handshake, CPUSTAT_RUNNING and its timing,
- * the stopped/waiting state the SIGP orders leave, and a program interruption still to deliver.
+ * the stopped/waiting state the SIGP orders leave, a program interruption still to deliver, the KVM_SET_GUEST_DEBUG
+ * state with a pending single-step exit, and a program interruption the VMM injected at an exit.
  * Per-trap scratch (decoded fields, parameter buffers, exit payloads) is not state between traps.
  */
 final class S390Snapshots {
@@ -24,7 +25,8 @@ final class S390Snapshots {
                     .put("keepStateOnStart", s.keepStateOnStart[i]).put("selfRestart", s.selfRestart[i]).put("waiting", s.waiting[i])
                     .put("waitPswMask", s.waitPswMask[i]).put("pendingPgm", s.pendingPgm[i])
                     .put("pendingExternal", s.pendingExternal[i]).put("pendingExternalFrom", s.pendingExternalFrom[i])
-                    .put("pendingInvalidOperand", s.pendingInvalidOperand[i]);
+                    .put("pendingInvalidOperand", s.pendingInvalidOperand[i])
+                    .put("guestDebug", s.debug.control(i)).put("injectedPgm", s.debug.injectedPgm(i));
         }
     }
 
@@ -51,6 +53,7 @@ final class S390Snapshots {
             s.pendingExternal[i] = Math.toIntExact(c.num("pendingExternal"));
             s.pendingExternalFrom[i] = c.num("pendingExternalFrom");
             s.pendingInvalidOperand[i] = c.flag("pendingInvalidOperand");
+            s.debug.restore(i, c.num("guestDebug"), Math.toIntExact(c.num("injectedPgm")));
         }
     }
 }

@@ -14,14 +14,14 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
-import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -52,12 +52,19 @@ public final class S390Vm implements ArchitectureVm {
     public static final long PFAULT_TOKEN_INVALID = 0xFFFF_FFFF_FFFF_FFFFL;
 
 
-    /** Re-entry after an exit that answers nothing in a register (a system event, a debug stop): the PSW as it stands. */
-    static final Trap.ExitCompletion REENTER = (t, ret) -> t.status(null);
+    /**
+     * Re-entry after an exit that answers nothing in a register (a system event, a debug stop, a disabled wait): the
+     * next KVM_RUN changes no register and continues at the PSW as it stands (the wait PSW, the breakpoint), which is
+     * not the instruction after the trap.
+     */
+    static final Trap.ExitCompletion REENTER = (t, ret) -> {
+        t.status(null);
+        t.resumeAt(t.registers().pc());
+    };
     /** Re-entry after an exit leaves r2 as it was (the engine would otherwise write the host's value there). */
     static final Trap.ExitCompletion KEEP_R2 = (t, ret) -> t.result(0, t.registers().get(2));
 
-    private final Vm vm;
+    private final VmContext vm;
     private final int vcpus;
     private final long ramSize;
     private final boolean reportOnly;
@@ -103,7 +110,7 @@ public final class S390Vm implements ArchitectureVm {
     private final S390Priv priv = new S390Priv(this);
     final S390GuestDebug debug;
 
-    S390Vm(Vm vm) {
+    S390Vm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.vcpus = vm.vcpuCount();
@@ -218,7 +225,7 @@ public final class S390Vm implements ArchitectureVm {
         return watchdogArmed;
     }
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 
@@ -291,14 +298,12 @@ public final class S390Vm implements ArchitectureVm {
         pastIntercept(t);
     }
 
-    /** ICPT_PROGI: a program interruption SIE intercepted (arch/s390/kvm/kvm-s390.h). */
-    static final int ICPT_PROGI = 0x08;
-
     /**
      * A user-controlled VM (KVM_VM_S390_UCONTROL): kvm_handle_sie_intercept returns -EOPNOTSUPP for every intercept
      * (intercept.c), so each instruction SIE intercepts reaches the VMM as KVM_EXIT_S390_SIEIC with the PSW past it,
-     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. A DIAGNOSE in problem state is
-     * the CPU's privileged-operation exception, which SIE intercepts in a ucontrol VM (ECB_SPECI clear: icptcode 8).
+     * the diagnose codes KVM owns (0x10, 0x44, 0x9c, 0x258, 0x308, 0x500) included. SIE intercepts a DIAGNOSE in
+     * problem state too (kvm_s390_handle_diag's own PSW_MASK_PSTATE check injects the privileged-operation exception
+     * in a default VM), so in a ucontrol VM that one reaches the VMM as well, unchecked.
      */
     private void ucontrolIntercept(Trap t) {
         int op = t.insnByte(0);
@@ -310,8 +315,7 @@ public final class S390Vm implements ArchitectureVm {
         }
         t.callName("KVM_EXIT_S390_SIEIC (ucontrol)");
         t.number(op == 0x83 ? operand2(t) & 0xFFFF : op);
-        int icpt = op == 0x83 && problemState(t.registers()) ? ICPT_PROGI : Exit.S390Sieic.ICPT_INST;
-        t.exitToHost(sieic(t, icpt), debug.userspaceReentry);
+        t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), debug.userspaceReentry);
         pastIntercept(t);
     }
 

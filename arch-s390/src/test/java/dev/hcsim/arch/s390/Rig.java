@@ -7,7 +7,7 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 
 /** A VM with a standalone machine as the vCPU control, for taking single traps in tests. */
@@ -18,7 +18,7 @@ final class Rig {
     final Machine m;
 
     Rig(VmConfig config) {
-        this.vm = Vm.create(new S390Architecture(), config);
+        this.vm = Engine.create(new S390Architecture(), config);
         this.m = new Machine(vm, "rig");
     }
 
@@ -44,7 +44,7 @@ final class Rig {
 
     /** Puts {@code insn} (assembly) at {@link #PC} and takes the trap on vCPU {@code vcpu}. */
     TrapResult trap(int vcpu, String insn) {
-        byte[] bytes = Assembler.assemble(vm.codec(), insn, PC).bytes();
+        byte[] bytes = vm.assemble(insn, PC).bytes();
         m.load(PC, bytes);
         regs(vcpu).pc(PC);
         return vm.trap(vcpu, regs(vcpu), m.memory(), m);
@@ -87,6 +87,6 @@ final class Rig {
 
     /** The program-interruption code of the fault of {@code vcpu}'s last trap, or -1 when it did not fault. */
     int faultCode(int vcpu) {
-        return vm.frame(vcpu).fault() instanceof Fault.S390 f ? f.interruptionCode() : -1;
+        return Engine.context(vm).frame(vcpu).fault() instanceof Fault.S390 f ? f.interruptionCode() : -1;
     }
 }

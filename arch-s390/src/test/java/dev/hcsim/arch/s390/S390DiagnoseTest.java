@@ -252,6 +252,39 @@ class S390DiagnoseTest {
     }
 
     @Test
+    @DisplayName("DIAG 0x10 at its boundaries (diag.c diag_release_pages): start 8K is allowed; a range ending at the prefix or starting "
+            + "at prefix + 8K takes the fast path; one starting at the prefix releases absolute page 0, and absolute page 1 only when it "
+            + "reaches past prefix + 4K")
+    void releasePagesBoundaries() {
+        long prefix = 0x20000;
+        long[][] cases = { // start, GPR R3, expected: page 0x2000, absolute page 0, absolute page 1, the prefix area, page 0x22000
+            {0x2000, 0x2000, 0, 0xB0, 0xB1, 0xAA, 0xC2},
+            {0x1F000, 0x1F000, 0xD2, 0xB0, 0xB1, 0xAA, 0xC2},
+            {prefix + 0x2000, prefix + 0x2000, 0xD2, 0xB0, 0xB1, 0xAA, 0},
+            {prefix, prefix, 0xD2, 0, 0xB1, 0xAA, 0xC2},
+            {prefix, prefix + 0x1000, 0xD2, 0, 0, 0xAA, 0xC2},
+        };
+        for (long[] c : cases) {
+            Rig rig = Rig.of(VmConfig.builder("s390").memory(0, 0x40000));
+            rig.regs().set(S390Registers.PREFIX, prefix);
+            rig.write(0x2100, 8, 0xD2);
+            rig.write(0x0100, 8, 0xB0);
+            rig.write(0x1100, 8, 0xB1);
+            rig.write(prefix + 0x100, 8, 0xAA);
+            rig.write(0x22100, 8, 0xC2);
+            rig.regs().set(1, c[0]);
+            rig.regs().set(3, c[1]);
+            assertEquals(Outcome.RESUME, rig.trap("diag %r1,%r3,0x10").outcome(), java.util.Arrays.toString(c));
+            String at = "start 0x" + Long.toHexString(c[0]) + ", R3 0x" + Long.toHexString(c[1]) + ": ";
+            assertEquals(c[2], rig.read(0x2100, 8), at + "page 0x2000");
+            assertEquals(c[3], rig.read(0x0100, 8), at + "absolute page 0");
+            assertEquals(c[4], rig.read(0x1100, 8), at + "absolute page 1");
+            assertEquals(c[5], rig.read(prefix + 0x100, 8), at + "the prefix area");
+            assertEquals(c[6], rig.read(0x22100, 8), at + "page prefix + 8K");
+        }
+    }
+
+    @Test
     @DisplayName("DIAG 0x9C: own id and 999 are ignored; 0xFFFFFFFF00000001 is CPU 1 (diag.c __diag_time_slice_end_directed)")
     void directedYield() {
         Rig rig = Rig.of(2);
@@ -290,7 +323,7 @@ class S390DiagnoseTest {
         rig.trap("diag %r2,%r4,0x288");
         assertTrue(rig.state().watchdogArmed());
         // 16 virtual seconds later (one instruction is one second here), the next DIAGNOSE finds it expired
-        byte[] loop = dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lghi %r6,16\nl: aghi %r6,-1\njne l\ndiag %r0,%r0,0x44\n",
+        byte[] loop = rig.vm.assemble("lghi %r6,16\nl: aghi %r6,-1\njne l\ndiag %r0,%r0,0x44\n",
                 0x3000).bytes();
         rig.m.load(0x3000, loop);
         rig.regs().pc(0x3000);

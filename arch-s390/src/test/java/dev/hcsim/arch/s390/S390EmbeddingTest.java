@@ -36,7 +36,7 @@ class S390EmbeddingTest {
         S390Vm s390 = vm.archState(S390Vm.class);
         s390.virtioSink((vcpu, m, cssid, ssid, schno, queue, data) -> schno == 2 && queue == 0); // your devices
         RegisterFile regs = new RegisterFile(vm.architecture().registers());
-        vm.archVm().resetVcpu(0, regs);                                   // supervisor state, 64-bit, prefix 0
+        vm.resetVcpu(0, regs);                                            // supervisor state, 64-bit, prefix 0
         EffectLog effects = new EffectLog(2);                             // or your own VcpuControl
 
         byte[] diag = {(byte) 0x83, 0x24, 0x05, 0x00};                    // diag %r2,%r4,0x500

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.hcsim.core.Program;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
-import dev.hcsim.core.asm.Program;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,9 +23,9 @@ class S390InterpreterTest {
     }
 
     private static Machine run(VmConfig.Builder cfg, String source, int steps, long... regs) {
-        Vm vm = Vm.create(new S390Architecture(), cfg.build());
+        Vm vm = Engine.create(new S390Architecture(), cfg.build());
         Machine m = new Machine(vm, "t");
-        Program p = Assembler.assemble(vm.codec(), source, 0x2000);
+        Program p = vm.assemble(source, 0x2000);
         m.load(0x2000, p.bytes());
         RegisterFile r = m.registers(0);
         r.pc(0x2000);
@@ -94,9 +94,9 @@ class S390InterpreterTest {
     @DisplayName("stap stores the CPU address as a halfword; with prefix 0x4000 real 0x100 is absolute 0x4100 (prefixing)")
     void stapAndPrefixing() {
         VmConfig.Builder cfg = VmConfig.builder("s390").vcpus(3).vcpuIds(0, 1, 0x42);
-        Vm vm = Vm.create(new S390Architecture(), cfg.build());
+        Vm vm = Engine.create(new S390Architecture(), cfg.build());
         Machine m = new Machine(vm, "t");
-        m.load(0x2000, Assembler.assemble(vm.codec(), "stap 0x100\nstap 0x102(%r5)\n", 0x2000).bytes());
+        m.load(0x2000, vm.assemble("stap 0x100\nstap 0x102(%r5)\n", 0x2000).bytes());
         m.initialState(0, VcpuState.OFF);
         m.initialState(1, VcpuState.OFF);
         RegisterFile r = m.registers(2);
@@ -116,9 +116,9 @@ class S390InterpreterTest {
     void lpsweJumps() {
         Machine m = run("lpswe 0x800\n", 1);
         assertEquals(0, m.registers(0).pc(), "all-zero PSW at 0x800: address 0");
-        Vm vm = Vm.create(new S390Architecture(), VmConfig.builder("s390").build());
+        Vm vm = Engine.create(new S390Architecture(), VmConfig.builder("s390").build());
         Machine m2 = new Machine(vm, "t");
-        m2.load(0x2000, Assembler.assemble(vm.codec(), "lpswe 0x800\n", 0x2000).bytes());
+        m2.load(0x2000, vm.assemble("lpswe 0x800\n", 0x2000).bytes());
         m2.load(0x800, dev.hcsim.core.Bytes.parseHex("0000300180000000 0000000000003000"));
         m2.registers(0).pc(0x2000);
         m2.run(1, Long.MAX_VALUE);
@@ -130,7 +130,7 @@ class S390InterpreterTest {
     @Test
     @DisplayName("an instruction outside the subset stops the vCPU with its address")
     void undecodable() {
-        Vm vm = Vm.create(new S390Architecture(), VmConfig.builder("s390").build());
+        Vm vm = Engine.create(new S390Architecture(), VmConfig.builder("s390").build());
         Machine m = new Machine(vm, "t");
         m.load(0x2000, dev.hcsim.core.Bytes.parseHex("47f00000"));
         m.registers(0).pc(0x2000);

@@ -7,7 +7,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -61,10 +61,10 @@ class S390KernelFidelityTest {
     @Test
     @DisplayName("interrupt.c __deliver_prog: __LC_PGM_LAST_BREAK holds the address of the last taken branch (sie_block->gbea)")
     void programInterruptionStoresLastBranch() {
-        Vm vm = Vm.create(new S390Architecture(), VmConfig.builder("s390").build());
+        Vm vm = Engine.create(new S390Architecture(), VmConfig.builder("s390").build());
         Machine m = new Machine(vm, "t");
         String src = "lghi %r2,4\nj over\nlghi %r2,8\nover: diag %r2,%r3,0x258\n";
-        m.load(0x2000, Assembler.assemble(vm.codec(), src, 0x2000).bytes());
+        m.load(0x2000, vm.assemble(src, 0x2000).bytes());
         byte[] newPsw = new byte[16]; // a program new PSW (0x1d0): the interruption is delivered and the lowcore written
         dev.hcsim.core.Bytes.put(newPsw, 0, 8, S390Registers.PSW_MASK_RESET, true);
         dev.hcsim.core.Bytes.put(newPsw, 8, 8, 0x3000, true);

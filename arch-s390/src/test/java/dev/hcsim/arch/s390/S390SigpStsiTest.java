@@ -86,7 +86,7 @@ class S390SigpStsiTest {
             + "(interrupt.c __deliver_external_call); a running CPU keeps it pending")
     void externalCallDelivery() {
         Rig rig = withExternalHandler();
-        rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
+        rig.m.load(0x2000, rig.vm.assemble("lpswe 0xe00\n", 0x2000).bytes());
         rig.regs(1).pc(0x2000);
         rig.m.initialState(0, VcpuState.HALTED);
         rig.m.run(5, Long.MAX_VALUE);
@@ -123,7 +123,7 @@ class S390SigpStsiTest {
         rig.regs(1).pc(0x2222);
         sigp(rig, 2, 1);
         assertEquals(0, rig.read(0x86, 2), "not waiting yet: nothing stored");
-        rig.m.load(0x2000, dev.hcsim.core.asm.Assembler.assemble(rig.vm.codec(), "lpswe 0xe00\n", 0x2000).bytes());
+        rig.m.load(0x2000, rig.vm.assemble("lpswe 0xe00\n", 0x2000).bytes());
         rig.regs(1).pc(0x2000);
         rig.m.initialState(0, VcpuState.HALTED);
         rig.m.run(1, Long.MAX_VALUE);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.Errno;
 import dev.hcsim.core.Exit;
+import dev.hcsim.core.Fault;
 import dev.hcsim.core.KvmException;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapResult;
@@ -67,7 +68,8 @@ class S390UcontrolAndDebugTest {
     }
 
     @Test
-    @DisplayName("ucontrol: re-entry continues past the DIAGNOSE with r2 as the VMM left it; SIGP exits too; in problem state icptcode 8")
+    @DisplayName("ucontrol: re-entry continues past the DIAGNOSE with r2 as the VMM left it; SIGP exits too; in problem state the "
+            + "DIAGNOSE exits as well (kvm_s390_handle_diag's privilege check never runs), where a default VM gets PGM_PRIVILEGED_OP")
     void ucontrolReentryAndOthers() {
         Rig r = ucontrol();
         r.trap("diag %r0,%r0,0x44");
@@ -77,7 +79,10 @@ class S390UcontrolAndDebugTest {
         assertEquals(0x77, r.regs().get(2));
         assertEquals(0xAE12, ((Exit.S390Sieic) r.trap("sigp %r1,%r2,0").exit()).ipa());
         r.regs().set(S390Registers.PSWM, S390Registers.PSW_MASK_RESET | S390Registers.PSW_MASK_PSTATE);
-        assertEquals(S390Vm.ICPT_PROGI, ((Exit.S390Sieic) r.trap("diag %r0,%r0,0x44").exit()).icptcode());
+        assertEquals(Exit.S390Sieic.ICPT_INST, ((Exit.S390Sieic) r.trap("diag %r0,%r0,0x44").exit()).icptcode());
+        Rig d = Rig.of(VmConfig.builder("s390").option("program-interruptions", "report"));
+        d.regs().set(S390Registers.PSWM, S390Registers.PSW_MASK_RESET | S390Registers.PSW_MASK_PSTATE);
+        assertEquals(Fault.S390.PRIVILEGED_OP, ((Fault.S390) d.trap("diag %r0,%r0,0x44").fault()).interruptionCode());
         assertTrue(r.state().ucontrol());
         assertFalse(Rig.of(1).state().ucontrol());
     }

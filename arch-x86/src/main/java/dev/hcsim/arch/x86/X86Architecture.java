@@ -1,12 +1,11 @@
 package dev.hcsim.arch.x86;
 
-import dev.hcsim.core.Vm;
-import dev.hcsim.core.spi.AbiFamily;
-import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.DescribedArchitecture;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.OptionSpec;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
@@ -163,30 +162,18 @@ public final class X86Architecture extends DescribedArchitecture {
     }
 
     @Override
-    public ArchitectureVm attach(Vm vm) {
+    public ArchitectureVm attach(VmContext vm) {
         return new X86Vm(vm);
+    }
+
+    @Override
+    public List<dev.hcsim.core.spi.AbiFamily> otherAbis() {
+        return List.of(X86XenHypercalls.ABI, X86HypervAbi.FAMILY); // kvm_emulate_hypercall: Xen first, then Hyper-V
     }
 
     @Override
     public String defaultTrapInstruction(Map<String, String> options) {
         return "amd".equals(options.get("vendor")) ? "vmmcall" : "vmcall";
-    }
-
-    /**
-     * Hyper-V's place in the dispatch (hyperv.c kvm_hv_hypercall). Its calls are listed by the Hyper-V ABI's own
-     * documentation data when that lands; the condition and the registers are the TLFS's and KVM's.
-     */
-    static final AbiFamily HYPERV_ABI = new AbiFamily("Hyper-V (arch/x86/kvm/hyperv.c)", 2,
-            "--feature hyperv: Hyper-V exposed in CPUID and a non-zero HV_X64_MSR_GUEST_OS_ID (--hyperv-guest-os-id) "
-                    + "(hyperv.h kvm_hv_hypercall_enabled); reached only when Xen's interception is off, or from Xen with EAX bit 31",
-            "control RCX, input RDX, output R8 in 64-bit mode; EDX:EAX, EBX:ECX, EDI:ESI otherwise; result RAX (hyperv.c kvm_hv_hypercall)",
-            "the Hyper-V result word: status and reps completed (hyperv-tlfs.h HV_STATUS_*)", List.of(),
-            List.of("CPL > 0 or real mode: #UD (hyperv.c kvm_hv_hypercall)"));
-
-    /** x86.c kvm_emulate_hypercall's order: Xen's ABI first, then Hyper-V's, then the KVM_HC_* numbers of {@link #hypercalls()}. */
-    @Override
-    public List<AbiFamily> otherAbis() {
-        return List.of(X86XenHypercalls.ABI, HYPERV_ABI);
     }
 
     private static String hex(long v) {

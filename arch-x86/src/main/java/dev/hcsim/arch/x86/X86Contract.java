@@ -44,6 +44,17 @@ public final class X86Contract {
             .fault(Fault.X86.db(0), "RFLAGS.TF set: " + X86Vm.SINGLE_STEP + " after a call KVM completed (RIP past the call, "
                     + "or on the patched instruction)", "arch/x86/kvm/x86.c kvm_skip_emulated_instruction, kvm_vcpu_do_singlestep",
                     Outcome.FAULT)
+            .fault(Fault.X86.ud(0), "Hyper-V enabled (feature hyperv, a guest OS id set): a Hyper-V hypercall at CPL > 0 or in "
+                    + "real mode, or an XMM fast hypercall without HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE under enforce-cpuid",
+                    "arch/x86/kvm/hyperv.c kvm_hv_hypercall", Outcome.FAULT)
+            .exit(new Exit.HypervHcall(0, 0, java.util.List.of(0L, 0L)), "Hyper-V enabled: a call KVM leaves to user space "
+                    + "(HVCALL_POST_MESSAGE, SIGNAL_EVENT without an eventfd, ...): type KVM_EXIT_HYPERV_HCALL, input = the control "
+                    + "word, params = ingpa, outgpa; re-entry writes the VMM's result and advances RIP",
+                    "arch/x86/kvm/hyperv.c kvm_hv_hypercall, hypercall_userspace_exit, kvm_hv_hypercall_complete_userspace")
+            .exit(new Exit.XenHcall(true, 0, 0, 0, java.util.List.of(0L, 0L, 0L, 0L, 0L, 0L)), "Xen enabled (feature xen, "
+                    + "KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL): a Xen hypercall the kernel does not handle itself: longmode, cpl, "
+                    + "input = RAX, params[6]; re-entry writes the VMM's result to RAX and advances RIP",
+                    "arch/x86/kvm/xen.c kvm_xen_hypercall, kvm_xen_hypercall_complete_userspace")
             .exit(new Exit.Hypercall(X86Hypercalls.KVM_HC_MAP_GPA_RANGE, new long[6], 0, 0), "KVM_HC_MAP_GPA_RANGE with "
                     + "KVM_CAP_EXIT_HYPERCALL enabled and valid arguments: nr 12, args gpa, npages, attrs, flags LONG_MODE; "
                     + "RAX and RIP untouched until re-entry", "arch/x86/kvm/x86.c ____kvm_emulate_hypercall, complete_hypercall_exit")

@@ -2,7 +2,7 @@ package dev.hcsim.arch.x86;
 
 import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.RegisterFile;
-import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -23,14 +23,14 @@ public final class X86Discovery {
     /** The EDX of leaf KVM_CPUID_SIGNATURE: "M\0\0\0". */
     public static final long SIGNATURE_EDX = 0x0000004DL;
 
-    private final Vm vm;
+    private final VmContext vm;
     /** The PV feature bits (EAX of the KVM features leaf) and hints (EDX), recomputed on every KVM_SET_CPUID2. */
     private volatile long features;
     private volatile long hints;
     /** The entries the VMM set with KVM_SET_CPUID2, or null while it set none (the defaults answer). */
     private volatile List<CpuidEntry> entries;
 
-    X86Discovery(Vm vm, long features) {
+    X86Discovery(VmContext vm, long features) {
         this.vm = vm;
         this.features = features;
         this.hints = vm.option("hint-realtime").equals("on") ? 1 : 0;

@@ -4,9 +4,9 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -118,7 +118,7 @@ public final class X86Hypercalls {
      * Returns 0 whether or not the target exists.
      */
     static void kickCpu(Trap t) {
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         X86Vm x = vm.archState(X86Vm.class);
         long apicId = t.arg(1) & 0xFFFF_FFFFL;
         VcpuControl c = t.control();
@@ -234,7 +234,7 @@ public final class X86Hypercalls {
             return 0;
         }
         long count = 0;
-        Vm vm = t.vm();
+        VmContext vm = t.vm();
         long bits = bitmap;
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);

@@ -7,8 +7,8 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -23,7 +23,7 @@ import java.util.List;
 final class X86Hyperv {
     private static final String XEN = "xen";
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean intel;
     /** vcpu->arch.hyperv_enabled: the VMM exposed Hyper-V in CPUID (one value for the VM here). */
     private volatile boolean exposed;
@@ -56,7 +56,7 @@ final class X86Hyperv {
     private int lastBoosted = -1;
     private final X86HypervCall[] calls;
 
-    X86Hyperv(Vm vm) {
+    X86Hyperv(VmContext vm) {
         this.vm = vm;
         this.intel = vm.option("vendor").equals("intel");
         int n = vm.vcpuCount();
@@ -416,7 +416,7 @@ final class X86Hyperv {
             hypercallMsr = data;
             return true;
         }
-        byte[] page = hypercallPage(intel, vm.feature(XEN));
+        byte[] page = hypercallPage(intel, vm.archState(X86Vm.class).xen().hypercallEnabled()); // kvm_xen_hypercall_enabled
         long addr = data & HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK;
         if (mem == null || mem.memory() == null || !mem.readable(addr, page.length)) {
             return false; // kvm_vcpu_write_guest fails
@@ -532,7 +532,7 @@ final class X86Hyperv {
         tlbFlushRequests[v]++;
     }
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 

@@ -8,9 +8,8 @@ import static dev.hcsim.arch.x86.X86Registers.ZF;
 
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
-import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.BaseInstruction;
-import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.Cpu;
 import java.util.Locale;
 
 /**
@@ -41,6 +40,11 @@ final class X86Interpreter {
     }
 
     static final class MovImm extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int w;
         private final long value;
@@ -60,6 +64,11 @@ final class X86Interpreter {
     }
 
     static final class MovReg extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int dst;
         private final int src;
         private final int w;
@@ -80,6 +89,11 @@ final class X86Interpreter {
 
     /** add/or/and/sub/xor/cmp with a register or an immediate source. */
     static final class Alu extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int op;
         private final int dst;
         private final int src;
@@ -165,6 +179,11 @@ final class X86Interpreter {
 
     /** jcc (cc 0..15) or jmp (cc -1). */
     static final class Branch extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_REGISTERS;
+        }
+
         private final int cc;
         private final long target;
 
@@ -226,6 +245,11 @@ final class X86Interpreter {
     }
 
     static final class Load extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_READS_MEMORY;
+        }
+
         private final int dst;
         private final int base;
         private final long disp;
@@ -250,6 +274,11 @@ final class X86Interpreter {
     }
 
     static final class Store extends BaseInstruction {
+        @Override
+        public int effects() {
+            return EFFECTS_WRITES_MEMORY;
+        }
+
         private final int src;
         private final int base;
         private final long disp;

@@ -3,8 +3,8 @@ package dev.hcsim.arch.x86;
 import dev.hcsim.core.CpuidEntry;
 import dev.hcsim.core.Errno;
 import dev.hcsim.core.KvmException;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.KvmIoctls;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 
 /**
@@ -54,7 +54,7 @@ final class X86Ioctls implements KvmIoctls {
         this.x86 = x86;
     }
 
-    private Vm vm() {
+    private VmContext vm() {
         return x86.vm();
     }
 

@@ -1,6 +1,6 @@
 package dev.hcsim.arch.x86;
 
-import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.VmContext;
 import java.util.Arrays;
 
 /**
@@ -50,7 +50,7 @@ final class X86PvMsrs {
         OK, UNSUPPORTED, ERROR
     }
 
-    private final Vm vm;
+    private final VmContext vm;
     private final X86Vm x86;
     /** kvm->arch.wall_clock: one per VM. */
     private volatile long wallClock;
@@ -62,7 +62,7 @@ final class X86PvMsrs {
     final long[] pvEoi;
     final long[] pollControl;
 
-    X86PvMsrs(Vm vm, X86Vm x86) {
+    X86PvMsrs(VmContext vm, X86Vm x86) {
         this.vm = vm;
         this.x86 = x86;
         int n = vm.vcpuCount();

@@ -6,13 +6,13 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
-import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmIoctls;
 import dev.hcsim.core.spi.KvmVcpuLimits;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.VmContext;
 import java.util.List;
 import java.util.Locale;
 
@@ -40,7 +40,7 @@ public final class X86Vm implements ArchitectureVm {
     private static final byte[] VMCALL = {0x0F, 0x01, (byte) 0xC1};
     private static final byte[] VMMCALL = {0x0F, 0x01, (byte) 0xD9};
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean intel;
     /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN still in force (not disabled with KVM_CAP_DISABLE_QUIRKS2). */
     private volatile boolean quirkFixHypercall;
@@ -68,7 +68,7 @@ public final class X86Vm implements ArchitectureVm {
     private final X86Xen xen;
     private final X86Hyperv hyperv;
 
-    X86Vm(Vm vm) {
+    X86Vm(VmContext vm) {
         this.vm = vm;
         LIMITS.check(vm);
         this.intel = vm.option("vendor").equals("intel");
@@ -323,7 +323,7 @@ public final class X86Vm implements ArchitectureVm {
         return !enforcePvCpuid || (discovery.featureBits() & (1L << bit)) != 0;
     }
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 

@@ -5,7 +5,7 @@ import dev.hcsim.core.GuestMemory;
 import dev.hcsim.core.KvmException;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.VcpuControl;
-import dev.hcsim.core.Vm;
+import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
@@ -68,7 +68,7 @@ public final class X86Xen {
     public record Port(int sendPort, int type, int deliverPort, long vcpuId) {
     }
 
-    private final Vm vm;
+    private final VmContext vm;
     private final boolean intel;
     // kvm->arch.xen_hvm_config
     private volatile int flags;
@@ -100,7 +100,7 @@ public final class X86Xen {
     /** Each vCPU's params[6] of the call being handled, reused so that a Xen call in the kernel allocates nothing. */
     final long[][] params;
 
-    X86Xen(Vm vm, boolean intel) {
+    X86Xen(VmContext vm, boolean intel) {
         this.vm = vm;
         this.intel = intel;
         int n = vm.vcpuCount();
@@ -223,7 +223,7 @@ public final class X86Xen {
         return (flags & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) != 0 && msr != 0;
     }
 
-    Vm vm() {
+    VmContext vm() {
         return vm;
     }
 

@@ -84,7 +84,7 @@ class HotPathAllocationTest {
     private static long allocatedByLastRound(Vm vm, RegisterFile regs, IntConsumer setup) throws Exception {
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         mem.write(0x1000, new byte[] {0x0f, 0x01, (byte) 0xc1}, 0, 3);
-        vm.archVm().resetVcpu(0, regs);
+        vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(2);
         // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively because this
         // module does not read java.management (the few bytes of the reflective call are within the bound).

@@ -34,7 +34,7 @@ class ReadmeEmbeddingTest {
                 System.arraycopy(src, off, ram, (int) gpa, len); return true; }
         };
         RegisterFile regs = new RegisterFile(vm.architecture().registers()); // or your own RegisterAccess
-        vm.archVm().resetVcpu(0, regs);                                   // CPL 0, long mode
+        vm.resetVcpu(0, regs);                                            // CPL 0, long mode
         ram[0x1000] = 0x0f; ram[0x1001] = 0x01; ram[0x1002] = (byte) 0xc1;  // vmcall
         regs.pc(0x1000); regs.set("rax", 5); regs.set("rcx", 1);         // KVM_HC_KICK_CPU, APIC ID 1
         EffectLog effects = new EffectLog(2);                             // or your own VcpuControl

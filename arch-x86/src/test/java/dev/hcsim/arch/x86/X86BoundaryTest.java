@@ -208,7 +208,7 @@ class X86BoundaryTest {
             dev.hcsim.core.RegisterFile r = new dev.hcsim.core.RegisterFile(vm.architecture().registers());
             r.set(X86Registers.EFER_LMA, 7);
             r.set(X86Registers.CS_L, 7);
-            vm.archVm().resetVcpu(0, r);
+            vm.resetVcpu(0, r);
             long want = mode.equals("64") ? 1 : 0;
             assertEquals(want, r.get(X86Registers.EFER_LMA), "EFER.LMA in mode " + mode);
             assertEquals(want, r.get(X86Registers.CS_L), "CS.L in mode " + mode);

@@ -14,6 +14,7 @@ import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -93,7 +94,7 @@ class X86ContractPropertiesTest {
                     TrapResult t = trap(m, nr, a0, a1, a2, a3, 0);
                     if (t.status() != null) {
                         assertTrue(X86Status.CODEC.documents(t.status()), t.status().name());
-                        var spec = m.vm().hypercalls().lookup(nr);
+                        var spec = Engine.context(m.vm()).hypercalls().lookup(nr);
                         if (spec != null) {
                             assertTrue(spec.statuses().contains(t.status()), spec.name() + " returned " + t.status());
                         } else {
@@ -174,7 +175,7 @@ class X86ContractPropertiesTest {
         GuestMemory tiny = new SparseMemory(List.of(new MemoryRegion(0x1000, 0x10)));
         tiny.write(0x1000, new byte[] {0x0F, 0x01, (byte) 0xC1}, 0, 3);
         RegisterFile r = new RegisterFile(X86Registers.LAYOUT);
-        vm.archVm().resetVcpu(0, r);
+        vm.resetVcpu(0, r);
         r.pc(0x1000);
         r.set(X86Registers.RAX, 9);
         r.set(X86Registers.RBX, 0x1000);

@@ -14,6 +14,7 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.engine.Architectures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -255,13 +256,13 @@ class X86HypervHypercallTest {
         for (String vendor : new String[] {"intel", "amd"}) {
             for (boolean xen : new boolean[] {false, true}) {
                 dev.hcsim.core.VmConfig.Builder b = HvGuest.config(1).option("vendor", vendor);
-                if (xen && dev.hcsim.core.Hcsim.architecture("x86").features().stream().anyMatch(f -> f.name().equals("xen"))) {
+                if (xen && dev.hcsim.core.engine.Architectures.named("x86").features().stream().anyMatch(f -> f.name().equals("xen"))) {
                     b.feature("xen", true);
                 } else if (xen) {
                     continue; // the Xen half is not on this branch yet
                 }
                 dev.hcsim.core.sched.Machine m = new dev.hcsim.core.sched.Machine(b.build(), "page");
-                m.load(0x1000, dev.hcsim.core.asm.Assembler.assemble(m.vm().codec(),
+                m.load(0x1000, m.vm().assemble(
                         "mov $0x40000001, %ecx\nmov $0x5001, %eax\nxor %edx, %edx\nwrmsr\nhlt", 0x1000).bytes());
                 m.registers(0).pc(0x1000);
                 m.run(100, 1_000_000);

@@ -16,7 +16,7 @@ import dev.hcsim.core.MsrEntry;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ class X86KvmControlTest {
     /** Runs {@code insn} then hlt on vCPU 0 with RCX/RAX/RDX set; returns the stop reason (null when it halted cleanly). */
     static String guest(Vm vm, String insn, long rcx, long rax, long rdx) {
         Machine m = new Machine(vm, "t");
-        m.load(0x1000, Assembler.assemble(vm.codec(), insn + "\nhlt", 0x1000).bytes());
+        m.load(0x1000, vm.assemble(insn + "\nhlt", 0x1000).bytes());
         m.registers(0).pc(0x1000);
         m.registers(0).set(X86Registers.RCX, rcx);
         m.registers(0).set(X86Registers.RAX, rax);
@@ -125,7 +125,7 @@ class X86KvmControlTest {
             vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
             vm.control().setCpuid(0, List.of(CpuidEntry.of(0x40000001L, 0, 0, 0, 0)));
             Machine m = new Machine(vm, "t");
-            m.load(0x1000, Assembler.assemble(vm.codec(), "vmcall", 0x1000).bytes());
+            m.load(0x1000, vm.assemble("vmcall", 0x1000).bytes());
             m.registers(0).pc(0x1000);
             m.registers(0).set(X86Registers.RAX, nr);
             vm.trap(0, m.registers(0), m.memory(), m);
@@ -170,10 +170,10 @@ class X86KvmControlTest {
     @DisplayName("KVM_CAP_EXIT_HYPERCALL: only bit 12 is valid (-EINVAL); with it MAP_GPA_RANGE exits to the VMM")
     void exitHypercallCap() {
         Vm vm = vm();
-        assertFalse(vm.hypercalls().isOffered(X86Hypercalls.KVM_HC_MAP_GPA_RANGE));
+        assertFalse(Engine.context(vm).hypercalls().isOffered(X86Hypercalls.KVM_HC_MAP_GPA_RANGE));
         assertErrno(Errno.EINVAL, () -> vm.control().enableCap(X86Ioctls.KVM_CAP_EXIT_HYPERCALL, 1L << 11));
         vm.control().enableCap(X86Ioctls.KVM_CAP_EXIT_HYPERCALL, 1L << 12);
-        assertTrue(vm.hypercalls().isOffered(X86Hypercalls.KVM_HC_MAP_GPA_RANGE));
+        assertTrue(Engine.context(vm).hypercalls().isOffered(X86Hypercalls.KVM_HC_MAP_GPA_RANGE));
         assertErrno(Errno.EINVAL, () -> vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_EXIT_HYPERCALL, 1L << 12));
         assertErrno(Errno.ENXIO, () -> vm.control().setDeviceAttr(0, 0, KvmControl.u64(0)));
         assertErrno(Errno.ENOENT, () -> vm.control().getOneReg(0, 1));

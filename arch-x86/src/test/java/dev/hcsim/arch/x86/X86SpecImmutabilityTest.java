@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hcsim.core.Status;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,11 @@ class X86SpecImmutabilityTest {
     @DisplayName("x86.c kvm_sched_yield: a second VM still answers KVM_HC_SCHED_YIELD with 0 after a reader tried to change its spec")
     void schedYieldStaysImplemented() {
         Vm first = Vm.create(X86Calls.vm(2).build());
-        HypercallSpec spec = first.hypercalls().lookup(X86Hypercalls.KVM_HC_SCHED_YIELD);
+        HypercallSpec spec = Engine.context(first).hypercalls().lookup(X86Hypercalls.KVM_HC_SCHED_YIELD);
         assertThrows(UnsupportedOperationException.class, () -> spec.statuses().clear());
-        assertThrows(UnsupportedOperationException.class, () -> first.architecture().hypercalls().remove(spec));
+        assertThrows(UnsupportedOperationException.class, () -> Engine.context(first).architecture().hypercalls().remove(spec));
         Vm second = Vm.create(X86Calls.vm(2).build());
-        assertSame(spec, second.hypercalls().lookup(X86Hypercalls.KVM_HC_SCHED_YIELD));
+        assertSame(spec, Engine.context(second).hypercalls().lookup(X86Hypercalls.KVM_HC_SCHED_YIELD));
         assertEquals("pv-sched-yield", spec.feature());
         assertEquals(0, X86Calls.rax(X86Calls.call("rax", X86Hypercalls.KVM_HC_SCHED_YIELD, "rbx", 1)));
         assertEquals(java.util.Set.of(Status.SUCCESS, Status.NOT_IMPLEMENTED, Status.PERMISSION), spec.statuses());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.DisplayName;
@@ -24,7 +25,7 @@ class X86StealTimeTest {
         final MemoryAccess mem;
 
         Rig(long memorySize) {
-            Vm vm = Vm.create(new X86Architecture(), VmConfig.builder("x86").memory(0, memorySize).build());
+            Vm vm = Engine.create(new X86Architecture(), VmConfig.builder("x86").memory(0, memorySize).build());
             m = new Machine(vm, "t");
             x = vm.archState(X86Vm.class);
             mem = new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN);

@@ -15,10 +15,10 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.sched.Machine;
 import java.nio.ByteOrder;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Xen VM state the VMM sets (xen.c kvm_xen_hvm_config, kvm_xen_hvm_set_attr, ...) and the hypercall page. */
 class X86XenControlTest {

@@ -8,7 +8,6 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import dev.hcsim.core.trace.SchedEvent;
@@ -53,7 +52,7 @@ class X86XenMachineTest {
         }
 
         void program(int vcpu, long at, String source) {
-            m.load(at, Assembler.assemble(m.vm().codec(), source, at).bytes());
+            m.load(at, m.vm().assemble(source, at).bytes());
             m.registers(vcpu).pc(at);
         }
 
