@@ -8,7 +8,6 @@ import dev.hcsim.arch.x86.X86Xen;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
 import java.nio.ByteOrder;
@@ -66,7 +65,7 @@ class X86XenShinfoSelftest {
 
         /** Runs {@code source} (a xen_hypercall() or two, then hlt) from 0x1000. */
         RunResult guest(String source) {
-            m.load(0x1000, Assembler.assemble(vm.codec(), source, 0x1000).bytes());
+            m.load(0x1000, vm.assemble(source, 0x1000).bytes());
             m.registers(0).pc(0x1000);
             return m.run(1_000_000, Long.MAX_VALUE);
         }
@@ -156,7 +155,7 @@ class X86XenShinfoSelftest {
             + "\"Timer port not returned\" and \"Timer expiry not returned\" right; then the timer's IRQ arrives")
     void timerSetupAndWait() {
         Rig r = new Rig();
-        r.m.load(0x1000, Assembler.assemble(r.vm.codec(), String.join("\n",
+        r.m.load(0x1000, r.vm.assemble(String.join("\n",
                 "    mov $15, %rax",
                 "    mov $100000000, %rdi",
                 "    vmcall",

@@ -8,7 +8,6 @@ import dev.hcsim.arch.x86.X86Xen;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import dev.hcsim.core.asm.Assembler;
 import dev.hcsim.core.sched.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,7 @@ class X86XenVmcallSelftest {
                 .build());
         vm.archState(X86Vm.class).xen().hvmConfig(X86Xen.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, XEN_HYPERCALL_MSR);
         Machine m = new Machine(vm, "xen_vmcall_test");
-        m.load(0x1000, Assembler.assemble(vm.codec(), guest(), 0x1000).bytes());
+        m.load(0x1000, vm.assemble(guest(), 0x1000).bytes());
         m.registers(0).pc(0x1000);
         List<Exit.XenHcall> exits = new ArrayList<>();
         m.host((vcpu, r) -> {
