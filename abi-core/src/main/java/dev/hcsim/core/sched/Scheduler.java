@@ -142,7 +142,8 @@ final class Scheduler implements VcpuControl {
                 if (nextTimer == Long.MAX_VALUE) {
                     return end(RunResult.Reason.IDLE);
                 }
-                time = Math.max(time, nextTimer); // every vCPU waits: virtual time jumps to the next timer
+                // Every vCPU waits: virtual time jumps to the next timer (or to the time budget, which then ends the run).
+                time = Math.max(time, Math.min(nextTimer, maxTimeNanos));
                 continue;
             }
             steps++;

@@ -113,7 +113,7 @@ public final class X86Architecture extends DescribedArchitecture {
                     + "HVCALL_SIGNAL_EVENT to them is answered in the kernel"),
             new OptionSpec("hint-realtime", List.of("off", "on"), "off", "KVM_HINTS_REALTIME in CPUID 0x40000001.EDX bit 0"),
             new OptionSpec("xen-hypercall-msr", List.of(), "0x40000000", "with --feature xen: kvm_xen_hvm_config.msr, the MSR whose "
-                    + "guest write fills the hypercall page (128 stubs: mov $n,%eax; vmcall/vmmcall; ret)"),
+                    + "guest write fills the hypercall page (128 stubs of 32 bytes: EAX = n, vmcall or vmmcall, ret)"),
             new OptionSpec("xen-evtchn-send", List.of("off", "on"), "off", "with --feature xen: KVM_XEN_HVM_CONFIG_EVTCHN_SEND, the VMM "
                     + "sends every event channel through KVM, so SCHEDOP_poll is handled in the kernel (off: it yields)"),
             new OptionSpec("xen-version", List.of(), "0", "with --feature xen: KVM_XEN_ATTR_TYPE_XEN_VERSION, what xen_version(XENVER_version) "
@@ -168,7 +168,7 @@ public final class X86Architecture extends DescribedArchitecture {
 
     @Override
     public List<dev.hcsim.core.spi.AbiFamily> otherAbis() {
-        return List.of(X86HypervAbi.FAMILY);
+        return List.of(X86XenHypercalls.ABI, X86HypervAbi.FAMILY); // kvm_emulate_hypercall: Xen first, then Hyper-V
     }
 
     @Override

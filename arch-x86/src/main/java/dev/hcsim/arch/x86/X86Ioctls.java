@@ -28,6 +28,14 @@ final class X86Ioctls implements KvmIoctls {
     static final long KVM_CAP_ENFORCE_PV_FEATURE_CPUID = 190;
     static final long KVM_CAP_EXIT_HYPERCALL = 201;
     static final long KVM_CAP_DISABLE_QUIRKS2 = 213;
+    static final long KVM_CAP_XEN_HVM = 124;
+    /**
+     * KVM_CAP_XEN_HVM's answer, limited to what hcsim models: HYPERCALL_MSR, INTERCEPT_HCALL, SHARED_INFO (the event
+     * bitmaps), EVTCHN_2LEVEL and EVTCHN_SEND. The kernel (x86.c kvm_vm_ioctl_check_extension) also reports
+     * PVCLOCK_TSC_UNSTABLE, SHARED_INFO_HVA and, with sched_info, RUNSTATE and RUNSTATE_UPDATE_FLAG.
+     */
+    static final long KVM_XEN_HVM_MODELLED = X86Xen.KVM_XEN_HVM_CONFIG_HYPERCALL_MSR | X86Xen.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL
+            | 1L << 2 | 1L << 4 | X86Xen.KVM_XEN_HVM_CONFIG_EVTCHN_SEND;
     static final long KVM_CAP_HYPERV_SYNIC = 123;
     static final long KVM_CAP_HYPERV_SYNIC2 = 148;
     static final long KVM_CAP_HYPERV_ENFORCE_CPUID = 199;
@@ -123,6 +131,8 @@ final class X86Ioctls implements KvmIoctls {
             return KVM_X86_VALID_QUIRKS;
         } else if (cap == KVM_CAP_X86_DISABLE_EXITS) {
             return KVM_X86_DISABLE_VALID_EXITS;
+        } else if (cap == KVM_CAP_XEN_HVM) {
+            return KVM_XEN_HVM_MODELLED;
         }
         return 0;
     }
@@ -190,8 +200,12 @@ final class X86Ioctls implements KvmIoctls {
                 "KVM_ENABLE_CAP (VM) KVM_CAP_X86_DISABLE_EXITS 143: KVM_X86_DISABLE_EXITS_HLT (2) withdraws KVM_FEATURE_PV_UNHALT",
                 "KVM_ENABLE_CAP (VM) KVM_CAP_DISABLE_QUIRKS2 213: KVM_X86_QUIRK_FIX_HYPERCALL_INSN (0x20) makes the other vendor's "
                         + "instruction #UD instead of patching it; unknown quirk bits -EINVAL",
-                "KVM_CHECK_EXTENSION: ENFORCE_PV_FEATURE_CPUID 1, EXIT_HYPERCALL 0x1000, DISABLE_QUIRKS2 0x3ff, X86_DISABLE_EXITS 0xf "
-                        + "(x86.c kvm_vm_ioctl_check_extension); any other capability 0",
+                "KVM_CHECK_EXTENSION: ENFORCE_PV_FEATURE_CPUID 1, EXIT_HYPERCALL 0x1000, DISABLE_QUIRKS2 0x3ff, X86_DISABLE_EXITS 0xf, "
+                        + "XEN_HVM 0x37 (the Xen flags modelled) (x86.c kvm_vm_ioctl_check_extension); any other capability 0",
+                "Xen (X86Vm.xen()): KVM_XEN_HVM_CONFIG (-EINVAL for other flags or INTERCEPT_HCALL with a blob), KVM_XEN_HVM_SET_ATTR "
+                        + "LONG_MODE, SHARED_INFO, UPCALL_VECTOR (-EINVAL below 0x10), XEN_VERSION, EVTCHN assign/update/deassign/reset "
+                        + "(-EINVAL, -EEXIST, -ENOENT), KVM_XEN_VCPU_SET_ATTR VCPU_INFO, VCPU_ID (-EINVAL >= 4096), TIMER, UPCALL_VECTOR, "
+                        + "KVM_XEN_HVM_EVTCHN_SEND (xen.c)",
                 KvmIoctls.runDelayLine("struct kvm_steal_time.steal at MSR_KVM_STEAL_TIME (x86.c record_steal_time)"));
     }
 }

@@ -5,6 +5,7 @@ import dev.hcsim.core.GuestFault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
+import dev.hcsim.core.spi.AbiFamily;
 import dev.hcsim.core.spi.Trap;
 import java.util.List;
 
@@ -48,6 +49,36 @@ public final class X86XenHypercalls {
     static final int MAX_POLL_PORTS = 128;
     /** The 100 ms set_timer_op uses for a negative or more than 2^50 ns away timeout ("Linux workaround"). */
     static final long TIMER_FALLBACK_NS = 100_000_000L;
+
+    /** The Xen ABI as documentation data (hcsim explain, hcsim table); {@link #hypercall} is what dispatches. */
+    public static final AbiFamily ABI = new AbiFamily("Xen HVM (arch/x86/kvm/xen.c)", X86Architecture.XEN, "rax",
+            "first in kvm_emulate_hypercall when the VMM set KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL and a hypercall MSR (--feature xen, "
+                    + "--xen-hypercall-msr; xen.h kvm_xen_hypercall_enabled): every vmcall/vmmcall is Xen's",
+            List.of("number RAX (EAX outside 64-bit mode); arguments RDI, RSI, RDX, R10, R8, R9 in 64-bit mode, EBX, ECX, EDX, ESI, EDI, "
+                            + "EBP (u32) otherwise; result all 64 bits of RAX, RIP + 3 (kvm_xen_hypercall_set_result)",
+                    "CPL > 0: every call exits to the VMM before any is looked at (\"Only allow hypercall acceleration for CPL0\")",
+                    "EAX bit 31 set with Hyper-V enabled (--feature hyperv): the call is Hyper-V's (kvm_hv_hypercall), checked first",
+                    "an unhandled call exits: KVM_EXIT_XEN type KVM_XEN_HCALL {longmode, cpl, input, params[6], result}; on re-entry "
+                            + "RAX = result and RIP + 3 only if RIP has not moved (kvm_xen_hypercall_complete_userspace)",
+                    "hypercall page: the guest's wrmsr of --xen-hypercall-msr with a page GPA writes 128 stubs of 32 bytes: b8 <n as "
+                            + "u32>, 0f 01 c1 (Intel) or 0f 01 d9 (AMD), c3, 23 x cc; page number != 0 is #GP (kvm_xen_write_hypercall_page)"),
+            X86XenStatus.CODEC,
+            List.of(new AbiFamily.Call(SET_TIMER_OP, "__HYPERVISOR_set_timer_op", "timeout (64-bit; params[0] | params[1] << 32 in "
+                            + "32-bit mode): start the Xen timer, 0 stops it; a negative or > 2^50 ns timeout is now + 100 ms. Exits without "
+                            + "a timer port (--xen-timer-port)", List.of("0"), "xen.c kvm_xen_hcall_set_timer_op"),
+                    new AbiFamily.Call(XEN_VERSION, "__HYPERVISOR_xen_version", "XENVER_version (0): the VMM's --xen-version; other "
+                            + "commands, or no version set, exit", List.of(), "xen.c kvm_xen_hypercall"),
+                    new AbiFamily.Call(VCPU_OP, "__HYPERVISOR_vcpu_op", "VCPUOP_set_singleshot_timer (8) reads {u64 timeout_abs_ns, u32 "
+                            + "flags} and starts the timer, VCPUOP_stop_singleshot_timer (9) stops it; the Xen vCPU id must match; other "
+                            + "commands, or no timer port, exit", List.of("0", "-EFAULT", "-EINVAL"), "xen.c kvm_xen_hcall_vcpu_op"),
+                    new AbiFamily.Call(SCHED_OP, "__HYPERVISOR_sched_op", "SCHEDOP_yield (0): directed yield. SCHEDOP_poll (3) with "
+                            + "--xen-evtchn-send on: reads struct sched_poll, at most 128 ports, each below 4096 (1024 compat); halts until a "
+                            + "port is pending in shared_info, a kick, an interrupt or the timeout; without EVTCHN_SEND it yields. Other "
+                            + "commands exit", List.of("0", "-EFAULT", "-EINVAL"), "xen.c kvm_xen_hcall_sched_op, kvm_xen_schedop_poll"),
+                    new AbiFamily.Call(EVENT_CHANNEL_OP, "__HYPERVISOR_event_channel_op", "EVTCHNOP_send (4) reads {u32 port}; a port "
+                            + "the VMM registered (--xen-evtchn-port) raises its target port in shared_info and the target's vcpu_info "
+                            + "(a masked port too) or signals its eventfd; an unregistered port or a failed delivery exits",
+                            List.of("0", "-EFAULT"), "xen.c kvm_xen_hcall_evtchn_send, kvm_xen_set_evtchn_fast")));
 
     /** The 64-bit argument registers: RDI, RSI, RDX, R10, R8, R9. */
     private static final int[] ARGS64 = {X86Registers.RDI, X86Registers.RSI, X86Registers.RDX, 10, 8, 9};

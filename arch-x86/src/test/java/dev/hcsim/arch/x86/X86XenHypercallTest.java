@@ -41,20 +41,19 @@ class X86XenHypercallTest {
     }
 
     static byte[] le32(long... v) {
-        byte[] b = new byte[v.length * 4];
-        for (int i = 0; i < v.length; i++) {
-            for (int k = 0; k < 4; k++) {
-                b[4 * i + k] = (byte) (v[i] >>> (8 * k));
-            }
-        }
-        return b;
+        return le(4, v);
     }
 
     static byte[] le64(long... v) {
-        byte[] b = new byte[v.length * 8];
+        return le(8, v);
+    }
+
+    /** Each value as {@code width} little-endian bytes, one after another (the guest structures' layout). */
+    private static byte[] le(int width, long... v) {
+        byte[] b = new byte[v.length * width];
         for (int i = 0; i < v.length; i++) {
-            for (int k = 0; k < 8; k++) {
-                b[8 * i + k] = (byte) (v[i] >>> (8 * k));
+            for (int k = 0; k < width; k++) {
+                b[width * i + k] = (byte) (v[i] >>> (8 * k));
             }
         }
         return b;
