@@ -20,7 +20,7 @@ import java.util.Map;
  * A tiny architecture for testing the core alone: 2-byte instructions {@code nop}, {@code trap},
  * {@code hlt}, {@code inc rN}, {@code jmp label}; r0 = number and result, r1/r2 = arguments.
  * Calls: 1 kick(r1), 2 ipi(r1, vector r2), 3 yield(r1), 4 cpu_on(r1, entry r2), 5 off, 6 exit to host,
- * 7 system off, 8 halt, 9 gated, 10 a handler that forgets its status (a bug the engine must refuse).
+ * 7 system off, 8 halt.
  */
 public final class ToyArchitecture implements Architecture {
     static final RegisterLayout LAYOUT = RegisterLayout.builder().general("r0").general("r1").general("r2").general("r3").general("zero").zero()
@@ -53,8 +53,7 @@ public final class ToyArchitecture implements Architecture {
                 t.halt();
                 t.ok(0);
             }).build(),
-            HypercallSpec.builder(9, "TOY_GATED", t -> t.ok(1)).feature("gated").build(),
-            HypercallSpec.builder(10, "TOY_NO_STATUS", t -> t.result(1, 7)).build());
+            HypercallSpec.builder(9, "TOY_GATED", t -> t.ok(1)).feature("gated").build());
 
     @Override
     public String name() {

@@ -18,6 +18,7 @@ import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
+import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.SingleCall;
 import java.util.Map;
@@ -36,7 +37,7 @@ class LoongArchGateEdgesTest {
     /** One VM and its machine; the trap instruction at 0x1000. */
     private record Rig(Vm vm, Machine m, RegisterFile regs, MemoryAccess mem, LoongArchVm x) {
         static Rig of(VmConfig.Builder b, byte[] insn) {
-            Vm vm = dev.hcsim.core.engine.Engine.create(LoongArchInterpreterTest.ARCH, b.build());
+            Vm vm = Engine.create(LoongArchInterpreterTest.ARCH, b.build());
             Machine m = new Machine(vm, "t");
             m.load(0x1000, insn);
             RegisterFile regs = m.registers(0);
