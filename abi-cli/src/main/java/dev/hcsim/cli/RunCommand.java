@@ -60,8 +60,22 @@ final class RunCommand implements Callable<Integer> {
             + "(default: no limit; the other budgets already bound a run)")
     long maxWallSeconds;
 
+    @Option(names = "--seed", paramLabel = "SEED", description = "run with this scheduler seed in every VM instead of the scenario's "
+            + "(reproduces one seed of a sweep)")
+    Long seed;
+
+    @Option(names = "--seeds", paramLabel = "FIRST..LAST", description = "sweep: run the one scenario once per seed, report the seeds "
+            + "that missed an expectation and write the trace of the smallest (to --trace, else NAME.seed-N.jsonl if no such file exists)")
+    String seeds;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "threads of a sweep (default: every core the JVM sees)")
+    Integer jobs;
+
     @Override
     public Integer call() {
+        if (seeds != null || jobs != null) {
+            return new SweepRun(this).call();
+        }
         if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
             throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
@@ -76,6 +90,12 @@ final class RunCommand implements Callable<Integer> {
         OutputFile.check(files, outputs); // before anything runs: no output may replace an input or another output
         // 1. read and check every file, 2. build every machine, 3. run: nothing runs or prints before all files passed
         List<Scenario> scenarios = RunLimits.readAll(files, System.in);
+        if (seed != null) {
+            if (seed < 0) {
+                throw new IllegalArgumentException("--seed must be 0 or more, got " + seed);
+            }
+            scenarios = scenarios.stream().map(s -> s.withSeed(seed)).toList();
+        }
         List<Map<String, Machine>> machines = RunLimits.buildAll(scenarios);
         boolean ok = true;
         List<ScenarioRunner.Result> results = new ArrayList<>();
