@@ -91,7 +91,7 @@ public final class Assembler {
                             : "the program is larger than the " + max + " bytes left of the run's allowance for assembled programs");
                 }
                 out.write(bytes, 0, bytes.length);
-                listing.add(new Program.Line(pc, bytes, st.source().trim()));
+                listing.add(new Program.Line(pc, bytes, st.source().trim(), st.line()));
                 pc += bytes.length;
             }
             if (last) {
