@@ -79,10 +79,7 @@ final class RunCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
             throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
-        if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
-            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
-        }
-        long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
+        ScenarioRunner.Budget budget = budget();
         var out = spec.commandLine().getOut();
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", trace);
@@ -100,7 +97,6 @@ final class RunCommand implements Callable<Integer> {
         boolean ok = true;
         List<ScenarioRunner.Result> results = new ArrayList<>();
         List<TimelineModel> models = new ArrayList<>();
-        ScenarioRunner.Budget budget = new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
         try (OutputFile traceFile = trace == null ? null : OutputFile.open("--trace", trace, out);
                 Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
             Writer traceOut = traceFile == null ? null : traceFile.writer();
@@ -148,4 +144,12 @@ final class RunCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    /** The budgets the options give, checked; the wall-clock deadline counts from now. */
+    ScenarioRunner.Budget budget() {
+        if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
+            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
+        }
+        long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
+        return new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
+    }
 }

@@ -50,17 +50,13 @@ final class SweepRun {
         if (cmd.pictures.any()) {
             throw new IllegalArgumentException("--seeds draws no pictures: run the seed you want with --seed N and --svg/--html/--perfetto");
         }
-        if (cmd.maxSteps < 0 || cmd.maxTime < 0 || cmd.maxWallSeconds < 0 || cmd.maxInstructions <= 0) {
-            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
-        }
+        ScenarioRunner.Budget budget = cmd.budget();
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", cmd.trace);
         OutputFile.check(cmd.files, outputs);
         Scenario s = RunLimits.readAll(cmd.files, System.in).get(0);
         PrintWriter out = cmd.spec.commandLine().getOut();
         PrintWriter err = cmd.spec.commandLine().getErr();
-        long deadline = cmd.maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(cmd.maxWallSeconds, 1L << 32) * 1_000_000_000L;
-        ScenarioRunner.Budget budget = new ScenarioRunner.Budget(cmd.maxSteps, cmd.maxTime, cmd.maxInstructions, deadline);
         long started = System.nanoTime();
         SeedSweep.Report report;
         try (Progress progress = Progress.onTerminal(out, err, (int) range.count())) {
