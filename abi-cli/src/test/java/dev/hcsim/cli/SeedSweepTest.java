@@ -130,6 +130,19 @@ class SeedSweepTest {
     }
 
     @Test
+    @DisplayName("on a terminal the bar counts the seeds the workers have finished, never past the total")
+    void progressCountsSeeds() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (Progress p = new Progress(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), true, 1000, () -> 0)) {
+            p.begin("race seeds 1..1000");
+            p.doneSoFar(250);
+            assertTrue(p.line().startsWith("[######..................] 250/1000  race seeds 1..1000"), p.line());
+            p.doneSoFar(5000);
+            assertTrue(p.line().contains("1000/1000"), p.line());
+        }
+    }
+
+    @Test
     @DisplayName("the range parser: FIRST..LAST inclusive, or one seed")
     void parse() {
         assertEquals(new SeedSweep.Range(1, 100000), SeedSweep.Range.parse("1..100000"));
