@@ -115,6 +115,11 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Sets how many steps are done (a sweep's seeds, counted by its worker threads); the ticker redraws the bar. */
+    synchronized void doneSoFar(long n) {
+        done = (int) Math.min(n, total);
+    }
+
     /** The bar's text now (without the carriage return). */
     synchronized String line() {
         int filled = (int) ((long) done * BAR / total);

@@ -60,15 +60,26 @@ final class RunCommand implements Callable<Integer> {
             + "(default: no limit; the other budgets already bound a run)")
     long maxWallSeconds;
 
+    @Option(names = "--seed", paramLabel = "SEED", description = "run with this scheduler seed in every VM instead of the scenario's "
+            + "(reproduces one seed of a sweep)")
+    Long seed;
+
+    @Option(names = "--seeds", paramLabel = "FIRST..LAST", description = "sweep: run the one scenario once per seed, report the seeds "
+            + "that missed an expectation and write the trace of the smallest (to --trace, else NAME.seed-N.jsonl if no such file exists)")
+    String seeds;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "threads of a sweep (default: every core the JVM sees)")
+    Integer jobs;
+
     @Override
     public Integer call() {
+        if (seeds != null || jobs != null) {
+            return new SweepRun(this).call();
+        }
         if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
             throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
-        if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
-            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
-        }
-        long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
+        ScenarioRunner.Budget budget = budget();
         var out = spec.commandLine().getOut();
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", trace);
@@ -76,11 +87,16 @@ final class RunCommand implements Callable<Integer> {
         OutputFile.check(files, outputs); // before anything runs: no output may replace an input or another output
         // 1. read and check every file, 2. build every machine, 3. run: nothing runs or prints before all files passed
         List<Scenario> scenarios = RunLimits.readAll(files, System.in);
+        if (seed != null) {
+            if (seed < 0) {
+                throw new IllegalArgumentException("--seed must be 0 or more, got " + seed);
+            }
+            scenarios = scenarios.stream().map(s -> s.withSeed(seed)).toList();
+        }
         List<Map<String, Machine>> machines = RunLimits.buildAll(scenarios);
         boolean ok = true;
         List<ScenarioRunner.Result> results = new ArrayList<>();
         List<TimelineModel> models = new ArrayList<>();
-        ScenarioRunner.Budget budget = new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
         try (OutputFile traceFile = trace == null ? null : OutputFile.open("--trace", trace, out);
                 Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
             Writer traceOut = traceFile == null ? null : traceFile.writer();
@@ -128,4 +144,12 @@ final class RunCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    /** The budgets the options give, checked; the wall-clock deadline counts from now. */
+    ScenarioRunner.Budget budget() {
+        if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
+            throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
+        }
+        long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
+        return new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
+    }
 }

@@ -24,6 +24,15 @@ public record Scenario(String file, String name, String title, String descriptio
         this(file, name, title, description, vms, expectations, path -> file);
     }
 
+    /**
+     * The same scenario with every VM's scheduler seed replaced (what {@code hcsim run --seed} and a seed sweep run).
+     * @param seed the seed every VM's scheduler starts from
+     * @return a copy that differs only in the seeds
+     */
+    public Scenario withSeed(long seed) {
+        return new Scenario(file, name, title, description, vms.stream().map(v -> v.withSeed(seed)).toList(), expectations, where);
+    }
+
     /** Where a JSON path stood in the file, for messages about it after reading (building, assembling). */
     @FunctionalInterface
     public interface Where {
@@ -42,6 +51,15 @@ public record Scenario(String file, String name, String title, String descriptio
     public record VmSpec(String name, String arch, int vcpus, int pcpus, long quantum, long seed, List<long[]> memory,
             Map<String, Boolean> features, Map<String, String> options, long[] vcpuIds, long maxSteps, long maxTimeNanos,
             List<ProgramSpec> programs, List<DataSpec> data, List<CpuSpec> cpus, Map<String, List<Long>> hostReturns) {
+        /**
+         * This VM with another scheduler seed.
+         * @param newSeed the seed
+         * @return a copy that differs only in the seed
+         */
+        public VmSpec withSeed(long newSeed) {
+            return new VmSpec(name, arch, vcpus, pcpus, quantum, newSeed, memory, features, options, vcpuIds, maxSteps, maxTimeNanos, programs, data,
+                    cpus, hostReturns);
+        }
     }
 
     /** A program: assembly source placed at {@code at}. */
