@@ -1,9 +1,14 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Integer arithmetic the interpreters need that not every runtime hcsim runs on provides (the Explorer page
  * compiled to JavaScript has no {@code Math.multiplyHigh}). {@code ArithmeticTest} checks it against the JDK.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class Arithmetic {
     private Arithmetic() {
     }
