@@ -31,13 +31,17 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = "--listing", description = "print address, bytes and source per statement")
     boolean listing;
 
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "read the assembly text from FILE ('-': standard input); for programs too long for the command line")
+    java.nio.file.Path file;
+
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "assembly text; '-' or none: read it from standard input")
     List<String> words = new ArrayList<>();
 
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> text = StdinArgs.words(words, spec);
+        List<String> text = file == null ? StdinArgs.words(words, spec) : StdinArgs.file(file, words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
         ArchOptions.apply(a, spec, b);
         Vm vm = Engine.create(a, b.build());
@@ -45,7 +49,12 @@ final class AsmCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (listing) {
             for (Program.Line l : p.listing()) {
-                out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                // a label's line has no bytes: print it flush left, as GNU as -al lists a label line
+                if (l.bytes().length == 0 && l.source().endsWith(":")) {
+                    out.printf(Locale.ROOT, "%8x:  %s%n", l.address(), l.source());
+                } else {
+                    out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                }
             }
         } else {
             out.println(Bytes.hex(p.bytes()));

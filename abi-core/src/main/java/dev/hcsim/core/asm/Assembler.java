@@ -81,6 +81,7 @@ public final class Assembler {
             for (Item it : items) {
                 if (it.label() != null) {
                     current.put(it.label(), pc);
+                    listing.add(new Program.Line(pc, new byte[0], it.label() + ":"));
                     continue;
                 }
                 Statement st = it.statement();
