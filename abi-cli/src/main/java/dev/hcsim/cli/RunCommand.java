@@ -38,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text (timeline), json (JSON lines on stdout) or tracepoint (lines shaped like the kernel's kvm:kvm_hypercall tracepoint in trace-cmd report)")
     String format;
 
+    @Option(names = "--final-state", description = "print, instead of the timeline, one JSON document with every vCPU's final registers, "
+            + "state and PC and the memory ranges the run changed (format: docs/scenarios.md, \"Final state\")")
+    boolean finalState;
+
     @Option(names = "--quiet", description = "print only the expectations")
     boolean quiet;
 
@@ -68,6 +72,10 @@ final class RunCommand implements Callable<Integer> {
         if (maxSteps < 0 || maxTime < 0 || maxWallSeconds < 0 || maxInstructions <= 0) {
             throw new IllegalArgumentException("--max-steps, --max-time-ns and --max-wall-seconds must be 0 or more, --max-instructions 1 or more");
         }
+        if (finalState && !format.equals("text")) {
+            throw new IllegalArgumentException("--final-state prints JSON on stdout; it cannot be combined with --format " + format
+                    + " (write the trace with --trace FILE)");
+        }
         long deadline = maxWallSeconds == 0 ? Long.MAX_VALUE : System.nanoTime() + Math.min(maxWallSeconds, 1L << 32) * 1_000_000_000L;
         var out = spec.commandLine().getOut();
         Map<String, Path> outputs = new LinkedHashMap<>();
@@ -80,6 +88,7 @@ final class RunCommand implements Callable<Integer> {
         boolean ok = true;
         List<ScenarioRunner.Result> results = new ArrayList<>();
         List<TimelineModel> models = new ArrayList<>();
+        FinalState finalOut = finalState ? new FinalState() : null;
         ScenarioRunner.Budget budget = new ScenarioRunner.Budget(maxSteps, maxTime, maxInstructions, deadline);
         try (OutputFile traceFile = trace == null ? null : OutputFile.open("--trace", trace, out);
                 Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
@@ -103,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
                         pictureRecorder.accept(e);
                     }
                 };
+                var loaded = finalOut == null ? null : FinalState.loaded(machines.get(i));
                 ScenarioRunner.Result r = ScenarioRunner.run(s, machines.get(i), budget, format.equals("json") ? 0 : RunLimits.KEPT_EVENTS, tap);
                 machines.set(i, null); // a finished scenario's machines are no longer needed: let them go
                 results.add(r);
@@ -110,7 +120,11 @@ final class RunCommand implements Callable<Integer> {
                     models.add(pictureRecorder.model());
                 }
                 progress.finish(() -> {
-                    ScenarioPrinter.print(r, out, format, !quiet);
+                    if (finalOut == null) {
+                        ScenarioPrinter.print(r, out, format, !quiet);
+                    } else {
+                        finalOut.add(r, loaded);
+                    }
                     if (!r.passed()) {
                         spec.commandLine().getErr().println("hcsim: " + Text.excerpt(s.file()) + ": " + r.checks().stream().filter(c -> !c.passed())
                                 .count() + " expectation(s) failed");
@@ -124,6 +138,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (pictures.any()) {
             pictures.write(results, models, out);
+        }
+        if (finalOut != null) {
+            out.println(finalOut.json());
         }
         return ok ? 0 : 1;
     }
