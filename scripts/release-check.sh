@@ -7,7 +7,7 @@
 #  - no published module descriptor requires a module whose name is derived from a jar's file name;
 #  - examples/consumer resolves hcsim from that directory alone (a private local repository without dev.hcsim)
 #    and its tests pass.
-# Usage: scripts/release-check.sh   (from anywhere; leaves nothing behind but target/ folders)
+# Usage: scripts/release-check.sh [extra mvn args]   (from anywhere; leaves nothing behind but target/ folders)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -28,7 +28,7 @@ fi
 
 # -Dhcsim.central=false: the same release profile, with maven-deploy-plugin writing to the directory instead of the
 # Central publishing plugin uploading.
-mvn -B -Prelease -Dhcsim.central=false -DskipTests "${SIGN[@]}" -DaltDeploymentRepository="local::file://$REPO" clean deploy \
+mvn -B -Prelease -Dhcsim.central=false -DskipTests "${SIGN[@]}" -DaltDeploymentRepository="local::file://$REPO" "$@" clean deploy \
   > "$WORK/deploy.log" 2>&1 || { tail -50 "$WORK/deploy.log"; fail "the release deploy failed"; }
 if grep -q "filename-based automodules" "$WORK/deploy.log"; then
   grep "filename-based automodules" "$WORK/deploy.log"; fail "a module requires a filename-based automatic module"
@@ -38,7 +38,7 @@ D="$REPO/dev/hcsim"
 newest() { ls "$D/$1/$VERSION/"$1-*"$2" 2>/dev/null | grep -v -- "-sources\|-javadoc" | sort | tail -1 || true; }
 [ -n "$(ls "$D/hcsim-parent/$VERSION/"*.pom 2>/dev/null)" ] || fail "hcsim-parent's POM was not deployed"
 [ -n "$(ls "$D/hcsim-bom/$VERSION/"*.pom 2>/dev/null)" ] || fail "hcsim-bom was not deployed"
-for tool in abi-cli abi-bench; do [ ! -e "$D/$tool" ] || fail "$tool is a tool and must not be published"; done
+for tool in abi-cli abi-bench web; do [ ! -e "$D/$tool" ] || fail "$tool is a tool and must not be published"; done
 LIBS=$(sed -n 's:.*<artifactId>\(abi-[a-z]*\|arch-[a-z0-9]*\)</artifactId><version>.*:\1:p' hcsim-bom/pom.xml)
 [ -n "$LIBS" ] || fail "no library modules found in hcsim-bom/pom.xml"
 for a in $LIBS; do

@@ -4,6 +4,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
+import dev.hcsim.views.AbiData;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.hcsim.cli;
 
 import static dev.hcsim.views.TimelineSvg.esc;
 
+import dev.hcsim.views.AbiData;
 import java.util.List;
 import java.util.Map;
 

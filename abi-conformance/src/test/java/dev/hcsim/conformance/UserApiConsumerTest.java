@@ -3,8 +3,8 @@ package dev.hcsim.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hcsim.core.ApiSurface;
 import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.ApiSurface;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,13 +49,9 @@ class UserApiConsumerTest {
                 location(Class.forName("com.google.common.util.concurrent.internal.InternalFutureFailureAccess")));
     }
 
-    /**
-     * Everything else the consumer's code and tests need (abi-conformance, JUnit, the architectures): the class path.
-     * abi-core's own test classes stay off it: their packages would be split packages of {@code dev.hcsim.core}.
-     */
+    /** Everything else the consumer's code and tests need (abi-conformance, JUnit, the architectures): the class path. */
     private static List<String> classPath(List<Path> modules) {
-        Set<String> onModulePath = Stream.concat(modules.stream(), Stream.of(location(ApiSurface.class)))
-                .map(p -> p.toAbsolutePath().normalize().toString()).collect(Collectors.toSet());
+        Set<String> onModulePath = modules.stream().map(p -> p.toAbsolutePath().normalize().toString()).collect(Collectors.toSet());
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !onModulePath.contains(Path.of(e).toAbsolutePath().normalize().toString())).toList();
     }

@@ -620,9 +620,13 @@ public final class Vm {
      * snapshot, as QEMU's destination is started with the source's command line). Meant for a
      * fresh VM; the guest's registers and memory are restored by the embedder.
      * @param snapshot a snapshot of a VM of this configuration
-     * @throws IllegalArgumentException for another architecture, another vCPU count, or a field the architecture cannot use
+     * @throws IllegalArgumentException for a null snapshot, another architecture, another vCPU count, or a field the
+     *   architecture cannot use
      */
     public void restore(VmSnapshot snapshot) {
+        if (snapshot == null) {
+            throw new IllegalArgumentException("the snapshot is null");
+        }
         if (!snapshot.architecture().equals(arch.name())) {
             throw new IllegalArgumentException("snapshot of a " + snapshot.architecture() + " VM cannot be restored into a " + arch.name() + " VM");
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.engine.ApiSurface;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -85,7 +85,8 @@ public final class CallExplanation {
         sb.append(a.name()).append(' ').append(r.call() != null ? r.call() : r.trap() != null && r.trap().nr() != null ? "hypercall " + r.trap().nr()
                 : "trap").append(", step by step:\n");
         for (int i = 0; i < steps.size(); i++) {
-            sb.append(String.format(Locale.ROOT, "%2d. %-12s %s%n", i + 1, steps.get(i)[0], steps.get(i)[1]));
+            // "\n", not %n: the same bytes on every platform (and TeaVM's String.format has no %n)
+            sb.append(String.format(Locale.ROOT, "%2d. %-12s %s\n", i + 1, steps.get(i)[0], steps.get(i)[1]));
         }
         return sb.toString();
     }
@@ -172,7 +173,7 @@ public final class CallExplanation {
             }
             return null;
         }
-        return r.trap() == null || r.trap().nr() == null ? null : Engine.context(vm).hypercalls().lookup(Long.parseUnsignedLong(r.trap().nr().substring(2), 16));
+        return r.trap() == null || r.trap().nr() == null ? null : Engine.context(vm).hypercalls().lookup(Bytes.parseUnsigned(r.trap().nr().substring(2), 16));
     }
 
     private static String rule(Vm vm, SingleCall.Result r) {

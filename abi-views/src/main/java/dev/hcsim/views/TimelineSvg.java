@@ -404,9 +404,15 @@ public final class TimelineSvg {
     }
 
     /** Coordinates with at most one decimal, in the ROOT locale: the same model gives the same bytes everywhere. */
-    private static String f(double v) {
+    static String f(double v) {
         long tenths = Math.round(v * 10);
-        return tenths % 10 == 0 ? Long.toString(tenths / 10) : String.format(Locale.ROOT, "%.1f", tenths / 10.0);
+        if (tenths % 10 == 0) {
+            return Long.toString(tenths / 10);
+        }
+        // what "%.1f" prints for tenths / 10.0, by hand: String.format was most of the picture's time in the
+        // Explorer page (TeaVM's format is slow), and the double nearest to N.D always prints as N.D
+        long a = Math.abs(tenths);
+        return (tenths < 0 ? "-" : "") + a / 10 + "." + a % 10;
     }
 
     /**

@@ -34,7 +34,7 @@ public final class Assembler {
     private Assembler() {
     }
 
-    private record Item(String label, Statement statement) {
+    private record Item(String label, Statement statement, int line) {
     }
 
     /** The most bytes one program may assemble to (checked statement by statement, before the bytes are kept). */
@@ -68,7 +68,7 @@ public final class Assembler {
         Map<String, Long> labels = new HashMap<>();
         for (Item it : items) {
             if (it.label() != null && labels.put(it.label(), 0L) != null) {
-                throw new AsmException(it.statement() == null ? 0 : it.statement().line(), "label '" + it.label() + "' defined twice");
+                throw new AsmException(it.line(), "label '" + it.label() + "' defined twice");
             }
         }
         Map<String, Long> previous = null;
@@ -81,7 +81,7 @@ public final class Assembler {
             for (Item it : items) {
                 if (it.label() != null) {
                     current.put(it.label(), pc);
-                    listing.add(new Program.Line(pc, new byte[0], it.label() + ":"));
+                    listing.add(new Program.Line(pc, new byte[0], it.label() + ":", it.line()));
                     continue;
                 }
                 Statement st = it.statement();
@@ -92,7 +92,7 @@ public final class Assembler {
                             : "the program is larger than the " + max + " bytes left of the run's allowance for assembled programs");
                 }
                 out.write(bytes, 0, bytes.length);
-                listing.add(new Program.Line(pc, bytes, st.source().trim()));
+                listing.add(new Program.Line(pc, bytes, st.source().trim(), st.line()));
                 pc += bytes.length;
             }
             if (last) {
@@ -115,11 +115,11 @@ public final class Assembler {
                 String text = part.trim();
                 int end;
                 while ((end = labelEnd(text)) > 0) {
-                    items.add(new Item(text.substring(0, end), null));
+                    items.add(new Item(text.substring(0, end), null, n + 1));
                     text = text.substring(end + 1).trim();
                 }
                 if (!text.isEmpty()) {
-                    items.add(new Item(null, statement(text, n + 1)));
+                    items.add(new Item(null, statement(text, n + 1), n + 1));
                 }
             }
         }

@@ -1,8 +1,11 @@
 package dev.hcsim.core.spi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.hcsim.core.StatusCodec;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Another hypercall ABI the kernel answers on the same trap instruction as its own, before it (x86's Hyper-V and Xen
@@ -17,6 +20,7 @@ import java.util.Objects;
  * @param status its status codes
  * @param calls every call the kernel answers or hands to the VMM, in number order
  */
+@API(status = INTERNAL, since = "1.0")
 public record AbiFamily(String name, String feature, String selectorRegister, String selectedBy, List<String> convention, StatusCodec status,
         List<Call> calls) {
     /**
@@ -47,6 +51,7 @@ public record AbiFamily(String name, String feature, String selectorRegister, St
      * @param statuses the statuses (by the family's names) it can answer with
      * @param source the kernel file and function
      */
+    @API(status = INTERNAL, since = "1.0")
     public record Call(long number, String name, String summary, List<String> statuses, String source) {
         /**
          * Copies the statuses.

@@ -1,43 +1,19 @@
 package dev.hcsim.core.scenario;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.Trace;
 import dev.hcsim.core.trace.TraceEvent;
-import dev.hcsim.core.trace.TrapEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
 
-/** Writes trace events as JSON lines with Jackson: one object per line, fields in a fixed order. */
+/** Writes trace events as JSON lines with Jackson: one object per line, fields in {@link TraceJson}'s order. */
 public final class JsonLines {
     private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false)
-            .addMixIn(TrapEvent.class, TrapEventJson.class)
-            .addMixIn(SchedEvent.class, SchedEventJson.class);
-
-    /** The JSON form of a {@link TrapEvent}: abi-core knows no JSON library, so its field order and null rule live here. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "time", "vm", "vcpu", "pc", "bytes", "insn", "call", "nr", "narrow", "read", "written", "status",
-        "statusCode", "outcome", "detail"})
-    private interface TrapEventJson {
-        @JsonProperty("type") // a method, not a component: Jackson writes it only when told
-        String type();
-    }
-
-    /** The JSON form of a {@link SchedEvent}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "time", "vm", "vcpu", "event", "pcpu", "target", "detail"})
-    private interface SchedEventJson {
-        @JsonProperty("type")
-        String type();
-    }
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false); // TraceJson's order is the trace's
 
     private JsonLines() {
     }
@@ -49,7 +25,7 @@ public final class JsonLines {
      */
     public static String line(TraceEvent e) {
         try {
-            return MAPPER.writeValueAsString(e);
+            return MAPPER.writeValueAsString(TraceJson.fields(e));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("trace event cannot be written: " + ex.getMessage(), ex);
         }
@@ -64,7 +40,7 @@ public final class JsonLines {
     public static void write(List<TraceEvent> events, Writer out) {
         try {
             for (TraceEvent e : events) {
-                WRITER.writeValue(out, e); // straight into the writer: no String per event
+                WRITER.writeValue(out, TraceJson.fields(e)); // straight into the writer: no String per event
                 out.write('\n');
             }
             if (events.size() != 1) {

@@ -1,6 +1,5 @@
 package dev.hcsim.core.scenario;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.VmConfig;
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +40,27 @@ public final class ScenarioReader {
     private static final Set<String> EXPECT = Set.of("vm", "vcpu", "register", "equals", "mask", "memory", "bytes", "state", "interrupts",
             "count", "trace", "stopReason", "comment");
 
-    private final LocatedJson json;
+    private final JsonTree root;
+    private final String file;
+    private final Scenario.Where where;
 
-    private ScenarioReader(LocatedJson json) {
-        this.json = json;
+    private ScenarioReader(JsonTree root, String file, Scenario.Where where) {
+        this.root = root;
+        this.file = file;
+        this.where = where;
+    }
+
+    /**
+     * Reads a scenario from a JSON tree parsed elsewhere: the one reader of scenario semantics, whichever parser
+     * made the tree (the Explorer page passes the browser's {@code JSON.parse} result).
+     * @param root the document's top-level value
+     * @param file the name used in messages
+     * @param where names the place of a JSON path in messages ("file:line:col", or just the file when unknown)
+     * @return the parsed scenario
+     * @throws ScenarioException naming the place and the JSON path for anything malformed
+     */
+    public static Scenario read(JsonTree root, String file, Scenario.Where where) {
+        return new ScenarioReader(root, file, where).scenario();
     }
 
     /**
@@ -167,29 +182,29 @@ public final class ScenarioReader {
         if (text.length() > MAX_FILE_BYTES) {
             throw new ScenarioException(file + ": text is longer than " + MAX_FILE_BYTES + " characters");
         }
-        return new ScenarioReader(LocatedJson.parse(text, file)).scenario();
+        LocatedJson json = LocatedJson.parse(text, file);
+        return read(JacksonTree.of(json.root), file, json::at);
     }
 
     private Scenario scenario() {
-        JsonNode root = json.root;
-        if (!root.isObject()) {
-            throw json.error("$", "expected a JSON object with \"vms\" and \"expect\"");
+        if (root.kind() != JsonTree.Kind.OBJECT) {
+            throw error("$", "expected a JSON object with \"vms\" and \"expect\"");
         }
         keys(root, "$", TOP);
         String name = text(root, "$", "name", null);
         List<Scenario.VmSpec> vms = new ArrayList<>();
-        if (root.has("vm") && root.has("vms")) {
-            throw json.error("$", "give either \"vm\" or \"vms\", not both");
+        if (root.get("vm") != null && root.get("vms") != null) {
+            throw error("$", "give either \"vm\" or \"vms\", not both");
         }
-        if (root.has("vm")) {
+        if (root.get("vm") != null) {
             vms.add(vm(root.get("vm"), "$.vm", 0));
         } else {
-            JsonNode arr = root.get("vms");
-            if (arr == null || !arr.isArray() || arr.isEmpty()) {
-                throw json.error("$", "expected \"vms\": a non-empty array of VMs (or \"vm\": one VM)");
+            JsonTree arr = root.get("vms");
+            if (arr == null || arr.kind() != JsonTree.Kind.ARRAY || arr.size() == 0) {
+                throw error("$", "expected \"vms\": a non-empty array of VMs (or \"vm\": one VM)");
             }
             if (arr.size() > MAX_VMS) {
-                throw json.error("$.vms", "lists " + arr.size() + " VMs; a scenario may have at most " + MAX_VMS);
+                throw error("$.vms", "lists " + arr.size() + " VMs; a scenario may have at most " + MAX_VMS);
             }
             for (int i = 0; i < arr.size(); i++) {
                 vms.add(vm(arr.get(i), "$.vms[" + i + "]", i));
@@ -198,30 +213,30 @@ public final class ScenarioReader {
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < vms.size(); i++) {
             if (!names.add(vms.get(i).name())) { // a set: 250 000 VMs must not take O(n^2) to reject
-                throw json.error("$.vms[" + i + "].name", "VM name '" + vms.get(i).name() + "' is used twice");
+                throw error("$.vms[" + i + "].name", "VM name '" + vms.get(i).name() + "' is used twice");
             }
         }
         List<Scenario.Expectation> ex = new ArrayList<>();
-        JsonNode e = root.get("expect");
+        JsonTree e = root.get("expect");
         if (e != null) {
-            if (!e.isArray()) {
-                throw json.error("$.expect", "expected an array of expectations");
+            if (e.kind() != JsonTree.Kind.ARRAY) {
+                throw error("$.expect", "expected an array of expectations");
             }
             for (int i = 0; i < e.size(); i++) {
                 ex.add(expectation(e.get(i), "$.expect[" + i + "]", vms));
             }
         }
-        return new Scenario(json.file(), name == null ? vms.get(0).name() : name, text(root, "$", "title", ""),
-                text(root, "$", "description", ""), vms, ex, json::at);
+        return new Scenario(file, name == null ? vms.get(0).name() : name, text(root, "$", "title", ""),
+                text(root, "$", "description", ""), vms, ex, where);
     }
 
-    private Scenario.VmSpec vm(JsonNode n, String path, int index) {
+    private Scenario.VmSpec vm(JsonTree n, String path, int index) {
         object(n, path);
         keys(n, path, VM);
         String name = text(n, path, "name", "vm" + index);
         String arch = text(n, path, "arch", null);
         if (arch == null) {
-            throw json.error(path, "missing \"arch\" (one of " + dev.hcsim.core.Hcsim.architectures().stream().map(a -> a.name()).toList() + ")");
+            throw error(path, "missing \"arch\" (one of " + dev.hcsim.core.Hcsim.architectures().stream().map(a -> a.name()).toList() + ")");
         }
         int vcpus = (int) number(n, path, "vcpus", 1, 1, VmConfig.MAX_VCPUS);
         int pcpus = (int) number(n, path, "pcpus", 1, 1, VmConfig.MAX_PCPUS);
@@ -230,14 +245,14 @@ public final class ScenarioReader {
         long maxSteps = number(n, path, "maxSteps", 1_000_000, 1, 1_000_000_000L);
         long maxTime = number(n, path, "maxTimeNs", 1_000_000_000L, 1, Long.MAX_VALUE);
         List<long[]> memory = new ArrayList<>();
-        JsonNode mem = n.get("memory");
+        JsonTree mem = n.get("memory");
         if (mem != null) {
             array(mem, path + ".memory");
-            if (mem.isEmpty()) {
-                throw json.error(path + ".memory", "an empty list gives the VM no memory; leave \"memory\" out for the default 64 KiB at 0");
+            if (mem.size() == 0) {
+                throw error(path + ".memory", "an empty list gives the VM no memory; leave \"memory\" out for the default 64 KiB at 0");
             }
             if (mem.size() > MAX_REGIONS) {
-                throw json.error(path + ".memory", "lists " + mem.size() + " regions; a VM may have at most " + MAX_REGIONS);
+                throw error(path + ".memory", "lists " + mem.size() + " regions; a VM may have at most " + MAX_REGIONS);
             }
             for (int i = 0; i < mem.size(); i++) {
                 String p = path + ".memory[" + i + "]";
@@ -246,15 +261,15 @@ public final class ScenarioReader {
                 long base = number(mem.get(i), p, "base", 0, 0, Long.MAX_VALUE);
                 long size = number(mem.get(i), p, "size", -1, 1, MAX_REGION_BYTES);
                 if (size < 0) {
-                    throw json.error(p, "missing \"size\"");
+                    throw error(p, "missing \"size\"");
                 }
                 if (base + size < 0) {
-                    throw json.error(p, "region runs past the 63-bit address space");
+                    throw error(p, "region runs past the 63-bit address space");
                 }
                 for (int j = 0; j < memory.size(); j++) {
                     long[] o = memory.get(j);
                     if (base < o[0] + o[1] && o[0] < base + size) {
-                        throw json.error(p, String.format(java.util.Locale.ROOT, "region [0x%x, 0x%x) overlaps memory[%d] [0x%x, 0x%x)", base, base + size, j,
+                        throw error(p, String.format(java.util.Locale.ROOT, "region [0x%x, 0x%x) overlaps memory[%d] [0x%x, 0x%x)", base, base + size, j,
                                 o[0], o[0] + o[1]));
                     }
                 }
@@ -262,35 +277,35 @@ public final class ScenarioReader {
             }
         }
         Map<String, Boolean> features = new LinkedHashMap<>();
-        JsonNode f = n.get("features");
+        JsonTree f = n.get("features");
         if (f != null) {
             object(f, path + ".features");
-            for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext();) {
-                var e = it.next();
-                if (!e.getValue().isBoolean()) {
-                    throw json.error(path + ".features." + e.getKey(), "expected true or false");
+            for (String key : f.keys()) {
+                var e = java.util.Map.entry(key, f.get(key));
+                if (e.getValue().kind() != JsonTree.Kind.BOOLEAN) {
+                    throw error(path + ".features." + e.getKey(), "expected true or false");
                 }
-                features.put(e.getKey(), e.getValue().asBoolean());
+                features.put(e.getKey(), e.getValue().text().equals("true"));
             }
         }
         Map<String, String> options = new LinkedHashMap<>();
-        JsonNode o = n.get("options");
+        JsonTree o = n.get("options");
         if (o != null) {
             object(o, path + ".options");
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
-                var e = it.next();
-                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    throw json.error(path + ".options." + e.getKey(), "expected a string, number or boolean");
+            for (String key : o.keys()) {
+                var e = java.util.Map.entry(key, o.get(key));
+                if (e.getValue().kind() == JsonTree.Kind.OBJECT || e.getValue().kind() == JsonTree.Kind.ARRAY || e.getValue().kind() == JsonTree.Kind.NULL) {
+                    throw error(path + ".options." + e.getKey(), "expected a string, number or boolean");
                 }
-                options.put(e.getKey(), e.getValue().asText());
+                options.put(e.getKey(), e.getValue().text());
             }
         }
         long[] ids = null;
-        JsonNode idn = n.get("vcpuIds");
+        JsonTree idn = n.get("vcpuIds");
         if (idn != null) {
             array(idn, path + ".vcpuIds");
             if (idn.size() != vcpus) {
-                throw json.error(path + ".vcpuIds", "lists " + idn.size() + " ids for " + vcpus + " vCPUs");
+                throw error(path + ".vcpuIds", "lists " + idn.size() + " ids for " + vcpus + " vCPUs");
             }
             ids = new long[vcpus];
             for (int i = 0; i < vcpus; i++) {
@@ -298,26 +313,26 @@ public final class ScenarioReader {
             }
         }
         List<Scenario.ProgramSpec> programs = new ArrayList<>();
-        JsonNode progs = n.get("programs");
+        JsonTree progs = n.get("programs");
         if (progs != null) {
             array(progs, path + ".programs");
             for (int i = 0; i < progs.size(); i++) {
                 String p = path + ".programs[" + i + "]";
-                JsonNode pn = progs.get(i);
+                JsonTree pn = progs.get(i);
                 object(pn, p);
                 keys(pn, p, PROGRAM);
                 String src = source(pn, p);
                 String pname = text(pn, p, "name", "program" + i);
                 for (Scenario.ProgramSpec prev : programs) {
                     if (prev.name().equals(pname)) {
-                        throw json.error(p + ".name", "program name '" + pname + "' is used twice (also at " + prev.path() + ")");
+                        throw error(p + ".name", "program name '" + pname + "' is used twice (also at " + prev.path() + ")");
                     }
                 }
                 programs.add(new Scenario.ProgramSpec(pname, number(pn, p, "at", -1, -1, Long.MAX_VALUE), src, p));
             }
         }
         List<Scenario.DataSpec> data = new ArrayList<>();
-        JsonNode dn = n.get("data");
+        JsonTree dn = n.get("data");
         if (dn != null) {
             array(dn, path + ".data");
             for (int i = 0; i < dn.size(); i++) {
@@ -326,61 +341,61 @@ public final class ScenarioReader {
                 keys(dn.get(i), p, DATA);
                 String hex = text(dn.get(i), p, "bytes", null);
                 if (hex == null) {
-                    throw json.error(p, "missing \"bytes\" (hex)");
+                    throw error(p, "missing \"bytes\" (hex)");
                 }
                 byte[] bytes;
                 try {
                     bytes = Bytes.parseHex(hex);
                 } catch (IllegalArgumentException ex) {
-                    throw json.error(p + ".bytes", ex.getMessage());
+                    throw error(p + ".bytes", ex.getMessage());
                 }
                 data.add(new Scenario.DataSpec(number(dn.get(i), p, "at", 0, 0, Long.MAX_VALUE), bytes, p));
             }
         }
         List<Scenario.CpuSpec> cpus = new ArrayList<>();
-        JsonNode cn = n.get("cpus");
+        JsonTree cn = n.get("cpus");
         if (cn != null) {
             array(cn, path + ".cpus");
             for (int i = 0; i < cn.size(); i++) {
                 String p = path + ".cpus[" + i + "]";
-                JsonNode c = cn.get(i);
+                JsonTree c = cn.get(i);
                 object(c, p);
                 keys(c, p, CPU);
                 int v = (int) number(c, p, "vcpu", -1, 0, vcpus - 1);
                 if (v < 0) {
-                    throw json.error(p, "missing \"vcpu\" (0.." + (vcpus - 1) + ")");
+                    throw error(p, "missing \"vcpu\" (0.." + (vcpus - 1) + ")");
                 }
                 for (Scenario.CpuSpec prev : cpus) {
                     if (prev.vcpu() == v) {
-                        throw json.error(p + ".vcpu", "vCPU " + v + " is described twice");
+                        throw error(p + ".vcpu", "vCPU " + v + " is described twice");
                     }
                 }
                 String state = text(c, p, "state", "runnable");
                 if (!Set.of("runnable", "halted", "off").contains(state)) {
-                    throw json.error(p + ".state", "expected \"runnable\", \"halted\" or \"off\", got \"" + state + "\"");
+                    throw error(p + ".state", "expected \"runnable\", \"halted\" or \"off\", got \"" + state + "\"");
                 }
                 Map<String, Long> regs = new LinkedHashMap<>();
-                JsonNode rn = c.get("registers");
+                JsonTree rn = c.get("registers");
                 if (rn != null) {
                     object(rn, p + ".registers");
-                    for (Iterator<Map.Entry<String, JsonNode>> it = rn.fields(); it.hasNext();) {
-                        var e = it.next();
+                    for (String key : rn.keys()) {
+                        var e = java.util.Map.entry(key, rn.get(key));
                         regs.put(e.getKey(), value(e.getValue(), p + ".registers." + e.getKey(), Long.MIN_VALUE, Long.MAX_VALUE));
                     }
                 }
-                JsonNode en = c.get("entry");
-                String entry = en == null ? null : en.isTextual() ? en.asText() : String.valueOf(value(en, p + ".entry", 0, Long.MAX_VALUE));
+                JsonTree en = c.get("entry");
+                String entry = en == null ? null : en.kind() == JsonTree.Kind.STRING ? en.text() : String.valueOf(value(en, p + ".entry", 0, Long.MAX_VALUE));
                 cpus.add(new Scenario.CpuSpec(v, entry, state, regs, p));
             }
         }
         Map<String, List<Long>> host = new LinkedHashMap<>();
-        JsonNode hn = n.get("host");
+        JsonTree hn = n.get("host");
         if (hn != null) {
             object(hn, path + ".host");
-            for (Iterator<Map.Entry<String, JsonNode>> it = hn.fields(); it.hasNext();) {
-                var e = it.next();
+            for (String key : hn.keys()) {
+                var e = java.util.Map.entry(key, hn.get(key));
                 if (!EXIT_REASONS.contains(e.getKey())) {
-                    throw json.error(path + ".host." + e.getKey(), "unknown exit reason '" + e.getKey()
+                    throw error(path + ".host." + e.getKey(), "unknown exit reason '" + e.getKey()
                             + "'; the keys of \"host\" are KVM exit reasons such as KVM_EXIT_HYPERCALL");
                 }
                 host.put(e.getKey(), hostAnswer(e.getKey(), e.getValue(), path + ".host." + e.getKey()));
@@ -391,13 +406,13 @@ public final class ScenarioReader {
     }
 
     /** One value, or [ret[0], ret[1]] for KVM_EXIT_RISCV_SBI, the only exit whose kvm_run payload returns two. */
-    private List<Long> hostAnswer(String reason, JsonNode v, String p) {
-        if (!v.isArray()) {
+    private List<Long> hostAnswer(String reason, JsonTree v, String p) {
+        if (v.kind() != JsonTree.Kind.ARRAY) {
             return List.of(value(v, p, Long.MIN_VALUE, Long.MAX_VALUE));
         }
         int max = reason.equals("KVM_EXIT_RISCV_SBI") ? 2 : 1;
         if (v.size() < 1 || v.size() > max) {
-            throw json.error(p, max == 2 ? "give one or two values (ret[0], ret[1]), not " + v.size()
+            throw error(p, max == 2 ? "give one or two values (ret[0], ret[1]), not " + v.size()
                     : "give one value: only KVM_EXIT_RISCV_SBI returns two (ret[0], ret[1])");
         }
         List<Long> out = new ArrayList<>();
@@ -407,28 +422,28 @@ public final class ScenarioReader {
         return List.copyOf(out);
     }
 
-    private String source(JsonNode pn, String p) {
-        JsonNode s = pn.get("source");
+    private String source(JsonTree pn, String p) {
+        JsonTree s = pn.get("source");
         if (s == null) {
-            throw json.error(p, "missing \"source\" (assembly text, or an array of lines)");
+            throw error(p, "missing \"source\" (assembly text, or an array of lines)");
         }
-        if (s.isTextual()) {
-            return s.asText();
+        if (s.kind() == JsonTree.Kind.STRING) {
+            return s.text();
         }
-        if (s.isArray()) {
+        if (s.kind() == JsonTree.Kind.ARRAY) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < s.size(); i++) {
-                if (!s.get(i).isTextual()) {
-                    throw json.error(p + ".source[" + i + "]", "expected a line of assembly (a string)");
+                if (s.get(i).kind() != JsonTree.Kind.STRING) {
+                    throw error(p + ".source[" + i + "]", "expected a line of assembly (a string)");
                 }
-                sb.append(s.get(i).asText()).append('\n');
+                sb.append(s.get(i).text()).append('\n');
             }
             return sb.toString();
         }
-        throw json.error(p + ".source", "expected assembly text or an array of lines");
+        throw error(p + ".source", "expected assembly text or an array of lines");
     }
 
-    private Scenario.Expectation expectation(JsonNode n, String p, List<Scenario.VmSpec> vms) {
+    private Scenario.Expectation expectation(JsonTree n, String p, List<Scenario.VmSpec> vms) {
         object(n, p);
         keys(n, p, EXPECT);
         String vm = text(n, p, "vm", null);
@@ -436,8 +451,8 @@ public final class ScenarioReader {
         if (vm == null) {
             spec = vms.get(0);
             vm = spec.name();
-            if (vms.size() > 1 && !n.has("trace")) {
-                throw json.error(p, "this scenario has several VMs: name one with \"vm\"");
+            if (vms.size() > 1 && n.get("trace") == null) {
+                throw error(p, "this scenario has several VMs: name one with \"vm\"");
             }
         } else {
             for (Scenario.VmSpec s : vms) {
@@ -446,122 +461,126 @@ public final class ScenarioReader {
                 }
             }
             if (spec == null) {
-                throw json.error(p + ".vm", "no VM is called '" + vm + "'");
+                throw error(p + ".vm", "no VM is called '" + vm + "'");
             }
         }
         int vcpu = (int) number(n, p, "vcpu", 0, 0, spec.vcpus() - 1);
-        if (n.has("register")) {
-            if (!n.has("equals")) {
-                throw json.error(p, "a register expectation needs \"equals\"");
+        if (n.get("register") != null) {
+            if (n.get("equals") == null) {
+                throw error(p, "a register expectation needs \"equals\"");
             }
             long equals = value(n.get("equals"), p + ".equals", Long.MIN_VALUE, Long.MAX_VALUE);
             long mask = -1L;
-            if (n.has("mask")) {
+            if (n.get("mask") != null) {
                 mask = value(n.get("mask"), p + ".mask", Long.MIN_VALUE, Long.MAX_VALUE);
                 if (mask == 0) {
-                    throw json.error(p + ".mask", "a mask of 0 compares nothing; give the bits to compare");
+                    throw error(p + ".mask", "a mask of 0 compares nothing; give the bits to compare");
                 }
                 if ((equals & ~mask) != 0) {
-                    throw json.error(p + ".equals", "\"equals\" has bits outside \"mask\" (0x" + Long.toHexString(equals & ~mask)
+                    throw error(p + ".equals", "\"equals\" has bits outside \"mask\" (0x" + Long.toHexString(equals & ~mask)
                             + "); they would never be compared");
                 }
             }
             return new Scenario.RegisterEquals(vm, vcpu, text(n, p, "register", null), equals, mask, p);
         }
-        if (n.has("mask")) {
-            throw json.error(p + ".mask", "\"mask\" belongs to a register expectation (with \"register\" and \"equals\")");
+        if (n.get("mask") != null) {
+            throw error(p + ".mask", "\"mask\" belongs to a register expectation (with \"register\" and \"equals\")");
         }
-        if (n.has("memory")) {
+        if (n.get("memory") != null) {
             String hex = text(n, p, "bytes", null);
             if (hex == null) {
-                throw json.error(p, "a memory expectation needs \"bytes\" (hex)");
+                throw error(p, "a memory expectation needs \"bytes\" (hex)");
             }
             try {
                 return new Scenario.MemoryEquals(vm, value(n.get("memory"), p + ".memory", 0, Long.MAX_VALUE), Bytes.parseHex(hex), p);
             } catch (IllegalArgumentException ex) {
-                throw json.error(p + ".bytes", ex.getMessage());
+                throw error(p + ".bytes", ex.getMessage());
             }
         }
-        if (n.has("state")) {
+        if (n.get("state") != null) {
             String st = text(n, p, "state", null);
             if (!Set.of("running", "runnable", "halted", "off", "exited", "stopped").contains(st)) {
-                throw json.error(p + ".state", "expected one of running, runnable, halted, off, exited, stopped; got \"" + st + "\"");
+                throw error(p + ".state", "expected one of running, runnable, halted, off, exited, stopped; got \"" + st + "\"");
             }
             return new Scenario.StateIs(vm, vcpu, st, p);
         }
-        if (n.has("interrupts")) {
+        if (n.get("interrupts") != null) {
             return new Scenario.InterruptsDelivered(vm, vcpu, (int) value(n.get("interrupts"), p + ".interrupts", 0, 0xFFFF_FFFFL),
                     (int) number(n, p, "count", 1, 0, Integer.MAX_VALUE), p);
         }
-        if (n.has("trace")) {
-            return new Scenario.TraceContains(n.has("vm") ? vm : null, text(n, p, "trace", null), p);
+        if (n.get("trace") != null) {
+            return new Scenario.TraceContains(n.get("vm") != null ? vm : null, text(n, p, "trace", null), p);
         }
-        if (n.has("stopReason")) {
+        if (n.get("stopReason") != null) {
             return new Scenario.StopReasonContains(vm, vcpu, text(n, p, "stopReason", null), p);
         }
-        throw json.error(p, "an expectation needs one of \"register\", \"memory\", \"state\", \"interrupts\", \"trace\", \"stopReason\"");
+        throw error(p, "an expectation needs one of \"register\", \"memory\", \"state\", \"interrupts\", \"trace\", \"stopReason\"");
     }
 
     // ---------------------------------------------------------------- typed access
 
-    private void object(JsonNode n, String p) {
-        if (n == null || !n.isObject()) {
-            throw json.error(p, "expected a JSON object");
+    /** An error at {@code path}: "file:line:col: message (at path)". */
+    private ScenarioException error(String path, String message) {
+        return new ScenarioException(where.at(path) + ": " + message + " (at " + path + ")");
+    }
+
+    private void object(JsonTree n, String p) {
+        if (n == null || n.kind() != JsonTree.Kind.OBJECT) {
+            throw error(p, "expected a JSON object");
         }
     }
 
-    private void array(JsonNode n, String p) {
-        if (!n.isArray()) {
-            throw json.error(p, "expected a JSON array");
+    private void array(JsonTree n, String p) {
+        if (n.kind() != JsonTree.Kind.ARRAY) {
+            throw error(p, "expected a JSON array");
         }
     }
 
-    private void keys(JsonNode n, String p, Set<String> allowed) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
-            String k = it.next();
+    private void keys(JsonTree n, String p, Set<String> allowed) {
+        for (String k : n.keys()) {
             if (!allowed.contains(k)) {
-                throw json.error(p + "." + k, "unknown key '" + k + "'; expected one of " + new java.util.TreeSet<>(allowed));
+                throw error(p + "." + k, "unknown key '" + k + "'; expected one of " + new java.util.TreeSet<>(allowed));
             }
         }
     }
 
-    private String text(JsonNode n, String p, String key, String dflt) {
-        JsonNode v = n.get(key);
+    private String text(JsonTree n, String p, String key, String dflt) {
+        JsonTree v = n.get(key);
         if (v == null) {
             return dflt;
         }
-        if (!v.isTextual()) {
-            throw json.error(p + "." + key, "expected a string");
+        if (v.kind() != JsonTree.Kind.STRING) {
+            throw error(p + "." + key, "expected a string");
         }
-        return v.asText();
+        return v.text();
     }
 
-    private long number(JsonNode n, String p, String key, long dflt, long min, long max) {
-        JsonNode v = n.get(key);
+    private long number(JsonTree n, String p, String key, long dflt, long min, long max) {
+        JsonTree v = n.get(key);
         if (v == null) {
             return dflt;
         }
         return value(v, p + "." + key, min, max);
     }
 
-    private long value(JsonNode v, String p, long min, long max) {
+    private long value(JsonTree v, String p, long min, long max) {
         long x;
-        if (v.isIntegralNumber()) {
-            if (!v.canConvertToLong()) {
-                throw json.error(p, "number " + v.asText() + " does not fit in 64 bits");
+        if (v.isIntegral()) {
+            if (!v.fitsLong()) {
+                throw error(p, "number " + v.text() + " does not fit in 64 bits");
             }
-            x = v.asLong();
-        } else if (v.isTextual()) {
+            x = v.longValue();
+        } else if (v.kind() == JsonTree.Kind.STRING) {
             try {
-                x = Bytes.parseNumber(v.asText());
+                x = Bytes.parseNumber(v.text());
             } catch (IllegalArgumentException e) {
-                throw json.error(p, e.getMessage());
+                throw error(p, e.getMessage());
             }
         } else {
-            throw json.error(p, "expected an integer (a JSON number or a string such as \"0x1000\")");
+            throw error(p, "expected an integer (a JSON number or a string such as \"0x1000\")");
         }
         if (min != Long.MIN_VALUE && (x < min || x > max)) {
-            throw json.error(p, "value " + x + " is out of range " + min + ".." + max);
+            throw error(p, "value " + x + " is out of range " + min + ".." + max);
         }
         return x;
     }

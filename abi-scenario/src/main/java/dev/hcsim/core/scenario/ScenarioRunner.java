@@ -233,6 +233,22 @@ public final class ScenarioRunner {
      * @return the machines, the kept trace, how each VM ended and the checks
      */
     public static Result run(Scenario s, Map<String, Machine> machines, Budget budget, int keepEvents, TraceSink tap) {
+        return run(s, machines, budget, keepEvents, tap, JsonLines::line);
+    }
+
+    /**
+     * {@link #run(Scenario, Map, Budget, int, TraceSink)} with the JSON line of an event, which trace expectations
+     * search, made by {@code lines}: the Explorer page gives the browser's JSON of {@link TraceJson#fields}.
+     * @param s the scenario
+     * @param machines its machines, from {@link #build}
+     * @param budget what the run may use
+     * @param keepEvents how many events the result's trace keeps (the rest are counted)
+     * @param tap receives every event as it happens
+     * @param lines an event's JSON line, as {@link JsonLines#line} writes it
+     * @return the machines, the kept trace, how each VM ended and the checks
+     */
+    public static Result run(Scenario s, Map<String, Machine> machines, Budget budget, int keepEvents, TraceSink tap,
+            java.util.function.Function<dev.hcsim.core.trace.TraceEvent, String> lines) {
         Trace trace = new Trace(keepEvents);
         List<Scenario.TraceContains> wanted = new ArrayList<>();
         for (Scenario.Expectation e : s.expectations()) {
@@ -249,7 +265,7 @@ public final class ScenarioRunner {
                 for (int i = 0; i < found.length; i++) {
                     Scenario.TraceContains tc = wanted.get(i);
                     if (!found[i] && (tc.vm() == null || tc.vm().equals(e.vm()))) {
-                        line = line != null ? line : JsonLines.line(e);
+                        line = line != null ? line : lines.apply(e);
                         found[i] = line.contains(tc.text());
                     }
                 }

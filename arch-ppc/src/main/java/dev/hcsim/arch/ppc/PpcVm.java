@@ -144,7 +144,8 @@ public final class PpcVm implements ArchitectureVm {
     private final long[] magicEa;
     private final boolean[] kernelNxDisabled;
     /** Set by another vCPU's msgsnd, read and cleared by the vCPU itself: an atomic array, the only cross-thread state here. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray intPending;
+    /** One atomic flag per vCPU (an array of AtomicInteger: the Explorer page's runtime has no AtomicIntegerArray). */
+    private final java.util.concurrent.atomic.AtomicInteger[] intPending;
     private final RegisterAccess[] lastRegs;
     private final PpcPapr paprCalls;
     private final PpcPaprHv.State paprHv;
@@ -167,7 +168,10 @@ public final class PpcVm implements ArchitectureVm {
         this.magicPa = new long[n];
         this.magicEa = new long[n];
         this.kernelNxDisabled = new boolean[n];
-        this.intPending = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        this.intPending = new java.util.concurrent.atomic.AtomicInteger[n];
+        for (int i = 0; i < n; i++) {
+            intPending[i] = new java.util.concurrent.atomic.AtomicInteger();
+        }
         this.lastRegs = new RegisterAccess[n];
         // kvm->arch.enabled_hcalls exists on every Book3S VM (CONFIG_PPC_BOOK3S_64); PR uses it in PAPR mode.
         boolean book3s = host == PpcHost.BOOK3S_HV || host == PpcHost.BOOK3S_PR;
@@ -286,7 +290,7 @@ public final class PpcVm implements ArchitectureVm {
             regs.set(3, dtbAddress); // ePAPR boot convention: r3 = address of the device tree
         }
         lastRegs[vcpu] = regs;
-        intPending.set(vcpu, 0);
+        intPending[vcpu].set(0);
         sync(vcpu);
     }
 
@@ -479,7 +483,7 @@ public final class PpcVm implements ArchitectureVm {
                     // not blocked: the doorbell waits until the vCPU next idles. Only the flag is set here; the target's
                     // shared page picks it up at its own next sync (trap, schedule-in, magic-page access), never from
                     // this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
-                    intPending.set(i, 1);
+                    intPending[i].set(1);
                     if (i == t.vcpu()) {
                         sync(i);
                     }
@@ -508,7 +512,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
     void idle(int vcpu) {
-        if (intPending.compareAndSet(vcpu, 1, 0)) {
+        if (intPending[vcpu].compareAndSet(1, 0)) {
             sync(vcpu);
         }
     }
@@ -546,7 +550,7 @@ public final class PpcVm implements ArchitectureVm {
      * @return whether an interrupt is pending
      */
     public boolean interruptPending(int vcpu) {
-        return intPending.get(vcpu) != 0;
+        return intPending[vcpu].get() != 0;
     }
 
     /**
@@ -682,7 +686,7 @@ public final class PpcVm implements ArchitectureVm {
         v.put("dtbWritten", dtbWritten);
         for (int i = 0; i < cpus.size(); i++) {
             cpus.get(i).put("magicPa", magicPa[i]).put("magicEa", magicEa[i]).put("kernelNxDisabled", kernelNxDisabled[i])
-                    .put("intPending", intPending.get(i) != 0).putBytes("magicPage", shared[i]);
+                    .put("intPending", intPending[i].get() != 0).putBytes("magicPage", shared[i]);
         }
     }
 
@@ -694,7 +698,7 @@ public final class PpcVm implements ArchitectureVm {
             magicPa[i] = c.num("magicPa");
             magicEa[i] = c.num("magicEa");
             kernelNxDisabled[i] = c.flag("kernelNxDisabled");
-            intPending.set(i, c.flag("intPending") ? 1 : 0);
+            intPending[i].set(c.flag("intPending") ? 1 : 0);
             byte[] page = c.bytes("magicPage");
             if (page != null && page.length != PAGE_SIZE) {
                 throw new IllegalArgumentException("snapshot field 'magicPage' has " + page.length + " bytes, a page has " + PAGE_SIZE);
@@ -727,7 +731,7 @@ public final class PpcVm implements ArchitectureVm {
             Bytes.put(p, OFF_ESR, 4, r.get(PpcRegisters.ESR), bigEndian);
         }
         Bytes.put(p, OFF_PIR, 4, vm.vcpuId(vcpu), bigEndian);
-        Bytes.put(p, OFF_INT_PENDING, 4, intPending.get(vcpu), bigEndian);
+        Bytes.put(p, OFF_INT_PENDING, 4, intPending[vcpu].get(), bigEndian);
     }
 
     // ---------------------------------------------------------------- scheduler hooks

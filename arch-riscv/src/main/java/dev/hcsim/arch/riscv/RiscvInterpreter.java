@@ -1,6 +1,7 @@
 package dev.hcsim.arch.riscv;
 
 import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.spi.Arithmetic;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.WordInstruction;
 
@@ -144,9 +145,9 @@ public final class RiscvInterpreter {
                 case SRLW -> r.set(rd, (int) a >>> (b & 31));
                 case SRAW -> r.set(rd, (int) a >> (b & 31));
                 case MUL -> r.set(rd, a * b);
-                case MULH -> r.set(rd, Math.multiplyHigh(a, b));
-                case MULHSU -> r.set(rd, Math.multiplyHigh(a, b) + (b < 0 ? a : 0));
-                case MULHU -> r.set(rd, Math.multiplyHigh(a, b) + (a < 0 ? b : 0) + (b < 0 ? a : 0));
+                case MULH -> r.set(rd, Arithmetic.multiplyHigh(a, b));
+                case MULHSU -> r.set(rd, Arithmetic.multiplyHigh(a, b) + (b < 0 ? a : 0));
+                case MULHU -> r.set(rd, Arithmetic.multiplyHigh(a, b) + (a < 0 ? b : 0) + (b < 0 ? a : 0));
                 case DIV -> r.set(rd, b == 0 ? -1 : a == Long.MIN_VALUE && b == -1 ? a : a / b);
                 case DIVU -> r.set(rd, b == 0 ? -1 : Long.divideUnsigned(a, b));
                 case REM -> r.set(rd, b == 0 ? a : a == Long.MIN_VALUE && b == -1 ? 0 : a % b);

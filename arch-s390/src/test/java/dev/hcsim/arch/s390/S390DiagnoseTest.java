@@ -333,6 +333,48 @@ class S390DiagnoseTest {
     }
 
     @Test
+    @DisplayName("DIAG 0x288's operand checks (QEMU target/s390x/diag.c handle_diag_288, wdt_diag288.c): an odd R1 or a non-zero "
+            + "action register is specification; init and change need 15 s at least, cancel does not; change and cancel of a "
+            + "disarmed watchdog and an unknown function are specification; init arms it with the timeout in seconds")
+    void watchdogOperandChecks() {
+        java.util.function.Supplier<Rig> fresh = () -> Rig.of(VmConfig.builder("s390").vcpus(1).feature("diag288", true));
+        Rig odd = fresh.get();
+        odd.regs().set(3, 0);
+        odd.regs().set(4, 30);
+        assertSpec(odd, odd.trap("diag %r3,%r5,0x288"));
+        Rig action = fresh.get();
+        action.regs().set(2, 0);
+        action.regs().set(3, 30);
+        action.regs().set(4, 1);
+        assertSpec(action, action.trap("diag %r2,%r4,0x288"));
+        Rig r = fresh.get();
+        r.regs().set(4, 0);
+        r.regs().set(2, 1); // change while disarmed
+        r.regs().set(3, 30);
+        assertSpec(r, r.trap("diag %r2,%r4,0x288"));
+        r.regs().set(2, 2); // cancel while disarmed
+        assertSpec(r, r.trap("diag %r2,%r4,0x288"));
+        r.regs().set(2, 0); // init with 14 s
+        r.regs().set(3, 14);
+        assertSpec(r, r.trap("diag %r2,%r4,0x288"));
+        assertFalse(r.state().watchdogArmed());
+        r.regs().set(3, 15);
+        assertEquals(Outcome.RESUME, r.trap("diag %r2,%r4,0x288").outcome());
+        assertTrue(r.state().watchdogArmed());
+        assertEquals(15_000_000_000L, r.state().watchdogDeadline, "now (0) + 15 s");
+        r.regs().set(2, 1); // change to 40 s
+        r.regs().set(3, 40);
+        assertEquals(Outcome.RESUME, r.trap("diag %r2,%r4,0x288").outcome());
+        assertEquals(40_000_000_000L, r.state().watchdogDeadline);
+        r.regs().set(2, 3); // no such function
+        assertSpec(r, r.trap("diag %r2,%r4,0x288"));
+        r.regs().set(2, 2); // cancel with a timeout of 0: allowed
+        r.regs().set(3, 0);
+        assertEquals(Outcome.RESUME, r.trap("diag %r2,%r4,0x288").outcome());
+        assertFalse(r.state().watchdogArmed());
+    }
+
+    @Test
     @DisplayName("hcsim call's path: SingleCall with the default instruction diag %r2,%r4,0x500 and r1 = 4")
     void singleCall() {
         var r = dev.hcsim.core.sched.SingleCall.run(VmConfig.builder("s390").build(), 0, null, java.util.Map.of("r1", 4L), java.util.Map.of());

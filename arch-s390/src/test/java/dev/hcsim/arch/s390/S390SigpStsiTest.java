@@ -300,6 +300,46 @@ class S390SigpStsiTest {
     }
 
     @Test
+    @DisplayName("STSI's function codes (arch/s390/kvm/priv.c handle_stsi): fc 0 answers r0 = 3 << 28 (the current level) with cc 0; fc > 3 "
+            + "(15 without the topology facility) and fc 1, 2 or 3 with selectors other than 2.2 store nothing, cc 3; reserved bits in "
+            + "r0 or r1 and an operand not on a 4K boundary are specification; nothing is stored but for 3.2.2; the trace names STSI")
+    void stsiFunctionCodes() {
+        long[][] cases = { // r0, r1, operand (r5), expected cc (-1: specification), expected r0 after
+            {0x0000_0000L, 0, 0x4000, 0, 3L << 28},
+            {0xF000_0001L, 1, 0x4000, 3, 0xF000_0001L},
+            {0x4000_0000L, 0, 0x4000, 3, 0x4000_0000L},
+            {0x1000_0001L, 1, 0x4000, 3, 0x1000_0001L},
+            {0x2000_0002L, 1, 0x4000, 3, 0x2000_0002L},
+            {0x3000_0001L, 2, 0x4000, 3, 0x3000_0001L},
+            {0x3000_0002L, 1, 0x4000, 3, 0x3000_0002L},
+            {0x3000_0102L, 2, 0x4000, -1, 0x3000_0102L},
+            {0x3000_0002L, 0x1_0002L, 0x4000, -1, 0x3000_0002L},
+            {0x3000_0002L, 2, 0x4008, -1, 0x3000_0002L},
+        };
+        for (long[] c : cases) {
+            Rig rig = Rig.of(1);
+            RegisterFile r = rig.regs();
+            r.set(0, c[0]);
+            r.set(1, c[1]);
+            r.set(5, c[2]);
+            TrapResult t = rig.trap("stsi 0(%r5)");
+            String at = java.util.Arrays.toString(c);
+            assertEquals("STSI", t.callName(), at);
+            if (c[3] < 0) {
+                assertEquals(Outcome.FAULT, t.outcome(), at);
+                assertEquals(Fault.S390.class, t.fault().getClass(), at);
+                assertEquals(6, ((Fault.S390) t.fault()).interruptionCode(), at + ": PGM_SPECIFICATION");
+            } else {
+                assertEquals(Outcome.RESUME, t.outcome(), at);
+                assertEquals(c[3], cc(rig), at);
+                assertEquals(Rig.PC + 4, r.pc(), at);
+            }
+            assertEquals(c[4], r.get(0), at);
+            assertEquals(0, rig.read(0x4000 + 44, 8), at + ": no SYSIB stored");
+        }
+    }
+
+    @Test
     @DisplayName("STSI 3.2.2: vm[0] name KVMguest and cpi KVM/Linux in EBCDIC, count 1, cc 0, r0 := 0 (priv.c handle_stsi_3_2_2)")
     void stsi322() {
         Rig rig = Rig.of(3);

@@ -111,6 +111,29 @@ class X86BoundaryTest {
         assertEquals(Outcome.YIELD, r.outcome());
     }
 
+    @Test
+    @DisplayName("x86.c kvm_pv_kick_cpu_op with the conformance kit's EffectLog as the VMM: the 0xFF broadcast kicks exactly the VM's "
+            + "vCPUs and an APIC ID no vCPU has kicks nobody (kvm_get_vcpu_by_id finds none: no kick is issued at all)")
+    void kickIssuesNoKickBeyondTheVm() {
+        Vm vm = Vm.create(vm(4).build());
+        dev.hcsim.core.RegisterFile regs = new dev.hcsim.core.RegisterFile(vm.architecture().registers());
+        vm.resetVcpu(0, regs);
+        dev.hcsim.core.SparseMemory mem = new dev.hcsim.core.SparseMemory(vm.config().memory());
+        byte[] vmcall = {0x0f, 0x01, (byte) 0xc1};
+        dev.hcsim.core.EffectLog log = new dev.hcsim.core.EffectLog(4);
+        regs.set(X86Registers.RAX, 5);
+        regs.set(X86Registers.RCX, 0xFF);
+        vm.trap(0, regs, mem, log, vmcall);
+        assertEquals(List.of("kick vcpu0", "kick vcpu1", "kick vcpu2", "kick vcpu3"),
+                log.drain().stream().map(Object::toString).filter(e -> e.startsWith("kick")).toList());
+        regs.pc(regs.pc() - 3);
+        regs.set(X86Registers.RAX, 5);
+        regs.set(X86Registers.RCX, 0x77);
+        vm.trap(0, regs, mem, log, vmcall);
+        assertEquals(0, regs.get(X86Registers.RAX));
+        assertEquals(List.of(), log.drain().stream().map(Object::toString).filter(e -> e.startsWith("kick")).toList());
+    }
+
     // ---------------------------------------------------------------- steal time
 
     /** A one-vCPU VM with KVM_FEATURE_STEAL_TIME as given, and its memory as the scheduler hands it to scheduleIn/Out. */

@@ -1,4 +1,6 @@
-package dev.hcsim.core;
+package dev.hcsim.core.engine;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,10 +20,12 @@ import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /**
- * What the user API of abi-core is, for the boundary checks here and in abi-conformance (which compiles
- * examples/consumer against it): the packages exported to everyone, each type's {@code @API} status, and the
- * hcsim classes a compiled class refers to, read from its constant pool.
+ * What the user API of abi-core is, for hcsim's own boundary checks (abi-core's ApiBoundaryTest, and
+ * abi-conformance's UserApiConsumerTest, which compiles examples/consumer against it): the packages exported to
+ * everyone, each type's {@code @API} status, and the hcsim classes a compiled class refers to, read from its
+ * constant pool. Loading it needs {@code apiguardian-api} at run time, which abi-core otherwise needs only to compile.
  */
+@API(status = INTERNAL, since = "1.0")
 public final class ApiSurface {
     /** The packages users compile against: exported to everyone. */
     public static final Set<String> USER_API = Set.of("dev.hcsim.core", "dev.hcsim.core.sched", "dev.hcsim.core.trace");

@@ -1,4 +1,4 @@
-package dev.hcsim.cli;
+package dev.hcsim.views;
 
 import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
@@ -20,7 +20,7 @@ import java.util.Map;
  * dispatch: the contract, the status codec, the hypercall specs, features and options. {@code explain}
  * and {@code table} print it; nothing here is written twice.
  */
-final class AbiData {
+public final class AbiData {
     private AbiData() {
     }
 
@@ -40,7 +40,13 @@ final class AbiData {
         return out;
     }
 
-    static Map<String, Object> of(Architecture a, Vm vm) {
+    /**
+     * The ABI of {@code a} as {@code hcsim explain --format json} prints it.
+     * @param a the architecture
+     * @param vm a VM of it, whose features and options answer the "this VM" columns
+     * @return keys and values in order: strings, numbers, booleans, lists and maps
+     */
+    public static Map<String, Object> of(Architecture a, Vm vm) {
         TrapContract c = a.contract();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("arch", a.name());
