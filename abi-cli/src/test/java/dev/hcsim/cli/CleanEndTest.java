@@ -30,8 +30,8 @@ class CleanEndTest {
         "loongarch|idle 0|halted|idle",
         // arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv: EV_HCALL_TOKEN(EV_IDLE) -> kvm_vcpu_halt (r0 = KVM_SC_MAGIC_R0)
         "ppc|lis 0,0x4b56; ori 0,0,0x4d21; li 11,16; oris 11,11,1; sc 1|halted|idle",
-        // arch/s390/kvm/intercept.c handle_stop / is_vcpu_stopped: a disabled-wait PSW stops the CPU; with the quiesce
-        // address 0xfff on the last CPU it is a shutdown (KVM_SYSTEM_EVENT via the VMM, as QEMU's s390_handle_wait)
+        // arch/s390/kvm/interrupt.c kvm_s390_handle_wait: a disabled-wait PSW goes to user space; QEMU's s390_handle_wait
+        // stops the CPU, and with the quiesce address 0xfff on the last CPU shuts the VM down
         "s390|llihf %r1,0x00020001; iilf %r1,0x80000000; stg %r1,0xe10; lghi %r1,0xfff; stg %r1,0xe18; lpswe 0xe10|off|system_event"})
     void endsCleanly(String arch, String source, String state, String end, @TempDir Path dir) throws Exception {
         Path f = dir.resolve(arch + ".json");
