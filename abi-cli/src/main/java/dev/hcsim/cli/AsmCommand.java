@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hcsim asm}: assembly text to hex bytes, as GNU as would emit them. */
-@Command(name = "asm", description = {"Assemble guest-subset text (lines separated by newlines or ';') and print the bytes in hex.",
+@Command(name = "asm", description = {"Assemble guest-subset text (lines separated by newlines or ';') and print the bytes in hex. Long programs: -f FILE.",
     "Architecture options such as --endian are flags."})
 final class AsmCommand implements Callable<Integer> {
     @Spec
@@ -28,7 +28,7 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "0", description = "address of the first byte (for branches)")
     String address;
 
-    @Option(names = "--listing", description = "print address, bytes and source per statement")
+    @Option(names = "--listing", description = "print address, bytes and source per statement, and each label at its address")
     boolean listing;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
