@@ -115,13 +115,7 @@ class BinutilsCrossCheckTest {
         Program program = Assembler.assemble(Engine.context(Vm.create(cfg.build())).codec(), src, 0);
         Path dir = Files.createTempDirectory("hcsim-binutils-local-" + t.name());
         try {
-            Files.writeString(dir.resolve("in.s"), t.preamble() + src);
-            List<String> as = new ArrayList<>(List.of(t.tool("as")));
-            as.addAll(t.asFlags());
-            as.addAll(List.of("-o", dir.resolve("in.o").toString(), dir.resolve("in.s").toString()));
-            run(as);
-            run(List.of(t.tool("objcopy"), "-O", "binary", "-j", ".text", dir.resolve("in.o").toString(), dir.resolve("text.bin").toString()));
-            String gnu = Bytes.hex(Files.readAllBytes(dir.resolve("text.bin")));
+            String gnu = Bytes.hex(gnuText(t, dir, src));
             String ours = Bytes.hex(program.bytes());
             // GNU as pads .text to the section's alignment (16 bytes for MIPS) with zeros after the last instruction
             String padding = gnu.length() > ours.length() && gnu.length() - ours.length() < 32 ? gnu.substring(ours.length()) : "";
@@ -133,6 +127,17 @@ class BinutilsCrossCheckTest {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** GNU as's .text for {@code source} (after the target's preamble), with in.s and in.o left in {@code dir}. */
+    private static byte[] gnuText(Target t, Path dir, String source) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("in.s"), t.preamble() + source);
+        List<String> as = new ArrayList<>(List.of(t.tool("as")));
+        as.addAll(t.asFlags());
+        as.addAll(List.of("-o", dir.resolve("in.o").toString(), dir.resolve("in.s").toString()));
+        run(as); // warnings (a form naming $at) are GNU's business; errors fail the run
+        run(List.of(t.tool("objcopy"), "-O", "binary", "-j", ".text", dir.resolve("in.o").toString(), dir.resolve("text.bin").toString()));
+        return Files.readAllBytes(dir.resolve("text.bin"));
     }
 
     /** One generated statement: its source for both assemblers, and whether it goes to GNU as raw bytes. */
@@ -163,13 +168,7 @@ class BinutilsCrossCheckTest {
         }
         Path dir = Files.createTempDirectory("hcsim-binutils-" + t.name());
         try {
-            Files.writeString(dir.resolve("in.s"), t.preamble() + source(lines, program, codec));
-            List<String> as = new ArrayList<>(List.of(t.tool("as")));
-            as.addAll(t.asFlags());
-            as.addAll(List.of("-o", dir.resolve("in.o").toString(), dir.resolve("in.s").toString()));
-            run(as); // warnings (a form naming $at) are GNU's business; errors fail the run
-            run(List.of(t.tool("objcopy"), "-O", "binary", "-j", ".text", dir.resolve("in.o").toString(), dir.resolve("text.bin").toString()));
-            byte[] gnu = Files.readAllBytes(dir.resolve("text.bin"));
+            byte[] gnu = gnuText(t, dir, source(lines, program, codec));
             List<String> od = new ArrayList<>(List.of(t.tool("objdump"), "-d", "-z"));
             od.addAll(t.objdumpFlags());
             od.add(dir.resolve("in.o").toString());
