@@ -30,6 +30,8 @@ public final class Assembler {
     private static final CharMatcher LABEL_START = CharMatcher.inRange('A', 'Z').or(CharMatcher.inRange('a', 'z')).or(CharMatcher.anyOf("_.$"));
     private static final CharMatcher LABEL_PART = LABEL_START.or(CharMatcher.inRange('0', '9'));
     private static final int MAX_PASSES = 32;
+    /** The character in a local label's internal name (gas uses ^B too): no source can spell it. */
+    private static final char LOCAL_MARK = '\u0002';
 
     private Assembler() {
     }
@@ -97,7 +99,7 @@ public final class Assembler {
             }
             if (last) {
                 Map<String, Long> named = new LinkedHashMap<>(labels);
-                named.keySet().removeIf(k -> k.indexOf('\u0002') >= 0); // local labels stay out, as gas keeps them out of the symbol table
+                named.keySet().removeIf(k -> k.indexOf(LOCAL_MARK) >= 0); // local labels stay out, as gas keeps them out of the symbol table
                 return new Program(origin, out.toByteArray(), named, listing);
             }
             previous = labels;
@@ -150,7 +152,8 @@ public final class Assembler {
 
     /** The internal name of the {@code k}-th definition of local label {@code n} (a name no source can spell: gas uses ^B). */
     private static String localName(String n, int k) {
-        return ".L" + n + "\u0002" + k;
+        // a StringBuilder, not '+': TeaVM 0.16's StringConcatFactory mistakes a \u0002 constant for a recipe tag
+        return new StringBuilder(".L").append(n).append(LOCAL_MARK).append(k).toString();
     }
 
     /** The index of the ':' ending a GNU local label ({@code [0-9]+:}) at the start of {@code text}, or -1. */
