@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hcsim asm}: assembly text to hex bytes, as GNU as would emit them. */
-@Command(name = "asm", description = {"Assemble guest-subset text (lines separated by newlines or ';') and print the bytes in hex.",
+@Command(name = "asm", description = {"Assemble guest-subset text (lines separated by newlines or ';') and print the bytes in hex. Long programs: -f FILE.",
     "Architecture options such as --endian are flags."})
 final class AsmCommand implements Callable<Integer> {
     @Spec
@@ -28,8 +28,12 @@ final class AsmCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "0", description = "address of the first byte (for branches)")
     String address;
 
-    @Option(names = "--listing", description = "print address, bytes and source per statement")
+    @Option(names = "--listing", description = "print address, bytes and source per statement, and each label at its address")
     boolean listing;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "read the assembly text from FILE ('-': standard input); for programs too long for the command line")
+    java.nio.file.Path file;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "assembly text; '-' or none: read it from standard input")
     List<String> words = new ArrayList<>();
@@ -37,7 +41,7 @@ final class AsmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Architecture a = ArchOptions.arch(arch);
-        List<String> text = StdinArgs.words(words, spec);
+        List<String> text = file == null ? StdinArgs.words(words, spec) : StdinArgs.file(file, words, spec);
         VmConfig.Builder b = VmConfig.builder(a.name());
         ArchOptions.apply(a, spec, b);
         Vm vm = Engine.create(a, b.build());
@@ -45,7 +49,12 @@ final class AsmCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (listing) {
             for (Program.Line l : p.listing()) {
-                out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                // a label's line has no bytes: print it flush left, as GNU as -al lists a label line
+                if (l.bytes().length == 0 && l.source().endsWith(":")) {
+                    out.printf(Locale.ROOT, "%8x:  %s%n", l.address(), l.source());
+                } else {
+                    out.printf(Locale.ROOT, "%8x:  %-24s %s%n", l.address(), spaced(l.bytes()), l.source());
+                }
             }
         } else {
             out.println(Bytes.hex(p.bytes()));

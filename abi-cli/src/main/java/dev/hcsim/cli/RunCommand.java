@@ -38,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text (timeline), json (JSON lines on stdout) or tracepoint (lines shaped like the kernel's kvm:kvm_hypercall tracepoint in trace-cmd report)")
     String format;
 
+    @Option(names = "--final-state", description = "print, instead of the timeline, one JSON document with every vCPU's final registers, "
+            + "state and PC and the memory ranges the run changed (format: docs/scenarios.md, \"Final state\")")
+    boolean finalState;
+
     @Option(names = "--quiet", description = "print only the expectations")
     boolean quiet;
 
@@ -74,12 +78,19 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (seeds != null || jobs != null) {
+            if (finalState) {
+                throw new IllegalArgumentException("--final-state prints one run's final state; with --seeds, run the seed of interest with --seed N");
+            }
             return new SweepRun(this).call();
         }
         if (!format.equals("text") && !format.equals("json") && !format.equals("tracepoint")) {
             throw new IllegalArgumentException("--format must be text, json or tracepoint, got '" + Text.excerpt(format) + "'");
         }
         ScenarioRunner.Budget budget = budget();
+        if (finalState && !format.equals("text")) {
+            throw new IllegalArgumentException("--final-state prints JSON on stdout; it cannot be combined with --format " + format
+                    + " (write the trace with --trace FILE)");
+        }
         var out = spec.commandLine().getOut();
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", trace);
@@ -97,6 +108,7 @@ final class RunCommand implements Callable<Integer> {
         boolean ok = true;
         List<ScenarioRunner.Result> results = new ArrayList<>();
         List<TimelineModel> models = new ArrayList<>();
+        FinalState finalOut = finalState ? new FinalState() : null;
         try (OutputFile traceFile = trace == null ? null : OutputFile.open("--trace", trace, out);
                 Progress progress = Progress.onTerminal(out, spec.commandLine().getErr(), scenarios.size())) {
             Writer traceOut = traceFile == null ? null : traceFile.writer();
@@ -119,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
                         pictureRecorder.accept(e);
                     }
                 };
+                var loaded = finalOut == null ? null : FinalState.loaded(machines.get(i));
                 ScenarioRunner.Result r = ScenarioRunner.run(s, machines.get(i), budget, format.equals("json") ? 0 : RunLimits.KEPT_EVENTS, tap);
                 machines.set(i, null); // a finished scenario's machines are no longer needed: let them go
                 results.add(r);
@@ -126,7 +139,11 @@ final class RunCommand implements Callable<Integer> {
                     models.add(pictureRecorder.model());
                 }
                 progress.finish(() -> {
-                    ScenarioPrinter.print(r, out, format, !quiet);
+                    if (finalOut == null) {
+                        ScenarioPrinter.print(r, out, format, !quiet);
+                    } else {
+                        finalOut.add(r, loaded);
+                    }
                     if (!r.passed()) {
                         spec.commandLine().getErr().println("hcsim: " + Text.excerpt(s.file()) + ": " + r.checks().stream().filter(c -> !c.passed())
                                 .count() + " expectation(s) failed");
@@ -140,6 +157,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (pictures.any()) {
             pictures.write(results, models, out);
+        }
+        if (finalOut != null) {
+            out.println(finalOut.json());
         }
         return ok ? 0 : 1;
     }

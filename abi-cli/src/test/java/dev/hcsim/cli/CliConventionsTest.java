@@ -98,6 +98,41 @@ class CliConventionsTest {
     }
 
     @Test
+    @DisplayName("asm -f FILE and -f - read the program from a file or standard input: the same bytes as from arguments")
+    void asmFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("prog.s");
+        // longer than one argument may be (MAX_ARG_STRLEN, 128 KiB on Linux): 20000 lines
+        String prog = "top:\n" + "nop\n".repeat(20_000) + "jmp top\nvmcall\n";
+        java.nio.file.Files.writeString(f, prog);
+        CliTest.Run r = CliTest.hcsim("asm", "--arch", "x86", "-f", f.toString());
+        assertEquals(0, r.code(), r.err());
+        String hex = r.out().strip();
+        assertEquals(2 * (20_000 + 5 + 3), hex.length(), "20000 nops, jmp rel32 back (e9 + 4 bytes), vmcall");
+        assertTrue(hex.endsWith("0f01c1") && hex.startsWith("9090"), hex.substring(hex.length() - 20));
+        assertEquals(r.out(), hcsim(prog, "asm", "--arch", "x86", "--file", "-").out(), "-f -: standard input");
+        CliTest.Run both = CliTest.hcsim("asm", "--arch", "x86", "-f", f.toString(), "vmcall");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("either with -f FILE or as arguments"), both.err());
+        CliTest.Run missing = CliTest.hcsim("asm", "--arch", "x86", "-f", dir.resolve("nope.s").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nope.s: no such file"), missing.err());
+    }
+
+    @Test
+    @DisplayName("asm --listing keeps the labels: a line 'name:' at the label's address, in source order")
+    void asmListingLabels() {
+        CliTest.Run r = CliTest.hcsim("asm", "--arch", "x86", "--listing", "start: nop; again: loop_top: vmcall; jmp again");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(String.join("\n",
+                "       0:  start:",
+                "       0:  90                       nop",
+                "       1:  again:",
+                "       1:  loop_top:",
+                "       1:  0f 01 c1                 vmcall",
+                "       4:  eb fb                    jmp again", ""), r.out());
+    }
+
+    @Test
     @DisplayName("call --explain --format json keeps stdout one JSON document, the explanation a field of it")
     void explainJson() throws Exception {
         CliTest.Run r = CliTest.hcsim("call", "--arch", "x86", "rax=5", "rcx=0", "--explain", "--format", "json");

@@ -129,6 +129,26 @@ class VmTest {
     }
 
     @Test
+    @DisplayName("GNU local labels: N: may be redefined, Nb is the latest definition before, Nf the next after (gas manual, Local Labels)")
+    void localLabels() {
+        // same program with ordinary labels: the bytes must be equal
+        var local = Assembler.assemble(ToyArchitecture.CODEC, "1: nop\njmp 1f\n1: nop; jmp 1b\n2: 1: jmp 1b; jmp 2b", 0);
+        var named = Assembler.assemble(ToyArchitecture.CODEC, "a: nop\njmp b\nb: nop; jmp b\nc: d: jmp d; jmp c", 0);
+        assertEquals(Bytes.hex(named.bytes()), Bytes.hex(local.bytes()));
+        assertTrue(local.labels().isEmpty(), "local labels stay out of the symbol table: " + local.labels());
+        assertEquals("1:", local.listing().get(0).source(), "the listing shows the label as written");
+        assertEquals("jmp 1f", local.listing().get(2).source(), "and the statement as written");
+        AsmException back = assertThrows(AsmException.class, () -> Assembler.assemble(ToyArchitecture.CODEC, "nop\njmp 1b\n1: nop", 0));
+        assertEquals(2, back.line());
+        assertTrue(back.getMessage().contains("undefined local label 1b (no 1: before it)"), back.getMessage());
+        AsmException fwd = assertThrows(AsmException.class, () -> Assembler.assemble(ToyArchitecture.CODEC, "1: nop\njmp 1f", 0));
+        assertTrue(fwd.getMessage().contains("undefined local label 1f (no 1: after it)"), fwd.getMessage());
+        // numbers that are not references stay numbers: 0x1f, .byte 1, a label named a1b
+        var nums = Assembler.assemble(ToyArchitecture.CODEC, "a1b: .byte 0x1f, 1\njmp a1b", 0);
+        assertEquals("1f01", Bytes.hex(nums.bytes()).substring(0, 4));
+    }
+
+    @Test
     @DisplayName("numbers parse as decimal, negative decimal, 0x-hex and 0b-binary; garbage is a clear error")
     void numbers() {
         assertEquals(-1L, Bytes.parseNumber("0xffffffffffffffff"));

@@ -45,12 +45,35 @@ class ScenarioReaderTest {
         "unknown feature|{\"vm\": {\"arch\": \"toy\", \"features\": {\"warp\": true}}}|unknown feature 'warp'",
         "bad option value|{\"vm\": {\"arch\": \"toy\", \"options\": {\"flavour\": \"c\"}}}|flavour=c is not accepted",
         "bad expectation|{\"vm\": {\"arch\": \"toy\"}, \"expect\": [{\"vcpu\": 0}]}|an expectation needs one of",
+        "mask of 0|{\"vm\": {\"arch\": \"toy\"}, \"expect\": [{\"register\": \"r3\", \"equals\": 0, \"mask\": 0}]}|(at $.expect[0].mask)",
+        "equals outside mask|{\"vm\": {\"arch\": \"toy\"}, \"expect\": [{\"register\": \"r3\", \"equals\": 256, \"mask\": 255}]}|bits outside \"mask\" (0x100)",
+        "mask without register|{\"vm\": {\"arch\": \"toy\"}, \"expect\": [{\"state\": \"halted\", \"mask\": 255}]}|belongs to a register expectation",
         "bad state|{\"vm\": {\"arch\": \"toy\"}, \"expect\": [{\"state\": \"asleep\"}]}|(at $.expect[0].state)",
         "unknown entry|{\"vm\": {\"arch\": \"toy\", \"cpus\": [{\"vcpu\": 0, \"entry\": \"nowhere\"}]}}|neither a program, a label nor an address"})
     void malformed(String what, String text, String expected) {
         String msg = error(text);
         assertTrue(msg.startsWith("s.json"), msg);
         assertTrue(msg.contains(expected), what + ": " + msg);
+    }
+
+    @Test
+    @DisplayName("a register expectation with a mask compares only the mask's bits; a failure shows the compared bits and the whole register")
+    void registerMask() {
+        String vm = "{\"vm\": {\"arch\": \"toy\", \"programs\": [{\"source\": \"hlt\"}], \"cpus\": [{\"vcpu\": 0, \"registers\": "
+                + "{\"r3\": \"0x1234\"}}]}, \"expect\": [";
+        ScenarioRunner.Result ok = ScenarioRunner.run(ScenarioReader.parse(vm + "{\"register\": \"r3\", \"equals\": \"0x34\", \"mask\": \"0xff\"}]}",
+                "m.json"));
+        assertTrue(ok.passed(), ok.checks().toString());
+        assertEquals(-1L, ((Scenario.RegisterEquals) ScenarioReader.parse(vm + "{\"register\": \"r3\", \"equals\": 1}]}", "m.json").expectations()
+                .get(0)).mask(), "no mask: every bit");
+        ScenarioRunner.Result bad = ScenarioRunner.run(ScenarioReader.parse(vm + "{\"register\": \"r3\", \"equals\": \"0x35\", \"mask\": \"0xff\"}]}",
+                "m.json"));
+        assertTrue(!bad.passed());
+        ScenarioRunner.Check c = bad.checks().get(0);
+        assertEquals("vm0/vcpu0 r3 & 0x00000000000000ff == 0x0000000000000035", c.description());
+        assertEquals("0x0000000000000034 (whole register 0x0000000000001234)", c.actual());
+        ScenarioRunner.Result unmasked = ScenarioRunner.run(ScenarioReader.parse(vm + "{\"register\": \"r3\", \"equals\": \"0x34\"}]}", "m.json"));
+        assertTrue(!unmasked.passed(), "without a mask the high bits count");
     }
 
     @Test

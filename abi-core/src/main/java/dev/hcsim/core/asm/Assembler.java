@@ -30,11 +30,13 @@ public final class Assembler {
     private static final CharMatcher LABEL_START = CharMatcher.inRange('A', 'Z').or(CharMatcher.inRange('a', 'z')).or(CharMatcher.anyOf("_.$"));
     private static final CharMatcher LABEL_PART = LABEL_START.or(CharMatcher.inRange('0', '9'));
     private static final int MAX_PASSES = 32;
+    /** The character in a local label's internal name (gas uses ^B too): no source can spell it. */
+    private static final char LOCAL_MARK = '\u0002';
 
     private Assembler() {
     }
 
-    private record Item(String label, Statement statement) {
+    private record Item(String label, Statement statement, int line, String shown) {
     }
 
     /** The most bytes one program may assemble to (checked statement by statement, before the bytes are kept). */
@@ -67,8 +69,8 @@ public final class Assembler {
         List<Item> items = parse(codec, source);
         Map<String, Long> labels = new HashMap<>();
         for (Item it : items) {
-            if (it.label() != null && labels.put(it.label(), 0L) != null) {
-                throw new AsmException(it.statement() == null ? 0 : it.statement().line(), "label '" + it.label() + "' defined twice");
+            if (it.label() != null && labels.put(it.label(), 0L) != null) { // local labels have one name per definition
+                throw new AsmException(it.line(), "label '" + it.label() + "' defined twice");
             }
         }
         Map<String, Long> previous = null;
@@ -81,6 +83,7 @@ public final class Assembler {
             for (Item it : items) {
                 if (it.label() != null) {
                     current.put(it.label(), pc);
+                    listing.add(new Program.Line(pc, new byte[0], it.shown() + ":", it.line()));
                     continue;
                 }
                 Statement st = it.statement();
@@ -95,7 +98,9 @@ public final class Assembler {
                 pc += bytes.length;
             }
             if (last) {
-                return new Program(origin, out.toByteArray(), new LinkedHashMap<>(labels), listing);
+                Map<String, Long> named = new LinkedHashMap<>(labels);
+                named.keySet().removeIf(k -> k.indexOf(LOCAL_MARK) >= 0); // local labels stay out, as gas keeps them out of the symbol table
+                return new Program(origin, out.toByteArray(), named, listing);
             }
             previous = labels;
             labels = current;
@@ -105,6 +110,10 @@ public final class Assembler {
 
     private static List<Item> parse(Codec codec, String source) {
         List<Item> items = new ArrayList<>();
+        // GNU local labels (gas doc "Local Labels"): "N:" may be defined any number of times; "Nb" is its latest
+        // definition before the reference, "Nf" its next one after. Each definition gets a name of its own.
+        Map<String, Integer> defined = new HashMap<>();
+        List<Object[]> pending = new ArrayList<>(); // {text, line, index in items, definitions seen so far}
         // no regular expressions here: the Explorer page runs this code compiled to JavaScript
         List<String> lines = LINES.splitToList(source);
         for (int n = 0; n < lines.size(); n++) {
@@ -113,16 +122,82 @@ public final class Assembler {
             for (String part : STATEMENTS.split(line)) {
                 String text = part.trim();
                 int end;
-                while ((end = labelEnd(text)) > 0) {
-                    items.add(new Item(text.substring(0, end), null));
+                while ((end = labelEnd(text)) > 0 || (end = localLabelEnd(text)) > 0) {
+                    String name = text.substring(0, end);
+                    if (Character.isDigit(name.charAt(0))) {
+                        int k = defined.merge(name, 1, Integer::sum);
+                        items.add(new Item(localName(name, k), null, n + 1, name));
+                    } else {
+                        items.add(new Item(name, null, n + 1, name));
+                    }
                     text = text.substring(end + 1).trim();
                 }
                 if (!text.isEmpty()) {
-                    items.add(new Item(null, statement(text, n + 1)));
+                    pending.add(new Object[] {text, n + 1, items.size(), new HashMap<>(defined)});
+                    items.add(null);
                 }
             }
         }
+        for (Object[] p : pending) {
+            String text = (String) p[0];
+            int lineNo = (Integer) p[1];
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> seen = (Map<String, Integer>) p[3];
+            String resolved = resolveLocal(text, lineNo, seen, defined);
+            Statement st = statement(resolved, lineNo);
+            items.set((Integer) p[2], new Item(null, new Statement(st.mnemonic(), st.operands(), lineNo, text), lineNo, null));
+        }
         return items;
+    }
+
+    /** The internal name of the {@code k}-th definition of local label {@code n} (a name no source can spell: gas uses ^B). */
+    private static String localName(String n, int k) {
+        // a StringBuilder, not '+': TeaVM 0.16's StringConcatFactory mistakes a \u0002 constant for a recipe tag
+        return new StringBuilder(".L").append(n).append(LOCAL_MARK).append(k).toString();
+    }
+
+    /** The index of the ':' ending a GNU local label ({@code [0-9]+:}) at the start of {@code text}, or -1. */
+    private static int localLabelEnd(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
+            i++;
+        }
+        return i > 0 && i < text.length() && text.charAt(i) == ':' ? i : -1;
+    }
+
+    /** {@code text} with every {@code Nb}/{@code Nf} token replaced by the name of the definition it means. */
+    private static String resolveLocal(String text, int line, Map<String, Integer> seen, Map<String, Integer> total) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || (i > 0 && LABEL_PART.matches(text.charAt(i - 1)))) {
+                continue;
+            }
+            int j = i;
+            while (j < text.length() && text.charAt(j) >= '0' && text.charAt(j) <= '9') {
+                j++;
+            }
+            if (j >= text.length() || (text.charAt(j) != 'f' && text.charAt(j) != 'b')
+                    || (j + 1 < text.length() && LABEL_PART.matches(text.charAt(j + 1)))) {
+                i = j;
+                continue;
+            }
+            String n = text.substring(i, j);
+            int before = seen.getOrDefault(n, 0);
+            int k = text.charAt(j) == 'b' ? before : before + 1;
+            if (k == 0 || k > total.getOrDefault(n, 0)) {
+                throw new AsmException(line, "undefined local label " + text.substring(i, j + 1) + " (no " + n + ": "
+                        + (text.charAt(j) == 'b' ? "before" : "after") + " it)");
+            }
+            if (out == null) {
+                out = new StringBuilder();
+            }
+            out.append(text, copied, i).append(localName(n, k));
+            copied = j + 1;
+            i = j;
+        }
+        return out == null ? text : out.append(text.substring(copied)).toString();
     }
 
     /** The index of the ':' ending a label at the start of {@code text}, or -1 when it does not start with one. */

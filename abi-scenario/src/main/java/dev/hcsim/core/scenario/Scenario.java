@@ -92,8 +92,25 @@ public record Scenario(String file, String name, String title, String descriptio
         String vm();
     }
 
-    /** A register of a vCPU equals a value at the end. */
-    public record RegisterEquals(String vm, int vcpu, String register, long value, String path) implements Expectation {
+    /**
+     * A register of a vCPU equals a value at the end, in the bits of {@code mask} ({@code -1}, every bit, unless the
+     * scenario gives {@code "mask"}: a model that defines only some bits of a register, such as x86 flags, is compared
+     * with another emulator's in those bits alone). {@code value} has no bits outside {@code mask}.
+     */
+    public record RegisterEquals(String vm, int vcpu, String register, long value, long mask, String path) implements Expectation {
+        /** Every bit compared. */
+        public RegisterEquals(String vm, int vcpu, String register, long value, String path) {
+            this(vm, vcpu, register, value, -1L, path);
+        }
+
+        /**
+         * Whether {@code actual} meets the expectation.
+         * @param actual the register's value at the end
+         * @return true when it equals {@code value} in the bits of {@code mask}
+         */
+        public boolean matches(long actual) {
+            return (actual & mask) == value;
+        }
     }
 
     /** Guest memory at {@code gpa} holds {@code bytes}. */

@@ -37,7 +37,7 @@ public final class ScenarioReader {
     private static final Set<String> DATA = Set.of("at", "bytes", "comment");
     private static final Set<String> CPU = Set.of("vcpu", "entry", "state", "registers", "comment");
     private static final Set<String> REGION = Set.of("base", "size");
-    private static final Set<String> EXPECT = Set.of("vm", "vcpu", "register", "equals", "memory", "bytes", "state", "interrupts",
+    private static final Set<String> EXPECT = Set.of("vm", "vcpu", "register", "equals", "mask", "memory", "bytes", "state", "interrupts",
             "count", "trace", "stopReason", "comment");
 
     private final JsonTree root;
@@ -469,8 +469,22 @@ public final class ScenarioReader {
             if (n.get("equals") == null) {
                 throw error(p, "a register expectation needs \"equals\"");
             }
-            return new Scenario.RegisterEquals(vm, vcpu, text(n, p, "register", null), value(n.get("equals"), p + ".equals", Long.MIN_VALUE,
-                    Long.MAX_VALUE), p);
+            long equals = value(n.get("equals"), p + ".equals", Long.MIN_VALUE, Long.MAX_VALUE);
+            long mask = -1L;
+            if (n.get("mask") != null) {
+                mask = value(n.get("mask"), p + ".mask", Long.MIN_VALUE, Long.MAX_VALUE);
+                if (mask == 0) {
+                    throw error(p + ".mask", "a mask of 0 compares nothing; give the bits to compare");
+                }
+                if ((equals & ~mask) != 0) {
+                    throw error(p + ".equals", "\"equals\" has bits outside \"mask\" (0x" + Long.toHexString(equals & ~mask)
+                            + "); they would never be compared");
+                }
+            }
+            return new Scenario.RegisterEquals(vm, vcpu, text(n, p, "register", null), equals, mask, p);
+        }
+        if (n.get("mask") != null) {
+            throw error(p + ".mask", "\"mask\" belongs to a register expectation (with \"register\" and \"equals\")");
         }
         if (n.get("memory") != null) {
             String hex = text(n, p, "bytes", null);

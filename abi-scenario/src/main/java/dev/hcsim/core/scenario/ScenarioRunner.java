@@ -295,12 +295,15 @@ public final class ScenarioRunner {
         if (e instanceof Scenario.RegisterEquals r) {
             RegisterFile regs = m.registers(r.vcpu());
             int idx = regs.layout().indexOf(r.register());
-            String what = r.vm() + "/vcpu" + r.vcpu() + " " + r.register() + " == " + Bytes.hex64(r.value());
+            String what = r.vm() + "/vcpu" + r.vcpu() + " " + r.register() + (r.mask() == -1L ? "" : " & " + Bytes.hex64(r.mask())) + " == "
+                    + Bytes.hex64(r.value());
             if (idx < 0 && !r.register().equalsIgnoreCase("pc")) {
                 return new Check(r.path(), what, false, "no register called '" + r.register() + "'");
             }
             long v = idx < 0 ? regs.pc() : regs.get(idx);
-            return new Check(r.path(), what, v == r.value(), Bytes.hex64(v));
+            // with a mask the message shows the compared bits and the whole register, so a failure shows both
+            return new Check(r.path(), what, r.matches(v), r.mask() == -1L ? Bytes.hex64(v) : Bytes.hex64(v & r.mask()) + " (whole register "
+                    + Bytes.hex64(v) + ")");
         } else if (e instanceof Scenario.MemoryEquals me) {
             byte[] got = new byte[me.bytes().length];
             boolean ok = m.memory().read(me.gpa(), got, 0, got.length);
