@@ -97,9 +97,10 @@ public record VmSnapshot(int format, String architecture, boolean hasRun, State 
 
         /**
          * Every field, in name order.
-         * @return names to values (Long, Boolean, String or an immutable list of Long)
+         * @return names to values (Long, Boolean, String or an immutable list of Long), unmodifiable; a plain
+         *     {@code SortedMap}, so that no Guava type is part of the stable API
          */
-        public ImmutableSortedMap<String, Object> fields() {
+        public java.util.SortedMap<String, Object> fields() {
             return fields;
         }
 
