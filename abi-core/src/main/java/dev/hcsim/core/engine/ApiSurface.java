@@ -79,7 +79,11 @@ public final class ApiSurface {
 
     private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L(dev/hcsim/[\\w/$]+)[;<]");
 
-    /** The hcsim classes (binary names) a class file refers to: its constant pool's classes, descriptors and signatures. */
+    /**
+     * The hcsim classes (binary names) a class file refers to: its constant pool's classes, descriptors and signatures.
+     * @param p the class file
+     * @return the binary names of the hcsim classes it refers to
+     */
     public static Set<String> references(Path p) {
         String name = p.getFileName().toString().replace(".class", "");
         ByteBuffer b;

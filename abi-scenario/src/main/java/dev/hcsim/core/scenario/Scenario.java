@@ -96,9 +96,22 @@ public record Scenario(String file, String name, String title, String descriptio
      * A register of a vCPU equals a value at the end, in the bits of {@code mask} ({@code -1}, every bit, unless the
      * scenario gives {@code "mask"}: a model that defines only some bits of a register, such as x86 flags, is compared
      * with another emulator's in those bits alone). {@code value} has no bits outside {@code mask}.
+     * @param vm the VM's name, or null for the scenario's only VM
+     * @param vcpu the vCPU index
+     * @param register the register's ABI name
+     * @param value the expected value (in the bits of {@code mask})
+     * @param mask the bits compared
+     * @param path where the expectation stands in the scenario file
      */
     public record RegisterEquals(String vm, int vcpu, String register, long value, long mask, String path) implements Expectation {
-        /** Every bit compared. */
+        /**
+         * Every bit compared.
+         * @param vm the VM's name, or null
+         * @param vcpu the vCPU index
+         * @param register the register's ABI name
+         * @param value the expected value
+         * @param path where the expectation stands in the scenario file
+         */
         public RegisterEquals(String vm, int vcpu, String register, long value, String path) {
             this(vm, vcpu, register, value, -1L, path);
         }

@@ -252,7 +252,7 @@ public final class S390Vm implements ArchitectureVm {
 
     /**
      * KVM_S390_IRQ with {@code KVM_S390_PROGRAM_INT} for a vCPU stopped at an exit to the VMM, as a VMM does after it
-     * emulated the instruction and found it raises one: the next KVM_RUN ({@link Vm#completeExit},
+     * emulated the instruction and found it raises one: the next KVM_RUN ({@link dev.hcsim.core.Vm#completeExit},
      * {@code Machine.reenter}) delivers the program interruption through the lowcore before the guest runs on, and a
      * single-step exit still pending is dropped so that the step ends in the interruption's handler
      * (kvm-s390.c kvm_arch_vcpu_async_ioctl clears KVM_GUESTDBG_EXIT_PENDING).
