@@ -39,9 +39,9 @@ public interface RegisterAccess {
     void pc(long value);
 
     /**
-     * How many 128-bit vector registers this CPU model gives the library ({@code xmm0}..{@code xmm15} on x86). An
-     * optional capability: the default is 0, and only a call that reads them (x86 Hyper-V's XMM fast hypercalls)
-     * needs it; that call then fails with an {@link UnsupportedOperationException} naming what to implement.
+     * How many 128-bit vector registers this CPU model gives the library (named as the architecture's register layout
+     * names them). An optional capability: the default is 0, and only a call that reads them (a fast hypercall that
+     * passes its input in vector registers) needs it; that call then fails with an {@link UnsupportedOperationException} naming what to implement.
      * @return the count, 0 when the model has none
      */
     default int vectorRegisters() {

@@ -169,7 +169,7 @@ public final class RegisterLayout {
     }
 
     /**
-     * How many 128-bit vector registers the architecture's ABI can read ({@code xmm0}..{@code xmm15} on x86), kept
+     * How many 128-bit vector registers the architecture's ABI can read (named by {@link Builder#vectors}), kept
      * apart from the 64-bit registers: see {@link RegisterAccess#vectorRegisters()}.
      * @return the count, 0 when the ABI reads none
      */
@@ -262,7 +262,7 @@ public final class RegisterLayout {
         }
 
         /**
-         * Declares {@code count} 128-bit vector registers named {@code prefix0} .. (x86: {@code xmm}, 16).
+         * Declares {@code count} 128-bit vector registers named {@code prefix0}, {@code prefix1}, ...
          * @param prefix the name before the number, lower case
          * @param count how many
          * @return this builder

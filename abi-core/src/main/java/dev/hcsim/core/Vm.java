@@ -469,8 +469,8 @@ public final class Vm {
 
     /**
      * The architecture module's own per-VM object, for the few embedder hooks that KVM's uAPI has no
-     * ioctl for and {@link #control()} therefore does not cover (the s390 module's virtio notification
-     * sink, for one); its type is the architecture module's public class ({@code S390Vm}, ...).
+     * ioctl for and {@link #control()} therefore does not cover (a virtio notification sink, for one); its
+     * type is the architecture module's public per-VM class.
      * @param <T> that class
      * @param type that class
      * @return this VM's per-VM object of the architecture

@@ -8,8 +8,8 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * Another hypercall ABI the kernel answers on the same trap instruction as its own, before it (x86's Hyper-V and Xen
- * ABIs on {@code vmcall}): how the kernel picks it, its register convention, its status codes and its calls, for
+ * Another hypercall ABI the kernel answers on the same trap instruction as its own, before it (another hypervisor's
+ * ABI that KVM emulates): how the kernel picks it, its register convention, its status codes and its calls, for
  * {@code explain} and the ABI tables. The ABI's dispatch is the architecture's code; this is its description.
  *
  * @param name the ABI's name ({@code Hyper-V})

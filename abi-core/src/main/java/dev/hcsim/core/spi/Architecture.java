@@ -81,7 +81,7 @@ public interface Architecture extends ArchitectureInfo {
 
     /**
      * The other hypercall ABIs the kernel answers on this architecture's trap instruction before its own, in the
-     * kernel's order (x86: Xen, then Hyper-V); empty by default.
+     * kernel's dispatch order; empty by default.
      * @return their descriptions
      */
     default List<AbiFamily> otherAbis() {

@@ -5,8 +5,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 
 /**
- * The seeded random numbers of the scheduler and of the guest-visible random sources (arm64 TRNG, PAPR
- * {@code H_RANDOM}): the algorithm of the JDK's {@code java.util.SplittableRandom} (SplitMix64, Steele, Lea
+ * The seeded random numbers of the scheduler and of the guest-visible random sources (an architecture's
+ * firmware random-number calls): the algorithm of the JDK's {@code java.util.SplittableRandom} (SplitMix64, Steele, Lea
  * and Flood, OOPSLA 2014), written out so that a seed gives the same numbers wherever hcsim's code runs,
  * including runtimes whose class library has no {@code SplittableRandom} (the Explorer page compiled to
  * JavaScript). {@code SeededRandomTest} checks it against the JDK's class for every seed and bound it draws.
