@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the stage in a0, what the guest read in a1..a5. st_gva[cpu], the selftest's global synced to the guest, is in a1 at
  * entry; the cpu argument in a0 (vcpu_args_set).
  */
-class LoongArchStealTimeSelftest extends StealTimeMainAssertions {
+class LoongArchStealTimeSelftest extends StealTimeStatusAssertions {
     @Override
     Ucall[] ucalls(int i) {
         return run(i);
@@ -100,34 +100,6 @@ class LoongArchStealTimeSelftest extends StealTimeMainAssertions {
             m.registers(i).set("a0", i);
             m.registers(i).set("a1", stGva(i));
         }, (r, regs) -> r.exit() instanceof Exit.Hypercall h && h.nr() == KVM_HCALL_USER_SERVICE ? h.args() : null);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT(!(READ_ONCE(st->version) & 1)), before and after the steal phase")
-    void versionEven(int i) {
-        StealTimeRun.assertEven(run(i), 1);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->flags), 0)")
-    void flagsZero(int i) {
-        StealTimeRun.assertStatus(run(i), 2, 0);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->preempted), 0)")
-    void preemptedZero(int i) {
-        StealTimeRun.assertStatus(run(i), 3, 0);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c guest_code: GUEST_ASSERT(version < READ_ONCE(st->version))")
-    void versionGrows(int i) {
-        StealTimeRun.assertGrows(run(i), 5);
     }
 
     @ParameterizedTest(name = "vcpu{0}")

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * KVM_CAP_EXIT_HYPERCALL sends to the VMM as KVM_EXIT_HYPERCALL; the stage is in r8, what the guest read in r9..r13.
  * st_gva[cpu], the selftest's global synced to the guest, is in rsi; the cpu argument in rdi (vcpu_args_set).
  */
-class X86StealTimeSelftest extends StealTimeMainAssertions {
+class X86StealTimeSelftest extends StealTimeStatusAssertions {
     @Override
     Ucall[] ucalls(int i) {
         return run(i);
@@ -134,34 +134,6 @@ class X86StealTimeSelftest extends StealTimeMainAssertions {
     void rdmsrReadsBack(int i) {
         Ucall sync0 = run(i)[0];
         assertEquals(stGva(i) | KVM_MSR_ENABLED, sync0.arg(2) << 32 | sync0.arg(1));
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT(!(READ_ONCE(st->version) & 1)), before and after the steal phase")
-    void versionEven(int i) {
-        StealTimeRun.assertEven(run(i), 1);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->flags), 0)")
-    void flagsZero(int i) {
-        StealTimeRun.assertStatus(run(i), 2, 0);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c check_status: GUEST_ASSERT_EQ(READ_ONCE(st->preempted), 0)")
-    void preemptedZero(int i) {
-        StealTimeRun.assertStatus(run(i), 3, 0);
-    }
-
-    @ParameterizedTest(name = "vcpu{0}")
-    @ValueSource(ints = {0, 1, 2, 3})
-    @DisplayName("steal_time.c guest_code: GUEST_ASSERT(version < READ_ONCE(st->version))")
-    void versionGrows(int i) {
-        StealTimeRun.assertGrows(run(i), 5);
     }
 
     @Test
