@@ -54,7 +54,13 @@ final class Providers {
         return merged(arch, ArchitectureCases::privilegeRules);
     }
 
+    /**
+     * What takes a trap out of the ABI the kit checks: the feature of every other ABI the architecture declares
+     * ({@code Architecture.otherAbis()}), and what the providers add.
+     */
     static java.util.Set<String> otherAbiSwitches(String arch) {
-        return java.util.Set.copyOf(merged(arch, ArchitectureCases::otherAbiSwitches));
+        java.util.Set<String> out = new java.util.HashSet<>(merged(arch, ArchitectureCases::otherAbiSwitches));
+        dev.hcsim.core.engine.Architectures.named(arch).otherAbis().forEach(f -> out.add(f.feature()));
+        return java.util.Set.copyOf(out);
     }
 }

@@ -35,11 +35,4 @@ public final class X86Cases implements ArchitectureCases {
         return List.of(new PrivilegeRule(Map.of("cpl", "3"), Map.of(), Outcome.RESUME, Status.PERMISSION,
                 "CPL != 0: -KVM_EPERM for every number (arch/x86/kvm/x86.c ____kvm_emulate_hypercall)"));
     }
-
-    @Override
-    public List<String> otherAbiSwitches() {
-        // x86.c kvm_emulate_hypercall: Xen's dispatcher (xen.c kvm_xen_hypercall), then Hyper-V's
-        // (hyperv.c kvm_hv_hypercall), take every vmcall before KVM's own calls
-        return List.of("hyperv", "xen");
-    }
 }

@@ -56,10 +56,10 @@ public interface ArchitectureCases {
     }
 
     /**
-     * Configurations that take the trap out of the ABI the kit checks: a feature by its name, or an option value as
-     * {@code name=value}. On x86, {@code kvm_emulate_hypercall} (arch/x86/kvm/x86.c) gives every {@code vmcall} to
-     * Xen's or Hyper-V's dispatcher first when they are on; an s390 user-controlled VM hands every intercept to the
-     * VMM ({@code kvm_handle_sie_intercept}). The generic generators never draw them.
+     * Configurations that take the trap out of the ABI the kit checks, besides the features of the other ABIs the
+     * architecture declares ({@code Architecture.otherAbis()}, e.g. Hyper-V and Xen on x86, which the kit leaves out
+     * by itself): a feature by its name, or an option value as {@code name=value}. An s390 user-controlled VM hands
+     * every intercept to the VMM ({@code kvm_handle_sie_intercept}). The generic generators never draw them.
      * @return feature names and {@code name=value} option settings; empty by default
      */
     default List<String> otherAbiSwitches() {
