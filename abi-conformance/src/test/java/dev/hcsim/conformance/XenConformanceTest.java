@@ -82,6 +82,14 @@ class XenConformanceTest {
     }
 
     @Test
+    void theGoldenXenCasesCatchTheCutResultAndTheIgnoredBit31() {
+        AssertionError cut = assertThrows(AssertionError.class, () -> ConformanceKit.of(new XenResultCutTo32Bits(), 1).golden("x86"));
+        assertTrue(cut.getMessage().contains("'Xen #3 SCHEDOP_poll with 129 ports"), cut.getMessage());
+        AssertionError bit31 = assertThrows(AssertionError.class, () -> ConformanceKit.of(new IgnoresEaxBit31(), 1).golden("x86"));
+        assertTrue(bit31.getMessage().contains("'Xen #7 EAX bit 31 with Hyper-V on") && bit31.getMessage().contains("'Xen #8"), bit31.getMessage());
+    }
+
+    @Test
     void aXenExitWithTheWrongCplIsCaught() {
         AssertionError e = assertThrows(AssertionError.class, () -> ConformanceKit.of(new XenExitWithoutCpl(), 400).differentialOtherAbis("x86"));
         assertTrue(e.getMessage().contains("--feature xen") && e.getMessage().contains("exit: expected"), e.getMessage());
