@@ -7,6 +7,7 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.spi.CallRegisters;
 import dev.hcsim.core.spi.Trap;
 import dev.hcsim.core.spi.VmContext;
 import java.util.List;
@@ -113,6 +114,7 @@ final class X86Hyperv {
             return;
         }
         X86HypervCall hc = calls[t.vcpu()];
+        t.callRegisters(t.narrow() ? READ32 : READ64);
         hc.read(r, !t.narrow());
         t.number(hc.code);
         String name = callName(hc.code);
@@ -138,6 +140,14 @@ final class X86Hyperv {
         }
         complete(t, ret);
     }
+
+    /** What a 64-bit Hyper-V call read, by the TLFS's convention (traces, hcsim call): control RCX, input RDX, output R8. */
+    static final CallRegisters READ64 = new CallRegisters(List.of(CallRegisters.Entry.of("rcx", X86Registers.RCX, 64),
+            CallRegisters.Entry.of("rdx", X86Registers.RDX, 64), CallRegisters.Entry.of("r8", 8, 64)));
+    /** What a 32-bit one read: control EDX:EAX, input EBX:ECX, output EDI:ESI. */
+    static final CallRegisters READ32 = new CallRegisters(List.of(CallRegisters.Entry.pair("edx:eax", X86Registers.RDX, X86Registers.RAX),
+            CallRegisters.Entry.pair("ebx:ecx", X86Registers.RBX, X86Registers.RCX), CallRegisters.Entry.pair("edi:esi", X86Registers.RDI,
+                    X86Registers.RSI)));
 
     /** The result meaning "exit to user space" (hypercall_userspace_exit), never a result word. */
     private static final long USERSPACE = -1;
