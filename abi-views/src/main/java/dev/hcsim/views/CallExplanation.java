@@ -104,7 +104,7 @@ public final class CallExplanation {
 
     /** A trace's 0x%016x value as short hex. */
     private static String shortHex(String v) {
-        return hex(Long.parseUnsignedLong(v.substring(2), 16));
+        return hex(Bytes.parseNumber(v)); // Bytes, not Long.parseUnsignedLong: the explorer's TeaVM build runs this too
     }
 
     /** The other ABI (Architecture.otherAbis) whose feature is on and whose status family answered, or null. */
