@@ -27,6 +27,9 @@ final class ProbeArchitecture implements Architecture {
     static final RegisterLayout LAYOUT = RegisterLayout.builder().general("r0").general("r1").general("r2").general("r3").general("r4")
             .general("r5").general("r6").general("r7").general("zero").zero().build();
 
+    /** A plain contract: the number in r0, arguments r1 and r2, the result in r0. */
+    static final TrapContract PLAIN = TrapContract.builder(LAYOUT).number("r0", 64).arguments("r1", "r2").results("r0").build();
+
     /** The default gate: see the class comment. */
     static final Consumer<Trap> DISPATCH = t -> {
         if (t.insnByte(0) != 1 || t.insnByte(1) != 0) {
@@ -42,6 +45,26 @@ final class ProbeArchitecture implements Architecture {
     private final StatusCodec status;
     private final List<HypercallSpec> calls;
     private final Consumer<Trap> gate;
+    private Hooks hooks = new Hooks() {
+    };
+
+    /** The scheduler's hooks into the architecture, to be recorded or acted on by a test (each does nothing by default). */
+    interface Hooks {
+        default void scheduleIn(int vcpu, long nowNanos, long stealNanos) {
+        }
+
+        default void scheduleOut(int vcpu, long nowNanos, boolean preempted) {
+        }
+
+        default void timerExpired(int vcpu, long nowNanos, VcpuControl control) {
+        }
+    }
+
+    /** Sets the hooks of VMs attached from now on. */
+    ProbeArchitecture hooks(Hooks h) {
+        hooks = h;
+        return this;
+    }
 
     ProbeArchitecture(TrapContract contract, StatusCodec status, List<HypercallSpec> calls, Consumer<Trap> gate) {
         this.contract = contract;
@@ -52,7 +75,12 @@ final class ProbeArchitecture implements Architecture {
 
     /** A VM of this architecture with {@code vcpus} vCPUs and the feature "gated" as given. */
     Vm vm(int vcpus, boolean gated) {
-        return dev.hcsim.core.engine.Engine.create(this, VmConfig.builder("probe").vcpus(vcpus).feature("gated", gated).build());
+        return vm(VmConfig.builder("probe").vcpus(vcpus).feature("gated", gated).build());
+    }
+
+    /** A VM of this architecture with {@code config}. */
+    Vm vm(VmConfig config) {
+        return dev.hcsim.core.engine.Engine.create(this, config);
     }
 
     @Override
@@ -112,6 +140,7 @@ final class ProbeArchitecture implements Architecture {
 
     @Override
     public ArchitectureVm attach(VmContext vm) {
+        Hooks h = hooks;
         return new ArchitectureVm() {
             @Override
             public void trap(Trap t) {
@@ -121,6 +150,21 @@ final class ProbeArchitecture implements Architecture {
             @Override
             public boolean offers(HypercallSpec call) {
                 return call.feature() == null || vm.feature(call.feature());
+            }
+
+            @Override
+            public void scheduleIn(int vcpu, long nowNanos, long stealNanos, MemoryAccess memory) {
+                h.scheduleIn(vcpu, nowNanos, stealNanos);
+            }
+
+            @Override
+            public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
+                h.scheduleOut(vcpu, nowNanos, preempted);
+            }
+
+            @Override
+            public void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, VcpuControl control) {
+                h.timerExpired(vcpu, nowNanos, control);
             }
         };
     }
