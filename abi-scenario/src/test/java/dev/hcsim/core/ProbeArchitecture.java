@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * instruction (32-bit mode when r7 is not 0, as x86's {@code is_64_bit_hypercall} decides it per call) and raises
  * #UD for anything else.
  */
-final class ProbeArchitecture implements Architecture {
+class ProbeArchitecture implements Architecture {
     static final RegisterLayout LAYOUT = RegisterLayout.builder().general("r0").general("r1").general("r2").general("r3").general("r4")
             .general("r5").general("r6").general("r7").general("zero").zero().build();
 
