@@ -306,4 +306,181 @@ class CoreMachineExitsTest {
         // vCPU 0: 4 nops, a yield with nobody waiting (kept), the second trap's number is the first's result 0: unknown, r0 = -KVM_ENOSYS
         assertEquals(-1000, m.registers(0).get(0));
     }
+    // ---------------------------------------------------------------- VcpuControl of the machine, from handlers and from the embedder
+
+    /** Calls of a probe VM: 1 reads the clock into r0, 2 stops vCPU a0, 3 adds 5 to r3 of vCPU a0 through onVcpu (r0 = 0 or -1 when refused). */
+    private static Machine controls(int vcpus, int pcpus, long ns, String... programs) {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(
+                HypercallSpec.builder(1, "CLOCK", t -> t.ok(t.control().nowNanos())).build(),
+                HypercallSpec.builder(2, "STOP_OTHER", t -> {
+                    t.control().stop((int) t.arg(0));
+                    t.ok(0);
+                }).build(),
+                HypercallSpec.builder(3, "POKE", t -> t.ok(t.control().onVcpu((int) t.arg(0), r -> r.set(3, r.get(3) + 5)) ? 0 : -1)).build(),
+                HypercallSpec.builder(4, "STATE", t -> t.ok(t.control().state((int) t.arg(0)).ordinal())).build()),
+                ProbeArchitecture.DISPATCH);
+        Machine m = new Machine(arch.vm(VmConfig.builder("probe").vcpus(vcpus).pcpus(pcpus).nanosPerInstruction(ns).quantum(1000).build()), "vm");
+        load(m, vcpus, programs);
+        return m;
+    }
+
+    @Test
+    @DisplayName("a call that reads the clock in the middle of a translated block sees the time of its own instruction, as with the interpreter "
+            + "(kvm_pv_clock_pairing and the arm64 PTP call read the clock at the call)")
+    void clockReadInsideABlock() {
+        qt().withExamples(20).forAll(integers().between(0, 40), integers().between(1, 5)).checkAssert((nops, ns) -> {
+            String program = "nop; ".repeat(nops) + "trap; hlt";
+            for (boolean translate : new boolean[] {true, false}) {
+                Machine m = controls(1, 1, ns, program);
+                m.translate(translate);
+                m.registers(0).set(0, 1);
+                RunResult r = m.run(1000, MAX);
+                assertEquals((long) nops * ns, m.registers(0).get(0), "translate " + translate);
+                assertEquals(new RunResult(RunResult.Reason.IDLE, nops + 2, (nops + 2L) * ns, nops + 2), r);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("stopping another vCPU (s390 SIGP STOP, arch/s390/kvm/sigp.c __sigp_stop): a waiting one leaves the run queue and never runs, a running "
+            + "one leaves its physical CPU; an index outside the VM is ignored")
+    void stopOfAnotherVcpu() {
+        for (boolean translate : new boolean[] {true, false}) {
+            // one physical CPU: vCPU 1 waits in the run queue (if vCPU 0 runs first) when vCPU 0 stops it
+            for (long seed = 0; seed < 6; seed++) {
+                Machine m = controls(2, 1, 1, "trap; inc r3; hlt", "inc r3; hlt");
+                m.translate(translate);
+                m.registers(0).set(0, 2);
+                m.registers(0).set(1, 1);
+                List<SchedEvent> ev = record(m);
+                m.run(100, MAX);
+                boolean zeroFirst = ev.get(0).vcpu() == 0;
+                assertEquals(VcpuState.OFF, m.stateOf(1));
+                assertEquals(zeroFirst ? 0 : 1, m.registers(1).get(3), "seed " + seed);
+                assertEquals(1, m.registers(0).get(3));
+                SchedEvent off = ev.stream().filter(e -> e.event().equals("off")).findFirst().orElseThrow();
+                assertEquals(0, off.vcpu());
+                assertEquals(Integer.valueOf(1), off.target());
+            }
+        }
+        // two physical CPUs: vCPU 1 runs a loop when vCPU 0 stops it; its physical CPU is then free and vCPU 2 runs there
+        Machine m = controls(3, 2, 1, "nop; nop; trap; l: jmp l", "l: inc r1; jmp l", "inc r3; hlt");
+        m.initialState(2, VcpuState.OFF);
+        m.registers(0).set(0, 2);
+        m.registers(0).set(1, 1);
+        m.run(20, MAX);
+        assertEquals(VcpuState.OFF, m.stateOf(1));
+        long loops = m.registers(1).get(1);
+        assertTrue(m.start(2, 0x3000, -1, 0));
+        assertEquals(0, m.registers(2).get(1), "no context register (-1): nothing written");
+        m.run(20, MAX);
+        assertEquals(loops, m.registers(1).get(1), "a stopped vCPU runs no more");
+        assertEquals(1, m.registers(2).get(3), "the started vCPU found a free physical CPU");
+        Machine n = controls(1, 1, 1, "trap; hlt");
+        n.registers(0).set(0, 2);
+        n.registers(0).set(1, 5);
+        assertEquals(RunResult.Reason.IDLE, n.run(100, MAX).reason());
+        assertEquals(0, n.registers(0).get(0));
+    }
+
+    @Test
+    @DisplayName("onVcpu runs the action at once on the target's registers (every vCPU of a machine is on the caller's thread); an index outside "
+            + "the VM is refused; state() answers each vCPU's state")
+    void onVcpuAndState() {
+        Machine m = controls(2, 1, 1, "trap; hlt", "hlt");
+        m.initialState(1, VcpuState.OFF);
+        m.registers(0).set(0, 3);
+        m.registers(0).set(1, 1);
+        m.run(100, MAX);
+        assertEquals(0, m.registers(0).get(0));
+        assertEquals(5, m.registers(1).get(3));
+        Machine bad = controls(2, 1, 1, "trap; hlt", "hlt");
+        bad.registers(0).set(0, 3);
+        bad.registers(0).set(1, 2);
+        bad.run(100, MAX);
+        assertEquals(-1, bad.registers(0).get(0));
+        Machine st = controls(2, 1, 1, "trap; hlt", "hlt");
+        st.initialState(1, VcpuState.OFF);
+        st.registers(0).set(0, 4);
+        st.registers(0).set(1, 1);
+        st.run(100, MAX);
+        assertEquals(VcpuState.OFF.ordinal(), st.registers(0).get(0));
+    }
+
+    @Test
+    @DisplayName("the machine is the embedder's VcpuControl too: start powers on an off vCPU at its entry with its context register, kick, interrupt "
+            + "and stop act as from a call, and the clock is the machine's")
+    void machineAsControl() {
+        Machine m = toy(cfg(3, 1).build(), false, "hlt", "inc r3; hlt", "l: jmp l");
+        m.initialState(1, VcpuState.OFF);
+        assertEquals(VcpuState.OFF, m.state(1));
+        assertTrue(m.start(1, 0x2000, 2, 0x77));
+        assertFalse(m.start(1, 0x2000, 2, 0x77), "already on");
+        assertFalse(m.start(5, 0x2000, 2, 0x77), "no such vCPU");
+        assertEquals(VcpuState.RUNNABLE, m.state(1));
+        assertEquals(0x2000, m.registers(1).pc());
+        assertEquals(0x77, m.registers(1).get(2));
+        m.stop(2);
+        assertEquals(VcpuState.OFF, m.state(2));
+        m.run(100, MAX);
+        assertEquals(1, m.registers(1).get(3));
+        assertEquals(VcpuState.HALTED, m.stateOf(1));
+        m.interrupt(1, 0x40);
+        assertEquals(VcpuState.RUNNABLE, m.state(1));
+        assertEquals(java.util.Map.of(0x40, 1), m.interrupts(1));
+        m.kick(0);
+        assertEquals(VcpuState.RUNNABLE, m.state(0));
+        assertEquals(m.now(), m.nowNanos());
+        assertTrue(m.onVcpu(0, r -> r.set(1, 9)));
+        assertEquals(9, m.registers(0).get(1));
+        assertFalse(m.onVcpu(-1, r -> r.set(1, 9)));
+        Machine t = toy(cfg(1, 1).build(), false, "hlt");
+        t.armTimer(0, 10);
+        assertEquals(RunResult.Reason.TIME_BUDGET, t.run(100, 5).reason(), "an armed timer keeps the idle machine's clock going");
+        assertEquals(5, t.now());
+        assertEquals(RunResult.Reason.IDLE, t.run(100, 1000).reason());
+        assertEquals(10, t.now(), "the toy's timer does nothing; the clock stopped at it");
+    }
+
+    @Test
+    @DisplayName("what re-entry completes can itself halt the vCPU (a completion that waits, as H_CEDE after an exit): the vCPU halts, not runs on")
+    void completionThatHalts() {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(HypercallSpec.builder(1, "EXIT_THEN_WAIT",
+                t -> t.exitToHost(new Exit.Hypercall(1, new long[] {0, 0, 0, 0, 0, 0}, 0, 0), (tt, ret) -> {
+                    tt.halt();
+                    tt.ok(ret);
+                })).build()), ProbeArchitecture.DISPATCH);
+        for (boolean hostAnswers : new boolean[] {true, false}) {
+            Machine m = new Machine(arch.vm(VmConfig.builder("probe").build()), "vm");
+            load(m, 1, "trap; inc r3; hlt");
+            m.registers(0).set(0, 1);
+            if (!hostAnswers) {
+                m.host((v, r) -> HostHandler.STAY_EXITED);
+            }
+            m.run(100, MAX);
+            if (!hostAnswers) {
+                assertEquals(VcpuState.EXITED, m.stateOf(0));
+                m.reenter(0);
+            }
+            assertEquals(VcpuState.HALTED, m.stateOf(0), "host answers " + hostAnswers);
+            assertEquals(0, m.registers(0).get(3));
+            assertEquals(0x1002, m.registers(0).pc());
+        }
+    }
+
+    @Test
+    @DisplayName("an interruption the trap gate delivers to the guest's own handler (the PC already there) lets the vCPU run on at the handler")
+    void interruptedRunsOnAtTheHandler() {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(), t -> {
+            t.registers().pc(0x1800);
+            t.interrupted(Fault.X86.gp(0, t.pc()), "delivered");
+        });
+        Machine m = new Machine(arch.vm(VmConfig.builder("probe").build()), "vm");
+        load(m, 1, "trap; hlt");
+        m.load(0x1800, m.vm().assemble("inc r3; hlt", 0x1800).bytes());
+        m.run(100, MAX);
+        assertEquals(1, m.registers(0).get(3));
+        assertEquals(VcpuState.HALTED, m.stateOf(0));
+        assertNull(m.stopReason(0));
+    }
 }
