@@ -5,6 +5,7 @@ import dev.hcsim.core.asm.Statement;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Codec;
+import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Instruction;
@@ -179,6 +180,40 @@ class ProbeArchitecture implements Architecture {
         return "trap";
     }
 
+    /**
+     * {@code rdtime rN} (05 N): the virtual time in nanoseconds into rN, read through the vCPU's control while the
+     * instruction runs, as RISC-V's time CSR (RiscvInterpreter.time) and x86's RDTSC read it.
+     */
+    record ReadTime(String text, int reg) implements Instruction {
+        @Override
+        public int length() {
+            return 2;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            cpu.regs().set(reg, cpu.control().nowNanos());
+            return Cpu.NEXT;
+        }
+    }
+
+    /**
+     * {@code sgi rN} (06 N): interrupt vector 1 to the vCPU whose index is in rN, sent by the instruction itself without a
+     * trap, as arm64's ICC_SGI1R_EL1 write (vgic_v3_dispatch_sgi, Arm64Interpreter.SendSgi).
+     */
+    record SendSgi(String text, int reg) implements Instruction {
+        @Override
+        public int length() {
+            return 2;
+        }
+
+        @Override
+        public int execute(Cpu cpu) {
+            cpu.control().interrupt((int) cpu.regs().get(reg), 1);
+            return Cpu.NEXT;
+        }
+    }
+
     /** The toy's instructions, fetched 2 to 8 bytes at a time (so that a fetch near the end of memory gets fewer). */
     static final Codec CODEC = new Codec() {
         @Override
@@ -198,12 +233,20 @@ class ProbeArchitecture implements Architecture {
 
         @Override
         public Instruction decode(byte[] b, int off, int len, long pc) {
+            if (len >= 2 && (b[off] == 5 || b[off] == 6)) {
+                int reg = b[off + 1] & 7;
+                return b[off] == 5 ? new ReadTime("rdtime r" + reg, reg) : new SendSgi("sgi r" + reg, reg);
+            }
             return ToyArchitecture.CODEC.decode(b, off, Math.min(len, 2), pc);
         }
 
         @Override
         public byte[] encode(Statement s, AsmContext ctx) {
-            return ToyArchitecture.CODEC.encode(s, ctx);
+            return switch (s.mnemonic()) {
+                case "rdtime" -> new byte[] {5, (byte) LAYOUT.require(s.operand(0))};
+                case "sgi" -> new byte[] {6, (byte) LAYOUT.require(s.operand(0))};
+                default -> ToyArchitecture.CODEC.encode(s, ctx);
+            };
         }
 
         @Override
