@@ -444,4 +444,86 @@ class CoreTrapFrameTest {
         assertEquals(2, r.frame().instructionLength());
         assertEquals(0, r.frame().insnByte(2), "past the decoded instruction's 2 bytes");
     }
+
+    // ---------------------------------------------------------------- handlers that set their status in other ways
+
+    @Test
+    @DisplayName("a handler that writes result 0 itself (a UID, a feature bitmap: smccc_set_retval's val[0]) succeeded; one that sets neither a "
+            + "status nor result 0 is refused, unless its trap ended in an exit, a fault or an interruption")
+    void statusLessHandlers() {
+        Rig r = rig(SMCCC, SMCCC_RET, call(1, t -> t.result(0, 0x1234)), call(2, t -> t.result(1, 7)),
+                call(3, t -> t.fault(Fault.X86.gp(0, t.pc()), "bad argument")), call(4, t -> {
+                    t.registers().pc(0x800);
+                    t.interrupted(Fault.X86.gp(0, t.pc()), "delivered");
+                }), call(5, t -> t.notAHypercall(null, "not for KVM")));
+        TrapResult res = r.trap(1, 9, 9, 9);
+        assertEquals(Status.SUCCESS, res.status());
+        assertArrayEquals(new long[] {0x1234, 0, 0, 0}, regs(r, 4));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> r.trap(2));
+        assertEquals("hypercall CALL_2 returned to the guest without a status or result 0", e.getMessage());
+        for (long nr = 3; nr <= 5; nr++) {
+            res = r.trap(nr, 9, 9, 9);
+            assertEquals(nr == 3 ? Outcome.FAULT : nr == 4 ? Outcome.INTERRUPTED : Outcome.NOT_A_HYPERCALL, res.outcome());
+            assertEquals(nr, r.regs().get(0), "nothing written for a trap that is not a completed call");
+            assertEquals(9, r.regs().get(1));
+        }
+    }
+
+    @Test
+    @DisplayName("the last status a handler sets is the answer: fail then ok(v) answers v with SUCCESS; status(null) takes a status back")
+    void lastStatusWins() {
+        Rig r = rig(X86, KvmErrno.CODEC, call(1, t -> {
+            t.fail(Status.INVALID_PARAMETER);
+            t.ok(5);
+        }), call(2, t -> {
+            t.fail(Status.FAULT);
+            t.status(null);
+            t.result(0, 3);
+        }), call(3, t -> {
+            t.result(0, 8);
+            t.ok();
+        }));
+        TrapResult res = r.trap(1);
+        assertEquals(Status.SUCCESS, res.status());
+        assertEquals(5, r.regs().get(0));
+        res = r.trap(2);
+        assertEquals(Status.SUCCESS, res.status(), "result 0 written, no status left: success");
+        assertEquals(3, r.regs().get(0));
+        res = r.trap(3);
+        assertEquals(0, r.regs().get(0), "ok() encodes SUCCESS over the earlier result 0");
+    }
+
+    @Test
+    @DisplayName("a handler sees its own vCPU, its PC, its VM and its registers; with no VcpuControl given, its effects on other vCPUs go nowhere")
+    void handlerSeesItsFrame() {
+        long[] seen = new long[4];
+        Rig r = rig(X86, KvmErrno.CODEC, call(1, t -> {
+            seen[0] = t.vcpu();
+            seen[1] = t.pc();
+            seen[2] = t.vm().vcpuCount();
+            seen[3] = t.registers().get(1);
+            t.control().kick(1);
+            t.control().interrupt(1, 2);
+            t.ok(t.control().start(1, 0, 0, 0) ? 1 : 2);
+        }));
+        r.regs().pc(PC);
+        r.regs().set(0, 1);
+        r.regs().set(1, 44);
+        r.vm().trap(1, r.regs(), r.mem(), null);
+        assertArrayEquals(new long[] {1, PC, 2, 44}, seen);
+        assertEquals(2, r.regs().get(0), "VcpuControl.NONE starts nothing");
+    }
+
+    @Test
+    @DisplayName("re-entry reads guest memory the embedder passes to completeExit (the memory at KVM_RUN time), not the memory of the exit's trap")
+    void completionReadsTheMemoryOfReentry() {
+        Rig r = rig(X86, KvmErrno.CODEC, call(12, t -> t.exitToHost(new Exit.Hypercall(12, new long[] {0, 0, 0, 0, 0, 0}, 0, 0),
+                (tt, ret) -> tt.ok(tt.memory().read64(0x200)))));
+        r.mem().write(0x200, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 0, 8);
+        r.trap(12);
+        SparseMemory other = new SparseMemory(List.of(new MemoryRegion(0, 0x1000)));
+        other.write(0x200, new byte[] {2, 0, 0, 0, 0, 0, 0, 0}, 0, 8);
+        r.vm().completeExit(0, r.regs(), other, 0);
+        assertEquals(2, r.regs().get(0));
+    }
 }
