@@ -483,4 +483,43 @@ class CoreMachineExitsTest {
         assertEquals(VcpuState.HALTED, m.stateOf(0));
         assertNull(m.stopReason(0));
     }
+
+    @Test
+    @DisplayName("a call that powers its own vCPU off and then exits is not answered by the host: the vCPU stays off at the trap")
+    void exitAfterOwnPowerOffIsNotAnswered() {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(HypercallSpec.builder(1, "OFF_AND_EXIT", t -> {
+            t.control().stop(t.vcpu());
+            t.exitToHost(new Exit.Hypercall(1, new long[] {0, 0, 0, 0, 0, 0}, 0, 0), null);
+        }).build()), ProbeArchitecture.DISPATCH);
+        Machine m = new Machine(arch.vm(VmConfig.builder("probe").build()), "vm");
+        load(m, 1, "trap; inc r3; hlt");
+        m.registers(0).set(0, 1);
+        int[] asked = {0};
+        m.host((v, r) -> {
+            asked[0]++;
+            return 0;
+        });
+        m.run(100, MAX);
+        assertEquals(0, asked[0]);
+        assertEquals(VcpuState.OFF, m.stateOf(0));
+        assertEquals(0x1000, m.registers(0).pc());
+        assertEquals(1, m.registers(0).get(0));
+    }
+
+    @Test
+    @DisplayName("the trace of a host's answer: the exit, then the re-entry with the value the host returned")
+    void hostReturnIsTraced() {
+        Machine m = toy(cfg(1, 1).build(), false, "trap; hlt");
+        m.host((v, r) -> 0x63);
+        m.registers(0).set(0, 6);
+        m.registers(0).set(1, 4);
+        List<SchedEvent> ev = record(m);
+        m.run(100, MAX);
+        List<SchedEvent> exits = ev.stream().filter(e -> e.event().equals("exit") || e.event().equals("reenter")).toList();
+        assertEquals(2, exits.size(), ev.toString());
+        assertEquals(new Exit.Hypercall(6, new long[] {4, 0, 0, 0, 0, 0}, 0, 0).toString(), exits.get(0).detail());
+        assertEquals(Integer.valueOf(0), exits.get(0).pcpu());
+        assertEquals("host returned 0x63", exits.get(1).detail());
+        assertEquals(0x63, m.registers(0).get(0));
+    }
 }
