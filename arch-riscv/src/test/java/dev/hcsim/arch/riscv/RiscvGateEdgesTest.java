@@ -285,4 +285,35 @@ class RiscvGateEdgesTest {
         assertEquals(false, Engine.context(none.vm).hypercalls().isOffered(EXT_HSM << 32), "no vCPU has HSM");
         assertEquals(true, Engine.context(none.vm).hypercalls().isOffered(EXT_BASE << 32), "BASE cannot be disabled");
     }
+
+    @Test
+    @DisplayName("SYSTEM_SUSPEND from a hart whose sstatus.SPP is clear (the call came from VU-mode's view of S) answers "
+            + "SBI_ERR_FAILURE before anything else is checked (vcpu_sbi_system.c kvm_sbi_ext_susp_handler: !(cp->sstatus & SR_SPP))")
+    void suspendNeedsSpp() {
+        Harness h = Harness.of(2, "sbi-susp=on").state(1, VcpuState.OFF);
+        h.regs(0).set(RiscvRegisters.SSTATUS, RiscvRegisters.SR_SPIE);
+        h.ecall(EXT_SUSP, 0, 0, 0x3000, 0);
+        assertEquals(-1, h.a(0));
+        h.regs(0).set(RiscvRegisters.SSTATUS, RiscvRegisters.SR_SPP);
+        TrapResult r = h.ecall(EXT_SUSP, 0, 0, 0x3000, 0);
+        assertEquals(Outcome.EXIT_TO_HOST, r.outcome(), "SPP alone is enough");
+    }
+
+    @Test
+    @DisplayName("STEAL_TIME_SET_SHMEM turns steal time off only for lo = hi = SBI_STA_SHMEM_DISABLE (-1) both; lo = -1 with hi = 0 "
+            + "is a misaligned address (SBI_ERR_INVALID_PARAM), lo aligned with hi = -1 an address above 4 GiB (SBI_ERR_INVALID_ADDRESS) "
+            + "(vcpu_sbi_sta.c kvm_sbi_sta_steal_time_set_shmem)")
+    void staDisableNeedsBothHalves() {
+        Harness h = Harness.of(1);
+        h.ecall(EXT_STA, 0, 0x3000, 0, 0);
+        assertEquals(0, h.a(0));
+        h.ecall(EXT_STA, 0, -1L, 0, 0);
+        assertEquals(-3, h.a(0));
+        assertEquals(0x3000, h.riscv().staShmem(0), "still registered");
+        h.ecall(EXT_STA, 0, 0x3000, -1L, 0);
+        assertEquals(-5, h.a(0));
+        h.ecall(EXT_STA, 0, -1L, -1L, 0);
+        assertEquals(0, h.a(0));
+        assertEquals(RiscvVm.INVALID_GPA, h.riscv().staShmem(0));
+    }
 }
