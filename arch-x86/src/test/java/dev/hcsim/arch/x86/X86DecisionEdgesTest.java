@@ -280,6 +280,75 @@ class X86DecisionEdgesTest {
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 
+    // ---------------------------------------------------------------- Xen timers
+
+    /** The scheduler's side of VcpuControl, recording each armTimer. */
+    private static final class TimerLog implements dev.hcsim.core.VcpuControl {
+        final EffectLog log = new EffectLog(2);
+        final List<String> armed = new ArrayList<>();
+
+        @Override
+        public VcpuState state(int vcpu) {
+            return log.state(vcpu);
+        }
+
+        @Override
+        public void kick(int vcpu) {
+            log.kick(vcpu);
+        }
+
+        @Override
+        public void interrupt(int vcpu, int vector) {
+            log.interrupt(vcpu, vector);
+        }
+
+        @Override
+        public boolean start(int vcpu, long entry, int contextRegister, long context) {
+            return log.start(vcpu, entry, contextRegister, context);
+        }
+
+        @Override
+        public void stop(int vcpu) {
+            log.stop(vcpu);
+        }
+
+        @Override
+        public long nowNanos() {
+            return log.nowNanos();
+        }
+
+        @Override
+        public void armTimer(int vcpu, long atNanos) {
+            armed.add(vcpu + "@" + atNanos);
+        }
+    }
+
+    @Test
+    @DisplayName("xen.c kvm_xen_start_timer / xen_timer_callback: each vCPU's singleshot timer fires at its own timer_expires; when vCPU 0's fires at 6 ms, vCPU 1's (9 ms) stays armed; then nothing is left to arm")
+    void xenTimersFireOneByOne() {
+        Vm vm = Vm.create(vm(2).feature("xen", true).option("xen-timer-port", "13").build());
+        X86Vm x = vm.archState(X86Vm.class);
+        Machine m = new Machine(vm, "t");
+        MemoryAccess mem = new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN);
+        for (int v = 0; v < 2; v++) {
+            RegisterFile r = m.registers(v);
+            vm.resetVcpu(v, r);
+            r.set(X86Registers.RAX, 15); // __HYPERVISOR_set_timer_op(absolute system time)
+            r.set(X86Registers.RDI, v == 0 ? 6_000_000 : 9_000_000);
+            vm.trap(v, r, m.memory(), new EffectLog(2), new byte[] {0x0f, 0x01, (byte) 0xc1});
+        }
+        assertEquals(6_000_000, x.xen().timerExpires(0));
+        assertEquals(9_000_000, x.xen().timerExpires(1));
+        TimerLog control = new TimerLog();
+        x.timerExpired(0, 6_000_000, mem, control);
+        assertEquals(0, x.xen().timerExpires(0), "vCPU 0's timer fired");
+        assertEquals(9_000_000, x.xen().timerExpires(1));
+        assertEquals(List.of("0@9000000"), control.armed, "the next deadline is armed again");
+        x.timerExpired(0, 9_000_000, mem, control);
+        assertEquals(0, x.xen().timerExpires(1), "vCPU 1's timer fired");
+        assertEquals(List.of("0@9000000"), control.armed, "no timer left: nothing armed");
+    }
+
     // ---------------------------------------------------------------- snapshot
 
     @Test
