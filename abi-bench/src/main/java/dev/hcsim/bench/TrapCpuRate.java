@@ -26,10 +26,14 @@ import java.util.Locale;
  *       {@code hvc #0}, s390x DIAG 0x500, riscv64 SBI GET_SPEC_VERSION) under the standalone machine, as
  *       {@link GuestLoopRate} runs them: millions of calls per CPU second, from the difference of two loop counts.</li>
  * </ul>
- * Each line gives the median and the best of {@code rounds} runs after three warm-up runs.
+ * Each line gives the median and the best of {@code rounds} runs after three warm-up runs. Run one architecture per JVM
+ * (as JMH forks per parameter) for numbers comparable to {@code TrapPathBenchmark}: in one JVM the seven trap gates
+ * and handlers make the shared call sites megamorphic.
  *
- * <p>Usage: {@code java -cp abi-bench/target/benchmarks.jar dev.hcsim.bench.TrapCpuRate [embedded|guest|all] [rounds]
- * [calls]}
+ * <p>Usage: {@code java -cp abi-bench/target/benchmarks.jar dev.hcsim.bench.TrapCpuRate [embedded|guest|all]
+ * [ARCH|all] [rounds] [calls]}, for example
+ * {@code for a in x86 arm64 loongarch s390 ppc mips riscv; do java -cp J dev.hcsim.bench.TrapCpuRate embedded $a 9
+ * 10000000; done}
  */
 public final class TrapCpuRate {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
@@ -41,17 +45,23 @@ public final class TrapCpuRate {
 
     public static void main(String[] args) {
         String what = args.length > 0 ? args[0] : "all";
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
-        long calls = args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L;
+        String only = args.length > 1 ? args[1] : "all";
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
+        long calls = args.length > 3 ? Long.parseLong(args[3]) : 10_000_000L;
         if (what.equals("embedded") || what.equals("all")) {
             for (Guests.CheapestCall call : Guests.CHEAPEST) {
-                embedded(call, rounds, calls);
+                if (only.equals("all") || only.equals(call.arch())) {
+                    embedded(call, rounds, calls);
+                }
             }
         }
         if (what.equals("guest") || what.equals("all")) {
-            guest("arm64", "aarch64-psci-version.S", rounds, calls);
-            guest("s390", "s390x-diag500.S", rounds, calls);
-            guest("riscv", "riscv64-sbi-base.S", rounds, calls / 10);
+            for (String[] g : List.of(new String[] {"arm64", "aarch64-psci-version.S"}, new String[] {"s390", "s390x-diag500.S"},
+                    new String[] {"riscv", "riscv64-sbi-base.S"})) {
+                if (only.equals("all") || only.equals(g[0])) {
+                    guest(g[0], g[1], rounds, calls);
+                }
+            }
         }
     }
 
