@@ -55,6 +55,19 @@ public interface Instruction {
     }
 
     /**
+     * Writes this instruction's code into a translated block, so that it runs on the block's register locals instead
+     * of through {@link #execute}; or says no (the default) and writes nothing, and the block calls {@link #execute}.
+     * Only an instruction whose {@link #effects()} are declared may emit, and its code must do exactly what
+     * {@code execute} does (the differential properties compare the two). The answer must depend on the instruction
+     * alone: the engine may ask twice.
+     * @param out where the code goes
+     * @return whether code was written
+     */
+    default boolean emit(Emitter out) {
+        return false;
+    }
+
+    /**
      * Executes on {@code cpu}. Returns one of {@link Cpu#NEXT}, {@link Cpu#JUMP}, {@link Cpu#TRAP},
      * {@link Cpu#HALT} or {@link Cpu#FAULT}.
      * @param cpu the vCPU's state
