@@ -50,6 +50,17 @@ public interface Emitter {
     void get(int reg);
 
     /**
+     * Pushes a register's value as the register file held it when the block last handed its registers over: at the
+     * block's entry, or after the last instruction it left to {@link Instruction#execute}. The bits of a register that
+     * no emitted instruction changes are the same as {@link #get}'s, but the value does not depend on the emitted
+     * instructions before, so that the JIT can drop a result nothing reads: a flags register whose arithmetic flags
+     * each ALU instruction replaces is written as {@code (getSynced(flags) & ~arithmetic) | computed}, and the flags of
+     * an instruction that the next one replaces are never computed (lazy flags).
+     * @param reg the register's index in the layout
+     */
+    void getSynced(int reg);
+
+    /**
      * Pops a value into a register; the layout's zero register stays zero.
      * @param reg the register's index in the layout
      */

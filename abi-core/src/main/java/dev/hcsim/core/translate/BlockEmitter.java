@@ -34,6 +34,8 @@ final class BlockEmitter implements Emitter {
     /** The local of each register the block uses (-1: none), in the order they were first used. */
     private int[] slotOf = new int[64];
     private final BitSet used = new BitSet();
+    /** The locals of the registers read with {@link #getSynced} (loaded with the others, never written by emitted code). */
+    private final java.util.Map<Integer, Integer> syncedSlotOf = new java.util.TreeMap<>();
     private final BitSet written = new BitSet();
     private int registers;
     private int temporaries;
@@ -77,7 +79,7 @@ final class BlockEmitter implements Emitter {
     }
 
     boolean anyRegisters() {
-        return !used.isEmpty();
+        return !used.isEmpty() || !syncedSlotOf.isEmpty();
     }
 
     /** {@code local = regs.get(r)} for every register the block uses. */
@@ -88,6 +90,12 @@ final class BlockEmitter implements Emitter {
             mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "get", "(I)J", false);
             mv.visitVarInsn(LSTORE, slotOf[r]);
         }
+        syncedSlotOf.forEach((r, slot) -> {
+            mv.visitVarInsn(ALOAD, regsArg);
+            push(mv, r);
+            mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "get", "(I)J", false);
+            mv.visitVarInsn(LSTORE, slot);
+        });
     }
 
     /** {@code regs.set(r, local)} for every register the block writes. */
@@ -113,7 +121,7 @@ final class BlockEmitter implements Emitter {
             if (mv != SINK) {
                 throw new IllegalStateException("register " + reg + " first used in the second pass");
             }
-            slotOf[reg] = registerBase + 2 * registers++;
+            slotOf[reg] = registerBase + 2 * registers++; // shares the numbering with the synced locals
             used.set(reg);
         }
         return slotOf[reg];
@@ -126,6 +134,23 @@ final class BlockEmitter implements Emitter {
             return;
         }
         mv.visitVarInsn(LLOAD, slot(reg));
+    }
+
+    @Override
+    public void getSynced(int reg) {
+        if (reg == zero) {
+            mv.visitInsn(LCONST_0);
+            return;
+        }
+        Integer s = syncedSlotOf.get(reg);
+        if (s == null) {
+            if (mv != SINK) {
+                throw new IllegalStateException("register " + reg + " first used in the second pass");
+            }
+            s = registerBase + 2 * registers++;
+            syncedSlotOf.put(reg, s);
+        }
+        mv.visitVarInsn(LLOAD, s);
     }
 
     @Override

@@ -12,9 +12,10 @@ import dev.hcsim.core.spi.Emitter.Condition;
 /**
  * The plain instructions of the x86-64 subset as code of a translated block ({@link dev.hcsim.core.spi.Instruction#emit}):
  * moves, the ALU forms, loads, stores and jumps, with the same results as {@link X86Interpreter}'s {@code execute}, on
- * the block's register locals. The flags are arithmetic without branches into the RFLAGS local, so that the JIT
- * computes only the ones something reads: a flags value the next ALU instruction replaces is never computed (lazy
- * flags at no cost to the instructions that read them: a {@code jcc}, and the register file at the block's exits).
+ * the block's register locals. The flags are arithmetic into the RFLAGS local, independent of the flags before
+ * ({@link Emitter#getSynced}), so that the JIT computes only the ones something reads: a flags value the next ALU
+ * instruction replaces is never computed (lazy flags, at no cost to what reads them: a {@code jcc}, the register file
+ * at the block's exits, an instruction left to {@code execute} such as the trap or {@code pushf}).
  * Left to {@code execute}: {@code call}, {@code ret}, {@code cpuid}, {@code rdmsr}, {@code wrmsr}, {@code rdtsc} and
  * the trapping instructions.
  */
@@ -75,8 +76,10 @@ final class X86Emitter {
         }
         masked(e, m);
         e.store(res);
-        // RFLAGS = RFLAGS & ~(CF|ZF|SF|OF|PF) | CF | OF | ZF | SF | PF, each from the operands and the result
-        e.get(RFLAGS);
+        // RFLAGS = RFLAGS & ~(CF|ZF|SF|OF|PF) | CF | OF | ZF | SF | PF, each from the operands and the result; the
+        // other bits as the block found them (no emitted instruction changes them), so that this value does not
+        // depend on the previous instruction's flags and the JIT drops it when the next ALU instruction replaces it
+        e.getSynced(RFLAGS);
         e.constant(~ARITHMETIC_FLAGS);
         e.and();
         if (op == 0 || op == 5 || op == 7) {
