@@ -151,19 +151,31 @@ public interface Emitter {
     void compare(Condition c);
 
     /**
-     * {@code a, b -> }; when {@code a c b}, the instruction is a taken branch: the block ends after it with the PC at
-     * {@code target} (or loops, when that is the block's own start). Otherwise the code goes on. One instruction
-     * branches to one target.
+     * {@code a, b -> }; when {@code a c b}, the instruction is a taken branch: the block ends here with the PC at
+     * {@code target} (or loops, when that is the block's own start). Otherwise the code goes on.
      * @param c the comparison
      * @param target the guest address the branch goes to
      */
     void branchIf(Condition c, long target);
 
     /**
-     * A branch always taken to {@code target}; the instruction's last operation.
+     * A branch always taken to {@code target}: the block ends here (or loops, when that is its own start).
      * @param target the guest address
      */
     void jump(long target);
+
+    /**
+     * The guest address of the instruction being emitted.
+     * @return the address it was decoded at
+     */
+    long pc();
+
+    /**
+     * The block's instruction after this one, already decoded from the bytes that follow it (a write to them drops the
+     * block): what a branch with a delay slot runs before it branches.
+     * @return the instruction, or null when this one ends the block
+     */
+    Instruction next();
 
     /**
      * {@code address -> value}: reads {@code size} bytes of guest memory in the vCPU's byte order, zero-extended; an

@@ -57,9 +57,10 @@ public interface Instruction {
     /**
      * Writes this instruction's code into a translated block, so that it runs on the block's register locals instead
      * of through {@link #execute}; or says no (the default) and writes nothing, and the block calls {@link #execute}.
-     * Only an instruction whose {@link #effects()} are declared may emit, and its code must do exactly what
-     * {@code execute} does (the differential properties compare the two). The answer must depend on the instruction
-     * alone: the engine may ask twice.
+     * Emitted code must do exactly what {@code execute} does (the differential properties compare the two), and keep
+     * to what {@link #effects()} promises for a declared instruction whatever this one declares: registers, guest
+     * memory through the emitter, branches with their targets in the code, nothing else. The answer must depend on the
+     * instruction and {@link Emitter#next()} alone: the engine asks twice.
      * @param out where the code goes
      * @return whether code was written
      */

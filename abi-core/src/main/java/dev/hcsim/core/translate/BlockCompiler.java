@@ -8,6 +8,8 @@ import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -168,14 +170,15 @@ final class BlockCompiler {
         boolean[] emitted = new boolean[n];
         boolean any = false;
         for (int k = 0; k < n; k++) {
-            Instruction ins = b.instructions[k];
-            if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
-                em.begin(null);
-                emitted[k] = ins.emit(em);
-                any |= emitted[k];
-            }
+            em.begin(b.pcs[k], next(b, k));
+            emitted[k] = b.instructions[k].emit(em);
+            any |= emitted[k];
         }
         return any ? emitted : null;
+    }
+
+    private static Instruction next(Block b, int k) {
+        return k + 1 < b.size() ? b.instructions[k + 1] : null;
     }
 
     private static void run(ClassWriter cw, String name, Block b, int zero) {
@@ -186,6 +189,7 @@ final class BlockCompiler {
         if (emitted == null) {
             emitted = new boolean[n];
         }
+        b.emitted = emitted;
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
         em.writeTo(mv);
         mv.visitCode();
@@ -196,8 +200,9 @@ final class BlockCompiler {
         Label leave = new Label();
         Label[] taken = new Label[n];
         Label[] stopped = new Label[n];
-        long[] targets = new long[n];
-        boolean[] branches = new boolean[n];
+        List<List<Long>> targets = new ArrayList<>();
+        List<List<Label>> exits = new ArrayList<>();
+        boolean[] stops = new boolean[n];
         for (int k = 0; k < n; k++) {
             taken[k] = new Label();
             stopped[k] = new Label();
@@ -220,14 +225,18 @@ final class BlockCompiler {
             push(mv, k);
             mv.visitVarInsn(ISTORE, INDEX);
             if (emitted[k]) {
-                // the instruction's own code, on the register locals; a taken branch goes to taken[k]
-                em.begin(taken[k]);
+                // the instruction's own code, on the register locals; each taken branch goes to an exit of its own
+                em.begin(b.pcs[k], next(b, k));
                 if (!ins.emit(em)) {
                     throw new IllegalStateException(ins.text() + " emitted in the first pass only");
                 }
-                branches[k] = em.branches();
-                targets[k] = em.target();
+                targets.add(List.copyOf(em.targets()));
+                exits.add(List.copyOf(em.exits()));
+                stops[k] = em.writesMemory();
             } else {
+                targets.add(List.of());
+                exits.add(List.of());
+                stops[k] = unknown || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0;
                 if (unknown) {
                     // it may call the scheduler (which reads the progress) or read the PC
                     mv.visitVarInsn(ALOAD, ENGINE_ARG);
@@ -257,13 +266,13 @@ final class BlockCompiler {
                 mv.visitVarInsn(ILOAD, SIGNAL);
                 mv.visitJumpInsn(IFNE, taken[k]);
             }
-            if (unknown || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0) {
+            if (stops[k]) {
                 codeGeneration(mv);
                 mv.visitVarInsn(LLOAD, GEN);
                 mv.visitInsn(LCMP);
                 mv.visitJumpInsn(IFNE, stopped[k]);
             }
-            if (unknown) {
+            if (unknown && !emitted[k]) {
                 mv.visitVarInsn(ALOAD, ENGINE_ARG);
                 mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
                 mv.visitJumpInsn(IFNE, stopped[k]);
@@ -277,31 +286,31 @@ final class BlockCompiler {
         mv.visitVarInsn(ISTORE, SIGNAL);
         mv.visitJumpInsn(GOTO, leave);
         for (int k = 0; k < n; k++) {
-            int effects = b.instructions[k].effects();
-            if (!emitted[k] || branches[k]) {
+            if (!emitted[k]) {
+                // a taken branch, trap, wait or fault of execute, which set the PC: the common exit
                 mv.visitLabel(taken[k]);
                 addDone(mv, k + 1);
-                mv.visitVarInsn(ALOAD, ENGINE_ARG);
-                push(mv, k);
-                mv.visitFieldInsn(PUTFIELD, ENGINE, "lastIndex", "I");
-                if (emitted[k]) {
-                    // an emitted taken branch: its target is known; back to the top without leaving when it is the start
-                    push(mv, Cpu.JUMP);
-                    mv.visitVarInsn(ISTORE, SIGNAL);
-                    if (targets[k] == b.start) {
-                        loopAgain(mv, n, top);
-                    }
-                    mv.visitVarInsn(ALOAD, ENGINE_ARG);
-                    mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
-                    mv.visitFieldInsn(PUTFIELD, ENGINE, "lastBlock", BLOCK_DESC);
-                    setPc(mv, targets[k]);
-                    mv.visitJumpInsn(GOTO, leave);
-                } else {
-                    // a taken branch, trap, wait or fault of execute, which set the PC: the common exit
-                    mv.visitJumpInsn(GOTO, exit);
-                }
+                lastIndex(mv, k);
+                mv.visitJumpInsn(GOTO, exit);
             }
-            if (effects == Instruction.EFFECTS_UNKNOWN || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0) {
+            for (int t = 0; t < targets.get(k).size(); t++) {
+                // an emitted taken branch: its target is known; back to the top without leaving when it is the start
+                long target = targets.get(k).get(t);
+                mv.visitLabel(exits.get(k).get(t));
+                addDone(mv, k + 1);
+                lastIndex(mv, k);
+                push(mv, Cpu.JUMP);
+                mv.visitVarInsn(ISTORE, SIGNAL);
+                if (target == b.start) {
+                    loopAgain(mv, n, top);
+                }
+                mv.visitVarInsn(ALOAD, ENGINE_ARG);
+                mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+                mv.visitFieldInsn(PUTFIELD, ENGINE, "lastBlock", BLOCK_DESC);
+                setPc(mv, target);
+                mv.visitJumpInsn(GOTO, leave);
+            }
+            if (stops[k]) {
                 // the code changed or the scheduler asked for a break after the instruction
                 mv.visitLabel(stopped[k]);
                 setPc(mv, b.pcs[k] + b.lengths[k]);
@@ -358,6 +367,13 @@ final class BlockCompiler {
         mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** {@code engine.lastIndex = k}. */
+    private static void lastIndex(MethodVisitor mv, int k) {
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        push(mv, k);
+        mv.visitFieldInsn(PUTFIELD, ENGINE, "lastIndex", "I");
     }
 
     /** {@code done += count}. */

@@ -6,6 +6,7 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Emitter;
+import dev.hcsim.core.spi.Instruction;
 import java.util.Arrays;
 import java.util.BitSet;
 import org.objectweb.asm.Label;
@@ -39,9 +40,12 @@ final class BlockEmitter implements Emitter {
     private final BitSet written = new BitSet();
     private int registers;
     private int temporaries;
-    private Label taken;
-    private long target;
-    private boolean branches;
+    /** The current instruction's branch targets and the labels of their exits, in the order it branched. */
+    private final java.util.List<Long> targets = new java.util.ArrayList<>();
+    private final java.util.List<Label> exits = new java.util.ArrayList<>();
+    private Instruction next;
+    private long pc;
+    private boolean writes;
 
     /**
      * @param zero the layout's zero register (-1: none)
@@ -62,20 +66,39 @@ final class BlockEmitter implements Emitter {
         mv = out;
     }
 
-    /** Starts instruction code whose branches go to {@code takenLabel} (null in the dry pass). */
-    void begin(Label takenLabel) {
-        taken = takenLabel != null ? takenLabel : new Label();
-        branches = false;
+    /** Starts the code of the instruction at {@code address}; {@code following} is the block's instruction after it (null: none). */
+    void begin(long address, Instruction following) {
+        pc = address;
+        targets.clear();
+        exits.clear();
+        next = following;
+        writes = false;
         temporaries = 0;
     }
 
-    /** Whether the instruction just emitted branches (then {@link #target()} says where). */
-    boolean branches() {
-        return branches;
+    /** Where the instruction just emitted branches: one guest address per exit. */
+    java.util.List<Long> targets() {
+        return targets;
     }
 
-    long target() {
-        return target;
+    /** The exits' labels, one per {@link #targets()} entry: each goes to its target when placed. */
+    java.util.List<Label> exits() {
+        return exits;
+    }
+
+    /** Whether the instruction just emitted writes guest memory. */
+    boolean writesMemory() {
+        return writes;
+    }
+
+    @Override
+    public long pc() {
+        return pc;
+    }
+
+    @Override
+    public Instruction next() {
+        return next;
     }
 
     boolean anyRegisters() {
@@ -324,24 +347,26 @@ final class BlockEmitter implements Emitter {
         mv.visitLabel(end);
     }
 
-    private void branchTo(long to) {
-        if (branches && target != to) {
-            throw new IllegalStateException("one instruction branches to 0x" + Long.toHexString(target) + " and 0x" + Long.toHexString(to));
+    private Label branchTo(long to) {
+        int i = targets.indexOf(to);
+        if (i >= 0) {
+            return exits.get(i);
         }
-        branches = true;
-        target = to;
+        Label l = new Label();
+        targets.add(to);
+        exits.add(l);
+        return l;
     }
 
     @Override
     public void branchIf(Condition c, long to) {
-        branchTo(to);
-        mv.visitJumpInsn(compareOpcode(c), taken);
+        Label exit = branchTo(to);
+        mv.visitJumpInsn(compareOpcode(c), exit);
     }
 
     @Override
     public void jump(long to) {
-        branchTo(to);
-        mv.visitJumpInsn(GOTO, taken);
+        mv.visitJumpInsn(GOTO, branchTo(to));
     }
 
     private void memory() {
@@ -368,6 +393,7 @@ final class BlockEmitter implements Emitter {
     @Override
     public void write(int size) {
         checkSize(size);
+        writes = true;
         mv.visitVarInsn(LSTORE, scratch + 2);
         mv.visitVarInsn(LSTORE, scratch);
         memory();

@@ -295,8 +295,9 @@ public final class BlockEngine {
     long failed(Block b, int k, long before, Throwable t, Cpu cpu) {
         long pc = b.pcs[k];
         Instruction ins = b.instructions[k];
-        if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
-            cpu.regs().pc(pc); // the compiled block stores the PC only before unknown instructions; the interpreter's is here
+        if (ins.effects() != Instruction.EFFECTS_UNKNOWN || (b.emitted != null && b.emitted[k])) {
+            // the compiled block stores the PC only before unknown instructions it executes; the interpreter's is here
+            cpu.regs().pc(pc);
         }
         if (t instanceof RuntimeException e) {
             cpu.fault(faultReason(e, pc, ins));
