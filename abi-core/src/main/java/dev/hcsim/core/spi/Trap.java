@@ -178,18 +178,17 @@ public final class Trap implements TrapResult {
      * and the architecture's trap gate raises its instruction-fetch fault.
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch
-     * @return true when at least {@code min} bytes were fetched
      */
-    public boolean fetch(int min, int max) {
+    public void fetch(int min, int max) {
+        // no return value: every gate asks fetchedLength(), so a second answer could only disagree with it
         GuestMemory m = memory.memory();
         for (int n = max; n >= min; n--) {
             if (m.read(pc, insn, 0, n)) {
                 insnLength = n;
-                return true;
+                return;
             }
         }
         insnLength = 0;
-        return false;
     }
 
     /**
