@@ -89,6 +89,7 @@ public final class Trap implements TrapResult {
     private Exit answer;
     private Fault fault;
     private String why;
+    private CallRegisters callRegisters;
     private int flags;
     private static final int HAS_SPEC = 1;
     private static final int HAS_CALL_NAME = 1 << 1;
@@ -98,6 +99,7 @@ public final class Trap implements TrapResult {
     private static final int HAS_WHY = 1 << 5;
     private static final int DISPATCHED = 1 << 6;
     private static final int NARROW = 1 << 7;
+    private static final int HAS_CALL_REGISTERS = 1 << 8;
     // The call site whose spec cache invoke() uses: the frame's own (embedded path) or the engine's (TrapSite).
     private final TrapSite ownSite = new TrapSite(0);
     private TrapSite site = ownSite;
@@ -186,18 +188,17 @@ public final class Trap implements TrapResult {
      * and the architecture's trap gate raises its instruction-fetch fault.
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch
-     * @return true when at least {@code min} bytes were fetched
      */
-    public boolean fetch(int min, int max) {
+    public void fetch(int min, int max) {
+        // no return value: every gate asks fetchedLength(), so a second answer could only disagree with it
         GuestMemory m = memory.memory();
         for (int n = max; n >= min; n--) {
             if (m.read(pc, insn, 0, n)) {
                 insnLength = n;
-                return true;
+                return;
             }
         }
         insnLength = 0;
-        return false;
     }
 
     /**
@@ -538,6 +539,26 @@ public final class Trap implements TrapResult {
             callName = name;
         }
         flags = name != null ? flags | HAS_CALL_NAME : flags & ~HAS_CALL_NAME;
+    }
+
+    /**
+     * Names the registers the call read by its ABI's own convention, when that is not the contract's (another ABI on the
+     * trap instruction): traces show these instead of the contract's number and arguments.
+     * @param r the registers, a constant (null: the contract's)
+     */
+    public void callRegisters(CallRegisters r) {
+        if (callRegisters != r) {
+            callRegisters = r;
+        }
+        flags = r != null ? flags | HAS_CALL_REGISTERS : flags & ~HAS_CALL_REGISTERS;
+    }
+
+    /**
+     * The registers the call read by its ABI's own convention.
+     * @return what {@link #callRegisters(CallRegisters)} set for this trap, or null for the contract's
+     */
+    public CallRegisters callRegisters() {
+        return (flags & HAS_CALL_REGISTERS) != 0 ? callRegisters : null;
     }
 
     private void spec(HypercallSpec s) {

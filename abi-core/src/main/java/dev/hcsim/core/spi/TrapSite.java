@@ -64,18 +64,19 @@ public final class TrapSite {
      * @param memory the machine's guest memory
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch (at most the length this site was made for)
-     * @return true when at least {@code min} bytes are in the frame
      */
-    public boolean fetchInto(Trap t, SparseMemory memory, int min, int max) {
+    public void fetchInto(Trap t, SparseMemory memory, int min, int max) {
+        // no return value, as Trap.fetch: every gate asks fetchedLength() (0 when nothing was readable)
         long pc = t.pc();
         if (generation == memory.codeGeneration() && this.pc == pc && length > 0) {
             t.instructionBytes(bytes, 0, length);
-            return true;
+            return;
         }
-        if (!t.fetch(min, max)) {
-            return false;
-        }
+        t.fetch(min, max);
         int n = t.fetchedLength();
+        if (n == 0) {
+            return;
+        }
         memory.watchCode(pc);
         memory.watchCode(pc + n - 1);
         for (int i = 0; i < n; i++) {
@@ -84,6 +85,5 @@ public final class TrapSite {
         this.pc = pc;
         this.length = n;
         this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
-        return true;
     }
 }
