@@ -218,12 +218,12 @@ class ProbeArchitecture implements Architecture {
     static final Codec CODEC = new Codec() {
         @Override
         public ByteOrder byteOrder() {
-            return ByteOrder.LITTLE_ENDIAN;
+            return ToyArchitecture.CODEC.byteOrder();
         }
 
         @Override
         public int minLength() {
-            return 2;
+            return ToyArchitecture.CODEC.minLength();
         }
 
         @Override
@@ -251,7 +251,7 @@ class ProbeArchitecture implements Architecture {
 
         @Override
         public List<String> commentPrefixes() {
-            return List.of("#");
+            return ToyArchitecture.CODEC.commentPrefixes();
         }
     };
 }
