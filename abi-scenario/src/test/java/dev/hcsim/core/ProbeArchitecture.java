@@ -59,6 +59,9 @@ class ProbeArchitecture implements Architecture {
 
         default void timerExpired(int vcpu, long nowNanos, VcpuControl control) {
         }
+
+        default void resetVcpu(int vcpu, RegisterAccess regs) {
+        }
     }
 
     /** Sets the hooks of VMs attached from now on. */
@@ -166,6 +169,11 @@ class ProbeArchitecture implements Architecture {
             @Override
             public void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, VcpuControl control) {
                 h.timerExpired(vcpu, nowNanos, control);
+            }
+
+            @Override
+            public void resetVcpu(int vcpu, RegisterAccess regs) {
+                h.resetVcpu(vcpu, regs);
             }
         };
     }
