@@ -142,7 +142,7 @@ public final class Vm {
                             + arch.options().stream().map(OptionSpec::name).collect(Collectors.joining(", "))));
             if (!spec.accepts(e.getValue())) {
                 throw new IllegalArgumentException("option " + e.getKey() + "=" + e.getValue() + " is not accepted; expected "
-                        + (spec.allowed().isEmpty() ? "a number" : String.join(" | ", spec.allowed())));
+                        + spec.expected());
             }
             out.put(e.getKey(), e.getValue());
         }

@@ -565,13 +565,10 @@ public final class Arm64Vm implements ArchitectureVm {
                 }
             }
         }
-        for (int i = 0; i < 3; i++) {
-            int keep = n - i * 64;
-            if (keep <= 0) {
-                bits[i] = 0;
-            } else if (keep < 64) {
-                bits[i] &= (1L << keep) - 1;
-            }
+        // bitmap_clear(bits, num_bits, ...): the longs not drawn are 0 already; only the last one drawn can be partial.
+        int partial = n % 64;
+        if (partial != 0) {
+            bits[n / 64] &= (1L << partial) - 1;
         }
         return bits;
     }

@@ -12,6 +12,7 @@ import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
+import dev.hcsim.core.spi.OptionSpec;
 import dev.hcsim.core.spi.Trap;
 import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
@@ -187,13 +188,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
     private void applyHcallOptions(String list, boolean on) {
-        // split at commas by hand (String.split takes a regular expression, which the Explorer page avoids)
-        for (int from = 0, comma; from <= list.length(); from = comma + 1) {
-            comma = list.indexOf(',', from) < 0 ? list.length() : list.indexOf(',', from);
-            String h = list.substring(from, comma).trim();
-            if (h.isEmpty()) {
-                continue;
-            }
+        for (String h : OptionSpec.items(list)) {
             long nr;
             try {
                 nr = h.startsWith("0x") || h.startsWith("0X") ? Bytes.parseUnsigned(h.substring(2), 16) : Long.parseLong(h);
