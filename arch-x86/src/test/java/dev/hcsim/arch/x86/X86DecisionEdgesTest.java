@@ -382,4 +382,20 @@ class X86DecisionEdgesTest {
         d.restore(fresh.snapshot());
         assertEquals(defaults, d.control().getCpuid(0), "the defaults again");
     }
+
+    @Test
+    @DisplayName("the trap gate: a near miss handed with more bytes by the embedder (0f 00 c1 then five more) is #UD naming the three bytes the gate compared")
+    void nearMissWithMoreBytesNamesThree() {
+        Vm vm = Vm.create(vm(1).build());
+        RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
+        vm.resetVcpu(0, regs);
+        regs.pc(0x1000);
+        regs.set(X86Registers.RAX, 1);
+        TrapResult r = vm.trap(0, regs, new SparseMemory(vm.config().memory()), new EffectLog(1),
+                new byte[] {0x0f, 0x00, (byte) 0xc1, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90});
+        assertEquals(Outcome.FAULT, r.outcome());
+        assertEquals(Fault.X86.ud(0x1000), r.fault());
+        assertEquals(3, r.instructionLength());
+        assertEquals(1, regs.get(X86Registers.RAX));
+    }
 }
