@@ -1,0 +1,346 @@
+package dev.hcsim.arch.ppc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hcsim.arch.ppc.PpcTrapTest.Rig;
+import dev.hcsim.core.Fault;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.RegisterFile;
+import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.Vm;
+import dev.hcsim.core.engine.Engine;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PowerPC decisions the mutation run of issue 25 (2026-12-07, 22:24) found unguarded in PpcVm: the trap gate of
+ * each host, the interrupts it leaves to the CPU, msgsnd and EV_IDLE, and the magic page. Each test names the kernel
+ * function its expected values come from.
+ */
+class PpcDecisionEdgesTest {
+    private static final long PC = PpcTrapTest.PC;
+    private static final long SF = PpcRegisters.MSR_SF;
+    private static final long PR = PpcRegisters.MSR_PR;
+    private static final long EE = PpcRegisters.MSR_EE;
+    private static final long LE = PpcRegisters.MSR_LE;
+    private static final long CM = PpcRegisters.MSR_CM;
+    /** Bits SRR1 does not copy from the MSR (book3s.c kvmppc_inject_interrupt_pr: msr & ~0x783f0000). */
+    private static final long SRR1_DROPPED = 0x0800_0000L | 0x0001_0000L;
+    private static final long FEATURES = 0x2A0003; // KVM_HC_FEATURES
+
+    private static Rig rig(String insn, String... options) {
+        return PpcTrapTest.rig(insn, options);
+    }
+
+    private static String why(Rig r) {
+        return Engine.context(r.vm).frame(0).why();
+    }
+
+    // ---------------------------------------------------------------- the gate
+
+    @Test
+    @DisplayName("book3s.c kvmppc_inject_interrupt_pr: an instruction fetch outside memory is an ISI whose SRR1 is the MSR without bits 33:36 and 42:47, plus the no-translation bit")
+    void fetchFaultSrr1() {
+        Rig r = rig("sc");
+        r.regs.set("msr", SF | EE | SRR1_DROPPED);
+        r.regs.pc(0x7FFF_0000_0000L);
+        TrapResult t = r.vm.trap(0, r.regs, r.m.memory(), r.m);
+        Fault.Ppc f = (Fault.Ppc) t.fault();
+        assertEquals(PpcVm.VECTOR_ISI, f.vector());
+        assertEquals(SF | EE | PpcVm.SRR1_ISI_NOPT, f.srr1());
+    }
+
+    @Test
+    @DisplayName("the gate advances the PC by the 4 bytes of sc even when the embedder hands it more instruction bytes")
+    void embedderPassesMoreBytes() {
+        Rig r = rig("sc").set("r11", FEATURES);
+        TrapResult t = r.vm.trap(0, r.regs, r.m.memory(), r.m, new byte[] {0x44, 0, 0, 2, 0x60, 0, 0, 0});
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(PC + 4, t.nextPc());
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_handle_exit_hv: only sc 1 reaches HV KVM; sc (LEV 0) is the guest's own system call, even with the magic r0")
+    void book3sHvScZeroIsTheGuests() {
+        Rig r = rig("sc", "host", "book3s-hv").set("r11", FEATURES);
+        assertEquals(Outcome.NOT_A_HYPERCALL, r.trap().outcome());
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c kvmppc_handle_exit_pr in PAPR mode: sc 1 from problem state is the guest's system call; sc (LEV 0) with the magic r0 is a KVM PV call, not a PAPR hcall")
+    void paprModeNeedsSc1FromSupervisor() {
+        Rig user = new Rig(PpcTestSupport.config().feature("papr", true).vcpus(2).build(), "sc 1").set("r3", 0x300);
+        user.regs.set("msr", SF | PR);
+        assertEquals(Outcome.NOT_A_HYPERCALL, user.trap().outcome());
+        Rig lev0 = new Rig(PpcTestSupport.config().feature("papr", true).vcpus(2).build(), "sc").set("r11", FEATURES);
+        TrapResult t = lev0.trap();
+        assertEquals(Outcome.RESUME, t.outcome(), "no KVM_EXIT_PAPR_HCALL");
+        assertEquals(2, lev0.regs.get(4), "KVM_HC_FEATURES answered");
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c: the OSI exit needs both (u32)r3 and (u32)r4 magic and a Book3S PR host; otherwise the magic r0 makes a KVM PV call")
+    void osiNeedsBothMagicWordsOnBook3sPr() {
+        long r3 = 0x1137_24FAL;
+        long r4 = 0x7781_0F9BL;
+        for (long[] pair : new long[][] {{r3, 0}, {0, r4}}) {
+            Rig r = new Rig(PpcTestSupport.config().feature("osi", true).vcpus(2).build(), "sc").set("r3", pair[0]).set("r4", pair[1])
+                    .set("r11", FEATURES);
+            assertEquals(Outcome.RESUME, r.trap().outcome(), Long.toHexString(pair[0]) + "/" + Long.toHexString(pair[1]));
+        }
+        Rig booke = new Rig(PpcTestSupport.config("host", "booke-pr").feature("osi", true).vcpus(2).build(), "sc").set("r3", r3)
+                .set("r4", r4).set("r11", FEATURES);
+        assertEquals(Outcome.RESUME, booke.trap().outcome(), "no OSI on BookE PR");
+        Rig osi = new Rig(PpcTestSupport.config().feature("osi", true).vcpus(2).build(), "sc").set("r3", r3).set("r4", r4);
+        TrapResult exit = osi.trap();
+        assertEquals(Outcome.EXIT_TO_HOST, exit.outcome());
+        assertEquals(PC + 4, exit.nextPc(), "the system call interrupt already moved the PC past the sc");
+    }
+
+    @Test
+    @DisplayName("book3s_pr.c: the trace says why an sc is the guest's: problem state, or an r0 that is not KVM_SC_MAGIC_R0")
+    void guestSystemCallReasons() {
+        Rig user = rig("sc");
+        user.regs.set("msr", SF | PR);
+        user.trap();
+        assertTrue(why(user).contains("problem state"), why(user));
+        Rig plain = rig("sc").set("r0", 1);
+        plain.trap();
+        assertTrue(why(plain).contains("KVM_SC_MAGIC_R0"), why(plain));
+    }
+
+    @Test
+    @DisplayName("the guest's system call interrupt: Book3S SRR1 = MSR without bits 33:36 and 42:47 (book3s.c), BookE SRR1 = the whole MSR (booke.c)")
+    void systemCallSrr1PerHost() {
+        Rig book3s = rig("sc").set("r0", 1);
+        book3s.regs.set("msr", SF | EE | SRR1_DROPPED);
+        Fault.Ppc f = (Fault.Ppc) book3s.trap().fault();
+        assertEquals(Fault.Ppc.SYSTEM_CALL, f.vector());
+        assertEquals(SF | EE, f.srr1());
+        assertEquals(PC + 4, f.srr0());
+        Rig booke = rig("sc", "host", "booke-pr").set("r0", 1);
+        booke.regs.set("msr", CM | EE | SRR1_DROPPED);
+        assertEquals(CM | EE | SRR1_DROPPED, ((Fault.Ppc) booke.trap().fault()).srr1());
+    }
+
+    @Test
+    @DisplayName("program interrupts: Book3S puts the reason in SRR1 (SRR1_PROGILL, MSR bits dropped), BookE in ESR (ESR_PIL for an instruction KVM cannot emulate, booke.c emulation_exit) with the whole MSR in SRR1")
+    void programInterruptPerHost() {
+        Rig book3s = rig("nop");
+        book3s.regs.set("msr", SF | SRR1_DROPPED);
+        Fault.Ppc f = (Fault.Ppc) book3s.trap().fault();
+        assertEquals(SF | Fault.Ppc.SRR1_PROGILL, f.srr1());
+        assertEquals(0, f.esr());
+        for (String host : new String[] {"booke-pr", "booke-hv"}) {
+            Rig booke = rig("nop", "host", host);
+            booke.regs.set("msr", CM | SRR1_DROPPED);
+            Fault.Ppc b = (Fault.Ppc) booke.trap().fault();
+            assertEquals(Fault.Ppc.ESR_PIL, b.esr(), host);
+            assertEquals(CM | SRR1_DROPPED, b.srr1(), host);
+        }
+        Rig hv = rig("sc 1", "host", "book3s-hv");
+        hv.regs.set("msr", SF | PR);
+        Fault.Ppc p = (Fault.Ppc) hv.trap().fault();
+        assertEquals(Fault.Ppc.SRR1_PROGPRIV, p.srr1() & Fault.Ppc.SRR1_PROGPRIV, "book3s_hv.c: sc 1 from problem state is a privilege fault");
+        assertEquals(0, p.srr1() & Fault.Ppc.SRR1_PROGILL);
+    }
+
+    // ---------------------------------------------------------------- the CPU takes the interrupt
+
+    @Test
+    @DisplayName("book3s_pr.c kvmppc_inject_interrupt_pr: the interrupt MSR is intr_msr = MSR_SF (| MSR_LE with LPCR[ILE] for a little-endian guest), whatever the guest ran in; PC = the vector")
+    void book3sPrInterruptMsr() {
+        for (String endian : new String[] {"big", "little"}) {
+            Rig r = rig("nop", "endian", endian, "mode", "32");
+            r.regs.set("msr", EE | PR | (endian.equals("little") ? LE : 0));
+            Fault.Ppc f = (Fault.Ppc) r.trap().fault();
+            r.ppc().deliver(0, r.regs, f);
+            assertEquals(SF | (endian.equals("little") ? LE : 0), r.regs.get("msr"), endian);
+            assertEquals(0x700, r.regs.pc());
+            assertEquals(f.srr1(), r.regs.get("srr1"));
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_hv / booke: the interrupt MSR keeps only the width (SF, CM) and endianness (LE); Book3S jumps to the vector, BookE (IVPR|IVOR not modelled) leaves the PC and writes ESR only for a program interrupt")
+    void hvAndBookeDelivery() {
+        Rig hv = rig("nop", "host", "book3s-hv");
+        hv.regs.set("msr", SF | EE | PR | LE);
+        hv.regs.set("esr", 0x99);
+        hv.ppc().deliver(0, hv.regs, hv.trap().fault());
+        assertEquals(SF | LE, hv.regs.get("msr"));
+        assertEquals(0x700, hv.regs.pc());
+        assertEquals(0x99, hv.regs.get("esr"), "Book3S has no ESR to write");
+        Rig booke = rig("nop", "host", "booke-hv");
+        booke.regs.set("msr", CM | EE | PR);
+        booke.ppc().deliver(0, booke.regs, booke.trap().fault());
+        assertEquals(CM, booke.regs.get("msr"));
+        assertEquals(PC, booke.regs.pc());
+        assertEquals(Fault.Ppc.ESR_PIL, booke.regs.get("esr"));
+        Rig sc = rig("sc", "host", "booke-hv");
+        sc.regs.set("esr", 0x77);
+        sc.ppc().deliver(0, sc.regs, sc.trap().fault());
+        assertEquals(0x77, sc.regs.get("esr"), "a system call interrupt leaves ESR alone");
+        assertEquals(PC + 4, sc.regs.get("srr0"));
+    }
+
+    @Test
+    @DisplayName("deliver takes only PowerPC interrupts: another architecture's fault changes no register")
+    void deliverIgnoresOtherFaults() {
+        Rig r = rig("nop");
+        r.regs.set("msr", SF | EE);
+        r.ppc().deliver(0, r.regs, Fault.X86.ud(0x1000));
+        assertEquals(SF | EE, r.regs.get("msr"));
+        assertEquals(PC, r.regs.pc());
+    }
+
+    // ---------------------------------------------------------------- msgsnd and EV_IDLE
+
+    @Test
+    @DisplayName("e500_emulate.c kvmppc_e500_emul_msgsnd: the PIR is rB & 0x3fff; a halted target is woken by the doorbell itself, so nothing stays pending for it")
+    void msgsndPirMaskAndHaltedTarget() {
+        Rig r = rig("msgsnd 5", "host", "booke-hv").set("r5", 0x4001);
+        r.m.initialState(1, VcpuState.HALTED);
+        assertEquals(Outcome.RESUME, r.trap().outcome());
+        assertEquals(1, r.m.interrupts(1).getOrDefault(PpcVm.DOORBELL_IVOR, 0), "PIR 0x4001 & 0x3fff = 1");
+        assertFalse(r.ppc().interruptPending(1));
+        assertEquals(0, r.m.interrupts(0).getOrDefault(PpcVm.DOORBELL_IVOR, 0));
+    }
+
+    @Test
+    @DisplayName("powerpc.c EV_IDLE (kvm_vcpu_block): the vCPU blocks, and the doorbell pending for it since it last ran is consumed: int_pending reads 0 after its idle")
+    void idleConsumesAPendingDoorbell() {
+        Rig r = rig("msgsnd 5", "host", "booke-hv").set("r5", 1);
+        r.trap();
+        assertTrue(r.ppc().interruptPending(1));
+        assertEquals(1, r.ppc().sharedField(1, PpcVm.OFF_INT_PENDING, 4));
+        r.m.load(0x2000, r.vm.assemble("sc 1", 0x2000).bytes());
+        RegisterFile v1 = r.m.registers(1);
+        v1.pc(0x2000);
+        v1.set(11, 0x00010010);
+        assertEquals(Outcome.HALT, r.vm.trap(1, v1, r.m.memory(), r.m).outcome());
+        assertFalse(r.ppc().interruptPending(1));
+        assertEquals(0, r.ppc().sharedField(1, PpcVm.OFF_INT_PENDING, 4));
+    }
+
+    // ---------------------------------------------------------------- the magic page
+
+    private static Rig mapped(String... options) {
+        Rig r = rig("sc", options);
+        r.ppc().mapMagicPage(0, 0x3000, 0x7000_0000L, true);
+        return r;
+    }
+
+    @Test
+    @DisplayName("book3s_64_mmu.c / powerpc.c kvmppc_ld: the magic page is reached through its effective page and its physical page, in supervisor state, for accesses that stay inside it")
+    void magicOffsets() {
+        Rig r = mapped();
+        assertEquals(0x10, r.ppc().magicOffset(0, 0x7000_0010L, 8, SF));
+        assertEquals(0x10, r.ppc().magicOffset(0, 0x3010, 8, SF), "the physical page");
+        assertEquals(-1, r.ppc().magicOffset(0, 0x4010, 8, SF));
+        assertEquals(-1, r.ppc().magicOffset(0, 0x7000_0010L, 8, SF | PR), "problem state");
+        assertEquals(0xFFC, r.ppc().magicOffset(0, 0x7000_0FFCL, 4, SF), "the last word");
+        assertEquals(-1, r.ppc().magicOffset(0, 0x7000_0FFDL, 4, SF), "crosses the page end");
+        assertEquals(-1, r.ppc().magicOffset(1, 0x7000_0010L, 8, SF), "vCPU 1 mapped none");
+        Rig hv = mapped("host", "booke-hv");
+        assertEquals(-1, hv.ppc().magicOffset(0, 0x7000_0010L, 8, SF), "kvmppc_supports_magic_page: not on BookE HV");
+    }
+
+    @Test
+    @DisplayName("ppc-pv.rst: the magic page mirrors MSR, SRR0, SRR1 and ESR as the registers are now; a store to SRR0/SRR1/ESR reaches the register, a store to MSR only EE and RI")
+    void magicPageMirrorsRegisters() {
+        Rig r = mapped();
+        r.regs.set("msr", SF | EE);
+        r.regs.set("srr0", 0x1234);
+        r.regs.set("srr1", 0x5678);
+        r.regs.set("esr", 0x9A);
+        assertEquals(SF | EE, r.ppc().magicRead(0, r.regs, PpcVm.OFF_MSR, 8));
+        assertEquals(0x1234, r.ppc().magicRead(0, r.regs, PpcVm.OFF_SRR0, 8));
+        assertEquals(0x5678, r.ppc().magicRead(0, r.regs, PpcVm.OFF_SRR1, 8));
+        assertEquals(0x9A, r.ppc().magicRead(0, r.regs, PpcVm.OFF_ESR, 4));
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_SRR0, 8, 0xAAAA);
+        assertEquals(0xAAAA, r.regs.get("srr0"));
+        assertEquals(0x5678, r.regs.get("srr1"), "the neighbouring field is not touched");
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_SRR1, 8, 0xBBBB);
+        assertEquals(0xBBBB, r.regs.get("srr1"));
+        assertEquals(0xAAAA, r.regs.get("srr0"));
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_ESR, 4, 0xCC);
+        assertEquals(0xCC, r.regs.get("esr"));
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_MSR, 8, PpcRegisters.MSR_RI | PR);
+        assertEquals(SF | PpcRegisters.MSR_RI, r.regs.get("msr"), "EE cleared, RI set, PR ignored");
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_SRR0 + 4, 4, 0x1111);
+        assertEquals(0x1111, r.regs.get("srr0"), "a partial store keeps the rest of the field (big-endian: the low word)");
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_SRR0 + 7, 1, 0x22);
+        assertEquals(0x1122, r.regs.get("srr0"));
+        r.ppc().magicWrite(0, r.regs, PpcVm.OFF_DAR, 8, 0x3333);
+        assertEquals(0xBBBB, r.regs.get("srr1"), "a store to DAR (right after SRR1) leaves SRR1");
+        assertEquals(0x1122, r.regs.get("srr0"));
+        assertEquals(0xCC, r.regs.get("esr"));
+        r.ppc().magicWrite(0, null, PpcVm.OFF_SRR0, 8, 0x4444);
+        assertEquals(0x1122, r.regs.get("srr0"), "without registers only the page changes");
+    }
+
+    @Test
+    @DisplayName("book3s.c kvmppc_critical_section: before any magic page the shared critical field is 0, so r1 = 0 in supervisor state is a critical section")
+    void criticalSectionBeforeMapping() {
+        Rig r = rig("sc");
+        r.regs.set("r1", 0);
+        r.regs.set("msr", SF);
+        assertTrue(r.ppc().criticalSection(0, r.regs));
+        r.regs.set("r1", 8);
+        assertFalse(r.ppc().criticalSection(0, r.regs));
+    }
+
+    // ---------------------------------------------------------------- configuration and reset
+
+    @Test
+    @DisplayName("is64: MSR[SF] selects 64-bit mode on Book3S, MSR[CM] on BookE")
+    void is64PerHost() {
+        PpcVm book3s = rig("sc").ppc();
+        assertTrue(book3s.is64(SF));
+        assertFalse(book3s.is64(CM));
+        PpcVm booke = rig("sc", "host", "booke-hv").ppc();
+        assertTrue(booke.is64(CM));
+        assertFalse(booke.is64(SF));
+    }
+
+    @Test
+    @DisplayName("powerpc.c KVM_CAP_PPC_ENABLE_HCALL exists on Book3S only: the PAPR state is there on book3s-pr and book3s-hv, and the papr options are refused on BookE")
+    void paprStatePerHost() {
+        assertTrue(rig("sc").ppc().papr() != null);
+        assertTrue(rig("sc", "host", "book3s-hv").ppc().papr() != null);
+        assertNull(rig("sc", "host", "booke-hv").ppc().papr());
+        for (String option : new String[] {"papr-enable", "papr-disable"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Vm.create(PpcTestSupport.config("host", "booke-pr", option, "0x4").build()));
+            assertTrue(e.getMessage().contains("Book3S"), e.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("ePAPR boot: vCPU 0 starts with r3 = the device tree's address; the others do not; a reset clears a pending doorbell")
+    void resetPerVcpu() {
+        Rig r = rig("msgsnd 5", "host", "booke-hv").set("r5", 1);
+        r.trap();
+        assertTrue(r.ppc().interruptPending(1));
+        RegisterFile v0 = new RegisterFile(PpcRegisters.LAYOUT);
+        RegisterFile v1 = new RegisterFile(PpcRegisters.LAYOUT);
+        v1.set(3, 0x55);
+        r.vm.resetVcpu(0, v0);
+        r.vm.resetVcpu(1, v1);
+        assertEquals(r.ppc().deviceTreeAddress(), v0.get(3));
+        assertEquals(0x55, v1.get(3));
+        assertFalse(r.ppc().interruptPending(1), "kvm_arch_vcpu_reset: no doorbell survives");
+    }
+
+    @Test
+    @DisplayName("kvm_vm_ioctl_create_vcpu: the PowerPC vCPU limit is enforced when the VM is created")
+    void vcpuLimit() {
+        assertThrows(IllegalArgumentException.class, () -> Vm.create(PpcTestSupport.config().vcpus(100_000).build()));
+    }
+}
