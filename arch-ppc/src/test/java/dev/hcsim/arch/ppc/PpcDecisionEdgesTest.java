@@ -343,4 +343,205 @@ class PpcDecisionEdgesTest {
     void vcpuLimit() {
         assertThrows(IllegalArgumentException.class, () -> Vm.create(PpcTestSupport.config().vcpus(100_000).build()));
     }
+
+    // ---------------------------------------------------------------- Book3S HV: H_REGISTER_VPA, H_PAGE_INIT, H_CONFER, H_RANDOM
+
+    /** A Book3S HV VM with two vCPUs and the scheduler; {@code hcall} runs sc 1 on {@code vcpu} with r3.. set. */
+    private static final class Hv {
+        final Vm vm;
+        final dev.hcsim.core.sched.Machine m;
+
+        Hv(long seed) {
+            // H_PAGE_INIT and H_RANDOM are off until the VMM enables them (KVM_CAP_PPC_ENABLE_HCALL, powerpc.c)
+            vm = Vm.create(PpcTestSupport.config("host", "book3s-hv", "papr-enable", "0x2c,0x300").vcpus(2).seed(seed).build());
+            m = new dev.hcsim.core.sched.Machine(vm, "t");
+        }
+
+        TrapResult hcall(int vcpu, long... r3up) {
+            m.load(PC, vm.assemble("sc 1", PC).bytes());
+            RegisterFile r = m.registers(vcpu);
+            r.pc(PC);
+            for (int i = 0; i < r3up.length; i++) {
+                r.set(3 + i, r3up[i]);
+            }
+            return vm.trap(vcpu, r, m.memory(), m);
+        }
+
+        long r(int vcpu, int reg) {
+            return m.registers(vcpu).get(reg);
+        }
+
+        long be32(long gpa) {
+            byte[] b = new byte[4];
+            m.memory().read(gpa, b, 0, 4);
+            return dev.hcsim.core.Bytes.get(b, 0, 4, true);
+        }
+    }
+
+    private static final long H_PARAMETER = PpcPapr.H_PARAMETER;
+    private static final long H_RESOURCE = PpcPapr.H_RESOURCE;
+    private static final long REG_VPA = 1L << 45;
+    private static final long REG_DTL = 2L << 45;
+    private static final long REG_SLB = 3L << 45;
+    private static final long DEREG_VPA = 5L << 45;
+    private static final long DEREG_DTL = 6L << 45;
+    private static final long DEREG_SLB = 7L << 45;
+
+    @Test
+    @DisplayName("book3s_hv.c do_h_register_vpa: the VPA's length is the big-endian hword at +4, the DTL's and SLB shadow's the word; each needs at least sizeof(struct reg_vpa) = 12, the VPA 640, the DTL one 48-byte entry")
+    void registerVpaLengths() {
+        Hv h = new Hv(1);
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x7F, (byte) 0xFF, (byte) 0xFF}); // hword 639
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x4000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "639 < sizeof(struct lppaca)");
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x80, (byte) 0xFF, (byte) 0xFF}); // hword 640, then bytes a word would take in
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x4000);
+        assertEquals(0, h.r(0, 3), "the VPA's length is a hword");
+        h.m.load(0x5004, new byte[] {0, 0, 0, 47});
+        h.hcall(0, 0xDC, REG_DTL, 0, 0x5000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "a DTL shorter than one entry");
+        h.m.load(0x5004, new byte[] {0, 0, 0, 48});
+        h.hcall(0, 0xDC, REG_DTL, 0, 0x5000);
+        assertEquals(0, h.r(0, 3), "the DTL's length is a word");
+        h.m.load(0x6004, new byte[] {0, 0, 0, 11});
+        h.hcall(0, 0xDC, REG_SLB, 0, 0x6000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "11 < sizeof(struct reg_vpa)");
+        h.m.load(0x6004, new byte[] {0, 0, 0, 12});
+        h.hcall(0, 0xDC, REG_SLB, 0, 0x6000);
+        assertEquals(0, h.r(0, 3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c do_h_register_vpa: an area at address 0, past guest memory, or longer than what is left of its 64 KiB host page (kvmppc_pin_guest_page's nb) is H_PARAMETER")
+    void registerVpaPlacement() {
+        Hv h = new Hv(1);
+        h.hcall(0, 0xDC, REG_VPA, 0, 0);
+        assertEquals(H_PARAMETER, h.r(0, 3), "address 0");
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x20000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "outside guest memory");
+        h.m.load(0xFF84, new byte[] {0x02, (byte) 0x80});
+        h.hcall(0, 0xDC, REG_VPA, 0, 0xFF80);
+        assertEquals(H_PARAMETER, h.r(0, 3), "640 bytes, 128 left in the host page");
+        h.m.load(0xFF84, new byte[] {0, 0x40});
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x80});
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x4000);
+        h.hcall(0, 0xDC, REG_SLB, 0, 0xFF80); // SLB shadow of 64 bytes: fits the 128 left
+        assertEquals(H_PARAMETER, h.r(0, 3), "the SLB shadow's length is a word: 0x00400000 does not fit");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c do_h_register_vpa: an SLB shadow needs a VPA (H_RESOURCE); the VPA goes after the DTL and SLB shadow are deregistered; subfunctions 0 and 4 are H_PARAMETER")
+    void registerVpaOrder() {
+        Hv h = new Hv(1);
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x80});
+        h.m.load(0x6004, new byte[] {0, 0, 0, 64});
+        h.hcall(0, 0xDC, REG_SLB, 1, 0x6000);
+        assertEquals(H_RESOURCE, h.r(0, 3));
+        h.hcall(0, 0xDC, REG_VPA, 1, 0x4000);
+        h.hcall(0, 0xDC, REG_SLB, 1, 0x6000);
+        assertEquals(0, h.r(0, 3));
+        h.hcall(0, 0xDC, DEREG_VPA, 1, 0);
+        assertEquals(H_RESOURCE, h.r(0, 3), "the SLB shadow is still registered");
+        h.hcall(0, 0xDC, DEREG_SLB, 1, 0);
+        assertEquals(0, h.r(0, 3));
+        h.hcall(0, 0xDC, DEREG_DTL, 1, 0);
+        assertEquals(0, h.r(0, 3));
+        h.hcall(0, 0xDC, DEREG_VPA, 1, 0);
+        assertEquals(0, h.r(0, 3));
+        h.hcall(0, 0xDC, REG_SLB, 1, 0x6000);
+        assertEquals(H_RESOURCE, h.r(0, 3), "the VPA is gone again");
+        for (long sub : new long[] {0, 4L << 45}) {
+            h.hcall(0, 0xDC, sub, 1, 0x4000);
+            assertEquals(H_PARAMETER, h.r(0, 3), "subfunction " + (sub >>> 45));
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c vcpu_vpa_increment_dispatch: the yield_count at VPA + 0x100 of a VPA at 0x80 counts (its lppaca is in memory); a newly registered VPA counts on from its own value")
+    void dispatchCountOfEachVpa() {
+        Hv h = new Hv(1);
+        h.m.load(0x84, new byte[] {0x02, (byte) 0x80});
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x80);
+        assertEquals(0, h.r(0, 3));
+        assertEquals(1, h.be32(0x180), "entered the guest once since the registration");
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x80});
+        h.m.load(0x4100, new byte[] {0, 0, 0, 100});
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x4000);
+        assertEquals(0, h.r(0, 3));
+        assertEquals(101, h.be32(0x4100), "counted from the new VPA's 100, not from the old one's");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c H_CONFER: without a VPA the yield count is 0 (kvmppc_get_yield_count), whatever memory holds; a halted target or the caller itself gets no yield")
+    void conferRules() {
+        Hv h = new Hv(1);
+        h.m.load(0x100, new byte[] {0, 0, 0, 9}); // where a VPA at 0 would keep its yield_count
+        h.m.initialState(1, VcpuState.RUNNABLE);
+        assertEquals(Outcome.YIELD, h.hcall(0, 0xE4, 1, 0).outcome());
+        Hv halted = new Hv(1);
+        halted.m.initialState(1, VcpuState.HALTED);
+        assertEquals(Outcome.RESUME, halted.hcall(0, 0xE4, 1, 0).outcome());
+        Hv self = new Hv(1);
+        assertEquals(Outcome.RESUME, self.hcall(0, 0xE4, 0, 0).outcome(), "conferring to itself");
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmppc_h_page_init / kvmppc_copy_guest: a copy whose source or destination page ends the memory slot is refused ('(from + len) >= slot end'); one inside is copied; zeroing needs the page in memory")
+    void pageInit() {
+        Hv h = new Hv(1);
+        long copy = 1L << (63 - 49);
+        long zero = 1L << (63 - 48);
+        byte[] data = new byte[4096];
+        java.util.Arrays.fill(data, (byte) 0x5A);
+        h.m.load(0xE000, data);
+        h.hcall(0, 0x2C, copy, 0x8000, 0xF000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "the source page ends the slot");
+        h.hcall(0, 0x2C, copy, 0xF000, 0xE000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "the destination page ends the slot");
+        h.hcall(0, 0x2C, copy, 0x8000, 0x20000);
+        assertEquals(H_PARAMETER, h.r(0, 3), "the source is in no slot");
+        h.hcall(0, 0x2C, copy, 0x8000, 0xE000);
+        assertEquals(0, h.r(0, 3));
+        assertEquals(0x5A5A_5A5AL, h.be32(0x8FFC));
+        h.hcall(0, 0x2C, zero, 0x20000, 0);
+        assertEquals(H_PARAMETER, h.r(0, 3), "kvm_clear_guest fails outside memory");
+        h.hcall(0, 0x2C, zero, 0x8000, 0);
+        assertEquals(0, h.r(0, 3));
+        assertEquals(0, h.be32(0x8FFC));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c H_RANDOM: r4 gets a random long (arch_get_random_seed_long) from the VM seed: the same seed gives the same value, seeds 0 and 2 different ones")
+    void hRandom() {
+        long a = random(0);
+        assertEquals(a, random(0));
+        assertTrue(a != random(2));
+    }
+
+    private static long random(long seed) {
+        Hv h = new Hv(seed);
+        h.hcall(0, 0x300, 0x5555);
+        assertEquals(0, h.r(0, 3));
+        return h.r(0, 4);
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    @Test
+    @DisplayName("vm.snapshot()/restore(): each vCPU's magic page (addresses, NX flag, pending doorbell, the shared structure's bytes) comes back in a fresh VM")
+    void snapshotRoundTrip() {
+        dev.hcsim.core.VmConfig c = PpcTestSupport.config().vcpus(2).build();
+        Rig a = new Rig(c, "sc");
+        a.ppc().mapMagicPage(1, 0x3000, 0x7000_0000L, false);
+        a.ppc().writeSharedField(1, null, PpcVm.OFF_CRITICAL, 8, 0x1234);
+        dev.hcsim.core.VmSnapshot s = a.vm.snapshot();
+        Rig b = new Rig(c, "sc");
+        b.vm.restore(s);
+        assertEquals(0x3000, b.ppc().magicPagePa(1));
+        assertEquals(0x7000_0000L, b.ppc().magicPageEa(1));
+        assertTrue(b.ppc().kernelNxDisabled(1));
+        assertFalse(b.ppc().kernelNxDisabled(0));
+        assertEquals(0x1234, b.ppc().sharedField(1, PpcVm.OFF_CRITICAL, 8));
+        assertEquals(0, b.ppc().magicPagePa(0));
+    }
 }
