@@ -544,4 +544,83 @@ class PpcDecisionEdgesTest {
         assertEquals(0x1234, b.ppc().sharedField(1, PpcVm.OFF_CRITICAL, 8));
         assertEquals(0, b.ppc().magicPagePa(0));
     }
+
+    // ---------------------------------------------------------------- Book3S PR in PAPR mode (book3s_pr_papr.c)
+
+    /** Book3S PR with feature papr; {@code hcall} runs sc 1 with the magic r0 and r3.. set. */
+    private static TrapResult prHcall(Rig r, long... r3up) {
+        for (int i = 0; i < r3up.length; i++) {
+            r.regs.set(3 + i, r3up[i]);
+        }
+        return r.trap();
+    }
+
+    private static Rig papr(String... options) {
+        return new Rig(PpcTestSupport.config(options).feature("papr", true).vcpus(2).build(), "sc 1");
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c kvmppc_h_pr_bulk_remove: END first is H_SUCCESS; a type neither REQUEST nor END is H_PARAMETER; ANDCOND with AVPN answers H_PARAMETER in r3 and RESPONSE | PARM in r4; a plain request needs the HPT (H_FUNCTION)")
+    void bulkRemove() {
+        long end = PpcPaprPr.BULK_END;
+        long request = PpcPaprPr.BULK_REQUEST;
+        Rig a = papr();
+        prHcall(a, 0x24C, end | 5);
+        assertEquals(0, a.regs.get(3));
+        Rig b = papr();
+        prHcall(b, 0x24C, 0x1234);
+        assertEquals(H_PARAMETER, b.regs.get(3));
+        Rig c = papr();
+        long tsh = request | PpcPaprPr.BULK_ANDCOND | PpcPaprPr.BULK_AVPN | 0x77;
+        prHcall(c, 0x24C, tsh);
+        assertEquals(H_PARAMETER, c.regs.get(3));
+        assertEquals(PpcPaprPr.BULK_RESPONSE | PpcPaprPr.BULK_PARM | PpcPaprPr.BULK_ANDCOND | PpcPaprPr.BULK_AVPN | 0x77, c.regs.get(4));
+        for (long cond : new long[] {PpcPaprPr.BULK_ANDCOND, PpcPaprPr.BULK_AVPN, 0}) {
+            Rig d = papr();
+            prHcall(d, 0x24C, request | cond | 0x77);
+            assertEquals(PpcPapr.H_FUNCTION, d.regs.get(3), Long.toHexString(cond));
+            assertEquals(request | cond | 0x77, d.regs.get(4), "r4 untouched");
+        }
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c kvmppc_h_pr: H_ENTER, H_REMOVE and H_PROTECT need the VMM's HPT (H_FUNCTION, named in the trace); H_SET_MODE answers only resource 3 (AIL) in the kernel")
+    void prHptCallsAndSetMode() {
+        for (long cmd : new long[] {0x08, 0x04, 0x18}) {
+            Rig r = papr();
+            TrapResult t = prHcall(r, cmd);
+            assertEquals(PpcPapr.H_FUNCTION, r.regs.get(3), Long.toHexString(cmd));
+            assertEquals("H_FUNCTION", t.statusName());
+            assertEquals(cmd == 0x08 ? "H_ENTER" : cmd == 0x04 ? "H_REMOVE" : "H_PROTECT", t.callName());
+        }
+        Rig ail = papr("papr-enable", "0x31c");
+        prHcall(ail, 0x31C, 0, 3);
+        assertEquals(0, ail.regs.get(3), "AIL 0: H_SUCCESS");
+        Rig other = papr("papr-enable", "0x31c");
+        assertEquals(Outcome.EXIT_TO_HOST, prHcall(other, 0x31C, 0, 1).outcome(), "resource 1 (CIABR) goes to the VMM");
+    }
+
+    @Test
+    @DisplayName("book3s_pr_papr.c default_hcall_list: a PR VM starts without H_PROD, H_CONFER and H_REGISTER_VPA (HV's defaults), so they go to the VMM")
+    void prDefaultHcalls() {
+        for (long cmd : new long[] {0xE8, 0xE4, 0xDC}) {
+            assertEquals(Outcome.EXIT_TO_HOST, prHcall(papr(), cmd, 0).outcome(), Long.toHexString(cmd));
+        }
+        assertTrue(PpcPapr.describe(PpcHost.BOOK3S_PR).contains("kvmppc_h_pr"));
+        assertTrue(PpcPapr.describe(PpcHost.BOOK3S_HV).contains("kvmppc_pseries_do_hcall"));
+    }
+
+    @Test
+    @DisplayName("powerpc.c kvm_vm_ioctl_enable_cap KVM_CAP_PPC_ENABLE_HCALL: an opcode that is negative, above MAX_HCALL_OPCODE or not a multiple of 4 is -EINVAL")
+    void enableHcallArguments() {
+        PpcPapr p = rig("sc", "host", "book3s-hv").ppc().papr();
+        assertEquals(-22, p.enableHcall(-4, true));
+        assertEquals(-22, p.enableHcall(PpcPapr.MAX_HCALL_OPCODE + 4, true));
+        assertEquals(-22, p.enableHcall(0x2E, true));
+        assertEquals(0, p.enableHcall(0x2C, true));
+        assertTrue(p.enabled(0x2C));
+        assertEquals(0, p.enableHcall(0x2C, false));
+        assertFalse(p.enabled(0x2C));
+        assertTrue(p.enabled(PpcPapr.MAX_HCALL_OPCODE + 4), "above MAX_HCALL_OPCODE nothing is gated");
+    }
 }
