@@ -623,4 +623,53 @@ class PpcDecisionEdgesTest {
         assertFalse(p.enabled(0x2C));
         assertTrue(p.enabled(PpcPapr.MAX_HCALL_OPCODE + 4), "above MAX_HCALL_OPCODE nothing is gated");
     }
+
+    @Test
+    @DisplayName("the papr-enable option takes hex (0x..) and decimal opcodes; a word that is no number, or an opcode KVM refuses, fails with a one-line error naming it")
+    void paprEnableOption() {
+        assertTrue(rig("sc", "host", "book3s-hv", "papr-enable", "44").ppc().papr().enabled(0x2C), "44 = 0x2c");
+        assertTrue(rig("sc", "host", "book3s-hv", "papr-enable", "0X2C").ppc().papr().enabled(0x2C));
+        IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+                () -> Vm.create(PpcTestSupport.config("host", "book3s-hv", "papr-enable", "zz").build()));
+        assertTrue(word.getMessage().contains("papr-enable") && word.getMessage().contains("zz"), word.getMessage());
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
+                () -> Vm.create(PpcTestSupport.config("host", "book3s-hv", "papr-disable", "0x2e").build()));
+        assertTrue(odd.getMessage().startsWith("papr-disable") && odd.getMessage().contains("0x2e fails with -EINVAL"), odd.getMessage());
+    }
+
+    @Test
+    @DisplayName("ePAPR boot: the device tree is written to its address at the first schedule-in only (a guest's later changes stay); with dtb = 0 nothing is placed and r3 is left alone")
+    void deviceTreePlacement() {
+        Rig r = rig("sc");
+        long at = r.ppc().deviceTreeAddress();
+        dev.hcsim.core.MemoryAccess mem = new dev.hcsim.core.MemoryAccess(r.m.memory(), java.nio.ByteOrder.BIG_ENDIAN);
+        Rig fresh = new Rig(PpcTestSupport.config().vcpus(2).build(), "sc");
+        fresh.ppc().scheduleIn(0, 0, 0, new dev.hcsim.core.MemoryAccess(fresh.m.memory(), java.nio.ByteOrder.BIG_ENDIAN));
+        assertEquals(0xD00D_FEEDL, new dev.hcsim.core.MemoryAccess(fresh.m.memory(), java.nio.ByteOrder.BIG_ENDIAN).read32(at), "the FDT magic");
+        r.ppc().scheduleIn(0, 0, 0, mem);
+        mem.write(at, 4, 0x1111_1111L);
+        r.ppc().scheduleIn(1, 0, 0, mem);
+        r.ppc().scheduleIn(0, 0, 0, mem);
+        assertEquals(0x1111_1111L, mem.read32(at), "written once, before the guest ran");
+        Rig none = new Rig(PpcTestSupport.config("dtb", "0").vcpus(1).build(), "sc");
+        RegisterFile v0 = new RegisterFile(PpcRegisters.LAYOUT);
+        v0.set(3, 0x55);
+        none.vm.resetVcpu(0, v0);
+        assertEquals(0x55, v0.get(3));
+    }
+
+    @Test
+    @DisplayName("book3s_hv.c kvmhv_p9_guest_entry: the scheduler's schedule-out and schedule-in of an HV vCPU each count one dispatch in its VPA's yield_count")
+    void scheduleHooksCountDispatches() {
+        Hv h = new Hv(1);
+        h.m.load(0x4004, new byte[] {0x02, (byte) 0x80});
+        h.hcall(0, 0xDC, REG_VPA, 0, 0x4000);
+        assertEquals(1, h.be32(0x4100));
+        PpcVm p = h.vm.archState(PpcVm.class);
+        dev.hcsim.core.MemoryAccess mem = new dev.hcsim.core.MemoryAccess(h.m.memory(), java.nio.ByteOrder.BIG_ENDIAN);
+        p.scheduleOut(0, 0, true, mem);
+        assertEquals(2, h.be32(0x4100), "out of the guest: even");
+        p.scheduleIn(0, 0, 0, mem);
+        assertEquals(3, h.be32(0x4100), "in the guest: odd");
+    }
 }
