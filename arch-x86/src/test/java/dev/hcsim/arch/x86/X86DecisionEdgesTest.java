@@ -398,4 +398,45 @@ class X86DecisionEdgesTest {
         assertEquals(3, r.instructionLength());
         assertEquals(1, regs.get(X86Registers.RAX));
     }
+
+    @Test
+    @DisplayName("x86.c kvm_get_msr_common: the guest's rdmsr of a KVM PV MSR reads what it wrote (the Hyper-V range is the only one hyperv.c answers)")
+    void rdmsrOfKvmMsr() {
+        Vm vm = Vm.create(HvGuest.config(1).build());
+        X86Vm x = vm.archState(X86Vm.class);
+        Machine m = new Machine(vm, "t");
+        assertEquals(null, x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2001, m.registers(0), new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN)));
+        assertEquals(0x2001L, x.rdmsr(0, X86Vm.MSR_KVM_STEAL_TIME));
+    }
+
+    @Test
+    @DisplayName("cpuid.h guest_pv_has under KVM_CAP_ENFORCE_PV_FEATURE_CPUID: a PV MSR whose CPUID bit is set is accepted, one whose bit is clear is #GP (KVM_FEATURE_STEAL_TIME, bit 5)")
+    void enforcedMsrFollowsItsCpuidBit() {
+        for (boolean bit : new boolean[] {true, false}) {
+            Vm vm = Vm.create(vm(1).build());
+            vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
+            List<CpuidEntry> e = new ArrayList<>(vm.control().getCpuid(0));
+            e.replaceAll(c -> c.function() == 0x40000001L ? new CpuidEntry(c.function(), 0, 0, bit ? 1L << 5 : 1L << 3, 0, 0, 0) : c);
+            vm.control().setCpuid(0, e);
+            Machine m = new Machine(vm, "t");
+            String fault = vm.archState(X86Vm.class).wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2001, m.registers(0),
+                    new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN));
+            assertEquals(bit, fault == null, "steal-time bit " + bit + ": " + fault);
+        }
+    }
+
+    @Test
+    @DisplayName("hyperv.c kvm_hv_flush_tlb: X86Vm.hypervTlbFlushRequests counts the KVM_REQ_HV_TLB_FLUSH each vCPU received, as the Hyper-V state does")
+    void hypervTlbFlushCount() {
+        HvGuest g = HvGuest.of(2);
+        X86Vm x = g.vm.archState(X86Vm.class);
+        assertEquals(0, x.hypervTlbFlushRequests(0) + x.hypervTlbFlushRequests(1));
+        g.call(0x10002, 0, 1); // HvCallFlushVirtualAddressSpace, fast: address space 0, flags HV_FLUSH_ALL_PROCESSORS
+        long total = 0;
+        for (int v = 0; v < 2; v++) {
+            assertEquals(g.hv().tlbFlushRequests(v), x.hypervTlbFlushRequests(v));
+            total += x.hypervTlbFlushRequests(v);
+        }
+        assertTrue(total > 0, "the flush reached a vCPU");
+    }
 }
