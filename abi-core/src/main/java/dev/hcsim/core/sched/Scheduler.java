@@ -99,7 +99,7 @@ final class Scheduler implements VcpuControl {
             }
         }
         int m = pcpuCurrent.length;
-        long stepLimit = steps + maxSteps;
+        long stepLimit = steps + maxSteps < steps ? Long.MAX_VALUE : steps + maxSteps; // a second run with Long.MAX_VALUE must not overflow into "spent"
         while (true) {
             if (systemEvent != null) {
                 return end(RunResult.Reason.SYSTEM_EVENT);
@@ -175,6 +175,10 @@ final class Scheduler implements VcpuControl {
         if (nsPerTick > 0) {
             long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
             budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
+        }
+        if (nextTimer != Long.MAX_VALUE && nsPerTick > 0) {
+            long untilTimer = nextTimer - time; // the loop fires a timer before the first tick at or past its time, as the interpreter does
+            budget = Math.min(budget, untilTimer / nsPerTick + (untilTimer % nsPerTick != 0 ? 1 : 0));
         }
         if (deadlineNanoTime != Long.MAX_VALUE) {
             budget = Math.min(budget, 4096 - (steps & 4095));

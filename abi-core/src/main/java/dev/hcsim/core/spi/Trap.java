@@ -97,6 +97,8 @@ public final class Trap implements TrapResult {
     private String why;
     private boolean hasWhy;
     private boolean dispatched;
+    private CallRegisters callRegisters;
+    private boolean hasCallRegisters;
 
     /**
      * The reusable trap frame of vCPU {@code vcpu}. Engine use.
@@ -167,6 +169,7 @@ public final class Trap implements TrapResult {
         this.hasFault = false;
         this.hasWhy = false;
         this.dispatched = false;
+        this.hasCallRegisters = false;
     }
 
     /**
@@ -175,18 +178,17 @@ public final class Trap implements TrapResult {
      * and the architecture's trap gate raises its instruction-fetch fault.
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch
-     * @return true when at least {@code min} bytes were fetched
      */
-    public boolean fetch(int min, int max) {
+    public void fetch(int min, int max) {
+        // no return value: every gate asks fetchedLength(), so a second answer could only disagree with it
         GuestMemory m = memory.memory();
         for (int n = max; n >= min; n--) {
             if (m.read(pc, insn, 0, n)) {
                 insnLength = n;
-                return true;
+                return;
             }
         }
         insnLength = 0;
-        return false;
     }
 
     /**
@@ -528,6 +530,26 @@ public final class Trap implements TrapResult {
             callName = name;
         }
         hasCallName = name != null;
+    }
+
+    /**
+     * Names the registers the call read by its ABI's own convention, when that is not the contract's (another ABI on the
+     * trap instruction): traces show these instead of the contract's number and arguments.
+     * @param r the registers, a constant (null: the contract's)
+     */
+    public void callRegisters(CallRegisters r) {
+        if (callRegisters != r) {
+            callRegisters = r;
+        }
+        hasCallRegisters = r != null;
+    }
+
+    /**
+     * The registers the call read by its ABI's own convention.
+     * @return what {@link #callRegisters(CallRegisters)} set for this trap, or null for the contract's
+     */
+    public CallRegisters callRegisters() {
+        return hasCallRegisters ? callRegisters : null;
     }
 
     private void spec(HypercallSpec s) {

@@ -18,6 +18,8 @@ final class Block {
     final long end;
     /** Runs so far; the block is compiled to bytecode when this reaches the engine's threshold. */
     int runs;
+    /** Which instructions the bytecode form runs as emitted code (null until it is compiled). */
+    boolean[] emitted;
     /** The bytecode form, or null while the block is still interpreted. */
     CompiledBlock compiled;
 

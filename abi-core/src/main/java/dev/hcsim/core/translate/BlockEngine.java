@@ -42,6 +42,7 @@ public final class BlockEngine {
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
+    private RuntimeException lastCompileFailure;
 
     // Written by the generated code (same package): plain fields, read by the scheduler on the same thread.
     long progress;
@@ -104,7 +105,7 @@ public final class BlockEngine {
             long r;
             CompiledBlock code = b.compiled;
             if (code == null && threshold >= 0 && ++b.runs > threshold) {
-                code = compile(b);
+                code = compile(b, regs);
             }
             if (code != null && budget - done >= b.size()) {
                 r = code.run(this, cpu, regs, memory, done, budget);
@@ -186,6 +187,14 @@ public final class BlockEngine {
     }
 
     /**
+     * Why the last block that could not be compiled was not (it stays interpreted): for tests, which expect none.
+     * @return the failure, or null when every block compiled
+     */
+    public RuntimeException lastCompileFailure() {
+        return lastCompileFailure;
+    }
+
+    /**
      * Blocks decoded since the engine was made (again after self-modifying code).
      * @return the count
      */
@@ -218,13 +227,14 @@ public final class BlockEngine {
         return b;
     }
 
-    private CompiledBlock compile(Block b) {
+    private CompiledBlock compile(Block b, RegisterFile regs) {
         try {
-            b.compiled = BlockCompiler.compile(b);
+            b.compiled = BlockCompiler.compile(b, regs.layout().zeroRegister());
             compiledCount++;
         } catch (RuntimeException | LinkageError e) {
             // Translation is an optimisation: a block that cannot be compiled stays interpreted.
             b.runs = Integer.MIN_VALUE;
+            lastCompileFailure = new IllegalStateException("the block at 0x" + Long.toHexString(b.start) + " was not compiled", e);
         }
         return b.compiled;
     }
@@ -285,8 +295,9 @@ public final class BlockEngine {
     long failed(Block b, int k, long before, Throwable t, Cpu cpu) {
         long pc = b.pcs[k];
         Instruction ins = b.instructions[k];
-        if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
-            cpu.regs().pc(pc); // the compiled block stores the PC only before unknown instructions; the interpreter's is here
+        if (ins.effects() != Instruction.EFFECTS_UNKNOWN || (b.emitted != null && b.emitted[k])) {
+            // the compiled block stores the PC only before unknown instructions it executes; the interpreter's is here
+            cpu.regs().pc(pc);
         }
         if (t instanceof RuntimeException e) {
             cpu.fault(faultReason(e, pc, ins));

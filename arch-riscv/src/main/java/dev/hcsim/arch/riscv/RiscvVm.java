@@ -171,8 +171,7 @@ public final class RiscvVm implements ArchitectureVm {
             return;
         }
         if (ext.forwarded()) {
-            RiscvSbiForward.forward(t, this, ext);
-            t.complete();
+            RiscvSbiForward.forward(t, this, ext); // an exit: sepc stays at the ecall, nothing to complete
             return;
         }
         t.number(ext == SbiExtension.V01 ? RiscvHypercalls.key(eid, 0) : RiscvHypercalls.key(eid, fid));

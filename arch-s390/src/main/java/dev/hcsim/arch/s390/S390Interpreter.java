@@ -3,6 +3,7 @@ package dev.hcsim.arch.s390;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
 
@@ -102,6 +103,50 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            switch (op) {
+                case LGHI, LGFI -> {
+                    e.constant(imm);
+                    e.set(r1);
+                }
+                case AGHI, AGFI -> {
+                    e.get(r1);
+                    e.constant(imm);
+                    S390Emitter.addSubtract(e, r1, false);
+                }
+                case CGHI -> {
+                    e.get(r1);
+                    e.constant(imm);
+                    S390Emitter.compareCc(e);
+                    S390Emitter.setCc(e);
+                }
+                case LLIHF -> {
+                    e.constant(imm << 32);
+                    e.set(r1);
+                }
+                case IIHF -> {
+                    e.get(r1);
+                    e.zeroExtend(32);
+                    e.constant(imm << 32);
+                    e.or();
+                    e.set(r1);
+                }
+                case IILF -> {
+                    e.get(r1);
+                    e.constant(0xFFFF_FFFF_0000_0000L);
+                    e.and();
+                    e.constant(imm & 0xFFFF_FFFFL);
+                    e.or();
+                    e.set(r1);
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long v = r.get(r1);
@@ -144,6 +189,24 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            e.get(r1);
+            e.get(r2);
+            switch (op) {
+                case CGR -> {
+                    S390Emitter.compareCc(e);
+                    S390Emitter.setCc(e);
+                }
+                case SGR -> S390Emitter.addSubtract(e, r1, true);
+                default -> {
+                    e.set(r1);
+                    e.pop();
+                }
+            }
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long a = r.get(r1);
@@ -178,6 +241,12 @@ public final class S390Interpreter {
             this.mask = mask;
             this.target = target;
             this.address = address;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            S390Emitter.branch(e, mask, target, address);
+            return true;
         }
 
         @Override

@@ -326,6 +326,28 @@ public final class X86Vm implements ArchitectureVm {
         return hyperv.tlbFlushRequests(vcpu);
     }
 
+    /**
+     * KVM_HYPERV_EVENTFD (arch/x86/kvm/hyperv.c kvm_vm_ioctl_hv_eventfd): gives a Hyper-V connection ID an eventfd, or
+     * takes it away, so that the guest's HVCALL_SIGNAL_EVENT to it is answered in the kernel (kvm_hvcall_signal_event)
+     * instead of going the HVCALL_POST_MESSAGE way; hcsim counts the signals ({@link #hypervEventfdSignals}).
+     * @param connId the connection ID (24 bits, KVM_HYPERV_CONN_ID_MASK)
+     * @param deassign KVM_HYPERV_EVENTFD_DEASSIGN: take it away
+     * @throws dev.hcsim.core.KvmException -EINVAL for an ID past 24 bits, -EEXIST to give one a second eventfd, -ENOENT
+     *   to take away one it does not have
+     */
+    public void hypervEventfd(long connId, boolean deassign) {
+        hyperv.eventfd(connId, deassign);
+    }
+
+    /**
+     * How many times the guest signalled connection ID {@code connId}'s eventfd (HVCALL_SIGNAL_EVENT answered in the kernel).
+     * @param connId the connection ID
+     * @return the count, 0 for an ID without an eventfd
+     */
+    public long hypervEventfdSignals(long connId) {
+        return hyperv.eventfdSignals(connId);
+    }
+
     /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
     X86Hyperv hyperv() {
         return hyperv;
