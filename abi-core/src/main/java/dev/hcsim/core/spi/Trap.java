@@ -555,6 +555,7 @@ public final class Trap implements TrapResult {
      * trap instruction): traces show these instead of the contract's number and arguments.
      * @param r the registers, a constant (null: the contract's)
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose, as in callName: the same constant set again skips the store
     public void callRegisters(CallRegisters r) {
         if (callRegisters != r) {
             callRegisters = r;

@@ -205,7 +205,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * (SMCCC_RET_NOT_SUPPORTED), nothing else written, nothing dispatched.
      */
     private static void smcWithImmediate(Trap t, RegisterAccess r) {
-        r.set(0, t.narrow() ? M32 : -1L);
+        r.set(0, -1L); // only the AArch64 gate gets here: an AArch32 SMC reports no immediate (trapAArch32)
         long next = t.pc() + 4;
         r.pc(next);
         t.resumeAt(next);
@@ -496,10 +496,6 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     // ---------------------------------------------------------------- what handlers read
-
-    VmContext vm() {
-        return vm;
-    }
 
     boolean aarch32(Trap t) {
         return t.narrow();

@@ -496,4 +496,212 @@ class Arm64DecisionEdgesTest {
         assertEquals("0", Arm64Vm.errnoName(0));
         assertEquals("-95", Arm64Vm.errnoName(-95));
     }
+
+    // ---------------------------------------------------------------- round 2: firmware registers, PV time, TRNG, the gate
+
+    @Test
+    @DisplayName("hypercalls.c kvm_arm_get_fw_reg / get_kernel_wa_level: WORKAROUND_3 follows the host's Spectre-BHB state, WORKAROUND_1 Spectre-v2, each on its own")
+    void workaroundLevelsAreSeparate() {
+        Harness h = Harness.of(1, "spectre-v2", "unaffected", "spectre-bhb", "vulnerable");
+        Arm64FirmwareRegisters f = h.arm().firmware();
+        assertEquals(2L, f.get(Arm64FirmwareRegisters.REG_WORKAROUND_1), "NOT_REQUIRED");
+        assertEquals(0L, f.get(Arm64FirmwareRegisters.REG_WORKAROUND_3), "NOT_AVAIL");
+        assertEquals(0, f.set(Arm64FirmwareRegisters.REG_WORKAROUND_1, 2));
+        assertEquals(-Arm64Vm.EINVAL, f.set(Arm64FirmwareRegisters.REG_WORKAROUND_3, 1), "above the host's level");
+        assertEquals(0, f.set(Arm64FirmwareRegisters.REG_WORKAROUND_3, 0));
+        assertEquals(-Arm64Vm.EINVAL, f.set(Arm64FirmwareRegisters.REG_WORKAROUND_1, 0x10), "bits outside KVM_REG_FEATURE_LEVEL_MASK");
+        Harness m = Harness.of(1, "spectre-bhb", "mitigated");
+        assertEquals(1L, m.arm().firmware().get(Arm64FirmwareRegisters.REG_WORKAROUND_3), "AVAIL");
+        assertEquals(0, m.arm().firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_3, 1));
+    }
+
+    @ParameterizedTest(name = "spectre-v4 {0}: set 0x{1} -> {2}")
+    @CsvSource({"unaffected, 12, 0", "unaffected, 13, -22", "unaffected, 20, -22", "unaffected, 4, -22", "unaffected, 3, 0", "unaffected, 0, 0",
+        "vulnerable, 2, -22", "vulnerable, 1, 0", "vulnerable, 0, 0"})
+    @DisplayName("hypercalls.c kvm_arm_set_fw_reg WORKAROUND_2: only the level mask and ENABLED, ENABLED only with AVAIL, levels 0/1 are NOT_AVAIL and 2/3 NOT_REQUIRED, never above the host's")
+    void workaround2Register(String v4, String value, int want) {
+        Harness h = Harness.of(1, "spectre-v4", v4);
+        assertEquals(want, h.arm().firmware().set(Arm64FirmwareRegisters.REG_WORKAROUND_2, Long.parseLong(value, 16)));
+    }
+
+    @ParameterizedTest(name = "0x{0}")
+    @ValueSource(strings = {"0", "3", "ffff", "10004", "20000"})
+    @DisplayName("hypercalls.c kvm_arm_set_fw_reg PSCI_VERSION: with KVM_ARM_VCPU_PSCI_0_2 anything but 0.2 and 1.0..1.3 is -EINVAL")
+    void psciVersionRegisterRefuses(String version) {
+        assertEquals(-Arm64Vm.EINVAL, Harness.of(1).arm().firmware().set(Arm64FirmwareRegisters.REG_PSCI_VERSION, Long.parseLong(version, 16)));
+    }
+
+    @Test
+    @DisplayName("hypercalls.c kvm_arm_set_fw_reg_bmap: once a vCPU has run, writing a bitmap's current value is accepted, another value is -EBUSY")
+    void bitmapAfterRun() {
+        Harness h = Harness.of(1);
+        h.hvc(0x80000000L);
+        assertEquals(0, h.arm().firmware().set(Arm64FirmwareRegisters.REG_STD_BMAP, 1));
+        assertEquals(-Arm64Vm.EBUSY, h.arm().firmware().set(Arm64FirmwareRegisters.REG_STD_BMAP, 0));
+    }
+
+    @Test
+    @DisplayName("kvm_arm_init_hypercalls: each bitmap starts with the services the VM has (features off: bits clear; PTP alone: VENDOR_HYP_BMAP = 2)")
+    void bitmapsFollowTheVmsServices() {
+        Harness none = new Harness(VmConfig.builder("arm64").feature(Arm64Architecture.TRNG, false).feature(Arm64Architecture.PV_TIME, false)
+                .feature(Arm64Architecture.VENDOR_HYP_FEATURES, false).feature(Arm64Architecture.PTP, false).build());
+        Arm64FirmwareRegisters f = none.arm().firmware();
+        assertEquals(0L, f.get(Arm64FirmwareRegisters.REG_STD_BMAP));
+        assertEquals(0L, f.get(Arm64FirmwareRegisters.REG_STD_HYP_BMAP));
+        assertEquals(0L, f.get(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP));
+        Harness ptp = new Harness(VmConfig.builder("arm64").feature(Arm64Architecture.VENDOR_HYP_FEATURES, false).build());
+        assertEquals(2L, ptp.arm().firmware().get(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP));
+        Harness ver = new Harness(VmConfig.builder("arm64").feature(Arm64Architecture.DISCOVER_IMPL_VER, true).build());
+        assertEquals(1L, ver.arm().firmware().get(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP_2));
+    }
+
+    @Test
+    @DisplayName("seed 002 (the PV-lock RFC): ARCH_FEATURES(PV_LOCK_FEATURES) is 0 with the RFC and VENDOR_HYP_BMAP bit 2, -1 once the bit is cleared or in mainline")
+    void pvLockFeaturesFollowBit2() {
+        Harness on = Harness.of(1, "pvlock", "on");
+        on.hvc(0x80000001L, 0xC6000020L);
+        assertResults(on, 0, 0);
+        Harness cleared = Harness.of(1, "pvlock", "on");
+        assertEquals(0, cleared.arm().firmware().set(Arm64FirmwareRegisters.REG_VENDOR_HYP_BMAP, 3)); // before any vCPU runs
+        cleared.hvc(0x80000001L, 0xC6000020L);
+        assertResults(cleared, 0, NS);
+        cleared.hvc(0xC6000020L, 0xC6000021L);
+        assertResults(cleared, 0, NS, 0, 0, 0);
+        Harness mainline = Harness.of(1);
+        mainline.hvc(0x80000001L, 0xC6000020L);
+        assertResults(mainline, 0, NS);
+        assertFalse(mainline.vm.control().hasVcpuAttr(0, Arm64Ioctls.KVM_ARM_VCPU_PVLOCK_CTRL, Arm64Ioctls.KVM_ARM_VCPU_PVLOCK_IPA));
+        assertTrue(on.vm.control().hasVcpuAttr(0, Arm64Ioctls.KVM_ARM_VCPU_PVLOCK_CTRL, Arm64Ioctls.KVM_ARM_VCPU_PVLOCK_IPA));
+    }
+
+    @Test
+    @DisplayName("seed 002: pvlock-ipa gives vCPU n the structure at ipa + 64 n; PV_LOCK_PREEMPTED without one is -1 (NOT_SUPPORTED), and its scheduler hooks write nothing")
+    void pvLockPerVcpu() {
+        Harness h = Harness.of(2, "pvlock", "on", "pvlock-ipa", "0x9000");
+        h.trap(1, "hvc #0", 0xC6000021L);
+        assertEquals(0x9040, h.regs(1).get(0));
+        Harness one = Harness.of(2, "pvlock", "on");
+        assertEquals(0, one.arm().pvTime().setPvlockIpa(0, 0x9000));
+        TrapResult r = one.trap(1, "hvc #0", 0xC6000021L);
+        assertEquals(Status.NOT_SUPPORTED, r.status());
+        dev.hcsim.core.MemoryAccess mem = new dev.hcsim.core.MemoryAccess(one.m.memory(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        one.arm().scheduleOut(1, 0, true, mem);
+        one.arm().scheduleIn(1, 0, 5, mem);
+        one.arm().scheduleOut(0, 0, true, mem);
+        assertEquals(1, mem.read64(0x9000), "vCPU 0's preempted word");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Vm.create(VmConfig.builder("arm64").option("pvlock", "on").option("pvlock-ipa", "0x9010").build()));
+        assertTrue(e.getMessage().contains("pvlock-ipa") && e.getMessage().endsWith("-EINVAL"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("pvtime.c kvm_update_stolen_time: a vCPU without a stolen-time IPA gets no record: the scheduler hooks write no byte")
+    void noStolenTimeWithoutIpa() {
+        Harness h = Harness.of(2, "pvtime-ipa", "0x8000");
+        Harness bare = Harness.of(1);
+        dev.hcsim.core.MemoryAccess mem = new dev.hcsim.core.MemoryAccess(bare.m.memory(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long a = 0; a < 32; a += 8) {
+            mem.write(a, 8, 0x1111_1111_1111_1111L);
+        }
+        bare.arm().scheduleIn(0, 100, 500, mem);
+        bare.arm().scheduleOut(0, 200, true, mem);
+        for (long a = 0; a < 32; a += 8) {
+            assertEquals(0x1111_1111_1111_1111L, mem.read64(a), "byte " + a);
+        }
+        TrapResult st = bare.hvc(0xC5000021L);
+        assertEquals(Status.NOT_SUPPORTED, st.status(), "PV_TIME_ST without an IPA");
+        assertEquals(NS, bare.x(0));
+        h.hvc(0xC5000020L, 0xC5000020L);
+        assertResults(h, 0, 0);
+        h.hvc(0xC5000020L, 0xC5000021L);
+        assertResults(h, 0, 0);
+        h.hvc(0xC5000020L, 0xC5000022L);
+        assertResults(h, 0, NS);
+    }
+
+    @Test
+    @DisplayName("trng.c kvm_trng_call TRNG_FEATURES: 0 for each of the five TRNG IDs; the ID in x1 is compared in full (unsigned long), so upper bits make it unknown")
+    void trngFeaturesOfEachId() {
+        for (long id : new long[] {0x84000050L, 0x84000051L, 0x84000052L, 0x84000053L, 0xC4000053L}) {
+            Harness h = Harness.of(1);
+            h.hvc(0x84000051L, id);
+            assertResults(h, 0, 0, 0, 0, 0);
+            h.hvc(0x84000051L, 0x1_0000_0000L | id);
+            assertResults(h, 0, NS);
+        }
+    }
+
+    @Test
+    @DisplayName("the TRNG stream mixes the VM seed in: seeds 0 and 2 give different bits")
+    void trngSeedsDiffer() {
+        long a = rnd64(new Harness(VmConfig.builder("arm64").seed(0).build()), 64)[3];
+        long b = rnd64(new Harness(VmConfig.builder("arm64").seed(2).build()), 64)[3];
+        assertTrue(a != b);
+    }
+
+    @Test
+    @DisplayName("psci.c SYSTEM_RESET2: reset types 1..0x7FFFFFFF are INVALID_PARAMS; 0x80000000 and up are vendor resets (PSCI_1_1_RESET_TYPE_VENDOR_START)")
+    void systemReset2VendorBoundary() {
+        assertEquals(Status.INVALID_PARAMETER, Harness.of(1).hvc(0x84000012L, 0x7FFF_FFFFL).status());
+        assertEquals(Outcome.EXIT_TO_HOST, Harness.of(1).hvc(0x84000012L, 0x8000_0000L).outcome());
+    }
+
+    @Test
+    @DisplayName("kvm_vm_ioctl_create_vcpu: an arm64 VM with a GICv3 takes at most VGIC_V3_MAX_CPUS = 512 vCPUs")
+    void vcpuLimit() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Vm.create(VmConfig.builder("arm64").vcpus(513).build()));
+        assertTrue(e.getMessage().contains("512"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("kvm_reset_vcpu: x0..x30 and SP zeroed, NZCV clear, little-endian, MPIDR from the vCPU index with RES1 bit 31")
+    void resetState() {
+        Harness h = Harness.of(2);
+        RegisterFile r = new RegisterFile(h.vm.architecture().registers());
+        for (int i = 0; i <= Arm64Registers.SP; i++) {
+            r.set(i, 0x55);
+        }
+        r.set(Arm64Registers.NZCV, 0xF0000000L);
+        r.set(Arm64Registers.BE, 1);
+        h.vm.resetVcpu(1, r);
+        assertEquals(0, r.get(0));
+        assertEquals(0, r.get(Arm64Registers.SP), "SP");
+        assertEquals(0, r.get(Arm64Registers.NZCV));
+        assertEquals(0, r.get(Arm64Registers.BE));
+        assertEquals(0x8000_0001L, r.get(Arm64Registers.MPIDR));
+    }
+
+    @ParameterizedTest(name = "base 0x{0}, nr 0x{1}, action {2}: {3}")
+    @CsvSource({"86000000, 0, 1, -22", "ffffffff, 2, 1, -22", "86000000, 1, 3, -22", "86000000, 1, -1, -22", "86000000, 100000000, 1, -22",
+        "86000000, 1, 2, 0", "ffffffff, 1, 0, 0"})
+    @DisplayName("hypercalls.c kvm_smccc_set_filter: an empty or wrapping range (u32 arithmetic) and an action outside HANDLE/DENY/FWD_TO_USER are -EINVAL")
+    void filterArguments(String base, String nr, int action, int want) {
+        assertEquals(want, Harness.of(1).arm().setSmcccFilter(Long.parseLong(base, 16), Long.parseLong(nr, 16), action, 0));
+    }
+
+    @Test
+    @DisplayName("the gate advances the PC by the 4 bytes of the HVC even when the embedder hands more instruction bytes (A64 and A32)")
+    void embedderPassesMoreBytes() {
+        Harness h = Harness.of(1);
+        RegisterFile r = h.regs(0);
+        r.pc(Harness.AT);
+        r.set(0, 0x80000000L);
+        TrapResult t = h.vm.trap(0, r, h.m.memory(), h.m, new byte[] {0x02, 0, 0, (byte) 0xd4, 0x1f, 0x20, 0x03, (byte) 0xd5});
+        assertEquals(Harness.AT + 4, t.nextPc());
+        Harness a = Harness.of(1, "mode", "aarch32");
+        RegisterFile ra = a.regs(0);
+        ra.pc(Harness.AT);
+        ra.set(0, 0x80000000L);
+        TrapResult ta = a.vm.trap(0, ra, a.m.memory(), a.m, new byte[] {0x70, 0x00, 0x40, (byte) 0xE1, 0, 0, 0, 0});
+        assertEquals(Harness.AT + 4, ta.nextPc());
+    }
+
+    @Test
+    @DisplayName("a call the kernel names keeps its name in the trace; only an unknown ID gets the decoded-fields note")
+    void knownCallHasNoUnknownNote() {
+        Harness h = Harness.of(1);
+        h.hvc(0x84000000L);
+        String why = Engine.context(h.vm).frame(0).why();
+        assertTrue(why == null || !why.startsWith("unknown SMCCC function"), why);
+    }
 }

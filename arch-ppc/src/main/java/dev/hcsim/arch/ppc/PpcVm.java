@@ -406,9 +406,10 @@ public final class PpcVm implements ArchitectureVm {
     /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        if (host.bookE() && esr == 0 && srr1Flags == SRR1_PROGILL) {
+        if (host.bookE() && esr == 0) {
             // BookE keeps the reason in ESR: an instruction KVM cannot emulate is queued with ESR_PIL
-            // (arch/powerpc/kvm/booke.c emulation_exit, EMULATE_FAIL: kvmppc_core_queue_program(vcpu, ESR_PIL)).
+            // (arch/powerpc/kvm/booke.c emulation_exit, EMULATE_FAIL: kvmppc_core_queue_program(vcpu, ESR_PIL)). Every
+            // other BookE program interrupt here names its ESR (ESR_PPR), so no reason in SRR1 needs testing.
             esr = Fault.Ppc.ESR_PIL;
         }
         Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, msr, esr)

@@ -228,7 +228,8 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
-        t.resumeAt(t.pc()); // no register is written and RIP stays: nothing is left for Trap.complete to do
+        // RIP stays on the patched bytes (a fresh trap's next PC is its PC) and no register is written: nothing is left
+        // for Trap.complete to do.
         if (singleStepping(t)) {
             // x86_emulate_instruction: after a successful emulation with ctxt->tf, kvm_vcpu_do_singlestep, with RIP on
             // the patched instruction (em_hypercall leaves _eip = eip).
@@ -306,15 +307,6 @@ public final class X86Vm implements ArchitectureVm {
         return msrs.get(vcpu, msr);
     }
 
-    /**
-     * The value the vCPU wrote to MSR_KVM_STEAL_TIME (0 when never).
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @return the MSR value: the record's GPA with KVM_MSR_ENABLED in bit 0
-     */
-    long stealTimeMsr(int vcpu) {
-        return msrs.stealTime[vcpu];
-    }
-
     /** guest_pv_has (cpuid.h): true unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on and the CPUID bit is off. */
     boolean guestPvHas(int bit) {
         return !enforcePvCpuid || (discovery.featureBits() & (1L << bit)) != 0;
@@ -365,16 +357,8 @@ public final class X86Vm implements ArchitectureVm {
         return msrs;
     }
 
-    boolean enforcePvCpuid() {
-        return enforcePvCpuid;
-    }
-
     void enforcePvCpuid(boolean on) {
         enforcePvCpuid = on;
-    }
-
-    long hypercallExitEnabled() {
-        return hypercallExitEnabled;
     }
 
     void hypercallExitEnabled(long mask) {

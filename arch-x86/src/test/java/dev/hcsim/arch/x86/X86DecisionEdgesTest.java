@@ -382,4 +382,61 @@ class X86DecisionEdgesTest {
         d.restore(fresh.snapshot());
         assertEquals(defaults, d.control().getCpuid(0), "the defaults again");
     }
+
+    @Test
+    @DisplayName("the trap gate: a near miss handed with more bytes by the embedder (0f 00 c1 then five more) is #UD naming the three bytes the gate compared")
+    void nearMissWithMoreBytesNamesThree() {
+        Vm vm = Vm.create(vm(1).build());
+        RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
+        vm.resetVcpu(0, regs);
+        regs.pc(0x1000);
+        regs.set(X86Registers.RAX, 1);
+        TrapResult r = vm.trap(0, regs, new SparseMemory(vm.config().memory()), new EffectLog(1),
+                new byte[] {0x0f, 0x00, (byte) 0xc1, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90});
+        assertEquals(Outcome.FAULT, r.outcome());
+        assertEquals(Fault.X86.ud(0x1000), r.fault());
+        assertEquals(3, r.instructionLength());
+        assertEquals(1, regs.get(X86Registers.RAX));
+    }
+
+    @Test
+    @DisplayName("x86.c kvm_get_msr_common: the guest's rdmsr of a KVM PV MSR reads what it wrote (the Hyper-V range is the only one hyperv.c answers)")
+    void rdmsrOfKvmMsr() {
+        Vm vm = Vm.create(HvGuest.config(1).build());
+        X86Vm x = vm.archState(X86Vm.class);
+        Machine m = new Machine(vm, "t");
+        assertEquals(null, x.wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2001, m.registers(0), new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN)));
+        assertEquals(0x2001L, x.rdmsr(0, X86Vm.MSR_KVM_STEAL_TIME));
+    }
+
+    @Test
+    @DisplayName("cpuid.h guest_pv_has under KVM_CAP_ENFORCE_PV_FEATURE_CPUID: a PV MSR whose CPUID bit is set is accepted, one whose bit is clear is #GP (KVM_FEATURE_STEAL_TIME, bit 5)")
+    void enforcedMsrFollowsItsCpuidBit() {
+        for (boolean bit : new boolean[] {true, false}) {
+            Vm vm = Vm.create(vm(1).build());
+            vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1);
+            List<CpuidEntry> e = new ArrayList<>(vm.control().getCpuid(0));
+            e.replaceAll(c -> c.function() == 0x40000001L ? new CpuidEntry(c.function(), 0, 0, bit ? 1L << 5 : 1L << 3, 0, 0, 0) : c);
+            vm.control().setCpuid(0, e);
+            Machine m = new Machine(vm, "t");
+            String fault = vm.archState(X86Vm.class).wrmsr(0, X86Vm.MSR_KVM_STEAL_TIME, 0x2001, m.registers(0),
+                    new MemoryAccess(m.memory(), ByteOrder.LITTLE_ENDIAN));
+            assertEquals(bit, fault == null, "steal-time bit " + bit + ": " + fault);
+        }
+    }
+
+    @Test
+    @DisplayName("hyperv.c kvm_hv_flush_tlb: X86Vm.hypervTlbFlushRequests counts the KVM_REQ_HV_TLB_FLUSH each vCPU received, as the Hyper-V state does")
+    void hypervTlbFlushCount() {
+        HvGuest g = HvGuest.of(2);
+        X86Vm x = g.vm.archState(X86Vm.class);
+        assertEquals(0, x.hypervTlbFlushRequests(0) + x.hypervTlbFlushRequests(1));
+        g.call(0x10002, 0, 1); // HvCallFlushVirtualAddressSpace, fast: address space 0, flags HV_FLUSH_ALL_PROCESSORS
+        long total = 0;
+        for (int v = 0; v < 2; v++) {
+            assertEquals(g.hv().tlbFlushRequests(v), x.hypervTlbFlushRequests(v));
+            total += x.hypervTlbFlushRequests(v);
+        }
+        assertTrue(total > 0, "the flush reached a vCPU");
+    }
 }
