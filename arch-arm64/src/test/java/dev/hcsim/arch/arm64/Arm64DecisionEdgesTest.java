@@ -35,9 +35,7 @@ class Arm64DecisionEdgesTest {
     private static final long M32 = 0xFFFF_FFFFL;
 
     private static void assertResults(Harness h, int vcpu, long... x) {
-        for (int i = 0; i < x.length; i++) {
-            assertEquals(x[i], h.regs(vcpu).get(i), "x" + i);
-        }
+        h.assertResults(vcpu, x);
     }
 
     private static Harness suspendable(String psci) {
