@@ -19,42 +19,27 @@ import org.junit.jupiter.api.Test;
 /**
  * The machine's documented promise that the translating engine and the interpreter give the same registers, memory and
  * trace ({@link Machine#translate}), and that a run split into several runs is the same run: for random guest programs
- * that kick, interrupt, yield, halt, power vCPUs on and off, read the clock and arm timers, on one and two physical CPUs,
- * with random quanta, seeds, instruction times and budgets.
+ * that kick, interrupt, yield, halt, power vCPUs on and off, exit to the host, end the VM, read the clock and arm timers,
+ * on one and two physical CPUs, with random quanta, seeds, instruction times and budgets.
  */
 class CoreEngineAgreementTest {
-    /** The probe's calls: the toy's scheduling calls and a timer that interrupts its vCPU with vector 0x20. */
-    private static final ProbeArchitecture ARCH = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(
-            HypercallSpec.builder(1, "KICK", t -> {
-                t.control().kick((int) t.arg(0));
-                t.ok(0);
-            }).build(),
-            HypercallSpec.builder(2, "IPI", t -> {
-                t.control().interrupt((int) t.arg(0), (int) t.arg(1));
-                t.ok(0);
-            }).build(),
-            HypercallSpec.builder(3, "YIELD", t -> {
-                t.yieldTo((int) t.arg(0));
-                t.ok(0);
-            }).build(),
-            HypercallSpec.builder(4, "CPU_ON", t -> t.ok(t.control().start((int) t.arg(0), t.arg(1), 1, 0x77) ? 0 : -4)).build(),
-            HypercallSpec.builder(5, "OFF", t -> {
-                t.stop();
-                t.ok(0);
-            }).build(),
-            HypercallSpec.builder(6, "TIMER", t -> {
-                t.control().armTimer(t.vcpu(), t.control().nowNanos() + t.arg(1));
-                t.ok(0);
-            }).build(),
-            HypercallSpec.builder(8, "HALT", t -> {
-                t.halt();
-                t.ok(0);
-            }).build()), ProbeArchitecture.DISPATCH).hooks(new ProbeArchitecture.Hooks() {
+    /** The toy's calls (kick, IPI, yield, CPU_ON, off, an exit, a system event, halt) and 10, a timer that interrupts its vCPU with vector 0x20. */
+    private static final ProbeArchitecture ARCH = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, withTimer(), ProbeArchitecture.DISPATCH)
+            .hooks(new ProbeArchitecture.Hooks() {
                 @Override
                 public void timerExpired(int vcpu, long nowNanos, VcpuControl control) {
                     control.interrupt(vcpu, 0x20);
                 }
             });
+
+    private static List<HypercallSpec> withTimer() {
+        List<HypercallSpec> calls = new ArrayList<>(ToyArchitecture.CALLS);
+        calls.add(HypercallSpec.builder(10, "TIMER", t -> {
+            t.control().armTimer(t.vcpu(), t.control().nowNanos() + t.arg(1));
+            t.ok(0);
+        }).build());
+        return calls;
+    }
 
     private static final String[] FRAGMENTS = {"nop", "inc r1", "inc r2", "inc r3", "inc r0", "rdtime r3", "sgi r1", "trap", "trap", "hlt"};
 
@@ -77,7 +62,7 @@ class CoreEngineAgreementTest {
             VcpuState[] states = new VcpuState[vcpus];
             for (int v = 0; v < vcpus; v++) {
                 programs[v] = program(rnd);
-                regs[v][0] = 1 + rnd.nextInt(8);
+                regs[v][0] = 1 + rnd.nextInt(10);
                 regs[v][1] = rnd.nextInt(vcpus + 1) - (rnd.nextInt(4) == 0 ? 1 : 0);
                 regs[v][2] = rnd.nextInt(40);
                 states[v] = rnd.nextInt(4) == 0 ? (rnd.nextBoolean() ? VcpuState.OFF : VcpuState.HALTED) : VcpuState.RUNNABLE;

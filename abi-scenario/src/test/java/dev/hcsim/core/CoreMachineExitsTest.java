@@ -522,4 +522,64 @@ class CoreMachineExitsTest {
         assertEquals("host returned 0x63", exits.get(1).detail());
         assertEquals(0x63, m.registers(0).get(0));
     }
+
+    @Test
+    @DisplayName("CPU_ON resets the target as at creation, then sets its entry and context, context register 0 included (arch/arm64/kvm/psci.c "
+            + "kvm_psci_vcpu_on: reset_state.pc = entry, reset_state.r0 = context_id, then kvm_reset_vcpu)")
+    void startResetsThenSetsEntryAndContext() {
+        List<Integer> resets = new ArrayList<>();
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(), ProbeArchitecture.DISPATCH)
+                .hooks(new ProbeArchitecture.Hooks() {
+                    @Override
+                    public void resetVcpu(int vcpu, RegisterAccess regs) {
+                        resets.add(vcpu);
+                        for (int r = 0; r < 8; r++) {
+                            regs.set(r, 0x50 + r); // a recognisable reset state
+                        }
+                    }
+                });
+        Machine m = new Machine(arch.vm(VmConfig.builder("probe").vcpus(2).build()), "vm");
+        assertEquals(List.of(0, 1), resets, "every vCPU is reset when the machine is built");
+        assertEquals(0x55, m.registers(1).get(5));
+        m.initialState(1, VcpuState.OFF);
+        m.registers(1).set(5, 0);
+        assertTrue(m.start(1, 0x4000, 0, 0xC0FFEE));
+        assertEquals(List.of(0, 1, 1), resets);
+        assertEquals(0xC0FFEE, m.registers(1).get(0), "the context in register 0, after the reset");
+        assertEquals(0x55, m.registers(1).get(5), "the rest as reset");
+        assertEquals(0x4000, m.registers(1).pc());
+    }
+
+    @Test
+    @DisplayName("an instruction that reads the time (RISC-V rdtime, RiscvInterpreter.time) reads the machine's virtual time at that instruction")
+    void instructionReadsTheMachineClock() {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(), ProbeArchitecture.DISPATCH);
+        for (boolean translate : new boolean[] {true, false}) {
+            Machine m = new Machine(arch.vm(VmConfig.builder("probe").nanosPerInstruction(7).build()), "vm");
+            load(m, 1, "nop; nop; nop; rdtime r3; hlt");
+            m.translate(translate);
+            m.run(100, MAX);
+            assertEquals(21, m.registers(0).get(3), "translate " + translate);
+        }
+    }
+
+    @Test
+    @DisplayName("an SGI sent by an instruction (ICC_SGI1R_EL1, vgic_v3_dispatch_sgi) wakes the halted target, which then gets the physical CPU "
+            + "after the sender's quantum, with either engine")
+    void instructionSgiWakesTheTarget() {
+        ProbeArchitecture arch = new ProbeArchitecture(ProbeArchitecture.PLAIN, KvmErrno.CODEC, List.of(), ProbeArchitecture.DISPATCH);
+        for (boolean translate : new boolean[] {true, false}) {
+            Machine m = new Machine(arch.vm(VmConfig.builder("probe").vcpus(2).quantum(4).build()), "vm");
+            load(m, 2, "sgi r1; l: inc r2; jmp l", "inc r3; hlt");
+            m.initialState(1, VcpuState.HALTED);
+            m.registers(0).set(1, 1);
+            m.translate(translate);
+            List<SchedEvent> ev = record(m);
+            m.run(20, MAX);
+            assertEquals(java.util.Map.of(1, 1), m.interrupts(1));
+            assertEquals(1, m.registers(1).get(3));
+            SchedEvent run1 = ev.stream().filter(e -> e.event().equals("run") && e.vcpu() == 1).findFirst().orElseThrow();
+            assertEquals(4, run1.time(), "translate " + translate + ": after vCPU 0's quantum of 4: " + ev);
+        }
+    }
 }

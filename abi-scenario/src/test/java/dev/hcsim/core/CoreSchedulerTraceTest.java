@@ -267,4 +267,37 @@ class CoreSchedulerTraceTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("an untraced run builds no trace record: 20000 steps of preemptions, kicks and halts allocate (next to) nothing (ThreadMXBean)")
+    void untracedRunAllocatesNoTraceRecords() throws Exception {
+        // two vCPUs on one physical CPU with a quantum of 1: a preemption and a run every step, and a kick and a halt every loop
+        // (the call's result goes to r3, so the number in r0 stays the kick's)
+        TrapContract resultInR3 = TrapContract.builder(ProbeArchitecture.LAYOUT).number("r0", 64).arguments("r1").results("r3").build();
+        ProbeArchitecture arch = new ProbeArchitecture(resultInR3, KvmErrno.CODEC, List.of(dev.hcsim.core.spi.HypercallSpec.builder(1, "KICK", t -> {
+            t.control().kick((int) t.arg(0));
+            t.ok(0);
+        }).build()), ProbeArchitecture.DISPATCH);
+        Machine m = new Machine(arch.vm(VmConfig.builder("probe").vcpus(2).quantum(1).build()), "vm");
+        CoreSchedulerRulesTest.load(m, 2, "l: trap; hlt; jmp l");
+        m.translate(false);
+        for (int v = 0; v < 2; v++) {
+            m.registers(v).set(0, 1);
+            m.registers(v).set(1, 1 - v);
+        }
+        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        java.lang.reflect.Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        long tid = Thread.currentThread().getId();
+        long allocated = 0;
+        long events = 0;
+        for (int round = 0; round < 3; round++) { // the last round counts, after the JIT has settled
+            long e0 = m.events();
+            long before = (Long) allocatedBytes.invoke(mx, tid);
+            m.run(20_000, MAX);
+            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
+            events = m.events() - e0;
+        }
+        assertTrue(events > 10_000, "events in the measured run: " + events);
+        assertTrue(allocated < 4096, allocated + " bytes for " + events + " untraced events");
+    }
 }

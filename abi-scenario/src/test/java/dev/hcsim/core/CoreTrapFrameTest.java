@@ -526,4 +526,30 @@ class CoreTrapFrameTest {
         r.vm().completeExit(0, r.regs(), other, 0);
         assertEquals(2, r.regs().get(0));
     }
+
+    @Test
+    @DisplayName("each trap uses the registers and the VcpuControl passed to it (an embedder may hand a fresh register file or control each time)")
+    void eachTrapUsesItsOwnRegistersAndControl() {
+        Rig r = rig(X86, KvmErrno.CODEC, call(1, t -> {
+            t.control().kick(1);
+            t.ok(t.arg(0) + 1);
+        }));
+        RegisterFile first = new RegisterFile(ProbeArchitecture.LAYOUT);
+        RegisterFile second = new RegisterFile(ProbeArchitecture.LAYOUT);
+        EffectLog a = new EffectLog(2);
+        EffectLog b = new EffectLog(2);
+        for (RegisterFile regs : List.of(first, second)) {
+            regs.pc(PC);
+            regs.set(0, 1);
+        }
+        first.set(1, 10);
+        second.set(1, 20);
+        r.vm().trap(0, first, r.mem(), a);
+        r.vm().trap(0, second, r.mem(), b);
+        assertEquals(11, first.get(0));
+        assertEquals(21, second.get(0));
+        assertEquals(PC + 2, second.pc());
+        assertEquals(1, a.drain().size());
+        assertEquals(1, b.drain().size());
+    }
 }

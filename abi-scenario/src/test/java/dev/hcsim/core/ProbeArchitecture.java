@@ -59,6 +59,9 @@ class ProbeArchitecture implements Architecture {
 
         default void timerExpired(int vcpu, long nowNanos, VcpuControl control) {
         }
+
+        default void resetVcpu(int vcpu, RegisterAccess regs) {
+        }
     }
 
     /** Sets the hooks of VMs attached from now on. */
@@ -167,6 +170,11 @@ class ProbeArchitecture implements Architecture {
             public void timerExpired(int vcpu, long nowNanos, MemoryAccess memory, VcpuControl control) {
                 h.timerExpired(vcpu, nowNanos, control);
             }
+
+            @Override
+            public void resetVcpu(int vcpu, RegisterAccess regs) {
+                h.resetVcpu(vcpu, regs);
+            }
         };
     }
 
@@ -218,12 +226,12 @@ class ProbeArchitecture implements Architecture {
     static final Codec CODEC = new Codec() {
         @Override
         public ByteOrder byteOrder() {
-            return ByteOrder.LITTLE_ENDIAN;
+            return ToyArchitecture.CODEC.byteOrder();
         }
 
         @Override
         public int minLength() {
-            return 2;
+            return ToyArchitecture.CODEC.minLength();
         }
 
         @Override
@@ -251,7 +259,7 @@ class ProbeArchitecture implements Architecture {
 
         @Override
         public List<String> commentPrefixes() {
-            return List.of("#");
+            return ToyArchitecture.CODEC.commentPrefixes();
         }
     };
 }

@@ -94,7 +94,7 @@ final class X86XenCases {
             }
             Map<Long, byte[]> mem = new TreeMap<>();
             if (often.generate(in)) {
-                arguments(in, nr & 0xFFFF_FFFFL, a, longmode, inv.vcpu(), small, u32, port, sometimes);
+                arguments(in, nr & 0xFFFF_FFFFL, a, longmode, inv.vcpu(), small, u32, often, sometimes);
             }
             regs.put("rax", nr);
             for (int i = 0; i < 6; i++) {
@@ -103,7 +103,7 @@ final class X86XenCases {
             if ((nr & 0x8000_0000L) != 0) {
                 hypervControl(in, regs, hvCode, longmode);
             }
-            structures(in, mem, longmode, port, u32, sometimes);
+            structures(in, mem, longmode, port, u32, often);
             if (shinfo == SHARED_INFO) {
                 // Ports already pending or masked in shared_info: a poll that returns at once, a send that finds its port raised.
                 if (sometimes.generate(in)) {
@@ -120,7 +120,7 @@ final class X86XenCases {
 
     /** The arguments of call {@code nr} as the guest passes them: its sub-operation, vCPU id, pointers to its structures. */
     private static void arguments(org.quicktheories.core.RandomnessSource in, long nr, long[] a, boolean longmode, int vcpu, Gen<Long> small,
-            Gen<Long> u32, Gen<Long> port, Gen<Boolean> sometimes) {
+            Gen<Long> u32, Gen<Boolean> often, Gen<Boolean> sometimes) {
         if (nr == 15) {
             // set_timer_op: the absolute timeout; 0 stops the timer, negative and > 2^50 ns ahead become now + 100 ms
             long t = Generate.pick(List.of(1_000_000L, 0L, -1L, 1L << 51, 1L << 40)).generate(in);
@@ -130,14 +130,14 @@ final class X86XenCases {
             a[0] = Generate.frequency(List.of(Pair.of(3, Generate.constant(0L)), Pair.of(1, small))).generate(in); // XENVER_version = 0
         } else if (nr == 24) {
             a[0] = Generate.frequency(List.of(Pair.of(3, Generate.pick(List.of(8L, 9L))), Pair.of(1, small))).generate(in);
-            a[1] = sometimes.generate(in) || sometimes.generate(in) ? vcpu : small.generate(in); // the Xen vCPU id: the vCPU index by default
-            a[2] = sometimes.generate(in) || sometimes.generate(in) ? TIMER : a[2];
+            a[1] = often.generate(in) ? vcpu : small.generate(in); // the Xen vCPU id: the vCPU index by default
+            a[2] = often.generate(in) ? TIMER : a[2];
         } else if (nr == 29) {
             a[0] = Generate.frequency(List.of(Pair.of(3, Generate.pick(List.of(3L, 0L))), Pair.of(1, small))).generate(in);
-            a[1] = sometimes.generate(in) || sometimes.generate(in) ? POLL : a[1];
+            a[1] = often.generate(in) ? POLL : a[1];
         } else if (nr == 32) {
             a[0] = Generate.frequency(List.of(Pair.of(3, Generate.constant(4L)), Pair.of(1, small))).generate(in); // EVTCHNOP_send
-            a[1] = sometimes.generate(in) || sometimes.generate(in) ? SEND : a[1];
+            a[1] = often.generate(in) ? SEND : a[1];
         }
         if (!longmode) {
             for (int i = 0; i < 6; i++) {
@@ -160,13 +160,13 @@ final class X86XenCases {
 
     /** struct evtchn_send, struct sched_poll (64-bit or compat layout) and its ports, struct vcpu_set_singleshot_timer. */
     private static void structures(org.quicktheories.core.RandomnessSource in, Map<Long, byte[]> mem, boolean longmode, Gen<Long> port,
-            Gen<Long> u32, Gen<Boolean> sometimes) {
+            Gen<Long> u32, Gen<Boolean> often) {
         // mostly the registered port, so that a send is answered in the kernel
         long sendPort = Generate.frequency(List.of(Pair.of(3, Generate.constant(SEND_PORT)), Pair.of(1, port))).generate(in);
         mem.put(SEND, le(4).putInt((int) sendPort).array());
         long nrPorts = Generate.frequency(List.of(Pair.of(4, SourceDSL.longs().between(1, 3)), Pair.of(1, Generate.pick(List.of(0L, 128L, 129L))),
                 Pair.of(1, u32))).generate(in);
-        long ports = sometimes.generate(in) || sometimes.generate(in) ? PORTS : Generate.pick(List.of(0x10000L, 0x1_0000_0000L)).generate(in);
+        long ports = often.generate(in) ? PORTS : Generate.pick(List.of(0x10000L, 0x1_0000_0000L)).generate(in);
         long timeout = Generate.pick(List.of(0L, 1_000_000L, -1L)).generate(in);
         ByteBuffer poll = le(24);
         if (longmode) {

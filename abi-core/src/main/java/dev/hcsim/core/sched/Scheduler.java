@@ -203,6 +203,7 @@ final class Scheduler implements VcpuControl {
             stepper.stepBlock(v, budget);
         } finally {
             inBlock = false;
+            inBlockTrap = false;
         }
     }
 
@@ -226,9 +227,31 @@ final class Scheduler implements VcpuControl {
     /** An instruction of the running block acts on the scheduler: bring the counters to it, and end the block after it. */
     private void catchUp() {
         if (inBlock) {
-            blockAt(blockEngine.progress());
+            if (!inBlockTrap) { // a trap inside the block has its counters set already (beginBlockTrap)
+                blockAt(blockEngine.progress());
+            }
             blockEngine.requestBreak();
         }
+    }
+
+    // A trap inside a running block (Stepper.trapInBlock) sees the counters the block-ending trap saw before: the trap
+    // instruction's own tick, and its instruction counted. The block runs on after it only when nothing the scheduler
+    // loop acts on between two ticks changed: a VcpuControl call (catchUp asks for a break), a timer armed, a system event.
+    private boolean inBlockTrap;
+    private long nextTimerAtTrap;
+
+    void beginBlockTrap() {
+        blockAt(blockEngine.progress());
+        instructions++;
+        blockSlot.instructions++;
+        inBlockTrap = true;
+        nextTimerAtTrap = nextTimer;
+    }
+
+    /** The trap inside the block is over: true when the block may run on after it. */
+    boolean endBlockTrap() {
+        inBlockTrap = false;
+        return nextTimer == nextTimerAtTrap && systemEvent == null;
     }
 
     /**

@@ -190,4 +190,72 @@ public interface Emitter {
      * @param size 1, 2, 4 or 8
      */
     void write(int size);
+
+    /**
+     * {@code -> base + offset}: a register-plus-displacement address.
+     * @param base the base register's index
+     * @param offset the displacement
+     */
+    default void address(int base, long offset) {
+        get(base);
+        if (offset != 0) {
+            constant(offset);
+            add();
+        }
+    }
+
+    /**
+     * {@code dest = } the {@code size} bytes at {@code base + offset}, sign-extended when asked (else zero-extended).
+     * @param dest the register loaded
+     * @param base the base register
+     * @param offset the displacement
+     * @param size 1, 2, 4 or 8
+     * @param signed whether to sign-extend a load narrower than 8 bytes
+     */
+    default void loadMemory(int dest, int base, long offset, int size, boolean signed) {
+        address(base, offset);
+        read(size);
+        if (signed && size < 8) {
+            signExtend(8 * size);
+        }
+        set(dest);
+    }
+
+    /**
+     * Writes the low {@code size} bytes of {@code src} at {@code base + offset}.
+     * @param src the register stored
+     * @param base the base register
+     * @param offset the displacement
+     * @param size 1, 2, 4 or 8
+     */
+    default void storeMemory(int src, int base, long offset, int size) {
+        address(base, offset);
+        get(src);
+        write(size);
+    }
+
+    /**
+     * {@code -> } 1 when {@code a + b} (or {@code a - b}) overflowed as a signed number whose sign is bit
+     * {@code signBit}, else 0: the operands and the result are in scratch slots. Addition overflows when both operands'
+     * signs differ from the result's, subtraction when the operands' signs differ and the result's differs from the
+     * first's.
+     * @param subtract false for {@code a + b}, true for {@code a - b}
+     * @param a the first operand's slot
+     * @param b the second operand's slot
+     * @param result the result's slot
+     * @param signBit the sign bit of the width (63 for 64 bits)
+     */
+    default void signedOverflow(boolean subtract, int a, int b, int result, int signBit) {
+        load(a);
+        load(subtract ? b : result);
+        xor();
+        load(subtract ? a : b);
+        load(result);
+        xor();
+        and();
+        constant(signBit);
+        ushr();
+        constant(1);
+        and();
+    }
 }

@@ -86,6 +86,15 @@ final class BlockCompiler {
     /** The register locals and the emitted instructions' temporaries start here. */
     private static final int FIRST_FREE = 19;
 
+    /**
+     * The most bytecode the generated method may have: HotSpot compiles no method longer than 8000 bytes
+     * ({@code -XX:HugeMethodLimit}, {@code DontCompileHugeMethods}), and a block left to the bytecode interpreter would
+     * run far slower than the interpreter's own loop. When a block's code comes out longer, only its first instructions
+     * are compiled (as many as fit): the compiled form then ends there with the PC at the next one, which starts a block
+     * of its own.
+     */
+    static final int MAX_CODE_SIZE = 7600;
+
     private BlockCompiler() {
     }
 
@@ -98,7 +107,13 @@ final class BlockCompiler {
         Object[] data = new Object[n + 1];
         System.arraycopy(b.instructions, 0, data, 0, n);
         data[n] = b;
-        byte[] bytes = generate(b, zero);
+        int count = n;
+        byte[] bytes = generate(b, zero, count);
+        while (b.codeSize > MAX_CODE_SIZE && count > 1) {
+            count = Math.max(1, Math.min(count - 1, (int) ((long) count * MAX_CODE_SIZE * 9 / 10 / b.codeSize)));
+            bytes = generate(b, zero, count);
+        }
+        b.compiledCount = count;
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, true);
             return (CompiledBlock) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
@@ -109,7 +124,11 @@ final class BlockCompiler {
         }
     }
 
-    static byte[] generate(Block b, int zero) {
+    /**
+     * The hidden class of {@code b}'s first {@code count} instructions; {@link Block#codeSize} says how long its method
+     * came out.
+     */
+    static byte[] generate(Block b, int zero, int count) {
         int n = b.size();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -131,7 +150,7 @@ final class BlockCompiler {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        run(cw, name, b, zero);
+        run(cw, name, b, zero, count);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -164,10 +183,12 @@ final class BlockCompiler {
         mv.visitEnd();
     }
 
-    /** The dry pass: which instructions emit their own code (null when none does), with the registers they use in {@code em}. */
-    private static boolean[] emitting(Block b, BlockEmitter em) {
-        int n = b.size();
-        boolean[] emitted = new boolean[n];
+    /**
+     * The dry pass over the first {@code n} instructions: which emit their own code (null when none does), with the
+     * registers they use in {@code em}; one entry per instruction of the block.
+     */
+    private static boolean[] emitting(Block b, BlockEmitter em, int n) {
+        boolean[] emitted = new boolean[b.size()];
         boolean any = false;
         for (int k = 0; k < n; k++) {
             em.begin(b.pcs[k], next(b, k));
@@ -181,13 +202,12 @@ final class BlockCompiler {
         return k + 1 < b.size() ? b.instructions[k + 1] : null;
     }
 
-    private static void run(ClassWriter cw, String name, Block b, int zero) {
-        int n = b.size();
+    private static void run(ClassWriter cw, String name, Block b, int zero, int n) {
         BlockEmitter em = new BlockEmitter(zero, CPU_ARG, SCRATCH, FIRST_FREE);
-        boolean[] emitted = emitting(b, em);
+        boolean[] emitted = emitting(b, em, n);
         boolean locals = emitted != null && em.anyRegisters();
         if (emitted == null) {
-            emitted = new boolean[n];
+            emitted = new boolean[b.size()];
         }
         b.emitted = emitted;
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
@@ -279,8 +299,8 @@ final class BlockCompiler {
             }
         }
         mv.visitLabel(tryEnd);
-        // fell off the end
-        setPc(mv, b.end);
+        // fell off the end (of the compiled part)
+        setPc(mv, n < b.size() ? b.pcs[n] : b.end);
         addDone(mv, n);
         push(mv, Cpu.NEXT);
         mv.visitVarInsn(ISTORE, SIGNAL);
@@ -365,6 +385,9 @@ final class BlockCompiler {
         mv.visitVarInsn(ALOAD, CPU_ARG);
         mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "failed", FAILED_DESC, false);
         mv.visitInsn(LRETURN);
+        Label end = new Label();
+        mv.visitLabel(end);
+        b.codeSize = end.getOffset();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

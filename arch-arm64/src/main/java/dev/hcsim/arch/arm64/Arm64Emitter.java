@@ -101,16 +101,8 @@ final class Arm64Emitter {
             e.constant(29);
             e.shl();
             e.or();
-            // V: sub (a ^ b) & (a ^ res) < 0; add (a ^ res) & (b ^ res) < 0
-            e.load(a);
-            e.load(sub ? b : res);
-            e.xor();
-            e.load(sub ? a : b);
-            e.load(res);
-            e.xor();
-            e.and();
-            e.constant(63);
-            e.ushr();
+            // V: signed overflow (bit 63 of the sign-extended values is bit 31 of the 32-bit ones)
+            e.signedOverflow(sub, a, b, res, 63);
             e.constant(28);
             e.shl();
             e.or();
@@ -181,15 +173,10 @@ final class Arm64Emitter {
     }
 
     static void loadStore(Emitter e, boolean load, int size, int rt, int rn, long offset) {
-        e.get(rn);
-        e.constant(offset);
-        e.add();
         if (load) {
-            e.read(1 << size);
-            e.set(rt);
+            e.loadMemory(rt, rn, offset, 1 << size, false);
         } else {
-            e.get(rt);
-            e.write(1 << size);
+            e.storeMemory(rt, rn, offset, 1 << size);
         }
     }
 }

@@ -52,14 +52,14 @@ final class LoongArchEmitter {
             case BEQZ -> branch(i, e, Condition.EQ, false);
             case BNEZ -> branch(i, e, Condition.NE, false);
             case B -> e.jump(i.pc() + imm);
-            case LD_B -> load(i, e, 1, 8);
-            case LD_H -> load(i, e, 2, 16);
-            case LD_W -> load(i, e, 4, 32);
-            case LD_D -> load(i, e, 8, 0);
-            case ST_B -> store(i, e, 1);
-            case ST_H -> store(i, e, 2);
-            case ST_W -> store(i, e, 4);
-            case ST_D -> store(i, e, 8);
+            case LD_B -> e.loadMemory(i.rd(), i.rj(), imm, 1, true);
+            case LD_H -> e.loadMemory(i.rd(), i.rj(), imm, 2, true);
+            case LD_W -> e.loadMemory(i.rd(), i.rj(), imm, 4, true);
+            case LD_D -> e.loadMemory(i.rd(), i.rj(), imm, 8, false);
+            case ST_B -> e.storeMemory(i.rd(), i.rj(), imm, 1);
+            case ST_H -> e.storeMemory(i.rd(), i.rj(), imm, 2);
+            case ST_W -> e.storeMemory(i.rd(), i.rj(), imm, 4);
+            case ST_D -> e.storeMemory(i.rd(), i.rj(), imm, 8);
             default -> {
                 return false;
             }
@@ -93,24 +93,5 @@ final class LoongArchEmitter {
             e.constant(0);
         }
         e.branchIf(c, i.pc() + i.imm());
-    }
-
-    private static void load(Insn i, Emitter e, int size, int signBits) {
-        e.get(i.rj());
-        e.constant(i.imm());
-        e.add();
-        e.read(size);
-        if (signBits != 0) {
-            e.signExtend(signBits);
-        }
-        e.set(i.rd());
-    }
-
-    private static void store(Insn i, Emitter e, int size) {
-        e.get(i.rj());
-        e.constant(i.imm());
-        e.add();
-        e.get(i.rd());
-        e.write(size);
     }
 }

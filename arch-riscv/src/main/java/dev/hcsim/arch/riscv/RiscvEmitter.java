@@ -37,17 +37,17 @@ final class RiscvEmitter {
             case BGE -> branch(i, e, Condition.GE);
             case BLTU -> branch(i, e, Condition.LTU);
             case BGEU -> branch(i, e, Condition.GEU);
-            case LB -> load(i, e, 1, 8);
-            case LH -> load(i, e, 2, 16);
-            case LW -> load(i, e, 4, 32);
-            case LD -> load(i, e, 8, 0);
-            case LBU -> load(i, e, 1, 0);
-            case LHU -> load(i, e, 2, 0);
-            case LWU -> load(i, e, 4, 0);
-            case SB -> store(i, e, 1);
-            case SH -> store(i, e, 2);
-            case SW -> store(i, e, 4);
-            case SD -> store(i, e, 8);
+            case LB -> e.loadMemory(i.rd(), i.rs1(), imm, 1, true);
+            case LH -> e.loadMemory(i.rd(), i.rs1(), imm, 2, true);
+            case LW -> e.loadMemory(i.rd(), i.rs1(), imm, 4, true);
+            case LD -> e.loadMemory(i.rd(), i.rs1(), imm, 8, false);
+            case LBU -> e.loadMemory(i.rd(), i.rs1(), imm, 1, false);
+            case LHU -> e.loadMemory(i.rd(), i.rs1(), imm, 2, false);
+            case LWU -> e.loadMemory(i.rd(), i.rs1(), imm, 4, false);
+            case SB -> e.storeMemory(i.rs2(), i.rs1(), imm, 1);
+            case SH -> e.storeMemory(i.rs2(), i.rs1(), imm, 2);
+            case SW -> e.storeMemory(i.rs2(), i.rs1(), imm, 4);
+            case SD -> e.storeMemory(i.rs2(), i.rs1(), imm, 8);
             case ADDI -> immediate(i, e, Emitter::add);
             case SLTI -> immediate(i, e, x -> x.compare(Condition.LT));
             case SLTIU -> immediate(i, e, x -> x.compare(Condition.LTU));
@@ -93,26 +93,6 @@ final class RiscvEmitter {
         e.get(i.rs1());
         e.get(i.rs2());
         e.branchIf(c, i.pc() + i.imm());
-    }
-
-    /** {@code rd = read(rs1 + imm)}, sign-extended from {@code signBits} (0: as read, zero-extended). */
-    private static void load(Insn i, Emitter e, int size, int signBits) {
-        e.get(i.rs1());
-        e.constant(i.imm());
-        e.add();
-        e.read(size);
-        if (signBits != 0) {
-            e.signExtend(signBits);
-        }
-        e.set(i.rd());
-    }
-
-    private static void store(Insn i, Emitter e, int size) {
-        e.get(i.rs1());
-        e.constant(i.imm());
-        e.add();
-        e.get(i.rs2());
-        e.write(size);
     }
 
     private static void immediate(Insn i, Emitter e, java.util.function.Consumer<Emitter> op) {

@@ -9,8 +9,8 @@ import dev.hcsim.core.spi.Emitter.Condition;
  * {@link S390Interpreter}'s {@code execute}, on the block's register locals. The condition code is arithmetic
  * without branches into the PSW mask's local, built on the mask as the block found it ({@link Emitter#getSynced}: no
  * emitted instruction changes its other bits), so that the JIT computes only a condition code something reads (a
- * branch, the register file at the block's exits): a lazy condition code. Left to {@code execute}: the storage forms
- * (prefixing), the privileged and intercepted instructions.
+ * branch, the register file at the block's exits): a lazy condition code. The storage forms compute the effective
+ * address and prefixing as arithmetic. Left to {@code execute}: the privileged and intercepted instructions.
  */
 final class S390Emitter {
     private static final long CC_MASK = 3L << S390Registers.CC_SHIFT;
@@ -80,16 +80,8 @@ final class S390Emitter {
         e.store(res);
         e.load(res);
         e.set(r1);
-        // overflow: add: (a ^ res) & (b ^ res) < 0; subtract: (a ^ b) & (a ^ res) < 0; as 0 or 3
-        e.load(a);
-        e.load(sub ? b : res);
-        e.xor();
-        e.load(sub ? a : b);
-        e.load(res);
-        e.xor();
-        e.and();
-        e.constant(63);
-        e.ushr();
+        // signed overflow: cc 3
+        e.signedOverflow(sub, a, b, res, 63);
         e.constant(3);
         e.mul();
         e.load(res);
@@ -136,5 +128,53 @@ final class S390Emitter {
         e.load(taken);
         e.constant(0);
         e.branchIf(Condition.NE, target);
+    }
+
+    /**
+     * {@code ->} the absolute address of D2(X2,B2) on this vCPU: the effective (real) address, then prefixing as
+     * {@link S390Registers#realToAbsolute} does it, without branches: real 0..0x1FFF moves up by the prefix, the prefix
+     * area moves down to 0, everything else stays.
+     */
+    static void absolute(Emitter e, long d2, int x2, int b2) {
+        int real = e.temporary();
+        int prefix = e.temporary();
+        int low = e.temporary();
+        e.constant(d2);
+        if (x2 != 0) {
+            e.get(x2);
+            e.add();
+        }
+        if (b2 != 0) {
+            e.get(b2);
+            e.add();
+        }
+        e.store(real);
+        e.get(S390Registers.PREFIX);
+        e.constant(S390Registers.PREFIX_MASK);
+        e.and();
+        e.store(prefix);
+        // low = 0 <= real < 0x2000
+        e.load(real);
+        e.constant(0x2000);
+        e.compare(Condition.LTU);
+        e.store(low);
+        // real + prefix * low - prefix * (prefix <= real < prefix + 0x2000) * (1 - low)
+        e.load(real);
+        e.load(prefix);
+        e.load(low);
+        e.mul();
+        e.add();
+        e.load(real);
+        e.load(prefix);
+        e.sub();
+        e.constant(0x2000);
+        e.compare(Condition.LTU);
+        e.constant(1);
+        e.load(low);
+        e.sub();
+        e.mul();
+        e.load(prefix);
+        e.mul();
+        e.sub();
     }
 }

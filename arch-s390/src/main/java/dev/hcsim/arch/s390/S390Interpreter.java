@@ -287,6 +287,27 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            S390Emitter.absolute(e, d2, x2, b2);
+            if (store) {
+                e.get(r1);
+                e.write(size);
+            } else if (size == 8) {
+                e.read(8);
+                e.set(r1);
+            } else {
+                // L replaces bits 32-63 only; bits 0-31 of the register are unchanged.
+                e.read(4);
+                e.get(r1);
+                e.constant(0xFFFF_FFFF_0000_0000L);
+                e.and();
+                e.or();
+                e.set(r1);
+            }
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long abs = absolute(r, effective(r, d2, x2, b2));

@@ -273,4 +273,26 @@ class S390SigpEdgesTest {
         assertEquals(1, rig.read(0x84, 2), "sent by CPU 1");
         assertEquals(0x2004, rig.read(0x138, 8));
     }
+
+    @Test
+    @DisplayName("an EXTERNAL CALL to a stopped CPU stays pending (sigp.c __sigp_external_call injects it whatever the target's state) "
+            + "and is taken once the CPU is started and enables external interruptions in its wait")
+    void externalCallToAStoppedCpuStaysPending() {
+        Rig rig = Rig.of(2);
+        rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1B8, 8, 0x3000);
+        rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
+        rig.write(0xE08, 8, 0x2004);
+        rig.m.load(0x2400, rig.vm.assemble("lpswe 0xe00\n", 0x2400).bytes()); // away from Rig.PC, where the SIGPs go
+        rig.regs(1).pc(0x2400);
+        rig.state(1, VcpuState.OFF);
+        sigp(rig, 2, 1);
+        assertEquals(0, cc(rig));
+        sigp(rig, 4, 1);
+        assertEquals(VcpuState.RUNNABLE, rig.m.stateOf(1));
+        rig.m.initialState(0, VcpuState.HALTED);
+        rig.m.run(3, Long.MAX_VALUE);
+        assertEquals(0x1202, rig.read(0x86, 2), "taken at the enabled wait");
+        assertEquals(0x2004, rig.read(0x138, 8));
+    }
 }

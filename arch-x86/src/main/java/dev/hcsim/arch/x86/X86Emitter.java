@@ -93,15 +93,10 @@ final class X86Emitter {
             }
             e.compare(Condition.LTU);
             e.or();
-            // OF: add: (a ^ res) & (b ^ res) has the sign bit; sub: (a ^ b) & (a ^ res)
-            e.load(a);
-            e.load(op == 0 ? res : b);
-            e.xor();
-            e.load(op == 0 ? b : a);
-            e.load(res);
-            e.xor();
-            e.and();
-            bit(e, w - 1, 11);
+            // OF: signed overflow at the width's sign bit
+            e.signedOverflow(op != 0, a, b, res, w - 1);
+            e.constant(11);
+            e.shl();
             e.or();
         }
         e.load(res);
@@ -198,12 +193,4 @@ final class X86Emitter {
         e.xor();
     }
 
-    /** {@code address = base + disp}. */
-    static void address(Emitter e, int base, long disp) {
-        e.get(base);
-        if (disp != 0) {
-            e.constant(disp);
-            e.add();
-        }
-    }
 }

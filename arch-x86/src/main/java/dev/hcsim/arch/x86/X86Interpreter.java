@@ -297,7 +297,7 @@ final class X86Interpreter {
 
         @Override
         public boolean emit(Emitter e) {
-            X86Emitter.address(e, base, disp);
+            e.address(base, disp);
             e.read(size);
             write(e, dst, w);
             return true;
@@ -334,7 +334,7 @@ final class X86Interpreter {
 
         @Override
         public boolean emit(Emitter e) {
-            X86Emitter.address(e, base, disp);
+            e.address(base, disp);
             if (src >= 0) {
                 e.get(src);
             } else {
