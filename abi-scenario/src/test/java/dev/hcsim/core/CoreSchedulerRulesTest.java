@@ -487,4 +487,26 @@ class CoreSchedulerRulesTest {
         assertEquals(1, m.registers(0).get(3), "the pending interrupt made the first halt return at once");
         assertEquals(VcpuState.HALTED, m.stateOf(0));
     }
+
+    @Test
+    @DisplayName("a run with no step left runs none; a timer armed for a vCPU index outside the machine is ignored")
+    void zeroBudgetAndTimerOutsideTheMachine() {
+        Machine m = toy(cfg(1, 1).build(), false, "l: inc r1; jmp l");
+        assertEquals(new RunResult(RunResult.Reason.STEP_BUDGET, 0, 0, 0), m.run(0, MAX));
+        m.armTimer(1, 5);
+        m.armTimer(-1, 5);
+        assertEquals(new RunResult(RunResult.Reason.STEP_BUDGET, 10, 10, 10), m.run(10, MAX));
+    }
+
+    @Test
+    @DisplayName("a kick of an off vCPU leaves nothing pending: once started (CPU_ON), its first halt halts (kvm_vcpu_kick reaches no vCPU that is off)")
+    void kickOfOffVcpuLeavesNothingForAfterItsStart() {
+        Machine m = toy(cfg(2, 1).build(), false, "hlt", "inc r3; hlt; inc r3; hlt");
+        m.initialState(1, VcpuState.OFF);
+        m.kick(1);
+        assertTrue(m.start(1, 0x2000, -1, 0));
+        m.run(100, MAX);
+        assertEquals(1, m.registers(1).get(3));
+        assertEquals(VcpuState.HALTED, m.stateOf(1));
+    }
 }

@@ -193,4 +193,24 @@ class CoreTrapContractTest {
         assertEquals(Optional.empty(), c.listing(Outcome.EXIT_TO_HOST, new Exit.SystemEvent(SystemEventType.RESET), null));
         assertEquals(Optional.empty(), c.listing(Outcome.EXIT_TO_HOST, new Exit.Debug(0), null));
     }
+
+    @Test
+    @DisplayName("TrapContract.listing(TrapResult): the entry of a trap's own fault, as explain finds it")
+    void listingOfATrapResult() {
+        TrapContract c = x86();
+        TrapResult faulted = new TrapResult() {
+            @Override public Outcome outcome() { return Outcome.FAULT; }
+            @Override public long nextPc() { return 0; }
+            @Override public Status status() { return null; }
+            @Override public String statusName() { return null; }
+            @Override public String callName() { return null; }
+            @Override public long number() { return 0; }
+            @Override public boolean narrow() { return false; }
+            @Override public int yieldTarget() { return -1; }
+            @Override public Exit exit() { return null; }
+            @Override public Fault fault() { return Fault.X86.ud(0x10); }
+            @Override public int instructionLength() { return 0; }
+        };
+        assertEquals(Optional.of(c.produces().get(0)), c.listing(faulted));
+    }
 }

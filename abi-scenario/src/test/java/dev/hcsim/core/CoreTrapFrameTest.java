@@ -552,4 +552,20 @@ class CoreTrapFrameTest {
         assertEquals(1, a.drain().size());
         assertEquals(1, b.drain().size());
     }
+
+    @Test
+    @DisplayName("a contract that leaves unset results unchanged (PAPR hcalls: kvmppc_pseries_do_hcall writes r3 and only the r4.. a call returns) "
+            + "keeps every result register the call does not set")
+    void unsetResultsUnchangedWithSeveralResults() {
+        TrapContract papr = TrapContract.builder(ProbeArchitecture.LAYOUT).number("r3", 64).arguments("r4", "r5").results("r3", "r4", "r5", "r6")
+                .build();
+        Rig r = rig(papr, KvmErrno.CODEC, call(1, t -> {
+            t.result(2, 0x77);
+            t.ok(0);
+        }));
+        r.trap(0, 0, 0, 1, 41, 42, 43);
+        assertArrayEquals(new long[] {0, 41, 0x77, 43}, new long[] {r.regs().get(3), r.regs().get(4), r.regs().get(5), r.regs().get(6)});
+        TrapResult res = r.trap(0, 0, 0, 1, 41, 42, 43);
+        assertEquals(java.util.Optional.empty(), papr.listing(res), "a completed call is no listed fault or exit");
+    }
 }
