@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
+import dev.hcsim.core.testing.AllocationRounds;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.Trace;
-import java.lang.reflect.Method;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -18,37 +17,18 @@ import org.junit.jupiter.api.Test;
  * exactly the trace's scheduler lines, and tracing does not change what runs.
  */
 class SchedulerHotPathTest {
-    /** Bytes allocated by this thread: com.sun.management.ThreadMXBean, reached reflectively (no java.management read). */
-    private static LongSupplier allocatedBytes() throws Exception {
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method m = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
-        return () -> {
-            try {
-                return (Long) m.invoke(mx, tid);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        };
-    }
-
     @Test
     @DisplayName("an untraced run of the 1024-vCPU IPI storm allocates nothing per scheduler event (ThreadMXBean)")
     void untracedSchedulerAllocatesNothing() throws Exception {
         Machine m = SchedulerBenchmark.ipiStorm();
-        LongSupplier allocated = allocatedBytes();
-        long bytes = 0;
-        long events = 0;
-        for (int round = 0; round < 3; round++) { // the last round counts, after the JIT has settled
-            long before = allocated.getAsLong();
+        long[] events = {0};
+        AllocationRounds.assertSettlesBelow(8192, "a run of 200000 ticks", () -> {
             long eventsBefore = m.events();
             RunResult r = m.run(200_000, Long.MAX_VALUE);
-            bytes = allocated.getAsLong() - before;
-            events = m.events() - eventsBefore;
+            events[0] = m.events() - eventsBefore;
             assertEquals(RunResult.Reason.STEP_BUDGET, r.reason());
-        }
-        assertTrue(events > 100_000, "the storm made only " + events + " scheduler events");
-        assertTrue(bytes < 8192, bytes + " bytes allocated over " + events + " scheduler events");
+        });
+        assertTrue(events[0] > 100_000, "the storm made only " + events[0] + " scheduler events");
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.sched.Machine;
 import dev.hcsim.core.sched.RunResult;
+import dev.hcsim.core.testing.AllocationRounds;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.trace.TraceEvent;
 import dev.hcsim.core.trace.TrapEvent;
@@ -297,19 +298,12 @@ class CoreSchedulerTraceTest {
             m.registers(v).set(0, 1);
             m.registers(v).set(1, 1 - v);
         }
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        java.lang.reflect.Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
-        long allocated = 0;
-        long events = 0;
-        for (int round = 0; round < 3; round++) { // the last round counts, after the JIT has settled
+        long[] events = {0};
+        AllocationRounds.assertSettlesBelow(4096, "20000 untraced steps", () -> {
             long e0 = m.events();
-            long before = (Long) allocatedBytes.invoke(mx, tid);
             m.run(20_000, MAX);
-            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
-            events = m.events() - e0;
-        }
-        assertTrue(events > 10_000, "events in the measured run: " + events);
-        assertTrue(allocated < 4096, allocated + " bytes for " + events + " untraced events");
+            events[0] = m.events() - e0;
+        });
+        assertTrue(events[0] > 10_000, "events in the measured run: " + events[0]);
     }
 }

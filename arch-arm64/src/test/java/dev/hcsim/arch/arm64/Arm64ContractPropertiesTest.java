@@ -19,7 +19,7 @@ import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
-import java.lang.reflect.Method;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
@@ -138,11 +138,7 @@ class Arm64ContractPropertiesTest {
         rig.mem.write(0x1000, new byte[] {2, 0, 0, (byte) 0xd4}, 0, 4);
         long[][] calls = {{0x80000000L, 0}, {0x80000001L, 0x80008000L}, {0x8400000AL, 0xC4000003L}, {0xC4000004L, 1}, {0x8600FF01L, 0},
             {0x12345678L, 0}, {0x84000000L, 0}, {0x80008000L, 0}};
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
-        for (int round = 0; round < 3; round++) {
-            long before = (Long) allocated.invoke(mx, tid);
+        AllocationRounds.assertSettlesBelow(4096, "200000 traps", () -> {
             for (int i = 0; i < 200_000; i++) {
                 long[] call = calls[i & 7];
                 rig.regs.pc(0x1000);
@@ -151,11 +147,7 @@ class Arm64ContractPropertiesTest {
                 rig.regs.set(2, 0);
                 rig.vm.trap(0, rig.regs, rig.mem, rig.control);
             }
-            long bytes = (Long) allocated.invoke(mx, tid) - before;
-            if (round == 2) {
-                assertTrue(bytes < 4096, bytes + " bytes allocated over 200000 traps");
-            }
-        }
+        });
         assertEquals(0, rig.regs.get(0)); // the last call, ARCH_WORKAROUND_1 over HVC
     }
 

@@ -20,7 +20,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
-import java.lang.reflect.Method;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -185,19 +185,13 @@ class MipsContractPropertiesTest {
     @Test
     @DisplayName("the trap path allocates nothing: decode, contract read, dispatch and write, in and out of a delay slot")
     void trapPathAllocatesNothing() throws Exception {
-        // com.sun.management.ThreadMXBean through reflection: this test module does not read jdk.management.
-        Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
         Vm vm = vm(false, false);
         ArrayMemory mem = memoryWithHypcall(false);
         dev.hcsim.core.Bytes.put(mem.ram, 0x2000, 4, 0x1043_0003, true); // beq v0,v1,+3
         dev.hcsim.core.Bytes.put(mem.ram, 0x2004, 4, MipsCodec.HYPCALL, true);
         RegisterFile r = new RegisterFile(MipsRegisters.layout());
         NoControl control = new NoControl();
-        long tid = Thread.currentThread().getId();
-        long allocated = 0;
-        for (int round = 0; round < 3; round++) {
-            long start = (Long) allocatedBytes.invoke(bean, tid);
+        AllocationRounds.assertSettlesBelow(1024, "40000 traps", () -> {
             for (int i = 0; i < 20_000; i++) {
                 r.pc(0x1000);
                 r.set(MipsRegisters.BD, 0);
@@ -207,10 +201,8 @@ class MipsContractPropertiesTest {
                 r.set(MipsRegisters.BD, 1);
                 vm.trap(0, r, mem, control);
             }
-            allocated = (Long) allocatedBytes.invoke(bean, tid) - start;
-        }
+        });
         assertEquals(0x2008, r.pc()); // v0 = 19999 != v1 = 0: not taken, branch + 8
-        assertTrue(allocated < 1024, "40000 traps allocated " + allocated + " bytes");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.hcsim.arch.ppc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.EffectLog;
 import dev.hcsim.core.MemoryRegion;
@@ -9,7 +8,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import java.lang.reflect.Method;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,14 +24,9 @@ class PpcHotPathAllocationTest {
         RegisterFile regs = new RegisterFile(PpcRegisters.LAYOUT);
         vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(2);
-        // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively (this module does not read java.management).
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
         long[] tokens = {0x2A0003, 0x2A0004, 0x12345678};
         int calls = 199_998; // a multiple of 3: the last call is the unknown token
-        for (int round = 0; round < 3; round++) {
-            long before = (Long) allocatedBytes.invoke(mx, tid);
+        AllocationRounds.assertSettlesBelow(4096, calls + " calls", () -> {
             for (int i = 0; i < calls; i++) {
                 regs.pc(0x1000);
                 regs.set(0, PpcDiscovery.KVM_SC_MAGIC_R0);
@@ -41,11 +35,7 @@ class PpcHotPathAllocationTest {
                 regs.set(11, tokens[i % 3]);
                 vm.trap(0, regs, mem, control);
             }
-            long allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
-            if (round == 2) {
-                assertTrue(allocated < 4096, allocated + " bytes allocated over " + calls + " calls");
-            }
-        }
+        });
         assertEquals(PpcStatus.EV_UNIMPLEMENTED, regs.get(3));
         assertEquals(0, regs.get(4));
     }

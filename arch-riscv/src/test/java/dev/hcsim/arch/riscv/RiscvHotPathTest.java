@@ -1,7 +1,6 @@
 package dev.hcsim.arch.riscv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.EffectLog;
 import dev.hcsim.core.MemoryRegion;
@@ -9,7 +8,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import java.lang.reflect.Method;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,14 +25,8 @@ class RiscvHotPathTest {
         vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(4);
         long[][] calls = {{0x10, 0}, {0x48534d, 2}, {0x4142_4344L, 0}, {0x10, 99}};
-        // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively (this module does not read java.management).
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
         int n = 200_000;
-        long allocated = 0;
-        for (int round = 0; round < 3; round++) {
-            long before = (Long) allocatedBytes.invoke(mx, tid);
+        AllocationRounds.assertSettlesBelow(4096, n + " calls", () -> {
             for (int i = 0; i < n; i++) {
                 long[] c = calls[i & 3];
                 regs.pc(0x1000);
@@ -42,9 +35,7 @@ class RiscvHotPathTest {
                 regs.set(RiscvRegisters.A0, 1);
                 vm.trap(0, regs, mem, control);
             }
-            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
-        }
-        assertTrue(allocated < 4096, allocated + " bytes allocated over " + n + " calls");
+        });
         assertEquals(-2, regs.get(RiscvRegisters.A0)); // the last call was BASE FID 99: SBI_ERR_NOT_SUPPORTED
         assertEquals(0x1004, regs.pc());
     }

@@ -19,6 +19,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.HypercallSpec;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -228,36 +229,9 @@ class S390ContractPropertiesTest {
         }
     }
 
-    /**
-     * Bytes allocated by this thread, through com.sun.management.ThreadMXBean by reflection (the test
-     * runs inside the named module, which does not read java.management).
-     */
-    private static final class AllocationCounter {
-        private final Object bean;
-        private final java.lang.reflect.Method method;
-        private final long tid = Thread.currentThread().getId();
-
-        AllocationCounter() {
-            try {
-                bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-                method = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        long allocated() {
-            try {
-                return (Long) method.invoke(bean, tid);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     @Test
     @DisplayName("the trap path allocates nothing for calls that touch no memory (DIAG 0x500/4, 0x44, 0x9c, SIGP sense)")
-    void trapPathAllocatesNothing() {
+    void trapPathAllocatesNothing() throws Exception {
         Vm vm = Engine.create(new S390Architecture(), VmConfig.builder("s390").vcpus(2).build());
         SparseMemory mem = new SparseMemory(vm.config().memory());
         byte[] code = dev.hcsim.core.Bytes.parseHex("83240500830000448310009cae430001");
@@ -265,12 +239,7 @@ class S390ContractPropertiesTest {
         RegisterFile regs = new RegisterFile(S390Registers.layout());
         regs.set(S390Registers.PSWM, S390Registers.PSW_MASK_RESET);
         QuietControl control = new QuietControl();
-        AllocationCounter bean = new AllocationCounter();
-        long probe = bean.allocated();
-        byte[] big = new byte[100_000];
-        assertTrue(bean.allocated() - probe >= big.length, "the counter sees allocations");
-        for (int round = 0; round < 3; round++) {
-            long before = bean.allocated();
+        AllocationRounds.assertSettlesBelow(4096, "80000 traps", () -> {
             for (int i = 0; i < 20_000; i++) {
                 for (int k = 0; k < 4; k++) {
                     regs.pc(0x2000 + 4L * k);
@@ -279,10 +248,6 @@ class S390ContractPropertiesTest {
                     vm.trap(0, regs, mem, control);
                 }
             }
-            long allocated = bean.allocated() - before;
-            if (round == 2) {
-                assertTrue(allocated < 4096, "80000 traps allocated " + allocated + " bytes");
-            }
-        }
+        });
     }
 }

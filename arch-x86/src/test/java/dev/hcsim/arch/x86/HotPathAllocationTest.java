@@ -1,7 +1,6 @@
 package dev.hcsim.arch.x86;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hcsim.core.EffectLog;
 import dev.hcsim.core.MemoryRegion;
@@ -9,7 +8,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.Vm;
 import dev.hcsim.core.VmConfig;
-import java.lang.reflect.Method;
+import dev.hcsim.core.testing.AllocationRounds;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.DisplayName;
@@ -26,8 +25,7 @@ class HotPathAllocationTest {
     void noAllocation() throws Exception {
         Vm vm = Vm.create(VmConfig.builder("x86").vcpus(2).build());
         RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
-        long allocated = allocatedByLastRound(vm, regs, i -> regs.set(X86Registers.RAX, (i & 1) == 0 ? 1 : 0x4242));
-        assertTrue(allocated < 4096, allocated + " bytes allocated over " + CALLS + " calls");
+        assertTrapsSettle(vm, regs, i -> regs.set(X86Registers.RAX, (i & 1) == 0 ? 1 : 0x4242));
         assertEquals(-1000, regs.get(X86Registers.RAX));
     }
 
@@ -46,7 +44,7 @@ class HotPathAllocationTest {
             vm.control().enableVcpuCap(0, X86Ioctls.KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1); // default CPUID: pv-send-ipi on
         }
         RegisterFile regs = new RegisterFile(X86Registers.LAYOUT);
-        long allocated = allocatedByLastRound(vm, regs, i -> {
+        assertTrapsSettle(vm, regs, i -> {
             regs.set(X86Registers.RAX, X86Hypercalls.KVM_HC_SEND_IPI);
             regs.set(X86Registers.RBX, 0); // empty bitmaps: kvm_pv_send_ipi delivers to nobody and answers 0
             regs.set(X86Registers.RCX, 0);
@@ -54,7 +52,6 @@ class HotPathAllocationTest {
             regs.set(X86Registers.RSI, 0);
         });
         assertEquals(0, regs.get(X86Registers.RAX), "SEND_IPI to an empty bitmap delivers to 0 vCPUs");
-        assertTrue(allocated < 4096, allocated + " bytes allocated over " + CALLS + " calls");
     }
 
     /**
@@ -70,37 +67,27 @@ class HotPathAllocationTest {
         regs.setVector(0, false, 1); // HV_GENERIC_SET_ALL
         long[] controls = {0x1000b, 0x10013, 0x1_0000_0003L, 0x7777};
         long[] inputs = {0x20, 0, 0x2000, 0};
-        long allocated = allocatedByLastRound(vm, regs, i -> {
+        assertTrapsSettle(vm, regs, i -> {
             int k = i & 3;
             regs.set(X86Registers.RCX, controls[k]);
             regs.set(X86Registers.RDX, inputs[k]);
             regs.set(8, 0); // fast SEND_IPI: an empty processor mask
         });
         assertEquals(2, regs.get(X86Registers.RAX), "the unknown code came last: HV_STATUS_INVALID_HYPERCALL_CODE");
-        assertTrue(allocated < 4096, allocated + " bytes allocated over " + CALLS + " calls");
     }
 
-    /** Bytes this thread allocated in the last of three rounds of CALLS vmcalls on vCPU 0, {@code setup} run before each. */
-    private static long allocatedByLastRound(Vm vm, RegisterFile regs, IntConsumer setup) throws Exception {
+    /** Rounds of CALLS vmcalls on vCPU 0, {@code setup} run before each, until one allocates under 4096 bytes (AllocationRounds). */
+    private static void assertTrapsSettle(Vm vm, RegisterFile regs, IntConsumer setup) throws Exception {
         SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
         mem.write(0x1000, new byte[] {0x0f, 0x01, (byte) 0xc1}, 0, 3);
         vm.resetVcpu(0, regs);
         EffectLog control = new EffectLog(2);
-        // com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively because this
-        // module does not read java.management (the few bytes of the reflective call are within the bound).
-        Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
-        long tid = Thread.currentThread().getId();
-        long allocated = 0;
-        for (int round = 0; round < 3; round++) { // the last round counts, after the JIT has settled
-            long before = (Long) allocatedBytes.invoke(mx, tid);
+        AllocationRounds.assertSettlesBelow(4096, CALLS + " calls", () -> {
             for (int i = 0; i < CALLS; i++) {
                 regs.pc(0x1000);
                 setup.accept(i);
                 vm.trap(0, regs, mem, control);
             }
-            allocated = (Long) allocatedBytes.invoke(mx, tid) - before;
-        }
-        return allocated;
+        });
     }
 }
