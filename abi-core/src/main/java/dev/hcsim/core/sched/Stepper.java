@@ -85,6 +85,79 @@ final class Stepper {
         }
     }
 
+    /**
+     * Block interleaving with more than one physical CPU ({@link BlockInterleaving}): runs up to {@code budget} of vCPU
+     * {@code v}'s instructions, through the translating engine or the interpreter (which stop at the same places), and
+     * leaves what the last one signalled in its slot, for {@link #finishPending} when virtual time reaches it.
+     * @return {@code (executed << 3) | signal}, as {@link BlockEngine#run}
+     */
+    long runAhead(int v, long budget) {
+        VcpuSlot s = sched.slots[v];
+        long r;
+        if (blocks != null) {
+            r = blocks.run(s.cpu, budget);
+            s.pendingPc = blocks.lastPc();
+            s.pendingLength = blocks.lastLength();
+        } else {
+            r = interpretAhead(s, budget);
+        }
+        s.pendingSignal = BlockEngine.signal(r);
+        return r;
+    }
+
+    /**
+     * The interpreter's block: one instruction after the other, stopping where {@link BlockEngine#run} stops (the
+     * budget, a signal other than NEXT or JUMP, a scheduler break, an address it cannot fetch from), so that both
+     * engines give the same interleaving. (A store to a page holding decoded code makes the engine decode again, but
+     * its run goes on; the decode cache here drops itself the same way.)
+     */
+    private long interpretAhead(VcpuSlot s, long budget) {
+        RegisterFile regs = s.regs;
+        long done = 0;
+        sched.breakRequested = false;
+        while (true) {
+            long pc = regs.pc();
+            int slot = cache.fetch(pc);
+            if (slot < 0) {
+                s.pendingPc = pc;
+                s.pendingLength = 0;
+                return done > 0 ? done << 3 | Cpu.JUMP : BlockEngine.FETCH_FAULT; // the next block reports the fault
+            }
+            Instruction ins = cache.instruction(slot);
+            int length = cache.length(slot);
+            sched.progress = done;
+            int signal;
+            try {
+                signal = ins.execute(s.cpu);
+            } catch (RuntimeException e) {
+                signal = s.cpu.fault(BlockEngine.faultReason(e, pc, ins));
+            }
+            done++;
+            if (signal == Cpu.NEXT) {
+                regs.pc(pc + length);
+            } else if (signal != Cpu.JUMP) {
+                s.pendingPc = pc;
+                s.pendingLength = length;
+                return done << 3 | signal;
+            }
+            if (done >= budget || sched.breakRequested) {
+                return done << 3 | signal;
+            }
+        }
+    }
+
+    /** Acts on what the last instruction of vCPU {@code v}'s block signalled ({@link #runAhead}), as {@link #stepBlock} does. */
+    void finishPending(int v) {
+        VcpuSlot s = sched.slots[v];
+        int signal = s.pendingSignal;
+        s.pendingSignal = Cpu.NEXT;
+        if (signal == BlockEngine.FETCH_FAULT) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", s.regs.pc()));
+        } else if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+            after(v, signal, s.pendingPc, s.pendingLength);
+        }
+    }
+
     /** Acts on what the instruction at {@code pc} of {@code length} bytes signalled. */
     private void after(int v, int signal, long pc, int length) {
         VcpuSlot s = sched.slots[v];
