@@ -45,7 +45,7 @@ while read -r name classes floor <&3; do
     abi-core) tests="dev.hcsim.core.*" ;;
     abi-conformance) tests="dev.hcsim.conformance.*" ;;
     # its tests share abi-core's package: name them, so that PIT passes through abi-core (built first by -am)
-    abi-scenario) tests="dev.hcsim.core.CoreResultsTest,dev.hcsim.core.SchedulerTest,dev.hcsim.core.Scenario*,dev.hcsim.core.scenario.*" ;;
+    abi-scenario) tests="dev.hcsim.core.Core*,dev.hcsim.core.SchedulerTest,dev.hcsim.core.Scenario*,dev.hcsim.core.scenario.*" ;;
     abi-cli) tests="dev.hcsim.cli.*" ;;
     *) tests="dev.hcsim.*" ;;
   esac

@@ -16,7 +16,9 @@ import java.util.Map;
  * of {@code rounds} runs of {@code steps} scheduler steps each, in millions of guest instructions per CPU second.
  * The CPU-time figures complement, not replace, the JMH ones.
  *
- * <p>Usage: {@code java -cp abi-bench/target/benchmarks.jar dev.hcsim.bench.EngineCpuRate [rounds] [steps]}
+ * <p>Usage: {@code java -cp abi-bench/target/benchmarks.jar dev.hcsim.bench.EngineCpuRate [rounds] [steps] [engines]
+ * [architectures]}: {@code engines} is {@code interpret,translate} (the default) or one of them, {@code architectures}
+ * a comma-separated list (default: all seven).
  */
 public final class EngineCpuRate {
     private EngineCpuRate() {
@@ -25,11 +27,16 @@ public final class EngineCpuRate {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         long steps = args.length > 1 ? Long.parseLong(args[1]) : 20_000_000L;
+        List<String> engines = List.of((args.length > 2 ? args[2] : "interpret,translate").split(","));
+        List<String> archs = args.length > 3 ? List.of(args[3].split(",")) : null;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (Guests.Loop loop : Guests.LOOPS) {
+            if (archs != null && !archs.contains(loop.arch())) {
+                continue;
+            }
             for (String code : List.of("branchy", "straight")) {
                 Guests.Loop l = code.equals("straight") ? Guests.straight(loop.arch()) : loop;
-                for (String engine : List.of("interpret", "translate")) {
+                for (String engine : engines) {
                     Machine m = Guests.machine(l.arch(), l.source(), Map.of(l.counter(), Guests.FOREVER));
                     m.translate(engine.equals("translate"));
                     List<Double> rates = new ArrayList<>();

@@ -85,8 +85,7 @@ final class ArchOptions {
                                 .map(Architecture::name).collect(Collectors.joining(", ")) + " only); " + arch.name() + "'s options: "
                         + (arch.options().isEmpty() ? "none" : arch.options().stream().map(o -> "--" + o.name()).collect(Collectors.joining(" ")))));
         if (!spec.accepts(value)) {
-            throw new IllegalArgumentException("--" + name + " " + value + ": expected " + (spec.allowed().isEmpty() ? "a number"
-                    : String.join(" | ", spec.allowed())));
+            throw new IllegalArgumentException("--" + name + " " + value + ": expected " + spec.expected());
         }
         b.option(name, value);
     }

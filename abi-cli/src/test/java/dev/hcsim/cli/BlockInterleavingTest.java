@@ -38,10 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockInterleavingTest {
     /**
      * {@code sha256(final state) sha256(trace) file}, one line per bundled scenario: what {@code hcsim run ../examples/F
-     * --final-state --trace T} printed and wrote at commit 5225ce7, before block interleaving existed (its scheduler
+     * --final-state --trace T} printed and wrote at commit 2d37c86 (main before block interleaving was merged; its scheduler
      * interleaved single instructions on more than one physical CPU). Computed by that commit's jar, not by this code.
+     * A later change that alters a trace on purpose (a new field, another call's answer) makes this fail: recompute the
+     * file with that change's parent built from a worktree ({@code git worktree add /tmp/base PARENT}, {@code mvn -o -q
+     * -DskipTests package -pl abi-cli -am}, then the run above per file, from {@code /tmp/base/abi-cli}) and say so.
      */
-    private static final Path BEFORE = Path.of("src/test/resources/interleave/instruction-5225ce7.sha256");
+    private static final Path BEFORE = Path.of("src/test/resources/interleave/instruction-2d37c86.sha256");
 
     static List<Path> scenarios() throws IOException {
         return TranslatedTracesTest.scenarios();

@@ -285,9 +285,9 @@ public final class AbiGenerators {
 
     /**
      * Calls of the other ABIs the architecture's trap instruction reaches first ({@link Architecture#otherAbis}: x86's
-     * Hyper-V): each family's feature on, and its selector register drawn from the family's call codes with the flag
-     * and count fields around them (shrinking toward the first code with nothing else set), now and then a reserved bit
-     * or an unknown code; every other register as in {@link #calls}. Empty (a generator of nothing) when there are none.
+     * Xen and Hyper-V), each ABI as likely as the others. An ABI whose provider gives a generator
+     * ({@link dev.hcsim.conformance.spi.ArchitectureCases#otherAbiCalls()}: x86's draws Xen's and Hyper-V's own
+     * registers, VM state and structures) uses it; any other gets {@link #familyCalls}.
      * @param arch the architecture the calls are made on
      * @return a generator of such calls, or null when the architecture has no other ABI
      */
@@ -297,27 +297,34 @@ public final class AbiGenerators {
             return null;
         }
         Gen<Invocation> base = calls(arch, false, false);
-        Gen<dev.hcsim.core.spi.AbiFamily> family = Generate.pick(families);
-        Gen<Long> fields = Generate.frequency(List.of(
-                org.quicktheories.api.Pair.of(4, Generate.constant(0L)),
-                // the fast bit, a variable header of 0..3 banks, a rep count of 0..3 and now and then a rep start
-                org.quicktheories.api.Pair.of(4, SourceDSL.longs().between(0, 1).zip(SourceDSL.longs().between(0, 3), SourceDSL.longs().between(0, 3),
-                        SourceDSL.longs().between(0, 1), (f, v, r, s) -> (f << 16) | (v << 17) | (r << 32) | (s << 48))),
-                org.quicktheories.api.Pair.of(1, SourceDSL.longs().all().map(v -> v & ~0xffffL))));
-        Gen<Invocation> gen = in -> {
-            dev.hcsim.core.spi.AbiFamily f = family.generate(in);
-            List<Long> codes = f.calls().stream().map(dev.hcsim.core.spi.AbiFamily.Call::number).toList();
-            long code = Generate.frequency(List.of(org.quicktheories.api.Pair.of(8, Generate.pick(codes)),
-                    org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0xffff)))).generate(in);
-            Invocation inv = base.generate(in);
+        List<org.quicktheories.api.Pair<Integer, Gen<Invocation>>> each = new ArrayList<>();
+        for (dev.hcsim.core.spi.AbiFamily f : families) {
+            dev.hcsim.conformance.spi.OtherAbiCalls own = Providers.otherAbiCalls(arch.name(), f.feature());
+            each.add(org.quicktheories.api.Pair.of(1, own != null ? own.from().apply(base) : familyCalls(f, base)));
+        }
+        Gen<Invocation> gen = Generate.frequency(each);
+        return gen.describedAs(Invocation::commandLine);
+    }
+
+    /**
+     * The generic calls of another ABI, from its data alone: {@code base}'s calls with the family's feature on and its
+     * selector register holding one of its call codes (shrinking toward the first), now and then an unknown code.
+     * @param family the ABI
+     * @param base the generic calls of the architecture
+     * @return a generator of the family's calls
+     */
+    public static Gen<Invocation> familyCalls(dev.hcsim.core.spi.AbiFamily family, Gen<Invocation> base) {
+        List<Long> codes = family.calls().stream().map(dev.hcsim.core.spi.AbiFamily.Call::number).toList();
+        Gen<Long> code = Generate.frequency(List.of(org.quicktheories.api.Pair.of(8, Generate.pick(codes)),
+                org.quicktheories.api.Pair.of(1, SourceDSL.longs().between(0, 0xffff))));
+        return base.zip(code, (inv, c) -> {
             Map<String, Boolean> feats = new TreeMap<>(inv.features());
-            feats.put(f.feature(), true);
+            feats.put(family.feature(), true);
             Map<String, Long> regs = new LinkedHashMap<>(inv.registers());
-            regs.put(f.selectorRegister(), code | fields.generate(in));
+            regs.put(family.selectorRegister(), c);
             return new Invocation(inv.architecture(), inv.options(), feats, inv.vcpus(), inv.vcpu(), inv.off(), inv.seed(), inv.trap(), regs,
                     inv.memory(), inv.extraMemory());
-        };
-        return gen.describedAs(Invocation::commandLine);
+        });
     }
 
     static VmConfig config(Architecture arch, Map<String, String> options, Map<String, Boolean> features, int vcpus) {

@@ -54,6 +54,11 @@ final class Providers {
         return merged(arch, ArchitectureCases::privilegeRules);
     }
 
+    /** The generator of {@code arch}'s other ABI with {@code feature}, the first provider's; null when none has one. */
+    static dev.hcsim.conformance.spi.OtherAbiCalls otherAbiCalls(String arch, String feature) {
+        return merged(arch, ArchitectureCases::otherAbiCalls).stream().filter(c -> c.feature().equals(feature)).findFirst().orElse(null);
+    }
+
     /**
      * What takes a trap out of the ABI the kit checks: the feature of every other ABI the architecture declares
      * ({@code Architecture.otherAbis()}), and what the providers add.

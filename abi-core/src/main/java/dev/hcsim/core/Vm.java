@@ -12,6 +12,7 @@ import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallTable;
 import dev.hcsim.core.spi.OptionSpec;
 import dev.hcsim.core.spi.Trap;
+import dev.hcsim.core.spi.TrapSite;
 import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -142,7 +143,7 @@ public final class Vm {
                             + arch.options().stream().map(OptionSpec::name).collect(Collectors.joining(", "))));
             if (!spec.accepts(e.getValue())) {
                 throw new IllegalArgumentException("option " + e.getKey() + "=" + e.getValue() + " is not accepted; expected "
-                        + (spec.allowed().isEmpty() ? "a number" : String.join(" | ", spec.allowed())));
+                        + spec.expected());
             }
             out.put(e.getKey(), e.getValue());
         }
@@ -227,6 +228,25 @@ public final class Vm {
         }
         t.begin(regs, memory, control);
         t.instructionBytes(instruction, 0, instruction.length);
+        archVm.trap(t);
+        TrapView view = views[vcpu];
+        for (TrapListener l : ls) {
+            l.after(vcpu, view, regs);
+        }
+        return view;
+    }
+
+    /** {@link VmContext#trap}: the engine's trap at a known call site (no bounds checks: the engine passes its own). */
+    private TrapResult trapAt(int vcpu, RegisterAccess regs, SparseMemory memory, VcpuControl control, TrapSite site) {
+        Trap t = frames[vcpu];
+        markRun();
+        TrapListener[] ls = listeners;
+        for (TrapListener l : ls) {
+            l.before(vcpu, regs);
+        }
+        t.begin(regs, memory, control);
+        t.site(site);
+        site.fetchInto(t, memory, fetchMin, fetchMax); // when nothing is readable, the trap gate raises the fetch fault
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {
@@ -724,6 +744,11 @@ public final class Vm {
         @Override
         public ArchitectureVm archVm() {
             return archVm;
+        }
+
+        @Override
+        public TrapResult trap(int vcpu, RegisterAccess regs, SparseMemory memory, VcpuControl control, TrapSite site) {
+            return trapAt(vcpu, regs, memory, control, site);
         }
 
         @Override

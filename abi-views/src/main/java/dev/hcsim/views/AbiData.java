@@ -128,7 +128,7 @@ public final class AbiData {
         for (OptionSpec op : a.options()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", op.name());
-            m.put("values", op.allowed().isEmpty() ? List.of("<number>") : op.allowed());
+            m.put("values", op.list() ? List.of("<number>,<number>,...") : op.allowed().isEmpty() ? List.of("<number>") : op.allowed());
             m.put("default", op.defaultValue());
             m.put("thisVm", vm.option(op.name()));
             m.put("description", op.description());

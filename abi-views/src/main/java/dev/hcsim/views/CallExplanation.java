@@ -55,11 +55,22 @@ public final class CallExplanation {
         } else if (otherAbi(vm, r) != null) {
             // Another ABI on the same instruction answered (x86: Hyper-V): its own selector register and status family.
             dev.hcsim.core.spi.AbiFamily f = otherAbi(vm, r);
-            int sel = layout.indexOf(f.selectorRegister());
             steps.add(new String[] {"abi", f.name() + ", " + f.selectedBy()});
             steps.add(new String[] {"mode", narrow ? "32-bit" : "64-bit (the full registers count)"});
-            steps.add(new String[] {"selector", narrow ? "in 32-bit mode the ABI has its own register convention ('hcsim explain --arch "
-                    + a.name() + "'); the call is " + r.call() : f.selectorRegister() + " held " + hex(r.before().get(sel)) + ", which selects " + r.call()});
+            // What the ABI read, by its own convention (the trace's "read"): its selector first, then its arguments.
+            List<java.util.Map.Entry<String, String>> read = r.trap() == null || r.trap().read() == null ? List.of()
+                    : List.copyOf(r.trap().read().entrySet());
+            if (read.isEmpty()) {
+                int sel = layout.indexOf(f.selectorRegister());
+                steps.add(new String[] {"selector", f.selectorRegister() + " held " + hex(r.before().get(sel)) + ", which selects " + r.call()});
+            } else {
+                steps.add(new String[] {"selector", read.get(0).getKey() + " held " + shortHex(read.get(0).getValue()) + ", which selects " + r.call()});
+                List<String> args = new ArrayList<>();
+                for (java.util.Map.Entry<String, String> e : read.subList(1, read.size())) {
+                    args.add(e.getKey() + " = " + shortHex(e.getValue()));
+                }
+                steps.add(new String[] {"arguments", String.join(", ", args) + "   (" + f.name() + "'s order" + (narrow ? ", 32-bit convention)" : ")")});
+            }
             steps.add(new String[] {"status", r.status().name() + " = " + r.statusName() + ", in " + f.status().family()});
         } else {
             steps.add(new String[] {"mode", narrow ? "32-bit: " + c.narrowRule() : "64-bit (the full registers count)"});
@@ -89,6 +100,11 @@ public final class CallExplanation {
             sb.append(String.format(Locale.ROOT, "%2d. %-12s %s\n", i + 1, steps.get(i)[0], steps.get(i)[1]));
         }
         return sb.toString();
+    }
+
+    /** A trace's 0x%016x value as short hex. */
+    private static String shortHex(String v) {
+        return hex(Bytes.parseNumber(v)); // Bytes, not Long.parseUnsignedLong: the explorer's TeaVM build runs this too
     }
 
     /** The other ABI (Architecture.otherAbis) whose feature is on and whose status family answered, or null. */

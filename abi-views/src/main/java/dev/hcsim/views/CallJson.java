@@ -31,6 +31,9 @@ public final class CallJson {
         o.put("statusCode", r.statusName());
         o.put("outcome", r.outcome().name());
         o.put("detail", r.detail());
+        // The registers the call read, in its ABI's order and by its names (the trace's "read": KVM's contract, or Xen's
+        // and Hyper-V's own conventions on x86); null when nothing was read (not a hypercall, a fault before the call).
+        o.put("read", r.trap() == null || r.trap().read() == null ? null : new LinkedHashMap<>(r.trap().read()));
         RegisterLayout layout = r.after().layout();
         Map<String, String> regs = new LinkedHashMap<>();
         for (int i : layout.generalIndices()) {

@@ -8,7 +8,7 @@ import dev.hcsim.core.Status;
 import java.util.List;
 import java.util.Map;
 
-/** x86: the other vendor's instruction, the VMX/SVM neighbours of 0f 01 c1, and the CPL rule. */
+/** x86: the other vendor's instruction, the VMX/SVM neighbours of 0f 01 c1, the CPL rule, and the calls of Xen and Hyper-V. */
 public final class X86Cases implements ArchitectureCases {
     @Override
     public String architecture() {
@@ -28,6 +28,12 @@ public final class X86Cases implements ArchitectureCases {
                 Encoding.of("0f01c8", "monitor: group 7, modrm c8"),
                 Encoding.of("0f0b", "ud2"),
                 Encoding.of("90", "nop: not a trap at all"));
+    }
+
+    @Override
+    public List<dev.hcsim.conformance.spi.OtherAbiCalls> otherAbiCalls() {
+        return List.of(new dev.hcsim.conformance.spi.OtherAbiCalls("xen", X86XenCases::calls),
+                new dev.hcsim.conformance.spi.OtherAbiCalls("hyperv", X86HypervCases::calls));
     }
 
     @Override

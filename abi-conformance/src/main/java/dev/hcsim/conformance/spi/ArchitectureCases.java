@@ -65,4 +65,14 @@ public interface ArchitectureCases {
     default List<String> otherAbiSwitches() {
         return List.of();
     }
+
+    /**
+     * Generators of the calls of the other ABIs the architecture declares ({@code Architecture.otherAbis()}), one per
+     * ABI at most: what {@code ConformanceKit.differentialOtherAbis} draws. An ABI without one gets the kit's generic
+     * calls (its feature on, its selector register drawn from its call codes).
+     * @return the generators; empty by default
+     */
+    default List<OtherAbiCalls> otherAbiCalls() {
+        return List.of();
+    }
 }

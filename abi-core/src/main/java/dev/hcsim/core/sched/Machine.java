@@ -99,6 +99,9 @@ public final class Machine implements VcpuControl {
      */
     public void translate(boolean on) {
         stepper.blocks = on ? new BlockEngine(memory, Engine.context(vm).codec()) : null;
+        if (on) {
+            stepper.blocks.trapHandler(stepper.inBlockTraps); // traps handled inside blocks (docs/performance.md)
+        }
     }
 
     /**

@@ -103,7 +103,7 @@ final class Scheduler implements VcpuControl {
             }
         }
         int m = pcpuCurrent.length;
-        long stepLimit = steps + maxSteps < steps ? Long.MAX_VALUE : steps + maxSteps;
+        long stepLimit = steps + maxSteps < steps ? Long.MAX_VALUE : steps + maxSteps; // a second run with Long.MAX_VALUE must not overflow into "spent"
         if (blockInterleaving != null) {
             return blockInterleaving.run(stepper, stepLimit, maxTimeNanos, instructionLimit, deadlineNanoTime);
         }
@@ -183,17 +183,15 @@ final class Scheduler implements VcpuControl {
     /** The most instructions the next block may run: up to the first tick at which the interpreter's loop could stop or preempt. */
     private long blockBudget(int p, long stepLimit, long maxTimeNanos, long instructionLimit, long deadlineNanoTime) {
         long budget = Math.min(stepLimit - steps, instructionLimit - instructions);
-        if (nsPerTick > 0) {
-            long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
-            budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
-        }
+        budget = Math.min(budget, ticksBefore(maxTimeNanos)); // ticks until the loop's time check stops it (no overflow at Long.MAX_VALUE)
+        budget = Math.min(budget, ticksBefore(nextTimer)); // the loop fires a timer before the first tick at or past its time, as the interpreter does
         if (deadlineNanoTime != Long.MAX_VALUE) {
             budget = Math.min(budget, 4096 - (steps & 4095));
         }
         if (!runqueue.isEmpty()) {
             budget = Math.min(budget, quantum - pcpuSlice[p]);
         }
-        return Math.max(Math.min(budget, ticksBefore(nextTimer)), 1);
+        return Math.max(budget, 1);
     }
 
     /** The ticks from now whose time is before {@code at} (a timer fires at the first tick at or after it): 0 when {@code at} is due. */
@@ -205,14 +203,8 @@ final class Scheduler implements VcpuControl {
         return left <= 0 ? 0 : left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0);
     }
 
-    /**
-     * Runs up to {@code budget} instructions of vCPU {@code v} on physical CPU {@code p} from the tick now (block
-     * interleaving, {@link BlockInterleaving}): the counters advance per instruction while it runs, as in
-     * {@link #runBlock}; afterwards the instruction counts include the whole block, its pCPU's slice all but its last
-     * instruction (counted when its end is acted on), and time and steps are the tick's again.
-     * @return the instructions run (0 when not even the first could be fetched)
-     */
-    long runAhead(Stepper stepper, int v, int p, long budget) {
+    /** A block of vCPU {@code v} on physical CPU {@code p} starts now: the counters it advances from (blockAt). */
+    private void beginBlock(Stepper stepper, int v, int p) {
         blockEngine = stepper.blocks;
         blockSlot = slots[v];
         blockPcpu = p;
@@ -222,6 +214,17 @@ final class Scheduler implements VcpuControl {
         slotInstructions0 = blockSlot.instructions;
         slice0 = pcpuSlice[p];
         inBlock = true;
+    }
+
+    /**
+     * Runs up to {@code budget} instructions of vCPU {@code v} on physical CPU {@code p} from the tick now (block
+     * interleaving, {@link BlockInterleaving}): the counters advance per instruction while it runs, as in
+     * {@link #runBlock}; afterwards the instruction counts include the whole block, its pCPU's slice all but its last
+     * instruction (counted when its end is acted on), and time and steps are the tick's again.
+     * @return the instructions run (0 when not even the first could be fetched)
+     */
+    long runAhead(Stepper stepper, int v, int p, long budget) {
+        beginBlock(stepper, v, p);
         long executed;
         try {
             executed = BlockEngine.executed(stepper.runAhead(v, budget));
@@ -237,19 +240,12 @@ final class Scheduler implements VcpuControl {
     }
 
     private void runBlock(Stepper stepper, int v, int p, long budget) {
-        blockEngine = stepper.blocks;
-        blockSlot = slots[v];
-        blockPcpu = p;
-        steps0 = steps;
-        time0 = time;
-        instructions0 = instructions;
-        slotInstructions0 = blockSlot.instructions;
-        slice0 = pcpuSlice[p];
-        inBlock = true;
+        beginBlock(stepper, v, p);
         try {
             stepper.stepBlock(v, budget);
         } finally {
             inBlock = false;
+            inBlockTrap = false;
         }
     }
 
@@ -274,13 +270,35 @@ final class Scheduler implements VcpuControl {
     private void catchUp() {
         if (inBlock) {
             if (blockEngine != null) {
-                blockAt(blockEngine.progress());
+                if (!inBlockTrap) { // a trap inside the block has its counters set already (beginBlockTrap)
+                    blockAt(blockEngine.progress());
+                }
                 blockEngine.requestBreak();
             } else {
                 blockAt(progress);
                 breakRequested = true;
             }
         }
+    }
+
+    // A trap inside a running block (Stepper.trapInBlock) sees the counters the block-ending trap saw before: the trap
+    // instruction's own tick, and its instruction counted. The block runs on after it only when nothing the scheduler
+    // loop acts on between two ticks changed: a VcpuControl call (catchUp asks for a break), a timer armed, a system event.
+    private boolean inBlockTrap;
+    private long nextTimerAtTrap;
+
+    void beginBlockTrap() {
+        blockAt(blockEngine.progress());
+        instructions++;
+        blockSlot.instructions++;
+        inBlockTrap = true;
+        nextTimerAtTrap = nextTimer;
+    }
+
+    /** The trap inside the block is over: true when the block may run on after it. */
+    boolean endBlockTrap() {
+        inBlockTrap = false;
+        return nextTimer == nextTimerAtTrap && systemEvent == null;
     }
 
     /**

@@ -28,10 +28,15 @@ final class Stepper {
     private final SparseMemory memory;
     private final ArchitectureVm archVm;
     private final DecodeCache cache;
+    private final TrapSites sites;
     private final Scheduler sched;
     HostHandler host = HostHandler.DEFAULT;
     /** The translating engine, or null when every instruction is interpreted on its own. */
     BlockEngine blocks;
+    /** {@link #trapInBlock} as the engine's trap handler (one object, installed again after each {@link #runAhead}). */
+    final BlockEngine.TrapHandler inBlockTraps = this::trapInBlock;
+    /** The vCPU whose block runs now (for {@link #trapInBlock}). */
+    private int blockVcpu;
 
     Stepper(Vm vm, VmContext context, SparseMemory memory, Scheduler sched) {
         this.vm = vm;
@@ -39,6 +44,7 @@ final class Stepper {
         this.memory = memory;
         this.archVm = context.archVm();
         this.cache = new DecodeCache(memory, context.codec());
+        this.sites = new TrapSites(context.codec().maxLength());
         this.sched = sched;
     }
 
@@ -70,6 +76,7 @@ final class Stepper {
      */
     void stepBlock(int v, long budget) {
         VcpuSlot s = sched.slots[v];
+        blockVcpu = v;
         long r = blocks.run(s.cpu, budget);
         long executed = BlockEngine.executed(r);
         int signal = BlockEngine.signal(r);
@@ -80,7 +87,9 @@ final class Stepper {
         }
         s.instructions++;
         sched.instructions++;
-        if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+        if (signal == BlockEngine.TRAP_DONE) {
+            afterTrap(v, context.frame(v)); // handled inside the block (trapInBlock); what follows it is the scheduler's
+        } else if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
             after(v, signal, blocks.lastPc(), blocks.lastLength()); // a NEXT or JUMP ending a block has set the PC already
         }
     }
@@ -95,7 +104,13 @@ final class Stepper {
         VcpuSlot s = sched.slots[v];
         long r;
         if (blocks != null) {
-            r = blocks.run(s.cpu, budget);
+            // A trap ends the block here (no trapInBlock): what it does to other vCPUs must wait for its virtual time.
+            blocks.trapHandler(null);
+            try {
+                r = blocks.run(s.cpu, budget);
+            } finally {
+                blocks.trapHandler(inBlockTraps);
+            }
             s.pendingPc = blocks.lastPc();
             s.pendingLength = blocks.lastLength();
         } else {
@@ -158,6 +173,22 @@ final class Stepper {
         }
     }
 
+    /**
+     * The engine's {@link BlockEngine.TrapHandler}: the trap at {@code pc} handled where it ran in the block, with the
+     * scheduler's counters as a block ending at the trap gives them ({@link Scheduler#beginBlockTrap}). The block runs
+     * on when the call returned to the guest and the scheduler's state did not change; else it ends and
+     * {@link #stepBlock} acts on the result, as it does for a trap that ends a block.
+     */
+    boolean trapInBlock(long pc) {
+        int v = blockVcpu;
+        sched.beginBlockTrap();
+        sched.currentVcpu = v;
+        TrapResult r = context.trap(v, sched.slots[v].regs, memory, sched, sites.at(pc));
+        sched.currentVcpu = -1;
+        boolean runOn = sched.endBlockTrap();
+        return runOn && r.outcome() == Outcome.RESUME;
+    }
+
     /** Acts on what the instruction at {@code pc} of {@code length} bytes signalled. */
     private void after(int v, int signal, long pc, int length) {
         VcpuSlot s = sched.slots[v];
@@ -168,7 +199,7 @@ final class Stepper {
             }
             case Cpu.TRAP -> {
                 sched.currentVcpu = v;
-                TrapResult r = vm.trap(v, regs, memory, sched);
+                TrapResult r = context.trap(v, regs, memory, sched, sites.at(pc)); // Vm.trap at a known call site
                 sched.currentVcpu = -1;
                 afterTrap(v, r);
             }

@@ -63,7 +63,14 @@ final class TrapTracer implements TrapListener {
         TrapContract c = vm.contract();
         long pc = before[layout.size()];
         Map<String, String> read = null;
-        if (r.status() != null) {
+        dev.hcsim.core.spi.CallRegisters abi = context.frame(vcpu).callRegisters();
+        if (abi != null) {
+            // Another ABI answered (or exited): its registers, by its own names, as it read them.
+            read = new LinkedHashMap<>();
+            for (dev.hcsim.core.spi.CallRegisters.Entry e : abi.entries()) {
+                read.put(e.name(), Bytes.hex64(e.value(before)));
+            }
+        } else if (r.status() != null) {
             read = new LinkedHashMap<>();
             read.put(layout.name(c.numberRegister()), Bytes.hex64(before[c.numberRegister()]));
             for (int i = 0; i < c.argumentCount(); i++) {

@@ -55,6 +55,20 @@ public interface Instruction {
     }
 
     /**
+     * Writes this instruction's code into a translated block, so that it runs on the block's register locals instead
+     * of through {@link #execute}; or says no (the default) and writes nothing, and the block calls {@link #execute}.
+     * Emitted code must do exactly what {@code execute} does (the differential properties compare the two), and keep
+     * to what {@link #effects()} promises for a declared instruction whatever this one declares: registers, guest
+     * memory through the emitter, branches with their targets in the code, nothing else. The answer must depend on the
+     * instruction and {@link Emitter#next()} alone: the engine asks twice.
+     * @param out where the code goes
+     * @return whether code was written
+     */
+    default boolean emit(Emitter out) {
+        return false;
+    }
+
+    /**
      * Executes on {@code cpu}. Returns one of {@link Cpu#NEXT}, {@link Cpu#JUMP}, {@link Cpu#TRAP},
      * {@link Cpu#HALT} or {@link Cpu#FAULT}.
      * @param cpu the vCPU's state

@@ -34,6 +34,18 @@ public final class SignalInstruction extends BaseInstruction {
      * @param cpu the vCPU (untouched)
      * @return the signal given at construction
      */
+    /** A no-op ({@link Cpu#NEXT}) touches nothing; a trap or a wait is unknown to the translator. */
+    @Override
+    public int effects() {
+        return signal == Cpu.NEXT ? EFFECTS_REGISTERS : EFFECTS_UNKNOWN;
+    }
+
+    /** A no-op is no code at all in a translated block. */
+    @Override
+    public boolean emit(Emitter out) {
+        return signal == Cpu.NEXT;
+    }
+
     @Override
     public int execute(Cpu cpu) {
         return signal;

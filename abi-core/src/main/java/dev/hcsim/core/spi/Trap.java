@@ -66,7 +66,6 @@ public final class Trap implements TrapResult {
     private StatusCodec codec;
     private int insnLength;
     private long pc;
-    private boolean narrow;
     private long number;
     private int resultMask;
     // What a trap sets on every call is kept so that the trap path stores no reference that did not
@@ -80,23 +79,30 @@ public final class Trap implements TrapResult {
     private byte status = NO_STATUS;
     private byte outcome = RESUME;
     private HypercallSpec spec;
-    private boolean hasSpec;
     private String callName;
-    private boolean hasCallName;
     private long nextPc;
-    private boolean nextPcSet;
     private int yieldTarget;
     private ExitCompletion completion;
-    // Faults, exits and their notes are set on the rare paths only; flags say whether the reference is
-    // current, so that begin() stores no reference (see above).
+    // Faults, exits and their notes are set on the rare paths only; flag bits say whether a reference is
+    // current, so that begin() stores no reference (see above), and clears them all with one store.
     private Exit exit;
-    private boolean hasExit;
     private Exit answer;
     private Fault fault;
-    private boolean hasFault;
     private String why;
-    private boolean hasWhy;
-    private boolean dispatched;
+    private CallRegisters callRegisters;
+    private int flags;
+    private static final int HAS_SPEC = 1;
+    private static final int HAS_CALL_NAME = 1 << 1;
+    private static final int NEXT_PC_SET = 1 << 2;
+    private static final int HAS_EXIT = 1 << 3;
+    private static final int HAS_FAULT = 1 << 4;
+    private static final int HAS_WHY = 1 << 5;
+    private static final int DISPATCHED = 1 << 6;
+    private static final int NARROW = 1 << 7;
+    private static final int HAS_CALL_REGISTERS = 1 << 8;
+    // The call site whose spec cache invoke() uses: the frame's own (embedded path) or the engine's (TrapSite).
+    private final TrapSite ownSite = new TrapSite(0);
+    private TrapSite site = ownSite;
 
     /**
      * The reusable trap frame of vCPU {@code vcpu}. Engine use.
@@ -148,25 +154,32 @@ public final class Trap implements TrapResult {
         if (this.codec != defaultCodec) {
             this.codec = defaultCodec;
         }
+        if (this.site != ownSite) {
+            this.site = ownSite;
+        }
         this.pc = regs.pc();
         this.insnLength = 0;
-        this.narrow = false;
         this.number = 0;
         this.resultMask = 0;
         this.status = NO_STATUS;
-        this.hasSpec = false;
-        this.hasCallName = false;
         this.outcome = RESUME;
         this.nextPc = pc;
-        this.nextPcSet = false;
         this.yieldTarget = -1;
         if (this.completion != null) {
             this.completion = null;
         }
-        this.hasExit = false;
-        this.hasFault = false;
-        this.hasWhy = false;
-        this.dispatched = false;
+        this.flags = 0;
+    }
+
+    /**
+     * Makes {@code s} the call site of this trap (after {@link #begin}): {@link #invoke()} then looks the number up
+     * through its cache. Engine use.
+     * @param s the trap instruction's site
+     */
+    public void site(TrapSite s) {
+        if (this.site != s) {
+            this.site = s;
+        }
     }
 
     /**
@@ -175,18 +188,17 @@ public final class Trap implements TrapResult {
      * and the architecture's trap gate raises its instruction-fetch fault.
      * @param min the fewest bytes a trap instruction has
      * @param max the most bytes to fetch
-     * @return true when at least {@code min} bytes were fetched
      */
-    public boolean fetch(int min, int max) {
+    public void fetch(int min, int max) {
+        // no return value: every gate asks fetchedLength(), so a second answer could only disagree with it
         GuestMemory m = memory.memory();
         for (int n = max; n >= min; n--) {
             if (m.read(pc, insn, 0, n)) {
                 insnLength = n;
-                return true;
+                return;
             }
         }
         insnLength = 0;
-        return false;
     }
 
     /**
@@ -248,12 +260,12 @@ public final class Trap implements TrapResult {
      * @param n true for a 32-bit call
      */
     public void narrow(boolean n) {
-        narrow = n;
+        flags = n ? flags | NARROW : flags & ~NARROW;
     }
 
     /** Reads the number and the arguments by the contract, cut to 32 bits in narrow mode when the contract says so. */
     public void readCall() {
-        boolean cut = narrow && narrowCutsArguments;
+        boolean cut = (flags & NARROW) != 0 && narrowCutsArguments;
         long nr = regs.get(numberRegister);
         number = number32 || cut ? nr & 0xFFFF_FFFFL : nr;
         int[] from = argumentRegisters;
@@ -261,12 +273,12 @@ public final class Trap implements TrapResult {
             long v = regs.get(from[i]);
             args[i] = cut ? v & 0xFFFF_FFFFL : v;
         }
-        dispatched = true;
+        flags |= DISPATCHED;
     }
 
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
-        HypercallSpec found = vm.hypercalls().lookup(number);
+        HypercallSpec found = site.spec(vm.hypercalls(), number);
         spec(found);
         if (found == null) {
             fail(Status.NOT_IMPLEMENTED);
@@ -299,13 +311,13 @@ public final class Trap implements TrapResult {
     public void complete() {
         Outcome o = outcome();
         if (o == Outcome.EXIT_TO_HOST || o == Outcome.FAULT || o == Outcome.NOT_A_HYPERCALL || o == Outcome.INTERRUPTED) {
-            if (!nextPcSet) {
+            if ((flags & NEXT_PC_SET) == 0) {
                 nextPc = pc;
             }
             return;
         }
         writeResults();
-        if (!nextPcSet) {
+        if ((flags & NEXT_PC_SET) == 0) {
             nextPc = pc + insnLength;
         }
         regs.pc(nextPc);
@@ -329,7 +341,7 @@ public final class Trap implements TrapResult {
 
     private void writeResults() {
         int[] to = resultRegisters;
-        boolean cut = narrow && narrowCutsResults;
+        boolean cut = (flags & NARROW) != 0 && narrowCutsResults;
         for (int i = 0; i < to.length; i++) {
             long v;
             if ((resultMask & (1 << i)) != 0) {
@@ -373,8 +385,7 @@ public final class Trap implements TrapResult {
         ExitCompletion c = completion;
         this.answer = hostAnswer;
         outcome = RESUME;
-        nextPcSet = false;
-        hasExit = false;
+        flags &= ~(NEXT_PC_SET | HAS_EXIT);
         if (c != null) {
             c.complete(this, hostReturn);
         } else {
@@ -527,14 +538,35 @@ public final class Trap implements TrapResult {
         if (callName != name) {
             callName = name;
         }
-        hasCallName = name != null;
+        flags = name != null ? flags | HAS_CALL_NAME : flags & ~HAS_CALL_NAME;
+    }
+
+    /**
+     * Names the registers the call read by its ABI's own convention, when that is not the contract's (another ABI on the
+     * trap instruction): traces show these instead of the contract's number and arguments.
+     * @param r the registers, a constant (null: the contract's)
+     */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose, as in callName: the same constant set again skips the store
+    public void callRegisters(CallRegisters r) {
+        if (callRegisters != r) {
+            callRegisters = r;
+        }
+        flags = r != null ? flags | HAS_CALL_REGISTERS : flags & ~HAS_CALL_REGISTERS;
+    }
+
+    /**
+     * The registers the call read by its ABI's own convention.
+     * @return what {@link #callRegisters(CallRegisters)} set for this trap, or null for the contract's
+     */
+    public CallRegisters callRegisters() {
+        return (flags & HAS_CALL_REGISTERS) != 0 ? callRegisters : null;
     }
 
     private void spec(HypercallSpec s) {
         if (spec != s) {
             spec = s;
         }
-        hasSpec = s != null;
+        flags = s != null ? flags | HAS_SPEC : flags & ~HAS_SPEC;
     }
 
     private void outcome(Outcome o) {
@@ -566,7 +598,7 @@ public final class Trap implements TrapResult {
      */
     public void resumeAt(long address) {
         nextPc = address;
-        nextPcSet = true;
+        flags |= NEXT_PC_SET;
     }
 
     /**
@@ -580,7 +612,7 @@ public final class Trap implements TrapResult {
     public void exitToHost(Exit exit, ExitCompletion completion) {
         outcome(Outcome.EXIT_TO_HOST);
         this.exit = exit;
-        this.hasExit = true;
+        flags |= HAS_EXIT;
         this.completion = completion;
     }
 
@@ -624,7 +656,7 @@ public final class Trap implements TrapResult {
         if (fault != f) {
             fault = f;
         }
-        hasFault = f != null;
+        flags = f != null ? flags | HAS_FAULT : flags & ~HAS_FAULT;
     }
 
     /**
@@ -642,7 +674,7 @@ public final class Trap implements TrapResult {
         if (why != w) {
             why = w;
         }
-        hasWhy = w != null;
+        flags = w != null ? flags | HAS_WHY : flags & ~HAS_WHY;
     }
 
     /**
@@ -651,7 +683,7 @@ public final class Trap implements TrapResult {
      * @return the note, or null
      */
     public String why() {
-        return hasWhy ? why : null;
+        return (flags & HAS_WHY) != 0 ? why : null;
     }
 
     /**
@@ -672,7 +704,7 @@ public final class Trap implements TrapResult {
      * @return whether the contract read number and arguments
      */
     public boolean dispatched() {
-        return dispatched;
+        return (flags & DISPATCHED) != 0;
     }
 
     /**
@@ -680,7 +712,7 @@ public final class Trap implements TrapResult {
      * @return the spec, or null for an unknown number or an undispatched trap
      */
     public HypercallSpec spec() {
-        return hasSpec ? spec : null;
+        return (flags & HAS_SPEC) != 0 ? spec : null;
     }
 
     // ---------------------------------------------------------------- TrapResult
@@ -707,7 +739,7 @@ public final class Trap implements TrapResult {
 
     @Override
     public String callName() {
-        return hasCallName ? callName : null;
+        return (flags & HAS_CALL_NAME) != 0 ? callName : null;
     }
 
     @Override
@@ -717,7 +749,7 @@ public final class Trap implements TrapResult {
 
     @Override
     public boolean narrow() {
-        return narrow;
+        return (flags & NARROW) != 0;
     }
 
     @Override
@@ -727,12 +759,12 @@ public final class Trap implements TrapResult {
 
     @Override
     public Exit exit() {
-        return hasExit ? exit : null;
+        return (flags & HAS_EXIT) != 0 ? exit : null;
     }
 
     @Override
     public Fault fault() {
-        return hasFault ? fault : null;
+        return (flags & HAS_FAULT) != 0 ? fault : null;
     }
 
     @Override

@@ -147,4 +147,18 @@ public interface VmContext {
      * @return the frame
      */
     Trap frame(int vcpu);
+
+    /**
+     * The standalone engine's trap: {@code Vm.trap} for a trap instruction at a known call site, whose bytes
+     * {@code site} keeps while {@code memory} holds them unchanged and whose spec it caches by number. The
+     * result is the one {@code Vm.trap} gives for the same registers and memory, listeners included.
+     * @param vcpu the trapping vCPU's index
+     * @param regs its registers, read and written in place
+     * @param memory the machine's guest memory
+     * @param control the machine's vCPU control
+     * @param site the trap instruction's call site
+     * @return the trap's result, valid until the next trap on this vCPU
+     */
+    dev.hcsim.core.TrapResult trap(int vcpu, dev.hcsim.core.RegisterAccess regs, dev.hcsim.core.SparseMemory memory,
+            dev.hcsim.core.VcpuControl control, TrapSite site);
 }

@@ -18,6 +18,12 @@ final class Block {
     final long end;
     /** Runs so far; the block is compiled to bytecode when this reaches the engine's threshold. */
     int runs;
+    /** Which instructions the bytecode form runs as emitted code (null until it is compiled). */
+    boolean[] emitted;
+    /** The length of the bytecode form's method, in bytes (0 until it is compiled). */
+    int codeSize;
+    /** How many of the instructions the bytecode form runs: all, or the first ones when all would be too long. */
+    int compiledCount;
     /** The bytecode form, or null while the block is still interpreted. */
     CompiledBlock compiled;
 

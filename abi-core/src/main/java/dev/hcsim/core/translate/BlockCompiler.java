@@ -8,6 +8,8 @@ import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -40,7 +42,15 @@ import org.objectweb.asm.Type;
  *       return done, signal
  * an exception from I[k]: return engine.failed(block, k, done + k, exception, cpu)
  * </pre>
- * An instruction whose {@link Instruction#effects()} are known neither reads the PC nor calls the scheduler, so the
+ * <p>An instruction that {@linkplain Instruction#emit emits} its own code (through {@link BlockEmitter}) runs on
+ * {@code long} locals instead: the registers the block uses are loaded into locals at its entry, and the ones it writes
+ * go back to the register file at every exit (the common {@code leave} tail, the exception handler when an emitted
+ * instruction failed) and before each instruction that is not emitted, whose {@code execute} works on the register
+ * file (the locals are loaded again after it). A taken emitted branch knows its target when the block is compiled: a
+ * branch to the block's own start loops without writing anything back. Within the loop the JIT then sees plain
+ * arithmetic on locals, and drops what nothing reads (a flags value the next instruction sets again).
+ *
+ * <p>An instruction whose {@link Instruction#effects()} are known neither reads the PC nor calls the scheduler, so the
  * progress and the PC are stored only before the others (and at every exit); only one that writes memory can change
  * code, and only an unknown one can make the scheduler ask for a break. With the PC and progress stores gone, the
  * JIT keeps a run of known instructions' register values in machine registers between their loads and stores.
@@ -69,17 +79,41 @@ final class BlockCompiler {
     private static final int INDEX = 11;
     private static final int SIGNAL = 12;
     private static final int THROWN = 13;
+    /** 1 while the register file holds the register locals' values (around an instruction that is not emitted). */
+    private static final int SYNCED = 14;
+    /** Two longs for the emitted memory accesses. */
+    private static final int SCRATCH = 15;
+    /** The register locals and the emitted instructions' temporaries start here. */
+    private static final int FIRST_FREE = 19;
+
+    /**
+     * The most bytecode the generated method may have: HotSpot compiles no method longer than 8000 bytes
+     * ({@code -XX:HugeMethodLimit}, {@code DontCompileHugeMethods}), and a block left to the bytecode interpreter would
+     * run far slower than the interpreter's own loop. When a block's code comes out longer, only its first instructions
+     * are compiled (as many as fit): the compiled form then ends there with the PC at the next one, which starts a block
+     * of its own.
+     */
+    static final int MAX_CODE_SIZE = 7600;
 
     private BlockCompiler() {
     }
 
-    /** The compiled form of {@code b}. */
-    static CompiledBlock compile(Block b) {
+    /**
+     * The compiled form of {@code b}.
+     * @param zero the register layout's zero register (-1: none), which emitted code never writes
+     */
+    static CompiledBlock compile(Block b, int zero) {
         int n = b.size();
         Object[] data = new Object[n + 1];
         System.arraycopy(b.instructions, 0, data, 0, n);
         data[n] = b;
-        byte[] bytes = generate(b);
+        int count = n;
+        byte[] bytes = generate(b, zero, count);
+        while (b.codeSize > MAX_CODE_SIZE && count > 1) {
+            count = Math.max(1, Math.min(count - 1, (int) ((long) count * MAX_CODE_SIZE * 9 / 10 / b.codeSize)));
+            bytes = generate(b, zero, count);
+        }
+        b.compiledCount = count;
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, true);
             return (CompiledBlock) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
@@ -90,7 +124,11 @@ final class BlockCompiler {
         }
     }
 
-    static byte[] generate(Block b) {
+    /**
+     * The hidden class of {@code b}'s first {@code count} instructions; {@link Block#codeSize} says how long its method
+     * came out.
+     */
+    static byte[] generate(Block b, int zero, int count) {
         int n = b.size();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -112,7 +150,7 @@ final class BlockCompiler {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        run(cw, name, b);
+        run(cw, name, b, zero, count);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -145,16 +183,46 @@ final class BlockCompiler {
         mv.visitEnd();
     }
 
-    private static void run(ClassWriter cw, String name, Block b) {
-        int n = b.size();
+    /**
+     * The dry pass over the first {@code n} instructions: which emit their own code (null when none does), with the
+     * registers they use in {@code em}; one entry per instruction of the block.
+     */
+    private static boolean[] emitting(Block b, BlockEmitter em, int n) {
+        boolean[] emitted = new boolean[b.size()];
+        boolean any = false;
+        for (int k = 0; k < n; k++) {
+            em.begin(b.pcs[k], next(b, k));
+            emitted[k] = b.instructions[k].emit(em);
+            any |= emitted[k];
+        }
+        return any ? emitted : null;
+    }
+
+    private static Instruction next(Block b, int k) {
+        return k + 1 < b.size() ? b.instructions[k + 1] : null;
+    }
+
+    private static void run(ClassWriter cw, String name, Block b, int zero, int n) {
+        BlockEmitter em = new BlockEmitter(zero, CPU_ARG, SCRATCH, FIRST_FREE);
+        boolean[] emitted = emitting(b, em, n);
+        boolean locals = emitted != null && em.anyRegisters();
+        if (emitted == null) {
+            emitted = new boolean[b.size()];
+        }
+        b.emitted = emitted;
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
+        em.writeTo(mv);
         mv.visitCode();
         Label top = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();
         Label exit = new Label();
+        Label leave = new Label();
         Label[] taken = new Label[n];
         Label[] stopped = new Label[n];
+        List<List<Long>> targets = new ArrayList<>();
+        List<List<Label>> exits = new ArrayList<>();
+        boolean[] stops = new boolean[n];
         for (int k = 0; k < n; k++) {
             taken[k] = new Label();
             stopped[k] = new Label();
@@ -166,62 +234,112 @@ final class BlockCompiler {
         mv.visitVarInsn(ISTORE, INDEX);
         push(mv, 0);
         mv.visitVarInsn(ISTORE, SIGNAL);
+        push(mv, 0);
+        mv.visitVarInsn(ISTORE, SYNCED);
+        em.loadAll(REGS_ARG);
         mv.visitLabel(top);
         for (int k = 0; k < n; k++) {
-            int effects = b.instructions[k].effects();
+            Instruction ins = b.instructions[k];
+            int effects = ins.effects();
             boolean unknown = effects == Instruction.EFFECTS_UNKNOWN;
             push(mv, k);
             mv.visitVarInsn(ISTORE, INDEX);
-            if (unknown) {
-                // it may call the scheduler (which reads the progress) or read the PC
-                mv.visitVarInsn(ALOAD, ENGINE_ARG);
-                mv.visitVarInsn(LLOAD, DONE);
-                if (k != 0) {
-                    mv.visitLdcInsn((long) k);
-                    mv.visitInsn(LADD);
+            if (emitted[k]) {
+                // the instruction's own code, on the register locals; each taken branch goes to an exit of its own
+                em.begin(b.pcs[k], next(b, k));
+                if (!ins.emit(em)) {
+                    throw new IllegalStateException(ins.text() + " emitted in the first pass only");
                 }
-                mv.visitFieldInsn(PUTFIELD, ENGINE, "progress", "J");
-                setPc(mv, b.pcs[k]);
+                targets.add(List.copyOf(em.targets()));
+                exits.add(List.copyOf(em.exits()));
+                stops[k] = em.writesMemory();
+            } else {
+                targets.add(List.of());
+                exits.add(List.of());
+                stops[k] = unknown || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0;
+                if (unknown) {
+                    // it may call the scheduler (which reads the progress) or read the PC
+                    mv.visitVarInsn(ALOAD, ENGINE_ARG);
+                    mv.visitVarInsn(LLOAD, DONE);
+                    if (k != 0) {
+                        mv.visitLdcInsn((long) k);
+                        mv.visitInsn(LADD);
+                    }
+                    mv.visitFieldInsn(PUTFIELD, ENGINE, "progress", "J");
+                    setPc(mv, b.pcs[k]);
+                }
+                if (locals) {
+                    // execute works on the register file: it gets the locals, and the locals get what it wrote
+                    em.storeWritten(REGS_ARG);
+                    push(mv, 1);
+                    mv.visitVarInsn(ISTORE, SYNCED);
+                }
+                mv.visitFieldInsn(GETSTATIC, name, "i" + k, INSN_DESC);
+                mv.visitVarInsn(ALOAD, CPU_ARG);
+                mv.visitMethodInsn(INVOKEINTERFACE, INSN, "execute", "(Ldev/hcsim/core/spi/Cpu;)I", true);
+                mv.visitVarInsn(ISTORE, SIGNAL);
+                if (locals) {
+                    em.loadAll(REGS_ARG);
+                    push(mv, 0);
+                    mv.visitVarInsn(ISTORE, SYNCED);
+                }
+                mv.visitVarInsn(ILOAD, SIGNAL);
+                mv.visitJumpInsn(IFNE, taken[k]);
             }
-            mv.visitFieldInsn(GETSTATIC, name, "i" + k, INSN_DESC);
-            mv.visitVarInsn(ALOAD, CPU_ARG);
-            mv.visitMethodInsn(INVOKEINTERFACE, INSN, "execute", "(Ldev/hcsim/core/spi/Cpu;)I", true);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, SIGNAL);
-            mv.visitJumpInsn(IFNE, taken[k]);
-            if (unknown || (effects & Instruction.EFFECTS_WRITES_MEMORY) != 0) {
+            if (stops[k]) {
                 codeGeneration(mv);
                 mv.visitVarInsn(LLOAD, GEN);
                 mv.visitInsn(LCMP);
                 mv.visitJumpInsn(IFNE, stopped[k]);
             }
-            if (unknown) {
+            if (unknown && !emitted[k]) {
                 mv.visitVarInsn(ALOAD, ENGINE_ARG);
                 mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
                 mv.visitJumpInsn(IFNE, stopped[k]);
             }
         }
         mv.visitLabel(tryEnd);
-        // fell off the end
-        setPc(mv, b.end);
-        returnDone(mv, n, Cpu.NEXT);
+        // fell off the end (of the compiled part)
+        setPc(mv, n < b.size() ? b.pcs[n] : b.end);
+        addDone(mv, n);
+        push(mv, Cpu.NEXT);
+        mv.visitVarInsn(ISTORE, SIGNAL);
+        mv.visitJumpInsn(GOTO, leave);
         for (int k = 0; k < n; k++) {
-            // a taken branch, trap, wait or fault: done += k + 1, remember which, then the common exit
-            mv.visitLabel(taken[k]);
-            mv.visitVarInsn(LLOAD, DONE);
-            mv.visitLdcInsn((long) k + 1);
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(LSTORE, DONE);
-            mv.visitVarInsn(ALOAD, ENGINE_ARG);
-            push(mv, k);
-            mv.visitFieldInsn(PUTFIELD, ENGINE, "lastIndex", "I");
-            mv.visitJumpInsn(GOTO, exit);
-            // the code changed or the scheduler asked for a break after a plain instruction
-            mv.visitLabel(stopped[k]);
-            setPc(mv, b.pcs[k] + b.lengths[k]);
-            returnDone(mv, k + 1, Cpu.NEXT);
+            if (!emitted[k]) {
+                // a taken branch, trap, wait or fault of execute, which set the PC: the common exit
+                mv.visitLabel(taken[k]);
+                addDone(mv, k + 1);
+                lastIndex(mv, k);
+                mv.visitJumpInsn(GOTO, exit);
+            }
+            for (int t = 0; t < targets.get(k).size(); t++) {
+                // an emitted taken branch: its target is known; back to the top without leaving when it is the start
+                long target = targets.get(k).get(t);
+                mv.visitLabel(exits.get(k).get(t));
+                addDone(mv, k + 1);
+                lastIndex(mv, k);
+                push(mv, Cpu.JUMP);
+                mv.visitVarInsn(ISTORE, SIGNAL);
+                if (target == b.start) {
+                    loopAgain(mv, n, top);
+                }
+                mv.visitVarInsn(ALOAD, ENGINE_ARG);
+                mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+                mv.visitFieldInsn(PUTFIELD, ENGINE, "lastBlock", BLOCK_DESC);
+                setPc(mv, target);
+                mv.visitJumpInsn(GOTO, leave);
+            }
+            if (stops[k]) {
+                // the code changed or the scheduler asked for a break after the instruction
+                mv.visitLabel(stopped[k]);
+                setPc(mv, b.pcs[k] + b.lengths[k]);
+                addDone(mv, k + 1);
+                push(mv, Cpu.NEXT);
+                mv.visitVarInsn(ISTORE, SIGNAL);
+                mv.visitJumpInsn(GOTO, leave);
+            }
         }
-        Label leave = new Label();
         mv.visitLabel(exit);
         mv.visitVarInsn(ALOAD, ENGINE_ARG);
         mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
@@ -234,20 +352,10 @@ final class BlockCompiler {
         mv.visitLdcInsn(b.start);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFNE, leave);
-        mv.visitVarInsn(LLOAD, LIMIT);
-        mv.visitVarInsn(LLOAD, DONE);
-        mv.visitInsn(LSUB);
-        mv.visitLdcInsn((long) n);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFLT, leave);
-        codeGeneration(mv);
-        mv.visitVarInsn(LLOAD, GEN);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, leave);
-        mv.visitVarInsn(ALOAD, ENGINE_ARG);
-        mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
-        mv.visitJumpInsn(IFEQ, top);
+        loopAgain(mv, n, top);
         mv.visitLabel(leave);
+        // every exit: the registers the block wrote go back to the register file
+        em.storeWritten(REGS_ARG);
         mv.visitVarInsn(LLOAD, DONE);
         push(mv, 3);
         mv.visitInsn(LSHL);
@@ -258,6 +366,14 @@ final class BlockCompiler {
         // an exception from instruction INDEX: the vCPU faults as in the interpreter
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, THROWN);
+        if (locals) {
+            // an emitted instruction failed: the registers as the locals have them; an executed one: as it left them
+            Label synced = new Label();
+            mv.visitVarInsn(ILOAD, SYNCED);
+            mv.visitJumpInsn(IFNE, synced);
+            em.storeWritten(REGS_ARG);
+            mv.visitLabel(synced);
+        }
         mv.visitVarInsn(ALOAD, ENGINE_ARG);
         mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
         mv.visitVarInsn(ILOAD, INDEX);
@@ -269,8 +385,45 @@ final class BlockCompiler {
         mv.visitVarInsn(ALOAD, CPU_ARG);
         mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "failed", FAILED_DESC, false);
         mv.visitInsn(LRETURN);
+        Label end = new Label();
+        mv.visitLabel(end);
+        b.codeSize = end.getOffset();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** {@code engine.lastIndex = k}. */
+    private static void lastIndex(MethodVisitor mv, int k) {
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        push(mv, k);
+        mv.visitFieldInsn(PUTFIELD, ENGINE, "lastIndex", "I");
+    }
+
+    /** {@code done += count}. */
+    private static void addDone(MethodVisitor mv, int count) {
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitLdcInsn((long) count);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, DONE);
+    }
+
+    /** {@code if (limit - done >= n && memory.codeGeneration() == gen && !engine.breakRequested) goto top}; else falls through. */
+    private static void loopAgain(MethodVisitor mv, int n, Label top) {
+        Label no = new Label();
+        mv.visitVarInsn(LLOAD, LIMIT);
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitInsn(LSUB);
+        mv.visitLdcInsn((long) n);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, no);
+        codeGeneration(mv);
+        mv.visitVarInsn(LLOAD, GEN);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, no);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
+        mv.visitJumpInsn(IFEQ, top);
+        mv.visitLabel(no);
     }
 
     private static void codeGeneration(MethodVisitor mv) {
@@ -284,27 +437,7 @@ final class BlockCompiler {
         mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "pc", "(J)V", false);
     }
 
-    /** {@code return ((done + count) << 3) | signal}. */
-    private static void returnDone(MethodVisitor mv, int count, int signal) {
-        mv.visitVarInsn(LLOAD, DONE);
-        mv.visitLdcInsn((long) count);
-        mv.visitInsn(LADD);
-        push(mv, 3);
-        mv.visitInsn(LSHL);
-        if (signal != 0) {
-            mv.visitLdcInsn((long) signal);
-            mv.visitInsn(LOR);
-        }
-        mv.visitInsn(LRETURN);
-    }
-
     private static void push(MethodVisitor mv, int v) {
-        if (v >= -1 && v <= 5) {
-            mv.visitInsn(ICONST_0 + v);
-        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
-            mv.visitIntInsn(BIPUSH, v);
-        } else {
-            mv.visitLdcInsn(v);
-        }
+        BlockEmitter.push(mv, v);
     }
 }

@@ -30,6 +30,11 @@ import java.util.Locale;
 public final class BlockEngine {
     /** Not even the shortest instruction can be fetched at the PC: nothing ran (a run that already ran some stops before it). */
     public static final int FETCH_FAULT = 5;
+    /**
+     * A trap instruction ran inside the run and the {@link TrapHandler} handled it without letting the vCPU run on
+     * (the trap's result says what happens next: halt, yield, exit, fault, ...).
+     */
+    public static final int TRAP_DONE = 6;
     /** Compile a block after this many interpreted runs, unless {@code hcsim.translate.threshold} says otherwise. */
     public static final int DEFAULT_THRESHOLD = 64;
     private static final int CACHE_SIZE = 1 << 12;
@@ -42,6 +47,7 @@ public final class BlockEngine {
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
+    private RuntimeException lastCompileFailure;
 
     // Written by the generated code (same package): plain fields, read by the scheduler on the same thread.
     long progress;
@@ -49,6 +55,32 @@ public final class BlockEngine {
     Block lastBlock;
     int lastIndex;
     private long lastPc;
+    private TrapHandler traps;
+
+    /**
+     * The scheduler's trap path inside a run: a trap instruction is handled where it runs, and when the vCPU may run on
+     * (the call returned to the guest and the scheduler's state did not change) the run goes on after it without
+     * returning to the scheduler.
+     */
+    @FunctionalInterface
+    public interface TrapHandler {
+        /**
+         * Handles the trap at {@code pc}, the {@link #lastInstruction()} of the run, counted in {@link #progress()}'s
+         * next value; the registers' PC is at it.
+         * @param pc the trap instruction's address
+         * @return true when the vCPU runs on (its PC set by the trap); false when the run ends with {@link #TRAP_DONE}
+         */
+        boolean trap(long pc);
+    }
+
+    /**
+     * Handles trap instructions inside runs from now on (null: a run ends at a trap with {@link Cpu#TRAP}, and the
+     * caller handles it).
+     * @param h the handler, or null
+     */
+    public void trapHandler(TrapHandler h) {
+        this.traps = h;
+    }
 
     /**
      * An engine over {@code memory} decoding with {@code codec}, compiling after {@link #DEFAULT_THRESHOLD} runs
@@ -104,7 +136,7 @@ public final class BlockEngine {
             long r;
             CompiledBlock code = b.compiled;
             if (code == null && threshold >= 0 && ++b.runs > threshold) {
-                code = compile(b);
+                code = compile(b, regs);
             }
             if (code != null && budget - done >= b.size()) {
                 r = code.run(this, cpu, regs, memory, done, budget);
@@ -113,6 +145,14 @@ public final class BlockEngine {
             }
             done = r >>> 3;
             int signal = (int) r & 7;
+            if (signal == Cpu.TRAP && traps != null) {
+                progress = done - 1; // the trap's own place in the run: what a VcpuControl call during it catches up to
+                if (!traps.trap(lastPc())) {
+                    return done << 3 | TRAP_DONE;
+                }
+                signal = Cpu.JUMP; // the trap wrote the PC
+                r = done << 3 | Cpu.JUMP;
+            }
             if ((signal != Cpu.NEXT && signal != Cpu.JUMP) || done >= budget || breakRequested) {
                 return r;
             }
@@ -132,7 +172,8 @@ public final class BlockEngine {
      * The signal of the last instruction a {@link #run} executed: {@link Cpu#NEXT} or {@link Cpu#JUMP} when the run
      * stopped for the budget or a break (the PC is then where to go on), else {@link Cpu#TRAP} (the PC is at the trap
      * instruction), {@link Cpu#HALT} (the PC is still at the wait: {@link #lastLength()} says how far to advance it),
-     * {@link Cpu#FAULT} (the reason is in {@link Cpu#faultReason()}) or {@link #FETCH_FAULT}.
+     * {@link Cpu#FAULT} (the reason is in {@link Cpu#faultReason()}), {@link #FETCH_FAULT}, or {@link #TRAP_DONE}
+     * (the {@link TrapHandler} handled the trap at {@link #lastPc()}).
      * @param result what {@link #run} returned
      * @return the signal
      */
@@ -186,6 +227,14 @@ public final class BlockEngine {
     }
 
     /**
+     * Why the last block that could not be compiled was not (it stays interpreted): for tests, which expect none.
+     * @return the failure, or null when every block compiled
+     */
+    public RuntimeException lastCompileFailure() {
+        return lastCompileFailure;
+    }
+
+    /**
      * Blocks decoded since the engine was made (again after self-modifying code).
      * @return the count
      */
@@ -218,13 +267,14 @@ public final class BlockEngine {
         return b;
     }
 
-    private CompiledBlock compile(Block b) {
+    private CompiledBlock compile(Block b, RegisterFile regs) {
         try {
-            b.compiled = BlockCompiler.compile(b);
+            b.compiled = BlockCompiler.compile(b, regs.layout().zeroRegister());
             compiledCount++;
         } catch (RuntimeException | LinkageError e) {
             // Translation is an optimisation: a block that cannot be compiled stays interpreted.
             b.runs = Integer.MIN_VALUE;
+            lastCompileFailure = new IllegalStateException("the block at 0x" + Long.toHexString(b.start) + " was not compiled", e);
         }
         return b.compiled;
     }
@@ -285,8 +335,9 @@ public final class BlockEngine {
     long failed(Block b, int k, long before, Throwable t, Cpu cpu) {
         long pc = b.pcs[k];
         Instruction ins = b.instructions[k];
-        if (ins.effects() != Instruction.EFFECTS_UNKNOWN) {
-            cpu.regs().pc(pc); // the compiled block stores the PC only before unknown instructions; the interpreter's is here
+        if (ins.effects() != Instruction.EFFECTS_UNKNOWN || (b.emitted != null && b.emitted[k])) {
+            // the compiled block stores the PC only before unknown instructions it executes; the interpreter's is here
+            cpu.regs().pc(pc);
         }
         if (t instanceof RuntimeException e) {
             cpu.fault(faultReason(e, pc, ins));

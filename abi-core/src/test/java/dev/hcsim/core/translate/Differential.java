@@ -126,6 +126,9 @@ public final class Differential {
                     break;
                 }
             }
+            if (engine.lastCompileFailure() != null) {
+                throw engine.lastCompileFailure(); // a block left to the interpreter would compare the interpreter with itself
+            }
         } else {
             while (executed < budget) {
                 signal = step(Engine.context(vm).codec(), memory, cpu);

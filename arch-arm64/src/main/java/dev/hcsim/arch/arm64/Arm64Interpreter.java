@@ -2,6 +2,7 @@ package dev.hcsim.arch.arm64;
 
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.Instruction;
 import dev.hcsim.core.spi.WordInstruction;
 
@@ -59,6 +60,12 @@ public final class Arm64Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.moveWide(e, rd, sf, opc, imm16, shift);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long imm = imm16 << shift;
@@ -80,6 +87,14 @@ public final class Arm64Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.read(e, rn, sf);
+            e.constant(imm);
+            Arm64Emitter.addSub(e, sf, sub, setFlags, rd);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             addSub(r, sf, sub, setFlags, rd, read(r, rn, sf), imm);
@@ -92,6 +107,14 @@ public final class Arm64Interpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.read(e, rn, sf);
+            Arm64Emitter.read(e, rm, sf);
+            Arm64Emitter.addSub(e, sf, sub, setFlags, rd);
+            return true;
         }
 
         @Override
@@ -138,6 +161,13 @@ public final class Arm64Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.read(e, rm, sf);
+            Arm64Emitter.write(e, rd, sf);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             write(r, rd, read(r, rm, sf), sf);
@@ -150,6 +180,12 @@ public final class Arm64Interpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.branch(e, cond, target);
+            return true;
         }
 
         @Override
@@ -171,6 +207,12 @@ public final class Arm64Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.compareBranch(e, sf, nonZero, rt, target);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             if ((read(r, rt, sf) != 0) == nonZero) {
@@ -186,6 +228,12 @@ public final class Arm64Interpreter {
         @Override
         public int effects() {
             return load ? EFFECTS_READS_MEMORY : EFFECTS_WRITES_MEMORY;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            Arm64Emitter.loadStore(e, load, size, rt, rn, offset);
+            return true;
         }
 
         @Override
@@ -222,6 +270,11 @@ public final class Arm64Interpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            return true;
         }
 
         @Override
@@ -274,6 +327,13 @@ public final class Arm64Interpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(Arm64Registers.MPIDR);
+            e.set(rt);
+            return true;
         }
 
         @Override

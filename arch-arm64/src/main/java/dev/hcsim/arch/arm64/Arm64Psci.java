@@ -21,51 +21,49 @@ final class Arm64Psci {
 
     // ---------------------------------------------------------------- PSCI
 
+    /** What the prologues return when they answered the call themselves (no PSCI version is negative). */
+    static final int ANSWERED = -1;
+
     /**
      * kvm_psci_call's prologue: PSCI codes; an AArch32 vCPU calling a 64-bit function gets
-     * NOT_SUPPORTED (kvm_psci_check_allowed_function). Returns the VM's PSCI version, or -1 when answered.
+     * NOT_SUPPORTED (kvm_psci_check_allowed_function). Returns the VM's PSCI version, or ANSWERED.
      */
     static int psci(Trap t, Arm64Vm s) {
         t.codec(Arm64Status.PSCI);
         if ((t.number() & PSCI_64BIT) != 0 && s.aarch32(t)) {
             t.fail(Status.NOT_SUPPORTED);
-            return -1;
+            return ANSWERED;
         }
         return s.psciVersion();
     }
 
-    /** The standard (0.2+) call prologue; -1 when answered (a 0.1 VM has none of them). */
+    /**
+     * The standard (0.2+) call prologue; ANSWERED when answered. A 0.1 VM has none of them: PSCI_0_1 (1) is below every
+     * minimum (kvm_psci_0_1_call answers PSCI_RET_NOT_SUPPORTED for every other ID).
+     */
     static int psciStandard(Trap t, Arm64Vm s, int minimum) {
         int v = psci(t, s);
-        if (v < 0) {
-            return -1;
+        if (v == ANSWERED) {
+            return ANSWERED;
         }
-        if (v == PSCI_0_1 || v < minimum) {
+        if (v < minimum) {
             t.fail(Status.NOT_SUPPORTED);
-            return -1;
+            return ANSWERED;
         }
         return v;
-    }
-
-    /** kvm_psci_narrow_to_32bit: zero the upper halves of x1..x3 in place (visible when the call exits). */
-    static void narrowInPlace(Trap t) {
-        RegisterAccess r = t.registers();
-        for (int i = 1; i < 4; i++) {
-            r.set(i, r.get(i) & M32);
-        }
     }
 
     /** PSCI_VERSION: 0.2 or 1.minor. */
     static void psciVersion(Trap t) {
         int v = psciStandard(t, state(t), PSCI_0_2);
-        if (v >= 0) {
+        if (v != ANSWERED) {
             t.ok(v);
         }
     }
 
     /** CPU_SUSPEND: KVM treats every power state as WFI (kvm_psci_vcpu_suspend); 0 once woken. */
     static void cpuSuspend(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+        if (psciStandard(t, state(t), PSCI_0_2) != ANSWERED) {
             t.ok(0);
             t.halt();
         }
@@ -76,7 +74,7 @@ final class Arm64Psci {
         Arm64Vm s = state(t);
         boolean legacy = t.number() == KVM_PSCI_FN_CPU_OFF;
         int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
-        if (v < 0) {
+        if (v == ANSWERED) {
             return;
         }
         if (legacy && v != PSCI_0_1) {
@@ -97,7 +95,7 @@ final class Arm64Psci {
         Arm64Vm s = state(t);
         boolean legacy = t.number() == KVM_PSCI_FN_CPU_ON;
         int v = legacy ? psci(t, s) : psciStandard(t, s, PSCI_0_2);
-        if (v < 0) {
+        if (v == ANSWERED) {
             return;
         }
         if (legacy && v != PSCI_0_1) {
@@ -108,36 +106,30 @@ final class Arm64Psci {
         long entry = t.arg(1);
         long context = t.arg(2);
         if (t.number() == PSCI_CPU_ON) {
-            narrowInPlace(t);
+            // kvm_psci_narrow_to_32bit cuts x1..x3 in place; x1..x3 are zeroed with the result, so only the values count.
             target &= M32;
             entry &= M32;
             context &= M32;
         }
-        if ((target & ~MPIDR_HWID_BITMASK) != 0) {
-            t.fail(Status.INVALID_PARAMETER);
-            return;
-        }
+        // kvm_psci_valid_affinity and kvm_mpidr_to_vcpu: an affinity with bits outside MPIDR_HWID_BITMASK matches no vCPU
+        // (vcpuOfAffinity compares the masked MPIDRs with all of it), so the one test answers both with INVALID_PARAMS.
         int index = vcpuOfAffinity(t.vm(), target);
         if (index < 0) {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }
-        Status busy = v == PSCI_0_1 ? Status.INVALID_PARAMETER : Status.ALREADY_ON;
-        if (t.control().state(index) != VcpuState.OFF) {
-            t.fail(busy);
-            return;
-        }
         // kvm_reset_vcpu_psci: an AArch32 target at an odd entry starts in Thumb at entry & ~1; the target takes
-        // the caller's endianness (reset_state->be = kvm_vcpu_is_be(source_vcpu)).
+        // the caller's endianness (reset_state->be = kvm_vcpu_is_be(source_vcpu)). The reset state stays pending until
+        // the target's reset consumes it (the scheduler resets it inside start; an embedder when it resets the vCPU).
         boolean thumb = s.resetsAArch32() && (entry & 1) != 0;
         boolean be = t.registers().get(Arm64Registers.BE) != 0;
         s.psciResetState(index, thumb, be, true);
         if (!t.control().start(index, thumb ? entry & ~1L : entry, 0, context)) {
+            // !vcpu->arch.power_off (start refuses a vCPU that is not off): ALREADY_ON, or INVALID_PARAMS under 0.1
             s.psciResetState(index, false, false, false);
-            t.fail(busy);
+            t.fail(v == PSCI_0_1 ? Status.INVALID_PARAMETER : Status.ALREADY_ON);
             return;
         }
-        s.psciResetState(index, false, false, false);
         t.ok(0);
     }
 
@@ -153,13 +145,13 @@ final class Arm64Psci {
 
     /** AFFINITY_INFO (kvm_psci_vcpu_affinity_info): 0 ON if any matching vCPU is on, 1 OFF, INVALID_PARAMS. */
     static void affinityInfo(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) < 0) {
+        if (psciStandard(t, state(t), PSCI_0_2) == ANSWERED) {
             return;
         }
         long target = t.arg(0);
         long level = t.arg(1);
         if (t.number() == PSCI_AFFINITY_INFO) {
-            narrowInPlace(t);
+            // kvm_psci_narrow_to_32bit cuts x1..x3 in place; x1..x3 are zeroed with the result, so only the values count.
             target &= M32;
             level &= M32;
         }
@@ -189,28 +181,28 @@ final class Arm64Psci {
 
     /** MIGRATE_INFO_TYPE: 2, "Trusted OS is MP or not present" (PSCI_0_2_TOS_MP). */
     static void migrateInfoType(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+        if (psciStandard(t, state(t), PSCI_0_2) != ANSWERED) {
             t.ok(2);
         }
     }
 
     /** SYSTEM_OFF: every vCPU off, exit SYSTEM_EVENT SHUTDOWN; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemOff(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+        if (psciStandard(t, state(t), PSCI_0_2) != ANSWERED) {
             systemEvent(t, SystemEventType.SHUTDOWN, 0, true);
         }
     }
 
     /** SYSTEM_RESET: every vCPU off, exit SYSTEM_EVENT RESET; on re-entry x0 = INTERNAL_FAILURE, x1..x3 = 0. */
     static void systemReset(Trap t) {
-        if (psciStandard(t, state(t), PSCI_0_2) >= 0) {
+        if (psciStandard(t, state(t), PSCI_0_2) != ANSWERED) {
             systemEvent(t, SystemEventType.RESET, 0, true);
         }
     }
 
     /** SYSTEM_RESET2 (1.1+): type 0 (warm reset) or a vendor type (bit 31) resets with the RESET2 flag; on re-entry x0 only. */
     static void systemReset2(Trap t) {
-        if (psciStandard(t, state(t), PSCI_1_1) < 0) {
+        if (psciStandard(t, state(t), PSCI_1_1) == ANSWERED) {
             return;
         }
         long type = t.arg(0) & M32;
@@ -227,7 +219,7 @@ final class Arm64Psci {
         if (t.number() == PSCI_SYSTEM_OFF2) {
             cookie &= M32; // kvm_psci_narrow_to_32bit (x1..x3 are zeroed on every path that returns)
         }
-        if (psciStandard(t, state(t), PSCI_1_3) < 0) {
+        if (psciStandard(t, state(t), PSCI_1_3) == ANSWERED) {
             return;
         }
         long type = t.arg(0) & M32;
@@ -244,12 +236,8 @@ final class Arm64Psci {
      * the PC past the call, so that the VMM reads entry and context itself; the other vCPUs go on.
      */
     static void systemSuspend(Trap t) {
-        Arm64Vm s = state(t);
-        if (psciStandard(t, s, PSCI_1_0) < 0) {
-            return;
-        }
-        if (!s.systemSuspendEnabled()) {
-            t.fail(Status.NOT_SUPPORTED);
+        // Without KVM_CAP_ARM_SYSTEM_SUSPEND the call never gets here: Arm64Vm.offers refuses it first (-1).
+        if (psciStandard(t, state(t), PSCI_1_0) == ANSWERED) {
             return;
         }
         t.status(Status.SUCCESS);
@@ -277,7 +265,7 @@ final class Arm64Psci {
             t.control().stop(i);
         }
         RegisterAccess r = t.registers();
-        boolean cut = t.narrow() && t.vm().contract().narrowTruncatesResults();
+        boolean cut = t.narrow(); // the arm64 contract cuts an AArch32 vCPU's results to 32 bits (Arm64Contract)
         r.set(0, cut ? PSCI_RET_INTERNAL_FAILURE & M32 : PSCI_RET_INTERNAL_FAILURE);
         if (zeroed) {
             r.set(1, 0);
@@ -297,7 +285,7 @@ final class Arm64Psci {
     static void psciFeatures(Trap t) {
         Arm64Vm s = state(t);
         int v = psciStandard(t, s, PSCI_1_0);
-        if (v < 0) {
+        if (v == ANSWERED) {
             return;
         }
         long f = t.arg(0) & M32;
@@ -323,7 +311,7 @@ final class Arm64Psci {
 
     /** PSCI functions KVM does not implement (MIGRATE, CPU_FREEZE, STAT_*, MEM_PROTECT, ... and 0.1's CPU_SUSPEND/MIGRATE): -1. */
     static void psciNotSupported(Trap t) {
-        if (psci(t, state(t)) >= 0) {
+        if (psci(t, state(t)) != ANSWERED) {
             t.fail(Status.NOT_SUPPORTED);
         }
     }

@@ -19,7 +19,6 @@ final class Arm64PvTime {
     private static final long UNSET = -1L; // INVALID_GPA
 
     private final VmContext vm;
-    private final int vcpus;
     private final boolean pvlock;
     private final long[] pvtimeBase;
     private final long[] runDelay;
@@ -29,7 +28,7 @@ final class Arm64PvTime {
 
     Arm64PvTime(VmContext vm, boolean pvlock) {
         this.vm = vm;
-        this.vcpus = vm.vcpuCount();
+        int vcpus = vm.vcpuCount();
         this.pvlock = pvlock;
         this.pvtimeBase = new long[vcpus];
         this.runDelay = new long[vcpus];
@@ -54,14 +53,14 @@ final class Arm64PvTime {
             writeLe64(vcpu, memory, base + 8, steal + (delay - lastSteal[vcpu]));
             lastSteal[vcpu] = delay;
         }
-        if (pvlock && pvlockBase[vcpu] != UNSET) {
+        if (pvlockBase[vcpu] != UNSET) { // set only with the PV-lock option (setPvlockIpa is -ENXIO without it)
             writeLe64(vcpu, memory, pvlockBase[vcpu], 0);
         }
     }
 
     /** The PV-lock RFC's kvm_arch_vcpu_put: preempted = 1 whenever the vCPU leaves its physical CPU. */
     void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        if (pvlock && pvlockBase[vcpu] != UNSET) {
+        if (pvlockBase[vcpu] != UNSET) {
             writeLe64(vcpu, memory, pvlockBase[vcpu], 1);
         }
     }
@@ -102,7 +101,7 @@ final class Arm64PvTime {
      * @return 0, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvtimeIpa(int vcpu, long ipa) {
-        return vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvtimeBase, vcpu, ipa);
+        return setIpa(pvtimeBase, vcpu, ipa); // the vCPU index was checked by KvmControl (or is the option loop's)
     }
 
     /** The checks both structures' IPA attributes make: 64-byte aligned (-EINVAL), set once (-EEXIST), inside guest memory (-EINVAL). */
@@ -138,7 +137,7 @@ final class Arm64PvTime {
      * @return 0, -ENXIO, -EINVAL or -EEXIST, as the ioctl returns them
      */
     int setPvlockIpa(int vcpu, long ipa) {
-        return !pvlock || vcpu < 0 || vcpu >= vcpus ? -ENXIO : setIpa(pvlockBase, vcpu, ipa);
+        return !pvlock ? -ENXIO : setIpa(pvlockBase, vcpu, ipa);
     }
 
     /**

@@ -205,7 +205,7 @@ public final class Arm64Vm implements ArchitectureVm {
      * (SMCCC_RET_NOT_SUPPORTED), nothing else written, nothing dispatched.
      */
     private static void smcWithImmediate(Trap t, RegisterAccess r) {
-        r.set(0, t.narrow() ? M32 : -1L);
+        r.set(0, -1L); // only the AArch64 gate gets here: an AArch32 SMC reports no immediate (trapAArch32)
         long next = t.pc() + 4;
         r.pc(next);
         t.resumeAt(next);
@@ -497,10 +497,6 @@ public final class Arm64Vm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- what handlers read
 
-    VmContext vm() {
-        return vm;
-    }
-
     boolean aarch32(Trap t) {
         return t.narrow();
     }
@@ -565,13 +561,10 @@ public final class Arm64Vm implements ArchitectureVm {
                 }
             }
         }
-        for (int i = 0; i < 3; i++) {
-            int keep = n - i * 64;
-            if (keep <= 0) {
-                bits[i] = 0;
-            } else if (keep < 64) {
-                bits[i] &= (1L << keep) - 1;
-            }
+        // bitmap_clear(bits, num_bits, ...): the longs not drawn are 0 already; only the last one drawn can be partial.
+        int partial = n % 64;
+        if (partial != 0) {
+            bits[n / 64] &= (1L << partial) - 1;
         }
         return bits;
     }

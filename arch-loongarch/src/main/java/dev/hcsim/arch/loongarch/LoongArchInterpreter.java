@@ -2,6 +2,7 @@ package dev.hcsim.arch.loongarch;
 
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.Instruction;
 import java.util.Locale;
 
@@ -63,6 +64,11 @@ public final class LoongArchInterpreter {
                 case ST_B, ST_H, ST_W, ST_D -> EFFECTS_WRITES_MEMORY;
                 default -> EFFECTS_REGISTERS; // branches use the decoded pc
             };
+        }
+
+        @Override
+        public boolean emit(Emitter out) {
+            return LoongArchEmitter.emit(this, out);
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.hcsim.arch.mips;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.Instruction;
 import java.util.Locale;
 
@@ -54,6 +55,15 @@ public final class MipsInterpreter {
             return text;
         }
 
+        /**
+         * Whether this is one of the plain instructions that always emit their code (what a branch's delay slot may be
+         * for the branch to emit).
+         * @return true for lui, the immediate forms, the shifts, or and nop
+         */
+        boolean plain() {
+            return false;
+        }
+
         /** May this instruction sit in a branch delay slot? */
         String delaySlotProblem() {
             return null;
@@ -68,6 +78,16 @@ public final class MipsInterpreter {
 
         Nop(int w, String t) {
             super(w, t);
+        }
+
+        @Override
+        boolean plain() {
+            return true;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            return true;
         }
 
         @Override
@@ -90,6 +110,18 @@ public final class MipsInterpreter {
             super(w, t);
             this.rt = rt;
             this.value = (long) (imm << 16);
+        }
+
+        @Override
+        boolean plain() {
+            return true;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.constant(value);
+            e.set(rt);
+            return true;
         }
 
         @Override
@@ -121,6 +153,17 @@ public final class MipsInterpreter {
             this.rt = rt;
             this.rs = rs;
             this.imm = imm;
+        }
+
+        @Override
+        boolean plain() {
+            return true;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            MipsEmitter.immediate(e, kind, rt, rs, imm);
+            return true;
         }
 
         @Override
@@ -159,6 +202,24 @@ public final class MipsInterpreter {
         }
 
         @Override
+        boolean plain() {
+            return true;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(rt);
+            e.constant(amount);
+            if (left) {
+                e.shl();
+            } else {
+                e.ushr();
+            }
+            e.set(rd);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long v = r.get(rt);
@@ -183,6 +244,20 @@ public final class MipsInterpreter {
             this.rd = rd;
             this.rs = rs;
             this.rt = rt;
+        }
+
+        @Override
+        boolean plain() {
+            return true;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(rs);
+            e.get(rt);
+            e.or();
+            e.set(rd);
+            return true;
         }
 
         @Override
@@ -224,6 +299,11 @@ public final class MipsInterpreter {
 
         long target(long pc) {
             return pc + 4 + offset;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            return MipsEmitter.branch(e, notEqual, rs, rt, offset);
         }
 
         @Override

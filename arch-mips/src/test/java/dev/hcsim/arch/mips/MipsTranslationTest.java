@@ -30,6 +30,10 @@ class MipsTranslationTest {
             "{c:beq|bne} {S},{S},{L}\nnop",
             "{c:beqz|bnez} {S},{L}\nnop",
             "b {L}\nnop",
+            "{c:beq|bne} {S},{S},{L}\n{c:addiu|daddiu} {R},{S},{i:-32768:32767}",
+            "{c:beqz|bnez} {S},{L}\nor {R},{S},{S}",
+            "bnez {S},{L}\ndsll32 {R},{S},{i:0:31}",
+            "b {L}\nlui {R},{i:0:65535}",
             "nop"), WRITE, READ, "hypcall");
 
     @Test

@@ -74,10 +74,10 @@ public final class PpcArchitecture extends DescribedArchitecture {
                         "KVM host flavour: book3s-pr (sc + r0 = KVM_SC_MAGIC_R0, book3s_pr.c; PAPR hcalls with --feature papr),"
                                 + " booke-hv (e500mc: every sc 1, booke.c CONFIG_KVM_BOOKE_HV), booke-pr (e500v2, being removed"
                                 + " upstream), book3s-hv (POWER9/10 HV KVM, book3s_hv.c: every supervisor sc 1 is a PAPR hcall)"),
-                new OptionSpec(OPTION_PAPR_ENABLE, List.of(), "",
+                OptionSpec.numberList(OPTION_PAPR_ENABLE,
                         "KVM_CAP_PPC_ENABLE_HCALL with args[1] = 1 for each comma-separated hcall opcode (0x3c, ...): the kernel"
                                 + " then answers it itself; -EINVAL for one the flavour does not implement"),
-                new OptionSpec(OPTION_PAPR_DISABLE, List.of(), "",
+                OptionSpec.numberList(OPTION_PAPR_DISABLE,
                         "KVM_CAP_PPC_ENABLE_HCALL with args[1] = 0 for each comma-separated hcall opcode: it then goes to the"
                                 + " host as KVM_EXIT_PAPR_HCALL"),
                 new OptionSpec(OPTION_ENDIAN, List.of("big", "little"), "big",

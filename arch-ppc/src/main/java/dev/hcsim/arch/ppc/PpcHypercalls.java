@@ -126,8 +126,7 @@ public final class PpcHypercalls {
 
     /** {@code EV_IDLE}: the vCPU blocks until an interrupt or kick; r3 = EV_SUCCESS, r4 = 0. */
     static void idle(Trap t) {
-        t.ok();
-        t.result(1, 0);
+        t.ok(); // r4 = 0 is written by PpcVm.hypercall for every call
         PpcVm.of(t).idle(t.vcpu());
         t.halt();
     }

@@ -2,6 +2,7 @@ package dev.hcsim.arch.ppc;
 
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.WordInstruction;
 
 /**
@@ -37,6 +38,15 @@ public final class PpcInterpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            PpcEmitter.raOrZero(e, ra);
+            e.constant(imm);
+            e.add();
+            e.set(rt);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             r.set(rt, (ra == 0 ? 0 : r.get(ra)) + imm);
@@ -49,6 +59,15 @@ public final class PpcInterpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(rs);
+            e.constant(imm);
+            e.or();
+            e.set(ra);
+            return true;
         }
 
         @Override
@@ -67,6 +86,15 @@ public final class PpcInterpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            e.get(rs);
+            e.get(rb);
+            e.or();
+            e.set(ra);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             r.set(ra, r.get(rs) | r.get(rb));
@@ -79,6 +107,12 @@ public final class PpcInterpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            PpcEmitter.rotateLeftClearRight(e, ra, rs, sh, me);
+            return true;
         }
 
         @Override
@@ -95,6 +129,12 @@ public final class PpcInterpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            PpcEmitter.compareImmediate(e, bf, ra, imm, doubleword);
+            return true;
         }
 
         @Override
@@ -117,6 +157,12 @@ public final class PpcInterpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            PpcEmitter.branch(e, target, link);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             if (link) {
@@ -132,6 +178,12 @@ public final class PpcInterpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            PpcEmitter.branchConditional(e, target, bi, whenSet);
+            return true;
         }
 
         @Override
@@ -166,6 +218,13 @@ public final class PpcInterpreter {
         @Override
         public int effects() {
             return EFFECTS_REGISTERS;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(rs);
+            e.set(PpcRegisters.CTR);
+            return true;
         }
 
         @Override

@@ -23,7 +23,6 @@ final class PpcPaprPr {
     static final long BULK_ANDCOND = 0x0100_0000_0000_0000L;
     static final long BULK_AVPN = 0x0200_0000_0000_0000L;
     static final long BULK_PTEX = 0x00FF_FFFF_FFFF_FFFFL;
-    static final int BULK_MAX_BATCH = 4;
     /** H_SET_MODE_RESOURCE_ADDR_TRANS_MODE (hvcall.h). */
     static final long SET_MODE_ADDR_TRANS_MODE = 3;
 
@@ -47,8 +46,7 @@ final class PpcPaprPr {
         if (cmd == H_CEDE) {
             // kvmppc_set_msr_fast(vcpu, msr | MSR_EE); kvm_vcpu_halt(vcpu); r3 is not written.
             r.set(PpcRegisters.MSR, r.get(PpcRegisters.MSR) | PpcRegisters.MSR_EE);
-            t.status(null); // no status: nothing is written to r3
-            t.halt();
+            t.halt(); // no status is set: nothing is written to r3
             return true;
         }
         if (cmd == H_SET_MODE && r.get(5) == SET_MODE_ADDR_TRANS_MODE) {
@@ -61,27 +59,27 @@ final class PpcPaprPr {
         return false;
     }
 
-    /** kvmppc_h_pr_bulk_remove: up to four (tsh, tsl) pairs in r4..r11, each answered in its tsh register. */
+    /**
+     * kvmppc_h_pr_bulk_remove: up to four (tsh, tsl) pairs in r4..r11, each answered in its tsh register. Every pair the
+     * kernel examines ends the loop here (END, a bad type, ANDCOND with AVPN, or the PTEG read that fails without an
+     * HPT), so only the first pair, in r4, is ever looked at.
+     */
     private static void bulkRemove(Trap t, RegisterAccess r) {
-        long ret = H_SUCCESS;
-        for (int i = 0; i < BULK_MAX_BATCH; i++) {
-            int reg = 4 + 2 * i;
-            long tsh = r.get(reg);
-            if ((tsh & BULK_TYPE) == BULK_END) {
-                break; // exit success
-            } else if ((tsh & BULK_TYPE) != BULK_REQUEST) {
-                ret = H_PARAMETER;
-                break;
-            }
+        long tsh = r.get(4);
+        long ret;
+        if ((tsh & BULK_TYPE) == BULK_END) {
+            ret = H_SUCCESS; // exit success
+        } else if ((tsh & BULK_TYPE) != BULK_REQUEST) {
+            ret = H_PARAMETER;
+        } else {
             tsh &= BULK_PTEX | BULK_FLAGS;
             tsh |= BULK_RESPONSE;
             if ((tsh & BULK_ANDCOND) != 0 && (tsh & BULK_AVPN) != 0) {
-                r.set(reg, tsh | BULK_PARM);
+                r.set(4, tsh | BULK_PARM);
                 ret = H_PARAMETER;
-                break;
+            } else {
+                ret = H_FUNCTION; // copy_from_user of the PTE fails (no HPT registered)
             }
-            ret = H_FUNCTION; // copy_from_user of the PTE fails (no HPT registered)
-            break;
         }
         answer(t, ret);
     }

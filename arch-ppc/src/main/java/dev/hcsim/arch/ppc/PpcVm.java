@@ -12,6 +12,7 @@ import dev.hcsim.core.VmSnapshot;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.KvmVcpuLimits;
+import dev.hcsim.core.spi.OptionSpec;
 import dev.hcsim.core.spi.Trap;
 import dev.hcsim.core.spi.VmContext;
 import java.nio.ByteOrder;
@@ -187,13 +188,7 @@ public final class PpcVm implements ArchitectureVm {
 
     /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
     private void applyHcallOptions(String list, boolean on) {
-        // split at commas by hand (String.split takes a regular expression, which the Explorer page avoids)
-        for (int from = 0, comma; from <= list.length(); from = comma + 1) {
-            comma = list.indexOf(',', from) < 0 ? list.length() : list.indexOf(',', from);
-            String h = list.substring(from, comma).trim();
-            if (h.isEmpty()) {
-                continue;
-            }
+        for (String h : OptionSpec.items(list)) {
             long nr;
             try {
                 nr = h.startsWith("0x") || h.startsWith("0X") ? Bytes.parseUnsigned(h.substring(2), 16) : Long.parseLong(h);
@@ -411,9 +406,10 @@ public final class PpcVm implements ArchitectureVm {
     /** The same with SRR0 = {@code srr0} (the nip KVM has when it queues the interrupt). */
     private void programInterrupt(Trap t, RegisterAccess regs, long srr1Flags, long esr, long srr0, String what) {
         long msr = regs.get(PpcRegisters.MSR);
-        if (host.bookE() && esr == 0 && srr1Flags == SRR1_PROGILL) {
+        if (host.bookE() && esr == 0) {
             // BookE keeps the reason in ESR: an instruction KVM cannot emulate is queued with ESR_PIL
-            // (arch/powerpc/kvm/booke.c emulation_exit, EMULATE_FAIL: kvmppc_core_queue_program(vcpu, ESR_PIL)).
+            // (arch/powerpc/kvm/booke.c emulation_exit, EMULATE_FAIL: kvmppc_core_queue_program(vcpu, ESR_PIL)). Every
+            // other BookE program interrupt here names its ESR (ESR_PPR), so no reason in SRR1 needs testing.
             esr = Fault.Ppc.ESR_PIL;
         }
         Fault.Ppc f = host.bookE() ? new Fault.Ppc(Fault.Ppc.PROGRAM, srr0, msr, esr)

@@ -274,6 +274,18 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("powerpc.c kvm_vm_ioctl_enable_cap: papr-enable takes a comma-separated list, one KVM_CAP_PPC_ENABLE_HCALL per opcode; a non-number item is refused by name")
+    void paprEnableList() {
+        Rig r = hv("papr-enable", "0x31c, 0x2c");
+        r.trap(0, "sc 1", 0x31C, 0, 5, 0, 0);
+        assertEquals(H_FUNCTION, r.regs(0).get(3), "H_SET_MODE enabled: answered in the kernel (DAWR1 without the capability)");
+        r.trap(0, "sc 1", 0x2C, 1L << (63 - 48), 0x3001, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "H_PAGE_INIT enabled too: answered in the kernel (misaligned destination)");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hv("papr-enable", "0x31c,zz"));
+        assertTrue(e.getMessage().contains("a comma-separated list of numbers"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("book3s_hv.c kvmppc_h_page_init: H_ZERO_PAGE zeroes 4 KiB; a misaligned destination is H_PARAMETER")
     void hvPageInit() {
         Rig r = hv("papr-enable", "0x2c");

@@ -185,7 +185,7 @@ public final class RiscvHypercalls {
     static void probeExt(Trap t) {
         long id = t.arg(0);
         if ((id >= EXT_EXPERIMENTAL_START && id <= EXT_EXPERIMENTAL_END) || (id >= EXT_VENDOR_START && id <= EXT_VENDOR_END)) {
-            RiscvSbiForward.forward(t, state(t), null);
+            RiscvSbiForward.forward(t, state(t), SbiExtension.BASE); // named PROBE_EXT already: BASE never shows
             return;
         }
         SbiExtension ext = SbiExtension.ofEid(id);

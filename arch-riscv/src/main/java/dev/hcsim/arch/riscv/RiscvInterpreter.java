@@ -3,6 +3,7 @@ package dev.hcsim.arch.riscv;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Arithmetic;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.WordInstruction;
 
 /**
@@ -66,6 +67,11 @@ public final class RiscvInterpreter {
                 case SB, SH, SW, SD -> EFFECTS_WRITES_MEMORY;
                 default -> EFFECTS_REGISTERS; // PC-relative forms use the decoded pc
             };
+        }
+
+        @Override
+        public boolean emit(Emitter out) {
+            return RiscvEmitter.emit(this, out);
         }
 
         @Override

@@ -23,7 +23,6 @@ import java.util.List;
 final class RiscvSbiForward {
     private static final String SRC = "arch/riscv/kvm/vcpu_sbi_forward.c kvm_riscv_vcpu_sbi_forward_handler";
     private static final String[] FORWARDED = new String[SbiExtension.values().length];
-    private static final String PROBE_FORWARDED = "SBI_EXT_BASE_PROBE_EXT (experimental or vendor ID, forwarded)";
 
     static {
         for (SbiExtension e : SbiExtension.values()) {
@@ -36,7 +35,7 @@ final class RiscvSbiForward {
 
     /**
      * kvm_riscv_vcpu_sbi_forward: the exit, no register written. {@code ext} names the call in traces when
-     * the table has no name for it (null: PROBE_EXT).
+     * the table has no name for it.
      */
     static void forward(Trap t, RiscvVm s, SbiExtension ext) {
         forward(t, s, ext, SBI_RETURN);
@@ -53,7 +52,7 @@ final class RiscvSbiForward {
             if (known != null) {
                 t.callName(known.name());
             } else {
-                t.note(ext != null ? FORWARDED[ext.ordinal()] : PROBE_FORWARDED); // undocumented: no kernel name
+                t.note(FORWARDED[ext.ordinal()]); // undocumented: no kernel name
             }
         }
         t.status(Status.SUCCESS);

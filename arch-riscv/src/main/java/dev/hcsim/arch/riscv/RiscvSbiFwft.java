@@ -51,9 +51,8 @@ final class RiscvSbiFwft {
             supported[1] = svadu;
             supported[2] = pmlen7 || pmlen16;
             for (int i = 0; i < 3; i++) {
-                enabled[i] = supported[i];
+                enabled[i] = supported[i]; // flags and values start at 0, as kzalloc leaves them
             }
-            reset();
         }
 
         /** kvm_sbi_ext_fwft_reset: flags cleared, every value back to 0 (hedeleg / henvcfg bits cleared). */

@@ -122,9 +122,12 @@ final class RiscvSbiPmu {
             snapshot = RiscvVm.INVALID_GPA;
         }
 
-        /** kvm_riscv_vcpu_pmu_incr_fw: counts only while the firmware event is started. */
+        /**
+         * kvm_riscv_vcpu_pmu_incr_fw: counts only while the firmware event is started. Its {@code fid >= SBI_PMU_FW_MAX}
+         * check is left out: every caller passes an SBI_PMU_FW_* constant; and without a PMU no event is ever started.
+         */
         void incrFw(int fid) {
-            if (available && fid < FW_MAX && fwStarted[fid]) {
+            if (fwStarted[fid]) {
                 fwValue[fid]++;
             }
         }
@@ -148,8 +151,9 @@ final class RiscvSbiPmu {
             return mask != 0 && Long.compareUnsigned(base, n) < 0 && Long.compareUnsigned(base + (63 - Long.numberOfLeadingZeros(mask)), n) < 0;
         }
 
+        /** test_bit(idx, pmc_in_use); every caller passes an index below num_ctrs (<= 54), checked by validMask first. */
         boolean inUse(long idx) {
-            return idx >= 0 && idx < 64 && (inUse & (1L << idx)) != 0;
+            return (inUse & (1L << idx)) != 0;
         }
     }
 

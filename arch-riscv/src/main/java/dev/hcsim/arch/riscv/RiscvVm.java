@@ -171,8 +171,7 @@ public final class RiscvVm implements ArchitectureVm {
             return;
         }
         if (ext.forwarded()) {
-            RiscvSbiForward.forward(t, this, ext);
-            t.complete();
+            RiscvSbiForward.forward(t, this, ext); // an exit: sepc stays at the ecall, nothing to complete
             return;
         }
         t.number(ext == SbiExtension.V01 ? RiscvHypercalls.key(eid, 0) : RiscvHypercalls.key(eid, fid));
@@ -292,12 +291,9 @@ public final class RiscvVm implements ArchitectureVm {
                 if (num > (SbiExtension.KVM_RISCV_SBI_EXT_MAX - 1) / 64) {
                     return -ENOENT;
                 }
-                for (int bit = 0; bit < 64; bit++) {
-                    long ext = bit + num * 64;
-                    if (ext >= SbiExtension.KVM_RISCV_SBI_EXT_MAX) {
-                        break;
-                    }
-                    if ((value & (1L << bit)) != 0) {
+                // KVM_RISCV_SBI_EXT_MAX <= 64: register 0 is the only one, and its bit i is switch i (ext_id = i + 0 * 64)
+                for (int ext = 0; ext < SbiExtension.KVM_RISCV_SBI_EXT_MAX; ext++) {
+                    if ((value & (1L << ext)) != 0) {
                         setSingle(vcpu, ext, subtype == KVM_REG_RISCV_SBI_MULTI_EN ? 1 : 0); // errors ignored, as KVM does
                     }
                 }
@@ -357,9 +353,9 @@ public final class RiscvVm implements ArchitectureVm {
                     return null;
                 }
                 long mask = 0;
-                for (int bit = 0; bit < 64 && bit + num * 64 < SbiExtension.KVM_RISCV_SBI_EXT_MAX; bit++) {
-                    if (extStatus[vcpu][(int) (bit + num * 64)] == ENABLED) {
-                        mask |= 1L << bit;
+                for (int ext = 0; ext < SbiExtension.KVM_RISCV_SBI_EXT_MAX; ext++) { // register 0 only, as in setOneReg
+                    if (extStatus[vcpu][ext] == ENABLED) {
+                        mask |= 1L << ext;
                     }
                 }
                 return subtype == KVM_REG_RISCV_SBI_MULTI_DIS ? ~mask : mask;

@@ -75,8 +75,6 @@ public final class S390Hypercalls {
     static final long DIAG_308_RC_NO_PV_CONF = 0x0902;
     static final long DIAG_308_RC_INVAL_FOR_PV = 0x0A02;
 
-    private static final int MAX_DISCARD_PAGES = 1 << 16;
-
     private S390Hypercalls() {
     }
 
@@ -113,7 +111,7 @@ public final class S390Hypercalls {
         if (s.legacyUserspace()) {
             // __diag_virtio_hypercall answers -EOPNOTSUPP; vcpu_post_run turns it into KVM_EXIT_S390_SIEIC with the
             // intercept's icptcode (4, instruction), ipa and ipb; the subcode stays in r1 for the VMM to read.
-            s.toUserspace(t, DIAG_KVM_HYPERCALL);
+            s.toUserspace(t);
             return;
         }
         // an unknown subcode for today's QEMU, not a bad operand
@@ -185,10 +183,9 @@ public final class S390Hypercalls {
         }
     }
 
-    /** gmap_discard: zero whole pages of [from, to); stops at the first page that is not guest memory. */
+    /** gmap_discard: zero whole pages of [from, to), as many as there are (no cap); stops at the first page that is not guest memory. */
     private static void discard(MemoryAccess m, long from, long to) {
-        int n = 0;
-        for (long p = from; Long.compareUnsigned(p, to) < 0 && n < MAX_DISCARD_PAGES; p += 4096, n++) {
+        for (long p = from; Long.compareUnsigned(p, to) < 0; p += 4096) {
             try {
                 m.writeZeros(p, 4096);
             } catch (GuestFault f) {
@@ -283,7 +280,7 @@ public final class S390Hypercalls {
             r.set(ry, s.pfaultToken[v] == S390Vm.PFAULT_TOKEN_INVALID ? 4 : 0);
             s.pfaultToken[v] = S390Vm.PFAULT_TOKEN_INVALID;
         } else if (s.userspaceExit()) {
-            s.toUserspace(t, DIAG_PAGE_REF_SERVICE);
+            s.toUserspace(t);
         } else {
             // -EOPNOTSUPP: QEMU's handle_diag has no 0x258, so a specification exception.
             spec(t);
@@ -348,7 +345,7 @@ public final class S390Hypercalls {
             return;
         }
         if (s.userspaceExit()) {
-            s.toUserspace(t, DIAG_IPL);
+            s.toUserspace(t);
             return;
         }
         if ((subcode & ~0xFFFFL) != 0) {

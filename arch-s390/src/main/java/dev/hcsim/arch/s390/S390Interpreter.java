@@ -3,6 +3,7 @@ package dev.hcsim.arch.s390;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Instruction;
 
@@ -102,6 +103,50 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            switch (op) {
+                case LGHI, LGFI -> {
+                    e.constant(imm);
+                    e.set(r1);
+                }
+                case AGHI, AGFI -> {
+                    e.get(r1);
+                    e.constant(imm);
+                    S390Emitter.addSubtract(e, r1, false);
+                }
+                case CGHI -> {
+                    e.get(r1);
+                    e.constant(imm);
+                    S390Emitter.compareCc(e);
+                    S390Emitter.setCc(e);
+                }
+                case LLIHF -> {
+                    e.constant(imm << 32);
+                    e.set(r1);
+                }
+                case IIHF -> {
+                    e.get(r1);
+                    e.zeroExtend(32);
+                    e.constant(imm << 32);
+                    e.or();
+                    e.set(r1);
+                }
+                case IILF -> {
+                    e.get(r1);
+                    e.constant(0xFFFF_FFFF_0000_0000L);
+                    e.and();
+                    e.constant(imm & 0xFFFF_FFFFL);
+                    e.or();
+                    e.set(r1);
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long v = r.get(r1);
@@ -144,6 +189,24 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            e.get(r1);
+            e.get(r2);
+            switch (op) {
+                case CGR -> {
+                    S390Emitter.compareCc(e);
+                    S390Emitter.setCc(e);
+                }
+                case SGR -> S390Emitter.addSubtract(e, r1, true);
+                default -> {
+                    e.set(r1);
+                    e.pop();
+                }
+            }
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             long a = r.get(r1);
@@ -181,6 +244,12 @@ public final class S390Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            S390Emitter.branch(e, mask, target, address);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             RegisterFile r = cpu.regs();
             int cc = S390Registers.cc(r.get(S390Registers.PSWM));
@@ -215,6 +284,27 @@ public final class S390Interpreter {
             this.x2 = x2;
             this.b2 = b2;
             this.d2 = d2;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            S390Emitter.absolute(e, d2, x2, b2);
+            if (store) {
+                e.get(r1);
+                e.write(size);
+            } else if (size == 8) {
+                e.read(8);
+                e.set(r1);
+            } else {
+                // L replaces bits 32-63 only; bits 0-31 of the register are unchanged.
+                e.read(4);
+                e.get(r1);
+                e.constant(0xFFFF_FFFF_0000_0000L);
+                e.and();
+                e.or();
+                e.set(r1);
+            }
+            return true;
         }
 
         @Override

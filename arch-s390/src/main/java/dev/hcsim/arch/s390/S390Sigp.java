@@ -254,8 +254,9 @@ final class S390Sigp {
      * arch/s390/kvm/interrupt.c __deliver_external_call / __deliver_emergency_signal store it: the
      * interruption code at lowcore 0x86, the sending CPU's address at 0x84, the wait PSW as the
      * external old PSW at 0x130, and the external new PSW from 0x1B0 is loaded. A guest that installed
-     * no external new PSW (all zero) simply continues after its wait. A target that is not owner.waiting
-     * keeps the interruption pending (the scheduler counts it) and takes it at its next enabled wait.
+     * no external new PSW (all zero) simply continues after its wait. A target that is not owner.waiting,
+     * stopped ones included, keeps the interruption pending (the scheduler counts it) and takes it at its
+     * next enabled wait.
      */
     private void deliverExternal(Trap t, VcpuControl c, int target, int code) {
         long from = owner.vm().vcpuId(t.vcpu());
@@ -265,8 +266,10 @@ final class S390Sigp {
                         owner.waiting[target] = false;
                     }
                 });
-        if (!delivered && !stopped(c.state(target))) {
-            owner.pendingExternal[target] = code; // taken at the target's next enabled wait (lpswe)
+        if (!delivered) {
+            // kvm_s390_inject_vcpu queues it whatever the target's state (sigp.c __sigp_external_call): a stopped CPU
+            // takes it after it is started, at its next enabled wait (lpswe); a CPU reset clears it (resetVcpu)
+            owner.pendingExternal[target] = code;
             owner.pendingExternalFrom[target] = from;
         }
     }

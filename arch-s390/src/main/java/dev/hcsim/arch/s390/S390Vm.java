@@ -288,12 +288,9 @@ public final class S390Vm implements ArchitectureVm {
      * KVM returns -EOPNOTSUPP and the vCPU exits with KVM_EXIT_S390_SIEIC (kvm-s390.c
      * vcpu_post_run_handle_fault / kvm_handle_sie_intercept): icptcode 4 (instruction), ipa and ipb as
      * the SIE block holds them (ipa = opcode and R1R3 byte, ipb = B2D2 in the top half of a 32-bit word).
-     * @param functionCode the DIAGNOSE function code, for traces (the VMM decodes it from ipb)
+     * The trace number is already the DIAGNOSE's function code (or the 0x500 subcode read); the VMM decodes the code from ipb.
      */
-    void toUserspace(Trap t, long functionCode) {
-        if (!t.dispatched()) {
-            t.number(functionCode); // no subcode was read: the function code names the call in traces
-        }
+    void toUserspace(Trap t) {
         t.exitToHost(sieic(t, Exit.S390Sieic.ICPT_INST), debug.userspaceReentry);
         pastIntercept(t);
     }
@@ -322,10 +319,8 @@ public final class S390Vm implements ArchitectureVm {
     /** The SIE block's view of the trapping instruction: ipa = its first halfword, ipb = the next two. */
     private static Exit.S390Sieic sieic(Trap t, int icptcode) {
         int ipa = (t.insnByte(0) << 8) | t.insnByte(1);
-        long ipb = ((long) t.insnByte(2) << 24) | (t.insnByte(3) << 16) | (t.insnByte(4) << 8) | t.insnByte(5);
-        if (ilc(t.insnByte(0)) < 3) {
-            ipb &= 0xFFFF_0000L; // a 4-byte instruction has only B2D2 in ipb
-        }
+        // every instruction SIE intercepts here (DIAGNOSE, SIGP, B2xx) is 4 bytes long: ipb holds only its B2D2 halfword
+        long ipb = ((long) t.insnByte(2) << 24) | (t.insnByte(3) << 16);
         return new Exit.S390Sieic(icptcode, ipa, ipb);
     }
 
@@ -440,7 +435,7 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        if (watchdogArmed && t.control() != null && t.control().nowNanos() >= watchdogDeadline) {
+        if (watchdogArmed && t.control().nowNanos() >= watchdogDeadline) { // never null: the engine stands in VcpuControl.NONE
             // wdt_diag288 expired: QEMU's default watchdog action is a system reset (hw/watchdog/wdt_diag288.c).
             // One event per trap: the reset is this trap's answer, in KVM's system-event words (QEMU's
             // watchdog_perform_action -> qemu_system_reset_request; KVM itself exits with no event here).
@@ -505,7 +500,7 @@ public final class S390Vm implements ArchitectureVm {
             if (owned != null) {
                 t.callName(owned.name());
             }
-            toUserspace(t, code);
+            toUserspace(t);
             finish(t);
             return;
         }
@@ -522,7 +517,7 @@ public final class S390Vm implements ArchitectureVm {
                     return;
                 }
             }
-            toUserspace(t, code);
+            toUserspace(t);
             finish(t);
             return;
         }

@@ -30,10 +30,16 @@ public final class X86Discovery {
     /** The entries the VMM set with KVM_SET_CPUID2, or null while it set none (the defaults answer). */
     private volatile List<CpuidEntry> entries;
 
+    /** The features and hints of the VM's configuration, before any KVM_SET_CPUID2. */
+    private final long defaultFeatures;
+    private final long defaultHints;
+
     X86Discovery(VmContext vm, long features) {
         this.vm = vm;
         this.features = features;
         this.hints = vm.option("hint-realtime").equals("on") ? 1 : 0;
+        this.defaultFeatures = features;
+        this.defaultHints = hints;
     }
 
     /**
@@ -108,6 +114,13 @@ public final class X86Discovery {
             i += 7;
         }
         return out;
+    }
+
+    /** Restores a snapshot taken before any KVM_SET_CPUID2: the configuration's defaults answer again. */
+    void restoreDefaults() {
+        entries = null;
+        features = defaultFeatures;
+        hints = defaultHints;
     }
 
     /** Restores {@link #savedEntries()}; PV_UNHALT was already withdrawn when they were set. */

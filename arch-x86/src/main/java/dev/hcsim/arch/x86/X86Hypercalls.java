@@ -192,12 +192,12 @@ public final class X86Hypercalls {
         // kvm_write_guest (virt/kvm/kvm_main.c) copies page by page and stops at the first page it cannot write, so a
         // structure straddling the end of a memory slot keeps what was written before; the GuestFault of that page
         // becomes -KVM_EFAULT.
+        // The 64-byte structure crosses at most one page boundary, so there are at most two pages to copy.
         long gpa = t.arg(0);
-        int off = 0;
-        while (off < 64) {
-            int seg = (int) Math.min(64 - off, PAGE_SIZE - ((gpa + off) & (PAGE_SIZE - 1)));
-            t.memory().writeBytes(gpa + off, buf, off, seg);
-            off += seg;
+        int first = (int) Math.min(64, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+        t.memory().writeBytes(gpa, buf, 0, first);
+        if (first < 64) {
+            t.memory().writeBytes(gpa + first, buf, first, 64 - first);
         }
         t.ok(0);
     }
@@ -224,15 +224,12 @@ public final class X86Hypercalls {
     }
 
     /**
-     * lapic.c __pv_send_ipi: nothing when min is past max_apic_id; unmapped ids are skipped. The kernel walks the
-     * bitmap only up to min(BITS_PER_LONG, max_apic_id - min + 1) bits because it indexes phys_map; here a bit past
-     * max_apic_id names an APIC ID no vCPU has, which vcpuIndex answers with -1, so no clip is needed (the mutation
-     * run showed the clip could not change any answer).
+     * lapic.c __pv_send_ipi: unmapped ids are skipped. The kernel returns 0 at once when min is past max_apic_id and
+     * walks the bitmap only up to min(BITS_PER_LONG, max_apic_id - min + 1) bits because it indexes phys_map; here an
+     * APIC ID past max_apic_id is one no vCPU has, which vcpuIndex answers with -1, so neither the early return nor
+     * the clip is needed (the mutation runs showed that neither could change any answer).
      */
     private static long sendHalf(Trap t, X86Vm x, long bitmap, long min, long icr) {
-        if (min > x.maxApicId()) {
-            return 0;
-        }
         long count = 0;
         VmContext vm = t.vm();
         long bits = bitmap;
@@ -296,7 +293,8 @@ public final class X86Hypercalls {
         long gpa = t.arg(0);
         long npages = t.arg(1);
         long gfn = gpa >>> 12;
-        if ((gpa & 0xFFF) != 0 || npages == 0 || Long.compareUnsigned(gfn + npages, gfn) <= 0) {
+        // The kernel also tests !npages first; gfn + 0 <= gfn refuses npages == 0 all the same, so one test does both.
+        if ((gpa & 0xFFF) != 0 || Long.compareUnsigned(gfn + npages, gfn) <= 0) {
             t.fail(Status.INVALID_PARAMETER);
             return;
         }

@@ -7,6 +7,7 @@ import dev.hcsim.core.Fault;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.spi.CallRegisters;
 import dev.hcsim.core.spi.Trap;
 import dev.hcsim.core.spi.VmContext;
 import java.util.List;
@@ -42,16 +43,14 @@ final class X86Hyperv {
     private volatile long syndbgCapEax;
     /** kvm->arch.hyperv.hv_syndbg.options: HV_X64_MSR_SYNDBG_OPTIONS. */
     private volatile long syndbgOptions;
-    /** Connection IDs 0..63 with an eventfd (KVM_HYPERV_EVENTFD), as a mask. */
-    private volatile long eventfds;
+    /** The connection IDs with an eventfd (KVM_HYPERV_EVENTFD), and how often each was signalled. */
+    private final X86HypervEventfds eventfds = new X86HypervEventfds();
     /** hv_vcpu->vp_index, per vCPU (kvm_hv_vcpu_postcreate: the vCPU index). */
     private final int[] vpIndex;
     /** synic->active, per vCPU (KVM_CAP_HYPERV_SYNIC / SYNIC2). */
     private final boolean[] synicActive;
     /** KVM_REQ_HV_TLB_FLUSH requests each vCPU received. */
     private final long[] tlbFlushRequests;
-    /** How many times each connection ID's eventfd was signalled (conn ID 0..63). */
-    private final long[] eventfdSignals = new long[64];
     /** last_boosted_vcpu of kvm_vcpu_on_spin. */
     private int lastBoosted = -1;
     private final X86HypervCall[] calls;
@@ -78,7 +77,7 @@ final class X86Hyperv {
         this.enlightenmentsEbx = vm.optionNumber("hyperv-enlightenments-ebx") & 0xFFFF_FFFFL;
         this.syndbgCapEax = vm.option("hyperv-syndbg").equals("on") ? HV_X64_SYNDBG_CAP_ALLOW_KERNEL_DEBUGGING : 0;
         this.syndbgOptions = vm.optionNumber("hyperv-syndbg-options");
-        this.eventfds = vm.optionNumber("hyperv-eventfds");
+        this.eventfds.assignMask(vm.optionNumber("hyperv-eventfds"));
         boolean synic = vm.option("hyperv-synic").equals("on");
         for (int i = 0; i < n; i++) {
             synicActive[i] = synic;
@@ -113,6 +112,7 @@ final class X86Hyperv {
             return;
         }
         X86HypervCall hc = calls[t.vcpu()];
+        t.callRegisters(t.narrow() ? READ32 : READ64);
         hc.read(r, !t.narrow());
         t.number(hc.code);
         String name = callName(hc.code);
@@ -138,6 +138,14 @@ final class X86Hyperv {
         }
         complete(t, ret);
     }
+
+    /** What a 64-bit Hyper-V call read, by the TLFS's convention (traces, hcsim call): control RCX, input RDX, output R8. */
+    static final CallRegisters READ64 = new CallRegisters(List.of(CallRegisters.Entry.of("rcx", X86Registers.RCX, 64),
+            CallRegisters.Entry.of("rdx", X86Registers.RDX, 64), CallRegisters.Entry.of("r8", 8, 64)));
+    /** What a 32-bit one read: control EDX:EAX, input EBX:ECX, output EDI:ESI. */
+    static final CallRegisters READ32 = new CallRegisters(List.of(CallRegisters.Entry.pair("edx:eax", X86Registers.RDX, X86Registers.RAX),
+            CallRegisters.Entry.pair("ebx:ecx", X86Registers.RBX, X86Registers.RCX), CallRegisters.Entry.pair("edi:esi", X86Registers.RDI,
+                    X86Registers.RSI)));
 
     /** The result meaning "exit to user space" (hypercall_userspace_exit), never a result word. */
     private static final long USERSPACE = -1;
@@ -242,11 +250,9 @@ final class X86Hyperv {
         if ((hc.ingpa & ~KVM_HYPERV_CONN_ID_MASK) != 0) {
             return HV_STATUS_INVALID_HYPERCALL_INPUT;
         }
-        long conn = hc.ingpa;
-        if (conn >= 64 || (eventfds & (1L << conn)) == 0) {
+        if (!eventfds.signal(hc.ingpa)) { // idr_find(&hv->conn_to_evt, ...), then eventfd_signal
             return HV_STATUS_INVALID_PORT_ID;
         }
-        eventfdSignals[(int) conn]++; // eventfd_signal
         return HV_STATUS_SUCCESS;
     }
 
@@ -490,12 +496,9 @@ final class X86Hyperv {
         exposed = on;
     }
 
-    /** Registers (or removes) an eventfd for connection ID {@code conn} (KVM_HYPERV_EVENTFD), 0..63 here. */
-    void eventfd(int conn, boolean assign) {
-        if (conn < 0 || conn >= 64) {
-            throw new IllegalArgumentException("hcsim models connection IDs 0..63, got " + conn);
-        }
-        eventfds = assign ? eventfds | (1L << conn) : eventfds & ~(1L << conn);
+    /** KVM_HYPERV_EVENTFD for connection ID {@code conn} (any 24-bit ID), with the kernel's errors. */
+    void eventfd(long conn, boolean deassign) {
+        eventfds.assign(conn, deassign);
     }
 
     // ---------------------------------------------------------------- what the calls read and leave
@@ -520,8 +523,8 @@ final class X86Hyperv {
         return tlbFlushRequests[vcpu];
     }
 
-    long eventfdSignals(int conn) {
-        return eventfdSignals[conn];
+    long eventfdSignals(long conn) {
+        return eventfds.signals(conn);
     }
 
     /**
@@ -542,7 +545,7 @@ final class X86Hyperv {
     void save(dev.hcsim.core.VmSnapshot.State.Builder v, List<dev.hcsim.core.VmSnapshot.State.Builder> cpus) {
         v.put("hvExposed", exposed).put("hvGuestOsId", guestOsId).put("hvHypercall", hypercallMsr).put("hvEnforceCpuid", enforceCpuid)
                 .put("hvCpuid", new long[] {featuresEax, featuresEbx, featuresEdx, enlightenmentsEax, enlightenmentsEbx, syndbgCapEax})
-                .put("hvSyndbgOptions", syndbgOptions).put("hvEventfds", eventfds).put("hvEventfdSignals", eventfdSignals.clone())
+                .put("hvSyndbgOptions", syndbgOptions).put("hvEventfdIds", eventfds.ids()).put("hvEventfdSignals", eventfds.counts())
                 .put("hvLastBoosted", lastBoosted);
         for (int i = 0; i < cpus.size(); i++) {
             cpus.get(i).put("hvVpIndex", vpIndex[i]).put("hvSynic", synicActive[i]).put("hvTlbFlushRequests", tlbFlushRequests[i]);
@@ -558,8 +561,7 @@ final class X86Hyperv {
         long[] c = v.nums("hvCpuid", 6);
         setCpuid(c[0], c[1], c[2], c[3], c[4], c[5]);
         syndbgOptions = v.num("hvSyndbgOptions");
-        eventfds = v.num("hvEventfds");
-        System.arraycopy(v.nums("hvEventfdSignals", 64), 0, eventfdSignals, 0, 64);
+        eventfds.restore(v.nums("hvEventfdIds"), v.nums("hvEventfdSignals"));
         lastBoosted = (int) v.num("hvLastBoosted");
         for (int i = 0; i < cpus.size(); i++) {
             vpIndex[i] = (int) cpus.get(i).num("hvVpIndex");

@@ -10,6 +10,7 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.spi.BaseInstruction;
 import dev.hcsim.core.spi.Cpu;
+import dev.hcsim.core.spi.Emitter;
 import java.util.Locale;
 
 /**
@@ -28,6 +29,10 @@ final class X86Interpreter {
 
     static long mask(int w) {
         return w == 64 ? -1L : (1L << w) - 1;
+    }
+
+    private static void write(Emitter e, int reg, int w) {
+        X86Emitter.write(e, reg, w);
     }
 
     /** Writes a w-bit result to a register as x86 does: 32-bit writes zero-extend, 8/16-bit writes merge. */
@@ -57,6 +62,13 @@ final class X86Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            e.constant(value);
+            write(e, dst, w);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             write(cpu.regs(), dst, w, value);
             return Cpu.NEXT;
@@ -78,6 +90,13 @@ final class X86Interpreter {
             this.dst = dst;
             this.src = src;
             this.w = w;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.get(src);
+            write(e, dst, w);
+            return true;
         }
 
         @Override
@@ -107,6 +126,11 @@ final class X86Interpreter {
             this.src = src;
             this.imm = imm;
             this.w = w;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            return X86Emitter.alu(e, op, dst, src, imm, w);
         }
 
         @Override
@@ -194,6 +218,12 @@ final class X86Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            X86Emitter.branch(e, cc, target);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             if (cc < 0 || condition(cpu.regs().get(RFLAGS), cc)) {
                 cpu.regs().pc(target);
@@ -266,6 +296,14 @@ final class X86Interpreter {
         }
 
         @Override
+        public boolean emit(Emitter e) {
+            e.address(base, disp);
+            e.read(size);
+            write(e, dst, w);
+            return true;
+        }
+
+        @Override
         public int execute(Cpu cpu) {
             long v = cpu.memory().read(cpu.regs().get(base) + disp, size);
             write(cpu.regs(), dst, w, v);
@@ -292,6 +330,18 @@ final class X86Interpreter {
             this.disp = disp;
             this.size = size;
             this.imm = imm;
+        }
+
+        @Override
+        public boolean emit(Emitter e) {
+            e.address(base, disp);
+            if (src >= 0) {
+                e.get(src);
+            } else {
+                e.constant(imm);
+            }
+            e.write(size);
+            return true;
         }
 
         @Override

@@ -60,7 +60,6 @@ public final class X86Vm implements ArchitectureVm {
     private final long apicDisabledMask;
     private final boolean broadcastQuirk;
     private final boolean x2apic;
-    private final long maxApicId;
     private final X86Discovery discovery;
     private final X86PvMsrs msrs;
     private final X86Ioctls ioctls;
@@ -74,10 +73,7 @@ public final class X86Vm implements ArchitectureVm {
         this.intel = vm.option("vendor").equals("intel");
         this.quirkFixHypercall = vm.option("quirk-fix-hypercall").equals("on");
         this.enforcePvCpuid = vm.option("enforce-pv-cpuid").equals("on");
-        this.resetCpl = vm.optionNumber("cpl");
-        if (resetCpl < 0 || resetCpl > 3) {
-            throw new IllegalArgumentException("cpl must be 0..3, got " + resetCpl);
-        }
+        this.resetCpl = vm.optionNumber("cpl"); // 0..3: the option's declared values, checked when the VM is configured
         this.resetLongMode = vm.option("mode").equals("64");
         this.resetProtected = !vm.option("mode").equals("real");
         this.host64 = vm.option("host-bits").equals("64");
@@ -87,11 +83,6 @@ public final class X86Vm implements ArchitectureVm {
         this.apicDisabledMask = vm.optionNumber("apic-disabled");
         this.broadcastQuirk = vm.option("x2apic-broadcast-quirk").equals("on");
         this.x2apic = vm.option("apic-mode").equals("x2apic");
-        long max = 0;
-        for (int i = 0; i < vm.vcpuCount(); i++) {
-            max = Math.max(max, vm.vcpuId(i));
-        }
-        this.maxApicId = max;
         long bits = 0;
         for (X86Architecture.Feature f : X86Architecture.FEATURES) {
             if (f.bit() >= 0 && vm.feature(f.spec().name())) {
@@ -154,7 +145,7 @@ public final class X86Vm implements ArchitectureVm {
 
     /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
     private static void kvmHypercall(Trap t, RegisterAccess r, long cpl) {
-        t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
+        t.narrow(!is64BitHypercall(r));
         t.readCall();
         if (cpl != 0) {
             t.reject(Status.PERMISSION);
@@ -175,9 +166,16 @@ public final class X86Vm implements ArchitectureVm {
 
     /** hyperv.c kvm_hv_hypercall, with the trap's mode set as for every call. */
     void hypervHypercall(Trap t) {
-        RegisterAccess r = t.registers();
-        t.narrow(!(r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0));
+        t.narrow(!is64BitHypercall(t.registers()));
         hyperv.hypercall(t);
+    }
+
+    /**
+     * x86.h is_64_bit_hypercall: 64-bit mode is EFER.LMA and CS.L together; legacy and compatibility mode (EFER.LMA = 1,
+     * CS.L = 0) call with 32-bit registers. One test for the KVM_HC_* and Hyper-V calls alike.
+     */
+    static boolean is64BitHypercall(RegisterAccess r) {
+        return r.get(X86Registers.EFER_LMA) != 0 && r.get(X86Registers.CS_L) != 0;
     }
 
     /**
@@ -230,8 +228,8 @@ public final class X86Vm implements ArchitectureVm {
             return;
         }
         t.callName("emulator_fix_hypercall"); // kvm_emulate_hypercall is not reached: the native bytes run next
-        t.resumeAt(t.pc());
-        t.complete();
+        // RIP stays on the patched bytes (a fresh trap's next PC is its PC) and no register is written: nothing is left
+        // for Trap.complete to do.
         if (singleStepping(t)) {
             // x86_emulate_instruction: after a successful emulation with ctxt->tf, kvm_vcpu_do_singlestep, with RIP on
             // the patched instruction (em_hypercall leaves _eip = eip).
@@ -254,7 +252,7 @@ public final class X86Vm implements ArchitectureVm {
         }
         // guest_pv_has (cpuid.h): passes unconditionally unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on. The feature's bit
         // is looked up only then: this runs on every gated call (SEND_IPI, KICK_CPU, SCHED_YIELD), which allocates nothing.
-        return !enforcePvCpuid || guestPvHas(X86Architecture.bitOf(f));
+        return !enforcePvCpuid || (discovery.featureBits() & (1L << X86Architecture.bitOf(f))) != 0;
     }
 
     @Override
@@ -309,15 +307,6 @@ public final class X86Vm implements ArchitectureVm {
         return msrs.get(vcpu, msr);
     }
 
-    /**
-     * The value the vCPU wrote to MSR_KVM_STEAL_TIME (0 when never).
-     * @param vcpu the vCPU index, 0 to vcpus-1
-     * @return the MSR value: the record's GPA with KVM_MSR_ENABLED in bit 0
-     */
-    long stealTimeMsr(int vcpu) {
-        return msrs.stealTime[vcpu];
-    }
-
     /** guest_pv_has (cpuid.h): true unless KVM_CAP_ENFORCE_PV_FEATURE_CPUID is on and the CPUID bit is off. */
     boolean guestPvHas(int bit) {
         return !enforcePvCpuid || (discovery.featureBits() & (1L << bit)) != 0;
@@ -337,6 +326,28 @@ public final class X86Vm implements ArchitectureVm {
         return hyperv.tlbFlushRequests(vcpu);
     }
 
+    /**
+     * KVM_HYPERV_EVENTFD (arch/x86/kvm/hyperv.c kvm_vm_ioctl_hv_eventfd): gives a Hyper-V connection ID an eventfd, or
+     * takes it away, so that the guest's HVCALL_SIGNAL_EVENT to it is answered in the kernel (kvm_hvcall_signal_event)
+     * instead of going the HVCALL_POST_MESSAGE way; hcsim counts the signals ({@link #hypervEventfdSignals}).
+     * @param connId the connection ID (24 bits, KVM_HYPERV_CONN_ID_MASK)
+     * @param deassign KVM_HYPERV_EVENTFD_DEASSIGN: take it away
+     * @throws dev.hcsim.core.KvmException -EINVAL for an ID past 24 bits, -EEXIST to give one a second eventfd, -ENOENT
+     *   to take away one it does not have
+     */
+    public void hypervEventfd(long connId, boolean deassign) {
+        hyperv.eventfd(connId, deassign);
+    }
+
+    /**
+     * How many times the guest signalled connection ID {@code connId}'s eventfd (HVCALL_SIGNAL_EVENT answered in the kernel).
+     * @param connId the connection ID
+     * @return the count, 0 for an ID without an eventfd
+     */
+    public long hypervEventfdSignals(long connId) {
+        return hyperv.eventfdSignals(connId);
+    }
+
     /** The VM's Hyper-V ABI (arch/x86/kvm/hyperv.c): {@code hyperv().enabled(vcpu)}, {@code hyperv().hypercall(t)}. */
     X86Hyperv hyperv() {
         return hyperv;
@@ -346,16 +357,8 @@ public final class X86Vm implements ArchitectureVm {
         return msrs;
     }
 
-    boolean enforcePvCpuid() {
-        return enforcePvCpuid;
-    }
-
     void enforcePvCpuid(boolean on) {
         enforcePvCpuid = on;
-    }
-
-    long hypercallExitEnabled() {
-        return hypercallExitEnabled;
     }
 
     void hypercallExitEnabled(long mask) {
@@ -403,6 +406,8 @@ public final class X86Vm implements ArchitectureVm {
         msrs.wallClock(v.num("wallClock"));
         if (v.flag("cpuidSet")) {
             discovery.restoreEntries(v.nums("cpuid"));
+        } else {
+            discovery.restoreDefaults(); // the VM restored into may have set entries the snapshot's VM never had
         }
         for (int i = 0; i < cpus.size(); i++) {
             VmSnapshot.State c = cpus.get(i);
@@ -526,10 +531,6 @@ public final class X86Vm implements ArchitectureVm {
     /** Every local APIC of the VM in x2APIC mode (apic_x2apic_mode), else xAPIC. */
     boolean x2apic() {
         return x2apic;
-    }
-
-    long maxApicId() {
-        return maxApicId;
     }
 
     byte[] clockPairingBuffer(int vcpu) {

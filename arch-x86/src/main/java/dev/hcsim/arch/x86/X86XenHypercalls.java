@@ -6,6 +6,7 @@ import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.spi.AbiFamily;
+import dev.hcsim.core.spi.CallRegisters;
 import dev.hcsim.core.spi.Trap;
 import java.util.List;
 
@@ -86,6 +87,17 @@ public final class X86XenHypercalls {
     private static final int[] ARGS32 = {X86Registers.RBX, X86Registers.RCX, X86Registers.RDX, X86Registers.RSI, X86Registers.RDI,
         X86Registers.RBP};
 
+    /** What a 64-bit Xen call read, by Xen's names (traces, hcsim call): RAX, then RDI, RSI, RDX, R10, R8, R9. */
+    static final CallRegisters READ64 = new CallRegisters(List.of(CallRegisters.Entry.of("rax", X86Registers.RAX, 64),
+            CallRegisters.Entry.of("rdi", X86Registers.RDI, 64), CallRegisters.Entry.of("rsi", X86Registers.RSI, 64),
+            CallRegisters.Entry.of("rdx", X86Registers.RDX, 64), CallRegisters.Entry.of("r10", 10, 64), CallRegisters.Entry.of("r8", 8, 64),
+            CallRegisters.Entry.of("r9", 9, 64)));
+    /** What a 32-bit Xen call read: EAX, then EBX, ECX, EDX, ESI, EDI, EBP, each its low 32 bits. */
+    static final CallRegisters READ32 = new CallRegisters(List.of(CallRegisters.Entry.of("eax", X86Registers.RAX, 32),
+            CallRegisters.Entry.of("ebx", X86Registers.RBX, 32), CallRegisters.Entry.of("ecx", X86Registers.RCX, 32),
+            CallRegisters.Entry.of("edx", X86Registers.RDX, 32), CallRegisters.Entry.of("esi", X86Registers.RSI, 32),
+            CallRegisters.Entry.of("edi", X86Registers.RDI, 32), CallRegisters.Entry.of("ebp", X86Registers.RBP, 32)));
+
     /**
      * The name of a hypercall number, for traces.
      * @param nr the number
@@ -129,6 +141,7 @@ public final class X86XenHypercalls {
         t.narrow(!longmode);
         t.number(input);
         t.codec(X86XenStatus.CODEC);
+        t.callRegisters(longmode ? READ64 : READ32);
         long[] params = x.params[t.vcpu()];
         int[] from = longmode ? ARGS64 : ARGS32;
         for (int i = 0; i < 6; i++) {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hcsim.core.Errno;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
+import dev.hcsim.core.KvmException;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
@@ -201,6 +203,29 @@ class X86HypervHypercallTest {
         g.words(0x3008, 4);
         assertEquals(0, g.call(control(SIGNAL_EVENT, false, 0, 0, 0), 0x3008, 0));
         assertEquals(2, g.hv().eventfdSignals(4));
+    }
+
+    /**
+     * hyperv.c kvm_hvcall_signal_event looks the connection ID up in conn_to_evt, which KVM_HYPERV_EVENTFD
+     * (kvm_vm_ioctl_hv_eventfd) fills with any 24-bit ID: the answer depends on the table for every ID, not only 0..63.
+     */
+    @Test
+    void signalEventReachesAnyTwentyFourBitConnectionTheVmmRegistered() {
+        HvGuest g = HvGuest.of(1);
+        X86Vm x = g.vm.archState(X86Vm.class);
+        assertEquals(3, g.call(control(SIGNAL_EVENT, true, 0, 0, 0), 0xabcdef, 0)); // no eventfd, SynIC off
+        x.hypervEventfd(0xabcdef, false);
+        assertEquals(0, g.call(control(SIGNAL_EVENT, true, 0, 0, 0), 0xabcdef, 0));
+        assertEquals(1, x.hypervEventfdSignals(0xabcdef));
+        assertEquals(0, x.hypervEventfdSignals(0xabcdee));
+        KvmException exists = assertThrows(KvmException.class, () -> x.hypervEventfd(0xabcdef, false));
+        assertEquals(Errno.EEXIST, exists.errno());
+        KvmException wide = assertThrows(KvmException.class, () -> x.hypervEventfd(0x1000000, false));
+        assertEquals(Errno.EINVAL, wide.errno());
+        x.hypervEventfd(0xabcdef, true);
+        assertEquals(3, g.call(control(SIGNAL_EVENT, true, 0, 0, 0), 0xabcdef, 0));
+        KvmException gone = assertThrows(KvmException.class, () -> x.hypervEventfd(0xabcdef, true));
+        assertEquals(Errno.ENOENT, gone.errno());
     }
 
     @Test

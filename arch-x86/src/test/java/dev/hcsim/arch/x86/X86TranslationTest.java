@@ -24,6 +24,8 @@ class X86TranslationTest {
             "mov %{S}, {i:0:32760}(%rbx)",
             "movzbl {i:0:127}(%rbx), %{c:eax|ecx|r8d}",
             "mov %{c:al|cl|dl|r9b}, {i:0:127}(%rbx)",
+            "mov {i:0:127}(%rbx), %{c:al|cl|dl|r9b}",
+            "mov {i:0:32760}(%rbx), %{c:eax|ecx|r8d}",
             "movq ${i:-2147483648:2147483647}, {i:0:127}(%rbx)",
             "j{c:o|no|b|ae|e|ne|be|a|s|ns|p|np|l|ge|le|g} {L}",
             "jmp {L}",

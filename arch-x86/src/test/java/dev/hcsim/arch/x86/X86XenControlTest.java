@@ -219,4 +219,21 @@ class X86XenControlTest {
         assertEquals(13, xb.timerPort(1));
         assertEquals(a.snapshot(), b.snapshot());
     }
+
+    @Test
+    @DisplayName("docs/embedding.md section 8: an embedder reaches Xen's ioctls through X86Vm.xen(); KVM_XEN_HVM_CONFIG with "
+            + "INTERCEPT_HCALL and an MSR makes the vmcall Xen's, XEN_VERSION answers xen_version (xen.c kvm_xen_hypercall)")
+    void embeddingExample() {
+        Vm vm = Vm.create(VmConfig.builder("x86").build());
+        X86Xen xen = vm.archState(X86Vm.class).xen();
+        xen.hvmConfig(X86Xen.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, 0x40000000L);   // every vmcall is Xen's from now on
+        xen.setXenVersion(0x4000d);                                             // xen_version(XENVER_version) answers 4.13
+        Machine m = new Machine(vm, "doc");
+        m.load(0x1000, new byte[] {0x0f, 0x01, (byte) 0xc1});
+        RegisterFile r = m.registers(0);
+        r.pc(0x1000);
+        r.set(X86Registers.RAX, 17);
+        vm.trap(0, r, m.memory(), m);
+        assertEquals(0x4000d, r.get(X86Registers.RAX));
+    }
 }

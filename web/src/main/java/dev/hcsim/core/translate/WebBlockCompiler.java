@@ -8,7 +8,7 @@ final class WebBlockCompiler {
     private WebBlockCompiler() {
     }
 
-    static CompiledBlock compile(Block b) {
+    static CompiledBlock compile(Block b, int zero) {
         throw new UnsupportedOperationException("the browser cannot load compiled blocks: block at " + b + " stays interpreted");
     }
 }

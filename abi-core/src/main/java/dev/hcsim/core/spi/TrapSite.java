@@ -1,0 +1,89 @@
+package dev.hcsim.core.spi;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import dev.hcsim.core.SparseMemory;
+import org.apiguardian.api.API;
+
+/**
+ * One trap instruction at one guest address (a call site), as the standalone engine knows it: the bytes a trap there
+ * fetches, kept from the first trap for as long as guest memory holds them unchanged, and the hypercall spec its last
+ * call dispatched to, guarded by the number. The common guest loads a constant function ID before its trap, so the
+ * second and later traps at a site fetch nothing from guest memory and look nothing up in the {@link HypercallTable}.
+ *
+ * <p>The kept bytes are exactly what {@link Trap#fetch} would read: the site watches the pages they lie on
+ * ({@link SparseMemory#watchCode}), so that any write to them changes the memory's code generation, and a site whose
+ * generation is not the memory's current one fetches again. The spec cache needs no invalidation: a VM's table is fixed
+ * when the VM is created (whether the VM offers a call is still asked at every call).
+ *
+ * <p>Each vCPU's {@link Trap} frame also has a site of its own without bytes, for the embedded path
+ * ({@code Vm.trap} from an emulator, which passes its own memory): there only the spec cache applies.
+ */
+@API(status = INTERNAL, since = "1.0")
+public final class TrapSite {
+    private final byte[] bytes;
+    private long pc;
+    private int length;
+    private long generation = -1;
+    private long number;
+    private HypercallSpec spec;
+    private boolean looked;
+
+    /**
+     * A site that keeps up to {@code maxLength} instruction bytes.
+     * @param maxLength the most bytes a trap instruction fetch reads (the codec's longest instruction), 0 for a frame's
+     *   own site that keeps none
+     */
+    public TrapSite(int maxLength) {
+        this.bytes = new byte[maxLength];
+    }
+
+    /**
+     * The spec {@code table} has for {@code nr}, from the site's cache when its last lookup was for the same number.
+     * @param table the VM's hypercall table (always the same one for a site)
+     * @param nr the call's number
+     * @return the spec, or null when the table has none
+     */
+    public HypercallSpec spec(HypercallTable table, long nr) {
+        if (looked && nr == number) {
+            return spec;
+        }
+        HypercallSpec s = table.lookup(nr);
+        number = nr;
+        if (spec != s) { // no reference store (and G1 write barrier) when a site sees the same call again
+            spec = s;
+        }
+        looked = true;
+        return s;
+    }
+
+    /**
+     * Puts the instruction bytes at {@code pc} into {@code t} from this site when it still holds them, else fetches
+     * them from {@code memory} as {@link Trap#fetch} does and keeps them.
+     * @param t the trap frame, begun at {@code pc}
+     * @param memory the machine's guest memory
+     * @param min the fewest bytes a trap instruction has
+     * @param max the most bytes to fetch (at most the length this site was made for)
+     */
+    public void fetchInto(Trap t, SparseMemory memory, int min, int max) {
+        // no return value, as Trap.fetch: every gate asks fetchedLength() (0 when nothing was readable)
+        long pc = t.pc();
+        if (generation == memory.codeGeneration() && this.pc == pc && length > 0) {
+            t.instructionBytes(bytes, 0, length);
+            return;
+        }
+        t.fetch(min, max);
+        int n = t.fetchedLength();
+        if (n == 0) {
+            return;
+        }
+        memory.watchCode(pc);
+        memory.watchCode(pc + n - 1);
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) t.insnByte(i);
+        }
+        this.pc = pc;
+        this.length = n;
+        this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
+    }
+}
