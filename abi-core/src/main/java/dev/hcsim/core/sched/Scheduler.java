@@ -519,7 +519,7 @@ final class Scheduler implements VcpuControl {
     public void kick(int vcpu) {
         catchUp();
         if (aheadOfNow() && valid(vcpu)) {
-            blockSlot.defer(DEFERRED_KICK | (long) vcpu << 32);
+            blockSlot.defer(DEFERRED_KICK | ((long) vcpu << 32));
             return;
         }
         kickNow(vcpu);
@@ -542,7 +542,7 @@ final class Scheduler implements VcpuControl {
     public void interrupt(int vcpu, int vector) {
         catchUp();
         if (aheadOfNow() && valid(vcpu)) {
-            blockSlot.defer(DEFERRED_INTERRUPT | (long) vcpu << 32 | vector & 0xFFFF_FFFFL);
+            blockSlot.defer(DEFERRED_INTERRUPT | ((long) vcpu << 32) | (vector & 0xFFFF_FFFFL));
             return;
         }
         interruptNow(vcpu, vector);
