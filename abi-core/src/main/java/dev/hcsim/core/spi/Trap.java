@@ -276,6 +276,15 @@ public final class Trap implements TrapResult {
         flags |= DISPATCHED;
     }
 
+    /**
+     * The spec of the number read so far, through this trap's call-site cache: for a gate that checks the call before
+     * {@link #invoke()} runs it (the same answer as {@code vm().hypercalls().lookup(number())}).
+     * @return the spec, or null when the architecture documents no such call
+     */
+    public HypercallSpec lookup() {
+        return site.spec(vm.hypercalls(), number);
+    }
+
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
         HypercallSpec found = site.spec(vm.hypercalls(), number);

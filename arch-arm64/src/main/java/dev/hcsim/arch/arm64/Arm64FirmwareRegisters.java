@@ -250,7 +250,7 @@ public final class Arm64FirmwareRegisters {
     }
 
     boolean pvlockEnabled() {
-        return pvlock && (vendorHypBmap & 4) != 0;
+        return (vendorHypBmap & 4) != 0; // bit 2 is set only with the PV-lock option (the constructor, set's supported mask)
     }
 
     long stdHypBmap() {

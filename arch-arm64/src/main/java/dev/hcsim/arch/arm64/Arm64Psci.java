@@ -43,10 +43,7 @@ final class Arm64Psci {
      */
     static int psciStandard(Trap t, Arm64Vm s, int minimum) {
         int v = psci(t, s);
-        if (v == ANSWERED) {
-            return ANSWERED;
-        }
-        if (v < minimum) {
+        if (v < minimum) { // ANSWERED is below every minimum too: psci's answer was the same NOT_SUPPORTED
             t.fail(Status.NOT_SUPPORTED);
             return ANSWERED;
         }
@@ -240,7 +237,7 @@ final class Arm64Psci {
         if (psciStandard(t, state(t), PSCI_1_0) == ANSWERED) {
             return;
         }
-        t.status(Status.SUCCESS);
+        // SUCCESS: Trap.invoke sets it for a call that exits without a status
         if (t.number() == PSCI_SYSTEM_SUSPEND) {
             narrowArguments(t);
         }
@@ -311,9 +308,8 @@ final class Arm64Psci {
 
     /** PSCI functions KVM does not implement (MIGRATE, CPU_FREEZE, STAT_*, MEM_PROTECT, ... and 0.1's CPU_SUSPEND/MIGRATE): -1. */
     static void psciNotSupported(Trap t) {
-        if (psci(t, state(t)) != ANSWERED) {
-            t.fail(Status.NOT_SUPPORTED);
-        }
+        psci(t, state(t)); // an AArch32 caller of a 64-bit ID is answered there, with the same NOT_SUPPORTED
+        t.fail(Status.NOT_SUPPORTED);
     }
 
     /** The PSCI version a {@code psci} option value stands for. */

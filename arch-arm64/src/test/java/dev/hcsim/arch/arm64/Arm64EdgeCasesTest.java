@@ -22,9 +22,7 @@ class Arm64EdgeCasesTest {
     private static final long NS = -1L; // SMCCC_RET_NOT_SUPPORTED as a 64-bit register value
 
     private static void assertResults(Harness h, long... x) {
-        for (int i = 0; i < x.length; i++) {
-            assertEquals(x[i], h.x(i), "x" + i);
-        }
+        h.assertResults(0, x);
     }
 
     @Test

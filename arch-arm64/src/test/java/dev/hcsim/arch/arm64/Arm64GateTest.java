@@ -19,9 +19,7 @@ class Arm64GateTest {
     private static final long NS = -1L;
 
     private static void assertResults(Harness h, int vcpu, long... x) {
-        for (int i = 0; i < x.length; i++) {
-            assertEquals(x[i], h.regs(vcpu).get(i), "x" + i);
-        }
+        h.assertResults(vcpu, x);
     }
 
     @Test

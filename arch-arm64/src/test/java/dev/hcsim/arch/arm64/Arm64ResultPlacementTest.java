@@ -24,9 +24,7 @@ class Arm64ResultPlacementTest {
     private static final long M32 = 0xFFFF_FFFFL;
 
     private static void assertResults(Harness h, long... x) {
-        for (int i = 0; i < x.length; i++) {
-            assertEquals(x[i], h.x(i), "x" + i);
-        }
+        h.assertResults(0, x);
     }
 
     // ---------------------------------------------------------------- KVM_PTP

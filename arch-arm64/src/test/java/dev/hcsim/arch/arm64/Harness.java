@@ -67,4 +67,11 @@ final class Harness {
     long x(int i) {
         return m.registers(0).get(i);
     }
+
+    /** Asserts x0, x1, ... of {@code vcpu} are {@code x}, in order (as many as given). */
+    void assertResults(int vcpu, long... x) {
+        for (int i = 0; i < x.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(x[i], regs(vcpu).get(i), "x" + i);
+        }
+    }
 }

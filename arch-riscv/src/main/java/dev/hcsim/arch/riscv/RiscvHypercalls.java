@@ -328,7 +328,7 @@ public final class RiscvHypercalls {
      * false); the next KVM_RUN writes nothing either (only KVM_EXIT_RISCV_SBI has a return path).
      */
     static void systemEvent(Trap t, int type, long reason, String kind) {
-        t.status(Status.SUCCESS);
+        // no status of its own: Trap.invoke answers SUCCESS for an exit that set none (err_val stays 0)
         for (int i = 0; i < t.vm().vcpuCount(); i++) {
             t.control().stop(i); // mp_state = KVM_MP_STATE_STOPPED for every vCPU, the caller too
         }

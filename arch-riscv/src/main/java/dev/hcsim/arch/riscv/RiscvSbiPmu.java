@@ -528,7 +528,8 @@ final class RiscvSbiPmu {
 
     /**
      * EVENT_GET_INFO(a0 = lo, a1 = hi, a2 = num_entries, a3 = flags), kvm_riscv_vcpu_pmu_event_info: flags,
-     * a lo not 16-byte aligned or no entries: -3; hi != 0: -5; the array unreadable: -1; each entry's
+     * a lo not 16-byte aligned, no entries or num_entries * 16 past 2^64: -3; hi != 0: -5; the array unreadable
+     * (or too large to allocate): -1; each entry's
      * {@code output} (u32 at +4) = 1 when the host can count the event; the write back failing: -5.
      */
     static void eventInfo(Trap t) {
@@ -539,7 +540,8 @@ final class RiscvSbiPmu {
         long lo = t.arg(0);
         long hi = t.arg(1);
         long n = t.arg(2);
-        if (t.arg(3) != 0 || (lo & 15) != 0 || n == 0 || Long.compareUnsigned(n, Integer.MAX_VALUE / 16) > 0) {
+        // check_mul_overflow(num_events, 16): only a count whose byte size passes 2^64 is a bad parameter
+        if (t.arg(3) != 0 || (lo & 15) != 0 || n == 0 || Long.compareUnsigned(n, -1L >>> 4) > 0) {
             error(t, Status.INVALID_PARAMETER);
             return;
         }
@@ -548,11 +550,12 @@ final class RiscvSbiPmu {
             return;
         }
         MemoryAccess m = t.memory();
-        int size = (int) n * 16;
-        if (!m.readable(lo, size)) {
+        // an array larger than any guest memory cannot be read (or, in KVM, allocated): SBI_ERR_FAILURE either way
+        if (Long.compareUnsigned(n, Integer.MAX_VALUE / 16) > 0 || !m.readable(lo, (int) n * 16)) {
             error(t, Status.INTERNAL_FAILURE);
             return;
         }
+        int size = (int) n * 16;
         byte[] buf = new byte[size];
         m.readBytes(lo, buf, 0, size);
         for (int i = 0; i < n; i++) {

@@ -398,4 +398,85 @@ class RiscvPmuEdgesTest {
         h.ecall(EXT_PMU, READ, 5);
         assertEquals(0, h.a(1), "and it is stopped");
     }
+
+    @Test
+    @DisplayName("kvm_pmu_validate_counter_mask checks ctr_base >= num_ctrs on its own (a base of -1 with mask 0b10 would wrap to "
+            + "counter 0 in the second check) and an empty mask even at a base where __fls(0) would fit")
+    void counterMaskWrapAndEmpty() {
+        Harness h = pmu();
+        h.ecall(EXT_PMU, START, -1L, 0b10, 0, 0);
+        assertEquals(-3, h.a(0), "base -1");
+        h.ecall(EXT_PMU, STOP, 5, 0, 0);
+        assertEquals(-3, h.a(0), "mask 0 at base 5");
+    }
+
+    @Test
+    @DisplayName("EVENT_GET_INFO's sizes (kvm_riscv_vcpu_pmu_event_info): only num_events * 16 past 2^64 is SBI_ERR_INVALID_PARAM "
+            + "(check_mul_overflow); a count too large for any guest memory fails to be read: SBI_ERR_FAILURE")
+    void eventInfoSizes() {
+        Harness h = pmu();
+        h.ecall(EXT_PMU, EVENT_INFO, 0x4000, 0, 1L << 28, 0);
+        assertEquals(-1, h.a(0));
+        h.ecall(EXT_PMU, EVENT_INFO, 0x4000, 0, (1L << 60) - 1, 0);
+        assertEquals(-1, h.a(0), "2^64 - 16 bytes: no overflow");
+        h.ecall(EXT_PMU, EVENT_INFO, 0x4000, 0, 1L << 60, 0);
+        assertEquals(-3, h.a(0), "2^64 bytes overflow");
+    }
+
+    @Test
+    @DisplayName("COUNTER_STOP with TAKE_SNAPSHOT records a counter only while no earlier counter of the call failed (!sbiret), and "
+            + "with RESET clears the counter's bit i of the area's ctr_overflow_mask, which INIT_SNAPSHOT read from the guest")
+    void stopSnapshotAfterAnErrorAndOverflowMask() {
+        Harness h = pmu();
+        h.ecall(EXT_PMU, SNAPSHOT, 0x8000, 0, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_SET_TIMER, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_IPI_SENT, 0);
+        h.ecall(EXT_PMU, START, 6, 1, RiscvSbiPmu.START_SET_INIT_VALUE, 70);
+        h.ecall(EXT_PMU, STOP, 5, 0b11, RiscvSbiPmu.STOP_TAKE_SNAPSHOT);
+        assertEquals(-8, h.a(0), "counter 5 was never started");
+        assertEquals(0, mem(h).read64(0x8000 + 16), "counter 6 is stopped but not recorded after the error");
+        Harness m = pmu();
+        m.ecall(EXT_PMU, SNAPSHOT, 0x8000, 0, 0);
+        m.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_SET_TIMER, 0);
+        m.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_IPI_SENT, 0);
+        m.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_IPI_RCVD, 0);
+        mem(m).write(0x8000, 8, 0b111);
+        m.ecall(EXT_PMU, START, 5, 0b111, RiscvSbiPmu.START_INIT_SNAPSHOT, 0);
+        assertEquals(0, m.a(0));
+        m.ecall(EXT_PMU, STOP, 5, 0b010, RiscvSbiPmu.STOP_TAKE_SNAPSHOT | RiscvSbiPmu.STOP_RESET);
+        assertEquals(0, m.a(0));
+        assertEquals(0b101, mem(m).read64(0x8000), "bit 1 cleared, the others as the guest left them");
+    }
+
+    @Test
+    @DisplayName("COUNTER_START with INIT_SNAPSHOT reads ctr_values[i] at 8 + 8 * i for mask bit i (bit 2: offset 24)")
+    void startFromTheSnapshotThirdBit() {
+        Harness h = pmu();
+        h.ecall(EXT_PMU, SNAPSHOT, 0x8000, 0, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_SET_TIMER, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_IPI_SENT, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_IPI_RCVD, 0);
+        mem(h).write(0x8000 + 12, 8, 0x1212);
+        mem(h).write(0x8000 + 24, 8, 0x2424);
+        h.ecall(EXT_PMU, START, 5, 0b100, RiscvSbiPmu.START_INIT_SNAPSHOT, 0);
+        h.ecall(EXT_PMU, READ, 7);
+        assertEquals(0x2424, h.a(1));
+    }
+
+    @Test
+    @DisplayName("SNAPSHOT_SET_SHMEM: lo with hi = -1 is no disable but an address above 4 GiB (SBI_ERR_INVALID_ADDRESS); a new area "
+            + "is written from a zeroed sdata (kzalloc), not from what an earlier INIT_SNAPSHOT read")
+    void snapshotAreaIsFresh() {
+        Harness h = pmu();
+        h.ecall(EXT_PMU, SNAPSHOT, 0x8000, -1L, 0);
+        assertEquals(-5, h.a(0));
+        h.ecall(EXT_PMU, SNAPSHOT, 0x8000, 0, 0);
+        h.ecall(EXT_PMU, CFG, 0, ALL, 0, FW | RiscvSbiPmu.FW_SET_TIMER, 0);
+        mem(h).write(0x8000 + 8, 8, 77);
+        h.ecall(EXT_PMU, START, 5, 1, RiscvSbiPmu.START_INIT_SNAPSHOT, 0);
+        mem(h).write(0xA000 + 8, 8, 0x55);
+        h.ecall(EXT_PMU, SNAPSHOT, 0xA000, 0, 0);
+        assertEquals(0, h.a(0));
+        assertEquals(0, mem(h).read64(0xA000 + 8));
+    }
 }

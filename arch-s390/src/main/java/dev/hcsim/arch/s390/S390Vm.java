@@ -525,7 +525,9 @@ public final class S390Vm implements ArchitectureVm {
             t.callName("DIAG_KVM_HYPERCALL");
             t.readCall();
             long subcode = t.number();
-            if (!S390Hypercalls.isDiag500Subcode(subcode) || !table.isOffered(subcode)) {
+            // the call site's cached spec: table.isOffered(subcode) without a second table probe per call
+            HypercallSpec diag500 = S390Hypercalls.isDiag500Subcode(subcode) ? t.lookup() : null;
+            if (diag500 == null || !table.isOffered(diag500)) {
                 program(t, S390Status.PGM_SPECIFICATION, false);
                 return;
             }

@@ -11,15 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
-import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.SystemEventType;
 import dev.hcsim.core.TrapResult;
-import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,56 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class S390GateEdgesTest {
 
-    /** The machine's control at a chosen virtual time. */
-    static final class At implements VcpuControl {
-        final VcpuControl m;
-        final long now;
-
-        At(VcpuControl m, long now) {
-            this.m = m;
-            this.now = now;
-        }
-
-        @Override
-        public VcpuState state(int vcpu) {
-            return m.state(vcpu);
-        }
-
-        @Override
-        public void kick(int vcpu) {
-            m.kick(vcpu);
-        }
-
-        @Override
-        public void interrupt(int vcpu, int vector) {
-            m.interrupt(vcpu, vector);
-        }
-
-        @Override
-        public boolean start(int vcpu, long entry, int contextRegister, long context) {
-            return m.start(vcpu, entry, contextRegister, context);
-        }
-
-        @Override
-        public void stop(int vcpu) {
-            m.stop(vcpu);
-        }
-
-        @Override
-        public long nowNanos() {
-            return now;
-        }
-
-        @Override
-        public boolean onVcpu(int vcpu, Consumer<RegisterAccess> action) {
-            return m.onVcpu(vcpu, action);
-        }
-    }
-
     static TrapResult trapAt(Rig rig, String insn, long now) {
         rig.m.load(Rig.PC, rig.vm.assemble(insn, Rig.PC).bytes());
         rig.regs().pc(Rig.PC);
-        return rig.vm.trap(0, rig.regs(), rig.m.memory(), new At(rig.m, now));
+        return rig.vm.trap(0, rig.regs(), rig.m.memory(), OverriddenControl.at(rig.m, now));
     }
 
     static String why(Rig rig) {

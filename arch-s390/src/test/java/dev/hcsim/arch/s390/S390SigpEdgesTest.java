@@ -2,12 +2,9 @@ package dev.hcsim.arch.s390;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.TrapResult;
-import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,50 +23,6 @@ class S390SigpEdgesTest {
     private static TrapResult sigp(Rig rig, int order, int cpu) {
         rig.regs().set(3, cpu);
         return rig.trap("sigp %r4,%r3," + order);
-    }
-
-    /** The machine's control, except that it cannot run anything on another vCPU (an embedder without run_on_cpu). */
-    static final class Unreachable implements VcpuControl {
-        final VcpuControl m;
-
-        Unreachable(VcpuControl m) {
-            this.m = m;
-        }
-
-        @Override
-        public VcpuState state(int vcpu) {
-            return m.state(vcpu);
-        }
-
-        @Override
-        public void kick(int vcpu) {
-            m.kick(vcpu);
-        }
-
-        @Override
-        public void interrupt(int vcpu, int vector) {
-            m.interrupt(vcpu, vector);
-        }
-
-        @Override
-        public boolean start(int vcpu, long entry, int contextRegister, long context) {
-            return m.start(vcpu, entry, contextRegister, context);
-        }
-
-        @Override
-        public void stop(int vcpu) {
-            m.stop(vcpu);
-        }
-
-        @Override
-        public long nowNanos() {
-            return m.nowNanos();
-        }
-
-        @Override
-        public boolean onVcpu(int vcpu, Consumer<RegisterAccess> action) {
-            return false;
-        }
     }
 
     @Test
@@ -170,7 +123,7 @@ class S390SigpEdgesTest {
             rig.regs().set(3, 1);
             rig.m.load(Rig.PC, rig.vm.assemble("sigp %r4,%r3," + order, Rig.PC).bytes());
             rig.regs().pc(Rig.PC);
-            rig.vm.trap(0, rig.regs(), rig.m.memory(), new Unreachable(rig.m));
+            rig.vm.trap(0, rig.regs(), rig.m.memory(), OverriddenControl.unreachable(rig.m));
             assertEquals(2, cc(rig), "order " + order);
             assertEquals(0x20000, rig.regs(1).get(S390Registers.PREFIX), "order " + order);
             assertEquals(VcpuState.OFF, rig.m.stateOf(1), "order " + order);
