@@ -1,5 +1,6 @@
 package dev.hcsim.cli;
 
+import dev.hcsim.core.Interleave;
 import dev.hcsim.core.scenario.JsonLines;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioRunner;
@@ -75,6 +76,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "threads of a sweep (default: every core the JVM sees)")
     Integer jobs;
 
+    @Option(names = "--interleave", paramLabel = "block|instruction", description = "how the physical CPUs of every VM interleave, "
+            + "instead of the scenario's \"interleave\": block (the default: a block of instructions per physical CPU and step) or "
+            + "instruction (one instruction per physical CPU and tick, for a fine-grained race); the same with one physical CPU")
+    String interleave;
+
     @Override
     public Integer call() {
         if (seeds != null || jobs != null) {
@@ -97,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
         outputs.putAll(pictures.outputs());
         OutputFile.check(files, outputs); // before anything runs: no output may replace an input or another output
         // 1. read and check every file, 2. build every machine, 3. run: nothing runs or prints before all files passed
-        List<Scenario> scenarios = RunLimits.readAll(files, System.in);
+        List<Scenario> scenarios = interleaved(RunLimits.readAll(files, System.in));
         if (seed != null) {
             if (seed < 0) {
                 throw new IllegalArgumentException("--seed must be 0 or more, got " + seed);
@@ -162,6 +168,20 @@ final class RunCommand implements Callable<Integer> {
             out.println(finalOut.json());
         }
         return ok ? 0 : 1;
+    }
+
+    /** The scenarios with {@code --interleave} applied to every VM, when given (checked before anything runs). */
+    List<Scenario> interleaved(List<Scenario> scenarios) {
+        if (interleave == null) {
+            return scenarios;
+        }
+        Interleave i;
+        try {
+            i = Interleave.of(interleave);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--interleave must be block or instruction, got '" + Text.excerpt(interleave) + "'");
+        }
+        return scenarios.stream().map(s -> s.withInterleave(i)).toList();
     }
 
     /** The budgets the options give, checked; the wall-clock deadline counts from now. */

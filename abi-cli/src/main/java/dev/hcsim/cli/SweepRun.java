@@ -54,7 +54,7 @@ final class SweepRun {
         Map<String, Path> outputs = new LinkedHashMap<>();
         outputs.put("--trace", cmd.trace);
         OutputFile.check(cmd.files, outputs);
-        Scenario s = RunLimits.readAll(cmd.files, System.in).get(0);
+        Scenario s = cmd.interleaved(RunLimits.readAll(cmd.files, System.in)).get(0);
         PrintWriter out = cmd.spec.commandLine().getOut();
         PrintWriter err = cmd.spec.commandLine().getErr();
         long started = System.nanoTime();

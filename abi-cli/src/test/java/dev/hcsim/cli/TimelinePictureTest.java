@@ -65,7 +65,9 @@ class TimelinePictureTest {
             assertEquals("KVM_HC_SEND_IPI", a.via(), "the arrow names the call that sent it");
             TimelineModel.Lane target = p.lanes().get(a.to());
             assertEquals(VcpuState.HALTED, stateAt(target, t - 1), "halted before the IPI");
-            assertEquals(VcpuState.RUNNABLE, stateAt(target, t), "runnable from the IPI on");
+            // runnable, or already running when an idle physical CPU takes it in the IPI's own tick (the seed's order)
+            VcpuState after = stateAt(target, t);
+            assertTrue(after == VcpuState.RUNNABLE || after == VcpuState.RUNNING, "out of halt from the IPI on: " + after);
         }
         TimelineModel.Marker trap = p.lanes().get(0).markers().stream().filter(TimelineModel.Marker::trap).findFirst().orElseThrow();
         assertEquals("KVM_HC_SEND_IPI \u2192 0", trap.label());

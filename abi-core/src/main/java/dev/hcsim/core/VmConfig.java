@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -42,6 +43,7 @@ public final class VmConfig {
     private final long tscHz;
     private final long realtimeEpochNanos;
     private final long nanosPerInstruction;
+    private final Interleave interleave;
 
     private VmConfig(Builder b) {
         this.architecture = b.architecture;
@@ -57,6 +59,7 @@ public final class VmConfig {
         this.tscHz = b.tscHz;
         this.realtimeEpochNanos = b.realtimeEpochNanos;
         this.nanosPerInstruction = b.nanosPerInstruction;
+        this.interleave = b.interleave;
     }
 
     /**
@@ -74,7 +77,7 @@ public final class VmConfig {
      */
     public Builder toBuilder() {
         Builder b = new Builder(architecture).vcpus(vcpus).pcpus(pcpus).quantum(quantum).seed(seed).tscHz(tscHz)
-                .realtimeEpochNanos(realtimeEpochNanos).nanosPerInstruction(nanosPerInstruction);
+                .realtimeEpochNanos(realtimeEpochNanos).nanosPerInstruction(nanosPerInstruction).interleave(interleave);
         b.memory.clear();
         b.memory.addAll(memory);
         b.featuresOn.addAll(featuresOn);
@@ -204,7 +207,15 @@ public final class VmConfig {
         return nanosPerInstruction;
     }
 
-    /** Builder with the defaults: 1 vCPU, 1 physical CPU, 64 KiB at 0, quantum 1000, seed 0, 1 GHz TSC. */
+    /**
+     * How finely the scheduler interleaves the physical CPUs (with one physical CPU both ways give the same run).
+     * @return {@link Interleave#BLOCK} unless set
+     */
+    public Interleave interleave() {
+        return interleave;
+    }
+
+    /** Builder with the defaults: 1 vCPU, 1 physical CPU, 64 KiB at 0, quantum 1000, seed 0, 1 GHz TSC, block interleaving. */
     public static final class Builder {
         private final String architecture;
         private int vcpus = 1;
@@ -221,6 +232,7 @@ public final class VmConfig {
         // 2026-01-01T00:00:00Z: a fixed epoch keeps traces identical across runs.
         private long realtimeEpochNanos = 1_767_225_600_000_000_000L;
         private long nanosPerInstruction = 1;
+        private Interleave interleave = Interleave.BLOCK;
 
         private Builder(String architecture) {
             this.architecture = architecture;
@@ -362,6 +374,17 @@ public final class VmConfig {
                 throw new IllegalArgumentException("nanoseconds per instruction must be at least 1");
             }
             nanosPerInstruction = ns;
+            return this;
+        }
+
+        /**
+         * Sets how finely the scheduler interleaves the physical CPUs.
+         * @param i {@link Interleave#BLOCK} (the default) or {@link Interleave#INSTRUCTION}
+         * @return this builder
+         * @throws NullPointerException when {@code i} is null
+         */
+        public Builder interleave(Interleave i) {
+            interleave = Objects.requireNonNull(i, "interleave");
             return this;
         }
 

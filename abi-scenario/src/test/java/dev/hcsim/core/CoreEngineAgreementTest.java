@@ -71,8 +71,12 @@ class CoreEngineAgreementTest {
         }
 
         Machine machine(boolean translate, List<TraceEvent> trace) {
+            return machine(translate, trace, Interleave.BLOCK);
+        }
+
+        Machine machine(boolean translate, List<TraceEvent> trace, Interleave interleave) {
             Machine m = new Machine(ARCH.vm(VmConfig.builder("probe").vcpus(vcpus).pcpus(pcpus).quantum(quantum).seed(seed).nanosPerInstruction(ns)
-                    .build()), "vm");
+                    .interleave(interleave).build()), "vm");
             CoreSchedulerRulesTest.load(m, vcpus, programs);
             for (int v = 0; v < vcpus; v++) {
                 for (int r = 0; r < 3; r++) {
@@ -123,16 +127,17 @@ class CoreEngineAgreementTest {
 
     @Test
     @DisplayName("for all random programs: a run split into runs of a few steps each, or cut by time and instruction budgets, is the same run "
-            + "(the budgets count from where the last run ended, the initial run queue is shuffled once)")
+            + "(the budgets count from where the last run ended, the initial run queue is shuffled once); instruction interleaving, since "
+            + "with blocks on two physical CPUs a budget ends blocks where the whole run did not (docs/performance.md)")
     void splitRunIsTheSameRun() {
         qt().withExamples(80).forAll(longs().all()).checkAssert(s -> {
             Setup setup = Setup.random(s);
             boolean translate = (s & 1) == 0;
             List<TraceEvent> whole = new ArrayList<>();
-            Machine one = setup.machine(translate, whole);
+            Machine one = setup.machine(translate, whole, Interleave.INSTRUCTION);
             RunResult r = one.run(120, MAX_TIME);
             List<TraceEvent> parts = new ArrayList<>();
-            Machine split = setup.machine(translate, parts);
+            Machine split = setup.machine(translate, parts, Interleave.INSTRUCTION);
             RunResult last = null;
             for (int i = 0; i < 1000 && (last == null || last.steps() < r.steps()) && (last == null || last.reason() != RunResult.Reason.IDLE
                     && last.reason() != RunResult.Reason.SYSTEM_EVENT); i++) {

@@ -243,8 +243,8 @@ public final class Explorer {
                 JsonTree e = edits.get(v.name() + "/" + p.name());
                 progs.add(e == null ? p : new Scenario.ProgramSpec(p.name(), p.at(), e.text(), p.path()));
             }
-            vms.add(new Scenario.VmSpec(v.name(), v.arch(), v.vcpus(), v.pcpus(), v.quantum(), v.seed(), v.memory(), v.features(), v.options(),
-                    v.vcpuIds(), v.maxSteps(), v.maxTimeNanos(), progs, v.data(), v.cpus(), v.hostReturns()));
+            vms.add(new Scenario.VmSpec(v.name(), v.arch(), v.vcpus(), v.pcpus(), v.quantum(), v.interleave(), v.seed(), v.memory(), v.features(),
+                    v.options(), v.vcpuIds(), v.maxSteps(), v.maxTimeNanos(), progs, v.data(), v.cpus(), v.hostReturns()));
         }
         return new Scenario(s.file(), s.name(), s.title(), s.description(), vms, s.expectations(), s.where());
     }

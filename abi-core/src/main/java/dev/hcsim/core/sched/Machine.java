@@ -26,9 +26,13 @@ import org.apiguardian.api.API;
  * A standalone VM: guest memory, one register file per vCPU, the interpreter, and the shared
  * deterministic scheduler that implements {@link VcpuControl}.
  *
- * <p>The scheduler is a discrete-event simulation in virtual time. Each tick every physical CPU
- * runs one guest instruction of its current vCPU (in an order rotated by the seeded random
- * generator, so that races between physical CPUs depend on the seed and only on it). A vCPU keeps
+ * <p>The scheduler is a discrete-event simulation in virtual time; each guest instruction takes
+ * {@link VmConfig#nanosPerInstruction()}. With {@link dev.hcsim.core.Interleave#INSTRUCTION} each tick every
+ * physical CPU runs one guest instruction of its current vCPU (in an order rotated by the seeded random
+ * generator, so that races between physical CPUs depend on the seed and only on it); with
+ * {@link dev.hcsim.core.Interleave#BLOCK} (the default) each physical CPU runs a block of up to a quantum of
+ * instructions per step, and what a block's last instruction does to the scheduler takes effect at that
+ * instruction's time, in time order across physical CPUs. A vCPU keeps
  * its physical CPU for a quantum of instructions while others wait, then is preempted. Halted vCPUs
  * leave their physical CPU until an interrupt or kick. The same seed gives the same trace, byte for
  * byte. Not thread-safe: one thread runs one machine.
@@ -88,14 +92,15 @@ public final class Machine implements VcpuControl {
     /**
      * Picks how guest code runs: {@code true} through the translating engine (each basic block decoded once, compiled
      * to bytecode once hot; with one physical CPU a block runs per scheduler step), {@code false} one instruction per
-     * step through the interpreter. Both give the same registers, memory and trace (with more than one physical CPU
-     * the scheduler interleaves single instructions either way). New machines take {@value #ENGINE_PROPERTY}.
+     * step through the interpreter (which, under block interleaving with more than one physical CPU, runs blocks that
+     * stop where the engine's stop). Both give the same registers, memory and trace. New machines take
+     * {@value #ENGINE_PROPERTY}.
      * @param on whether to translate
      */
     public void translate(boolean on) {
         stepper.blocks = on ? new BlockEngine(memory, Engine.context(vm).codec()) : null;
         if (on) {
-            stepper.blocks.trapHandler(stepper::trapInBlock); // traps handled inside blocks (docs/performance.md)
+            stepper.blocks.trapHandler(stepper.inBlockTraps); // traps handled inside blocks (docs/performance.md)
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hcsim.core.sched;
 
 import dev.hcsim.core.Exit;
 import dev.hcsim.core.GuestFault;
+import dev.hcsim.core.Interleave;
 import dev.hcsim.core.MemoryAccess;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.RegisterFile;
@@ -32,20 +33,22 @@ final class Scheduler implements VcpuControl {
     private final MemoryAccess hookMemory;
     private final ArchitectureVm archVm;
     final VcpuSlot[] slots;
-    private final int[] pcpuCurrent;
-    private final long[] pcpuSlice;
+    final int[] pcpuCurrent;
+    final long[] pcpuSlice;
     private final int[] pcpuYieldHint;
-    private final IntQueue runqueue;
-    private final SeededRandom rng;
-    private final long quantum;
-    private final long nsPerTick;
+    final IntQueue runqueue;
+    final SeededRandom rng;
+    final long quantum;
+    final long nsPerTick;
+    /** The loop of block interleaving with more than one physical CPU, or null (one instruction per tick, or one physical CPU). */
+    private final BlockInterleaving blockInterleaving;
     TraceSink sink = TraceSink.NONE;
     long time;
-    private long steps;
+    long steps;
     long instructions;
     Exit.SystemEvent systemEvent;
     /** The earliest VcpuSlot.timerAt, Long.MAX_VALUE for none. */
-    private long nextTimer = Long.MAX_VALUE;
+    long nextTimer = Long.MAX_VALUE;
     /** The vCPU whose trap is running now (the actor of the trace events it causes), or -1. */
     int currentVcpu = -1;
     long events;
@@ -74,6 +77,7 @@ final class Scheduler implements VcpuControl {
         this.pcpuYieldHint = new int[c.pcpus()];
         Arrays.fill(pcpuCurrent, -1);
         Arrays.fill(pcpuYieldHint, -1);
+        this.blockInterleaving = c.pcpus() > 1 && c.interleave() == Interleave.BLOCK ? new BlockInterleaving(this) : null;
     }
 
     /** Runs until no vCPU can run, a system event, or a budget runs out; {@code stepper} runs each instruction. */
@@ -100,6 +104,9 @@ final class Scheduler implements VcpuControl {
         }
         int m = pcpuCurrent.length;
         long stepLimit = steps + maxSteps < steps ? Long.MAX_VALUE : steps + maxSteps; // a second run with Long.MAX_VALUE must not overflow into "spent"
+        if (blockInterleaving != null) {
+            return blockInterleaving.run(stepper, stepLimit, maxTimeNanos, instructionLimit, deadlineNanoTime);
+        }
         while (true) {
             if (systemEvent != null) {
                 return end(RunResult.Reason.SYSTEM_EVENT);
@@ -160,7 +167,11 @@ final class Scheduler implements VcpuControl {
     // advance per instruction: while a block runs they are brought up to date whenever something can observe them (a
     // VcpuControl call from an instruction), and at its end.
     private boolean inBlock;
+    /** The translating engine running the block, or null when the interpreter runs it (Stepper.interpretAhead). */
     private BlockEngine blockEngine;
+    /** The interpreter's block: how many of its instructions came before the one executing, and whether to stop after it. */
+    long progress;
+    boolean breakRequested;
     private VcpuSlot blockSlot;
     private int blockPcpu;
     private long steps0;
@@ -172,14 +183,8 @@ final class Scheduler implements VcpuControl {
     /** The most instructions the next block may run: up to the first tick at which the interpreter's loop could stop or preempt. */
     private long blockBudget(int p, long stepLimit, long maxTimeNanos, long instructionLimit, long deadlineNanoTime) {
         long budget = Math.min(stepLimit - steps, instructionLimit - instructions);
-        if (nsPerTick > 0) {
-            long left = maxTimeNanos - time; // ticks until the loop's time check stops it, rounded up (no overflow at Long.MAX_VALUE)
-            budget = Math.min(budget, left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0));
-        }
-        if (nextTimer != Long.MAX_VALUE && nsPerTick > 0) {
-            long untilTimer = nextTimer - time; // the loop fires a timer before the first tick at or past its time, as the interpreter does
-            budget = Math.min(budget, untilTimer / nsPerTick + (untilTimer % nsPerTick != 0 ? 1 : 0));
-        }
+        budget = Math.min(budget, ticksBefore(maxTimeNanos)); // ticks until the loop's time check stops it (no overflow at Long.MAX_VALUE)
+        budget = Math.min(budget, ticksBefore(nextTimer)); // the loop fires a timer before the first tick at or past its time, as the interpreter does
         if (deadlineNanoTime != Long.MAX_VALUE) {
             budget = Math.min(budget, 4096 - (steps & 4095));
         }
@@ -189,7 +194,17 @@ final class Scheduler implements VcpuControl {
         return Math.max(budget, 1);
     }
 
-    private void runBlock(Stepper stepper, int v, int p, long budget) {
+    /** The ticks from now whose time is before {@code at} (a timer fires at the first tick at or after it): 0 when {@code at} is due. */
+    long ticksBefore(long at) {
+        if (at == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long left = at - time;
+        return left <= 0 ? 0 : left / nsPerTick + (left % nsPerTick != 0 ? 1 : 0);
+    }
+
+    /** A block of vCPU {@code v} on physical CPU {@code p} starts now: the counters it advances from (blockAt). */
+    private void beginBlock(Stepper stepper, int v, int p) {
         blockEngine = stepper.blocks;
         blockSlot = slots[v];
         blockPcpu = p;
@@ -199,6 +214,33 @@ final class Scheduler implements VcpuControl {
         slotInstructions0 = blockSlot.instructions;
         slice0 = pcpuSlice[p];
         inBlock = true;
+    }
+
+    /**
+     * Runs up to {@code budget} instructions of vCPU {@code v} on physical CPU {@code p} from the tick now (block
+     * interleaving, {@link BlockInterleaving}): the counters advance per instruction while it runs, as in
+     * {@link #runBlock}; afterwards the instruction counts include the whole block, its pCPU's slice all but its last
+     * instruction (counted when its end is acted on), and time and steps are the tick's again.
+     * @return the instructions run (0 when not even the first could be fetched)
+     */
+    long runAhead(Stepper stepper, int v, int p, long budget) {
+        beginBlock(stepper, v, p);
+        long executed;
+        try {
+            executed = BlockEngine.executed(stepper.runAhead(v, budget));
+        } finally {
+            inBlock = false;
+        }
+        steps = steps0;
+        time = time0;
+        instructions = instructions0 + executed;
+        blockSlot.instructions = slotInstructions0 + executed;
+        pcpuSlice[p] = slice0 + Math.max(executed - 1, 0);
+        return executed;
+    }
+
+    private void runBlock(Stepper stepper, int v, int p, long budget) {
+        beginBlock(stepper, v, p);
         try {
             stepper.stepBlock(v, budget);
         } finally {
@@ -227,10 +269,15 @@ final class Scheduler implements VcpuControl {
     /** An instruction of the running block acts on the scheduler: bring the counters to it, and end the block after it. */
     private void catchUp() {
         if (inBlock) {
-            if (!inBlockTrap) { // a trap inside the block has its counters set already (beginBlockTrap)
-                blockAt(blockEngine.progress());
+            if (blockEngine != null) {
+                if (!inBlockTrap) { // a trap inside the block has its counters set already (beginBlockTrap)
+                    blockAt(blockEngine.progress());
+                }
+                blockEngine.requestBreak();
+            } else {
+                blockAt(progress);
+                breakRequested = true;
             }
-            blockEngine.requestBreak();
         }
     }
 
@@ -263,14 +310,14 @@ final class Scheduler implements VcpuControl {
         return sink != TraceSink.NONE;
     }
 
-    private RunResult end(RunResult.Reason reason) {
+    RunResult end(RunResult.Reason reason) {
         if (event()) {
             sink.accept(new SchedEvent(time, name, -1, "end", null, null, reason.name().toLowerCase(Locale.ROOT)));
         }
         return new RunResult(reason, steps, time, instructions);
     }
 
-    private void preemptIfQuantumUsed(int v, int p) {
+    void preemptIfQuantumUsed(int v, int p) {
         if (slots[v].is(VcpuState.RUNNING) && ++pcpuSlice[p] >= quantum && !runqueue.isEmpty()) {
             if (event()) {
                 sink.accept(new SchedEvent(time, name, v, "preempt", p, null, "quantum of " + quantum + " used"));
@@ -280,7 +327,7 @@ final class Scheduler implements VcpuControl {
         }
     }
 
-    private int pickNext(int p) {
+    int pickNext(int p) {
         if (runqueue.isEmpty()) {
             return -1;
         }
@@ -441,9 +488,44 @@ final class Scheduler implements VcpuControl {
         return slots[vcpu].state();
     }
 
+    private static final long DEFERRED_KICK = 1L << 62;
+    private static final long DEFERRED_INTERRUPT = 2L << 62;
+
+    /**
+     * Block interleaving: an instruction that runs ahead of the tick now (not its block's first) sends a kick or
+     * interrupt. It is the block's last instruction (catchUp ends the block after it), so the effect is kept and sent
+     * when virtual time reaches it ({@link #sendDeferred}), in time order with the other physical CPUs' events.
+     */
+    private boolean aheadOfNow() {
+        return inBlock && blockInterleaving != null && time != time0;
+    }
+
+    /** Sends the kicks and interrupts vCPU {@code v}'s block deferred ({@link #aheadOfNow}), in the order it sent them. */
+    void sendDeferred(int v) {
+        VcpuSlot s = slots[v];
+        for (int i = 0; i < s.deferredCount; i++) {
+            long e = s.deferred[i];
+            int target = (int) (e >>> 32) & 0x3FFF_FFFF;
+            if ((e & DEFERRED_INTERRUPT) != 0) {
+                interruptNow(target, (int) e);
+            } else {
+                kickNow(target);
+            }
+        }
+        s.deferredCount = 0;
+    }
+
     @Override
     public void kick(int vcpu) {
         catchUp();
+        if (aheadOfNow() && valid(vcpu)) {
+            blockSlot.defer(DEFERRED_KICK | ((long) vcpu << 32));
+            return;
+        }
+        kickNow(vcpu);
+    }
+
+    private void kickNow(int vcpu) {
         if (!valid(vcpu)) {
             return;
         }
@@ -459,6 +541,14 @@ final class Scheduler implements VcpuControl {
     @Override
     public void interrupt(int vcpu, int vector) {
         catchUp();
+        if (aheadOfNow() && valid(vcpu)) {
+            blockSlot.defer(DEFERRED_INTERRUPT | ((long) vcpu << 32) | (vector & 0xFFFF_FFFFL));
+            return;
+        }
+        interruptNow(vcpu, vector);
+    }
+
+    private void interruptNow(int vcpu, int vector) {
         if (!valid(vcpu)) {
             return;
         }
@@ -539,7 +629,7 @@ final class Scheduler implements VcpuControl {
     }
 
     /** Runs the architecture's timer callback of every vCPU whose timer is due, in vCPU order (deterministic). */
-    private void fireTimers() {
+    void fireTimers() {
         for (int v = 0; v < slots.length; v++) {
             VcpuSlot s = slots[v];
             if (s.timerAt <= time) {

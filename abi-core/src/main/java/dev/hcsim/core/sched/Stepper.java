@@ -33,6 +33,8 @@ final class Stepper {
     HostHandler host = HostHandler.DEFAULT;
     /** The translating engine, or null when every instruction is interpreted on its own. */
     BlockEngine blocks;
+    /** {@link #trapInBlock} as the engine's trap handler (one object, installed again after each {@link #runAhead}). */
+    final BlockEngine.TrapHandler inBlockTraps = this::trapInBlock;
     /** The vCPU whose block runs now (for {@link #trapInBlock}). */
     private int blockVcpu;
 
@@ -89,6 +91,85 @@ final class Stepper {
             afterTrap(v, context.frame(v)); // handled inside the block (trapInBlock); what follows it is the scheduler's
         } else if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
             after(v, signal, blocks.lastPc(), blocks.lastLength()); // a NEXT or JUMP ending a block has set the PC already
+        }
+    }
+
+    /**
+     * Block interleaving with more than one physical CPU ({@link BlockInterleaving}): runs up to {@code budget} of vCPU
+     * {@code v}'s instructions, through the translating engine or the interpreter (which stop at the same places), and
+     * leaves what the last one signalled in its slot, for {@link #finishPending} when virtual time reaches it.
+     * @return {@code (executed << 3) | signal}, as {@link BlockEngine#run}
+     */
+    long runAhead(int v, long budget) {
+        VcpuSlot s = sched.slots[v];
+        long r;
+        if (blocks != null) {
+            // A trap ends the block here (no trapInBlock): what it does to other vCPUs must wait for its virtual time.
+            blocks.trapHandler(null);
+            try {
+                r = blocks.run(s.cpu, budget);
+            } finally {
+                blocks.trapHandler(inBlockTraps);
+            }
+            s.pendingPc = blocks.lastPc();
+            s.pendingLength = blocks.lastLength();
+        } else {
+            r = interpretAhead(s, budget);
+        }
+        s.pendingSignal = BlockEngine.signal(r);
+        return r;
+    }
+
+    /**
+     * The interpreter's block: one instruction after the other, stopping where {@link BlockEngine#run} stops (the
+     * budget, a signal other than NEXT or JUMP, a scheduler break, an address it cannot fetch from), so that both
+     * engines give the same interleaving. (A store to a page holding decoded code makes the engine decode again, but
+     * its run goes on; the decode cache here drops itself the same way.)
+     */
+    private long interpretAhead(VcpuSlot s, long budget) {
+        RegisterFile regs = s.regs;
+        long done = 0;
+        sched.breakRequested = false;
+        while (true) {
+            long pc = regs.pc();
+            int slot = cache.fetch(pc);
+            if (slot < 0) {
+                s.pendingPc = pc;
+                s.pendingLength = 0;
+                return done > 0 ? done << 3 | Cpu.JUMP : BlockEngine.FETCH_FAULT; // the next block reports the fault
+            }
+            Instruction ins = cache.instruction(slot);
+            int length = cache.length(slot);
+            sched.progress = done;
+            int signal;
+            try {
+                signal = ins.execute(s.cpu);
+            } catch (RuntimeException e) {
+                signal = s.cpu.fault(BlockEngine.faultReason(e, pc, ins));
+            }
+            done++;
+            if (signal == Cpu.NEXT) {
+                regs.pc(pc + length);
+            } else if (signal != Cpu.JUMP) {
+                s.pendingPc = pc;
+                s.pendingLength = length;
+                return done << 3 | signal;
+            }
+            if (done >= budget || sched.breakRequested) {
+                return done << 3 | signal;
+            }
+        }
+    }
+
+    /** Acts on what the last instruction of vCPU {@code v}'s block signalled ({@link #runAhead}), as {@link #stepBlock} does. */
+    void finishPending(int v) {
+        VcpuSlot s = sched.slots[v];
+        int signal = s.pendingSignal;
+        s.pendingSignal = Cpu.NEXT;
+        if (signal == BlockEngine.FETCH_FAULT) {
+            sched.stopVcpu(v, String.format(Locale.ROOT, "instruction fetch at 0x%x is outside guest memory", s.regs.pc()));
+        } else if (signal != Cpu.NEXT && signal != Cpu.JUMP) {
+            after(v, signal, s.pendingPc, s.pendingLength);
         }
     }
 

@@ -25,6 +25,25 @@ final class VcpuSlot {
     /** When the architecture's timer for this vCPU fires (VcpuControl.armTimer), Long.MAX_VALUE for none. */
     long timerAt = Long.MAX_VALUE;
     String stopReason;
+    // Block interleaving with more than one physical CPU (BlockInterleaving): what the last instruction of the block
+    // that ran ahead signalled, acted on when virtual time reaches it.
+    int pendingSignal;
+    long pendingPc;
+    int pendingLength;
+    /**
+     * Kicks and interrupts an instruction of that block sent before its last instruction's time came (an arm64 SGI
+     * written to ICC_SGI1R_EL1 in the middle of a block): {@code kind << 62 | target << 32 | vector}, sent when virtual
+     * time reaches the block's end, in time order with every other physical CPU's events. Null until first needed.
+     */
+    long[] deferred;
+    int deferredCount;
+
+    void defer(long effect) {
+        if (deferred == null || deferredCount == deferred.length) {
+            deferred = java.util.Arrays.copyOf(deferred == null ? new long[0] : deferred, Math.max(4, deferredCount * 2));
+        }
+        deferred[deferredCount++] = effect;
+    }
 
     VcpuState state() {
         return STATES[state];

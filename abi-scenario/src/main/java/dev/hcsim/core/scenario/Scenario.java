@@ -1,5 +1,6 @@
 package dev.hcsim.core.scenario;
 
+import dev.hcsim.core.Interleave;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,15 @@ public record Scenario(String file, String name, String title, String descriptio
         return new Scenario(file, name, title, description, vms.stream().map(v -> v.withSeed(seed)).toList(), expectations, where);
     }
 
+    /**
+     * The same scenario with every VM's interleaving of its physical CPUs replaced (what {@code hcsim run --interleave} runs).
+     * @param i the interleaving every VM's scheduler uses
+     * @return a copy that differs only in the interleaving
+     */
+    public Scenario withInterleave(Interleave i) {
+        return new Scenario(file, name, title, description, vms.stream().map(v -> v.withInterleave(i)).toList(), expectations, where);
+    }
+
     /** Where a JSON path stood in the file, for messages about it after reading (building, assembling). */
     @FunctionalInterface
     public interface Where {
@@ -48,7 +58,7 @@ public record Scenario(String file, String name, String title, String descriptio
      * One VM of a scenario. {@code hostReturns}: by exit reason, the host's answer in {@code struct kvm_run}'s order
      * (one value; two for {@code KVM_EXIT_RISCV_SBI}'s ret[0] and ret[1]).
      */
-    public record VmSpec(String name, String arch, int vcpus, int pcpus, long quantum, long seed, List<long[]> memory,
+    public record VmSpec(String name, String arch, int vcpus, int pcpus, long quantum, Interleave interleave, long seed, List<long[]> memory,
             Map<String, Boolean> features, Map<String, String> options, long[] vcpuIds, long maxSteps, long maxTimeNanos,
             List<ProgramSpec> programs, List<DataSpec> data, List<CpuSpec> cpus, Map<String, List<Long>> hostReturns) {
         /**
@@ -57,7 +67,17 @@ public record Scenario(String file, String name, String title, String descriptio
          * @return a copy that differs only in the seed
          */
         public VmSpec withSeed(long newSeed) {
-            return new VmSpec(name, arch, vcpus, pcpus, quantum, newSeed, memory, features, options, vcpuIds, maxSteps, maxTimeNanos, programs, data,
+            return new VmSpec(name, arch, vcpus, pcpus, quantum, interleave, newSeed, memory, features, options, vcpuIds, maxSteps, maxTimeNanos,
+                    programs, data, cpus, hostReturns);
+        }
+
+        /**
+         * This VM with another interleaving of its physical CPUs.
+         * @param i the interleaving
+         * @return a copy that differs only in the interleaving
+         */
+        public VmSpec withInterleave(Interleave i) {
+            return new VmSpec(name, arch, vcpus, pcpus, quantum, i, seed, memory, features, options, vcpuIds, maxSteps, maxTimeNanos, programs, data,
                     cpus, hostReturns);
         }
     }

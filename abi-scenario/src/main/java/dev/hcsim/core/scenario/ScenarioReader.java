@@ -1,6 +1,7 @@
 package dev.hcsim.core.scenario;
 
 import dev.hcsim.core.Bytes;
+import dev.hcsim.core.Interleave;
 import dev.hcsim.core.VmConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ public final class ScenarioReader {
     public static final int MAX_REGIONS = 64;
 
     private static final Set<String> TOP = Set.of("$schema", "name", "title", "description", "vms", "vm", "expect");
-    private static final Set<String> VM = Set.of("name", "arch", "vcpus", "pcpus", "quantum", "seed", "memory", "features", "options",
+    private static final Set<String> VM = Set.of("name", "arch", "vcpus", "pcpus", "quantum", "interleave", "seed", "memory", "features", "options",
             "vcpuIds", "maxSteps", "maxTimeNs", "programs", "data", "cpus", "host", "comment");
     private static final Set<String> PROGRAM = Set.of("name", "at", "source", "comment");
     private static final Set<String> DATA = Set.of("at", "bytes", "comment");
@@ -241,6 +242,14 @@ public final class ScenarioReader {
         int vcpus = (int) number(n, path, "vcpus", 1, 1, VmConfig.MAX_VCPUS);
         int pcpus = (int) number(n, path, "pcpus", 1, 1, VmConfig.MAX_PCPUS);
         long quantum = number(n, path, "quantum", 1000, 1, Long.MAX_VALUE);
+        String interleaveName = text(n, path, "interleave", Interleave.BLOCK.key());
+        Interleave interleave;
+        try {
+            interleave = Interleave.of(interleaveName);
+        } catch (IllegalArgumentException e) {
+            throw error(path + ".interleave", "must be \"block\" (a block of instructions per physical CPU and step, the default) or "
+                    + "\"instruction\" (one instruction per physical CPU and tick), got '" + interleaveName + "'");
+        }
         long seed = number(n, path, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         long maxSteps = number(n, path, "maxSteps", 1_000_000, 1, 1_000_000_000L);
         long maxTime = number(n, path, "maxTimeNs", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -401,7 +410,7 @@ public final class ScenarioReader {
                 host.put(e.getKey(), hostAnswer(e.getKey(), e.getValue(), path + ".host." + e.getKey()));
             }
         }
-        return new Scenario.VmSpec(name, arch, vcpus, pcpus, quantum, seed, memory, features, options, ids, maxSteps, maxTime, programs, data,
+        return new Scenario.VmSpec(name, arch, vcpus, pcpus, quantum, interleave, seed, memory, features, options, ids, maxSteps, maxTime, programs, data,
                 cpus, host);
     }
 

@@ -60,11 +60,26 @@ public final class ScenarioRunner {
      * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
      */
     public static Map<String, Machine> build(Scenario s, long[] programBytesLeft) {
+        return build(s, programBytesLeft, null);
+    }
+
+    /**
+     * Builds the machines, assembling each program once per {@code assembled} map: a seed sweep builds the same
+     * scenario once per seed, and what a program assembles to does not depend on the seed (it depends on the source,
+     * the address and the VM's architecture, options and features, which make the key).
+     * @param s the scenario
+     * @param programBytesLeft one element: the bytes a run may still assemble; lowered by what this scenario assembles
+     * @param assembled the programs assembled so far, by key, shared by the threads that build (a concurrent map), or
+     *                  null to assemble every program afresh
+     * @return one machine per VM, by VM name, in file order
+     * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
+     */
+    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<String, Program> assembled) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
             Scenario.VmSpec spec = s.vms().get(i);
             String path = s.vms().size() == 1 && !s.file().isEmpty() ? "$.vm" : "$.vms[" + i + "]";
-            machines.put(spec.name(), machine(s.where(), spec, path, programBytesLeft));
+            machines.put(spec.name(), machine(s.where(), spec, path, programBytesLeft, assembled));
         }
         for (Scenario.Expectation e : s.expectations()) {
             // a typo in an expectation is bad input (exit 2) like the same typo in "registers", not a failed check
@@ -82,7 +97,7 @@ public final class ScenarioRunner {
         return new ScenarioException(where.at(path) + ": " + msg + " (at " + path + ")");
     }
 
-    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft) {
+    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<String, Program> assembled) {
         ArchitectureInfo arch;
         try {
             arch = Hcsim.architecture(spec.arch());
@@ -91,7 +106,8 @@ public final class ScenarioRunner {
         }
         Vm vm;
         try {
-            VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(spec.vcpus()).pcpus(spec.pcpus()).quantum(spec.quantum()).seed(spec.seed());
+            VmConfig.Builder b = VmConfig.builder(arch.name()).vcpus(spec.vcpus()).pcpus(spec.pcpus()).quantum(spec.quantum())
+                    .interleave(spec.interleave()).seed(spec.seed());
             for (long[] r : spec.memory()) {
                 b.memory(r[0], r[1]);
             }
@@ -113,9 +129,16 @@ public final class ScenarioRunner {
         long nextAt = arch.defaultEntry();
         for (Scenario.ProgramSpec p : spec.programs()) {
             long at = p.at() >= 0 ? p.at() : nextAt;
-            Program prog;
+            String key = assembled == null ? null
+                    : spec.arch() + '\0' + spec.options() + '\0' + spec.features() + '\0' + at + '\0' + p.source();
+            Program prog = key == null ? null : assembled.get(key);
             try {
-                prog = Assembler.assemble(Engine.context(vm).codec(), p.source(), at, programBytesLeft[0]);
+                if (prog == null || prog.bytes().length > programBytesLeft[0]) { // past the allowance: assembling says so
+                    prog = Assembler.assemble(Engine.context(vm).codec(), p.source(), at, programBytesLeft[0]);
+                    if (key != null) {
+                        assembled.putIfAbsent(key, prog);
+                    }
+                }
                 programBytesLeft[0] -= prog.bytes().length;
             } catch (AsmException e) {
                 throw err(file, p.path() + ".source", "program '" + p.name() + "': " + e.getMessage());
