@@ -63,7 +63,7 @@ final class BlockInterleaving {
             }
             boolean any = false;
             boolean ready = false; // some physical CPU may start a block at the next tick
-            int start = s.rng.nextInt(m);
+            int start = s.nobodyToRun() ? 0 : s.rng.nextInt(m); // no draw for an idle round (Scheduler.run)
             for (int k = 0; k < m && s.systemEvent == null; k++) {
                 int p = start + k < m ? start + k : start + k - m;
                 int v = s.pcpuCurrent[p];

@@ -127,7 +127,9 @@ final class Scheduler implements VcpuControl {
                 fireTimers();
             }
             boolean any = false;
-            int start = m == 1 ? 0 : rng.nextInt(m);
+            // The seeded turn order is drawn only for a round that runs something: an idle round's draw would depend on
+            // how many idle rounds a run's budgets cut the wait into, and a run split at its budgets would not be the same run.
+            int start = m == 1 || nobodyToRun() ? 0 : rng.nextInt(m);
             for (int k = 0; k < m && systemEvent == null; k++) {
                 int p = start + k < m ? start + k : start + k - m;
                 int v = pcpuCurrent[p];
@@ -325,6 +327,19 @@ final class Scheduler implements VcpuControl {
             deschedule(v, true);
             enqueue(v);
         }
+    }
+
+    /** True when no physical CPU holds a vCPU and none is queued: a round of the physical CPUs would run nothing. */
+    boolean nobodyToRun() {
+        if (!runqueue.isEmpty()) {
+            return false;
+        }
+        for (int v : pcpuCurrent) {
+            if (v >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     int pickNext(int p) {
