@@ -269,7 +269,8 @@ public final class Arm64Vm implements ArchitectureVm {
             t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_EL0);
             return;
         }
-        if (smc && !Arm64Interpreter.conditionHolds(cond, r.get(Arm64Registers.NZCV))) {
+        // Only an SMC can fail here: an HVC's cond is AL (14), the A32 match requires 0xE and T32 carries none.
+        if (!Arm64Interpreter.conditionHolds(cond, r.get(Arm64Registers.NZCV))) {
             long next = t.pc() + 4;
             r.pc(next);
             t.resumeAt(next);
