@@ -134,6 +134,21 @@ class CoreSchedulerTraceTest {
     }
 
     @Test
+    @DisplayName("an embedder's own start and stop (Machine.start/stop outside any trap) name the target vCPU as the actor, as its "
+            + "kick does (no vCPU's trap is running)")
+    void embedderStartAndStopActor() {
+        Machine m = toy(cfg(2, 1).build(), false, "hlt", "hlt");
+        m.initialState(1, VcpuState.OFF);
+        m.run(100, MAX);
+        List<SchedEvent> ev = record(m);
+        assertTrue(m.start(1, 0x2000, -1, 0));
+        m.stop(1);
+        assertEquals(List.of(
+                ev(1, 1, "start", null, 1, "entry 0x2000, context 0x0"),
+                ev(1, 1, "off", null, 1, null)), ev);
+    }
+
+    @Test
     @DisplayName("the physical CPUs take turns going first within a step: over seeds, the racer on either physical CPU wins the race for CPU_ON")
     void physicalCpusTakeTurns() {
         Set<Integer> winningPcpus = new HashSet<>();

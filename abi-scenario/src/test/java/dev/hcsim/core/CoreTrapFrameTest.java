@@ -11,6 +11,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.hcsim.core.spi.HypercallSpec;
 import dev.hcsim.core.spi.Trap;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -423,6 +424,28 @@ class CoreTrapFrameTest {
         assertEquals(0x44, r.frame().insnByte(3));
         assertEquals(0, r.frame().insnByte(4), "past the fetched bytes");
         assertArrayEquals(new byte[] {0x11, 0x22, 0x33, 0x44}, r.frame().instructionBytes());
+    }
+
+    @Test
+    @DisplayName("insnWord reads the instruction bytes in the VM's byte order: big-endian on a big-endian VM (s390's and ppc's "
+            + "instruction words: PoP's big-endian storage, Power ISA's BE mode), little-endian otherwise")
+    void insnWordFollowsTheVmsByteOrder() {
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+            long[] word = new long[2];
+            Vm vm = new ProbeArchitecture(X86, KvmErrno.CODEC, List.of(), t -> {
+                word[0] = t.insnWord(2);
+                word[1] = t.insnWord(4);
+                t.notAHypercall(null, null);
+            }).order(order).vm(1, false);
+            SparseMemory mem = new SparseMemory(List.of(new MemoryRegion(0, 0x1000)));
+            mem.write(PC, new byte[] {0x11, 0x22, 0x33, 0x44}, 0, 4);
+            RegisterFile regs = new RegisterFile(ProbeArchitecture.LAYOUT);
+            regs.pc(PC);
+            vm.trap(0, regs, mem, new EffectLog(1));
+            boolean be = order == ByteOrder.BIG_ENDIAN;
+            assertEquals(be ? 0x1122 : 0x2211, word[0], order.toString());
+            assertEquals(be ? 0x11223344L : 0x44332211L, word[1], order.toString());
+        }
     }
 
     @Test

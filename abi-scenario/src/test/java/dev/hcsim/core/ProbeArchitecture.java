@@ -46,6 +46,7 @@ class ProbeArchitecture implements Architecture {
     private final StatusCodec status;
     private final List<HypercallSpec> calls;
     private final Consumer<Trap> gate;
+    private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private Hooks hooks = new Hooks() {
     };
 
@@ -62,6 +63,12 @@ class ProbeArchitecture implements Architecture {
 
         default void resetVcpu(int vcpu, RegisterAccess regs) {
         }
+    }
+
+    /** Sets the byte order of VMs created from now on (little-endian by default), as s390's or a big-endian ppc's. */
+    ProbeArchitecture order(ByteOrder o) {
+        order = o;
+        return this;
     }
 
     /** Sets the hooks of VMs attached from now on. */
@@ -134,7 +141,7 @@ class ProbeArchitecture implements Architecture {
 
     @Override
     public ByteOrder byteOrder(Map<String, String> options) {
-        return ByteOrder.LITTLE_ENDIAN;
+        return order;
     }
 
     @Override
