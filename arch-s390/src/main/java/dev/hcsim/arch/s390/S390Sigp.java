@@ -292,7 +292,7 @@ final class S390Sigp {
                 m.write(lc + LC_RESTART_OLD_PSW + 8, 8, tr.pc());
                 tr.set(PSWM, m.read64(lc + LC_RESTART_PSW));
                 addr[0] = m.read64(lc + LC_RESTART_PSW + 8);
-                if (state != VcpuState.OFF && !stopped(state)) {
+                if (!stopped(state)) { // stopped() includes OFF
                     tr.pc(addr[0]);
                 }
             } catch (GuestFault f) {

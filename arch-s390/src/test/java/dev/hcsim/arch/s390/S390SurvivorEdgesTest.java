@@ -7,6 +7,7 @@ import dev.hcsim.core.Exit;
 import dev.hcsim.core.Fault;
 import dev.hcsim.core.Outcome;
 import dev.hcsim.core.TrapResult;
+import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,23 @@ class S390SurvivorEdgesTest {
         TrapResult t = rig.trap("diag %r1,%r3,0x288");
         assertEquals(Outcome.EXIT_TO_HOST, t.outcome());
         assertEquals(Exit.S390Sieic.class, t.exit().getClass());
+    }
+
+    @Test
+    @DisplayName("interrupt.c deliverable_irqs (psw_extint_disabled): an EXTERNAL CALL to a halted CPU whose PSW does not enable "
+            + "external interruptions (not in an enabled wait) is not taken: its lowcore is untouched, the call stays pending")
+    void externalCallToAHaltedCpuOutsideAnEnabledWaitStaysPending() {
+        Rig rig = Rig.of(2);
+        rig.write(0x1B0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1B8, 8, 0x3000);
+        rig.m.initialState(1, VcpuState.HALTED); // PSW_MASK_RESET: external interruptions disabled
+        rig.regs(1).pc(0x2400);
+        rig.regs().set(3, 1);
+        TrapResult t = rig.trap("sigp %r4,%r3,2");
+        assertEquals(Outcome.RESUME, t.outcome());
+        assertEquals(0, rig.read(0x86, 2), "no external-interruption code stored");
+        assertEquals(0x2400, rig.regs(1).pc(), "the external new PSW is not loaded");
+        assertEquals(0x1202, rig.state().pendingExternal[1]);
     }
 
     @Test
