@@ -85,6 +85,32 @@ class S390SurvivorEdgesTest {
     }
 
     @Test
+    @DisplayName("SIGP RESTART of a CPU in the enabled wait wakes it (QEMU target/s390x/sigp.c sigp_restart: do_restart_interrupt, "
+            + "then the CPU runs): it runs from the restart new PSW's address")
+    void restartWakesAWaitingCpu() {
+        Rig rig = Rig.of(2);
+        rig.write(0x1A0, 8, S390Registers.PSW_MASK_RESET);
+        rig.write(0x1A8, 8, 0x3000);
+        rig.write(0xE00, 8, 0x0302_0001_8000_0000L);
+        rig.write(0xE08, 8, 0x2004);
+        rig.m.load(0x2000, rig.vm.assemble("lpswe 0xe00\n", 0x2000).bytes());
+        rig.m.load(0x3000, rig.vm.assemble("lpswe 0xe00\n", 0x3000).bytes());
+        rig.regs(0).pc(0x2000);
+        rig.m.initialState(1, VcpuState.HALTED);
+        rig.m.run(5, Long.MAX_VALUE);
+        assertEquals(VcpuState.HALTED, rig.m.stateOf(0));
+        assertEquals(1, rig.m.instructions(0));
+        rig.regs(1).set(3, 0);
+        rig.regs(1).pc(0x2100);
+        rig.m.load(0x2100, dev.hcsim.core.Bytes.parseHex("ae430006")); // sigp %r4,%r3,6 (restart)
+        rig.vm.trap(1, rig.regs(1), rig.m.memory(), rig.m);
+        assertEquals(0x3000, rig.regs(0).pc());
+        rig.m.run(5, Long.MAX_VALUE);
+        assertEquals(2, rig.m.instructions(0), "the LPSWE at the restart address ran");
+        assertEquals(0x2004, rig.regs(0).pc());
+    }
+
+    @Test
     @DisplayName("QEMU handle_diag_308: subcode & ~0xffff is a specification exception also with unpack, where 1 << 32 | 5 passes the >= 8 test")
     void iplSubcodeUpperBitsWithUnpack() {
         Rig rig = Rig.of(VmConfig.builder("s390").memory(0, 0x20000).feature("unpack", true));
