@@ -646,25 +646,15 @@ public final class PpcVm implements ArchitectureVm {
         sync(vcpu); // bring the live copies in first, so that a partial store keeps the rest of a field
         Bytes.put(p, off, size, value, bigEndian);
         if (regs != null) {
-            if (overlaps(off, size, OFF_MSR, 8)) {
-                long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
-                long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
-                regs.set(PpcRegisters.MSR, (regs.get(PpcRegisters.MSR) & ~safe) | (wanted & safe));
-            }
-            if (overlaps(off, size, OFF_SRR0, 8)) {
-                regs.set(PpcRegisters.SRR0, Bytes.get(p, OFF_SRR0, 8, bigEndian));
-            }
-            if (overlaps(off, size, OFF_SRR1, 8)) {
-                regs.set(PpcRegisters.SRR1, Bytes.get(p, OFF_SRR1, 8, bigEndian));
-            }
-            if (overlaps(off, size, OFF_ESR, 4)) {
-                regs.set(PpcRegisters.ESR, Bytes.get(p, OFF_ESR, 4, bigEndian));
-            }
+            // The registers take the page's fields back. A field the store did not touch holds the register's own
+            // value (the sync above wrote it; esr is a 32-bit register), so only the stored field changes a register.
+            long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
+            long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
+            regs.set(PpcRegisters.MSR, (regs.get(PpcRegisters.MSR) & ~safe) | (wanted & safe));
+            regs.set(PpcRegisters.SRR0, Bytes.get(p, OFF_SRR0, 8, bigEndian));
+            regs.set(PpcRegisters.SRR1, Bytes.get(p, OFF_SRR1, 8, bigEndian));
+            regs.set(PpcRegisters.ESR, Bytes.get(p, OFF_ESR, 4, bigEndian));
         }
-    }
-
-    private static boolean overlaps(int off, int size, int field, int fieldSize) {
-        return off < field + fieldSize && field < off + size;
     }
 
     /** The magic page (its shared structure, PAGE_SIZE bytes once mapped), its addresses and flags of each vCPU. */
