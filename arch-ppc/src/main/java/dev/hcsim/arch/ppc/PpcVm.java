@@ -22,7 +22,7 @@ import java.util.List;
  * The per-VM part of PowerPC: the trap gate (what an {@code sc}, {@code sc 1} or {@code msgsnd}
  * means on this VM's host flavour), the magic page of every vCPU ({@code struct
  * kvm_vcpu_arch_shared}, 240 bytes at the start of a 4 KiB page, in the VM's byte order), the
- * device-tree blob, and the scheduler hooks that keep the magic page in sync.
+ * device-tree blob, and the scheduler hooks (the device tree's placement, PAPR's dispatch counts).
  *
  * <p>Trap classification follows {@code arch/powerpc/kvm/book3s_pr.c kvmppc_handle_exit_pr}
  * (Book3S PR: PAPR {@code sc 1}, then OSI, then MSR[PR] = 0 with (u32)r0 == KVM_SC_MAGIC_R0, else a
@@ -286,7 +286,6 @@ public final class PpcVm implements ArchitectureVm {
         }
         lastRegs[vcpu] = regs;
         intPending[vcpu].set(0);
-        sync(vcpu);
     }
 
     // ---------------------------------------------------------------- the trap gate
@@ -437,7 +436,6 @@ public final class PpcVm implements ArchitectureVm {
         if (!host.bookE()) {
             regs.pc(f.vector());
         }
-        sync(vcpu);
     }
 
     /**
@@ -477,12 +475,9 @@ public final class PpcVm implements ArchitectureVm {
                 VcpuState st = c.state(i);
                 if (st == VcpuState.RUNNING || st == VcpuState.RUNNABLE) {
                     // not blocked: the doorbell waits until the vCPU next idles. Only the flag is set here; the target's
-                    // shared page picks it up at its own next sync (trap, schedule-in, magic-page access), never from
-                    // this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
+                    // shared page picks it up when it is next read (a magic-page access or a snapshot syncs first),
+                    // never from this thread, which must not read the target's registers (kvmppc_set_pending_interrupt + kick)
                     intPending[i].set(1);
-                    if (i == t.vcpu()) {
-                        sync(i);
-                    }
                 }
                 c.interrupt(i, DOORBELL_IVOR);
             }
@@ -503,14 +498,11 @@ public final class PpcVm implements ArchitectureVm {
         // Book3S-64 PR re-chooses the page's byte order here from the interrupt endianness (LPCR[ILE]);
         // in the simulator ILE follows the VM's endian option, so it never changes and nothing is swapped.
         page(vcpu);
-        sync(vcpu);
     }
 
     /** EV_IDLE: a pending doorbell is consumed (the halt returns at once) or the vCPU blocks until the next one. */
     void idle(int vcpu) {
-        if (intPending[vcpu].compareAndSet(1, 0)) {
-            sync(vcpu);
-        }
+        intPending[vcpu].set(0);
     }
 
     /**
@@ -654,26 +646,15 @@ public final class PpcVm implements ArchitectureVm {
         sync(vcpu); // bring the live copies in first, so that a partial store keeps the rest of a field
         Bytes.put(p, off, size, value, bigEndian);
         if (regs != null) {
-            if (overlaps(off, size, OFF_MSR, 8)) {
-                long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
-                long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
-                regs.set(PpcRegisters.MSR, (regs.get(PpcRegisters.MSR) & ~safe) | (wanted & safe));
-            }
-            if (overlaps(off, size, OFF_SRR0, 8)) {
-                regs.set(PpcRegisters.SRR0, Bytes.get(p, OFF_SRR0, 8, bigEndian));
-            }
-            if (overlaps(off, size, OFF_SRR1, 8)) {
-                regs.set(PpcRegisters.SRR1, Bytes.get(p, OFF_SRR1, 8, bigEndian));
-            }
-            if (overlaps(off, size, OFF_ESR, 4)) {
-                regs.set(PpcRegisters.ESR, Bytes.get(p, OFF_ESR, 4, bigEndian));
-            }
+            // The registers take the page's fields back. A field the store did not touch holds the register's own
+            // value (the sync above wrote it; esr is a 32-bit register), so only the stored field changes a register.
+            long wanted = Bytes.get(p, OFF_MSR, 8, bigEndian);
+            long safe = PpcRegisters.MSR_EE | PpcRegisters.MSR_RI;
+            regs.set(PpcRegisters.MSR, (regs.get(PpcRegisters.MSR) & ~safe) | (wanted & safe));
+            regs.set(PpcRegisters.SRR0, Bytes.get(p, OFF_SRR0, 8, bigEndian));
+            regs.set(PpcRegisters.SRR1, Bytes.get(p, OFF_SRR1, 8, bigEndian));
+            regs.set(PpcRegisters.ESR, Bytes.get(p, OFF_ESR, 4, bigEndian));
         }
-        sync(vcpu);
-    }
-
-    private static boolean overlaps(int off, int size, int field, int fieldSize) {
-        return off < field + fieldSize && field < off + size;
     }
 
     /** The magic page (its shared structure, PAGE_SIZE bytes once mapped), its addresses and flags of each vCPU. */
@@ -681,6 +662,7 @@ public final class PpcVm implements ArchitectureVm {
     public synchronized void save(VmSnapshot.State.Builder v, List<VmSnapshot.State.Builder> cpus) {
         v.put("dtbWritten", dtbWritten);
         for (int i = 0; i < cpus.size(); i++) {
+            sync(i); // the page's mirrored fields are brought up to date when they are read, and a snapshot reads them
             cpus.get(i).put("magicPa", magicPa[i]).put("magicEa", magicEa[i]).put("kernelNxDisabled", kernelNxDisabled[i])
                     .put("intPending", intPending[i].get() != 0).putBytes("magicPage", shared[i]);
         }
@@ -713,7 +695,12 @@ public final class PpcVm implements ArchitectureVm {
         return p;
     }
 
-    /** Copies the live state (msr, srr0, srr1, esr, pir, int_pending) into the shared structure. */
+    /**
+     * Copies the live state (msr, srr0, srr1, esr, pir, int_pending) into the shared structure. Called before every
+     * read of the page's bytes (a guest load, {@link #sharedField}, a partial store's merge, a snapshot) and nowhere
+     * else: the page's copies of live state are only seen through those reads, so syncing at each change would
+     * write bytes nobody reads before the next sync overwrites them.
+     */
     private void sync(int vcpu) {
         byte[] p = shared[vcpu];
         if (p == null) {
@@ -744,7 +731,6 @@ public final class PpcVm implements ArchitectureVm {
                 }
             }
         }
-        sync(vcpu);
         if (paprHv != null) {
             paprHv.guestEntry(vcpu, memory);
         }
@@ -752,7 +738,6 @@ public final class PpcVm implements ArchitectureVm {
 
     @Override
     public void scheduleOut(int vcpu, long nowNanos, boolean preempted, MemoryAccess memory) {
-        sync(vcpu);
         if (paprHv != null) {
             paprHv.guestExit(vcpu, memory);
         }
