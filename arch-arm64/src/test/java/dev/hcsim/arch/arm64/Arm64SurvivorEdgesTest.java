@@ -21,29 +21,30 @@ import org.junit.jupiter.api.Test;
  * two bits one at a time, and each vCPU's PV-time state in a snapshot. Expected values come from the kernel functions named.
  */
 class Arm64SurvivorEdgesTest {
+    /** PTP (0x86000001) under the filter {@code option}, with x1..x3 = {@code a}: the trap records the ID and x1..x3 as the call. */
+    private static TrapResult assertRecordsTheCall(String option, long... a) {
+        Harness h = Harness.of(1, option, "0x86000001");
+        TrapResult r = h.hvc(0x86000001L, a[0], a[1], a[2]);
+        assertEquals(0x86000001L, r.number());
+        Trap t = Engine.context(h.vm).frame(0);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], t.arg(i), "argument " + i);
+        }
+        return r;
+    }
+
     @Test
     @DisplayName("hypercalls.c kvm_prepare_hypercall_exit: a forwarded call records its function ID and x1..x3 as the call's number and arguments")
     void forwardedCallRecordsItsArguments() {
-        Harness h = Harness.of(1, "filter-fwd", "0x86000001");
-        TrapResult r = h.hvc(0x86000001L, 7, 8, 9);
+        TrapResult r = assertRecordsTheCall("filter-fwd", 7, 8, 9);
         assertEquals(Outcome.EXIT_TO_HOST, r.outcome());
-        assertEquals(0x86000001L, r.number());
-        Trap t = Engine.context(h.vm).frame(0);
-        assertEquals(7, t.arg(0));
-        assertEquals(8, t.arg(1));
-        assertEquals(9, t.arg(2));
     }
 
     @Test
     @DisplayName("hypercalls.c kvm_smccc_call_handler: a denied call records its function ID and x1..x3 as the call's number and arguments")
     void deniedCallRecordsItsArguments() {
-        Harness h = Harness.of(1, "filter-deny", "0x86000001");
-        TrapResult r = h.hvc(0x86000001L, 4, 5, 6);
+        TrapResult r = assertRecordsTheCall("filter-deny", 4, 5, 6);
         assertEquals(Status.NOT_IMPLEMENTED, r.status());
-        assertEquals(0x86000001L, r.number());
-        Trap t = Engine.context(h.vm).frame(0);
-        assertEquals(4, t.arg(0));
-        assertEquals(6, t.arg(2));
     }
 
     @Test

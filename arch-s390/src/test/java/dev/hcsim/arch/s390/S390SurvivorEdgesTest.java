@@ -23,6 +23,15 @@ class S390SurvivorEdgesTest {
         return Rig.of(VmConfig.builder("s390").vcpus(1).memory(0, 0x40000).option("userspace", "exit"));
     }
 
+    /** A VM with unpack whose 0x4000 holds a valid 200-byte CCW IPL block (pbt 2), its address in r2. */
+    private static Rig unpackWithCcwBlockAt0x4000() {
+        Rig rig = Rig.of(VmConfig.builder("s390").memory(0, 0x20000).feature("unpack", true));
+        rig.write(0x4000, 4, 200);
+        rig.write(0x4000 + 12, 1, 2);
+        rig.regs().set(2, 0x4000);
+        return rig;
+    }
+
     @Test
     @DisplayName("diag.c kvm_s390_handle_diag: with userspace=exit DIAG 0x10 (diag_release_pages) stays in KVM: the page is released, no exit")
     void releasePagesStaysInKvm() {
@@ -113,10 +122,7 @@ class S390SurvivorEdgesTest {
     @Test
     @DisplayName("QEMU handle_diag_308: subcode & ~0xffff is a specification exception also with unpack, where 1 << 32 | 5 passes the >= 8 test")
     void iplSubcodeUpperBitsWithUnpack() {
-        Rig rig = Rig.of(VmConfig.builder("s390").memory(0, 0x20000).feature("unpack", true));
-        rig.write(0x4000, 4, 200);
-        rig.write(0x4000 + 12, 1, 2);
-        rig.regs().set(2, 0x4000);
+        Rig rig = unpackWithCcwBlockAt0x4000();
         rig.regs().set(3, 0x77);
         rig.regs().set(4, 1L << 32 | 5);
         rig.trap("diag %r2,%r4,0x308");
@@ -127,10 +133,7 @@ class S390SurvivorEdgesTest {
     @Test
     @DisplayName("QEMU handle_diag_308: STORE PV (9) reads the PV block, not the one SET (5) stored: still 0x0902 no PV configuration")
     void storePvIgnoresTheNormalBlock() {
-        Rig rig = Rig.of(VmConfig.builder("s390").memory(0, 0x20000).feature("unpack", true));
-        rig.write(0x4000, 4, 200);
-        rig.write(0x4000 + 12, 1, 2);
-        rig.regs().set(2, 0x4000);
+        Rig rig = unpackWithCcwBlockAt0x4000();
         rig.regs().set(4, 5);
         rig.trap("diag %r2,%r4,0x308");
         assertEquals(1, rig.regs().get(3), "SET stored the block");
