@@ -75,7 +75,7 @@ public interface VcpuControl {
     /**
      * Asks for a timer event at virtual time {@code atNanos}: then the architecture's
      * {@code ArchitectureVm.timerExpired} (the SPI) runs for {@code vcpu} (a hrtimer or timer_list the kernel
-     * arms for a vCPU, such as a Xen singleshot timer or a poll timeout). A later call for the same vCPU replaces an
+     * arms for a vCPU, such as another ABI's singleshot timer or a poll timeout). A later call for the same vCPU replaces an
      * earlier one when it is sooner; the architecture re-arms what is still pending. The default ignores it: an
      * embedder without timers calls {@code timerExpired} itself, or its vCPUs wait for the next kick or interrupt.
      * @param vcpu the vCPU index the timer belongs to

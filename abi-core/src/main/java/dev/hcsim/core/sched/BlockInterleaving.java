@@ -16,7 +16,7 @@ package dev.hcsim.core.sched;
  * loop (a budget, a system event) never leaves an instruction run ahead of it unaccounted: blocks end before the step,
  * time and instruction budgets do.
  *
- * <p>An instruction in the middle of a block that sends a kick or an interrupt itself (an arm64 SGI) ends the block, and
+ * <p>An instruction in the middle of a block that sends a kick or an interrupt itself (a write to an interrupt controller's IPI register) ends the block, and
  * what it sends is held until the block's end is acted on ({@link Scheduler#sendDeferred}). Scheduler events therefore
  * happen in virtual-time order, and each vCPU's instructions run in their order at
  * their times; what a block does not see is another physical CPU's memory stores made at virtual times inside its

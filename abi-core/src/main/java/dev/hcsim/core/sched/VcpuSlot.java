@@ -31,8 +31,8 @@ final class VcpuSlot {
     long pendingPc;
     int pendingLength;
     /**
-     * Kicks and interrupts an instruction of that block sent before its last instruction's time came (an arm64 SGI
-     * written to ICC_SGI1R_EL1 in the middle of a block): {@code kind << 62 | target << 32 | vector}, sent when virtual
+     * Kicks and interrupts an instruction of that block sent before its last instruction's time came (a write to an
+     * interrupt controller's IPI register in the middle of a block): {@code kind << 62 | target << 32 | vector}, sent when virtual
      * time reaches the block's end, in time order with every other physical CPU's events. Null until first needed.
      */
     long[] deferred;

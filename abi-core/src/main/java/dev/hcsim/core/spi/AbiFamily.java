@@ -12,9 +12,9 @@ import org.apiguardian.api.API;
  * ABI that KVM emulates): how the kernel picks it, its register convention, its status codes and its calls, for
  * {@code explain} and the ABI tables. The ABI's dispatch is the architecture's code; this is its description.
  *
- * @param name the ABI's name ({@code Hyper-V})
- * @param feature the VM feature that hands the trap to this ABI ({@code hyperv}), for tools that generate its calls
- * @param selectorRegister the register whose value selects the call ({@code rcx}: the control word's low 16 bits)
+ * @param name the ABI's name, as its own documents write it
+ * @param feature the VM feature that hands the trap to this ABI, for tools that generate its calls
+ * @param selectorRegister the register whose value selects the call (for a control word, the register holding it)
  * @param selectedBy when the kernel hands the trap to it, with the kernel function that decides
  * @param convention the register convention, one rule per entry
  * @param status its status codes

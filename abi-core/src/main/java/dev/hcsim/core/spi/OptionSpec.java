@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
  * @param defaultValue the kernel's default
  * @param description  what it changes, with its kernel source
  * @param list         true when the value is a comma-separated list of numbers (one ioctl per number, such as
- *                     KVM_CAP_PPC_ENABLE_HCALL per hcall); {@code allowed} is then empty
+ *                     a capability enabled per hypercall); {@code allowed} is then empty
  */
 @API(status = INTERNAL, since = "1.0")
 public record OptionSpec(String name, List<String> allowed, String defaultValue, String description, boolean list) {
