@@ -26,6 +26,11 @@ public final class ToyCpu {
      */
     public boolean lma = true;
     public boolean csL = true;
+    /**
+     * CR0.PE: protected mode. hcsim reads it only for a Hyper-V call, which raises #UD in real mode (hyperv.c
+     * kvm_hv_hypercall); a vCPU that does not answer {@code cr0.pe} reads as 0, real mode, so the toy answers it.
+     */
+    public boolean pe = true;
     public boolean halted;
     public String stopped;
 
@@ -49,6 +54,7 @@ public final class ToyCpu {
         private final int cplIndex;
         private final int lmaIndex;
         private final int cslIndex;
+        private final int peIndex;
 
         Access(RegisterLayout layout) {
             gprAt = new int[layout.size()];
@@ -60,6 +66,7 @@ public final class ToyCpu {
             cplIndex = layout.indexOf("cpl");
             lmaIndex = layout.indexOf("efer.lma");
             cslIndex = layout.indexOf("cs.l");
+            peIndex = layout.indexOf("cr0.pe");
         }
 
         @Override
@@ -79,6 +86,9 @@ public final class ToyCpu {
             if (reg == cslIndex) {
                 return csL ? 1 : 0;
             }
+            if (reg == peIndex) {
+                return pe ? 1 : 0;
+            }
             return 0;
         }
 
@@ -94,6 +104,8 @@ public final class ToyCpu {
                 lma = value != 0;
             } else if (reg == cslIndex) {
                 csL = value != 0;
+            } else if (reg == peIndex) {
+                pe = value != 0;
             }
         }
 

@@ -26,6 +26,7 @@ class ToyHandlerConformanceTest extends TrapHandlerConformance {
             cpu.cpl = (int) registers.get(layout.indexOf("cpl"));
             cpu.lma = registers.get(layout.indexOf("efer.lma")) != 0;
             cpu.csL = registers.get(layout.indexOf("cs.l")) != 0;
+            cpu.pe = registers.get(layout.indexOf("cr0.pe")) != 0;
             cpu.rip = registers.pc();
             var result = ToyMachine.trap(vm, vcpu, cpu, memory, control);
             for (int i = 0; i < ToyCpu.GPR_NAMES.size(); i++) {
@@ -35,6 +36,7 @@ class ToyHandlerConformanceTest extends TrapHandlerConformance {
             registers.set(layout.indexOf("cpl"), cpu.cpl);
             registers.set(layout.indexOf("efer.lma"), cpu.lma ? 1 : 0);
             registers.set(layout.indexOf("cs.l"), cpu.csL ? 1 : 0);
+            registers.set(layout.indexOf("cr0.pe"), cpu.pe ? 1 : 0);
             registers.pc(cpu.rip);
             return TrapHandler.Answer.of(result); // the outcome with its exit payload or fault, compared by the kit
         };
