@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hcsim.core.Outcome;
-import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.TrapResult;
@@ -13,9 +12,9 @@ import dev.hcsim.core.VcpuControl;
 import dev.hcsim.core.VcpuState;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
+import dev.hcsim.core.testing.ForwardingVcpuControl;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,34 +25,15 @@ import org.junit.jupiter.api.Test;
 class RiscvGateEdgesTest {
 
     /** The machine's control with a chosen virtual time, recording which vCPUs a call stops. */
-    static final class Control implements VcpuControl {
+    static final class Control extends ForwardingVcpuControl {
         final VcpuControl m;
         final long now;
         final List<Integer> stopped = new ArrayList<>();
 
         Control(VcpuControl m, long now) {
+            super(m);
             this.m = m;
             this.now = now;
-        }
-
-        @Override
-        public VcpuState state(int vcpu) {
-            return m.state(vcpu);
-        }
-
-        @Override
-        public void kick(int vcpu) {
-            m.kick(vcpu);
-        }
-
-        @Override
-        public void interrupt(int vcpu, int vector) {
-            m.interrupt(vcpu, vector);
-        }
-
-        @Override
-        public boolean start(int vcpu, long entry, int contextRegister, long context) {
-            return m.start(vcpu, entry, contextRegister, context);
         }
 
         @Override
@@ -65,11 +45,6 @@ class RiscvGateEdgesTest {
         @Override
         public long nowNanos() {
             return now;
-        }
-
-        @Override
-        public boolean onVcpu(int vcpu, Consumer<RegisterAccess> action) {
-            return m.onVcpu(vcpu, action);
         }
     }
 

@@ -2,19 +2,20 @@ package dev.hcsim.arch.s390;
 
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.VcpuControl;
-import dev.hcsim.core.VcpuState;
+import dev.hcsim.core.testing.ForwardingVcpuControl;
 import java.util.function.Consumer;
 
 /**
  * The machine's control with two things an embedder's may do differently: the virtual time it reports ({@link #at}) and
  * whether it can run an action on another vCPU at all ({@link #unreachable}, an embedder without QEMU's run_on_cpu).
  */
-final class OverriddenControl implements VcpuControl {
+final class OverriddenControl extends ForwardingVcpuControl {
     private final VcpuControl m;
     private final long now;
     private final boolean reachable;
 
     private OverriddenControl(VcpuControl m, long now, boolean reachable) {
+        super(m);
         this.m = m;
         this.now = now;
         this.reachable = reachable;
@@ -28,31 +29,6 @@ final class OverriddenControl implements VcpuControl {
     /** The machine's control at its own time, except that onVcpu never reaches another vCPU. */
     static OverriddenControl unreachable(VcpuControl m) {
         return new OverriddenControl(m, -1, false);
-    }
-
-    @Override
-    public VcpuState state(int vcpu) {
-        return m.state(vcpu);
-    }
-
-    @Override
-    public void kick(int vcpu) {
-        m.kick(vcpu);
-    }
-
-    @Override
-    public void interrupt(int vcpu, int vector) {
-        m.interrupt(vcpu, vector);
-    }
-
-    @Override
-    public boolean start(int vcpu, long entry, int contextRegister, long context) {
-        return m.start(vcpu, entry, contextRegister, context);
-    }
-
-    @Override
-    public void stop(int vcpu) {
-        m.stop(vcpu);
     }
 
     @Override

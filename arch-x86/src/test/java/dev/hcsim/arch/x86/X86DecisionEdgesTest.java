@@ -283,38 +283,17 @@ class X86DecisionEdgesTest {
     // ---------------------------------------------------------------- Xen timers
 
     /** The scheduler's side of VcpuControl, recording each armTimer. */
-    private static final class TimerLog implements dev.hcsim.core.VcpuControl {
-        final EffectLog log = new EffectLog(2);
+    private static final class TimerLog extends dev.hcsim.core.testing.ForwardingVcpuControl {
+        final EffectLog log;
         final List<String> armed = new ArrayList<>();
 
-        @Override
-        public VcpuState state(int vcpu) {
-            return log.state(vcpu);
+        TimerLog() {
+            this(new EffectLog(2));
         }
 
-        @Override
-        public void kick(int vcpu) {
-            log.kick(vcpu);
-        }
-
-        @Override
-        public void interrupt(int vcpu, int vector) {
-            log.interrupt(vcpu, vector);
-        }
-
-        @Override
-        public boolean start(int vcpu, long entry, int contextRegister, long context) {
-            return log.start(vcpu, entry, contextRegister, context);
-        }
-
-        @Override
-        public void stop(int vcpu) {
-            log.stop(vcpu);
-        }
-
-        @Override
-        public long nowNanos() {
-            return log.nowNanos();
+        private TimerLog(EffectLog log) {
+            super(log);
+            this.log = log;
         }
 
         @Override
