@@ -69,12 +69,12 @@ public final class ScenarioRunner {
      * the address and the VM's architecture, options and features, which make the key).
      * @param s the scenario
      * @param programBytesLeft one element: the bytes a run may still assemble; lowered by what this scenario assembles
-     * @param assembled the programs assembled so far, by key, shared by the threads that build (a concurrent map), or
-     *                  null to assemble every program afresh
+     * @param assembled the programs assembled so far, by a key the runner makes, shared by the threads that build (a
+     *                  concurrent map), or null to assemble every program afresh
      * @return one machine per VM, by VM name, in file order
      * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
      */
-    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<String, Program> assembled) {
+    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<Object, Program> assembled) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
             Scenario.VmSpec spec = s.vms().get(i);
@@ -92,12 +92,20 @@ public final class ScenarioRunner {
         return machines;
     }
 
+    /**
+     * What a program assembles to depends on: its source, its address and its VM's architecture, options and features.
+     * A record, not their text joined: a sweep looks every program up once per seed, and the source keeps its hash
+     * code while the joined text was built and hashed afresh each time.
+     */
+    private record ProgramKey(String arch, Map<String, String> options, Map<String, Boolean> features, long at, String source) {
+    }
+
     /** "file:line:col: message (at path)": build-time errors name the line as reading errors do. */
     private static ScenarioException err(Scenario.Where where, String path, String msg) {
         return new ScenarioException(where.at(path) + ": " + msg + " (at " + path + ")");
     }
 
-    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<String, Program> assembled) {
+    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<Object, Program> assembled) {
         ArchitectureInfo arch;
         try {
             arch = Hcsim.architecture(spec.arch());
@@ -129,8 +137,7 @@ public final class ScenarioRunner {
         long nextAt = arch.defaultEntry();
         for (Scenario.ProgramSpec p : spec.programs()) {
             long at = p.at() >= 0 ? p.at() : nextAt;
-            String key = assembled == null ? null
-                    : spec.arch() + '\0' + spec.options() + '\0' + spec.features() + '\0' + at + '\0' + p.source();
+            ProgramKey key = assembled == null ? null : new ProgramKey(spec.arch(), spec.options(), spec.features(), at, p.source());
             Program prog = key == null ? null : assembled.get(key);
             try {
                 if (prog == null || prog.bytes().length > programBytesLeft[0]) { // past the allowance: assembling says so
