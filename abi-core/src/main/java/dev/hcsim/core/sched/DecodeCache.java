@@ -89,11 +89,6 @@ final class DecodeCache {
         length = len;
     }
 
-    /** Slots in the table now (it grows as code is decoded). */
-    int size() {
-        return insn.length;
-    }
-
     /** The instruction in {@code slot}, as returned by {@link #fetch}. */
     Instruction instruction(int slot) {
         return insn[slot];
