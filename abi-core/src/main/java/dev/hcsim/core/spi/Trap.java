@@ -287,14 +287,15 @@ public final class Trap implements TrapResult {
 
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
-        HypercallSpec found = site.spec(vm.hypercalls(), number);
+        HypercallTable table = vm.hypercalls();
+        HypercallSpec found = site.spec(table, number);
         spec(found);
         if (found == null) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
         callName(found.name());
-        if (!vm.hypercalls().isOffered(found)) {
+        if (!site.offered(table, found)) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }

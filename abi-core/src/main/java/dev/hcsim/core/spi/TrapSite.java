@@ -14,7 +14,8 @@ import org.apiguardian.api.API;
  * <p>The kept bytes are exactly what {@link Trap#fetch} would read: the site watches the pages they lie on
  * ({@link SparseMemory#watchCode}), so that any write to them changes the memory's code generation, and a site whose
  * generation is not the memory's current one fetches again. The spec cache needs no invalidation: a VM's table is fixed
- * when the VM is created (whether the VM offers a call is still asked at every call).
+ * when the VM is created. Whether the VM offers the call is kept with the table's offers generation
+ * ({@link HypercallTable#offersGeneration()}), which every VMM-side change of the VM's features bumps.
  *
  * <p>Each vCPU's {@link Trap} frame also has a site of its own without bytes, for the embedded path
  * ({@code Vm.trap} from an emulator, which passes its own memory): there only the spec cache applies.
@@ -28,6 +29,8 @@ public final class TrapSite {
     private long number;
     private HypercallSpec spec;
     private boolean looked;
+    private long offeredGeneration = -1;
+    private boolean offered;
 
     /**
      * A site that keeps up to {@code maxLength} instruction bytes.
@@ -54,7 +57,26 @@ public final class TrapSite {
             spec = s;
         }
         looked = true;
+        offeredGeneration = -1;
         return s;
+    }
+
+    /**
+     * Whether the VM offers {@code s}, the spec {@link #spec} just returned, from the site's cache while the table's
+     * offers generation is the one the answer was asked in.
+     * @param table the VM's hypercall table (always the same one for a site)
+     * @param s the spec {@link #spec} returned for this call, not null
+     * @return {@code table.isOffered(s)} as it answers now
+     */
+    public boolean offered(HypercallTable table, HypercallSpec s) {
+        long g = table.offersGeneration();
+        if (g == offeredGeneration) {
+            return offered;
+        }
+        boolean o = table.isOffered(s);
+        offered = o;
+        offeredGeneration = g;
+        return o;
     }
 
     /**
