@@ -195,7 +195,8 @@ public final class Vm {
             l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
+        // when nothing is readable, the trap gate raises the architecture's fetch fault; a SparseMemory's bytes are kept
+        t.fetchThroughOwnSite(fetchMin, fetchMax);
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {

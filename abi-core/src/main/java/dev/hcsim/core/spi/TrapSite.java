@@ -17,8 +17,10 @@ import org.apiguardian.api.API;
  * when the VM is created. Whether the VM offers the call is kept with the table's offers generation
  * ({@link HypercallTable#offersGeneration()}), which every VMM-side change of the VM's features bumps.
  *
- * <p>Each vCPU's {@link Trap} frame also has a site of its own without bytes, for the embedded path
- * ({@code Vm.trap} from an emulator, which passes its own memory): there only the spec cache applies.
+ * <p>Each vCPU's {@link Trap} frame also has a site of its own, for the embedded path ({@code Vm.trap} from an
+ * emulator, which passes its own memory): when that memory is a {@link SparseMemory}, the site keeps the bytes of the
+ * vCPU's last trap as above (keyed by the memory too, and watching its pages in that memory), so an emulator that traps
+ * at the same address again fetches nothing; with any other memory only the spec cache applies.
  */
 @API(status = INTERNAL, since = "1.0")
 public final class TrapSite {
@@ -26,6 +28,7 @@ public final class TrapSite {
     private long pc;
     private int length;
     private long generation = -1;
+    private SparseMemory memory; // whose code generation {@code generation} is: an embedder may pass another memory
     private long number;
     private HypercallSpec spec;
     private boolean looked;
@@ -90,7 +93,7 @@ public final class TrapSite {
     public void fetchInto(Trap t, SparseMemory memory, int min, int max) {
         // no return value, as Trap.fetch: every gate asks fetchedLength() (0 when nothing was readable)
         long pc = t.pc();
-        if (generation == memory.codeGeneration() && this.pc == pc && length > 0) {
+        if (generation == memory.codeGeneration() && this.pc == pc && length > 0 && this.memory == memory) {
             t.instructionBytes(bytes, 0, length);
             return;
         }
@@ -106,6 +109,9 @@ public final class TrapSite {
         }
         this.pc = pc;
         this.length = n;
+        if (this.memory != memory) {
+            this.memory = memory;
+        }
         this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
     }
 }
