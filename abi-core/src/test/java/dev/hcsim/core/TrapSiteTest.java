@@ -67,6 +67,32 @@ class TrapSiteTest {
     }
 
     @Test
+    @DisplayName("Vm.trap with a SparseMemory: the frame's own site keeps the bytes, yet a rewrite of the trap, or another "
+            + "memory with other bytes at the same address and the same code generation, is fetched again")
+    void theEmbeddedPathsOwnSiteFollowsTheMemory() {
+        Vm vm = Vm.create(VmConfig.builder("toy").build());
+        byte[] trap = Assembler.assemble(ToyArchitecture.CODEC, "trap", CODE).bytes();
+        SparseMemory a = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        SparseMemory b = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        assertTrue(a.write(CODE, trap, 0, trap.length));
+        assertTrue(b.write(CODE, new byte[] {5, 0}, 0, 2)); // undecodable: the toy gate answers #UD
+        assertEquals(a.codeGeneration(), b.codeGeneration(), "neither page is watched yet: both generations are the same");
+        RegisterFile regs = new RegisterFile(ToyArchitecture.LAYOUT);
+        for (int round = 0; round < 3; round++) {
+            regs.pc(CODE);
+            regs.set(0, 0x4242);
+            assertEquals(Outcome.RESUME, vm.trap(0, regs, a, VcpuControl.NONE).outcome(), "round " + round);
+            regs.pc(CODE);
+            assertEquals(Outcome.FAULT, vm.trap(0, regs, b, VcpuControl.NONE).outcome(), "round " + round);
+        }
+        regs.pc(CODE);
+        assertEquals(Outcome.RESUME, vm.trap(0, regs, a, VcpuControl.NONE).outcome());
+        assertTrue(a.write(CODE, new byte[] {5, 0}, 0, 2)); // the emulator's guest rewrites its trap
+        regs.pc(CODE);
+        assertEquals(Outcome.FAULT, vm.trap(0, regs, a, VcpuControl.NONE).outcome());
+    }
+
+    @Test
     void theEngineRunsOnAfterATrapItsHandlerLetsThrough() {
         Vm vm = Vm.create(VmConfig.builder("toy").build());
         SparseMemory memory = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
