@@ -228,7 +228,7 @@ public final class Vm {
             l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        t.instructionBytes(instruction, 0, instruction.length);
+        t.givenBytes(instruction, 0, instruction.length);
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {
