@@ -177,7 +177,9 @@ public final class BlockEngine {
      * when the handler ended the run, {@link Cpu#TRAP} when there is no handler.
      */
     int trapped(Block b, int k, RegisterFile regs, long executed, long limit, long gen) {
-        lastBlock = b;
+        if (lastBlock != b) { // no reference store (and G1 write barrier) when the block traps again
+            lastBlock = b;
+        }
         lastIndex = k;
         TrapHandler h = traps;
         if (h == null) {
