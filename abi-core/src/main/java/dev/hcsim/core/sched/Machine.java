@@ -195,6 +195,7 @@ public final class Machine implements VcpuControl {
      * @return nanoseconds since the run started
      */
     public long now() {
+        sched.settle();
         return sched.time;
     }
 
@@ -240,6 +241,7 @@ public final class Machine implements VcpuControl {
      * @return the count, traps included
      */
     public long instructions(int vcpu) {
+        sched.settle();
         return sched.slots[vcpu].instructions;
     }
 
@@ -348,6 +350,7 @@ public final class Machine implements VcpuControl {
 
     @Override
     public long nowNanos() {
+        sched.settle();
         return sched.time;
     }
 }
