@@ -237,10 +237,12 @@ public final class Vm {
         return view;
     }
 
-    /** {@link VmContext#trap}: the engine's trap at a known call site (no bounds checks: the engine passes its own). */
+    /**
+     * {@link VmContext#trap}: the engine's trap at a known call site (no bounds checks: the engine passes its own; no
+     * {@link #markRun}: the scheduler marked the VM run when it scheduled the trapping vCPU in).
+     */
     private TrapResult trapAt(int vcpu, RegisterAccess regs, SparseMemory memory, VcpuControl control, TrapSite site) {
         Trap t = frames[vcpu];
-        markRun();
         TrapListener[] ls = listeners;
         for (TrapListener l : ls) {
             l.before(vcpu, regs);

@@ -1,6 +1,7 @@
 package dev.hcsim.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -155,8 +156,10 @@ class TrapSiteTest {
         for (int threshold : new int[] {0, 1_000_000}) {
             BlockEngine e = new BlockEngine(memory, ToyArchitecture.CODEC, threshold);
             List<Long> seen = new ArrayList<>();
-            e.trapHandler(pc -> {
+            List<TrapSite> sites = new ArrayList<>();
+            e.trapHandler((pc, site) -> {
                 seen.add(pc);
+                sites.add(site);
                 seen.add(e.progress()); // the trap's own place in the run
                 regs.pc(pc + 2);
                 return pc == CODE + 2; // the first trap lets the vCPU run on, the second ends the run
@@ -170,6 +173,19 @@ class TrapSiteTest {
             assertEquals(CODE + 6, e.lastPc());
             assertEquals(2, regs.get(1));
             assertEquals(0, regs.get(3)); // nothing after the second trap ran
+            assertNotSame(sites.get(0), sites.get(1), "each trap instruction has a site of its own");
+            if (threshold == 0) {
+                // compiled: the code after the first trap ran in the same block, so only the block at CODE was decoded
+                assertEquals(1, e.decodedBlocks());
+            }
+            // a second run from the start: the block keeps its sites
+            List<TrapSite> first = List.copyOf(sites);
+            sites.clear();
+            seen.clear();
+            regs.pc(CODE);
+            e.run(cpu, 100);
+            assertSame(first.get(0), sites.get(0));
+            assertSame(first.get(1), sites.get(1));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hcsim.core.translate;
 
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 
 /**
  * A guest basic block, decoded once: the straight-line instructions from {@link #start} up to the end
@@ -26,6 +27,8 @@ final class Block {
     int compiledCount;
     /** The bytecode form, or null while the block is still interpreted. */
     CompiledBlock compiled;
+    /** The call site of each instruction that trapped so far (null until one did): the block knows its traps' sites. */
+    private TrapSite[] sites;
 
     Block(long start, Instruction[] instructions, long[] pcs, int[] lengths) {
         this.start = start;
@@ -38,5 +41,24 @@ final class Block {
 
     int size() {
         return instructions.length;
+    }
+
+    /**
+     * The call site of instruction {@code k}, made at its first trap. It lives as long as the block: a guest write to
+     * the block's code drops the block and with it the site (which checks its kept bytes by itself anyway).
+     * @param maxLength the most bytes a trap instruction fetch reads
+     */
+    TrapSite site(int k, int maxLength) {
+        TrapSite[] s = sites;
+        if (s == null) {
+            s = new TrapSite[instructions.length];
+            sites = s;
+        }
+        TrapSite site = s[k];
+        if (site == null) {
+            site = new TrapSite(maxLength);
+            s[k] = site;
+        }
+        return site;
     }
 }

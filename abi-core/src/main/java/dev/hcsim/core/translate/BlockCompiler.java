@@ -65,6 +65,8 @@ final class BlockCompiler {
     private static final String BLOCK_DESC = Type.getDescriptor(Block.class);
     private static final String RUN_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(BlockEngine.class), Type.getType(Cpu.class),
             Type.getType(RegisterFile.class), Type.getType(SparseMemory.class), Type.LONG_TYPE, Type.LONG_TYPE);
+    private static final String TRAPPED_DESC = Type.getMethodDescriptor(Type.INT_TYPE, Type.getType(Block.class), Type.INT_TYPE,
+            Type.getType(RegisterFile.class), Type.LONG_TYPE, Type.LONG_TYPE, Type.LONG_TYPE);
     private static final String FAILED_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(Block.class), Type.INT_TYPE, Type.LONG_TYPE,
             Type.getType(Throwable.class), Type.getType(Cpu.class));
 
@@ -220,13 +222,16 @@ final class BlockCompiler {
         Label leave = new Label();
         Label[] taken = new Label[n];
         Label[] stopped = new Label[n];
+        Label[] starts = new Label[n + 1]; // starts[n]: the end of the compiled part (where a trap in the last one goes on)
         List<List<Long>> targets = new ArrayList<>();
         List<List<Label>> exits = new ArrayList<>();
         boolean[] stops = new boolean[n];
         for (int k = 0; k < n; k++) {
             taken[k] = new Label();
             stopped[k] = new Label();
+            starts[k] = new Label();
         }
+        starts[n] = tryEnd;
         mv.visitTryCatchBlock(top, tryEnd, handler, "java/lang/Throwable");
         codeGeneration(mv);
         mv.visitVarInsn(LSTORE, GEN);
@@ -242,6 +247,7 @@ final class BlockCompiler {
             Instruction ins = b.instructions[k];
             int effects = ins.effects();
             boolean unknown = effects == Instruction.EFFECTS_UNKNOWN;
+            mv.visitLabel(starts[k]);
             push(mv, k);
             mv.visitVarInsn(ISTORE, INDEX);
             if (emitted[k]) {
@@ -309,6 +315,9 @@ final class BlockCompiler {
             if (!emitted[k]) {
                 // a taken branch, trap, wait or fault of execute, which set the PC: the common exit
                 mv.visitLabel(taken[k]);
+                if (b.instructions[k].effects() == Instruction.EFFECTS_UNKNOWN) {
+                    trapInBlock(mv, name, k, locals, em, starts[k + 1]);
+                }
                 addDone(mv, k + 1);
                 lastIndex(mv, k);
                 mv.visitJumpInsn(GOTO, exit);
@@ -390,6 +399,37 @@ final class BlockCompiler {
         b.codeSize = end.getOffset();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * After instruction {@code k} signalled: when it is a trap, {@code signal = engine.trapped(block, k, regs, done + k
+     * + 1, limit, gen)}, which handles it; the register locals are read again (the trap wrote the register file), and
+     * the block goes on at {@code next} (instruction {@code k + 1}) when the answer is {@link Cpu#NEXT}. Else, or for any
+     * other signal, falls through to the instruction's exit with the signal. Only an instruction of unknown effects can
+     * trap (one whose effects are known never calls the scheduler).
+     */
+    private static void trapInBlock(MethodVisitor mv, String name, int k, boolean locals, BlockEmitter em, Label next) {
+        Label notTrap = new Label();
+        mv.visitVarInsn(ILOAD, SIGNAL);
+        push(mv, Cpu.TRAP);
+        mv.visitJumpInsn(IF_ICMPNE, notTrap);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+        push(mv, k);
+        mv.visitVarInsn(ALOAD, REGS_ARG);
+        mv.visitVarInsn(LLOAD, DONE);
+        mv.visitLdcInsn((long) k + 1);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LLOAD, LIMIT);
+        mv.visitVarInsn(LLOAD, GEN);
+        mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "trapped", TRAPPED_DESC, false);
+        mv.visitVarInsn(ISTORE, SIGNAL);
+        if (locals) {
+            em.loadAll(REGS_ARG);
+        }
+        mv.visitVarInsn(ILOAD, SIGNAL);
+        mv.visitJumpInsn(IFEQ, next); // Cpu.NEXT
+        mv.visitLabel(notTrap);
     }
 
     /** {@code engine.lastIndex = k}. */

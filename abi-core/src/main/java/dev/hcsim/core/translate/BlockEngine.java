@@ -6,6 +6,7 @@ import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -40,6 +41,7 @@ public final class BlockEngine {
     private static final int CACHE_SIZE = 1 << 12;
 
     private final SparseMemory memory;
+    private final int siteLength;
     private final BlockDecoder decoder;
     private final int threshold;
     private final long[] tag = new long[CACHE_SIZE];
@@ -47,6 +49,7 @@ public final class BlockEngine {
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
+    private long lookupCount;
     private RuntimeException lastCompileFailure;
 
     // Written by the generated code (same package): plain fields, read by the scheduler on the same thread.
@@ -60,7 +63,7 @@ public final class BlockEngine {
     /**
      * The scheduler's trap path inside a run: a trap instruction is handled where it runs, and when the vCPU may run on
      * (the call returned to the guest and the scheduler's state did not change) the run goes on after it without
-     * returning to the scheduler.
+     * returning to the scheduler: a compiled block goes on with its next instruction, in the same method.
      */
     @FunctionalInterface
     public interface TrapHandler {
@@ -68,9 +71,11 @@ public final class BlockEngine {
          * Handles the trap at {@code pc}, the {@link #lastInstruction()} of the run, counted in {@link #progress()}'s
          * next value; the registers' PC is at it.
          * @param pc the trap instruction's address
+         * @param site the call site of the instruction at {@code pc}, kept by its block (the same object at every trap
+         *   there while the block lives)
          * @return true when the vCPU runs on (its PC set by the trap); false when the run ends with {@link #TRAP_DONE}
          */
-        boolean trap(long pc);
+        boolean trap(long pc, TrapSite site);
     }
 
     /**
@@ -100,6 +105,7 @@ public final class BlockEngine {
      */
     public BlockEngine(SparseMemory memory, Codec codec, int threshold) {
         this.memory = memory;
+        this.siteLength = codec.maxLength();
         this.decoder = new BlockDecoder(memory, codec);
         this.threshold = threshold;
     }
@@ -147,7 +153,7 @@ public final class BlockEngine {
             int signal = (int) r & 7;
             if (signal == Cpu.TRAP && traps != null) {
                 progress = done - 1; // the trap's own place in the run: what a VcpuControl call during it catches up to
-                if (!traps.trap(lastPc())) {
+                if (!traps.trap(lastPc(), lastBlock.site(lastIndex, siteLength))) {
                     return done << 3 | TRAP_DONE;
                 }
                 signal = Cpu.JUMP; // the trap wrote the PC
@@ -157,6 +163,37 @@ public final class BlockEngine {
                 return r;
             }
         }
+    }
+
+    /**
+     * Instruction {@code k} of compiled block {@code b} signalled {@link Cpu#TRAP}, {@code executed} instructions into
+     * the run (the trap counted; {@link #progress} is at it): the {@link TrapHandler} handles it where it ran. Called by
+     * the generated code, whose registers are in the register file now and are read again after the call. It answers
+     * {@link Cpu#NEXT} when the block goes on with instruction {@code k + 1} in the same method: the handler let the
+     * vCPU run on, the trap left the PC right after it, and the run would not have stopped there ({@code limit} leaves
+     * room for the rest of the compiled part, no break was asked for, no code was written). Otherwise the block ends at
+     * the trap as it ended before traps ran inside blocks: with {@link Cpu#JUMP} when the vCPU runs on elsewhere or the
+     * run must look again ({@link #run} goes on from the PC, or stops for the budget or the break), {@link #TRAP_DONE}
+     * when the handler ended the run, {@link Cpu#TRAP} when there is no handler.
+     */
+    int trapped(Block b, int k, RegisterFile regs, long executed, long limit, long gen) {
+        if (lastBlock != b) { // no reference store (and G1 write barrier) when the block traps again
+            lastBlock = b;
+        }
+        lastIndex = k;
+        TrapHandler h = traps;
+        if (h == null) {
+            return Cpu.TRAP;
+        }
+        long pc = b.pcs[k];
+        if (!h.trap(pc, b.site(k, siteLength))) {
+            return TRAP_DONE;
+        }
+        if (breakRequested || limit - executed < b.compiledCount - k - 1 || memory.codeGeneration() != gen
+                || regs.pc() != pc + b.lengths[k]) {
+            return Cpu.JUMP;
+        }
+        return Cpu.NEXT;
     }
 
     /**
@@ -235,6 +272,15 @@ public final class BlockEngine {
     }
 
     /**
+     * Blocks looked up since the engine was made: one per block entered from {@link #run}'s loop (a compiled block's
+     * loop back to its own start, and its code after a trap that let the vCPU run on, need none).
+     * @return the count
+     */
+    public long lookups() {
+        return lookupCount;
+    }
+
+    /**
      * Blocks decoded since the engine was made (again after self-modifying code).
      * @return the count
      */
@@ -247,6 +293,7 @@ public final class BlockEngine {
      * blocks are dropped when the guest has written a page holding decoded code since the last lookup.
      */
     private Block lookup(long pc) {
+        lookupCount++;
         long gen = memory.codeGeneration();
         if (gen != generation) {
             Arrays.fill(blocks, null);
