@@ -344,6 +344,16 @@ public final class Trap implements TrapResult {
         return site.spec(vm.hypercalls(), number);
     }
 
+    /**
+     * Whether the VM offers {@code s} now, through this trap's call-site cache (the same answer as
+     * {@code vm().hypercalls().isOffered(s)}): for a gate that checks the call before {@link #invoke()} runs it.
+     * @param s a documented call, usually what {@link #lookup()} returned
+     * @return whether the VM answers it as implemented
+     */
+    public boolean offered(HypercallSpec s) {
+        return site.offered(vm.hypercalls(), s);
+    }
+
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
         HypercallTable table = vm.hypercalls();

@@ -69,16 +69,19 @@ public final class TrapSite {
     }
 
     /**
-     * Whether the VM offers {@code s}, the spec {@link #spec} just returned, from the site's cache while the table's
-     * offers generation is the one the answer was asked in.
+     * Whether the VM offers {@code s}, from the site's cache when {@code s} is the spec {@link #spec} last returned and the
+     * table's offers generation is the one the answer was asked in.
      * @param table the VM's hypercall table (always the same one for a site)
-     * @param s the spec {@link #spec} returned for this call, not null
+     * @param s a documented call, not null
      * @return {@code table.isOffered(s)} as it answers now
      */
     public boolean offered(HypercallTable table, HypercallSpec s) {
         long g = table.offersGeneration();
-        if (g == offeredGeneration) {
+        if (g == offeredGeneration && s == spec) {
             return offered;
+        }
+        if (s != spec) {
+            return table.isOffered(s); // not the site's call: asked, not kept
         }
         boolean o = table.isOffered(s);
         offered = o;

@@ -559,9 +559,9 @@ public final class S390Vm implements ArchitectureVm {
             t.callName("DIAG_KVM_HYPERCALL");
             t.readCall();
             long subcode = t.number();
-            // the call site's cached spec: table.isOffered(subcode) without a second table probe per call
+            // the call site's cached spec and answer: table.isOffered(subcode) without a table probe or predicate per call
             HypercallSpec diag500 = S390Hypercalls.isDiag500Subcode(subcode) ? t.lookup() : null;
-            if (diag500 == null || !table.isOffered(diag500)) {
+            if (diag500 == null || !t.offered(diag500)) { // the site's cached answer, too
                 program(t, S390Status.PGM_SPECIFICATION, false);
                 return;
             }
