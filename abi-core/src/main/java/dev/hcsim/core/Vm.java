@@ -195,7 +195,8 @@ public final class Vm {
             l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
+        // when nothing is readable, the trap gate raises the architecture's fetch fault; a SparseMemory's bytes are kept
+        t.fetchThroughOwnSite(fetchMin, fetchMax);
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {
@@ -608,6 +609,11 @@ public final class Vm {
         return ran;
     }
 
+    /** A VMM-side change may have changed which calls the VM offers: call sites ask the architecture again. */
+    void offersChanged() {
+        table.offersChanged();
+    }
+
     /** Records that a vCPU runs. A plain read before the write keeps the trap path free of stores. */
     private void markRun() {
         if (!ran) {
@@ -655,7 +661,11 @@ public final class Vm {
         if (snapshot.vcpus().size() != frames.length) {
             throw new IllegalArgumentException("snapshot has " + snapshot.vcpus().size() + " vCPUs, this VM has " + frames.length);
         }
-        archVm.restore(snapshot.vm(), snapshot.vcpus());
+        try {
+            archVm.restore(snapshot.vm(), snapshot.vcpus());
+        } finally {
+            table.offersChanged(); // the restored state may offer other calls than the call sites kept
+        }
         if (snapshot.hasRun()) {
             markRun();
         }

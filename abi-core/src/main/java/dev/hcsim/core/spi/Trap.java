@@ -57,7 +57,7 @@ public final class Trap implements TrapResult {
     private final boolean zeroUnsetResults;
     private final StatusCodec defaultCodec;
     private final MemoryAccess memory;
-    private final byte[] insn = new byte[16];
+    private final byte[] insn = new byte[16]; // the own site keeps as many (ownSite)
     private final long[] args = new long[MAX_ARGS];
     private final long[] results = new long[MAX_RESULTS];
 
@@ -101,7 +101,7 @@ public final class Trap implements TrapResult {
     private static final int NARROW = 1 << 7;
     private static final int HAS_CALL_REGISTERS = 1 << 8;
     // The call site whose spec cache invoke() uses: the frame's own (embedded path) or the engine's (TrapSite).
-    private final TrapSite ownSite = new TrapSite(0);
+    private final TrapSite ownSite = new TrapSite(16);
     private TrapSite site = ownSite;
 
     /**
@@ -202,6 +202,21 @@ public final class Trap implements TrapResult {
     }
 
     /**
+     * Fetches as {@link #fetch} does, through the frame's own call site when the bound memory is a {@link
+     * dev.hcsim.core.SparseMemory}: a trap at the address of this vCPU's last trap, in the same memory with its code
+     * pages unwritten since, takes the kept bytes and reads nothing ({@link TrapSite#fetchInto}). The embedded path.
+     * @param min the fewest bytes a trap instruction has
+     * @param max the most bytes to fetch
+     */
+    public void fetchThroughOwnSite(int min, int max) {
+        if (memory.memory() instanceof dev.hcsim.core.SparseMemory sm) {
+            ownSite.fetchInto(this, sm, min, max);
+        } else {
+            fetch(min, max);
+        }
+    }
+
+    /**
      * Sets the instruction bytes directly (the embedder passed them).
      * @param b the buffer
      * @param off the offset of the first byte
@@ -287,14 +302,15 @@ public final class Trap implements TrapResult {
 
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
-        HypercallSpec found = site.spec(vm.hypercalls(), number);
+        HypercallTable table = vm.hypercalls();
+        HypercallSpec found = site.spec(table, number);
         spec(found);
         if (found == null) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
         callName(found.name());
-        if (!vm.hypercalls().isOffered(found)) {
+        if (!site.offered(table, found)) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }

@@ -14,10 +14,13 @@ import org.apiguardian.api.API;
  * <p>The kept bytes are exactly what {@link Trap#fetch} would read: the site watches the pages they lie on
  * ({@link SparseMemory#watchCode}), so that any write to them changes the memory's code generation, and a site whose
  * generation is not the memory's current one fetches again. The spec cache needs no invalidation: a VM's table is fixed
- * when the VM is created (whether the VM offers a call is still asked at every call).
+ * when the VM is created. Whether the VM offers the call is kept with the table's offers generation
+ * ({@link HypercallTable#offersGeneration()}), which every VMM-side change of the VM's features bumps.
  *
- * <p>Each vCPU's {@link Trap} frame also has a site of its own without bytes, for the embedded path
- * ({@code Vm.trap} from an emulator, which passes its own memory): there only the spec cache applies.
+ * <p>Each vCPU's {@link Trap} frame also has a site of its own, for the embedded path ({@code Vm.trap} from an
+ * emulator, which passes its own memory): when that memory is a {@link SparseMemory}, the site keeps the bytes of the
+ * vCPU's last trap as above (keyed by the memory too, and watching its pages in that memory), so an emulator that traps
+ * at the same address again fetches nothing; with any other memory only the spec cache applies.
  */
 @API(status = INTERNAL, since = "1.0")
 public final class TrapSite {
@@ -25,9 +28,12 @@ public final class TrapSite {
     private long pc;
     private int length;
     private long generation = -1;
+    private SparseMemory memory; // whose code generation {@code generation} is: an embedder may pass another memory
     private long number;
     private HypercallSpec spec;
     private boolean looked;
+    private long offeredGeneration = -1;
+    private boolean offered;
 
     /**
      * A site that keeps up to {@code maxLength} instruction bytes.
@@ -54,7 +60,26 @@ public final class TrapSite {
             spec = s;
         }
         looked = true;
+        offeredGeneration = -1;
         return s;
+    }
+
+    /**
+     * Whether the VM offers {@code s}, the spec {@link #spec} just returned, from the site's cache while the table's
+     * offers generation is the one the answer was asked in.
+     * @param table the VM's hypercall table (always the same one for a site)
+     * @param s the spec {@link #spec} returned for this call, not null
+     * @return {@code table.isOffered(s)} as it answers now
+     */
+    public boolean offered(HypercallTable table, HypercallSpec s) {
+        long g = table.offersGeneration();
+        if (g == offeredGeneration) {
+            return offered;
+        }
+        boolean o = table.isOffered(s);
+        offered = o;
+        offeredGeneration = g;
+        return o;
     }
 
     /**
@@ -68,7 +93,7 @@ public final class TrapSite {
     public void fetchInto(Trap t, SparseMemory memory, int min, int max) {
         // no return value, as Trap.fetch: every gate asks fetchedLength() (0 when nothing was readable)
         long pc = t.pc();
-        if (generation == memory.codeGeneration() && this.pc == pc && length > 0) {
+        if (generation == memory.codeGeneration() && this.pc == pc && length > 0 && this.memory == memory) {
             t.instructionBytes(bytes, 0, length);
             return;
         }
@@ -84,6 +109,9 @@ public final class TrapSite {
         }
         this.pc = pc;
         this.length = n;
+        if (this.memory != memory) {
+            this.memory = memory;
+        }
         this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
     }
 }

@@ -189,12 +189,9 @@ public final class PpcVm implements ArchitectureVm {
     /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
     private void applyHcallOptions(String list, boolean on) {
         for (String h : OptionSpec.items(list)) {
-            long nr;
-            try {
-                nr = h.startsWith("0x") || h.startsWith("0X") ? Bytes.parseUnsigned(h.substring(2), 16) : Long.parseLong(h);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": '" + h + "' is not an hcall number");
-            }
+            // The option check (OptionSpec.numberList) accepts what Bytes.parseNumber accepts; parsing with the same
+            // function here means every list the check lets through is read as the check read it (0b..., 1_000 too).
+            long nr = Bytes.parseNumber(h);
             if (paprCalls.enableHcall(nr, on) != 0) {
                 throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": KVM_CAP_PPC_ENABLE_HCALL 0x"
                         + Long.toHexString(nr) + " fails with -EINVAL (above MAX_HCALL_OPCODE, not a multiple of 4, or not"
