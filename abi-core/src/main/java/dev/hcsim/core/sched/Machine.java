@@ -104,6 +104,11 @@ public final class Machine implements VcpuControl {
         }
     }
 
+    /** The translating engine, or null when interpreting: for tests that count what it does. */
+    BlockEngine blockEngine() {
+        return stepper.blocks;
+    }
+
     /**
      * Whether guest code runs through the translating engine ({@link #translate}).
      * @return true when translating
