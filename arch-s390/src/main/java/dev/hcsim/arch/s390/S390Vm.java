@@ -556,12 +556,13 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         if (code == S390Hypercalls.DIAG_KVM_HYPERCALL) {
-            t.callName("DIAG_KVM_HYPERCALL");
             t.readCall();
             long subcode = t.number();
             // the call site's cached spec and answer: table.isOffered(subcode) without a table probe or predicate per call
             HypercallSpec diag500 = S390Hypercalls.isDiag500Subcode(subcode) ? t.lookup() : null;
             if (diag500 == null || !t.offered(diag500)) { // the site's cached answer, too
+                t.callName("DIAG_KVM_HYPERCALL"); // invoke() names a call it runs by its spec: set only here, since
+                // alternating two names costs a reference store (a G1 write barrier) per trap
                 program(t, S390Status.PGM_SPECIFICATION, false);
                 return;
             }

@@ -136,7 +136,7 @@ public final class X86Vm implements ArchitectureVm {
             kvmHypercall(t, r, cpl);
         }
         Outcome o = t.outcome();
-        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+        if (singleStepping(r) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
             // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
             // runs inside the call) queues #DB once RIP is past the instruction.
             singleStep(t);
@@ -214,6 +214,14 @@ public final class X86Vm implements ArchitectureVm {
      */
     static boolean singleStepping(Trap t) {
         return (t.registers().get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
+    }
+
+    /**
+     * {@link #singleStepping(Trap)} through the registers the gate took before the call: after the handler, reading them
+     * through {@link Trap#registers()} would make the frame keep the call's arguments for nothing (on-demand arguments).
+     */
+    private static boolean singleStepping(RegisterAccess r) {
+        return (r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
     }
 
     /**
