@@ -115,6 +115,10 @@ public final class ToyArchitecture implements Architecture {
         return new ArchitectureVm() {
             @Override
             public void trap(Trap t) {
+                if (t.decoded() == null) { // the decoded form: the first byte, decoded once per site and distinct bytes
+                    DECODES.incrementAndGet();
+                    t.decoded(Integer.valueOf(t.insnByte(0)));
+                }
                 if (t.insnByte(0) != 1) {
                     t.fault(Fault.X86.ud(t.pc()), "illegal instruction"); // the toy borrows x86's #UD: Fault is one record per real architecture
                     return;
@@ -146,6 +150,9 @@ public final class ToyArchitecture implements Architecture {
             return run.applyAsInt(cpu);
         }
     }
+
+    /** How many times a toy gate decoded a trap instruction (found no decoded form at its call site): TrapSiteTest. */
+    static final java.util.concurrent.atomic.AtomicInteger DECODES = new java.util.concurrent.atomic.AtomicInteger();
 
     static final Codec CODEC = new Codec() {
         @Override

@@ -100,6 +100,7 @@ public final class Trap implements TrapResult {
     private static final int DISPATCHED = 1 << 6;
     private static final int NARROW = 1 << 7;
     private static final int HAS_CALL_REGISTERS = 1 << 8;
+    private static final int BYTES_KEPT = 1 << 9; // the site holds exactly the fetched bytes: its decoded form applies
     // The call site whose spec cache invoke() uses: the frame's own (embedded path) or the engine's (TrapSite).
     private final TrapSite ownSite = new TrapSite(16);
     private TrapSite site = ownSite;
@@ -213,6 +214,49 @@ public final class Trap implements TrapResult {
             ownSite.fetchInto(this, sm, min, max);
         } else {
             fetch(min, max);
+            ownSite.keep(this); // another memory: only the decoded form is kept, after a compare of the bytes
+        }
+    }
+
+    /**
+     * Sets the instruction bytes the embedder passed, and lets the frame's own site keep them, so that the decoded form
+     * of the same instruction passed again is reused ({@link #decoded()}). Engine use.
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param len how many bytes
+     */
+    public void givenBytes(byte[] b, int off, int len) {
+        instructionBytes(b, off, len);
+        ownSite.keep(this);
+    }
+
+    /** Called by this trap's site when it holds exactly the bytes this trap fetched. */
+    void bytesKept() {
+        flags |= BYTES_KEPT;
+    }
+
+    /**
+     * The decoded form of this trap's instruction bytes that the architecture's gate left at this call site
+     * ({@link #decoded(Object)}) at an earlier trap with the same bytes: a gate that finds it skips decoding. It is
+     * whatever the architecture made (an enum constant, a record), and it may depend on the instruction's bytes and on
+     * what is fixed for the VM (its byte order, its options) only, never on a register: a gate checks the vCPU's mode
+     * and privilege at every trap. Null when the gate left none, the bytes changed, or this trap's bytes were not kept
+     * by its site (then the gate decodes, and {@link #decoded(Object)} keeps nothing).
+     * @return the architecture's decoded form, or null
+     */
+    public Object decoded() {
+        return (flags & BYTES_KEPT) != 0 ? site.decoded() : null;
+    }
+
+    /**
+     * Leaves {@code d} at this call site as the decoded form of this trap's instruction bytes, for the next trap with the
+     * same bytes there ({@link #decoded()}; the same rules). Allocate it once per distinct instruction, or use constants:
+     * the trap path allocates nothing once warm.
+     * @param d the decoded form
+     */
+    public void decoded(Object d) {
+        if ((flags & BYTES_KEPT) != 0) {
+            site.decoded(d);
         }
     }
 
@@ -298,6 +342,16 @@ public final class Trap implements TrapResult {
      */
     public HypercallSpec lookup() {
         return site.spec(vm.hypercalls(), number);
+    }
+
+    /**
+     * Whether the VM offers {@code s} now, through this trap's call-site cache (the same answer as
+     * {@code vm().hypercalls().isOffered(s)}): for a gate that checks the call before {@link #invoke()} runs it.
+     * @param s a documented call, usually what {@link #lookup()} returned
+     * @return whether the VM answers it as implemented
+     */
+    public boolean offered(HypercallSpec s) {
+        return site.offered(vm.hypercalls(), s);
     }
 
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */

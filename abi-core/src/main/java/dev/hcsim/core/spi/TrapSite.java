@@ -17,6 +17,9 @@ import org.apiguardian.api.API;
  * when the VM is created. Whether the VM offers the call is kept with the table's offers generation
  * ({@link HypercallTable#offersGeneration()}), which every VMM-side change of the VM's features bumps.
  *
+ * <p>The site also keeps the architecture's decoded form of the kept bytes ({@link Trap#decoded()}): a trap gate decodes
+ * a call site's instruction once, not at every trap, and a frame's own site decodes once per distinct instruction.
+ *
  * <p>Each vCPU's {@link Trap} frame also has a site of its own, for the embedded path ({@code Vm.trap} from an
  * emulator, which passes its own memory): when that memory is a {@link SparseMemory}, the site keeps the bytes of the
  * vCPU's last trap as above (keyed by the memory too, and watching its pages in that memory), so an emulator that traps
@@ -34,6 +37,7 @@ public final class TrapSite {
     private boolean looked;
     private long offeredGeneration = -1;
     private boolean offered;
+    private Object decoded; // the architecture's decoded form of the kept bytes, or null
 
     /**
      * A site that keeps up to {@code maxLength} instruction bytes.
@@ -65,16 +69,19 @@ public final class TrapSite {
     }
 
     /**
-     * Whether the VM offers {@code s}, the spec {@link #spec} just returned, from the site's cache while the table's
-     * offers generation is the one the answer was asked in.
+     * Whether the VM offers {@code s}, from the site's cache when {@code s} is the spec {@link #spec} last returned and the
+     * table's offers generation is the one the answer was asked in.
      * @param table the VM's hypercall table (always the same one for a site)
-     * @param s the spec {@link #spec} returned for this call, not null
+     * @param s a documented call, not null
      * @return {@code table.isOffered(s)} as it answers now
      */
     public boolean offered(HypercallTable table, HypercallSpec s) {
         long g = table.offersGeneration();
-        if (g == offeredGeneration) {
+        if (g == offeredGeneration && s == spec) {
             return offered;
+        }
+        if (s != spec) {
+            return table.isOffered(s); // not the site's call: asked, not kept
         }
         boolean o = table.isOffered(s);
         offered = o;
@@ -95,6 +102,7 @@ public final class TrapSite {
         long pc = t.pc();
         if (generation == memory.codeGeneration() && this.pc == pc && length > 0 && this.memory == memory) {
             t.instructionBytes(bytes, 0, length);
+            t.bytesKept();
             return;
         }
         t.fetch(min, max);
@@ -104,14 +112,61 @@ public final class TrapSite {
         }
         memory.watchCode(pc);
         memory.watchCode(pc + n - 1);
-        for (int i = 0; i < n; i++) {
-            bytes[i] = (byte) t.insnByte(i);
-        }
+        keep(t);
         this.pc = pc;
-        this.length = n;
         if (this.memory != memory) {
             this.memory = memory;
         }
         this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
+    }
+
+    /**
+     * Makes the bytes {@code t} fetched this site's: the decoded form stays when they are the kept ones (same length,
+     * same bytes), else the site keeps the new bytes, forgets the decoded form, and no longer claims to hold what a
+     * memory holds (the bytes may come from elsewhere). Engine use, after {@link Trap#fetch} or the embedder's bytes.
+     * @param t the trap frame that holds the bytes
+     */
+    void keep(Trap t) {
+        int n = t.fetchedLength();
+        if (n == 0) {
+            return;
+        }
+        if (n > bytes.length) {
+            generation = -1;
+            length = 0;
+            decoded = null;
+            return; // more than this site keeps: nothing is kept, nothing decoded is claimed
+        }
+        boolean same = n == length;
+        for (int i = 0; same && i < n; i++) {
+            same = bytes[i] == (byte) t.insnByte(i);
+        }
+        if (!same) {
+            for (int i = 0; i < n; i++) {
+                bytes[i] = (byte) t.insnByte(i);
+            }
+            length = n;
+            generation = -1; // fetchInto sets it again when the bytes came from its memory
+            decoded = null;
+        }
+        t.bytesKept();
+    }
+
+    /**
+     * The architecture's decoded form of the kept bytes ({@link Trap#decoded()}).
+     * @return what the trap gate left with {@link #decoded(Object)} for these bytes, or null
+     */
+    Object decoded() {
+        return decoded;
+    }
+
+    /**
+     * Keeps the architecture's decoded form of the kept bytes.
+     * @param d the decoded form
+     */
+    void decoded(Object d) {
+        if (decoded != d) { // no reference store (and G1 write barrier) when the same form is set again
+            decoded = d;
+        }
     }
 }

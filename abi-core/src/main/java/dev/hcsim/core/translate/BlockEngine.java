@@ -38,13 +38,15 @@ public final class BlockEngine {
     public static final int TRAP_DONE = 6;
     /** Compile a block after this many interpreted runs, unless {@code hcsim.translate.threshold} says otherwise. */
     public static final int DEFAULT_THRESHOLD = 64;
-    private static final int CACHE_SIZE = 1 << 12;
+    /** Blocks the cache holds at first: it doubles when a miss would evict another block (a sweep builds one engine per seed). */
+    private static final int CACHE_INITIAL = 1 << 4;
+    private static final int CACHE_MAX = 1 << 12;
 
     private final SparseMemory memory;
     private final BlockDecoder decoder;
     private final int threshold;
-    private final long[] tag = new long[CACHE_SIZE];
-    private final Block[] blocks = new Block[CACHE_SIZE];
+    private long[] tag = new long[CACHE_INITIAL];
+    private Block[] blocks = new Block[CACHE_INITIAL];
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
@@ -267,10 +269,16 @@ public final class BlockEngine {
             Arrays.fill(blocks, null);
             generation = gen;
         }
-        int i = (int) (pc ^ (pc >>> 12)) & (CACHE_SIZE - 1);
+        int i = slot(pc, blocks.length);
         Block b = blocks[i];
-        if (b != null && tag[i] == pc) {
-            return b;
+        if (b != null) {
+            if (tag[i] == pc) {
+                return b;
+            }
+            if (blocks.length < CACHE_MAX) {
+                growCache();
+                i = slot(pc, blocks.length);
+            }
         }
         b = decoder.decode(pc);
         if (b != null) {
@@ -280,6 +288,35 @@ public final class BlockEngine {
             blocks[i] = b;
         }
         return b;
+    }
+
+    /**
+     * The slot of the code at {@code pc} in a direct-mapped table of {@code size} (a power of two) entries, shared with
+     * the interpreter's decode cache: consecutive addresses take consecutive slots, and a page's number, multiplied by
+     * an odd constant, offsets its slots so that code at the same offset of different pages (page-aligned programs)
+     * does not take the same ones. {@code slot(pc, 2 * size)} is {@code slot(pc, size)} or that plus {@code size}, so
+     * a table can double without two of its entries meeting.
+     * @param pc the code's address
+     * @param size the table's size, a power of two
+     * @return the slot, 0 to size - 1
+     */
+    public static int slot(long pc, int size) {
+        return (int) (pc + (pc >>> 12) * 0x9E3779B1L) & (size - 1);
+    }
+
+    /** Doubles the block cache, keeping what it holds. */
+    private void growCache() {
+        long[] t = new long[tag.length * 2];
+        Block[] bs = new Block[t.length];
+        for (int j = 0; j < blocks.length; j++) {
+            if (blocks[j] != null) {
+                int k = slot(tag[j], t.length);
+                t[k] = tag[j];
+                bs[k] = blocks[j];
+            }
+        }
+        tag = t;
+        blocks = bs;
     }
 
     private CompiledBlock compile(Block b, RegisterFile regs) {

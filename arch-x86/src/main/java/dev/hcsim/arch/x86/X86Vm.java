@@ -106,8 +106,8 @@ public final class X86Vm implements ArchitectureVm {
 
     @Override
     public void trap(Trap t) {
-        if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
-                || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
+        Form form = t.fetchedLength() < 3 ? Form.OTHER : form(t);
+        if (form == Form.OTHER) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
             if (t.fetchedLength() == 0) {
                 // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
@@ -121,7 +121,7 @@ public final class X86Vm implements ArchitectureVm {
         t.instructionLength(3);
         RegisterAccess r = t.registers();
         long cpl = cplOf(t);
-        boolean isVmcall = t.insnByte(2) == 0xC1;
+        boolean isVmcall = form == Form.VMCALL;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
             return;
@@ -141,6 +141,28 @@ public final class X86Vm implements ArchitectureVm {
             // runs inside the call) queues #DB once RIP is past the instruction.
             singleStep(t);
         }
+    }
+
+    /** The instruction at a trap: the gate's decoded form ({@link Trap#decoded()}), made once per call site. */
+    private enum Form {
+        /** 0F 01 C1, Intel's. */
+        VMCALL,
+        /** 0F 01 D9, AMD's. */
+        VMMCALL,
+        /** Anything else: #UD. */
+        OTHER
+    }
+
+    private static Form form(Trap t) {
+        if (t.decoded() instanceof Form f) {
+            return f;
+        }
+        Form f = Form.OTHER;
+        if (t.insnByte(0) == 0x0F && t.insnByte(1) == 0x01) {
+            f = t.insnByte(2) == 0xC1 ? Form.VMCALL : t.insnByte(2) == 0xD9 ? Form.VMMCALL : Form.OTHER;
+        }
+        t.decoded(f);
+        return f;
     }
 
     /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
