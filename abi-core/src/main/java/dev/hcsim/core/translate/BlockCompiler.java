@@ -482,19 +482,8 @@ final class BlockCompiler {
             em.loadAll(REGS_ARG);
         }
         mv.visitJumpInsn(IFEQ, ended);
-        mv.visitVarInsn(ALOAD, ENGINE_ARG);
-        mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
-        mv.visitJumpInsn(IFNE, jumped);
-        mv.visitVarInsn(LLOAD, LIMIT);
-        mv.visitVarInsn(LLOAD, DONE);
-        mv.visitInsn(LSUB);
-        mv.visitLdcInsn((long) n);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFLT, jumped);
-        codeGeneration(mv);
-        mv.visitVarInsn(LLOAD, GEN);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, jumped);
+        // limit - (done + k + 1) >= n - k - 1: room for the rest of the compiled part
+        runsOn(mv, n, jumped);
         mv.visitVarInsn(ALOAD, REGS_ARG);
         mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "pc", "()J", false);
         mv.visitLdcInsn(pc + b.lengths[k]);
@@ -531,6 +520,17 @@ final class BlockCompiler {
     /** {@code if (limit - done >= n && memory.codeGeneration() == gen && !engine.breakRequested) goto top}; else falls through. */
     private static void loopAgain(MethodVisitor mv, int n, Label top) {
         Label no = new Label();
+        runsOn(mv, n, no);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(no);
+    }
+
+    /**
+     * {@code if (limit - done < n || memory.codeGeneration() != gen || engine.breakRequested) goto no}: where the run
+     * would stop (the budget has no room for {@code n} more instructions, code was written, the scheduler asked for a
+     * break); else falls through.
+     */
+    private static void runsOn(MethodVisitor mv, int n, Label no) {
         mv.visitVarInsn(LLOAD, LIMIT);
         mv.visitVarInsn(LLOAD, DONE);
         mv.visitInsn(LSUB);
@@ -543,8 +543,7 @@ final class BlockCompiler {
         mv.visitJumpInsn(IFNE, no);
         mv.visitVarInsn(ALOAD, ENGINE_ARG);
         mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
-        mv.visitJumpInsn(IFEQ, top);
-        mv.visitLabel(no);
+        mv.visitJumpInsn(IFNE, no);
     }
 
     private static void codeGeneration(MethodVisitor mv) {
