@@ -43,7 +43,6 @@ public final class BlockEngine {
     private static final int CACHE_MAX = 1 << 12;
 
     private final SparseMemory memory;
-    private final int siteLength;
     private final BlockDecoder decoder;
     private final int threshold;
     private long[] tag = new long[CACHE_INITIAL];
@@ -60,7 +59,8 @@ public final class BlockEngine {
     Block lastBlock;
     int lastIndex;
     private long lastPc;
-    private TrapHandler traps;
+    /** Read by the generated code, which calls the handler itself at a trap (BlockCompiler.trapInBlock). */
+    TrapHandler traps;
 
     /**
      * The scheduler's trap path inside a run: a trap instruction is handled where it runs, and when the vCPU may run on
@@ -107,7 +107,6 @@ public final class BlockEngine {
      */
     public BlockEngine(SparseMemory memory, Codec codec, int threshold) {
         this.memory = memory;
-        this.siteLength = codec.maxLength();
         this.decoder = new BlockDecoder(memory, codec);
         this.threshold = threshold;
     }
@@ -155,7 +154,7 @@ public final class BlockEngine {
             int signal = (int) r & 7;
             if (signal == Cpu.TRAP && traps != null) {
                 progress = done - 1; // the trap's own place in the run: what a VcpuControl call during it catches up to
-                if (!traps.trap(lastPc(), lastBlock.site(lastIndex, siteLength))) {
+                if (!traps.trap(lastPc(), lastBlock.site(lastIndex))) {
                     return done << 3 | TRAP_DONE;
                 }
                 signal = Cpu.JUMP; // the trap wrote the PC
@@ -165,37 +164,6 @@ public final class BlockEngine {
                 return r;
             }
         }
-    }
-
-    /**
-     * Instruction {@code k} of compiled block {@code b} signalled {@link Cpu#TRAP}, {@code executed} instructions into
-     * the run (the trap counted; {@link #progress} is at it): the {@link TrapHandler} handles it where it ran. Called by
-     * the generated code, whose registers are in the register file now and are read again after the call. It answers
-     * {@link Cpu#NEXT} when the block goes on with instruction {@code k + 1} in the same method: the handler let the
-     * vCPU run on, the trap left the PC right after it, and the run would not have stopped there ({@code limit} leaves
-     * room for the rest of the compiled part, no break was asked for, no code was written). Otherwise the block ends at
-     * the trap as it ended before traps ran inside blocks: with {@link Cpu#JUMP} when the vCPU runs on elsewhere or the
-     * run must look again ({@link #run} goes on from the PC, or stops for the budget or the break), {@link #TRAP_DONE}
-     * when the handler ended the run, {@link Cpu#TRAP} when there is no handler.
-     */
-    int trapped(Block b, int k, RegisterFile regs, long executed, long limit, long gen) {
-        if (lastBlock != b) { // no reference store (and G1 write barrier) when the block traps again
-            lastBlock = b;
-        }
-        lastIndex = k;
-        TrapHandler h = traps;
-        if (h == null) {
-            return Cpu.TRAP;
-        }
-        long pc = b.pcs[k];
-        if (!h.trap(pc, b.site(k, siteLength))) {
-            return TRAP_DONE;
-        }
-        if (breakRequested || limit - executed < b.compiledCount - k - 1 || memory.codeGeneration() != gen
-                || regs.pc() != pc + b.lengths[k]) {
-            return Cpu.JUMP;
-        }
-        return Cpu.NEXT;
     }
 
     /**

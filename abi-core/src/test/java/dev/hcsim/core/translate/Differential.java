@@ -55,6 +55,11 @@ public final class Differential {
         byte[] code = vm.assemble(source, ORIGIN).bytes();
         End ref = run(vm, code, registers, budget, false);
         End tr = run(vm, code, registers, budget, true);
+        return differ(ref, tr);
+    }
+
+    /** What differs between the two sides' end states, or null. */
+    private static String differ(End ref, End tr) {
         if (ref.executed != tr.executed || ref.signal != tr.signal || !ref.regs.equals(tr.regs) || !java.util.Objects.equals(ref.fault, tr.fault)) {
             return "interpreted: " + ref.describe(ORIGIN) + "\ntranslated:  " + tr.describe(ORIGIN);
         }
@@ -144,15 +149,7 @@ public final class Differential {
         if (refTrace.size() != trTrace.size()) {
             return "interpreted made " + refTrace.size() + " calls, translated " + trTrace.size();
         }
-        if (ref.executed != tr.executed || ref.signal != tr.signal || !ref.regs.equals(tr.regs) || !java.util.Objects.equals(ref.fault, tr.fault)) {
-            return "interpreted: " + ref.describe(ORIGIN) + "\ntranslated:  " + tr.describe(ORIGIN);
-        }
-        int at = Arrays.mismatch(ref.memory, tr.memory);
-        if (at >= 0) {
-            return String.format(Locale.ROOT, "memory differs at offset 0x%x of the compared area: interpreted 0x%02x, translated 0x%02x", at,
-                    ref.memory[at], tr.memory[at]);
-        }
-        return null;
+        return differ(ref, tr);
     }
 
     /**
