@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
     long maxTime;
 
     @Option(names = "--max-instructions", defaultValue = "" + ScenarioRunner.Budget.DEFAULT_INSTRUCTIONS,
-            description = "guest instructions per VM at most, all vCPUs together (default: ${DEFAULT-VALUE})")
+            description = "guest instructions per VM, all vCPUs together; checked between ticks, so a run ends up to pcpus-1 past it (default: ${DEFAULT-VALUE})")
     long maxInstructions;
 
     @Option(names = "--max-wall-seconds", defaultValue = "0", description = "stop every run after this many seconds of real time "

@@ -30,6 +30,9 @@ public final class KvmControl {
     private final Vm vm;
     private final KvmIoctls ioctls;
 
+    // Every setter ends with vm.offersChanged(): any of them may change which calls the VM offers (a firmware bitmap
+    // register, a capability, CPUID, a PV feature attribute), and the trap path keeps that answer per call site until
+    // the VM's offers generation changes. A setter that changes nothing costs only a re-ask at the next call.
     KvmControl(Vm vm, KvmIoctls ioctls) {
         this.vm = vm;
         this.ioctls = ioctls;
@@ -71,7 +74,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a vCPU index out of range
      */
     public void setOneReg(int vcpu, long id, long value) {
-        ioctls.setOneReg(vcpu(vcpu), id, value);
+        try {
+            ioctls.setOneReg(vcpu(vcpu), id, value);
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -112,11 +119,15 @@ public final class KvmControl {
         }
         requireMsrs("KVM_SET_MSRS");
         int n = 0;
-        for (MsrEntry e : entries) {
-            if (!ioctls.setMsr(vcpu, e.index(), e.data())) {
-                break;
+        try {
+            for (MsrEntry e : entries) {
+                if (!ioctls.setMsr(vcpu, e.index(), e.data())) {
+                    break;
+                }
+                n++;
             }
-            n++;
+        } finally {
+            vm.offersChanged();
         }
         return n;
     }
@@ -146,7 +157,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a null array
      */
     public void setDeviceAttr(long group, long attr, byte[] value) {
-        ioctls.setDeviceAttr(VM_FD, group, attr, given(value, "attribute value").clone());
+        try {
+            ioctls.setDeviceAttr(VM_FD, group, attr, given(value, "attribute value").clone());
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -182,7 +197,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a vCPU index out of range or a null array
      */
     public void setVcpuAttr(int vcpu, long group, long attr, byte[] value) {
-        ioctls.setDeviceAttr(vcpu(vcpu), group, attr, given(value, "attribute value").clone());
+        try {
+            ioctls.setDeviceAttr(vcpu(vcpu), group, attr, given(value, "attribute value").clone());
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -206,7 +225,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a null array or more than 4 arguments
      */
     public void enableCap(long cap, long... args) {
-        ioctls.enableCap(VM_FD, cap, args4(args));
+        try {
+            ioctls.enableCap(VM_FD, cap, args4(args));
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -218,7 +241,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a vCPU index out of range, a null array or more than 4 arguments
      */
     public void enableVcpuCap(int vcpu, long cap, long... args) {
-        ioctls.enableCap(vcpu(vcpu), cap, args4(args));
+        try {
+            ioctls.enableCap(vcpu(vcpu), cap, args4(args));
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -241,7 +268,11 @@ public final class KvmControl {
      *   debugging hcsim does not model
      */
     public void setGuestDebug(int vcpu, long control) {
-        ioctls.setGuestDebug(vcpu(vcpu), control);
+        try {
+            ioctls.setGuestDebug(vcpu(vcpu), control);
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     private static long[] args4(long[] args) {
@@ -263,7 +294,11 @@ public final class KvmControl {
         for (CpuidEntry e : given(entries, "list of CPUID entries")) {
             given(e, "CPUID entry");
         }
-        ioctls.setCpuid(vcpu(vcpu), List.copyOf(entries));
+        try {
+            ioctls.setCpuid(vcpu(vcpu), List.copyOf(entries));
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**
@@ -299,7 +334,11 @@ public final class KvmControl {
      * @throws IllegalArgumentException for a vCPU index out of range
      */
     public void setSyncReg(int vcpu, long syncBit, long value) {
-        ioctls.setSyncReg(vcpu(vcpu), syncBit, value);
+        try {
+            ioctls.setSyncReg(vcpu(vcpu), syncBit, value);
+        } finally {
+            vm.offersChanged();
+        }
     }
 
     /**

@@ -197,7 +197,8 @@ public final class Vm {
             l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        t.fetch(fetchMin, fetchMax); // when nothing is readable, the trap gate raises the architecture's fetch fault
+        // when nothing is readable, the trap gate raises the architecture's fetch fault; a SparseMemory's bytes are kept
+        t.fetchThroughOwnSite(fetchMin, fetchMax);
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {
@@ -229,7 +230,7 @@ public final class Vm {
             l.before(vcpu, regs);
         }
         t.begin(regs, memory, control);
-        t.instructionBytes(instruction, 0, instruction.length);
+        t.givenBytes(instruction, 0, instruction.length);
         archVm.trap(t);
         TrapView view = views[vcpu];
         for (TrapListener l : ls) {
@@ -238,10 +239,12 @@ public final class Vm {
         return view;
     }
 
-    /** {@link VmContext#trap}: the engine's trap at a known call site (no bounds checks: the engine passes its own). */
+    /**
+     * {@link VmContext#trap}: the engine's trap at a known call site (no bounds checks: the engine passes its own; no
+     * {@link #markRun}: the scheduler marked the VM run when it scheduled the trapping vCPU in).
+     */
     private TrapResult trapAt(int vcpu, RegisterAccess regs, SparseMemory memory, VcpuControl control, TrapSite site) {
         Trap t = frames[vcpu];
-        markRun();
         TrapListener[] ls = listeners;
         for (TrapListener l : ls) {
             l.before(vcpu, regs);
@@ -608,6 +611,11 @@ public final class Vm {
         return ran;
     }
 
+    /** A VMM-side change may have changed which calls the VM offers: call sites ask the architecture again. */
+    void offersChanged() {
+        table.offersChanged();
+    }
+
     /** Records that a vCPU runs. A plain read before the write keeps the trap path free of stores. */
     private void markRun() {
         if (!ran) {
@@ -655,7 +663,11 @@ public final class Vm {
         if (snapshot.vcpus().size() != frames.length) {
             throw new IllegalArgumentException("snapshot has " + snapshot.vcpus().size() + " vCPUs, this VM has " + frames.length);
         }
-        archVm.restore(snapshot.vm(), snapshot.vcpus());
+        try {
+            archVm.restore(snapshot.vm(), snapshot.vcpus());
+        } finally {
+            table.offersChanged(); // the restored state may offer other calls than the call sites kept
+        }
         if (snapshot.hasRun()) {
             markRun();
         }

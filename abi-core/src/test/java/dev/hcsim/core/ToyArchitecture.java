@@ -53,7 +53,20 @@ public final class ToyArchitecture implements Architecture {
                 t.halt();
                 t.ok(0);
             }).build(),
-            HypercallSpec.builder(9, "TOY_GATED", t -> t.ok(1)).feature("gated").build());
+            HypercallSpec.builder(9, "TOY_GATED", t -> t.ok(1)).feature("gated").build(),
+            // TrapArgumentsTest: handlers that change the caller's argument registers before they read the arguments
+            HypercallSpec.builder(12, "TOY_WRITE_THEN_READ", t -> {
+                RegisterAccess r = t.registers();
+                r.set(1, 0xDEAD);
+                r.set(2, 0xBEEF);
+                t.ok(t.arg(0) * 1000 + t.arg(1));
+            }).build(),
+            HypercallSpec.builder(13, "TOY_CONTROL_THEN_READ", t -> {
+                t.control().onVcpu(t.vcpu(), regs -> regs.set(1, 0xDEAD)); // the embedder's control reaches the caller
+                t.ok(t.arg(0));
+            }).build(),
+            HypercallSpec.builder(14, "TOY_EXIT_THEN_READ", t -> t.exitToHost(new Exit.Hypercall(14, new long[6], 0, 0),
+                    (c, ret) -> c.ok(c.arg(0) + ret))).build());
 
     @Override
     public String name() {
@@ -115,6 +128,10 @@ public final class ToyArchitecture implements Architecture {
         return new ArchitectureVm() {
             @Override
             public void trap(Trap t) {
+                if (t.decoded() == null) { // the decoded form: the first byte, decoded once per site and distinct bytes
+                    DECODES.incrementAndGet();
+                    t.decoded(Integer.valueOf(t.insnByte(0)));
+                }
                 if (t.insnByte(0) != 1) {
                     t.fault(Fault.X86.ud(t.pc()), "illegal instruction"); // the toy borrows x86's #UD: Fault is one record per real architecture
                     return;
@@ -146,6 +163,9 @@ public final class ToyArchitecture implements Architecture {
             return run.applyAsInt(cpu);
         }
     }
+
+    /** How many times a toy gate decoded a trap instruction (found no decoded form at its call site): TrapSiteTest. */
+    static final java.util.concurrent.atomic.AtomicInteger DECODES = new java.util.concurrent.atomic.AtomicInteger();
 
     static final Codec CODEC = new Codec() {
         @Override

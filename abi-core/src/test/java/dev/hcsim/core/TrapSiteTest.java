@@ -1,6 +1,7 @@
 package dev.hcsim.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -67,6 +68,83 @@ class TrapSiteTest {
     }
 
     @Test
+    @DisplayName("Vm.trap with a SparseMemory: the frame's own site keeps the bytes, yet a rewrite of the trap, or another "
+            + "memory with other bytes at the same address and the same code generation, is fetched again")
+    void theEmbeddedPathsOwnSiteFollowsTheMemory() {
+        Vm vm = Vm.create(VmConfig.builder("toy").build());
+        byte[] trap = Assembler.assemble(ToyArchitecture.CODEC, "trap", CODE).bytes();
+        SparseMemory a = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        SparseMemory b = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        assertTrue(a.write(CODE, trap, 0, trap.length));
+        assertTrue(b.write(CODE, new byte[] {5, 0}, 0, 2)); // undecodable: the toy gate answers #UD
+        assertEquals(a.codeGeneration(), b.codeGeneration(), "neither page is watched yet: both generations are the same");
+        RegisterFile regs = new RegisterFile(ToyArchitecture.LAYOUT);
+        for (int round = 0; round < 3; round++) {
+            regs.pc(CODE);
+            regs.set(0, 0x4242);
+            assertEquals(Outcome.RESUME, vm.trap(0, regs, a, VcpuControl.NONE).outcome(), "round " + round);
+            regs.pc(CODE);
+            assertEquals(Outcome.FAULT, vm.trap(0, regs, b, VcpuControl.NONE).outcome(), "round " + round);
+        }
+        regs.pc(CODE);
+        assertEquals(Outcome.RESUME, vm.trap(0, regs, a, VcpuControl.NONE).outcome());
+        assertTrue(a.write(CODE, new byte[] {5, 0}, 0, 2)); // the emulator's guest rewrites its trap
+        regs.pc(CODE);
+        assertEquals(Outcome.FAULT, vm.trap(0, regs, a, VcpuControl.NONE).outcome());
+    }
+
+    @Test
+    @DisplayName("a gate decodes once per call site and distinct bytes: the engine's site, the frame's own site with a "
+            + "SparseMemory, with another GuestMemory and with the embedder's bytes; a rewrite or other bytes decode again")
+    void theDecodedFormIsMadeOncePerSiteAndBytes() {
+        Vm vm = Vm.create(VmConfig.builder("toy").build());
+        VmContext ctx = Engine.context(vm);
+        byte[] trap = Assembler.assemble(ToyArchitecture.CODEC, "trap", CODE).bytes();
+        SparseMemory memory = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
+        assertTrue(memory.write(CODE, trap, 0, trap.length));
+        RegisterFile regs = new RegisterFile(ToyArchitecture.LAYOUT);
+        TrapSite site = new TrapSite(ToyArchitecture.CODEC.maxLength());
+        GuestMemory other = new GuestMemory() { // an emulator's own memory: the same bytes, no code generation
+            @Override
+            public boolean read(long gpa, byte[] dst, int off, int len) {
+                return memory.read(gpa, dst, off, len);
+            }
+
+            @Override
+            public boolean write(long gpa, byte[] src, int off, int len) {
+                return memory.write(gpa, src, off, len);
+            }
+        };
+        int before = ToyArchitecture.DECODES.get();
+        for (int i = 0; i < 5; i++) {
+            regs.pc(CODE);
+            ctx.trap(0, regs, memory, VcpuControl.NONE, site);
+        }
+        assertEquals(1, ToyArchitecture.DECODES.get() - before, "the engine's site: once");
+        for (int i = 0; i < 5; i++) {
+            regs.pc(CODE);
+            vm.trap(0, regs, memory, VcpuControl.NONE);
+        }
+        assertEquals(2, ToyArchitecture.DECODES.get() - before, "the frame's own site with the SparseMemory: once more");
+        for (int i = 0; i < 5; i++) {
+            regs.pc(CODE);
+            vm.trap(0, regs, other, VcpuControl.NONE);
+            regs.pc(CODE);
+            vm.trap(0, regs, memory, VcpuControl.NONE, trap);
+        }
+        assertEquals(2, ToyArchitecture.DECODES.get() - before, "the same bytes from another memory or the embedder: no decode");
+        assertTrue(memory.write(CODE, new byte[] {5, 0}, 0, 2));
+        regs.pc(CODE);
+        assertEquals(Outcome.FAULT, ctx.trap(0, regs, memory, VcpuControl.NONE, site).outcome());
+        assertEquals(3, ToyArchitecture.DECODES.get() - before, "the rewritten trap at the engine's site: decoded again");
+        regs.pc(CODE);
+        assertEquals(Outcome.FAULT, vm.trap(0, regs, other, VcpuControl.NONE).outcome());
+        assertEquals(4, ToyArchitecture.DECODES.get() - before, "other bytes at the own site: decoded again");
+        regs.pc(CODE);
+        assertEquals(Outcome.RESUME, vm.trap(0, regs, memory, VcpuControl.NONE, trap).outcome(), "the decoded form of the new bytes is not the old");
+    }
+
+    @Test
     void theEngineRunsOnAfterATrapItsHandlerLetsThrough() {
         Vm vm = Vm.create(VmConfig.builder("toy").build());
         SparseMemory memory = new SparseMemory(List.of(new MemoryRegion(0, 0x10000)));
@@ -78,8 +156,10 @@ class TrapSiteTest {
         for (int threshold : new int[] {0, 1_000_000}) {
             BlockEngine e = new BlockEngine(memory, ToyArchitecture.CODEC, threshold);
             List<Long> seen = new ArrayList<>();
-            e.trapHandler(pc -> {
+            List<TrapSite> sites = new ArrayList<>();
+            e.trapHandler((pc, site) -> {
                 seen.add(pc);
+                sites.add(site);
                 seen.add(e.progress()); // the trap's own place in the run
                 regs.pc(pc + 2);
                 return pc == CODE + 2; // the first trap lets the vCPU run on, the second ends the run
@@ -93,6 +173,19 @@ class TrapSiteTest {
             assertEquals(CODE + 6, e.lastPc());
             assertEquals(2, regs.get(1));
             assertEquals(0, regs.get(3)); // nothing after the second trap ran
+            assertNotSame(sites.get(0), sites.get(1), "each trap instruction has a site of its own");
+            if (threshold == 0) {
+                // compiled: the code after the first trap ran in the same block, so only the block at CODE was decoded
+                assertEquals(1, e.decodedBlocks());
+            }
+            // a second run from the start: the block keeps its sites
+            List<TrapSite> first = List.copyOf(sites);
+            sites.clear();
+            seen.clear();
+            regs.pc(CODE);
+            e.run(cpu, 100);
+            assertSame(first.get(0), sites.get(0));
+            assertSame(first.get(1), sites.get(1));
         }
     }
 

@@ -96,6 +96,11 @@ public final class Machine implements VcpuControl {
         }
     }
 
+    /** The translating engine, or null when interpreting: for tests that count what it does. */
+    BlockEngine blockEngine() {
+        return stepper.blocks;
+    }
+
     /**
      * Whether guest code runs through the translating engine ({@link #translate}).
      * @return true when translating
@@ -187,6 +192,7 @@ public final class Machine implements VcpuControl {
      * @return nanoseconds since the run started
      */
     public long now() {
+        sched.settle();
         return sched.time;
     }
 
@@ -232,6 +238,7 @@ public final class Machine implements VcpuControl {
      * @return the count, traps included
      */
     public long instructions(int vcpu) {
+        sched.settle();
         return sched.slots[vcpu].instructions;
     }
 
@@ -270,7 +277,11 @@ public final class Machine implements VcpuControl {
      * wall-clock deadline is checked every 4096 ticks.
      * @param maxSteps the most scheduler ticks to run
      * @param maxTimeNanos the most virtual nanoseconds to run
-     * @param maxInstructions the most guest instructions to run, on all vCPUs together
+     * @param maxInstructions the guest instructions to run, on all vCPUs together. The budget is checked between ticks,
+     *   and a tick that starts below it runs to its end (one instruction on every busy physical CPU), so a run may end up
+     *   to {@code pcpus - 1} instructions past it; {@link RunResult} counts them exactly. Ending inside a tick would make
+     *   a run continued after its budget differ from the same run made in one go (the next tick's turn order is drawn
+     *   per tick).
      * @param deadlineNanoTime the {@link System#nanoTime()} after which the run stops ({@code Long.MAX_VALUE}: none)
      * @return why the run ended, with the steps, time and instructions it took
      */
@@ -336,6 +347,7 @@ public final class Machine implements VcpuControl {
 
     @Override
     public long nowNanos() {
+        sched.settle();
         return sched.time;
     }
 }

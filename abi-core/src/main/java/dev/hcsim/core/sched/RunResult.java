@@ -24,7 +24,7 @@ public record RunResult(Reason reason, long steps, long timeNanos, long instruct
         STEP_BUDGET,
         /** The virtual-time budget ran out. */
         TIME_BUDGET,
-        /** The guest-instruction budget ran out (all vCPUs together). */
+        /** The guest-instruction budget ran out (all vCPUs together; checked between ticks, so up to pcpus - 1 past it). */
         INSTRUCTION_BUDGET,
         /** The wall-clock deadline passed. */
         WALL_CLOCK

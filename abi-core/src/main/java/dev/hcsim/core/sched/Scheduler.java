@@ -272,7 +272,9 @@ final class Scheduler implements VcpuControl {
     private void catchUp() {
         if (inBlock) {
             if (blockEngine != null) {
-                if (!inBlockTrap) { // a trap inside the block has its counters set already (beginBlockTrap)
+                if (inBlockTrap) {
+                    trapCounters(); // a trap inside the block: its counters, which beginBlockTrap left for whoever looks
+                } else {
                     blockAt(blockEngine.progress());
                 }
                 blockEngine.requestBreak();
@@ -286,15 +288,35 @@ final class Scheduler implements VcpuControl {
     // A trap inside a running block (Stepper.trapInBlock) sees the counters the block-ending trap saw before: the trap
     // instruction's own tick, and its instruction counted. The block runs on after it only when nothing the scheduler
     // loop acts on between two ticks changed: a VcpuControl call (catchUp asks for a break), a timer armed, a system event.
+    // The counters are set only when something reads them during the trap (a VcpuControl call through catchUp, the trap's
+    // trace event, Machine's queries through settle): the common call that reads none costs no counter stores. After
+    // the trap, the next blockAt or endBlock sets every counter from the block's start again.
     private boolean inBlockTrap;
+    private long trapProgress;
     private long nextTimerAtTrap;
 
     void beginBlockTrap() {
-        blockAt(blockEngine.progress());
-        instructions++;
-        blockSlot.instructions++;
+        trapProgress = blockEngine.progress();
         inBlockTrap = true;
         nextTimerAtTrap = nextTimer;
+        if (sink != TraceSink.NONE) {
+            trapCounters(); // the trap's trace event carries the time
+        }
+    }
+
+    /** The counters at the trap inside the block: its tick, its instruction counted (the same values however often it is called). */
+    private void trapCounters() {
+        long j = trapProgress;
+        blockAt(j);
+        instructions = instructions0 + j + 1;
+        blockSlot.instructions = slotInstructions0 + j + 1;
+    }
+
+    /** Brings the counters up to date for a reader outside the scheduler (Machine's queries) during a trap inside a block. */
+    void settle() {
+        if (inBlockTrap) {
+            trapCounters();
+        }
     }
 
     /** The trap inside the block is over: true when the block may run on after it. */

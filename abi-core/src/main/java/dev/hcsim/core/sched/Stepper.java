@@ -11,6 +11,7 @@ import dev.hcsim.core.Vm;
 import dev.hcsim.core.spi.ArchitectureVm;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.SchedEvent;
 import dev.hcsim.core.translate.BlockEngine;
@@ -179,11 +180,11 @@ final class Stepper {
      * on when the call returned to the guest and the scheduler's state did not change; else it ends and
      * {@link #stepBlock} acts on the result, as it does for a trap that ends a block.
      */
-    boolean trapInBlock(long pc) {
+    boolean trapInBlock(long pc, TrapSite site) {
         int v = blockVcpu;
         sched.beginBlockTrap();
         sched.currentVcpu = v;
-        TrapResult r = context.trap(v, sched.slots[v].regs, memory, sched, sites.at(pc));
+        TrapResult r = context.trap(v, sched.slots[v].regs, memory, sched, site); // the block's own site for the instruction at pc
         sched.currentVcpu = -1;
         boolean runOn = sched.endBlockTrap();
         return runOn && r.outcome() == Outcome.RESUME;

@@ -11,7 +11,9 @@ import org.apiguardian.api.API;
  * Number to handler, built per VM from an architecture's hypercalls and the VM's features. A call
  * whose feature the VM does not offer maps to the architecture's "feature off" handler, as the
  * kernel answers it. Lookup allocates nothing (open addressing over {@code long} keys); whether a
- * call is offered is asked of the architecture at call time.
+ * call is offered is asked of the architecture, and a call site ({@link TrapSite}) keeps the answer until the
+ * VM's {@linkplain #offersGeneration() offers generation} changes: every VMM-side change that can change the answer
+ * (an ioctl through {@code KvmControl}, a snapshot restored) calls {@link #offersChanged()}.
  */
 @API(status = INTERNAL, since = "1.0")
 public final class HypercallTable {
@@ -20,6 +22,9 @@ public final class HypercallTable {
     private final Predicate<HypercallSpec> isOffered;
     private final int mask;
     private final List<HypercallSpec> all;
+    // Volatile: a VMM thread changes a VM's features while vCPU threads trap; a plain field could be read once and
+    // kept by the JIT for a whole guest loop. A racing pair of bumps may count once, which still changes the value.
+    private volatile long offersGeneration;
 
     private HypercallTable(List<HypercallSpec> all, Predicate<HypercallSpec> isOffered) {
         int cap = Integer.highestOneBit(Math.max(4, all.size() * 4 - 1)) << 1;
@@ -75,8 +80,8 @@ public final class HypercallTable {
     }
 
     /**
-     * True when {@code number} is documented and this VM offers it now. Asked at call time, because
-     * a VMM may change a VM's features after creating it (the architecture's predicate decides).
+     * True when {@code number} is documented and this VM offers it now. Asked of the architecture's predicate, because
+     * a VMM may change a VM's features after creating it.
      * @param number the hypercall number or function ID
      * @return whether the VM answers it as implemented
      */
@@ -92,6 +97,23 @@ public final class HypercallTable {
      */
     public boolean isOffered(HypercallSpec spec) {
         return isOffered.test(spec);
+    }
+
+    /**
+     * Says that what the architecture's predicate answers may have changed (a feature bitmap, a capability, CPUID set
+     * by the VMM; a snapshot restored): call sites ask it again at their next call.
+     */
+    public void offersChanged() {
+        offersGeneration++;
+    }
+
+    /**
+     * The number of {@link #offersChanged()} calls so far: an answer of {@link #isOffered(HypercallSpec)} kept with the
+     * generation it was asked in is current while the generation is the same.
+     * @return the generation
+     */
+    public long offersGeneration() {
+        return offersGeneration;
     }
 
     /**

@@ -26,6 +26,20 @@ import org.apiguardian.api.API;
  * contract, run the handler, write results and PC by the contract) or sets another outcome.
  * Hypercall handlers read {@link #arg(int)} and answer with {@link #ok(long)}, {@link #fail(Status)}
  * or {@link #result(int, long)}, and reach other vCPUs through {@link #control()}.
+ *
+ * <p>Arguments are read on demand ({@link #readCall()} reads the number only): {@link #arg(int)} reads the register
+ * until something could change it, and the frame keeps every argument first (a snapshot) at the first {@link
+ * #registers()}, {@link #control()}, {@link #narrow(boolean)} or {@link #exitToHost} after {@code readCall}, and keeps the
+ * arguments whose registers are also result registers before {@link #complete()} writes the results. So a handler
+ * sees the arguments the call passed whatever it wrote first ({@code TrapArgumentsTest}). Audit of the seven modules
+ * (issue 18 item 2), for what this relies on: every handler writes the caller's registers through {@code registers()}
+ * (arm64 SMCCC narrowing and PSCI's failure results, riscv sip, s390 DIAG result registers, x86 Xen's rax and PC) or
+ * reaches them through {@code control()} (CPU_ON, HSM start, onVcpu); between {@code readCall} and the handler no gate
+ * writes a register through a reference it took before (arm64 smccc/deny/forward, x86 kvmHypercall, ppc hypercall,
+ * riscv, s390 DIAG 0x500; loongarch and mips call {@link #dispatch()}, mips after the link register of a delay-slot
+ * branch is written, which was read after that write before too); gates that do not call {@code readCall} (Xen,
+ * Hyper-V, PAPR, SIGP, the other DIAGNOSE codes) read their registers themselves and no handler of theirs calls
+ * {@code arg}; ppc's per-vCPU register references ({@code lastRegs}) are only read.
  */
 @API(status = INTERNAL, since = "1.0")
 public final class Trap implements TrapResult {
@@ -52,12 +66,15 @@ public final class Trap implements TrapResult {
     private final boolean number32;
     private final int[] argumentRegisters;
     private final int[] resultRegisters;
+    // The arguments held in a result register too (bit i: argument i): writeResults keeps them first.
+    private final int overwrittenArguments;
+    private final int allArguments;
     private final boolean narrowCutsArguments;
     private final boolean narrowCutsResults;
     private final boolean zeroUnsetResults;
     private final StatusCodec defaultCodec;
     private final MemoryAccess memory;
-    private final byte[] insn = new byte[16];
+    private final byte[] insn = new byte[16]; // the own site keeps as many (ownSite)
     private final long[] args = new long[MAX_ARGS];
     private final long[] results = new long[MAX_RESULTS];
 
@@ -68,6 +85,7 @@ public final class Trap implements TrapResult {
     private long pc;
     private long number;
     private int resultMask;
+    private int snapped; // bit i: args[i] holds argument i as the call passed it (arg(i) no longer reads the register)
     // What a trap sets on every call is kept so that the trap path stores no reference that did not
     // change: the status and the outcome as ordinals, the spec and the call name behind flags. Once
     // the frames are in the old generation, each reference store costs a G1 write barrier with a
@@ -100,8 +118,9 @@ public final class Trap implements TrapResult {
     private static final int DISPATCHED = 1 << 6;
     private static final int NARROW = 1 << 7;
     private static final int HAS_CALL_REGISTERS = 1 << 8;
+    private static final int BYTES_KEPT = 1 << 9; // the site holds exactly the fetched bytes: its decoded form applies
     // The call site whose spec cache invoke() uses: the frame's own (embedded path) or the engine's (TrapSite).
-    private final TrapSite ownSite = new TrapSite(0);
+    private final TrapSite ownSite = new TrapSite(16);
     private TrapSite site = ownSite;
 
     /**
@@ -124,6 +143,16 @@ public final class Trap implements TrapResult {
         for (int i = 0; i < resultRegisters.length; i++) {
             resultRegisters[i] = contract.resultRegister(i);
         }
+        int overwritten = 0;
+        for (int result : resultRegisters) {
+            for (int k = 0; k < argumentRegisters.length; k++) {
+                if (argumentRegisters[k] == result) {
+                    overwritten |= 1 << k;
+                }
+            }
+        }
+        this.overwrittenArguments = overwritten;
+        this.allArguments = (1 << argumentRegisters.length) - 1;
         this.narrowCutsArguments = contract.narrowTruncatesArguments();
         this.narrowCutsResults = contract.narrowTruncatesResults();
         this.zeroUnsetResults = contract.unsetResults() == TrapContract.UnsetResults.ZEROED;
@@ -202,6 +231,64 @@ public final class Trap implements TrapResult {
     }
 
     /**
+     * Fetches as {@link #fetch} does, through the frame's own call site when the bound memory is a {@link
+     * dev.hcsim.core.SparseMemory}: a trap at the address of this vCPU's last trap, in the same memory with its code
+     * pages unwritten since, takes the kept bytes and reads nothing ({@link TrapSite#fetchInto}). The embedded path.
+     * @param min the fewest bytes a trap instruction has
+     * @param max the most bytes to fetch
+     */
+    public void fetchThroughOwnSite(int min, int max) {
+        if (memory.memory() instanceof dev.hcsim.core.SparseMemory sm) {
+            ownSite.fetchInto(this, sm, min, max);
+        } else {
+            fetch(min, max);
+            ownSite.keep(this); // another memory: only the decoded form is kept, after a compare of the bytes
+        }
+    }
+
+    /**
+     * Sets the instruction bytes the embedder passed, and lets the frame's own site keep them, so that the decoded form
+     * of the same instruction passed again is reused ({@link #decoded()}). Engine use.
+     * @param b the buffer
+     * @param off the offset of the first byte
+     * @param len how many bytes
+     */
+    public void givenBytes(byte[] b, int off, int len) {
+        instructionBytes(b, off, len);
+        ownSite.keep(this);
+    }
+
+    /** Called by this trap's site when it holds exactly the bytes this trap fetched. */
+    void bytesKept() {
+        flags |= BYTES_KEPT;
+    }
+
+    /**
+     * The decoded form of this trap's instruction bytes that the architecture's gate left at this call site
+     * ({@link #decoded(Object)}) at an earlier trap with the same bytes: a gate that finds it skips decoding. It is
+     * whatever the architecture made (an enum constant, a record), and it may depend on the instruction's bytes and on
+     * what is fixed for the VM (its byte order, its options) only, never on a register: a gate checks the vCPU's mode
+     * and privilege at every trap. Null when the gate left none, the bytes changed, or this trap's bytes were not kept
+     * by its site (then the gate decodes, and {@link #decoded(Object)} keeps nothing).
+     * @return the architecture's decoded form, or null
+     */
+    public Object decoded() {
+        return (flags & BYTES_KEPT) != 0 ? site.decoded() : null;
+    }
+
+    /**
+     * Leaves {@code d} at this call site as the decoded form of this trap's instruction bytes, for the next trap with the
+     * same bytes there ({@link #decoded()}; the same rules). Allocate it once per distinct instruction, or use constants:
+     * the trap path allocates nothing once warm.
+     * @param d the decoded form
+     */
+    public void decoded(Object d) {
+        if ((flags & BYTES_KEPT) != 0) {
+            site.decoded(d);
+        }
+    }
+
+    /**
      * Sets the instruction bytes directly (the embedder passed them).
      * @param b the buffer
      * @param off the offset of the first byte
@@ -260,20 +347,46 @@ public final class Trap implements TrapResult {
      * @param n true for a 32-bit call
      */
     public void narrow(boolean n) {
+        snapArguments(); // arguments already read stay as they were cut (no-op before readCall)
         flags = n ? flags | NARROW : flags & ~NARROW;
     }
 
-    /** Reads the number and the arguments by the contract, cut to 32 bits in narrow mode when the contract says so. */
+    /**
+     * Reads the number by the contract, cut to 32 bits in narrow mode when the contract says so; from here on
+     * {@link #arg(int)} answers the arguments as they are now. They are read on demand from the registers, and all at once
+     * (a snapshot) before anything can change the registers: the first {@link #registers()}, {@link #control()} or
+     * {@link #narrow(boolean)} after this call, and an exit to the host. So a handler that writes a register and then
+     * reads an argument sees the argument as the call passed it, as when every argument was read here.
+     */
     public void readCall() {
         boolean cut = (flags & NARROW) != 0 && narrowCutsArguments;
         long nr = regs.get(numberRegister);
         number = number32 || cut ? nr & 0xFFFF_FFFFL : nr;
-        int[] from = argumentRegisters;
-        for (int i = 0; i < from.length; i++) {
-            long v = regs.get(from[i]);
-            args[i] = cut ? v & 0xFFFF_FFFFL : v;
-        }
+        snapped = 0;
         flags |= DISPATCHED;
+    }
+
+    /** Reads every argument now, once the call is read and before something may change the registers (readCall). */
+    private void snapArguments() {
+        snapArguments(allArguments);
+    }
+
+    /** Keeps the arguments of {@code which} (bit i: argument i) not kept yet, once the call is read. */
+    private void snapArguments(int which) {
+        int need = which & ~snapped;
+        if (need == 0 || (flags & DISPATCHED) == 0) {
+            return;
+        }
+        boolean cut = (flags & NARROW) != 0 && narrowCutsArguments;
+        int[] from = argumentRegisters;
+        long[] to = args;
+        for (int i = 0; i < from.length; i++) {
+            if ((need & (1 << i)) != 0) {
+                long v = regs.get(from[i]);
+                to[i] = cut ? v & 0xFFFF_FFFFL : v;
+            }
+        }
+        snapped |= need;
     }
 
     /**
@@ -285,16 +398,27 @@ public final class Trap implements TrapResult {
         return site.spec(vm.hypercalls(), number);
     }
 
+    /**
+     * Whether the VM offers {@code s} now, through this trap's call-site cache (the same answer as
+     * {@code vm().hypercalls().isOffered(s)}): for a gate that checks the call before {@link #invoke()} runs it.
+     * @param s a documented call, usually what {@link #lookup()} returned
+     * @return whether the VM answers it as implemented
+     */
+    public boolean offered(HypercallSpec s) {
+        return site.offered(vm.hypercalls(), s);
+    }
+
     /** Looks the number up and runs its handler (or the unknown-number answer). A guest fault becomes {@link Status#FAULT}. */
     public void invoke() {
-        HypercallSpec found = site.spec(vm.hypercalls(), number);
+        HypercallTable table = vm.hypercalls();
+        HypercallSpec found = site.spec(table, number);
         spec(found);
         if (found == null) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
         callName(found.name());
-        if (!vm.hypercalls().isOffered(found)) {
+        if (!site.offered(table, found)) {
             fail(Status.NOT_IMPLEMENTED);
             return;
         }
@@ -349,6 +473,7 @@ public final class Trap implements TrapResult {
     }
 
     private void writeResults() {
+        snapArguments(overwrittenArguments); // the call's arguments in result registers stay readable after the trap
         int[] to = resultRegisters;
         boolean cut = (flags & NARROW) != 0 && narrowCutsResults;
         for (int i = 0; i < to.length; i++) {
@@ -434,6 +559,7 @@ public final class Trap implements TrapResult {
      * @return its live registers
      */
     public RegisterAccess registers() {
+        snapArguments(); // the caller may write a register: arguments not yet read keep the call's values
         return regs;
     }
 
@@ -450,6 +576,7 @@ public final class Trap implements TrapResult {
      * @return the control of the machine or embedder
      */
     public VcpuControl control() {
+        snapArguments(); // an effect may reach this vCPU's registers (a reset, say): arguments keep the call's values
         return control;
     }
 
@@ -462,12 +589,17 @@ public final class Trap implements TrapResult {
     }
 
     /**
-     * Argument {@code i} as the contract read it.
+     * Argument {@code i} as the call passed it: read from its register when asked, or from the snapshot taken before
+     * anything could change the registers ({@link #readCall()}).
      * @param i the argument's position, from 0
      * @return its value (cut to 32 bits in narrow mode when the contract says so)
      */
     public long arg(int i) {
-        return args[i];
+        if ((snapped & (1 << i)) != 0 || (flags & DISPATCHED) == 0) {
+            return args[i];
+        }
+        long v = regs.get(argumentRegisters[i]);
+        return (flags & NARROW) != 0 && narrowCutsArguments ? v & 0xFFFF_FFFFL : v;
     }
 
     /**
@@ -619,6 +751,7 @@ public final class Trap implements TrapResult {
      * @param completion what re-entry does, or null
      */
     public void exitToHost(Exit exit, ExitCompletion completion) {
+        snapArguments(); // the host changes registers before re-entry, where the completion may read arguments
         outcome(Outcome.EXIT_TO_HOST);
         this.exit = exit;
         flags |= HAS_EXIT;

@@ -14,10 +14,16 @@ import org.apiguardian.api.API;
  * <p>The kept bytes are exactly what {@link Trap#fetch} would read: the site watches the pages they lie on
  * ({@link SparseMemory#watchCode}), so that any write to them changes the memory's code generation, and a site whose
  * generation is not the memory's current one fetches again. The spec cache needs no invalidation: a VM's table is fixed
- * when the VM is created (whether the VM offers a call is still asked at every call).
+ * when the VM is created. Whether the VM offers the call is kept with the table's offers generation
+ * ({@link HypercallTable#offersGeneration()}), which every VMM-side change of the VM's features bumps.
  *
- * <p>Each vCPU's {@link Trap} frame also has a site of its own without bytes, for the embedded path
- * ({@code Vm.trap} from an emulator, which passes its own memory): there only the spec cache applies.
+ * <p>The site also keeps the architecture's decoded form of the kept bytes ({@link Trap#decoded()}): a trap gate decodes
+ * a call site's instruction once, not at every trap, and a frame's own site decodes once per distinct instruction.
+ *
+ * <p>Each vCPU's {@link Trap} frame also has a site of its own, for the embedded path ({@code Vm.trap} from an
+ * emulator, which passes its own memory): when that memory is a {@link SparseMemory}, the site keeps the bytes of the
+ * vCPU's last trap as above (keyed by the memory too, and watching its pages in that memory), so an emulator that traps
+ * at the same address again fetches nothing; with any other memory only the spec cache applies.
  */
 @API(status = INTERNAL, since = "1.0")
 public final class TrapSite {
@@ -25,9 +31,13 @@ public final class TrapSite {
     private long pc;
     private int length;
     private long generation = -1;
+    private SparseMemory memory; // whose code generation {@code generation} is: an embedder may pass another memory
     private long number;
     private HypercallSpec spec;
     private boolean looked;
+    private long offeredGeneration = -1;
+    private boolean offered;
+    private Object decoded; // the architecture's decoded form of the kept bytes, or null
 
     /**
      * A site that keeps up to {@code maxLength} instruction bytes.
@@ -54,7 +64,29 @@ public final class TrapSite {
             spec = s;
         }
         looked = true;
+        offeredGeneration = -1;
         return s;
+    }
+
+    /**
+     * Whether the VM offers {@code s}, from the site's cache when {@code s} is the spec {@link #spec} last returned and the
+     * table's offers generation is the one the answer was asked in.
+     * @param table the VM's hypercall table (always the same one for a site)
+     * @param s a documented call, not null
+     * @return {@code table.isOffered(s)} as it answers now
+     */
+    public boolean offered(HypercallTable table, HypercallSpec s) {
+        long g = table.offersGeneration();
+        if (g == offeredGeneration && s == spec) {
+            return offered;
+        }
+        if (s != spec) {
+            return table.isOffered(s); // not the site's call: asked, not kept
+        }
+        boolean o = table.isOffered(s);
+        offered = o;
+        offeredGeneration = g;
+        return o;
     }
 
     /**
@@ -68,8 +100,9 @@ public final class TrapSite {
     public void fetchInto(Trap t, SparseMemory memory, int min, int max) {
         // no return value, as Trap.fetch: every gate asks fetchedLength() (0 when nothing was readable)
         long pc = t.pc();
-        if (generation == memory.codeGeneration() && this.pc == pc && length > 0) {
+        if (generation == memory.codeGeneration() && this.pc == pc && length > 0 && this.memory == memory) {
             t.instructionBytes(bytes, 0, length);
+            t.bytesKept();
             return;
         }
         t.fetch(min, max);
@@ -79,11 +112,61 @@ public final class TrapSite {
         }
         memory.watchCode(pc);
         memory.watchCode(pc + n - 1);
-        for (int i = 0; i < n; i++) {
-            bytes[i] = (byte) t.insnByte(i);
-        }
+        keep(t);
         this.pc = pc;
-        this.length = n;
+        if (this.memory != memory) {
+            this.memory = memory;
+        }
         this.generation = memory.codeGeneration(); // watching changes no generation: what was read is current
+    }
+
+    /**
+     * Makes the bytes {@code t} fetched this site's: the decoded form stays when they are the kept ones (same length,
+     * same bytes), else the site keeps the new bytes, forgets the decoded form, and no longer claims to hold what a
+     * memory holds (the bytes may come from elsewhere). Engine use, after {@link Trap#fetch} or the embedder's bytes.
+     * @param t the trap frame that holds the bytes
+     */
+    void keep(Trap t) {
+        int n = t.fetchedLength();
+        if (n == 0) {
+            return;
+        }
+        if (n > bytes.length) {
+            generation = -1;
+            length = 0;
+            decoded = null;
+            return; // more than this site keeps: nothing is kept, nothing decoded is claimed
+        }
+        boolean same = n == length;
+        for (int i = 0; same && i < n; i++) {
+            same = bytes[i] == (byte) t.insnByte(i);
+        }
+        if (!same) {
+            for (int i = 0; i < n; i++) {
+                bytes[i] = (byte) t.insnByte(i);
+            }
+            length = n;
+            generation = -1; // fetchInto sets it again when the bytes came from its memory
+            decoded = null;
+        }
+        t.bytesKept();
+    }
+
+    /**
+     * The architecture's decoded form of the kept bytes ({@link Trap#decoded()}).
+     * @return what the trap gate left with {@link #decoded(Object)} for these bytes, or null
+     */
+    Object decoded() {
+        return decoded;
+    }
+
+    /**
+     * Keeps the architecture's decoded form of the kept bytes.
+     * @param d the decoded form
+     */
+    void decoded(Object d) {
+        if (decoded != d) { // no reference store (and G1 write barrier) when the same form is set again
+            decoded = d;
+        }
     }
 }

@@ -121,8 +121,8 @@ public interface VmContext {
     boolean hasRun();
 
     /**
-     * Records that a vCPU runs (the standalone scheduler calls it when it schedules a vCPU in; a trap
-     * records it itself).
+     * Records that a vCPU runs (the standalone scheduler calls it when it schedules a vCPU in; an embedded
+     * {@code Vm.trap} records it itself).
      */
     void markRun();
 
@@ -159,7 +159,8 @@ public interface VmContext {
     /**
      * The standalone engine's trap: {@code Vm.trap} for a trap instruction at a known call site, whose bytes
      * {@code site} keeps while {@code memory} holds them unchanged and whose spec it caches by number. The
-     * result is the one {@code Vm.trap} gives for the same registers and memory, listeners included.
+     * result is the one {@code Vm.trap} gives for the same registers and memory, listeners included. It does not
+     * {@linkplain #markRun mark the VM run}: the caller did when it scheduled the vCPU in (once per run, not per trap).
      * @param vcpu the trapping vCPU's index
      * @param regs its registers, read and written in place
      * @param memory the machine's guest memory

@@ -1,6 +1,7 @@
 package dev.hcsim.core.translate;
 
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 
 /**
  * A guest basic block, decoded once: the straight-line instructions from {@link #start} up to the end
@@ -26,8 +27,14 @@ final class Block {
     int compiledCount;
     /** The bytecode form, or null while the block is still interpreted. */
     CompiledBlock compiled;
+    /** The call site of each instruction that trapped so far (null until one did): the block knows its traps' sites. */
+    private TrapSite[] sites;
 
-    Block(long start, Instruction[] instructions, long[] pcs, int[] lengths) {
+    /** The most bytes a trap instruction fetch reads (the codec's longest instruction): the length of the sites' kept bytes. */
+    private final int siteLength;
+
+    Block(long start, Instruction[] instructions, long[] pcs, int[] lengths, int siteLength) {
+        this.siteLength = siteLength;
         this.start = start;
         this.instructions = instructions;
         this.pcs = pcs;
@@ -38,5 +45,24 @@ final class Block {
 
     int size() {
         return instructions.length;
+    }
+
+    /**
+     * The call site of instruction {@code k}, made at its first trap (or when the block is compiled: a constant of the
+     * compiled form). It lives as long as the block: a guest write to the block's code drops the block and with it the
+     * site (which checks its kept bytes by itself anyway).
+     */
+    TrapSite site(int k) {
+        TrapSite[] s = sites;
+        if (s == null) {
+            s = new TrapSite[instructions.length];
+            sites = s;
+        }
+        TrapSite site = s[k];
+        if (site == null) {
+            site = new TrapSite(siteLength);
+            s[k] = site;
+        }
+        return site;
     }
 }

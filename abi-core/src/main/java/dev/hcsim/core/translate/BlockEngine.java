@@ -6,6 +6,7 @@ import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -49,6 +50,7 @@ public final class BlockEngine {
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
+    private long lookupCount;
     private RuntimeException lastCompileFailure;
 
     // Written by the generated code (same package): plain fields, read by the scheduler on the same thread.
@@ -57,12 +59,13 @@ public final class BlockEngine {
     Block lastBlock;
     int lastIndex;
     private long lastPc;
-    private TrapHandler traps;
+    /** Read by the generated code, which calls the handler itself at a trap (BlockCompiler.trapInBlock). */
+    TrapHandler traps;
 
     /**
      * The scheduler's trap path inside a run: a trap instruction is handled where it runs, and when the vCPU may run on
      * (the call returned to the guest and the scheduler's state did not change) the run goes on after it without
-     * returning to the scheduler.
+     * returning to the scheduler: a compiled block goes on with its next instruction, in the same method.
      */
     @FunctionalInterface
     public interface TrapHandler {
@@ -70,9 +73,11 @@ public final class BlockEngine {
          * Handles the trap at {@code pc}, the {@link #lastInstruction()} of the run, counted in {@link #progress()}'s
          * next value; the registers' PC is at it.
          * @param pc the trap instruction's address
+         * @param site the call site of the instruction at {@code pc}, kept by its block (the same object at every trap
+         *   there while the block lives)
          * @return true when the vCPU runs on (its PC set by the trap); false when the run ends with {@link #TRAP_DONE}
          */
-        boolean trap(long pc);
+        boolean trap(long pc, TrapSite site);
     }
 
     /**
@@ -149,7 +154,7 @@ public final class BlockEngine {
             int signal = (int) r & 7;
             if (signal == Cpu.TRAP && traps != null) {
                 progress = done - 1; // the trap's own place in the run: what a VcpuControl call during it catches up to
-                if (!traps.trap(lastPc())) {
+                if (!traps.trap(lastPc(), lastBlock.site(lastIndex))) {
                     return done << 3 | TRAP_DONE;
                 }
                 signal = Cpu.JUMP; // the trap wrote the PC
@@ -237,6 +242,15 @@ public final class BlockEngine {
     }
 
     /**
+     * Blocks looked up since the engine was made: one per block entered from {@link #run}'s loop (a compiled block's
+     * loop back to its own start, and its code after a trap that let the vCPU run on, need none).
+     * @return the count
+     */
+    public long lookups() {
+        return lookupCount;
+    }
+
+    /**
      * Blocks decoded since the engine was made (again after self-modifying code).
      * @return the count
      */
@@ -249,6 +263,7 @@ public final class BlockEngine {
      * blocks are dropped when the guest has written a page holding decoded code since the last lookup.
      */
     private Block lookup(long pc) {
+        lookupCount++;
         long gen = memory.codeGeneration();
         if (gen != generation) {
             Arrays.fill(blocks, null);

@@ -233,7 +233,7 @@ public final class Arm64Hypercalls {
     }
 
     static Arm64Vm state(Trap t) {
-        return t.vm().archState(Arm64Vm.class);
+        return (Arm64Vm) t.vm().archVm();
     }
 
     // ---------------------------------------------------------------- Arm Architecture service

@@ -176,16 +176,15 @@ public final class Arm64Vm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        int w = (int) t.insnWord(4);
-        boolean hvc = (w & 0xFFE0001F) == 0xD4000002;
-        boolean smc = (w & 0xFFE0001F) == 0xD4000003;
-        if (!hvc && !smc) {
-            if ((w & 0xFFE0001F) == 0xD4000001) {
-                // A system call: the guest's own EL1 vector handles it, ESR_EL1 = SVC64 with imm16, ELR the next instruction.
-                t.notAHypercall(new Fault.Arm64(Fault.Arm64.EC_SVC64, (w >>> 5) & 0xFFFF, 1, t.pc() + 4), Arm64Hypercalls.SVC);
-            } else {
-                t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_NOT_A_CALL);
-            }
+        A64Form form = a64Form(t);
+        if (form == A64Form.SVC) {
+            // A system call: the guest's own EL1 vector handles it, ESR_EL1 = SVC64 with imm16, ELR the next instruction.
+            int w = (int) t.insnWord(4);
+            t.notAHypercall(new Fault.Arm64(Fault.Arm64.EC_SVC64, (w >>> 5) & 0xFFFF, 1, t.pc() + 4), Arm64Hypercalls.SVC);
+            return;
+        }
+        if (form == A64Form.UNDEFINED) {
+            t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_NOT_A_CALL);
             return;
         }
         if ((r.get(Arm64Registers.EL) & 3) == 0) {
@@ -193,11 +192,44 @@ public final class Arm64Vm implements ArchitectureVm {
             t.fault(Fault.Arm64.undefined(t.pc()), Arm64Hypercalls.UNDEF_EL0);
             return;
         }
-        if (smc && ((w >>> 5) & 0xFFFF) != 0) {
+        if (form == A64Form.SMC_IMMEDIATE) {
             smcWithImmediate(t, r);
             return;
         }
-        smccc(t, r, smc ? SMC : HVC);
+        smccc(t, r, form == A64Form.SMC ? SMC : HVC);
+    }
+
+    /** The A64 instruction at a trap, by class: the gate's decoded form ({@link Trap#decoded()}), made once per call site. */
+    private enum A64Form {
+        /** HVC #imm16 (the immediate is ignored: handle_exit.c handle_hvc). */
+        HVC,
+        /** SMC #0. */
+        SMC,
+        /** SMC #imm16, imm16 != 0 (handle_exit.c handle_smc). */
+        SMC_IMMEDIATE,
+        /** SVC #imm16: the guest's own system call. */
+        SVC,
+        /** Anything else. */
+        UNDEFINED
+    }
+
+    private static A64Form a64Form(Trap t) {
+        if (t.decoded() instanceof A64Form f) { // only the AArch64 gate leaves one: AArch32 decodes its own forms each time
+            return f;
+        }
+        int w = (int) t.insnWord(4);
+        A64Form f;
+        if ((w & 0xFFE0001F) == 0xD4000002) {
+            f = A64Form.HVC;
+        } else if ((w & 0xFFE0001F) == 0xD4000003) {
+            f = ((w >>> 5) & 0xFFFF) != 0 ? A64Form.SMC_IMMEDIATE : A64Form.SMC;
+        } else if ((w & 0xFFE0001F) == 0xD4000001) {
+            f = A64Form.SVC;
+        } else {
+            f = A64Form.UNDEFINED;
+        }
+        t.decoded(f);
+        return f;
     }
 
     /**

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hcsim.core.Errno;
 import dev.hcsim.core.KvmControl;
 import dev.hcsim.core.KvmException;
+import dev.hcsim.core.Outcome;
+import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VmConfig;
 import dev.hcsim.core.engine.Engine;
 import java.nio.ByteBuffer;
@@ -149,6 +151,19 @@ class Arm64KvmControlTest {
         assertFalse(Engine.context(h.vm).hypercalls().isOffered(0xC400_000EL));
         h.vm.control().enableCap(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND);
         assertTrue(Engine.context(h.vm).hypercalls().isOffered(0xC400_000EL));
+    }
+
+    @Test
+    @DisplayName("KVM_CAP_ARM_SYSTEM_SUSPEND enabled between two SYSTEM_SUSPEND traps at the same address: the second is handled "
+            + "(psci.c kvm_psci_1_x_call checks the flag at each call), though the call site kept the first answer")
+    void systemSuspendCapBetweenTrapsAtOneSite() {
+        Harness h = all();
+        TrapResult before = h.trap(0, "hvc #0", 0xC400_000EL, 0x2000, 0);
+        assertEquals(Outcome.RESUME, before.outcome());
+        assertEquals(-1L, h.regs(0).get(0), "PSCI_RET_NOT_SUPPORTED before the capability");
+        h.vm.control().enableCap(Arm64Ioctls.KVM_CAP_ARM_SYSTEM_SUSPEND);
+        TrapResult after = h.trap(0, "hvc #0", 0xC400_000EL, 0x2000, 0);
+        assertEquals(Outcome.EXIT_TO_HOST, after.outcome(), "a KVM_SYSTEM_EVENT_SUSPEND exit once the capability is on");
     }
 
     @Test

@@ -66,7 +66,7 @@ public final class LoongArchHypercalls {
      */
     static void sendPvIpi(Trap t) {
         // kvm_handle_service's !kvm_guest_has_pv_feature(vcpu, KVM_FEATURE_IPI) is LoongArchVm.offers, asked at call time
-        LoongArchVm x = t.vm().archState(LoongArchVm.class);
+        LoongArchVm x = (LoongArchVm) t.vm().archVm();
         if (x.isV7()) {
             t.callName("KVM_HCALL_FUNC_PV_IPI"); // v7: "Returns success always"
         }
@@ -97,7 +97,7 @@ public final class LoongArchHypercalls {
      * known: the steal-time record's GPA, 64-byte aligned, bit 0 = valid.
      */
     static void saveNotify(Trap t) {
-        LoongArchVm x = t.vm().archState(LoongArchVm.class);
+        LoongArchVm x = (LoongArchVm) t.vm().archVm();
         long id = t.arg(0);
         long data = t.arg(1);
         // v7 has no NOTIFY and a cleared KVM_FEATURE_STEAL_TIME answers -1: both are LoongArchVm.offers, asked at call time

@@ -90,6 +90,12 @@ public final class LoongArchVm implements ArchitectureVm {
     /** KVM_HCALL_INVALID_CODE: -1UL (arch/loongarch/include/asm/kvm_para.h). */
     private static final long KVM_HCALL_INVALID_CODE = -1L;
 
+    /**
+     * The gate's decoded form ({@link Trap#decoded()}) of {@code hvcl KVM_HCALL_SERVICE}, the PV service call: the
+     * gate decodes that one once per call site and every other word at each trap (they are rare).
+     */
+    private static final Object SERVICE = new Object();
+
     @Override
     public void trap(Trap t) {
         if (t.fetchedLength() < 4) {
@@ -99,8 +105,15 @@ public final class LoongArchVm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
+        if (t.decoded() == SERVICE) {
+            hvcl(t, LoongArchHypercalls.KVM_HCALL_SERVICE); // the common call, decoded once per call site
+            return;
+        }
         int w = (int) t.insnWord(4);
         if ((w & LoongArchCodec.REG0I15_MASK) == LoongArchCodec.HVCL) {
+            if ((w & 0x7FFF) == LoongArchHypercalls.KVM_HCALL_SERVICE) {
+                t.decoded(SERVICE);
+            }
             hvcl(t, w & 0x7FFF);
         } else if ((w & LoongArchCodec.REG2_MASK) == LoongArchCodec.CPUCFG) {
             cpucfg(t, w & 31, (w >>> 5) & 31);

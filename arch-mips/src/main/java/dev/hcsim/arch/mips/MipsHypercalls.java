@@ -92,7 +92,7 @@ public final class MipsHypercalls {
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) m.read8(MipsInterpreter.physical(va + i));
         }
-        t.vm().archState(MipsVm.class).console(t.vcpu(), port, bytes);
+        ((MipsVm) t.vm().archVm()).console(t.vcpu(), port, bytes);
         t.ok(count);
     }
 }

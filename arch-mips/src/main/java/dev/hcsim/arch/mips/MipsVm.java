@@ -110,6 +110,12 @@ public final class MipsVm implements ArchitectureVm {
         return (w & 0xFC00_003F) == 0x0000_000C;
     }
 
+    /**
+     * The gate's decoded form ({@link Trap#decoded()}) of a HYPCALL with a zero code field outside a delay slot, the
+     * common call: decoded once per call site. A HYPCALL in a delay slot is read with its branch at each trap.
+     */
+    private static final Object PLAIN_HYPCALL = new Object();
+
     @Override
     public void trap(Trap t) {
         int vcpu = t.vcpu();
@@ -139,8 +145,13 @@ public final class MipsVm implements ArchitectureVm {
                 }
                 word = (int) mem.read32(pc + 4);
             }
+        } else if (t.decoded() == PLAIN_HYPCALL) {
+            word = MipsCodec.HYPCALL; // the same word: HYPCALL with a zero code field
         } else {
             word = (int) t.insnWord(4);
+            if (isHypcall(word) && ((word >>> 11) & 0x3FF) == 0) {
+                t.decoded(PLAIN_HYPCALL);
+            }
         }
         if (!isHypcall(word)) {
             if (isSyscall(word)) {

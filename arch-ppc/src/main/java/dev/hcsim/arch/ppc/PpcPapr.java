@@ -272,7 +272,7 @@ public final class PpcPapr {
             t.registers().set(4 + i, a.args().get(i));
         }
         answer(t, ret);
-        PpcPaprHv.State hv = t.vm().archState(PpcVm.class).paprState();
+        PpcPaprHv.State hv = ((PpcVm) t.vm().archVm()).paprState();
         if (hv != null) {
             hv.guestEntry(t.vcpu(), t.memory()); // the next KVM_RUN enters the guest
         }

@@ -189,12 +189,9 @@ public final class PpcVm implements ArchitectureVm {
     /** The VMM's KVM_CAP_PPC_ENABLE_HCALL calls from the papr-enable / papr-disable options, with the ioctl's -EINVAL. */
     private void applyHcallOptions(String list, boolean on) {
         for (String h : OptionSpec.items(list)) {
-            long nr;
-            try {
-                nr = h.startsWith("0x") || h.startsWith("0X") ? Bytes.parseUnsigned(h.substring(2), 16) : Long.parseLong(h);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": '" + h + "' is not an hcall number");
-            }
+            // The option check (OptionSpec.numberList) accepts what Bytes.parseNumber accepts; parsing with the same
+            // function here means every list the check lets through is read as the check read it (0b..., 1_000 too).
+            long nr = Bytes.parseNumber(h);
             if (paprCalls.enableHcall(nr, on) != 0) {
                 throw new IllegalArgumentException("papr-" + (on ? "enable" : "disable") + ": KVM_CAP_PPC_ENABLE_HCALL 0x"
                         + Long.toHexString(nr) + " fails with -EINVAL (above MAX_HCALL_OPCODE, not a multiple of 4, or not"
@@ -290,6 +287,35 @@ public final class PpcVm implements ArchitectureVm {
 
     // ---------------------------------------------------------------- the trap gate
 
+    /** The word at a trap, by class: the gate's decoded form ({@link Trap#decoded()}), made once per call site. */
+    private enum Form {
+        /** sc LEV=1: the hypervisor call. */
+        SC1,
+        /** sc with any other LEV. */
+        SC,
+        /** msgsnd rB. */
+        MSGSND,
+        /** Anything else: a program interrupt. */
+        OTHER
+    }
+
+    private static Form form(Trap t) {
+        if (t.decoded() instanceof Form f) {
+            return f;
+        }
+        int w = (int) t.insnWord(4); // in the VM's byte order, fixed when it is created
+        Form f;
+        if ((w & 0xFFFF_07FF) == 0x7C00_019C) {
+            f = Form.MSGSND;
+        } else if ((w & ~(0x7F << 5)) != PpcDiscovery.INST_SC) {
+            f = Form.OTHER;
+        } else {
+            f = ((w >>> 5) & 0x7F) == 1 ? Form.SC1 : Form.SC;
+        }
+        t.decoded(f);
+        return f;
+    }
+
     @Override
     public void trap(Trap t) {
         int v = t.vcpu();
@@ -302,18 +328,18 @@ public final class PpcVm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        int w = (int) t.insnWord(4);
+        Form form = form(t);
         long msr = regs.get(PpcRegisters.MSR);
         boolean problem = (msr & PpcRegisters.MSR_PR) != 0;
-        if ((w & 0xFFFF_07FF) == 0x7C00_019C) {
-            msgsnd(t, regs, (w >>> 11) & 31, problem);
+        if (form == Form.MSGSND) {
+            msgsnd(t, regs, ((int) t.insnWord(4) >>> 11) & 31, problem);
             return;
         }
-        if ((w & ~(0x7F << 5)) != PpcDiscovery.INST_SC) {
+        if (form == Form.OTHER) {
             programInterrupt(t, regs, SRR1_PROGILL, 0, "program interrupt: the word at the PC is not a trap instruction");
             return;
         }
-        int lev = (w >>> 5) & 0x7F;
+        int lev = form == Form.SC1 ? 1 : 0; // only whether LEV is 1 counts below (sc with any other LEV is the guest's)
         switch (host) {
             case BOOKE_HV -> {
                 if (lev != 1) {
@@ -340,7 +366,7 @@ public final class PpcVm implements ArchitectureVm {
                 }
             }
             case BOOK3S_PR, BOOKE_PR -> {
-                if (host == PpcHost.BOOK3S_PR && papr && w == PpcDiscovery.INST_SC1 && !problem) {
+                if (host == PpcHost.BOOK3S_PR && papr && form == Form.SC1 && !problem) {
                     paprCalls.hcall(t, this); // kvmppc_h_pr, else KVM_EXIT_PAPR_HCALL
                 } else if (host == PpcHost.BOOK3S_PR && osi && (int) regs.get(3) == OSI_SC_MAGIC_R3 && (int) regs.get(4) == OSI_SC_MAGIC_R4) {
                     osiExit(t, regs);

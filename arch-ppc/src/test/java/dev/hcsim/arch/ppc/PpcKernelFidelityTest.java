@@ -286,6 +286,16 @@ class PpcKernelFidelityTest {
     }
 
     @Test
+    @DisplayName("papr-enable reads every number form the option check accepts (0b binary, _ separators) as the check reads it")
+    void paprEnableNumberForms() {
+        Rig r = hv("papr-enable", "0b1100011100, 0x0_2c");
+        r.trap(0, "sc 1", 0x31C, 0, 5, 0, 0);
+        assertEquals(H_FUNCTION, r.regs(0).get(3), "0b1100011100 is 0x31c, H_SET_MODE: answered in the kernel");
+        r.trap(0, "sc 1", 0x2C, 1L << (63 - 48), 0x3001, 0);
+        assertEquals(H_PARAMETER, r.regs(0).get(3), "0x0_2c is H_PAGE_INIT: answered in the kernel");
+    }
+
+    @Test
     @DisplayName("book3s_hv.c kvmppc_h_page_init: H_ZERO_PAGE zeroes 4 KiB; a misaligned destination is H_PARAMETER")
     void hvPageInit() {
         Rig r = hv("papr-enable", "0x2c");

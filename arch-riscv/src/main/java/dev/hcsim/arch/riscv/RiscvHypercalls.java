@@ -122,7 +122,7 @@ public final class RiscvHypercalls {
     }
 
     static RiscvVm state(Trap t) {
-        return t.vm().archState(RiscvVm.class);
+        return (RiscvVm) t.vm().archVm();
     }
 
     /** sbi_ret: err_val = SBI_SUCCESS, out_val = {@code value} in a1. */

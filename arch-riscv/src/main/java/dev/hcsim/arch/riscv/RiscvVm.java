@@ -136,6 +136,21 @@ public final class RiscvVm implements ArchitectureVm {
      * kvm_riscv_vcpu_exit for scause EXC_SUPERVISOR_SYSCALL, then kvm_riscv_vcpu_sbi_ecall. An ecall
      * from VU-mode never reaches KVM (hedeleg delegates EXC_SYSCALL to VS-mode).
      */
+    /** The gate's decoded form ({@link Trap#decoded()}), made once per call site: whether the word is ECALL. */
+    private enum Form {
+        ECALL,
+        OTHER
+    }
+
+    private static boolean isEcall(Trap t) {
+        if (t.decoded() instanceof Form f) {
+            return f == Form.ECALL;
+        }
+        Form f = (int) t.insnWord(4) == RiscvCodec.ECALL ? Form.ECALL : Form.OTHER;
+        t.decoded(f);
+        return f == Form.ECALL;
+    }
+
     @Override
     public void trap(Trap t) {
         RegisterAccess r = t.registers();
@@ -145,9 +160,9 @@ public final class RiscvVm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        int word = (int) t.insnWord(4);
-        if (word != RiscvCodec.ECALL) {
+        if (!isEcall(t)) {
             // an illegal instruction, stval = the instruction bits (as the hardware reports them)
+            int word = (int) t.insnWord(4);
             t.fault(new Fault.RiscV(Fault.RiscV.ILLEGAL_INSTRUCTION, word & 0xFFFF_FFFFL, t.pc()), RiscvHypercalls.ILLEGAL_NOT_ECALL);
             return;
         }

@@ -84,7 +84,7 @@ public final class S390Hypercalls {
     }
 
     private static S390Vm state(Trap t) {
-        return t.vm().archState(S390Vm.class);
+        return (S390Vm) t.vm().archVm();
     }
 
     private static void spec(Trap t) {

@@ -448,22 +448,56 @@ public final class S390Vm implements ArchitectureVm {
             ucontrolIntercept(t); // no PER processing either: kvm_handle_sie_intercept returns before it
             return;
         }
-        int op = t.insnByte(0);
-        int sub = t.insnByte(1);
-        switch (op) {
-            case 0x83 -> diagnose(t);
-            case 0xAE -> sigp.sigp(t);
-            case 0xB2 -> {
-                switch (sub) {
-                    case 0x7D -> priv.stsi(t);
-                    case 0xB2 -> priv.lpswe(t);
-                    case 0x12, 0x09 -> priv.privileged(t, sub == 0x12 ? "STAP" : "STPT");
-                    default -> operationException(t, "not an intercepted instruction");
-                }
-            }
+        switch (form(t)) {
+            case DIAGNOSE -> diagnose(t);
+            case SIGP -> sigp.sigp(t);
+            case STSI -> priv.stsi(t);
+            case LPSWE -> priv.lpswe(t);
+            case STAP -> priv.privileged(t, "STAP");
+            case STPT -> priv.privileged(t, "STPT");
             default -> operationException(t, "not an intercepted instruction");
         }
         debug.afterIntercept(t);
+    }
+
+    /** The intercepted instruction by opcode: the gate's decoded form ({@link Trap#decoded()}), made once per call site. */
+    private enum Form {
+        /** 83: DIAGNOSE. */
+        DIAGNOSE,
+        /** AE: SIGNAL PROCESSOR. */
+        SIGP,
+        /** B27D: STORE SYSTEM INFORMATION. */
+        STSI,
+        /** B2B2: LOAD PSW EXTENDED. */
+        LPSWE,
+        /** B212: STORE CPU ADDRESS. */
+        STAP,
+        /** B209: STORE CPU TIMER. */
+        STPT,
+        /** Anything else: an operation exception. */
+        OTHER
+    }
+
+    private static Form form(Trap t) {
+        if (t.decoded() instanceof Form f) {
+            return f;
+        }
+        int op = t.insnByte(0);
+        int sub = t.insnByte(1);
+        Form f = switch (op) {
+            case 0x83 -> Form.DIAGNOSE;
+            case 0xAE -> Form.SIGP;
+            case 0xB2 -> switch (sub) {
+                case 0x7D -> Form.STSI;
+                case 0xB2 -> Form.LPSWE;
+                case 0x12 -> Form.STAP;
+                case 0x09 -> Form.STPT;
+                default -> Form.OTHER;
+            };
+            default -> Form.OTHER;
+        };
+        t.decoded(f);
+        return f;
     }
 
     private static long base(RegisterAccess r, int b2) {
@@ -522,12 +556,13 @@ public final class S390Vm implements ArchitectureVm {
             return;
         }
         if (code == S390Hypercalls.DIAG_KVM_HYPERCALL) {
-            t.callName("DIAG_KVM_HYPERCALL");
             t.readCall();
             long subcode = t.number();
-            // the call site's cached spec: table.isOffered(subcode) without a second table probe per call
+            // the call site's cached spec and answer: table.isOffered(subcode) without a table probe or predicate per call
             HypercallSpec diag500 = S390Hypercalls.isDiag500Subcode(subcode) ? t.lookup() : null;
-            if (diag500 == null || !table.isOffered(diag500)) {
+            if (diag500 == null || !t.offered(diag500)) { // the site's cached answer, too
+                t.callName("DIAG_KVM_HYPERCALL"); // invoke() names a call it runs by its spec: set only here, since
+                // alternating two names costs a reference store (a G1 write barrier) per trap
                 program(t, S390Status.PGM_SPECIFICATION, false);
                 return;
             }

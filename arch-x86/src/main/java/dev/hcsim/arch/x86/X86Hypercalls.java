@@ -173,7 +173,7 @@ public final class X86Hypercalls {
      * clocksource), then writes sec, nsec, tsc, flags = 0 and padding = 0 at GPA a0 (64 bytes).
      */
     static void clockPairing(Trap t) {
-        X86Vm x = t.vm().archState(X86Vm.class);
+        X86Vm x = (X86Vm) t.vm().archVm();
         if (!x.host64()) {
             t.fail(Status.NOT_IMPLEMENTED); // #ifdef CONFIG_X86_64
             return;
@@ -207,7 +207,7 @@ public final class X86Hypercalls {
      * min+cluster+i (u32 arithmetic); the result is how many vCPUs accepted the interrupt.
      */
     static void sendIpi(Trap t) {
-        X86Vm x = t.vm().archState(X86Vm.class);
+        X86Vm x = (X86Vm) t.vm().archVm();
         long icr = t.arg(3);
         if ((icr & (APIC_DEST_LOGICAL | APIC_SHORT_MASK)) != 0) {
             t.fail(Status.INVALID_PARAMETER);

@@ -214,7 +214,7 @@ final class X86HypervTlbIpi {
         if (vector < HV_IPI_LOW_VECTOR || vector > HV_IPI_HIGH_VECTOR) {
             return HV_STATUS_INVALID_HYPERCALL_INPUT;
         }
-        X86Vm x = t.vm().archState(X86Vm.class);
+        X86Vm x = (X86Vm) t.vm().archVm();
         VcpuControl c = t.control();
         int n = t.vm().vcpuCount();
         for (int v = 0; v < n; v++) {

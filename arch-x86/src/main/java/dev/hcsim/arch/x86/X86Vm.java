@@ -106,8 +106,8 @@ public final class X86Vm implements ArchitectureVm {
 
     @Override
     public void trap(Trap t) {
-        if (t.fetchedLength() < 3 || t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01
-                || (t.insnByte(2) != 0xC1 && t.insnByte(2) != 0xD9)) {
+        Form form = t.fetchedLength() < 3 ? Form.OTHER : form(t);
+        if (form == Form.OTHER) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
             if (t.fetchedLength() == 0) {
                 // Nothing readable at RIP: the fetch itself faults (not-present, instruction fetch).
@@ -121,7 +121,7 @@ public final class X86Vm implements ArchitectureVm {
         t.instructionLength(3);
         RegisterAccess r = t.registers();
         long cpl = cplOf(t);
-        boolean isVmcall = t.insnByte(2) == 0xC1;
+        boolean isVmcall = form == Form.VMCALL;
         if (isVmcall != intel) {
             wrongVendor(t, isVmcall, cpl);
             return;
@@ -136,11 +136,33 @@ public final class X86Vm implements ArchitectureVm {
             kvmHypercall(t, r, cpl);
         }
         Outcome o = t.outcome();
-        if (singleStepping(t) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
+        if (singleStepping(r) && (o == Outcome.RESUME || o == Outcome.YIELD)) {
             // kvm_skip_emulated_instruction: a call answered in the kernel (a directed yield included: kvm_sched_yield
             // runs inside the call) queues #DB once RIP is past the instruction.
             singleStep(t);
         }
+    }
+
+    /** The instruction at a trap: the gate's decoded form ({@link Trap#decoded()}), made once per call site. */
+    private enum Form {
+        /** 0F 01 C1, Intel's. */
+        VMCALL,
+        /** 0F 01 D9, AMD's. */
+        VMMCALL,
+        /** Anything else: #UD. */
+        OTHER
+    }
+
+    private static Form form(Trap t) {
+        if (t.decoded() instanceof Form f) {
+            return f;
+        }
+        Form f = Form.OTHER;
+        if (t.insnByte(0) == 0x0F && t.insnByte(1) == 0x01) {
+            f = t.insnByte(2) == 0xC1 ? Form.VMCALL : t.insnByte(2) == 0xD9 ? Form.VMMCALL : Form.OTHER;
+        }
+        t.decoded(f);
+        return f;
     }
 
     /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
@@ -192,6 +214,14 @@ public final class X86Vm implements ArchitectureVm {
      */
     static boolean singleStepping(Trap t) {
         return (t.registers().get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
+    }
+
+    /**
+     * {@link #singleStepping(Trap)} through the registers the gate took before the call: after the handler, reading them
+     * through {@link Trap#registers()} would make the frame keep the call's arguments for nothing (on-demand arguments).
+     */
+    private static boolean singleStepping(RegisterAccess r) {
+        return (r.get(X86Registers.RFLAGS) & X86Registers.TF) != 0;
     }
 
     /**
