@@ -62,6 +62,8 @@ public final class Vm {
     private final KvmControl control;
     /** KVM's kvm_vm_has_ran_once: set by the first trap or schedule-in of any vCPU, never cleared. */
     private volatile boolean ran;
+    /** Whether a standalone machine drives this VM ({@link VmContext#claimForMachine}). */
+    private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
     private final long[] ids;
     private final long[] sortedIds;
     private final int[] sortedIndex;
@@ -746,6 +748,11 @@ public final class Vm {
         @Override
         public void markRun() {
             Vm.this.markRun();
+        }
+
+        @Override
+        public boolean claimForMachine() {
+            return claimed.compareAndSet(false, true);
         }
 
         @Override

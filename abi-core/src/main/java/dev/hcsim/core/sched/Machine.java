@@ -14,11 +14,8 @@ import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.VmContext;
 import dev.hcsim.core.trace.TraceSink;
 import dev.hcsim.core.translate.BlockEngine;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import org.apiguardian.api.API;
 
@@ -42,9 +39,6 @@ import org.apiguardian.api.API;
  */
 @API(status = MAINTAINED, since = "1.0")
 public final class Machine implements VcpuControl {
-    /** The VMs a machine was built around: the per-VM architecture state (steal-time MSRs, lowcore prefixes, ...) is one guest's. */
-    private static final Set<Vm> CLAIMED = Collections.newSetFromMap(new WeakHashMap<>());
-
     private final Vm vm;
     private final SparseMemory memory;
     private final Scheduler sched;
@@ -70,15 +64,13 @@ public final class Machine implements VcpuControl {
      * @throws IllegalStateException when another machine was already built around {@code vm}
      */
     public Machine(Vm vm, String name) {
-        synchronized (CLAIMED) {
-            if (!CLAIMED.add(vm)) {
-                throw new IllegalStateException("this Vm already has a Machine: create one Vm per Machine (Vm.create), since the per-VM "
-                        + "architecture state belongs to one guest memory");
-            }
+        VmContext context = Engine.context(vm);
+        if (!context.claimForMachine()) {
+            throw new IllegalStateException("this Vm already has a Machine: create one Vm per Machine (Vm.create), since the per-VM "
+                    + "architecture state belongs to one guest memory");
         }
         this.vm = vm;
         this.memory = new SparseMemory(vm.config().memory());
-        VmContext context = Engine.context(vm);
         this.sched = new Scheduler(context, name, memory);
         this.stepper = new Stepper(vm, context, memory, sched);
         this.tracer = new TrapTracer(vm, context, sched);
@@ -102,6 +94,11 @@ public final class Machine implements VcpuControl {
         if (on) {
             stepper.blocks.trapHandler(stepper.inBlockTraps); // traps handled inside blocks (docs/performance.md)
         }
+    }
+
+    /** The translating engine, or null when interpreting: for tests that count what it does. */
+    BlockEngine blockEngine() {
+        return stepper.blocks;
     }
 
     /**

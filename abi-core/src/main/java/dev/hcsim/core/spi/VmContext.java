@@ -127,6 +127,14 @@ public interface VmContext {
     void markRun();
 
     /**
+     * Claims this VM for a standalone machine: true the first time, false after (one VM, one machine, since the per-VM
+     * architecture state belongs to one guest memory). A flag of the VM's own, not a registry every machine shares: a
+     * seed sweep builds a machine per seed on every thread.
+     * @return whether this call claimed it
+     */
+    boolean claimForMachine();
+
+    /**
      * The architecture's per-VM part, as its own type.
      * @param <T> the architecture's state type
      * @param type that type's class

@@ -30,7 +30,11 @@ final class Block {
     /** The call site of each instruction that trapped so far (null until one did): the block knows its traps' sites. */
     private TrapSite[] sites;
 
-    Block(long start, Instruction[] instructions, long[] pcs, int[] lengths) {
+    /** The most bytes a trap instruction fetch reads (the codec's longest instruction): the length of the sites' kept bytes. */
+    private final int siteLength;
+
+    Block(long start, Instruction[] instructions, long[] pcs, int[] lengths, int siteLength) {
+        this.siteLength = siteLength;
         this.start = start;
         this.instructions = instructions;
         this.pcs = pcs;
@@ -44,11 +48,11 @@ final class Block {
     }
 
     /**
-     * The call site of instruction {@code k}, made at its first trap. It lives as long as the block: a guest write to
-     * the block's code drops the block and with it the site (which checks its kept bytes by itself anyway).
-     * @param maxLength the most bytes a trap instruction fetch reads
+     * The call site of instruction {@code k}, made at its first trap (or when the block is compiled: a constant of the
+     * compiled form). It lives as long as the block: a guest write to the block's code drops the block and with it the
+     * site (which checks its kept bytes by itself anyway).
      */
-    TrapSite site(int k, int maxLength) {
+    TrapSite site(int k) {
         TrapSite[] s = sites;
         if (s == null) {
             s = new TrapSite[instructions.length];
@@ -56,7 +60,7 @@ final class Block {
         }
         TrapSite site = s[k];
         if (site == null) {
-            site = new TrapSite(maxLength);
+            site = new TrapSite(siteLength);
             s[k] = site;
         }
         return site;

@@ -6,6 +6,7 @@ import dev.hcsim.core.RegisterFile;
 import dev.hcsim.core.SparseMemory;
 import dev.hcsim.core.spi.Cpu;
 import dev.hcsim.core.spi.Instruction;
+import dev.hcsim.core.spi.TrapSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
@@ -65,8 +66,11 @@ final class BlockCompiler {
     private static final String BLOCK_DESC = Type.getDescriptor(Block.class);
     private static final String RUN_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(BlockEngine.class), Type.getType(Cpu.class),
             Type.getType(RegisterFile.class), Type.getType(SparseMemory.class), Type.LONG_TYPE, Type.LONG_TYPE);
-    private static final String TRAPPED_DESC = Type.getMethodDescriptor(Type.INT_TYPE, Type.getType(Block.class), Type.INT_TYPE,
-            Type.getType(RegisterFile.class), Type.LONG_TYPE, Type.LONG_TYPE, Type.LONG_TYPE);
+    private static final String SITE = Type.getInternalName(TrapSite.class);
+    private static final String SITE_DESC = Type.getDescriptor(TrapSite.class);
+    private static final String HANDLER = Type.getInternalName(BlockEngine.TrapHandler.class);
+    private static final String HANDLER_DESC = Type.getDescriptor(BlockEngine.TrapHandler.class);
+    private static final String TRAP_DESC = Type.getMethodDescriptor(Type.BOOLEAN_TYPE, Type.LONG_TYPE, Type.getType(TrapSite.class));
     private static final String FAILED_DESC = Type.getMethodDescriptor(Type.LONG_TYPE, Type.getType(Block.class), Type.INT_TYPE, Type.LONG_TYPE,
             Type.getType(Throwable.class), Type.getType(Cpu.class));
 
@@ -106,9 +110,14 @@ final class BlockCompiler {
      */
     static CompiledBlock compile(Block b, int zero) {
         int n = b.size();
-        Object[] data = new Object[n + 1];
+        Object[] data = new Object[2 * n + 1];
         System.arraycopy(b.instructions, 0, data, 0, n);
         data[n] = b;
+        for (int k = 0; k < n; k++) {
+            if (mayTrap(b, k)) {
+                data[n + 1 + k] = b.site(k); // the same site the interpreted runs of the block used
+            }
+        }
         int count = n;
         byte[] bytes = generate(b, zero, count);
         while (b.codeSize > MAX_CODE_SIZE && count > 1) {
@@ -144,7 +153,12 @@ final class BlockCompiler {
             cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "i" + k, INSN_DESC, null, null).visitEnd();
         }
         cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "block", BLOCK_DESC, null, null).visitEnd();
-        classInit(cw, name, n);
+        for (int k = 0; k < n; k++) {
+            if (mayTrap(b, k)) {
+                cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "s" + k, SITE_DESC, null, null).visitEnd();
+            }
+        }
+        classInit(cw, name, b);
         MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
@@ -157,8 +171,20 @@ final class BlockCompiler {
         return cw.toByteArray();
     }
 
-    /** {@code static { Object[] d = MethodHandles.classData(lookup(), "_", Object[].class); i0 = (Instruction) d[0]; ... }} */
-    private static void classInit(ClassWriter cw, String name, int n) {
+    /**
+     * Whether instruction {@code k} may trap: one of unknown effects (one whose effects are known never calls the
+     * scheduler). Its call site is a constant of the compiled form.
+     */
+    private static boolean mayTrap(Block b, int k) {
+        return b.instructions[k].effects() == Instruction.EFFECTS_UNKNOWN;
+    }
+
+    /**
+     * {@code static { Object[] d = MethodHandles.classData(lookup(), "_", Object[].class); i0 = (Instruction) d[0]; ...;
+     * block = (Block) d[n]; s0 = (TrapSite) d[n + 1]; ... }}.
+     */
+    private static void classInit(ClassWriter cw, String name, Block b) {
+        int n = b.size();
         MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -178,6 +204,15 @@ final class BlockCompiler {
             } else {
                 mv.visitTypeInsn(CHECKCAST, Type.getInternalName(Block.class));
                 mv.visitFieldInsn(PUTSTATIC, name, "block", BLOCK_DESC);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            if (mayTrap(b, k)) {
+                mv.visitVarInsn(ALOAD, 0);
+                push(mv, n + 1 + k);
+                mv.visitInsn(AALOAD);
+                mv.visitTypeInsn(CHECKCAST, SITE);
+                mv.visitFieldInsn(PUTSTATIC, name, "s" + k, SITE_DESC);
             }
         }
         mv.visitInsn(RETURN);
@@ -315,8 +350,8 @@ final class BlockCompiler {
             if (!emitted[k]) {
                 // a taken branch, trap, wait or fault of execute, which set the PC: the common exit
                 mv.visitLabel(taken[k]);
-                if (b.instructions[k].effects() == Instruction.EFFECTS_UNKNOWN) {
-                    trapInBlock(mv, name, k, locals, em, starts[k + 1]);
+                if (mayTrap(b, k)) {
+                    trapInBlock(mv, name, b, k, n, locals, em, starts[k + 1]);
                 }
                 addDone(mv, k + 1);
                 lastIndex(mv, k);
@@ -402,33 +437,68 @@ final class BlockCompiler {
     }
 
     /**
-     * After instruction {@code k} signalled: when it is a trap, {@code signal = engine.trapped(block, k, regs, done + k
-     * + 1, limit, gen)}, which handles it; the register locals are read again (the trap wrote the register file), and
-     * the block goes on at {@code next} (instruction {@code k + 1}) when the answer is {@link Cpu#NEXT}. Else, or for any
-     * other signal, falls through to the instruction's exit with the signal. Only an instruction of unknown effects can
-     * trap (one whose effects are known never calls the scheduler).
+     * After instruction {@code k} (of the {@code n} compiled) signalled: when it is a trap and the engine has a
+     * {@link BlockEngine.TrapHandler}, the handler handles it where it ran, called from here with the instruction's
+     * address and call site as constants of the class ({@code engine.lastBlock} and {@code lastIndex} name it, and
+     * {@code engine.progress} is at it already: it was stored before {@code execute}). The register file holds the
+     * block's registers (stored before {@code execute}); the locals are read again after the call, which wrote them.
+     * The block goes on at {@code next} (instruction {@code k + 1}, in this method) when the handler let the vCPU run
+     * on, the PC is right after the trap, and the run would not have stopped there: no break was asked for, {@code
+     * limit} leaves room for the rest of the compiled part ({@code limit - (done + k + 1) >= n - k - 1}), no code was
+     * written. Otherwise the block ends at the trap as it ended before traps ran inside blocks: with {@link Cpu#JUMP}
+     * when the vCPU runs on elsewhere or the run must look again ({@link BlockEngine#run} goes on from the PC, or stops
+     * for the budget or the break), with {@link BlockEngine#TRAP_DONE} when the handler ended the run. Falls through to
+     * the instruction's exit with the signal in {@code SIGNAL}: unchanged ({@link Cpu#TRAP} with no handler, or any other
+     * signal) or as the trap left it.
      */
-    private static void trapInBlock(MethodVisitor mv, String name, int k, boolean locals, BlockEmitter em, Label next) {
+    private static void trapInBlock(MethodVisitor mv, String name, Block b, int k, int n, boolean locals, BlockEmitter em, Label next) {
         Label notTrap = new Label();
+        Label noHandler = new Label();
+        Label ended = new Label();
+        Label jumped = new Label();
+        Label sameBlock = new Label();
         mv.visitVarInsn(ILOAD, SIGNAL);
         push(mv, Cpu.TRAP);
         mv.visitJumpInsn(IF_ICMPNE, notTrap);
         mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETFIELD, ENGINE, "traps", HANDLER_DESC);
+        mv.visitInsn(DUP);
+        mv.visitJumpInsn(IFNULL, noHandler);
+        // engine.lastBlock = block (no reference store, and no G1 write barrier, when it is already); lastIndex = k
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETFIELD, ENGINE, "lastBlock", BLOCK_DESC);
         mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
-        push(mv, k);
-        mv.visitVarInsn(ALOAD, REGS_ARG);
-        mv.visitVarInsn(LLOAD, DONE);
-        mv.visitLdcInsn((long) k + 1);
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LLOAD, LIMIT);
-        mv.visitVarInsn(LLOAD, GEN);
-        mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "trapped", TRAPPED_DESC, false);
-        mv.visitVarInsn(ISTORE, SIGNAL);
+        mv.visitJumpInsn(IF_ACMPEQ, sameBlock);
+        mv.visitVarInsn(ALOAD, ENGINE_ARG);
+        mv.visitFieldInsn(GETSTATIC, name, "block", BLOCK_DESC);
+        mv.visitFieldInsn(PUTFIELD, ENGINE, "lastBlock", BLOCK_DESC);
+        mv.visitLabel(sameBlock);
+        lastIndex(mv, k);
+        long pc = b.pcs[k];
+        mv.visitLdcInsn(pc);
+        mv.visitFieldInsn(GETSTATIC, name, "s" + k, SITE_DESC);
+        mv.visitMethodInsn(INVOKEINTERFACE, HANDLER, "trap", TRAP_DESC, true);
         if (locals) {
             em.loadAll(REGS_ARG);
         }
-        mv.visitVarInsn(ILOAD, SIGNAL);
-        mv.visitJumpInsn(IFEQ, next); // Cpu.NEXT
+        mv.visitJumpInsn(IFEQ, ended);
+        // limit - (done + k + 1) >= n - k - 1: room for the rest of the compiled part
+        runsOn(mv, n, jumped);
+        mv.visitVarInsn(ALOAD, REGS_ARG);
+        mv.visitMethodInsn(INVOKEVIRTUAL, REGS, "pc", "()J", false);
+        mv.visitLdcInsn(pc + b.lengths[k]);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, next);
+        mv.visitLabel(jumped);
+        push(mv, Cpu.JUMP);
+        mv.visitVarInsn(ISTORE, SIGNAL);
+        mv.visitJumpInsn(GOTO, notTrap);
+        mv.visitLabel(ended);
+        push(mv, BlockEngine.TRAP_DONE);
+        mv.visitVarInsn(ISTORE, SIGNAL);
+        mv.visitJumpInsn(GOTO, notTrap);
+        mv.visitLabel(noHandler);
+        mv.visitInsn(POP);
         mv.visitLabel(notTrap);
     }
 
@@ -450,6 +520,17 @@ final class BlockCompiler {
     /** {@code if (limit - done >= n && memory.codeGeneration() == gen && !engine.breakRequested) goto top}; else falls through. */
     private static void loopAgain(MethodVisitor mv, int n, Label top) {
         Label no = new Label();
+        runsOn(mv, n, no);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(no);
+    }
+
+    /**
+     * {@code if (limit - done < n || memory.codeGeneration() != gen || engine.breakRequested) goto no}: where the run
+     * would stop (the budget has no room for {@code n} more instructions, code was written, the scheduler asked for a
+     * break); else falls through.
+     */
+    private static void runsOn(MethodVisitor mv, int n, Label no) {
         mv.visitVarInsn(LLOAD, LIMIT);
         mv.visitVarInsn(LLOAD, DONE);
         mv.visitInsn(LSUB);
@@ -462,8 +543,7 @@ final class BlockCompiler {
         mv.visitJumpInsn(IFNE, no);
         mv.visitVarInsn(ALOAD, ENGINE_ARG);
         mv.visitFieldInsn(GETFIELD, ENGINE, "breakRequested", "Z");
-        mv.visitJumpInsn(IFEQ, top);
-        mv.visitLabel(no);
+        mv.visitJumpInsn(IFNE, no);
     }
 
     private static void codeGeneration(MethodVisitor mv) {

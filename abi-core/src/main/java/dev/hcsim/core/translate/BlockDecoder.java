@@ -56,6 +56,7 @@ final class BlockDecoder {
         if (n == 0) {
             return null;
         }
-        return new Block(start, java.util.Arrays.copyOf(insns, n), java.util.Arrays.copyOf(pcs, n), java.util.Arrays.copyOf(lengths, n));
+        return new Block(start, java.util.Arrays.copyOf(insns, n), java.util.Arrays.copyOf(pcs, n), java.util.Arrays.copyOf(lengths, n),
+                codec.maxLength());
     }
 }

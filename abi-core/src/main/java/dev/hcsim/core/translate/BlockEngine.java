@@ -38,14 +38,15 @@ public final class BlockEngine {
     public static final int TRAP_DONE = 6;
     /** Compile a block after this many interpreted runs, unless {@code hcsim.translate.threshold} says otherwise. */
     public static final int DEFAULT_THRESHOLD = 64;
-    private static final int CACHE_SIZE = 1 << 12;
+    /** Blocks the cache holds at first: it doubles when a miss would evict another block (a sweep builds one engine per seed). */
+    private static final int CACHE_INITIAL = 1 << 4;
+    private static final int CACHE_MAX = 1 << 12;
 
     private final SparseMemory memory;
-    private final int siteLength;
     private final BlockDecoder decoder;
     private final int threshold;
-    private final long[] tag = new long[CACHE_SIZE];
-    private final Block[] blocks = new Block[CACHE_SIZE];
+    private long[] tag = new long[CACHE_INITIAL];
+    private Block[] blocks = new Block[CACHE_INITIAL];
     private long generation = -1;
     private long compiledCount;
     private long decodedCount;
@@ -58,7 +59,8 @@ public final class BlockEngine {
     Block lastBlock;
     int lastIndex;
     private long lastPc;
-    private TrapHandler traps;
+    /** Read by the generated code, which calls the handler itself at a trap (BlockCompiler.trapInBlock). */
+    TrapHandler traps;
 
     /**
      * The scheduler's trap path inside a run: a trap instruction is handled where it runs, and when the vCPU may run on
@@ -105,7 +107,6 @@ public final class BlockEngine {
      */
     public BlockEngine(SparseMemory memory, Codec codec, int threshold) {
         this.memory = memory;
-        this.siteLength = codec.maxLength();
         this.decoder = new BlockDecoder(memory, codec);
         this.threshold = threshold;
     }
@@ -153,7 +154,7 @@ public final class BlockEngine {
             int signal = (int) r & 7;
             if (signal == Cpu.TRAP && traps != null) {
                 progress = done - 1; // the trap's own place in the run: what a VcpuControl call during it catches up to
-                if (!traps.trap(lastPc(), lastBlock.site(lastIndex, siteLength))) {
+                if (!traps.trap(lastPc(), lastBlock.site(lastIndex))) {
                     return done << 3 | TRAP_DONE;
                 }
                 signal = Cpu.JUMP; // the trap wrote the PC
@@ -163,37 +164,6 @@ public final class BlockEngine {
                 return r;
             }
         }
-    }
-
-    /**
-     * Instruction {@code k} of compiled block {@code b} signalled {@link Cpu#TRAP}, {@code executed} instructions into
-     * the run (the trap counted; {@link #progress} is at it): the {@link TrapHandler} handles it where it ran. Called by
-     * the generated code, whose registers are in the register file now and are read again after the call. It answers
-     * {@link Cpu#NEXT} when the block goes on with instruction {@code k + 1} in the same method: the handler let the
-     * vCPU run on, the trap left the PC right after it, and the run would not have stopped there ({@code limit} leaves
-     * room for the rest of the compiled part, no break was asked for, no code was written). Otherwise the block ends at
-     * the trap as it ended before traps ran inside blocks: with {@link Cpu#JUMP} when the vCPU runs on elsewhere or the
-     * run must look again ({@link #run} goes on from the PC, or stops for the budget or the break), {@link #TRAP_DONE}
-     * when the handler ended the run, {@link Cpu#TRAP} when there is no handler.
-     */
-    int trapped(Block b, int k, RegisterFile regs, long executed, long limit, long gen) {
-        if (lastBlock != b) { // no reference store (and G1 write barrier) when the block traps again
-            lastBlock = b;
-        }
-        lastIndex = k;
-        TrapHandler h = traps;
-        if (h == null) {
-            return Cpu.TRAP;
-        }
-        long pc = b.pcs[k];
-        if (!h.trap(pc, b.site(k, siteLength))) {
-            return TRAP_DONE;
-        }
-        if (breakRequested || limit - executed < b.compiledCount - k - 1 || memory.codeGeneration() != gen
-                || regs.pc() != pc + b.lengths[k]) {
-            return Cpu.JUMP;
-        }
-        return Cpu.NEXT;
     }
 
     /**
@@ -299,10 +269,16 @@ public final class BlockEngine {
             Arrays.fill(blocks, null);
             generation = gen;
         }
-        int i = (int) (pc ^ (pc >>> 12)) & (CACHE_SIZE - 1);
+        int i = slot(pc, blocks.length);
         Block b = blocks[i];
-        if (b != null && tag[i] == pc) {
-            return b;
+        if (b != null) {
+            if (tag[i] == pc) {
+                return b;
+            }
+            if (blocks.length < CACHE_MAX) {
+                growCache();
+                i = slot(pc, blocks.length);
+            }
         }
         b = decoder.decode(pc);
         if (b != null) {
@@ -312,6 +288,35 @@ public final class BlockEngine {
             blocks[i] = b;
         }
         return b;
+    }
+
+    /**
+     * The slot of the code at {@code pc} in a direct-mapped table of {@code size} (a power of two) entries, shared with
+     * the interpreter's decode cache: consecutive addresses take consecutive slots, and a page's number, multiplied by
+     * an odd constant, offsets its slots so that code at the same offset of different pages (page-aligned programs)
+     * does not take the same ones. {@code slot(pc, 2 * size)} is {@code slot(pc, size)} or that plus {@code size}, so
+     * a table can double without two of its entries meeting.
+     * @param pc the code's address
+     * @param size the table's size, a power of two
+     * @return the slot, 0 to size - 1
+     */
+    public static int slot(long pc, int size) {
+        return (int) (pc + (pc >>> 12) * 0x9E3779B1L) & (size - 1);
+    }
+
+    /** Doubles the block cache, keeping what it holds. */
+    private void growCache() {
+        long[] t = new long[tag.length * 2];
+        Block[] bs = new Block[t.length];
+        for (int j = 0; j < blocks.length; j++) {
+            if (blocks[j] != null) {
+                int k = slot(tag[j], t.length);
+                t[k] = tag[j];
+                bs[k] = blocks[j];
+            }
+        }
+        tag = t;
+        blocks = bs;
     }
 
     private CompiledBlock compile(Block b, RegisterFile regs) {

@@ -104,7 +104,7 @@ class BlockCompilerTest {
             pcs[k] = START + 4L * k;
             lengths[k] = 4;
         }
-        return new Block(START, code, pcs, lengths);
+        return new Block(START, code, pcs, lengths, 4);
     }
 
     @Test

@@ -36,6 +36,17 @@ public final class ProgramForms {
     }
 
     /**
+     * These forms and {@code more}, with the same registers and end line.
+     * @param more forms to add (a form may be several lines: it is placed whole, with one label before it)
+     * @return the larger set of forms
+     */
+    public ProgramForms with(String... more) {
+        List<String> all = new ArrayList<>(forms);
+        all.addAll(List.of(more));
+        return new ProgramForms(all, write, read, end);
+    }
+
+    /**
      * Programs of 1 to {@code maxLength} instructions, then the end line.
      * @param maxLength the most instructions
      * @return the generator of program sources

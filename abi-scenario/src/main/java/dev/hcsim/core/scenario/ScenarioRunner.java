@@ -69,12 +69,12 @@ public final class ScenarioRunner {
      * the address and the VM's architecture, options and features, which make the key).
      * @param s the scenario
      * @param programBytesLeft one element: the bytes a run may still assemble; lowered by what this scenario assembles
-     * @param assembled the programs assembled so far, by key, shared by the threads that build (a concurrent map), or
-     *                  null to assemble every program afresh
+     * @param assembled the programs assembled so far, by a key the runner makes, shared by the threads that build (a
+     *                  concurrent map), or null to assemble every program afresh
      * @return one machine per VM, by VM name, in file order
      * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
      */
-    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<String, Program> assembled) {
+    public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<Object, Program> assembled) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
             Scenario.VmSpec spec = s.vms().get(i);
@@ -92,12 +92,20 @@ public final class ScenarioRunner {
         return machines;
     }
 
+    /**
+     * What a program assembles to depends on: its source, its address and its VM's architecture, options and features.
+     * A record, not their text joined: a sweep looks every program up once per seed, and the source keeps its hash
+     * code while the joined text was built and hashed afresh each time.
+     */
+    private record ProgramKey(String arch, Map<String, String> options, Map<String, Boolean> features, long at, String source) {
+    }
+
     /** "file:line:col: message (at path)": build-time errors name the line as reading errors do. */
     private static ScenarioException err(Scenario.Where where, String path, String msg) {
         return new ScenarioException(where.at(path) + ": " + msg + " (at " + path + ")");
     }
 
-    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<String, Program> assembled) {
+    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<Object, Program> assembled) {
         ArchitectureInfo arch;
         try {
             arch = Hcsim.architecture(spec.arch());
@@ -129,8 +137,7 @@ public final class ScenarioRunner {
         long nextAt = arch.defaultEntry();
         for (Scenario.ProgramSpec p : spec.programs()) {
             long at = p.at() >= 0 ? p.at() : nextAt;
-            String key = assembled == null ? null
-                    : spec.arch() + '\0' + spec.options() + '\0' + spec.features() + '\0' + at + '\0' + p.source();
+            ProgramKey key = assembled == null ? null : new ProgramKey(spec.arch(), spec.options(), spec.features(), at, p.source());
             Program prog = key == null ? null : assembled.get(key);
             try {
                 if (prog == null || prog.bytes().length > programBytesLeft[0]) { // past the allowance: assembling says so
@@ -313,6 +320,65 @@ public final class ScenarioRunner {
         return new Result(s, machines, runs, trace, checks);
     }
 
+    /**
+     * Runs machines already built with {@link #build} and returns the first expectation they miss, in file order, or
+     * null when every one holds: what a seed sweep needs of a seed, and no more. A scenario without trace expectations
+     * runs untraced (no event is made; the machines' registers, memory and states are the same as in a traced run),
+     * and only a missed expectation's check is put into words.
+     * @param s the scenario
+     * @param machines its machines, from {@link #build}
+     * @param budget what the run may use
+     * @return the first missed expectation's check, or null when all hold
+     */
+    public static Check firstFailure(Scenario s, Map<String, Machine> machines, Budget budget) {
+        for (Scenario.Expectation e : s.expectations()) {
+            if (e instanceof Scenario.TraceContains) { // searched in the events as they stream by: the traced run
+                for (Check c : run(s, machines, budget, 0, TraceSink.NONE).checks()) {
+                    if (!c.passed()) {
+                        return c;
+                    }
+                }
+                return null;
+            }
+        }
+        for (Scenario.VmSpec spec : s.vms()) {
+            Machine m = machines.get(spec.name());
+            m.traceTo(TraceSink.NONE);
+            m.run(budget.maxSteps() > 0 ? budget.maxSteps() : spec.maxSteps(), budget.maxTimeNanos() > 0 ? budget.maxTimeNanos() : spec.maxTimeNanos(),
+                    budget.maxInstructions(), budget.deadlineNanoTime());
+        }
+        for (Scenario.Expectation e : s.expectations()) {
+            if (!holds(e, machines)) {
+                return check(e, machines);
+            }
+        }
+        return null;
+    }
+
+    /** Whether a machine-state expectation holds: {@link #check}'s verdict without its words. */
+    private static boolean holds(Scenario.Expectation e, Map<String, Machine> machines) {
+        Machine m = e.vm() == null ? null : machines.get(e.vm());
+        if (e instanceof Scenario.RegisterEquals r) {
+            RegisterFile regs = m.registers(r.vcpu());
+            int idx = regs.layout().indexOf(r.register());
+            if (idx < 0 && !r.register().equalsIgnoreCase("pc")) {
+                return false;
+            }
+            return r.matches(idx < 0 ? regs.pc() : regs.get(idx));
+        } else if (e instanceof Scenario.MemoryEquals me) {
+            byte[] got = new byte[me.bytes().length];
+            return m.memory().read(me.gpa(), got, 0, got.length) && java.util.Arrays.equals(got, me.bytes());
+        } else if (e instanceof Scenario.StateIs st) {
+            return m.stateOf(st.vcpu()).name().equalsIgnoreCase(st.state());
+        } else if (e instanceof Scenario.InterruptsDelivered in) {
+            return m.interrupts(in.vcpu()).getOrDefault(in.vector(), 0) == in.count();
+        } else if (e instanceof Scenario.StopReasonContains sr) {
+            String why = m.stopReason(sr.vcpu());
+            return why != null && why.contains(sr.text());
+        }
+        throw new IllegalStateException("unknown expectation " + e);
+    }
+
     private static Check check(Scenario.Expectation e, Map<String, Machine> machines) {
         Machine m = e.vm() == null ? null : machines.get(e.vm());
         if (e instanceof Scenario.RegisterEquals r) {
@@ -325,25 +391,25 @@ public final class ScenarioRunner {
             }
             long v = idx < 0 ? regs.pc() : regs.get(idx);
             // with a mask the message shows the compared bits and the whole register, so a failure shows both
-            return new Check(r.path(), what, r.matches(v), r.mask() == -1L ? Bytes.hex64(v) : Bytes.hex64(v & r.mask()) + " (whole register "
+            return new Check(r.path(), what, holds(e, machines), r.mask() == -1L ? Bytes.hex64(v) : Bytes.hex64(v & r.mask()) + " (whole register "
                     + Bytes.hex64(v) + ")");
         } else if (e instanceof Scenario.MemoryEquals me) {
             byte[] got = new byte[me.bytes().length];
             boolean ok = m.memory().read(me.gpa(), got, 0, got.length);
             String what = me.vm() + " memory[0x" + Long.toHexString(me.gpa()) + "] == " + Bytes.hex(me.bytes());
-            return new Check(me.path(), what, ok && java.util.Arrays.equals(got, me.bytes()), ok ? Bytes.hex(got) : "not guest memory");
+            return new Check(me.path(), what, holds(e, machines), ok ? Bytes.hex(got) : "not guest memory");
         } else if (e instanceof Scenario.StateIs st) {
             VcpuState actual = m.stateOf(st.vcpu());
-            return new Check(st.path(), st.vm() + "/vcpu" + st.vcpu() + " is " + st.state(), actual.name().equalsIgnoreCase(st.state()),
+            return new Check(st.path(), st.vm() + "/vcpu" + st.vcpu() + " is " + st.state(), holds(e, machines),
                     actual.name().toLowerCase(Locale.ROOT) + (m.stopReason(st.vcpu()) != null ? " (" + m.stopReason(st.vcpu()) + ")" : ""));
         } else if (e instanceof Scenario.InterruptsDelivered in) {
             int got = m.interrupts(in.vcpu()).getOrDefault(in.vector(), 0);
             return new Check(in.path(), in.vm() + "/vcpu" + in.vcpu() + " received " + in.count() + " interrupt(s) of vector 0x"
-                    + Integer.toHexString(in.vector()), got == in.count(), String.valueOf(got));
+                    + Integer.toHexString(in.vector()), holds(e, machines), String.valueOf(got));
         } else if (e instanceof Scenario.StopReasonContains sr) {
             String why = m.stopReason(sr.vcpu());
             return new Check(sr.path(), sr.vm() + "/vcpu" + sr.vcpu() + " stop reason contains \"" + sr.text() + "\"",
-                    why != null && why.contains(sr.text()), String.valueOf(why));
+                    holds(e, machines), String.valueOf(why));
         }
         throw new IllegalStateException("unknown expectation " + e);
     }

@@ -46,4 +46,11 @@ class Arm64TranslationTest {
         String source = "movz w1, #0x0442\nmovk w1, #0x9100, lsl #16\nstr w1, [x28, #16]\nnop\nadd x2, x2, #2\nhvc #0\n";
         Differential.assertSelfModifyingCodeRuns("arm64", source, "x28", "x2", 1);
     }
+
+    @Test
+    @DisplayName("for all random programs with cheap calls among the instructions: traps inside translated blocks go on as the interpreter does")
+    void callsInsideBlocksAgreeWithInterpreted() {
+        // arch/arm64/kvm/hypercalls.c kvm_smccc_call_handler: SMCCC_VERSION answers ARM_SMCCC_VERSION_1_1: a call that returns to the guest, so the compiled block goes on after it
+        Differential.assertCallsInsideBlocksAgree("arm64", FORMS, "x28", "movz x0, #0x8000, lsl #16\nhvc #0");
+    }
 }

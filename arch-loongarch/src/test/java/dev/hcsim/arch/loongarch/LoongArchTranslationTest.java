@@ -40,4 +40,11 @@ class LoongArchTranslationTest {
         String source = "li.w $t0, 0x02c00484\nst.w $t0, $s8, 16\nnop\naddi.d $a0, $a0, 2\nhvcl 0x100\n";
         Differential.assertSelfModifyingCodeRuns("loongarch", source, "s8", "a0", 1L);
     }
+
+    @Test
+    @DisplayName("for all random programs with cheap calls among the instructions: traps inside translated blocks go on as the interpreter does")
+    void callsInsideBlocksAgreeWithInterpreted() {
+        // arch/loongarch/kvm/exit.c kvm_handle_pv_service: an unknown function answers KVM_HCALL_INVALID_CODE: a call that returns to the guest, so the compiled block goes on after it
+        Differential.assertCallsInsideBlocksAgree("loongarch", FORMS, "s8", "li.w $a0, 0x4242\nhvcl 0x100");
+    }
 }

@@ -49,4 +49,11 @@ class MipsTranslationTest {
         String source = "li $1,0x64420001\nsw $1,16($16)\nnop\ndaddiu $2,$2,2\nhypcall\n";
         Differential.assertSelfModifyingCodeRuns("mips", source, "$16", "$2", 1L);
     }
+
+    @Test
+    @DisplayName("for all random programs with cheap calls among the instructions: traps inside translated blocks go on as the interpreter does")
+    void callsInsideBlocksAgreeWithInterpreted() {
+        // arch/mips/kvm/emulate.c kvm_mips_emul_hypcall: every number answers -KVM_ENOSYS: a call that returns to the guest, so the compiled block goes on after it
+        Differential.assertCallsInsideBlocksAgree("mips", FORMS, "$16", "li $2,0x4242\nhypcall");
+    }
 }

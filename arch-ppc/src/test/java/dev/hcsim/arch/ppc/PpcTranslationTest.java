@@ -47,4 +47,11 @@ class PpcTranslationTest {
         String source = "lis r3,0x3884\nori r3,r3,1\nstw r3,16(r30)\nnop\naddi r4,r4,2\nsc\n";
         Differential.assertSelfModifyingCodeRuns("ppc", source, "r30", "r4", 1L);
     }
+
+    @Test
+    @DisplayName("for all random programs with cheap calls among the instructions: traps inside translated blocks go on as the interpreter does")
+    void callsInsideBlocksAgreeWithInterpreted() {
+        // arch/powerpc/kvm/powerpc.c kvmppc_kvm_pv: KVM_HC_FEATURES answers EV_SUCCESS: a call that returns to the guest, so the compiled block goes on after it
+        Differential.assertCallsInsideBlocksAgree("ppc", FORMS, "r30", "lis r0,0x4b56\nori r0,r0,0x4d21\nlis r11,42\nori r11,r11,3\nsc");
+    }
 }

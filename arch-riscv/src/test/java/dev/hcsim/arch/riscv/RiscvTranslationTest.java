@@ -47,4 +47,11 @@ class RiscvTranslationTest {
         String source = "li x1,0x00150513\nsw x1,16(x9)\nnop\naddi a0,a0,2\necall\n";
         Differential.assertSelfModifyingCodeRuns("riscv", source, "x9", "a0", 1L);
     }
+
+    @Test
+    @DisplayName("for all random programs with cheap calls among the instructions: traps inside translated blocks go on as the interpreter does")
+    void callsInsideBlocksAgreeWithInterpreted() {
+        // arch/riscv/kvm/vcpu_sbi_base.c kvm_sbi_ext_base_handler: GET_SPEC_VERSION: a call that returns to the guest, so the compiled block goes on after it
+        Differential.assertCallsInsideBlocksAgree("riscv", FORMS, "x9", "li a7,0x10\nli a6,0\necall");
+    }
 }

@@ -23,8 +23,19 @@ final class X86Interpreter {
 
     static final long PF = 1L << 2;
 
+    /**
+     * An instruction's text, {@code "%-6s %s"} of the mnemonic and the operands. Padded by hand: every decode makes
+     * one (a seed sweep decodes its guest once per seed), and {@link String#format} parsed the pattern each time.
+     */
     static String fmt(String mnemonic, String operands) {
-        return operands.isEmpty() ? mnemonic : String.format(Locale.ROOT, "%-6s %s", mnemonic, operands);
+        if (operands.isEmpty()) {
+            return mnemonic;
+        }
+        StringBuilder sb = new StringBuilder(mnemonic.length() + operands.length() + 7).append(mnemonic);
+        while (sb.length() < 6) {
+            sb.append(' ');
+        }
+        return sb.append(' ').append(operands).toString();
     }
 
     static long mask(int w) {

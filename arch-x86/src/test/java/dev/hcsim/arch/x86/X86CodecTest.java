@@ -9,6 +9,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import dev.hcsim.core.Bytes;
 import dev.hcsim.core.asm.AsmException;
@@ -97,6 +98,14 @@ class X86CodecTest {
         assertEquals("0f84c8000000", Bytes.hex(far, 0, 6));
         byte[] back = asm("top: .zero 200\njmp top");
         assertEquals("e933ffffff", Bytes.hex(back, 200, 5));
+    }
+
+    @Test
+    @DisplayName("an instruction's text is the mnemonic padded to 6 columns, a space and the operands (what \"%-6s %s\" gave), for every length")
+    void textPadding() {
+        qt().withExamples(2000).forAll(strings().basicLatinAlphabet().ofLengthBetween(1, 10), strings().basicLatinAlphabet().ofLengthBetween(0, 20))
+                .checkAssert((mnemonic, operands) -> assertEquals(operands.isEmpty() ? mnemonic
+                        : String.format(Locale.ROOT, "%-6s %s", mnemonic, operands), X86Interpreter.fmt(mnemonic, operands)));
     }
 
     @Test
