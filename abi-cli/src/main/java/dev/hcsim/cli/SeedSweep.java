@@ -1,6 +1,5 @@
 package dev.hcsim.cli;
 
-import dev.hcsim.core.Program;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioRunner;
 import dev.hcsim.core.trace.TraceSink;
@@ -9,7 +8,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,18 +100,15 @@ final class SeedSweep {
      * @throws IllegalStateException when a seed's run throws: the seed and the cause
      */
     static Report run(Scenario s, Range range, int jobs, ScenarioRunner.Budget budget, LongConsumer progress) {
-        // Build once before anything runs: a bad program is one error (exit 2), not one per seed.
-        ScenarioRunner.build(s);
+        // Build once before anything runs: a bad program is one error (exit 2), not one per seed. Each seed then builds
+        // its machines from what this build kept (ScenarioRunner.Prepared): no reading, assembling or checking per seed.
+        ScenarioRunner.Prepared prepared = ScenarioRunner.prepare(s);
         long count = range.count();
         int threads = (int) Math.max(1, Math.min(jobs, (count + CHUNK - 1) / CHUNK));
         AtomicLong next = new AtomicLong();
         LongAdder passed = new LongAdder();
         LongAdder done = new LongAdder();
         ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
-        // Every seed builds fresh machines, but its programs assemble to the same bytes: assemble them once. (It was a
-        // quarter of a seed's CPU time and most of its garbage, and garbage is what the threads share: a collection
-        // stops them all.)
-        Map<Object, Program> assembled = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "hcsim-sweep");
             t.setDaemon(true);
@@ -126,7 +121,7 @@ final class SeedSweep {
                     for (long i = next.getAndAdd(CHUNK); i < count; i = next.getAndAdd(CHUNK)) {
                         for (long k = i; k < Math.min(count, i + CHUNK); k++) {
                             long seed = range.first() + k;
-                            ScenarioRunner.Check bad = firstFailure(s, seed, budget, assembled);
+                            ScenarioRunner.Check bad = ScenarioRunner.firstFailure(s, prepared.build(seed), budget);
                             if (bad == null) {
                                 passed.increment();
                             } else {
@@ -162,22 +157,8 @@ final class SeedSweep {
 
     /** One seed's run: fresh machines, the scenario's seed replaced, every event to {@code tap}, none kept. */
     static ScenarioRunner.Result runOne(Scenario s, long seed, ScenarioRunner.Budget budget, TraceSink tap) {
-        return runOne(s, seed, budget, tap, null);
-    }
-
-    /** {@link #runOne}, assembling each program once per {@code assembled} map (shared by the sweep's threads). */
-    static ScenarioRunner.Result runOne(Scenario s, long seed, ScenarioRunner.Budget budget, TraceSink tap, Map<Object, Program> assembled) {
         Scenario seeded = s.withSeed(seed);
-        return ScenarioRunner.run(seeded, ScenarioRunner.build(seeded, new long[] {Long.MAX_VALUE}, assembled), budget, 0, tap);
-    }
-
-    /**
-     * One seed of the sweep: fresh machines, run untraced unless an expectation searches the trace, and the first
-     * expectation missed (put into words only then), or null. The same verdict as {@link #runOne}'s checks.
-     */
-    static ScenarioRunner.Check firstFailure(Scenario s, long seed, ScenarioRunner.Budget budget, Map<Object, Program> assembled) {
-        Scenario seeded = s.withSeed(seed);
-        return ScenarioRunner.firstFailure(seeded, ScenarioRunner.build(seeded, new long[] {Long.MAX_VALUE}, assembled), budget);
+        return ScenarioRunner.run(seeded, ScenarioRunner.build(seeded), budget, 0, tap);
     }
 
     /** {@code 1, 4..7, 9}: a sorted list of seeds with runs of consecutive ones shortened. */

@@ -75,11 +75,21 @@ public final class ScenarioRunner {
      * @throws ScenarioException naming the place in the file for a bad program, register or option, or a program past the allowance
      */
     public static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<Object, Program> assembled) {
+        return build(s, programBytesLeft, assembled, null);
+    }
+
+    /** {@link #build(Scenario, long[], Map)}, adding what it loads into each VM's memory to {@code loads} (one list per VM) when not null. */
+    private static Map<String, Machine> build(Scenario s, long[] programBytesLeft, Map<Object, Program> assembled, List<List<Load>> loads) {
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (int i = 0; i < s.vms().size(); i++) {
             Scenario.VmSpec spec = s.vms().get(i);
             String path = s.vms().size() == 1 && !s.file().isEmpty() ? "$.vm" : "$.vms[" + i + "]";
-            machines.put(spec.name(), machine(s.where(), spec, path, programBytesLeft, assembled));
+            List<Load> l = null;
+            if (loads != null) {
+                l = new ArrayList<>();
+                loads.add(l);
+            }
+            machines.put(spec.name(), machine(s.where(), spec, path, programBytesLeft, assembled, l));
         }
         for (Scenario.Expectation e : s.expectations()) {
             // a typo in an expectation is bad input (exit 2) like the same typo in "registers", not a failed check
@@ -100,12 +110,102 @@ public final class ScenarioRunner {
     private record ProgramKey(String arch, Map<String, String> options, Map<String, Boolean> features, long at, String source) {
     }
 
+    /** Bytes a build put into guest memory. */
+    private record Load(long at, byte[] bytes) {
+    }
+
+    /**
+     * A scenario built once and then again per seed without reading, assembling or checking it again: what a seed sweep
+     * builds. Each {@link #build} makes new VMs and machines (a VM's architecture state, its scheduler and, on some
+     * architectures, its random sources depend on the seed), loads the same bytes, and gives every vCPU the
+     * registers and state the first build gave it; the result is the machines {@link ScenarioRunner#build} makes for
+     * the scenario with that seed.
+     */
+    public static final class Prepared {
+        private final Scenario scenario;
+        private final List<Scenario.VmSpec> specs;
+        private final List<Machine> first;
+        private final List<List<Load>> loads;
+        private final List<VcpuState[]> states;
+
+        private Prepared(Scenario s, List<Machine> first, List<List<Load>> loads) {
+            this.scenario = s;
+            this.specs = s.vms();
+            this.first = first;
+            this.loads = loads;
+            this.states = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                VcpuState[] st = new VcpuState[specs.get(i).vcpus()];
+                for (Scenario.CpuSpec c : specs.get(i).cpus()) {
+                    st[c.vcpu()] = VcpuState.valueOf(c.state().toUpperCase(Locale.ROOT));
+                }
+                states.add(st);
+            }
+        }
+
+        /**
+         * The scenario's machines for {@code seed}, as {@code build(scenario.withSeed(seed))} makes them.
+         * @param seed every VM's scheduler seed
+         * @return one machine per VM, by VM name, in file order
+         */
+        public Map<String, Machine> build(long seed) {
+            Map<String, Machine> machines = new LinkedHashMap<>();
+            for (int i = 0; i < specs.size(); i++) {
+                Scenario.VmSpec spec = specs.get(i);
+                Machine model = first.get(i);
+                Machine m = new Machine(Vm.create(model.vm().config().toBuilder().seed(seed).build()), spec.name());
+                if (!spec.hostReturns().isEmpty()) {
+                    m.host(new ScenarioHost(spec.hostReturns()));
+                }
+                for (Load l : loads.get(i)) {
+                    m.load(l.at(), l.bytes());
+                }
+                VcpuState[] st = states.get(i);
+                for (int v = 0; v < st.length; v++) {
+                    m.registers(v).copyFrom(model.registers(v));
+                    if (st[v] != null) {
+                        m.initialState(v, st[v]);
+                    }
+                }
+                machines.put(spec.name(), m);
+            }
+            return machines;
+        }
+
+        /**
+         * The scenario prepared.
+         * @return the scenario, with the seeds it was read with
+         */
+        public Scenario scenario() {
+            return scenario;
+        }
+    }
+
+    /**
+     * Builds the scenario once (every error it has is found here, as by {@link #build}) and keeps what a build per seed
+     * reuses: the bytes loaded, the registers and states set.
+     * @param s the scenario
+     * @return the prepared scenario
+     * @throws ScenarioException naming the place in the file for a bad program, register or option
+     */
+    public static Prepared prepare(Scenario s) {
+        List<List<Load>> loads = new ArrayList<>();
+        Map<String, Machine> built = build(s, new long[] {Long.MAX_VALUE}, null, loads);
+        List<Machine> first = new ArrayList<>();
+        for (Scenario.VmSpec spec : s.vms()) {
+            first.add(built.get(spec.name()));
+        }
+        return new Prepared(s, first, loads);
+    }
+
     /** "file:line:col: message (at path)": build-time errors name the line as reading errors do. */
     private static ScenarioException err(Scenario.Where where, String path, String msg) {
         return new ScenarioException(where.at(path) + ": " + msg + " (at " + path + ")");
     }
 
-    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<Object, Program> assembled) {
+    /** One VM's machine, adding each block of bytes it loads into guest memory to {@code loads} when not null. */
+    private static Machine machine(Scenario.Where file, Scenario.VmSpec spec, String path, long[] programBytesLeft, Map<Object, Program> assembled,
+            List<Load> loads) {
         ArchitectureInfo arch;
         try {
             arch = Hcsim.architecture(spec.arch());
@@ -155,6 +255,9 @@ public final class ScenarioRunner {
             } catch (IllegalArgumentException e) {
                 throw err(file, p.path() + ".at", "program '" + p.name() + "': " + e.getMessage());
             }
+            if (loads != null) {
+                loads.add(new Load(at, prog.bytes()));
+            }
             symbols.put(p.name(), at);
             prog.labels().forEach(symbols::putIfAbsent);
             prog.labels().forEach((k, v) -> symbols.put(p.name() + "." + k, v));
@@ -168,6 +271,9 @@ public final class ScenarioRunner {
                 m.load(d.at(), d.bytes());
             } catch (IllegalArgumentException e) {
                 throw err(file, d.path(), e.getMessage());
+            }
+            if (loads != null) {
+                loads.add(new Load(d.at(), d.bytes()));
             }
         }
         boolean[] described = new boolean[spec.vcpus()];
