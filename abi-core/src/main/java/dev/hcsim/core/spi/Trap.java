@@ -277,6 +277,24 @@ public final class Trap implements TrapResult {
     }
 
     /**
+     * The gate's decoded form of type {@code type} from this call site ({@link #decoded()}), or {@code decode}'s answer,
+     * which is then left there ({@link #decoded(Object)}): the one way every gate looks its form up.
+     * @param <T> the form's type
+     * @param type the form's class (a form of another class, left by another gate of the same architecture, does not count)
+     * @param decode decodes this trap's bytes (a method reference that captures nothing, so that nothing is allocated)
+     * @return the decoded form
+     */
+    public <T> T decoded(Class<T> type, java.util.function.Function<Trap, T> decode) {
+        Object d = decoded();
+        if (type.isInstance(d)) {
+            return type.cast(d);
+        }
+        T made = decode.apply(this);
+        decoded(made);
+        return made;
+    }
+
+    /**
      * Leaves {@code d} at this call site as the decoded form of this trap's instruction bytes, for the next trap with the
      * same bytes there ({@link #decoded()}; the same rules). Allocate it once per distinct instruction, or use constants:
      * the trap path allocates nothing once warm.
