@@ -1,7 +1,6 @@
-package dev.hcsim.cli;
+package dev.hcsim.arch.x86;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -9,26 +8,22 @@ import dev.hcsim.core.Interleave;
 import dev.hcsim.core.scenario.Scenario;
 import dev.hcsim.core.scenario.ScenarioReader;
 import dev.hcsim.core.scenario.ScenarioRunner;
+import dev.hcsim.core.testing.AllocationRounds;
 import dev.hcsim.core.trace.TraceSink;
-import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one seed of a sweep costs (issue 18 item 4): the sweep's threads share the heap, so every byte a seed allocates
- * is collection work that stops them all. Counted per thread with ThreadMXBean, never timed.
- *
- * <p>Not through abi-core's test jar ({@code AllocationRounds}): that jar's classes come with the tests' toy
- * architecture, which a module's tests then find beside the real ones, and abi-cli's generated-docs and fuzz tests
- * enumerate every architecture. The rounds here follow the same rule: the best of several, since the first ones run
- * before the JIT has compiled (and escape-analysed) the per-seed path.
+ * What one seed of a seed sweep ({@code hcsim run FILE --seeds A..B}, abi-cli's {@code SeedSweep}) costs, on the
+ * bundled x86 lost-wakeup race (issue 18 item 4): the sweep's threads share the heap, so every byte a seed allocates is
+ * collection work that stops them all. A seed of the sweep is {@link ScenarioRunner.Prepared#build} and
+ * {@link ScenarioRunner#firstFailure}, as here. Counted per thread with ThreadMXBean ({@link AllocationRounds}), never
+ * timed. (Here and not in abi-cli: abi-core's test jar, which has the counter, also registers a test architecture
+ * that abi-cli's generated-docs tests must not see.)
  */
-class SeedSweepAllocationTest {
-    private static final Scenario RACE = ScenarioReader.read(Path.of(SeedSweepTest.RACE));
+class X86SeedSweepAllocationTest {
+    private static final Scenario RACE = ScenarioReader.read(Path.of("../examples/x86-pv-spinlock-lost-wakeup.json"));
     private static final ScenarioRunner.Budget BUDGET = new ScenarioRunner.Budget(0, 0, ScenarioRunner.Budget.DEFAULT_INSTRUCTIONS,
             Long.MAX_VALUE);
     private static final int SEEDS = 200;
@@ -48,22 +43,11 @@ class SeedSweepAllocationTest {
     void perSeedAllocationIsBounded() throws Exception {
         ScenarioRunner.Prepared prepared = ScenarioRunner.prepare(RACE);
         long[] next = {1};
-        Object threads = ManagementFactory.getThreadMXBean();
-        // the JDK's per-thread counter, reached by name: forbiddenapis refuses the non-portable type in code
-        Method allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
-        List<Long> rounds = new ArrayList<>();
-        long bytes = Long.MAX_VALUE;
-        for (int round = 0; round < 30 && bytes >= BYTES_PER_SEED * SEEDS; round++) {
-            long before = (Long) allocated.invoke(threads);
+        long bytes = AllocationRounds.assertSettlesBelow(BYTES_PER_SEED * SEEDS, SEEDS + " seeds of " + RACE.name(), () -> {
             for (int i = 0; i < SEEDS; i++) {
                 ScenarioRunner.firstFailure(RACE, prepared.build(next[0]++), BUDGET);
             }
-            long used = (Long) allocated.invoke(threads) - before;
-            rounds.add(used);
-            bytes = Math.min(bytes, used);
-        }
-        assertTrue(rounds.get(0) > 0, "the thread allocation counter saw nothing");
-        assertTrue(bytes < BYTES_PER_SEED * SEEDS, SEEDS + " seeds of " + RACE.name() + ": bytes per round " + rounds);
+        });
         System.out.println("seed sweep: " + bytes / SEEDS + " bytes per seed of " + RACE.name());
     }
 
@@ -74,8 +58,9 @@ class SeedSweepAllocationTest {
             Scenario s = RACE.withInterleave(il);
             ScenarioRunner.Prepared prepared = ScenarioRunner.prepare(s);
             qt().withExamples(150).forAll(longs().between(0, 1_000_000_000L)).checkAssert(seed -> {
-                ScenarioRunner.Check traced = SeedSweep.runOne(s, seed, BUDGET, TraceSink.NONE).checks().stream().filter(c -> !c.passed())
-                        .findFirst().orElse(null);
+                Scenario seeded = s.withSeed(seed);
+                ScenarioRunner.Check traced = ScenarioRunner.run(seeded, ScenarioRunner.build(seeded), BUDGET, 0, TraceSink.NONE).checks()
+                        .stream().filter(c -> !c.passed()).findFirst().orElse(null);
                 assertEquals(traced, ScenarioRunner.firstFailure(s, prepared.build(seed), BUDGET), il + " seed " + seed);
             });
         }
