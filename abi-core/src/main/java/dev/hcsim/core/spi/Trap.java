@@ -66,8 +66,8 @@ public final class Trap implements TrapResult {
     private final boolean number32;
     private final int[] argumentRegisters;
     private final int[] resultRegisters;
-    // The arguments held in a result register too (bit i: argument i): writeResults keeps them first.
-    private final int overwrittenArguments;
+    // For each result, the argument held in the same register (-1: none): writeResults keeps that argument first.
+    private final int[] resultArgument;
     private final int allArguments;
     private final boolean narrowCutsArguments;
     private final boolean narrowCutsResults;
@@ -143,15 +143,15 @@ public final class Trap implements TrapResult {
         for (int i = 0; i < resultRegisters.length; i++) {
             resultRegisters[i] = contract.resultRegister(i);
         }
-        int overwritten = 0;
-        for (int result : resultRegisters) {
+        this.resultArgument = new int[resultRegisters.length];
+        for (int i = 0; i < resultRegisters.length; i++) {
+            resultArgument[i] = -1;
             for (int k = 0; k < argumentRegisters.length; k++) {
-                if (argumentRegisters[k] == result) {
-                    overwritten |= 1 << k;
+                if (argumentRegisters[k] == resultRegisters[i]) {
+                    resultArgument[i] = k;
                 }
             }
         }
-        this.overwrittenArguments = overwritten;
         this.allArguments = (1 << argumentRegisters.length) - 1;
         this.narrowCutsArguments = contract.narrowTruncatesArguments();
         this.narrowCutsResults = contract.narrowTruncatesResults();
@@ -277,6 +277,24 @@ public final class Trap implements TrapResult {
     }
 
     /**
+     * The gate's decoded form of type {@code type} from this call site ({@link #decoded()}), or {@code decode}'s answer,
+     * which is then left there ({@link #decoded(Object)}): the one way every gate looks its form up.
+     * @param <T> the form's type
+     * @param type the form's class (a form of another class, left by another gate of the same architecture, does not count)
+     * @param decode decodes this trap's bytes (a method reference that captures nothing, so that nothing is allocated)
+     * @return the decoded form
+     */
+    public <T> T decoded(Class<T> type, java.util.function.Function<Trap, T> decode) {
+        Object d = decoded();
+        if (type.isInstance(d)) {
+            return type.cast(d);
+        }
+        T made = decode.apply(this);
+        decoded(made);
+        return made;
+    }
+
+    /**
      * Leaves {@code d} at this call site as the decoded form of this trap's instruction bytes, for the next trap with the
      * same bytes there ({@link #decoded()}; the same rules). Allocate it once per distinct instruction, or use constants:
      * the trap path allocates nothing once warm.
@@ -368,25 +386,21 @@ public final class Trap implements TrapResult {
 
     /** Reads every argument now, once the call is read and before something may change the registers (readCall). */
     private void snapArguments() {
-        snapArguments(allArguments);
-    }
-
-    /** Keeps the arguments of {@code which} (bit i: argument i) not kept yet, once the call is read. */
-    private void snapArguments(int which) {
-        int need = which & ~snapped;
-        if (need == 0 || (flags & DISPATCHED) == 0) {
+        if ((flags & DISPATCHED) == 0 || snapped == allArguments) {
             return;
         }
-        boolean cut = (flags & NARROW) != 0 && narrowCutsArguments;
         int[] from = argumentRegisters;
-        long[] to = args;
         for (int i = 0; i < from.length; i++) {
-            if ((need & (1 << i)) != 0) {
-                long v = regs.get(from[i]);
-                to[i] = cut ? v & 0xFFFF_FFFFL : v;
-            }
+            snapArgument(i);
         }
-        snapped |= need;
+    }
+
+    private void snapArgument(int i) {
+        if ((snapped & (1 << i)) == 0) {
+            long v = regs.get(argumentRegisters[i]);
+            args[i] = (flags & NARROW) != 0 && narrowCutsArguments ? v & 0xFFFF_FFFFL : v;
+            snapped |= 1 << i;
+        }
     }
 
     /**
@@ -473,7 +487,6 @@ public final class Trap implements TrapResult {
     }
 
     private void writeResults() {
-        snapArguments(overwrittenArguments); // the call's arguments in result registers stay readable after the trap
         int[] to = resultRegisters;
         boolean cut = (flags & NARROW) != 0 && narrowCutsResults;
         for (int i = 0; i < to.length; i++) {
@@ -486,6 +499,10 @@ public final class Trap implements TrapResult {
                 v = 0;
             } else {
                 continue;
+            }
+            int k = resultArgument[i];
+            if (k >= 0 && (flags & DISPATCHED) != 0) {
+                snapArgument(k); // the call's argument in this register stays readable after the trap (traces, tests)
             }
             regs.set(to[i], cut ? v & 0xFFFF_FFFFL : v);
         }

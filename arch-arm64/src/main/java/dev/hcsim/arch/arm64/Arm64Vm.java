@@ -176,7 +176,7 @@ public final class Arm64Vm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        A64Form form = a64Form(t);
+        A64Form form = t.decoded(A64Form.class, Arm64Vm::a64Form); // only the AArch64 gate leaves one
         if (form == A64Form.SVC) {
             // A system call: the guest's own EL1 vector handles it, ESR_EL1 = SVC64 with imm16, ELR the next instruction.
             int w = (int) t.insnWord(4);
@@ -214,22 +214,14 @@ public final class Arm64Vm implements ArchitectureVm {
     }
 
     private static A64Form a64Form(Trap t) {
-        if (t.decoded() instanceof A64Form f) { // only the AArch64 gate leaves one: AArch32 decodes its own forms each time
-            return f;
-        }
         int w = (int) t.insnWord(4);
-        A64Form f;
         if ((w & 0xFFE0001F) == 0xD4000002) {
-            f = A64Form.HVC;
-        } else if ((w & 0xFFE0001F) == 0xD4000003) {
-            f = ((w >>> 5) & 0xFFFF) != 0 ? A64Form.SMC_IMMEDIATE : A64Form.SMC;
-        } else if ((w & 0xFFE0001F) == 0xD4000001) {
-            f = A64Form.SVC;
-        } else {
-            f = A64Form.UNDEFINED;
+            return A64Form.HVC;
         }
-        t.decoded(f);
-        return f;
+        if ((w & 0xFFE0001F) == 0xD4000003) {
+            return ((w >>> 5) & 0xFFFF) != 0 ? A64Form.SMC_IMMEDIATE : A64Form.SMC;
+        }
+        return (w & 0xFFE0001F) == 0xD4000001 ? A64Form.SVC : A64Form.UNDEFINED;
     }
 
     /**

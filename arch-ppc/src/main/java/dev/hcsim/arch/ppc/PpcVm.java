@@ -300,20 +300,14 @@ public final class PpcVm implements ArchitectureVm {
     }
 
     private static Form form(Trap t) {
-        if (t.decoded() instanceof Form f) {
-            return f;
-        }
         int w = (int) t.insnWord(4); // in the VM's byte order, fixed when it is created
-        Form f;
         if ((w & 0xFFFF_07FF) == 0x7C00_019C) {
-            f = Form.MSGSND;
-        } else if ((w & ~(0x7F << 5)) != PpcDiscovery.INST_SC) {
-            f = Form.OTHER;
-        } else {
-            f = ((w >>> 5) & 0x7F) == 1 ? Form.SC1 : Form.SC;
+            return Form.MSGSND;
         }
-        t.decoded(f);
-        return f;
+        if ((w & ~(0x7F << 5)) != PpcDiscovery.INST_SC) {
+            return Form.OTHER;
+        }
+        return ((w >>> 5) & 0x7F) == 1 ? Form.SC1 : Form.SC;
     }
 
     @Override
@@ -328,7 +322,7 @@ public final class PpcVm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        Form form = form(t);
+        Form form = t.decoded(Form.class, PpcVm::form);
         long msr = regs.get(PpcRegisters.MSR);
         boolean problem = (msr & PpcRegisters.MSR_PR) != 0;
         if (form == Form.MSGSND) {

@@ -142,13 +142,8 @@ public final class RiscvVm implements ArchitectureVm {
         OTHER
     }
 
-    private static boolean isEcall(Trap t) {
-        if (t.decoded() instanceof Form f) {
-            return f == Form.ECALL;
-        }
-        Form f = (int) t.insnWord(4) == RiscvCodec.ECALL ? Form.ECALL : Form.OTHER;
-        t.decoded(f);
-        return f == Form.ECALL;
+    private static Form form(Trap t) {
+        return (int) t.insnWord(4) == RiscvCodec.ECALL ? Form.ECALL : Form.OTHER;
     }
 
     @Override
@@ -160,7 +155,7 @@ public final class RiscvVm implements ArchitectureVm {
             return;
         }
         t.instructionLength(4);
-        if (!isEcall(t)) {
+        if (t.decoded(Form.class, RiscvVm::form) != Form.ECALL) {
             // an illegal instruction, stval = the instruction bits (as the hardware reports them)
             int word = (int) t.insnWord(4);
             t.fault(new Fault.RiscV(Fault.RiscV.ILLEGAL_INSTRUCTION, word & 0xFFFF_FFFFL, t.pc()), RiscvHypercalls.ILLEGAL_NOT_ECALL);

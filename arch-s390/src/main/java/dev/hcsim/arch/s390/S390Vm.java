@@ -448,7 +448,7 @@ public final class S390Vm implements ArchitectureVm {
             ucontrolIntercept(t); // no PER processing either: kvm_handle_sie_intercept returns before it
             return;
         }
-        switch (form(t)) {
+        switch (t.decoded(Form.class, S390Vm::form)) {
             case DIAGNOSE -> diagnose(t);
             case SIGP -> sigp.sigp(t);
             case STSI -> priv.stsi(t);
@@ -479,12 +479,8 @@ public final class S390Vm implements ArchitectureVm {
     }
 
     private static Form form(Trap t) {
-        if (t.decoded() instanceof Form f) {
-            return f;
-        }
-        int op = t.insnByte(0);
         int sub = t.insnByte(1);
-        Form f = switch (op) {
+        return switch (t.insnByte(0)) {
             case 0x83 -> Form.DIAGNOSE;
             case 0xAE -> Form.SIGP;
             case 0xB2 -> switch (sub) {
@@ -496,8 +492,6 @@ public final class S390Vm implements ArchitectureVm {
             };
             default -> Form.OTHER;
         };
-        t.decoded(f);
-        return f;
     }
 
     private static long base(RegisterAccess r, int b2) {

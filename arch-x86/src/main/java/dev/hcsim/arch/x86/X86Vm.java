@@ -106,7 +106,7 @@ public final class X86Vm implements ArchitectureVm {
 
     @Override
     public void trap(Trap t) {
-        Form form = t.fetchedLength() < 3 ? Form.OTHER : form(t);
+        Form form = t.fetchedLength() < 3 ? Form.OTHER : t.decoded(Form.class, X86Vm::form);
         if (form == Form.OTHER) {
             t.instructionLength(Math.min(t.fetchedLength(), 3));
             if (t.fetchedLength() == 0) {
@@ -154,15 +154,10 @@ public final class X86Vm implements ArchitectureVm {
     }
 
     private static Form form(Trap t) {
-        if (t.decoded() instanceof Form f) {
-            return f;
+        if (t.insnByte(0) != 0x0F || t.insnByte(1) != 0x01) {
+            return Form.OTHER;
         }
-        Form f = Form.OTHER;
-        if (t.insnByte(0) == 0x0F && t.insnByte(1) == 0x01) {
-            f = t.insnByte(2) == 0xC1 ? Form.VMCALL : t.insnByte(2) == 0xD9 ? Form.VMMCALL : Form.OTHER;
-        }
-        t.decoded(f);
-        return f;
+        return t.insnByte(2) == 0xC1 ? Form.VMCALL : t.insnByte(2) == 0xD9 ? Form.VMMCALL : Form.OTHER;
     }
 
     /** ____kvm_emulate_hypercall: the KVM_HC_* numbers, -KVM_EPERM at CPL &gt; 0 after the registers are read. */
