@@ -7,6 +7,7 @@ import dev.hcsim.core.engine.Architectures;
 import dev.hcsim.core.engine.Engine;
 import dev.hcsim.core.spi.Architecture;
 import dev.hcsim.core.spi.ArchitectureVm;
+import dev.hcsim.core.spi.CallLayout;
 import dev.hcsim.core.spi.Codec;
 import dev.hcsim.core.spi.FeatureSpec;
 import dev.hcsim.core.spi.HypercallTable;
@@ -114,8 +115,9 @@ public final class Vm {
         this.table = HypercallTable.build(arch.hypercalls(), archVm::offers);
         this.frames = new Trap[n];
         this.views = new TrapView[n];
+        CallLayout layout = new CallLayout(contract()); // one per VM, shared by its frames
         for (int i = 0; i < n; i++) {
-            frames[i] = new Trap(context, i, new MemoryAccess(null, order));
+            frames[i] = new Trap(context, i, new MemoryAccess(null, order), layout);
             views[i] = new TrapView(frames[i]);
         }
     }

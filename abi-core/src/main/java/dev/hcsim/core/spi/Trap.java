@@ -11,7 +11,6 @@ import dev.hcsim.core.Outcome;
 import dev.hcsim.core.RegisterAccess;
 import dev.hcsim.core.Status;
 import dev.hcsim.core.StatusCodec;
-import dev.hcsim.core.TrapContract;
 import dev.hcsim.core.TrapResult;
 import dev.hcsim.core.VcpuControl;
 import org.apiguardian.api.API;
@@ -31,15 +30,10 @@ import org.apiguardian.api.API;
  * until something could change it, and the frame keeps every argument first (a snapshot) at the first {@link
  * #registers()}, {@link #control()}, {@link #narrow(boolean)} or {@link #exitToHost} after {@code readCall}, and keeps the
  * arguments whose registers are also result registers before {@link #complete()} writes the results. So a handler
- * sees the arguments the call passed whatever it wrote first ({@code TrapArgumentsTest}). Audit of the seven modules
- * (issue 18 item 2), for what this relies on: every handler writes the caller's registers through {@code registers()}
- * (arm64 SMCCC narrowing and PSCI's failure results, riscv sip, s390 DIAG result registers, x86 Xen's rax and PC) or
- * reaches them through {@code control()} (CPU_ON, HSM start, onVcpu); between {@code readCall} and the handler no gate
- * writes a register through a reference it took before (arm64 smccc/deny/forward, x86 kvmHypercall, ppc hypercall,
- * riscv, s390 DIAG 0x500; loongarch and mips call {@link #dispatch()}, mips after the link register of a delay-slot
- * branch is written, which was read after that write before too); gates that do not call {@code readCall} (Xen,
- * Hyper-V, PAPR, SIGP, the other DIAGNOSE codes) read their registers themselves and no handler of theirs calls
- * {@code arg}; ppc's per-vCPU register references ({@code lastRegs}) are only read.
+ * sees the arguments the call passed whatever it wrote first ({@code TrapArgumentsTest}). What this relies on: a handler
+ * or gate writes the calling vCPU's registers only through {@code registers()}, {@code control()} or the results, never
+ * through a reference to them taken before {@code readCall}; the audit of the seven modules is in docs/performance.md
+ * ("Embedded trap path", "Arguments on demand").
  */
 @API(status = INTERNAL, since = "1.0")
 public final class Trap implements TrapResult {
@@ -61,17 +55,7 @@ public final class Trap implements TrapResult {
 
     private final VmContext vm;
     private final int vcpu;
-    // The contract as flat fields, read once here: the trap path then touches no collection or getter.
-    private final int numberRegister;
-    private final boolean number32;
-    private final int[] argumentRegisters;
-    private final int[] resultRegisters;
-    // For each result, the argument held in the same register (-1: none): writeResults keeps that argument first.
-    private final int[] resultArgument;
-    private final int allArguments;
-    private final boolean narrowCutsArguments;
-    private final boolean narrowCutsResults;
-    private final boolean zeroUnsetResults;
+    private final CallLayout layout; // the VM's contract as flat fields, shared by its vCPUs' frames
     private final StatusCodec defaultCodec;
     private final MemoryAccess memory;
     private final byte[] insn = new byte[16]; // the own site keeps as many (ownSite)
@@ -128,34 +112,12 @@ public final class Trap implements TrapResult {
      * @param vm the VM
      * @param vcpu the vCPU index
      * @param memory the vCPU's accessor of guest memory
+     * @param layout the VM's contract as flat fields ({@code new CallLayout(vm.contract())}, one for all its frames)
      */
-    public Trap(VmContext vm, int vcpu, MemoryAccess memory) {
+    public Trap(VmContext vm, int vcpu, MemoryAccess memory, CallLayout layout) {
         this.vm = vm;
         this.vcpu = vcpu;
-        TrapContract contract = vm.contract();
-        this.numberRegister = contract.numberRegister();
-        this.number32 = contract.numberBits() == 32;
-        this.argumentRegisters = new int[contract.argumentCount()];
-        for (int i = 0; i < argumentRegisters.length; i++) {
-            argumentRegisters[i] = contract.argumentRegister(i);
-        }
-        this.resultRegisters = new int[contract.resultCount()];
-        for (int i = 0; i < resultRegisters.length; i++) {
-            resultRegisters[i] = contract.resultRegister(i);
-        }
-        this.resultArgument = new int[resultRegisters.length];
-        for (int i = 0; i < resultRegisters.length; i++) {
-            resultArgument[i] = -1;
-            for (int k = 0; k < argumentRegisters.length; k++) {
-                if (argumentRegisters[k] == resultRegisters[i]) {
-                    resultArgument[i] = k;
-                }
-            }
-        }
-        this.allArguments = (1 << argumentRegisters.length) - 1;
-        this.narrowCutsArguments = contract.narrowTruncatesArguments();
-        this.narrowCutsResults = contract.narrowTruncatesResults();
-        this.zeroUnsetResults = contract.unsetResults() == TrapContract.UnsetResults.ZEROED;
+        this.layout = layout;
         this.defaultCodec = vm.architecture().status();
         this.memory = memory;
     }
@@ -377,30 +339,37 @@ public final class Trap implements TrapResult {
      * reads an argument sees the argument as the call passed it, as when every argument was read here.
      */
     public void readCall() {
-        boolean cut = (flags & NARROW) != 0 && narrowCutsArguments;
-        long nr = regs.get(numberRegister);
-        number = number32 || cut ? nr & 0xFFFF_FFFFL : nr;
+        long nr = regs.get(layout.numberRegister);
+        number = layout.number32 || cutsArguments() ? nr & 0xFFFF_FFFFL : nr;
         snapped = 0;
         flags |= DISPATCHED;
     }
 
     /** Reads every argument now, once the call is read and before something may change the registers (readCall). */
     private void snapArguments() {
-        if ((flags & DISPATCHED) == 0 || snapped == allArguments) {
+        if ((flags & DISPATCHED) == 0 || snapped == layout.allArguments) {
             return;
         }
-        int[] from = argumentRegisters;
-        for (int i = 0; i < from.length; i++) {
+        for (int i = 0; i < layout.argumentRegisters.length; i++) {
             snapArgument(i);
         }
     }
 
     private void snapArgument(int i) {
         if ((snapped & (1 << i)) == 0) {
-            long v = regs.get(argumentRegisters[i]);
-            args[i] = (flags & NARROW) != 0 && narrowCutsArguments ? v & 0xFFFF_FFFFL : v;
+            args[i] = readArgument(i);
             snapped |= 1 << i;
         }
+    }
+
+    /** Argument {@code i} from its register now, cut to 32 bits in narrow mode when the contract says so. */
+    private long readArgument(int i) {
+        long v = regs.get(layout.argumentRegisters[i]);
+        return cutsArguments() ? v & 0xFFFF_FFFFL : v;
+    }
+
+    private boolean cutsArguments() {
+        return (flags & NARROW) != 0 && layout.narrowCutsArguments;
     }
 
     /**
@@ -487,20 +456,20 @@ public final class Trap implements TrapResult {
     }
 
     private void writeResults() {
-        int[] to = resultRegisters;
-        boolean cut = (flags & NARROW) != 0 && narrowCutsResults;
+        int[] to = layout.resultRegisters;
+        boolean cut = (flags & NARROW) != 0 && layout.narrowCutsResults;
         for (int i = 0; i < to.length; i++) {
             long v;
             if ((resultMask & (1 << i)) != 0) {
                 v = results[i];
             } else if (i == 0 && status != NO_STATUS) {
                 v = codec.encode(STATUSES[status]);
-            } else if (zeroUnsetResults) {
+            } else if (layout.zeroUnsetResults) {
                 v = 0;
             } else {
                 continue;
             }
-            int k = resultArgument[i];
+            int k = layout.resultArgument[i];
             if (k >= 0 && (flags & DISPATCHED) != 0) {
                 snapArgument(k); // the call's argument in this register stays readable after the trap (traces, tests)
             }
@@ -615,8 +584,7 @@ public final class Trap implements TrapResult {
         if ((snapped & (1 << i)) != 0 || (flags & DISPATCHED) == 0) {
             return args[i];
         }
-        long v = regs.get(argumentRegisters[i]);
-        return (flags & NARROW) != 0 && narrowCutsArguments ? v & 0xFFFF_FFFFL : v;
+        return readArgument(i);
     }
 
     /**
